@@ -1,0 +1,108 @@
+// Shared shapes of the pure core. Ingestion produces a WeeklyTable; training
+// and the forecast pipeline read it. Keep this file free of logic.
+
+/** Column roles a user can map (CONTRACT.md §1.2). */
+export type Role = 'date' | 'sku' | 'category' | 'amount' | 'quantity' | 'price' | 'gender' | 'age';
+
+/** role -> header name as it appears in the file. */
+export type ColumnMapping = Partial<Record<Role, string>>;
+
+/** One problem found in the input (CONTRACT.md §5). */
+export interface IngestIssue {
+  /** 'error' skips the row (or the file); 'warning' keeps it. */
+  severity: 'error' | 'warning';
+  /** Stable machine-readable reason, e.g. 'bad-date', 'thousands-separator'. */
+  code: string;
+  /** 1-based row as a spreadsheet shows it (header = row 1); undefined for file-level issues. */
+  row?: number;
+  /** Header name of the column concerned, if any. */
+  column?: string;
+  /** Human message naming row, column and what was expected. */
+  message: string;
+}
+
+export interface IngestReport {
+  /** Data rows read (excluding the header and blank lines). */
+  rowsRead: number;
+  /** Rows that made it into the weekly table. */
+  rowsUsed: number;
+  rowsSkipped: number;
+  /** code -> count of skipped rows. */
+  skippedByReason: Record<string, number>;
+  /** The first issues found (capped, so a broken 1M-row file stays small); counts stay exact. */
+  issues: IngestIssue[];
+  /** Total issues found, including those not kept in `issues`. */
+  issueCount: number;
+  delimiter: string;
+  mapping: ColumnMapping;
+  /** How ambiguous day/month dates were read, and whether the file forced it. */
+  dateOrder: 'day-first' | 'month-first' | 'iso' | 'n/a';
+  dateOrderAmbiguous: boolean;
+  granularity: 'transactional' | 'weekly';
+  /** Earliest and latest calendar dates seen, YYYY-MM-DD. */
+  firstDate: string | null;
+  lastDate: string | null;
+  hasQuantity: boolean;
+  hasAge: boolean;
+  hasGender: boolean;
+}
+
+/** One row of the weekly table, columns in CONTRACT.md §2 order. */
+export interface WeeklyRow {
+  sku: string;
+  seed_id: number;
+  week_start: string;
+  iso_year: number;
+  iso_week: number;
+  month: number;
+  partial: 0 | 1;
+  total_amount: number;
+  quantity: number;
+  transactions: number;
+  age: number;
+  male: number;
+  female: number;
+  price_per_unit: number;
+  window_mean_4: number;
+  window_mean_5: number;
+  window_mean_6: number;
+  window_mean_7: number;
+}
+
+export const WEEKLY_COLUMNS = [
+  'sku',
+  'seed_id',
+  'week_start',
+  'iso_year',
+  'iso_week',
+  'month',
+  'partial',
+  'total_amount',
+  'quantity',
+  'transactions',
+  'age',
+  'male',
+  'female',
+  'price_per_unit',
+  'window_mean_4',
+  'window_mean_5',
+  'window_mean_6',
+  'window_mean_7',
+] as const satisfies readonly (keyof WeeklyRow)[];
+
+/** All weeks of one sku over the shared calendar, in date order. */
+export interface SkuSeries {
+  sku: string;
+  /** Category of the sku ('' when the file has none). */
+  category: string;
+  seed_id: number;
+  rows: WeeklyRow[];
+}
+
+export interface WeeklyTable {
+  /** Shared calendar: Monday of every week, ascending. */
+  weeks: string[];
+  /** Sorted by sku (code-unit order, as pandas sorts). */
+  series: SkuSeries[];
+  report: IngestReport;
+}
