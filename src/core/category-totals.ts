@@ -1,0 +1,260 @@
+// Category totals of sku forecasts, per horizon week.
+//
+// The point forecast of a total is the sum of the skus' p50. Its interval is
+// NOT the sum of the skus' p10/p90: quantiles do not add up, and summing them
+// describes a world where every sku has its bad week at the same time (perfect
+// dependence), which makes the interval of a category of 50 skus absurdly wide.
+// Instead we simulate the sum:
+//
+// - each sku's forecast becomes a distribution with exactly its p10, p50, p90:
+//   a two-piece normal with median p50, left sigma (p50 - p10) / z0.9 and right
+//   sigma (p90 - p50) / z0.9, truncated at zero (sales forecasts are >= 0, and
+//   p10 >= 0 so the truncation keeps all three quantiles);
+// - skus are drawn INDEPENDENTLY of each other (Latin hypercube: every sku's
+//   marginal is represented by the same stratified draws, paired across skus
+//   by seeded random permutations), and the draws are summed;
+// - p10 / p90 of the simulated sum are the interval.
+//
+// Independence is an assumption: skus of one category that move together
+// (promotions, seasonality) make the real interval wider than this one, up to
+// the summed-quantile bounds. The assumption is stated in the `method` string
+// that travels with every export.
+//
+// Deterministic: the generator is seeded from the category name and the week,
+// so the same forecast always gives the same totals.
+
+/** One week of a forecast, for a sku or a category. Money in total_amount units. */
+export interface ForecastWeek {
+  /** Monday of the week, YYYY-MM-DD. */
+  week_start: string;
+  /** 1 = the week after the last complete week of the data. */
+  horizon_week: number;
+  p10: number;
+  p50: number;
+  p90: number;
+}
+
+export interface CategoryForecast {
+  /** '' when the file has no category column. */
+  category: string;
+  /** Number of skus summed. */
+  skus: number;
+  weeks: ForecastWeek[];
+}
+
+export interface CategoryTotals {
+  /** How the interval was computed, including the independence assumption. */
+  method: string;
+  categories: CategoryForecast[];
+}
+
+export interface CategoryTotalsOptions {
+  /** Simulated draws per category and week; default 2000. */
+  draws?: number;
+  /** Seed of the generator; default 1. */
+  seed?: number;
+}
+
+/** What a sku forecast must provide to be summed. */
+export interface SummableForecast {
+  category: string;
+  weeks: readonly ForecastWeek[];
+}
+
+export const DEFAULT_DRAWS = 2000;
+
+/** Standard normal quantile at 0.9. */
+const Z90 = 1.2815515655446004;
+
+export function categoryMethod(draws: number, seed: number): string {
+  return (
+    `p50 = sum of sku p50; p10/p90 = quantiles of a simulated sum (${draws} Latin-hypercube draws, seed ${seed}) ` +
+    'of per-sku two-piece normal distributions fitted to each sku p10/p50/p90 and truncated at 0, ' +
+    'assuming skus are independent (skus that move together make the true interval wider)'
+  );
+}
+
+/**
+ * Category totals for every horizon week of the given sku forecasts.
+ * All skus must share the same horizon weeks (as forecastTable produces).
+ * Categories come out sorted by name.
+ */
+export function categoryTotals(
+  skus: readonly SummableForecast[],
+  opts: CategoryTotalsOptions = {},
+): CategoryTotals {
+  const draws = opts.draws ?? DEFAULT_DRAWS;
+  const seed = opts.seed ?? 1;
+  if (!Number.isInteger(draws) || draws < 10)
+    throw new Error(`draws must be an integer >= 10, got ${draws}`);
+
+  const byCategory = new Map<string, SummableForecast[]>();
+  for (const s of skus) {
+    const list = byCategory.get(s.category);
+    if (list) list.push(s);
+    else byCategory.set(s.category, [s]);
+  }
+  const names = [...byCategory.keys()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  const normalTable = stratifiedNormal(draws);
+  const categories: CategoryForecast[] = [];
+  for (const name of names) {
+    const members = byCategory.get(name) as SummableForecast[];
+    const first = members[0] as SummableForecast;
+    const weeks: ForecastWeek[] = [];
+    for (let w = 0; w < first.weeks.length; w++) {
+      const ref = first.weeks[w] as ForecastWeek;
+      const quantiles = members.map((m) => {
+        const week = m.weeks[w];
+        if (!week || week.week_start !== ref.week_start) {
+          throw new Error('category totals need every sku to cover the same horizon weeks');
+        }
+        return week;
+      });
+      const rng = mulberry32(hashSeed(seed, name, w));
+      weeks.push({
+        week_start: ref.week_start,
+        horizon_week: ref.horizon_week,
+        ...sumInterval(quantiles, normalTable, rng),
+      });
+    }
+    categories.push({ category: name, skus: members.length, weeks });
+  }
+  return { method: categoryMethod(draws, seed), categories };
+}
+
+/**
+ * p10/p50/p90 of the sum of independent sku forecasts. Exposed for tests.
+ * `normalTable` holds the stratified standard normal draws (stratifiedNormal).
+ */
+export function sumInterval(
+  quantiles: readonly { p10: number; p50: number; p90: number }[],
+  normalTable: Float64Array,
+  rng: () => number,
+): { p10: number; p50: number; p90: number } {
+  let p50 = 0;
+  for (const q of quantiles) p50 += q.p50;
+  // One sku: its own quantiles are exact, no simulation noise.
+  if (quantiles.length === 1) {
+    const q = quantiles[0] as { p10: number; p50: number; p90: number };
+    return { p10: q.p10, p50: q.p50, p90: q.p90 };
+  }
+  const n = normalTable.length;
+  const sum = new Float64Array(n);
+  const marginal = new Float64Array(n);
+  const perm = new Uint32Array(n);
+  let constant = 0;
+  for (const q of quantiles) {
+    const sigmaLeft = (q.p50 - q.p10) / Z90;
+    const sigmaRight = (q.p90 - q.p50) / Z90;
+    if (sigmaLeft === 0 && sigmaRight === 0) {
+      constant += q.p50;
+      continue;
+    }
+    for (let k = 0; k < n; k++) {
+      const z = normalTable[k] as number;
+      const v = q.p50 + z * (z < 0 ? sigmaLeft : sigmaRight);
+      marginal[k] = v > 0 ? v : 0;
+    }
+    // Fisher-Yates: pair this sku's stratified draws with the others' at random.
+    for (let k = 0; k < n; k++) perm[k] = k;
+    for (let k = n - 1; k > 0; k--) {
+      const j = Math.floor(rng() * (k + 1));
+      const t = perm[k] as number;
+      perm[k] = perm[j] as number;
+      perm[j] = t;
+    }
+    for (let k = 0; k < n; k++)
+      sum[k] = (sum[k] as number) + (marginal[perm[k] as number] as number);
+  }
+  sum.sort();
+  const lo = quantileSorted(sum, 0.1) + constant;
+  const hi = quantileSorted(sum, 0.9) + constant;
+  // The simulated median differs from the sum of medians by simulation noise and
+  // skew; the interval must still contain the point forecast we report.
+  return { p10: Math.min(lo, p50), p50, p90: Math.max(hi, p50) };
+}
+
+/** Standard normal quantiles at the midpoints of `n` equal-probability strata. */
+export function stratifiedNormal(n: number): Float64Array {
+  const out = new Float64Array(n);
+  for (let k = 0; k < n; k++) out[k] = normalQuantile((k + 0.5) / n);
+  return out;
+}
+
+/** Linear-interpolation quantile (type 7, as numpy's default) of sorted values. */
+export function quantileSorted(sorted: ArrayLike<number>, p: number): number {
+  const n = sorted.length;
+  if (n === 0) return 0;
+  const pos = (n - 1) * p;
+  const i = Math.floor(pos);
+  const frac = pos - i;
+  const a = sorted[i] as number;
+  const b = sorted[Math.min(i + 1, n - 1)] as number;
+  return a + (b - a) * frac;
+}
+
+/** Inverse standard normal CDF (Acklam's rational approximation, |error| < 1.2e-9). */
+export function normalQuantile(p: number): number {
+  if (!(p > 0 && p < 1)) throw new Error(`normalQuantile needs 0 < p < 1, got ${p}`);
+  const a = [
+    -39.69683028665376, 220.9460984245205, -275.9285104469687, 138.357751867269, -30.66479806614716,
+    2.506628277459239,
+  ];
+  const b = [
+    -54.47609879822406, 161.5858368580409, -155.6989798598866, 66.80131188771972,
+    -13.28068155288572,
+  ];
+  const c = [
+    -0.007784894002430293, -0.3223964580411365, -2.400758277161838, -2.549732539343734,
+    4.374664141464968, 2.938163982698783,
+  ];
+  const d = [0.007784695709041462, 0.3224671290700398, 2.445134137142996, 3.754408661907416];
+  const pLow = 0.02425;
+  const [a0, a1, a2, a3, a4, a5] = a as [number, number, number, number, number, number];
+  const [b0, b1, b2, b3, b4] = b as [number, number, number, number, number];
+  const [c0, c1, c2, c3, c4, c5] = c as [number, number, number, number, number, number];
+  const [d0, d1, d2, d3] = d as [number, number, number, number];
+  if (p < pLow) {
+    const q = Math.sqrt(-2 * Math.log(p));
+    return (
+      (((((c0 * q + c1) * q + c2) * q + c3) * q + c4) * q + c5) /
+      ((((d0 * q + d1) * q + d2) * q + d3) * q + 1)
+    );
+  }
+  if (p > 1 - pLow) {
+    const q = Math.sqrt(-2 * Math.log(1 - p));
+    return (
+      -(((((c0 * q + c1) * q + c2) * q + c3) * q + c4) * q + c5) /
+      ((((d0 * q + d1) * q + d2) * q + d3) * q + 1)
+    );
+  }
+  const q = p - 0.5;
+  const r = q * q;
+  return (
+    ((((((a0 * r + a1) * r + a2) * r + a3) * r + a4) * r + a5) * q) /
+    (((((b0 * r + b1) * r + b2) * r + b3) * r + b4) * r + 1)
+  );
+}
+
+/** Small, fast, seedable PRNG with uniform output in [0, 1). */
+export function mulberry32(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** FNV-1a over the seed, the category name and the week index. */
+function hashSeed(seed: number, name: string, week: number): number {
+  let h = 0x811c9dc5 ^ seed;
+  const text = `${name}\u0000${week}`;
+  for (let i = 0; i < text.length; i++) {
+    h ^= text.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  return h >>> 0;
+}

@@ -1,0 +1,244 @@
+// Forecast exports (CONTRACT.md §4), the one implementation behind the CLI's
+// --format and the app's download buttons: CSV, JSON with run metadata, and
+// the seed API's response shape for its product ids.
+
+import type { ForecastResult } from './forecast';
+import type { IngestReport } from './types';
+
+export const CSV_HEADER = [
+  'sku',
+  'category',
+  'seed_id',
+  'week_start',
+  'horizon_week',
+  'p10',
+  'p50',
+  'p90',
+  'model',
+] as const;
+
+/** Seed product ids exist for these values only (category x price table of the seed). */
+export const SEED_ID_MIN = 0;
+export const SEED_ID_MAX = 14;
+
+/** Decimals of money values in the exports (the unit of total_amount, cents for currencies). */
+export const MONEY_DECIMALS = 2;
+
+/** A bad export request (e.g. --products); the message is meant for the user. */
+export class ExportError extends Error {
+  constructor(
+    readonly code: 'empty-products' | 'bad-product-id' | 'unknown-product-id',
+    message: string,
+  ) {
+    super(message);
+    this.name = 'ExportError';
+  }
+}
+
+/** One CSV row per sku and horizon week, header first, CRLF line ends (RFC 4180). */
+export function forecastToCsv(result: ForecastResult): string {
+  const lines: string[] = [CSV_HEADER.join(',')];
+  for (const s of result.skus) {
+    const prefix = `${csvCell(s.sku)},${csvCell(s.category)},${s.seed_id},`;
+    for (const w of s.weeks) {
+      lines.push(
+        prefix +
+          `${w.week_start},${w.horizon_week},${money(w.p10)},${money(w.p50)},${money(w.p90)},${s.model}`,
+      );
+    }
+  }
+  return lines.join('\r\n') + '\r\n';
+}
+
+/**
+ * A text cell, quoted when it holds a delimiter, quote or line break, and
+ * neutralised with a leading apostrophe when a spreadsheet would read it as a
+ * formula (= + - @, or a tab/CR that some spreadsheets strip before looking).
+ */
+export function csvCell(value: string): string {
+  let v = value;
+  if (/^[=+\-@\t\r]/.test(v)) v = `'${v}`;
+  if (/[",\r\n]/.test(v)) v = `"${v.replace(/"/g, '""')}"`;
+  return v;
+}
+
+function money(v: number): string {
+  return v.toFixed(MONEY_DECIMALS);
+}
+
+/** Extra run information for the JSON export; everything optional. */
+export interface ExportMeta {
+  /** Source file name, as the user knows it. */
+  source?: string;
+  /** Execution provider that ran the model ('wasm', 'webgpu'), if not already in the result. */
+  provider?: string;
+  /** Why the runtime fell back from WebGPU, if it did. */
+  fallbackReason?: string;
+  /** Extra timings (ingestion, model load), ms. */
+  timings?: Record<string, number>;
+  report?: IngestReport;
+  /** ISO timestamp of the run; left out when not given, so output stays reproducible. */
+  createdAt?: string;
+}
+
+/** The CSV rows as objects, plus run metadata, data report summary and category totals. */
+export function forecastToJson(result: ForecastResult, meta: ExportMeta = {}): string {
+  const rows = result.skus.flatMap((s) =>
+    s.weeks.map((w) => ({
+      sku: s.sku,
+      category: s.category,
+      seed_id: s.seed_id,
+      week_start: w.week_start,
+      horizon_week: w.horizon_week,
+      p10: round(w.p10),
+      p50: round(w.p50),
+      p90: round(w.p90),
+      model: s.model,
+    })),
+  );
+  const md = result.metadata;
+  const doc = {
+    model: { name: md.modelName, version: md.modelVersion, window: md.window },
+    run: {
+      ...(meta.createdAt === undefined ? {} : { created_at: meta.createdAt }),
+      ...(meta.source === undefined ? {} : { source: meta.source }),
+      provider: meta.provider ?? md.provider ?? null,
+      ...(meta.fallbackReason === undefined ? {} : { fallback_reason: meta.fallbackReason }),
+      timings_ms: { ...(md.timings ?? {}), ...(meta.timings ?? {}) },
+    },
+    horizon: md.horizon,
+    last_complete_week: md.lastCompleteWeek,
+    first_forecast_week: md.firstForecastWeek,
+    data: meta.report ? reportSummary(meta.report) : null,
+    skus: {
+      model: md.skusModel,
+      baseline: md.skusBaseline,
+      baseline_method: md.baselineMethod,
+      baseline_skus: result.skus
+        .filter((s) => s.model === 'baseline')
+        .map((s) => ({
+          sku: s.sku,
+          reason: s.reason ?? null,
+          history_weeks: s.historyWeeks,
+          note: s.note ?? null,
+        })),
+    },
+    forecasts: rows,
+    category_totals: {
+      method: md.categoryMethod,
+      categories: result.categories.map((c) => ({
+        category: c.category,
+        skus: c.skus,
+        weeks: c.weeks.map((w) => ({
+          week_start: w.week_start,
+          horizon_week: w.horizon_week,
+          p10: round(w.p10),
+          p50: round(w.p50),
+          p90: round(w.p90),
+        })),
+      })),
+    },
+  };
+  return JSON.stringify(doc, null, 2) + '\n';
+}
+
+function reportSummary(r: IngestReport): Record<string, unknown> {
+  return {
+    rows_read: r.rowsRead,
+    rows_used: r.rowsUsed,
+    rows_skipped: r.rowsSkipped,
+    skipped_by_reason: r.skippedByReason,
+    issue_count: r.issueCount,
+    delimiter: r.delimiter,
+    mapping: r.mapping,
+    date_order: r.dateOrder,
+    date_order_ambiguous: r.dateOrderAmbiguous,
+    granularity: r.granularity,
+    first_date: r.firstDate,
+    last_date: r.lastDate,
+  };
+}
+
+function round(v: number): number {
+  return Number(v.toFixed(MONEY_DECIMALS));
+}
+
+/**
+ * Parses a product id list as the seed's metadata.product_id, from the CLI's
+ * `--products 0,2,5` text. Throws ExportError for an empty list or a value that
+ * is not a whole number 0-14.
+ */
+export function parseProductIds(text: string): number[] {
+  const parts = text
+    .split(',')
+    .map((p) => p.trim())
+    .filter((p) => p !== '');
+  if (parts.length === 0) {
+    throw new ExportError(
+      'empty-products',
+      'the product id list is empty; give seed product ids 0-14, e.g. 0,2,5',
+    );
+  }
+  return parts.map((p) => {
+    if (!/^\d+$/.test(p) || Number(p) < SEED_ID_MIN || Number(p) > SEED_ID_MAX) {
+      throw new ExportError(
+        'bad-product-id',
+        `"${p}" is not a seed product id; ids are whole numbers 0-14`,
+      );
+    }
+    return Number(p);
+  });
+}
+
+/**
+ * The seed API's response: `{"2": {"week_0": "61.45", ...}}`, p50 per horizon
+ * week (week_0 = horizon week 1) as strings with 2 decimals, for the requested
+ * seed product ids (all seed ids in the result when `productIds` is omitted).
+ * Ids are checked as the seed's metadata.product_id: an empty list, an id
+ * outside 0-14 or an id the file has no data for is an ExportError.
+ */
+export function forecastToSeedJson(result: ForecastResult, productIds?: readonly number[]): string {
+  const bySeedId = new Map<number, ForecastResult['skus'][number]>();
+  for (const s of result.skus)
+    if (s.seed_id >= SEED_ID_MIN && s.seed_id <= SEED_ID_MAX) bySeedId.set(s.seed_id, s);
+  let ids: number[];
+  if (productIds === undefined) {
+    ids = [...bySeedId.keys()].sort((a, b) => a - b);
+  } else {
+    if (productIds.length === 0) {
+      throw new ExportError(
+        'empty-products',
+        'the product id list is empty; give seed product ids 0-14, e.g. 0,2,5',
+      );
+    }
+    for (const id of productIds) {
+      if (!Number.isInteger(id) || id < SEED_ID_MIN || id > SEED_ID_MAX) {
+        throw new ExportError(
+          'bad-product-id',
+          `${id} is not a seed product id; ids are whole numbers 0-14`,
+        );
+      }
+    }
+    const missing = productIds.filter((id) => !bySeedId.has(id));
+    if (missing.length > 0) {
+      const have = [...bySeedId.keys()].sort((a, b) => a - b);
+      throw new ExportError(
+        'unknown-product-id',
+        `no data for product id${missing.length === 1 ? '' : 's'} ${missing.join(', ')} in this file` +
+          (have.length > 0
+            ? ` (it has ${have.join(', ')})`
+            : ' (it has no seed products: category and unit price of the seed table)'),
+      );
+    }
+    ids = [...new Set(productIds)];
+  }
+  const out: Record<string, Record<string, string>> = {};
+  for (const id of ids) {
+    const s = bySeedId.get(id);
+    if (!s) continue;
+    const weeks: Record<string, string> = {};
+    for (const w of s.weeks) weeks[`week_${w.horizon_week - 1}`] = money(w.p50);
+    out[String(id)] = weeks;
+  }
+  return JSON.stringify(out, null, 2) + '\n';
+}
