@@ -1,3 +1,44 @@
-// Placeholder entry until the CLI lands; replaced by the ingestion work.
-console.error('skucast: no command yet');
-process.exit(2);
+// `skucast <command> ...`: a dispatcher over a record of commands.
+// To add a command, import it and add one entry to COMMANDS.
+import type { CliIo, Command } from './args';
+import { weeklyCommand } from './weekly-command';
+
+export type { Command, CliIo } from './args';
+
+const COMMANDS: Record<string, Command> = {
+  [weeklyCommand.name]: weeklyCommand,
+};
+
+function helpText(): string {
+  const width = Math.max(...Object.keys(COMMANDS).map((n) => n.length));
+  const list = Object.values(COMMANDS)
+    .map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`)
+    .join('\n');
+  return `usage: skucast <command> [args]\n\ncommands:\n${list}\n  ${'help'.padEnd(width)}  show this help (skucast <command> --help for a command)\n`;
+}
+
+export async function main(argv: string[], io: CliIo): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === 'help' || name === '--help' || name === '-h') {
+    (name === undefined ? io.err : io.out)(helpText());
+    return name === undefined ? 2 : 0;
+  }
+  const command = COMMANDS[name];
+  if (!command) {
+    io.err(`skucast: unknown command "${name}"\n${helpText()}`);
+    return 2;
+  }
+  try {
+    return await command.run(rest, io);
+  } catch (e) {
+    // Commands report problems as issues; reaching here is a bug, not user error.
+    io.err(`skucast ${name}: internal error: ${e instanceof Error ? e.message : String(e)}\n`);
+    return 1;
+  }
+}
+
+const io: CliIo = {
+  out: (text) => void process.stdout.write(text),
+  err: (text) => void process.stderr.write(text),
+};
+process.exitCode = await main(process.argv.slice(2), io);

@@ -1,0 +1,362 @@
+// Public entry of ingestion: CSV bytes/text in, weekly table out
+// (CONTRACT.md §1, §2, §5). Streaming: bytes are decoded incrementally, text
+// is parsed by papaparse chunk by chunk (keeping the partial last record) and
+// every record is aggregated immediately, so no rows are held in memory.
+// Nothing here throws: every problem becomes an IngestIssue in the report.
+import Papa from 'papaparse';
+import type { ColumnMapping, IngestIssue, IngestReport, Role, WeeklyTable } from './types';
+import { Accumulator, type ColumnPlan } from './ingest/accumulator';
+import { columnLetter, detectColumns, findHeader, normalizeHeader, ROLES } from './ingest/columns';
+import { detectDelimiter, detectNewline } from './ingest/csv-sniff';
+import { readDate } from './ingest/dates';
+import { IssueLog } from './ingest/issues';
+import { buildWeeklyTable } from './ingest/weekly-table';
+
+export { detectColumns } from './ingest/columns';
+
+export interface IngestOptions {
+  /** Explicit role → header mapping; overrides auto-detection role by role. */
+  mapping?: ColumnMapping;
+  /** Issues kept in the report (counts stay exact). Default 200. */
+  maxIssues?: number;
+}
+
+/** Text is sniffed for delimiter and line break once this much has arrived (or at finish). */
+const SNIFF_CHARS = 64 * 1024;
+
+interface PapaResult {
+  data: string[][];
+  errors: { type: string; code: string; message: string; row?: number }[];
+  meta: { cursor: number };
+}
+
+interface PapaParser {
+  parse(input: string, baseIndex: number, ignoreLastRow: boolean): PapaResult;
+}
+
+const ZIP_MAGIC = [0x50, 0x4b, 0x03, 0x04];
+const OLE_MAGIC = [0xd0, 0xcf, 0x11, 0xe0];
+
+function startsWith(bytes: Uint8Array, magic: number[]): boolean {
+  return magic.every((b, i) => bytes[i] === b);
+}
+
+export class Ingestor {
+  private readonly log: IssueLog;
+  private readonly decoder = new TextDecoder('utf-8', { fatal: true });
+  private readonly requested: ColumnMapping;
+  private bytes = 0;
+  private decodedChars = 0;
+  private firstChunk = true;
+  private stopped = false;
+  private finished: WeeklyTable | null = null;
+  /** Text not yet parsed: the sniffing buffer, then the partial last record. */
+  private pending = '';
+  private parser: PapaParser | null = null;
+  private delimiter = ',';
+  private headerSeen = false;
+  private headers: string[] = [];
+  private mapping: ColumnMapping = {};
+  private acc: Accumulator | null = null;
+  /** Spreadsheet row of the next record (header = 1). */
+  private nextRow = 1;
+
+  constructor(opts: IngestOptions = {}) {
+    this.log = new IssueLog(opts.maxIssues ?? 200);
+    this.requested = opts.mapping ?? {};
+  }
+
+  get bytesRead(): number {
+    return this.bytes;
+  }
+
+  push(chunk: Uint8Array | string): void {
+    if (this.stopped || this.finished) return;
+    let text: string;
+    if (typeof chunk === 'string') {
+      this.bytes += chunk.length;
+      text = chunk;
+    } else {
+      this.bytes += chunk.byteLength;
+      if (this.firstChunk && (startsWith(chunk, ZIP_MAGIC) || startsWith(chunk, OLE_MAGIC))) {
+        this.fileError(
+          'binary',
+          'The file is a spreadsheet workbook (Excel or similar), not CSV text; expected a CSV file: save it as "CSV UTF-8" first',
+        );
+        return;
+      }
+      try {
+        text = this.decoder.decode(chunk, { stream: true });
+      } catch {
+        this.notUtf8();
+        return;
+      }
+    }
+    this.acceptText(text);
+  }
+
+  finish(): WeeklyTable {
+    if (this.finished) return this.finished;
+    if (!this.stopped) {
+      let tail = '';
+      try {
+        tail = this.decoder.decode();
+      } catch {
+        this.notUtf8();
+      }
+      if (!this.stopped) {
+        this.acceptText(tail);
+        this.flush(true);
+      }
+    }
+    this.finished = this.buildTable();
+    return this.finished;
+  }
+
+  private notUtf8(): void {
+    this.fileError(
+      'not-utf8',
+      `The file is not UTF-8 text (invalid bytes near byte ${this.bytes}); expected a CSV file saved as UTF-8`,
+    );
+  }
+
+  private fileError(code: string, message: string, column?: string): void {
+    this.log.note({ severity: 'error', code, message, column });
+    this.stopped = true;
+    this.pending = '';
+  }
+
+  private acceptText(text: string): void {
+    if (this.firstChunk && text.length > 0) {
+      this.firstChunk = false;
+      if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+    }
+    if (text.indexOf('\u0000') !== -1) {
+      this.fileError(
+        'binary',
+        'The file holds binary data (NUL bytes), not text; expected a CSV file of delimited text',
+      );
+      return;
+    }
+    this.decodedChars += text.length;
+    this.pending = this.pending.length === 0 ? text : this.pending + text;
+    if (this.parser === null && this.pending.length < SNIFF_CHARS) return;
+    this.flush(false);
+  }
+
+  /** Parses the complete records of `pending` (all of it when `final`). */
+  private flush(final: boolean): void {
+    if (this.parser === null) {
+      if (this.pending.trim() === '') return;
+      const sample = this.pending.slice(0, SNIFF_CHARS);
+      this.delimiter = detectDelimiter(sample);
+      const parser = new (Papa as unknown as { Parser: new (config: object) => PapaParser }).Parser(
+        {
+          delimiter: this.delimiter,
+          newline: detectNewline(sample),
+        },
+      );
+      this.parser = parser;
+    }
+    const input = this.pending;
+    const result = this.parser.parse(input, 0, !final);
+    this.pending = final ? '' : input.substring(result.meta.cursor);
+    this.handleRecords(result, final);
+  }
+
+  private handleRecords(result: PapaResult, final: boolean): void {
+    const data = result.data;
+    let i = 0;
+    if (!this.headerSeen && data.length > 0) {
+      this.headerSeen = true;
+      this.nextRow = 2;
+      i = 1;
+      this.setupColumns(data[0] ?? [], data[1]);
+      if (this.stopped) return;
+    }
+    const acc = this.acc;
+    if (acc === null) return;
+    let row = this.nextRow;
+    for (; i < data.length; i++) acc.addRow(data[i] as string[], row++);
+    this.nextRow = row;
+    if (final) {
+      for (const e of result.errors) {
+        if (e.code === 'MissingQuotes') {
+          this.log.add({
+            severity: 'warning',
+            code: 'unclosed-quote',
+            message: `A quoted value opened near the end of the file is never closed; expected a closing '"' (the rest of the file was read as one value)`,
+          });
+        }
+      }
+    }
+  }
+
+  private setupColumns(rawHeaders: string[], firstData: string[] | undefined): void {
+    const headers = rawHeaders.map((h) => h.trim());
+    this.headers = headers;
+    if (headers.length === 1 && headers[0] === '') {
+      this.fileError('no-header', 'Row 1 is empty; expected a header row naming the columns');
+      return;
+    }
+    this.reportDuplicateHeaders(headers);
+
+    const mapping: ColumnMapping = {};
+    const claimed = new Set<number>();
+    // Explicit choices first; a name that is not in the file is a file error.
+    for (const role of ROLES) {
+      const name = this.requested[role];
+      if (name === undefined || name === '') continue;
+      const idx = findHeader(headers, name);
+      if (idx === -1) {
+        this.fileError(
+          'unknown-column',
+          `Column "${name}" chosen for ${role} is not in the file; expected one of: ${headers.map((h) => `"${h}"`).join(', ')}`,
+          name,
+        );
+        return;
+      }
+      mapping[role] = headers[idx];
+      claimed.add(idx);
+    }
+    const detected = detectColumns(headers.map((h, i) => (claimed.has(i) ? '\u0000' : h))).mapping;
+    for (const role of ROLES) {
+      if (mapping[role] === undefined && detected[role] !== undefined)
+        mapping[role] = detected[role];
+    }
+    this.mapping = mapping;
+
+    const index = (role: Role): number => {
+      const name = mapping[role];
+      return name === undefined ? -1 : findHeader(headers, name);
+    };
+    const plan: ColumnPlan = {
+      headers,
+      date: index('date'),
+      sku: index('sku'),
+      category: index('category'),
+      amount: index('amount'),
+      quantity: index('quantity'),
+      price: index('price'),
+      gender: index('gender'),
+      age: index('age'),
+    };
+
+    const list = headers.map((h) => `"${h}"`).join(', ');
+    if (plan.date === -1) {
+      if (looksLikeData(headers)) {
+        this.fileError(
+          'no-header',
+          `Row 1 looks like data (${list}), not a header; expected a first row naming the columns, such as Date, Product Category, Total Amount`,
+        );
+      } else {
+        this.fileError(
+          'no-date-column',
+          `No date column found among ${list}; expected a column named like Date (or choose one: --map date=COLUMN)`,
+        );
+      }
+      return;
+    }
+    if (plan.amount === -1 && (plan.quantity === -1 || plan.price === -1)) {
+      this.fileError(
+        'no-amount-column',
+        `No amount column found among ${list}; expected a column named like Total Amount, Sales or Revenue, or both a quantity and a unit price column (or choose one: --map amount=COLUMN)`,
+      );
+      return;
+    }
+    void firstData;
+    this.acc = new Accumulator(plan, this.log, this.delimiter);
+  }
+
+  private reportDuplicateHeaders(headers: string[]): void {
+    const firstAt = new Map<string, number>();
+    headers.forEach((h, i) => {
+      if (h === '') return;
+      const key = normalizeHeader(h);
+      const first = firstAt.get(key);
+      if (first === undefined) {
+        firstAt.set(key, i);
+        return;
+      }
+      this.log.note({
+        severity: 'warning',
+        code: 'duplicate-header',
+        row: 1,
+        column: h,
+        message: `Row 1: columns ${columnLetter(first)} and ${columnLetter(i)} are both named "${h}"; the first one (${columnLetter(first)}) is used, expected unique column names`,
+      });
+    });
+  }
+
+  private buildTable(): WeeklyTable {
+    const log = this.log;
+    const acc = this.acc;
+    let built: ReturnType<typeof buildWeeklyTable> | null = null;
+    if (!log.hasFileError) {
+      if (this.decodedChars === 0 || (!this.headerSeen && this.pending.trim() === '')) {
+        log.note({
+          severity: 'error',
+          code: 'empty-file',
+          message: 'The file is empty; expected a CSV file with a header row and data rows',
+        });
+      } else if (acc !== null && acc.rowsRead === 0) {
+        log.note({
+          severity: 'error',
+          code: 'no-data-rows',
+          message: 'The file has a header row but no data rows; expected at least one row of sales',
+        });
+      } else if (acc !== null) {
+        built = buildWeeklyTable(acc, log, this.mapping.date ?? '');
+        for (const n of acc.conventionNotes()) {
+          log.note({
+            severity: 'warning',
+            code: n.code,
+            row: n.firstRow,
+            column: n.column,
+            message: n.message,
+          });
+        }
+        if (built.series.length === 0) {
+          log.note({
+            severity: 'error',
+            code: 'no-valid-rows',
+            message: `None of the ${acc.rowsRead} data rows could be used (see the issues below); expected at least one row with a date and an amount`,
+          });
+        }
+      }
+    }
+    const rowsRead = acc?.rowsRead ?? 0;
+    const rowsUsed = acc?.rowsUsed ?? 0;
+    const issues: IngestIssue[] = log.all();
+    const report: IngestReport = {
+      rowsRead,
+      rowsUsed,
+      rowsSkipped: rowsRead - rowsUsed,
+      skippedByReason: { ...log.skippedByReason },
+      issues,
+      issueCount: log.count,
+      delimiter: this.delimiter,
+      mapping: { ...this.mapping },
+      dateOrder: built?.dateOrder ?? 'n/a',
+      dateOrderAmbiguous: built?.dateOrderAmbiguous ?? false,
+      granularity: built?.granularity ?? 'transactional',
+      firstDate: built?.firstDate ?? null,
+      lastDate: built?.lastDate ?? null,
+      hasQuantity: (acc?.plan.quantity ?? -1) >= 0,
+      hasAge: (acc?.plan.age ?? -1) >= 0,
+      hasGender: (acc?.plan.gender ?? -1) >= 0,
+    };
+    return { weeks: built?.weeks ?? [], series: built?.series ?? [], report };
+  }
+}
+
+/** A header row whose cells read as dates or numbers is probably data. */
+function looksLikeData(cells: string[]): boolean {
+  return cells.some((c) => c !== '' && (readDate(c).kind !== 'bad' || Number.isFinite(Number(c))));
+}
+
+export function ingestText(text: string, opts?: IngestOptions): WeeklyTable {
+  const ingestor = new Ingestor(opts);
+  ingestor.push(text);
+  return ingestor.finish();
+}

@@ -1,0 +1,527 @@
+// Row-by-row aggregation. Rows are never kept: each one is validated and added
+// into a "cell" per (sku, raw date string). Dates stay unresolved until the
+// whole file is seen, because day-first vs month-first is a file-wide choice
+// (CONTRACT.md §1.3); unique date strings are few, so this is cheap.
+import { readDate, datePart, type DateReading } from './dates';
+import { fastNumber, readNumberSlow, shortestNumber } from './numbers';
+import type { IssueLog } from './issues';
+
+/** Column indices of each role in the file (-1 = not in the file). */
+export interface ColumnPlan {
+  headers: string[];
+  date: number;
+  sku: number;
+  category: number;
+  amount: number;
+  quantity: number;
+  price: number;
+  gender: number;
+  age: number;
+}
+
+const SEED_CATEGORIES = ['Beauty', 'Clothing', 'Electronics'];
+const SEED_PRICES = [25, 30, 50, 300, 500];
+
+/** The seed's product id for a category/price pair, else -1. */
+export function seedIdOf(category: string, price: number): number {
+  const c = SEED_CATEGORIES.indexOf(category);
+  const p = SEED_PRICES.indexOf(price);
+  return c === -1 || p === -1 ? -1 : c * SEED_PRICES.length + p;
+}
+
+/** Returned by readNumber when the row must be skipped (the issue is already logged). */
+const REJECT = Number.NEGATIVE_INFINITY;
+
+interface ConventionSeen {
+  code: 'decimal-comma' | 'thousands-separator';
+  column: string;
+  firstRow: number;
+  example: string;
+  value: number;
+  rows: number;
+}
+
+function growInt(a: Int32Array, need: number): Int32Array {
+  if (need <= a.length) return a;
+  const b = new Int32Array(Math.max(need, a.length * 2));
+  b.set(a);
+  return b;
+}
+
+function growFloat(a: Float64Array, need: number): Float64Array {
+  if (need <= a.length) return a;
+  const b = new Float64Array(Math.max(need, a.length * 2));
+  b.set(a);
+  return b;
+}
+
+export class Accumulator {
+  rowsRead = 0;
+  rowsUsed = 0;
+
+  // Series keys.
+  readonly skuNames: string[] = [];
+  readonly skuCategory: string[] = [];
+  /** Unit price of category+price skus; NaN for skus from a sku column. */
+  readonly skuPrice: number[] = [];
+  private readonly skuByRaw = new Map<string, number>();
+  private readonly skuByName = new Map<string, number>();
+  private readonly priceKeyed = new Map<string, Map<string, number>>();
+
+  // Dates: raw string -> index of its reading.
+  private readonly dateByRaw = new Map<string, number>();
+  private readonly dateByText = new Map<string, number>();
+  readonly dateReadings: DateReading[] = [];
+  readonly dateText: string[] = [];
+  readonly dateFirstRow: number[] = [];
+
+  // Cells, one per (sku, date index), as parallel typed arrays.
+  private cellOfSku: Int32Array[] = [];
+  cellCount = 0;
+  cellSku: Int32Array = new Int32Array(1024);
+  cellDate: Int32Array = new Int32Array(1024);
+  cellAmount: Float64Array = new Float64Array(1024);
+  cellQuantity: Float64Array = new Float64Array(1024);
+  cellRows: Int32Array = new Int32Array(1024);
+  cellMale: Int32Array = new Int32Array(1024);
+  cellFemale: Int32Array = new Int32Array(1024);
+
+  // Ages of used rows: (cell, age) pairs; medians need the values themselves.
+  ageCount = 0;
+  ageCell: Int32Array = new Int32Array(4096);
+  ageValue: Float64Array = new Float64Array(4096);
+
+  private readonly genderOf = new Map<string, number>();
+  private readonly conventions = new Map<string, ConventionSeen>();
+  private readonly fieldCount: number;
+  private readonly delimiterName: string;
+  /** amount = quantity × price when there is no amount column. */
+  private readonly amountFromQuantity: boolean;
+
+  constructor(
+    readonly plan: ColumnPlan,
+    private readonly log: IssueLog,
+    delimiter: string,
+  ) {
+    this.fieldCount = plan.headers.length;
+    this.delimiterName = delimiter === '\t' ? 'tab' : `'${delimiter}'`;
+    this.amountFromQuantity = plan.amount === -1;
+  }
+
+  private header(col: number): string {
+    return this.plan.headers[col] ?? '';
+  }
+
+  private rowError(code: string, row: number, col: number, message: string): void {
+    this.log.add({
+      severity: 'error',
+      code,
+      row,
+      column: col >= 0 ? this.header(col) : undefined,
+      message,
+    });
+    this.log.skipped(code);
+  }
+
+  private rowWarning(code: string, row: number, col: number, message: string): void {
+    this.log.add({ severity: 'warning', code, row, column: this.header(col), message });
+  }
+
+  /** Adds one record; `row` is its 1-based spreadsheet row. */
+  addRow(fields: string[], row: number): void {
+    const n = fields.length;
+    if (n === 1 && (fields[0] as string).trim() === '') return; // blank line
+    this.rowsRead++;
+    if (n !== this.fieldCount && !this.checkRagged(fields, row)) return;
+    const plan = this.plan;
+
+    // Date (resolved to a day later; here only its reading index).
+    const rawDate = fields[plan.date] as string;
+    let di = this.dateByRaw.get(rawDate);
+    if (di === undefined) di = this.internDate(rawDate, row);
+    if (di < 0) {
+      const text = rawDate.trim();
+      if (text === '') {
+        this.rowError(
+          'missing-date',
+          row,
+          plan.date,
+          `Row ${row}, column "${this.header(plan.date)}": empty; expected a date such as 2023-11-24`,
+        );
+      } else {
+        this.rowError(
+          'bad-date',
+          row,
+          plan.date,
+          `Row ${row}, column "${this.header(plan.date)}": "${text}" is not a date; expected a date such as 2023-11-24, 24/11/2023 or 11/24/2023`,
+        );
+      }
+      return;
+    }
+
+    // Series key.
+    const si = this.skuIndex(fields, row);
+    if (si < 0) return;
+
+    // Quantity.
+    let quantity = 0;
+    if (plan.quantity >= 0) {
+      quantity = this.readNumber(fields[plan.quantity] as string, plan.quantity, row, true);
+      if (quantity === REJECT) return;
+      if (quantity !== quantity) {
+        if (this.amountFromQuantity) {
+          this.rowError(
+            'missing-quantity',
+            row,
+            plan.quantity,
+            `Row ${row}, column "${this.header(plan.quantity)}": empty; expected a quantity (the amount is quantity × price in this file)`,
+          );
+          return;
+        }
+        this.rowWarning(
+          'missing-quantity',
+          row,
+          plan.quantity,
+          `Row ${row}, column "${this.header(plan.quantity)}": empty; counted as 0 units`,
+        );
+        quantity = 0;
+      }
+    }
+
+    // Amount (or quantity × price).
+    let amount: number;
+    if (!this.amountFromQuantity) {
+      amount = this.readNumber(fields[plan.amount] as string, plan.amount, row, true);
+      if (amount === REJECT) return;
+      if (amount !== amount) {
+        const price = this.unitPrice(fields, si);
+        if (plan.quantity >= 0 && price === price) {
+          amount = quantity * price;
+          this.rowWarning(
+            'amount-computed',
+            row,
+            plan.amount,
+            `Row ${row}, column "${this.header(plan.amount)}": empty; used ${this.header(plan.quantity)} × ${this.header(plan.price)} = ${shortestNumber(amount)} instead`,
+          );
+        } else {
+          this.rowError(
+            'missing-amount',
+            row,
+            plan.amount,
+            `Row ${row}, column "${this.header(plan.amount)}": empty; expected an amount (or both quantity and price to compute it)`,
+          );
+          return;
+        }
+      }
+    } else {
+      const price = this.unitPrice(fields, si);
+      if (price !== price) {
+        this.rowError(
+          'missing-price',
+          row,
+          plan.price,
+          `Row ${row}, column "${this.header(plan.price)}": empty or not a number; expected a unit price (the amount is quantity × price in this file)`,
+        );
+        return;
+      }
+      amount = quantity * price;
+    }
+
+    if (quantity < 0) {
+      // A return: it counts as negative sales whatever sign the amount column used.
+      if (amount > 0) amount = -amount;
+      this.rowWarning(
+        'negative-quantity',
+        row,
+        plan.quantity,
+        `Row ${row}, column "${this.header(plan.quantity)}": ${shortestNumber(quantity)} is a return; kept and counted as negative sales (${shortestNumber(amount)})`,
+      );
+    }
+
+    // Age (optional feature: a bad value drops the age, not the row).
+    let age = NaN;
+    if (plan.age >= 0) {
+      age = this.readNumber(fields[plan.age] as string, plan.age, row, false);
+      if (age === REJECT) age = NaN;
+    }
+
+    // Gender.
+    let gender = 0;
+    if (plan.gender >= 0) {
+      const g = fields[plan.gender] as string;
+      const cached = this.genderOf.get(g);
+      if (cached === undefined) {
+        const t = g.trim().toLowerCase();
+        gender = t === 'male' || t === 'm' ? 1 : t === 'female' || t === 'f' ? 2 : 0;
+        this.genderOf.set(g, gender);
+      } else gender = cached;
+    }
+
+    // Add into the (sku, date) cell.
+    let cells = this.cellOfSku[si] as Int32Array;
+    let cell = di < cells.length ? (cells[di] as number) - 1 : -1;
+    if (cell < 0) {
+      if (di >= cells.length) {
+        cells = growInt(cells, di + 1);
+        this.cellOfSku[si] = cells;
+      }
+      cell = this.newCell(si, di);
+      cells[di] = cell + 1;
+    }
+    this.cellAmount[cell]! += amount;
+    this.cellQuantity[cell]! += quantity;
+    this.cellRows[cell]!++;
+    if (gender === 1) this.cellMale[cell]!++;
+    else if (gender === 2) this.cellFemale[cell]!++;
+    if (age === age) {
+      if (this.ageCount === this.ageCell.length) {
+        this.ageCell = growInt(this.ageCell, this.ageCount + 1);
+        this.ageValue = growFloat(this.ageValue, this.ageCount + 1);
+      }
+      this.ageCell[this.ageCount] = cell;
+      this.ageValue[this.ageCount] = age;
+      this.ageCount++;
+    }
+    this.rowsUsed++;
+  }
+
+  private newCell(si: number, di: number): number {
+    const c = this.cellCount++;
+    if (c === this.cellSku.length) {
+      const need = c + 1;
+      this.cellSku = growInt(this.cellSku, need);
+      this.cellDate = growInt(this.cellDate, need);
+      this.cellAmount = growFloat(this.cellAmount, need);
+      this.cellQuantity = growFloat(this.cellQuantity, need);
+      this.cellRows = growInt(this.cellRows, need);
+      this.cellMale = growInt(this.cellMale, need);
+      this.cellFemale = growInt(this.cellFemale, need);
+    }
+    this.cellSku[c] = si;
+    this.cellDate[c] = di;
+    return c;
+  }
+
+  /** False (row skipped) unless the extra fields are all empty (a trailing delimiter). */
+  private checkRagged(fields: string[], row: number): boolean {
+    const n = fields.length;
+    const expected = this.fieldCount;
+    if (n > expected && fields.slice(expected).every((f) => f.trim() === '')) return true;
+    const hint =
+      n > expected
+        ? `; a value probably contains an unquoted ${this.delimiterName}`
+        : '; the row is cut short';
+    this.rowError(
+      'ragged-row',
+      row,
+      -1,
+      `Row ${row} has ${n} field${n === 1 ? '' : 's'} but the header has ${expected}${hint}; expected ${expected} fields separated by ${this.delimiterName}`,
+    );
+    return false;
+  }
+
+  private internDate(raw: string, row: number): number {
+    const text = datePart(raw);
+    let di = this.dateByText.get(text);
+    if (di === undefined) {
+      const reading = readDate(text);
+      if (reading.kind === 'bad') {
+        di = -1;
+      } else {
+        di = this.dateReadings.length;
+        this.dateReadings.push(reading);
+        this.dateText.push(text);
+        this.dateFirstRow.push(row);
+      }
+      this.dateByText.set(text, di);
+    }
+    // Timestamped files have a new raw string per row: stop caching raw forms
+    // past a bound so memory stays flat (the date-part cache still applies).
+    if (this.dateByRaw.size < 100_000) this.dateByRaw.set(raw, di);
+    return di;
+  }
+
+  private skuIndex(fields: string[], row: number): number {
+    const plan = this.plan;
+    if (plan.sku >= 0) {
+      const raw = fields[plan.sku] as string;
+      const si = this.skuByRaw.get(raw);
+      if (si !== undefined) return si;
+      const name = raw.trim();
+      if (name === '') {
+        this.rowError(
+          'missing-sku',
+          row,
+          plan.sku,
+          `Row ${row}, column "${this.header(plan.sku)}": empty; expected a product id`,
+        );
+        return -1;
+      }
+      const category = plan.category >= 0 ? (fields[plan.category] as string).trim() : '';
+      const id = this.internSku(name, category, NaN, -1);
+      if (this.skuByRaw.size < 100_000) this.skuByRaw.set(raw, id);
+      return id;
+    }
+    // No sku column: the seed's rule, category + unit price.
+    const rawCategory = plan.category >= 0 ? (fields[plan.category] as string) : '';
+    const rawPrice = plan.price >= 0 ? (fields[plan.price] as string) : '';
+    let byPrice = this.priceKeyed.get(rawCategory);
+    const hit = byPrice?.get(rawPrice);
+    if (hit !== undefined) return hit;
+    const category = rawCategory.trim();
+    if (plan.category >= 0 && category === '') {
+      this.rowError(
+        'missing-category',
+        row,
+        plan.category,
+        `Row ${row}, column "${this.header(plan.category)}": empty; expected a category (with no sku column, category and price name the product)`,
+      );
+      return -1;
+    }
+    let price = NaN;
+    if (plan.price >= 0) {
+      price = this.readNumber(rawPrice, plan.price, row, true);
+      if (price === REJECT) return -1;
+      if (price !== price) {
+        this.rowError(
+          'missing-price',
+          row,
+          plan.price,
+          `Row ${row}, column "${this.header(plan.price)}": empty; expected a unit price (with no sku column, category and price name the product)`,
+        );
+        return -1;
+      }
+    }
+    const parts: string[] = [];
+    if (plan.category >= 0) parts.push(category);
+    if (plan.price >= 0) parts.push(shortestNumber(price));
+    const name = parts.length > 0 ? parts.join(' · ') : 'all';
+    const id = this.internSku(name, category, price, seedIdOf(category, price));
+    if (!byPrice) {
+      byPrice = new Map();
+      this.priceKeyed.set(rawCategory, byPrice);
+    }
+    if (byPrice.size < 10_000) byPrice.set(rawPrice, id);
+    return id;
+  }
+
+  readonly skuSeed: number[] = [];
+
+  private internSku(name: string, category: string, price: number, seed: number): number {
+    let id = this.skuByName.get(name);
+    if (id === undefined) {
+      id = this.skuNames.length;
+      this.skuNames.push(name);
+      this.skuCategory.push(category);
+      this.skuPrice.push(price);
+      this.skuSeed.push(seed);
+      this.cellOfSku.push(new Int32Array(64));
+      this.skuByName.set(name, id);
+    } else if (this.skuCategory[id] === '' && category !== '') {
+      this.skuCategory[id] = category;
+    }
+    return id;
+  }
+
+  /** Unit price for computing a missing amount: the sku's, else this row's price cell. */
+  private unitPrice(fields: string[], si: number): number {
+    const known = this.skuPrice[si] as number;
+    if (known === known) return known;
+    if (this.plan.price < 0) return NaN;
+    const v = fastNumber(fields[this.plan.price] as string);
+    if (v === v) return v;
+    const slow = readNumberSlow(fields[this.plan.price] as string);
+    return slow.kind === 'ok' || slow.kind === 'decimal-comma' || slow.kind === 'thousands'
+      ? slow.value
+      : NaN;
+  }
+
+  /**
+   * A number cell: its value, NaN when empty, or REJECT after logging why
+   * (as an error that skips the row when `required`, else as a warning).
+   */
+  private readNumber(text: string, col: number, row: number, required: boolean): number {
+    const fast = fastNumber(text);
+    if (fast === fast) return fast;
+    const r = readNumberSlow(text);
+    switch (r.kind) {
+      case 'ok':
+        return r.value;
+      case 'empty':
+        return NaN;
+      case 'decimal-comma':
+      case 'thousands':
+        this.seeConvention(
+          r.kind === 'thousands' ? 'thousands-separator' : 'decimal-comma',
+          col,
+          row,
+          text,
+          r.value,
+        );
+        return r.value;
+      case 'ambiguous-thousands':
+        this.numberProblem(
+          required,
+          'thousands-separator',
+          row,
+          col,
+          `Row ${row}, column "${this.header(col)}": "${text.trim()}" could be a thousands separator (${text.trim().replace(',', '')}) or a decimal comma (${text.trim().replace(',', '.')}); expected a plain number such as ${text.trim().replace(',', '')} or ${text.trim().replace(',', '.')}`,
+        );
+        return REJECT;
+      default:
+        this.numberProblem(
+          required,
+          'bad-number',
+          row,
+          col,
+          `Row ${row}, column "${this.header(col)}": "${text.trim()}" is not a number; expected a number such as 3 or 12.5`,
+        );
+        return REJECT;
+    }
+  }
+
+  private numberProblem(
+    required: boolean,
+    code: string,
+    row: number,
+    col: number,
+    message: string,
+  ): void {
+    if (required) this.rowError(code, row, col, message);
+    else this.rowWarning(code, row, col, message + ' (value ignored, row kept)');
+  }
+
+  private seeConvention(
+    code: ConventionSeen['code'],
+    col: number,
+    row: number,
+    example: string,
+    value: number,
+  ): void {
+    const key = `${code}\u0000${col}`;
+    const seen = this.conventions.get(key);
+    if (seen) seen.rows++;
+    else
+      this.conventions.set(key, {
+        code,
+        column: this.header(col),
+        firstRow: row,
+        example: example.trim(),
+        value,
+        rows: 1,
+      });
+  }
+
+  /** One warning per column and convention, for the report's notes. */
+  conventionNotes(): { code: string; column: string; firstRow: number; message: string }[] {
+    return [...this.conventions.values()].map((c) => {
+      const what = c.code === 'decimal-comma' ? 'a decimal comma' : 'thousands separators';
+      return {
+        code: c.code,
+        column: c.column,
+        firstRow: c.firstRow,
+        message: `Column "${c.column}" uses ${what} (${c.rows} row${c.rows === 1 ? '' : 's'}, first at row ${c.firstRow}: "${c.example}" read as ${shortestNumber(c.value)}); values were read that way`,
+      };
+    });
+  }
+}

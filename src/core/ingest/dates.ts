@@ -1,0 +1,150 @@
+// Calendar dates as integer day numbers (days since 1970-01-01). All date math
+// happens on these integers, never through `Date` objects built from strings,
+// so a date is the same calendar day in every time zone (CONTRACT.md §1.3).
+
+/** Day number of a proleptic Gregorian date (Howard Hinnant's days_from_civil). */
+export function daysFromCivil(year: number, month: number, day: number): number {
+  const y = month <= 2 ? year - 1 : year;
+  const era = Math.floor(y / 400);
+  const yoe = y - era * 400;
+  const mp = (month + 9) % 12;
+  const doy = Math.floor((153 * mp + 2) / 5) + day - 1;
+  const doe = yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy;
+  return era * 146097 + doe - 719468;
+}
+
+/** Inverse of daysFromCivil. */
+export function civilFromDays(days: number): { year: number; month: number; day: number } {
+  const z = days + 719468;
+  const era = Math.floor(z / 146097);
+  const doe = z - era * 146097;
+  const yoe = Math.floor(
+    (doe - Math.floor(doe / 1460) + Math.floor(doe / 36524) - Math.floor(doe / 146096)) / 365,
+  );
+  const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
+  const mp = Math.floor((5 * doy + 2) / 153);
+  const day = doy - Math.floor((153 * mp + 2) / 5) + 1;
+  const month = mp < 10 ? mp + 3 : mp - 9;
+  return { year: yoe + era * 400 + (month <= 2 ? 1 : 0), month, day };
+}
+
+/** 0 = Monday … 6 = Sunday (1970-01-01 was a Thursday). */
+export function weekdayOf(days: number): number {
+  return (((days + 3) % 7) + 7) % 7;
+}
+
+/** Day number of the Monday of the ISO week holding `days`. */
+export function mondayOf(days: number): number {
+  return days - weekdayOf(days);
+}
+
+/** ISO-8601 week-numbering year and week of a day. */
+export function isoWeekOf(days: number): { isoYear: number; isoWeek: number } {
+  // The ISO year is the calendar year of the week's Thursday.
+  const thursday = mondayOf(days) + 3;
+  const isoYear = civilFromDays(thursday).year;
+  const isoWeek = Math.floor((thursday - daysFromCivil(isoYear, 1, 1)) / 7) + 1;
+  return { isoYear, isoWeek };
+}
+
+function pad(n: number, width: number): string {
+  return String(n).padStart(width, '0');
+}
+
+/** YYYY-MM-DD of a day number. */
+export function formatDay(days: number): string {
+  const { year, month, day } = civilFromDays(days);
+  return `${pad(year, 4)}-${pad(month, 2)}-${pad(day, 2)}`;
+}
+
+export function daysInMonth(year: number, month: number): number {
+  if (month === 2) return (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0 ? 29 : 28;
+  return month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31;
+}
+
+/** Day number, or NaN when year/month/day is not a real calendar date. */
+export function checkedDays(year: number, month: number, day: number): number {
+  if (month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) return NaN;
+  return daysFromCivil(year, month, day);
+}
+
+/** Two-digit years as Python's strptime reads them: 69–99 → 19xx, 00–68 → 20xx. */
+export function expandYear(digits: string): number {
+  const y = Number(digits);
+  if (digits.length !== 2) return y;
+  return y >= 69 ? 1900 + y : 2000 + y;
+}
+
+/**
+ * How one date string can be read. Ambiguous numeric dates (`03/01/2023`) keep
+ * both readings; the file-wide day-first/month-first choice is made later from
+ * all values (CONTRACT.md §1.3).
+ */
+export interface DateReading {
+  kind: 'iso' | 'serial' | 'dmy' | 'bad';
+  /** Day number for iso/serial readings. */
+  days: number;
+  /** dmy: day number if read DD/MM (NaN if impossible). */
+  dayFirst: number;
+  /** dmy: day number if read MM/DD (NaN if impossible). */
+  monthFirst: number;
+}
+
+const BAD: DateReading = { kind: 'bad', days: NaN, dayFirst: NaN, monthFirst: NaN };
+
+function isDigit(c: number): boolean {
+  return c >= 48 && c <= 57;
+}
+
+/** Cuts a trailing time (`2023-11-24 10:00`, `2023-11-24T10:00Z`) off a date. */
+export function datePart(text: string): string {
+  const s = text.trim();
+  const space = s.indexOf(' ');
+  if (space > 0) return s.slice(0, space);
+  const t = s.indexOf('T');
+  if (t > 0) return s.slice(0, t);
+  return s;
+}
+
+// Numbers split by one separator kind: 2023-11-24, 24/11/2023, 24.11.23.
+const SEPARATED = /^(\d{1,4})([-/.])(\d{1,2})\2(\d{1,4})$/;
+// Excel serial day numbers (5 digits: 1927–2173), optionally with a time fraction.
+const SERIAL = /^\d{5}(\.\d+)?$/;
+// Compact ISO 20231124.
+const COMPACT = /^(1[89]\d\d|2\d\d\d)(\d\d)(\d\d)$/;
+
+/** Excel's day 25569 is 1970-01-01 (valid for serials after Excel's fictitious 1900-02-29). */
+const EXCEL_EPOCH = 25569;
+
+/** Reads one date string (already without its time) in every way it can be read. */
+export function readDate(raw: string): DateReading {
+  const s = datePart(raw);
+  if (s.length < 5 || !isDigit(s.charCodeAt(0))) return BAD;
+  const m = SEPARATED.exec(s);
+  if (m) {
+    const [, a = '', sep, b = '', c = ''] = m;
+    if (a.length === 4) {
+      // Year first: ISO YYYY-MM-DD (also YYYY/MM/DD, YYYY.MM.DD).
+      if (c.length > 2) return BAD;
+      const days = checkedDays(Number(a), Number(b), Number(c));
+      return Number.isNaN(days) ? BAD : { kind: 'iso', days, dayFirst: NaN, monthFirst: NaN };
+    }
+    if (a.length > 2 || (c.length !== 2 && c.length !== 4)) return BAD;
+    void sep;
+    const year = expandYear(c);
+    const dayFirst = checkedDays(year, Number(b), Number(a));
+    const monthFirst = checkedDays(year, Number(a), Number(b));
+    if (Number.isNaN(dayFirst) && Number.isNaN(monthFirst)) return BAD;
+    return { kind: 'dmy', days: NaN, dayFirst, monthFirst };
+  }
+  if (SERIAL.test(s)) {
+    const days = Math.floor(Number(s)) - EXCEL_EPOCH;
+    return { kind: 'serial', days, dayFirst: NaN, monthFirst: NaN };
+  }
+  const c = COMPACT.exec(s);
+  if (c) {
+    const days = checkedDays(Number(c[1]), Number(c[2]), Number(c[3]));
+    return Number.isNaN(days) ? BAD : { kind: 'iso', days, dayFirst: NaN, monthFirst: NaN };
+  }
+  return BAD;
+}

@@ -1,0 +1,282 @@
+// Turns the accumulated (sku, date) cells into the weekly table of
+// CONTRACT.md §2: one shared Monday calendar, every sku every week.
+import type { IngestReport, SkuSeries, WeeklyRow } from '../types';
+import type { Accumulator } from './accumulator';
+import { formatDay, isoWeekOf, mondayOf, weekdayOf, civilFromDays } from './dates';
+import type { IssueLog } from './issues';
+
+export interface BuiltTable {
+  weeks: string[];
+  series: SkuSeries[];
+  dateOrder: IngestReport['dateOrder'];
+  dateOrderAmbiguous: boolean;
+  granularity: IngestReport['granularity'];
+  firstDate: string | null;
+  lastDate: string | null;
+}
+
+/** Day number of each date reading under the file's day/month order (NaN = unusable). */
+function resolveDates(
+  acc: Accumulator,
+  log: IssueLog,
+): {
+  dayOf: Float64Array;
+  dateOrder: IngestReport['dateOrder'];
+  ambiguous: boolean;
+} {
+  const readings = acc.dateReadings;
+  let hasDmy = false;
+  let forcedDay = false;
+  let forcedMonth = false;
+  for (const r of readings) {
+    if (r.kind !== 'dmy') continue;
+    hasDmy = true;
+    const df = r.dayFirst === r.dayFirst;
+    const mf = r.monthFirst === r.monthFirst;
+    if (df && !mf) forcedDay = true;
+    if (mf && !df) forcedMonth = true;
+  }
+  // A first field > 12 anywhere means day-first (CONTRACT.md §1.3).
+  const dayFirst = forcedDay;
+  const dayOf = new Float64Array(readings.length);
+  for (let i = 0; i < readings.length; i++) {
+    const r = readings[i]!;
+    dayOf[i] = r.kind === 'dmy' ? (dayFirst ? r.dayFirst : r.monthFirst) : r.days;
+  }
+  const ambiguous = hasDmy && !forcedDay && !forcedMonth;
+  const dateOrder: IngestReport['dateOrder'] = hasDmy
+    ? dayFirst
+      ? 'day-first'
+      : 'month-first'
+    : readings.length > 0
+      ? 'iso'
+      : 'n/a';
+  return { dayOf, dateOrder, ambiguous };
+}
+
+function median(values: Float64Array): number {
+  values.sort();
+  const n = values.length;
+  const mid = n >> 1;
+  return n % 2 === 1
+    ? (values[mid] as number)
+    : ((values[mid - 1] as number) + (values[mid] as number)) / 2;
+}
+
+export function buildWeeklyTable(acc: Accumulator, log: IssueLog, dateColumn: string): BuiltTable {
+  const { dayOf, dateOrder, ambiguous } = resolveDates(acc, log);
+
+  // Dates readable only the other way round than the file's order: skip their rows.
+  const dropped = new Uint8Array(acc.dateReadings.length);
+  const droppedRows = new Float64Array(acc.dateReadings.length);
+  let minDay = Infinity;
+  let maxDay = -Infinity;
+  for (let c = 0; c < acc.cellCount; c++) {
+    const di = acc.cellDate[c] as number;
+    const d = dayOf[di] as number;
+    if (d !== d) {
+      dropped[di] = 1;
+      droppedRows[di] = (droppedRows[di] as number) + (acc.cellRows[c] as number);
+      continue;
+    }
+    if (d < minDay) minDay = d;
+    if (d > maxDay) maxDay = d;
+  }
+  for (let di = 0; di < dropped.length; di++) {
+    if (!dropped[di]) continue;
+    const rows = droppedRows[di] as number;
+    const order = dateOrder === 'day-first' ? 'day-first (DD/MM/YYYY)' : 'month-first (MM/DD/YYYY)';
+    const row = acc.dateFirstRow[di] as number;
+    log.add({
+      severity: 'error',
+      code: 'bad-date',
+      row,
+      column: dateColumn,
+      message: `Row ${row}, column "${dateColumn}": "${acc.dateText[di]}" is not a valid date when read ${order}, as the rest of the file is${rows > 1 ? ` (${rows} rows with this value skipped)` : ''}; expected a date such as ${dateOrder === 'day-first' ? '24/11/2023' : '11/24/2023'}`,
+    });
+    log.skipped('bad-date', rows);
+    acc.rowsUsed -= rows;
+  }
+
+  if (ambiguous) {
+    log.note({
+      severity: 'warning',
+      code: 'ambiguous-date-order',
+      column: dateColumn,
+      message: `Column "${dateColumn}": every date reads both as day/month and as month/day; read month-first (MM/DD/YYYY), e.g. "${acc.dateText.find((_, i) => acc.dateReadings[i]?.kind === 'dmy') ?? ''}". Fix the mapping if that is wrong`,
+    });
+  }
+
+  if (minDay === Infinity) {
+    return {
+      weeks: [],
+      series: [],
+      dateOrder,
+      dateOrderAmbiguous: ambiguous,
+      granularity: 'transactional',
+      firstDate: null,
+      lastDate: null,
+    };
+  }
+
+  // Granularity: a weekly file has every date on one weekday (CONTRACT.md §1.4).
+  let weekdayMask = 0;
+  const distinctDays = new Set<number>();
+  for (let c = 0; c < acc.cellCount; c++) {
+    const d = dayOf[acc.cellDate[c] as number] as number;
+    if (d !== d) continue;
+    weekdayMask |= 1 << weekdayOf(d);
+    if (distinctDays.size < 3) distinctDays.add(d);
+  }
+  const weekly = (weekdayMask & (weekdayMask - 1)) === 0 && distinctDays.size >= 2;
+
+  const firstMonday = mondayOf(minDay);
+  const W = (mondayOf(maxDay) - firstMonday) / 7 + 1;
+  const weeks: string[] = [];
+  const weekIso: { isoYear: number; isoWeek: number }[] = [];
+  const weekMonth: number[] = [];
+  const weekPartial: (0 | 1)[] = [];
+  for (let w = 0; w < W; w++) {
+    const monday = firstMonday + 7 * w;
+    weeks.push(formatDay(monday));
+    weekIso.push(isoWeekOf(monday));
+    weekMonth.push(civilFromDays(monday).month);
+    weekPartial.push(!weekly && (monday < minDay || monday + 6 > maxDay) ? 1 : 0);
+  }
+
+  // Sum cells into (sku, week) slots.
+  const S = acc.skuNames.length;
+  const amount = new Float64Array(S * W);
+  const quantity = new Float64Array(S * W);
+  const rows = new Float64Array(S * W);
+  const male = new Float64Array(S * W);
+  const female = new Float64Array(S * W);
+  const slotOfCell = new Int32Array(acc.cellCount);
+  for (let c = 0; c < acc.cellCount; c++) {
+    const d = dayOf[acc.cellDate[c] as number] as number;
+    if (d !== d) {
+      slotOfCell[c] = -1;
+      continue;
+    }
+    const slot = (acc.cellSku[c] as number) * W + (mondayOf(d) - firstMonday) / 7;
+    slotOfCell[c] = slot;
+    amount[slot] = (amount[slot] as number) + (acc.cellAmount[c] as number);
+    quantity[slot] = (quantity[slot] as number) + (acc.cellQuantity[c] as number);
+    rows[slot] = (rows[slot] as number) + (acc.cellRows[c] as number);
+    male[slot] = (male[slot] as number) + (acc.cellMale[c] as number);
+    female[slot] = (female[slot] as number) + (acc.cellFemale[c] as number);
+  }
+
+  // Median age per slot: bucket the ages by slot (counting sort), then sort each bucket.
+  const ageStart = new Int32Array(S * W + 1);
+  for (let i = 0; i < acc.ageCount; i++) {
+    const slot = slotOfCell[acc.ageCell[i] as number] as number;
+    if (slot >= 0) ageStart[slot + 1]!++;
+  }
+  for (let s = 0; s < S * W; s++)
+    ageStart[s + 1] = (ageStart[s + 1] as number) + (ageStart[s] as number);
+  const agesSorted = new Float64Array(ageStart[S * W] as number);
+  const fill = ageStart.slice(0, S * W);
+  for (let i = 0; i < acc.ageCount; i++) {
+    const slot = slotOfCell[acc.ageCell[i] as number] as number;
+    if (slot >= 0) agesSorted[fill[slot]!++] = acc.ageValue[i] as number;
+  }
+  const medianAge = (slot: number): number => {
+    const a = ageStart[slot] as number;
+    const b = ageStart[slot + 1] as number;
+    return b > a ? median(agesSorted.subarray(a, b)) : 0;
+  };
+
+  const skuTotals = new Float64Array(S);
+  for (let s = 0; s < S; s++)
+    for (let w = 0; w < W; w++) skuTotals[s]! += rows[s * W + w] as number;
+  const order = [...Array(S).keys()]
+    .filter((s) => (skuTotals[s] as number) > 0)
+    .sort((a, b) => {
+      const x = acc.skuNames[a] as string;
+      const y = acc.skuNames[b] as string;
+      return x < y ? -1 : x > y ? 1 : 0;
+    });
+
+  const hasQuantity = acc.plan.quantity >= 0;
+  const series: SkuSeries[] = order.map((s) => {
+    const sku = acc.skuNames[s] as string;
+    const seedId = acc.skuSeed[s] as number;
+    const base = s * W;
+    const ppu = pricePerUnit(acc.skuPrice[s] as number, hasQuantity, amount, quantity, base, W);
+    const out: WeeklyRow[] = new Array(W);
+    for (let w = 0; w < W; w++) {
+      const slot = base + w;
+      const iso = weekIso[w]!;
+      const means = [0, 0, 0, 0];
+      for (let k = 4; k <= 7; k++) {
+        const from = Math.max(0, w - k + 1);
+        let sum = 0;
+        for (let j = from; j <= w; j++) sum += amount[base + j] as number;
+        means[k - 4] = sum / (w - from + 1);
+      }
+      out[w] = {
+        sku,
+        seed_id: seedId,
+        week_start: weeks[w]!,
+        iso_year: iso.isoYear,
+        iso_week: iso.isoWeek,
+        month: weekMonth[w]!,
+        partial: weekPartial[w]!,
+        total_amount: amount[slot] as number,
+        quantity: quantity[slot] as number,
+        transactions: rows[slot] as number,
+        age: medianAge(slot),
+        male: male[slot] as number,
+        female: female[slot] as number,
+        price_per_unit: ppu[w] as number,
+        window_mean_4: means[0]!,
+        window_mean_5: means[1]!,
+        window_mean_6: means[2]!,
+        window_mean_7: means[3]!,
+      };
+    }
+    return { sku, category: acc.skuCategory[s] as string, seed_id: seedId, rows: out };
+  });
+
+  return {
+    weeks,
+    series,
+    dateOrder,
+    dateOrderAmbiguous: ambiguous,
+    granularity: weekly ? 'weekly' : 'transactional',
+    firstDate: formatDay(minDay),
+    lastDate: formatDay(maxDay),
+  };
+}
+
+/**
+ * price_per_unit (CONTRACT.md §2): the sku's own price for category+price skus;
+ * otherwise Σamount/Σquantity of the week, carried forward over weeks without
+ * sales and backwards over leading ones; 0 when the file has no quantity.
+ */
+function pricePerUnit(
+  fixed: number,
+  hasQuantity: boolean,
+  amount: Float64Array,
+  quantity: Float64Array,
+  base: number,
+  W: number,
+): Float64Array {
+  const out = new Float64Array(W);
+  if (fixed === fixed) return out.fill(fixed);
+  if (!hasQuantity) return out;
+  let last = NaN;
+  let firstKnown = NaN;
+  for (let w = 0; w < W; w++) {
+    const q = quantity[base + w] as number;
+    if (q !== 0) {
+      last = (amount[base + w] as number) / q;
+      if (firstKnown !== firstKnown) firstKnown = last;
+    }
+    out[w] = last;
+  }
+  if (firstKnown !== firstKnown) return out.fill(0);
+  for (let w = 0; w < W && (out[w] as number) !== (out[w] as number); w++) out[w] = firstKnown;
+  return out;
+}

@@ -1,0 +1,52 @@
+// The weekly table as CSV, byte-compatible with the pandas reference
+// (golden/make_golden.py: to_csv(index=False, float_format="%.10g")).
+import { WEEKLY_COLUMNS, type WeeklyRow, type WeeklyTable } from './types';
+
+/** Columns pandas writes as floats; the rest are integers there. */
+const FLOAT_COLUMNS = new Set<keyof WeeklyRow>([
+  'age',
+  'price_per_unit',
+  'window_mean_4',
+  'window_mean_5',
+  'window_mean_6',
+  'window_mean_7',
+]);
+
+/** Python's `'%.10g' % x`. */
+export function formatG10(x: number): string {
+  if (x !== x) return 'nan';
+  if (x === Infinity) return 'inf';
+  if (x === -Infinity) return '-inf';
+  if (x === 0) return Object.is(x, -0) ? '-0' : '0';
+  const [mantissa = '', expText = '0'] = x.toExponential(9).split('e');
+  const exp = Number(expText);
+  if (exp < -4 || exp >= 10) {
+    const m = mantissa.includes('.') ? mantissa.replace(/0+$/, '').replace(/\.$/, '') : mantissa;
+    const sign = exp < 0 ? '-' : '+';
+    return `${m}e${sign}${String(Math.abs(exp)).padStart(2, '0')}`;
+  }
+  const fixed = x.toFixed(9 - exp);
+  return fixed.includes('.') ? fixed.replace(/0+$/, '').replace(/\.$/, '') : fixed;
+}
+
+function formatInt(x: number): string {
+  return Number.isInteger(x) && Math.abs(x) < 1e21 ? String(x) : formatG10(x);
+}
+
+/** Quotes a text cell the way Python's csv module does by default (QUOTE_MINIMAL). */
+function quote(text: string): string {
+  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+}
+
+export function weeklyTableToCsv(table: WeeklyTable): string {
+  const formatters = WEEKLY_COLUMNS.map((col) => {
+    if (col === 'sku' || col === 'week_start') return (row: WeeklyRow) => quote(String(row[col]));
+    if (FLOAT_COLUMNS.has(col)) return (row: WeeklyRow) => formatG10(row[col] as number);
+    return (row: WeeklyRow) => formatInt(row[col] as number);
+  });
+  const lines: string[] = [WEEKLY_COLUMNS.join(',')];
+  for (const series of table.series) {
+    for (const row of series.rows) lines.push(formatters.map((f) => f(row)).join(','));
+  }
+  return lines.join('\n') + '\n';
+}
