@@ -16,10 +16,7 @@ export interface BuiltTable {
 }
 
 /** Day number of each date reading under the file's day/month order (NaN = unusable). */
-function resolveDates(
-  acc: Accumulator,
-  log: IssueLog,
-): {
+function resolveDates(acc: Accumulator): {
   dayOf: Float64Array;
   dateOrder: IngestReport['dateOrder'];
   ambiguous: boolean;
@@ -64,7 +61,7 @@ function median(values: Float64Array): number {
 }
 
 export function buildWeeklyTable(acc: Accumulator, log: IssueLog, dateColumn: string): BuiltTable {
-  const { dayOf, dateOrder, ambiguous } = resolveDates(acc, log);
+  const { dayOf, dateOrder, ambiguous } = resolveDates(acc);
 
   // Dates readable only the other way round than the file's order: skip their rows.
   const dropped = new Uint8Array(acc.dateReadings.length);
