@@ -2,11 +2,13 @@
 // To add a command, import it and add one entry to COMMANDS.
 import type { CliIo, Command } from './args';
 import { weeklyCommand } from './weekly-command';
+import { forecastCommand } from './forecast-command';
 
 export type { Command, CliIo } from './args';
 
 const COMMANDS: Record<string, Command> = {
   [weeklyCommand.name]: weeklyCommand,
+  [forecastCommand.name]: forecastCommand,
 };
 
 function helpText(): string {

@@ -1,0 +1,220 @@
+// `skucast forecast FILE [--horizon N] [--format csv|json|seed-json]
+// [--products 0,2,5] [--map role=Column ...] [--model models/tcn.json]`:
+// forecasts on stdout, issues and notes on stderr. Node side of the same
+// pipeline the app runs: ingest -> forecastTable -> exports, with the model in
+// onnxruntime-web's WASM backend.
+import { readFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import {
+  ExportError,
+  forecastToCsv,
+  forecastToJson,
+  forecastToSeedJson,
+  parseProductIds,
+} from '../core/exports';
+import {
+  ForecastError,
+  MAX_HORIZON,
+  forecastTable,
+  resolveHorizon,
+  type ForecastResult,
+} from '../core/forecast';
+import { ROLES } from '../core/ingest/columns';
+import type { ModelDescriptor } from '../core/model-descriptor';
+import { createModelRunner, ModelRunnerError, type ModelRunner } from '../runtime/model-runner';
+import { parseArgs, type CliIo, type Command } from './args';
+import { ingestFile } from './read-file';
+import { parseMappings, reportLines } from './weekly-command';
+
+const FORMATS = ['csv', 'json', 'seed-json'] as const;
+type Format = (typeof FORMATS)[number];
+
+const USAGE = `usage: skucast forecast FILE [--horizon N] [--format csv|json|seed-json] [--products 0,2,5] [--map role=Column ...]
+
+Forecasts weekly sales per sku (p10/p50/p90) for the weeks after the last
+complete week of FILE. Results go to stdout, issues and notes to stderr.
+
+  --horizon N         weeks to forecast, 1-${MAX_HORIZON} (default 4)
+  --format F          csv (default: one row per sku and week), json (rows plus
+                      run metadata and category totals), seed-json (the seed
+                      API's response: {"2": {"week_0": "61.45", ...}})
+  --products IDS      seed product ids 0-14, comma separated (seed-json only),
+                      as the seed's metadata.product_id; default: all in FILE
+  --map role=Column   use Column for role (${ROLES.join(', ')}); repeatable
+  --model PATH        model descriptor (default: models/tcn.json of the package)`;
+
+/** A usage or input problem: message for stderr, exit code 2 (with the usage text when it helps). */
+class UsageError extends Error {
+  constructor(
+    message: string,
+    readonly showUsage = true,
+  ) {
+    super(message);
+  }
+}
+
+/** models/tcn.json of the package: beside bin/ when bundled, two levels up from src/cli/ in development. */
+export function defaultDescriptorPath(): string {
+  const here = dirname(fileURLToPath(import.meta.url));
+  for (const candidate of [
+    resolve(here, '../models/tcn.json'),
+    resolve(here, '../../models/tcn.json'),
+  ]) {
+    if (existsSync(candidate)) return candidate;
+  }
+  return resolve(here, '../models/tcn.json');
+}
+
+interface LoadedModel {
+  runner: ModelRunner;
+  loadMs: number;
+}
+
+async function readDescriptor(descriptorPath: string): Promise<ModelDescriptor> {
+  try {
+    return JSON.parse(await readFile(descriptorPath, 'utf8')) as ModelDescriptor;
+  } catch (e) {
+    throw new UsageError(
+      `cannot read the model descriptor ${descriptorPath}: ${errorText(e)}`,
+      false,
+    );
+  }
+}
+
+async function loadModel(descriptorPath: string, desc: ModelDescriptor): Promise<LoadedModel> {
+  const t0 = performance.now();
+  const onnxPath = resolve(dirname(descriptorPath), desc.onnx);
+  let bytes: Uint8Array;
+  try {
+    bytes = await readFile(onnxPath);
+  } catch (e) {
+    throw new UsageError(`cannot read the model ${onnxPath}: ${errorText(e)}`, false);
+  }
+  // Node: WASM, one thread (deterministic results, and ingestion has the other core).
+  const runner = await createModelRunner(bytes, desc, { preferred: 'wasm', numThreads: 1 });
+  return { runner, loadMs: performance.now() - t0 };
+}
+
+function errorText(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}
+
+function parseHorizon(values: string[] | undefined): number | undefined {
+  if (values === undefined) return undefined;
+  const text = values.at(-1) ?? '';
+  if (!/^\d+$/.test(text.trim())) {
+    throw new UsageError(
+      `--horizon must be a whole number of weeks from 1 to ${MAX_HORIZON}, got "${text}"`,
+    );
+  }
+  return Number(text);
+}
+
+function parseFormat(values: string[] | undefined): Format {
+  const text = values?.at(-1) ?? 'csv';
+  if (!(FORMATS as readonly string[]).includes(text)) {
+    throw new UsageError(`--format must be one of ${FORMATS.join(', ')}, got "${text}"`);
+  }
+  return text as Format;
+}
+
+function render(
+  result: ForecastResult,
+  format: Format,
+  products: number[] | undefined,
+  meta: Parameters<typeof forecastToJson>[1],
+): string {
+  if (format === 'csv') return forecastToCsv(result);
+  if (format === 'json') return forecastToJson(result, meta);
+  return forecastToSeedJson(result, products);
+}
+
+async function run(argv: string[], io: CliIo): Promise<number> {
+  const args = parseArgs(argv, ['horizon', 'format', 'products', 'map', 'model']);
+  if (args.flags.has('help') || args.flags.has('h')) {
+    io.out(USAGE + '\n');
+    return 0;
+  }
+  const unknown = [...args.flags].filter((f) => f !== 'help' && f !== 'h');
+  if (unknown.length > 0) {
+    const name = unknown[0] as string;
+    const valued = ['horizon', 'format', 'products', 'map', 'model'].includes(name);
+    throw new UsageError(valued ? `--${name} needs a value` : `unknown option --${name}`);
+  }
+  if (args.positionals.length !== 1) {
+    throw new UsageError(
+      args.positionals.length === 0 ? 'missing FILE' : 'expected exactly one FILE',
+    );
+  }
+  const horizon = parseHorizon(args.options.get('horizon'));
+  const format = parseFormat(args.options.get('format'));
+  const productsText = args.options.get('products');
+  if (productsText !== undefined && format !== 'seed-json') {
+    throw new UsageError('--products selects seed product ids and needs --format seed-json');
+  }
+  const products = productsText === undefined ? undefined : parseProductIds(productsText.join(','));
+  const mapping = parseMappings(args.options.get('map') ?? []);
+  if (typeof mapping === 'string') throw new UsageError(mapping);
+  const descriptorPath = resolve(args.options.get('model')?.at(-1) ?? defaultDescriptorPath());
+
+  const desc = await readDescriptor(descriptorPath);
+  // Checked before the (long) read of the file: a typo should fail fast.
+  resolveHorizon(horizon, desc);
+
+  // The WASM runtime loads while the file is read and parsed.
+  const t0 = performance.now();
+  const modelPromise = loadModel(descriptorPath, desc);
+  modelPromise.catch(() => undefined);
+  const table = await ingestFile(args.positionals[0] as string, { mapping });
+  const ingestMs = performance.now() - t0;
+  const notes = reportLines(table);
+  if (table.series.length === 0) {
+    io.err(notes.join('\n') + '\n');
+    void modelPromise.then((m) => m.runner.dispose()).catch(() => undefined);
+    return 2;
+  }
+  const model = await modelPromise;
+  try {
+    const result = await forecastTable(table, desc, (x, batch) => model.runner.run(x, batch), {
+      ...(horizon === undefined ? {} : { horizon }),
+    });
+    result.metadata.provider = model.runner.provider;
+    for (const s of result.skus) {
+      if (s.model === 'baseline')
+        notes.push(`note: ${s.sku}: baseline forecast, ${s.note ?? s.reason}`);
+    }
+    const output = render(result, format, products, {
+      provider: model.runner.provider,
+      report: table.report,
+      timings: { ingestMs, modelLoadMs: model.loadMs },
+    });
+    io.out(output);
+    io.err(notes.join('\n') + '\n');
+    return 0;
+  } finally {
+    await model.runner.dispose();
+  }
+}
+
+export const forecastCommand: Command = {
+  name: 'forecast',
+  summary: 'forecast weekly sales per sku (p10/p50/p90) from a sales CSV',
+  usage: USAGE,
+  async run(argv: string[], io: CliIo): Promise<number> {
+    try {
+      return await run(argv, io);
+    } catch (e) {
+      if (e instanceof UsageError) {
+        io.err(`skucast forecast: ${e.message}\n${e.showUsage ? USAGE + '\n' : ''}`);
+        return 2;
+      }
+      if (e instanceof ForecastError || e instanceof ExportError || e instanceof ModelRunnerError) {
+        io.err(`skucast forecast: ${e.message}\n`);
+        return 2;
+      }
+      throw e;
+    }
+  },
+};
