@@ -6,7 +6,7 @@ import type { IngestIssue, WeeklyTable } from '../core/types';
 
 /** Larger files are refused: the CLI is for sales exports, not arbitrary dumps. */
 export const MAX_FILE_BYTES = 4 * 1024 ** 3;
-const CHUNK_BYTES = 4 * 1024 * 1024;
+const CHUNK_BYTES = 64 * 1024;
 
 function failed(code: string, message: string, opts?: IngestOptions): WeeklyTable {
   const table = new Ingestor(opts).finish();

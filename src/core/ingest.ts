@@ -23,6 +23,8 @@ export interface IngestOptions {
 
 /** Text is sniffed for delimiter and line break once this much has arrived (or at finish). */
 const SNIFF_CHARS = 64 * 1024;
+/** Text handed to papaparse at a time (quoted files). */
+const PIECE_CHARS = 256 * 1024;
 
 interface PapaResult {
   data: string[][];
@@ -54,6 +56,10 @@ export class Ingestor {
   private pending = '';
   private parser: PapaParser | null = null;
   private delimiter = ',';
+  private newline: '\r\n' | '\n' | '\r' = '\n';
+  /** Reused record of the fast scanner, and which of its columns are read. */
+  private fields: string[] = [];
+  private needed = new Uint8Array(0);
   private headerSeen = false;
   private headers: string[] = [];
   private mapping: ColumnMapping = {};
@@ -150,18 +156,92 @@ export class Ingestor {
       if (this.pending.trim() === '') return;
       const sample = this.pending.slice(0, SNIFF_CHARS);
       this.delimiter = detectDelimiter(sample);
-      const parser = new (Papa as unknown as { Parser: new (config: object) => PapaParser }).Parser(
-        {
-          delimiter: this.delimiter,
-          newline: detectNewline(sample),
-        },
-      );
-      this.parser = parser;
+      this.newline = detectNewline(sample);
+      this.parser = new (Papa as unknown as { Parser: new (config: object) => PapaParser }).Parser({
+        delimiter: this.delimiter,
+        newline: this.newline,
+      });
     }
+    const parser = this.parser;
     const input = this.pending;
-    const result = this.parser.parse(input, 0, !final);
-    this.pending = final ? '' : input.substring(result.meta.cursor);
-    this.handleRecords(result, final);
+    const len = input.length;
+    let pos = 0;
+    while (pos < len && !this.stopped) {
+      const quote = input.indexOf('"', pos);
+      if (this.acc !== null && (quote === -1 || quote - pos > PIECE_CHARS)) {
+        // Quote-free stretch: scan lines directly (what papaparse's fastMode
+        // does, minus the per-row arrays and unused fields).
+        const end =
+          quote === -1 ? len : input.lastIndexOf(this.newline, quote) + this.newline.length;
+        const next = this.scanPlain(input, pos, end, final && end === len);
+        if (next === pos) break;
+        pos = next;
+        continue;
+      }
+      // Papaparse on bounded pieces, so its row arrays die young.
+      let size = PIECE_CHARS;
+      let progressed: boolean;
+      for (;;) {
+        const end = Math.min(len, pos + size);
+        const last = end === len;
+        const result = parser.parse(input.slice(pos, end), 0, !(final && last));
+        if (result.data.length === 0 && !last) {
+          size *= 2;
+          continue;
+        }
+        this.handleRecords(result, final && last);
+        const next = final && last ? len : pos + result.meta.cursor;
+        progressed = next > pos;
+        pos = next;
+        break;
+      }
+      if (!progressed) break;
+    }
+    this.pending = final ? '' : input.substring(pos);
+  }
+
+  /**
+   * Records of a quote-free stretch [pos, end) that end before `end` (all of
+   * them when `toEnd`); returns where the first unprocessed one starts.
+   */
+  private scanPlain(input: string, pos: number, end: number, toEnd: boolean): number {
+    const acc = this.acc as Accumulator;
+    const delim = this.delimiter;
+    const newline = this.newline;
+    const nlLen = newline.length;
+    const fields = this.fields;
+    const need = this.needed;
+    const nf = fields.length;
+    let row = this.nextRow;
+    let p = pos;
+    let nextDelim = input.indexOf(delim, p);
+    if (nextDelim === -1) nextDelim = input.length;
+    while (p < end) {
+      let lineEnd = input.indexOf(newline, p);
+      if (lineEnd === -1 || lineEnd >= end) {
+        if (!toEnd) break;
+        lineEnd = end;
+      }
+      let col = 0;
+      let s = p;
+      for (;;) {
+        if (nextDelim < s) {
+          nextDelim = input.indexOf(delim, s);
+          if (nextDelim === -1) nextDelim = input.length;
+        }
+        const d = nextDelim < lineEnd ? nextDelim : lineEnd;
+        if (col < nf && need[col] === 1) fields[col] = input.substring(s, d);
+        col++;
+        if (d === lineEnd) break;
+        s = d + 1;
+      }
+      if (col === nf) acc.addRow(fields, row);
+      else acc.addRow(input.substring(p, lineEnd).split(delim), row);
+      row++;
+      p = lineEnd + nlLen;
+    }
+    this.nextRow = row;
+    return p > end ? end : p;
   }
 
   private handleRecords(result: PapaResult, final: boolean): void {
@@ -266,6 +346,20 @@ export class Ingestor {
     }
     void firstData;
     this.acc = new Accumulator(plan, this.log, this.delimiter);
+    this.fields = headers.map(() => '');
+    this.needed = new Uint8Array(headers.length);
+    for (const col of [
+      plan.date,
+      plan.sku,
+      plan.category,
+      plan.amount,
+      plan.quantity,
+      plan.price,
+      plan.gender,
+      plan.age,
+    ]) {
+      if (col >= 0) this.needed[col] = 1;
+    }
   }
 
   private reportDuplicateHeaders(headers: string[]): void {

@@ -1,0 +1,120 @@
+// Deterministic synthetic sales in the reference schema (CONTRACT.md §1.1), for
+// benchmarks and tests: `npm run gen -- --rows 1000000 --seed 1 > big.csv`.
+// The seed's 15 skus (3 categories × 5 prices) over 2021-01-01..2023-12-31 with
+// weekly seasonality, a yearly season, a trend and a few promotion weeks.
+import { daysFromCivil, formatDay, weekdayOf } from '../core/ingest/dates';
+import { parseArgs } from './args';
+
+/** mulberry32: small, fast, seedable PRNG returning [0, 1). */
+export function mulberry32(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const CATEGORIES = ['Beauty', 'Clothing', 'Electronics'];
+const PRICES = [25, 30, 50, 300, 500];
+const HEADER =
+  'Transaction ID,Date,Customer ID,Gender,Age,Product Category,Quantity,Price per Unit,Total Amount\n';
+
+export interface GenOptions {
+  rows: number;
+  seed: number;
+  from?: string;
+  to?: string;
+}
+
+/** Yields the CSV in blocks of roughly `blockChars` characters. */
+export function* generateCsv(opts: GenOptions, blockChars = 1 << 20): Generator<string> {
+  const rand = mulberry32(opts.seed);
+  const [fy, fm, fd] = (opts.from ?? '2021-01-01').split('-').map(Number);
+  const [ty, tm, td] = (opts.to ?? '2023-12-31').split('-').map(Number);
+  const first = daysFromCivil(fy ?? 2021, fm ?? 1, fd ?? 1);
+  const last = daysFromCivil(ty ?? 2023, tm ?? 12, td ?? 31);
+  const D = last - first + 1;
+  const S = CATEGORIES.length * PRICES.length;
+
+  // Promotion weeks: a handful of random weeks where one category sells ~2.5×.
+  const promo = new Float64Array(Math.ceil(D / 7) * CATEGORIES.length).fill(1);
+  for (let i = 0; i < Math.max(1, Math.round(D / 60)); i++) {
+    promo[Math.floor(rand() * promo.length)] = 2.5;
+  }
+
+  // Weight of every (sku, day): popularity × weekday × season × trend × promo.
+  const cumulative = new Float64Array(S * D);
+  let total = 0;
+  for (let s = 0; s < S; s++) {
+    const c = Math.floor(s / PRICES.length);
+    const price = PRICES[s % PRICES.length] as number;
+    const popularity = (0.5 + rand()) * (price >= 300 ? 0.6 : 1);
+    const phase = rand() * 2 * Math.PI;
+    for (let d = 0; d < D; d++) {
+      const day = first + d;
+      const wd = weekdayOf(day);
+      const weekly = wd >= 5 ? 1.4 : wd === 4 ? 1.15 : 0.9;
+      const yearly = 1 + 0.35 * Math.sin((2 * Math.PI * d) / 365.25 + phase);
+      const december =
+        (((day - daysFromCivil(2000, 12, 1)) % 365.25) + 365.25) % 365.25 < 31 ? 1.5 : 1;
+      const trend = 1 + (0.3 * d) / D;
+      const p = promo[Math.floor(d / 7) * CATEGORIES.length + c] as number;
+      total += popularity * weekly * yearly * december * trend * p;
+      cumulative[s * D + d] = total;
+    }
+  }
+
+  const dates = Array.from({ length: D }, (_, d) => formatDay(first + d));
+  let block = HEADER;
+  for (let i = 0; i < opts.rows; i++) {
+    // Binary search of the cumulative weights.
+    const x = rand() * total;
+    let lo = 0;
+    let hi = S * D - 1;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if ((cumulative[mid] as number) < x) lo = mid + 1;
+      else hi = mid;
+    }
+    const s = Math.floor(lo / D);
+    const d = lo - s * D;
+    const category = CATEGORIES[Math.floor(s / PRICES.length)] as string;
+    const price = PRICES[s % PRICES.length] as number;
+    const quantity = 1 + Math.floor(rand() * rand() * 4.999);
+    const gender = rand() < 0.51 ? 'Female' : 'Male';
+    const age = 18 + Math.floor(rand() * 47);
+    const customer = 'CUST' + String(1 + Math.floor(rand() * 999999)).padStart(6, '0');
+    block += `${i + 1},${dates[d]},${customer},${gender},${age},${category},${quantity},${price},${quantity * price}\n`;
+    if (block.length >= blockChars) {
+      yield block;
+      block = '';
+    }
+  }
+  if (block.length > 0) yield block;
+}
+
+async function cli(): Promise<void> {
+  const args = parseArgs(process.argv.slice(2), ['rows', 'seed', 'from', 'to']);
+  const rows = Number(args.options.get('rows')?.[0] ?? '1000');
+  const seed = Number(args.options.get('seed')?.[0] ?? '1');
+  if (!Number.isInteger(rows) || rows < 0 || !Number.isInteger(seed)) {
+    process.stderr.write(
+      'usage: npm run gen -- --rows N --seed S [--from YYYY-MM-DD --to YYYY-MM-DD]\n',
+    );
+    process.exitCode = 2;
+    return;
+  }
+  const from = args.options.get('from')?.[0];
+  const to = args.options.get('to')?.[0];
+  for (const block of generateCsv({ rows, seed, from, to })) {
+    if (!process.stdout.write(block)) {
+      await new Promise<void>((resolve) => process.stdout.once('drain', resolve));
+    }
+  }
+}
+
+// Runs only as the entry point (scripts/run-ts.mjs bundles this file as gen.mjs).
+if (/gen\.(mjs|ts|js)$/.test(process.argv[1] ?? '')) await cli();
