@@ -29,6 +29,8 @@ export interface ModelDescriptor {
     scaledFeatures: string[];
     /** Floor of the scale, so an all-zero history does not divide by zero. */
     minScale: number;
+    /** Complete weeks before the origin that the long-run statistics (scale, cv, zero share) look at. */
+    historyWeeks?: number;
   };
   training: Record<string, unknown>;
   backtest?: Record<string, unknown>;

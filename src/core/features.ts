@@ -1,0 +1,242 @@
+// Weekly rows -> model input. Shared by training and the app runtime so the
+// two cannot drift: whatever the model saw in training is built here, and the
+// descriptor (models/tcn.json) names the exact feature order and scale rule.
+//
+// Contract (descriptor.scaling.rule):
+// - The window is the last `window` weeks before `end` (exclusive), all complete.
+// - scale = mean |total_amount| over the complete weeks before `end` (at most
+//   the last `historyWeeks` of them, the long-run level, not just the window),
+//   floored at `minScale`. Money features are divided by it; model output is in
+//   the same unit, so money = output * scale (the runtime clamps at 0).
+// - Missing columns (age, gender, quantity) are zeroed and flagged, so a file
+//   without them gets the input the model was trained to handle.
+
+import type { ModelDescriptor } from './model-descriptor';
+import type { WeeklyRow } from './types';
+
+/** Feature order of the input tensor (descriptor.input.features must equal this). */
+export const FEATURE_NAMES = [
+  'total_amount',
+  'quantity',
+  'transactions',
+  'age',
+  'male_share',
+  'female_share',
+  'price_per_unit',
+  'window_mean_4',
+  'window_mean_5',
+  'window_mean_6',
+  'window_mean_7',
+  'iso_week_sin',
+  'iso_week_cos',
+  'month_sin',
+  'month_cos',
+  'has_age',
+  'has_gender',
+  'has_quantity',
+  'history_cv',
+  'history_zero_share',
+  'history_length',
+] as const;
+
+export type FeatureName = (typeof FEATURE_NAMES)[number];
+
+/** Features divided by the per-series money scale. */
+export const SCALED_FEATURES: readonly FeatureName[] = [
+  'total_amount',
+  'window_mean_4',
+  'window_mean_5',
+  'window_mean_6',
+  'window_mean_7',
+];
+
+export const DEFAULT_MIN_SCALE = 1e-6;
+/** Weeks of history the long-run statistics (scale, cv, zero share) look at. */
+export const DEFAULT_HISTORY_WEEKS = 104;
+
+export const SCALING_RULE =
+  'scale = max(minScale, mean(|total_amount|) over the complete weeks before the forecast origin, ' +
+  'at most the last historyWeeks of them); total_amount and window_mean_4..7 are divided by scale; ' +
+  'quantity and transactions are divided by their own mean over the same weeks; ratios are clipped to ±50; ' +
+  'price_per_unit enters as log1p(price_per_unit / scale); model output * scale = money (clamp at 0)';
+
+/** Which optional columns the user's file really has. */
+export interface FeaturePresence {
+  age: boolean;
+  gender: boolean;
+  quantity: boolean;
+}
+
+export const ALL_PRESENT: FeaturePresence = { age: true, gender: true, quantity: true };
+
+/** Indices of rows that are complete weeks (partial weeks are neither input nor target). */
+export function completeWeekIndices(rows: readonly WeeklyRow[]): number[] {
+  const out: number[] = [];
+  for (let i = 0; i < rows.length; i++) if ((rows[i] as WeeklyRow).partial === 0) out.push(i);
+  return out;
+}
+
+/** True when the `window` rows before `end` exist and are all complete weeks. */
+export function hasFullWindow(rows: readonly WeeklyRow[], end: number, window: number): boolean {
+  if (end - window < 0 || end > rows.length) return false;
+  for (let i = end - window; i < end; i++) if ((rows[i] as WeeklyRow).partial !== 0) return false;
+  return true;
+}
+
+/**
+ * Exclusive end of the latest usable window: one past the last complete week.
+ * -1 when the series has no complete week.
+ */
+export function latestOrigin(rows: readonly WeeklyRow[]): number {
+  for (let i = rows.length - 1; i >= 0; i--) if ((rows[i] as WeeklyRow).partial === 0) return i + 1;
+  return -1;
+}
+
+export interface HistoryStats {
+  /** Money scale: floored mean |total_amount|. */
+  scale: number;
+  quantityScale: number;
+  transactionScale: number;
+  /** Coefficient of variation of total_amount (std / mean), capped at 5. */
+  cv: number;
+  zeroShare: number;
+  /** Complete weeks used. */
+  weeks: number;
+}
+
+/** Long-run statistics over the complete weeks before `end` (at most `historyWeeks`). */
+export function historyStats(
+  rows: readonly WeeklyRow[],
+  end: number,
+  minScale: number = DEFAULT_MIN_SCALE,
+  historyWeeks: number = DEFAULT_HISTORY_WEEKS,
+): HistoryStats {
+  let n = 0;
+  let sumAbs = 0;
+  let sum = 0;
+  let sumSq = 0;
+  let zeros = 0;
+  let sumQ = 0;
+  let sumT = 0;
+  for (let i = Math.min(end, rows.length) - 1; i >= 0 && n < historyWeeks; i--) {
+    const r = rows[i] as WeeklyRow;
+    if (r.partial !== 0) continue;
+    n++;
+    sumAbs += Math.abs(r.total_amount);
+    sum += r.total_amount;
+    sumSq += r.total_amount * r.total_amount;
+    if (r.total_amount === 0) zeros++;
+    sumQ += Math.abs(r.quantity);
+    sumT += r.transactions;
+  }
+  if (n === 0) {
+    return {
+      scale: minScale,
+      quantityScale: 0,
+      transactionScale: 0,
+      cv: 0,
+      zeroShare: 0,
+      weeks: 0,
+    };
+  }
+  const mean = sum / n;
+  const variance = Math.max(0, sumSq / n - mean * mean);
+  const meanAbs = sumAbs / n;
+  return {
+    scale: Math.max(minScale, meanAbs),
+    quantityScale: sumQ / n,
+    transactionScale: sumT / n,
+    cv: meanAbs > 0 ? Math.min(5, Math.sqrt(variance) / meanAbs) : 0,
+    zeroShare: zeros / n,
+    weeks: n,
+  };
+}
+
+const TWO_PI = 2 * Math.PI;
+
+/** Ratios to a long-run level are capped, so one huge week after a quiet history stays a finite input. */
+export const MAX_RATIO = 50;
+
+function ratio(value: number, denom: number): number {
+  return denom > 0 ? Math.max(-MAX_RATIO, Math.min(MAX_RATIO, value / denom)) : 0;
+}
+
+/**
+ * The model input for one series and one forecast origin.
+ * `end` is the exclusive index of the last week used: the forecast starts at rows[end].
+ * x is row-major [window, features]; throws when the window is not all complete weeks.
+ */
+export function buildInputWindow(
+  rows: readonly WeeklyRow[],
+  end: number,
+  desc: Pick<ModelDescriptor, 'input' | 'scaling'>,
+  presence: FeaturePresence,
+): { x: Float32Array; scale: number } {
+  const window = desc.input.window;
+  if (!hasFullWindow(rows, end, window)) {
+    throw new Error(`need ${window} complete weeks before index ${end}`);
+  }
+  const features = desc.input.features;
+  if (features.length !== FEATURE_NAMES.length || features.some((f, i) => f !== FEATURE_NAMES[i])) {
+    throw new Error('descriptor features do not match src/core/features.ts');
+  }
+  const historyWeeks = desc.scaling.historyWeeks ?? DEFAULT_HISTORY_WEEKS;
+  const stats = historyStats(rows, end, desc.scaling.minScale, historyWeeks);
+  const s = stats.scale;
+  const F = FEATURE_NAMES.length;
+  const x = new Float32Array(window * F);
+  const hasAge = presence.age ? 1 : 0;
+  const hasGender = presence.gender ? 1 : 0;
+  const hasQuantity = presence.quantity ? 1 : 0;
+  const historyLength = Math.min(stats.weeks, historyWeeks) / historyWeeks;
+  for (let t = 0; t < window; t++) {
+    const r = rows[end - window + t] as WeeklyRow;
+    const o = t * F;
+    const weekAngle = (TWO_PI * (r.iso_week - 1)) / 52;
+    const monthAngle = (TWO_PI * (r.month - 1)) / 12;
+    x[o + 0] = ratio(r.total_amount, s);
+    x[o + 1] = hasQuantity * ratio(r.quantity, stats.quantityScale);
+    x[o + 2] = ratio(r.transactions, stats.transactionScale);
+    x[o + 3] = (hasAge * r.age) / 100;
+    x[o + 4] = hasGender * ratio(r.male, r.transactions);
+    x[o + 5] = hasGender * ratio(r.female, r.transactions);
+    x[o + 6] = Math.log1p(Math.max(0, r.price_per_unit) / s);
+    x[o + 7] = ratio(r.window_mean_4, s);
+    x[o + 8] = ratio(r.window_mean_5, s);
+    x[o + 9] = ratio(r.window_mean_6, s);
+    x[o + 10] = ratio(r.window_mean_7, s);
+    x[o + 11] = Math.sin(weekAngle);
+    x[o + 12] = Math.cos(weekAngle);
+    x[o + 13] = Math.sin(monthAngle);
+    x[o + 14] = Math.cos(monthAngle);
+    x[o + 15] = hasAge;
+    x[o + 16] = hasGender;
+    x[o + 17] = hasQuantity;
+    x[o + 18] = stats.cv;
+    x[o + 19] = stats.zeroShare;
+    x[o + 20] = historyLength;
+  }
+  return { x, scale: s };
+}
+
+/**
+ * Model output (row-major [horizon, quantiles], scaled units) -> money,
+ * clamped at 0 and kept ordered across quantiles.
+ */
+export function unscaleOutput(
+  y: ArrayLike<number>,
+  scale: number,
+  horizon: number,
+  quantiles: number,
+): Float64Array {
+  const out = new Float64Array(horizon * quantiles);
+  for (let h = 0; h < horizon; h++) {
+    let prev = 0;
+    for (let q = 0; q < quantiles; q++) {
+      const v = Math.max(prev, Math.max(0, (y[h * quantiles + q] as number) * scale));
+      out[h * quantiles + q] = v;
+      prev = v;
+    }
+  }
+  return out;
+}

@@ -1,0 +1,239 @@
+// `npm run eval -- [--out FILE] [--seeds 1,2,3] [--split holdout|validation]`
+//
+// Backtest of the shipped recipe on the seed data. holdout: the last 12
+// complete weeks are held out, the model is retrained on the weeks before
+// them, and forecasts from every origin inside the holdout (horizon 4) are
+// scored beside baselines on the very same windows. validation: the same
+// protocol moved 12 weeks earlier, never touching the holdout — the split the
+// hyper-parameters were chosen on.
+
+import { writeFileSync } from 'node:fs';
+import { meanLast, meanOf, naiveLast, sesForecast } from '../core/baselines';
+import type { FeaturePresence } from '../core/features';
+import {
+  ALL_PRESENT,
+  buildInputWindow,
+  completeWeekIndices,
+  hasFullWindow,
+  unscaleOutput,
+} from '../core/features';
+import { coverage, rmse, wape } from '../core/metrics';
+import type { SkuSeries } from '../core/types';
+import { parseArgs } from './args';
+import { loadSeedData } from './data';
+import { inputSpec, RECIPE, runRecipe } from './recipe';
+import { predict, toTensors, type TcnConfig, type TcnWeights } from './tcn';
+import { initTf } from './tf-backend';
+
+const HOLDOUT_WEEKS = 12;
+const HORIZON = 4;
+
+export interface EvalWindow {
+  series: number;
+  /** Row index of the forecast origin (exclusive end of history). */
+  end: number;
+  history: number[];
+  actual: number[];
+}
+
+/** Origins at complete weeks [first, first + count), targets the next HORIZON complete weeks. */
+export function evalWindows(
+  series: SkuSeries[],
+  first: number,
+  count: number,
+  window: number,
+): EvalWindow[] {
+  const out: EvalWindow[] = [];
+  series.forEach((s, si) => {
+    const cidx = completeWeekIndices(s.rows);
+    for (let c = first; c < first + count; c++) {
+      const end = cidx[c];
+      if (end === undefined || !hasFullWindow(s.rows, end, window))
+        throw new Error(`origin ${c} unusable for ${s.sku}`);
+      const history = cidx
+        .filter((i) => i < end)
+        .map((i) => (s.rows[i] as SkuSeries['rows'][number]).total_amount);
+      const actual: number[] = [];
+      for (let h = 0; h < HORIZON; h++) {
+        const i = cidx[c + h];
+        if (i === undefined) throw new Error(`target week ${c + h} missing for ${s.sku}`);
+        actual.push((s.rows[i] as SkuSeries['rows'][number]).total_amount);
+      }
+      out.push({ series: si, end, history, actual });
+    }
+  });
+  return out;
+}
+
+interface Scores {
+  wape: number;
+  rmse: number;
+  coverage_p10_p90?: number;
+}
+
+function scorePoint(windows: EvalWindow[], forecast: (w: EvalWindow) => number[]): Scores {
+  const y: number[] = [];
+  const p: number[] = [];
+  for (const w of windows) {
+    y.push(...w.actual);
+    p.push(...forecast(w));
+  }
+  return { wape: wape(y, p), rmse: rmse(y, p) };
+}
+
+function tcnForecasts(
+  cfg: TcnConfig,
+  weights: TcnWeights,
+  series: SkuSeries[],
+  windows: EvalWindow[],
+  presence: FeaturePresence,
+): number[][][] {
+  const spec = inputSpec();
+  const L = cfg.window;
+  const F = cfg.features;
+  const x = new Float32Array(windows.length * L * F);
+  const scales: number[] = [];
+  windows.forEach((w, i) => {
+    const built = buildInputWindow((series[w.series] as SkuSeries).rows, w.end, spec, presence);
+    x.set(built.x, i * L * F);
+    scales.push(built.scale);
+  });
+  const tensors = toTensors(weights);
+  const y = predict(cfg, tensors, x, windows.length);
+  Object.values(tensors).forEach((t) => t.dispose());
+  const Q = cfg.quantiles.length;
+  return windows.map((_, i) => {
+    const money = unscaleOutput(
+      y.subarray(i * cfg.horizon * Q, (i + 1) * cfg.horizon * Q),
+      scales[i] as number,
+      cfg.horizon,
+      Q,
+    );
+    return Array.from({ length: HORIZON }, (_, h) =>
+      Array.from({ length: Q }, (_, q) => money[h * Q + q] as number),
+    );
+  });
+}
+
+function scoreTcn(windows: EvalWindow[], fc: number[][][]): Required<Scores> {
+  const y: number[] = [];
+  const lo: number[] = [];
+  const mid: number[] = [];
+  const hi: number[] = [];
+  windows.forEach((w, i) => {
+    w.actual.forEach((v, h) => {
+      const q = (fc[i] as number[][])[h] as number[];
+      y.push(v);
+      lo.push(q[0] as number);
+      mid.push(q[1] as number);
+      hi.push(q[2] as number);
+    });
+  });
+  return { wape: wape(y, mid), rmse: rmse(y, mid), coverage_p10_p90: coverage(y, lo, hi) };
+}
+
+const round = (v: number): number => Math.round(v * 10000) / 10000;
+const mean = (a: number[]): number => a.reduce((s, v) => s + v, 0) / a.length;
+
+async function main(): Promise<void> {
+  const args = parseArgs(process.argv.slice(2));
+  const seeds = (args.get('seeds') ?? '1,2,3').split(',').map(Number);
+  const split = args.get('split') ?? 'holdout';
+  if (split !== 'holdout' && split !== 'validation')
+    throw new Error('--split must be holdout or validation');
+  const data = loadSeedData();
+  if (!data) throw new Error('seed data not found: evaluation needs ../shared');
+  const nComplete = Math.min(...data.series.map((s) => completeWeekIndices(s.rows).length));
+  // validation ends where the holdout starts, so it never sees holdout weeks.
+  const end = split === 'holdout' ? nComplete : nComplete - HOLDOUT_WEEKS;
+  const holdoutStart = end - HOLDOUT_WEEKS;
+  const origins = HOLDOUT_WEEKS - HORIZON + 1;
+  const windows = evalWindows(data.series, holdoutStart, origins, RECIPE.window);
+  const cutoff = (s: SkuSeries): number => completeWeekIndices(s.rows)[holdoutStart] as number;
+  const log = (m: string): void => console.error(m);
+  log(
+    `${split}: origins at complete weeks ${holdoutStart}..${holdoutStart + origins - 1} (0-based), ${windows.length} windows`,
+  );
+
+  await initTf();
+  const tcn = { wape: [] as number[], rmse: [] as number[], coverage_p10_p90: [] as number[] };
+  const bare = { wape: [] as number[], rmse: [] as number[], coverage_p10_p90: [] as number[] };
+  const seconds: number[] = [];
+  for (const seed of seeds) {
+    const run = runRecipe(seed, data.series, cutoff, () => {});
+    seconds.push(Math.round(run.seconds));
+    const s = scoreTcn(
+      windows,
+      tcnForecasts(run.cfg, run.weights, data.series, windows, ALL_PRESENT),
+    );
+    const noDemo = { age: false, gender: false, quantity: false };
+    const b = scoreTcn(windows, tcnForecasts(run.cfg, run.weights, data.series, windows, noDemo));
+    for (const k of ['wape', 'rmse', 'coverage_p10_p90'] as const) {
+      tcn[k].push(round(s[k]));
+      bare[k].push(round(b[k]));
+    }
+    log(
+      `seed ${seed}: wape ${s.wape.toFixed(4)} rmse ${s.rmse.toFixed(1)} coverage ${s.coverage_p10_p90.toFixed(3)} ` +
+        `(no age/gender/quantity: wape ${b.wape.toFixed(4)} coverage ${b.coverage_p10_p90.toFixed(3)}) ${run.seconds.toFixed(0)} s`,
+    );
+  }
+  const flat = (f: (h: number[]) => number) => (w: EvalWindow) =>
+    Array(HORIZON).fill(f(w.history)) as number[];
+  const baselines = {
+    naive_last: scorePoint(windows, flat(naiveLast)),
+    mean_8: scorePoint(
+      windows,
+      flat((h) => meanLast(h, 8)),
+    ),
+    mean_all: scorePoint(windows, flat(meanOf)),
+    ses: scorePoint(
+      windows,
+      flat((h) => sesForecast(h).level),
+    ),
+  };
+  const report = {
+    protocol: {
+      split,
+      holdout_weeks: HOLDOUT_WEEKS,
+      horizon: HORIZON,
+      origins,
+      windows: windows.length,
+      origin_complete_weeks_1based: [holdoutStart + 1, holdoutStart + origins],
+      training_weeks: holdoutStart,
+      data: data.source,
+      seeds,
+      recipe: 'src/training/recipe.ts RECIPE',
+    },
+    models: {
+      tcn,
+      tcn_without_age_gender_quantity: bare,
+      ...Object.fromEntries(
+        Object.entries(baselines).map(([k, v]) => [
+          k,
+          { wape: round(v.wape), rmse: round(v.rmse) },
+        ]),
+      ),
+    },
+    summary: {
+      tcn_wape_mean: round(mean(tcn.wape)),
+      tcn_wape_range: [Math.min(...tcn.wape), Math.max(...tcn.wape)],
+      tcn_coverage_mean: round(mean(tcn.coverage_p10_p90)),
+      train_seconds_per_seed: seconds,
+    },
+  };
+  const json = JSON.stringify(report, null, 2) + '\n';
+  const out = args.get('out');
+  if (out) writeFileSync(out, json);
+  else process.stdout.write(json);
+  log('| model | WAPE | RMSE | p10–p90 coverage |\n|---|---|---|---|');
+  log(
+    `| TCN (seeds ${seeds.join(', ')}) | ${tcn.wape.join(' / ')} | ${tcn.rmse.map((v) => v.toFixed(1)).join(' / ')} | ${tcn.coverage_p10_p90.join(' / ')} |`,
+  );
+  log(
+    `| TCN without age/gender/quantity | ${bare.wape.join(' / ')} | ${bare.rmse.map((v) => v.toFixed(1)).join(' / ')} | ${bare.coverage_p10_p90.join(' / ')} |`,
+  );
+  for (const [k, v] of Object.entries(baselines))
+    log(`| ${k} | ${v.wape.toFixed(4)} | ${v.rmse.toFixed(1)} | |`);
+}
+
+await main();

@@ -1,0 +1,139 @@
+// The one training recipe: `npm run train` ships it, `npm run eval` measures
+// it (retrained without the holdout), so the card describes the shipped model.
+// Hyper-parameters were chosen on the validation split (evaluate.ts
+// --split validation: origins before the holdout), never on the holdout.
+
+import {
+  DEFAULT_HISTORY_WEEKS,
+  DEFAULT_MIN_SCALE,
+  FEATURE_NAMES,
+  SCALED_FEATURES,
+  SCALING_RULE,
+} from '../core/features';
+import type { ModelDescriptor } from '../core/model-descriptor';
+import type { SkuSeries } from '../core/types';
+import { Rng } from './rng';
+import { syntheticSeries } from './synthetic';
+import type { TcnConfig } from './tcn';
+import type { TrainOptions, TrainResult } from './trainer';
+import { trainTcn } from './trainer';
+import type { InputSpec, WindowSet } from './windows';
+import { buildWindows } from './windows';
+
+export const RECIPE = {
+  window: 8,
+  channels: 24,
+  kernel: 4,
+  dilations: [1, 2, 4, 8],
+  horizon: 12,
+  quantiles: [0.1, 0.5, 0.9],
+  dropout: 0.1,
+  syntheticSeries: 600,
+  steps: 1500,
+  batch: 128,
+  lr: 2e-3,
+  realShare: 0.25,
+  finetuneSteps: 0,
+  finetuneLr: 5e-4,
+  /** Chance that a training window hides each optional column (with its flag off). */
+  presenceDropout: { age: 0.4, gender: 0.4, quantity: 0.3 },
+  minHistory: 8,
+  maxTarget: 20,
+  minScale: DEFAULT_MIN_SCALE,
+  historyWeeks: DEFAULT_HISTORY_WEEKS,
+};
+
+export type Recipe = typeof RECIPE;
+
+export function tcnConfig(r: Recipe = RECIPE): TcnConfig {
+  return {
+    window: r.window,
+    features: FEATURE_NAMES.length,
+    channels: r.channels,
+    kernel: r.kernel,
+    dilations: r.dilations,
+    horizon: r.horizon,
+    quantiles: r.quantiles,
+    dropout: r.dropout,
+  };
+}
+
+export function inputSpec(r: Recipe = RECIPE): InputSpec {
+  return {
+    input: { name: 'input', window: r.window, features: [...FEATURE_NAMES] },
+    scaling: {
+      rule: SCALING_RULE,
+      scaledFeatures: [...SCALED_FEATURES],
+      minScale: r.minScale,
+      historyWeeks: r.historyWeeks,
+    },
+  };
+}
+
+export interface RecipeRun extends TrainResult {
+  cfg: TcnConfig;
+  realWindows: number;
+  syntheticWindows: number;
+}
+
+/**
+ * Train the recipe. `cutoff` limits each seed series to rows before it (for
+ * backtests); the synthetic set is drawn from the same seed.
+ */
+export function runRecipe(
+  seed: number,
+  realSeries: SkuSeries[],
+  cutoff: ((s: SkuSeries) => number) | undefined,
+  log: (msg: string) => void,
+  r: Recipe = RECIPE,
+): RecipeRun {
+  const cfg = tcnConfig(r);
+  const spec = inputSpec(r);
+  const dataRng = new Rng(seed * 7919 + 17);
+  const synthSeries: SkuSeries[] = [];
+  for (let i = 0; i < r.syntheticSeries; i++) synthSeries.push(syntheticSeries(dataRng, i));
+  const common = {
+    horizon: r.horizon,
+    minHistory: r.minHistory,
+    maxTarget: r.maxTarget,
+    presenceDropout: { rng: dataRng, ...r.presenceDropout },
+  };
+  const synth: WindowSet = buildWindows(synthSeries, spec, common);
+  const real: WindowSet = buildWindows(realSeries, spec, { ...common, cutoff });
+  log(`windows: ${synth.n} synthetic, ${real.n} seed`);
+  const opts: TrainOptions = {
+    seed,
+    steps: r.steps,
+    batch: r.batch,
+    lr: r.lr,
+    realShare: r.realShare,
+    finetuneSteps: r.finetuneSteps,
+    finetuneLr: r.finetuneLr,
+    log,
+  };
+  const res = trainTcn(cfg, synth, real, opts);
+  return { ...res, cfg, realWindows: real.n, syntheticWindows: synth.n };
+}
+
+export function describe(
+  r: Recipe,
+  onnxFile: string,
+  opset: number,
+  inputName: string,
+  outputName: string,
+  training: Record<string, unknown>,
+  backtest?: Record<string, unknown>,
+): ModelDescriptor {
+  const spec = inputSpec(r);
+  return {
+    name: 'skucast-tcn',
+    version: '1',
+    onnx: onnxFile,
+    opset,
+    input: { ...spec.input, name: inputName },
+    output: { name: outputName, horizon: r.horizon, quantiles: r.quantiles },
+    scaling: spec.scaling,
+    training,
+    ...(backtest ? { backtest } : {}),
+  };
+}

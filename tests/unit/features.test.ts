@@ -1,0 +1,176 @@
+import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import {
+  ALL_PRESENT,
+  buildInputWindow,
+  completeWeekIndices,
+  FEATURE_NAMES,
+  hasFullWindow,
+  historyStats,
+  latestOrigin,
+  unscaleOutput,
+} from '../../src/core/features';
+import type { ModelDescriptor } from '../../src/core/model-descriptor';
+import type { WeeklyRow } from '../../src/core/types';
+
+const F = FEATURE_NAMES.length;
+const col = (name: string): number => FEATURE_NAMES.indexOf(name as (typeof FEATURE_NAMES)[number]);
+
+const spec: Pick<ModelDescriptor, 'input' | 'scaling'> = {
+  input: { name: 'input', window: 4, features: [...FEATURE_NAMES] },
+  scaling: { rule: 'test', scaledFeatures: [], minScale: 1e-6, historyWeeks: 104 },
+};
+
+function row(i: number, amount: number, partial: 0 | 1 = 0): WeeklyRow {
+  const quantity = amount > 0 ? Math.round(amount / 10) : 0;
+  const transactions = amount > 0 ? 2 : 0;
+  return {
+    sku: 'A',
+    seed_id: -1,
+    week_start: `2023-01-${String(2 + i).padStart(2, '0')}`,
+    iso_year: 2023,
+    iso_week: (i % 52) + 1,
+    month: (Math.floor(i / 4.35) % 12) + 1,
+    partial,
+    total_amount: amount,
+    quantity,
+    transactions,
+    age: transactions ? 40 : 0,
+    male: transactions ? 1 : 0,
+    female: transactions ? 1 : 0,
+    price_per_unit: 10,
+    window_mean_4: amount,
+    window_mean_5: amount,
+    window_mean_6: amount,
+    window_mean_7: amount,
+  };
+}
+
+describe('completeWeekIndices / latestOrigin', () => {
+  it('skips partial weeks at both ends', () => {
+    const rows = [row(0, 5, 1), row(1, 5), row(2, 5), row(3, 5, 1)];
+    expect(completeWeekIndices(rows)).toEqual([1, 2]);
+    expect(latestOrigin(rows)).toBe(3);
+    expect(latestOrigin([row(0, 1, 1)])).toBe(-1);
+  });
+});
+
+describe('buildInputWindow', () => {
+  const amounts = [0, 100, 200, 0, 300, 400, 0, 500];
+  const rows = [row(0, 999, 1), ...amounts.map((a, i) => row(i + 1, a)), row(9, 999, 1)];
+
+  it('scales money by the mean |amount| of all complete weeks before the origin', () => {
+    const { x, scale } = buildInputWindow(rows, 9, spec, ALL_PRESENT);
+    expect(scale).toBeCloseTo(1500 / 8, 9);
+    expect(x).toHaveLength(4 * F);
+    const lastWeek = 3 * F;
+    expect(x[lastWeek + col('total_amount')]).toBeCloseTo(500 / scale, 5);
+    expect(x[lastWeek + col('window_mean_7')]).toBeCloseTo(500 / scale, 5);
+    expect(x[lastWeek + col('history_zero_share')]).toBeCloseTo(3 / 8, 6);
+    expect(x[lastWeek + col('price_per_unit')]).toBeCloseTo(Math.log1p(10 / scale), 6);
+  });
+
+  it('reads only the weeks before the origin (no look-ahead)', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.double({ min: 0, max: 1e4, noNaN: true }), { minLength: 2, maxLength: 2 }),
+        (future) => {
+          const changed = rows.slice();
+          changed[7] = row(7, future[0] as number);
+          changed[8] = row(8, future[1] as number);
+          const a = buildInputWindow(rows, 7, spec, ALL_PRESENT);
+          const b = buildInputWindow(changed, 7, spec, ALL_PRESENT);
+          return a.scale === b.scale && a.x.every((v, i) => v === b.x[i]);
+        },
+      ),
+    );
+  });
+
+  it('zeroes and flags columns the file does not have', () => {
+    const { x } = buildInputWindow(rows, 9, spec, { age: false, gender: false, quantity: false });
+    for (let t = 0; t < 4; t++) {
+      for (const name of [
+        'age',
+        'male_share',
+        'female_share',
+        'quantity',
+        'has_age',
+        'has_gender',
+        'has_quantity',
+      ]) {
+        expect(x[t * F + col(name)]).toBe(0);
+      }
+    }
+    const full = buildInputWindow(rows, 9, spec, ALL_PRESENT).x;
+    expect(full[3 * F + col('has_age')]).toBe(1);
+    expect(full[3 * F + col('age')]).toBeCloseTo(0.4, 6);
+    expect(full[3 * F + col('male_share')]).toBeCloseTo(0.5, 6);
+  });
+
+  it('encodes the calendar cyclically, with no raw year', () => {
+    const { x } = buildInputWindow(rows, 9, spec, ALL_PRESENT);
+    for (let t = 0; t < 4; t++) {
+      const s = x[t * F + col('iso_week_sin')] as number;
+      const c = x[t * F + col('iso_week_cos')] as number;
+      expect(s * s + c * c).toBeCloseTo(1, 5);
+    }
+    expect(FEATURE_NAMES.some((f) => f.includes('year'))).toBe(false);
+  });
+
+  it('refuses a window that includes a partial week or reaches before the start', () => {
+    expect(() => buildInputWindow(rows, 4, spec, ALL_PRESENT)).toThrow(/complete weeks/);
+    expect(() => buildInputWindow(rows, 10, spec, ALL_PRESENT)).toThrow(/complete weeks/);
+    expect(hasFullWindow(rows, 5, 4)).toBe(true);
+  });
+
+  it('floors the scale of a history without sales and keeps inputs finite', () => {
+    const silent = [0, 0, 0, 0, 0].map((a, i) => row(i, a));
+    const { x, scale } = buildInputWindow(silent, 5, spec, ALL_PRESENT);
+    expect(scale).toBe(1e-6);
+    expect(x.every(Number.isFinite)).toBe(true);
+    expect(historyStats(silent, 5).weeks).toBe(5);
+  });
+
+  it('rejects a descriptor whose features differ from this build', () => {
+    const other = { ...spec, input: { ...spec.input, features: ['total_amount'] } };
+    expect(() => buildInputWindow(rows, 9, other, ALL_PRESENT)).toThrow(/features/);
+  });
+});
+
+describe('unscaleOutput', () => {
+  it('multiplies by the scale, clamps at 0 and keeps quantiles ordered', () => {
+    const out = unscaleOutput([-1, 0.5, 2, 1, 0.9, 3], 100, 2, 3);
+    expect(Array.from(out)).toEqual([0, 50, 200, 100, 100, 300]);
+  });
+});
+
+describe('shipped descriptor', () => {
+  it('lists exactly the features this build produces', () => {
+    const desc = JSON.parse(
+      readFileSync(path.resolve('models/tcn.json'), 'utf8'),
+    ) as ModelDescriptor;
+    expect(desc.input.features).toEqual([...FEATURE_NAMES]);
+    expect(desc.output.quantiles).toEqual([0.1, 0.5, 0.9]);
+  });
+});
+
+const shared = path.resolve(process.cwd(), '../shared');
+describe('seed data windows', () => {
+  it('builds finite inputs for every complete origin of the seed table', async (ctx) => {
+    if (!existsSync(shared)) ctx.skip('skipped: ../shared not found');
+    const { loadSeedData } = await import('../../src/training/data');
+    const data = loadSeedData();
+    expect(data?.series).toHaveLength(15);
+    for (const s of data?.series ?? []) {
+      const cidx = completeWeekIndices(s.rows);
+      expect(cidx).toHaveLength(52);
+      for (const end of cidx.slice(4).map((i) => i + 1)) {
+        const { x, scale } = buildInputWindow(s.rows, end, spec, ALL_PRESENT);
+        expect(scale).toBeGreaterThan(0);
+        expect(x.every(Number.isFinite)).toBe(true);
+      }
+    }
+  });
+});
