@@ -1,12 +1,30 @@
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 import { svelte } from '@sveltejs/vite-plugin-svelte';
+
+const root = path.dirname(fileURLToPath(import.meta.url));
+// The model the app ships: models/ by default; SKUCAST_MODEL_DIR builds the
+// app around another tcn.onnx + tcn.json (a candidate model, a test model).
+const modelDir = path.resolve(root, process.env.SKUCAST_MODEL_DIR ?? 'models');
 
 export default defineConfig({
   // Relative asset URLs so dist/ works from any static host and sub-path.
   base: './',
   plugins: [svelte()],
+  resolve: {
+    alias: [{ find: /^@model\//, replacement: `${modelDir}/` }],
+  },
   worker: { format: 'es' },
-  build: { target: 'es2022', chunkSizeWarningLimit: 2048 },
+  // The dev server must not pre-bundle onnxruntime-web: its WASM is located
+  // relative to the module, which pre-bundling moves.
+  optimizeDeps: { exclude: ['onnxruntime-web'] },
+  build: {
+    target: 'es2022',
+    chunkSizeWarningLimit: 2048,
+    // Model and ORT binaries stay files (fetched, cached, streamed-compiled), never base64 in JS.
+    assetsInlineLimit: (file) => (/\.(onnx|wasm|json|csv)$/.test(file) ? false : undefined),
+  },
   test: {
     include: ['tests/**/*.test.ts'],
     environment: 'node',

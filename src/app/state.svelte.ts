@@ -1,0 +1,126 @@
+// One source of truth for the page: what the user gave, how far the worker
+// is, and what came back. Components read `app`; only the functions below
+// change it.
+
+import type { ColumnMapping } from '../core/types';
+import type { RunResult } from '../worker/protocol';
+import type { HeaderPeek, Progress } from '../worker/protocol';
+import { CancelledError, ForecastBridge } from './worker-bridge';
+import { hasRequiredRoles } from './mapping';
+
+export type Status = 'idle' | 'peeking' | 'mapping' | 'running' | 'done' | 'error';
+
+class AppState {
+  status: Status = $state('idle');
+  fileName: string | null = $state(null);
+  progress: Progress | null = $state.raw(null);
+  peek: HeaderPeek | null = $state.raw(null);
+  // Replaced whole, never mutated: no deep proxy over thousands of forecast rows.
+  result: RunResult | null = $state.raw(null);
+  error: string | null = $state(null);
+}
+
+export const app = new AppState();
+
+/** Test hook: the last result as the worker returned it, read by tests/browser. */
+interface SkucastHook {
+  status: Status;
+  lastResult: RunResult | null;
+  lastError: string | null;
+}
+declare global {
+  interface Window {
+    __skucast?: SkucastHook;
+  }
+}
+const hook: SkucastHook = { status: 'idle', lastResult: null, lastError: null };
+window.__skucast = hook;
+
+const bridge = new ForecastBridge();
+let pendingFile: Blob | null = null;
+/** Each start bumps it, so a late answer from a cancelled run cannot land. */
+let generation = 0;
+
+function setStatus(status: Status): void {
+  app.status = status;
+  hook.status = status;
+}
+
+/** A file from the picker, the drop zone or the sample button. */
+export async function chooseFile(file: Blob, name: string): Promise<void> {
+  const mine = ++generation;
+  pendingFile = file;
+  app.fileName = name;
+  app.result = null;
+  app.error = null;
+  app.peek = null;
+  app.progress = null;
+  hook.lastResult = null;
+  hook.lastError = null;
+  if (file.size === 0)
+    return fail(mine, new Error(`${name} is empty: there is nothing to forecast`));
+  setStatus('peeking');
+  let peek: HeaderPeek;
+  try {
+    peek = await bridge.peekHeaders(file);
+  } catch (err) {
+    return fail(mine, err);
+  }
+  if (mine !== generation) return;
+  if (peek.problem) return fail(mine, new Error(`${name}: ${peek.problem}`));
+  app.peek = peek;
+  if (hasRequiredRoles(peek.detected)) {
+    await runForecast(mine, file, undefined);
+  } else {
+    setStatus('mapping');
+  }
+}
+
+/** The user confirmed the column roles. */
+export async function confirmMapping(mapping: ColumnMapping): Promise<void> {
+  if (!pendingFile) return;
+  await runForecast(++generation, pendingFile, mapping);
+}
+
+export function cancel(): void {
+  generation++;
+  bridge.cancel();
+  app.progress = null;
+  app.error = 'Cancelled.';
+  hook.lastError = app.error;
+  setStatus('error');
+}
+
+async function runForecast(
+  mine: number,
+  file: Blob,
+  mapping: ColumnMapping | undefined,
+): Promise<void> {
+  setStatus('running');
+  app.progress = { stage: 'read', bytesRead: 0, totalBytes: file.size };
+  try {
+    const result = await bridge.run(file, mapping ? { mapping: { ...mapping } } : {}, (p) => {
+      if (mine === generation) app.progress = p;
+    });
+    if (mine !== generation) return;
+    app.result = result;
+    hook.lastResult = result;
+    setStatus('done');
+  } catch (err) {
+    fail(mine, err);
+  }
+}
+
+function fail(mine: number, err: unknown): void {
+  if (mine !== generation || err instanceof CancelledError) return;
+  app.error = readableMessage(err);
+  hook.lastError = app.error;
+  setStatus('error');
+}
+
+/** A message for the user: the error's own text, never its stack. */
+export function readableMessage(err: unknown): string {
+  const text = err instanceof Error ? err.message : typeof err === 'string' ? err : '';
+  const firstLine = text.split('\n')[0]?.trim() ?? '';
+  return firstLine === '' ? 'Something went wrong while forecasting this file.' : firstLine;
+}

@@ -1,0 +1,153 @@
+// The forecast worker: the whole pipeline runs here, off the page's thread.
+// The file is streamed chunk by chunk into the Ingestor (never read whole
+// into one string), the weekly table is built, and the model runs in
+// onnxruntime-web. The page talks to it through comlink (src/app/worker-bridge.ts)
+// and cancels by terminating it.
+
+import { expose } from 'comlink';
+import { Ingestor } from '../core/ingest';
+import { readHeaderLine } from './headers';
+import { ForecastError, forecastTable, type ForecastResult } from '../core/forecast';
+import type { WeeklyTable } from '../core/types';
+import { loadModel } from './model-cache';
+import {
+  summarizeTable,
+  type HeaderPeek,
+  type Progress,
+  type RunOptions,
+  type RunResult,
+} from './protocol';
+
+export type { RunResult } from './protocol';
+
+/** Progress callbacks cross a thread boundary: send at most this often while streaming. */
+const PROGRESS_INTERVAL_MS = 100;
+/** Bytes of a file's start read to find its header line. */
+const PEEK_BYTES = 64 * 1024;
+
+async function run(
+  file: Blob,
+  opts: RunOptions = {},
+  onProgress?: (p: Progress) => void,
+): Promise<RunResult> {
+  const totalBytes = file.size;
+  const report = (stage: Progress['stage'], bytesRead: number): void => {
+    onProgress?.({ stage, bytesRead, totalBytes });
+  };
+  const t0 = performance.now();
+
+  report('read', 0);
+  const ingestor = new Ingestor(opts.mapping ? { mapping: opts.mapping } : undefined);
+  const reader = file.stream().getReader();
+  let bytesRead = 0;
+  let lastSent = performance.now();
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    ingestor.push(value);
+    bytesRead += value.byteLength;
+    const now = performance.now();
+    if (now - lastSent >= PROGRESS_INTERVAL_MS) {
+      lastSent = now;
+      report('parse', bytesRead);
+    }
+  }
+  const t1 = performance.now();
+
+  report('table', bytesRead);
+  const table = ingestor.finish();
+  const t2 = performance.now();
+
+  const summary = summarizeTable(table);
+  const problem = unusableReason(table);
+  if (problem !== null) {
+    report('done', bytesRead);
+    return {
+      summary,
+      report: table.report,
+      forecast: null,
+      problem,
+      provider: null,
+      timings: {
+        read_parse_ms: t1 - t0,
+        table_ms: t2 - t1,
+        model_load_ms: 0,
+        inference_ms: 0,
+        total_ms: t2 - t0,
+      },
+    };
+  }
+
+  // Loaded after the table, not during parsing: a file that cannot be
+  // forecast never pays for the model, and stage timings do not overlap.
+  report('model', bytesRead);
+  const { model, loadMs } = await loadModel(opts.preferred ?? 'webgpu');
+  const t3 = performance.now();
+
+  report('forecast', bytesRead);
+  let forecast: ForecastResult;
+  try {
+    forecast = await forecastTable(table, model.descriptor, model.run, {
+      ...(opts.horizon === undefined ? {} : { horizon: opts.horizon }),
+    });
+  } catch (err) {
+    // The data's fault (e.g. no complete week) is shown with the summary, not as a failure.
+    if (!(err instanceof ForecastError)) throw err;
+    report('done', bytesRead);
+    const t = performance.now();
+    return {
+      summary,
+      report: table.report,
+      forecast: null,
+      problem: err.message,
+      provider: null,
+      timings: {
+        read_parse_ms: t1 - t0,
+        table_ms: t2 - t1,
+        model_load_ms: loadMs,
+        inference_ms: t - t3,
+        total_ms: t - t0,
+      },
+    };
+  }
+  const t4 = performance.now();
+  forecast.metadata.provider = model.provider;
+  const fallbackReason = model.fallbackReason;
+  report('done', bytesRead);
+
+  return {
+    summary,
+    report: table.report,
+    forecast,
+    provider: model.provider,
+    ...(fallbackReason === undefined ? {} : { fallbackReason }),
+    timings: {
+      read_parse_ms: t1 - t0,
+      table_ms: t2 - t1,
+      model_load_ms: loadMs,
+      inference_ms: t4 - t3,
+      total_ms: t4 - t0,
+    },
+    model: { name: model.descriptor.name, version: model.descriptor.version },
+  };
+}
+
+/** Why a table cannot be forecast at all, worded for the user; null when it can. */
+function unusableReason(table: WeeklyTable): string | null {
+  if (table.series.length > 0) return null;
+  const fileLevel = table.report.issues.find((i) => i.severity === 'error' && i.row === undefined);
+  if (fileLevel) return fileLevel.message;
+  if (table.report.rowsRead === 0) return 'the file has no data rows';
+  return `none of the ${table.report.rowsRead} rows could be used; see the issues below`;
+}
+
+/** Header names of a file and the roles recognised from them, for the column mapping form. */
+async function peekHeaders(file: Blob): Promise<HeaderPeek> {
+  const head = await file.slice(0, PEEK_BYTES).arrayBuffer();
+  return readHeaderLine(new Uint8Array(head));
+}
+
+const api = { run, peekHeaders };
+export type WorkerApi = typeof api;
+
+expose(api);

@@ -1,0 +1,96 @@
+// Loads the model once per worker, behind a module-level promise: the ONNX
+// bytes and onnxruntime's WASM binary are served from the app's own origin
+// (Vite copies them into dist/assets with hashed names), never from a CDN.
+
+import { createModelRunner } from '../runtime/model-runner';
+import type { ModelDescriptor } from '../core/model-descriptor';
+import type { RunModel } from '../core/forecast';
+import type { ProviderName } from './protocol';
+// `@model` is models/ (see vite.config.ts): both files are copied to dist/assets.
+import descriptorUrl from '@model/tcn.json?url';
+import modelUrl from '@model/tcn.onnx?url';
+// The WASM binary matching the onnxruntime-web build that src/runtime imports
+// (the default entry: JSEP, which carries both the WebGPU and the WASM EP).
+import ortWasmUrl from 'onnxruntime-web/ort-wasm-simd-threaded.jsep.wasm?url';
+
+export interface LoadedModel {
+  descriptor: ModelDescriptor;
+  /** Read after a run: a WebGPU failure mid-run switches the runner to WASM. */
+  readonly provider: ProviderName;
+  readonly fallbackReason: string | undefined;
+  run: RunModel;
+}
+
+export interface ModelLoad {
+  model: LoadedModel;
+  /** Time this call spent fetching the model and creating the session, ms; 0 when cached. */
+  loadMs: number;
+}
+
+const cache = new Map<ProviderName, Promise<LoadedModel>>();
+
+export async function loadModel(preferred: ProviderName): Promise<ModelLoad> {
+  const cached = cache.get(preferred);
+  if (cached) return { model: await cached, loadMs: 0 };
+  const t0 = performance.now();
+  const pending = createLoaded(preferred);
+  cache.set(preferred, pending);
+  try {
+    return { model: await pending, loadMs: performance.now() - t0 };
+  } catch (err) {
+    // A failed load is not cached: the next run tries again.
+    cache.delete(preferred);
+    throw err;
+  }
+}
+
+async function createLoaded(preferred: ProviderName): Promise<LoadedModel> {
+  const [descriptor, bytes] = await Promise.all([
+    fetchBytes(descriptorUrl).then(parseDescriptor),
+    fetchBytes(modelUrl),
+  ]);
+  const runner = await createModelRunner(bytes, descriptor, {
+    preferred,
+    // Only the binary: the JS glue is embedded in the bundled ORT entry.
+    wasmPaths: { wasm: new URL(ortWasmUrl, self.location.href).href },
+    // Threads need cross-origin isolation, which a plain static host does not give.
+    numThreads: 1,
+  });
+  return {
+    descriptor,
+    get provider() {
+      return runner.provider;
+    },
+    get fallbackReason() {
+      return runner.fallbackReason;
+    },
+    run: (x, batch) => runner.run(x, batch),
+  };
+}
+
+async function fetchBytes(url: string): Promise<Uint8Array> {
+  const response = await fetch(url);
+  if (!response.ok) {
+    throw new Error(
+      `could not load the model file ${url.split('/').pop() ?? url} (HTTP ${response.status})`,
+    );
+  }
+  return new Uint8Array(await response.arrayBuffer());
+}
+
+/** The descriptor, with the fields the runtime cannot do without checked. */
+function parseDescriptor(bytes: Uint8Array): ModelDescriptor {
+  const d = JSON.parse(new TextDecoder().decode(bytes)) as Partial<ModelDescriptor>;
+  const ok =
+    typeof d.input?.name === 'string' &&
+    Number.isInteger(d.input.window) &&
+    Array.isArray(d.input.features) &&
+    typeof d.output?.name === 'string' &&
+    Number.isInteger(d.output.horizon) &&
+    Array.isArray(d.output.quantiles);
+  if (!ok)
+    throw new Error(
+      'the model descriptor (tcn.json) is incomplete: input/output names, window, horizon or quantiles missing',
+    );
+  return d as ModelDescriptor;
+}

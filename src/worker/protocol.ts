@@ -1,0 +1,84 @@
+// What crosses the page <-> worker boundary. Plain data only (structured
+// clone), so the page can import these types without pulling worker code.
+
+import type { ForecastResult } from '../core/forecast';
+import type { ColumnMapping, IngestReport, WeeklyTable } from '../core/types';
+
+export type ProviderName = 'webgpu' | 'wasm';
+
+export type Stage = 'read' | 'parse' | 'table' | 'model' | 'forecast' | 'done';
+
+export interface Progress {
+  stage: Stage;
+  bytesRead: number;
+  /** Size of the file; 0 when unknown. */
+  totalBytes: number;
+}
+
+export interface RunOptions {
+  /** Weeks to forecast; defaults to the model's horizon. */
+  horizon?: number;
+  /** Column roles confirmed by the user; auto-detected when absent. */
+  mapping?: ColumnMapping;
+  /** Execution provider to try first; WebGPU when an adapter exists, else WASM. */
+  preferred?: ProviderName;
+}
+
+/** Shape of the weekly table, without its rows (those stay in the worker). */
+export interface TableSummary {
+  skus: number;
+  weeks: number;
+  /** Monday of the first and last calendar week, YYYY-MM-DD. */
+  firstWeek: string | null;
+  lastWeek: string | null;
+  /** Weeks the file covers only in part (not model input). */
+  partialWeeks: number;
+}
+
+export interface StageTimings {
+  read_parse_ms: number;
+  table_ms: number;
+  /** Session creation; 0 when the worker already had the model loaded. */
+  model_load_ms: number;
+  inference_ms: number;
+  total_ms: number;
+}
+
+export interface HeaderPeek {
+  headers: string[];
+  /** Roles recognised from the header names. */
+  detected: ColumnMapping;
+  /** Headers that matched no role. */
+  unmatched: string[];
+  /** Set when the file is no delimited text at all (binary, workbook, not UTF-8, no header). */
+  problem?: string;
+}
+
+export interface RunResult {
+  summary: TableSummary;
+  report: IngestReport;
+  /** null when the data allows no forecast; `problem` says why. */
+  forecast: ForecastResult | null;
+  /** Why there is no forecast (no usable rows, no complete week...), for the user. */
+  problem?: string;
+  /** null when the model was not needed (no forecast). */
+  provider: ProviderName | null;
+  /** Why WebGPU was not used, when it was preferred but the run fell back to WASM. */
+  fallbackReason?: string;
+  timings: StageTimings;
+  /** The model descriptor's name and version; absent when the model was not needed. */
+  model?: { name: string; version: string };
+}
+
+export function summarizeTable(table: WeeklyTable): TableSummary {
+  const first = table.series[0];
+  let partialWeeks = 0;
+  if (first) for (const row of first.rows) partialWeeks += row.partial;
+  return {
+    skus: table.series.length,
+    weeks: table.weeks.length,
+    firstWeek: table.weeks[0] ?? null,
+    lastWeek: table.weeks[table.weeks.length - 1] ?? null,
+    partialWeeks,
+  };
+}

@@ -1,0 +1,154 @@
+// The app as a user gets it: the production build served from a static
+// server, headless Chromium, a file picked in the page. Once with a WebGPU
+// adapter (SwiftShader) and once without (WASM fallback); both must give the
+// forecast the same pipeline gives in Node, and nothing may leave the origin.
+
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { TEST_IDS } from '../../src/app/testids';
+import {
+  buildApp,
+  chromiumAvailable,
+  foreignRequests,
+  forecastFileInPage,
+  forecastSampleInPage,
+  maxForecastDifference,
+  modelAvailable,
+  nodeForecast,
+  openBrowser,
+  sampleCsv,
+  seedCsv,
+  serveDir,
+  sharedDir,
+  type BrowserProvider,
+  type BrowserSession,
+  type StaticServer,
+} from './harness';
+
+/** Browser (float32 on GPU or CPU) vs Node, relative to max(1, |value|). */
+const TOLERANCE = 1e-4;
+
+const ready = chromiumAvailable() && modelAvailable();
+const skipReason = !chromiumAvailable()
+  ? 'skipped: /usr/bin/chromium not found'
+  : 'skipped: models/tcn.onnx not built';
+
+let distDir = '';
+let server: StaticServer;
+
+describe.skipIf(!ready)(`browser app (${ready ? 'chromium' : skipReason})`, () => {
+  beforeAll(async () => {
+    distDir = await buildApp();
+    server = await serveDir(distDir);
+  });
+  afterAll(async () => {
+    await server?.close();
+    if (distDir) rmSync(distDir, { recursive: true, force: true });
+  });
+
+  describe.each<BrowserProvider>(['webgpu', 'wasm'])('%s', (provider) => {
+    let session: BrowserSession;
+    beforeAll(async () => {
+      session = await openBrowser(server.origin, provider);
+    });
+    afterAll(async () => {
+      await session?.close();
+    });
+
+    it('forecasts the sample as Node does, on the expected provider', async () => {
+      const outcome = await forecastSampleInPage(session.page);
+      expect(outcome.error).toBeNull();
+      expect(outcome.status).toBe('done');
+      const result = outcome.result!;
+      expect(result.provider).toBe(provider);
+      if (provider === 'wasm') expect(result.fallbackReason).toMatch(/adapter|WebGPU/);
+      else expect(result.fallbackReason).toBeUndefined();
+
+      const node = await nodeForecast(sampleCsv);
+      expect(result.summary.skus).toBe(node.table.series.length);
+      expect(result.summary.weeks).toBe(node.table.weeks.length);
+      expect(result.report.rowsUsed).toBe(node.table.report.rowsUsed);
+      expect(maxForecastDifference(result.forecast!, node.forecast)).toBeLessThanOrEqual(TOLERANCE);
+
+      // What the user sees: the provider, and one table row per sku and week.
+      const shown = session.page.getByTestId(TEST_IDS.provider);
+      expect(await shown.getAttribute('data-provider')).toBe(provider);
+      const rows = session.page.getByTestId(TEST_IDS.forecastTable).locator('tbody tr');
+      const expectedRows = node.forecast.skus.slice(0, 200).reduce((n, s) => n + s.weeks.length, 0);
+      expect(await rows.count()).toBe(expectedRows);
+    });
+
+    it.skipIf(!existsSync(seedCsv))(
+      `forecasts the seed file picked in the page${existsSync(sharedDir) ? '' : ' (skipped: ../shared not found)'}`,
+      async () => {
+        const outcome = await forecastFileInPage(session.page, seedCsv);
+        expect(outcome.error).toBeNull();
+        const result = outcome.result!;
+        expect(result.provider).toBe(provider);
+        const node = await nodeForecast(seedCsv);
+        expect(maxForecastDifference(result.forecast!, node.forecast)).toBeLessThanOrEqual(
+          TOLERANCE,
+        );
+        // A second run in the same worker reuses the loaded model.
+        expect(result.timings.model_load_ms).toBe(0);
+      },
+    );
+
+    it('made no request outside its own origin, and logged no error', () => {
+      expect(foreignRequests(session.requests, server.origin)).toEqual([]);
+      // The worker's fetches are observed too, so the check above covers them.
+      expect(session.requests.some((u) => u.endsWith('.wasm'))).toBe(true);
+      expect(session.requests.some((u) => u.endsWith('.onnx'))).toBe(true);
+      expect(session.errors).toEqual([]);
+    });
+  });
+
+  describe('bad input', () => {
+    let session: BrowserSession;
+    let dir = '';
+    beforeAll(async () => {
+      session = await openBrowser(server.origin, 'wasm');
+      dir = mkdtempSync(path.join(tmpdir(), 'skucast-bad-'));
+    });
+    afterAll(async () => {
+      await session?.close();
+      if (dir) rmSync(dir, { recursive: true, force: true });
+    });
+
+    it('shows a message, not a stack trace, for a file that is not a CSV', async () => {
+      const file = path.join(dir, 'photo.csv');
+      writeFileSync(
+        file,
+        Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 0x0d, 0xff, 0xfe]),
+      );
+      const outcome = await forecastFileInPage(session.page, file);
+      const text = (await session.page.locator('main').innerText()).toLowerCase();
+      expect(outcome.status).toBe('error');
+      expect(outcome.error).toMatch(/binary|not UTF-8/);
+      expect(await session.page.getByTestId(TEST_IDS.error).innerText()).toBe(outcome.error);
+      expect(text).not.toMatch(/ at \S+:\d+:\d+|stack|undefined|\[object/);
+      expect(session.errors).toEqual([]);
+    });
+
+    it('lists skipped rows by row number and still forecasts the good ones', async () => {
+      const good = (await import('node:fs'))
+        .readFileSync(sampleCsv, 'utf8')
+        .trimEnd()
+        .split(/\r?\n/);
+      const lines = [...good];
+      lines.splice(3, 0, '9001,31/02/2023,CUST9001,Female,30,Beauty,1,50,50');
+      const file = path.join(dir, 'with-bad-date.csv');
+      writeFileSync(file, lines.join('\n') + '\n');
+      const outcome = await forecastFileInPage(session.page, file);
+      expect(outcome.status).toBe('done');
+      const result = outcome.result!;
+      expect(result.report.rowsSkipped).toBe(1);
+      expect(result.forecast).not.toBeNull();
+      const issues = await session.page.getByTestId(TEST_IDS.issues).innerText();
+      expect(issues).toContain('4');
+      expect(session.errors).toEqual([]);
+    });
+  });
+});

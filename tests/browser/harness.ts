@@ -1,0 +1,267 @@
+// Real-browser plumbing for tests/browser and bench/browser.ts: build the app
+// with Vite into a temp dir, serve it from 127.0.0.1 on an ephemeral port,
+// drive Debian's Chromium with playwright-core, and compute the same forecast
+// in Node (onnxruntime-web's WASM backend) as the reference.
+
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { readFile, stat } from 'node:fs/promises';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { build } from 'vite';
+import { forecastTable, type ForecastResult } from '../../src/core/forecast';
+import { ingestText } from '../../src/core/ingest';
+import type { ModelDescriptor } from '../../src/core/model-descriptor';
+import type { WeeklyTable } from '../../src/core/types';
+import { createModelRunner } from '../../src/runtime/model-runner';
+import { TEST_IDS } from '../../src/app/testids';
+import type { RunResult } from '../../src/worker/protocol';
+
+export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+export const sharedDir = path.resolve(repoRoot, '../shared');
+export const seedCsv = path.join(sharedDir, 'data/retail_sales_2023.csv');
+/** The committed copy of the seed data behind the "try the sample" button. */
+export const sampleCsv = path.join(repoRoot, 'public/sample/retail_sales_2023.csv');
+/** Same resolution as vite.config.ts. */
+export const modelDir = path.resolve(repoRoot, process.env.SKUCAST_MODEL_DIR ?? 'models');
+export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+export type BrowserProvider = 'webgpu' | 'wasm';
+
+/** Flags for a quiet, isolated headless Chromium that makes no requests of its own. */
+export const BASE_FLAGS = [
+  '--headless=new',
+  '--no-sandbox',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+  '--disable-default-apps',
+  '--disable-extensions',
+  '--mute-audio',
+];
+/**
+ * With this flag headless Chromium on Linux offers a SwiftShader (CPU Vulkan)
+ * WebGPU adapter; without it requestAdapter() returns null and the app falls
+ * back to WASM.
+ */
+export const WEBGPU_FLAGS = ['--enable-unsafe-webgpu'];
+
+export function chromiumAvailable(): boolean {
+  return existsSync(CHROMIUM);
+}
+
+export function modelAvailable(): boolean {
+  return existsSync(path.join(modelDir, 'tcn.onnx')) && existsSync(path.join(modelDir, 'tcn.json'));
+}
+
+/** Builds the app (production build, as `npm run build`) into a fresh temp dir. */
+export async function buildApp(): Promise<string> {
+  const outDir = mkdtempSync(path.join(tmpdir(), 'skucast-dist-'));
+  await build({
+    root: repoRoot,
+    configFile: path.join(repoRoot, 'vite.config.ts'),
+    logLevel: 'error',
+    build: { outDir, emptyOutDir: true },
+  });
+  return outDir;
+}
+
+const CONTENT_TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript',
+  '.mjs': 'text/javascript',
+  '.css': 'text/css',
+  // application/wasm lets the browser compile while downloading.
+  '.wasm': 'application/wasm',
+  '.json': 'application/json',
+  '.onnx': 'application/octet-stream',
+  '.csv': 'text/csv; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.ico': 'image/x-icon',
+  '.webmanifest': 'application/manifest+json',
+};
+
+export interface StaticServer {
+  origin: string;
+  close(): Promise<void>;
+}
+
+/** A plain static file server for `dir` on 127.0.0.1, ephemeral port, as any static host. */
+export async function serveDir(dir: string): Promise<StaticServer> {
+  const root = path.resolve(dir);
+  const server = http.createServer((req, res) => {
+    void (async () => {
+      try {
+        const url = new URL(req.url ?? '/', 'http://localhost');
+        let file = path.resolve(root, '.' + decodeURIComponent(url.pathname));
+        if (!file.startsWith(root)) throw new Error('outside root');
+        if ((await stat(file)).isDirectory()) file = path.join(file, 'index.html');
+        const body = await readFile(file);
+        res.writeHead(200, {
+          'content-type': CONTENT_TYPES[path.extname(file)] ?? 'application/octet-stream',
+          'content-length': body.length,
+          'cache-control': 'no-store',
+        });
+        res.end(body);
+      } catch {
+        res.writeHead(404, { 'content-type': 'text/plain' });
+        res.end('not found');
+      }
+    })();
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    origin: `http://127.0.0.1:${port}`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+export interface BrowserSession {
+  context: BrowserContext;
+  page: Page;
+  /** Every URL the browser requested (page and workers), in order. */
+  requests: string[];
+  /** Uncaught page errors and console errors. */
+  errors: string[];
+  close(): Promise<void>;
+}
+
+/** One Chromium with a fresh profile, at `origin`. */
+export async function openBrowser(
+  origin: string,
+  provider: BrowserProvider,
+): Promise<BrowserSession> {
+  const profile = mkdtempSync(path.join(tmpdir(), 'skucast-chromium-'));
+  const args = [...BASE_FLAGS, ...(provider === 'webgpu' ? WEBGPU_FLAGS : [])];
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: CHROMIUM,
+    headless: true,
+    args,
+  });
+  const requests: string[] = [];
+  const errors: string[] = [];
+  context.on('request', (r) => requests.push(r.url()));
+  const page = context.pages()[0] ?? (await context.newPage());
+  page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
+  page.on('console', (m) => {
+    if (m.type() === 'error') errors.push(`console: ${m.text()}`);
+  });
+  await page.goto(`${origin}/`);
+  return {
+    context,
+    page,
+    requests,
+    errors,
+    close: async () => {
+      await context.close();
+      rmSync(profile, { recursive: true, force: true });
+    },
+  };
+}
+
+export interface PageOutcome {
+  status: string;
+  result: RunResult | null;
+  error: string | null;
+}
+
+/** Waits until the page has a result or an error for the run just started. */
+export async function waitForOutcome(page: Page, timeoutMs = 240_000): Promise<PageOutcome> {
+  await page.waitForFunction(
+    () => {
+      const s = (globalThis as { __skucast?: { status: string } }).__skucast?.status;
+      return s === 'done' || s === 'error' || s === 'mapping';
+    },
+    undefined,
+    { timeout: timeoutMs, polling: 100 },
+  );
+  return page.evaluate(() => {
+    const hook = (
+      globalThis as {
+        __skucast?: { status: string; lastResult: RunResult | null; lastError: string | null };
+      }
+    ).__skucast;
+    return {
+      status: hook?.status ?? 'missing',
+      result: hook?.lastResult ?? null,
+      error: hook?.lastError ?? null,
+    };
+  });
+}
+
+/** As a user: picks `file` in the page's file input and waits for the outcome. */
+export async function forecastFileInPage(page: Page, file: string): Promise<PageOutcome> {
+  await page.getByTestId(TEST_IDS.fileInput).setInputFiles(file);
+  return waitForOutcome(page);
+}
+
+/** As a user: clicks "try the sample" and waits for the outcome. */
+export async function forecastSampleInPage(page: Page): Promise<PageOutcome> {
+  await page.getByTestId(TEST_IDS.sampleButton).click();
+  return waitForOutcome(page);
+}
+
+export interface NodeReference {
+  table: WeeklyTable;
+  forecast: ForecastResult;
+}
+
+let nodeRunner: Promise<{
+  desc: ModelDescriptor;
+  run: (x: Float32Array, b: number) => Promise<Float32Array>;
+}> | null = null;
+
+/** The same pipeline in Node: ingest, weekly table, model in onnxruntime-web's WASM backend. */
+export async function nodeForecast(csvPath: string): Promise<NodeReference> {
+  nodeRunner ??= (async () => {
+    const desc = JSON.parse(
+      readFileSync(path.join(modelDir, 'tcn.json'), 'utf8'),
+    ) as ModelDescriptor;
+    const bytes = new Uint8Array(readFileSync(path.join(modelDir, 'tcn.onnx')));
+    const runner = await createModelRunner(bytes, desc, { preferred: 'wasm' });
+    return { desc, run: (x: Float32Array, b: number) => runner.run(x, b) };
+  })();
+  const { desc, run } = await nodeRunner;
+  const table = ingestText(readFileSync(csvPath, 'utf8'));
+  const forecast = await forecastTable(table, desc, run);
+  return { table, forecast };
+}
+
+/** Largest |browser - node| / max(1, |node|) over every p10/p50/p90; throws on a shape mismatch. */
+export function maxForecastDifference(browser: ForecastResult, node: ForecastResult): number {
+  if (browser.skus.length !== node.skus.length) {
+    throw new Error(`browser has ${browser.skus.length} skus, node ${node.skus.length}`);
+  }
+  let worst = 0;
+  browser.skus.forEach((b, i) => {
+    const n = node.skus[i];
+    if (!n || n.sku !== b.sku || n.model !== b.model || n.weeks.length !== b.weeks.length) {
+      throw new Error(`sku ${i} differs: browser ${b.sku}/${b.model}, node ${n?.sku}/${n?.model}`);
+    }
+    b.weeks.forEach((bw, h) => {
+      const nw = n.weeks[h];
+      if (!nw || nw.week_start !== bw.week_start) throw new Error(`sku ${b.sku} week ${h} differs`);
+      for (const q of ['p10', 'p50', 'p90'] as const) {
+        worst = Math.max(worst, Math.abs(bw[q] - nw[q]) / Math.max(1, Math.abs(nw[q])));
+      }
+    });
+  });
+  return worst;
+}
+
+/** URLs that are neither the app's origin nor local-only schemes (blob:, data:). */
+export function foreignRequests(requests: readonly string[], origin: string): string[] {
+  return requests.filter(
+    (u) => !u.startsWith(`${origin}/`) && !u.startsWith('blob:') && !u.startsWith('data:'),
+  );
+}
