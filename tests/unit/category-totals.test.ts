@@ -2,9 +2,12 @@ import { describe, expect, it } from 'vitest';
 import {
   categoryTotals,
   mulberry32,
+  normalCdf,
   normalQuantile,
+  skuCumulants,
   stratifiedNormal,
   sumInterval,
+  sumIntervalCornishFisher,
   type ForecastWeek,
 } from '../../src/core/category-totals';
 
@@ -39,6 +42,67 @@ describe('normal quantiles', () => {
     expect(Math.abs(sum / z.length)).toBeLessThan(1e-9);
     expect(sq / z.length).toBeGreaterThan(0.98);
     expect(sq / z.length).toBeLessThan(1.0);
+  });
+});
+
+describe('cumulants and Cornish-Fisher for large categories', () => {
+  it('normalCdf inverts normalQuantile', () => {
+    for (const p of [0.001, 0.1, 0.3, 0.5, 0.8, 0.9, 0.999]) {
+      expect(normalCdf(normalQuantile(p))).toBeCloseTo(p, 6);
+    }
+  });
+
+  it('skuCumulants match the moments of many stratified draws, censoring included', () => {
+    const z = stratifiedNormal(200_000);
+    const z90 = 1.2815515655446004;
+    for (const q of [
+      { p10: 2, p50: 10, p90: 40 },
+      { p10: 0, p50: 3, p90: 50 }, // censored at zero on the left
+      { p10: 5, p50: 10, p90: 12 },
+    ]) {
+      const a = (q.p50 - q.p10) / z90;
+      const b = (q.p90 - q.p50) / z90;
+      const xs = Array.from(z, (v) => Math.max(0, q.p50 + v * (v < 0 ? a : b)));
+      const mean = xs.reduce((s, v) => s + v, 0) / xs.length;
+      const c = (k: number) => xs.reduce((s, v) => s + (v - mean) ** k, 0) / xs.length;
+      const [k1, k2, k3, k4] = skuCumulants(q);
+      expect(k1).toBeCloseTo(mean, 2);
+      expect(k2 / c(2)).toBeCloseTo(1, 2);
+      expect(k3 / c(3)).toBeCloseTo(1, 1);
+      expect((k4 + 3 * k2 * k2) / c(4)).toBeCloseTo(1, 1);
+    }
+  });
+
+  it('agrees with the simulation on a skewed category', () => {
+    const skus = Array.from({ length: 40 }, (_, i) => ({
+      p10: i % 3 === 0 ? 0 : 5 + (i % 5),
+      p50: 10 + (i % 7) * 3,
+      p90: 10 + (i % 7) * 3 + 6 + (i % 11) + (i === 0 ? 30 : 0),
+    }));
+    const mc = sumInterval(skus, stratifiedNormal(20_000), mulberry32(11));
+    const cf = sumIntervalCornishFisher(skus);
+    expect(cf.p50).toBe(mc.p50);
+    // A real interval on both sides (not clamped to the point forecast).
+    expect(mc.p10).toBeLessThan(mc.p50 - 10);
+    const width = mc.p90 - mc.p10;
+    expect(Math.abs(cf.p10 - mc.p10)).toBeLessThan(0.03 * width);
+    expect(Math.abs(cf.p90 - mc.p90)).toBeLessThan(0.03 * width);
+  });
+
+  it('categoryTotals switches method by category size, both honest', () => {
+    const many = Array.from({ length: 45 }, (_, i) => ({
+      category: 'Big',
+      weeks: weeks([[i % 4, 10 + (i % 6), 25 + (i % 9) * 4]]),
+    }));
+    const viaCf = categoryTotals(many).categories[0]!.weeks[0]!;
+    const viaMc = categoryTotals(many, { monteCarloMaxSkus: 100 }).categories[0]!.weeks[0]!;
+    expect(viaCf.p50).toBeCloseTo(viaMc.p50, 9);
+    const width = viaMc.p90 - viaMc.p10;
+    expect(Math.abs(viaCf.p10 - viaMc.p10)).toBeLessThan(0.05 * width);
+    expect(Math.abs(viaCf.p90 - viaMc.p90)).toBeLessThan(0.05 * width);
+    const summed = (k: 'p10' | 'p90') => many.reduce((s, m) => s + m.weeks[0]![k], 0);
+    expect(viaCf.p10).toBeGreaterThan(summed('p10'));
+    expect(viaCf.p90).toBeLessThan(summed('p90'));
   });
 });
 
