@@ -43,6 +43,36 @@ function startsWith(bytes: Uint8Array, magic: number[]): boolean {
   return magic.every((b, i) => bytes[i] === b);
 }
 
+/**
+ * Index of the first byte that cannot be UTF-8 (for the message only; the
+ * decoder already said the chunk is bad). Leading continuation bytes are taken
+ * as the end of a character begun in the previous chunk.
+ */
+function firstInvalidUtf8(b: Uint8Array): number {
+  let i = 0;
+  while (i < 3 && i < b.length && ((b[i] as number) & 0xc0) === 0x80) i++;
+  while (i < b.length) {
+    const c = b[i] as number;
+    const need =
+      c < 0x80
+        ? 0
+        : c >= 0xc2 && c <= 0xdf
+          ? 1
+          : c >= 0xe0 && c <= 0xef
+            ? 2
+            : c >= 0xf0 && c <= 0xf4
+              ? 3
+              : -1;
+    if (need < 0) return i;
+    for (let k = 1; k <= need; k++) {
+      if (i + k >= b.length) return i + k - 1 < b.length ? i : b.length - 1;
+      if (((b[i + k] as number) & 0xc0) !== 0x80) return i;
+    }
+    i += need + 1;
+  }
+  return Math.max(0, b.length - 1);
+}
+
 export class Ingestor {
   private readonly log: IssueLog;
   private readonly decoder = new TextDecoder('utf-8', { fatal: true });
@@ -94,7 +124,7 @@ export class Ingestor {
       try {
         text = this.decoder.decode(chunk, { stream: true });
       } catch {
-        this.notUtf8();
+        this.notUtf8(this.bytes - chunk.byteLength + firstInvalidUtf8(chunk) + 1);
         return;
       }
     }
@@ -108,7 +138,7 @@ export class Ingestor {
       try {
         tail = this.decoder.decode();
       } catch {
-        this.notUtf8();
+        this.notUtf8(this.bytes);
       }
       if (!this.stopped) {
         this.acceptText(tail);
@@ -119,10 +149,11 @@ export class Ingestor {
     return this.finished;
   }
 
-  private notUtf8(): void {
+  /** `at`: 1-based file offset of the first bad byte (the last byte when the file ends mid-character). */
+  private notUtf8(at: number): void {
     this.fileError(
       'not-utf8',
-      `The file is not UTF-8 text (invalid bytes near byte ${this.bytes}); expected a CSV file saved as UTF-8`,
+      `The file is not UTF-8 text (invalid byte at byte ${at}); expected a CSV file saved as UTF-8 (in Excel: Save As "CSV UTF-8")`,
     );
   }
 

@@ -459,15 +459,19 @@ export class Accumulator {
           r.value,
         );
         return r.value;
-      case 'ambiguous-thousands':
+      case 'ambiguous-thousands': {
+        const t = text.trim();
+        const asThousands = shortestNumber(Number(t.replace(',', '')));
+        const asDecimal = shortestNumber(Number(t.replace(',', '.')));
         this.numberProblem(
           required,
           'thousands-separator',
           row,
           col,
-          `Row ${row}, column "${this.header(col)}": "${text.trim()}" could be a thousands separator (${text.trim().replace(',', '')}) or a decimal comma (${text.trim().replace(',', '.')}); expected a plain number such as ${text.trim().replace(',', '')} or ${text.trim().replace(',', '.')}`,
+          `Row ${row}, column "${this.header(col)}": "${t}" could use a thousands separator (${asThousands}) or a decimal comma (${asDecimal}); expected a plain number such as ${asThousands} or ${asDecimal}`,
         );
         return REJECT;
+      }
       default:
         this.numberProblem(
           required,

@@ -1,0 +1,107 @@
+// `skucast weekly` end to end, as a user runs it: the built bin in a child process.
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+
+const root = resolve(__dirname, '../..');
+const fixture = (name: string): string => resolve(root, 'tests/fixtures/ingest', name);
+
+function skucast(...args: string[]): { code: number | null; stdout: string; stderr: string } {
+  const r = spawnSync(process.execPath, ['bin/skucast.mjs', ...args], {
+    cwd: root,
+    encoding: 'utf8',
+  });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+beforeAll(() => {
+  const r = spawnSync(process.execPath, ['scripts/build-cli.mjs'], { cwd: root, encoding: 'utf8' });
+  expect(r.status, r.stderr).toBe(0);
+});
+
+describe('skucast weekly', () => {
+  it('prints the weekly table, and issues plus a summary on stderr', () => {
+    const r = skucast('weekly', fixture('small.csv'));
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe(
+      [
+        'sku,seed_id,week_start,iso_year,iso_week,month,partial,total_amount,quantity,transactions,age,male,female,price_per_unit,window_mean_4,window_mean_5,window_mean_6,window_mean_7',
+        'Beauty · 25,0,2023-03-06,2023,10,3,0,75,3,2,35,1,1,25,75,75,75,75',
+        'Beauty · 25,0,2023-03-13,2023,11,3,0,100,4,1,20,1,0,25,87.5,87.5,87.5,87.5',
+        'Beauty · 25,0,2023-03-20,2023,12,3,1,0,0,0,0,0,0,25,58.33333333,58.33333333,58.33333333,58.33333333',
+        'Clothing · 500,9,2023-03-06,2023,10,3,0,1500,3,1,35,0,1,500,1500,1500,1500,1500',
+        'Clothing · 500,9,2023-03-13,2023,11,3,0,0,0,0,0,0,0,500,750,750,750,750',
+        'Clothing · 500,9,2023-03-20,2023,12,3,1,500,1,1,50,0,1,500,666.6666667,666.6666667,666.6666667,666.6666667',
+        'Electronics · 30,11,2023-03-06,2023,10,3,0,0,0,0,0,0,0,30,0,0,0,0',
+        'Electronics · 30,11,2023-03-13,2023,11,3,0,0,0,0,0,0,0,30,0,0,0,0',
+        'Electronics · 30,11,2023-03-20,2023,12,3,1,60,2,1,0,1,0,30,20,20,20,20',
+        '',
+      ].join('\n'),
+    );
+    expect(r.stderr).toBe(
+      'error [bad-date] Row 8, column "Date": "not a date" is not a date; expected a date such as 2023-11-24, 24/11/2023 or 11/24/2023\n' +
+        'summary: 7 rows read, 6 used, 1 skipped (bad-date: 1); 3 skus × 3 weeks, 2023-03-06..2023-03-24; transactional, dates iso\n',
+    );
+  });
+
+  it('takes --map for files with unknown headers', () => {
+    const r = skucast(
+      'weekly',
+      fixture('dst-day-first.csv'),
+      '--map',
+      'date=Datum',
+      '--map=sku=Artikel',
+      '--map',
+      'amount=Umsatz',
+      '--map',
+      'quantity=Menge',
+    );
+    expect(r.code).toBe(0);
+    expect(r.stdout.split('\n')[1]).toBe(
+      'A-1,-1,2023-03-20,2023,12,3,1,12.5,1,1,0,0,0,12.5,12.5,12.5,12.5,12.5',
+    );
+    expect(r.stderr).toContain('summary: 6 rows read, 6 used, 0 skipped; 2 skus × 42 weeks');
+    expect(r.stderr).toContain('dates day-first');
+    expect(r.stderr).toContain('warning [decimal-comma] Column "Umsatz" uses a decimal comma');
+  });
+
+  it('exits 2 on file-level errors, with the reason on stderr and nothing on stdout', () => {
+    const r = skucast('weekly', fixture('dst-day-first.csv'));
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr.split('\n')[0]).toBe(
+      'error [no-date-column] No date column found among "Datum", "Artikel", "Umsatz", "Menge"; expected a column named like Date (or choose one: --map date=COLUMN)',
+    );
+  });
+
+  it('reports a missing file, an empty file and a binary file', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'skucast-'));
+    const missing = skucast('weekly', join(dir, 'nope.csv'));
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain(
+      `error [unreadable] File "${join(dir, 'nope.csv')}" does not exist`,
+    );
+    writeFileSync(join(dir, 'empty.csv'), '');
+    expect(skucast('weekly', join(dir, 'empty.csv')).stderr).toContain('error [empty-file]');
+    writeFileSync(join(dir, 'book.xlsx'), Buffer.from([0x50, 0x4b, 0x03, 0x04, 0, 0, 0xff]));
+    const bin = skucast('weekly', join(dir, 'book.xlsx'));
+    expect(bin.code).toBe(2);
+    expect(bin.stderr).toContain('error [binary] The file is a spreadsheet workbook');
+  });
+
+  it('usage errors exit 2; help exits 0', () => {
+    expect(skucast('weekly').code).toBe(2);
+    expect(skucast('weekly').stderr).toContain('skucast weekly: missing FILE');
+    expect(skucast('weekly', 'a.csv', '--map', 'colour=Red').stderr).toContain(
+      'bad --map "colour=Red": expected role=Column',
+    );
+    expect(skucast('frobnicate').code).toBe(2);
+    expect(skucast('frobnicate').stderr).toContain('unknown command "frobnicate"');
+    const help = skucast('--help');
+    expect(help.code).toBe(0);
+    expect(help.stdout).toMatch(/\n {2}weekly +print the weekly table of a sales CSV\n/);
+    expect(skucast('weekly', '--help').stdout).toContain('usage: skucast weekly FILE');
+  });
+});

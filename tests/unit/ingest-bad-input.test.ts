@@ -1,0 +1,378 @@
+// CONTRACT.md §5: every problem names row, column and what was expected; good
+// rows are still used; nothing throws.
+import { describe, expect, it } from 'vitest';
+import { Ingestor, ingestText } from '../../src/core/ingest';
+import type { IngestIssue, WeeklyTable } from '../../src/core/types';
+
+const only = (t: WeeklyTable): IngestIssue[] => t.report.issues;
+const fileError = (code: string, message: string): IngestIssue => ({
+  severity: 'error',
+  code,
+  message,
+  column: undefined,
+});
+const bytes = (...b: number[]): Uint8Array => new Uint8Array(b);
+
+describe('file-level problems give one error, no series', () => {
+  it('empty file', () => {
+    for (const text of ['', '\uFEFF', '\n\n  \n']) {
+      const t = ingestText(text);
+      expect(t.series).toEqual([]);
+      expect(only(t)).toEqual([
+        {
+          severity: 'error',
+          code: 'empty-file',
+          message: 'The file is empty; expected a CSV file with a header row and data rows',
+        },
+      ]);
+    }
+  });
+
+  it('header only', () => {
+    const t = ingestText('Date,Sales\r\n');
+    expect(t.series).toEqual([]);
+    expect(only(t)).toEqual([
+      {
+        severity: 'error',
+        code: 'no-data-rows',
+        message: 'The file has a header row but no data rows; expected at least one row of sales',
+      },
+    ]);
+  });
+
+  it('no header row', () => {
+    const t = ingestText('2023-01-02,5\n2023-01-03,6\n');
+    expect(only(t)).toEqual([
+      fileError(
+        'no-header',
+        'Row 1 looks like data ("2023-01-02", "5"), not a header; expected a first row naming the columns, such as Date, Product Category, Total Amount',
+      ),
+    ]);
+  });
+
+  it('no date column among unrecognised columns', () => {
+    const t = ingestText('Foo,Sales\nx,1\n');
+    expect(only(t)).toEqual([
+      fileError(
+        'no-date-column',
+        'No date column found among "Foo", "Sales"; expected a column named like Date (or choose one: --map date=COLUMN)',
+      ),
+    ]);
+  });
+
+  it('no amount column', () => {
+    const t = ingestText('Date,Colour\n2023-01-02,red\n');
+    expect(only(t)[0]?.code).toBe('no-amount-column');
+    expect(only(t)[0]?.message).toContain(
+      'expected a column named like Total Amount, Sales or Revenue',
+    );
+  });
+
+  it('a mapping to a column that is not there', () => {
+    const t = ingestText('Date,Sales\n2023-01-02,5\n', { mapping: { amount: 'Revenue' } });
+    expect(only(t)).toEqual([
+      {
+        severity: 'error',
+        code: 'unknown-column',
+        column: 'Revenue',
+        message:
+          'Column "Revenue" chosen for amount is not in the file; expected one of: "Date", "Sales"',
+      },
+    ]);
+  });
+
+  it('non-UTF-8 bytes', () => {
+    const ing = new Ingestor();
+    ing.push(new TextEncoder().encode('Date,Sales\n2023-01-02,'));
+    ing.push(bytes(0xff, 0xfe, 0x31, 0x0a));
+    const t = ing.finish();
+    expect(t.series).toEqual([]);
+    expect(only(t)[0]).toMatchObject({ severity: 'error', code: 'not-utf8' });
+    expect(only(t)[0]?.message).toBe(
+      'The file is not UTF-8 text (invalid byte at byte 23); expected a CSV file saved as UTF-8 (in Excel: Save As "CSV UTF-8")',
+    );
+  });
+
+  it('a multi-byte character split across chunks is fine; a cut-off one at the end is not', () => {
+    const utf8 = new TextEncoder().encode('Date,Category,Sales\n2023-01-02,Café,5\n');
+    const ok = new Ingestor();
+    const cut = utf8.indexOf(0xc3) + 1;
+    ok.push(utf8.slice(0, cut));
+    ok.push(utf8.slice(cut));
+    expect(ok.finish().series.map((s) => s.sku)).toEqual(['Café']);
+    const bad = new Ingestor();
+    bad.push(utf8.slice(0, cut));
+    expect(bad.finish().report.issues[0]?.code).toBe('not-utf8');
+  });
+
+  it('binary content and spreadsheet workbooks', () => {
+    const zip = new Ingestor();
+    zip.push(bytes(0x50, 0x4b, 0x03, 0x04, 0x14, 0x00));
+    expect(only(zip.finish())[0]?.message).toBe(
+      'The file is a spreadsheet workbook (Excel or similar), not CSV text; expected a CSV file: save it as "CSV UTF-8" first',
+    );
+    const nul = ingestText('Date,Sales\n\u0000\u0001\u0002');
+    expect(only(nul)[0]).toMatchObject({ code: 'binary', severity: 'error' });
+  });
+
+  it('every row bad', () => {
+    const t = ingestText('Date,Sales\nx,1\ny,2\n');
+    expect(t.series).toEqual([]);
+    expect(t.report.rowsSkipped).toBe(2);
+    expect(t.report.issues[0]).toMatchObject({ code: 'no-valid-rows', severity: 'error' });
+  });
+});
+
+describe('row-level problems skip the row (errors) or keep it (warnings)', () => {
+  it('unparseable and empty dates', () => {
+    const t = ingestText('Date,Sales\n2023-01-02,5\nnope,6\n2023-02-30,1\n,3\n');
+    expect(only(t)).toEqual([
+      {
+        severity: 'error',
+        code: 'bad-date',
+        row: 3,
+        column: 'Date',
+        message:
+          'Row 3, column "Date": "nope" is not a date; expected a date such as 2023-11-24, 24/11/2023 or 11/24/2023',
+      },
+      {
+        severity: 'error',
+        code: 'bad-date',
+        row: 4,
+        column: 'Date',
+        message:
+          'Row 4, column "Date": "2023-02-30" is not a date; expected a date such as 2023-11-24, 24/11/2023 or 11/24/2023',
+      },
+      {
+        severity: 'error',
+        code: 'missing-date',
+        row: 5,
+        column: 'Date',
+        message: 'Row 5, column "Date": empty; expected a date such as 2023-11-24',
+      },
+    ]);
+    expect(t.report).toMatchObject({
+      rowsRead: 4,
+      rowsUsed: 1,
+      rowsSkipped: 3,
+      skippedByReason: { 'bad-date': 2, 'missing-date': 1 },
+    });
+  });
+
+  it('a date only readable in the order the file does not use', () => {
+    const t = ingestText('Date,Sales\n13/01/2023,5\n01/13/2023,6\n01/13/2023,7\n');
+    expect(only(t)).toEqual([
+      {
+        severity: 'error',
+        code: 'bad-date',
+        row: 3,
+        column: 'Date',
+        message:
+          'Row 3, column "Date": "01/13/2023" is not a valid date when read day-first (DD/MM/YYYY), as the rest of the file is (2 rows with this value skipped); expected a date such as 24/11/2023',
+      },
+    ]);
+    expect(t.report).toMatchObject({
+      rowsUsed: 1,
+      rowsSkipped: 2,
+      skippedByReason: { 'bad-date': 2 },
+    });
+  });
+
+  it('a number with an ambiguous thousands separator is rejected', () => {
+    const t = ingestText('Date,Sales\n2023-01-02,"1,200"\n2023-01-03,7\n');
+    expect(only(t)).toEqual([
+      {
+        severity: 'error',
+        code: 'thousands-separator',
+        row: 2,
+        column: 'Sales',
+        message:
+          'Row 2, column "Sales": "1,200" could use a thousands separator (1200) or a decimal comma (1.2); expected a plain number such as 1200 or 1.2',
+      },
+    ]);
+    expect(t.series[0]?.rows.map((r) => r.total_amount)).toEqual([7]);
+  });
+
+  it('unambiguous thousands separators are read, with one warning per column', () => {
+    const t = ingestText('Date,Sales\n2023-01-02,"1,234.50"\n2023-01-03,"2,000,000"\n');
+    expect(t.series[0]?.rows[0]?.total_amount).toBe(2001234.5);
+    expect(only(t)).toEqual([
+      {
+        severity: 'warning',
+        code: 'thousands-separator',
+        row: 2,
+        column: 'Sales',
+        message:
+          'Column "Sales" uses thousands separators (2 rows, first at row 2: "1,234.50" read as 1234.5); values were read that way',
+      },
+    ]);
+  });
+
+  it('a decimal comma in a semicolon file is read, with one warning per column', () => {
+    const t = ingestText('Date;Sales\n2023-01-02;12,5\n2023-01-03;0,25\n2023-01-04;1.234,5\n');
+    expect(t.report.delimiter).toBe(';');
+    expect(t.series[0]?.rows[0]?.total_amount).toBe(1247.25);
+    expect(only(t).map((i) => [i.code, i.message])).toEqual([
+      [
+        'decimal-comma',
+        'Column "Sales" uses a decimal comma (2 rows, first at row 2: "12,5" read as 12.5); values were read that way',
+      ],
+      [
+        'thousands-separator',
+        'Column "Sales" uses thousands separators (1 row, first at row 4: "1.234,5" read as 1234.5); values were read that way',
+      ],
+    ]);
+  });
+
+  it('text where a number belongs', () => {
+    const t = ingestText(
+      'Date,Sales,Quantity\n2023-01-02,abc,1\n2023-01-03,5,two\n2023-01-04,5,1\n',
+    );
+    expect(only(t).map((i) => [i.row, i.column, i.code, i.message])).toEqual([
+      [
+        2,
+        'Sales',
+        'bad-number',
+        'Row 2, column "Sales": "abc" is not a number; expected a number such as 3 or 12.5',
+      ],
+      [
+        3,
+        'Quantity',
+        'bad-number',
+        'Row 3, column "Quantity": "two" is not a number; expected a number such as 3 or 12.5',
+      ],
+    ]);
+    expect(t.report.rowsUsed).toBe(1);
+  });
+
+  it('a bad age drops the age, not the row', () => {
+    const t = ingestText('Date,Sales,Age\n2023-01-02,5,old\n2023-01-03,5,40\n');
+    expect(t.report.rowsUsed).toBe(2);
+    expect(t.series[0]?.rows[0]?.age).toBe(40);
+    expect(only(t)[0]).toMatchObject({
+      severity: 'warning',
+      code: 'bad-number',
+      row: 2,
+      column: 'Age',
+    });
+    expect(only(t)[0]?.message).toBe(
+      'Row 2, column "Age": "old" is not a number; expected a number such as 3 or 12.5 (value ignored, row kept)',
+    );
+  });
+
+  it('negative quantity is a return: kept, negative sales, warned', () => {
+    const t = ingestText(
+      'Date,Product Category,Quantity,Price per Unit,Total Amount\n2023-01-02,Beauty,3,25,75\n2023-01-03,Beauty,-2,25,50\n',
+    );
+    const week = t.series[0]!.rows[0]!;
+    expect(week.total_amount).toBe(25);
+    expect(week.quantity).toBe(1);
+    expect(week.transactions).toBe(2);
+    expect(only(t)).toEqual([
+      {
+        severity: 'warning',
+        code: 'negative-quantity',
+        row: 3,
+        column: 'Quantity',
+        message:
+          'Row 3, column "Quantity": -2 is a return; kept and counted as negative sales (-50)',
+      },
+    ]);
+  });
+
+  it('missing amount: computed from quantity × price when possible, else skipped', () => {
+    const t = ingestText(
+      'Date,SKU,Quantity,Price per Unit,Total Amount\n2023-01-02,A,2,25,\n2023-01-03,A,2,,\n2023-01-04,A,1,25,30\n',
+    );
+    expect(t.series[0]?.rows[0]?.total_amount).toBe(80);
+    expect(only(t)).toEqual([
+      {
+        severity: 'warning',
+        code: 'amount-computed',
+        row: 2,
+        column: 'Total Amount',
+        message: 'Row 2, column "Total Amount": empty; used Quantity × Price per Unit = 50 instead',
+      },
+      {
+        severity: 'error',
+        code: 'missing-amount',
+        row: 3,
+        column: 'Total Amount',
+        message:
+          'Row 3, column "Total Amount": empty; expected an amount (or both quantity and price to compute it)',
+      },
+    ]);
+    expect(t.report.skippedByReason).toEqual({ 'missing-amount': 1 });
+  });
+
+  it('amount from quantity × price when the file has no amount column', () => {
+    const t = ingestText(
+      'InvoiceDate,StockCode,Quantity,UnitPrice\n2023-01-02,X1,3,2.5\n2023-01-03,X1,-1,2.5\n',
+    );
+    const w = t.series[0]!.rows[0]!;
+    expect([w.total_amount, w.quantity, w.price_per_unit]).toEqual([5, 2, 2.5]);
+  });
+
+  it('duplicate header names: the first is used, with a warning', () => {
+    const t = ingestText('Date,Sales,Date\n2023-01-02,5,x\n');
+    expect(t.series[0]?.rows[0]?.total_amount).toBe(5);
+    expect(only(t)).toEqual([
+      {
+        severity: 'warning',
+        code: 'duplicate-header',
+        row: 1,
+        column: 'Date',
+        message:
+          'Row 1: columns A and C are both named "Date"; the first one (A) is used, expected unique column names',
+      },
+    ]);
+  });
+
+  it('ragged rows: too few or too many fields are skipped; a trailing empty field is fine', () => {
+    const t = ingestText('Date,Sales,Qty\n2023-01-02,5\n2023-01-03,6,1,7\n2023-01-04,6,1,\n');
+    expect(only(t)).toEqual([
+      {
+        severity: 'error',
+        code: 'ragged-row',
+        row: 2,
+        column: undefined,
+        message:
+          "Row 2 has 2 fields but the header has 3; the row is cut short; expected 3 fields separated by ','",
+      },
+      {
+        severity: 'error',
+        code: 'ragged-row',
+        row: 3,
+        column: undefined,
+        message:
+          "Row 3 has 4 fields but the header has 3; a value probably contains an unquoted ','; expected 3 fields separated by ','",
+      },
+    ]);
+    expect(t.report.rowsUsed).toBe(1);
+  });
+
+  it('row numbers count blank lines and multi-line quoted values like a spreadsheet', () => {
+    const t = ingestText('Date,Sales,Note\n2023-01-02,5,"two\nlines"\n\n2023-01-03,x,y\n');
+    expect(only(t)[0]?.row).toBe(4);
+  });
+
+  it('empty sku and empty category', () => {
+    const a = ingestText('Date,SKU,Sales\n2023-01-02, ,5\n');
+    expect(only(a).find((i) => i.code === 'missing-sku')?.message).toBe(
+      'Row 2, column "SKU": empty; expected a product id',
+    );
+    const b = ingestText('Date,Product Category,Price per Unit,Total Amount\n2023-01-02,,25,5\n');
+    expect(only(b).map((i) => i.code)).toEqual(['no-valid-rows', 'missing-category']);
+  });
+
+  it('caps the stored issues but keeps exact counts', () => {
+    const lines = ['Date,Sales'];
+    for (let i = 0; i < 500; i++) lines.push(`bad${i},1`);
+    lines.push('2023-01-02,1');
+    const t = ingestText(lines.join('\n'), { maxIssues: 10 });
+    expect(t.report.issues).toHaveLength(10);
+    expect(t.report.issueCount).toBe(500);
+    expect(t.report.skippedByReason).toEqual({ 'bad-date': 500 });
+    expect(t.report.rowsUsed).toBe(1);
+  });
+});

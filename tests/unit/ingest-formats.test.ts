@@ -1,0 +1,187 @@
+// Input shapes that are normal, not errors (CONTRACT.md §1), and the weekly
+// table rules of §2 on small hand-checked files.
+import { describe, expect, it } from 'vitest';
+import { detectColumns, Ingestor, ingestText } from '../../src/core/ingest';
+import { weeklyTableToCsv, formatG10 } from '../../src/core/weekly-csv';
+
+const SEED_HEADER =
+  'Transaction ID,Date,Customer ID,Gender,Age,Product Category,Quantity,Price per Unit,Total Amount';
+
+describe('delimiters, BOM, CRLF, quotes', () => {
+  const base = 'Date,Sales\n2023-01-02,5\n2023-01-04,6\n';
+  const expected = ingestText(base);
+
+  it.each([
+    ['semicolon', 'Date;Sales\n2023-01-02;5\n2023-01-04;6\n', ';'],
+    ['tab', 'Date\tSales\n2023-01-02\t5\n2023-01-04\t6\n', '\t'],
+    ['BOM + CRLF', '\uFEFFDate,Sales\r\n2023-01-02,5\r\n2023-01-04,6\r\n', ','],
+    ['quoted fields', '"Date","Sales"\n"2023-01-02","5"\n"2023-01-04","6"\n', ','],
+    ['no final line break', 'Date,Sales\n2023-01-02,5\n2023-01-04,6', ','],
+    ['trailing blank lines', 'Date,Sales\n2023-01-02,5\n2023-01-04,6\n\n\n', ','],
+    ['old Mac CR', 'Date,Sales\r2023-01-02,5\r2023-01-04,6\r', ','],
+  ])('%s', (_name, text, delimiter) => {
+    const t = ingestText(text);
+    expect(t.report.delimiter).toBe(delimiter);
+    expect(t.series).toEqual(expected.series);
+    expect(t.report.issues).toEqual([]);
+    expect(t.report.rowsRead).toBe(2);
+  });
+
+  it('a quoted value holding the delimiter, quotes and a line break', () => {
+    const t = ingestText('SKU,Date,Sales\n"A, ""big"" one\nreally",2023-01-02,5\nB,2023-01-02,1\n');
+    expect(t.series.map((s) => s.sku)).toEqual(['A, "big" one\nreally', 'B']);
+  });
+
+  it('gives the same table whatever the chunking, byte by byte or all at once', () => {
+    const text = `${SEED_HEADER}\r\n1,2023-03-06,C1,Male,30,"Beauty",2,25,50\r\n2,2023-03-07,C2,Female,40,Café,1,25,25\r\n3,2023-03-15,C3,F,35,Clothing,3,500,1500\r\n`;
+    const whole = ingestText(text);
+    const utf8 = new TextEncoder().encode(text);
+    for (const size of [1, 2, 3, 7, 64]) {
+      const ing = new Ingestor();
+      for (let i = 0; i < utf8.length; i += size) ing.push(utf8.slice(i, i + size));
+      expect(ing.finish()).toEqual(whole);
+      expect(ing.bytesRead).toBe(utf8.length);
+    }
+  });
+});
+
+describe('column detection', () => {
+  it('matches names ignoring case, spaces, _ and -', () => {
+    expect(
+      detectColumns(['transaction_id', 'DATE', 'price-per-unit', 'total amount', 'Weird']),
+    ).toEqual({
+      mapping: { date: 'DATE', price: 'price-per-unit', amount: 'total amount' },
+      unmatched: ['transaction_id', 'Weird'],
+    });
+  });
+
+  it('knows common synonyms', () => {
+    expect(detectColumns(['Store', 'Dept', 'Date', 'Weekly_Sales', 'IsHoliday']).mapping).toEqual({
+      sku: 'Store',
+      category: 'Dept',
+      date: 'Date',
+      amount: 'Weekly_Sales',
+    });
+    expect(
+      detectColumns(['InvoiceDate', 'StockCode', 'Qty', 'UnitPrice', 'Revenue']).mapping,
+    ).toEqual({
+      date: 'InvoiceDate',
+      sku: 'StockCode',
+      quantity: 'Qty',
+      price: 'UnitPrice',
+      amount: 'Revenue',
+    });
+  });
+
+  it('an explicit mapping overrides detection, role by role', () => {
+    const t = ingestText('Date,Sales,Net\n2023-01-02,5,4\n', { mapping: { amount: 'net' } });
+    expect(t.report.mapping).toEqual({ date: 'Date', amount: 'Net' });
+    expect(t.series[0]?.rows[0]?.total_amount).toBe(4);
+  });
+});
+
+describe('weekly table rules', () => {
+  const text = [
+    SEED_HEADER,
+    '1,2023-03-07,C1,Male,30,Beauty,2,25,50', // Tue, week of 03-06
+    '2,2023-03-08,C2,Female,41,Beauty,1,25,25',
+    '3,2023-03-09,C3,f,35,Beauty,1,25,25',
+    '4,2023-03-21,C4,M,20,Beauty,4,25,100', // week of 03-20
+    '5,2023-03-23,C5,other,50,Clothing,1,2.5,2.5',
+  ].join('\n');
+  const t = ingestText(text);
+
+  it('shares one Monday calendar across skus, with empty weeks as zeros', () => {
+    expect(t.weeks).toEqual(['2023-03-06', '2023-03-13', '2023-03-20']);
+    expect(t.series.map((s) => [s.sku, s.seed_id, s.category])).toEqual([
+      ['Beauty · 25', 0, 'Beauty'],
+      ['Clothing · 2.5', -1, 'Clothing'],
+    ]);
+    const clothing = t.series[1]!.rows;
+    expect(clothing.map((r) => r.total_amount)).toEqual([0, 0, 2.5]);
+    expect(clothing.map((r) => r.price_per_unit)).toEqual([2.5, 2.5, 2.5]);
+  });
+
+  it('marks weeks the file covers only in part', () => {
+    expect(t.series[0]!.rows.map((r) => r.partial)).toEqual([1, 0, 1]);
+    expect(t.report.granularity).toBe('transactional');
+  });
+
+  it('sums, counts, median age, genders, windows without look-ahead', () => {
+    const [w1, w2, w3] = t.series[0]!.rows;
+    expect(w1).toMatchObject({
+      total_amount: 100,
+      quantity: 4,
+      transactions: 3,
+      age: 35,
+      male: 1,
+      female: 2,
+    });
+    expect(w2).toMatchObject({ total_amount: 0, transactions: 0, age: 0, male: 0, female: 0 });
+    expect(w3).toMatchObject({ total_amount: 100, age: 20, male: 1, female: 0 });
+    expect([w1!.window_mean_4, w2!.window_mean_4, w3!.window_mean_4]).toEqual([100, 50, 200 / 3]);
+    expect(w1).toMatchObject({ iso_year: 2023, iso_week: 10, month: 3 });
+    expect(t.series[1]!.rows[2]).toMatchObject({ male: 0, female: 0, age: 50 });
+  });
+
+  it('median of an even count is the mean of the middle two', () => {
+    const two = ingestText('Date,Sales,Age\n2023-01-02,1,30\n2023-01-03,1,41\n2023-01-04,1,\n');
+    expect(two.series[0]!.rows[0]!.age).toBe(35.5);
+  });
+
+  it('weekly files have no partial weeks', () => {
+    const w = ingestText(
+      'Store,Date,Weekly_Sales\n1,2010-02-05,100\n1,2010-02-12,120.5\n2,2010-02-05,7\n',
+    );
+    expect(w.report.granularity).toBe('weekly');
+    expect(w.weeks).toEqual(['2010-02-01', '2010-02-08']);
+    expect(w.series.flatMap((s) => s.rows.map((r) => r.partial))).toEqual([0, 0, 0, 0]);
+    expect(w.series.map((s) => s.sku)).toEqual(['1', '2']);
+  });
+
+  it('price_per_unit of sku-column files: Σamount/Σquantity, carried forward and back', () => {
+    const p = ingestText(
+      'Date,SKU,Quantity,Sales\n2023-01-09,A,2,10\n2023-01-23,A,4,8\n2023-01-02,B,1,0\n2023-02-06,B,0,0\n',
+    );
+    const a = p.series[0]!.rows.map((r) => r.price_per_unit);
+    expect(p.weeks).toEqual([
+      '2023-01-02',
+      '2023-01-09',
+      '2023-01-16',
+      '2023-01-23',
+      '2023-01-30',
+      '2023-02-06',
+    ]);
+    expect(a).toEqual([5, 5, 5, 2, 2, 2]);
+    const noQty = ingestText('Date,SKU,Sales\n2023-01-09,A,2\n');
+    expect(noQty.series[0]!.rows[0]!.price_per_unit).toBe(0);
+  });
+
+  it('sorts skus in code-unit order', () => {
+    const s = ingestText(
+      'Date,SKU,Sales\n2023-01-02,b,1\n2023-01-02,B,1\n2023-01-02,a,1\n2023-01-02,Ä,1\n',
+    );
+    expect(s.series.map((x) => x.sku)).toEqual(['B', 'a', 'b', 'Ä']);
+  });
+});
+
+describe('CSV output', () => {
+  it('formats like Python %.10g', () => {
+    expect(formatG10(108.33333333333333)).toBe('108.3333333');
+    expect(formatG10(25)).toBe('25');
+    expect(formatG10(0.5)).toBe('0.5');
+    expect(formatG10(12345678901)).toBe('1.23456789e+10');
+    expect(formatG10(0.00001234)).toBe('1.234e-05');
+    expect(formatG10(0.0001234)).toBe('0.0001234');
+    expect(formatG10(-2.5)).toBe('-2.5');
+    expect(formatG10(1e100)).toBe('1e+100');
+    expect(formatG10(NaN)).toBe('nan');
+  });
+
+  it('quotes sku names holding commas or quotes', () => {
+    const t = ingestText('SKU,Date,Sales\n"a,b",2023-01-02,1\n');
+    expect(weeklyTableToCsv(t).split('\n')[1]).toBe(
+      '"a,b",-1,2023-01-02,2023,1,1,1,1,0,1,0,0,0,0,1,1,1,1',
+    );
+  });
+});
