@@ -27,7 +27,7 @@ describe('day numbers', () => {
       if (daysFromCivil(year, month, dd) !== d) wrong.push(d);
     }
     expect(wrong).toEqual([]);
-    expect(day('2101-12-31') - day('1899-01-01')).toBe(74145);
+    expect(day('2101-12-31') - day('1899-01-01')).toBe(74143);
     expect(day('1970-01-01')).toBe(0);
     expect(formatDay(day('2024-02-29'))).toBe('2024-02-29');
   });
