@@ -280,10 +280,15 @@ export function normalCdf(x: number): number {
   return x >= 0 ? 1 - 0.5 * erfc : 0.5 * erfc;
 }
 
-/** Standard normal quantiles at the midpoints of `n` equal-probability strata. */
+const stratifiedCache = new Map<number, Float64Array>();
+
+/** Standard normal quantiles at the midpoints of `n` equal-probability strata (cached; do not modify). */
 export function stratifiedNormal(n: number): Float64Array {
+  const cached = stratifiedCache.get(n);
+  if (cached) return cached;
   const out = new Float64Array(n);
   for (let k = 0; k < n; k++) out[k] = normalQuantile((k + 0.5) / n);
+  stratifiedCache.set(n, out);
   return out;
 }
 
@@ -299,35 +304,34 @@ export function quantileSorted(sorted: ArrayLike<number>, p: number): number {
   return a + (b - a) * frac;
 }
 
+// Coefficients of Acklam's inverse normal CDF approximation.
+const [a0, a1, a2, a3, a4, a5] = [
+  -39.69683028665376, 220.9460984245205, -275.9285104469687, 138.357751867269, -30.66479806614716,
+  2.506628277459239,
+] as const;
+const [b0, b1, b2, b3, b4] = [
+  -54.47609879822406, 161.5858368580409, -155.6989798598866, 66.80131188771972, -13.28068155288572,
+] as const;
+const [c0, c1, c2, c3, c4, c5] = [
+  -0.007784894002430293, -0.3223964580411365, -2.400758277161838, -2.549732539343734,
+  4.374664141464968, 2.938163982698783,
+] as const;
+const [d0, d1, d2, d3] = [
+  0.007784695709041462, 0.3224671290700398, 2.445134137142996, 3.754408661907416,
+] as const;
+const P_LOW = 0.02425;
+
 /** Inverse standard normal CDF (Acklam's rational approximation, |error| < 1.2e-9). */
 export function normalQuantile(p: number): number {
   if (!(p > 0 && p < 1)) throw new Error(`normalQuantile needs 0 < p < 1, got ${p}`);
-  const a = [
-    -39.69683028665376, 220.9460984245205, -275.9285104469687, 138.357751867269, -30.66479806614716,
-    2.506628277459239,
-  ];
-  const b = [
-    -54.47609879822406, 161.5858368580409, -155.6989798598866, 66.80131188771972,
-    -13.28068155288572,
-  ];
-  const c = [
-    -0.007784894002430293, -0.3223964580411365, -2.400758277161838, -2.549732539343734,
-    4.374664141464968, 2.938163982698783,
-  ];
-  const d = [0.007784695709041462, 0.3224671290700398, 2.445134137142996, 3.754408661907416];
-  const pLow = 0.02425;
-  const [a0, a1, a2, a3, a4, a5] = a as [number, number, number, number, number, number];
-  const [b0, b1, b2, b3, b4] = b as [number, number, number, number, number];
-  const [c0, c1, c2, c3, c4, c5] = c as [number, number, number, number, number, number];
-  const [d0, d1, d2, d3] = d as [number, number, number, number];
-  if (p < pLow) {
+  if (p < P_LOW) {
     const q = Math.sqrt(-2 * Math.log(p));
     return (
       (((((c0 * q + c1) * q + c2) * q + c3) * q + c4) * q + c5) /
       ((((d0 * q + d1) * q + d2) * q + d3) * q + 1)
     );
   }
-  if (p > 1 - pLow) {
+  if (p > 1 - P_LOW) {
     const q = Math.sqrt(-2 * Math.log(1 - p));
     return (
       -(((((c0 * q + c1) * q + c2) * q + c3) * q + c4) * q + c5) /
