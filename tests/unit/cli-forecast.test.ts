@@ -1,0 +1,152 @@
+// `skucast forecast` end to end: the bundled bin in a child process.
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { hasShared, repoRoot, salesCsv, seedCsvPath } from './forecast-helpers';
+
+const bin = resolve(repoRoot, 'bin/skucast.mjs');
+let dir: string;
+let fixture: string;
+
+function skucast(...args: string[]): { code: number | null; out: string; err: string } {
+  const r = spawnSync(process.execPath, [bin, 'forecast', ...args], {
+    cwd: repoRoot,
+    encoding: 'utf8',
+  });
+  return { code: r.status, out: r.stdout, err: r.stderr };
+}
+
+beforeAll(() => {
+  execFileSync(process.execPath, ['scripts/build-cli.mjs'], { cwd: repoRoot });
+  dir = mkdtempSync(join(tmpdir(), 'skucast-cli-forecast-'));
+  fixture = join(dir, 'sales.csv');
+  // 20 complete weeks; Electronics · 30 (seed id 11) only sells in the last 2.
+  writeFileSync(fixture, salesCsv(20, 2));
+});
+afterAll(() => {
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe('skucast forecast', () => {
+  it('prints CSV forecasts for every sku, notes on stderr', () => {
+    const r = skucast(fixture);
+    expect(r.code).toBe(0);
+    const lines = r.out.trimEnd().split('\r\n');
+    expect(lines[0]).toBe('sku,category,seed_id,week_start,horizon_week,p10,p50,p90,model');
+    expect(lines).toHaveLength(1 + 3 * 4);
+    expect(lines[1]).toMatch(
+      /^Beauty · 25,Beauty,0,2024-05-20,1,\d+\.\d\d,\d+\.\d\d,\d+\.\d\d,tcn$/,
+    );
+    expect(lines.at(-1)).toMatch(/^Electronics · 30,Electronics,11,2024-06-10,4,.*,baseline$/);
+    expect(r.err).toMatch(/summary: .* 3 skus/);
+    expect(r.err).toMatch(/Electronics · 30: baseline forecast, only 2 complete weeks/);
+  });
+
+  it('writes JSON with run metadata and category totals', () => {
+    const r = skucast(fixture, '--format', 'json', '--horizon', '6');
+    expect(r.code).toBe(0);
+    const doc = JSON.parse(r.out);
+    expect(doc.horizon).toBe(6);
+    expect(doc.run.provider).toBe('wasm');
+    expect(doc.run.timings_ms.modelLoadMs).toBeGreaterThan(0);
+    expect(doc.forecasts).toHaveLength(3 * 6);
+    expect(doc.data.rows_read).toBeGreaterThan(0);
+    expect(doc.category_totals.method).toMatch(/independent/);
+    expect(doc.category_totals.categories.map((c: { category: string }) => c.category)).toEqual([
+      'Beauty',
+      'Clothing',
+      'Electronics',
+    ]);
+    expect(doc.skus.baseline_skus[0].sku).toBe('Electronics · 30');
+  });
+
+  it('answers in the seed response shape for selected products', () => {
+    const all = skucast(fixture, '--format', 'seed-json');
+    expect(all.code).toBe(0);
+    expect(Object.keys(JSON.parse(all.out))).toEqual(['0', '7', '11']);
+    const some = skucast(fixture, '--format=seed-json', '--products', '7,0');
+    expect(some.code).toBe(0);
+    const doc = JSON.parse(some.out);
+    expect(Object.keys(doc)).toEqual(['0', '7']);
+    expect(Object.keys(doc['7'])).toEqual(['week_0', 'week_1', 'week_2', 'week_3']);
+    expect(doc['7'].week_0).toMatch(/^\d+\.\d\d$/);
+  });
+
+  it('rejects bad --products with exit 2 and a clear message', () => {
+    const empty = skucast(fixture, '--format', 'seed-json', '--products', '');
+    expect(empty.code).toBe(2);
+    expect(empty.err).toMatch(/product id list is empty/);
+    const unknown = skucast(fixture, '--format', 'seed-json', '--products', '0,3');
+    expect(unknown.code).toBe(2);
+    expect(unknown.err).toMatch(/no data for product id 3 in this file \(it has 0, 7, 11\)/);
+    expect(unknown.out).toBe('');
+    const outOfRange = skucast(fixture, '--format', 'seed-json', '--products', '15');
+    expect(outOfRange.code).toBe(2);
+    expect(outOfRange.err).toMatch(/"15" is not a seed product id; ids are whole numbers 0-14/);
+    const wrongFormat = skucast(fixture, '--products', '0');
+    expect(wrongFormat.code).toBe(2);
+    expect(wrongFormat.err).toMatch(/needs --format seed-json/);
+  });
+
+  it('rejects bad horizons, formats, options and files with exit 2', () => {
+    for (const h of ['0', '13', 'abc', '2.5']) {
+      const r = skucast(fixture, '--horizon', h);
+      expect(r.code).toBe(2);
+      expect(r.err).toMatch(/horizon must be a whole number of weeks from 1 to/);
+    }
+    const format = skucast(fixture, '--format', 'xlsx');
+    expect(format.code).toBe(2);
+    expect(format.err).toMatch(/--format must be one of csv, json, seed-json/);
+    const option = skucast(fixture, '--frobnicate');
+    expect(option.code).toBe(2);
+    expect(option.err).toMatch(/unknown option --frobnicate/);
+    const missing = skucast(join(dir, 'nope.csv'));
+    expect(missing.code).toBe(2);
+    expect(missing.err).toMatch(/nope\.csv" does not exist/);
+    expect(skucast().code).toBe(2);
+  });
+
+  it('follows --map for files with other column names', () => {
+    const other = join(dir, 'other.csv');
+    const rows = salesCsv(12, 0)
+      .trim()
+      .split('\n')
+      .slice(1)
+      .map((line) => {
+        const c = line.split(',');
+        return [c[1], c[5], c[8]].join(';');
+      });
+    writeFileSync(other, ['When;Line;Takings', ...rows].join('\n') + '\n');
+    const r = skucast(
+      other,
+      '--map',
+      'date=When',
+      '--map',
+      'category=Line',
+      '--map',
+      'amount=Takings',
+    );
+    expect(r.code).toBe(0);
+    const lines = r.out.trimEnd().split('\r\n');
+    // No price column: one series per category.
+    expect(lines).toHaveLength(1 + 2 * 4);
+    expect(r.err).toMatch(/summary/);
+  });
+});
+
+describe.skipIf(!hasShared)('skucast forecast on the seed data', () => {
+  it('forecasts the 15 seed products', () => {
+    const r = skucast(seedCsvPath, '--format', 'seed-json');
+    expect(r.code).toBe(0);
+    const doc = JSON.parse(r.out);
+    expect(Object.keys(doc)).toEqual([...Array(15).keys()].map(String));
+    for (const id of Object.keys(doc)) {
+      expect(Object.keys(doc[id])).toEqual(['week_0', 'week_1', 'week_2', 'week_3']);
+      for (const v of Object.values(doc[id])) expect(Number(v)).toBeGreaterThanOrEqual(0);
+    }
+    // Deterministic: the same file gives the same bytes.
+    expect(skucast(seedCsvPath, '--format', 'seed-json').out).toBe(r.out);
+  });
+});

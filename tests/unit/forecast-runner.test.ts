@@ -1,0 +1,117 @@
+// The onnxruntime-web runner in Node (WASM backend) with the packaged model.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ModelDescriptor } from '../../src/core/model-descriptor';
+import {
+  createModelRunner,
+  ModelRunnerError,
+  type ModelRunner,
+} from '../../src/runtime/model-runner';
+import { loadModelFiles } from './forecast-helpers';
+
+let desc: ModelDescriptor;
+let bytes: Uint8Array;
+let runner: ModelRunner;
+
+/** Deterministic pseudo-random windows in a plausible scaled range. */
+function windows(batch: number, seed: number): Float32Array {
+  const x = new Float32Array(batch * desc.input.window * desc.input.features.length);
+  let s = seed >>> 0;
+  for (let i = 0; i < x.length; i++) {
+    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+    x[i] = (s / 2 ** 32) * 2;
+  }
+  return x;
+}
+
+beforeAll(async () => {
+  ({ desc, bytes } = loadModelFiles());
+  runner = await createModelRunner(bytes, desc, { chunkSize: 7 });
+});
+afterAll(async () => {
+  await runner?.dispose();
+});
+
+describe('createModelRunner (Node, WASM)', () => {
+  it('runs on WASM with one thread and returns [batch, horizon, quantiles]', async () => {
+    expect(runner.provider).toBe('wasm');
+    expect(runner.numThreads).toBe(1);
+    expect(runner.fallbackReason).toBeUndefined();
+    const y = await runner.run(windows(20, 1), 20);
+    expect(y).toBeInstanceOf(Float32Array);
+    expect(y.length).toBe(20 * desc.output.horizon * desc.output.quantiles.length);
+    expect(y.every((v) => Number.isFinite(v))).toBe(true);
+  });
+
+  it('gives the same numbers in chunks as in one batch, and for concurrent calls', async () => {
+    const whole = await createModelRunner(bytes, desc, { chunkSize: 10_000 });
+    try {
+      const x = windows(50, 2);
+      const chunked = await runner.run(x, 50);
+      const single = await whole.run(x, 50);
+      expect(Array.from(chunked)).toEqual(Array.from(single));
+      // Concurrent calls are queued, each gets its own answer.
+      const xs = [windows(3, 3), windows(5, 4), windows(9, 5)];
+      const together = await Promise.all(xs.map((xi, i) => runner.run(xi, [3, 5, 9][i]!)));
+      for (let i = 0; i < xs.length; i++) {
+        const alone = await whole.run(xs[i]!, [3, 5, 9][i]!);
+        expect(Array.from(together[i]!)).toEqual(Array.from(alone));
+      }
+      // Window i's output depends on window i only.
+      const one = await whole.run(x.subarray(0, desc.input.window * desc.input.features.length), 1);
+      expect(Array.from(one)).toEqual(Array.from(single.subarray(0, one.length)));
+    } finally {
+      await whole.dispose();
+    }
+  });
+
+  it('handles an empty batch', async () => {
+    expect((await runner.run(new Float32Array(0), 0)).length).toBe(0);
+  });
+
+  it('rejects input of the wrong size with a clear message', async () => {
+    await expect(runner.run(new Float32Array(10), 1)).rejects.toThrow(
+      /expected 1 x \d+ weeks x \d+ features/,
+    );
+  });
+
+  it('names the inputs the model really has when the descriptor is wrong', async () => {
+    const wrong = { ...desc, input: { ...desc.input, name: 'not_the_input' } };
+    await expect(createModelRunner(bytes, wrong)).rejects.toThrow(ModelRunnerError);
+    await expect(createModelRunner(bytes, wrong)).rejects.toThrow(
+      /no input "not_the_input".*inputs: /,
+    );
+    const wrongOut = { ...desc, output: { ...desc.output, name: 'nope' } };
+    await expect(createModelRunner(bytes, wrongOut)).rejects.toThrow(/no output "nope"/);
+  });
+
+  it('reports a broken model file as a model error', async () => {
+    await expect(createModelRunner(new Uint8Array([1, 2, 3, 4]), desc)).rejects.toThrow(
+      /could not load the model/,
+    );
+  });
+
+  it('falls back to WASM when WebGPU is preferred but absent', async () => {
+    const reasons: string[] = [];
+    const r = await createModelRunner(bytes, desc, {
+      preferred: 'webgpu',
+      onFallback: (why) => reasons.push(why),
+    });
+    try {
+      expect(r.provider).toBe('wasm');
+      expect(reasons).toHaveLength(1);
+      expect(r.fallbackReason).toBe(reasons[0]);
+      expect(r.fallbackReason).toMatch(/WebGPU/);
+      expect((await r.run(windows(2, 9), 2)).length).toBe(
+        2 * desc.output.horizon * desc.output.quantiles.length,
+      );
+    } finally {
+      await r.dispose();
+    }
+  });
+
+  it('refuses runs after dispose', async () => {
+    const r = await createModelRunner(bytes, desc);
+    await r.dispose();
+    await expect(r.run(windows(1, 1), 1)).rejects.toThrow(/disposed/);
+  });
+});
