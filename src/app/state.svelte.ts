@@ -24,6 +24,8 @@ export const app = new AppState();
 
 /** Test hook: the last result as the worker returned it, read by tests/browser. */
 interface SkucastHook {
+  /** Files chosen so far; a test waits for it to grow before reading the outcome. */
+  runs: number;
   status: Status;
   lastResult: RunResult | null;
   lastError: string | null;
@@ -33,7 +35,7 @@ declare global {
     __skucast?: SkucastHook;
   }
 }
-const hook: SkucastHook = { status: 'idle', lastResult: null, lastError: null };
+const hook: SkucastHook = { runs: 0, status: 'idle', lastResult: null, lastError: null };
 window.__skucast = hook;
 
 const bridge = new ForecastBridge();
@@ -57,6 +59,7 @@ export async function chooseFile(file: Blob, name: string): Promise<void> {
   app.progress = null;
   hook.lastResult = null;
   hook.lastError = null;
+  hook.runs++;
   if (file.size === 0)
     return fail(mine, new Error(`${name} is empty: there is nothing to forecast`));
   setStatus('peeking');

@@ -20,7 +20,18 @@ import { createModelRunner } from '../../src/runtime/model-runner';
 import { TEST_IDS } from '../../src/app/testids';
 import type { RunResult } from '../../src/worker/protocol';
 
-export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+/** The directory with vite.config.ts above this file (also when bundled into .cache/ by scripts/run-ts.mjs). */
+function findRepoRoot(): string {
+  let dir = path.dirname(fileURLToPath(import.meta.url));
+  while (!existsSync(path.join(dir, 'vite.config.ts'))) {
+    const up = path.dirname(dir);
+    if (up === dir) return process.cwd();
+    dir = up;
+  }
+  return dir;
+}
+
+export const repoRoot = findRepoRoot();
 export const sharedDir = path.resolve(repoRoot, '../shared');
 export const seedCsv = path.join(sharedDir, 'data/retail_sales_2023.csv');
 /** The committed copy of the seed data behind the "try the sample" button. */
@@ -154,7 +165,9 @@ export async function openBrowser(
   const page = context.pages()[0] ?? (await context.newPage());
   page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
   page.on('console', (m) => {
-    if (m.type() === 'error') errors.push(`console: ${m.text()}`);
+    // onnxruntime prints its own warnings (e.g. shape ops kept on the CPU) through console.error.
+    if (m.type() === 'error' && !m.text().includes('[W:onnxruntime'))
+      errors.push(`console: ${m.text()}`);
   });
   await page.goto(`${origin}/`);
   return {
@@ -175,22 +188,35 @@ export interface PageOutcome {
   error: string | null;
 }
 
-/** Waits until the page has a result or an error for the run just started. */
-export async function waitForOutcome(page: Page, timeoutMs = 240_000): Promise<PageOutcome> {
+interface Hook {
+  runs: number;
+  status: string;
+  lastResult: RunResult | null;
+  lastError: string | null;
+}
+
+/** Files the page has been given so far (the app's test hook). */
+async function runsSoFar(page: Page): Promise<number> {
+  return page.evaluate(() => (globalThis as { __skucast?: Hook }).__skucast?.runs ?? 0);
+}
+
+/** Waits until the run after `runsBefore` has a result, an error or asks for a column mapping. */
+export async function waitForOutcome(
+  page: Page,
+  runsBefore: number,
+  timeoutMs = 240_000,
+): Promise<PageOutcome> {
   await page.waitForFunction(
-    () => {
-      const s = (globalThis as { __skucast?: { status: string } }).__skucast?.status;
-      return s === 'done' || s === 'error' || s === 'mapping';
+    (before) => {
+      const hook = (globalThis as { __skucast?: Hook }).__skucast;
+      if (!hook || hook.runs <= before) return false;
+      return hook.status === 'done' || hook.status === 'error' || hook.status === 'mapping';
     },
-    undefined,
+    runsBefore,
     { timeout: timeoutMs, polling: 100 },
   );
   return page.evaluate(() => {
-    const hook = (
-      globalThis as {
-        __skucast?: { status: string; lastResult: RunResult | null; lastError: string | null };
-      }
-    ).__skucast;
+    const hook = (globalThis as { __skucast?: Hook }).__skucast;
     return {
       status: hook?.status ?? 'missing',
       result: hook?.lastResult ?? null,
@@ -200,15 +226,21 @@ export async function waitForOutcome(page: Page, timeoutMs = 240_000): Promise<P
 }
 
 /** As a user: picks `file` in the page's file input and waits for the outcome. */
-export async function forecastFileInPage(page: Page, file: string): Promise<PageOutcome> {
+export async function forecastFileInPage(
+  page: Page,
+  file: string,
+  timeoutMs?: number,
+): Promise<PageOutcome> {
+  const before = await runsSoFar(page);
   await page.getByTestId(TEST_IDS.fileInput).setInputFiles(file);
-  return waitForOutcome(page);
+  return waitForOutcome(page, before, timeoutMs);
 }
 
 /** As a user: clicks "try the sample" and waits for the outcome. */
 export async function forecastSampleInPage(page: Page): Promise<PageOutcome> {
+  const before = await runsSoFar(page);
   await page.getByTestId(TEST_IDS.sampleButton).click();
-  return waitForOutcome(page);
+  return waitForOutcome(page, before);
 }
 
 export interface NodeReference {

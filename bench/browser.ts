@@ -1,0 +1,85 @@
+// The whole forecast in headless Chromium, as a user runs it: production
+// build, static server, a file picked in the page. Once on WebGPU (SwiftShader,
+// a CPU implementation here, so no GPU speed-up is expected on this machine)
+// and once on WASM. Prints the worker's stage timings for each file, first
+// run (model load included) and second run (model cached in the worker).
+// Numbers, not a test. Files: the seed data and .cache/big.csv when present.
+
+import { existsSync, rmSync, statSync } from 'node:fs';
+import path from 'node:path';
+import {
+  buildApp,
+  chromiumAvailable,
+  forecastFileInPage,
+  modelAvailable,
+  openBrowser,
+  repoRoot,
+  sampleCsv,
+  seedCsv,
+  serveDir,
+  type BrowserProvider,
+} from '../tests/browser/harness';
+import type { StageTimings } from '../src/worker/protocol';
+
+const BIG_TIMEOUT_MS = 20 * 60_000;
+
+function fmt(ms: number): string {
+  return ms.toFixed(0).padStart(7);
+}
+
+function line(label: string, t: StageTimings, extra: string): string {
+  return (
+    `  ${label.padEnd(34)} read+parse ${fmt(t.read_parse_ms)}  table ${fmt(t.table_ms)}  ` +
+    `model load ${fmt(t.model_load_ms)}  forecast ${fmt(t.inference_ms)}  total ${fmt(t.total_ms)} ms  ${extra}`
+  );
+}
+
+export async function benchBrowser(): Promise<void> {
+  if (!chromiumAvailable() || !modelAvailable()) {
+    console.log('browser: skipped (needs /usr/bin/chromium and models/tcn.onnx)');
+    return;
+  }
+  const files = [
+    existsSync(seedCsv) ? seedCsv : sampleCsv,
+    path.join(repoRoot, '.cache/big.csv'),
+  ].filter((f) => existsSync(f));
+  console.log('browser: headless Chromium, production build, stage timings from the worker (ms)');
+  const dist = await buildApp();
+  const server = await serveDir(dist);
+  try {
+    for (const provider of ['webgpu', 'wasm'] as BrowserProvider[]) {
+      const session = await openBrowser(server.origin, provider);
+      try {
+        for (const file of files) {
+          const mb = (statSync(file).size / 1e6).toFixed(1);
+          for (const pass of ['cold', 'warm']) {
+            const outcome = await forecastFileInPage(session.page, file, BIG_TIMEOUT_MS);
+            const r = outcome.result;
+            const label = `${provider} ${path.basename(file)} (${mb} MB) ${pass}`;
+            if (!r) {
+              console.log(`  ${label}: no result (${outcome.error ?? outcome.status})`);
+              break;
+            }
+            const skus = r.summary.skus;
+            const rows = r.report.rowsRead;
+            console.log(
+              line(
+                label,
+                r.timings,
+                `[${r.provider ?? 'no model'}] ${rows.toLocaleString('en-US')} rows, ${skus} skus`,
+              ),
+            );
+          }
+        }
+      } finally {
+        await session.close();
+      }
+    }
+  } finally {
+    await server.close();
+    rmSync(dist, { recursive: true, force: true });
+  }
+}
+
+// Standalone: node scripts/run-ts.mjs bench/browser.ts
+if (path.basename(process.argv[1] ?? '') === 'browser.mjs') await benchBrowser();
