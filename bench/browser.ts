@@ -82,4 +82,10 @@ export async function benchBrowser(): Promise<void> {
 }
 
 // Standalone: node scripts/run-ts.mjs bench/browser.ts
-if (path.basename(process.argv[1] ?? '') === 'browser.mjs') await benchBrowser();
+// (no top-level await: bench/run.ts imports this module lazily from one bundle).
+if (path.basename(process.argv[1] ?? '') === 'browser.mjs') {
+  benchBrowser().catch((err: unknown) => {
+    console.error(err);
+    process.exitCode = 1;
+  });
+}
