@@ -48,7 +48,7 @@ export async function benchBrowser(): Promise<void> {
   const server = await serveDir(dist);
   try {
     for (const provider of ['webgpu', 'wasm'] as BrowserProvider[]) {
-      const session = await openBrowser(server.origin, provider);
+      const session = await openBrowser(server.appUrl, provider);
       try {
         for (const file of files) {
           const mb = (statSync(file).size / 1e6).toFixed(1);

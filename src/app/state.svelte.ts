@@ -24,7 +24,7 @@ export const app = new AppState();
 
 /** Test hook: the last result as the worker returned it, read by tests/browser. */
 interface SkucastHook {
-  /** Files chosen so far; a test waits for it to grow before reading the outcome. */
+  /** Runs started so far (files chosen, mappings confirmed); a test waits for it to grow. */
   runs: number;
   status: Status;
   lastResult: RunResult | null;
@@ -82,6 +82,7 @@ export async function chooseFile(file: Blob, name: string): Promise<void> {
 /** The user confirmed the column roles. */
 export async function confirmMapping(mapping: ColumnMapping): Promise<void> {
   if (!pendingFile) return;
+  hook.runs++;
   await runForecast(++generation, pendingFile, mapping);
 }
 

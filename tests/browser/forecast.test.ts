@@ -3,7 +3,7 @@
 // adapter (SwiftShader) and once without (WASM fallback); both must give the
 // forecast the same pipeline gives in Node, and nothing may leave the origin.
 
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -25,6 +25,7 @@ import {
   type BrowserProvider,
   type BrowserSession,
   type StaticServer,
+  waitForOutcome,
 } from './harness';
 
 /** Browser (float32 on GPU or CPU) vs Node, relative to max(1, |value|). */
@@ -51,7 +52,7 @@ describe.skipIf(!ready)(`browser app (${ready ? 'chromium' : skipReason})`, () =
   describe.each<BrowserProvider>(['webgpu', 'wasm'])('%s', (provider) => {
     let session: BrowserSession;
     beforeAll(async () => {
-      session = await openBrowser(server.origin, provider);
+      session = await openBrowser(server.appUrl, provider);
     });
     afterAll(async () => {
       await session?.close();
@@ -105,11 +106,11 @@ describe.skipIf(!ready)(`browser app (${ready ? 'chromium' : skipReason})`, () =
     });
   });
 
-  describe('bad input', () => {
+  describe('user flows (WASM)', () => {
     let session: BrowserSession;
     let dir = '';
     beforeAll(async () => {
-      session = await openBrowser(server.origin, 'wasm');
+      session = await openBrowser(server.appUrl, 'wasm');
       dir = mkdtempSync(path.join(tmpdir(), 'skucast-bad-'));
     });
     afterAll(async () => {
@@ -148,6 +149,61 @@ describe.skipIf(!ready)(`browser app (${ready ? 'chromium' : skipReason})`, () =
       expect(result.forecast).not.toBeNull();
       const issues = await session.page.getByTestId(TEST_IDS.issues).innerText();
       expect(issues).toContain('4');
+      expect(session.errors).toEqual([]);
+    });
+    it('asks for the columns it cannot recognise, then forecasts with the chosen ones', async () => {
+      const lines = ['When;Takings;Thing'];
+      const start = Date.UTC(2024, 0, 1);
+      for (let d = 0; d < 7 * 30; d++) {
+        const day = new Date(start + d * 86_400_000).toISOString().slice(0, 10);
+        lines.push(
+          `${day};${(100 + (d % 7) * 10 + Math.round(20 * Math.sin(d / 9))).toFixed(2).replace('.', ',')};alpha`,
+        );
+        if (d % 2 === 0) lines.push(`${day};${(40 + (d % 5)).toFixed(2).replace('.', ',')};beta`);
+      }
+      const file = path.join(dir, 'own-columns.csv');
+      writeFileSync(file, lines.join('\r\n') + '\r\n');
+      const asked = await forecastFileInPage(session.page, file);
+      expect(asked.status).toBe('mapping');
+      const form = session.page.getByTestId(TEST_IDS.mappingForm);
+      await form.getByLabel('Date (required)').selectOption('When');
+      await form.getByLabel('Amount (money per row)').selectOption('Takings');
+      await form.getByLabel('SKU / product / store').selectOption('Thing');
+      const before = await session.page.evaluate(
+        () => (globalThis as { __skucast?: { runs: number } }).__skucast?.runs ?? 0,
+      );
+      await session.page.getByTestId(TEST_IDS.mappingSubmit).click();
+      const outcome = await waitForOutcome(session.page, before);
+      expect(outcome.error).toBeNull();
+      const result = outcome.result!;
+      expect(result.report.mapping).toMatchObject({
+        date: 'When',
+        amount: 'Takings',
+        sku: 'Thing',
+      });
+      const node = await nodeForecast(file, { date: 'When', amount: 'Takings', sku: 'Thing' });
+      expect(result.summary.skus).toBe(2);
+      expect(maxForecastDifference(result.forecast!, node.forecast)).toBeLessThanOrEqual(TOLERANCE);
+    });
+
+    it('cancels a long run, and the next run works (the worker is restarted)', async () => {
+      const body = readFileSync(sampleCsv, 'utf8').trimEnd().split(/\r?\n/);
+      const header = body.shift()!;
+      const chunk = body.join('\n') + '\n';
+      const file = path.join(dir, 'long.csv');
+      // About 40 MB: parsing takes seconds, far longer than finding the Cancel button.
+      writeFileSync(file, header + '\n' + chunk.repeat(800));
+      const before = await session.page.evaluate(
+        () => (globalThis as { __skucast?: { runs: number } }).__skucast?.runs ?? 0,
+      );
+      await session.page.getByTestId(TEST_IDS.fileInput).setInputFiles(file);
+      await session.page.getByTestId(TEST_IDS.cancelButton).click();
+      const cancelled = await waitForOutcome(session.page, before);
+      expect(cancelled.status).toBe('error');
+      expect(cancelled.error).toBe('Cancelled.');
+      const again = await forecastSampleInPage(session.page);
+      expect(again.status).toBe('done');
+      expect(again.result!.forecast).not.toBeNull();
       expect(session.errors).toEqual([]);
     });
   });

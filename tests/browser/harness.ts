@@ -15,7 +15,7 @@ import { build } from 'vite';
 import { forecastTable, type ForecastResult } from '../../src/core/forecast';
 import { ingestText } from '../../src/core/ingest';
 import type { ModelDescriptor } from '../../src/core/model-descriptor';
-import type { WeeklyTable } from '../../src/core/types';
+import type { ColumnMapping, WeeklyTable } from '../../src/core/types';
 import { createModelRunner } from '../../src/runtime/model-runner';
 import { TEST_IDS } from '../../src/app/testids';
 import type { RunResult } from '../../src/worker/protocol';
@@ -99,17 +99,27 @@ const CONTENT_TYPES: Record<string, string> = {
 
 export interface StaticServer {
   origin: string;
+  /** Where the app is: origin + mount path, ending in '/'. */
+  appUrl: string;
   close(): Promise<void>;
 }
 
-/** A plain static file server for `dir` on 127.0.0.1, ephemeral port, as any static host. */
-export async function serveDir(dir: string): Promise<StaticServer> {
+/**
+ * A plain static file server for `dir` on 127.0.0.1 (ephemeral port), as any
+ * static host. The app is mounted under `mount`, a sub-path by default, which
+ * proves the build's relative URLs (base './').
+ */
+export async function serveDir(dir: string, mount = '/skucast/'): Promise<StaticServer> {
   const root = path.resolve(dir);
   const server = http.createServer((req, res) => {
     void (async () => {
       try {
         const url = new URL(req.url ?? '/', 'http://localhost');
-        let file = path.resolve(root, '.' + decodeURIComponent(url.pathname));
+        if (!url.pathname.startsWith(mount)) throw new Error('outside the mount');
+        let file = path.resolve(
+          root,
+          '.' + decodeURIComponent(url.pathname.slice(mount.length - 1)),
+        );
         if (!file.startsWith(root)) throw new Error('outside root');
         if ((await stat(file)).isDirectory()) file = path.join(file, 'index.html');
         const body = await readFile(file);
@@ -129,6 +139,7 @@ export async function serveDir(dir: string): Promise<StaticServer> {
   const { port } = server.address() as AddressInfo;
   return {
     origin: `http://127.0.0.1:${port}`,
+    appUrl: `http://127.0.0.1:${port}${mount}`,
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();
@@ -147,9 +158,9 @@ export interface BrowserSession {
   close(): Promise<void>;
 }
 
-/** One Chromium with a fresh profile, at `origin`. */
+/** One Chromium with a fresh profile, showing the app at `appUrl`. */
 export async function openBrowser(
-  origin: string,
+  appUrl: string,
   provider: BrowserProvider,
 ): Promise<BrowserSession> {
   const profile = mkdtempSync(path.join(tmpdir(), 'skucast-chromium-'));
@@ -169,7 +180,7 @@ export async function openBrowser(
     if (m.type() === 'error' && !m.text().includes('[W:onnxruntime'))
       errors.push(`console: ${m.text()}`);
   });
-  await page.goto(`${origin}/`);
+  await page.goto(appUrl);
   return {
     context,
     page,
@@ -254,7 +265,10 @@ let nodeRunner: Promise<{
 }> | null = null;
 
 /** The same pipeline in Node: ingest, weekly table, model in onnxruntime-web's WASM backend. */
-export async function nodeForecast(csvPath: string): Promise<NodeReference> {
+export async function nodeForecast(
+  csvPath: string,
+  mapping?: ColumnMapping,
+): Promise<NodeReference> {
   nodeRunner ??= (async () => {
     const desc = JSON.parse(
       readFileSync(path.join(modelDir, 'tcn.json'), 'utf8'),
@@ -264,7 +278,7 @@ export async function nodeForecast(csvPath: string): Promise<NodeReference> {
     return { desc, run: (x: Float32Array, b: number) => runner.run(x, b) };
   })();
   const { desc, run } = await nodeRunner;
-  const table = ingestText(readFileSync(csvPath, 'utf8'));
+  const table = ingestText(readFileSync(csvPath, 'utf8'), mapping ? { mapping } : {});
   const forecast = await forecastTable(table, desc, run);
   return { table, forecast };
 }
