@@ -10,6 +10,7 @@ import { columnLetter, detectColumns, findHeader, normalizeHeader, ROLES } from 
 import { detectDelimiter, detectNewline } from './ingest/csv-sniff';
 import { readDate } from './ingest/dates';
 import { IssueLog } from './ingest/issues';
+import { genderCode, isoDateKey, plainNumber, PreKind } from './ingest/scan-cells';
 import { buildWeeklyTable } from './ingest/weekly-table';
 
 export { detectColumns } from './ingest/columns';
@@ -89,7 +90,8 @@ export class Ingestor {
   private newline: '\r\n' | '\n' | '\r' = '\n';
   /** Reused record of the fast scanner, and which of its columns are read. */
   private fields: string[] = [];
-  private needed = new Uint8Array(0);
+  private kinds = new Uint8Array(0);
+  private pre = new Float64Array(0);
   private headerSeen = false;
   private headers: string[] = [];
   private mapping: ColumnMapping = {};
@@ -241,7 +243,8 @@ export class Ingestor {
     const newline = this.newline;
     const nlLen = newline.length;
     const fields = this.fields;
-    const need = this.needed;
+    const kinds = this.kinds;
+    const pre = this.pre;
     const nf = fields.length;
     let row = this.nextRow;
     let p = pos;
@@ -261,12 +264,24 @@ export class Ingestor {
           if (nextDelim === -1) nextDelim = input.length;
         }
         const d = nextDelim < lineEnd ? nextDelim : lineEnd;
-        if (col < nf && need[col] === 1) fields[col] = input.substring(s, d);
+        const kind = col < nf ? kinds[col] : PreKind.Skip;
+        if (kind !== PreKind.Skip) {
+          const v =
+            kind === PreKind.Number
+              ? plainNumber(input, s, d)
+              : kind === PreKind.IsoDate
+                ? isoDateKey(input, s, d)
+                : kind === PreKind.Gender
+                  ? genderCode(input, s, d)
+                  : NaN;
+          pre[col] = v;
+          if (v !== v) fields[col] = input.substring(s, d);
+        }
         col++;
         if (d === lineEnd) break;
         s = d + 1;
       }
-      if (col === nf) acc.addRow(fields, row);
+      if (col === nf) acc.addScanned(fields, pre, row);
       else acc.addRow(input.substring(p, lineEnd).split(delim), row);
       row++;
       p = lineEnd + nlLen;
@@ -378,18 +393,23 @@ export class Ingestor {
     void firstData;
     this.acc = new Accumulator(plan, this.log, this.delimiter);
     this.fields = headers.map(() => '');
-    this.needed = new Uint8Array(headers.length);
-    for (const col of [
-      plan.date,
-      plan.sku,
-      plan.category,
-      plan.amount,
-      plan.quantity,
-      plan.price,
-      plan.gender,
-      plan.age,
-    ]) {
-      if (col >= 0) this.needed[col] = 1;
+    this.pre = new Float64Array(headers.length).fill(NaN);
+    this.kinds = new Uint8Array(headers.length);
+    const roles: [number, PreKind][] = [
+      [plan.date, PreKind.IsoDate],
+      [plan.sku, PreKind.Text],
+      [plan.category, PreKind.Text],
+      [plan.amount, PreKind.Number],
+      [plan.quantity, PreKind.Number],
+      [plan.price, PreKind.Number],
+      [plan.gender, PreKind.Gender],
+      [plan.age, PreKind.Number],
+    ];
+    for (const [col, kind] of roles) {
+      if (col < 0) continue;
+      // A column mapped to two roles is read as text for both.
+      const had = this.kinds[col] as number;
+      this.kinds[col] = had === PreKind.Skip || had === kind ? kind : PreKind.Text;
     }
   }
 

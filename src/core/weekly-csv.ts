@@ -18,6 +18,8 @@ export function formatG10(x: number): string {
   if (x === Infinity) return 'inf';
   if (x === -Infinity) return '-inf';
   if (x === 0) return Object.is(x, -0) ? '-0' : '0';
+  // Whole numbers below 1e10 print as themselves (the common case, kept cheap).
+  if (Number.isInteger(x) && x < 1e10 && x > -1e10) return String(x);
   const [mantissa = '', expText = '0'] = x.toExponential(9).split('e');
   const exp = Number(expText);
   if (exp < -4 || exp >= 10) {

@@ -127,6 +127,13 @@ describe('weekly table rules', () => {
   it('median of an even count is the mean of the middle two', () => {
     const two = ingestText('Date,Sales,Age\n2023-01-02,1,30\n2023-01-03,1,41\n2023-01-04,1,\n');
     expect(two.series[0]!.rows[0]!.age).toBe(35.5);
+    // Fractional ages take the sorting path rather than the histogram.
+    const frac = ingestText(
+      'Date,Sales,Age\n2023-01-02,1,40\n2023-01-03,1,20.5\n2023-01-04,1,30\n',
+    );
+    expect(frac.series[0]!.rows[0]!.age).toBe(30);
+    const big = ingestText('Date,Sales,Age\n2023-01-02,1,400\n2023-01-03,1,2\n');
+    expect(big.series[0]!.rows[0]!.age).toBe(201);
   });
 
   it('weekly files have no partial weeks', () => {
@@ -176,6 +183,10 @@ describe('CSV output', () => {
     expect(formatG10(-2.5)).toBe('-2.5');
     expect(formatG10(1e100)).toBe('1e+100');
     expect(formatG10(NaN)).toBe('nan');
+    expect(formatG10(9999999999)).toBe('9999999999');
+    expect(formatG10(-9999999999)).toBe('-9999999999');
+    expect(formatG10(10000000000)).toBe('1e+10');
+    expect(formatG10(12345.678901234)).toBe('12345.6789');
   });
 
   it('quotes sku names holding commas or quotes', () => {

@@ -29,6 +29,14 @@ export function seedIdOf(category: string, price: number): number {
   return c === -1 || p === -1 ? -1 : c * SEED_PRICES.length + p;
 }
 
+/** The text of an ISO date key y*10000 + m*100 + d (as the scanner read `YYYY-MM-DD`). */
+function isoKeyText(key: number): string {
+  const y = Math.floor(key / 10000);
+  const m = Math.floor(key / 100) % 100;
+  const d = key % 100;
+  return `${String(y).padStart(4, '0')}-${String(m).padStart(2, '0')}-${String(d).padStart(2, '0')}`;
+}
+
 /** Returned by readNumber when the row must be skipped (the issue is already logged). */
 const REJECT = Number.NEGATIVE_INFINITY;
 
@@ -66,7 +74,10 @@ export class Accumulator {
   readonly skuPrice: number[] = [];
   private readonly skuByRaw = new Map<string, number>();
   private readonly skuByName = new Map<string, number>();
-  private readonly priceKeyed = new Map<string, Map<string, number>>();
+  private readonly priceKeyed = new Map<string, Map<string | number, number>>();
+  private readonly dateByIsoKey = new Map<number, number>();
+  /** All-NaN `pre` for records that come as plain strings. */
+  private readonly noPre: Float64Array;
 
   // Dates: raw string -> index of its reading.
   private readonly dateByRaw = new Map<string, number>();
@@ -88,8 +99,10 @@ export class Accumulator {
 
   // Ages of used rows: (cell, age) pairs; medians need the values themselves.
   ageCount = 0;
-  ageCell: Int32Array = new Int32Array(4096);
-  ageValue: Float64Array = new Float64Array(4096);
+  /** Every age so far is a whole number in [0, 256) (medians can then count instead of sort). */
+  agesSmallInts = true;
+  ageCell: Int32Array = new Int32Array(65536);
+  ageValue: Float64Array = new Float64Array(65536);
 
   private readonly genderOf = new Map<string, number>();
   private readonly conventions = new Map<string, ConventionSeen>();
@@ -106,6 +119,7 @@ export class Accumulator {
     this.fieldCount = plan.headers.length;
     this.delimiterName = delimiter === '\t' ? 'tab' : `'${delimiter}'`;
     this.amountFromQuantity = plan.amount === -1;
+    this.noPre = new Float64Array(plan.headers.length).fill(NaN);
   }
 
   private header(col: number): string {
@@ -129,6 +143,15 @@ export class Accumulator {
 
   /** Adds one record; `row` is its 1-based spreadsheet row. */
   addRow(fields: string[], row: number): void {
+    this.addScanned(fields, this.noPre, row);
+  }
+
+  /**
+   * Adds one record whose cells the fast scanner may have read already: where
+   * `pre[col]` is a number it stands for the cell (see PreKind), and
+   * `fields[col]` is not to be read; where it is NaN, `fields[col]` holds the text.
+   */
+  addScanned(fields: string[], pre: Float64Array, row: number): void {
     const n = fields.length;
     if (n === 1 && (fields[0] as string).trim() === '') return; // blank line
     this.rowsRead++;
@@ -136,11 +159,21 @@ export class Accumulator {
     const plan = this.plan;
 
     // Date (resolved to a day later; here only its reading index).
-    const rawDate = fields[plan.date] as string;
-    let di = this.dateByRaw.get(rawDate);
-    if (di === undefined) di = this.internDate(rawDate, row);
+    let di: number | undefined;
+    const isoKey = pre[plan.date] as number;
+    if (isoKey === isoKey) {
+      di = this.dateByIsoKey.get(isoKey);
+      if (di === undefined) {
+        di = this.internDate(isoKeyText(isoKey), row);
+        this.dateByIsoKey.set(isoKey, di);
+      }
+    } else {
+      const rawDate = fields[plan.date] as string;
+      di = this.dateByRaw.get(rawDate);
+      if (di === undefined) di = this.internDate(rawDate, row);
+    }
     if (di < 0) {
-      const text = rawDate.trim();
+      const text = isoKey === isoKey ? isoKeyText(isoKey) : (fields[plan.date] as string).trim();
       if (text === '') {
         this.rowError(
           'missing-date',
@@ -160,13 +193,15 @@ export class Accumulator {
     }
 
     // Series key.
-    const si = this.skuIndex(fields, row);
+    const si = this.skuIndex(fields, pre, row);
     if (si < 0) return;
 
     // Quantity.
     let quantity = 0;
     if (plan.quantity >= 0) {
-      quantity = this.readNumber(fields[plan.quantity] as string, plan.quantity, row, true);
+      const q = pre[plan.quantity] as number;
+      quantity =
+        q === q ? q : this.readNumber(fields[plan.quantity] as string, plan.quantity, row, true);
       if (quantity === REJECT) return;
       if (quantity !== quantity) {
         if (this.amountFromQuantity) {
@@ -191,10 +226,11 @@ export class Accumulator {
     // Amount (or quantity × price).
     let amount: number;
     if (!this.amountFromQuantity) {
-      amount = this.readNumber(fields[plan.amount] as string, plan.amount, row, true);
+      const a = pre[plan.amount] as number;
+      amount = a === a ? a : this.readNumber(fields[plan.amount] as string, plan.amount, row, true);
       if (amount === REJECT) return;
       if (amount !== amount) {
-        const price = this.unitPrice(fields, si);
+        const price = this.unitPrice(fields, pre, si);
         if (plan.quantity >= 0 && price === price) {
           amount = quantity * price;
           this.rowWarning(
@@ -214,7 +250,7 @@ export class Accumulator {
         }
       }
     } else {
-      const price = this.unitPrice(fields, si);
+      const price = this.unitPrice(fields, pre, si);
       if (price !== price) {
         this.rowError(
           'missing-price',
@@ -241,13 +277,16 @@ export class Accumulator {
     // Age (optional feature: a bad value drops the age, not the row).
     let age = NaN;
     if (plan.age >= 0) {
-      age = this.readNumber(fields[plan.age] as string, plan.age, row, false);
+      const g = pre[plan.age] as number;
+      age = g === g ? g : this.readNumber(fields[plan.age] as string, plan.age, row, false);
       if (age === REJECT) age = NaN;
     }
 
     // Gender.
     let gender = 0;
-    if (plan.gender >= 0) {
+    if (plan.gender >= 0 && pre[plan.gender] === pre[plan.gender]) {
+      gender = pre[plan.gender] as number;
+    } else if (plan.gender >= 0) {
       const g = fields[plan.gender] as string;
       const cached = this.genderOf.get(g);
       if (cached === undefined) {
@@ -278,6 +317,8 @@ export class Accumulator {
         this.ageCell = growInt(this.ageCell, this.ageCount + 1);
         this.ageValue = growFloat(this.ageValue, this.ageCount + 1);
       }
+      if (this.agesSmallInts && !((age | 0) === age && age >= 0 && age < 256))
+        this.agesSmallInts = false;
       this.ageCell[this.ageCount] = cell;
       this.ageValue[this.ageCount] = age;
       this.ageCount++;
@@ -341,7 +382,7 @@ export class Accumulator {
     return di;
   }
 
-  private skuIndex(fields: string[], row: number): number {
+  private skuIndex(fields: string[], pre: Float64Array, row: number): number {
     const plan = this.plan;
     if (plan.sku >= 0) {
       const raw = fields[plan.sku] as string;
@@ -364,9 +405,11 @@ export class Accumulator {
     }
     // No sku column: the seed's rule, category + unit price.
     const rawCategory = plan.category >= 0 ? (fields[plan.category] as string) : '';
-    const rawPrice = plan.price >= 0 ? (fields[plan.price] as string) : '';
+    const prePrice = plan.price >= 0 ? (pre[plan.price] as number) : NaN;
+    const rawPrice = prePrice === prePrice || plan.price < 0 ? '' : (fields[plan.price] as string);
+    const priceKey: string | number = prePrice === prePrice ? prePrice : rawPrice;
     let byPrice = this.priceKeyed.get(rawCategory);
-    const hit = byPrice?.get(rawPrice);
+    const hit = byPrice?.get(priceKey);
     if (hit !== undefined) return hit;
     const category = rawCategory.trim();
     if (plan.category >= 0 && category === '') {
@@ -380,7 +423,7 @@ export class Accumulator {
     }
     let price = NaN;
     if (plan.price >= 0) {
-      price = this.readNumber(rawPrice, plan.price, row, true);
+      price = prePrice === prePrice ? prePrice : this.readNumber(rawPrice, plan.price, row, true);
       if (price === REJECT) return -1;
       if (price !== price) {
         this.rowError(
@@ -401,7 +444,7 @@ export class Accumulator {
       byPrice = new Map();
       this.priceKeyed.set(rawCategory, byPrice);
     }
-    if (byPrice.size < 10_000) byPrice.set(rawPrice, id);
+    if (byPrice.size < 10_000) byPrice.set(priceKey, id);
     return id;
   }
 
@@ -424,10 +467,12 @@ export class Accumulator {
   }
 
   /** Unit price for computing a missing amount: the sku's, else this row's price cell. */
-  private unitPrice(fields: string[], si: number): number {
+  private unitPrice(fields: string[], pre: Float64Array, si: number): number {
     const known = this.skuPrice[si] as number;
     if (known === known) return known;
     if (this.plan.price < 0) return NaN;
+    const p = pre[this.plan.price] as number;
+    if (p === p) return p;
     const v = fastNumber(fields[this.plan.price] as string);
     if (v === v) return v;
     const slow = readNumberSlow(fields[this.plan.price] as string);

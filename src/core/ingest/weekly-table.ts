@@ -60,6 +60,30 @@ function median(values: Float64Array): number {
     : ((values[mid - 1] as number) + (values[mid] as number)) / 2;
 }
 
+/** Ages are almost always whole years: then a histogram beats sorting. */
+const SMALL_AGE = 256;
+
+/** Median of whole numbers in [0, SMALL_AGE) by counting; `counts` is all zeros on entry and exit. */
+function medianSmallInts(values: Float64Array, counts: Int32Array): number {
+  const n = values.length;
+  for (let i = 0; i < n; i++) counts[values[i] as number]!++;
+  // The values at sorted positions lo and hi (equal for odd n).
+  const lo = (n - 1) >> 1;
+  const hi = n >> 1;
+  let seen = 0;
+  let loValue = -1;
+  let hiValue = -1;
+  for (let v = 0; v < SMALL_AGE && hiValue < 0; v++) {
+    const c = counts[v] as number;
+    if (c === 0) continue;
+    if (loValue < 0 && seen + c > lo) loValue = v;
+    if (seen + c > hi) hiValue = v;
+    seen += c;
+  }
+  for (let i = 0; i < n; i++) counts[values[i] as number] = 0;
+  return (loValue + hiValue) / 2;
+}
+
 export function buildWeeklyTable(acc: Accumulator, log: IssueLog, dateColumn: string): BuiltTable {
   const { dayOf, dateOrder, ambiguous } = resolveDates(acc);
 
@@ -178,10 +202,13 @@ export function buildWeeklyTable(acc: Accumulator, log: IssueLog, dateColumn: st
     const slot = slotOfCell[acc.ageCell[i] as number] as number;
     if (slot >= 0) agesSorted[fill[slot]!++] = acc.ageValue[i] as number;
   }
+  const counts = acc.agesSmallInts ? new Int32Array(SMALL_AGE) : null;
   const medianAge = (slot: number): number => {
     const a = ageStart[slot] as number;
     const b = ageStart[slot + 1] as number;
-    return b > a ? median(agesSorted.subarray(a, b)) : 0;
+    if (b <= a) return 0;
+    const values = agesSorted.subarray(a, b);
+    return counts ? medianSmallInts(values, counts) : median(values);
   };
 
   const skuTotals = new Float64Array(S);

@@ -1,0 +1,17 @@
+// `npm run bench [-- name ...]`: runs the benchmark modules in order (or only
+// the named ones). Each prints its own small table. One line per module.
+const BENCHES: { name: string; run: () => Promise<void> }[] = [
+  { name: 'ingest', run: () => import('./ingest').then((m) => m.benchIngest()) },
+  { name: 'forecast', run: () => import('./forecast').then((m) => m.benchForecast()) },
+  { name: 'inference', run: () => import('./inference').then((m) => m.benchInference()) },
+  { name: 'browser', run: () => import('./browser').then((m) => m.benchBrowser()) },
+];
+
+const wanted = process.argv.slice(2);
+for (const b of BENCHES) {
+  if (wanted.length > 0 && !wanted.includes(b.name)) continue;
+  await b.run();
+  console.log('');
+}
+
+export {};
