@@ -4,10 +4,18 @@
 // (or from the child's own process.resourceUsage() when that is missing).
 // Targets on the 2-core machine: <= 1.2 s wall, <= 400 MB peak RSS.
 import { spawnSync } from 'node:child_process';
-import { createWriteStream, existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
+import {
+  createWriteStream,
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { loadavg } from 'node:os';
 import { resolve } from 'node:path';
 import { once } from 'node:events';
+import Papa from 'papaparse';
 import { generateCsv } from '../src/cli/gen';
 import { ingestFile } from '../src/cli/read-file';
 
@@ -99,6 +107,20 @@ export async function benchIngest(): Promise<void> {
       throw new Error(`expected ${ROWS} rows used, got ${table.report.rowsUsed}`);
   }
 
+  // Yardstick for a shared, loaded machine: papaparse alone on the same text
+  // (in-process, a step callback per row, nothing else done with the rows).
+  const text = readFileSync(BIG, 'utf8');
+  const c0 = process.cpuUsage();
+  let parsed = 0;
+  Papa.parse(text, {
+    step: () => {
+      parsed++;
+    },
+  });
+  const papaCpu = process.cpuUsage(c0);
+  const papaS = (papaCpu.user + papaCpu.system) / 1e6;
+  if (parsed < ROWS) throw new Error('papaparse read too few rows');
+
   const wall = median(runs.map((r) => r.wallS));
   const cpus = runs.map((r) => r.cpuS).filter((c): c is number => c !== null);
   const rss = Math.max(...runs.map((r) => r.rssMB));
@@ -107,6 +129,7 @@ export async function benchIngest(): Promise<void> {
     ['whole process, user+sys CPU (s)', cpus.length ? median(cpus).toFixed(2) : 'n/a', ''],
     ['peak RSS (MB), max of runs', rss.toFixed(0), `<= ${TARGET_RSS_MB}`],
     ['in-process ingestFile (s)', median(inProc).toFixed(2), ''],
+    ['yardstick: papaparse alone, CPU (s)', papaS.toFixed(2), ''],
     ['rows/s (whole process)', Math.round(ROWS / wall).toLocaleString('en'), ''],
   ];
   console.log(`  ${'measure'.padEnd(34)} ${'value'.padStart(10)}  target`);

@@ -26,6 +26,8 @@ export interface IngestOptions {
 const SNIFF_CHARS = 64 * 1024;
 /** Text handed to papaparse at a time (quoted files). */
 const PIECE_CHARS = 256 * 1024;
+/** Distinct values of a text column the scanner remembers before it stops trying. */
+const FEW_TEXTS = 16;
 
 interface PapaResult {
   data: string[][];
@@ -92,6 +94,7 @@ export class Ingestor {
   private fields: string[] = [];
   private kinds = new Uint8Array(0);
   private pre = new Float64Array(0);
+  private seenTexts: (string[] | undefined)[] = [];
   private headerSeen = false;
   private headers: string[] = [];
   private mapping: ColumnMapping = {};
@@ -234,6 +237,26 @@ export class Ingestor {
   }
 
   /**
+   * input[s, d) as a string, reusing an earlier identical string of a column
+   * with few distinct values (categories, genders, stores): no allocation and
+   * the Map lookup that follows finds the string's hash already computed.
+   */
+  private text(col: number, input: string, s: number, d: number): string {
+    const seen = this.seenTexts[col];
+    if (seen === undefined) return input.substring(s, d);
+    const len = d - s;
+    for (let i = 0; i < seen.length; i++) {
+      const t = seen[i] as string;
+      if (t.length === len && input.startsWith(t, s)) return t;
+    }
+    const t = input.substring(s, d);
+    // Columns with many distinct values are not worth searching.
+    if (seen.length < FEW_TEXTS) seen.push(t);
+    else this.seenTexts[col] = undefined;
+    return t;
+  }
+
+  /**
    * Records of a quote-free stretch [pos, end) that end before `end` (all of
    * them when `toEnd`); returns where the first unprocessed one starts.
    */
@@ -275,7 +298,9 @@ export class Ingestor {
                   ? genderCode(input, s, d)
                   : NaN;
           pre[col] = v;
-          if (v !== v) fields[col] = input.substring(s, d);
+          if (v !== v)
+            fields[col] =
+              kind === PreKind.Text ? this.text(col, input, s, d) : input.substring(s, d);
         }
         col++;
         if (d === lineEnd) break;
@@ -394,6 +419,7 @@ export class Ingestor {
     this.acc = new Accumulator(plan, this.log, this.delimiter);
     this.fields = headers.map(() => '');
     this.pre = new Float64Array(headers.length).fill(NaN);
+    this.seenTexts = headers.map(() => []);
     this.kinds = new Uint8Array(headers.length);
     const roles: [number, PreKind][] = [
       [plan.date, PreKind.IsoDate],
