@@ -23,8 +23,9 @@ import {
 } from '../core/forecast';
 import { ROLES } from '../core/ingest/columns';
 import type { ModelDescriptor } from '../core/model-descriptor';
-import { createModelRunner, ModelRunnerError, type ModelRunner } from '../runtime/model-runner';
+import { ModelRunnerError } from '../runtime/model-runner';
 import { parseArgs, type CliIo, type Command } from './args';
+import { isModelHostThread, ModelFileError, serveModelHost, startModelHost } from './model-host';
 import { ingestFile } from './read-file';
 import { parseMappings, reportLines } from './weekly-command';
 
@@ -67,11 +68,6 @@ export function defaultDescriptorPath(): string {
   return resolve(here, '../models/tcn.json');
 }
 
-interface LoadedModel {
-  runner: ModelRunner;
-  loadMs: number;
-}
-
 async function readDescriptor(descriptorPath: string): Promise<ModelDescriptor> {
   try {
     return JSON.parse(await readFile(descriptorPath, 'utf8')) as ModelDescriptor;
@@ -81,20 +77,6 @@ async function readDescriptor(descriptorPath: string): Promise<ModelDescriptor> 
       false,
     );
   }
-}
-
-async function loadModel(descriptorPath: string, desc: ModelDescriptor): Promise<LoadedModel> {
-  const t0 = performance.now();
-  const onnxPath = resolve(dirname(descriptorPath), desc.onnx);
-  let bytes: Uint8Array;
-  try {
-    bytes = await readFile(onnxPath);
-  } catch (e) {
-    throw new UsageError(`cannot read the model ${onnxPath}: ${errorText(e)}`, false);
-  }
-  // Node: WASM, one thread (deterministic results, and ingestion has the other core).
-  const runner = await createModelRunner(bytes, desc, { preferred: 'wasm', numThreads: 1 });
-  return { runner, loadMs: performance.now() - t0 };
 }
 
 function errorText(e: unknown): string {
@@ -163,38 +145,40 @@ async function run(argv: string[], io: CliIo): Promise<number> {
   // Checked before the (long) read of the file: a typo should fail fast.
   resolveHorizon(horizon, desc);
 
-  // The WASM runtime loads while the file is read and parsed.
+  // The WASM runtime loads (in a worker thread) while the file is read and parsed.
   const t0 = performance.now();
-  const modelPromise = loadModel(descriptorPath, desc);
-  modelPromise.catch(() => undefined);
-  const table = await ingestFile(args.positionals[0] as string, { mapping });
-  const ingestMs = performance.now() - t0;
-  const notes = reportLines(table);
-  if (table.series.length === 0) {
-    io.err(notes.join('\n') + '\n');
-    void modelPromise.then((m) => m.runner.dispose()).catch(() => undefined);
-    return 2;
-  }
-  const model = await modelPromise;
+  const model = startModelHost(
+    resolve(dirname(descriptorPath), desc.onnx),
+    desc,
+    fileURLToPath(import.meta.url),
+  );
   try {
-    const result = await forecastTable(table, desc, (x, batch) => model.runner.run(x, batch), {
+    const table = await ingestFile(args.positionals[0] as string, { mapping });
+    const ingestMs = performance.now() - t0;
+    const notes = reportLines(table);
+    if (table.series.length === 0) {
+      io.err(notes.join('\n') + '\n');
+      return 2;
+    }
+    const { provider, loadMs } = await model.ready;
+    const result = await forecastTable(table, desc, (x, batch) => model.run(x, batch), {
       ...(horizon === undefined ? {} : { horizon }),
     });
-    result.metadata.provider = model.runner.provider;
+    result.metadata.provider = provider;
     for (const s of result.skus) {
       if (s.model === 'baseline')
         notes.push(`note: ${s.sku}: baseline forecast, ${s.note ?? s.reason}`);
     }
     const output = render(result, format, products, {
-      provider: model.runner.provider,
+      provider,
       report: table.report,
-      timings: { ingestMs, modelLoadMs: model.loadMs },
+      timings: { ingestMs, modelLoadMs: loadMs },
     });
     io.out(output);
     io.err(notes.join('\n') + '\n');
     return 0;
   } finally {
-    await model.runner.dispose();
+    await model.dispose();
   }
 }
 
@@ -203,6 +187,10 @@ export const forecastCommand: Command = {
   summary: 'forecast weekly sales per sku (p10/p50/p90) from a sales CSV',
   usage: USAGE,
   async run(argv: string[], io: CliIo): Promise<number> {
+    if (isModelHostThread()) {
+      await serveModelHost();
+      return 0;
+    }
     try {
       return await run(argv, io);
     } catch (e) {
@@ -210,7 +198,12 @@ export const forecastCommand: Command = {
         io.err(`skucast forecast: ${e.message}\n${e.showUsage ? USAGE + '\n' : ''}`);
         return 2;
       }
-      if (e instanceof ForecastError || e instanceof ExportError || e instanceof ModelRunnerError) {
+      if (
+        e instanceof ForecastError ||
+        e instanceof ExportError ||
+        e instanceof ModelRunnerError ||
+        e instanceof ModelFileError
+      ) {
         io.err(`skucast forecast: ${e.message}\n`);
         return 2;
       }

@@ -4,7 +4,10 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { hasShared, repoRoot, salesCsv, seedCsvPath } from './forecast-helpers';
+import { forecastTable } from '../../src/core/forecast';
+import { ingestText } from '../../src/core/ingest';
+import { createModelRunner } from '../../src/runtime/model-runner';
+import { hasShared, loadModelFiles, repoRoot, salesCsv, seedCsvPath } from './forecast-helpers';
 
 const bin = resolve(repoRoot, 'bin/skucast.mjs');
 let dir: string;
@@ -60,6 +63,38 @@ describe('skucast forecast', () => {
       'Electronics',
     ]);
     expect(doc.skus.baseline_skus[0].sku).toBe('Electronics · 30');
+  });
+
+  it('gives the numbers of the in-process pipeline (the model runs in a worker thread)', async () => {
+    const r = skucast(fixture, '--format', 'json');
+    expect(r.code).toBe(0);
+    const { desc, bytes } = loadModelFiles();
+    const runner = await createModelRunner(bytes, desc);
+    try {
+      const table = ingestText(salesCsv(20, 2));
+      const result = await forecastTable(table, desc, (x, b) => runner.run(x, b));
+      const expected = result.skus.flatMap((s) =>
+        s.weeks.map((w) => [
+          s.sku,
+          w.week_start,
+          w.p10.toFixed(2),
+          w.p50.toFixed(2),
+          w.p90.toFixed(2),
+        ]),
+      );
+      const got = JSON.parse(r.out).forecasts.map(
+        (f: { sku: string; week_start: string; p10: number; p50: number; p90: number }) => [
+          f.sku,
+          f.week_start,
+          f.p10.toFixed(2),
+          f.p50.toFixed(2),
+          f.p90.toFixed(2),
+        ],
+      );
+      expect(got).toEqual(expected);
+    } finally {
+      await runner.dispose();
+    }
   });
 
   it('answers in the seed response shape for selected products', () => {

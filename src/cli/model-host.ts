@@ -1,0 +1,181 @@
+// Runs the model in a worker thread for `skucast forecast`, so loading
+// onnxruntime's WASM (about half a second of CPU) happens on the second core
+// while the main thread reads and aggregates the CSV. The worker is the CLI
+// bundle itself, started as `skucast forecast --model-host`: the dispatcher
+// routes it back to the forecast command, which hands over to serveModelHost().
+// When there is no bundle to start (tests importing the TypeScript source),
+// the model loads in-process instead; results are the same either way.
+import { readFile } from 'node:fs/promises';
+import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
+import type { ModelDescriptor } from '../core/model-descriptor';
+import { createModelRunner, ModelRunnerError, type Provider } from '../runtime/model-runner';
+
+export const MODEL_HOST_FLAG = '--model-host';
+const ROLE = 'skucast-model-host';
+
+interface HostData {
+  role: typeof ROLE;
+  onnxPath: string;
+  desc: ModelDescriptor;
+}
+
+type ToHost = { type: 'run'; id: number; x: Float32Array; batch: number } | { type: 'close' };
+type FromHost =
+  | { type: 'ready'; provider: Provider; loadMs: number }
+  | { type: 'result'; id: number; y: Float32Array }
+  | { type: 'error'; id?: number; kind: 'file' | 'model'; message: string };
+
+export interface ModelHost {
+  /** Resolves once the model is loaded; rejects with ModelFileError or ModelRunnerError. */
+  ready: Promise<{ provider: Provider; loadMs: number }>;
+  run(x: Float32Array, batch: number): Promise<Float32Array>;
+  dispose(): Promise<void>;
+}
+
+/** The ONNX file could not be read (a user-fixable path problem). */
+export class ModelFileError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ModelFileError';
+  }
+}
+
+function errorText(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}
+
+async function load(onnxPath: string, desc: ModelDescriptor) {
+  const t0 = performance.now();
+  let bytes: Uint8Array;
+  try {
+    bytes = await readFile(onnxPath);
+  } catch (e) {
+    throw new ModelFileError(`cannot read the model ${onnxPath}: ${errorText(e)}`);
+  }
+  // WASM, one thread: deterministic results, and ingestion has the other core.
+  const runner = await createModelRunner(bytes, desc, { preferred: 'wasm', numThreads: 1 });
+  return { runner, loadMs: performance.now() - t0 };
+}
+
+/** True in the worker thread started by startModelHost. */
+export function isModelHostThread(): boolean {
+  return !isMainThread && (workerData as Partial<HostData> | null)?.role === ROLE;
+}
+
+/** Worker side: load the model, then answer run requests until told to close. */
+export async function serveModelHost(): Promise<void> {
+  const port = parentPort;
+  if (!port) return;
+  const { onnxPath, desc } = workerData as HostData;
+  const post = (m: FromHost, transfer: ArrayBuffer[] = []): void => port.postMessage(m, transfer);
+  let loaded: Awaited<ReturnType<typeof load>>;
+  try {
+    loaded = await load(onnxPath, desc);
+  } catch (e) {
+    post({
+      type: 'error',
+      kind: e instanceof ModelFileError ? 'file' : 'model',
+      message: errorText(e),
+    });
+    return;
+  }
+  post({ type: 'ready', provider: loaded.runner.provider, loadMs: loaded.loadMs });
+  await new Promise<void>((done) => {
+    port.on('message', (m: ToHost) => {
+      if (m.type === 'close') {
+        port.close();
+        done();
+        return;
+      }
+      loaded.runner.run(m.x, m.batch).then(
+        (y) => post({ type: 'result', id: m.id, y }, [y.buffer as ArrayBuffer]),
+        (e: unknown) => post({ type: 'error', id: m.id, kind: 'model', message: errorText(e) }),
+      );
+    });
+  });
+  await loaded.runner.dispose();
+}
+
+function hostError(m: { kind: 'file' | 'model'; message: string }): Error {
+  return m.kind === 'file' ? new ModelFileError(m.message) : new ModelRunnerError(m.message);
+}
+
+/**
+ * Starts loading the model. `bundle` is the running CLI bundle (bin/skucast.mjs);
+ * without one the model loads in this thread.
+ */
+export function startModelHost(
+  onnxPath: string,
+  desc: ModelDescriptor,
+  bundle?: string,
+): ModelHost {
+  if (!bundle || !/\.m?js$/.test(bundle)) return inProcessHost(onnxPath, desc);
+  const data: HostData = { role: ROLE, onnxPath, desc };
+  const worker = new Worker(bundle, { argv: ['forecast', MODEL_HOST_FLAG], workerData: data });
+  const pending = new Map<
+    number,
+    { resolve: (y: Float32Array) => void; reject: (e: Error) => void }
+  >();
+  let nextId = 1;
+  let loaded = false;
+  let settleReady: {
+    resolve: (v: { provider: Provider; loadMs: number }) => void;
+    reject: (e: Error) => void;
+  };
+  const ready = new Promise<{ provider: Provider; loadMs: number }>((resolve, reject) => {
+    settleReady = { resolve, reject };
+  });
+  ready.catch(() => undefined);
+  const failAll = (e: Error): void => {
+    settleReady.reject(e);
+    for (const p of pending.values()) p.reject(e);
+    pending.clear();
+  };
+  worker.on('message', (m: FromHost) => {
+    if (m.type === 'ready') {
+      loaded = true;
+      settleReady.resolve({ provider: m.provider, loadMs: m.loadMs });
+    } else if (m.type === 'result') {
+      pending.get(m.id)?.resolve(m.y);
+      pending.delete(m.id);
+    } else if (m.id === undefined) failAll(hostError(m));
+    else {
+      pending.get(m.id)?.reject(hostError(m));
+      pending.delete(m.id);
+    }
+  });
+  worker.on('error', (e) => failAll(new ModelRunnerError(`model thread failed: ${errorText(e)}`)));
+  worker.on('exit', () => failAll(new ModelRunnerError('model thread stopped')));
+  return {
+    ready,
+    run(x, batch) {
+      return new Promise<Float32Array>((resolve, reject) => {
+        const id = nextId++;
+        pending.set(id, { resolve, reject });
+        // Copy, then hand the copy over without a second copy.
+        const copy = x.slice();
+        worker.postMessage({ type: 'run', id, x: copy, batch } satisfies ToHost, [copy.buffer]);
+      });
+    },
+    async dispose() {
+      // Still loading (an ingest error ended the run early): no need to wait for it.
+      if (!loaded) {
+        await worker.terminate();
+        return;
+      }
+      const stopped = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
+      worker.postMessage({ type: 'close' } satisfies ToHost);
+      await stopped;
+    },
+  };
+}
+
+function inProcessHost(onnxPath: string, desc: ModelDescriptor): ModelHost {
+  const loading = load(onnxPath, desc);
+  loading.catch(() => undefined);
+  return {
+    ready: loading.then((l) => ({ provider: l.runner.provider, loadMs: l.loadMs })),
+    run: (x, batch) => loading.then((l) => l.runner.run(x, batch)),
+    dispose: () => loading.then((l) => l.runner.dispose()).catch(() => undefined),
+  };
+}
