@@ -30,7 +30,8 @@ function fmt(ms: number): string {
 function line(label: string, t: StageTimings, extra: string): string {
   return (
     `  ${label.padEnd(34)} read+parse ${fmt(t.read_parse_ms)}  table ${fmt(t.table_ms)}  ` +
-    `model load ${fmt(t.model_load_ms)}  forecast ${fmt(t.inference_ms)}  total ${fmt(t.total_ms)} ms  ${extra}`
+    `model wait ${fmt(t.model_load_ms)}  forecast ${fmt(t.inference_ms)}  total ${fmt(t.total_ms)} ms  ` +
+    `(model start-up ${fmt(t.model_session_ms ?? 0)})  ${extra}`
   );
 }
 

@@ -86,6 +86,11 @@ export async function confirmMapping(mapping: ColumnMapping): Promise<void> {
   await runForecast(++generation, pendingFile, mapping);
 }
 
+/** The user is heading for a file (hover, focus, drag): load the model meanwhile. */
+export function warmUp(): void {
+  bridge.prepare();
+}
+
 export function cancel(): void {
   generation++;
   bridge.cancel();

@@ -17,6 +17,8 @@ export class CancelledError extends Error {
 
 interface Live {
   worker: Worker;
+  /** The model load was already asked for. */
+  prepared: boolean;
   api: Remote<WorkerApi>;
   /** Settles (rejected) when the worker dies or is terminated. */
   death: Promise<never>;
@@ -34,6 +36,19 @@ export class ForecastBridge {
   peekHeaders(file: Blob): Promise<HeaderPeek> {
     const live = this.#start();
     return Promise.race([live.api.peekHeaders(file), live.death]);
+  }
+
+  /**
+   * Starts the worker and its model load ahead of a run, once per worker. A
+   * failure here is not reported: the run that follows meets it and says so.
+   */
+  prepare(): void {
+    const live = this.#start();
+    if (live.prepared) return;
+    live.prepared = true;
+    live.api.prepare().catch(() => {
+      live.prepared = false;
+    });
   }
 
   /** Stops whatever the worker is doing; its pending call rejects with CancelledError. */
@@ -57,7 +72,7 @@ export class ForecastBridge {
     });
     // Nobody may be waiting on `death` when the worker goes.
     death.catch(() => undefined);
-    const live: Live = { worker, api: wrap<WorkerApi>(worker), death, kill };
+    const live: Live = { worker, prepared: false, api: wrap<WorkerApi>(worker), death, kill };
     worker.addEventListener('error', (event) => {
       event.preventDefault();
       this.#stop(

@@ -19,32 +19,40 @@ export interface LoadedModel {
   readonly provider: ProviderName;
   readonly fallbackReason: string | undefined;
   run: RunModel;
+  /** How long fetching the model files and creating the session took, ms, whenever it happened. */
+  sessionMs: number;
 }
 
 export interface ModelLoad {
   model: LoadedModel;
-  /** Time this call spent fetching the model and creating the session, ms; 0 when cached. */
-  loadMs: number;
+  /** Time this call waited for the model, ms: 0 when it was ready (e.g. warmed up before the run). */
+  waitMs: number;
 }
 
-const cache = new Map<ProviderName, Promise<LoadedModel>>();
+const pendingLoads = new Map<ProviderName, Promise<LoadedModel>>();
+const readyModels = new Map<ProviderName, LoadedModel>();
 
+/** The model for `preferred`, loaded once per worker (a warm-up and a run share one load). */
 export async function loadModel(preferred: ProviderName): Promise<ModelLoad> {
-  const cached = cache.get(preferred);
-  if (cached) return { model: await cached, loadMs: 0 };
+  const ready = readyModels.get(preferred);
+  if (ready) return { model: ready, waitMs: 0 };
   const t0 = performance.now();
-  const pending = createLoaded(preferred);
-  cache.set(preferred, pending);
-  try {
-    return { model: await pending, loadMs: performance.now() - t0 };
-  } catch (err) {
-    // A failed load is not cached: the next run tries again.
-    cache.delete(preferred);
-    throw err;
+  let pending = pendingLoads.get(preferred);
+  if (!pending) {
+    pending = createLoaded(preferred);
+    pendingLoads.set(preferred, pending);
+    pending.then(
+      (model) => readyModels.set(preferred, model),
+      // A failed load is not kept: the next run tries again.
+      () => pendingLoads.delete(preferred),
+    );
   }
+  const model = await pending;
+  return { model, waitMs: performance.now() - t0 };
 }
 
 async function createLoaded(preferred: ProviderName): Promise<LoadedModel> {
+  const t0 = performance.now();
   const [descriptor, bytes] = await Promise.all([
     fetchBytes(descriptorUrl).then(parseDescriptor),
     fetchBytes(modelUrl),
@@ -65,6 +73,7 @@ async function createLoaded(preferred: ProviderName): Promise<LoadedModel> {
       return runner.fallbackReason;
     },
     run: (x, batch) => runner.run(x, batch),
+    sessionMs: performance.now() - t0,
   };
 }
 

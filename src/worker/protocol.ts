@@ -38,8 +38,14 @@ export interface TableSummary {
 export interface StageTimings {
   read_parse_ms: number;
   table_ms: number;
-  /** Session creation; 0 when the worker already had the model loaded. */
+  /** Time the run waited for the model: 0 when the worker had it ready (earlier run or warm-up). */
   model_load_ms: number;
+  /**
+   * How long loading the model took (fetch, WASM start-up, session), whenever it
+   * happened; absent when no model was needed.
+   */
+  model_session_ms?: number;
+  /** Input windows, model run(s) and unscaling: the whole forecastTable call. */
   inference_ms: number;
   total_ms: number;
 }

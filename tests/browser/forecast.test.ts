@@ -51,6 +51,7 @@ describe.skipIf(!ready)(`browser app (${ready ? 'chromium' : skipReason})`, () =
 
   describe.each<BrowserProvider>(['webgpu', 'wasm'])('%s', (provider) => {
     let session: BrowserSession;
+    let firstSessionMs: number | undefined;
     beforeAll(async () => {
       session = await openBrowser(server.appUrl, provider);
     });
@@ -63,6 +64,7 @@ describe.skipIf(!ready)(`browser app (${ready ? 'chromium' : skipReason})`, () =
       expect(outcome.error).toBeNull();
       expect(outcome.status).toBe('done');
       const result = outcome.result!;
+      firstSessionMs = result.timings.model_session_ms;
       expect(result.provider).toBe(provider);
       if (provider === 'wasm') expect(result.fallbackReason).toMatch(/adapter|WebGPU/);
       else expect(result.fallbackReason).toBeUndefined();
@@ -94,6 +96,7 @@ describe.skipIf(!ready)(`browser app (${ready ? 'chromium' : skipReason})`, () =
         );
         // A second run in the same worker reuses the loaded model.
         expect(result.timings.model_load_ms).toBe(0);
+        expect(result.timings.model_session_ms).toBe(firstSessionMs);
       },
     );
 
