@@ -28,6 +28,8 @@ const SNIFF_CHARS = 64 * 1024;
 const PIECE_CHARS = 256 * 1024;
 /** Distinct values of a text column the scanner remembers before it stops trying. */
 const FEW_TEXTS = 16;
+/** Longest record accepted: longer means a quote that never closes. */
+const MAX_RECORD_CHARS = 32 * 1024 * 1024;
 
 interface PapaResult {
   data: string[][];
@@ -95,6 +97,8 @@ export class Ingestor {
   private kinds = new Uint8Array(0);
   private pre = new Float64Array(0);
   private seenTexts: (string[] | undefined)[] = [];
+  /** Pending length to reach before parsing again after a record did not end. */
+  private retryAt = 0;
   private headerSeen = false;
   private headers: string[] = [];
   private mapping: ColumnMapping = {};
@@ -183,7 +187,20 @@ export class Ingestor {
     this.decodedChars += text.length;
     this.pending = this.pending.length === 0 ? text : this.pending + text;
     if (this.parser === null && this.pending.length < SNIFF_CHARS) return;
+    // A record that does not end (an unclosed quote) is retried only once the
+    // text has doubled, so it costs linear time, and is given up at a bound.
+    if (this.pending.length < this.retryAt) {
+      if (this.pending.length > MAX_RECORD_CHARS) {
+        this.fileError(
+          'unclosed-quote',
+          `Row ${this.nextRow}: a quoted value starts here and is never closed (over ${MAX_RECORD_CHARS / 1024 ** 2} MB without its closing '"'); expected quotes in pairs`,
+        );
+      }
+      return;
+    }
     this.flush(false);
+    if (this.stopped) return;
+    this.retryAt = this.pending.length > PIECE_CHARS ? this.pending.length * 2 : 0;
   }
 
   /** Parses the complete records of `pending` (all of it when `final`). */

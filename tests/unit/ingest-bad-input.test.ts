@@ -376,3 +376,27 @@ describe('row-level problems skip the row (errors) or keep it (warnings)', () =>
     expect(t.report.rowsUsed).toBe(1);
   });
 });
+
+describe('an unclosed quote', () => {
+  it('at the end of a file: the rows before it are kept', () => {
+    const t = ingestText('Date,Sales\n2023-01-02,5\n2023-01-03,"6\n2023-01-04,7\n');
+    expect(t.report.rowsUsed).toBe(1);
+    expect(t.report.issues.map((i) => i.code)).toEqual(['bad-number', 'unclosed-quote']);
+  });
+
+  it('early in a big stream: given up at a bound, in linear time', () => {
+    const ing = new Ingestor();
+    ing.push('Date,Sales\n2023-01-02,5\n2023-01-03,"6\n');
+    const block = '2023-01-04,7\n'.repeat(80_000); // ~1 MB
+    for (let i = 0; i < 40; i++) ing.push(block);
+    const t = ing.finish();
+    expect(t.series).toEqual([]);
+    expect(t.report.issues[0]).toEqual({
+      severity: 'error',
+      code: 'unclosed-quote',
+      column: undefined,
+      message:
+        "Row 3: a quoted value starts here and is never closed (over 32 MB without its closing '\"'); expected quotes in pairs",
+    });
+  });
+});
