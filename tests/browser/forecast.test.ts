@@ -59,6 +59,19 @@ describe.skipIf(!ready)(`browser app (${ready ? 'chromium' : skipReason})`, () =
       await session?.close();
     });
 
+    it(`${provider === 'webgpu' ? 'offers' : 'offers no'} WebGPU adapter`, async () => {
+      const adapter = await session.page.evaluate(async () => {
+        type Gpu = { requestAdapter(): Promise<{ info?: { architecture?: string } } | null> };
+        const gpu = (globalThis as { navigator?: { gpu?: Gpu } }).navigator?.gpu;
+        const a = gpu ? await gpu.requestAdapter() : null;
+        return a ? (a.info?.architecture ?? 'unknown') : null;
+      });
+      // --enable-unsafe-webgpu gives SwiftShader (CPU Vulkan, shipped with Debian's chromium).
+      if (provider === 'webgpu')
+        expect(adapter, 'no WebGPU adapter despite --enable-unsafe-webgpu').not.toBeNull();
+      else expect(adapter).toBeNull();
+    });
+
     it('forecasts the sample as Node does, on the expected provider', async () => {
       const outcome = await forecastSampleInPage(session.page);
       expect(outcome.error).toBeNull();
