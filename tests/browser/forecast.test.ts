@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TEST_IDS } from '../../src/app/testids';
+import { forecastToCsv } from '../../src/core/exports';
 import {
   buildApp,
   chromiumAvailable,
@@ -94,6 +95,30 @@ describe.skipIf(!ready)(`browser app (${ready ? 'chromium' : skipReason})`, () =
       const rows = session.page.getByTestId(TEST_IDS.forecastTable).locator('tbody tr');
       const expectedRows = node.forecast.skus.slice(0, 200).reduce((n, s) => n + s.weeks.length, 0);
       expect(await rows.count()).toBe(expectedRows);
+
+      // The CSV download is the exports module's CSV of this forecast (2-decimal money may differ by a cent).
+      const [download] = await Promise.all([
+        session.page.waitForEvent('download'),
+        session.page.getByTestId(TEST_IDS.downloadCsv).click(),
+      ]);
+      const got = readFileSync(await download.path(), 'utf8').split('\r\n');
+      const want = forecastToCsv(node.forecast).split('\r\n');
+      expect(download.suggestedFilename()).toBe('retail_sales_2023-forecast.csv');
+      expect(got.length).toBe(want.length);
+      got.forEach((line, i) => {
+        const a = line.split(',');
+        const b = (want[i] as string).split(',');
+        expect(a.length).toBe(b.length);
+        a.forEach((cell, j) => {
+          const x = Number(cell);
+          const y = Number(b[j]);
+          if (cell !== '' && Number.isFinite(x) && Number.isFinite(y) && /\./.test(cell)) {
+            expect(Math.abs(x - y)).toBeLessThanOrEqual(0.0100001);
+          } else {
+            expect(cell).toBe(b[j]);
+          }
+        });
+      });
     });
 
     it.skipIf(!existsSync(seedCsv))(
