@@ -20,10 +20,39 @@ export interface IngestOptions {
   mapping?: ColumnMapping;
   /** Issues kept in the report (counts stay exact). Default 200. */
   maxIssues?: number;
+  /**
+   * Read simple lines with the built-in scanner (default true). False sends
+   * every record through papaparse: slower, the same table; tests compare the two.
+   */
+  fastScan?: boolean;
 }
 
 /** Text is sniffed for delimiter and line break once this much has arrived (or at finish). */
 const SNIFF_CHARS = 64 * 1024;
+/** …or once this many lines have arrived, whichever comes first. */
+const SNIFF_LINES = 20;
+
+/** Index just after the line break ending the record at `from` (quotes respected), or -1. */
+function recordEnd(text: string, from: number, newline: string): number {
+  let inQuotes = false;
+  const nl = newline.charCodeAt(0);
+  for (let i = from; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 34) inQuotes = !inQuotes;
+    else if (c === nl && !inQuotes && text.startsWith(newline, i)) return i + newline.length;
+  }
+  return -1;
+}
+
+function hasLines(text: string, n: number): boolean {
+  let at = -1;
+  for (let i = 0; i < n; i++) {
+    at = text.indexOf('\n', at + 1);
+    if (at === -1) return false;
+  }
+  return true;
+}
+
 /** Text handed to papaparse at a time (quoted files). */
 const PIECE_CHARS = 256 * 1024;
 /** Distinct values of a text column the scanner remembers before it stops trying. */
@@ -82,6 +111,7 @@ export class Ingestor {
   private readonly log: IssueLog;
   private readonly decoder = new TextDecoder('utf-8', { fatal: true });
   private readonly requested: ColumnMapping;
+  private readonly fastScan: boolean;
   private bytes = 0;
   private decodedChars = 0;
   private firstChunk = true;
@@ -109,6 +139,7 @@ export class Ingestor {
   constructor(opts: IngestOptions = {}) {
     this.log = new IssueLog(opts.maxIssues ?? 200);
     this.requested = opts.mapping ?? {};
+    this.fastScan = opts.fastScan ?? true;
   }
 
   get bytesRead(): number {
@@ -186,7 +217,13 @@ export class Ingestor {
     }
     this.decodedChars += text.length;
     this.pending = this.pending.length === 0 ? text : this.pending + text;
-    if (this.parser === null && this.pending.length < SNIFF_CHARS) return;
+    if (
+      this.parser === null &&
+      this.pending.length < SNIFF_CHARS &&
+      !hasLines(this.pending, SNIFF_LINES)
+    ) {
+      return;
+    }
     // A record that does not end (an unclosed quote) is retried only once the
     // text has doubled, so it costs linear time, and is given up at a bound.
     if (this.pending.length < this.retryAt) {
@@ -219,20 +256,28 @@ export class Ingestor {
     const input = this.pending;
     const len = input.length;
     let pos = 0;
+    if (!this.headerSeen) {
+      // The header alone (papaparse splits it), so data rows all take the same path.
+      const at = recordEnd(input, 0, this.newline);
+      if (at === -1 && !final) return;
+      const headerText = at === -1 ? input : input.slice(0, at - this.newline.length);
+      this.handleRecords(parser.parse(headerText, 0, false), false);
+      pos = at === -1 ? len : at;
+    }
     while (pos < len && !this.stopped) {
-      const quote = input.indexOf('"', pos);
-      if (this.acc !== null && (quote === -1 || quote - pos > PIECE_CHARS)) {
-        // Quote-free stretch: scan lines directly (what papaparse's fastMode
-        // does, minus the per-row arrays and unused fields).
-        const end =
-          quote === -1 ? len : input.lastIndexOf(this.newline, quote) + this.newline.length;
-        const next = this.scanPlain(input, pos, end, final && end === len);
-        if (next === pos) break;
-        pos = next;
-        continue;
+      if (this.acc !== null && this.fastScan) {
+        // Most lines: scanned directly (what papaparse's fastMode does, minus
+        // the per-row arrays and the unused fields).
+        const next = this.scanLines(input, pos, final);
+        if (next > pos || this.scanStop === 'end') {
+          pos = next;
+          if (this.scanStop === 'end') break;
+          continue;
+        }
       }
-      // Papaparse on bounded pieces, so its row arrays die young.
-      let size = PIECE_CHARS;
+      // The header, and lines with quoting the scanner leaves alone
+      // (quoted line breaks, doubled quotes): papaparse, on small pieces.
+      let size = this.fastScan ? 4096 : PIECE_CHARS;
       let progressed: boolean;
       for (;;) {
         const end = Math.min(len, pos + size);
@@ -273,15 +318,21 @@ export class Ingestor {
     return t;
   }
 
+  /** Why scanLines stopped: at the end of the text, or at a line it leaves to papaparse. */
+  private scanStop: 'end' | 'complex' = 'end';
+
   /**
-   * Records of a quote-free stretch [pos, end) that end before `end` (all of
-   * them when `toEnd`); returns where the first unprocessed one starts.
+   * Reads the complete lines of input from `pos` (all of it when `toEnd`) and
+   * returns where it stopped. Fields may be quoted simply ("a, b"); a line
+   * with a quoted line break, a doubled quote or text after a closing quote
+   * stops the scan (scanStop = 'complex') so papaparse can read it.
    */
-  private scanPlain(input: string, pos: number, end: number, toEnd: boolean): number {
+  private scanLines(input: string, pos: number, toEnd: boolean): number {
     const acc = this.acc as Accumulator;
     const delim = this.delimiter;
     const newline = this.newline;
     const nlLen = newline.length;
+    const end = input.length;
     const fields = this.fields;
     const kinds = this.kinds;
     const pre = this.pre;
@@ -289,44 +340,85 @@ export class Ingestor {
     let row = this.nextRow;
     let p = pos;
     let nextDelim = input.indexOf(delim, p);
-    if (nextDelim === -1) nextDelim = input.length;
-    while (p < end) {
+    if (nextDelim === -1) nextDelim = end;
+    let nextQuote = input.indexOf('"', p);
+    if (nextQuote === -1) nextQuote = end;
+    this.scanStop = 'end';
+    lines: while (p < end) {
       let lineEnd = input.indexOf(newline, p);
-      if (lineEnd === -1 || lineEnd >= end) {
+      if (lineEnd === -1) {
         if (!toEnd) break;
         lineEnd = end;
       }
+      const quoted = nextQuote < lineEnd;
       let col = 0;
       let s = p;
       for (;;) {
-        if (nextDelim < s) {
-          nextDelim = input.indexOf(delim, s);
-          if (nextDelim === -1) nextDelim = input.length;
+        let a = s;
+        let b: number;
+        let d: number;
+        if (quoted && s === nextQuote) {
+          // A quoted field: ends at the next quote, which must be followed by
+          // the delimiter or the end of the line.
+          const q = input.indexOf('"', s + 1);
+          if (
+            q === -1 ||
+            q >= lineEnd ||
+            (q + 1 !== lineEnd && input.charCodeAt(q + 1) !== delim.charCodeAt(0))
+          ) {
+            this.scanStop = 'complex';
+            break lines;
+          }
+          a = s + 1;
+          b = q;
+          d = q + 1;
+          nextQuote = input.indexOf('"', q + 1);
+          if (nextQuote === -1) nextQuote = end;
+        } else {
+          if (nextDelim < s) {
+            nextDelim = input.indexOf(delim, s);
+            if (nextDelim === -1) nextDelim = end;
+          }
+          d = nextDelim < lineEnd ? nextDelim : lineEnd;
+          b = d;
+          // A quote inside an unquoted field is a plain character (as papaparse reads it).
+          while (nextQuote < d) {
+            nextQuote = input.indexOf('"', nextQuote + 1);
+            if (nextQuote === -1) nextQuote = end;
+          }
         }
-        const d = nextDelim < lineEnd ? nextDelim : lineEnd;
         const kind = col < nf ? kinds[col] : PreKind.Skip;
         if (kind !== PreKind.Skip) {
           const v =
             kind === PreKind.Number
-              ? plainNumber(input, s, d)
+              ? plainNumber(input, a, b)
               : kind === PreKind.IsoDate
-                ? isoDateKey(input, s, d)
+                ? isoDateKey(input, a, b)
                 : kind === PreKind.Gender
-                  ? genderCode(input, s, d)
+                  ? genderCode(input, a, b)
                   : NaN;
           pre[col] = v;
           if (v !== v)
             fields[col] =
-              kind === PreKind.Text ? this.text(col, input, s, d) : input.substring(s, d);
+              kind === PreKind.Text ? this.text(col, input, a, b) : input.substring(a, b);
         }
         col++;
-        if (d === lineEnd) break;
+        if (d >= lineEnd) break;
         s = d + 1;
       }
       if (col === nf) acc.addScanned(fields, pre, row);
-      else acc.addRow(input.substring(p, lineEnd).split(delim), row);
+      else if (!quoted) acc.addRow(input.substring(p, lineEnd).split(delim), row);
+      else {
+        // A ragged line with quotes: papaparse splits it properly.
+        this.scanStop = 'complex';
+        break;
+      }
       row++;
       p = lineEnd + nlLen;
+      if (nextQuote < p) {
+        nextQuote = input.indexOf('"', p);
+        if (nextQuote === -1) nextQuote = end;
+      }
     }
     this.nextRow = row;
     return p > end ? end : p;

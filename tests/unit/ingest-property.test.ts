@@ -118,3 +118,45 @@ describe('garbage never throws', () => {
     );
   });
 });
+
+describe('the built-in line scanner reads exactly what papaparse reads', () => {
+  const cell = fc.oneof(
+    fc.constantFrom(
+      '2023-01-02',
+      '2023-01-09',
+      '31/12/2023',
+      '5',
+      '-2',
+      '12.5',
+      '',
+      'Male',
+      'f',
+      'Beauty',
+    ),
+    fc.string({ maxLength: 6 }),
+    fc.constantFrom('"a,b"', '"x""y"', '"multi\nline"', '"5"', '"2023-01-03"', 'a"b', '"c"d', '"'),
+  );
+  it('same table with and without the scanner, in any chunking', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.array(cell, { minLength: 5, maxLength: 7 }), { maxLength: 40 }),
+        fc.constantFrom('\n', '\r\n'),
+        fc.integer({ min: 1, max: 64 }),
+        (rows, nl, chunk) => {
+          const text =
+            ['Date', 'SKU', 'Quantity', 'Total Amount', 'Gender', 'Age'].join(',') +
+            nl +
+            rows.map((r) => r.join(',')).join(nl) +
+            nl;
+          const reference = ingestText(text, { fastScan: false });
+          const bytes = new TextEncoder().encode(text);
+          const ing = new Ingestor();
+          for (let i = 0; i < bytes.length; i += chunk) ing.push(bytes.slice(i, i + chunk));
+          expect(ing.finish()).toEqual(reference);
+          expect(ingestText(text)).toEqual(reference);
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+});
