@@ -1,8 +1,27 @@
 // Public entry of ingestion: CSV bytes/text in, weekly table out
-// (CONTRACT.md §1, §2, §5). Streaming: bytes are decoded incrementally, text
-// is parsed by papaparse chunk by chunk (keeping the partial last record) and
-// every record is aggregated immediately, so no rows are held in memory.
+// (CONTRACT.md §1, §2, §5). Streaming: bytes are decoded incrementally (fatal
+// UTF-8), the header goes through papaparse, data lines through a scanner that
+// reads papaparse's syntax for simple lines without building row arrays (lines
+// with quoted line breaks or doubled quotes go to papaparse), and every record
+// is aggregated at once, so rows are never held in memory.
+//
 // Nothing here throws: every problem becomes an IngestIssue in the report.
+// File-wide notes (conventions, date order, file errors) come first in
+// report.issues, then row issues in file order. Decisions on bad input (§5):
+// - `1,200` (one comma group, no other separator) could be 1200 or 1.2: the row
+//   is skipped ('thousands-separator', the message gives both readings).
+//   Unambiguous separators (`1,234.50`, `1.234,50`, `1,234,567`, `1 234`) and
+//   decimal commas (`12,5`) are read, with one warning per column.
+// - Negative quantity is a return: kept, its amount counted negative (a
+//   positive amount on that row is negated), one warning per row.
+// - Empty amount: quantity × price when both are there (warning), else the row
+//   is skipped ('missing-amount'). No amount column: amount = quantity × price.
+// - Empty quantity: counted as 0 (warning), unless the amount needs it.
+// - Bad age: the age is ignored, the row kept (warning).
+// - Ragged rows are skipped, except extra fields that are all empty (a
+//   trailing delimiter). Duplicate header names: the first one is used (warning).
+// - Day-first/month-first: one choice per file (CONTRACT.md §1.3); dates only
+//   readable the other way are skipped with one issue per distinct value.
 import Papa from 'papaparse';
 import type { ColumnMapping, IngestIssue, IngestReport, Role, WeeklyTable } from './types';
 import { Accumulator, type ColumnPlan } from './ingest/accumulator';
@@ -142,6 +161,7 @@ export class Ingestor {
     this.fastScan = opts.fastScan ?? true;
   }
 
+  /** Bytes pushed so far (UTF-16 code units for string chunks). */
   get bytesRead(): number {
     return this.bytes;
   }

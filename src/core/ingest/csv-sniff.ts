@@ -68,18 +68,3 @@ export function detectNewline(sample: string): '\r\n' | '\n' | '\r' {
   }
   return '\n';
 }
-
-/** True once `text` holds at least one full line (so the header can be read). */
-export function hasCompleteLine(text: string): boolean {
-  return detectNewlineIndex(text) !== -1;
-}
-
-function detectNewlineIndex(text: string): number {
-  let inQuotes = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c === 34) inQuotes = !inQuotes;
-    else if (!inQuotes && (c === 10 || c === 13)) return i;
-  }
-  return -1;
-}
