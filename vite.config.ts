@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
+import type { Plugin } from 'vite';
 import { svelte } from '@sveltejs/vite-plugin-svelte';
 
 const root = path.dirname(fileURLToPath(import.meta.url));
@@ -8,10 +9,41 @@ const root = path.dirname(fileURLToPath(import.meta.url));
 // app around another tcn.onnx + tcn.json (a candidate model, a test model).
 const modelDir = path.resolve(root, process.env.SKUCAST_MODEL_DIR ?? 'models');
 
+/**
+ * The built page may load and fetch only from its own origin: a browser-level
+ * guarantee that no data leaves the machine (CONTRACT: no network at runtime).
+ * WASM needs 'wasm-unsafe-eval'. Build only: the dev server injects inline scripts.
+ */
+const CONTENT_SECURITY_POLICY = [
+  "default-src 'self'",
+  "script-src 'self' 'wasm-unsafe-eval'",
+  "worker-src 'self'",
+  "connect-src 'self'",
+  "img-src 'self' data: blob:",
+  "style-src 'self' 'unsafe-inline'",
+  "object-src 'none'",
+  "base-uri 'self'",
+  "form-action 'none'",
+].join('; ');
+
+function contentSecurityPolicy(): Plugin {
+  return {
+    name: 'skucast-csp',
+    apply: 'build',
+    transformIndexHtml: () => [
+      {
+        tag: 'meta',
+        attrs: { 'http-equiv': 'Content-Security-Policy', content: CONTENT_SECURITY_POLICY },
+        injectTo: 'head-prepend',
+      },
+    ],
+  };
+}
+
 export default defineConfig({
   // Relative asset URLs so dist/ works from any static host and sub-path.
   base: './',
-  plugins: [svelte()],
+  plugins: [svelte(), contentSecurityPolicy()],
   resolve: {
     alias: [{ find: /^@model\//, replacement: `${modelDir}/` }],
   },

@@ -247,5 +247,23 @@ describe.skipIf(!ready)(`browser app (${ready ? 'chromium' : skipReason})`, () =
       expect(again.result!.forecast).not.toBeNull();
       expect(session.errors).toEqual([]);
     });
+    it('has a content security policy that blocks requests to any other origin', async () => {
+      // Last in this block: the blocked fetch logs a console error on purpose.
+      const outcome = await session.page.evaluate(async () => {
+        let violated = '';
+        document.addEventListener(
+          'securitypolicyviolation',
+          (e) => (violated = e.violatedDirective),
+        );
+        const fetched = await fetch('http://127.0.0.2:9/exfiltrate').then(
+          () => 'sent',
+          () => 'blocked',
+        );
+        await new Promise((r) => setTimeout(r, 50));
+        return { fetched, violated };
+      });
+      expect(outcome).toEqual({ fetched: 'blocked', violated: 'connect-src' });
+      expect(session.requests.filter((u) => u.includes('exfiltrate'))).toEqual([]);
+    });
   });
 });
