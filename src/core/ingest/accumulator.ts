@@ -51,14 +51,21 @@ interface ConventionSeen {
 
 function growInt(a: Int32Array, need: number): Int32Array {
   if (need <= a.length) return a;
-  const b = new Int32Array(Math.max(need, a.length * 2));
+  const b = new Int32Array(Math.max(need, Math.ceil(a.length * 1.5)));
+  b.set(a);
+  return b;
+}
+
+function growBytes(a: Uint8Array, need: number): Uint8Array {
+  if (need <= a.length) return a;
+  const b = new Uint8Array(Math.max(need, Math.ceil(a.length * 1.5)));
   b.set(a);
   return b;
 }
 
 function growFloat(a: Float64Array, need: number): Float64Array {
   if (need <= a.length) return a;
-  const b = new Float64Array(Math.max(need, a.length * 2));
+  const b = new Float64Array(Math.max(need, Math.ceil(a.length * 1.5)));
   b.set(a);
   return b;
 }
@@ -99,10 +106,24 @@ export class Accumulator {
 
   // Ages of used rows: (cell, age) pairs; medians need the values themselves.
   ageCount = 0;
-  /** Every age so far is a whole number in [0, 256) (medians can then count instead of sort). */
-  agesSmallInts = true;
   ageCell: Int32Array = new Int32Array(65536);
-  ageValue: Float64Array = new Float64Array(65536);
+  /**
+   * Ages as bytes while every age is a whole number in [0, 256) (the usual
+   * case: 5 bytes a row in all), as doubles from the first one that is not.
+   */
+  private ageSmall: Uint8Array | null = new Uint8Array(65536);
+  private ageValue: Float64Array | null = null;
+
+  /** Medians can count instead of sort. */
+  get agesSmallInts(): boolean {
+    return this.ageSmall !== null;
+  }
+
+  ageAt(i: number): number {
+    return this.ageSmall !== null
+      ? (this.ageSmall[i] as number)
+      : ((this.ageValue as Float64Array)[i] as number);
+  }
 
   private readonly genderOf = new Map<string, number>();
   private readonly conventions = new Map<string, ConventionSeen>();
@@ -313,17 +334,28 @@ export class Accumulator {
     if (gender === 1) this.cellMale[cell]!++;
     else if (gender === 2) this.cellFemale[cell]!++;
     if (age === age) {
-      if (this.ageCount === this.ageCell.length) {
-        this.ageCell = growInt(this.ageCell, this.ageCount + 1);
-        this.ageValue = growFloat(this.ageValue, this.ageCount + 1);
-      }
-      if (this.agesSmallInts && !((age | 0) === age && age >= 0 && age < 256))
-        this.agesSmallInts = false;
-      this.ageCell[this.ageCount] = cell;
-      this.ageValue[this.ageCount] = age;
-      this.ageCount++;
+      this.pushAge(cell, age);
     }
     this.rowsUsed++;
+  }
+
+  private pushAge(cell: number, age: number): void {
+    const n = this.ageCount;
+    if (n === this.ageCell.length) {
+      this.ageCell = growInt(this.ageCell, n + 1);
+      if (this.ageSmall !== null) this.ageSmall = growBytes(this.ageSmall, n + 1);
+      else this.ageValue = growFloat(this.ageValue as Float64Array, n + 1);
+    }
+    if (this.ageSmall !== null && !((age | 0) === age && age >= 0 && age < 256)) {
+      const wide = new Float64Array(this.ageCell.length);
+      for (let i = 0; i < n; i++) wide[i] = this.ageSmall[i] as number;
+      this.ageValue = wide;
+      this.ageSmall = null;
+    }
+    this.ageCell[n] = cell;
+    if (this.ageSmall !== null) this.ageSmall[n] = age;
+    else (this.ageValue as Float64Array)[n] = age;
+    this.ageCount = n + 1;
   }
 
   private newCell(si: number, di: number): number {

@@ -200,7 +200,7 @@ export function buildWeeklyTable(acc: Accumulator, log: IssueLog, dateColumn: st
   const fill = ageStart.slice(0, S * W);
   for (let i = 0; i < acc.ageCount; i++) {
     const slot = slotOfCell[acc.ageCell[i] as number] as number;
-    if (slot >= 0) agesSorted[fill[slot]!++] = acc.ageValue[i] as number;
+    if (slot >= 0) agesSorted[fill[slot]!++] = acc.ageAt(i);
   }
   const counts = acc.agesSmallInts ? new Int32Array(SMALL_AGE) : null;
   const medianAge = (slot: number): number => {
