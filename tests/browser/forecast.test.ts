@@ -247,11 +247,16 @@ describe.skipIf(!ready)(`browser app (${ready ? 'chromium' : skipReason})`, () =
       expect(again.result!.forecast).not.toBeNull();
       expect(session.errors).toEqual([]);
     });
+
     it('has a content security policy that blocks requests to any other origin', async () => {
       // Last in this block: the blocked fetch logs a console error on purpose.
       const outcome = await session.page.evaluate(async () => {
+        // (This runs in the page; tsconfig.node.json has no DOM types, hence the cast.)
+        type Doc = {
+          addEventListener(type: string, f: (e: { violatedDirective: string }) => void): void;
+        };
         let violated = '';
-        document.addEventListener(
+        (globalThis as unknown as { document: Doc }).document.addEventListener(
           'securitypolicyviolation',
           (e) => (violated = e.violatedDirective),
         );
