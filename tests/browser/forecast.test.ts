@@ -174,6 +174,18 @@ describe.skipIf(!ready)(`browser app (${ready ? 'chromium' : skipReason})`, () =
       expect(session.errors).toEqual([]);
     });
 
+    it('explains, with the data summary, why a header-only file gets no forecast', async () => {
+      const file = path.join(dir, 'header-only.csv');
+      writeFileSync(file, 'Date,Product Category,Total Amount\r\n');
+      const outcome = await forecastFileInPage(session.page, file);
+      expect(outcome.status).toBe('done');
+      expect(outcome.result!.forecast).toBeNull();
+      const shown = await session.page.getByTestId(TEST_IDS.problem).innerText();
+      expect(shown).toContain(outcome.result!.problem!);
+      expect(await session.page.getByTestId(TEST_IDS.forecastTable).count()).toBe(0);
+      expect(session.errors).toEqual([]);
+    });
+
     it('lists skipped rows by row number and still forecasts the good ones', async () => {
       const good = (await import('node:fs'))
         .readFileSync(sampleCsv, 'utf8')
