@@ -63,6 +63,12 @@ function recordEnd(text: string, from: number, newline: string): number {
   return -1;
 }
 
+/** t === input.slice(s, s + t.length), without making the slice. */
+function sameText(t: string, input: string, s: number): boolean {
+  for (let i = 0; i < t.length; i++) if (t.charCodeAt(i) !== input.charCodeAt(s + i)) return false;
+  return true;
+}
+
 function hasLines(text: string, n: number): boolean {
   let at = -1;
   for (let i = 0; i < n; i++) {
@@ -329,7 +335,7 @@ export class Ingestor {
     const len = d - s;
     for (let i = 0; i < seen.length; i++) {
       const t = seen[i] as string;
-      if (t.length === len && input.startsWith(t, s)) return t;
+      if (t.length === len && sameText(t, input, s)) return t;
     }
     const t = input.substring(s, d);
     // Columns with many distinct values are not worth searching.
@@ -359,8 +365,7 @@ export class Ingestor {
     const nf = fields.length;
     let row = this.nextRow;
     let p = pos;
-    let nextDelim = input.indexOf(delim, p);
-    if (nextDelim === -1) nextDelim = end;
+    const delimCode = delim.charCodeAt(0);
     let nextQuote = input.indexOf('"', p);
     if (nextQuote === -1) nextQuote = end;
     this.scanStop = 'end';
@@ -384,7 +389,7 @@ export class Ingestor {
           if (
             q === -1 ||
             q >= lineEnd ||
-            (q + 1 !== lineEnd && input.charCodeAt(q + 1) !== delim.charCodeAt(0))
+            (q + 1 !== lineEnd && input.charCodeAt(q + 1) !== delimCode)
           ) {
             this.scanStop = 'complex';
             break lines;
@@ -395,11 +400,9 @@ export class Ingestor {
           nextQuote = input.indexOf('"', q + 1);
           if (nextQuote === -1) nextQuote = end;
         } else {
-          if (nextDelim < s) {
-            nextDelim = input.indexOf(delim, s);
-            if (nextDelim === -1) nextDelim = end;
-          }
-          d = nextDelim < lineEnd ? nextDelim : lineEnd;
+          // Fields are short: a plain loop beats indexOf's call overhead.
+          d = s;
+          while (d < lineEnd && input.charCodeAt(d) !== delimCode) d++;
           b = d;
           // A quote inside an unquoted field is a plain character (as papaparse reads it).
           while (nextQuote < d) {
