@@ -174,6 +174,24 @@ export class Ingestor {
 
   push(chunk: Uint8Array | string): void {
     if (this.stopped || this.finished) return;
+    try {
+      this.pushChunk(chunk);
+    } catch (e) {
+      this.internalError(e);
+    }
+  }
+
+  /** The safety net behind "nothing throws": a bug becomes a message, not a crash. */
+  private internalError(e: unknown): void {
+    const what = e instanceof Error ? e.message : String(e);
+    this.fileError(
+      'internal-error',
+      `Reading stopped on an unexpected problem (${what}); expected to read the whole file: please report this with the file's first lines`,
+    );
+    this.acc = null;
+  }
+
+  private pushChunk(chunk: Uint8Array | string): void {
     let text: string;
     if (typeof chunk === 'string') {
       this.bytes += chunk.length;
@@ -199,6 +217,16 @@ export class Ingestor {
 
   finish(): WeeklyTable {
     if (this.finished) return this.finished;
+    try {
+      this.finished = this.finishUnsafe();
+    } catch (e) {
+      this.internalError(e);
+      this.finished = this.buildTable();
+    }
+    return this.finished;
+  }
+
+  private finishUnsafe(): WeeklyTable {
     if (!this.stopped) {
       let tail = '';
       try {
@@ -211,8 +239,7 @@ export class Ingestor {
         this.flush(true);
       }
     }
-    this.finished = this.buildTable();
-    return this.finished;
+    return this.buildTable();
   }
 
   /** `at`: 1-based file offset of the first bad byte (the last byte when the file ends mid-character). */
@@ -619,7 +646,7 @@ export class Ingestor {
             message: n.message,
           });
         }
-        if (built.series.length === 0) {
+        if (built.series.length === 0 && !log.hasFileError) {
           log.note({
             severity: 'error',
             code: 'no-valid-rows',

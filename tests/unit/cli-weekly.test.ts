@@ -41,7 +41,7 @@ describe('skucast weekly', () => {
       ].join('\n'),
     );
     expect(r.stderr).toBe(
-      'error [bad-date] Row 8, column "Date": "not a date" is not a date; expected a date such as 2023-11-24, 24/11/2023 or 11/24/2023\n' +
+      'error [bad-date] Row 8, column "Date": "not a date" is not a date; expected a date between 1900 and 2100 such as 2023-11-24, 24/11/2023 or 11/24/2023\n' +
         'summary: 7 rows read, 6 used, 1 skipped (bad-date: 1); 3 skus × 3 weeks, 2023-03-06..2023-03-24; transactional, dates iso\n',
     );
   });

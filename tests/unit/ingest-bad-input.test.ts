@@ -133,7 +133,7 @@ describe('row-level problems skip the row (errors) or keep it (warnings)', () =>
         row: 3,
         column: 'Date',
         message:
-          'Row 3, column "Date": "nope" is not a date; expected a date such as 2023-11-24, 24/11/2023 or 11/24/2023',
+          'Row 3, column "Date": "nope" is not a date; expected a date between 1900 and 2100 such as 2023-11-24, 24/11/2023 or 11/24/2023',
       },
       {
         severity: 'error',
@@ -141,7 +141,7 @@ describe('row-level problems skip the row (errors) or keep it (warnings)', () =>
         row: 4,
         column: 'Date',
         message:
-          'Row 4, column "Date": "2023-02-30" is not a date; expected a date such as 2023-11-24, 24/11/2023 or 11/24/2023',
+          'Row 4, column "Date": "2023-02-30" is not a date; expected a date between 1900 and 2100 such as 2023-11-24, 24/11/2023 or 11/24/2023',
       },
       {
         severity: 'error',
@@ -398,5 +398,30 @@ describe('an unclosed quote', () => {
       message:
         "Row 3: a quoted value starts here and is never closed (over 32 MB without its closing '\"'); expected quotes in pairs",
     });
+  });
+});
+
+describe('sizes the page cannot hold', () => {
+  it('a stray year is a bad date, not a calendar over centuries', () => {
+    const t = ingestText('Date,Sales\n2023-01-02,1\n0202-01-05,2\n');
+    expect(t.weeks).toEqual(['2023-01-02']);
+    expect(t.report.issues[0]?.message).toBe(
+      'Row 3, column "Date": "0202-01-05" is not a date; expected a date between 1900 and 2100 such as 2023-11-24, 24/11/2023 or 11/24/2023',
+    );
+  });
+
+  it('a weekly table over 5,000,000 rows is refused with the reason', () => {
+    const lines = ['Date,SKU,Sales', '1900-01-01,s0,1', '2100-12-31,s0,1'];
+    for (let i = 1; i < 480; i++) lines.push(`2000-01-03,s${i},1`);
+    const t = ingestText(lines.join('\n'));
+    expect(t.series).toEqual([]);
+    expect(t.report.issues).toEqual([
+      {
+        severity: 'error',
+        code: 'table-too-large',
+        message:
+          'The weekly table would have 5,034,240 rows (480 skus × 10,488 weeks, 1900-01-01 to 2100-12-31); expected at most 5,000,000: check the date column for stray years, or choose a coarser sku column',
+      },
+    ]);
   });
 });

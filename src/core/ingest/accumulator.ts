@@ -207,7 +207,7 @@ export class Accumulator {
           'bad-date',
           row,
           plan.date,
-          `Row ${row}, column "${this.header(plan.date)}": "${text}" is not a date; expected a date such as 2023-11-24, 24/11/2023 or 11/24/2023`,
+          `Row ${row}, column "${this.header(plan.date)}": "${text}" is not a date; expected a date between 1900 and 2100 such as 2023-11-24, 24/11/2023 or 11/24/2023`,
         );
       }
       return;

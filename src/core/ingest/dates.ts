@@ -62,8 +62,16 @@ export function daysInMonth(year: number, month: number): number {
   return month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31;
 }
 
+/**
+ * Sales dates outside these years are typos (0202-01-05, 2203-01-05), and one
+ * of them would stretch the shared calendar over centuries: they are refused.
+ */
+export const MIN_YEAR = 1900;
+export const MAX_YEAR = 2100;
+
 /** Day number, or NaN when year/month/day is not a real calendar date. */
 export function checkedDays(year: number, month: number, day: number): number {
+  if (year < MIN_YEAR || year > MAX_YEAR) return NaN;
   if (month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) return NaN;
   return daysFromCivil(year, month, day);
 }
@@ -139,6 +147,7 @@ export function readDate(raw: string): DateReading {
   }
   if (SERIAL.test(s)) {
     const days = Math.floor(Number(s)) - EXCEL_EPOCH;
+    if (civilFromDays(days).year > MAX_YEAR) return BAD;
     return { kind: 'serial', days, dayFirst: NaN, monthFirst: NaN };
   }
   const c = COMPACT.exec(s);

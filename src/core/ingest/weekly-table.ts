@@ -5,6 +5,9 @@ import type { Accumulator } from './accumulator';
 import { formatDay, isoWeekOf, mondayOf, weekdayOf, civilFromDays } from './dates';
 import type { IssueLog } from './issues';
 
+/** Rows of the weekly table beyond which the file is refused (memory of the page). */
+export const MAX_TABLE_ROWS = 5_000_000;
+
 export interface BuiltTable {
   weeks: string[];
   series: SkuSeries[];
@@ -153,6 +156,23 @@ export function buildWeeklyTable(acc: Accumulator, log: IssueLog, dateColumn: st
 
   const firstMonday = mondayOf(minDay);
   const W = (mondayOf(maxDay) - firstMonday) / 7 + 1;
+  const S = acc.skuNames.length;
+  if (S * W > MAX_TABLE_ROWS) {
+    log.note({
+      severity: 'error',
+      code: 'table-too-large',
+      message: `The weekly table would have ${(S * W).toLocaleString('en')} rows (${S.toLocaleString('en')} skus × ${W.toLocaleString('en')} weeks, ${formatDay(minDay)} to ${formatDay(maxDay)}); expected at most ${MAX_TABLE_ROWS.toLocaleString('en')}: check the date column for stray years, or choose a coarser sku column`,
+    });
+    return {
+      weeks: [],
+      series: [],
+      dateOrder,
+      dateOrderAmbiguous: ambiguous,
+      granularity: 'transactional',
+      firstDate: formatDay(minDay),
+      lastDate: formatDay(maxDay),
+    };
+  }
   const weeks: string[] = [];
   const weekIso: { isoYear: number; isoWeek: number }[] = [];
   const weekMonth: number[] = [];
@@ -166,7 +186,6 @@ export function buildWeeklyTable(acc: Accumulator, log: IssueLog, dateColumn: st
   }
 
   // Sum cells into (sku, week) slots.
-  const S = acc.skuNames.length;
   const amount = new Float64Array(S * W);
   const quantity = new Float64Array(S * W);
   const rows = new Float64Array(S * W);
