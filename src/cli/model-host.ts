@@ -44,7 +44,7 @@ function errorText(e: unknown): string {
   return e instanceof Error ? e.message : String(e);
 }
 
-async function load(onnxPath: string, desc: ModelDescriptor) {
+async function load(onnxPath: string, desc: ModelDescriptor, warmUp: boolean) {
   const t0 = performance.now();
   let bytes: Uint8Array;
   try {
@@ -53,7 +53,7 @@ async function load(onnxPath: string, desc: ModelDescriptor) {
     throw new ModelFileError(`cannot read the model ${onnxPath}: ${errorText(e)}`);
   }
   // WASM, one thread: deterministic results, and ingestion has the other core.
-  const runner = await createModelRunner(bytes, desc, { preferred: 'wasm', numThreads: 1 });
+  const runner = await createModelRunner(bytes, desc, { preferred: 'wasm', numThreads: 1, warmUp });
   return { runner, loadMs: performance.now() - t0 };
 }
 
@@ -70,7 +70,8 @@ export async function serveModelHost(): Promise<void> {
   const post = (m: FromHost, transfer: ArrayBuffer[] = []): void => port.postMessage(m, transfer);
   let loaded: Awaited<ReturnType<typeof load>>;
   try {
-    loaded = await load(onnxPath, desc);
+    // Warm up here, off the main thread: the first run's kernel compilation overlaps ingestion too.
+    loaded = await load(onnxPath, desc, true);
   } catch (e) {
     post({
       type: 'error',
@@ -171,7 +172,7 @@ export function startModelHost(
 }
 
 function inProcessHost(onnxPath: string, desc: ModelDescriptor): ModelHost {
-  const loading = load(onnxPath, desc);
+  const loading = load(onnxPath, desc, false);
   loading.catch(() => undefined);
   return {
     ready: loading.then((l) => ({ provider: l.runner.provider, loadMs: l.loadMs })),

@@ -30,6 +30,11 @@ export interface ModelRunnerOptions {
   chunkSize?: number;
   /** Told once, with the reason, when WebGPU was preferred but WASM is used. */
   onFallback?: (reason: string) => void;
+  /**
+   * Run one all-zero window before resolving, so the first real run does not pay
+   * for compiling the kernels it touches (worth it when loading overlaps other work).
+   */
+  warmUp?: boolean;
 }
 
 export interface ModelRunner {
@@ -230,6 +235,8 @@ export async function createModelRunner(
     }
     return y;
   };
+
+  if (opts.warmUp) await runAll(new Float32Array(window * features), 1);
 
   // Serialise runs: an ORT session must not run concurrently with itself.
   let queue: Promise<unknown> = Promise.resolve();

@@ -109,6 +109,16 @@ describe('createModelRunner (Node, WASM)', () => {
     }
   });
 
+  it('can warm up before resolving, with the same results afterwards', async () => {
+    const warm = await createModelRunner(bytes, desc, { warmUp: true });
+    try {
+      const x = windows(4, 21);
+      expect(Array.from(await warm.run(x, 4))).toEqual(Array.from(await runner.run(x, 4)));
+    } finally {
+      await warm.dispose();
+    }
+  });
+
   it('refuses runs after dispose', async () => {
     const r = await createModelRunner(bytes, desc);
     await r.dispose();
