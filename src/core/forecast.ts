@@ -165,7 +165,16 @@ export async function forecastTable(
   for (let b = 0; b < modelSkus.length; b++) {
     const entry = modelSkus[b] as { index: number; scale: number };
     const series = table.series[entry.index] as SkuSeries;
-    const built = buildInputWindow(series.rows, origin + 1, desc, presence);
+    let built: { x: Float32Array; scale: number };
+    try {
+      built = buildInputWindow(series.rows, origin + 1, desc, presence);
+    } catch (e) {
+      // Only a descriptor that does not match features.ts gets here (windows were checked above).
+      throw new ForecastError(
+        'bad-descriptor',
+        `cannot build the model input: ${e instanceof Error ? e.message : String(e)}`,
+      );
+    }
     if (built.x.length !== stride) {
       throw new ForecastError(
         'bad-descriptor',
