@@ -26,6 +26,11 @@ export function readHeaderLine(head: Uint8Array): HeaderPeek {
       'this looks like an Excel workbook, not a CSV file; save it as CSV (comma, semicolon or tab separated) and try again',
     );
   }
+  if (startsWith(head, [0xff, 0xfe]) || startsWith(head, [0xfe, 0xff])) {
+    return none(
+      'this file is UTF-16 text (as Excel\'s "Unicode text"); save it as a UTF-8 CSV file and try again',
+    );
+  }
   let text: string;
   try {
     // `stream: true`: the head may end inside a multi-byte character, which is not an error.
@@ -33,7 +38,9 @@ export function readHeaderLine(head: Uint8Array): HeaderPeek {
   } catch {
     return none('this file is not UTF-8 text; save it as a UTF-8 CSV file and try again');
   }
-  if (text.includes('\u0000')) return none('this file is binary, not a CSV text file');
+  if (text.includes('\u0000')) {
+    return none('this file is binary (or UTF-16 text), not a UTF-8 CSV file');
+  }
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
   if (text.trim() === '') return none('the file is empty: there is nothing to forecast');
   const parsed = Papa.parse<string[]>(text, { delimiter: detectDelimiter(text), preview: 1 });
