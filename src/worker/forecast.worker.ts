@@ -21,6 +21,13 @@ import {
 
 export type { RunResult } from './protocol';
 
+/** ForecastError codes that say something about the user's data or choice. */
+const DATA_PROBLEMS: ReadonlySet<ForecastError['code']> = new Set([
+  'no-series',
+  'no-complete-week',
+  'bad-horizon',
+]);
+
 /** Progress callbacks cross a thread boundary: send at most this often while streaming. */
 const PROGRESS_INTERVAL_MS = 100;
 /** Bytes of a file's start read to find its header line. */
@@ -92,8 +99,9 @@ async function run(
       ...(opts.horizon === undefined ? {} : { horizon: opts.horizon }),
     });
   } catch (err) {
-    // The data's fault (e.g. no complete week) is shown with the summary, not as a failure.
-    if (!(err instanceof ForecastError)) throw err;
+    // The data's fault (e.g. no complete week) is shown with the summary, not as a failure;
+    // a model that does not fit its descriptor is the app's fault and fails the run.
+    if (!(err instanceof ForecastError) || !DATA_PROBLEMS.has(err.code)) throw err;
     report('done', bytesRead);
     const t = performance.now();
     return {
