@@ -481,7 +481,7 @@ export class Ingestor {
       this.headerSeen = true;
       this.nextRow = 2;
       i = 1;
-      this.setupColumns(data[0] ?? [], data[1]);
+      this.setupColumns(data[0] ?? []);
       if (this.stopped) return;
     }
     const acc = this.acc;
@@ -502,7 +502,7 @@ export class Ingestor {
     }
   }
 
-  private setupColumns(rawHeaders: string[], firstData: string[] | undefined): void {
+  private setupColumns(rawHeaders: string[]): void {
     const headers = rawHeaders.map((h) => h.trim());
     this.headers = headers;
     if (headers.length === 1 && headers[0] === '') {
@@ -574,7 +574,6 @@ export class Ingestor {
       );
       return;
     }
-    void firstData;
     this.acc = new Accumulator(plan, this.log, this.delimiter);
     this.fields = headers.map(() => '');
     this.pre = new Float64Array(headers.length).fill(NaN);

@@ -130,7 +130,7 @@ export function readDate(raw: string): DateReading {
   if (s.length < 5 || !isDigit(s.charCodeAt(0))) return BAD;
   const m = SEPARATED.exec(s);
   if (m) {
-    const [, a = '', sep, b = '', c = ''] = m;
+    const [, a = '', , b = '', c = ''] = m;
     if (a.length === 4) {
       // Year first: ISO YYYY-MM-DD (also YYYY/MM/DD, YYYY.MM.DD).
       if (c.length > 2) return BAD;
@@ -138,7 +138,6 @@ export function readDate(raw: string): DateReading {
       return Number.isNaN(days) ? BAD : { kind: 'iso', days, dayFirst: NaN, monthFirst: NaN };
     }
     if (a.length > 2 || (c.length !== 2 && c.length !== 4)) return BAD;
-    void sep;
     const year = expandYear(c);
     const dayFirst = checkedDays(year, Number(b), Number(a));
     const monthFirst = checkedDays(year, Number(a), Number(b));
