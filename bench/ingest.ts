@@ -130,6 +130,11 @@ export async function benchIngest(): Promise<void> {
     ['peak RSS (MB), max of runs', rss.toFixed(0), `<= ${TARGET_RSS_MB}`],
     ['in-process ingestFile (s)', median(inProc).toFixed(2), ''],
     ['yardstick: papaparse alone, CPU (s)', papaS.toFixed(2), ''],
+    [
+      'whole-process CPU / papaparse CPU',
+      cpus.length ? (median(cpus) / papaS).toFixed(2) : 'n/a',
+      'load-independent',
+    ],
     ['rows/s (whole process)', Math.round(ROWS / wall).toLocaleString('en'), ''],
   ];
   console.log(`  ${'measure'.padEnd(34)} ${'value'.padStart(10)}  target`);
