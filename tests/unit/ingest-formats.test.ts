@@ -164,6 +164,17 @@ describe('weekly table rules', () => {
     expect(noQty.series[0]!.rows[0]!.price_per_unit).toBe(0);
   });
 
+  it('dates decades apart (outside the fast date table) read the same', () => {
+    const far = ingestText(
+      'Date,Sales\n2023-01-02,1\n1950-06-05,2\n2090-12-25,3\n2023-01-02,4\n1950-06-05,5\n',
+    );
+    expect([far.report.firstDate, far.report.lastDate]).toEqual(['1950-06-05', '2090-12-25']);
+    const rows = far.series[0]!.rows;
+    expect(rows[0]!.total_amount).toBe(7);
+    expect(rows.at(-1)!.total_amount).toBe(3);
+    expect(rows.find((r) => r.week_start === '2023-01-02')!.total_amount).toBe(5);
+  });
+
   it('sorts skus in code-unit order', () => {
     const s = ingestText(
       'Date,SKU,Sales\n2023-01-02,b,1\n2023-01-02,B,1\n2023-01-02,a,1\n2023-01-02,Ä,1\n',

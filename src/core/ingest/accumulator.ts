@@ -37,6 +37,9 @@ function isoKeyText(key: number): string {
   return `${String(y).padStart(4, '0')}-${String(m).padStart(2, '0')}-${String(d).padStart(2, '0')}`;
 }
 
+/** ISO keys (yyyymmdd) the direct date table covers: 20 years. */
+const ISO_SPAN = 200_000;
+
 /** Returned by readNumber when the row must be skipped (the issue is already logged). */
 const REJECT = Number.NEGATIVE_INFINITY;
 
@@ -83,6 +86,9 @@ export class Accumulator {
   private readonly skuByName = new Map<string, number>();
   private readonly priceKeyed = new Map<string, Map<string | number, number>>();
   private readonly dateByIsoKey = new Map<number, number>();
+  /** Date index + 1 by ISO key - isoBase (0 = not seen): the hot path's lookup, no hashing. */
+  private isoTable = new Int32Array(0);
+  private isoBase = 0;
   /** All-NaN `pre` for records that come as plain strings. */
   private readonly noPre: Float64Array;
 
@@ -183,11 +189,9 @@ export class Accumulator {
     let di: number | undefined;
     const isoKey = pre[plan.date] as number;
     if (isoKey === isoKey) {
-      di = this.dateByIsoKey.get(isoKey);
-      if (di === undefined) {
-        di = this.internDate(isoKeyText(isoKey), row);
-        this.dateByIsoKey.set(isoKey, di);
-      }
+      const k = isoKey - this.isoBase;
+      const hit = k >= 0 && k < ISO_SPAN ? (this.isoTable[k] as number) : 0;
+      di = hit !== 0 ? hit - 1 : this.isoDateIndex(isoKey, row);
     } else {
       const rawDate = fields[plan.date] as string;
       di = this.dateByRaw.get(rawDate);
@@ -391,6 +395,23 @@ export class Accumulator {
       `Row ${row} has ${n} field${n === 1 ? '' : 's'} but the header has ${expected}${hint}; expected ${expected} fields separated by ${this.delimiterName}`,
     );
     return false;
+  }
+
+  /** Date index of an ISO key, through the Map; fills the direct table when the key is in its span. */
+  private isoDateIndex(isoKey: number, row: number): number {
+    let di = this.dateByIsoKey.get(isoKey);
+    if (di === undefined) {
+      di = this.internDate(isoKeyText(isoKey), row);
+      this.dateByIsoKey.set(isoKey, di);
+    }
+    if (this.isoTable.length === 0) {
+      // The span is centred on the first date seen.
+      this.isoBase = (Math.floor(isoKey / 10000) - ISO_SPAN / 20000) * 10000;
+      this.isoTable = new Int32Array(ISO_SPAN);
+    }
+    const k = isoKey - this.isoBase;
+    if (k >= 0 && k < ISO_SPAN) this.isoTable[k] = di + 1;
+    return di;
   }
 
   private internDate(raw: string, row: number): number {
