@@ -97,6 +97,8 @@ interface PapaParser {
 
 const ZIP_MAGIC = [0x50, 0x4b, 0x03, 0x04];
 const OLE_MAGIC = [0xd0, 0xcf, 0x11, 0xe0];
+const UTF16LE_BOM = [0xff, 0xfe];
+const UTF16BE_BOM = [0xfe, 0xff];
 
 function startsWith(bytes: Uint8Array, magic: number[]): boolean {
   return magic.every((b, i) => bytes[i] === b);
@@ -202,6 +204,13 @@ export class Ingestor {
         this.fileError(
           'binary',
           'The file is a spreadsheet workbook (Excel or similar), not CSV text; expected a CSV file: save it as "CSV UTF-8" first',
+        );
+        return;
+      }
+      if (this.firstChunk && (startsWith(chunk, UTF16LE_BOM) || startsWith(chunk, UTF16BE_BOM))) {
+        this.fileError(
+          'not-utf8',
+          'The file is UTF-16 text (as Excel\'s "Unicode Text" saves it); expected a CSV file saved as UTF-8 (in Excel: Save As "CSV UTF-8")',
         );
         return;
       }

@@ -105,6 +105,20 @@ describe('file-level problems give one error, no series', () => {
     expect(bad.finish().report.issues[0]?.code).toBe('not-utf8');
   });
 
+  it('UTF-16 text is named as such', () => {
+    const ing = new Ingestor();
+    ing.push(bytes(0xff, 0xfe, 0x44, 0x00, 0x61, 0x00));
+    expect(ing.finish().report.issues).toEqual([
+      {
+        severity: 'error',
+        code: 'not-utf8',
+        column: undefined,
+        message:
+          'The file is UTF-16 text (as Excel\'s "Unicode Text" saves it); expected a CSV file saved as UTF-8 (in Excel: Save As "CSV UTF-8")',
+      },
+    ]);
+  });
+
   it('binary content and spreadsheet workbooks', () => {
     const zip = new Ingestor();
     zip.push(bytes(0x50, 0x4b, 0x03, 0x04, 0x14, 0x00));
