@@ -2,6 +2,7 @@
 // is, and what came back. Components read `app`; only the functions below
 // change it.
 
+import { DEFAULT_HORIZON } from '../core/forecast';
 import type { ColumnMapping } from '../core/types';
 import type { RunResult } from '../worker/protocol';
 import type { HeaderPeek, Progress } from '../worker/protocol';
@@ -18,6 +19,8 @@ class AppState {
   // Replaced whole, never mutated: no deep proxy over thousands of forecast rows.
   result: RunResult | null = $state.raw(null);
   error: string | null = $state(null);
+  /** Weeks to forecast. */
+  horizon: number = $state(DEFAULT_HORIZON);
 }
 
 export const app = new AppState();
@@ -40,6 +43,8 @@ window.__skucast = hook;
 
 const bridge = new ForecastBridge();
 let pendingFile: Blob | null = null;
+/** The mapping the user confirmed for `pendingFile`, reused when only the horizon changes. */
+let pendingMapping: ColumnMapping | undefined;
 /** Each start bumps it, so a late answer from a cancelled run cannot land. */
 let generation = 0;
 
@@ -52,6 +57,7 @@ function setStatus(status: Status): void {
 export async function chooseFile(file: Blob, name: string): Promise<void> {
   const mine = ++generation;
   pendingFile = file;
+  pendingMapping = undefined;
   app.fileName = name;
   app.result = null;
   app.error = null;
@@ -82,8 +88,17 @@ export async function chooseFile(file: Blob, name: string): Promise<void> {
 /** The user confirmed the column roles. */
 export async function confirmMapping(mapping: ColumnMapping): Promise<void> {
   if (!pendingFile) return;
+  pendingMapping = { ...mapping };
   hook.runs++;
-  await runForecast(++generation, pendingFile, mapping);
+  await runForecast(++generation, pendingFile, pendingMapping);
+}
+
+/** A new horizon; a file already forecast is forecast again (the model is loaded, so it is quick). */
+export async function setHorizon(weeks: number): Promise<void> {
+  app.horizon = weeks;
+  if (!pendingFile || app.status !== 'done') return;
+  hook.runs++;
+  await runForecast(++generation, pendingFile, pendingMapping);
 }
 
 /** The user is heading for a file (hover, focus, drag): load the model meanwhile. */
@@ -108,7 +123,8 @@ async function runForecast(
   setStatus('running');
   app.progress = { stage: 'read', bytesRead: 0, totalBytes: file.size };
   try {
-    const result = await bridge.run(file, mapping ? { mapping: { ...mapping } } : {}, (p) => {
+    const opts = { horizon: app.horizon, ...(mapping ? { mapping: { ...mapping } } : {}) };
+    const result = await bridge.run(file, opts, (p) => {
       if (mine === generation) app.progress = p;
     });
     if (mine !== generation) return;

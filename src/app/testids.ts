@@ -4,6 +4,7 @@ export const TEST_IDS = {
   dropZone: 'drop-zone',
   fileInput: 'file-input',
   sampleButton: 'sample-button',
+  horizon: 'horizon',
   progress: 'progress',
   progressStage: 'progress-stage',
   cancelButton: 'cancel-button',

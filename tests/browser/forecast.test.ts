@@ -138,6 +138,22 @@ describe.skipIf(!ready)(`browser app (${ready ? 'chromium' : skipReason})`, () =
       },
     );
 
+    it('forecasts again, further ahead, when the user picks another horizon', async () => {
+      const before = await session.page.evaluate(
+        () => (globalThis as { __skucast?: { runs: number } }).__skucast?.runs ?? 0,
+      );
+      await session.page.getByTestId(TEST_IDS.horizon).selectOption('8');
+      const outcome = await waitForOutcome(session.page, before);
+      expect(outcome.error).toBeNull();
+      const result = outcome.result!;
+      expect(result.forecast!.metadata.horizon).toBe(8);
+      const node = await nodeForecast(existsSync(seedCsv) ? seedCsv : sampleCsv, undefined, 8);
+      expect(maxForecastDifference(result.forecast!, node.forecast)).toBeLessThanOrEqual(TOLERANCE);
+      // Back to the default, so the checks below see a settled page.
+      await session.page.getByTestId(TEST_IDS.horizon).selectOption('4');
+      expect((await waitForOutcome(session.page, before + 1)).status).toBe('done');
+    });
+
     it('made no request outside its own origin, and logged no error', () => {
       expect(foreignRequests(session.requests, server.origin)).toEqual([]);
       // The worker's fetches are observed too, so the check above covers them.

@@ -268,6 +268,7 @@ let nodeRunner: Promise<{
 export async function nodeForecast(
   csvPath: string,
   mapping?: ColumnMapping,
+  horizon?: number,
 ): Promise<NodeReference> {
   nodeRunner ??= (async () => {
     const desc = JSON.parse(
@@ -279,7 +280,7 @@ export async function nodeForecast(
   })();
   const { desc, run } = await nodeRunner;
   const table = ingestText(readFileSync(csvPath, 'utf8'), mapping ? { mapping } : {});
-  const forecast = await forecastTable(table, desc, run);
+  const forecast = await forecastTable(table, desc, run, horizon === undefined ? {} : { horizon });
   return { table, forecast };
 }
 
