@@ -13,13 +13,6 @@ export const ROLE_LABELS: Record<Role, string> = {
   age: 'Age',
 };
 
-export function hasRequiredRoles(m: ColumnMapping): boolean {
-  return (
-    m.date !== undefined &&
-    (m.amount !== undefined || (m.quantity !== undefined && m.price !== undefined))
-  );
-}
-
 /** What is still missing, as a sentence for the form. */
 export function missingRoles(m: ColumnMapping): string | null {
   if (m.date === undefined) return 'Choose the date column.';

@@ -7,7 +7,6 @@ import type { ColumnMapping } from '../core/types';
 import type { RunResult } from '../worker/protocol';
 import type { HeaderPeek, Progress } from '../worker/protocol';
 import { CancelledError, ForecastBridge } from './worker-bridge';
-import { hasRequiredRoles } from './mapping';
 
 export type Status = 'idle' | 'peeking' | 'mapping' | 'running' | 'done' | 'error';
 
@@ -78,11 +77,9 @@ export async function chooseFile(file: Blob, name: string): Promise<void> {
   if (mine !== generation) return;
   if (peek.problem) return fail(mine, new Error(`${name}: ${peek.problem}`));
   app.peek = peek;
-  if (hasRequiredRoles(peek.detected)) {
-    await runForecast(mine, file, undefined);
-  } else {
-    setStatus('mapping');
-  }
+  // Other schemas: the roles recognised from the headers are proposed, the user confirms.
+  if (peek.reference) await runForecast(mine, file, undefined);
+  else setStatus('mapping');
 }
 
 /** The user confirmed the column roles. */

@@ -3,9 +3,22 @@
 // file that is not delimited text at all.
 
 import Papa from 'papaparse';
-import { detectColumns } from '../core/ingest/columns';
+import { detectColumns, normalizeHeader } from '../core/ingest/columns';
 import { detectDelimiter } from '../core/ingest/csv-sniff';
 import type { HeaderPeek } from './protocol';
+
+/** The seed's export (CONTRACT.md §1.1): known exactly, so it needs no confirmation. */
+const REFERENCE_HEADERS = [
+  'Transaction ID',
+  'Date',
+  'Customer ID',
+  'Gender',
+  'Age',
+  'Product Category',
+  'Quantity',
+  'Price per Unit',
+  'Total Amount',
+].map(normalizeHeader);
 
 const ZIP = [0x50, 0x4b, 0x03, 0x04];
 const OLE = [0xd0, 0xcf, 0x11, 0xe0];
@@ -19,6 +32,7 @@ export function readHeaderLine(head: Uint8Array): HeaderPeek {
     headers: [],
     detected: {},
     unmatched: [],
+    reference: false,
     problem,
   });
   if (startsWith(head, ZIP) || startsWith(head, OLE)) {
@@ -51,5 +65,7 @@ export function readHeaderLine(head: Uint8Array): HeaderPeek {
     );
   }
   const { mapping, unmatched } = detectColumns(headers);
-  return { headers, detected: mapping, unmatched };
+  const normalized = new Set(headers.map(normalizeHeader));
+  const reference = REFERENCE_HEADERS.every((h) => normalized.has(h));
+  return { headers, detected: mapping, unmatched, reference };
 }

@@ -56,6 +56,8 @@ export interface HeaderPeek {
   detected: ColumnMapping;
   /** Headers that matched no role. */
   unmatched: string[];
+  /** The file has the reference schema's columns (CONTRACT.md §1.1): no mapping to confirm. */
+  reference: boolean;
   /** Set when the file is no delimited text at all (binary, workbook, not UTF-8, no header). */
   problem?: string;
 }

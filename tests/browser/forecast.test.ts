@@ -193,7 +193,7 @@ describe.skipIf(!ready)(`browser app (${ready ? 'chromium' : skipReason})`, () =
 
     it('explains, with the data summary, why a header-only file gets no forecast', async () => {
       const file = path.join(dir, 'header-only.csv');
-      writeFileSync(file, 'Date,Product Category,Total Amount\r\n');
+      writeFileSync(file, readFileSync(sampleCsv, 'utf8').split(/\r?\n/)[0] + '\r\n');
       const outcome = await forecastFileInPage(session.page, file);
       expect(outcome.status).toBe('done');
       expect(outcome.result!.forecast).toBeNull();
@@ -221,6 +221,36 @@ describe.skipIf(!ready)(`browser app (${ready ? 'chromium' : skipReason})`, () =
       expect(issues).toContain('4');
       expect(session.errors).toEqual([]);
     });
+    it('proposes the recognised columns of another schema for the user to confirm', async () => {
+      const lines = ['Store,Date,Weekly_Sales'];
+      for (let w = 0; w < 20; w++) {
+        const day = new Date(Date.UTC(2010, 1, 5) + w * 7 * 86_400_000).toISOString().slice(0, 10);
+        lines.push(
+          `1,${day},${(24000 + 900 * Math.sin(w)).toFixed(2)}`,
+          `2,${day},${(41000 - 50 * w).toFixed(2)}`,
+        );
+      }
+      const file = path.join(dir, 'walmart-like.csv');
+      writeFileSync(file, lines.join('\n') + '\n');
+      const asked = await forecastFileInPage(session.page, file);
+      expect(asked.status).toBe('mapping');
+      const form = session.page.getByTestId(TEST_IDS.mappingForm);
+      expect(await form.getByLabel('Date (required)').inputValue()).toBe('Date');
+      expect(await form.getByLabel('Amount (money per row)').inputValue()).toBe('Weekly_Sales');
+      expect(await form.getByLabel('SKU / product / store').inputValue()).toBe('Store');
+      const before = await session.page.evaluate(
+        () => (globalThis as { __skucast?: { runs: number } }).__skucast?.runs ?? 0,
+      );
+      await session.page.getByTestId(TEST_IDS.mappingSubmit).click();
+      const outcome = await waitForOutcome(session.page, before);
+      expect(outcome.error).toBeNull();
+      expect(outcome.result!.report.granularity).toBe('weekly');
+      const node = await nodeForecast(file, { date: 'Date', amount: 'Weekly_Sales', sku: 'Store' });
+      expect(maxForecastDifference(outcome.result!.forecast!, node.forecast)).toBeLessThanOrEqual(
+        TOLERANCE,
+      );
+    });
+
     it('asks for the columns it cannot recognise, then forecasts with the chosen ones', async () => {
       const lines = ['When;Takings;Thing'];
       const start = Date.UTC(2024, 0, 1);

@@ -14,6 +14,7 @@ describe('readHeaderLine', () => {
       ),
     );
     expect(peek.problem).toBeUndefined();
+    expect(peek.reference).toBe(true);
     expect(peek.headers).toHaveLength(9);
     expect(peek.detected).toMatchObject({
       date: 'Date',
@@ -30,6 +31,8 @@ describe('readHeaderLine', () => {
     );
     expect(peek.headers).toEqual(['Datum', 'Weekly_Sales', 'Store']);
     expect(peek.detected.amount).toBe('Weekly_Sales');
+    // Not the reference schema: the page asks the user to confirm the roles.
+    expect(peek.reference).toBe(false);
   });
 
   it('does not fail when the first bytes end inside a multi-byte character', () => {
