@@ -149,7 +149,7 @@ function unusableReason(table: WeeklyTable): string | null {
   const fileLevel = table.report.issues.find((i) => i.severity === 'error' && i.row === undefined);
   if (fileLevel) return fileLevel.message;
   if (table.report.rowsRead === 0) return 'the file has no data rows';
-  return `none of the ${table.report.rowsRead} rows could be used; see the issues below`;
+  return `none of the ${table.report.rowsRead} rows could be used; the issues found are listed with the summary`;
 }
 
 /** Header names of a file and the roles recognised from them, for the column mapping form. */
