@@ -254,6 +254,13 @@ export async function forecastSampleInPage(page: Page): Promise<PageOutcome> {
   return waitForOutcome(page, before);
 }
 
+/** As a user: confirms the column roles the page proposes and waits for the outcome. */
+export async function confirmMappingInPage(page: Page, timeoutMs?: number): Promise<PageOutcome> {
+  const before = await runsSoFar(page);
+  await page.getByTestId(TEST_IDS.mappingSubmit).click();
+  return waitForOutcome(page, before, timeoutMs);
+}
+
 export interface NodeReference {
   table: WeeklyTable;
   forecast: ForecastResult;
