@@ -6,6 +6,7 @@ import { DEFAULT_HORIZON } from '../core/forecast';
 import type { ColumnMapping } from '../core/types';
 import type { RunResult } from '../worker/protocol';
 import type { HeaderPeek, Progress } from '../worker/protocol';
+import { loadSample } from './sample';
 import { CancelledError, ForecastBridge } from './worker-bridge';
 
 export type Status = 'idle' | 'peeking' | 'mapping' | 'running' | 'done' | 'error';
@@ -82,6 +83,18 @@ export async function chooseFile(file: Blob, name: string): Promise<void> {
   else setStatus('mapping');
 }
 
+/** The "try the sample" button: the seed data, fetched from the app's own origin. */
+export async function chooseSample(): Promise<void> {
+  const mine = ++generation;
+  let sample: { blob: Blob; name: string };
+  try {
+    sample = await loadSample();
+  } catch (err) {
+    return fail(mine, err);
+  }
+  if (mine === generation) await chooseFile(sample.blob, sample.name);
+}
+
 /** The user confirmed the column roles. */
 export async function confirmMapping(mapping: ColumnMapping): Promise<void> {
   if (!pendingFile) return;
@@ -141,7 +154,7 @@ function fail(mine: number, err: unknown): void {
 }
 
 /** A message for the user: the error's own text, never its stack. */
-export function readableMessage(err: unknown): string {
+function readableMessage(err: unknown): string {
   const text = err instanceof Error ? err.message : typeof err === 'string' ? err : '';
   const firstLine = text.split('\n')[0]?.trim() ?? '';
   return firstLine === '' ? 'Something went wrong while forecasting this file.' : firstLine;
