@@ -41,3 +41,14 @@ export function sesForecast(history: ArrayLike<number>): { level: number; alpha:
   }
   return { level: best.level, alpha: best.alpha };
 }
+
+/**
+ * Median of the history: the level that minimises absolute error when weeks
+ * are exchangeable, so the WAPE yardstick for noisy, level-only series.
+ */
+export function medianOf(values: ArrayLike<number>): number {
+  if (values.length === 0) return 0;
+  const s = (Array.prototype.slice.call(values) as number[]).sort((a, b) => a - b);
+  const mid = s.length >> 1;
+  return s.length % 2 ? (s[mid] as number) : ((s[mid - 1] as number) + (s[mid] as number)) / 2;
+}

@@ -8,7 +8,7 @@
 // hyper-parameters were chosen on.
 
 import { writeFileSync } from 'node:fs';
-import { meanLast, meanOf, naiveLast, sesForecast } from '../core/baselines';
+import { meanLast, meanOf, medianOf, naiveLast, sesForecast } from '../core/baselines';
 import type { FeaturePresence } from '../core/features';
 import {
   ALL_PRESENT,
@@ -21,6 +21,7 @@ import { coverage, rmse, wape } from '../core/metrics';
 import type { SkuSeries } from '../core/types';
 import { parseArgs } from './args';
 import { loadSeedData } from './data';
+import type { Recipe } from './recipe';
 import { inputSpec, RECIPE, runRecipe } from './recipe';
 import { predict, toTensors, type TcnConfig, type TcnWeights } from './tcn';
 import { initTf } from './tf-backend';
@@ -68,8 +69,12 @@ export function evalWindows(
 interface Scores {
   wape: number;
   rmse: number;
+  /** Σ forecast / Σ actual: above 1 over-forecasts. */
+  bias: number;
   coverage_p10_p90?: number;
 }
+
+const sum = (a: number[]): number => a.reduce((s, v) => s + v, 0);
 
 function scorePoint(windows: EvalWindow[], forecast: (w: EvalWindow) => number[]): Scores {
   const y: number[] = [];
@@ -78,7 +83,7 @@ function scorePoint(windows: EvalWindow[], forecast: (w: EvalWindow) => number[]
     y.push(...w.actual);
     p.push(...forecast(w));
   }
-  return { wape: wape(y, p), rmse: rmse(y, p) };
+  return { wape: wape(y, p), rmse: rmse(y, p), bias: sum(p) / sum(y) };
 }
 
 function tcnForecasts(
@@ -87,8 +92,9 @@ function tcnForecasts(
   series: SkuSeries[],
   windows: EvalWindow[],
   presence: FeaturePresence,
+  recipe: Recipe,
 ): number[][][] {
-  const spec = inputSpec();
+  const spec = inputSpec(recipe);
   const L = cfg.window;
   const F = cfg.features;
   const x = new Float32Array(windows.length * L * F);
@@ -129,7 +135,24 @@ function scoreTcn(windows: EvalWindow[], fc: number[][][]): Required<Scores> {
       hi.push(q[2] as number);
     });
   });
-  return { wape: wape(y, mid), rmse: rmse(y, mid), coverage_p10_p90: coverage(y, lo, hi) };
+  return {
+    wape: wape(y, mid),
+    rmse: rmse(y, mid),
+    bias: sum(mid) / sum(y),
+    coverage_p10_p90: coverage(y, lo, hi),
+  };
+}
+
+/** Experiments on the validation split: `--set steps=3000,realShare=0.5` (numeric top-level fields). */
+function withOverrides(base: Recipe, spec: string | undefined): Recipe {
+  const r = structuredClone(base) as Recipe & Record<string, unknown>;
+  for (const pair of spec ? spec.split(',') : []) {
+    const [k, v] = pair.split('=');
+    if (!k || v === undefined || typeof r[k] !== 'number')
+      throw new Error(`--set: unknown numeric field ${k}`);
+    r[k] = Number(v);
+  }
+  return r;
 }
 
 const round = (v: number): number => Math.round(v * 10000) / 10000;
@@ -141,14 +164,15 @@ async function main(): Promise<void> {
   const split = args.get('split') ?? 'holdout';
   if (split !== 'holdout' && split !== 'validation')
     throw new Error('--split must be holdout or validation');
-  const data = loadSeedData();
+  const recipe = withOverrides(RECIPE, args.get('set'));
+  const data = await loadSeedData();
   if (!data) throw new Error('seed data not found: evaluation needs ../shared');
   const nComplete = Math.min(...data.series.map((s) => completeWeekIndices(s.rows).length));
   // validation ends where the holdout starts, so it never sees holdout weeks.
   const end = split === 'holdout' ? nComplete : nComplete - HOLDOUT_WEEKS;
   const holdoutStart = end - HOLDOUT_WEEKS;
   const origins = HOLDOUT_WEEKS - HORIZON + 1;
-  const windows = evalWindows(data.series, holdoutStart, origins, RECIPE.window);
+  const windows = evalWindows(data.series, holdoutStart, origins, recipe.window);
   const cutoff = (s: SkuSeries): number => completeWeekIndices(s.rows)[holdoutStart] as number;
   const log = (m: string): void => console.error(m);
   log(
@@ -156,19 +180,32 @@ async function main(): Promise<void> {
   );
 
   await initTf();
-  const tcn = { wape: [] as number[], rmse: [] as number[], coverage_p10_p90: [] as number[] };
-  const bare = { wape: [] as number[], rmse: [] as number[], coverage_p10_p90: [] as number[] };
+  const tcn = {
+    wape: [] as number[],
+    rmse: [] as number[],
+    coverage_p10_p90: [] as number[],
+    bias: [] as number[],
+  };
+  const bare = {
+    wape: [] as number[],
+    rmse: [] as number[],
+    coverage_p10_p90: [] as number[],
+    bias: [] as number[],
+  };
   const seconds: number[] = [];
   for (const seed of seeds) {
-    const run = runRecipe(seed, data.series, cutoff, () => {});
+    const run = runRecipe(seed, data.series, cutoff, () => {}, recipe);
     seconds.push(Math.round(run.seconds));
     const s = scoreTcn(
       windows,
-      tcnForecasts(run.cfg, run.weights, data.series, windows, ALL_PRESENT),
+      tcnForecasts(run.cfg, run.weights, data.series, windows, ALL_PRESENT, recipe),
     );
     const noDemo = { age: false, gender: false, quantity: false };
-    const b = scoreTcn(windows, tcnForecasts(run.cfg, run.weights, data.series, windows, noDemo));
-    for (const k of ['wape', 'rmse', 'coverage_p10_p90'] as const) {
+    const b = scoreTcn(
+      windows,
+      tcnForecasts(run.cfg, run.weights, data.series, windows, noDemo, recipe),
+    );
+    for (const k of ['wape', 'rmse', 'coverage_p10_p90', 'bias'] as const) {
       tcn[k].push(round(s[k]));
       bare[k].push(round(b[k]));
     }
@@ -186,6 +223,7 @@ async function main(): Promise<void> {
       flat((h) => meanLast(h, 8)),
     ),
     mean_all: scorePoint(windows, flat(meanOf)),
+    median_all: scorePoint(windows, flat(medianOf)),
     ses: scorePoint(
       windows,
       flat((h) => sesForecast(h).level),
@@ -202,7 +240,7 @@ async function main(): Promise<void> {
       training_weeks: holdoutStart,
       data: data.source,
       seeds,
-      recipe: 'src/training/recipe.ts RECIPE',
+      recipe: args.has('set') ? `RECIPE with ${args.get('set')}` : 'src/training/recipe.ts RECIPE',
     },
     models: {
       tcn,

@@ -18,7 +18,7 @@ async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
   const seed = intArg(args, 'seed', DEFAULT_SEED);
   const outDir = path.resolve(args.get('out') ?? 'models');
-  const data = loadSeedData();
+  const data = await loadSeedData();
   if (!data) throw new Error('seed data not found: training needs ../shared (see README)');
   await initTf();
   const log = (m: string): void => console.log(m);

@@ -22,6 +22,17 @@ export interface WindowSet {
   scale: Float32Array;
 }
 
+/**
+ * Chances that a window hides optional columns. Files usually lack age and
+ * gender together (`demographics`), sometimes only one of them.
+ */
+export interface PresenceDropout {
+  demographics: number;
+  age: number;
+  gender: number;
+  quantity: number;
+}
+
 export type InputSpec = Pick<ModelDescriptor, 'input' | 'scaling'>;
 
 export interface WindowOptions {
@@ -31,7 +42,7 @@ export interface WindowOptions {
   /** Origins need at least this many complete weeks of history. */
   minHistory: number;
   /** Randomly drop optional columns per window (with flags), so the model copes without them. */
-  presenceDropout?: { rng: Rng; age: number; gender: number; quantity: number };
+  presenceDropout?: PresenceDropout & { rng: Rng };
   /** Presence for every window when no dropout: what the file has. */
   presence?: FeaturePresence;
   /**
@@ -60,9 +71,10 @@ export function buildWindows(series: SkuSeries[], spec: InputSpec, opts: WindowO
       let presence = opts.presence ?? ALL_PRESENT;
       const pd = opts.presenceDropout;
       if (pd) {
+        const demographics = pd.rng.next() >= pd.demographics;
         presence = {
-          age: pd.rng.next() >= pd.age,
-          gender: pd.rng.next() >= pd.gender,
+          age: demographics && pd.rng.next() >= pd.age,
+          gender: demographics && pd.rng.next() >= pd.gender,
           quantity: pd.rng.next() >= pd.quantity,
         };
       }

@@ -161,7 +161,7 @@ describe('seed data windows', () => {
   it('builds finite inputs for every complete origin of the seed table', async (ctx) => {
     if (!existsSync(shared)) ctx.skip('skipped: ../shared not found');
     const { loadSeedData } = await import('../../src/training/data');
-    const data = loadSeedData();
+    const data = await loadSeedData();
     expect(data?.series).toHaveLength(15);
     for (const s of data?.series ?? []) {
       const cidx = completeWeekIndices(s.rows);
