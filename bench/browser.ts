@@ -9,7 +9,7 @@
 import { createWriteStream, existsSync, rmSync, statSync } from 'node:fs';
 import { once } from 'node:events';
 import path from 'node:path';
-import { mulberry32 } from '../src/cli/gen';
+import { mulberry32 } from '../src/core/random';
 import {
   buildApp,
   confirmMappingInPage,

@@ -3,19 +3,8 @@
 // The seed's 15 skus (3 categories × 5 prices) over 2021-01-01..2023-12-31 with
 // weekly seasonality, a yearly season, a trend and a few promotion weeks.
 import { daysFromCivil, formatDay, weekdayOf } from '../core/ingest/dates';
+import { mulberry32 } from '../core/random';
 import { parseArgs } from './args';
-
-/** mulberry32: small, fast, seedable PRNG returning [0, 1). */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const CATEGORIES = ['Beauty', 'Clothing', 'Electronics'];
 const PRICES = [25, 30, 50, 300, 500];

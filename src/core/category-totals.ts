@@ -29,6 +29,8 @@
 // Deterministic: the generator is seeded from the category name and the week,
 // so the same forecast always gives the same totals.
 
+import { mulberry32 } from './random';
+
 /** One week of a forecast, for a sku or a category. Money in total_amount units. */
 export interface ForecastWeek {
   /** Monday of the week, YYYY-MM-DD. */
@@ -344,18 +346,6 @@ export function normalQuantile(p: number): number {
     ((((((a0 * r + a1) * r + a2) * r + a3) * r + a4) * r + a5) * q) /
     (((((b0 * r + b1) * r + b2) * r + b3) * r + b4) * r + 1)
   );
-}
-
-/** Small, fast, seedable PRNG with uniform output in [0, 1). */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /** FNV-1a over the seed, the category name and the week index. */

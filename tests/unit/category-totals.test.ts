@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
   categoryTotals,
-  mulberry32,
   normalCdf,
   normalQuantile,
   skuCumulants,
@@ -10,6 +9,7 @@ import {
   sumIntervalCornishFisher,
   type ForecastWeek,
 } from '../../src/core/category-totals';
+import { mulberry32 } from '../../src/core/random';
 
 function weeks(values: [number, number, number][], start = '2024-01-01'): ForecastWeek[] {
   return values.map(([p10, p50, p90], h) => ({

@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ingestFile } from '../../src/cli/read-file';
-import { generateCsv, mulberry32 } from '../../src/cli/gen';
+import { generateCsv } from '../../src/cli/gen';
+import { mulberry32 } from '../../src/core/random';
 import { ingestText } from '../../src/core/ingest';
 
 const dir = mkdtempSync(join(tmpdir(), 'skucast-ingest-'));
