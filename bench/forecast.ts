@@ -5,79 +5,29 @@
 // the time goes, and `skucast weekly` runs interleaved with it show what the
 // forecast adds to ingestion under the same machine load.
 // Target on the 2-core machine: <= 1.5 s wall.
-import { spawnSync } from 'node:child_process';
-import { createWriteStream, existsSync, mkdirSync, statSync } from 'node:fs';
-import { once } from 'node:events';
 import { loadavg } from 'node:os';
-import { resolve } from 'node:path';
-import { generateCsv } from '../src/cli/gen';
+import {
+  BIG_CSV as BIG,
+  BIG_ROWS as ROWS,
+  buildCli,
+  ensureBigCsv,
+  median,
+  medianCpuText as cpuText,
+  runSkucast,
+  type ProcessRun as Run,
+} from './measure';
 
-const ROWS = 1_000_000;
 const RUNS = 5;
-const BIG = resolve('.cache/big.csv');
 const TARGET_WALL_S = 1.5;
-
-function median(values: number[]): number {
-  const s = [...values].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)] as number;
-}
-
-/** Same file, generator and seed as bench/ingest.ts, so the two benches compare. */
-async function ensureBigCsv(): Promise<void> {
-  if (existsSync(BIG) && statSync(BIG).size > 50e6) return;
-  mkdirSync(resolve('.cache'), { recursive: true });
-  console.log(`  generating ${BIG} (${ROWS} rows, seed 1)…`);
-  const out = createWriteStream(BIG);
-  for (const block of generateCsv({ rows: ROWS, seed: 1 })) {
-    if (!out.write(block)) await once(out, 'drain');
-  }
-  out.end();
-  await once(out, 'finish');
-}
-
-const hasTime = existsSync('/usr/bin/time');
-
-interface Run {
-  wallS: number;
-  /** user + sys CPU of the whole process (all threads), when /usr/bin/time exists. */
-  cpuS: number | null;
-  stdout: string;
-}
 
 /** One `skucast <command> BIG args` process, output to /dev/null unless kept. */
 function skucast(command: string, args: string[], keepStdout = false): Run {
-  const argv = ['bin/skucast.mjs', command, BIG, ...args];
-  const t0 = performance.now();
-  const r = hasTime
-    ? spawnSync('/usr/bin/time', ['-f', '%U %S', process.execPath, ...argv], {
-        encoding: 'utf8',
-        stdio: ['ignore', keepStdout ? 'pipe' : 'ignore', 'pipe'],
-        maxBuffer: 1 << 26,
-      })
-    : spawnSync(process.execPath, argv, {
-        encoding: 'utf8',
-        stdio: ['ignore', keepStdout ? 'pipe' : 'ignore', 'pipe'],
-        maxBuffer: 1 << 26,
-      });
-  const wallS = (performance.now() - t0) / 1000;
-  if (r.status !== 0) throw new Error(`skucast ${command} failed: ${r.stderr.slice(-500)}`);
-  let cpuS: number | null = null;
-  if (hasTime) {
-    const [user, sys] = (r.stderr.trim().split('\n').at(-1) ?? '').split(' ').map(Number);
-    if (user !== undefined && sys !== undefined) cpuS = user + sys;
-  }
-  return { wallS, cpuS, stdout: r.stdout ?? '' };
-}
-
-function cpuText(runs: Run[]): string {
-  const cpus = runs.map((r) => r.cpuS).filter((c): c is number => c !== null);
-  return cpus.length > 0 ? median(cpus).toFixed(2) : 'n/a';
+  return runSkucast([command, BIG, ...args], keepStdout);
 }
 
 export async function benchForecast(): Promise<void> {
   await ensureBigCsv();
-  const build = spawnSync(process.execPath, ['scripts/build-cli.mjs'], { encoding: 'utf8' });
-  if (build.status !== 0) throw new Error(build.stderr);
+  buildCli();
   console.log(
     `forecast: skucast forecast on ${BIG} (${ROWS.toLocaleString('en')} rows), CSV to /dev/null, ` +
       `median of ${RUNS}, load average ${loadavg()[0]!.toFixed(1)} before the runs`,

@@ -5,15 +5,11 @@ import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import type { ModelDescriptor } from '../src/core/model-descriptor';
 import { createModelRunner } from '../src/runtime/model-runner';
+import { median } from './measure';
 
 const WINDOWS = 100_000;
 const CHUNKS = [512, 2048, 8192, 65536];
 const REPEATS = 3;
-
-function median(values: number[]): number {
-  const s = [...values].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)] as number;
-}
 
 /** Windows with values in the range scaled features take (around 0..3). */
 function syntheticWindows(desc: ModelDescriptor, n: number): Float32Array {

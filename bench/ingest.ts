@@ -3,92 +3,31 @@
 // /dev/null. Wall time is the median of 5 runs; peak RSS from /usr/bin/time
 // (or from the child's own process.resourceUsage() when that is missing).
 // Targets on the 2-core machine: <= 1.2 s wall, <= 400 MB peak RSS.
-import { spawnSync } from 'node:child_process';
-import {
-  createWriteStream,
-  existsSync,
-  mkdirSync,
-  readFileSync,
-  statSync,
-  writeFileSync,
-} from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { loadavg } from 'node:os';
-import { resolve } from 'node:path';
-import { once } from 'node:events';
 import Papa from 'papaparse';
-import { generateCsv } from '../src/cli/gen';
 import { ingestFile } from '../src/cli/read-file';
+import {
+  BIG_CSV as BIG,
+  BIG_ROWS as ROWS,
+  buildCli,
+  ensureBigCsv,
+  median,
+  runSkucast,
+  type ProcessRun as Run,
+} from './measure';
 
-const ROWS = 1_000_000;
 const RUNS = 5;
-const BIG = resolve('.cache/big.csv');
 const TARGET_WALL_S = 1.2;
 const TARGET_RSS_MB = 400;
 
-function median(values: number[]): number {
-  const s = [...values].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)] as number;
-}
-
-async function ensureBigCsv(): Promise<void> {
-  if (existsSync(BIG) && statSync(BIG).size > 50e6) return;
-  mkdirSync(resolve('.cache'), { recursive: true });
-  console.log(`  generating ${BIG} (${ROWS} rows, seed 1)…`);
-  const out = createWriteStream(BIG);
-  for (const block of generateCsv({ rows: ROWS, seed: 1 })) {
-    if (!out.write(block)) await once(out, 'drain');
-  }
-  out.end();
-  await once(out, 'finish');
-}
-
-interface Run {
-  wallS: number;
-  cpuS: number | null;
-  rssMB: number;
-}
-
-const hasTime = existsSync('/usr/bin/time');
-
 function runOnce(): Run {
-  if (hasTime) {
-    const t0 = performance.now();
-    const r = spawnSync(
-      '/usr/bin/time',
-      ['-f', '%U %S %M', process.execPath, 'bin/skucast.mjs', 'weekly', BIG],
-      {
-        encoding: 'utf8',
-        stdio: ['ignore', 'ignore', 'pipe'],
-        maxBuffer: 1 << 26,
-      },
-    );
-    const wallS = (performance.now() - t0) / 1000;
-    const last = r.stderr.trim().split('\n').at(-1) ?? '';
-    const [user, sys, kb] = last.split(' ').map(Number);
-    if (r.status !== 0 || kb === undefined)
-      throw new Error(`skucast failed: ${r.stderr.slice(-500)}`);
-    return { wallS, cpuS: (user ?? 0) + (sys ?? 0), rssMB: kb / 1024 };
-  }
-  // Fallback: a preload module reports the child's own peak RSS at exit.
-  const probe = resolve('.cache/rss-probe.mjs');
-  writeFileSync(
-    probe,
-    "process.on('exit', () => { const u = process.resourceUsage(); process.stderr.write(`\\nRSS ${u.maxRSS} ${(u.userCPUTime + u.systemCPUTime) / 1e6}\\n`); });\n",
-  );
-  const t0 = performance.now();
-  const r = spawnSync(process.execPath, ['--import', probe, 'bin/skucast.mjs', 'weekly', BIG], {
-    encoding: 'utf8',
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
-  const wallS = (performance.now() - t0) / 1000;
-  const m = /RSS (\d+) ([\d.]+)/.exec(r.stderr);
-  return { wallS, cpuS: m ? Number(m[2]) : null, rssMB: m ? Number(m[1]) / 1024 : NaN };
+  return runSkucast(['weekly', BIG]);
 }
 
 export async function benchIngest(): Promise<void> {
   await ensureBigCsv();
-  const build = spawnSync(process.execPath, ['scripts/build-cli.mjs'], { encoding: 'utf8' });
-  if (build.status !== 0) throw new Error(build.stderr);
+  buildCli();
   const sizeMB = statSync(BIG).size / 1024 ** 2;
   console.log(
     `ingest: skucast weekly on ${BIG} (${ROWS.toLocaleString('en')} rows, ${sizeMB.toFixed(0)} MB), ` +
