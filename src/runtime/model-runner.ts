@@ -115,6 +115,9 @@ async function createSession(bytes: Uint8Array, provider: Provider): Promise<ort
   return ort.InferenceSession.create(bytes, {
     executionProviders: [provider],
     graphOptimizationLevel: 'all',
+    // Errors only: ORT's session warnings (e.g. shape ops kept on the CPU under
+    // WebGPU) are expected and went to console.error in the browser.
+    logSeverityLevel: 3,
   });
 }
 

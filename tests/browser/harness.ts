@@ -176,9 +176,7 @@ export async function openBrowser(
   const page = context.pages()[0] ?? (await context.newPage());
   page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
   page.on('console', (m) => {
-    // onnxruntime prints its own warnings (e.g. shape ops kept on the CPU) through console.error.
-    if (m.type() === 'error' && !m.text().includes('[W:onnxruntime'))
-      errors.push(`console: ${m.text()}`);
+    if (m.type() === 'error') errors.push(`console: ${m.text()}`);
   });
   await page.goto(appUrl);
   return {
