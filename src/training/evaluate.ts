@@ -248,7 +248,7 @@ async function main(): Promise<void> {
       ...Object.fromEntries(
         Object.entries(baselines).map(([k, v]) => [
           k,
-          { wape: round(v.wape), rmse: round(v.rmse) },
+          { wape: round(v.wape), rmse: round(v.rmse), bias: round(v.bias) },
         ]),
       ),
     },
@@ -271,7 +271,7 @@ async function main(): Promise<void> {
     `| TCN without age/gender/quantity | ${bare.wape.join(' / ')} | ${bare.rmse.map((v) => v.toFixed(1)).join(' / ')} | ${bare.coverage_p10_p90.join(' / ')} |`,
   );
   for (const [k, v] of Object.entries(baselines))
-    log(`| ${k} | ${v.wape.toFixed(4)} | ${v.rmse.toFixed(1)} | |`);
+    log(`| ${k} | ${v.wape.toFixed(4)} | ${v.rmse.toFixed(1)} | | bias ${v.bias.toFixed(3)}`);
 }
 
 await main();
