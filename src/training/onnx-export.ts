@@ -86,6 +86,37 @@ function onnxShape(cfg: TcnConfig, name: string, shape: number[]): number[] {
   return [cfg.channels, cin, m[2] === 'residual' ? 1 : cfg.kernel];
 }
 
+/** Time steps each block must compute: its conv1 at `conv1`, its output at `output`. */
+export interface BlockSteps {
+  conv1: number[];
+  output: number[];
+}
+
+/** Input steps t − (K−1−k)·d that a causal dilated conv at `steps` reads outside the zero padding. */
+function stepsRead(steps: number[], kernel: number, d: number): number[] {
+  const read = new Set<number>();
+  for (const t of steps) for (let k = 0; k < kernel; k++) if (t - k * d >= 0) read.add(t - k * d);
+  return [...read].sort((a, b) => a - b);
+}
+
+/**
+ * Work back from the head, which reads the last time step only: a block's
+ * output at steps S needs conv2 at S, conv1 at the steps conv2 reads, and its
+ * input at S (residual) plus the steps conv1 reads. Everything else the full
+ * network computes is never used.
+ */
+export function planSteps(cfg: TcnConfig): BlockSteps[] {
+  const plan: BlockSteps[] = [];
+  let output = [cfg.window - 1];
+  for (let i = cfg.dilations.length - 1; i >= 0; i--) {
+    const d = cfg.dilations[i] as number;
+    const conv1 = stepsRead(output, cfg.kernel, d);
+    plan[i] = { conv1, output };
+    output = [...new Set([...output, ...stepsRead(conv1, cfg.kernel, d)])].sort((a, b) => a - b);
+  }
+  return plan;
+}
+
 export function exportOnnx(cfg: TcnConfig, weights: TcnWeights, docString = ''): Uint8Array {
   const initializer: onnxProto.onnx.ITensorProto[] = [];
   for (const [name, shape] of paramShapes(cfg)) {
@@ -111,46 +142,95 @@ export function exportOnnx(cfg: TcnConfig, weights: TcnWeights, docString = ''):
     nodes.push({ opType, input, output, attribute, name: output[0] });
     return output[0] as string;
   };
-  let h = node('Transpose', [INPUT_NAME], ['x_ncl'], [ints('perm', [0, 2, 1])]);
-  cfg.dilations.forEach((d, i) => {
-    const pad = (cfg.kernel - 1) * d;
-    const conv = (which: string, x: string): string =>
-      node(
-        'Conv',
-        [x, `block${i}.${which}.weight`, `block${i}.${which}.bias`],
-        [`block${i}.${which}.out`],
-        [
-          ints('dilations', [d]),
-          ints('kernel_shape', [cfg.kernel]),
-          ints('pads', [pad, 0]),
-          ints('strides', [1]),
-          int('group', 1),
-        ],
-      );
-    const a = node('Relu', [conv('conv1', h)], [`block${i}.relu1`]);
-    const c = node('Relu', [conv('conv2', a)], [`block${i}.relu2`]);
-    let res = h;
-    if (blockCin(cfg, i) !== C) {
-      res = node(
-        'Conv',
-        [h, `block${i}.residual.weight`, `block${i}.residual.bias`],
-        [`block${i}.residual.out`],
-        [ints('kernel_shape', [1]), ints('strides', [1])],
-      );
+  const plan = planSteps(cfg);
+  const zeros = new Map<string, string>();
+  /** x with one zero time step in front (row 0): the target of taps that fall in the padding. */
+  const withZeroRow = (x: string): string => {
+    let p = zeros.get(x);
+    if (!p) {
+      if (zeros.size === 0) initializer.push(int64Tensor('zero_row.pads', [0, 1, 0, 0, 0, 0]));
+      p = node('Pad', [x, 'zero_row.pads'], [`${x}.zero_row`]);
+      zeros.set(x, p);
     }
+    return p;
+  };
+  /** Rows of x (holding time steps `have`) at time steps `want` (−1 = a zero row). */
+  const gatherSteps = (x: string, have: number[], want: number[], name: string): string => {
+    if (want.length === have.length && want.every((t, j) => t === have[j])) return x;
+    const valid = want.every((t) => t >= 0);
+    const idx = want.map((t) => {
+      if (t < 0) return 0;
+      const j = have.indexOf(t);
+      if (j < 0) throw new Error(`step ${t} not computed upstream`);
+      return valid ? j : j + 1;
+    });
+    initializer.push(int64Tensor(`${name}.idx`, idx));
+    return node('Gather', [valid ? x : withZeroRow(x), `${name}.idx`], [name], [int('axis', 1)]);
+  };
+  /**
+   * The causal dilated conv evaluated only at time steps `want`, with only the
+   * taps that reach into the series for some wanted step: the tap rows are
+   * concatenated on the channel axis and multiplied by the matching rows of the
+   * stacked weight. The stacked weight is computed in-graph from the full Conv
+   * initializer (constant inputs only, so onnxruntime folds it at load).
+   */
+  const convAt = (
+    prefix: string,
+    x: string,
+    have: number[],
+    want: number[],
+    kernel: number,
+    d: number,
+  ): string => {
+    const taps: number[] = [];
+    const rows: string[] = [];
+    for (let k = 0; k < kernel; k++) {
+      const shift = (kernel - 1 - k) * d;
+      const src = want.map((t) => (t - shift >= 0 ? t - shift : -1));
+      if (src.every((t) => t < 0)) continue;
+      taps.push(k);
+      rows.push(gatherSteps(x, have, src, `${prefix}.tap${k}`));
+    }
+    const input =
+      rows.length === 1
+        ? (rows[0] as string)
+        : node('Concat', rows, [`${prefix}.taps`], [int('axis', 2)]);
+    // [Cout, Cin, K] -> [K, Cin, Cout] -> used taps -> [taps*Cin, Cout]
+    let w = node('Transpose', [`${prefix}.weight`], [`${prefix}.w_kio`], [ints('perm', [2, 1, 0])]);
+    if (taps.length < kernel) {
+      initializer.push(int64Tensor(`${prefix}.w_taps`, taps));
+      w = node('Gather', [w, `${prefix}.w_taps`], [`${prefix}.w_used`], [int('axis', 0)]);
+    }
+    initializer.push(int64Tensor(`${prefix}.w_shape`, [-1, cfg.channels]));
+    w = node('Reshape', [w, `${prefix}.w_shape`], [`${prefix}.w_stacked`]);
+    const y = node('MatMul', [input, w], [`${prefix}.matmul`]);
+    return node('Add', [y, `${prefix}.bias`], [`${prefix}.out`]);
+  };
+  // Activations stay [batch, steps, channels]; each holds only the steps listed in the plan.
+  let h = INPUT_NAME;
+  let have = Array.from({ length: L }, (_, t) => t);
+  cfg.dilations.forEach((d, i) => {
+    const step = plan[i];
+    if (!step) throw new Error(`no step plan for block ${i}`);
+    const a = node(
+      'Relu',
+      [convAt(`block${i}.conv1`, h, have, step.conv1, cfg.kernel, d)],
+      [`block${i}.relu1`],
+    );
+    const c = node(
+      'Relu',
+      [convAt(`block${i}.conv2`, a, step.conv1, step.output, cfg.kernel, d)],
+      [`block${i}.relu2`],
+    );
+    const res =
+      blockCin(cfg, i) !== C
+        ? convAt(`block${i}.residual`, h, have, step.output, 1, 1)
+        : gatherSteps(h, have, step.output, `block${i}.skip`);
     h = node('Relu', [node('Add', [c, res], [`block${i}.sum`])], [`block${i}.out`]);
+    have = step.output;
   });
-  initializer.push(
-    int64Tensor('last.starts', [L - 1]),
-    int64Tensor('last.ends', [L]),
-    int64Tensor('last.axes', [2]),
-  );
-  const last = node(
-    'Flatten',
-    [node('Slice', [h, 'last.starts', 'last.ends', 'last.axes'], ['last.slice'])],
-    ['last'],
-    [int('axis', 1)],
-  );
+  if (have.length !== 1 || have[0] !== L - 1) throw new Error('the head needs the last step only');
+  const last = node('Flatten', [h], ['last'], [int('axis', 1)]);
   const z = node('Gemm', [last, 'head.weight', 'head.bias'], ['head.out']);
   initializer.push(int64Tensor('head.shape', [-1, 3, H]));
   const z3 = node('Reshape', [z, 'head.shape'], ['head.groups']);

@@ -1,6 +1,8 @@
 // The shipped ONNX file and the tfjs graph that trained it compute the same
 // function: tfjs is rebuilt from the ONNX initializers (the source of truth),
-// both run on 1,000 random inputs, outputs agree to 1e-4.
+// both run on 1,000 random inputs, outputs agree to 1e-4. The exported graph
+// computes each layer only at the time steps the head depends on; tfjs computes
+// the full network, so the comparison also checks that pruning.
 
 import { beforeAll, describe, expect, it } from 'vitest';
 import { readFileSync, statSync } from 'node:fs';
@@ -8,9 +10,14 @@ import path from 'node:path';
 import * as ort from 'onnxruntime-web';
 import { FEATURE_NAMES } from '../../src/core/features';
 import type { ModelDescriptor } from '../../src/core/model-descriptor';
-import { readOnnxModel } from '../../src/training/onnx-export';
+import {
+  exportOnnx,
+  INPUT_NAME as INPUT,
+  OUTPUT_NAME as OUTPUT,
+  readOnnxModel,
+} from '../../src/training/onnx-export';
 import { Rng } from '../../src/training/rng';
-import { predict, toTensors } from '../../src/training/tcn';
+import { initWeights, predict, toTensors, type TcnConfig } from '../../src/training/tcn';
 import { initTf } from '../../src/training/tf-backend';
 
 const onnxPath = path.resolve('models/tcn.onnx');
@@ -90,5 +97,35 @@ describe('models/tcn.onnx', () => {
       expect(y[i] as number).toBeLessThanOrEqual(y[i + 1] as number);
       expect(y[i + 1] as number).toBeLessThanOrEqual(y[i + 2] as number);
     }
+  });
+
+  it('prunes any architecture exactly: another window, kernel and dilations against full tfjs', async () => {
+    const other: TcnConfig = {
+      window: 11,
+      features: 5,
+      channels: 6,
+      kernel: 3,
+      dilations: [1, 3, 2],
+      horizon: 4,
+      quantiles: [0.1, 0.5, 0.9],
+      dropout: 0,
+    };
+    const w = initWeights(other, new Rng(5));
+    const n = 200;
+    const rng = new Rng(7);
+    const xo = Float32Array.from({ length: n * other.window * other.features }, () =>
+      rng.uniform(-1, 3),
+    );
+    const tensors = toTensors(w);
+    const expected = predict(other, tensors, xo, n);
+    Object.values(tensors).forEach((t) => t.dispose());
+    const s = await ort.InferenceSession.create(exportOnnx(other, w));
+    const out = await s.run({
+      [INPUT]: new ort.Tensor('float32', xo, [n, other.window, other.features]),
+    });
+    const got = out[OUTPUT]?.data as Float32Array;
+    expect(got).toHaveLength(expected.length);
+    for (let i = 0; i < got.length; i++)
+      expect(Math.abs((got[i] as number) - (expected[i] as number))).toBeLessThanOrEqual(1e-4);
   });
 });
