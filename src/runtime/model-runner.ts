@@ -2,28 +2,48 @@
 // descriptor into a `run(x, batch)` function for the pure forecast pipeline
 // (src/core/forecast.ts), in a browser worker and in Node (the CLI).
 //
-// Which ORT build runs:
-// - Browser (bundled by Vite): `onnxruntime-web` resolves to the JSEP build
-//   (ort-wasm-simd-threaded.jsep.mjs/.wasm), one binary that has both the
-//   WebGPU and the WASM execution providers, so a WebGPU failure can fall back
-//   to WASM without loading a second runtime. The caller passes `wasmPaths`
-//   pointing at same-origin copies of those two files (never a CDN).
-// - Node: the package's "node" export (ort.node.min.mjs) is WASM only and finds
+// Which ORT build runs (each is imported on demand, never statically):
+// - Browser, WebGPU to be tried (preferred 'webgpu' and navigator.gpu gives an
+//   adapter): `onnxruntime-web`, which Vite resolves to the JSEP build
+//   (ort-wasm-simd-threaded.jsep.wasm, 28 MB): WebGPU and WASM EPs in one
+//   binary, so a WebGPU failure falls back to its own WASM EP without loading
+//   a second runtime.
+// - Browser otherwise: `onnxruntime-web/wasm`, the plain WASM build
+//   (ort-wasm-simd-threaded.wasm, 14 MB), which the browser fetches and
+//   compiles in about a third of the JSEP build's time.
+//   The caller passes `wasmPaths` with same-origin URLs of both binaries (never a CDN).
+// - Node: the '.' export's "node" condition (ort.node.min.mjs), WASM only, finds
 //   ort-wasm-simd-threaded.mjs/.wasm next to itself in node_modules/onnxruntime-web/dist.
+//   (`onnxruntime-web/wasm` has no node condition, so it is never used here.)
 //
-// ORT's wasm settings are process-global and fixed at the first session, so the
-// first runner created decides them.
+// Each build is a separate module with its own `env`; ORT's wasm settings are
+// fixed at its first session, so the first runner that loads a build decides them.
 
-import * as ort from 'onnxruntime-web';
+import type * as OrtModule from 'onnxruntime-web';
+import type { InferenceSession } from 'onnxruntime-web';
 import type { ModelDescriptor } from '../core/model-descriptor';
 
+type Ort = typeof OrtModule;
+
 export type Provider = 'webgpu' | 'wasm';
+
+/** Same-origin URLs of the two browser binaries; each is fetched only when its build is loaded. */
+export interface OrtWasmBinaries {
+  /** ort-wasm-simd-threaded.jsep.wasm: WebGPU + WASM EPs, used when WebGPU is tried. */
+  jsep?: string;
+  /** ort-wasm-simd-threaded.wasm: WASM EP only, used when WebGPU is not tried. */
+  plain?: string;
+}
 
 export interface ModelRunnerOptions {
   /** 'webgpu' tries WebGPU first and falls back to WASM; default 'wasm'. */
   preferred?: Provider;
-  /** Where ort-wasm-simd-threaded*.mjs/.wasm are served from (a same-origin prefix or file URLs). */
-  wasmPaths?: string | { mjs?: string; wasm?: string };
+  /**
+   * Where ORT's binaries are: a prefix (directory URL) holding every
+   * ort-wasm-simd-threaded*.mjs/.wasm, or the URL of each browser build's .wasm.
+   * Unset: next to ORT's module (Node: node_modules/onnxruntime-web/dist).
+   */
+  wasmPaths?: string | OrtWasmBinaries;
   /** WASM threads; only honoured when cross-origin isolated (never in Node, for determinism). */
   numThreads?: number;
   /** Windows per ORT run; a big batch is split so memory stays bounded and in cache. Default 2048. */
@@ -79,31 +99,57 @@ function threadsFor(requested: number | undefined): number {
   return Math.max(1, Math.min(requested ?? Math.min(4, cores), cores));
 }
 
-let envConfigured = false;
+/** node: the '.' export in Node; jsep: the '.' export in a browser; plain: `onnxruntime-web/wasm`. */
+type OrtBuild = 'node' | 'jsep' | 'plain';
 
-function configureWasm(opts: ModelRunnerOptions): number {
-  const threads = threadsFor(opts.numThreads);
-  if (!envConfigured) {
-    ort.env.wasm.numThreads = threads;
-    // Inference in this process (the caller already sits in a worker); no extra proxy worker.
-    ort.env.wasm.proxy = false;
-    if (opts.wasmPaths !== undefined) ort.env.wasm.wasmPaths = opts.wasmPaths;
-    ort.env.logLevel = 'error';
-    envConfigured = true;
-  }
-  return (ort.env.wasm.numThreads as number | undefined) ?? threads;
+const ortBuilds = new Map<OrtBuild, Promise<Ort>>();
+
+function importBuild(build: OrtBuild): Promise<Ort> {
+  // Literal specifiers, so the bundler splits each build (and its .wasm) into its own chunk.
+  return build === 'plain' ? import('onnxruntime-web/wasm') : import('onnxruntime-web');
 }
 
-async function webgpuAdapter(): Promise<string | undefined> {
+function wasmPathsFor(
+  build: OrtBuild,
+  paths: ModelRunnerOptions['wasmPaths'],
+): string | { wasm: string } | undefined {
+  if (paths === undefined || typeof paths === 'string') return paths;
+  const url = build === 'jsep' ? paths.jsep : build === 'plain' ? paths.plain : undefined;
+  // Only the binary: the JS glue is embedded in the bundled ORT entry.
+  return url === undefined ? undefined : { wasm: url };
+}
+
+/** The ORT build, imported once and configured by the first runner that asks for it. */
+function loadOrt(build: OrtBuild, opts: ModelRunnerOptions): Promise<Ort> {
+  let pending = ortBuilds.get(build);
+  if (!pending) {
+    pending = importBuild(build).then((ort) => {
+      ort.env.wasm.numThreads = threadsFor(opts.numThreads);
+      // Inference in this process (the caller already sits in a worker); no extra proxy worker.
+      ort.env.wasm.proxy = false;
+      const paths = wasmPathsFor(build, opts.wasmPaths);
+      if (paths !== undefined) ort.env.wasm.wasmPaths = paths;
+      ort.env.logLevel = 'error';
+      return ort;
+    });
+    ortBuilds.set(build, pending);
+    // A failed import is not kept: the next runner tries again.
+    pending.catch(() => ortBuilds.delete(build));
+  }
+  return pending;
+}
+
+type AdapterResult = { adapter: unknown } | { reason: string };
+
+async function webgpuAdapter(): Promise<AdapterResult> {
   const gpu = (globalThis as { navigator?: { gpu?: GpuLike } }).navigator?.gpu;
-  if (!gpu) return 'WebGPU is not available in this browser';
+  if (!gpu) return { reason: 'WebGPU is not available in this browser' };
   try {
     const adapter = await gpu.requestAdapter();
-    if (!adapter) return 'no WebGPU adapter (GPU blocked or unsupported)';
-    (ort.env.webgpu as { adapter?: unknown }).adapter = adapter;
-    return undefined;
+    if (!adapter) return { reason: 'no WebGPU adapter (GPU blocked or unsupported)' };
+    return { adapter };
   } catch (e) {
-    return `WebGPU adapter request failed: ${errorText(e)}`;
+    return { reason: `WebGPU adapter request failed: ${errorText(e)}` };
   }
 }
 
@@ -111,7 +157,11 @@ function errorText(e: unknown): string {
   return e instanceof Error ? e.message : String(e);
 }
 
-async function createSession(bytes: Uint8Array, provider: Provider): Promise<ort.InferenceSession> {
+async function createSession(
+  ort: Ort,
+  bytes: Uint8Array,
+  provider: Provider,
+): Promise<InferenceSession> {
   return ort.InferenceSession.create(bytes, {
     executionProviders: [provider],
     graphOptimizationLevel: 'all',
@@ -121,7 +171,7 @@ async function createSession(bytes: Uint8Array, provider: Provider): Promise<ort
   });
 }
 
-function checkSession(session: ort.InferenceSession, desc: ModelDescriptor): void {
+function checkSession(session: InferenceSession, desc: ModelDescriptor): void {
   if (!session.inputNames.includes(desc.input.name)) {
     throw new ModelRunnerError(
       `the model has no input "${desc.input.name}" named by its descriptor (inputs: ${session.inputNames.join(', ') || 'none'})`,
@@ -146,7 +196,6 @@ export async function createModelRunner(
   opts: ModelRunnerOptions = {},
 ): Promise<ModelRunner> {
   const bytes = model instanceof Uint8Array ? model : new Uint8Array(model);
-  const numThreads = configureWasm(opts);
   const chunkSize = Math.max(1, Math.floor(opts.chunkSize ?? DEFAULT_CHUNK));
   const window = desc.input.window;
   const features = desc.input.features.length;
@@ -154,7 +203,8 @@ export async function createModelRunner(
 
   let provider: Provider = 'wasm';
   let fallbackReason: string | undefined;
-  let session: ort.InferenceSession | undefined;
+  let session: InferenceSession | undefined;
+  let ort: Ort;
 
   const fallBack = (reason: string): void => {
     fallbackReason = reason;
@@ -162,22 +212,28 @@ export async function createModelRunner(
     opts.onFallback?.(reason);
   };
 
-  if (opts.preferred === 'webgpu') {
-    const noAdapter = await webgpuAdapter();
-    if (noAdapter) {
-      fallBack(noAdapter);
-    } else {
-      try {
-        session = await createSession(bytes, 'webgpu');
-        provider = 'webgpu';
-      } catch (e) {
-        fallBack(`WebGPU session failed: ${errorText(e)}`);
-      }
+  // The adapter decides the build: the JSEP build only when WebGPU will be tried.
+  const gpu = opts.preferred === 'webgpu' ? await webgpuAdapter() : undefined;
+  if (gpu && 'reason' in gpu) fallBack(gpu.reason);
+  if (isNode()) {
+    ort = await loadOrt('node', opts);
+  } else if (gpu && 'adapter' in gpu) {
+    ort = await loadOrt('jsep', opts);
+    (ort.env.webgpu as { adapter?: unknown }).adapter = gpu.adapter;
+    try {
+      session = await createSession(ort, bytes, 'webgpu');
+      provider = 'webgpu';
+    } catch (e) {
+      // Falls back to the JSEP build's own WASM EP: it is loaded already.
+      fallBack(`WebGPU session failed: ${errorText(e)}`);
     }
+  } else {
+    ort = await loadOrt('plain', opts);
   }
+  const numThreads = (ort.env.wasm.numThreads as number | undefined) ?? 1;
   if (!session) {
     try {
-      session = await createSession(bytes, 'wasm');
+      session = await createSession(ort, bytes, 'wasm');
     } catch (e) {
       throw new ModelRunnerError(`could not load the model: ${errorText(e)}`);
     }
@@ -185,7 +241,7 @@ export async function createModelRunner(
   checkSession(session, desc);
 
   const runChunk = async (
-    s: ort.InferenceSession,
+    s: InferenceSession,
     x: Float32Array,
     batch: number,
   ): Promise<Float32Array> => {
@@ -215,7 +271,7 @@ export async function createModelRunner(
       const n = Math.min(chunkSize, batch - start);
       const xs = x.subarray(start * window * features, (start + n) * window * features);
       let part: Float32Array;
-      const s = session as ort.InferenceSession;
+      const s = session as InferenceSession;
       if (provider === 'webgpu') {
         try {
           part = await runChunk(s, xs, n);
@@ -223,7 +279,7 @@ export async function createModelRunner(
           // Device lost, unsupported op at run time...: switch to WASM and redo this chunk.
           fallBack(`WebGPU run failed: ${errorText(e)}`);
           await s.release().catch(() => undefined);
-          session = await createSession(bytes, 'wasm');
+          session = await createSession(ort, bytes, 'wasm');
           checkSession(session, desc);
           part = await runChunk(session, xs, n);
         }

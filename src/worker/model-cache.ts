@@ -1,5 +1,5 @@
 // Loads the model once per worker, behind a module-level promise: the ONNX
-// bytes and onnxruntime's WASM binary are served from the app's own origin
+// bytes and onnxruntime's WASM binaries are served from the app's own origin
 // (Vite copies them into dist/assets with hashed names), never from a CDN.
 
 import { createModelRunner } from '../runtime/model-runner';
@@ -9,9 +9,11 @@ import type { ProviderName } from './protocol';
 // `@model` is models/ (see vite.config.ts): both files are copied to dist/assets.
 import descriptorUrl from '@model/tcn.json?url';
 import modelUrl from '@model/tcn.onnx?url';
-// The WASM binary matching the onnxruntime-web build that src/runtime imports
-// (the default entry: JSEP, which carries both the WebGPU and the WASM EP).
-import ortWasmUrl from 'onnxruntime-web/ort-wasm-simd-threaded.jsep.wasm?url';
+// The binaries of the two onnxruntime-web builds src/runtime may load: JSEP
+// (WebGPU + WASM EPs, 28 MB) when WebGPU is tried, the plain WASM build (14 MB)
+// otherwise. Only URLs here: the browser fetches just the one its build needs.
+import ortJsepWasmUrl from 'onnxruntime-web/ort-wasm-simd-threaded.jsep.wasm?url';
+import ortPlainWasmUrl from 'onnxruntime-web/ort-wasm-simd-threaded.wasm?url';
 
 export interface LoadedModel {
   descriptor: ModelDescriptor;
@@ -59,8 +61,10 @@ async function createLoaded(preferred: ProviderName): Promise<LoadedModel> {
   ]);
   const runner = await createModelRunner(bytes, descriptor, {
     preferred,
-    // Only the binary: the JS glue is embedded in the bundled ORT entry.
-    wasmPaths: { wasm: new URL(ortWasmUrl, self.location.href).href },
+    wasmPaths: {
+      jsep: new URL(ortJsepWasmUrl, self.location.href).href,
+      plain: new URL(ortPlainWasmUrl, self.location.href).href,
+    },
     // Threads need cross-origin isolation, which a plain static host does not give.
     numThreads: 1,
   });

@@ -158,7 +158,14 @@ describe.skipIf(!ready)(`browser app (${ready ? 'chromium' : skipReason})`, () =
     it('made no request outside its own origin, and logged no error', () => {
       expect(foreignRequests(session.requests, server.origin)).toEqual([]);
       // The worker's fetches are observed too, so the check above covers them.
-      expect(session.requests.some((u) => u.endsWith('.wasm'))).toBe(true);
+      // Only the binary of the ORT build in use: JSEP (WebGPU + WASM, 28 MB) with an
+      // adapter, the plain WASM build (14 MB) without.
+      const wasm = session.requests.filter((u) => u.endsWith('.wasm'));
+      expect(wasm.length).toBeGreaterThan(0);
+      const wrongBuild = wasm.filter(
+        (u) => /\.jsep-[^/]*\.wasm$/.test(u) !== (provider === 'webgpu'),
+      );
+      expect(wrongBuild).toEqual([]);
       expect(session.requests.some((u) => u.endsWith('.onnx'))).toBe(true);
       expect(session.errors).toEqual([]);
     });
