@@ -4,8 +4,9 @@
 // transaction by transaction and aggregated exactly as the weekly table
 // (CONTRACT.md §2) does, so the features match what ingestion produces.
 
+import { medianOf } from '../core/baselines';
+import { civilFromDays, daysFromCivil, formatDay, isoWeekOf, mondayOf } from '../core/ingest/dates';
 import type { SkuSeries, WeeklyRow } from '../core/types';
-import { addWeeks, mondayOf, weekLabel } from './calendar';
 import type { Rng } from './rng';
 
 export interface SyntheticOptions {
@@ -15,11 +16,15 @@ export interface SyntheticOptions {
 
 export const DEFAULT_SYNTHETIC: SyntheticOptions = { minWeeks: 40, maxWeeks: 130 };
 
-function median(values: number[]): number {
-  if (values.length === 0) return 0;
-  const s = [...values].sort((a, b) => a - b);
-  const mid = s.length >> 1;
-  return s.length % 2 ? (s[mid] as number) : ((s[mid - 1] as number) + (s[mid] as number)) / 2;
+/** Calendar columns of the week starting on day number `monday`, as ingestion labels them. */
+function weekLabel(monday: number) {
+  const { isoYear, isoWeek } = isoWeekOf(monday);
+  return {
+    week_start: formatDay(monday),
+    iso_year: isoYear,
+    iso_week: isoWeek,
+    month: civilFromDays(monday).month,
+  };
 }
 
 export function syntheticSeries(
@@ -28,7 +33,7 @@ export function syntheticSeries(
   opts: SyntheticOptions = DEFAULT_SYNTHETIC,
 ): SkuSeries {
   const weeks = rng.int(opts.minWeeks, opts.maxWeeks);
-  const start = addWeeks(mondayOf(rng.int(2015, 2023), rng.int(1, 12), rng.int(1, 28)), 0);
+  const start = mondayOf(daysFromCivil(rng.int(2015, 2023), rng.int(1, 12), rng.int(1, 28)));
   const price =
     rng.next() < 0.3
       ? [25, 30, 50, 300, 500][rng.int(0, 4)]!
@@ -54,7 +59,7 @@ export function syntheticSeries(
   const amounts: number[] = [];
   let lastPrice = price;
   for (let w = 0; w < weeks; w++) {
-    const label = weekLabel(addWeeks(start, w));
+    const label = weekLabel(start + 7 * w);
     const yearPos = (2 * Math.PI * (label.iso_week - 1)) / 52;
     let rate =
       baseRate * Math.exp((trend * w) / 52) * (1 + seasonAmp * Math.sin(yearPos + seasonPhase));
@@ -93,7 +98,7 @@ export function syntheticSeries(
       total_amount: amount,
       quantity,
       transactions: n,
-      age: median(ages),
+      age: medianOf(ages),
       male,
       female,
       price_per_unit: fixedPrice ? price : lastPrice,
