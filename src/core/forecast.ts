@@ -11,6 +11,7 @@ import {
   type ForecastWeek,
 } from './category-totals';
 import { buildInputWindow, type FeaturePresence } from './features';
+import { daysFromCivil, formatDay } from './ingest/dates';
 import type { ModelDescriptor } from './model-descriptor';
 import type { SkuSeries, WeeklyRow, WeeklyTable } from './types';
 
@@ -340,14 +341,10 @@ function sort3(a: number, b: number, c: number): [number, number, number] {
   return [a, b, c];
 }
 
-/** YYYY-MM-DD plus whole days, on the calendar (UTC arithmetic, no time zone). */
+/** YYYY-MM-DD plus whole days, on day numbers (no Date, no time zone). */
 export function addDays(date: string, days: number): string {
   const [y, m, d] = date.split('-').map(Number) as [number, number, number];
-  const t = new Date(Date.UTC(y, m - 1, d + days));
-  const yyyy = String(t.getUTCFullYear()).padStart(4, '0');
-  const mm = String(t.getUTCMonth() + 1).padStart(2, '0');
-  const dd = String(t.getUTCDate()).padStart(2, '0');
-  return `${yyyy}-${mm}-${dd}`;
+  return formatDay(daysFromCivil(y, m, d) + days);
 }
 
 function now(): number {
