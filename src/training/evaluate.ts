@@ -1,11 +1,12 @@
-// `npm run eval -- [--out FILE] [--seeds 1,2,3] [--split holdout|validation]`
+// `npm run eval -- [--out FILE] [--seeds 1,2,3] [--split holdout|validation|rolling] [--set k=v,...]`
 //
 // Backtest of the shipped recipe on the seed data. holdout: the last 12
 // complete weeks are held out, the model is retrained on the weeks before
 // them, and forecasts from every origin inside the holdout (horizon 4) are
 // scored beside baselines on the very same windows. validation: the same
-// protocol moved 12 weeks earlier, never touching the holdout — the split the
-// hyper-parameters were chosen on.
+// protocol moved 12 weeks earlier, never touching the holdout. rolling: three
+// such blocks before the holdout, pooled — the split the hyper-parameters are
+// chosen on.
 
 import { writeFileSync } from 'node:fs';
 import { meanLast, meanOf, medianOf, naiveLast, sesForecast } from '../core/baselines';
@@ -158,26 +159,45 @@ function withOverrides(base: Recipe, spec: string | undefined): Recipe {
 const round = (v: number): number => Math.round(v * 10000) / 10000;
 const mean = (a: number[]): number => a.reduce((s, v) => s + v, 0) / a.length;
 
+/** Blocks of HOLDOUT_WEEKS weeks: each retrains without its weeks and forecasts from inside it. */
+interface Fold {
+  /** 0-based complete week where the block starts: training sees only weeks before it. */
+  start: number;
+  windows: EvalWindow[];
+}
+
+/**
+ * holdout: the last block. validation: the block before it. rolling: three
+ * blocks starting 36, 30 and 24 weeks before the end (all before the holdout),
+ * pooled, so a choice is not decided by one block's level going up or down.
+ */
+function foldStarts(split: string, nComplete: number): number[] {
+  if (split === 'holdout') return [nComplete - HOLDOUT_WEEKS];
+  if (split === 'validation') return [nComplete - 2 * HOLDOUT_WEEKS];
+  if (split === 'rolling') return [36, 30, 24].map((k) => nComplete - k);
+  throw new Error('--split must be holdout, validation or rolling');
+}
+
 async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
   const seeds = (args.get('seeds') ?? '1,2,3').split(',').map(Number);
   const split = args.get('split') ?? 'holdout';
-  if (split !== 'holdout' && split !== 'validation')
-    throw new Error('--split must be holdout or validation');
   const recipe = withOverrides(RECIPE, args.get('set'));
   const data = await loadSeedData();
   if (!data) throw new Error('seed data not found: evaluation needs ../shared');
   const nComplete = Math.min(...data.series.map((s) => completeWeekIndices(s.rows).length));
-  // validation ends where the holdout starts, so it never sees holdout weeks.
-  const end = split === 'holdout' ? nComplete : nComplete - HOLDOUT_WEEKS;
-  const holdoutStart = end - HOLDOUT_WEEKS;
   const origins = HOLDOUT_WEEKS - HORIZON + 1;
-  const windows = evalWindows(data.series, holdoutStart, origins, recipe.window);
-  const cutoff = (s: SkuSeries): number => completeWeekIndices(s.rows)[holdoutStart] as number;
+  const folds: Fold[] = foldStarts(split, nComplete).map((start) => ({
+    start,
+    windows: evalWindows(data.series, start, origins, recipe.window),
+  }));
+  const windows = folds.flatMap((f) => f.windows);
+  const starts = folds.map((f) => f.start);
   const log = (m: string): void => console.error(m);
-  log(
-    `${split}: origins at complete weeks ${holdoutStart}..${holdoutStart + origins - 1} (0-based), ${windows.length} windows`,
-  );
+  for (const f of folds)
+    log(
+      `${split}: origins at complete weeks ${f.start}..${f.start + origins - 1} (0-based), ${f.windows.length} windows`,
+    );
 
   await initTf();
   const tcn = {
@@ -193,25 +213,26 @@ async function main(): Promise<void> {
     bias: [] as number[],
   };
   const seconds: number[] = [];
+  const noDemo = { age: false, gender: false, quantity: false };
   for (const seed of seeds) {
-    const run = runRecipe(seed, data.series, cutoff, () => {}, recipe);
-    seconds.push(Math.round(run.seconds));
-    const s = scoreTcn(
-      windows,
-      tcnForecasts(run.cfg, run.weights, data.series, windows, ALL_PRESENT, recipe),
-    );
-    const noDemo = { age: false, gender: false, quantity: false };
-    const b = scoreTcn(
-      windows,
-      tcnForecasts(run.cfg, run.weights, data.series, windows, noDemo, recipe),
-    );
+    const full: number[][][] = [];
+    const without: number[][][] = [];
+    for (const f of folds) {
+      const cutoff = (s: SkuSeries): number => completeWeekIndices(s.rows)[f.start] as number;
+      const run = runRecipe(seed, data.series, cutoff, () => {}, recipe);
+      seconds.push(Math.round(run.seconds));
+      full.push(...tcnForecasts(run.cfg, run.weights, data.series, f.windows, ALL_PRESENT, recipe));
+      without.push(...tcnForecasts(run.cfg, run.weights, data.series, f.windows, noDemo, recipe));
+    }
+    const s = scoreTcn(windows, full);
+    const b = scoreTcn(windows, without);
     for (const k of ['wape', 'rmse', 'coverage_p10_p90', 'bias'] as const) {
       tcn[k].push(round(s[k]));
       bare[k].push(round(b[k]));
     }
     log(
-      `seed ${seed}: wape ${s.wape.toFixed(4)} rmse ${s.rmse.toFixed(1)} coverage ${s.coverage_p10_p90.toFixed(3)} ` +
-        `(no age/gender/quantity: wape ${b.wape.toFixed(4)} coverage ${b.coverage_p10_p90.toFixed(3)}) ${run.seconds.toFixed(0)} s`,
+      `seed ${seed}: wape ${s.wape.toFixed(4)} rmse ${s.rmse.toFixed(1)} coverage ${s.coverage_p10_p90.toFixed(3)} bias ${s.bias.toFixed(3)} ` +
+        `(no age/gender/quantity: wape ${b.wape.toFixed(4)} coverage ${b.coverage_p10_p90.toFixed(3)})`,
     );
   }
   const flat = (f: (h: number[]) => number) => (w: EvalWindow) =>
@@ -236,8 +257,11 @@ async function main(): Promise<void> {
       horizon: HORIZON,
       origins,
       windows: windows.length,
-      origin_complete_weeks_1based: [holdoutStart + 1, holdoutStart + origins],
-      training_weeks: holdoutStart,
+      origin_complete_weeks_1based:
+        folds.length === 1
+          ? [starts[0]! + 1, starts[0]! + origins]
+          : starts.map((s) => [s + 1, s + origins]),
+      training_weeks: folds.length === 1 ? starts[0] : starts,
       data: data.source,
       seeds,
       recipe: args.has('set') ? `RECIPE with ${args.get('set')}` : 'src/training/recipe.ts RECIPE',

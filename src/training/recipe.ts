@@ -13,7 +13,7 @@ import {
 import type { ModelDescriptor } from '../core/model-descriptor';
 import type { SkuSeries } from '../core/types';
 import { Rng } from './rng';
-import { syntheticSeries } from './synthetic';
+import { DEFAULT_SYNTHETIC, syntheticSeries } from './synthetic';
 import type { TcnConfig } from './tcn';
 import type { TrainOptions, TrainResult } from './trainer';
 import { trainTcn } from './trainer';
@@ -29,12 +29,17 @@ export const RECIPE = {
   quantiles: [0.1, 0.5, 0.9],
   dropout: 0.1,
   syntheticSeries: 600,
+  /** Synthetic base-rate floor and burstiness floor (synthetic.ts SyntheticOptions). */
+  synthMinRate: DEFAULT_SYNTHETIC.minRate,
+  synthMinDispersion: DEFAULT_SYNTHETIC.minDispersion,
   steps: 3000,
   batch: 128,
   lr: 2e-3,
   realShare: 0.25,
   finetuneSteps: 0,
   finetuneLr: 5e-4,
+  /** Shipped weights are the mean over steps from this fraction of training on (1 = last step). */
+  averageFrom: 1,
   /** Chance that a training window hides each optional column (with its flag off). */
   presenceDropout: { demographics: 0, age: 0.4, gender: 0.4, quantity: 0.3 },
   minHistory: 8,
@@ -91,7 +96,13 @@ export function runRecipe(
   const spec = inputSpec(r);
   const dataRng = new Rng(seed * 7919 + 17);
   const synthSeries: SkuSeries[] = [];
-  for (let i = 0; i < r.syntheticSeries; i++) synthSeries.push(syntheticSeries(dataRng, i));
+  const synthOpts = {
+    ...DEFAULT_SYNTHETIC,
+    minRate: r.synthMinRate,
+    minDispersion: r.synthMinDispersion,
+  };
+  for (let i = 0; i < r.syntheticSeries; i++)
+    synthSeries.push(syntheticSeries(dataRng, i, synthOpts));
   const common = {
     horizon: r.horizon,
     minHistory: r.minHistory,
@@ -109,6 +120,7 @@ export function runRecipe(
     realShare: r.realShare,
     finetuneSteps: r.finetuneSteps,
     finetuneLr: r.finetuneLr,
+    averageFrom: r.averageFrom,
     log,
   };
   const res = trainTcn(cfg, synth, real, opts);

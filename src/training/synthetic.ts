@@ -12,9 +12,18 @@ import type { Rng } from './rng';
 export interface SyntheticOptions {
   minWeeks: number;
   maxWeeks: number;
+  /** Lowest base rate (transactions/week): lower rates make series mostly zeros. */
+  minRate: number;
+  /** Lowest gamma shape of the week-to-week rate noise: lower is burstier. */
+  minDispersion: number;
 }
 
-export const DEFAULT_SYNTHETIC: SyntheticOptions = { minWeeks: 40, maxWeeks: 130 };
+export const DEFAULT_SYNTHETIC: SyntheticOptions = {
+  minWeeks: 40,
+  maxWeeks: 130,
+  minRate: 0.3,
+  minDispersion: 1,
+};
 
 /** Calendar columns of the week starting on day number `monday`, as ingestion labels them. */
 function weekLabel(monday: number) {
@@ -40,7 +49,8 @@ export function syntheticSeries(
       : Math.round(rng.logUniform(1, 1000) * 100) / 100;
   const fixedPrice = rng.next() < 0.6; // category+price skus: the unit price is the key
   // Many real skus sell about once a week or less: bias the base rate low.
-  const baseRate = rng.next() < 0.5 ? rng.logUniform(0.3, 4) : rng.logUniform(0.3, 40);
+  const baseRate =
+    rng.next() < 0.5 ? rng.logUniform(opts.minRate, 4) : rng.logUniform(opts.minRate, 40);
   const unitsPerTxn = rng.uniform(1, 3.5);
   const seasonAmp = rng.next() < 0.5 ? rng.uniform(0, 0.7) : 0;
   const seasonPhase = rng.uniform(0, 2 * Math.PI);
@@ -49,7 +59,7 @@ export function syntheticSeries(
   const promoProb = rng.next() < 0.4 ? rng.uniform(0.02, 0.12) : 0;
   const promoLift = rng.uniform(1.3, 3);
   const promoDiscount = rng.uniform(0.6, 0.95);
-  const dispersion = rng.logUniform(1, 100); // gamma shape of week-to-week rate noise
+  const dispersion = rng.logUniform(opts.minDispersion, 100); // gamma shape of week-to-week rate noise
   const shiftWeek = rng.next() < 0.2 ? rng.int(1, weeks - 1) : -1;
   const shiftFactor = rng.logUniform(0.4, 2.5);
   const maleShare = rng.uniform(0.3, 0.7);
@@ -109,15 +119,4 @@ export function syntheticSeries(
     });
   }
   return { sku: `synthetic-${id}`, category: 'synthetic', seed_id: -1, rows };
-}
-
-export function syntheticSet(
-  seed: number,
-  count: number,
-  rngFactory: (s: number) => Rng,
-): SkuSeries[] {
-  const rng = rngFactory(seed);
-  const out: SkuSeries[] = [];
-  for (let i = 0; i < count; i++) out.push(syntheticSeries(rng, i));
-  return out;
 }

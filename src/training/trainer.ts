@@ -19,6 +19,12 @@ export interface TrainOptions {
   /** Final steps that train on the real windows only (fine-tuning), at a lower rate. */
   finetuneSteps: number;
   finetuneLr: number;
+  /**
+   * Weight averaging: the result is the mean of the weights after each step
+   * from this fraction of all steps on (1 = just the last step). Averaging the
+   * tail of a decaying-rate run smooths out the noise of the last batches.
+   */
+  averageFrom?: number;
   log?: (msg: string) => void;
 }
 
@@ -97,6 +103,11 @@ export function trainTcn(
   let lossSum = 0;
   let lossCount = 0;
   let finalLoss = NaN;
+  const averageStart = Math.min(total - 1, Math.floor((opts.averageFrom ?? 1) * total));
+  const sums: Record<string, tf.Variable> = {};
+  for (const [name, v] of Object.entries(vars))
+    sums[name] = tf.variable(tf.zerosLike(v), false, `${prefix}sum/${name}`);
+  let averaged = 0;
   for (let step = 0; step < total; step++) {
     const finetune = step >= opts.steps;
     if (finetune) {
@@ -128,6 +139,15 @@ export function trainTcn(
       );
       return loss ?? tf.scalar(NaN);
     });
+    if (step >= averageStart) {
+      tf.tidy(() => {
+        for (const [name, v] of Object.entries(vars)) {
+          const acc = sums[name] as tf.Variable;
+          acc.assign(acc.add(v));
+        }
+      });
+      averaged++;
+    }
     lossSum += cost.dataSync()[0] as number;
     lossCount++;
     cost.dispose();
@@ -143,10 +163,12 @@ export function trainTcn(
   }
   const weights: TcnWeights = {};
   for (const [name, shape] of paramShapes(cfg)) {
-    const v = vars[name] as tf.Variable;
-    weights[name] = { shape, data: Float32Array.from(v.dataSync() as Float32Array) };
+    const acc = sums[name] as tf.Variable;
+    const mean = tf.tidy(() => acc.div(averaged));
+    weights[name] = { shape, data: Float32Array.from(mean.dataSync() as Float32Array) };
+    mean.dispose();
   }
   optimizer.dispose();
-  for (const v of varList) v.dispose();
+  for (const v of [...varList, ...Object.values(sums)]) v.dispose();
   return { weights, seconds: (Date.now() - started) / 1000, windowsSeen: total * B, finalLoss };
 }
