@@ -24,7 +24,7 @@ import { parseArgs } from './args';
 import { loadSeedData } from './data';
 import type { Recipe } from './recipe';
 import { inputSpec, RECIPE, runRecipe } from './recipe';
-import { predict, toTensors, type TcnConfig, type TcnWeights } from './tcn';
+import { predict, shrinkTowardLevel, toTensors, type TcnConfig, type TcnWeights } from './tcn';
 import { initTf } from './tf-backend';
 
 const HOLDOUT_WEEKS = 12;
@@ -156,6 +156,8 @@ function withOverrides(base: Recipe, spec: string | undefined): Recipe {
   return r;
 }
 
+const SHRINK_GRID = [0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1];
+
 const round = (v: number): number => Math.round(v * 10000) / 10000;
 const mean = (a: number[]): number => a.reduce((s, v) => s + v, 0) / a.length;
 
@@ -214,16 +216,32 @@ async function main(): Promise<void> {
   };
   const seconds: number[] = [];
   const noDemo = { age: false, gender: false, quantity: false };
+  // --shrink-grid: the pooled scores of the same trained weights with p50 pulled
+  // toward the long-run level by each strength (how levelShrink is chosen).
+  const grid = args.has('shrink-grid') ? SHRINK_GRID : [];
+  const shrinkScores: Record<string, Required<Scores>[]> = {};
   for (const seed of seeds) {
     const full: number[][][] = [];
     const without: number[][][] = [];
+    const shrunk: number[][][][] = grid.map(() => []);
     for (const f of folds) {
       const cutoff = (s: SkuSeries): number => completeWeekIndices(s.rows)[f.start] as number;
       const run = runRecipe(seed, data.series, cutoff, () => {}, recipe);
       seconds.push(Math.round(run.seconds));
       full.push(...tcnForecasts(run.cfg, run.weights, data.series, f.windows, ALL_PRESENT, recipe));
       without.push(...tcnForecasts(run.cfg, run.weights, data.series, f.windows, noDemo, recipe));
+      grid.forEach((k, i) => {
+        const w = shrinkTowardLevel(run.cfg, run.weights, k);
+        shrunk[i]!.push(...tcnForecasts(run.cfg, w, data.series, f.windows, ALL_PRESENT, recipe));
+      });
     }
+    grid.forEach((k, i) => {
+      const sc = scoreTcn(windows, shrunk[i]!);
+      (shrinkScores[String(k)] ??= []).push(sc);
+      log(
+        `seed ${seed} level shrink ${k}: wape ${sc.wape.toFixed(4)} coverage ${sc.coverage_p10_p90.toFixed(3)} bias ${sc.bias.toFixed(3)}`,
+      );
+    });
     const s = scoreTcn(windows, full);
     const b = scoreTcn(windows, without);
     for (const k of ['wape', 'rmse', 'coverage_p10_p90', 'bias'] as const) {
@@ -269,6 +287,20 @@ async function main(): Promise<void> {
     models: {
       tcn,
       tcn_without_age_gender_quantity: bare,
+      ...(grid.length > 0
+        ? {
+            tcn_level_shrink_grid: Object.fromEntries(
+              Object.entries(shrinkScores).map(([k, v]) => [
+                k,
+                {
+                  wape: v.map((x) => round(x.wape)),
+                  coverage_p10_p90: v.map((x) => round(x.coverage_p10_p90)),
+                  bias: v.map((x) => round(x.bias)),
+                },
+              ]),
+            ),
+          }
+        : {}),
       ...Object.fromEntries(
         Object.entries(baselines).map(([k, v]) => [
           k,

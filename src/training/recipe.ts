@@ -15,6 +15,7 @@ import type { SkuSeries } from '../core/types';
 import { Rng } from './rng';
 import { DEFAULT_SYNTHETIC, syntheticSeries } from './synthetic';
 import type { TcnConfig } from './tcn';
+import { shrinkTowardLevel } from './tcn';
 import type { TrainOptions, TrainResult } from './trainer';
 import { trainTcn } from './trainer';
 import type { InputSpec, WindowSet } from './windows';
@@ -40,6 +41,11 @@ export const RECIPE = {
   finetuneLr: 5e-4,
   /** Shipped weights are the mean over steps from this fraction of training on (1 = last step). */
   averageFrom: 1,
+  /**
+   * After training, pull p50 this fraction of the way toward the long-run level
+   * (tcn.ts shrinkTowardLevel; 0 = off). Chosen by eval --split rolling --shrink-grid.
+   */
+  levelShrink: 0,
   /** Chance that a training window hides each optional column (with its flag off). */
   presenceDropout: { demographics: 0, age: 0.4, gender: 0.4, quantity: 0.3 },
   minHistory: 8,
@@ -124,7 +130,9 @@ export function runRecipe(
     log,
   };
   const res = trainTcn(cfg, synth, real, opts);
-  return { ...res, cfg, realWindows: real.n, syntheticWindows: synth.n };
+  const weights =
+    r.levelShrink > 0 ? shrinkTowardLevel(cfg, res.weights, r.levelShrink) : res.weights;
+  return { ...res, weights, cfg, realWindows: real.n, syntheticWindows: synth.n };
 }
 
 export function describe(

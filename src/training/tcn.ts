@@ -78,6 +78,33 @@ export function initWeights(cfg: TcnConfig, rng: Rng): TcnWeights {
   return w;
 }
 
+/**
+ * The same network with its median pulled a fraction `strength` of the way
+ * toward the series' long-run level (1 in scaled units): m' = (1 - strength) m
+ * + strength. Only the head's p50 column block changes, and p10/p90 are m minus
+ * or plus a softplus, so the band moves with the median and stays ordered. It
+ * is shrinkage toward the mean of history, written into the TCN's own weights.
+ */
+export function shrinkTowardLevel(cfg: TcnConfig, w: TcnWeights, strength: number): TcnWeights {
+  if (!(strength >= 0 && strength <= 1)) throw new Error(`level shrink ${strength} not in [0, 1]`);
+  const head = w['head.weight'];
+  const bias = w['head.bias'];
+  if (!head || !bias) throw new Error('weights without a head');
+  const H = cfg.horizon;
+  const cols = 3 * H;
+  const keep = 1 - strength;
+  const weight = Float32Array.from(head.data);
+  for (let c = 0; c < cfg.channels; c++)
+    for (let j = 0; j < H; j++) weight[c * cols + j] = keep * (weight[c * cols + j] as number);
+  const b = Float32Array.from(bias.data);
+  for (let j = 0; j < H; j++) b[j] = keep * (b[j] as number) + strength;
+  return {
+    ...w,
+    'head.weight': { shape: head.shape, data: weight },
+    'head.bias': { shape: bias.shape, data: b },
+  };
+}
+
 export type TensorMap = Record<string, tf.Tensor>;
 
 function get(p: TensorMap, name: string): tf.Tensor {
