@@ -24,7 +24,7 @@ import { parseArgs } from './args';
 import { loadSeedData } from './data';
 import type { Recipe } from './recipe';
 import { inputSpec, RECIPE, runRecipe } from './recipe';
-import { predict, shrinkTowardLevel, toTensors, type TcnConfig, type TcnWeights } from './tcn';
+import { predict, toTensors, type TcnConfig, type TcnWeights } from './tcn';
 import { initTf } from './tf-backend';
 
 const HOLDOUT_WEEKS = 12;
@@ -231,8 +231,10 @@ async function main(): Promise<void> {
       full.push(...tcnForecasts(run.cfg, run.weights, data.series, f.windows, ALL_PRESENT, recipe));
       without.push(...tcnForecasts(run.cfg, run.weights, data.series, f.windows, noDemo, recipe));
       grid.forEach((k, i) => {
-        const w = shrinkTowardLevel(run.cfg, run.weights, k);
-        shrunk[i]!.push(...tcnForecasts(run.cfg, w, data.series, f.windows, ALL_PRESENT, recipe));
+        const cfg = { ...run.cfg, levelShrink: k };
+        shrunk[i]!.push(
+          ...tcnForecasts(cfg, run.weights, data.series, f.windows, ALL_PRESENT, recipe),
+        );
       });
     }
     grid.forEach((k, i) => {

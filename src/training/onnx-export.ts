@@ -242,7 +242,17 @@ export function exportOnnx(cfg: TcnConfig, weights: TcnWeights, docString = ''):
   const mid = part(0, 'p50');
   const lo = node('Sub', [mid, node('Softplus', [part(1, 'low_raw')], ['low_spread'])], ['p10']);
   const hi = node('Add', [mid, node('Softplus', [part(2, 'high_raw')], ['high_spread'])], ['p90']);
-  const cat = node('Concat', [lo, mid, hi], ['quantiles_qh'], [int('axis', 1)]);
+  // cfg.levelShrink: p50 pulled toward the long-run level (1), kept in [p10, p90].
+  const k = cfg.levelShrink ?? 0;
+  let median = mid;
+  if (k > 0) {
+    initializer.push(floatTensor('level.keep', [], new Float32Array([1 - k])));
+    initializer.push(floatTensor('level.pull', [], new Float32Array([k])));
+    const kept = node('Mul', [mid, 'level.keep'], ['p50_kept']);
+    const pulled = node('Add', [kept, 'level.pull'], ['p50_pulled']);
+    median = node('Min', [node('Max', [pulled, lo], ['p50_floor']), hi], ['p50_shrunk']);
+  }
+  const cat = node('Concat', [lo, median, hi], ['quantiles_qh'], [int('axis', 1)]);
   node('Transpose', [cat], [OUTPUT_NAME], [ints('perm', [0, 2, 1])]);
 
   const dim = (v: number | string): onnxProto.onnx.TensorShapeProto.IDimension =>

@@ -15,7 +15,6 @@ import type { SkuSeries } from '../core/types';
 import { Rng } from './rng';
 import { DEFAULT_SYNTHETIC, syntheticSeries } from './synthetic';
 import type { TcnConfig } from './tcn';
-import { shrinkTowardLevel } from './tcn';
 import type { TrainOptions, TrainResult } from './trainer';
 import { trainTcn } from './trainer';
 import type { InputSpec, WindowSet } from './windows';
@@ -42,8 +41,9 @@ export const RECIPE = {
   /** Shipped weights are the mean over steps from this fraction of training on (1 = last step). */
   averageFrom: 1,
   /**
-   * After training, pull p50 this fraction of the way toward the long-run level
-   * (tcn.ts shrinkTowardLevel; 0 = off). Chosen by eval --split rolling --shrink-grid.
+   * After training, pull p50 this fraction of the way toward the long-run level,
+   * inside [p10, p90] (TcnConfig.levelShrink; 0 = off). Chosen by
+   * eval --split rolling --shrink-grid.
    */
   levelShrink: 0,
   /** Chance that a training window hides each optional column (with its flag off). */
@@ -130,9 +130,9 @@ export function runRecipe(
     log,
   };
   const res = trainTcn(cfg, synth, real, opts);
-  const weights =
-    r.levelShrink > 0 ? shrinkTowardLevel(cfg, res.weights, r.levelShrink) : res.weights;
-  return { ...res, weights, cfg, realWindows: real.n, syntheticWindows: synth.n };
+  // The pull is applied after training, so the loss always sees the raw median.
+  const shipped: TcnConfig = r.levelShrink > 0 ? { ...cfg, levelShrink: r.levelShrink } : cfg;
+  return { ...res, cfg: shipped, realWindows: real.n, syntheticWindows: synth.n };
 }
 
 export function describe(

@@ -18,6 +18,13 @@ export interface TcnConfig {
   horizon: number;
   quantiles: number[];
   dropout: number;
+  /**
+   * Inference only (unset while training): p50 is pulled this fraction of the
+   * way toward the series' long-run level (1 in scaled units) and kept inside
+   * [p10, p90]; p10 and p90 stay as trained. Shrinkage of the point forecast
+   * toward the mean of history, chosen on validation (recipe.levelShrink).
+   */
+  levelShrink?: number;
 }
 
 /** Weights in training layout. conv: [K*Cin, Cout] with row k*Cin+ci; dense: [in, out]. */
@@ -76,33 +83,6 @@ export function initWeights(cfg: TcnConfig, rng: Rng): TcnWeights {
     w[name] = { shape, data };
   }
   return w;
-}
-
-/**
- * The same network with its median pulled a fraction `strength` of the way
- * toward the series' long-run level (1 in scaled units): m' = (1 - strength) m
- * + strength. Only the head's p50 column block changes, and p10/p90 are m minus
- * or plus a softplus, so the band moves with the median and stays ordered. It
- * is shrinkage toward the mean of history, written into the TCN's own weights.
- */
-export function shrinkTowardLevel(cfg: TcnConfig, w: TcnWeights, strength: number): TcnWeights {
-  if (!(strength >= 0 && strength <= 1)) throw new Error(`level shrink ${strength} not in [0, 1]`);
-  const head = w['head.weight'];
-  const bias = w['head.bias'];
-  if (!head || !bias) throw new Error('weights without a head');
-  const H = cfg.horizon;
-  const cols = 3 * H;
-  const keep = 1 - strength;
-  const weight = Float32Array.from(head.data);
-  for (let c = 0; c < cfg.channels; c++)
-    for (let j = 0; j < H; j++) weight[c * cols + j] = keep * (weight[c * cols + j] as number);
-  const b = Float32Array.from(bias.data);
-  for (let j = 0; j < H; j++) b[j] = keep * (b[j] as number) + strength;
-  return {
-    ...w,
-    'head.weight': { shape: head.shape, data: weight },
-    'head.bias': { shape: bias.shape, data: b },
-  };
 }
 
 export type TensorMap = Record<string, tf.Tensor>;
@@ -208,7 +188,9 @@ export function forward(
   const m = tf.slice(z, [0, 0], [B, H]);
   const lo = tf.sub(m, tf.softplus(tf.slice(z, [0, H], [B, H])));
   const hi = tf.add(m, tf.softplus(tf.slice(z, [0, 2 * H], [B, H])));
-  return tf.stack([lo, m, hi], 2) as tf.Tensor3D;
+  const k = cfg.levelShrink ?? 0;
+  const mid = k > 0 ? tf.minimum(tf.maximum(tf.add(tf.mul(m, 1 - k), k), lo), hi) : m;
+  return tf.stack([lo, mid, hi], 2) as tf.Tensor3D;
 }
 
 /** Masked pinball loss; y, mask: [B, horizon]; out: [B, horizon, 3]. */

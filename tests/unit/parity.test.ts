@@ -99,7 +99,7 @@ describe('models/tcn.onnx', () => {
     }
   });
 
-  it('prunes any architecture exactly: another window, kernel and dilations against full tfjs', async () => {
+  it('prunes any architecture exactly: another window, kernel, dilations and a level shrink against full tfjs', async () => {
     const other: TcnConfig = {
       window: 11,
       features: 5,
@@ -109,8 +109,12 @@ describe('models/tcn.onnx', () => {
       horizon: 4,
       quantiles: [0.1, 0.5, 0.9],
       dropout: 0,
+      levelShrink: 0.5,
     };
     const w = initWeights(other, new Rng(5));
+    // two horizon weeks with medians far below the level, so the pulled p50
+    // meets the p90 clamp there and moves freely in the other two
+    w['head.bias']!.data.fill(-2, 0, 2);
     const n = 200;
     const rng = new Rng(7);
     const xo = Float32Array.from({ length: n * other.window * other.features }, () =>
