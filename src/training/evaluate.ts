@@ -251,7 +251,7 @@ async function main(): Promise<void> {
       bare[k].push(round(b[k]));
     }
     log(
-      `seed ${seed}: wape ${s.wape.toFixed(4)} rmse ${s.rmse.toFixed(1)} coverage ${s.coverage_p10_p90.toFixed(3)} bias ${s.bias.toFixed(3)} ` +
+      `seed ${seed}: wape ${s.wape.toFixed(5)} rmse ${s.rmse.toFixed(1)} coverage ${s.coverage_p10_p90.toFixed(3)} bias ${s.bias.toFixed(3)} ` +
         `(no age/gender/quantity: wape ${b.wape.toFixed(4)} coverage ${b.coverage_p10_p90.toFixed(3)})`,
     );
   }
