@@ -1,4 +1,4 @@
-// `npm run eval -- [--out FILE] [--seeds 1,2,3] [--split holdout|validation|rolling] [--set k=v,...]`
+// `npm run eval -- [--out FILE] [--seeds 1,2,3] [--split holdout|validation|rolling] [--set k=v,...] [--shrink-grid]`
 //
 // Backtest of the shipped recipe on the seed data. holdout: the last 12
 // complete weeks are held out, the model is retrained on the weeks before
