@@ -29,9 +29,11 @@ export const RECIPE = {
   quantiles: [0.1, 0.5, 0.9],
   dropout: 0.1,
   syntheticSeries: 600,
-  /** Synthetic base-rate floor and burstiness floor (synthetic.ts SyntheticOptions). */
-  // Matched to the seed data (about 1.3 sales a SKU-week, mildly bursty):
-  // chosen on rolling validation over the generator's defaults (0.3, 1).
+  /**
+   * Synthetic base-rate floor and burstiness floor (synthetic.ts SyntheticOptions),
+   * matched to the seed data (about 1.3 sales a SKU-week, mildly bursty): chosen
+   * on rolling validation over the generator's defaults (0.3, 1).
+   */
   synthMinRate: 1,
   synthMinDispersion: 10,
   steps: 3000,

@@ -105,8 +105,11 @@ export function trainTcn(
   let finalLoss = NaN;
   const averageStart = Math.min(total - 1, Math.floor((opts.averageFrom ?? 1) * total));
   const sums: Record<string, tf.Variable> = {};
-  for (const [name, v] of Object.entries(vars))
-    sums[name] = tf.variable(tf.zerosLike(v), false, `${prefix}sum/${name}`);
+  for (const [name, v] of Object.entries(vars)) {
+    const zeros = tf.zerosLike(v);
+    sums[name] = tf.variable(zeros, false, `${prefix}sum/${name}`);
+    zeros.dispose();
+  }
   let averaged = 0;
   for (let step = 0; step < total; step++) {
     const finetune = step >= opts.steps;
