@@ -144,7 +144,7 @@ function scoreTcn(windows: EvalWindow[], fc: number[][][]): Required<Scores> {
   };
 }
 
-/** Experiments on the validation split: `--set steps=3000,realShare=0.5` (numeric top-level fields). */
+/** Experiments on a validation split: `--set steps=3000,realShare=0.5` (numeric top-level fields). */
 function withOverrides(base: Recipe, spec: string | undefined): Recipe {
   const r = structuredClone(base) as Recipe & Record<string, unknown>;
   for (const pair of spec ? spec.split(',') : []) {

@@ -1,7 +1,7 @@
 // The one training recipe: `npm run train` ships it, `npm run eval` measures
 // it (retrained without the holdout), so the card describes the shipped model.
-// Hyper-parameters were chosen on the validation split (evaluate.ts
-// --split validation: origins before the holdout), never on the holdout.
+// Hyper-parameters are chosen on rolling validation (evaluate.ts --split
+// rolling: three blocks before the holdout, pooled), never on the holdout.
 
 import {
   DEFAULT_HISTORY_WEEKS,
