@@ -131,16 +131,19 @@ export function buildWeeklyTable(acc: Accumulator, log: IssueLog, dateColumn: st
     });
   }
 
+  /** The result when no table can be built: the date facts found so far, no rows. */
+  const noTable = (firstDate: string | null, lastDate: string | null): BuiltTable => ({
+    weeks: [],
+    series: [],
+    dateOrder,
+    dateOrderAmbiguous: ambiguous,
+    granularity: 'transactional',
+    firstDate,
+    lastDate,
+  });
+
   if (minDay === Infinity) {
-    return {
-      weeks: [],
-      series: [],
-      dateOrder,
-      dateOrderAmbiguous: ambiguous,
-      granularity: 'transactional',
-      firstDate: null,
-      lastDate: null,
-    };
+    return noTable(null, null);
   }
 
   // Granularity: a weekly file has every date on one weekday (CONTRACT.md §1.4).
@@ -163,15 +166,7 @@ export function buildWeeklyTable(acc: Accumulator, log: IssueLog, dateColumn: st
       code: 'table-too-large',
       message: `The weekly table would have ${(S * W).toLocaleString('en')} rows (${S.toLocaleString('en')} skus × ${W.toLocaleString('en')} weeks, ${formatDay(minDay)} to ${formatDay(maxDay)}); expected at most ${MAX_TABLE_ROWS.toLocaleString('en')}: check the date column for stray years, or choose a coarser sku column`,
     });
-    return {
-      weeks: [],
-      series: [],
-      dateOrder,
-      dateOrderAmbiguous: ambiguous,
-      granularity: 'transactional',
-      firstDate: formatDay(minDay),
-      lastDate: formatDay(maxDay),
-    };
+    return noTable(formatDay(minDay), formatDay(maxDay));
   }
   const weeks: string[] = [];
   const weekIso: { isoYear: number; isoWeek: number }[] = [];
