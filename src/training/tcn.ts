@@ -152,26 +152,21 @@ export function forward(
   let h: tf.Tensor3D = x;
   cfg.dilations.forEach((d, i) => {
     const cin = blockCin(cfg, i);
-    let a = tf.relu(
-      causalConv(
-        h,
-        get(p, `block${i}.conv1.weight`),
-        get(p, `block${i}.conv1.bias`),
-        cfg.kernel,
-        d,
-      ),
-    );
-    if (dropout) a = tf.mul(a, dropout.mask([B, L, cfg.channels]));
-    let c = tf.relu(
-      causalConv(
-        a,
-        get(p, `block${i}.conv2.weight`),
-        get(p, `block${i}.conv2.bias`),
-        cfg.kernel,
-        d,
-      ),
-    );
-    if (dropout) c = tf.mul(c, dropout.mask([B, L, cfg.channels]));
+    // conv -> ReLU -> dropout; conv1 draws its dropout mask before conv2.
+    const convRelu = (input: tf.Tensor3D, conv: string): tf.Tensor3D => {
+      const y = tf.relu(
+        causalConv(
+          input,
+          get(p, `block${i}.${conv}.weight`),
+          get(p, `block${i}.${conv}.bias`),
+          cfg.kernel,
+          d,
+        ),
+      ) as tf.Tensor3D;
+      return dropout ? (tf.mul(y, dropout.mask([B, L, cfg.channels])) as tf.Tensor3D) : y;
+    };
+    const a = convRelu(h, 'conv1');
+    const c = convRelu(a, 'conv2');
     let res: tf.Tensor3D = h;
     if (cin !== cfg.channels) {
       const r = tf.matMul(
