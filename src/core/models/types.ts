@@ -1,0 +1,104 @@
+// The model contract of the library (statsforecast and augurs are the
+// references): every model, classical or neural, takes a batch of weekly
+// series and a horizon and returns one Forecast per series — the same type for
+// all. Models see only complete weeks; the caller picks them from the table.
+
+import type { WeeklyRow } from '../types';
+
+/** Aliases, snake_case: the CLI's --model values, the backtest columns and the eval report keys. */
+export type ModelAlias =
+  | 'naive'
+  | 'seasonal_naive'
+  | 'window_average'
+  | 'historic_average'
+  | 'drift'
+  | 'ses'
+  | 'holt'
+  | 'ets'
+  | 'theta'
+  | 'otm'
+  | 'auto_theta'
+  | 'croston'
+  | 'tsb'
+  | 'adida'
+  | 'imapa'
+  | 'tcn'
+  | 'ensemble_mean'
+  | 'ensemble_median'
+  | 'auto';
+
+/** One series as a model sees it at one forecast origin. */
+export interface SeriesInput {
+  /** Complete weekly values since the sku's first sale, oldest first, up to the origin. */
+  y: Float64Array;
+  /**
+   * The sku's weekly rows and the row index just after the origin, for models that read
+   * more than the amounts (the TCN's features). Absent for bare series (M4).
+   */
+  rows?: readonly WeeklyRow[];
+  end?: number;
+}
+
+/** Settings every model receives; the same for a whole run. */
+export interface ModelSettings {
+  /** Season length in weeks (52 for weekly data); seasonal models need two of them. */
+  seasonLength: number;
+}
+
+export const DEFAULT_SETTINGS: ModelSettings = { seasonLength: 52 };
+
+/** One result type for every model: h values each, in the series' own units. */
+export interface Forecast {
+  /** The model's point forecast (its mean, or its median where it has no mean). */
+  point: Float64Array;
+  p10: Float64Array;
+  p50: Float64Array;
+  p90: Float64Array;
+}
+
+/** What a model computes before intervals are attached: its point and, if it has them, its own quantiles. */
+export interface ModelOutput {
+  point: Float64Array;
+  quantiles?: { p10: Float64Array; p50: Float64Array; p90: Float64Array };
+}
+
+interface ModelInfo {
+  readonly alias: ModelAlias;
+  /** The published definition the implementation follows. */
+  readonly reference: string;
+  /** Fewest complete weeks the model accepts; shorter series go down the fallback chain. */
+  readonly minHistory: number;
+  /** Longest horizon it can forecast (Infinity for the classical models). */
+  readonly maxHorizon: number;
+}
+
+/**
+ * A model fitted per series. `fit` estimates parameters on y; `predict` runs the
+ * model's state over y (which may be longer than what it was fitted on: that is
+ * how a backtest without refit rolls the state forward) and forecasts h steps.
+ */
+export interface LocalModel<P = unknown> extends ModelInfo {
+  readonly kind: 'local';
+  fit(y: Float64Array, settings: ModelSettings): P;
+  predict(params: P, y: Float64Array, h: number, settings: ModelSettings): ModelOutput;
+}
+
+/** A model run once over a whole batch (the TCN: one batched inference). */
+export interface GlobalModel extends ModelInfo {
+  readonly kind: 'global';
+  predictBatch(
+    batch: readonly SeriesInput[],
+    h: number,
+    settings: ModelSettings,
+  ): Promise<ModelOutput[]>;
+}
+
+export type Model = LocalModel | GlobalModel;
+
+/** A request the model cannot serve (horizon too long, unknown alias): a user error, never a bug. */
+export class ModelError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ModelError';
+  }
+}

@@ -1,0 +1,19 @@
+// Order statistics shared by the core: the weekly table, the baselines, the
+// category totals and the model library all need the same definitions.
+
+/** Linear-interpolation quantile (type 7, numpy's default) of values sorted ascending. 0 for none. */
+export function quantileSorted(sorted: ArrayLike<number>, p: number): number {
+  const n = sorted.length;
+  if (n === 0) return 0;
+  const pos = (n - 1) * p;
+  const i = Math.floor(pos);
+  const frac = pos - i;
+  const a = sorted[i] as number;
+  const b = sorted[Math.min(i + 1, n - 1)] as number;
+  return a + (b - a) * frac;
+}
+
+/** Type-7 quantile of unsorted values (copies, never reorders the input). 0 for none. */
+export function quantileOf(values: ArrayLike<number>, p: number): number {
+  return quantileSorted(Float64Array.from(values).sort(), p);
+}
