@@ -1,6 +1,5 @@
-// `npm run eval -- [--out FILE] [--seeds 1,2,3] [--split holdout|validation|rolling] [--set k=v,...] [--shrink-grid]`
-//
-// Backtest of the shipped recipe on the seed data. holdout: the last 12
+// Backtest of the shipped recipe on the seed data: `evaluateSeed(options)`;
+// the command line is evaluate-cli.ts (`npm run eval`). holdout: the last 12
 // complete weeks are held out, the model is retrained on the weeks before
 // them, and forecasts from every origin inside the holdout (horizon 4) are
 // scored beside baselines on the very same windows. validation: the same
@@ -8,7 +7,6 @@
 // such blocks before the holdout, pooled — the split the hyper-parameters are
 // chosen on.
 
-import { writeFileSync } from 'node:fs';
 import { meanLast, meanOf, medianOf, naiveLast, sesForecast } from '../core/baselines';
 import type { FeaturePresence } from '../core/features';
 import {
@@ -20,7 +18,6 @@ import {
 } from '../core/features';
 import { coverage, rmse, wape } from '../core/metrics';
 import type { SkuSeries } from '../core/types';
-import { parseArgs } from './args';
 import { loadSeedData } from './data';
 import type { Recipe } from './recipe';
 import { inputSpec, RECIPE, runRecipe } from './recipe';
@@ -145,7 +142,7 @@ function scoreTcn(windows: EvalWindow[], fc: number[][][]): Required<Scores> {
 }
 
 /** Experiments on a validation split: `--set steps=3000,realShare=0.5` (numeric top-level fields). */
-function withOverrides(base: Recipe, spec: string | undefined): Recipe {
+export function withOverrides(base: Recipe, spec: string | undefined): Recipe {
   const r = structuredClone(base) as Recipe & Record<string, unknown>;
   for (const pair of spec ? spec.split(',') : []) {
     const [k, v] = pair.split('=');
@@ -173,18 +170,42 @@ interface Fold {
  * blocks starting 36, 30 and 24 weeks before the end (all before the holdout),
  * pooled, so a choice is not decided by one block's level going up or down.
  */
-function foldStarts(split: string, nComplete: number): number[] {
+function foldStarts(split: EvalSplit, nComplete: number): number[] {
   if (split === 'holdout') return [nComplete - HOLDOUT_WEEKS];
   if (split === 'validation') return [nComplete - 2 * HOLDOUT_WEEKS];
   if (split === 'rolling') return [36, 30, 24].map((k) => nComplete - k);
   throw new Error('--split must be holdout, validation or rolling');
 }
 
-async function main(): Promise<void> {
-  const args = parseArgs(process.argv.slice(2));
-  const seeds = (args.get('seeds') ?? '1,2,3').split(',').map(Number);
-  const split = args.get('split') ?? 'holdout';
-  const recipe = withOverrides(RECIPE, args.get('set'));
+export type EvalSplit = 'holdout' | 'validation' | 'rolling';
+
+export function isEvalSplit(s: string): s is EvalSplit {
+  return s === 'holdout' || s === 'validation' || s === 'rolling';
+}
+
+export interface EvalOptions {
+  /** Training seeds, one retrained model per seed and fold. */
+  seeds: number[];
+  split: EvalSplit;
+  /** `steps=3000,realShare=0.5`: numeric fields of RECIPE to override. */
+  overrides?: string | undefined;
+  /** Also score p50 pulled toward the long-run level by each strength of SHRINK_GRID. */
+  shrinkGrid?: boolean | undefined;
+  /** Progress lines (default: none). */
+  log?: ((message: string) => void) | undefined;
+}
+
+export interface EvalResult {
+  /** The JSON report (protocol, per-model scores, summary). */
+  report: Record<string, unknown>;
+  /** A markdown table of the scores, for a person. */
+  table: string;
+}
+
+/** Retrains the recipe per seed and fold on the seed data and scores it beside baselines. */
+export async function evaluateSeed(options: EvalOptions): Promise<EvalResult> {
+  const { seeds, split } = options;
+  const recipe = withOverrides(RECIPE, options.overrides);
   const data = await loadSeedData();
   if (!data) throw new Error('seed data not found: evaluation needs ../shared');
   const nComplete = Math.min(...data.series.map((s) => completeWeekIndices(s.rows).length));
@@ -195,7 +216,7 @@ async function main(): Promise<void> {
   }));
   const windows = folds.flatMap((f) => f.windows);
   const starts = folds.map((f) => f.start);
-  const log = (m: string): void => console.error(m);
+  const log = options.log ?? ((): void => {});
   for (const f of folds)
     log(
       `${split}: origins at complete weeks ${f.start}..${f.start + origins - 1} (0-based), ${f.windows.length} windows`,
@@ -218,7 +239,7 @@ async function main(): Promise<void> {
   const noDemo = { age: false, gender: false, quantity: false };
   // --shrink-grid: the pooled scores of the same trained weights with p50 pulled
   // toward the long-run level by each strength (how levelShrink is chosen).
-  const grid = args.has('shrink-grid') ? SHRINK_GRID : [];
+  const grid = options.shrinkGrid ? SHRINK_GRID : [];
   const shrinkScores: Record<string, Required<Scores>[]> = {};
   for (const seed of seeds) {
     const full: number[][][] = [];
@@ -284,7 +305,10 @@ async function main(): Promise<void> {
       training_weeks: folds.length === 1 ? starts[0] : starts,
       data: data.source,
       seeds,
-      recipe: args.has('set') ? `RECIPE with ${args.get('set')}` : 'src/training/recipe.ts RECIPE',
+      recipe:
+        options.overrides !== undefined
+          ? `RECIPE with ${options.overrides}`
+          : 'src/training/recipe.ts RECIPE',
     },
     models: {
       tcn,
@@ -317,19 +341,14 @@ async function main(): Promise<void> {
       train_seconds_per_seed: seconds,
     },
   };
-  const json = JSON.stringify(report, null, 2) + '\n';
-  const out = args.get('out');
-  if (out) writeFileSync(out, json);
-  else process.stdout.write(json);
-  log('| model | WAPE | RMSE | p10–p90 coverage |\n|---|---|---|---|');
-  log(
+  const table = [
+    '| model | WAPE | RMSE | p10–p90 coverage |\n|---|---|---|---|',
     `| TCN (seeds ${seeds.join(', ')}) | ${tcn.wape.join(' / ')} | ${tcn.rmse.map((v) => v.toFixed(1)).join(' / ')} | ${tcn.coverage_p10_p90.join(' / ')} |`,
-  );
-  log(
     `| TCN without age/gender/quantity | ${bare.wape.join(' / ')} | ${bare.rmse.map((v) => v.toFixed(1)).join(' / ')} | ${bare.coverage_p10_p90.join(' / ')} |`,
-  );
-  for (const [k, v] of Object.entries(baselines))
-    log(`| ${k} | ${v.wape.toFixed(4)} | ${v.rmse.toFixed(1)} | | bias ${v.bias.toFixed(3)}`);
+    ...Object.entries(baselines).map(
+      ([k, v]) =>
+        `| ${k} | ${v.wape.toFixed(4)} | ${v.rmse.toFixed(1)} | | bias ${v.bias.toFixed(3)}`,
+    ),
+  ].join('\n');
+  return { report, table };
 }
-
-await main();
