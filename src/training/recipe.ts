@@ -12,7 +12,7 @@ import {
 } from '../core/features';
 import type { ModelDescriptor } from '../core/model-descriptor';
 import type { SkuSeries } from '../core/types';
-import { Rng } from './rng';
+import { Rng } from '../core/random';
 import { DEFAULT_SYNTHETIC, syntheticSeries } from './synthetic';
 import type { TcnConfig } from './tcn';
 import type { TrainOptions, TrainResult } from './trainer';

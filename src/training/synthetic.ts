@@ -7,7 +7,7 @@
 import { medianOf } from '../core/baselines';
 import { civilFromDays, daysFromCivil, formatDay, isoWeekOf, mondayOf } from '../core/ingest/dates';
 import type { SkuSeries, WeeklyRow } from '../core/types';
-import type { Rng } from './rng';
+import type { Rng } from '../core/random';
 
 export interface SyntheticOptions {
   minWeeks: number;

@@ -7,7 +7,7 @@
 // ONNX Conv(dilations=[d], pads=[(K-1)d, 0]).
 
 import * as tf from '@tensorflow/tfjs';
-import type { Rng } from './rng';
+import type { Rng } from '../core/random';
 
 export interface TcnConfig {
   window: number;

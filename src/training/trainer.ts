@@ -4,7 +4,7 @@
 // same weights.
 
 import * as tf from '@tensorflow/tfjs';
-import { Rng } from './rng';
+import { Rng } from '../core/random';
 import type { TcnConfig, TcnWeights } from './tcn';
 import { forward, initWeights, paramShapes, pinballLoss, rngDropout } from './tcn';
 import type { WindowSet } from './windows';

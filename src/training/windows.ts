@@ -6,7 +6,7 @@ import type { FeaturePresence } from '../core/features';
 import { ALL_PRESENT, buildInputWindow, hasFullWindow } from '../core/features';
 import type { ModelDescriptor } from '../core/model-descriptor';
 import type { SkuSeries } from '../core/types';
-import type { Rng } from './rng';
+import type { Rng } from '../core/random';
 
 export interface WindowSet {
   n: number;

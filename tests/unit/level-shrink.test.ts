@@ -4,7 +4,7 @@
 // p10 and p90 unchanged and the quantiles still ordered.
 
 import { beforeAll, describe, expect, it } from 'vitest';
-import { Rng } from '../../src/training/rng';
+import { Rng } from '../../src/core/random';
 import { initWeights, predict, toTensors, type TcnConfig } from '../../src/training/tcn';
 import { initTf } from '../../src/training/tf-backend';
 

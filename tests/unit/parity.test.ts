@@ -16,7 +16,7 @@ import {
   OUTPUT_NAME as OUTPUT,
   readOnnxModel,
 } from '../../src/training/onnx-export';
-import { Rng } from '../../src/training/rng';
+import { Rng } from '../../src/core/random';
 import { initWeights, predict, toTensors, type TcnConfig } from '../../src/training/tcn';
 import { initTf } from '../../src/training/tf-backend';
 
