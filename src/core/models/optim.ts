@@ -64,7 +64,7 @@ function nelderMeadOnce(
   const zeroPres = options.zeroPres ?? 1e-10;
   const maxIter = options.maxIter ?? 2000;
   const tolStd = options.tolStd ?? 1e-10;
-  let alpha = 1;
+  const alpha = 1;
   let gamma = 2;
   let rho = 0.5;
   let sigma = 0.5;
