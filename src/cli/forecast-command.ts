@@ -24,7 +24,8 @@ import {
 import { ROLES } from '../core/ingest/columns';
 import type { ModelDescriptor } from '../core/model-descriptor';
 import { ModelRunnerError } from '../runtime/model-runner';
-import { parseArgs, type CliIo, type Command } from './args';
+import { parseArgs } from '../node/args';
+import type { CliIo, Command } from './command';
 import { isModelHostThread, ModelFileError, serveModelHost, startModelHost } from './model-host';
 import { ingestFile } from './read-file';
 import { parseMappings, reportLines } from './weekly-command';

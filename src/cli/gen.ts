@@ -4,7 +4,7 @@
 // weekly seasonality, a yearly season, a trend and a few promotion weeks.
 import { daysFromCivil, formatDay, weekdayOf } from '../core/ingest/dates';
 import { mulberry32 } from '../core/random';
-import { parseArgs } from './args';
+import { parseArgs } from '../node/args';
 
 const CATEGORIES = ['Beauty', 'Clothing', 'Electronics'];
 const PRICES = [25, 30, 50, 300, 500];

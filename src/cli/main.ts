@@ -1,10 +1,10 @@
 // `skucast <command> ...`: a dispatcher over a record of commands.
 // To add a command, import it and add one entry to COMMANDS.
-import type { CliIo, Command } from './args';
+import type { CliIo, Command } from './command';
 import { weeklyCommand } from './weekly-command';
 import { forecastCommand } from './forecast-command';
 
-export type { Command, CliIo } from './args';
+export type { Command, CliIo } from './command';
 
 const COMMANDS: Record<string, Command> = {
   [weeklyCommand.name]: weeklyCommand,

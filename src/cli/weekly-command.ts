@@ -3,7 +3,8 @@
 import type { ColumnMapping, IngestReport, Role, WeeklyTable } from '../core/types';
 import { weeklyTableToCsv } from '../core/weekly-csv';
 import { ROLES } from '../core/ingest/columns';
-import { parseArgs, type CliIo, type Command } from './args';
+import { parseArgs } from '../node/args';
+import type { CliIo, Command } from './command';
 import { ingestFile } from './read-file';
 
 const USAGE = `usage: skucast weekly FILE [--map role=Column ...]

@@ -5,7 +5,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { intArg, parseArgs } from './args';
+import { intOption, optionValue, parseArgs, rejectUnknown } from '../node/args';
 import { loadSeedData } from './data';
 import { exportOnnx, INPUT_NAME, ONNX_OPSET, OUTPUT_NAME } from './onnx-export';
 import { describe, RECIPE, runRecipe } from './recipe';
@@ -15,9 +15,10 @@ import { initTf } from './tf-backend';
 export const DEFAULT_SEED = 1;
 
 async function main(): Promise<void> {
-  const args = parseArgs(process.argv.slice(2));
-  const seed = intArg(args, 'seed', DEFAULT_SEED);
-  const outDir = path.resolve(args.get('out') ?? 'models');
+  const args = parseArgs(process.argv.slice(2), ['seed', 'out']);
+  rejectUnknown(args);
+  const seed = intOption(args, 'seed', DEFAULT_SEED);
+  const outDir = path.resolve(optionValue(args, 'out') ?? 'models');
   const data = await loadSeedData();
   if (!data) throw new Error('seed data not found: training needs ../shared (see README)');
   await initTf();

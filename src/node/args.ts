@@ -1,0 +1,69 @@
+// The one argv parser of the Node entries (`skucast`, `npm run gen|train|eval`):
+// positionals plus `--name value` / `--name=value` options (repeatable) for
+// the names a caller declares as valued; any other `--name` is a flag. Unknown
+// flags are kept so each command can reject them with its own usage text.
+
+export interface ParsedArgs {
+  positionals: string[];
+  options: Map<string, string[]>;
+  /** Flags given without a value (`--help`). */
+  flags: Set<string>;
+}
+
+export function parseArgs(argv: readonly string[], valued: readonly string[]): ParsedArgs {
+  const positionals: string[] = [];
+  const options = new Map<string, string[]>();
+  const flags = new Set<string>();
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i] as string;
+    if (arg === '--') {
+      positionals.push(...argv.slice(i + 1));
+      break;
+    }
+    if (arg.startsWith('--') || (arg.startsWith('-') && arg.length === 2)) {
+      const eq = arg.indexOf('=');
+      const name = (eq === -1 ? arg : arg.slice(0, eq)).replace(/^--?/, '');
+      if (!valued.includes(name)) {
+        flags.add(name);
+        continue;
+      }
+      let value: string | undefined;
+      if (eq !== -1) value = arg.slice(eq + 1);
+      else if (i + 1 < argv.length) value = argv[++i];
+      const list = options.get(name) ?? [];
+      if (value !== undefined) list.push(value);
+      else flags.add(name);
+      options.set(name, list);
+      continue;
+    }
+    positionals.push(arg);
+  }
+  return { positionals, options, flags };
+}
+
+/** The last value given for `--name`, if any. */
+export function optionValue(args: ParsedArgs, name: string): string | undefined {
+  return args.options.get(name)?.at(-1);
+}
+
+/** `--name N` as an integer, `fallback` when absent. */
+export function intOption(args: ParsedArgs, name: string, fallback: number): number {
+  const v = optionValue(args, name);
+  if (v === undefined) return fallback;
+  const n = Number(v);
+  if (!Number.isInteger(n)) throw new Error(`--${name} must be an integer, got ${v}`);
+  return n;
+}
+
+/**
+ * For scripts with a fixed set of options: throws on a positional, an unknown
+ * flag or a valued option given without its value.
+ */
+export function rejectUnknown(args: ParsedArgs, knownFlags: readonly string[] = []): void {
+  const positional = args.positionals[0];
+  if (positional !== undefined) throw new Error(`unexpected argument ${positional}`);
+  for (const f of args.flags) {
+    if (knownFlags.includes(f)) continue;
+    throw new Error(args.options.has(f) ? `--${f} needs a value` : `unknown option --${f}`);
+  }
+}
