@@ -1,13 +1,9 @@
 // Flat statistical forecasts from a history of weekly amounts. They are the
 // yardsticks of the model card and the fallback for skus too short for the
-// model: each returns one level, used for every horizon week.
+// model: each returns one level, used for every horizon week. The mean and
+// median of the whole history are src/core/stats' meanOf and medianOf.
 
-export function meanOf(values: ArrayLike<number>): number {
-  if (values.length === 0) return 0;
-  let sum = 0;
-  for (let i = 0; i < values.length; i++) sum += values[i] as number;
-  return sum / values.length;
-}
+import { meanOf } from './stats/mean';
 
 /** Last observed week. */
 export function naiveLast(history: ArrayLike<number>): number {
@@ -40,15 +36,4 @@ export function sesForecast(history: ArrayLike<number>): { level: number; alpha:
     if (sse < best.sse) best = { level, alpha, sse };
   }
   return { level: best.level, alpha: best.alpha };
-}
-
-/**
- * Median of the history: the level that minimises absolute error when weeks
- * are exchangeable, so the WAPE yardstick for noisy, level-only series.
- */
-export function medianOf(values: ArrayLike<number>): number {
-  if (values.length === 0) return 0;
-  const s = (Array.prototype.slice.call(values) as number[]).sort((a, b) => a - b);
-  const mid = s.length >> 1;
-  return s.length % 2 ? (s[mid] as number) : ((s[mid - 1] as number) + (s[mid] as number)) / 2;
 }

@@ -30,6 +30,7 @@
 // so the same forecast always gives the same totals.
 
 import { mulberry32 } from './random';
+import { quantileSorted } from './stats/quantile';
 
 /** One week of a forecast, for a sku or a category. Money in total_amount units. */
 export interface ForecastWeek {
@@ -292,18 +293,6 @@ export function stratifiedNormal(n: number): Float64Array {
   for (let k = 0; k < n; k++) out[k] = normalQuantile((k + 0.5) / n);
   stratifiedCache.set(n, out);
   return out;
-}
-
-/** Linear-interpolation quantile (type 7, as numpy's default) of sorted values. */
-export function quantileSorted(sorted: ArrayLike<number>, p: number): number {
-  const n = sorted.length;
-  if (n === 0) return 0;
-  const pos = (n - 1) * p;
-  const i = Math.floor(pos);
-  const frac = pos - i;
-  const a = sorted[i] as number;
-  const b = sorted[Math.min(i + 1, n - 1)] as number;
-  return a + (b - a) * frac;
 }
 
 // Coefficients of Acklam's inverse normal CDF approximation.

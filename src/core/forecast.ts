@@ -3,16 +3,12 @@
 // totals. Pure: the model is a function passed in (src/runtime/model-runner.ts
 // in the app and CLI), so this file runs in the worker, in Node and in tests.
 
-import { meanOf } from './baselines';
-import {
-  categoryTotals,
-  quantileSorted,
-  type CategoryForecast,
-  type ForecastWeek,
-} from './category-totals';
+import { categoryTotals, type CategoryForecast, type ForecastWeek } from './category-totals';
 import { buildInputWindow, type FeaturePresence } from './features';
 import { daysFromCivil, formatDay } from './ingest/dates';
 import type { ModelDescriptor } from './model-descriptor';
+import { meanOf } from './stats/mean';
+import { quantileSorted } from './stats/quantile';
 import type { SkuSeries, WeeklyRow, WeeklyTable } from './types';
 
 export type { CategoryForecast, ForecastWeek } from './category-totals';

@@ -7,7 +7,7 @@
 // such blocks before the holdout, pooled — the split the hyper-parameters are
 // chosen on.
 
-import { meanLast, meanOf, medianOf, naiveLast, sesForecast } from '../core/baselines';
+import { meanLast, naiveLast, sesForecast } from '../core/baselines';
 import type { FeaturePresence } from '../core/features';
 import {
   ALL_PRESENT,
@@ -17,6 +17,8 @@ import {
   unscaleOutput,
 } from '../core/features';
 import { coverage, rmse, wape } from '../core/metrics';
+import { meanOf, sumOf } from '../core/stats/mean';
+import { medianOf } from '../core/stats/quantile';
 import type { SkuSeries } from '../core/types';
 import { loadSeedData } from './data';
 import type { Recipe } from './recipe';
@@ -72,8 +74,6 @@ interface Scores {
   coverage_p10_p90?: number;
 }
 
-const sum = (a: number[]): number => a.reduce((s, v) => s + v, 0);
-
 function scorePoint(windows: EvalWindow[], forecast: (w: EvalWindow) => number[]): Scores {
   const y: number[] = [];
   const p: number[] = [];
@@ -81,7 +81,7 @@ function scorePoint(windows: EvalWindow[], forecast: (w: EvalWindow) => number[]
     y.push(...w.actual);
     p.push(...forecast(w));
   }
-  return { wape: wape(y, p), rmse: rmse(y, p), bias: sum(p) / sum(y) };
+  return { wape: wape(y, p), rmse: rmse(y, p), bias: sumOf(p) / sumOf(y) };
 }
 
 function tcnForecasts(
@@ -136,7 +136,7 @@ function scoreTcn(windows: EvalWindow[], fc: number[][][]): Required<Scores> {
   return {
     wape: wape(y, mid),
     rmse: rmse(y, mid),
-    bias: sum(mid) / sum(y),
+    bias: sumOf(mid) / sumOf(y),
     coverage_p10_p90: coverage(y, lo, hi),
   };
 }
@@ -156,7 +156,6 @@ export function withOverrides(base: Recipe, spec: string | undefined): Recipe {
 const SHRINK_GRID = [0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1];
 
 const round = (v: number): number => Math.round(v * 10000) / 10000;
-const mean = (a: number[]): number => a.reduce((s, v) => s + v, 0) / a.length;
 
 /** Blocks of HOLDOUT_WEEKS weeks: each retrains without its weeks and forecasts from inside it. */
 interface Fold {
@@ -335,9 +334,9 @@ export async function evaluateSeed(options: EvalOptions): Promise<EvalResult> {
       ),
     },
     summary: {
-      tcn_wape_mean: round(mean(tcn.wape)),
+      tcn_wape_mean: round(meanOf(tcn.wape)),
       tcn_wape_range: [Math.min(...tcn.wape), Math.max(...tcn.wape)],
-      tcn_coverage_mean: round(mean(tcn.coverage_p10_p90)),
+      tcn_coverage_mean: round(meanOf(tcn.coverage_p10_p90)),
       train_seconds_per_seed: seconds,
     },
   };

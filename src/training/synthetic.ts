@@ -4,7 +4,7 @@
 // transaction by transaction and aggregated exactly as the weekly table
 // (CONTRACT.md §2) does, so the features match what ingestion produces.
 
-import { medianOf } from '../core/baselines';
+import { medianOf } from '../core/stats/quantile';
 import { civilFromDays, daysFromCivil, formatDay, isoWeekOf, mondayOf } from '../core/ingest/dates';
 import type { SkuSeries, WeeklyRow } from '../core/types';
 import type { Rng } from '../core/random';

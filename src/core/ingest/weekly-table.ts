@@ -4,6 +4,7 @@ import type { IngestReport, SkuSeries, WeeklyRow } from '../types';
 import type { Accumulator } from './accumulator';
 import { formatDay, isoWeekOf, mondayOf, weekdayOf, civilFromDays } from './dates';
 import type { IssueLog } from './issues';
+import { medianSorted } from '../stats/quantile';
 
 /** Rows of the weekly table beyond which the file is refused (memory of the page). */
 export const MAX_TABLE_ROWS = 5_000_000;
@@ -52,15 +53,6 @@ function resolveDates(acc: Accumulator): {
       ? 'iso'
       : 'n/a';
   return { dayOf, dateOrder, ambiguous };
-}
-
-function median(values: Float64Array): number {
-  values.sort();
-  const n = values.length;
-  const mid = n >> 1;
-  return n % 2 === 1
-    ? (values[mid] as number)
-    : ((values[mid - 1] as number) + (values[mid] as number)) / 2;
 }
 
 /** Ages are almost always whole years: then a histogram beats sorting. */
@@ -222,7 +214,7 @@ export function buildWeeklyTable(acc: Accumulator, log: IssueLog, dateColumn: st
     const b = ageStart[slot + 1] as number;
     if (b <= a) return 0;
     const values = agesSorted.subarray(a, b);
-    return counts ? medianSmallInts(values, counts) : median(values);
+    return counts ? medianSmallInts(values, counts) : medianSorted(values.sort());
   };
 
   const skuTotals = new Float64Array(S);
