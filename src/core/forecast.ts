@@ -5,6 +5,7 @@
 
 import { categoryTotals, type CategoryForecast, type ForecastWeek } from './category-totals';
 import { buildInputWindow, type FeaturePresence } from './features';
+import { firstSaleIndex, historyLength, lastCompleteIndex } from './history';
 import { daysFromCivil, formatDay } from './ingest/dates';
 import type { ModelDescriptor } from './model-descriptor';
 import { meanOf } from './stats/mean';
@@ -265,30 +266,6 @@ export async function forecastTable(
       categoryMethod: totals.method,
     },
   };
-}
-
-/** Index of the last complete week, -1 if none. */
-function lastCompleteIndex(rows: readonly WeeklyRow[]): number {
-  for (let i = rows.length - 1; i >= 0; i--) if ((rows[i] as WeeklyRow).partial === 0) return i;
-  return -1;
-}
-
-/** First week with a sale: before it the sku did not exist, so its zeros are not history. */
-function firstSaleIndex(rows: readonly WeeklyRow[]): number {
-  for (let i = 0; i < rows.length; i++) {
-    const r = rows[i] as WeeklyRow;
-    if (r.transactions > 0 || r.total_amount !== 0) return i;
-  }
-  return -1;
-}
-
-/** Complete weeks from the sku's first sale up to and including `origin`. */
-function historyLength(rows: readonly WeeklyRow[], origin: number): number {
-  const start = firstSaleIndex(rows);
-  if (start < 0 || start > origin) return 0;
-  let n = 0;
-  for (let i = start; i <= origin; i++) if ((rows[i] as WeeklyRow).partial === 0) n++;
-  return n;
 }
 
 /** The baseline rule of BASELINE_METHOD, over the sku's complete weeks since its first sale. */

@@ -60,3 +60,56 @@ export function pinball(
 function checkLengths(a: ArrayLike<number>, b: ArrayLike<number>): void {
   if (a.length !== b.length) throw new Error(`length mismatch: ${a.length} vs ${b.length}`);
 }
+
+/**
+ * Scale of MASE (Hyndman & Koehler 2006): the in-sample mean absolute error of
+ * the seasonal naive forecast with season m over `history`. NaN when the
+ * history has no m-step difference.
+ */
+export function maseScale(history: ArrayLike<number>, m: number): number {
+  const n = history.length;
+  if (n <= m) return NaN;
+  let s = 0;
+  for (let t = m; t < n; t++) s += Math.abs((history[t] as number) - (history[t - m] as number));
+  return s / (n - m);
+}
+
+/**
+ * The season MASE scales by for weekly sales: 52 when the history has at least
+ * two seasons (so the scale rests on a year of differences), else 1 (naive).
+ * The M4 competition used 1 for its weekly series: pass `m` directly there.
+ */
+export function salesMaseSeason(historyLength: number, seasonLength = 52): number {
+  return historyLength >= 2 * seasonLength ? seasonLength : 1;
+}
+
+/** Mean absolute scaled error: mean |y − ŷ| / scale. NaN when the scale is 0 or NaN, or no points. */
+export function mase(
+  actual: ArrayLike<number>,
+  predicted: ArrayLike<number>,
+  scale: number,
+): number {
+  checkLengths(actual, predicted);
+  if (actual.length === 0 || !(scale > 0)) return NaN;
+  let err = 0;
+  for (let i = 0; i < actual.length; i++)
+    err += Math.abs((actual[i] as number) - (predicted[i] as number));
+  return err / actual.length / scale;
+}
+
+/**
+ * Symmetric MAPE as the M4 competition scored it, in percent:
+ * mean 200 |y − ŷ| / (|y| + |ŷ|); a point where both are 0 counts as 0.
+ */
+export function smape(actual: ArrayLike<number>, predicted: ArrayLike<number>): number {
+  checkLengths(actual, predicted);
+  if (actual.length === 0) return NaN;
+  let s = 0;
+  for (let i = 0; i < actual.length; i++) {
+    const y = actual[i] as number;
+    const f = predicted[i] as number;
+    const d = Math.abs(y) + Math.abs(f);
+    if (d > 0) s += (200 * Math.abs(y - f)) / d;
+  }
+  return s / actual.length;
+}

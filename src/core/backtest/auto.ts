@@ -1,0 +1,455 @@
+// `auto`: chooses how to forecast from the history alone. It backtests every
+// candidate on the last few windows of that history (internal cross-
+// validation, state rolled forward: refit false), scores each candidate on
+// them, combines candidates by a strategy — per-sku selection, the single
+// best model of the dataset (pooled), or the mean / median of the top k by
+// pooled score — calibrates the band of the result with conformal residuals
+// from the same windows, and forecasts from the end of the history. The
+// choice and the evidence (every candidate's validation score) come back
+// with the forecasts.
+
+import { fallback } from '../models/run-model';
+import {
+  DEFAULT_SETTINGS,
+  type Forecast,
+  type Model,
+  type ModelAlias,
+  type ModelSettings,
+} from '../models/types';
+import {
+  calibrate,
+  calibratedForecast,
+  DEFAULT_CONFORMAL,
+  seriesScale,
+  type Calibration,
+  type ConformalOptions,
+} from './conformal';
+import { crossValidation, type SeriesBacktest } from './cross-validation';
+import type { BacktestSeries } from './series';
+
+export type Strategy = 'per_sku' | 'pooled' | 'ensemble_mean' | 'ensemble_median';
+
+export const STRATEGIES: readonly Strategy[] = [
+  'per_sku',
+  'pooled',
+  'ensemble_mean',
+  'ensemble_median',
+];
+
+/**
+ * How candidates are ranked on the validation windows: 'wape' = Σ|e| / Σ|y|
+ * pooled (big skus weigh more); 'scaled_mae' = mean over skus of their mean
+ * |e| divided by the sku's level (every sku weighs the same).
+ */
+export type SelectionMetric = 'wape' | 'scaled_mae';
+
+export interface AutoOptions {
+  h: number;
+  settings?: ModelSettings;
+  /** Internal validation windows (cutoffs) before the end of the history. */
+  nWindows?: number;
+  /** Weeks between those cutoffs. */
+  stepSize?: number;
+  strategy?: Strategy;
+  topK?: number;
+  metric?: SelectionMetric;
+  conformal?: ConformalOptions;
+  /** Also return every candidate's and every strategy's calibrated forecasts (for evaluation). */
+  keepAll?: boolean;
+  onProgress?: (done: number, total: number) => void;
+}
+
+/** The shipped recipe, chosen on validation windows of three datasets (models/MODEL_CARD.md). */
+export const AUTO_DEFAULTS = {
+  nWindows: 4,
+  stepSize: 1,
+  strategy: 'ensemble_median' as Strategy,
+  topK: 3,
+  metric: 'scaled_mae' as SelectionMetric,
+};
+
+export interface CandidateEvidence {
+  alias: ModelAlias;
+  /** Validation score by the selection metric (lower is better); NaN when it has none. */
+  score: number;
+  /** Pooled validation WAPE, for a person. */
+  wape: number;
+  rank: number;
+  /** Share of validation forecasts a fallback made because the series was too short for it. */
+  fallbackShare: number;
+  /** Fitting and forecasting every window of every series, ms. */
+  millis: number;
+}
+
+export interface SkuChoice {
+  id: string;
+  /** The alias that made this sku's forecast (a model, ensemble_mean or ensemble_median, or a fallback). */
+  model: string;
+  /** The members of an ensemble. */
+  members?: ModelAlias[];
+  /** Validation score of each candidate on this sku (selection metric). */
+  scores: Partial<Record<ModelAlias, number>>;
+  /** Validation windows this sku had. */
+  windows: number;
+}
+
+export interface AutoEvidence {
+  rule: string;
+  strategy: Strategy;
+  metric: SelectionMetric;
+  windows: number;
+  stepSize: number;
+  topK: number;
+  candidates: CandidateEvidence[];
+  /** Candidates left out and why (horizon longer than the model's). */
+  excluded: { alias: ModelAlias; reason: string }[];
+  /** The pooled best (pooled) or the ensemble's members. */
+  chosen: ModelAlias[];
+  conformal: { options: ConformalOptions; residualsPerStep: number[] };
+}
+
+export interface AutoSkuForecast {
+  id: string;
+  model: string;
+  forecast: Forecast;
+}
+
+export interface AutoResult {
+  forecasts: AutoSkuForecast[];
+  evidence: AutoEvidence;
+  perSku: SkuChoice[];
+  /** With keepAll: calibrated forecasts of every candidate and every strategy, in series order. */
+  all?: Partial<Record<string, Forecast[]>>;
+}
+
+interface Context {
+  h: number;
+  bt: SeriesBacktest[];
+  /** Index of each input series in bt, -1 when it had no window at all. */
+  at: Int32Array;
+  /** Validation windows per bt entry (all but the future window). */
+  valWindows: Int32Array;
+  /** Level of each bt entry's history at each validation cutoff. */
+  scales: Float64Array[];
+}
+
+export async function auto(
+  series: readonly BacktestSeries[],
+  models: readonly Model[],
+  opts: AutoOptions,
+): Promise<AutoResult> {
+  const h = opts.h;
+  const settings = opts.settings ?? DEFAULT_SETTINGS;
+  const nWindows = opts.nWindows ?? AUTO_DEFAULTS.nWindows;
+  const stepSize = opts.stepSize ?? AUTO_DEFAULTS.stepSize;
+  const strategy = opts.strategy ?? AUTO_DEFAULTS.strategy;
+  const topK = opts.topK ?? AUTO_DEFAULTS.topK;
+  const metric = opts.metric ?? AUTO_DEFAULTS.metric;
+  const conformal = opts.conformal ?? DEFAULT_CONFORMAL;
+
+  const excluded = models
+    .filter((m) => m.maxHorizon < h)
+    .map((m) => ({
+      alias: m.alias,
+      reason: `forecasts at most ${m.maxHorizon} weeks; asked for ${h}`,
+    }));
+  const candidates = models.filter((m) => m.maxHorizon >= h);
+  if (candidates.length === 0) throw new Error('auto needs at least one candidate model');
+
+  const cv = await crossValidation(series, candidates, {
+    h,
+    nWindows,
+    stepSize,
+    refit: false,
+    settings,
+    future: true,
+    ...(opts.onProgress ? { onProgress: opts.onProgress } : {}),
+  });
+  const at = new Int32Array(series.length).fill(-1);
+  const index = new Map(cv.series.map((sb, i) => [sb.series, i]));
+  series.forEach((s, i) => (at[i] = index.get(s) ?? -1));
+  const valWindows = Int32Array.from(cv.series, (sb) =>
+    sb.cutoffs[sb.cutoffs.length - 1] === sb.series.y.length
+      ? sb.cutoffs.length - 1
+      : sb.cutoffs.length,
+  );
+  const level = { ...DEFAULT_CONFORMAL, scale: 'level' as const };
+  const scales = cv.series.map((sb, i) =>
+    Float64Array.from(sb.cutoffs.slice(0, valWindows[i]), (c) =>
+      seriesScale(sb.series.y.subarray(0, c), level),
+    ),
+  );
+  const ctx: Context = { h, bt: cv.series, at, valWindows, scales };
+
+  // Every candidate's validation score, pooled and per sku.
+  const aliases = candidates.map((m) => m.alias);
+  const points = aliases.map((a) => cv.series.map((sb) => sb.forecasts[a]?.point));
+  const pooled = aliases.map((_, j) => pooledScore(ctx, points[j]!, metric));
+  const pooledWape = aliases.map((_, j) => pooledScore(ctx, points[j]!, 'wape'));
+  const order = aliases.map((_, j) => j).sort((a, b) => cmp(pooled[a]!, pooled[b]!) || a - b);
+  const rank = new Int32Array(aliases.length);
+  order.forEach((j, r) => (rank[j] = r + 1));
+  const candidateEvidence: CandidateEvidence[] = aliases.map((alias, j) => ({
+    alias,
+    score: pooled[j]!,
+    wape: pooledWape[j]!,
+    rank: rank[j]!,
+    fallbackShare: fallbackShare(ctx, alias),
+    millis: cv.millis[alias] ?? 0,
+  }));
+  const skuScores = cv.series.map((_, i) =>
+    aliases.map((_, j) => skuScore(ctx, i, points[j]![i], metric)),
+  );
+
+  const best = order[0] as number;
+  const top = order.slice(0, Math.max(1, Math.min(topK, order.length)));
+  const combine = (s: Strategy, i: number): { point: Float64Array; label: string[] } => {
+    const sb = cv.series[i] as SeriesBacktest;
+    const n = sb.cutoffs.length * h;
+    if (s === 'pooled') return { point: points[best]![i]!, label: [aliases[best]!] };
+    if (s === 'per_sku') {
+      const sc = skuScores[i] as number[];
+      let j = best;
+      if (ctx.valWindows[i]! > 0) {
+        for (const cand of order) if (cmp(sc[cand]!, sc[j]!) < 0) j = cand;
+      }
+      return { point: points[j]![i]!, label: [aliases[j]!] };
+    }
+    const out = new Float64Array(n);
+    const vals = new Float64Array(top.length);
+    for (let t = 0; t < n; t++) {
+      top.forEach((j, r) => (vals[r] = points[j]![i]![t] as number));
+      out[t] = s === 'ensemble_mean' ? mean(vals) : median(vals);
+    }
+    return { point: out, label: top.map((j) => aliases[j]!) };
+  };
+
+  /** Calibrates the points of every series by a strategy or model and forecasts from the end. */
+  const finishAll = (
+    pointOf: (i: number) => { point: Float64Array; label: string[] },
+    name: (i: number, label: string[]) => string,
+  ): { forecasts: AutoSkuForecast[]; calibration: Calibration; labels: string[][] } => {
+    const pts = cv.series.map((_, i) => pointOf(i));
+    const calibration = calibrate(
+      cv.series.map((sb, i) => ({
+        id: sb.series.id,
+        y: sb.series.y,
+        cutoffs: sb.cutoffs.slice(0, ctx.valWindows[i]),
+        actual: sb.actual.subarray(0, ctx.valWindows[i]! * h),
+        point: pts[i]!.point.subarray(0, ctx.valWindows[i]! * h),
+      })),
+      h,
+      conformal,
+    );
+    const forecasts = series.map((s, si) => {
+      const i = at[si]!;
+      if (i < 0) {
+        const f = fallback(s.y, h, settings);
+        return { id: s.id, model: f.alias, forecast: f.forecast };
+      }
+      const sb = cv.series[i] as SeriesBacktest;
+      const w = sb.cutoffs.length - 1;
+      const p = pts[i]!;
+      return {
+        id: s.id,
+        model: name(i, p.label),
+        forecast: calibratedForecast(calibration, s.id, s.y, p.point.subarray(w * h, (w + 1) * h)),
+      };
+    });
+    return { forecasts, calibration, labels: pts.map((p) => p.label) };
+  };
+
+  // The alias a single model's forecast is labelled with: a fallback if one made it.
+  const futureAlias = (i: number, alias: string): string => {
+    const sb = cv.series[i] as SeriesBacktest;
+    return sb.used[alias as ModelAlias]?.[sb.cutoffs.length - 1] ?? alias;
+  };
+  const nameOf =
+    (s: Strategy) =>
+    (i: number, label: string[]): string =>
+      s === 'ensemble_mean' || s === 'ensemble_median' ? s : futureAlias(i, label[0]!);
+
+  const main = finishAll((i) => combine(strategy, i), nameOf(strategy));
+  const perSku: SkuChoice[] = series.map((s, si) => {
+    const i = at[si]!;
+    const f = main.forecasts[si] as AutoSkuForecast;
+    const choice: SkuChoice = {
+      id: s.id,
+      model: f.model,
+      scores: {},
+      windows: i < 0 ? 0 : ctx.valWindows[i]!,
+    };
+    if (strategy === 'ensemble_mean' || strategy === 'ensemble_median')
+      choice.members = top.map((j) => aliases[j]!);
+    if (i >= 0)
+      aliases.forEach((a, j) => {
+        const v = skuScores[i]![j]!;
+        if (Number.isFinite(v)) choice.scores[a] = round(v);
+      });
+    return choice;
+  });
+
+  const result: AutoResult = {
+    forecasts: main.forecasts,
+    perSku,
+    evidence: {
+      rule: ruleText(strategy, metric, nWindows, stepSize, top.length),
+      strategy,
+      metric,
+      windows: nWindows,
+      stepSize,
+      topK: top.length,
+      candidates: order.map((j) => candidateEvidence[j]!),
+      excluded,
+      chosen:
+        strategy === 'pooled'
+          ? [aliases[best]!]
+          : strategy === 'per_sku'
+            ? [...new Set(perSku.map((c) => c.model as ModelAlias))]
+            : top.map((j) => aliases[j]!),
+      conformal: { options: conformal, residualsPerStep: main.calibration.counts },
+    },
+  };
+  if (opts.keepAll) {
+    const all: Partial<Record<string, Forecast[]>> = {};
+    for (const s of STRATEGIES) {
+      all[s] =
+        s === strategy
+          ? main.forecasts.map((f) => f.forecast)
+          : finishAll((i) => combine(s, i), nameOf(s)).forecasts.map((f) => f.forecast);
+    }
+    aliases.forEach((a, j) => {
+      all[a] = finishAll(
+        (i) => ({ point: points[j]![i]!, label: [a] }),
+        (i) => futureAlias(i, a),
+      ).forecasts.map((f) => f.forecast);
+    });
+    result.all = all;
+  }
+  return result;
+}
+
+function ruleText(
+  strategy: Strategy,
+  metric: SelectionMetric,
+  nWindows: number,
+  stepSize: number,
+  k: number,
+): string {
+  const how =
+    metric === 'wape'
+      ? 'pooled WAPE'
+      : "mean over skus of mean absolute error divided by the sku's level";
+  const windows = `the last ${nWindows} origins of the history (${stepSize} week${stepSize === 1 ? '' : 's'} apart)`;
+  const pick =
+    strategy === 'pooled'
+      ? 'the one model with the best score forecasts every sku'
+      : strategy === 'per_sku'
+        ? "each sku gets the model with the best score on that sku's own windows"
+        : `every sku gets the ${strategy === 'ensemble_mean' ? 'mean' : 'median'} of the ${k} models with the best scores`;
+  return (
+    `every candidate is backtested on ${windows} and scored by ${how}; ${pick}; ` +
+    'the p10–p90 band is calibrated on the same backtest residuals (conformal, by horizon week, scaled by each sku’s level)'
+  );
+}
+
+function pooledScore(
+  ctx: Context,
+  points: readonly (Float64Array | undefined)[],
+  metric: SelectionMetric,
+): number {
+  let err = 0;
+  let tot = 0;
+  let skus = 0;
+  for (let i = 0; i < ctx.bt.length; i++) {
+    const p = points[i];
+    if (!p) continue;
+    if (metric === 'wape') {
+      const sb = ctx.bt[i] as SeriesBacktest;
+      const n = ctx.valWindows[i]! * ctx.h;
+      for (let t = 0; t < n; t++) {
+        const y = sb.actual[t] as number;
+        if (Number.isNaN(y)) continue;
+        err += Math.abs(y - (p[t] as number));
+        tot += Math.abs(y);
+      }
+    } else {
+      const v = skuScore(ctx, i, p, metric);
+      if (Number.isFinite(v)) {
+        err += v;
+        skus++;
+      }
+    }
+  }
+  if (metric === 'wape') return tot > 0 ? err / tot : NaN;
+  return skus > 0 ? err / skus : NaN;
+}
+
+function skuScore(
+  ctx: Context,
+  i: number,
+  p: Float64Array | undefined,
+  metric: SelectionMetric,
+): number {
+  if (!p) return NaN;
+  const sb = ctx.bt[i] as SeriesBacktest;
+  const h = ctx.h;
+  let err = 0;
+  let tot = 0;
+  let n = 0;
+  for (let w = 0; w < ctx.valWindows[i]!; w++) {
+    const scale = ctx.scales[i]![w]!;
+    for (let k = 0; k < h; k++) {
+      const t = w * h + k;
+      const y = sb.actual[t] as number;
+      if (Number.isNaN(y)) continue;
+      const e = Math.abs(y - (p[t] as number));
+      if (metric === 'wape') {
+        err += e;
+        tot += Math.abs(y);
+      } else if (scale > 0) {
+        err += e / scale;
+        n++;
+      }
+    }
+  }
+  if (metric === 'wape') return tot > 0 ? err / tot : NaN;
+  return n > 0 ? err / n : NaN;
+}
+
+function fallbackShare(ctx: Context, alias: ModelAlias): number {
+  let used = 0;
+  let total = 0;
+  ctx.bt.forEach((sb, i) => {
+    const u = sb.used[alias];
+    for (let w = 0; w < ctx.valWindows[i]!; w++) {
+      total++;
+      if (u?.[w]) used++;
+    }
+  });
+  return total > 0 ? round(used / total) : 0;
+}
+
+/** NaN sorts last. */
+function cmp(a: number, b: number): number {
+  const na = Number.isNaN(a);
+  const nb = Number.isNaN(b);
+  if (na || nb) return na === nb ? 0 : na ? 1 : -1;
+  return a - b;
+}
+
+function mean(v: Float64Array): number {
+  let s = 0;
+  for (const x of v) s += x;
+  return s / v.length;
+}
+
+function median(v: Float64Array): number {
+  const s = Float64Array.from(v).sort();
+  const m = s.length >> 1;
+  return s.length % 2 ? (s[m] as number) : ((s[m - 1] as number) + (s[m] as number)) / 2;
+}
+
+function round(v: number): number {
+  return Math.round(v * 1e6) / 1e6;
+}

@@ -1,0 +1,183 @@
+// Calibrated intervals by split conformal prediction (Vovk et al.; as
+// statsforecast's ConformalIntervals, but quantile-based and scale-free):
+// backtest residuals y − point by horizon step, divided by the series' scale
+// at each cutoff so skus of every size pool together; the 10th, 50th and 90th
+// percentiles of the scaled residuals per step give the band around a new
+// point forecast, times that series' scale now. Pooled across skus by step;
+// with `perSku`, a sku with enough residuals of its own gets its own
+// spread, blended with the pooled one by how many it has. Bands are clamped at
+// zero and sorted (p10 ≤ p50 ≤ p90).
+
+import { quantileSorted } from '../stats/quantile';
+import type { Forecast } from '../models/types';
+
+export interface ConformalOptions {
+  /**
+   * The series scale residuals are divided by: 'level' = mean |y| over the last
+   * `levelWeeks` weeks of the history; 'naive_mae' = mean |Δy| over them (the
+   * series' week-to-week noise).
+   */
+  scale: 'level' | 'naive_mae';
+  levelWeeks: number;
+  /** Move p50 by the median scaled residual of its step (a bias correction). */
+  shiftMedian: boolean;
+  /**
+   * Blend weight of a sku's own residual quantiles: n / (n + perSkuPrior), n its
+   * residual count; 0 disables (pooled only).
+   */
+  perSkuPrior: number;
+}
+
+export const DEFAULT_CONFORMAL: ConformalOptions = {
+  scale: 'level',
+  levelWeeks: 52,
+  shiftMedian: false,
+  perSkuPrior: 0,
+};
+
+/** The scale of a history: never 0 unless the history is all zeros. */
+export function seriesScale(hist: ArrayLike<number>, opts: ConformalOptions): number {
+  const n = hist.length;
+  const from = Math.max(0, n - opts.levelWeeks);
+  let s = 0;
+  let c = 0;
+  if (opts.scale === 'naive_mae') {
+    for (let t = Math.max(1, from); t < n; t++) {
+      s += Math.abs((hist[t] as number) - (hist[t - 1] as number));
+      c++;
+    }
+    // A flat history has no week-to-week noise; fall back to its level.
+    if (s > 0) return s / c;
+    s = 0;
+    c = 0;
+  }
+  for (let t = from; t < n; t++) {
+    s += Math.abs(hist[t] as number);
+    c++;
+  }
+  return c > 0 ? s / c : 0;
+}
+
+/** Residuals of one sku: targets and point forecasts [window][step] and the history at each cutoff. */
+export interface ResidualItem {
+  id: string;
+  y: Float64Array;
+  cutoffs: readonly number[];
+  actual: Float64Array;
+  point: Float64Array;
+}
+
+interface Triple {
+  q10: number;
+  q50: number;
+  q90: number;
+}
+
+export interface Calibration {
+  h: number;
+  options: ConformalOptions;
+  /** Pooled quantiles of scaled residuals per step. */
+  steps: Triple[];
+  /** Per sku: its own quantiles over all steps, relative to the pooled ones, and its weight. */
+  skus: Map<string, { ratio: Triple; weight: number }>;
+  /** Residuals the pooled quantiles rest on, per step. */
+  counts: number[];
+}
+
+function triple(sorted: Float64Array): Triple {
+  return {
+    q10: quantileSorted(sorted, 0.1),
+    q50: quantileSorted(sorted, 0.5),
+    q90: quantileSorted(sorted, 0.9),
+  };
+}
+
+export function calibrate(
+  items: readonly ResidualItem[],
+  h: number,
+  options: ConformalOptions = DEFAULT_CONFORMAL,
+): Calibration {
+  const byStep: number[][] = Array.from({ length: h }, () => []);
+  const own = new Map<string, number[]>();
+  for (const it of items) {
+    const mine: number[] = [];
+    it.cutoffs.forEach((c, w) => {
+      const scale = seriesScale(it.y.subarray(0, c), options);
+      if (!(scale > 0)) return;
+      for (let k = 0; k < h; k++) {
+        const i = w * h + k;
+        const y = it.actual[i] as number;
+        if (Number.isNaN(y)) continue;
+        const r = (y - (it.point[i] as number)) / scale;
+        byStep[k]!.push(r);
+        mine.push(r);
+      }
+    });
+    if (mine.length > 0) own.set(it.id, mine);
+  }
+  // A step with no residual borrows the nearest earlier step's.
+  const steps: Triple[] = [];
+  const counts: number[] = [];
+  let prev: Triple = { q10: 0, q50: 0, q90: 0 };
+  for (let k = 0; k < h; k++) {
+    const rs = byStep[k] as number[];
+    counts.push(rs.length);
+    if (rs.length > 0) prev = triple(Float64Array.from(rs).sort());
+    steps.push(prev);
+  }
+  const skus = new Map<string, { ratio: Triple; weight: number }>();
+  if (options.perSkuPrior > 0) {
+    const all = Float64Array.from(byStep.flat()).sort();
+    const pooled = triple(all);
+    for (const [id, rs] of own) {
+      const t = triple(Float64Array.from(rs).sort());
+      skus.set(id, {
+        ratio: {
+          q10: pooled.q10 < 0 ? Math.min(0, t.q10) / pooled.q10 : 1,
+          q50: 1,
+          q90: pooled.q90 > 0 ? Math.max(0, t.q90) / pooled.q90 : 1,
+        },
+        weight: rs.length / (rs.length + options.perSkuPrior),
+      });
+    }
+  }
+  return { h, options, steps, skus, counts };
+}
+
+/** A calibrated forecast from a point forecast and the history it was made from. */
+export function calibratedForecast(
+  cal: Calibration,
+  id: string,
+  hist: ArrayLike<number>,
+  point: ArrayLike<number>,
+): Forecast {
+  const h = point.length;
+  const scale = seriesScale(hist, cal.options);
+  const sku = cal.skus.get(id);
+  const f: Forecast = {
+    point: new Float64Array(h),
+    p10: new Float64Array(h),
+    p50: new Float64Array(h),
+    p90: new Float64Array(h),
+  };
+  for (let k = 0; k < h; k++) {
+    const q = cal.steps[Math.min(k, cal.steps.length - 1)] as Triple;
+    let q10 = q.q10;
+    let q90 = q.q90;
+    if (sku) {
+      q10 *= 1 - sku.weight + sku.weight * sku.ratio.q10;
+      q90 *= 1 - sku.weight + sku.weight * sku.ratio.q90;
+    }
+    const p = point[k] as number;
+    const mid = p + (cal.options.shiftMedian ? q.q50 * scale : 0);
+    let lo = p + q10 * scale;
+    let hi = p + q90 * scale;
+    lo = Math.min(lo, mid);
+    hi = Math.max(hi, mid);
+    f.point[k] = Math.max(0, p);
+    f.p10[k] = Math.max(0, lo);
+    f.p50[k] = Math.max(0, mid);
+    f.p90[k] = Math.max(0, hi);
+  }
+  return f;
+}

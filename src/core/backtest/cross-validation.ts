@@ -1,0 +1,304 @@
+// Backtesting as one function, like statsforecast's cross_validation: for each
+// series, nWindows forecast origins (cutoffs) stepSize weeks apart on an
+// expanding window, the last window's targets ending at the series' last
+// complete week; every model forecasts h weeks from every cutoff. Targets are
+// complete weeks only (a series holds nothing else). `refit: false` fits each
+// local model once, on the first window's history, and rolls its state
+// forward over the longer histories of later windows (LocalModel.predict);
+// `refit: true` fits at every cutoff. A series a model cannot take at a cutoff
+// (too short) goes down the fallback chain, and the alias that forecast it is
+// recorded; a series too short for any window is reported by id.
+
+import { accepts, fallback, finish, type SeriesForecast } from '../models/run-model';
+import { FALLBACK_CHAIN } from '../models/registry';
+import {
+  DEFAULT_SETTINGS,
+  type Forecast,
+  type LocalModel,
+  type Model,
+  type ModelAlias,
+  type ModelSettings,
+  type SeriesInput,
+} from '../models/types';
+import { inputAt, weeksAfter, type BacktestSeries } from './series';
+
+export interface CrossValidationOptions {
+  /** Weeks forecast from each cutoff. */
+  h: number;
+  /** Forecast origins per series. */
+  nWindows: number;
+  /** Weeks between consecutive cutoffs (default 1). */
+  stepSize?: number;
+  /** Fit at every cutoff (default) or once on the first window and roll forward. */
+  refit?: boolean;
+  settings?: ModelSettings;
+  chain?: readonly LocalModel[];
+  /**
+   * Also forecast from the end of each series (a window with no targets): how
+   * `auto` gets its final forecasts from the same fitted parameters.
+   */
+  future?: boolean;
+  /** Called after each model with the number of models done. */
+  onProgress?: (done: number, total: number) => void;
+}
+
+/** One model's forecasts for every window of one series, laid out [window][step]. */
+export interface Band {
+  point: Float64Array;
+  p10: Float64Array;
+  p50: Float64Array;
+  p90: Float64Array;
+}
+
+export interface SeriesBacktest {
+  series: BacktestSeries;
+  /** History length (values of y) at each window's cutoff, ascending; the future window last. */
+  cutoffs: number[];
+  /** Targets [window][step]; NaN in the future window. */
+  actual: Float64Array;
+  forecasts: Partial<Record<ModelAlias, Band>>;
+  /** Per alias and window, the model that made the forecast when it was not the alias itself. */
+  used: Partial<Record<ModelAlias, (ModelAlias | undefined)[]>>;
+}
+
+export interface CrossValidationResult {
+  h: number;
+  aliases: ModelAlias[];
+  series: SeriesBacktest[];
+  /** Series with no window (fewer than h + 1 complete weeks). */
+  skipped: { id: string; reason: string }[];
+  /** Milliseconds per model, fitting and forecasting all windows of all series. */
+  millis: Partial<Record<ModelAlias, number>>;
+  /** Forecasts a model threw on or returned non-finite, which the fallback chain took. */
+  failures: Partial<Record<ModelAlias, number>>;
+}
+
+export interface CvValue {
+  point: number;
+  p10: number;
+  p50: number;
+  p90: number;
+  /** The fallback that made it, when not the model itself. */
+  model?: ModelAlias;
+}
+
+/** One row of statsforecast's cross_validation frame: a series, a cutoff, a target week. */
+export interface CvRow {
+  sku: string;
+  /** Monday of the last week of history. */
+  cutoff: string;
+  week_start: string;
+  /** Steps ahead, 1..h. */
+  step: number;
+  y: number;
+  forecasts: Partial<Record<ModelAlias, CvValue>>;
+}
+
+/** Cutoffs (history lengths) of a series of n values; those with no history are dropped. */
+export function windowCutoffs(n: number, h: number, nWindows: number, stepSize: number): number[] {
+  const out: number[] = [];
+  for (let i = 0; i < nWindows; i++) {
+    const c = n - h - (nWindows - 1 - i) * stepSize;
+    if (c >= 1) out.push(c);
+  }
+  return out;
+}
+
+export async function crossValidation(
+  series: readonly BacktestSeries[],
+  models: readonly Model[],
+  opts: CrossValidationOptions,
+): Promise<CrossValidationResult> {
+  const { h, nWindows } = opts;
+  const stepSize = opts.stepSize ?? 1;
+  const refit = opts.refit ?? true;
+  const settings = opts.settings ?? DEFAULT_SETTINGS;
+  const chain = opts.chain ?? FALLBACK_CHAIN;
+  if (!Number.isInteger(h) || h < 1) throw new Error(`h must be a positive whole number, got ${h}`);
+  if (!Number.isInteger(nWindows) || nWindows < 0)
+    throw new Error(`nWindows must be a whole number, got ${nWindows}`);
+  if (!Number.isInteger(stepSize) || stepSize < 1)
+    throw new Error(`stepSize must be a positive whole number, got ${stepSize}`);
+
+  const skipped: { id: string; reason: string }[] = [];
+  const out: SeriesBacktest[] = [];
+  for (const s of series) {
+    const n = s.y.length;
+    const cutoffs = windowCutoffs(n, h, nWindows, stepSize);
+    if (opts.future && n >= 1) cutoffs.push(n);
+    if (cutoffs.length === 0) {
+      skipped.push({
+        id: s.id,
+        reason: `${n} complete week${n === 1 ? '' : 's'}: a backtest window needs at least ${h + 1}`,
+      });
+      continue;
+    }
+    const actual = new Float64Array(cutoffs.length * h).fill(NaN);
+    cutoffs.forEach((c, w) => {
+      for (let k = 0; k < h && c + k < n; k++) actual[w * h + k] = s.y[c + k] as number;
+    });
+    out.push({ series: s, cutoffs, actual, forecasts: {}, used: {} });
+  }
+
+  const millis: Partial<Record<ModelAlias, number>> = {};
+  const failures: Partial<Record<ModelAlias, number>> = {};
+  let done = 0;
+  for (const model of models) {
+    const t0 = now();
+    let failed = 0;
+    const put = (sb: SeriesBacktest, w: number, f: SeriesForecast): void => {
+      const band = (sb.forecasts[model.alias] ??= emptyBand(sb.cutoffs.length * h));
+      writeBand(band, w * h, f.forecast);
+      if (f.alias !== model.alias) {
+        const used = (sb.used[model.alias] ??= new Array<ModelAlias | undefined>(
+          sb.cutoffs.length,
+        ));
+        used[w] = f.alias;
+      }
+    };
+    if (model.kind === 'global') {
+      const jobs: { sb: SeriesBacktest; w: number; input: SeriesInput }[] = [];
+      for (const sb of out) {
+        sb.cutoffs.forEach((c, w) => {
+          const input = inputAt(sb.series, c);
+          if (accepts(model, input.y, h)) jobs.push({ sb, w, input });
+          else put(sb, w, fallback(input.y, h, settings, chain));
+        });
+      }
+      const outputs =
+        jobs.length > 0
+          ? await model.predictBatch(
+              jobs.map((j) => j.input),
+              h,
+              settings,
+            )
+          : [];
+      jobs.forEach((j, i) => {
+        const o = outputs[i];
+        const f = o ? finish(o, j.input.y, h) : undefined;
+        if (f) put(j.sb, j.w, { forecast: f, alias: model.alias });
+        else {
+          failed++;
+          put(j.sb, j.w, fallback(j.input.y, h, settings, chain));
+        }
+      });
+    } else {
+      for (const sb of out) {
+        const y = sb.series.y;
+        let params: unknown;
+        let fitted = false;
+        sb.cutoffs.forEach((c, w) => {
+          const hist = y.subarray(0, c);
+          if (!accepts(model, hist, h)) {
+            put(sb, w, fallback(hist, h, settings, chain));
+            return;
+          }
+          let f: Forecast | undefined;
+          try {
+            if (refit || !fitted) {
+              params = model.fit(hist, settings);
+              fitted = true;
+            }
+            f = finish(model.predict(params, hist, h, settings), hist, h);
+          } catch {
+            f = undefined;
+          }
+          if (f) put(sb, w, { forecast: f, alias: model.alias });
+          else {
+            failed++;
+            put(sb, w, fallback(hist, h, settings, chain));
+          }
+        });
+      }
+    }
+    millis[model.alias] = (millis[model.alias] ?? 0) + (now() - t0);
+    if (failed > 0) failures[model.alias] = failed;
+    opts.onProgress?.(++done, models.length);
+  }
+  return { h, aliases: models.map((m) => m.alias), series: out, skipped, millis, failures };
+}
+
+/** The result as statsforecast's long frame: one row per series, cutoff and target week. */
+export function cvRows(result: CrossValidationResult): CvRow[] {
+  const { h } = result;
+  const rows: CvRow[] = [];
+  for (const sb of result.series) {
+    sb.cutoffs.forEach((c, w) => {
+      const cutoffWeek = sb.series.weeks[c - 1] as string;
+      for (let k = 0; k < h; k++) {
+        const y = sb.actual[w * h + k] as number;
+        if (Number.isNaN(y)) continue;
+        const forecasts: Partial<Record<ModelAlias, CvValue>> = {};
+        for (const alias of result.aliases) {
+          const b = sb.forecasts[alias];
+          if (!b) continue;
+          const i = w * h + k;
+          const v: CvValue = {
+            point: b.point[i] as number,
+            p10: b.p10[i] as number,
+            p50: b.p50[i] as number,
+            p90: b.p90[i] as number,
+          };
+          const used = sb.used[alias]?.[w];
+          if (used) v.model = used;
+          forecasts[alias] = v;
+        }
+        rows.push({
+          sku: sb.series.id,
+          cutoff: cutoffWeek,
+          week_start: sb.series.weeks[c + k] ?? weeksAfter(cutoffWeek, k + 1),
+          step: k + 1,
+          y,
+          forecasts,
+        });
+      }
+    });
+  }
+  return rows;
+}
+
+/**
+ * Flat records for CSV/JSON: sku, cutoff, week_start, y, then per alias its
+ * point and `<alias>_p10`, `<alias>_p50`, `<alias>_p90`, and `<alias>_model`
+ * where a fallback made the forecast.
+ */
+export function cvRecords(result: CrossValidationResult): Record<string, string | number>[] {
+  return cvRows(result).map((r) => {
+    const rec: Record<string, string | number> = {
+      sku: r.sku,
+      cutoff: r.cutoff,
+      week_start: r.week_start,
+      y: r.y,
+    };
+    for (const alias of result.aliases) {
+      const v = r.forecasts[alias];
+      if (!v) continue;
+      rec[alias] = v.point;
+      rec[`${alias}_p10`] = v.p10;
+      rec[`${alias}_p50`] = v.p50;
+      rec[`${alias}_p90`] = v.p90;
+      if (v.model) rec[`${alias}_model`] = v.model;
+    }
+    return rec;
+  });
+}
+
+export function emptyBand(n: number): Band {
+  return {
+    point: new Float64Array(n),
+    p10: new Float64Array(n),
+    p50: new Float64Array(n),
+    p90: new Float64Array(n),
+  };
+}
+
+function writeBand(band: Band, at: number, f: Forecast): void {
+  band.point.set(f.point, at);
+  band.p10.set(f.p10, at);
+  band.p50.set(f.p50, at);
+  band.p90.set(f.p90, at);
+}
+
+function now(): number {
+  return typeof performance !== 'undefined' ? performance.now() : Date.now();
+}

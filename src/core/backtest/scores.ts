@@ -1,0 +1,124 @@
+// Accuracy of backtest forecasts, per sku and pooled, with the measures of
+// src/core/metrics.ts: WAPE of the point (p50) forecast, MASE, sMAPE (M4's),
+// pinball loss at 0.1/0.5/0.9 and p10–p90 coverage.
+
+import { maseScale, salesMaseSeason } from '../metrics';
+import type { Band } from './cross-validation';
+import type { BacktestSeries } from './series';
+
+/** MASE season: 'sales' = 52 when the history at the cutoff has two years, else 1; or a fixed m (M4: 1). */
+export type MaseSeason = 'sales' | number;
+
+export interface Scores {
+  /** Σ|y − p50| / Σ|y|. */
+  wape: number;
+  /** Mean over skus of the sku's MASE (each window scaled by its own history). */
+  mase: number;
+  /** M4's sMAPE in percent, mean over all points. */
+  smape: number;
+  /** Pinball loss at each quantile, summed over points and divided by Σ|y| (p50's is WAPE / 2). */
+  pinball: { p10: number; p50: number; p90: number };
+  /** Share of targets inside [p10, p90]. */
+  coverage_p10_p90: number;
+  /** Σ p50 / Σ y: above 1 over-forecasts. */
+  bias: number;
+  /** Scored target weeks. */
+  points: number;
+}
+
+/** One sku's forecasts to score: windows laid out [window][step], NaN targets skipped. */
+export interface ScoreItem {
+  series: BacktestSeries;
+  cutoffs: readonly number[];
+  actual: Float64Array;
+  band: Band;
+}
+
+class Acc {
+  absY = 0;
+  absE = 0;
+  sumY = 0;
+  sumP = 0;
+  smape = 0;
+  pin = [0, 0, 0];
+  inside = 0;
+  n = 0;
+  maseSum = 0;
+  maseN = 0;
+  add(y: number, lo: number, mid: number, hi: number): void {
+    const e = Math.abs(y - mid);
+    this.absY += Math.abs(y);
+    this.absE += e;
+    this.sumY += y;
+    this.sumP += mid;
+    const d = Math.abs(y) + Math.abs(mid);
+    if (d > 0) this.smape += (200 * e) / d;
+    this.pin[0]! += loss(y, lo, 0.1);
+    this.pin[1]! += loss(y, mid, 0.5);
+    this.pin[2]! += loss(y, hi, 0.9);
+    if (y >= lo && y <= hi) this.inside++;
+    this.n++;
+  }
+  scores(mase: number): Scores {
+    return {
+      wape: this.absY > 0 ? this.absE / this.absY : NaN,
+      mase,
+      smape: this.n > 0 ? this.smape / this.n : NaN,
+      pinball: {
+        p10: this.absY > 0 ? (this.pin[0] as number) / this.absY : NaN,
+        p50: this.absY > 0 ? (this.pin[1] as number) / this.absY : NaN,
+        p90: this.absY > 0 ? (this.pin[2] as number) / this.absY : NaN,
+      },
+      coverage_p10_p90: this.n > 0 ? this.inside / this.n : NaN,
+      bias: this.sumY !== 0 ? this.sumP / this.sumY : NaN,
+      points: this.n,
+    };
+  }
+}
+
+function loss(y: number, q: number, tau: number): number {
+  const d = y - q;
+  return d >= 0 ? tau * d : (tau - 1) * d;
+}
+
+export interface ScoreReport {
+  pooled: Scores;
+  perSku: { id: string; scores: Scores }[];
+}
+
+export function scoreItems(items: readonly ScoreItem[], season: MaseSeason = 'sales'): ScoreReport {
+  const pooled = new Acc();
+  const perSku: { id: string; scores: Scores }[] = [];
+  let maseTotal = 0;
+  let maseCount = 0;
+  for (const it of items) {
+    const acc = new Acc();
+    const h = it.actual.length / it.cutoffs.length;
+    let scaledErr = 0;
+    let scaledN = 0;
+    it.cutoffs.forEach((c, w) => {
+      const hist = it.series.y.subarray(0, c);
+      const m = season === 'sales' ? salesMaseSeason(c) : season;
+      const scale = maseScale(hist, m);
+      for (let k = 0; k < h; k++) {
+        const i = w * h + k;
+        const y = it.actual[i] as number;
+        if (Number.isNaN(y)) continue;
+        const mid = it.band.p50[i] as number;
+        acc.add(y, it.band.p10[i] as number, mid, it.band.p90[i] as number);
+        pooled.add(y, it.band.p10[i] as number, mid, it.band.p90[i] as number);
+        if (scale > 0) {
+          scaledErr += Math.abs(y - mid) / scale;
+          scaledN++;
+        }
+      }
+    });
+    const mase = scaledN > 0 ? scaledErr / scaledN : NaN;
+    if (Number.isFinite(mase)) {
+      maseTotal += mase;
+      maseCount++;
+    }
+    perSku.push({ id: it.series.id, scores: acc.scores(mase) });
+  }
+  return { pooled: pooled.scores(maseCount > 0 ? maseTotal / maseCount : NaN), perSku };
+}
