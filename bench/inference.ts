@@ -8,7 +8,7 @@ import { createModelRunner } from '../src/runtime/model-runner';
 import { median } from './measure';
 
 const WINDOWS = 100_000;
-const CHUNKS = [512, 2048, 8192, 65536];
+const CHUNKS = [512, 2048, 8192, 65536] as const;
 const REPEATS = 3;
 
 /** Windows with values in the range scaled features take (around 0..3). */

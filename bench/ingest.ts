@@ -6,7 +6,7 @@
 import { readFileSync, statSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import Papa from 'papaparse';
-import { ingestFile } from '../src/cli/read-file';
+import { ingestFile } from '../src/node/read-file';
 import {
   BIG_CSV as BIG,
   BIG_ROWS as ROWS,

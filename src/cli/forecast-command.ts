@@ -27,7 +27,7 @@ import { ModelRunnerError } from '../runtime/model-runner';
 import { parseArgs } from '../node/args';
 import type { CliIo, Command } from './command';
 import { isModelHostThread, ModelFileError, serveModelHost, startModelHost } from './model-host';
-import { ingestFile } from './read-file';
+import { ingestFile } from '../node/read-file';
 import { parseMappings, reportLines } from './weekly-command';
 
 const FORMATS = ['csv', 'json', 'seed-json'] as const;

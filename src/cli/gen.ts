@@ -14,8 +14,8 @@ const HEADER =
 export interface GenOptions {
   rows: number;
   seed: number;
-  from?: string;
-  to?: string;
+  from?: string | undefined;
+  to?: string | undefined;
 }
 
 /** Yields the CSV in blocks of roughly `blockChars` characters. */

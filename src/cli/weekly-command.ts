@@ -5,7 +5,7 @@ import { weeklyTableToCsv } from '../core/weekly-csv';
 import { ROLES } from '../core/ingest/columns';
 import { parseArgs } from '../node/args';
 import type { CliIo, Command } from './command';
-import { ingestFile } from './read-file';
+import { ingestFile } from '../node/read-file';
 
 const USAGE = `usage: skucast weekly FILE [--map role=Column ...]
 

@@ -157,7 +157,6 @@ export class Ingestor {
   /** Pending length to reach before parsing again after a record did not end. */
   private retryAt = 0;
   private headerSeen = false;
-  private headers: string[] = [];
   private mapping: ColumnMapping = {};
   private acc: Accumulator | null = null;
   /** Spreadsheet row of the next record (header = 1). */
@@ -260,7 +259,7 @@ export class Ingestor {
   }
 
   private fileError(code: string, message: string, column?: string): void {
-    this.log.note({ severity: 'error', code, message, column });
+    this.log.note({ severity: 'error', code, message, ...(column !== undefined && { column }) });
     this.stopped = true;
     this.pending = '';
   }
@@ -513,7 +512,6 @@ export class Ingestor {
 
   private setupColumns(rawHeaders: string[]): void {
     const headers = rawHeaders.map((h) => h.trim());
-    this.headers = headers;
     if (headers.length === 1 && headers[0] === '') {
       this.fileError('no-header', 'Row 1 is empty; expected a header row naming the columns');
       return;
@@ -527,7 +525,8 @@ export class Ingestor {
       const name = this.requested[role];
       if (name === undefined || name === '') continue;
       const idx = findHeader(headers, name);
-      if (idx === -1) {
+      const header = headers[idx];
+      if (header === undefined) {
         this.fileError(
           'unknown-column',
           `Column "${name}" chosen for ${role} is not in the file; expected one of: ${headers.map((h) => `"${h}"`).join(', ')}`,
@@ -535,7 +534,7 @@ export class Ingestor {
         );
         return;
       }
-      mapping[role] = headers[idx];
+      mapping[role] = header;
       claimed.add(idx);
     }
     const detected = detectColumns(headers.map((h, i) => (claimed.has(i) ? '\u0000' : h))).mapping;

@@ -1,10 +1,10 @@
 // Seed data for training and evaluation, read from the raw seed CSV through
-// the app's own ingestion (src/cli/read-file.ts), so training and the app
+// the app's own ingestion (src/node/read-file.ts), so training and the app
 // share one pipeline from file to weekly table.
 
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { ingestFile } from '../cli/read-file';
+import { ingestFile } from '../node/read-file';
 import type { SkuSeries, WeeklyTable } from '../core/types';
 
 export function sharedDir(repoRoot: string = process.cwd()): string {

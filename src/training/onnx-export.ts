@@ -139,8 +139,9 @@ export function exportOnnx(cfg: TcnConfig, weights: TcnWeights, docString = ''):
     output: string[],
     attribute: Attr[] = [],
   ): string => {
-    nodes.push({ opType, input, output, attribute, name: output[0] });
-    return output[0] as string;
+    const name = output[0] as string;
+    nodes.push({ opType, input, output, attribute, name });
+    return name;
   };
   const plan = planSteps(cfg);
   const zeros = new Map<string, string>();

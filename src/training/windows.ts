@@ -38,7 +38,7 @@ export type InputSpec = Pick<ModelDescriptor, 'input' | 'scaling'>;
 export interface WindowOptions {
   horizon: number;
   /** Per series: rows at index >= cutoff are never targets (and origins stop there). */
-  cutoff?: (s: SkuSeries) => number;
+  cutoff?: ((s: SkuSeries) => number) | undefined;
   /** Origins need at least this many complete weeks of history. */
   minHistory: number;
   /** Randomly drop optional columns per window (with flags), so the model copes without them. */

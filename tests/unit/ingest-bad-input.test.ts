@@ -9,7 +9,6 @@ const fileError = (code: string, message: string): IngestIssue => ({
   severity: 'error',
   code,
   message,
-  column: undefined,
 });
 const bytes = (...b: number[]): Uint8Array => new Uint8Array(b);
 

@@ -3,7 +3,7 @@ import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ingestFile } from '../../src/cli/read-file';
+import { ingestFile } from '../../src/node/read-file';
 import { generateCsv } from '../../src/cli/gen';
 import { mulberry32 } from '../../src/core/random';
 import { ingestText } from '../../src/core/ingest';

@@ -158,7 +158,7 @@ export class Accumulator {
       severity: 'error',
       code,
       row,
-      column: col >= 0 ? this.header(col) : undefined,
+      ...(col >= 0 && { column: this.header(col) }),
       message,
     });
     this.log.skipped(code);
