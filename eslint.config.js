@@ -1,7 +1,105 @@
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import svelte from 'eslint-plugin-svelte';
 import globals from 'globals';
+
+const ROOT = path.dirname(fileURLToPath(import.meta.url));
+
+// Who may import what (each src/*/README.md says why). An entry ending in '/'
+// is a folder of this repo, one ending in ':' a scheme (node:), anything else
+// a package (and its subpaths).
+const ORT_ONLY_IN_RUNTIME = {
+  not: ['onnxruntime-web'],
+  message: 'only src/runtime/ imports onnxruntime-web; use createModelRunner from src/runtime',
+};
+const CORE_SELF_CONTAINED = {
+  only: ['src/core/', 'papaparse'],
+  message:
+    'src/core/ imports only src/core/ (and papaparse): it runs unchanged in the page, the worker and Node',
+};
+const APP_IN_BROWSER = {
+  not: ['src/cli/', 'src/training/', 'src/node/', 'node:'],
+  message: 'src/app/ runs in the browser: no CLI, training, Node helpers or node: modules',
+};
+
+/** What an import names: a repo path ('src/cli/args') for relative imports, else the specifier. */
+function importTarget(filename, source) {
+  if (!source.startsWith('.')) return source;
+  const resolved = path.relative(ROOT, path.resolve(path.dirname(filename), source));
+  return resolved.split(path.sep).join('/');
+}
+
+function matches(target, entry) {
+  if (entry.endsWith('/')) return `${target}/`.startsWith(entry);
+  if (entry.endsWith(':')) return target.startsWith(entry);
+  return target === entry || target.startsWith(`${entry}/`);
+}
+
+/**
+ * `skucast/imports`: each option is `{ only | not, message }`; every import,
+ * export-from and import() with a literal source must be under one of `only`
+ * and under none of `not`. `?url` imports are asset URLs, not code: skipped.
+ */
+const importsRule = {
+  meta: {
+    type: 'problem',
+    schema: {
+      type: 'array',
+      items: {
+        type: 'object',
+        properties: {
+          only: { type: 'array', items: { type: 'string' } },
+          not: { type: 'array', items: { type: 'string' } },
+          message: { type: 'string' },
+        },
+        required: ['message'],
+        additionalProperties: false,
+      },
+    },
+  },
+  create(context) {
+    const check = (source) => {
+      if (source?.type !== 'Literal' || typeof source.value !== 'string') return;
+      if (source.value.endsWith('?url')) return;
+      const target = importTarget(context.filename, source.value);
+      for (const rule of context.options) {
+        const allowed = rule.only === undefined || rule.only.some((e) => matches(target, e));
+        const denied = rule.not !== undefined && rule.not.some((e) => matches(target, e));
+        if (!allowed || denied) {
+          context.report({ node: source, message: `'${source.value}': ${rule.message}` });
+        }
+      }
+    };
+    return {
+      ImportDeclaration: (node) => check(node.source),
+      ExportNamedDeclaration: (node) => check(node.source),
+      ExportAllDeclaration: (node) => check(node.source),
+      ImportExpression: (node) => check(node.source),
+    };
+  },
+};
+
+// Per-folder globals: ECMAScript everywhere, plus the runtime's own. Core gets
+// only the two web-platform globals every runtime has (as in tsconfig.core.json).
+const ecmascript = new Set(Object.keys(globals.es2024));
+const runtimeNames = Object.keys({ ...globals.browser, ...globals.worker, ...globals.node }).filter(
+  (name) => !ecmascript.has(name),
+);
+const CORE_GLOBALS = { performance: 'readonly', TextDecoder: 'readonly' };
+/** The runtime globals a folder sees: `own`, every other one switched off. */
+const onlyGlobals = (own) => ({
+  ...Object.fromEntries(runtimeNames.map((name) => [name, 'off'])),
+  ...own,
+});
+const notInCore = runtimeNames
+  .filter((name) => !(name in CORE_GLOBALS))
+  .map((name) => ({
+    name,
+    message:
+      'src/core/ runs in the page, the worker and Node alike: no DOM, worker or Node globals',
+  }));
 
 export default tseslint.config(
   { ignores: ['dist/', 'bin/', '.cache/', 'node_modules/', 'public/'] },
@@ -10,6 +108,39 @@ export default tseslint.config(
   ...svelte.configs['flat/recommended'],
   {
     languageOptions: { globals: { ...globals.browser, ...globals.node, ...globals.worker } },
+  },
+  {
+    files: ['src/core/**'],
+    languageOptions: { globals: onlyGlobals(CORE_GLOBALS) },
+    // TypeScript files skip no-undef, so name the forbidden globals outright.
+    rules: { 'no-restricted-globals': ['error', ...notInCore] },
+  },
+  {
+    files: ['src/worker/**', 'src/runtime/**'],
+    languageOptions: { globals: onlyGlobals(globals.worker) },
+  },
+  {
+    files: ['src/app/**'],
+    languageOptions: { globals: onlyGlobals(globals.browser) },
+  },
+  {
+    files: ['src/cli/**', 'src/training/**', 'src/node/**', 'bench/**', 'scripts/**'],
+    languageOptions: { globals: onlyGlobals(globals.node) },
+  },
+  // Import boundaries (tests may reach any layer).
+  { plugins: { skucast: { rules: { imports: importsRule } } } },
+  {
+    files: ['src/**', 'bench/**'],
+    ignores: ['src/runtime/**'],
+    rules: { 'skucast/imports': ['error', ORT_ONLY_IN_RUNTIME] },
+  },
+  {
+    files: ['src/core/**'],
+    rules: { 'skucast/imports': ['error', ORT_ONLY_IN_RUNTIME, CORE_SELF_CONTAINED] },
+  },
+  {
+    files: ['src/app/**'],
+    rules: { 'skucast/imports': ['error', ORT_ONLY_IN_RUNTIME, APP_IN_BROWSER] },
   },
   {
     files: ['**/*.svelte', '**/*.svelte.ts'],

@@ -22,7 +22,8 @@ import {
   type ForecastResult,
 } from '../core/forecast';
 import { ROLES } from '../core/ingest/columns';
-import type { ModelDescriptor } from '../core/model-descriptor';
+import { errorText } from '../core/error-text';
+import { parseModelDescriptor, type ModelDescriptor } from '../core/model-descriptor';
 import { ModelRunnerError } from '../runtime/model-runner';
 import { parseArgs } from '../node/args';
 import type { CliIo, Command } from './command';
@@ -71,17 +72,13 @@ export function defaultDescriptorPath(): string {
 
 async function readDescriptor(descriptorPath: string): Promise<ModelDescriptor> {
   try {
-    return JSON.parse(await readFile(descriptorPath, 'utf8')) as ModelDescriptor;
+    return parseModelDescriptor(JSON.parse(await readFile(descriptorPath, 'utf8')));
   } catch (e) {
     throw new UsageError(
       `cannot read the model descriptor ${descriptorPath}: ${errorText(e)}`,
       false,
     );
   }
-}
-
-function errorText(e: unknown): string {
-  return e instanceof Error ? e.message : String(e);
 }
 
 function parseHorizon(values: string[] | undefined): number | undefined {

@@ -1,5 +1,6 @@
 // `skucast <command> ...`: a dispatcher over a record of commands.
 // To add a command, import it and add one entry to COMMANDS.
+import { errorText } from '../core/error-text';
 import type { CliIo, Command } from './command';
 import { weeklyCommand } from './weekly-command';
 import { forecastCommand } from './forecast-command';
@@ -34,7 +35,7 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
     return await command.run(rest, io);
   } catch (e) {
     // Commands report problems as issues; reaching here is a bug, not user error.
-    io.err(`skucast ${name}: internal error: ${e instanceof Error ? e.message : String(e)}\n`);
+    io.err(`skucast ${name}: internal error: ${errorText(e)}\n`);
     return 1;
   }
 }

@@ -8,6 +8,7 @@
 import { readFile } from 'node:fs/promises';
 import { setFlagsFromString } from 'node:v8';
 import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
+import { errorText } from '../core/error-text';
 import type { ModelDescriptor } from '../core/model-descriptor';
 import { createModelRunner, ModelRunnerError, type Provider } from '../runtime/model-runner';
 
@@ -39,10 +40,6 @@ export class ModelFileError extends Error {
     super(message);
     this.name = 'ModelFileError';
   }
-}
-
-function errorText(e: unknown): string {
-  return e instanceof Error ? e.message : String(e);
 }
 
 async function load(onnxPath: string, desc: ModelDescriptor, warmUp: boolean) {

@@ -21,6 +21,7 @@
 
 import type * as OrtModule from 'onnxruntime-web';
 import type { InferenceSession } from 'onnxruntime-web';
+import { errorText } from '../core/error-text';
 import type { ModelDescriptor } from '../core/model-descriptor';
 
 type Ort = typeof OrtModule;
@@ -151,10 +152,6 @@ async function webgpuAdapter(): Promise<AdapterResult> {
   } catch (e) {
     return { reason: `WebGPU adapter request failed: ${errorText(e)}` };
   }
-}
-
-function errorText(e: unknown): string {
-  return e instanceof Error ? e.message : String(e);
 }
 
 async function createSession(

@@ -3,7 +3,7 @@
 // (Vite copies them into dist/assets with hashed names), never from a CDN.
 
 import { createModelRunner } from '../runtime/model-runner';
-import type { ModelDescriptor } from '../core/model-descriptor';
+import { parseModelDescriptor, type ModelDescriptor } from '../core/model-descriptor';
 import type { RunModel } from '../core/forecast';
 import type { ProviderName } from './protocol';
 // `@model` is models/ (see vite.config.ts): both files are copied to dist/assets.
@@ -56,7 +56,7 @@ export async function loadModel(preferred: ProviderName): Promise<ModelLoad> {
 async function createLoaded(preferred: ProviderName): Promise<LoadedModel> {
   const t0 = performance.now();
   const [descriptor, bytes] = await Promise.all([
-    fetchBytes(descriptorUrl).then(parseDescriptor),
+    fetchBytes(descriptorUrl).then((b) => parseModelDescriptor(JSON.parse(new TextDecoder().decode(b)))),
     fetchBytes(modelUrl),
   ]);
   const runner = await createModelRunner(bytes, descriptor, {
@@ -89,21 +89,4 @@ async function fetchBytes(url: string): Promise<Uint8Array> {
     );
   }
   return new Uint8Array(await response.arrayBuffer());
-}
-
-/** The descriptor, with the fields the runtime cannot do without checked. */
-function parseDescriptor(bytes: Uint8Array): ModelDescriptor {
-  const d = JSON.parse(new TextDecoder().decode(bytes)) as Partial<ModelDescriptor>;
-  const ok =
-    typeof d.input?.name === 'string' &&
-    Number.isInteger(d.input.window) &&
-    Array.isArray(d.input.features) &&
-    typeof d.output?.name === 'string' &&
-    Number.isInteger(d.output.horizon) &&
-    Array.isArray(d.output.quantiles);
-  if (!ok)
-    throw new Error(
-      'the model descriptor (tcn.json) is incomplete: input/output names, window, horizon or quantiles missing',
-    );
-  return d as ModelDescriptor;
 }

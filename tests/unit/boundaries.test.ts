@@ -1,0 +1,169 @@
+// The layer boundaries the tools enforce (src/*/README.md): each ESLint rule
+// fires on a deliberate violation and stays quiet on a legal import, and core's
+// TypeScript config rejects DOM, worker and Node globals.
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { ESLint } from 'eslint';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const BOUNDARY_RULES = new Set(['skucast/imports', 'no-restricted-globals']);
+
+let eslint: ESLint;
+beforeAll(() => {
+  eslint = new ESLint({ cwd: ROOT });
+});
+
+/** The boundary messages ESLint gives `code` as if it were the repo file `file`. */
+async function boundaryErrors(file: string, code: string): Promise<string[]> {
+  const [result] = await eslint.lintText(code, { filePath: path.join(ROOT, file) });
+  return (result?.messages ?? [])
+    .filter((m) => m.ruleId !== null && BOUNDARY_RULES.has(m.ruleId))
+    .map((m) => m.message);
+}
+
+describe('src/core imports nothing outside itself', () => {
+  it.each([
+    ['src/core/x.ts', "import { parseArgs } from '../cli/args';"],
+    ['src/core/x.ts', "import type { RunResult } from '../worker/protocol';"],
+    ['src/core/ingest/x.ts', "import { TEST_IDS } from '../../app/testids';"],
+    ['src/core/x.ts', "export * from '../node/read-file';"],
+    ['src/core/x.ts', "export const m = import('../training/recipe');"],
+    ['src/core/x.ts', "import { readFileSync } from 'node:fs';"],
+    ['src/core/x.ts', "import { wrap } from 'comlink';"],
+  ])('%s: %s', async (file, code) => {
+    const errors = await boundaryErrors(file, code);
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toContain('src/core/ imports only src/core/');
+  });
+
+  it('imports within core and papaparse pass', async () => {
+    const code = [
+      "import type { WeeklyTable } from './types';",
+      "import { readDate } from './ingest/dates';",
+      "import Papa from 'papaparse';",
+      'export type T = WeeklyTable;',
+      'export const f = [readDate, Papa];',
+    ].join('\n');
+    expect(await boundaryErrors('src/core/x.ts', code)).toEqual([]);
+    const nested = "import type { WeeklyTable } from '../types';\nexport type T = WeeklyTable;";
+    expect(await boundaryErrors('src/core/ingest/x.ts', nested)).toEqual([]);
+  });
+});
+
+describe('src/core sees no DOM, worker or Node globals', () => {
+  it.each(['process.env.X', 'document.title', "Buffer.from('x')", 'self.postMessage(1)'])(
+    '%s',
+    async (expr) => {
+      const errors = await boundaryErrors('src/core/x.ts', `export const v = ${expr};`);
+      expect(errors).toHaveLength(1);
+      expect(errors[0]).toContain('no DOM, worker or Node globals');
+    },
+  );
+
+  it('performance and TextDecoder (every runtime has them) pass', async () => {
+    const code = 'export const t = performance.now();\nexport const d = new TextDecoder();';
+    expect(await boundaryErrors('src/core/x.ts', code)).toEqual([]);
+  });
+});
+
+describe('only src/runtime imports onnxruntime-web', () => {
+  it.each([
+    ['src/worker/x.ts', "import * as ort from 'onnxruntime-web';"],
+    ['src/app/x.ts', "import type { InferenceSession } from 'onnxruntime-web';"],
+    ['src/cli/x.ts', "export const ort = import('onnxruntime-web/wasm');"],
+    ['src/training/x.ts', "import * as ort from 'onnxruntime-web';"],
+    ['bench/x.ts', "import * as ort from 'onnxruntime-web';"],
+  ])('%s: %s', async (file, code) => {
+    const errors = await boundaryErrors(file, code);
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toContain('only src/runtime/ imports onnxruntime-web');
+  });
+
+  it('src/runtime may; a ?url import of its .wasm is an asset, not code', async () => {
+    const runtime = "export const ort = import('onnxruntime-web');";
+    expect(await boundaryErrors('src/runtime/x.ts', runtime)).toEqual([]);
+    const asset =
+      "import url from 'onnxruntime-web/ort-wasm-simd-threaded.wasm?url';\nexport { url };";
+    expect(await boundaryErrors('src/worker/x.ts', asset)).toEqual([]);
+  });
+});
+
+describe('src/app never imports the CLI, training, Node helpers or node:*', () => {
+  it.each([
+    ['src/app/x.ts', "import { parseArgs } from '../cli/args';"],
+    ['src/app/x.ts', "import { train } from '../training/recipe';"],
+    ['src/app/x.ts', "import { ingestFile } from '../node/read-file';"],
+    ['src/app/x.ts', "import path from 'node:path';"],
+    [
+      'src/app/components/X.svelte',
+      '<script lang="ts">\n  import { parseArgs } from \'../../cli/args\';\n</script>\n',
+    ],
+  ])('%s: %s', async (file, code) => {
+    const errors = await boundaryErrors(file, code);
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toContain('src/app/ runs in the browser');
+  });
+
+  it('core and the worker protocol pass', async () => {
+    const code = [
+      "import type { ColumnMapping } from '../core/types';",
+      "import type { RunResult } from '../worker/protocol';",
+      'export type T = [ColumnMapping, RunResult];',
+    ].join('\n');
+    expect(await boundaryErrors('src/app/x.ts', code)).toEqual([]);
+  });
+});
+
+describe("core's TypeScript config", () => {
+  let dir: string;
+  beforeAll(() => {
+    dir = mkdtempSync(path.join(tmpdir(), 'skucast-core-types-'));
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('rejects process, document and Buffer, accepts what core uses', () => {
+    // Two files compiled with tsconfig.core.json's options, outside the tree.
+    writeFileSync(
+      path.join(dir, 'violation.ts'),
+      [
+        'export const env = process.env.X;',
+        'export const title = document.title;',
+        "export const bytes = Buffer.from('x');",
+      ].join('\n'),
+    );
+    writeFileSync(
+      path.join(dir, 'legal.ts'),
+      [
+        "import Papa from 'papaparse';",
+        'export const t = performance.now();',
+        "export const s = new TextDecoder('utf-8', { fatal: true }).decode(new Uint8Array(1));",
+        "export const rows = Papa.parse<string[]>('a,b', { preview: 1 }).data;",
+      ].join('\n'),
+    );
+    writeFileSync(
+      path.join(dir, 'tsconfig.json'),
+      JSON.stringify({
+        extends: path.join(ROOT, 'tsconfig.core.json'),
+        include: ['violation.ts', 'legal.ts', path.join(ROOT, 'src/types/core-platform.d.ts')],
+      }),
+    );
+    const tsc = path.join(ROOT, 'node_modules/typescript/bin/tsc');
+    let output = '';
+    let failed = false;
+    try {
+      execFileSync(process.execPath, [tsc, '-p', dir, '--pretty', 'false'], { encoding: 'utf8' });
+    } catch (e) {
+      failed = true;
+      output = (e as { stdout: string }).stdout;
+    }
+    expect(failed).toBe(true);
+    const errors = output.split('\n').filter((l) => l.includes('error TS'));
+    expect(errors.filter((l) => l.startsWith('legal.ts'))).toEqual([]);
+    const names = errors.map((l) => /Cannot find name '(\w+)'/.exec(l)?.[1]);
+    expect(names).toEqual(['process', 'document', 'Buffer']);
+  });
+});
