@@ -3,7 +3,7 @@
 // chunk sizes. Target: >= 50,000 sku-forecasts/s. Numbers, not a test.
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import type { ModelDescriptor } from '../src/core/model-descriptor';
+import { parseModelDescriptor, type ModelDescriptor } from '../src/core/model-descriptor';
 import { createModelRunner } from '../src/runtime/model-runner';
 import { median } from './measure';
 
@@ -23,7 +23,7 @@ function syntheticWindows(desc: ModelDescriptor, n: number): Float32Array {
 }
 
 export async function benchInference(descriptorPath = resolve('models/tcn.json')): Promise<void> {
-  const desc = JSON.parse(readFileSync(descriptorPath, 'utf8')) as ModelDescriptor;
+  const desc = parseModelDescriptor(JSON.parse(readFileSync(descriptorPath, 'utf8')));
   const bytes = readFileSync(resolve(dirname(descriptorPath), desc.onnx));
   const x = syntheticWindows(desc, WINDOWS);
   console.log(

@@ -6,6 +6,7 @@
 import { categoryTotals, type CategoryForecast, type ForecastWeek } from './category-totals';
 import { buildInputWindow, type FeaturePresence } from './features';
 import { firstSaleIndex, historyLength, lastCompleteIndex } from './history';
+import { errorText } from './error-text';
 import { daysFromCivil, formatDay } from './ingest/dates';
 import type { ModelDescriptor } from './model-descriptor';
 import { meanOf } from './stats/mean';
@@ -168,10 +169,7 @@ export async function forecastTable(
       built = buildInputWindow(series.rows, origin + 1, desc, presence);
     } catch (e) {
       // Only a descriptor that does not match features.ts gets here (windows were checked above).
-      throw new ForecastError(
-        'bad-descriptor',
-        `cannot build the model input: ${e instanceof Error ? e.message : String(e)}`,
-      );
+      throw new ForecastError('bad-descriptor', `cannot build the model input: ${errorText(e)}`);
     }
     if (built.x.length !== stride) {
       throw new ForecastError(

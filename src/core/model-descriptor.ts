@@ -35,3 +35,82 @@ export interface ModelDescriptor {
   training: Record<string, unknown>;
   backtest?: Record<string, unknown>;
 }
+
+/** A descriptor that does not have the shape above; the message names the first bad field. */
+export class ModelDescriptorError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ModelDescriptorError';
+  }
+}
+
+type Json = Record<string, unknown>;
+
+const isObject = (v: unknown): v is Json =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);
+const isList = (v: unknown, item: (x: unknown) => boolean): boolean =>
+  Array.isArray(v) && v.length > 0 && v.every(item);
+
+/** What each kind of field must be, in words and as a test. */
+const KINDS = {
+  object: ['an object', isObject],
+  text: ['a non-empty string', (v) => typeof v === 'string' && v !== ''],
+  count: ['a whole number ≥ 1', (v) => Number.isInteger(v) && (v as number) >= 1],
+  positive: ['a finite number > 0', (v) => typeof v === 'number' && v > 0 && Number.isFinite(v)],
+  strings: ['a non-empty list of strings', (v) => isList(v, (x) => typeof x === 'string')],
+  probabilities: [
+    'a non-empty list of numbers between 0 and 1',
+    (v) => isList(v, (x) => typeof x === 'number' && x > 0 && x < 1),
+  ],
+} satisfies Record<string, [string, (v: unknown) => boolean]>;
+
+/** Every field the runtime reads, parents before children; `true` marks an optional one. */
+const FIELDS: [path: string, kind: keyof typeof KINDS, optional?: true][] = [
+  ['name', 'text'],
+  ['version', 'text'],
+  ['onnx', 'text'],
+  ['opset', 'count'],
+  ['input', 'object'],
+  ['input.name', 'text'],
+  ['input.window', 'count'],
+  ['input.features', 'strings'],
+  ['output', 'object'],
+  ['output.name', 'text'],
+  ['output.horizon', 'count'],
+  ['output.quantiles', 'probabilities'],
+  ['scaling', 'object'],
+  ['scaling.rule', 'text'],
+  ['scaling.scaledFeatures', 'strings'],
+  ['scaling.minScale', 'positive'],
+  ['scaling.historyWeeks', 'count', true],
+  ['training', 'object'],
+  ['backtest', 'object', true],
+];
+
+function shown(v: unknown): string {
+  if (v === undefined) return 'missing';
+  const text = JSON.stringify(v);
+  return `got ${text.length > 40 ? text.slice(0, 37) + '...' : text}`;
+}
+
+/**
+ * Parsed JSON (tcn.json) checked field by field against ModelDescriptor: the
+ * one gate for the worker's model cache, the CLI and the tools. Throws a
+ * ModelDescriptorError naming the first field that is missing or wrong.
+ */
+export function parseModelDescriptor(json: unknown): ModelDescriptor {
+  const fail = (what: string, want: string, v: unknown): never => {
+    throw new ModelDescriptorError(
+      `the model descriptor is invalid: ${what} must be ${want} (${shown(v)})`,
+    );
+  };
+  if (!isObject(json)) return fail('it', 'a JSON object', json);
+  for (const [path, kind, optional] of FIELDS) {
+    let v: unknown = json;
+    for (const key of path.split('.')) v = isObject(v) ? v[key] : undefined;
+    if (optional && v === undefined) continue;
+    const [want, ok] = KINDS[kind];
+    if (!ok(v)) fail(path, want, v);
+  }
+  return json as unknown as ModelDescriptor;
+}

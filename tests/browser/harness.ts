@@ -14,7 +14,7 @@ import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { build } from 'vite';
 import { forecastTable, type ForecastResult } from '../../src/core/forecast';
 import { ingestText } from '../../src/core/ingest';
-import type { ModelDescriptor } from '../../src/core/model-descriptor';
+import { parseModelDescriptor, type ModelDescriptor } from '../../src/core/model-descriptor';
 import type { ColumnMapping, WeeklyTable } from '../../src/core/types';
 import { createModelRunner } from '../../src/runtime/model-runner';
 import { TEST_IDS } from '../../src/app/testids';
@@ -276,9 +276,9 @@ export async function nodeForecast(
   horizon?: number,
 ): Promise<NodeReference> {
   nodeRunner ??= (async () => {
-    const desc = JSON.parse(
-      readFileSync(path.join(modelDir, 'tcn.json'), 'utf8'),
-    ) as ModelDescriptor;
+    const desc = parseModelDescriptor(
+      JSON.parse(readFileSync(path.join(modelDir, 'tcn.json'), 'utf8')),
+    );
     const bytes = new Uint8Array(readFileSync(path.join(modelDir, 'tcn.onnx')));
     const runner = await createModelRunner(bytes, desc, { preferred: 'wasm' });
     return { desc, run: (x: Float32Array, b: number) => runner.run(x, b) };

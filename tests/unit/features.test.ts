@@ -12,7 +12,7 @@ import {
   latestOrigin,
   unscaleOutput,
 } from '../../src/core/features';
-import type { ModelDescriptor } from '../../src/core/model-descriptor';
+import { parseModelDescriptor, type ModelDescriptor } from '../../src/core/model-descriptor';
 import type { WeeklyRow } from '../../src/core/types';
 
 const F = FEATURE_NAMES.length;
@@ -148,9 +148,9 @@ describe('unscaleOutput', () => {
 
 describe('shipped descriptor', () => {
   it('lists exactly the features this build produces', () => {
-    const desc = JSON.parse(
-      readFileSync(path.resolve('models/tcn.json'), 'utf8'),
-    ) as ModelDescriptor;
+    const desc = parseModelDescriptor(
+      JSON.parse(readFileSync(path.resolve('models/tcn.json'), 'utf8')),
+    );
     expect(desc.input.features).toEqual([...FEATURE_NAMES]);
     expect(desc.output.quantiles).toEqual([0.1, 0.5, 0.9]);
   });

@@ -2,7 +2,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { ModelDescriptor } from '../../src/core/model-descriptor';
+import { parseModelDescriptor, type ModelDescriptor } from '../../src/core/model-descriptor';
 
 export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 export const sharedDir = resolve(repoRoot, '../shared');
@@ -12,7 +12,7 @@ export const hasShared = existsSync(seedCsvPath);
 export const descriptorPath = resolve(repoRoot, 'models/tcn.json');
 
 export function loadModelFiles(): { desc: ModelDescriptor; bytes: Uint8Array } {
-  const desc = JSON.parse(readFileSync(descriptorPath, 'utf8')) as ModelDescriptor;
+  const desc = parseModelDescriptor(JSON.parse(readFileSync(descriptorPath, 'utf8')));
   const bytes = readFileSync(resolve(descriptorPath, '..', desc.onnx));
   return { desc, bytes };
 }

@@ -9,7 +9,7 @@ import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import * as ort from 'onnxruntime-web';
 import { FEATURE_NAMES } from '../../src/core/features';
-import type { ModelDescriptor } from '../../src/core/model-descriptor';
+import { parseModelDescriptor } from '../../src/core/model-descriptor';
 import {
   exportOnnx,
   INPUT_NAME as INPUT,
@@ -21,7 +21,9 @@ import { initWeights, predict, toTensors, type TcnConfig } from '../../src/train
 import { initTf } from '../../src/training/tf-backend';
 
 const onnxPath = path.resolve('models/tcn.onnx');
-const desc = JSON.parse(readFileSync(path.resolve('models/tcn.json'), 'utf8')) as ModelDescriptor;
+const desc = parseModelDescriptor(
+  JSON.parse(readFileSync(path.resolve('models/tcn.json'), 'utf8')),
+);
 const N = 1000;
 
 describe('models/tcn.onnx', () => {
