@@ -56,7 +56,9 @@ export async function loadModel(preferred: ProviderName): Promise<ModelLoad> {
 async function createLoaded(preferred: ProviderName): Promise<LoadedModel> {
   const t0 = performance.now();
   const [descriptor, bytes] = await Promise.all([
-    fetchBytes(descriptorUrl).then((b) => parseModelDescriptor(JSON.parse(new TextDecoder().decode(b)))),
+    fetchBytes(descriptorUrl).then((b) =>
+      parseModelDescriptor(JSON.parse(new TextDecoder().decode(b))),
+    ),
     fetchBytes(modelUrl),
   ]);
   const runner = await createModelRunner(bytes, descriptor, {
