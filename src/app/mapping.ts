@@ -1,5 +1,7 @@
-// Which column roles a run cannot do without (CONTRACT.md §1.2).
+// The mapping form's words for the column roles and for what is still missing
+// (the rule itself is src/core/required-roles.ts, shared with the ingestion).
 
+import { missingRequiredRole } from '../core/required-roles';
 import type { ColumnMapping, Role } from '../core/types';
 
 export const ROLE_LABELS: Record<Role, string> = {
@@ -15,9 +17,8 @@ export const ROLE_LABELS: Record<Role, string> = {
 
 /** What is still missing, as a sentence for the form. */
 export function missingRoles(m: ColumnMapping): string | null {
-  if (m.date === undefined) return 'Choose the date column.';
-  if (m.amount === undefined && (m.quantity === undefined || m.price === undefined)) {
-    return 'Choose an amount column, or both quantity and unit price.';
-  }
+  const missing = missingRequiredRole((role) => m[role] !== undefined);
+  if (missing === 'date') return 'Choose the date column.';
+  if (missing === 'amount') return 'Choose an amount column, or both quantity and unit price.';
   return null;
 }
