@@ -1,6 +1,9 @@
 // The library's models: a plain list, as statsforecast keeps them. Adding a
 // model is adding it here; every entry must pass tests/unit/model-contract.test.ts.
 
+import { ets } from './ets';
+import { holt } from './holt';
+import { ses } from './ses';
 import { drift, historicAverage, naive, seasonalNaive, windowAverage } from './simple';
 import type { LocalModel, Model, ModelAlias } from './types';
 
@@ -11,6 +14,9 @@ export const LOCAL_MODELS: readonly LocalModel[] = [
   windowAverage,
   historicAverage,
   drift,
+  ses,
+  holt,
+  ets,
 ] as LocalModel[];
 
 /**
