@@ -4,12 +4,10 @@
 // weekly seasonality, a yearly season, a trend and a few promotion weeks.
 import { daysFromCivil, formatDay, weekdayOf } from '../core/ingest/dates';
 import { mulberry32 } from '../core/random';
+import { SEED_CATEGORIES, SEED_HEADERS, SEED_PRICES } from '../core/seed';
 import { parseArgs } from '../node/args';
 
-const CATEGORIES = ['Beauty', 'Clothing', 'Electronics'];
-const PRICES = [25, 30, 50, 300, 500];
-const HEADER =
-  'Transaction ID,Date,Customer ID,Gender,Age,Product Category,Quantity,Price per Unit,Total Amount\n';
+const HEADER = SEED_HEADERS.join(',') + '\n';
 
 export interface GenOptions {
   rows: number;
@@ -26,10 +24,10 @@ export function* generateCsv(opts: GenOptions, blockChars = 1 << 20): Generator<
   const first = daysFromCivil(fy ?? 2021, fm ?? 1, fd ?? 1);
   const last = daysFromCivil(ty ?? 2023, tm ?? 12, td ?? 31);
   const D = last - first + 1;
-  const S = CATEGORIES.length * PRICES.length;
+  const S = SEED_CATEGORIES.length * SEED_PRICES.length;
 
   // Promotion weeks: a handful of random weeks where one category sells ~2.5×.
-  const promo = new Float64Array(Math.ceil(D / 7) * CATEGORIES.length).fill(1);
+  const promo = new Float64Array(Math.ceil(D / 7) * SEED_CATEGORIES.length).fill(1);
   for (let i = 0; i < Math.max(1, Math.round(D / 60)); i++) {
     promo[Math.floor(rand() * promo.length)] = 2.5;
   }
@@ -38,8 +36,8 @@ export function* generateCsv(opts: GenOptions, blockChars = 1 << 20): Generator<
   const cumulative = new Float64Array(S * D);
   let total = 0;
   for (let s = 0; s < S; s++) {
-    const c = Math.floor(s / PRICES.length);
-    const price = PRICES[s % PRICES.length] as number;
+    const c = Math.floor(s / SEED_PRICES.length);
+    const price = SEED_PRICES[s % SEED_PRICES.length] as number;
     const popularity = (0.5 + rand()) * (price >= 300 ? 0.6 : 1);
     const phase = rand() * 2 * Math.PI;
     for (let d = 0; d < D; d++) {
@@ -50,7 +48,7 @@ export function* generateCsv(opts: GenOptions, blockChars = 1 << 20): Generator<
       const december =
         (((day - daysFromCivil(2000, 12, 1)) % 365.25) + 365.25) % 365.25 < 31 ? 1.5 : 1;
       const trend = 1 + (0.3 * d) / D;
-      const p = promo[Math.floor(d / 7) * CATEGORIES.length + c] as number;
+      const p = promo[Math.floor(d / 7) * SEED_CATEGORIES.length + c] as number;
       total += popularity * weekly * yearly * december * trend * p;
       cumulative[s * D + d] = total;
     }
@@ -70,8 +68,8 @@ export function* generateCsv(opts: GenOptions, blockChars = 1 << 20): Generator<
     }
     const s = Math.floor(lo / D);
     const d = lo - s * D;
-    const category = CATEGORIES[Math.floor(s / PRICES.length)] as string;
-    const price = PRICES[s % PRICES.length] as number;
+    const category = SEED_CATEGORIES[Math.floor(s / SEED_PRICES.length)] as string;
+    const price = SEED_PRICES[s % SEED_PRICES.length] as number;
     const quantity = 1 + Math.floor(rand() * rand() * 4.999);
     const gender = rand() < 0.51 ? 'Female' : 'Male';
     const age = 18 + Math.floor(rand() * 47);

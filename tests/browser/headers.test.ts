@@ -42,8 +42,12 @@ describe('readHeaderLine', () => {
   });
 
   it.each([
-    ['an xlsx workbook', new Uint8Array([0x50, 0x4b, 0x03, 0x04, 1, 2, 3]), /Excel workbook/],
-    ['an old xls workbook', new Uint8Array([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1]), /Excel workbook/],
+    ['an xlsx workbook', new Uint8Array([0x50, 0x4b, 0x03, 0x04, 1, 2, 3]), /spreadsheet workbook/],
+    [
+      'an old xls workbook',
+      new Uint8Array([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1]),
+      /spreadsheet workbook/,
+    ],
     [
       'Latin-1 text',
       new Uint8Array([0x44, 0x61, 0x74, 0x65, 0x2c, 0xe9, 0x74, 0xe9, 0x0a]),
