@@ -14,14 +14,40 @@ const ORT_ONLY_IN_RUNTIME = {
   not: ['onnxruntime-web'],
   message: 'only src/runtime/ imports onnxruntime-web; use createModelRunner from src/runtime',
 };
-const CORE_SELF_CONTAINED = {
-  only: ['src/core/', 'papaparse'],
-  message:
-    'src/core/ imports only src/core/ (and papaparse): it runs unchanged in the page, the worker and Node',
-};
-const APP_IN_BROWSER = {
-  not: ['src/cli/', 'src/training/', 'src/node/', 'node:'],
-  message: 'src/app/ runs in the browser: no CLI, training, Node helpers or node: modules',
+/** Per folder, on top of ORT_ONLY_IN_RUNTIME. Tests may reach any layer. */
+const LAYERS = {
+  'src/core/': {
+    only: ['src/core/', 'papaparse'],
+    message:
+      'src/core/ imports only src/core/ (and papaparse): it runs unchanged in the page, the worker and Node',
+  },
+  'src/runtime/': {
+    not: ['src/worker/', 'src/app/', 'src/cli/', 'src/training/', 'src/node/', 'node:'],
+    message: 'src/runtime/ runs in a browser worker and in Node: it imports only core',
+  },
+  'src/worker/': {
+    not: ['src/app/', 'src/cli/', 'src/training/', 'src/node/', 'node:'],
+    message:
+      'src/worker/ runs in a browser worker: no app, CLI, training, Node helpers or node: modules',
+  },
+  'src/app/': {
+    not: ['src/cli/', 'src/training/', 'src/node/', 'node:'],
+    message: 'src/app/ runs in the browser: no CLI, training, Node helpers or node: modules',
+  },
+  'src/cli/': {
+    not: ['src/training/', 'src/app/', 'src/worker/'],
+    message:
+      'src/cli/ imports core, runtime and src/node/ only (what training shares lives in src/node/)',
+  },
+  'src/training/': {
+    not: ['src/cli/', 'src/app/', 'src/worker/'],
+    message:
+      'src/training/ imports core, runtime and src/node/ only (what the CLI shares lives in src/node/)',
+  },
+  'src/node/': {
+    not: ['src/cli/', 'src/training/', 'src/app/', 'src/worker/', 'src/runtime/'],
+    message: 'src/node/ is imported by the Node entry points, so it imports only core',
+  },
 };
 
 /** What an import names: a repo path ('src/cli/args') for relative imports, else the specifier. */
@@ -134,14 +160,16 @@ export default tseslint.config(
     ignores: ['src/runtime/**'],
     rules: { 'skucast/imports': ['error', ORT_ONLY_IN_RUNTIME] },
   },
-  {
-    files: ['src/core/**'],
-    rules: { 'skucast/imports': ['error', ORT_ONLY_IN_RUNTIME, CORE_SELF_CONTAINED] },
-  },
-  {
-    files: ['src/app/**'],
-    rules: { 'skucast/imports': ['error', ORT_ONLY_IN_RUNTIME, APP_IN_BROWSER] },
-  },
+  ...Object.entries(LAYERS).map(([folder, layer]) => ({
+    files: [`${folder}**`],
+    rules: {
+      'skucast/imports': [
+        'error',
+        ...(folder === 'src/runtime/' ? [] : [ORT_ONLY_IN_RUNTIME]),
+        layer,
+      ],
+    },
+  })),
   {
     files: ['**/*.svelte', '**/*.svelte.ts'],
     languageOptions: { parserOptions: { parser: tseslint.parser } },

@@ -118,6 +118,31 @@ describe('src/app never imports the CLI, training, Node helpers or node:*', () =
   });
 });
 
+describe('the other layers import downwards only', () => {
+  it.each([
+    ['src/runtime/x.ts', "import type { RunResult } from '../worker/protocol';", 'src/runtime/'],
+    ['src/worker/x.ts', "import { readFileSync } from 'node:fs';", 'src/worker/'],
+    ['src/worker/x.ts', "import { app } from '../app/state.svelte';", 'src/worker/'],
+    ['src/cli/x.ts', "import { train } from '../training/recipe';", 'src/cli/'],
+    [
+      'src/training/x.ts',
+      "import { parseMappings } from '../cli/weekly-command';",
+      'src/training/',
+    ],
+    ['src/node/x.ts', "import { generateCsv } from '../cli/gen';", 'src/node/'],
+  ])('%s: %s', async (file, code, layer) => {
+    const errors = await boundaryErrors(file, code);
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toContain(`${layer} `);
+  });
+
+  it('the Node entries share through src/node', async () => {
+    const code = "import { parseArgs } from '../node/args';\nexport const p = parseArgs;";
+    expect(await boundaryErrors('src/cli/x.ts', code)).toEqual([]);
+    expect(await boundaryErrors('src/training/x.ts', code)).toEqual([]);
+  });
+});
+
 describe("core's TypeScript config", () => {
   let dir: string;
   beforeAll(() => {
