@@ -1,0 +1,153 @@
+// The contract every registered local model meets through runModel (the way the
+// library calls them): h values per quantile, finite, non-negative, p10 <= p50 <= p90,
+// the same output twice, series shorter than the model's minimum history served by
+// the fallback chain (and named so), all-zero and constant series, long seasonal
+// series, horizons 1, 13 and 52.
+import { describe, expect, it } from 'vitest';
+import { FALLBACK_CHAIN, LOCAL_MODELS } from '../../src/core/models/registry';
+import { runModel, type SeriesForecast } from '../../src/core/models/run-model';
+import { DEFAULT_SETTINGS, type LocalModel } from '../../src/core/models/types';
+
+const HORIZONS = [1, 13, 52];
+const settings = DEFAULT_SETTINGS;
+
+/** A small deterministic generator (LCG), so the suite needs no fixtures. */
+function lcg(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => {
+    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+    return s / 2 ** 32;
+  };
+}
+
+function poisson(u: () => number, lambda: number): number {
+  const limit = Math.exp(-lambda);
+  let k = 0;
+  let p = 1;
+  do {
+    k++;
+    p *= u();
+  } while (p > limit);
+  return k - 1;
+}
+
+function series(): Record<string, Float64Array> {
+  const u = lcg(20261125);
+  const n = 156;
+  const level = new Float64Array(n);
+  const seasonal = new Float64Array(n);
+  const intermittent = new Float64Array(n);
+  const trend = new Float64Array(n);
+  for (let t = 0; t < n; t++) {
+    level[t] = 40 + (u() - 0.5) * 12;
+    const peak = 1 + 1.2 * Math.exp(-(((t % 52) - 48) ** 2) / 6);
+    seasonal[t] = Math.round((120 + 0.2 * t) * peak + (u() - 0.5) * 20);
+    intermittent[t] = u() < 0.3 ? poisson(u, 2) + 1 : 0;
+    trend[t] = Math.max(0, 5 + 0.6 * t + (u() - 0.5) * 6);
+  }
+  return {
+    level,
+    seasonal,
+    intermittent,
+    trend,
+    zeros: new Float64Array(n),
+    constant: new Float64Array(60).fill(7),
+  };
+}
+
+const SERIES = series();
+const fallbackAlias = FALLBACK_CHAIN[0]?.alias ?? 'historic_average';
+
+function checkShape(r: SeriesForecast, h: number): void {
+  const f = r.forecast;
+  for (const q of [f.point, f.p10, f.p50, f.p90]) {
+    expect(q).toHaveLength(h);
+    for (const v of q) {
+      expect(Number.isFinite(v)).toBe(true);
+      expect(v).toBeGreaterThanOrEqual(0);
+    }
+  }
+  for (let k = 0; k < h; k++) {
+    expect(f.p10[k]).toBeLessThanOrEqual(f.p50[k] as number);
+    expect(f.p50[k]).toBeLessThanOrEqual(f.p90[k] as number);
+  }
+}
+
+async function run(model: LocalModel, ys: Float64Array[], h: number): Promise<SeriesForecast[]> {
+  return runModel(
+    model,
+    ys.map((y) => ({ y })),
+    h,
+    settings,
+  );
+}
+
+it('registers every local model once, snake_case', () => {
+  const aliases = LOCAL_MODELS.map((m) => m.alias);
+  expect(new Set(aliases).size).toBe(aliases.length);
+  for (const a of aliases) expect(a).toMatch(/^[a-z][a-z0-9_]*$/);
+});
+
+describe.each(LOCAL_MODELS.map((m) => [m.alias, m] as const))('%s', (_alias, model) => {
+  it('states its reference and limits', () => {
+    expect(model.reference.length).toBeGreaterThan(10);
+    expect(model.minHistory).toBeGreaterThanOrEqual(1);
+    expect(model.maxHorizon).toBeGreaterThanOrEqual(52);
+  });
+
+  it.each(HORIZONS)(
+    'h = %i: shapes, finite, non-negative, ordered quantiles, deterministic',
+    async (h) => {
+      const ys = Object.values(SERIES);
+      const first = await run(model, ys, h);
+      const second = await run(model, ys, h);
+      expect(first).toHaveLength(ys.length);
+      first.forEach((r, i) => {
+        checkShape(r, h);
+        const y = ys[i] as Float64Array;
+        expect(r.alias).toBe(y.length >= model.minHistory ? model.alias : fallbackAlias);
+        expect(second[i]).toEqual(r);
+      });
+    },
+  );
+
+  it('short series go down the fallback chain, and a series of exactly minHistory weeks is served', async () => {
+    const base = SERIES.level as Float64Array;
+    const lengths = [...new Set([1, 2, model.minHistory - 1, model.minHistory])].filter(
+      (n) => n >= 1,
+    );
+    for (const h of HORIZONS) {
+      const out = await run(
+        model,
+        lengths.map((n) => base.slice(0, n)),
+        h,
+      );
+      out.forEach((r, i) => {
+        checkShape(r, h);
+        const n = lengths[i] as number;
+        expect(r.alias, `length ${n}`).toBe(n >= model.minHistory ? model.alias : fallbackAlias);
+      });
+    }
+  });
+
+  it('an all-zero series forecasts zero', async () => {
+    const [r] = await run(model, [SERIES.zeros as Float64Array], 13);
+    const f = (r as SeriesForecast).forecast;
+    for (const q of [f.point, f.p10, f.p50, f.p90]) for (const v of q) expect(v).toBe(0);
+  });
+
+  it('a constant series forecasts near the constant', async () => {
+    const [r] = await run(model, [SERIES.constant as Float64Array], 13);
+    for (const v of (r as SeriesForecast).forecast.point) {
+      expect(v).toBeGreaterThan(0);
+      expect(v).toBeLessThanOrEqual(14);
+    }
+  });
+
+  it('a long seasonal series gives a forecast on its scale', async () => {
+    const y = SERIES.seasonal as Float64Array;
+    const [r] = await run(model, [y], 52);
+    const max = Math.max(...y);
+    for (const v of (r as SeriesForecast).forecast.point) expect(v).toBeLessThan(3 * max);
+  });
+});
