@@ -63,9 +63,9 @@ export async function benchForecast(): Promise<void> {
     `  wall of each forecast run (s)       ${forecastRuns.map((r) => r.wallS.toFixed(2)).join(', ')}`,
   );
   console.log(
-    `  stages of the JSON run (ms)    ingest ${stage('ingestMs')}, model load ${stage('modelLoadMs')} ` +
-      `(overlaps ingest), windows ${stage('prepareMs')}, inference ${stage('inferenceMs')}, ` +
-      `quantiles+totals ${stage('finishMs')}; ${doc.skus.model} skus by model, ${doc.skus.baseline} baseline`,
+    `  stages of the JSON run (ms)    ingest ${stage('ingest')}, model load ${stage('model_load')} ` +
+      `(overlaps ingest), windows ${stage('prepare')}, inference ${stage('inference')}, ` +
+      `quantiles+totals ${stage('finish')}; ${doc.skus.model} skus by model, ${doc.skus.baseline} baseline`,
   );
   console.log(
     `  ${wall <= TARGET_WALL_S ? 'within target' : 'OVER TARGET'} (load average now ${loadavg()[0]!.toFixed(1)})`,

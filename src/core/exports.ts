@@ -2,7 +2,7 @@
 // --format and the app's download buttons: CSV, JSON with run metadata, and
 // the seed API's response shape for its product ids.
 
-import type { ForecastResult } from './forecast';
+import type { ForecastResult, ForecastTimings } from './forecast';
 import type { IngestReport } from './types';
 
 export const CSV_HEADER = [
@@ -74,8 +74,8 @@ export interface ExportMeta {
   provider?: string;
   /** Why the runtime fell back from WebGPU, if it did. */
   fallbackReason?: string;
-  /** Extra timings (ingestion, model load), ms. */
-  timings?: Record<string, number>;
+  /** Stage timings the caller measured, ms. */
+  timings?: { ingestMs?: number; modelLoadMs?: number };
   report?: IngestReport;
   /** ISO timestamp of the run; left out when not given, so output stays reproducible. */
   createdAt?: string;
@@ -104,7 +104,7 @@ export function forecastToJson(result: ForecastResult, meta: ExportMeta = {}): s
       ...(meta.source === undefined ? {} : { source: meta.source }),
       provider: meta.provider ?? md.provider ?? null,
       ...(meta.fallbackReason === undefined ? {} : { fallback_reason: meta.fallbackReason }),
-      timings_ms: { ...(md.timings ?? {}), ...(meta.timings ?? {}) },
+      timings_ms: timingsJson(md.timings, meta.timings),
     },
     horizon: md.horizon,
     last_complete_week: md.lastCompleteWeek,
@@ -140,6 +140,21 @@ export function forecastToJson(result: ForecastResult, meta: ExportMeta = {}): s
     },
   };
   return JSON.stringify(doc, null, 2) + '\n';
+}
+
+/** Stage timings under snake_case keys like every other key of the export, in stage order. */
+function timingsJson(
+  stages: ForecastTimings | undefined,
+  extra: ExportMeta['timings'],
+): Record<string, number> {
+  const named: [string, number | undefined][] = [
+    ['prepare', stages?.prepareMs],
+    ['inference', stages?.inferenceMs],
+    ['finish', stages?.finishMs],
+    ['ingest', extra?.ingestMs],
+    ['model_load', extra?.modelLoadMs],
+  ];
+  return Object.fromEntries(named.filter((e): e is [string, number] => e[1] !== undefined));
 }
 
 function reportSummary(r: IngestReport): Record<string, unknown> {

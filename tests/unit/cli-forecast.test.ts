@@ -53,7 +53,16 @@ describe('skucast forecast', () => {
     const doc = JSON.parse(r.out);
     expect(doc.horizon).toBe(6);
     expect(doc.run.provider).toBe('wasm');
-    expect(doc.run.timings_ms.modelLoadMs).toBeGreaterThan(0);
+    expect(doc.run.timings_ms.model_load).toBeGreaterThan(0);
+    // One key style: snake_case everywhere (skipped_by_reason is keyed by issue codes, values not names).
+    const keys = (v: unknown): string[] =>
+      v !== null && typeof v === 'object'
+        ? Object.entries(v).flatMap(([k, x]) => [
+            ...(Array.isArray(v) ? [] : [k]),
+            ...(k === 'skipped_by_reason' ? [] : keys(x)),
+          ])
+        : [];
+    expect(keys(doc).filter((k) => !/^[a-z0-9]+(_[a-z0-9]+)*$/.test(k))).toEqual([]);
     expect(doc.forecasts).toHaveLength(3 * 6);
     expect(doc.data.rows_read).toBeGreaterThan(0);
     expect(doc.category_totals.method).toMatch(/independent/);

@@ -102,7 +102,7 @@ describe('forecastToJson', () => {
     expect(doc.model).toEqual({ name: 'tcn', version: '1.0.0', window: 8 });
     expect(doc.run.provider).toBe('webgpu');
     expect(doc.run.source).toBe('sales.csv');
-    expect(doc.run.timings_ms).toEqual({ prepareMs: 1, inferenceMs: 2, finishMs: 3 });
+    expect(doc.run.timings_ms).toEqual({ prepare: 1, inference: 2, finish: 3 });
     expect(doc.forecasts).toHaveLength(12);
     expect(doc.forecasts[0]).toEqual({
       sku: 'Beauty · 25',
