@@ -4,30 +4,9 @@
 // (CONTRACT.md §1.3); unique date strings are few, so this is cheap.
 import { readDate, datePart, type DateReading } from './dates';
 import { fastNumber, readNumberSlow, shortestNumber } from './numbers';
+import type { ColumnPlan } from './column-plan';
 import type { IssueLog } from './issues';
-
-/** Column indices of each role in the file (-1 = not in the file). */
-export interface ColumnPlan {
-  headers: string[];
-  date: number;
-  sku: number;
-  category: number;
-  amount: number;
-  quantity: number;
-  price: number;
-  gender: number;
-  age: number;
-}
-
-const SEED_CATEGORIES = ['Beauty', 'Clothing', 'Electronics'];
-const SEED_PRICES = [25, 30, 50, 300, 500];
-
-/** The seed's product id for a category/price pair, else -1. */
-export function seedIdOf(category: string, price: number): number {
-  const c = SEED_CATEGORIES.indexOf(category);
-  const p = SEED_PRICES.indexOf(price);
-  return c === -1 || p === -1 ? -1 : c * SEED_PRICES.length + p;
-}
+import { seedIdOf } from '../seed';
 
 /** The text of an ISO date key y*10000 + m*100 + d (as the scanner read `YYYY-MM-DD`). */
 function isoKeyText(key: number): string {
@@ -74,8 +53,38 @@ function growFloat(a: Float64Array, need: number): Float64Array {
 }
 
 export class Accumulator {
-  rowsRead = 0;
-  rowsUsed = 0;
+  // Private, so the report's counts move only with rows: addScanned and unuseRows.
+  private nRead = 0;
+  private nUsed = 0;
+  private nCells = 0;
+  private nAges = 0;
+
+  /** Records read, blank lines excepted. */
+  get rowsRead(): number {
+    return this.nRead;
+  }
+
+  /** Records added into a cell, less those given back by `unuseRows`. */
+  get rowsUsed(): number {
+    return this.nUsed;
+  }
+
+  get cellCount(): number {
+    return this.nCells;
+  }
+
+  /** Ages kept: (ageCell[i], ageAt(i)) for i < ageCount. */
+  get ageCount(): number {
+    return this.nAges;
+  }
+
+  /**
+   * Gives back rows counted as used: a date's reading is only settled once
+   * the file's day/month order is known, after every row was added.
+   */
+  unuseRows(rows: number): void {
+    this.nUsed -= rows;
+  }
 
   // Series keys.
   readonly skuNames: string[] = [];
@@ -101,7 +110,6 @@ export class Accumulator {
 
   // Cells, one per (sku, date index), as parallel typed arrays.
   private cellOfSku: Int32Array[] = [];
-  cellCount = 0;
   cellSku: Int32Array = new Int32Array(1024);
   cellDate: Int32Array = new Int32Array(1024);
   cellAmount: Float64Array = new Float64Array(1024);
@@ -111,7 +119,6 @@ export class Accumulator {
   cellFemale: Int32Array = new Int32Array(1024);
 
   // Ages of used rows: (cell, age) pairs; medians need the values themselves.
-  ageCount = 0;
   ageCell: Int32Array = new Int32Array(65536);
   /**
    * Ages as bytes while every age is a whole number in [0, 256) (the usual
@@ -181,7 +188,7 @@ export class Accumulator {
   addScanned(fields: string[], pre: Float64Array, row: number): void {
     const n = fields.length;
     if (n === 1 && (fields[0] as string).trim() === '') return; // blank line
-    this.rowsRead++;
+    this.nRead++;
     if (n !== this.fieldCount && !this.checkRagged(fields, row)) return;
     const plan = this.plan;
 
@@ -340,11 +347,11 @@ export class Accumulator {
     if (age === age) {
       this.pushAge(cell, age);
     }
-    this.rowsUsed++;
+    this.nUsed++;
   }
 
   private pushAge(cell: number, age: number): void {
-    const n = this.ageCount;
+    const n = this.nAges;
     if (n === this.ageCell.length) {
       this.ageCell = growInt(this.ageCell, n + 1);
       if (this.ageSmall !== null) this.ageSmall = growBytes(this.ageSmall, n + 1);
@@ -359,11 +366,11 @@ export class Accumulator {
     this.ageCell[n] = cell;
     if (this.ageSmall !== null) this.ageSmall[n] = age;
     else (this.ageValue as Float64Array)[n] = age;
-    this.ageCount = n + 1;
+    this.nAges = n + 1;
   }
 
   private newCell(si: number, di: number): number {
-    const c = this.cellCount++;
+    const c = this.nCells++;
     if (c === this.cellSku.length) {
       const need = c + 1;
       this.cellSku = growInt(this.cellSku, need);

@@ -24,6 +24,14 @@ export class IssueLog {
     this.notes.push(issue);
   }
 
+  /**
+   * A problem with the file as a whole (not UTF-8, no date column, …): noted
+   * first in the report, and reading stops (hasFileError).
+   */
+  fileError(code: string, message: string, column?: string): void {
+    this.note({ severity: 'error', code, message, ...(column !== undefined && { column }) });
+  }
+
   skipped(code: string, rows = 1): void {
     this.skippedByReason[code] = (this.skippedByReason[code] ?? 0) + rows;
   }

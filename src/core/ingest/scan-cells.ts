@@ -2,6 +2,7 @@
 // substring: the fast scanner's per-cell readers. Each returns NaN when the
 // cell is not in its simple shape; the cell then goes the general way (as a
 // string), so these only ever agree with the general readers.
+import type { ColumnPlan } from './column-plan';
 
 /** What the fast scanner does with a column. */
 export const enum PreKind {
@@ -10,6 +11,31 @@ export const enum PreKind {
   Number = 2,
   IsoDate = 3,
   Gender = 4,
+}
+
+/**
+ * How the scanner reads each column of `plan`: by the role's cell shape, or
+ * not at all (Skip) for columns no role uses, which are never cut out.
+ */
+export function preReadKinds(plan: ColumnPlan): Uint8Array {
+  const kinds = new Uint8Array(plan.headers.length);
+  const roles: [number, PreKind][] = [
+    [plan.date, PreKind.IsoDate],
+    [plan.sku, PreKind.Text],
+    [plan.category, PreKind.Text],
+    [plan.amount, PreKind.Number],
+    [plan.quantity, PreKind.Number],
+    [plan.price, PreKind.Number],
+    [plan.gender, PreKind.Gender],
+    [plan.age, PreKind.Number],
+  ];
+  for (const [col, kind] of roles) {
+    if (col < 0) continue;
+    // A column mapped to two roles is read as text for both.
+    const had = kinds[col] as number;
+    kinds[col] = had === PreKind.Skip || had === kind ? kind : PreKind.Text;
+  }
+  return kinds;
 }
 
 const POW10 = [1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15];

@@ -111,7 +111,7 @@ export function buildWeeklyTable(acc: Accumulator, log: IssueLog, dateColumn: st
       message: `Row ${row}, column "${dateColumn}": "${acc.dateText[di]}" is not a valid date when read ${order}, as the rest of the file is${rows > 1 ? ` (${rows} rows with this value skipped)` : ''}; expected a date such as ${dateOrder === 'day-first' ? '24/11/2023' : '11/24/2023'}`,
     });
     log.skipped('bad-date', rows);
-    acc.rowsUsed -= rows;
+    acc.unuseRows(rows);
   }
 
   if (ambiguous) {

@@ -1,0 +1,131 @@
+// From a header row to the column of each role: the user's explicit choices
+// first, auto-detection for the rest, then the file is refused (a file error
+// in the log) when the roles found cannot make a weekly table.
+import { missingRequiredRole } from '../required-roles';
+import type { ColumnMapping, Role } from '../types';
+import { columnLetter, detectColumns, findHeader, normalizeHeader, ROLES } from './columns';
+import { readDate } from './dates';
+import type { IssueLog } from './issues';
+
+/** Column indices of each role in the file (-1 = not in the file). */
+export interface ColumnPlan {
+  headers: string[];
+  date: number;
+  sku: number;
+  category: number;
+  amount: number;
+  quantity: number;
+  price: number;
+  gender: number;
+  age: number;
+}
+
+/**
+ * The plan for `rawHeaders`, or a null plan after logging why the file cannot
+ * be used. `mapping` is what the report shows: role → header name, as far as
+ * it got (it is kept when the date or amount column is missing, so the
+ * user sees what was recognised).
+ */
+export function planColumns(
+  rawHeaders: string[],
+  requested: ColumnMapping,
+  log: IssueLog,
+): { plan: ColumnPlan | null; mapping: ColumnMapping } {
+  const headers = rawHeaders.map((h) => h.trim());
+  if (headers.length === 1 && headers[0] === '') {
+    log.fileError('no-header', 'Row 1 is empty; expected a header row naming the columns');
+    return { plan: null, mapping: {} };
+  }
+  reportDuplicateHeaders(headers, log);
+
+  const mapping: ColumnMapping = {};
+  const claimed = new Set<number>();
+  // Explicit choices first; a name that is not in the file is a file error.
+  for (const role of ROLES) {
+    const name = requested[role];
+    if (name === undefined || name === '') continue;
+    const idx = findHeader(headers, name);
+    const header = headers[idx];
+    if (header === undefined) {
+      log.fileError(
+        'unknown-column',
+        `Column "${name}" chosen for ${role} is not in the file; expected one of: ${headers.map((h) => `"${h}"`).join(', ')}`,
+        name,
+      );
+      return { plan: null, mapping: {} };
+    }
+    mapping[role] = header;
+    claimed.add(idx);
+  }
+  const detected = detectColumns(headers.map((h, i) => (claimed.has(i) ? '\u0000' : h))).mapping;
+  for (const role of ROLES) {
+    if (mapping[role] === undefined && detected[role] !== undefined) mapping[role] = detected[role];
+  }
+
+  const index = (role: Role): number => {
+    const name = mapping[role];
+    return name === undefined ? -1 : findHeader(headers, name);
+  };
+  const plan: ColumnPlan = {
+    headers,
+    date: index('date'),
+    sku: index('sku'),
+    category: index('category'),
+    amount: index('amount'),
+    quantity: index('quantity'),
+    price: index('price'),
+    gender: index('gender'),
+    age: index('age'),
+  };
+
+  const list = headers.map((h) => `"${h}"`).join(', ');
+  const missing = missingRequiredRole((role) => plan[role] !== -1);
+  if (missing === 'date') {
+    if (looksLikeData(headers)) {
+      log.fileError(
+        'no-header',
+        `Row 1 looks like data (${list}), not a header; expected a first row naming the columns, such as Date, Product Category, Total Amount`,
+      );
+    } else {
+      log.fileError(
+        'no-date-column',
+        `No date column found among ${list}; expected a column named like Date (or choose one: --map date=COLUMN)`,
+      );
+    }
+    return { plan: null, mapping };
+  }
+  if (missing === 'amount') {
+    log.fileError(
+      'no-amount-column',
+      `No amount column found among ${list}; expected a column named like Total Amount, Sales or Revenue, or both a quantity and a unit price column (or choose one: --map amount=COLUMN)`,
+    );
+    return { plan: null, mapping };
+  }
+  return { plan, mapping };
+}
+
+/** Duplicate names are allowed (the first is used) but worth a warning: the user may mean the other. */
+function reportDuplicateHeaders(headers: string[], log: IssueLog): void {
+  const firstAt = new Map<string, number>();
+  headers.forEach((h, i) => {
+    if (h === '') return;
+    const key = normalizeHeader(h);
+    const first = firstAt.get(key);
+    if (first === undefined) {
+      firstAt.set(key, i);
+      return;
+    }
+    log.note({
+      severity: 'warning',
+      code: 'duplicate-header',
+      row: 1,
+      column: h,
+      message: `Row 1: columns ${columnLetter(first)} and ${columnLetter(i)} are both named "${h}"; the first one (${columnLetter(first)}) is used, expected unique column names`,
+    });
+  });
+}
+
+/** A header row whose cells read as dates or numbers is probably data. */
+function looksLikeData(cells: string[]): boolean {
+  return cells.some((c) => c !== '' && (readDate(c).kind !== 'bad' || Number.isFinite(Number(c))));
+}

@@ -1,0 +1,216 @@
+// CSV text in, records out to a sink, streaming: text arrives in chunks and
+// only the partial last record is kept between them. The delimiter and line
+// break are sniffed from the first lines; the header goes through papaparse,
+// data lines through the LineScanner, and lines it leaves alone (quoted line
+// breaks, doubled quotes) through papaparse again, so every line is read with
+// papaparse's syntax.
+import Papa from 'papaparse';
+import { detectDelimiter, detectNewline } from './csv-sniff';
+import type { IssueLog } from './issues';
+import { LineScanner } from './line-scanner';
+import type { PreReadSink } from './table-builder';
+
+/** Text is sniffed for delimiter and line break once this much has arrived (or at the end). */
+const SNIFF_CHARS = 64 * 1024;
+/** …or once this many lines have arrived, whichever comes first. */
+const SNIFF_LINES = 20;
+/** Text handed to papaparse at a time (quoted files). */
+const PIECE_CHARS = 256 * 1024;
+/** Longest record accepted: longer means a quote that never closes. */
+const MAX_RECORD_CHARS = 32 * 1024 * 1024;
+
+interface PapaResult {
+  data: string[][];
+  errors: { type: string; code: string; message: string; row?: number }[];
+  meta: { cursor: number };
+}
+
+/** papaparse's incremental parser (not in its typings): parses a piece, says where it stopped. */
+interface PapaParser {
+  parse(input: string, baseIndex: number, ignoreLastRow: boolean): PapaResult;
+}
+
+/** Index just after the line break ending the record at `from` (quotes respected), or -1. */
+function recordEnd(text: string, from: number, newline: string): number {
+  let inQuotes = false;
+  const nl = newline.charCodeAt(0);
+  for (let i = from; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 34) inQuotes = !inQuotes;
+    else if (c === nl && !inQuotes && text.startsWith(newline, i)) return i + newline.length;
+  }
+  return -1;
+}
+
+function hasLines(text: string, n: number): boolean {
+  let at = -1;
+  for (let i = 0; i < n; i++) {
+    at = text.indexOf('\n', at + 1);
+    if (at === -1) return false;
+  }
+  return true;
+}
+
+export class CsvReader {
+  /** Text not yet parsed: the sniffing buffer, then the partial last record. */
+  private pending = '';
+  private parser: PapaParser | null = null;
+  private delim = ',';
+  private newline: '\r\n' | '\n' | '\r' = '\n';
+  /** Set once the sink took the header (and only with `fastScan`). */
+  private scanner: LineScanner | null = null;
+  /** Pending length to reach before parsing again after a record did not end. */
+  private retryAt = 0;
+  private headerSeen = false;
+  /** Spreadsheet row of the next record (header = 1). */
+  private nextRow = 1;
+
+  /**
+   * `fastScan` false sends every record through papaparse: slower, the same
+   * table; tests compare the two.
+   */
+  constructor(
+    private readonly sink: PreReadSink,
+    private readonly log: IssueLog,
+    private readonly fastScan: boolean,
+  ) {}
+
+  /** The sniffed delimiter (',' until there was text to sniff). */
+  get delimiter(): string {
+    return this.delim;
+  }
+
+  /** Reading stops at the first file error, whoever logged it. */
+  private get stopped(): boolean {
+    return this.log.hasFileError;
+  }
+
+  private stop(code: string, message: string): void {
+    this.log.fileError(code, message);
+    this.pending = '';
+  }
+
+  /** More text of the file (decoded, without its byte order mark). */
+  push(text: string): void {
+    this.pending = this.pending.length === 0 ? text : this.pending + text;
+    if (
+      this.parser === null &&
+      this.pending.length < SNIFF_CHARS &&
+      !hasLines(this.pending, SNIFF_LINES)
+    ) {
+      return;
+    }
+    // A record that does not end (an unclosed quote) is retried only once the
+    // text has doubled, so it costs linear time, and is given up at a bound.
+    if (this.pending.length < this.retryAt) {
+      if (this.pending.length > MAX_RECORD_CHARS) {
+        this.stop(
+          'unclosed-quote',
+          `Row ${this.nextRow}: a quoted value starts here and is never closed (over ${MAX_RECORD_CHARS / 1024 ** 2} MB without its closing '"'); expected quotes in pairs`,
+        );
+      }
+      return;
+    }
+    this.flush(false);
+    if (this.stopped) return;
+    this.retryAt = this.pending.length > PIECE_CHARS ? this.pending.length * 2 : 0;
+  }
+
+  /** The end of the text: the last record needs no line break. */
+  end(): void {
+    this.flush(true);
+  }
+
+  /** Parses the complete records of `pending` (all of it when `final`). */
+  private flush(final: boolean): void {
+    if (this.parser === null) {
+      if (this.pending.trim() === '') return;
+      const sample = this.pending.slice(0, SNIFF_CHARS);
+      this.delim = detectDelimiter(sample);
+      this.newline = detectNewline(sample);
+      this.parser = new (Papa as unknown as { Parser: new (config: object) => PapaParser }).Parser({
+        delimiter: this.delim,
+        newline: this.newline,
+      });
+    }
+    const parser = this.parser;
+    const input = this.pending;
+    const len = input.length;
+    let pos = 0;
+    if (!this.headerSeen) {
+      // The header alone (papaparse splits it), so data rows all take the same path.
+      const at = recordEnd(input, 0, this.newline);
+      if (at === -1 && !final) return;
+      const headerText = at === -1 ? input : input.slice(0, at - this.newline.length);
+      this.handleRecords(parser.parse(headerText, 0, false), false);
+      pos = at === -1 ? len : at;
+    }
+    while (pos < len && !this.stopped) {
+      const scanner = this.scanner;
+      if (scanner !== null) {
+        // Most lines: scanned directly.
+        const next = scanner.scan(input, pos, final, this.nextRow);
+        this.nextRow = scanner.nextRow;
+        if (next > pos || scanner.stop === 'end') {
+          pos = next;
+          if (scanner.stop === 'end') break;
+          continue;
+        }
+      }
+      // The header, and lines with quoting the scanner leaves alone
+      // (quoted line breaks, doubled quotes): papaparse, on small pieces.
+      let size = this.fastScan ? 4096 : PIECE_CHARS;
+      let progressed: boolean;
+      for (;;) {
+        const end = Math.min(len, pos + size);
+        const last = end === len;
+        const result = parser.parse(input.slice(pos, end), 0, !(final && last));
+        if (result.data.length === 0 && !last) {
+          size *= 2;
+          continue;
+        }
+        this.handleRecords(result, final && last);
+        const next = final && last ? len : pos + result.meta.cursor;
+        progressed = next > pos;
+        pos = next;
+        break;
+      }
+      if (!progressed) break;
+    }
+    this.pending = final ? '' : input.substring(pos);
+  }
+
+  private handleRecords(result: PapaResult, final: boolean): void {
+    const data = result.data;
+    let i = 0;
+    if (!this.headerSeen) {
+      if (data.length === 0) return;
+      this.headerSeen = true;
+      this.nextRow = 2;
+      i = 1;
+      if (!this.sink.begin(data[0] ?? [], this.delim)) return;
+      if (this.fastScan)
+        this.scanner = new LineScanner(
+          this.delim,
+          this.newline,
+          this.sink.preReadKinds(),
+          this.sink,
+        );
+    }
+    const sink = this.sink;
+    let row = this.nextRow;
+    for (; i < data.length; i++) sink.addRow(data[i] as string[], row++);
+    this.nextRow = row;
+    if (final) {
+      for (const e of result.errors) {
+        if (e.code === 'MissingQuotes') {
+          this.log.add({
+            severity: 'warning',
+            code: 'unclosed-quote',
+            message: `A quoted value opened near the end of the file is never closed; expected a closing '"' (the rest of the file was read as one value)`,
+          });
+        }
+      }
+    }
+  }
+}
