@@ -31,13 +31,51 @@ export interface SkuForecast {
   category: string;
   /** The seed's product id 0-14, or -1. */
   seed_id: number;
-  model: 'tcn' | 'baseline';
+  /**
+   * Alias of what made the forecast: a library model ('ets', 'theta', 'tcn'…), an
+   * ensemble ('ensemble_median'), or 'baseline' (the TCN-only pipeline's short-history rule).
+   */
+  model: string;
   reason?: BaselineReason;
+  /** How this sku's chosen forecast did on its own recent weeks (auto's validation windows). */
+  accuracy?: SkuAccuracy;
+  /** Plain-language flags a planner filters by. */
+  flags?: SkuFlag[];
   /** Complete weeks since the sku's first sale, up to the forecast origin. */
   historyWeeks: number;
   /** Human explanation for a baseline forecast. */
   note?: string;
   weeks: ForecastWeek[];
+}
+
+/** Why a sku needs a second look. */
+export type SkuFlag = 'short history' | 'intermittent' | 'fallback';
+
+/** Backtest accuracy of one sku's forecast on windows before its forecast origin. */
+export interface SkuAccuracy {
+  /** Σ|actual − p50| / Σ|actual| over the validation windows (NaN when it sold nothing there). */
+  wape: number;
+  /** Share of validation weeks inside the p10–p90 band. */
+  coverage: number;
+  /** Validation windows and the weeks they cover (windows × horizon). */
+  windows: number;
+  weeks: number;
+}
+
+/** The model choice of a run: how auto chose, and every candidate's validation score. */
+export interface SelectionSummary {
+  /** 'auto' or the alias the user asked for. */
+  requested: string;
+  /** Plain-language rule, e.g. "median of the 3 models with the lowest validation error". */
+  rule: string;
+  /** The models that make the forecasts (one, or an ensemble's members). */
+  chosen: string[];
+  candidates: { alias: string; score: number; wape: number; rank: number; millis: number }[];
+  excluded: { alias: string; reason: string }[];
+  /** Pooled validation accuracy of the shipped forecasts. */
+  accuracy: { wape: number; coverage: number; windows: number };
+  /** How the p10–p90 band is made. */
+  intervalMethod: string;
 }
 
 export interface ForecastTimings {
@@ -68,6 +106,8 @@ export interface ForecastMetadata {
   baselineMethod: string;
   /** How category intervals are made (independence assumption included). */
   categoryMethod: string;
+  /** Present when the model library made the forecasts. */
+  selection?: SelectionSummary;
 }
 
 export interface ForecastResult {
