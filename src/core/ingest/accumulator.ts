@@ -31,23 +31,12 @@ interface ConventionSeen {
   rows: number;
 }
 
-function growInt(a: Int32Array, need: number): Int32Array {
+/** `a`, or a copy of it half as long again (at least `need`) when it is shorter than `need`. */
+function grow<T extends Int32Array | Uint8Array | Float64Array>(a: T, need: number): T {
   if (need <= a.length) return a;
-  const b = new Int32Array(Math.max(need, Math.ceil(a.length * 1.5)));
-  b.set(a);
-  return b;
-}
-
-function growBytes(a: Uint8Array, need: number): Uint8Array {
-  if (need <= a.length) return a;
-  const b = new Uint8Array(Math.max(need, Math.ceil(a.length * 1.5)));
-  b.set(a);
-  return b;
-}
-
-function growFloat(a: Float64Array, need: number): Float64Array {
-  if (need <= a.length) return a;
-  const b = new Float64Array(Math.max(need, Math.ceil(a.length * 1.5)));
+  const b = new (a.constructor as new (length: number) => T)(
+    Math.max(need, Math.ceil(a.length * 1.5)),
+  );
   b.set(a);
   return b;
 }
@@ -333,7 +322,7 @@ export class Accumulator {
     let cell = di < cells.length ? (cells[di] as number) - 1 : -1;
     if (cell < 0) {
       if (di >= cells.length) {
-        cells = growInt(cells, di + 1);
+        cells = grow(cells, di + 1);
         this.cellOfSku[si] = cells;
       }
       cell = this.newCell(si, di);
@@ -353,9 +342,9 @@ export class Accumulator {
   private pushAge(cell: number, age: number): void {
     const n = this.nAges;
     if (n === this.ageCell.length) {
-      this.ageCell = growInt(this.ageCell, n + 1);
-      if (this.ageSmall !== null) this.ageSmall = growBytes(this.ageSmall, n + 1);
-      else this.ageValue = growFloat(this.ageValue as Float64Array, n + 1);
+      this.ageCell = grow(this.ageCell, n + 1);
+      if (this.ageSmall !== null) this.ageSmall = grow(this.ageSmall, n + 1);
+      else this.ageValue = grow(this.ageValue as Float64Array, n + 1);
     }
     if (this.ageSmall !== null && !((age | 0) === age && age >= 0 && age < 256)) {
       const wide = new Float64Array(this.ageCell.length);
@@ -373,13 +362,13 @@ export class Accumulator {
     const c = this.nCells++;
     if (c === this.cellSku.length) {
       const need = c + 1;
-      this.cellSku = growInt(this.cellSku, need);
-      this.cellDate = growInt(this.cellDate, need);
-      this.cellAmount = growFloat(this.cellAmount, need);
-      this.cellQuantity = growFloat(this.cellQuantity, need);
-      this.cellRows = growInt(this.cellRows, need);
-      this.cellMale = growInt(this.cellMale, need);
-      this.cellFemale = growInt(this.cellFemale, need);
+      this.cellSku = grow(this.cellSku, need);
+      this.cellDate = grow(this.cellDate, need);
+      this.cellAmount = grow(this.cellAmount, need);
+      this.cellQuantity = grow(this.cellQuantity, need);
+      this.cellRows = grow(this.cellRows, need);
+      this.cellMale = grow(this.cellMale, need);
+      this.cellFemale = grow(this.cellFemale, need);
     }
     this.cellSku[c] = si;
     this.cellDate[c] = di;
