@@ -12,6 +12,9 @@ import type { ModelDescriptor } from './model-descriptor';
 import { meanOf } from './stats/mean';
 import { quantileSorted } from './stats/quantile';
 import type { SkuSeries, WeeklyRow, WeeklyTable } from './types';
+import type { SkuAccuracy } from './backtest/auto';
+
+export type { SkuAccuracy } from './backtest/auto';
 
 export type { CategoryForecast, ForecastWeek } from './category-totals';
 
@@ -50,17 +53,6 @@ export interface SkuForecast {
 
 /** Why a sku needs a second look. */
 export type SkuFlag = 'short history' | 'intermittent' | 'fallback';
-
-/** Backtest accuracy of one sku's forecast on windows before its forecast origin. */
-export interface SkuAccuracy {
-  /** Σ|actual − p50| / Σ|actual| over the validation windows (NaN when it sold nothing there). */
-  wape: number;
-  /** Share of validation weeks inside the p10–p90 band. */
-  coverage: number;
-  /** Validation windows and the weeks they cover (windows × horizon). */
-  windows: number;
-  weeks: number;
-}
 
 /** The model choice of a run: how auto chose, and every candidate's validation score. */
 export interface SelectionSummary {
@@ -131,7 +123,12 @@ export interface ForecastOptions {
 export class ForecastError extends Error {
   constructor(
     readonly code:
-      'bad-horizon' | 'no-series' | 'no-complete-week' | 'bad-descriptor' | 'bad-model-output',
+      | 'bad-horizon'
+      | 'bad-model'
+      | 'no-series'
+      | 'no-complete-week'
+      | 'bad-descriptor'
+      | 'bad-model-output',
     message: string,
   ) {
     super(message);

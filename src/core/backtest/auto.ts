@@ -23,6 +23,7 @@ import {
   seriesScale,
   type Calibration,
   type ConformalOptions,
+  type ResidualItem,
 } from './conformal';
 import { crossValidation, type SeriesBacktest } from './cross-validation';
 import type { BacktestSeries } from './series';
@@ -56,6 +57,8 @@ export interface AutoOptions {
   conformal?: ConformalOptions;
   /** Also return every candidate's and every strategy's calibrated forecasts (for evaluation). */
   keepAll?: boolean;
+  /** Fit the candidates afresh on the whole history for the forecast (default: roll the validation fit forward). */
+  refitFinal?: boolean;
   onProgress?: (done: number, total: number) => void;
 }
 
@@ -66,6 +69,7 @@ export const AUTO_DEFAULTS = {
   strategy: 'ensemble_median' as Strategy,
   topK: 3,
   metric: 'scaled_mae' as SelectionMetric,
+  refitFinal: false,
 };
 
 export interface CandidateEvidence {
@@ -91,6 +95,17 @@ export interface SkuChoice {
   scores: Partial<Record<ModelAlias, number>>;
   /** Validation windows this sku had. */
   windows: number;
+  /** The shipped forecast's error and band coverage on those windows (absent without any). */
+  accuracy?: SkuAccuracy;
+}
+
+/** Accuracy of calibrated forecasts on validation windows (the band is calibrated on them too). */
+export interface SkuAccuracy {
+  /** Σ|y − p50| / Σ|y|; NaN when the sku sold nothing in those weeks. */
+  wape: number;
+  coverage: number;
+  windows: number;
+  weeks: number;
 }
 
 export interface AutoEvidence {
@@ -106,6 +121,8 @@ export interface AutoEvidence {
   /** The pooled best (pooled) or the ensemble's members. */
   chosen: ModelAlias[];
   conformal: { options: ConformalOptions; residualsPerStep: number[] };
+  /** The shipped forecasts on the validation windows, pooled over skus. */
+  accuracy: { wape: number; coverage: number; windows: number };
 }
 
 export interface AutoSkuForecast {
@@ -163,6 +180,7 @@ export async function auto(
     refit: false,
     settings,
     future: true,
+    refitFuture: opts.refitFinal ?? AUTO_DEFAULTS.refitFinal,
     ...(opts.onProgress ? { onProgress: opts.onProgress } : {}),
   });
   const at = new Int32Array(series.length).fill(-1);
@@ -228,19 +246,40 @@ export async function auto(
   const finishAll = (
     pointOf: (i: number) => { point: Float64Array; label: string[] },
     name: (i: number, label: string[]) => string,
-  ): { forecasts: AutoSkuForecast[]; calibration: Calibration; labels: string[][] } => {
+  ): {
+    forecasts: AutoSkuForecast[];
+    calibration: Calibration;
+    labels: string[][];
+    accuracy: SkuAccuracy[];
+  } => {
     const pts = cv.series.map((_, i) => pointOf(i));
-    const calibration = calibrate(
+    const items = (from: (i: number) => number, to: (i: number) => number): ResidualItem[] =>
       cv.series.map((sb, i) => ({
         id: sb.series.id,
         y: sb.series.y,
-        cutoffs: sb.cutoffs.slice(0, ctx.valWindows[i]),
-        actual: sb.actual.subarray(0, ctx.valWindows[i]! * h),
-        point: pts[i]!.point.subarray(0, ctx.valWindows[i]! * h),
-      })),
-      h,
-      conformal,
+        cutoffs: sb.cutoffs.slice(from(i), to(i)),
+        actual: sb.actual.subarray(from(i) * h, to(i) * h),
+        point: pts[i]!.point.subarray(from(i) * h, to(i) * h),
+      }));
+    const all = items(
+      () => 0,
+      (i) => ctx.valWindows[i]!,
     );
+    let shiftMedian = conformal.shiftMedian === true;
+    if (conformal.shiftMedian === 'auto') {
+      const half = (i: number): number => ctx.valWindows[i]! >> 1;
+      const early = calibrate(
+        items(() => 0, half),
+        h,
+        { ...conformal, shiftMedian: true },
+      );
+      shiftMedian = shiftHelps(
+        early,
+        items(half, (i) => ctx.valWindows[i]!),
+        h,
+      );
+    }
+    const calibration = calibrate(all, h, { ...conformal, shiftMedian });
     const forecasts = series.map((s, si) => {
       const i = at[si]!;
       if (i < 0) {
@@ -256,7 +295,10 @@ export async function auto(
         forecast: calibratedForecast(calibration, s.id, s.y, p.point.subarray(w * h, (w + 1) * h)),
       };
     });
-    return { forecasts, calibration, labels: pts.map((p) => p.label) };
+    const accuracy = cv.series.map((sb, i) =>
+      validationAccuracy(sb, pts[i]!.point, ctx.valWindows[i]!, h, calibration),
+    );
+    return { forecasts, calibration, labels: pts.map((p) => p.label), accuracy };
   };
 
   // The alias a single model's forecast is labelled with: a fallback if one made it.
@@ -279,6 +321,10 @@ export async function auto(
       scores: {},
       windows: i < 0 ? 0 : ctx.valWindows[i]!,
     };
+    if (i >= 0 && main.accuracy[i]!.weeks > 0) {
+      const { wape, coverage, windows, weeks } = main.accuracy[i]!;
+      choice.accuracy = { wape, coverage, windows, weeks };
+    }
     if (strategy === 'ensemble_mean' || strategy === 'ensemble_median')
       choice.members = top.map((j) => aliases[j]!);
     if (i >= 0)
@@ -307,7 +353,11 @@ export async function auto(
           : strategy === 'per_sku'
             ? [...new Set(perSku.map((c) => c.model as ModelAlias))]
             : top.map((j) => aliases[j]!),
-      conformal: { options: conformal, residualsPerStep: main.calibration.counts },
+      conformal: {
+        options: main.calibration.options,
+        residualsPerStep: main.calibration.counts,
+      },
+      accuracy: pooledAccuracy(main.accuracy),
     },
   };
   if (opts.keepAll) {
@@ -327,6 +377,32 @@ export async function auto(
     result.all = all;
   }
   return result;
+}
+
+/**
+ * True when p50 moved by the median residual of `early` (scaled by each
+ * series' scale) has a lower scaled absolute error on the `late` windows than
+ * the unmoved point forecast.
+ */
+function shiftHelps(early: Calibration, late: readonly ResidualItem[], h: number): boolean {
+  let plain = 0;
+  let shifted = 0;
+  for (const it of late) {
+    it.cutoffs.forEach((c, w) => {
+      const scale = seriesScale(it.y.subarray(0, c), early.options);
+      if (!(scale > 0)) return;
+      for (let k = 0; k < h; k++) {
+        const i = w * h + k;
+        const y = it.actual[i] as number;
+        if (Number.isNaN(y)) continue;
+        const p = it.point[i] as number;
+        const q = early.steps[k] as { q50: number };
+        plain += Math.abs(y - Math.max(0, p)) / scale;
+        shifted += Math.abs(y - Math.max(0, p + q.q50 * scale)) / scale;
+      }
+    });
+  }
+  return shifted < plain;
 }
 
 function ruleText(
@@ -452,4 +528,66 @@ function median(v: Float64Array): number {
 
 function round(v: number): number {
   return Math.round(v * 1e6) / 1e6;
+}
+
+/** Error and coverage of the calibrated forecasts of one series on its validation windows. */
+function validationAccuracy(
+  sb: SeriesBacktest,
+  point: Float64Array,
+  windows: number,
+  h: number,
+  cal: Calibration,
+): SkuAccuracy & { absE: number; absY: number; inside: number } {
+  let absE = 0;
+  let absY = 0;
+  let inside = 0;
+  let weeks = 0;
+  for (let w = 0; w < windows; w++) {
+    const c = sb.cutoffs[w] as number;
+    const f = calibratedForecast(
+      cal,
+      sb.series.id,
+      sb.series.y.subarray(0, c),
+      point.subarray(w * h, (w + 1) * h),
+    );
+    for (let k = 0; k < h; k++) {
+      const y = sb.actual[w * h + k] as number;
+      if (Number.isNaN(y)) continue;
+      absE += Math.abs(y - (f.p50[k] as number));
+      absY += Math.abs(y);
+      if (y >= (f.p10[k] as number) && y <= (f.p90[k] as number)) inside++;
+      weeks++;
+    }
+  }
+  return {
+    wape: absY > 0 ? absE / absY : NaN,
+    coverage: weeks > 0 ? inside / weeks : NaN,
+    windows,
+    weeks,
+    absE,
+    absY,
+    inside,
+  };
+}
+
+function pooledAccuracy(
+  all: readonly (SkuAccuracy & { absE?: number; absY?: number; inside?: number })[],
+): { wape: number; coverage: number; windows: number } {
+  let absE = 0;
+  let absY = 0;
+  let inside = 0;
+  let weeks = 0;
+  let windows = 0;
+  for (const a of all) {
+    absE += a.absE ?? 0;
+    absY += a.absY ?? 0;
+    inside += a.inside ?? 0;
+    weeks += a.weeks;
+    windows = Math.max(windows, a.windows);
+  }
+  return {
+    wape: absY > 0 ? absE / absY : NaN,
+    coverage: weeks > 0 ? inside / weeks : NaN,
+    windows,
+  };
 }

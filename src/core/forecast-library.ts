@@ -1,0 +1,212 @@
+// The forecast pipeline of the model library: weekly table -> each sku's
+// history -> `auto` (or one named model) backtested on the sku's own recent
+// weeks, intervals calibrated on those backtest residuals -> p10/p50/p90 per
+// sku and horizon week, plus category totals. The same ForecastResult as the
+// TCN-only pipeline (forecast.ts), so exports, CLI and page take either.
+
+import { auto, type AutoResult } from './backtest/auto';
+import { seriesFromTable, type BacktestSeries } from './backtest/series';
+import { categoryTotals } from './category-totals';
+import {
+  addDays,
+  ForecastError,
+  type ForecastResult,
+  type SelectionSummary,
+  type SkuFlag,
+  type SkuForecast,
+} from './forecast';
+import { lastCompleteIndex } from './history';
+import { FALLBACK_CHAIN, LOCAL_MODELS } from './models/registry';
+import type { GlobalModel, Model, ModelAlias } from './models/types';
+import type { WeeklyRow, WeeklyTable } from './types';
+
+/** Longest horizon of the classical models; a model trained for less (the TCN: 12) sits out longer ones. */
+export const MAX_LIBRARY_HORIZON = 52;
+export const DEFAULT_LIBRARY_HORIZON = 4;
+
+/** Mean weeks between sales above which demand is intermittent (Syntetos & Boylan's ADI cut-off). */
+const INTERMITTENT_ADI = 1.32;
+/** Fewer complete weeks than this: too little history to trust any model much. */
+const SHORT_HISTORY_WEEKS = 13;
+
+export interface LibraryForecastOptions {
+  /** 'auto' (default) or one model's alias. */
+  model?: string;
+  /** Weeks to forecast, 1..52; default 4. */
+  horizon?: number;
+  /** The TCN, when its runner is available (app and CLI); without it auto chooses among the rest. */
+  tcn?: GlobalModel;
+  /** Simulated draws for category intervals (see category-totals.ts). */
+  categoryDraws?: number;
+  /** Backtest progress: candidate models done of total. */
+  onProgress?: (done: number, total: number) => void;
+}
+
+/** The models a run may use: the classical library, plus the TCN when it is loaded. */
+export function availableModels(tcn?: GlobalModel): Model[] {
+  return tcn ? [...LOCAL_MODELS, tcn] : [...LOCAL_MODELS];
+}
+
+/** Aliases `--model` accepts. */
+export function modelChoices(tcn?: GlobalModel): string[] {
+  return ['auto', ...availableModels(tcn).map((m) => m.alias)];
+}
+
+/** Checks a requested horizon; returns it or throws ForecastError. */
+export function resolveLibraryHorizon(requested: number | undefined): number {
+  const horizon = requested ?? DEFAULT_LIBRARY_HORIZON;
+  if (!Number.isInteger(horizon) || horizon < 1 || horizon > MAX_LIBRARY_HORIZON) {
+    throw new ForecastError(
+      'bad-horizon',
+      `horizon must be a whole number of weeks from 1 to ${MAX_LIBRARY_HORIZON}, got ${String(requested)}`,
+    );
+  }
+  return horizon;
+}
+
+/** The candidates for a request: every available model for auto, else the one named. */
+export function candidatesFor(requested: string, tcn?: GlobalModel): Model[] {
+  const models = availableModels(tcn);
+  if (requested === 'auto') return models;
+  const m = models.find((x) => x.alias === (requested as ModelAlias));
+  if (!m) {
+    throw new ForecastError(
+      'bad-model',
+      `unknown model "${requested}": choose one of ${modelChoices(tcn).join(', ')}`,
+    );
+  }
+  return [m];
+}
+
+export async function forecastWithLibrary(
+  table: WeeklyTable,
+  opts: LibraryForecastOptions = {},
+): Promise<ForecastResult> {
+  const t0 = now();
+  const horizon = resolveLibraryHorizon(opts.horizon);
+  const requested = opts.model ?? 'auto';
+  const models = candidatesFor(requested, opts.tcn);
+  if (requested !== 'auto' && (models[0] as Model).maxHorizon < horizon) {
+    throw new ForecastError(
+      'bad-horizon',
+      `${requested} forecasts at most ${(models[0] as Model).maxHorizon} weeks; asked for ${horizon}`,
+    );
+  }
+  const first = table.series[0];
+  if (!first) throw new ForecastError('no-series', 'the data has no sku to forecast');
+  const origin = lastCompleteIndex(first.rows);
+  if (origin < 0) {
+    throw new ForecastError(
+      'no-complete-week',
+      'the data covers no complete week (Monday to Sunday); at least one is needed to forecast',
+    );
+  }
+  const lastCompleteWeek = (first.rows[origin] as WeeklyRow).week_start;
+  const horizonWeeks = Array.from({ length: horizon }, (_, h) =>
+    addDays(lastCompleteWeek, 7 * (h + 1)),
+  );
+  const series = seriesFromTable(table);
+  const t1 = now();
+
+  const result = await auto(series, models, {
+    h: horizon,
+    ...(requested === 'auto' ? {} : { strategy: 'pooled' as const }),
+    ...(opts.onProgress ? { onProgress: opts.onProgress } : {}),
+  });
+  const t2 = now();
+
+  const asked = new Set<string>([
+    ...models.map((m) => m.alias),
+    'ensemble_mean',
+    'ensemble_median',
+  ]);
+  const skus: SkuForecast[] = table.series.map((s, i) => {
+    const bs = series[i] as BacktestSeries;
+    const made = result.forecasts[i] as AutoResult['forecasts'][number];
+    const choice = result.perSku[i];
+    const flags = skuFlags(bs.y, !asked.has(made.model));
+    const f = made.forecast;
+    const out: SkuForecast = {
+      sku: s.sku,
+      category: s.category,
+      seed_id: s.seed_id,
+      model: made.model,
+      historyWeeks: bs.y.length,
+      weeks: horizonWeeks.map((week_start, h) => ({
+        week_start,
+        horizon_week: h + 1,
+        p10: f.p10[h] as number,
+        p50: f.p50[h] as number,
+        p90: f.p90[h] as number,
+      })),
+    };
+    if (flags.length > 0) out.flags = flags;
+    if (flags.includes('fallback')) {
+      out.note = `${bs.y.length} complete week${bs.y.length === 1 ? '' : 's'} since the first sale: too few for ${requested === 'auto' ? 'the chosen models' : requested}; forecast by ${made.model}`;
+    }
+    const acc = choice?.accuracy;
+    if (acc) out.accuracy = acc;
+    return out;
+  });
+
+  const totals = categoryTotals(
+    skus,
+    opts.categoryDraws === undefined ? {} : { draws: opts.categoryDraws },
+  );
+  const t3 = now();
+  const fallbacks = skus.filter((s) => s.flags?.includes('fallback')).length;
+  return {
+    skus,
+    categories: totals.categories,
+    metadata: {
+      modelName: requested === 'auto' ? 'skucast auto' : requested,
+      modelVersion: opts.tcn && models.includes(opts.tcn) ? opts.tcn.reference : 'library',
+      horizon,
+      window: opts.tcn?.minHistory ?? 0,
+      lastCompleteWeek,
+      firstForecastWeek: horizonWeeks[0] as string,
+      timings: { prepareMs: t1 - t0, inferenceMs: t2 - t1, finishMs: t3 - t2 },
+      skusModel: skus.length - fallbacks,
+      skusBaseline: fallbacks,
+      baselineMethod: `a sku too short for a model goes down the fallback chain (${FALLBACK_CHAIN.map((m) => m.alias).join(' → ')}); a sku with no complete week gets zeros`,
+      categoryMethod: totals.method,
+      selection: selectionSummary(requested, result),
+    },
+  };
+}
+
+function selectionSummary(requested: string, r: AutoResult): SelectionSummary {
+  const e = r.evidence;
+  return {
+    requested,
+    rule: e.rule,
+    chosen: [...e.chosen],
+    candidates: e.candidates.map((c) => ({
+      alias: c.alias,
+      score: c.score,
+      wape: c.wape,
+      rank: c.rank,
+      millis: c.millis,
+    })),
+    excluded: e.excluded.map((x) => ({ alias: x.alias, reason: x.reason })),
+    accuracy: e.accuracy,
+    intervalMethod:
+      'p10–p90 from the errors of the same forecasts on the backtest weeks (split conformal, by weeks ahead, scaled by each sku’s level): about 8 in 10 future weeks should fall inside',
+  };
+}
+
+/** Flags a planner filters by: too little history, sporadic demand, a fallback made the forecast. */
+export function skuFlags(y: Float64Array, fellBack: boolean): SkuFlag[] {
+  const flags: SkuFlag[] = [];
+  if (y.length < SHORT_HISTORY_WEEKS) flags.push('short history');
+  let sales = 0;
+  for (const v of y) if (v !== 0) sales++;
+  if (y.length > 0 && (sales === 0 || y.length / sales > INTERMITTENT_ADI))
+    flags.push('intermittent');
+  if (fellBack) flags.push('fallback');
+  return flags;
+}
+
+function now(): number {
+  return typeof performance !== 'undefined' ? performance.now() : Date.now();
+}
