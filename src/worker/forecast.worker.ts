@@ -17,6 +17,7 @@ import {
   type ProviderName,
   type RunOptions,
   type RunResult,
+  type StageTimings,
 } from './protocol';
 
 export type { RunResult } from './protocol';
@@ -91,6 +92,15 @@ async function run(
   report('model', bytesRead);
   const { model, waitMs } = await loadModel(opts.preferred ?? 'webgpu');
   const t3 = performance.now();
+  /** The stage timings of a run that got as far as the model, ending at `end`. */
+  const timings = (end: number): StageTimings => ({
+    read_parse_ms: t1 - t0,
+    table_ms: t2 - t1,
+    model_load_ms: waitMs,
+    model_session_ms: model.sessionMs,
+    inference_ms: end - t3,
+    total_ms: end - t0,
+  });
 
   report('forecast', bytesRead);
   let forecast: ForecastResult;
@@ -103,21 +113,13 @@ async function run(
     // a model that does not fit its descriptor is the app's fault and fails the run.
     if (!(err instanceof ForecastError) || !DATA_PROBLEMS.has(err.code)) throw err;
     report('done', bytesRead);
-    const t = performance.now();
     return {
       summary,
       report: table.report,
       forecast: null,
       problem: err.message,
       provider: null,
-      timings: {
-        read_parse_ms: t1 - t0,
-        table_ms: t2 - t1,
-        model_load_ms: waitMs,
-        model_session_ms: model.sessionMs,
-        inference_ms: t - t3,
-        total_ms: t - t0,
-      },
+      timings: timings(performance.now()),
     };
   }
   const t4 = performance.now();
@@ -131,14 +133,7 @@ async function run(
     forecast,
     provider: model.provider,
     ...(fallbackReason === undefined ? {} : { fallbackReason }),
-    timings: {
-      read_parse_ms: t1 - t0,
-      table_ms: t2 - t1,
-      model_load_ms: waitMs,
-      model_session_ms: model.sessionMs,
-      inference_ms: t4 - t3,
-      total_ms: t4 - t0,
-    },
+    timings: timings(t4),
     model: { name: model.descriptor.name, version: model.descriptor.version },
   };
 }
