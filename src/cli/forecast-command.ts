@@ -25,7 +25,7 @@ import { ROLES } from '../core/ingest/columns';
 import { errorText } from '../core/error-text';
 import { parseModelDescriptor, type ModelDescriptor } from '../core/model-descriptor';
 import { ModelRunnerError } from '../runtime/model-runner';
-import { parseArgs } from '../node/args';
+import { oneFileProblem, parseArgs, wantsHelp } from '../node/args';
 import type { CliIo, Command } from './command';
 import { isModelHostThread, ModelFileError, serveModelHost, startModelHost } from './model-host';
 import { ingestFile } from '../node/read-file';
@@ -113,21 +113,12 @@ function render(
 
 async function run(argv: string[], io: CliIo): Promise<number> {
   const args = parseArgs(argv, ['horizon', 'format', 'products', 'map', 'model']);
-  if (args.flags.has('help') || args.flags.has('h')) {
+  if (wantsHelp(args)) {
     io.out(USAGE + '\n');
     return 0;
   }
-  const unknown = [...args.flags].filter((f) => f !== 'help' && f !== 'h');
-  if (unknown.length > 0) {
-    const name = unknown[0] as string;
-    const valued = ['horizon', 'format', 'products', 'map', 'model'].includes(name);
-    throw new UsageError(valued ? `--${name} needs a value` : `unknown option --${name}`);
-  }
-  if (args.positionals.length !== 1) {
-    throw new UsageError(
-      args.positionals.length === 0 ? 'missing FILE' : 'expected exactly one FILE',
-    );
-  }
+  const problem = oneFileProblem(args);
+  if (problem !== null) throw new UsageError(problem);
   const horizon = parseHorizon(args.options.get('horizon'));
   const format = parseFormat(args.options.get('format'));
   const productsText = args.options.get('products');

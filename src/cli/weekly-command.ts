@@ -3,7 +3,7 @@
 import type { ColumnMapping, IngestReport, Role, WeeklyTable } from '../core/types';
 import { weeklyTableToCsv } from '../core/weekly-csv';
 import { ROLES } from '../core/ingest/columns';
-import { parseArgs } from '../node/args';
+import { oneFileProblem, parseArgs, wantsHelp } from '../node/args';
 import type { CliIo, Command } from './command';
 import { ingestFile } from '../node/read-file';
 
@@ -55,19 +55,13 @@ export const weeklyCommand: Command = {
   usage: USAGE,
   async run(argv: string[], io: CliIo): Promise<number> {
     const args = parseArgs(argv, ['map']);
-    if (args.flags.has('help') || args.flags.has('h')) {
+    if (wantsHelp(args)) {
       io.out(USAGE + '\n');
       return 0;
     }
-    const unknown = [...args.flags].filter((f) => f !== 'help' && f !== 'h');
-    if (unknown.length > 0 || args.positionals.length !== 1) {
-      const why =
-        unknown.length > 0
-          ? `unknown option --${unknown[0]}`
-          : args.positionals.length === 0
-            ? 'missing FILE'
-            : 'expected exactly one FILE';
-      io.err(`skucast weekly: ${why}\n${USAGE}\n`);
+    const problem = oneFileProblem(args);
+    if (problem !== null) {
+      io.err(`skucast weekly: ${problem}\n${USAGE}\n`);
       return 2;
     }
     const mapping = parseMappings(args.options.get('map') ?? []);

@@ -55,15 +55,36 @@ export function intOption(args: ParsedArgs, name: string, fallback: number): num
   return n;
 }
 
+/** The first flag not in `known`, as a problem: an unknown option, or a valued one without its value. */
+function flagProblem(args: ParsedArgs, known: readonly string[]): string | null {
+  for (const f of args.flags) {
+    if (known.includes(f)) continue;
+    return args.options.has(f) ? `--${f} needs a value` : `unknown option --${f}`;
+  }
+  return null;
+}
+
+/** `--help` or `-h`. */
+export function wantsHelp(args: ParsedArgs): boolean {
+  return args.flags.has('help') || args.flags.has('h');
+}
+
+/** What is wrong with the line of a `skucast` command that reads one FILE; null when nothing. */
+export function oneFileProblem(args: ParsedArgs): string | null {
+  const n = args.positionals.length;
+  return (
+    flagProblem(args, ['help', 'h']) ??
+    (n === 0 ? 'missing FILE' : n > 1 ? 'expected exactly one FILE' : null)
+  );
+}
+
 /**
  * For scripts with a fixed set of options: throws on a positional, an unknown
  * flag or a valued option given without its value.
  */
 export function rejectUnknown(args: ParsedArgs, knownFlags: readonly string[] = []): void {
   const positional = args.positionals[0];
-  if (positional !== undefined) throw new Error(`unexpected argument ${positional}`);
-  for (const f of args.flags) {
-    if (knownFlags.includes(f)) continue;
-    throw new Error(args.options.has(f) ? `--${f} needs a value` : `unknown option --${f}`);
-  }
+  const problem =
+    positional === undefined ? flagProblem(args, knownFlags) : `unexpected argument ${positional}`;
+  if (problem !== null) throw new Error(problem);
 }
