@@ -5,15 +5,14 @@ import { createWriteStream, existsSync, mkdirSync, statSync, writeFileSync } fro
 import { once } from 'node:events';
 import { resolve } from 'node:path';
 import { generateCsv } from '../src/cli/gen';
+import { medianOf } from '../src/core/stats/quantile';
 
 /** Rows of BIG_CSV: 1,000,000 generated transactions, ~56 MB. */
 export const BIG_ROWS = 1_000_000;
 export const BIG_CSV = resolve('.cache/big.csv');
 
-export function median(values: number[]): number {
-  const s = [...values].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)] as number;
-}
+/** The core's median (the mean of the two middle values for an even count). */
+export const median = medianOf;
 
 /** Writes BIG_CSV once (generator seed 1), so every bench reads the same file. */
 export async function ensureBigCsv(): Promise<void> {

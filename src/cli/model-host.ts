@@ -36,10 +36,7 @@ export interface ModelHost {
 
 /** The ONNX file could not be read (a user-fixable path problem). */
 export class ModelFileError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'ModelFileError';
-  }
+  override readonly name = 'ModelFileError';
 }
 
 async function load(onnxPath: string, desc: ModelDescriptor, warmUp: boolean) {

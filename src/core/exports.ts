@@ -2,7 +2,7 @@
 // --format and the app's download buttons: CSV, JSON with run metadata, and
 // the seed API's response shape for its product ids.
 
-import type { ForecastResult, ForecastTimings } from './forecast';
+import type { ForecastResult, ForecastTimings, ForecastWeek } from './forecast';
 import type { IngestReport } from './types';
 
 export const CSV_HEADER = [
@@ -88,11 +88,7 @@ export function forecastToJson(result: ForecastResult, meta: ExportMeta = {}): s
       sku: s.sku,
       category: s.category,
       seed_id: s.seed_id,
-      week_start: w.week_start,
-      horizon_week: w.horizon_week,
-      p10: round(w.p10),
-      p50: round(w.p50),
-      p90: round(w.p90),
+      ...weekJson(w),
       model: s.model,
     })),
   );
@@ -129,17 +125,22 @@ export function forecastToJson(result: ForecastResult, meta: ExportMeta = {}): s
       categories: result.categories.map((c) => ({
         category: c.category,
         skus: c.skus,
-        weeks: c.weeks.map((w) => ({
-          week_start: w.week_start,
-          horizon_week: w.horizon_week,
-          p10: round(w.p10),
-          p50: round(w.p50),
-          p90: round(w.p90),
-        })),
+        weeks: c.weeks.map(weekJson),
       })),
     },
   };
   return JSON.stringify(doc, null, 2) + '\n';
+}
+
+/** One forecast week of a sku or a category, money rounded to cents. */
+function weekJson(w: ForecastWeek): Record<string, string | number> {
+  return {
+    week_start: w.week_start,
+    horizon_week: w.horizon_week,
+    p10: round(w.p10),
+    p50: round(w.p50),
+    p90: round(w.p90),
+  };
 }
 
 /** Stage timings under snake_case keys like every other key of the export, in stage order. */

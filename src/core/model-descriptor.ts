@@ -38,10 +38,7 @@ export interface ModelDescriptor {
 
 /** A descriptor that does not have the shape above; the message names the first bad field. */
 export class ModelDescriptorError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'ModelDescriptorError';
-  }
+  override readonly name = 'ModelDescriptorError';
 }
 
 type Json = Record<string, unknown>;

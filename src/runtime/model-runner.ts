@@ -72,10 +72,7 @@ export interface ModelRunner {
 
 /** A problem with the model file or its descriptor, worded for the user. */
 export class ModelRunnerError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'ModelRunnerError';
-  }
+  override readonly name = 'ModelRunnerError';
 }
 
 // Measured (bench/inference.ts): 1-2k windows per run keep activations in cache; 64k runs ~30% slower.

@@ -222,18 +222,15 @@ export async function evaluateSeed(options: EvalOptions): Promise<EvalResult> {
     );
 
   await initTf();
-  const tcn = {
-    wape: [] as number[],
-    rmse: [] as number[],
-    coverage_p10_p90: [] as number[],
-    bias: [] as number[],
-  };
-  const bare = {
-    wape: [] as number[],
-    rmse: [] as number[],
-    coverage_p10_p90: [] as number[],
-    bias: [] as number[],
-  };
+  // Rounded scores, one per seed: with all features, and without the demographics.
+  const perSeed = (): Record<keyof Required<Scores>, number[]> => ({
+    wape: [],
+    rmse: [],
+    coverage_p10_p90: [],
+    bias: [],
+  });
+  const tcn = perSeed();
+  const bare = perSeed();
   const seconds: number[] = [];
   const noDemo = { age: false, gender: false, quantity: false };
   // --shrink-grid: the pooled scores of the same trained weights with p50 pulled
