@@ -56,14 +56,13 @@ export function runSkucast(args: string[], keepStdout = false): ProcessRun {
     keepStdout ? 'pipe' : 'ignore',
     'pipe',
   ];
-  if (hasTime) {
+  const timed = (command: string, commandArgs: string[]) => {
     const t0 = performance.now();
-    const r = spawnSync('/usr/bin/time', ['-f', '%U %S %M', process.execPath, ...argv], {
-      encoding: 'utf8',
-      stdio,
-      maxBuffer: 1 << 26,
-    });
-    const wallS = (performance.now() - t0) / 1000;
+    const r = spawnSync(command, commandArgs, { encoding: 'utf8', stdio, maxBuffer: 1 << 26 });
+    return { r, wallS: (performance.now() - t0) / 1000 };
+  };
+  if (hasTime) {
+    const { r, wallS } = timed('/usr/bin/time', ['-f', '%U %S %M', process.execPath, ...argv]);
     const [user, sys, kb] = (r.stderr.trim().split('\n').at(-1) ?? '').split(' ').map(Number);
     if (r.status !== 0 || kb === undefined)
       throw new Error(`skucast ${args[0]} failed: ${r.stderr.slice(-500)}`);
@@ -75,13 +74,7 @@ export function runSkucast(args: string[], keepStdout = false): ProcessRun {
     probe,
     "process.on('exit', () => { const u = process.resourceUsage(); process.stderr.write(`\\nRSS ${u.maxRSS} ${(u.userCPUTime + u.systemCPUTime) / 1e6}\\n`); });\n",
   );
-  const t0 = performance.now();
-  const r = spawnSync(process.execPath, ['--import', probe, ...argv], {
-    encoding: 'utf8',
-    stdio,
-    maxBuffer: 1 << 26,
-  });
-  const wallS = (performance.now() - t0) / 1000;
+  const { r, wallS } = timed(process.execPath, ['--import', probe, ...argv]);
   if (r.status !== 0) throw new Error(`skucast ${args[0]} failed: ${r.stderr.slice(-500)}`);
   // The last report is the main thread's (a worker thread may print one first).
   const m = [...r.stderr.matchAll(/RSS (\d+) ([\d.]+)/g)].at(-1);
