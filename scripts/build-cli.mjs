@@ -2,17 +2,13 @@
 // (no TypeScript loader at run time). Runs on `npm ci` through `prepare`.
 import { build } from 'esbuild';
 import { chmodSync, mkdirSync } from 'node:fs';
+import { NODE_BUNDLE } from './node-bundle.mjs';
 
 mkdirSync('bin', { recursive: true });
 await build({
   entryPoints: ['src/cli/main.ts'],
   outfile: 'bin/skucast.mjs',
-  bundle: true,
-  platform: 'node',
-  format: 'esm',
-  target: 'node20',
-  packages: 'external',
+  ...NODE_BUNDLE,
   banner: { js: '#!/usr/bin/env node' },
-  logLevel: 'warning',
 });
 chmodSync('bin/skucast.mjs', 0o755);

@@ -3,6 +3,7 @@
 import { build } from 'esbuild';
 import { basename, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { NODE_BUNDLE } from './node-bundle.mjs';
 
 const [entry, ...args] = process.argv.slice(2);
 if (!entry) {
@@ -13,12 +14,7 @@ const outfile = resolve('.cache', basename(entry).replace(/\.ts$/, '') + '.mjs')
 await build({
   entryPoints: [entry],
   outfile,
-  bundle: true,
-  platform: 'node',
-  format: 'esm',
-  target: 'node20',
-  packages: 'external',
-  logLevel: 'warning',
+  ...NODE_BUNDLE,
 });
 process.argv = [process.argv[0], outfile, ...args];
 await import(pathToFileURL(outfile).href);
