@@ -19,8 +19,13 @@ export interface ConformalOptions {
    */
   scale: 'level' | 'naive_mae';
   levelWeeks: number;
-  /** Move p50 by the median scaled residual of its step (a bias correction). */
-  shiftMedian: boolean;
+  /**
+   * Move p50 by the median scaled residual of its step (a bias correction that
+   * targets the median, which WAPE rewards on skewed, zero-heavy sales). 'auto':
+   * only when the shift, estimated on the earlier half of the backtest windows,
+   * lowers the error on the later half (decided by `auto`; calibrate reads it as false).
+   */
+  shiftMedian: boolean | 'auto';
   /**
    * Blend weight of a sku's own residual quantiles: n / (n + perSkuPrior), n its
    * residual count; 0 disables (pooled only).
@@ -169,7 +174,7 @@ export function calibratedForecast(
       q90 *= 1 - sku.weight + sku.weight * sku.ratio.q90;
     }
     const p = point[k] as number;
-    const mid = p + (cal.options.shiftMedian ? q.q50 * scale : 0);
+    const mid = p + (cal.options.shiftMedian === true ? q.q50 * scale : 0);
     let lo = p + q10 * scale;
     let hi = p + q90 * scale;
     lo = Math.min(lo, mid);

@@ -38,6 +38,8 @@ export interface CrossValidationOptions {
    * `auto` gets its final forecasts from the same fitted parameters.
    */
   future?: boolean;
+  /** With `refit: false`, still fit afresh on the whole history for the future window. */
+  refitFuture?: boolean;
   /** Called after each model with the number of models done. */
   onProgress?: (done: number, total: number) => void;
 }
@@ -195,7 +197,8 @@ export async function crossValidation(
           }
           let f: Forecast | undefined;
           try {
-            if (refit || !fitted) {
+            const isFuture = opts.future === true && c === y.length;
+            if (refit || !fitted || (isFuture && opts.refitFuture)) {
               params = model.fit(hist, settings);
               fitted = true;
             }
