@@ -4,6 +4,7 @@
 import { ets } from './ets';
 import { holt } from './holt';
 import { ses } from './ses';
+import { otm, theta } from './theta';
 import { drift, historicAverage, naive, seasonalNaive, windowAverage } from './simple';
 import type { LocalModel, Model, ModelAlias } from './types';
 
@@ -17,6 +18,8 @@ export const LOCAL_MODELS: readonly LocalModel[] = [
   ses,
   holt,
   ets,
+  theta,
+  otm,
 ] as LocalModel[];
 
 /**
