@@ -9,10 +9,12 @@
 //     both find local optima of the same likelihood. So we require
 //     - ses: our SSE at most 1e-6 relative above statsmodels' (the SSE of a
 //       one-parameter search that both solve to the optimum or the bound);
-//     - every ETS form: our -2 log-likelihood at most 1.0 above statsmodels'
-//       (observed worst +0.90, 0.14% of it, on the deseasonalized seasonal
-//       series' ETS(A,Ad,N); elsewhere within 0.002 or lower), and where both
-//       reach the same optimum (|difference| < 0.01) forecasts within 1%;
+//     - every ETS form: our -2 log-likelihood at most 1e-3 above statsmodels'
+//       (observed: +0.0002 at worst, and up to 6 lower where we find a better
+//       optimum), except where statsmodels' estimate breaks statsforecast's
+//       usual bound beta <= alpha (it has no such bound): at most 1.0 above
+//       (observed +0.90, 0.14%, the seasonal series' ETS(A,Ad,N)); where both
+//       reach the same optimum (|difference| < 1e-3) forecasts within 1%;
 //     - ets: the chosen form's AICc at most 0.01 above the best AICc among
 //       statsmodels' fits (ours may be lower: it may find a better optimum).
 import { readdirSync, readFileSync } from 'node:fs';
@@ -21,6 +23,7 @@ import { describe, expect, it } from 'vitest';
 import { ets } from '../../src/core/models/ets';
 import {
   aicc,
+  concentratedStates,
   etsForecast,
   etsLik,
   fitEts,
@@ -139,8 +142,10 @@ describe.each(fixtures)('$series', (fx) => {
     const ours = fitEts(ys, error, trend);
     expect(ours).toBeDefined();
     if (!ours) return;
-    expect(ours.lik).toBeLessThanOrEqual(f.lik + 1.0);
-    if (Math.abs(ours.lik - f.lik) < 0.01) {
+    // statsmodels does not hold beta <= alpha (statsforecast's usual bounds do).
+    const inUsualBounds = (f.beta ?? 0) <= f.alpha + 1e-12;
+    expect(ours.lik).toBeLessThanOrEqual(f.lik + (inUsualBounds ? 1e-3 : 1.0));
+    if (Math.abs(ours.lik - f.lik) < 1e-3) {
       expect(maxRelDiff(etsForecast(ours.params, ys, fx.h), f.forecast)).toBeLessThan(0.01);
     }
   });
@@ -168,6 +173,28 @@ describe.each(fixtures)('$series', (fx) => {
     const withSeason = p.seasonal ? { ...fixed, seasonal: p.seasonal } : fixed;
     const point = ets.predict(withSeason, y, fx.h, settings).point;
     expect(maxRelDiff(point, fx.ets_best_forecast)).toBeLessThan(1e-8);
+  });
+});
+
+describe('concentratedStates', () => {
+  it('gives the least-squares initial states: their SSE, and no nearby state does better', () => {
+    const fx = fixtures.find((f) => f.series === 'damped') as Fixture;
+    const y = Float64Array.from(fx.y);
+    for (const trend of ['N', 'A', 'Ad'] as const) {
+      const [alpha, beta, phi] = [0.3, trend === 'N' ? 0 : 0.05, trend === 'Ad' ? 0.9 : 1];
+      const st = concentratedStates(y, trend, alpha, beta, phi, { l0: 50, b0: 0 });
+      const sseAt = (l0: number, b0: number): number =>
+        Math.exp(etsLik(y, 'A', alpha, beta, phi, l0, b0) / y.length) * y.length;
+      expect(Math.abs(sseAt(st.l0, st.b0) / st.sse - 1)).toBeLessThan(1e-9);
+      for (const [dl, db] of [
+        [0.01, 0],
+        [-0.01, 0],
+        [0, trend === 'N' ? 0 : 0.001],
+        [0, trend === 'N' ? 0 : -0.001],
+      ] as const) {
+        expect(sseAt(st.l0 + dl, st.b0 + db)).toBeGreaterThanOrEqual(st.sse * (1 - 1e-12));
+      }
+    }
   });
 });
 

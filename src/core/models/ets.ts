@@ -18,14 +18,7 @@
 // seasonal indices (phase counted from the series' first week) and re-runs the
 // filter over the longer series.
 
-import {
-  etsForecast,
-  fitEts,
-  type EtsFit,
-  type EtsParams,
-  type ErrorType,
-  type TrendType,
-} from './exp-smoothing';
+import { etsForecast, fitEts, type EtsFit, type EtsParams, type TrendType } from './exp-smoothing';
 import { deseasonalize, detectSeasonality, reseasonalize, type Seasonal } from './seasonality';
 import type { LocalModel } from './types';
 
@@ -36,7 +29,6 @@ export interface AutoEtsParams extends EtsParams {
   aicc: number;
 }
 
-const ERRORS: readonly ErrorType[] = ['A', 'M'];
 const TRENDS: readonly TrendType[] = ['N', 'A', 'Ad'];
 
 /** The form with the smallest AICc among those the series allows. */
@@ -44,12 +36,13 @@ export function selectEts(y: Float64Array): EtsFit | undefined {
   let positive = true;
   for (let t = 0; t < y.length; t++) if (!((y[t] as number) > 0)) positive = false;
   let best: EtsFit | undefined;
-  for (const error of ERRORS) {
-    if (error === 'M' && !positive) continue;
-    for (const trend of TRENDS) {
-      const f = fitEts(y, error, trend);
-      if (f && Number.isFinite(f.aicc) && (!best || f.aicc < best.aicc)) best = f;
-    }
+  for (const trend of TRENDS) {
+    const additive = fitEts(y, 'A', trend);
+    if (!additive) continue;
+    const fits = [additive];
+    // The multiplicative-error fit starts from the additive one as well.
+    if (positive) fits.push(fitEts(y, 'M', trend, additive.params) ?? additive);
+    for (const f of fits) if (Number.isFinite(f.aicc) && (!best || f.aicc < best.aicc)) best = f;
   }
   return best;
 }
