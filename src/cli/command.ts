@@ -16,3 +16,14 @@ export interface Command {
   /** Resolves to the exit code: 0 ok, 2 usage or input error. */
   run(argv: string[], io: CliIo): Promise<number>;
 }
+
+/** A usage or input problem: message for stderr, exit code 2 (with the usage text when it helps). */
+export class UsageError extends Error {
+  constructor(
+    message: string,
+    readonly showUsage = true,
+  ) {
+    super(message);
+    this.name = 'UsageError';
+  }
+}

@@ -1,12 +1,8 @@
-// `skucast forecast FILE [--horizon N] [--format csv|json|seed-json]
-// [--products 0,2,5] [--map role=Column ...] [--model models/tcn.json]`:
-// forecasts on stdout, issues and notes on stderr. Node side of the same
-// pipeline the app runs: ingest -> forecastTable -> exports, with the model in
-// onnxruntime-web's WASM backend.
-import { readFile } from 'node:fs/promises';
-import { existsSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+// `skucast forecast FILE [--model auto|ALIAS] [--horizon N] [--format
+// csv|json|seed-json] [--products 0,2,5] [--map role=Column ...]
+// [--model-file models/tcn.json]`: forecasts on stdout, issues and notes on
+// stderr. Node side of the same pipeline the app runs: ingest ->
+// forecastWithLibrary -> exports, the TCN in onnxruntime-web's WASM backend.
 import {
   ExportError,
   forecastToCsv,
@@ -14,79 +10,56 @@ import {
   forecastToSeedJson,
   parseProductIds,
 } from '../core/exports';
+import { ForecastError, type ForecastResult } from '../core/forecast';
 import {
-  ForecastError,
-  MAX_HORIZON,
-  forecastTable,
-  resolveHorizon,
-  type ForecastResult,
-} from '../core/forecast';
+  DEFAULT_LIBRARY_HORIZON,
+  forecastWithLibrary,
+  MAX_LIBRARY_HORIZON,
+  resolveLibraryHorizon,
+} from '../core/forecast-library';
 import { ROLES } from '../core/ingest/columns';
-import { errorText } from '../core/error-text';
-import { parseModelDescriptor, type ModelDescriptor } from '../core/model-descriptor';
 import { ModelRunnerError } from '../runtime/model-runner';
-import { oneFileProblem, parseArgs, wantsHelp } from '../node/args';
-import type { CliIo, Command } from './command';
-import { isModelHostThread, ModelFileError, serveModelHost, startModelHost } from './model-host';
+import { oneFileProblem, optionValue, parseArgs, wantsHelp } from '../node/args';
 import { ingestFile } from '../node/read-file';
+import { UsageError, type CliIo, type Command } from './command';
+import {
+  defaultDescriptorPath,
+  MODEL_CHOICES,
+  parseModelList,
+  startTcn,
+  type TcnHandle,
+} from './model-choice';
+import { isModelHostThread, ModelFileError, serveModelHost } from './model-host';
 import { parseMappings, reportLines } from './weekly-command';
 
 const FORMATS = ['csv', 'json', 'seed-json'] as const;
 type Format = (typeof FORMATS)[number];
 
-const USAGE = `usage: skucast forecast FILE [--horizon N] [--format csv|json|seed-json] [--products 0,2,5] [--map role=Column ...]
+const USAGE = `usage: skucast forecast FILE [--model auto|ALIAS] [--horizon N] [--format csv|json|seed-json] [--products 0,2,5] [--map role=Column ...]
 
 Forecasts weekly sales per sku (p10/p50/p90) for the weeks after the last
 complete week of FILE. Results go to stdout, issues and notes to stderr.
 
-  --horizon N         weeks to forecast, 1-${MAX_HORIZON} (default 4)
+  --model M           auto (default): backtest every model on each sku's own
+                      recent weeks and forecast with the median of the best 3;
+                      or one of ${MODEL_CHOICES.filter((m) => m !== 'auto').join(', ')}
+  --horizon N         weeks to forecast, 1-${MAX_LIBRARY_HORIZON} (default ${DEFAULT_LIBRARY_HORIZON}; tcn: at most 12)
   --format F          csv (default: one row per sku and week), json (rows plus
-                      run metadata and category totals), seed-json (the seed
-                      API's response: {"2": {"week_0": "61.45", ...}})
+                      run metadata, model choice and category totals), seed-json
+                      (the seed API's response: {"2": {"week_0": "61.45", ...}})
   --products IDS      seed product ids 0-14, comma separated (seed-json only),
                       as the seed's metadata.product_id; default: all in FILE
   --map role=Column   use Column for role (${ROLES.join(', ')}); repeatable
-  --model PATH        model descriptor (default: models/tcn.json of the package)`;
+  --model-file PATH   TCN descriptor (default: models/tcn.json of the package)
 
-/** A usage or input problem: message for stderr, exit code 2 (with the usage text when it helps). */
-class UsageError extends Error {
-  constructor(
-    message: string,
-    readonly showUsage = true,
-  ) {
-    super(message);
-  }
-}
+The p10-p90 band comes from each forecast's own errors on the backtest weeks:
+about 8 in 10 future weeks should fall inside it.`;
 
-/** models/tcn.json of the package: beside bin/ when bundled, two levels up from src/cli/ in development. */
-export function defaultDescriptorPath(): string {
-  const here = dirname(fileURLToPath(import.meta.url));
-  for (const candidate of [
-    resolve(here, '../models/tcn.json'),
-    resolve(here, '../../models/tcn.json'),
-  ]) {
-    if (existsSync(candidate)) return candidate;
-  }
-  return resolve(here, '../models/tcn.json');
-}
-
-async function readDescriptor(descriptorPath: string): Promise<ModelDescriptor> {
-  try {
-    return parseModelDescriptor(JSON.parse(await readFile(descriptorPath, 'utf8')));
-  } catch (e) {
-    throw new UsageError(
-      `cannot read the model descriptor ${descriptorPath}: ${errorText(e)}`,
-      false,
-    );
-  }
-}
-
-function parseHorizon(values: string[] | undefined): number | undefined {
-  if (values === undefined) return undefined;
-  const text = values.at(-1) ?? '';
+function parseHorizon(text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
   if (!/^\d+$/.test(text.trim())) {
     throw new UsageError(
-      `--horizon must be a whole number of weeks from 1 to ${MAX_HORIZON}, got "${text}"`,
+      `--horizon must be a whole number of weeks from 1 to ${MAX_LIBRARY_HORIZON}, got "${text}"`,
     );
   }
   return Number(text);
@@ -112,14 +85,14 @@ function render(
 }
 
 async function run(argv: string[], io: CliIo): Promise<number> {
-  const args = parseArgs(argv, ['horizon', 'format', 'products', 'map', 'model']);
+  const args = parseArgs(argv, ['horizon', 'format', 'products', 'map', 'model', 'model-file']);
   if (wantsHelp(args)) {
     io.out(USAGE + '\n');
     return 0;
   }
   const problem = oneFileProblem(args);
   if (problem !== null) throw new UsageError(problem);
-  const horizon = parseHorizon(args.options.get('horizon'));
+  const horizon = parseHorizon(optionValue(args, 'horizon'));
   const format = parseFormat(args.options.get('format'));
   const productsText = args.options.get('products');
   if (productsText !== undefined && format !== 'seed-json') {
@@ -128,19 +101,27 @@ async function run(argv: string[], io: CliIo): Promise<number> {
   const products = productsText === undefined ? undefined : parseProductIds(productsText.join(','));
   const mapping = parseMappings(args.options.get('map') ?? []);
   if (typeof mapping === 'string') throw new UsageError(mapping);
-  const descriptorPath = resolve(args.options.get('model')?.at(-1) ?? defaultDescriptorPath());
-
-  const desc = await readDescriptor(descriptorPath);
+  const modelText = optionValue(args, 'model') ?? 'auto';
+  const [requested = 'auto', ...more] = parseModelList(modelText, 'model');
+  if (more.length > 0) throw new UsageError('--model takes one model (auto chooses among all)');
   // Checked before the (long) read of the file: a typo should fail fast.
-  resolveHorizon(horizon, desc);
+  const h = resolveLibraryHorizon(horizon);
 
-  // The WASM runtime loads (in a worker thread) while the file is read and parsed.
+  // The TCN loads (in a worker thread) while the file is read and parsed, when the run can use it.
   const t0 = performance.now();
-  const model = startModelHost(
-    resolve(dirname(descriptorPath), desc.onnx),
-    desc,
-    fileURLToPath(import.meta.url),
-  );
+  let tcn: TcnHandle | undefined;
+  if (requested === 'tcn' || requested === 'auto') {
+    tcn = await startTcn(optionValue(args, 'model-file') ?? defaultDescriptorPath());
+    if (h > tcn.desc.output.horizon) {
+      await tcn.host.dispose();
+      if (requested === 'tcn') {
+        throw new UsageError(
+          `tcn forecasts at most ${tcn.desc.output.horizon} weeks; asked for ${h} (other models go to ${MAX_LIBRARY_HORIZON})`,
+        );
+      }
+      tcn = undefined;
+    }
+  }
   try {
     const table = await ingestFile(args.positionals[0] as string, { mapping });
     const ingestMs = performance.now() - t0;
@@ -149,26 +130,42 @@ async function run(argv: string[], io: CliIo): Promise<number> {
       io.err(notes.join('\n') + '\n');
       return 2;
     }
-    const { provider, loadMs } = await model.ready;
-    const result = await forecastTable(table, desc, (x, batch) => model.run(x, batch), {
-      ...(horizon === undefined ? {} : { horizon }),
+    const loaded = tcn ? await tcn.host.ready : undefined;
+    const result = await forecastWithLibrary(table, {
+      model: requested,
+      horizon: h,
+      ...(tcn ? { tcn: tcn.model(table) } : {}),
     });
-    result.metadata.provider = provider;
+    if (loaded) result.metadata.provider = loaded.provider;
     for (const s of result.skus) {
-      if (s.model === 'baseline')
-        notes.push(`note: ${s.sku}: baseline forecast, ${s.note ?? s.reason}`);
+      if (s.note) notes.push(`note: ${s.sku}: ${s.note}`);
     }
+    const sel = result.metadata.selection;
+    if (sel) notes.push(`model: ${selectionLine(sel)}`);
     const output = render(result, format, products, {
-      provider,
+      ...(loaded ? { provider: loaded.provider } : {}),
       report: table.report,
-      timings: { ingestMs, modelLoadMs: loadMs },
+      timings: { ingestMs, ...(loaded ? { modelLoadMs: loaded.loadMs } : {}) },
     });
     io.out(output);
     io.err(notes.join('\n') + '\n');
     return 0;
   } finally {
-    await model.dispose();
+    await tcn?.host.dispose();
   }
+}
+
+/** One line for stderr: what made the forecasts and how they did on the backtest weeks. */
+function selectionLine(sel: NonNullable<ForecastResult['metadata']['selection']>): string {
+  const pct = (v: number): string => (Number.isFinite(v) ? `${Math.round(v * 100)}%` : 'n/a');
+  const who =
+    sel.requested === 'auto'
+      ? `auto chose ${sel.chosen.length > 1 ? `the median of ${sel.chosen.join(', ')}` : sel.chosen.join('')}`
+      : sel.requested;
+  return (
+    `${who}; on the last ${sel.accuracy.windows} backtest origins it was off by ${pct(sel.accuracy.wape)} ` +
+    `(WAPE) and ${pct(sel.accuracy.coverage)} of weeks fell inside its p10–p90 band`
+  );
 }
 
 export const forecastCommand: Command = {

@@ -4,12 +4,14 @@ import { errorText } from '../core/error-text';
 import type { CliIo, Command } from './command';
 import { weeklyCommand } from './weekly-command';
 import { forecastCommand } from './forecast-command';
+import { backtestCommand } from './backtest-command';
 
 export type { Command, CliIo } from './command';
 
 const COMMANDS: Record<string, Command> = {
   [weeklyCommand.name]: weeklyCommand,
   [forecastCommand.name]: forecastCommand,
+  [backtestCommand.name]: backtestCommand,
 };
 
 function helpText(): string {
