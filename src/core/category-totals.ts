@@ -30,6 +30,7 @@
 // so the same forecast always gives the same totals.
 
 import { mulberry32 } from './random';
+import { normalCdf, normalQuantile, Z90 } from './stats/normal';
 import { quantileSorted } from './stats/quantile';
 
 /** One week of a forecast, for a sku or a category. Money in total_amount units. */
@@ -74,9 +75,6 @@ export interface SummableForecast {
 
 export const DEFAULT_DRAWS = 2000;
 export const DEFAULT_MONTE_CARLO_MAX_SKUS = 30;
-
-/** Standard normal quantile at 0.9. */
-const Z90 = 1.2815515655446004;
 
 export function categoryMethod(draws: number, seed: number, monteCarloMaxSkus: number): string {
   return (
@@ -257,32 +255,6 @@ export function sumIntervalCornishFisher(
   return { p10: Math.max(0, Math.min(at(-Z90), p50)), p50, p90: Math.max(at(Z90), p50) };
 }
 
-/** Standard normal CDF (via erfc, |relative error| < 1.2e-7). */
-export function normalCdf(x: number): number {
-  const z = Math.abs(x) / Math.SQRT2;
-  const t = 1 / (1 + 0.5 * z);
-  const erfc =
-    t *
-    Math.exp(
-      -z * z -
-        1.26551223 +
-        t *
-          (1.00002368 +
-            t *
-              (0.37409196 +
-                t *
-                  (0.09678418 +
-                    t *
-                      (-0.18628806 +
-                        t *
-                          (0.27886807 +
-                            t *
-                              (-1.13520398 +
-                                t * (1.48851587 + t * (-0.82215223 + t * 0.17087277)))))))),
-    );
-  return x >= 0 ? 1 - 0.5 * erfc : 0.5 * erfc;
-}
-
 const stratifiedCache = new Map<number, Float64Array>();
 
 /** Standard normal quantiles at the midpoints of `n` equal-probability strata (cached; do not modify). */
@@ -293,48 +265,6 @@ export function stratifiedNormal(n: number): Float64Array {
   for (let k = 0; k < n; k++) out[k] = normalQuantile((k + 0.5) / n);
   stratifiedCache.set(n, out);
   return out;
-}
-
-// Coefficients of Acklam's inverse normal CDF approximation.
-const [a0, a1, a2, a3, a4, a5] = [
-  -39.69683028665376, 220.9460984245205, -275.9285104469687, 138.357751867269, -30.66479806614716,
-  2.506628277459239,
-] as const;
-const [b0, b1, b2, b3, b4] = [
-  -54.47609879822406, 161.5858368580409, -155.6989798598866, 66.80131188771972, -13.28068155288572,
-] as const;
-const [c0, c1, c2, c3, c4, c5] = [
-  -0.007784894002430293, -0.3223964580411365, -2.400758277161838, -2.549732539343734,
-  4.374664141464968, 2.938163982698783,
-] as const;
-const [d0, d1, d2, d3] = [
-  0.007784695709041462, 0.3224671290700398, 2.445134137142996, 3.754408661907416,
-] as const;
-const P_LOW = 0.02425;
-
-/** Inverse standard normal CDF (Acklam's rational approximation, |error| < 1.2e-9). */
-export function normalQuantile(p: number): number {
-  if (!(p > 0 && p < 1)) throw new Error(`normalQuantile needs 0 < p < 1, got ${p}`);
-  if (p < P_LOW) {
-    const q = Math.sqrt(-2 * Math.log(p));
-    return (
-      (((((c0 * q + c1) * q + c2) * q + c3) * q + c4) * q + c5) /
-      ((((d0 * q + d1) * q + d2) * q + d3) * q + 1)
-    );
-  }
-  if (p > 1 - P_LOW) {
-    const q = Math.sqrt(-2 * Math.log(1 - p));
-    return (
-      -(((((c0 * q + c1) * q + c2) * q + c3) * q + c4) * q + c5) /
-      ((((d0 * q + d1) * q + d2) * q + d3) * q + 1)
-    );
-  }
-  const q = p - 0.5;
-  const r = q * q;
-  return (
-    ((((((a0 * r + a1) * r + a2) * r + a3) * r + a4) * r + a5) * q) /
-    (((((b0 * r + b1) * r + b2) * r + b3) * r + b4) * r + 1)
-  );
 }
 
 /** FNV-1a over the seed, the category name and the week index. */

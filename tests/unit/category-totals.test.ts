@@ -1,8 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
   categoryTotals,
-  normalCdf,
-  normalQuantile,
   skuCumulants,
   stratifiedNormal,
   sumInterval,
@@ -10,6 +8,7 @@ import {
   type ForecastWeek,
 } from '../../src/core/category-totals';
 import { mulberry32 } from '../../src/core/random';
+import { normalCdf, normalQuantile } from '../../src/core/stats/normal';
 
 function weeks(values: [number, number, number][], start = '2024-01-01'): ForecastWeek[] {
   return values.map(([p10, p50, p90], h) => ({
