@@ -3,6 +3,7 @@
 
 import { ets } from './ets';
 import { holt } from './holt';
+import { adida, croston, imapa, tsb } from './intermittent';
 import { ses } from './ses';
 import { otm, theta } from './theta';
 import { drift, historicAverage, naive, seasonalNaive, windowAverage } from './simple';
@@ -20,6 +21,10 @@ export const LOCAL_MODELS: readonly LocalModel[] = [
   ets,
   theta,
   otm,
+  croston,
+  tsb,
+  adida,
+  imapa,
 ] as LocalModel[];
 
 /**
