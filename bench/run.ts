@@ -5,6 +5,7 @@ const BENCHES: { name: string; run: () => Promise<void> }[] = [
   { name: 'forecast', run: () => import('./forecast').then((m) => m.benchForecast()) },
   { name: 'inference', run: () => import('./inference').then((m) => m.benchInference()) },
   { name: 'browser', run: () => import('./browser').then((m) => m.benchBrowser()) },
+  { name: 'auto', run: () => import('./auto').then((m) => m.benchAuto()) },
 ];
 
 const wanted = process.argv.slice(2);

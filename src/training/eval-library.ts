@@ -1,0 +1,272 @@
+// Evaluation of the model library and `auto` on three datasets, one protocol
+// each (issue 9): the seed data and store-item data (last 12 complete weeks,
+// origins weekly, h = 4) and M4 weekly (its own test set, h = 13, scored as
+// the competition did). At every scored origin each model — and auto — sees
+// only the history before it: the conformal band of every model is calibrated
+// on backtest windows of that history, and auto chooses on the same windows.
+// `split: 'validation'` moves every scored window before the holdout (seed and
+// store-item: 12 weeks earlier; M4: the last 13 weeks of the training set), so
+// recipes are chosen without looking at the holdout.
+
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { auto, STRATEGIES, type AutoOptions, type Strategy } from '../core/backtest/auto';
+import { emptyBand, windowCutoffs, type Band } from '../core/backtest/cross-validation';
+import { scoreItems, type MaseSeason, type ScoreItem, type Scores } from '../core/backtest/scores';
+import {
+  seriesFromArrays,
+  seriesFromTable,
+  truncate,
+  type BacktestSeries,
+} from '../core/backtest/series';
+import { ingestText } from '../core/ingest';
+import type { FeaturePresence } from '../core/features';
+import { LOCAL_MODELS } from '../core/models/registry';
+import type { Model } from '../core/models/types';
+import type { WeeklyTable } from '../core/types';
+import { loadSeedData, sharedDir } from './data';
+
+export type DatasetName = 'seed' | 'store_item' | 'm4_weekly';
+export type EvalLibrarySplit = 'holdout' | 'validation';
+
+export interface Dataset {
+  name: DatasetName;
+  /** Full series: histories and the scored targets. */
+  series: BacktestSeries[];
+  h: number;
+  /** History lengths the scored windows start after, per series (ascending), or [] to skip it. */
+  origins: (s: BacktestSeries) => number[];
+  season: MaseSeason;
+  source: string;
+}
+
+const HOLDOUT_WEEKS = 12;
+const H_WEEKLY = 4;
+const H_M4 = 13;
+
+/** Origins inside the last 12 complete weeks (or the 12 before them), every week, h = 4. */
+function weeklyOrigins(split: EvalLibrarySplit) {
+  const shift = split === 'validation' ? HOLDOUT_WEEKS : 0;
+  return (s: BacktestSeries): number[] =>
+    windowCutoffs(s.y.length - shift, H_WEEKLY, HOLDOUT_WEEKS - H_WEEKLY + 1, 1);
+}
+
+/** The store-item CSV with store and item joined into one sku column, through the app's ingestion. */
+export function storeItemTable(csv: string): WeeklyTable {
+  const lines = csv.split(/\r?\n/);
+  const out: string[] = ['date,sku,sales'];
+  for (let i = 1; i < lines.length; i++) {
+    const line = lines[i] as string;
+    if (line === '') continue;
+    const [date, store, item, sales] = line.split(',');
+    out.push(`${date},${store} · ${item},${sales}`);
+  }
+  return ingestText(out.join('\n'), { mapping: { date: 'date', sku: 'sku', amount: 'sales' } });
+}
+
+/** M4's one-row-per-series CSV ("V1","V2",…; first column the id): id and values. */
+export function readM4(csv: string): { id: string; y: number[] }[] {
+  const out: { id: string; y: number[] }[] = [];
+  const lines = csv.split(/\r?\n/).slice(1);
+  for (const line of lines) {
+    if (line.trim() === '') continue;
+    const cells = line.split(',').map((c) => c.replace(/^"|"$/g, ''));
+    const y = cells
+      .slice(1)
+      .filter((c) => c !== '')
+      .map(Number);
+    out.push({ id: cells[0] as string, y });
+  }
+  return out;
+}
+
+export async function loadDatasets(
+  split: EvalLibrarySplit,
+  repoRoot: string = process.cwd(),
+): Promise<Dataset[]> {
+  const shared = sharedDir(repoRoot);
+  const out: Dataset[] = [];
+  const seed = await loadSeedData(repoRoot);
+  if (seed) {
+    out.push({
+      name: 'seed',
+      series: seriesFromTable(seed.table),
+      h: H_WEEKLY,
+      origins: weeklyOrigins(split),
+      season: 'sales',
+      source: seed.source,
+    });
+  }
+  const storeItem = path.join(shared, 'data/store_item_daily.csv');
+  if (existsSync(storeItem)) {
+    out.push({
+      name: 'store_item',
+      series: seriesFromTable(storeItemTable(readFileSync(storeItem, 'utf8'))),
+      h: H_WEEKLY,
+      origins: weeklyOrigins(split),
+      season: 'sales',
+      source: '../shared/data/store_item_daily.csv (sku = store · item) via ingestText',
+    });
+  }
+  const m4 = path.join(shared, 'data/m4_weekly');
+  if (existsSync(path.join(m4, 'Weekly-train.csv'))) {
+    const train = readM4(readFileSync(path.join(m4, 'Weekly-train.csv'), 'utf8'));
+    const test = new Map(
+      readM4(readFileSync(path.join(m4, 'Weekly-test.csv'), 'utf8')).map((r) => [r.id, r.y]),
+    );
+    const full = train.map((r) => ({ id: r.id, y: [...r.y, ...(test.get(r.id) ?? [])] }));
+    const trainLength = new Map(train.map((r) => [r.id, r.y.length]));
+    out.push({
+      name: 'm4_weekly',
+      series: seriesFromArrays(full),
+      h: H_M4,
+      origins: (s) => {
+        const n = trainLength.get(s.id) as number;
+        return split === 'validation' ? [n - H_M4] : [n];
+      },
+      season: 1,
+      source: '../shared/data/m4_weekly/Weekly-{train,test}.csv, synthetic Monday calendar',
+    });
+  }
+  return out;
+}
+
+export interface ModelScores extends Scores {
+  /** Fitting and forecasting time of every internal backtest, seconds. */
+  fit_seconds: number;
+}
+
+export interface DatasetResult {
+  name: DatasetName;
+  h: number;
+  windows: number;
+  series: number;
+  scores: Partial<Record<string, ModelScores>>;
+  /** auto's choice at each origin: its chosen models. */
+  choices: string[][];
+  /** Wall time of the whole dataset, s. */
+  seconds?: number;
+  source?: string;
+}
+
+/**
+ * Scores every model, every auto strategy and auto (the shipped default) on
+ * one dataset. Origins are grouped by their distance from the end of each
+ * series, so each auto call sees histories that end at the same calendar week.
+ */
+export async function evaluateDataset(
+  ds: Dataset,
+  models: readonly Model[],
+  autoOptions: Partial<AutoOptions> = {},
+  log: (m: string) => void = () => {},
+): Promise<DatasetResult> {
+  const h = ds.h;
+  const origins = ds.series.map((s) => ds.origins(s));
+  const groups = Math.max(0, ...origins.map((o) => o.length));
+  const bands = new Map<string, Map<number, { cutoffs: number[]; band: Band; actual: number[] }>>();
+  const millis = new Map<string, number>();
+  const choices: string[][] = [];
+  let windows = 0;
+  for (let g = 0; g < groups; g++) {
+    // Group g: the g-th last origin of every series that has it.
+    const members: number[] = [];
+    origins.forEach((o, i) => {
+      if (o.length - groups + g >= 0) members.push(i);
+    });
+    const hist = members.map((i) => {
+      const o = origins[i] as number[];
+      return truncate(ds.series[i] as BacktestSeries, o[o.length - groups + g] as number);
+    });
+    const res = await auto(hist, models, { ...autoOptions, h, keepAll: true });
+    choices.push(res.evidence.chosen);
+    for (const c of res.evidence.candidates)
+      millis.set(c.alias, (millis.get(c.alias) ?? 0) + c.millis);
+    const all = { ...res.all, auto: res.forecasts.map((f) => f.forecast) };
+    members.forEach((i, m) => {
+      const s = ds.series[i] as BacktestSeries;
+      const cutoff = (hist[m] as BacktestSeries).y.length;
+      windows++;
+      for (const [alias, fcs] of Object.entries(all)) {
+        if (!fcs) continue;
+        const f = fcs[m]!;
+        const perSeries = bands.get(alias) ?? new Map();
+        bands.set(alias, perSeries);
+        const entry = perSeries.get(i) ?? { cutoffs: [], band: emptyBand(0), actual: [] };
+        perSeries.set(i, entry);
+        entry.cutoffs.push(cutoff);
+        entry.band = append(entry.band, f);
+        for (let k = 0; k < h; k++) entry.actual.push(s.y[cutoff + k] ?? NaN);
+      }
+    });
+    log(
+      `${ds.name}: origin group ${g + 1}/${groups}, ${members.length} series, auto chose ${res.evidence.chosen.join('+')}`,
+    );
+  }
+  const total = [...millis.values()].reduce((a, b) => a + b, 0);
+  const scores: Partial<Record<string, ModelScores>> = {};
+  for (const [alias, perSeries] of bands) {
+    const items: ScoreItem[] = [...perSeries].map(([i, e]) => ({
+      series: ds.series[i] as BacktestSeries,
+      cutoffs: e.cutoffs,
+      actual: Float64Array.from(e.actual),
+      band: e.band,
+    }));
+    const s = scoreItems(items, ds.season).pooled;
+    const isCombo = alias === 'auto' || (STRATEGIES as readonly string[]).includes(alias);
+    scores[alias] = { ...s, fit_seconds: (isCombo ? total : (millis.get(alias) ?? 0)) / 1000 };
+  }
+  return { name: ds.name, h, windows, series: ds.series.length, scores, choices };
+}
+
+function append(
+  b: Band,
+  f: { point: Float64Array; p10: Float64Array; p50: Float64Array; p90: Float64Array },
+): Band {
+  const cat = (a: Float64Array, c: Float64Array): Float64Array => {
+    const o = new Float64Array(a.length + c.length);
+    o.set(a);
+    o.set(c, a.length);
+    return o;
+  };
+  return {
+    point: cat(b.point, f.point),
+    p10: cat(b.p10, f.p10),
+    p50: cat(b.p50, f.p50),
+    p90: cat(b.p90, f.p90),
+  };
+}
+
+export type { Strategy };
+
+export interface LibraryEvalOptions {
+  split: EvalLibrarySplit;
+  /** Only these datasets (default all found). */
+  datasets?: readonly string[] | undefined;
+  /** Only these aliases (default every registered model, and the TCN when given). */
+  models?: readonly string[] | undefined;
+  autoOptions?: Partial<AutoOptions>;
+  /** The shipped TCN: joins where it saw none of the scored weeks (not the seed, whose holdout it trained on). */
+  tcn?: ((presence: FeaturePresence) => Model) | undefined;
+  log?: (m: string) => void;
+}
+
+/** Every dataset found under ../shared, scored; [] when there is none. */
+export async function libraryEval(opts: LibraryEvalOptions): Promise<DatasetResult[]> {
+  const log = opts.log ?? ((): void => {});
+  const out: DatasetResult[] = [];
+  for (const ds of await loadDatasets(opts.split)) {
+    if (opts.datasets && !opts.datasets.includes(ds.name)) continue;
+    const models: Model[] = LOCAL_MODELS.filter(
+      (m) => !opts.models || opts.models.includes(m.alias),
+    );
+    if (opts.tcn && ds.name !== 'seed' && (!opts.models || opts.models.includes('tcn'))) {
+      models.push(opts.tcn({ age: false, gender: false, quantity: false }));
+    }
+    const t0 = performance.now();
+    const r = await evaluateDataset(ds, models, opts.autoOptions ?? {}, log);
+    r.seconds = (performance.now() - t0) / 1000;
+    r.source = ds.source;
+    out.push(r);
+  }
+  return out;
+}

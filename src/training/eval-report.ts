@@ -1,0 +1,106 @@
+// The evaluation report of the model library (issue 9): per dataset its
+// protocol, every model's and auto's scores, the best single model in
+// hindsight and auto's rank; plus the markdown table of models/MODEL_CARD.md.
+
+import type { AutoOptions } from '../core/backtest/auto';
+import { STRATEGIES } from '../core/backtest/auto';
+import type { DatasetResult, ModelScores } from './eval-library';
+
+/** The measure each dataset's ranking uses: p50 WAPE, M4's MASE. */
+export function primaryMetric(name: string): 'wape' | 'mase' {
+  return name === 'm4_weekly' ? 'mase' : 'wape';
+}
+
+const r4 = (v: number): number => (Number.isFinite(v) ? Math.round(v * 10000) / 10000 : v);
+
+function rounded(s: ModelScores): Record<string, unknown> {
+  return {
+    wape: r4(s.wape),
+    mase: r4(s.mase),
+    smape: r4(s.smape),
+    pinball: { p10: r4(s.pinball.p10), p50: r4(s.pinball.p50), p90: r4(s.pinball.p90) },
+    coverage_p10_p90: r4(s.coverage_p10_p90),
+    bias: r4(s.bias),
+    fit_seconds: Math.round(s.fit_seconds * 100) / 100,
+  };
+}
+
+export interface DatasetSummary {
+  best_single: string;
+  auto_rank: number;
+  /** auto's primary measure relative to the best single model's, minus 1. */
+  auto_vs_best: number;
+  metric: 'wape' | 'mase';
+}
+
+export function summarise(r: DatasetResult): DatasetSummary {
+  const metric = primaryMetric(r.name);
+  const combos = new Set<string>(['auto', ...STRATEGIES]);
+  const singles = Object.entries(r.scores).filter(
+    ([alias, s]) => s && !combos.has(alias) && Number.isFinite(s[metric]),
+  ) as [string, ModelScores][];
+  singles.sort((a, b) => a[1][metric] - b[1][metric]);
+  const best = singles[0] as [string, ModelScores];
+  const auto = r.scores['auto'] as ModelScores;
+  return {
+    best_single: best[0],
+    auto_rank: 1 + singles.filter(([, s]) => s[metric] < auto[metric]).length,
+    auto_vs_best: r4(auto[metric] / best[1][metric] - 1),
+    metric,
+  };
+}
+
+export function datasetReport(
+  r: DatasetResult,
+  protocol: Record<string, unknown>,
+): Record<string, unknown> {
+  const models: Record<string, unknown> = {};
+  const strategies: Record<string, unknown> = {};
+  const metric = primaryMetric(r.name);
+  const entries = Object.entries(r.scores).sort(
+    (a, b) => (a[1]?.[metric] ?? Infinity) - (b[1]?.[metric] ?? Infinity),
+  );
+  for (const [alias, s] of entries) {
+    if (!s) continue;
+    if (alias === 'per_sku' || alias === 'pooled') strategies[alias] = rounded(s);
+    else models[alias] = rounded(s);
+  }
+  const counts = new Map<string, number>();
+  for (const c of r.choices) counts.set(c.join('+'), (counts.get(c.join('+')) ?? 0) + 1);
+  return {
+    protocol,
+    models,
+    auto_strategies_not_shipped: strategies,
+    auto_choices: Object.fromEntries(counts),
+    ...summarise(r),
+  };
+}
+
+/** Markdown table of one dataset, rows by the primary measure. */
+export function markdownTable(r: DatasetResult): string {
+  const metric = primaryMetric(r.name);
+  const sum = summarise(r);
+  const rows = Object.entries(r.scores)
+    .filter(([, s]) => s)
+    .sort((a, b) => a[1]![metric] - b[1]![metric]) as [string, ModelScores][];
+  const lines = [
+    `| model | p50 WAPE | MASE | sMAPE | pinball p10 / p50 / p90 | p10–p90 coverage | fit s |`,
+    `|---|---|---|---|---|---|---|`,
+    ...rows.map(([alias, s]) => {
+      const name =
+        alias === 'auto'
+          ? '**auto**'
+          : alias === sum.best_single
+            ? `${alias} (best single)`
+            : alias === 'per_sku' || alias === 'pooled'
+              ? `auto strategy: ${alias}`
+              : alias;
+      return `| ${name} | ${s.wape.toFixed(4)} | ${s.mase.toFixed(3)} | ${s.smape.toFixed(2)} | ${s.pinball.p10.toFixed(4)} / ${s.pinball.p50.toFixed(4)} / ${s.pinball.p90.toFixed(4)} | ${s.coverage_p10_p90.toFixed(3)} | ${s.fit_seconds.toFixed(2)} |`;
+    }),
+  ];
+  return lines.join('\n');
+}
+
+export function autoRecipe(opts: Partial<AutoOptions>): Record<string, unknown> {
+  return JSON.parse(JSON.stringify(opts)) as Record<string, unknown>;
+}

@@ -1,0 +1,119 @@
+import { describe, expect, it } from 'vitest';
+import { auto } from '../../src/core/backtest/auto';
+import {
+  calibrate,
+  calibratedForecast,
+  DEFAULT_CONFORMAL,
+} from '../../src/core/backtest/conformal';
+import { seriesFromArrays, truncate } from '../../src/core/backtest/series';
+import { historicAverage, naive, seasonalNaive, windowAverage } from '../../src/core/models/simple';
+import { Rng } from '../../src/core/random';
+
+const CANDIDATES = [naive, seasonalNaive, historicAverage, windowAverage];
+
+function iid(count: number, n: number, seed: number) {
+  const rng = new Rng(seed);
+  return seriesFromArrays(
+    Array.from({ length: count }, (_, i) => ({
+      id: `s${i}`,
+      y: Array.from({ length: n }, () => 100 + 15 * rng.normal()),
+    })),
+  );
+}
+
+describe('conformal intervals', () => {
+  it('cover about 80% of later iid weeks', async () => {
+    const full = iid(300, 80, 7);
+    const h = 4;
+    const hist = full.map((s) => truncate(s, 76));
+    const res = await auto(hist, [historicAverage], { h, strategy: 'pooled', nWindows: 8 });
+    let inside = 0;
+    let total = 0;
+    res.forecasts.forEach((f, i) => {
+      for (let k = 0; k < h; k++) {
+        const y = full[i]!.y[76 + k]!;
+        total++;
+        if (y >= f.forecast.p10[k]! && y <= f.forecast.p90[k]!) inside++;
+      }
+    });
+    expect(inside / total).toBeGreaterThan(0.75);
+    expect(inside / total).toBeLessThan(0.85);
+  });
+
+  it('give p10 <= p50 <= p90, never below zero, scaled by the series level', () => {
+    const y = Float64Array.from([10, 12, 8, 11, 9, 10, 13, 7]);
+    const cal = calibrate(
+      [
+        {
+          id: 'a',
+          y,
+          cutoffs: [4, 6],
+          actual: Float64Array.from([11, 9, 13, 7]),
+          point: Float64Array.from([10, 10, 10, 10]),
+        },
+      ],
+      2,
+      DEFAULT_CONFORMAL,
+    );
+    const f = calibratedForecast(cal, 'a', y, [10, 10]);
+    const big = calibratedForecast(
+      cal,
+      'a',
+      Float64Array.from(y, (v) => v * 100),
+      [1000, 1000],
+    );
+    for (let k = 0; k < 2; k++) {
+      expect(f.p10[k]!).toBeLessThanOrEqual(f.p50[k]!);
+      expect(f.p50[k]!).toBeLessThanOrEqual(f.p90[k]!);
+      expect(f.p10[k]!).toBeGreaterThanOrEqual(0);
+      expect(big.p90[k]! - big.p10[k]!).toBeCloseTo(100 * (f.p90[k]! - f.p10[k]!), 8);
+    }
+    const tiny = calibratedForecast(cal, 'a', y, [0.1, 0.1]);
+    expect(tiny.p10[1]).toBe(0);
+  });
+});
+
+describe('auto', () => {
+  it('chooses seasonal naive for purely seasonal series', async () => {
+    const rng = new Rng(3);
+    const series = seriesFromArrays(
+      Array.from({ length: 20 }, (_, i) => ({
+        id: `s${i}`,
+        y: Array.from(
+          { length: 156 },
+          (_, t) => 100 + 50 * Math.sin((2 * Math.PI * (t + i)) / 52) + 2 * rng.normal(),
+        ),
+      })),
+    );
+    const res = await auto(series, CANDIDATES, { h: 4, strategy: 'pooled' });
+    expect(res.evidence.chosen).toEqual(['seasonal_naive']);
+    expect(res.forecasts.every((f) => f.model === 'seasonal_naive')).toBe(true);
+    expect(res.evidence.candidates[0]!.alias).toBe('seasonal_naive');
+    const perSku = await auto(series, CANDIDATES, { h: 4, strategy: 'per_sku' });
+    expect(perSku.forecasts.filter((f) => f.model === 'seasonal_naive').length).toBeGreaterThan(15);
+  });
+
+  it('chooses a level model for flat noise, and says why', async () => {
+    const series = iid(30, 104, 11);
+    const res = await auto(series, CANDIDATES, { h: 4, strategy: 'pooled', nWindows: 8 });
+    expect(['historic_average', 'window_average']).toContain(res.evidence.chosen[0]);
+    expect(res.evidence.candidates.map((c) => c.alias)).toHaveLength(4);
+    expect(res.evidence.rule).toMatch(/backtested/);
+    expect(res.perSku[0]!.scores.naive).toBeGreaterThan(res.perSku[0]!.scores.historic_average!);
+    const ens = await auto(series, CANDIDATES, { h: 4, strategy: 'ensemble_mean', topK: 2 });
+    expect(ens.forecasts[0]!.model).toBe('ensemble_mean');
+    expect(ens.perSku[0]!.members).toHaveLength(2);
+  });
+
+  it('forecasts a series too short for any window with the fallback and names models it leaves out', async () => {
+    const series = seriesFromArrays([
+      { id: 'new', y: [4] },
+      ...iid(5, 60, 1).map((s) => ({ id: s.id, y: Array.from(s.y) })),
+    ]);
+    const short = { ...naive, alias: 'tcn' as const, maxHorizon: 2 };
+    const res = await auto(series, [...CANDIDATES, short], { h: 4 });
+    expect(res.forecasts[0]!.id).toBe('new');
+    expect(res.forecasts[0]!.forecast.p50[0]).toBeGreaterThan(0);
+    expect(res.evidence.excluded.map((e) => e.alias)).toEqual(['tcn']);
+  });
+});
