@@ -3,7 +3,7 @@
 // model: each returns one level, used for every horizon week. The mean and
 // median of the whole history are src/core/stats' meanOf and medianOf.
 
-import { meanOf } from './stats/mean';
+import { meanOfRange } from './stats/mean';
 
 /** Last observed week. */
 export function naiveLast(history: ArrayLike<number>): number {
@@ -12,8 +12,7 @@ export function naiveLast(history: ArrayLike<number>): number {
 
 /** Mean of the last k weeks (of all weeks when fewer). */
 export function meanLast(history: ArrayLike<number>, k: number): number {
-  const start = Math.max(0, history.length - k);
-  return meanOf(Array.prototype.slice.call(history, start) as number[]);
+  return meanOfRange(history, Math.max(0, history.length - k), history.length);
 }
 
 /**

@@ -57,22 +57,26 @@ const int = (name: string, v: number): Attr => ({
   type: onnx.AttributeProto.AttributeType.INT,
 });
 
-/** ONNX Conv weight [Cout, Cin, K] from the training layout [K*Cin, Cout]. */
-function convToOnnx(data: Float32Array, K: number, cin: number, cout: number): Float32Array {
+/**
+ * A conv weight moved between the training layout [K*Cin, Cout] and ONNX's
+ * Conv weight [Cout, Cin, K]: `to` is the layout of the result.
+ */
+function convLayout(
+  data: Float32Array,
+  K: number,
+  cin: number,
+  cout: number,
+  to: 'onnx' | 'training',
+): Float32Array {
   const out = new Float32Array(data.length);
   for (let k = 0; k < K; k++)
     for (let ci = 0; ci < cin; ci++)
-      for (let co = 0; co < cout; co++)
-        out[(co * cin + ci) * K + k] = data[(k * cin + ci) * cout + co] as number;
-  return out;
-}
-
-function convFromOnnx(data: Float32Array, K: number, cin: number, cout: number): Float32Array {
-  const out = new Float32Array(data.length);
-  for (let k = 0; k < K; k++)
-    for (let ci = 0; ci < cin; ci++)
-      for (let co = 0; co < cout; co++)
-        out[(k * cin + ci) * cout + co] = data[(co * cin + ci) * K + k] as number;
+      for (let co = 0; co < cout; co++) {
+        const trained = (k * cin + ci) * cout + co;
+        const onnx = (co * cin + ci) * K + k;
+        if (to === 'onnx') out[onnx] = data[trained] as number;
+        else out[trained] = data[onnx] as number;
+      }
   return out;
 }
 
@@ -126,7 +130,7 @@ export function exportOnnx(cfg: TcnConfig, weights: TcnWeights, docString = ''):
     const data =
       oshape === shape
         ? w.data
-        : convToOnnx(w.data, oshape[2] as number, oshape[1] as number, cfg.channels);
+        : convLayout(w.data, oshape[2] as number, oshape[1] as number, cfg.channels, 'onnx');
     initializer.push(floatTensor(name, oshape, data));
   }
   const L = cfg.window;
@@ -298,7 +302,7 @@ export function readOnnxModel(bytes: Uint8Array): { cfg: TcnConfig; weights: Tcn
       data:
         oshape === shape
           ? data
-          : convFromOnnx(data, oshape[2] as number, oshape[1] as number, cfg.channels),
+          : convLayout(data, oshape[2] as number, oshape[1] as number, cfg.channels, 'training'),
     };
   }
   return { cfg, weights };

@@ -4,6 +4,7 @@
 // transaction by transaction and aggregated exactly as the weekly table
 // (CONTRACT.md §2) does, so the features match what ingestion produces.
 
+import { meanLast } from '../core/baselines';
 import { medianOf } from '../core/stats/quantile';
 import { civilFromDays, daysFromCivil, formatDay, isoWeekOf, mondayOf } from '../core/ingest/dates';
 import type { SkuSeries, WeeklyRow } from '../core/types';
@@ -94,12 +95,6 @@ export function syntheticSeries(
     const amount = quantity * unitPrice;
     if (quantity > 0) lastPrice = unitPrice;
     amounts.push(amount);
-    const mean = (k: number): number => {
-      const from = Math.max(0, amounts.length - k);
-      let s = 0;
-      for (let i = from; i < amounts.length; i++) s += amounts[i] as number;
-      return s / (amounts.length - from);
-    };
     rows.push({
       sku: `synthetic-${id}`,
       seed_id: -1,
@@ -112,10 +107,10 @@ export function syntheticSeries(
       male,
       female,
       price_per_unit: fixedPrice ? price : lastPrice,
-      window_mean_4: mean(4),
-      window_mean_5: mean(5),
-      window_mean_6: mean(6),
-      window_mean_7: mean(7),
+      window_mean_4: meanLast(amounts, 4),
+      window_mean_5: meanLast(amounts, 5),
+      window_mean_6: meanLast(amounts, 6),
+      window_mean_7: meanLast(amounts, 7),
     });
   }
   return { sku: `synthetic-${id}`, category: 'synthetic', seed_id: -1, rows };

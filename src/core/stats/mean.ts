@@ -9,5 +9,13 @@ export function sumOf(values: ArrayLike<number>): number {
 
 /** Arithmetic mean; 0 for none. */
 export function meanOf(values: ArrayLike<number>): number {
-  return values.length === 0 ? 0 : sumOf(values) / values.length;
+  return meanOfRange(values, 0, values.length);
+}
+
+/** Mean of values[from, to), e.g. the last k weeks of a history; 0 for an empty range. */
+export function meanOfRange(values: ArrayLike<number>, from: number, to: number): number {
+  if (to <= from) return 0;
+  let sum = 0;
+  for (let i = from; i < to; i++) sum += values[i] as number;
+  return sum / (to - from);
 }
