@@ -24,6 +24,7 @@
 //   trailing delimiter). Duplicate header names: the first one is used (warning).
 // - Day-first/month-first: one choice per file (CONTRACT.md §1.3); dates only
 //   readable the other way are skipped with one issue per distinct value.
+import { errorText } from './error-text';
 import type { ColumnMapping, WeeklyTable } from './types';
 import { CsvReader } from './ingest/csv-reader';
 import type { FormatProblem } from './ingest/format-sniff';
@@ -115,10 +116,9 @@ export class Ingestor {
 
   /** The safety net behind "nothing throws": a bug becomes a message, not a crash. */
   private internalError(e: unknown): void {
-    const what = e instanceof Error ? e.message : String(e);
     this.log.fileError(
       'internal-error',
-      `Reading stopped on an unexpected problem (${what}); expected to read the whole file: please report this with the file's first lines`,
+      `Reading stopped on an unexpected problem (${errorText(e)}); expected to read the whole file: please report this with the file's first lines`,
     );
     this.builder.abandon();
   }
