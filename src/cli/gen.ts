@@ -5,7 +5,7 @@
 import { daysFromCivil, formatDay, weekdayOf } from '../core/ingest/dates';
 import { mulberry32 } from '../core/random';
 import { SEED_CATEGORIES, SEED_HEADERS, SEED_PRICES } from '../core/seed';
-import { parseArgs } from '../node/args';
+import { optionValue, parseArgs } from '../node/args';
 
 const HEADER = SEED_HEADERS.join(',') + '\n';
 
@@ -85,8 +85,8 @@ export function* generateCsv(opts: GenOptions, blockChars = 1 << 20): Generator<
 
 async function cli(): Promise<void> {
   const args = parseArgs(process.argv.slice(2), ['rows', 'seed', 'from', 'to']);
-  const rows = Number(args.options.get('rows')?.[0] ?? '1000');
-  const seed = Number(args.options.get('seed')?.[0] ?? '1');
+  const rows = Number(optionValue(args, 'rows') ?? '1000');
+  const seed = Number(optionValue(args, 'seed') ?? '1');
   if (!Number.isInteger(rows) || rows < 0 || !Number.isInteger(seed)) {
     process.stderr.write(
       'usage: npm run gen -- --rows N --seed S [--from YYYY-MM-DD --to YYYY-MM-DD]\n',
@@ -94,8 +94,8 @@ async function cli(): Promise<void> {
     process.exitCode = 2;
     return;
   }
-  const from = args.options.get('from')?.[0];
-  const to = args.options.get('to')?.[0];
+  const from = optionValue(args, 'from');
+  const to = optionValue(args, 'to');
   for (const block of generateCsv({ rows, seed, from, to })) {
     if (!process.stdout.write(block)) {
       await new Promise<void>((resolve) => process.stdout.once('drain', resolve));
