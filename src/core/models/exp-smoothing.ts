@@ -30,7 +30,9 @@
 //   from the best point of a coarse grid for the trend forms;
 // - multiplicative errors: the same Nelder–Mead over smoothing parameters and
 //   initial states (statsforecast's `initstate`: mean or least-squares line of
-//   the first 10 values) from statsforecast's start and from the additive fit;
+//   the first 10 values) from statsforecast's start and from the additive fit,
+//   restarted (up to 4 times) while a fresh simplex still improves: in 5
+//   dimensions the clipped simplex often stalls far from the optimum;
 // - the lower of the two optima; AICc = lik + 2k + 2k(k+1)/(n-k-1), k =
 //   parameters + initial states + 1 (sigma), as statsforecast counts them.
 
@@ -393,7 +395,7 @@ function multiplicativeFit(
     lower = [LOWER_SMOOTHING, 0, PHI_LOWER, -Infinity, -Infinity];
     upper = [UPPER_SMOOTHING, 1, PHI_UPPER, Infinity, Infinity];
   }
-  const opts = { ...NM, lower, upper };
+  const opts = { ...NM, lower, upper, restarts: 4 };
   // statsforecast's start, and the additive-error fit of the same form (close in
   // most series, and in the deterministic-trend basin when that one is).
   let r = nelderMead(objective, x0, opts);
