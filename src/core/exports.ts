@@ -2,7 +2,12 @@
 // --format and the app's download buttons: CSV, JSON with run metadata, and
 // the seed API's response shape for its product ids.
 
-import type { ForecastResult, ForecastTimings, ForecastWeek } from './forecast';
+import type {
+  ForecastResult,
+  ForecastTimings,
+  ForecastWeek,
+  SelectionSummary,
+} from './forecast';
 import type { IngestReport } from './types';
 
 export const CSV_HEADER = [
@@ -108,17 +113,34 @@ export function forecastToJson(result: ForecastResult, meta: ExportMeta = {}): s
     data: meta.report ? reportSummary(meta.report) : null,
     skus: {
       model: md.skusModel,
-      baseline: md.skusBaseline,
-      baseline_method: md.baselineMethod,
-      baseline_skus: result.skus
-        .filter((s) => s.model === 'baseline')
+      fallback: md.skusBaseline,
+      fallback_method: md.baselineMethod,
+      fallback_skus: result.skus
+        .filter((s) => s.model === 'baseline' || s.flags?.includes('fallback'))
         .map((s) => ({
           sku: s.sku,
+          model: s.model,
           reason: s.reason ?? null,
           history_weeks: s.historyWeeks,
           note: s.note ?? null,
         })),
     },
+    ...(md.selection ? { selection: selectionJson(md.selection) } : {}),
+    ...(result.skus.some((s) => s.accuracy || s.scores)
+      ? {
+          sku_accuracy: result.skus.map((s) => ({
+            sku: s.sku,
+            model: s.model,
+            flags: s.flags ?? [],
+            wape: finiteOrNull(s.accuracy?.wape),
+            coverage_p10_p90: finiteOrNull(s.accuracy?.coverage),
+            windows: s.accuracy?.windows ?? 0,
+            validation_scores: Object.fromEntries(
+              Object.entries(s.scores ?? {}).map(([a, v]) => [a, finiteOrNull(v)]),
+            ),
+          })),
+        }
+      : {}),
     forecasts: rows,
     category_totals: {
       method: md.categoryMethod,
@@ -130,6 +152,34 @@ export function forecastToJson(result: ForecastResult, meta: ExportMeta = {}): s
     },
   };
   return JSON.stringify(doc, null, 2) + '\n';
+}
+
+/** How the run chose its model, with every candidate's validation score (lower is better). */
+function selectionJson(sel: SelectionSummary): Record<string, unknown> {
+  return {
+    requested: sel.requested,
+    rule: sel.rule,
+    chosen: sel.chosen,
+    candidates: sel.candidates.map((c) => ({
+      model: c.alias,
+      rank: c.rank,
+      score: finiteOrNull(c.score),
+      wape: finiteOrNull(c.wape),
+      fit_ms: round(c.millis),
+    })),
+    excluded: sel.excluded.map((x) => ({ model: x.alias, reason: x.reason })),
+    validation: {
+      windows: sel.accuracy.windows,
+      wape: finiteOrNull(sel.accuracy.wape),
+      coverage_p10_p90: finiteOrNull(sel.accuracy.coverage),
+    },
+    interval_method: sel.intervalMethod,
+  };
+}
+
+/** JSON has no NaN: a score that does not exist (a sku that sold nothing) is null. */
+function finiteOrNull(v: number | undefined): number | null {
+  return v !== undefined && Number.isFinite(v) ? Math.round(v * 1e4) / 1e4 : null;
 }
 
 /** One forecast week of a sku or a category, money rounded to cents. */

@@ -115,16 +115,13 @@ export async function forecastWithLibrary(
   });
   const t2 = now();
 
-  const asked = new Set<string>([
-    ...models.map((m) => m.alias),
-    'ensemble_mean',
-    'ensemble_median',
-  ]);
+  // What the run chose; a sku forecast by anything else was too short for it.
+  const chosen = new Set<string>([...result.evidence.chosen, 'ensemble_mean', 'ensemble_median']);
   const skus: SkuForecast[] = table.series.map((s, i) => {
     const bs = series[i] as BacktestSeries;
     const made = result.forecasts[i] as AutoResult['forecasts'][number];
     const choice = result.perSku[i];
-    const flags = skuFlags(bs.y, !asked.has(made.model));
+    const flags = skuFlags(bs.y, !chosen.has(made.model));
     const f = made.forecast;
     const out: SkuForecast = {
       sku: s.sku,
@@ -146,6 +143,7 @@ export async function forecastWithLibrary(
     }
     const acc = choice?.accuracy;
     if (acc) out.accuracy = acc;
+    if (choice && Object.keys(choice.scores).length > 0) out.scores = { ...choice.scores };
     return out;
   });
 

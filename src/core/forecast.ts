@@ -44,6 +44,8 @@ export interface SkuForecast {
   accuracy?: SkuAccuracy;
   /** Plain-language flags a planner filters by. */
   flags?: SkuFlag[];
+  /** Validation score of each candidate model on this sku (lower is better; the run's selection metric). */
+  scores?: Record<string, number>;
   /** Complete weeks since the sku's first sale, up to the forecast origin. */
   historyWeeks: number;
   /** Human explanation for a baseline forecast. */

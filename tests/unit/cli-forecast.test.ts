@@ -4,8 +4,9 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { forecastTable } from '../../src/core/forecast';
+import { forecastWithLibrary } from '../../src/core/forecast-library';
 import { ingestText } from '../../src/core/ingest';
+import { tcnModel } from '../../src/core/models/tcn';
 import { createModelRunner } from '../../src/runtime/model-runner';
 import { hasShared, loadModelFiles, repoRoot, salesCsv, seedCsvPath } from './forecast-helpers';
 
@@ -39,12 +40,39 @@ describe('skucast forecast', () => {
     const lines = r.out.trimEnd().split('\r\n');
     expect(lines[0]).toBe('sku,category,seed_id,week_start,horizon_week,p10,p50,p90,model');
     expect(lines).toHaveLength(1 + 3 * 4);
+    // auto's default: the median of the best three models on the sku's own backtest.
     expect(lines[1]).toMatch(
-      /^Beauty · 25,Beauty,0,2024-05-20,1,\d+\.\d\d,\d+\.\d\d,\d+\.\d\d,tcn$/,
+      /^Beauty · 25,Beauty,0,2024-05-20,1,\d+\.\d\d,\d+\.\d\d,\d+\.\d\d,ensemble_median$/,
     );
-    expect(lines.at(-1)).toMatch(/^Electronics · 30,Electronics,11,2024-06-10,4,.*,baseline$/);
+    // Two weeks of history are too few for every model: the fallback chain takes it, and says so.
+    expect(lines.at(-1)).toMatch(
+      /^Electronics · 30,Electronics,11,2024-06-10,4,.*,historic_average$/,
+    );
     expect(r.err).toMatch(/summary: .* 3 skus/);
-    expect(r.err).toMatch(/Electronics · 30: baseline forecast, only 2 complete weeks/);
+    expect(r.err).toMatch(/Electronics · 30: 2 complete weeks since the first sale: too few/);
+    expect(r.err).toMatch(
+      /model: auto chose the median of [a-z_]+, [a-z_]+, [a-z_]+; on the last 4 backtest origins/,
+    );
+  });
+
+  it('forecasts with one named model when asked, and refuses unknown ones', () => {
+    const ses = skucast(fixture, '--model', 'ses');
+    expect(ses.code).toBe(0);
+    const rows = ses.out.trimEnd().split('\r\n').slice(1);
+    expect(rows.filter((l) => l.startsWith('Beauty')).every((l) => l.endsWith(',ses'))).toBe(true);
+    // SES forecasts one level for every week ahead.
+    const p50s = new Set(rows.filter((l) => l.startsWith('Clothing')).map((l) => l.split(',')[6]));
+    expect(p50s.size).toBe(1);
+    const bogus = skucast(fixture, '--model', 'prophet');
+    expect(bogus.code).toBe(2);
+    expect(bogus.err).toMatch(/unknown model "prophet"; choose from auto, naive/);
+    const long = skucast(fixture, '--model', 'tcn', '--horizon', '13');
+    expect(long.code).toBe(2);
+    expect(long.err).toMatch(/tcn forecasts at most 12 weeks; asked for 13/);
+    // auto leaves the TCN out of horizons it was not trained for, and goes on.
+    const auto26 = skucast(fixture, '--horizon', '26');
+    expect(auto26.code).toBe(0);
+    expect(auto26.out.trimEnd().split('\r\n')).toHaveLength(1 + 3 * 26);
   });
 
   it('writes JSON with run metadata and category totals', () => {
@@ -71,7 +99,11 @@ describe('skucast forecast', () => {
       'Clothing',
       'Electronics',
     ]);
-    expect(doc.skus.baseline_skus[0].sku).toBe('Electronics · 30');
+    expect(doc.skus.fallback_skus[0].sku).toBe('Electronics · 30');
+    expect(doc.selection.requested).toBe('auto');
+    expect(doc.selection.candidates.map((c: { model: string }) => c.model)).toContain('tcn');
+    expect(doc.sku_accuracy).toHaveLength(3);
+    expect(Object.keys(doc.sku_accuracy[0].validation_scores)).toContain('ets');
   });
 
   it('gives the numbers of the in-process pipeline (the model runs in a worker thread)', async () => {
@@ -81,7 +113,12 @@ describe('skucast forecast', () => {
     const runner = await createModelRunner(bytes, desc);
     try {
       const table = ingestText(salesCsv(20, 2));
-      const result = await forecastTable(table, desc, (x, b) => runner.run(x, b));
+      const tcn = tcnModel(desc, (x, b) => runner.run(x, b), {
+        age: true,
+        gender: true,
+        quantity: true,
+      });
+      const result = await forecastWithLibrary(table, { tcn });
       const expected = result.skus.flatMap((s) =>
         s.weeks.map((w) => [
           s.sku,
@@ -135,7 +172,7 @@ describe('skucast forecast', () => {
   });
 
   it('rejects bad horizons, formats, options and files with exit 2', () => {
-    for (const h of ['0', '13', 'abc', '2.5']) {
+    for (const h of ['0', '53', 'abc', '2.5']) {
       const r = skucast(fixture, '--horizon', h);
       expect(r.code).toBe(2);
       expect(r.err).toMatch(/horizon must be a whole number of weeks from 1 to/);

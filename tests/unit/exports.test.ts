@@ -115,9 +115,10 @@ describe('forecastToJson', () => {
       p90: 123.23,
       model: 'tcn',
     });
-    expect(doc.skus.baseline_skus).toEqual([
+    expect(doc.skus.fallback_skus).toEqual([
       {
         sku: '=HYPERLINK("http://x")',
+        model: 'baseline',
         reason: 'short history',
         history_weeks: 3,
         note: 'only 3 complete weeks',

@@ -309,7 +309,15 @@ export async function auto(
   const nameOf =
     (s: Strategy) =>
     (i: number, label: string[]): string =>
-      s === 'ensemble_mean' || s === 'ensemble_median' ? s : futureAlias(i, label[0]!);
+      s === 'ensemble_mean' || s === 'ensemble_median'
+        ? ensembleName(i, s, label)
+        : futureAlias(i, label[0]!);
+  // An ensemble whose members all fell back (a series too short for every one) is that fallback.
+  const ensembleName = (i: number, s: Strategy, members: string[]): string => {
+    const used = new Set(members.map((a) => futureAlias(i, a)));
+    const only = used.size === 1 ? [...used][0]! : undefined;
+    return only !== undefined && !members.includes(only) ? only : s;
+  };
 
   const main = finishAll((i) => combine(strategy, i), nameOf(strategy));
   const perSku: SkuChoice[] = series.map((s, si) => {
