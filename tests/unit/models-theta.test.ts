@@ -24,6 +24,7 @@ import {
   type SeasonalType,
 } from '../../src/core/models/seasonality';
 import {
+  autoTheta,
   fitTheta,
   fitThetaVariant,
   otm,
@@ -166,20 +167,22 @@ describe('optimised Theta (statsforecast criterion, Nelder–Mead)', () => {
   }
 });
 
-describe('theta and otm as library models', () => {
+describe('theta, otm and auto_theta as library models', () => {
   const s = DEFAULT_SETTINGS;
   it('a constant series forecasts the constant', () => {
     const y = new Float64Array(156).fill(7);
-    for (const model of [theta, otm]) {
+    for (const model of [theta, otm, autoTheta]) {
       const out = model.predict(model.fit(y, s), y, 13, s);
       for (const v of out.point) expect(Math.abs(v - 7)).toBeLessThan(1e-6);
     }
   });
 
-  it('otm is OTM only; theta keeps a seasonal decision made at fit time', () => {
+  it('theta is DOTM, otm OTM, auto_theta the smallest criterion; a seasonal decision made at fit time is kept', () => {
     const c = cases.find((x) => x.name === 'seasonal')!;
     const y = Float64Array.from(c.y);
+    expect(theta.fit(y, s).variant).toBe('DOTM');
     expect(otm.fit(y, s).variant).toBe('OTM');
+    expect(autoTheta.fit(y, s).variant).toBe(c.auto_choice);
     const p = theta.fit(y.subarray(0, 120), s);
     expect(p.seasonal).toBe('multiplicative');
     // Rolled forward over all 156 weeks without refitting: same parameters, state from all weeks.
