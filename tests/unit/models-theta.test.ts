@@ -30,6 +30,7 @@ import {
   otm,
   predictTheta,
   theta,
+  thetaCriterion,
   thetaRecursion,
   THETA_VARIANTS,
   type ThetaParams,
@@ -125,6 +126,8 @@ describe('Theta recursions with fixed parameters (numpy loop)', () => {
         const z = c.seasonal_type ? deseasonalize(y, seasonalPattern(y, c.m)) : y;
         const crit = thetaRecursion(z, variant, ref.level0, ref.alpha, ref.theta).criterion;
         expect(Math.abs(crit - ref.criterion) / ref.criterion).toBeLessThan(1e-9);
+        const fast = thetaCriterion(z, variant, ref.level0, ref.alpha, ref.theta);
+        expect(Math.abs(fast - ref.criterion) / ref.criterion).toBeLessThan(1e-9);
       });
     }
   }

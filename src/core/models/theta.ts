@@ -237,6 +237,17 @@ function criterionOf(
   return sse * p.invMeanAbs;
 }
 
+/** The criterion as the optimiser computes it (for tests: equal to thetaRecursion's up to rounding). */
+export function thetaCriterion(
+  y: Float64Array,
+  variant: ThetaVariant,
+  level0: number,
+  alpha: number,
+  theta: number,
+): number {
+  return criterionOf(prepare(y), isDynamic(variant), level0, alpha, theta);
+}
+
 /** h forecasts from the state after n weeks (statsforecast `forecast`: the recursion fed its own means). */
 export function thetaForecast(
   state: ThetaState,
