@@ -2,12 +2,7 @@
 // --format and the app's download buttons: CSV, JSON with run metadata, and
 // the seed API's response shape for its product ids.
 
-import type {
-  ForecastResult,
-  ForecastTimings,
-  ForecastWeek,
-  SelectionSummary,
-} from './forecast';
+import type { ForecastResult, ForecastTimings, ForecastWeek, SelectionSummary } from './forecast';
 import type { IngestReport } from './types';
 
 export const CSV_HEADER = [
