@@ -14,6 +14,14 @@
 // fitted on the adjusted series, and its forecast is multiplied back by the
 // indices of the weeks it covers.
 //
+// Measured, not tuned: the test also fires on long trending series (M4 weekly,
+// up to 50 years: their ACF is high at every lag), where adjusting costs MASE
+// (2.73 against 2.52 unadjusted; sMAPE 7.86 against 8.67). Gating the
+// adjustment by AICc (51 indices counted as parameters) fixed M4 (2.52 / 7.82)
+// but on three-year sales-like series rejected real seasonality and doubled the
+// WAPE after the peak, so the adjustment follows the test, as the issue asks;
+// choosing between models on validation windows is the library's `auto`.
+//
 // Without refit the backtest keeps the form, parameters, initial states and
 // seasonal indices (phase counted from the series' first week) and re-runs the
 // filter over the longer series.
