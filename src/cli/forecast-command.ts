@@ -41,7 +41,7 @@ Forecasts weekly sales per sku (p10/p50/p90) for the weeks after the last
 complete week of FILE. Results go to stdout, issues and notes to stderr.
 
   --model M           auto (default): backtest every model on each sku's own
-                      recent weeks and forecast with the median of the best 3;
+                      recent weeks and forecast with the mean of the best 3;
                       or one of ${MODEL_CHOICES.filter((m) => m !== 'auto').join(', ')}
   --horizon N         weeks to forecast, 1-${MAX_LIBRARY_HORIZON} (default ${DEFAULT_LIBRARY_HORIZON}; tcn: at most 12)
   --format F          csv (default: one row per sku and week), json (rows plus
@@ -160,7 +160,7 @@ function selectionLine(sel: NonNullable<ForecastResult['metadata']['selection']>
   const pct = (v: number): string => (Number.isFinite(v) ? `${Math.round(v * 100)}%` : 'n/a');
   const who =
     sel.requested === 'auto'
-      ? `auto chose ${sel.chosen.length > 1 ? `the median of ${sel.chosen.join(', ')}` : sel.chosen.join('')}`
+      ? `auto chose ${sel.chosen.length > 1 ? `the mean of ${sel.chosen.join(', ')}` : sel.chosen.join('')}`
       : sel.requested;
   return (
     `${who}; on the last ${sel.accuracy.windows} backtest origins it was off by ${pct(sel.accuracy.wape)} ` +

@@ -33,10 +33,17 @@ export interface ConformalOptions {
   perSkuPrior: number;
 }
 
+/**
+ * Chosen on validation windows of the three evaluation datasets: scaling by
+ * the week-to-week noise (naive_mae) instead of the level brought M4's
+ * p10–p90 coverage from 0.87 to 0.80 and kept the others at 0.77–0.81; the
+ * median shift only where it helps on later backtest windows, because always
+ * shifting helped the zero-heavy seed data and hurt M4.
+ */
 export const DEFAULT_CONFORMAL: ConformalOptions = {
-  scale: 'level',
+  scale: 'naive_mae',
   levelWeeks: 52,
-  shiftMedian: false,
+  shiftMedian: 'auto',
   perSkuPrior: 0,
 };
 
