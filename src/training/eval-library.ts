@@ -144,6 +144,8 @@ export interface DatasetResult {
   scores: Partial<Record<string, ModelScores>>;
   /** auto's choice at each origin: its chosen models. */
   choices: string[][];
+  /** Per model, the share of its backtest forecasts the fallback chain made (series too short for it). */
+  fallbackShare: Partial<Record<string, number>>;
   /** Wall time of the whole dataset, s. */
   seconds?: number;
   source?: string;
@@ -165,6 +167,7 @@ export async function evaluateDataset(
   const groups = Math.max(0, ...origins.map((o) => o.length));
   const bands = new Map<string, Map<number, { cutoffs: number[]; band: Band; actual: number[] }>>();
   const millis = new Map<string, number>();
+  const fallbacks = new Map<string, number>();
   const choices: string[][] = [];
   let windows = 0;
   for (let g = 0; g < groups; g++) {
@@ -179,8 +182,10 @@ export async function evaluateDataset(
     });
     const res = await auto(hist, models, { ...autoOptions, h, keepAll: true });
     choices.push(res.evidence.chosen);
-    for (const c of res.evidence.candidates)
+    for (const c of res.evidence.candidates) {
       millis.set(c.alias, (millis.get(c.alias) ?? 0) + c.millis);
+      fallbacks.set(c.alias, (fallbacks.get(c.alias) ?? 0) + c.fallbackShare / groups);
+    }
     const all = { ...res.all, auto: res.forecasts.map((f) => f.forecast) };
     members.forEach((i, m) => {
       const s = ds.series[i] as BacktestSeries;
@@ -215,7 +220,17 @@ export async function evaluateDataset(
     const isCombo = alias === 'auto' || (STRATEGIES as readonly string[]).includes(alias);
     scores[alias] = { ...s, fit_seconds: (isCombo ? total : (millis.get(alias) ?? 0)) / 1000 };
   }
-  return { name: ds.name, h, windows, series: ds.series.length, scores, choices };
+  return {
+    name: ds.name,
+    h,
+    windows,
+    series: ds.series.length,
+    scores,
+    choices,
+    fallbackShare: Object.fromEntries(
+      [...fallbacks].map(([k, v]) => [k, Math.round(v * 1000) / 1000]),
+    ),
+  };
 }
 
 function append(

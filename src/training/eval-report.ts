@@ -20,9 +20,19 @@ function rounded(s: ModelScores): Record<string, unknown> {
     smape: r4(s.smape),
     pinball: { p10: r4(s.pinball.p10), p50: r4(s.pinball.p50), p90: r4(s.pinball.p90) },
     coverage_p10_p90: r4(s.coverage_p10_p90),
+    point_before_calibration: {
+      wape: r4(s.point.wape),
+      mase: r4(s.point.mase),
+      smape: r4(s.point.smape),
+    },
     bias: r4(s.bias),
     fit_seconds: Math.round(s.fit_seconds * 100) / 100,
   };
+}
+
+function withFallback(r: DatasetResult, alias: string): Record<string, unknown> {
+  const share = r.fallbackShare[alias];
+  return share !== undefined && share > 0 ? { fallback_share: share } : {};
 }
 
 export interface DatasetSummary {
@@ -36,8 +46,13 @@ export interface DatasetSummary {
 export function summarise(r: DatasetResult): DatasetSummary {
   const metric = primaryMetric(r.name);
   const combos = new Set<string>(['auto', ...STRATEGIES]);
+  // A model whose every forecast the fallback chain made (seasonal naive on a year of data) is not a contender.
   const singles = Object.entries(r.scores).filter(
-    ([alias, s]) => s && !combos.has(alias) && Number.isFinite(s[metric]),
+    ([alias, s]) =>
+      s &&
+      !combos.has(alias) &&
+      Number.isFinite(s[metric]) &&
+      (r.fallbackShare[alias] ?? 0) < 0.999,
   ) as [string, ModelScores][];
   singles.sort((a, b) => a[1][metric] - b[1][metric]);
   const best = singles[0] as [string, ModelScores];
@@ -63,7 +78,7 @@ export function datasetReport(
   for (const [alias, s] of entries) {
     if (!s) continue;
     if (alias === 'per_sku' || alias === 'pooled') strategies[alias] = rounded(s);
-    else models[alias] = rounded(s);
+    else models[alias] = { ...rounded(s), ...withFallback(r, alias) };
   }
   const counts = new Map<string, number>();
   for (const c of r.choices) counts.set(c.join('+'), (counts.get(c.join('+')) ?? 0) + 1);
@@ -84,8 +99,8 @@ export function markdownTable(r: DatasetResult): string {
     .filter(([, s]) => s)
     .sort((a, b) => a[1]![metric] - b[1]![metric]) as [string, ModelScores][];
   const lines = [
-    `| model | p50 WAPE | MASE | sMAPE | pinball p10 / p50 / p90 | p10–p90 coverage | fit s |`,
-    `|---|---|---|---|---|---|---|`,
+    `| model | p50 WAPE | MASE | sMAPE | pinball p10 / p50 / p90 | p10–p90 coverage | point WAPE / MASE / sMAPE | fit s |`,
+    `|---|---|---|---|---|---|---|---|`,
     ...rows.map(([alias, s]) => {
       const name =
         alias === 'auto'
@@ -94,8 +109,10 @@ export function markdownTable(r: DatasetResult): string {
             ? `${alias} (best single)`
             : alias === 'per_sku' || alias === 'pooled'
               ? `auto strategy: ${alias}`
-              : alias;
-      return `| ${name} | ${s.wape.toFixed(4)} | ${s.mase.toFixed(3)} | ${s.smape.toFixed(2)} | ${s.pinball.p10.toFixed(4)} / ${s.pinball.p50.toFixed(4)} / ${s.pinball.p90.toFixed(4)} | ${s.coverage_p10_p90.toFixed(3)} | ${s.fit_seconds.toFixed(2)} |`;
+              : (r.fallbackShare[alias] ?? 0) >= 0.999
+                ? `${alias} (all by fallback)`
+                : alias;
+      return `| ${name} | ${s.wape.toFixed(4)} | ${s.mase.toFixed(3)} | ${s.smape.toFixed(2)} | ${s.pinball.p10.toFixed(4)} / ${s.pinball.p50.toFixed(4)} / ${s.pinball.p90.toFixed(4)} | ${s.coverage_p10_p90.toFixed(3)} | ${s.point.wape.toFixed(4)} / ${s.point.mase.toFixed(3)} / ${s.point.smape.toFixed(2)} | ${s.fit_seconds.toFixed(2)} |`;
     }),
   ];
   return lines.join('\n');

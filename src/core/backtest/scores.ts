@@ -24,6 +24,11 @@ export interface Scores {
   bias: number;
   /** Scored target weeks. */
   points: number;
+  /**
+   * The same measures of the model's point forecast before calibration (the
+   * conformal median shift can move p50 off it): what other libraries report.
+   */
+  point: { wape: number; mase: number; smape: number };
 }
 
 /** One sku's forecasts to score: windows laid out [window][step], NaN targets skipped. */
@@ -43,9 +48,13 @@ class Acc {
   pin = [0, 0, 0];
   inside = 0;
   n = 0;
-  maseSum = 0;
-  maseN = 0;
-  add(y: number, lo: number, mid: number, hi: number): void {
+  absEPoint = 0;
+  smapePoint = 0;
+  add(y: number, lo: number, mid: number, hi: number, point: number): void {
+    const ep = Math.abs(y - point);
+    this.absEPoint += ep;
+    const dp = Math.abs(y) + Math.abs(point);
+    if (dp > 0) this.smapePoint += (200 * ep) / dp;
     const e = Math.abs(y - mid);
     this.absY += Math.abs(y);
     this.absE += e;
@@ -59,8 +68,13 @@ class Acc {
     if (y >= lo && y <= hi) this.inside++;
     this.n++;
   }
-  scores(mase: number): Scores {
+  scores(mase: number, masePoint: number): Scores {
     return {
+      point: {
+        wape: this.absY > 0 ? this.absEPoint / this.absY : NaN,
+        mase: masePoint,
+        smape: this.n > 0 ? this.smapePoint / this.n : NaN,
+      },
       wape: this.absY > 0 ? this.absE / this.absY : NaN,
       mase,
       smape: this.n > 0 ? this.smape / this.n : NaN,
@@ -91,10 +105,12 @@ export function scoreItems(items: readonly ScoreItem[], season: MaseSeason = 'sa
   const perSku: { id: string; scores: Scores }[] = [];
   let maseTotal = 0;
   let maseCount = 0;
+  let masePointTotal = 0;
   for (const it of items) {
     const acc = new Acc();
     const h = it.actual.length / it.cutoffs.length;
     let scaledErr = 0;
+    let scaledErrPoint = 0;
     let scaledN = 0;
     it.cutoffs.forEach((c, w) => {
       const hist = it.series.y.subarray(0, c);
@@ -105,20 +121,30 @@ export function scoreItems(items: readonly ScoreItem[], season: MaseSeason = 'sa
         const y = it.actual[i] as number;
         if (Number.isNaN(y)) continue;
         const mid = it.band.p50[i] as number;
-        acc.add(y, it.band.p10[i] as number, mid, it.band.p90[i] as number);
-        pooled.add(y, it.band.p10[i] as number, mid, it.band.p90[i] as number);
+        const point = it.band.point[i] as number;
+        acc.add(y, it.band.p10[i] as number, mid, it.band.p90[i] as number, point);
+        pooled.add(y, it.band.p10[i] as number, mid, it.band.p90[i] as number, point);
         if (scale > 0) {
           scaledErr += Math.abs(y - mid) / scale;
+          scaledErrPoint += Math.abs(y - point) / scale;
           scaledN++;
         }
       }
     });
     const mase = scaledN > 0 ? scaledErr / scaledN : NaN;
+    const masePoint = scaledN > 0 ? scaledErrPoint / scaledN : NaN;
     if (Number.isFinite(mase)) {
       maseTotal += mase;
+      masePointTotal += masePoint;
       maseCount++;
     }
-    perSku.push({ id: it.series.id, scores: acc.scores(mase) });
+    perSku.push({ id: it.series.id, scores: acc.scores(mase, masePoint) });
   }
-  return { pooled: pooled.scores(maseCount > 0 ? maseTotal / maseCount : NaN), perSku };
+  return {
+    pooled: pooled.scores(
+      maseCount > 0 ? maseTotal / maseCount : NaN,
+      maseCount > 0 ? masePointTotal / maseCount : NaN,
+    ),
+    perSku,
+  };
 }
