@@ -1,6 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { coverage, pinball, rmse, wape } from '../../src/core/metrics';
+import {
+  coverage,
+  mase,
+  maseScale,
+  pinball,
+  rmse,
+  salesMaseSeason,
+  smape,
+  wape,
+} from '../../src/core/metrics';
 
 describe('wape', () => {
   it('is Σ|y − ŷ| / Σ|y| pooled over all points', () => {
@@ -65,5 +74,34 @@ describe('pinball', () => {
   });
   it('at q = 0.5 is half the mean absolute error', () => {
     expect(pinball([1, 5], [3, 2], 0.5)).toBeCloseTo((2 + 3) / 4, 12);
+  });
+});
+
+describe('mase', () => {
+  it('scales the mean absolute error by the in-sample naive error (m = 1, as M4 weekly)', () => {
+    // History 10, 12, 9, 13: |differences| 2, 3, 4, mean 3.
+    const scale = maseScale([10, 12, 9, 13], 1);
+    expect(scale).toBe(3);
+    // Errors 3 and 6, mean 4.5, over 3.
+    expect(mase([16, 7], [13, 13], scale)).toBeCloseTo(1.5, 12);
+  });
+  it('uses the seasonal difference with m > 1, and needs more than m weeks', () => {
+    expect(maseScale([1, 2, 3, 5, 4, 6], 3)).toBeCloseTo((4 + 2 + 3) / 3, 12);
+    expect(maseScale([1, 2, 3], 3)).toBeNaN();
+    expect(mase([1], [2], 0)).toBeNaN();
+  });
+  it('season for sales: 52 with two years of history, else naive', () => {
+    expect(salesMaseSeason(103)).toBe(1);
+    expect(salesMaseSeason(104)).toBe(52);
+  });
+});
+
+describe('smape', () => {
+  it("is M4's 200|y − ŷ| / (|y| + |ŷ|) in percent, 0 where both are 0", () => {
+    // 200·2/(10+12) and 200·5/(5+10) and 0.
+    expect(smape([10, 5, 0], [12, 10, 0])).toBeCloseTo((400 / 22 + 1000 / 15 + 0) / 3, 12);
+  });
+  it('is 200 for a zero forecast of a positive week', () => {
+    expect(smape([4], [0])).toBe(200);
   });
 });
