@@ -1,56 +1,150 @@
-// One source of truth for the page: what the user gave, how far the worker
-// is, and what came back. Components read `app`; only the functions below
-// change it.
+// One source of truth for the page (mermaid-live-editor style): the values
+// are private runes, read through the `app` getters, and changed only by the
+// functions exported below. Components read `app`; they never write it.
+// Tests in tests/browser read the same values from data-* attributes on the
+// element with TEST_IDS.app; a production build has no window hook.
 
-import { DEFAULT_HORIZON } from '../core/forecast';
+import { DEFAULT_HORIZON, MAX_HORIZON } from '../core/forecast';
 import type { ColumnMapping } from '../core/types';
-import type { RunResult } from '../worker/protocol';
-import type { HeaderPeek, Progress } from '../worker/protocol';
+import type { HeaderPeek, Progress, RunResult } from '../worker/protocol';
+import { DEFAULT_QUERY, type RowFlag, type SortKey, type TableQuery } from './results';
 import { loadSample } from './sample';
 import { CancelledError, ForecastBridge } from './worker-bridge';
 
 export type Status = 'idle' | 'peeking' | 'mapping' | 'running' | 'done' | 'error';
+export type View = 'overview' | 'skus' | 'categories';
 
-class AppState {
-  status: Status = $state('idle');
-  fileName: string | null = $state(null);
-  progress: Progress | null = $state.raw(null);
-  peek: HeaderPeek | null = $state.raw(null);
-  // Replaced whole, never mutated: no deep proxy over thousands of forecast rows.
-  result: RunResult | null = $state.raw(null);
-  error: string | null = $state(null);
-  /** Weeks to forecast. */
-  horizon: number = $state(DEFAULT_HORIZON);
+/** What the page needs of the worker; a fake in unit tests. */
+export interface Bridge {
+  run: ForecastBridge['run'];
+  reforecast: ForecastBridge['reforecast'];
+  peekHeaders: ForecastBridge['peekHeaders'];
+  prepare(): void;
+  cancel(): void;
 }
 
-export const app = new AppState();
+let status = $state<Status>('idle');
+let fileName = $state<string | null>(null);
+let progress = $state.raw<Progress | null>(null);
+let peek = $state.raw<HeaderPeek | null>(null);
+// Replaced whole, never mutated: no deep proxy over thousands of forecast rows.
+let result = $state.raw<RunResult | null>(null);
+let error = $state<string | null>(null);
+let horizon = $state(DEFAULT_HORIZON);
+/** Runs started (files chosen, mappings confirmed, horizons changed): tests wait for it to grow. */
+let runs = $state(0);
+/** Files read by the worker: a horizon change must not add one. */
+let fileReads = $state(0);
+/** A new horizon is being forecast while the last result stays on screen. */
+let updating = $state(false);
+let view = $state<View>('overview');
+/** Index into result.forecast.skus of the sku shown in detail, or null. */
+let selectedSku = $state<number | null>(null);
+/** The category shown in the category view; null = grand total. */
+let selectedCategory = $state<string | null>(null);
+let query = $state.raw<TableQuery>(DEFAULT_QUERY);
 
-/** Test hook: the last result as the worker returned it, read by tests/browser. */
-interface SkucastHook {
-  /** Runs started so far (files chosen, mappings confirmed); a test waits for it to grow. */
-  runs: number;
-  status: Status;
-  lastResult: RunResult | null;
-  lastError: string | null;
-}
-declare global {
-  interface Window {
-    __skucast?: SkucastHook;
-  }
-}
-const hook: SkucastHook = { runs: 0, status: 'idle', lastResult: null, lastError: null };
-window.__skucast = hook;
+export const app = {
+  get status(): Status {
+    return status;
+  },
+  get fileName(): string | null {
+    return fileName;
+  },
+  get progress(): Progress | null {
+    return progress;
+  },
+  get peek(): HeaderPeek | null {
+    return peek;
+  },
+  get result(): RunResult | null {
+    return result;
+  },
+  get error(): string | null {
+    return error;
+  },
+  get horizon(): number {
+    return horizon;
+  },
+  /** Largest horizon offered: the library's when the result says so, else MAX_HORIZON. */
+  get maxHorizon(): number {
+    return maxHorizonOf(result);
+  },
+  get runs(): number {
+    return runs;
+  },
+  get fileReads(): number {
+    return fileReads;
+  },
+  get updating(): boolean {
+    return updating;
+  },
+  get busy(): boolean {
+    return status === 'peeking' || status === 'running';
+  },
+  get view(): View {
+    return view;
+  },
+  get selectedSku(): number | null {
+    return selectedSku;
+  },
+  get selectedCategory(): string | null {
+    return selectedCategory;
+  },
+  get query(): TableQuery {
+    return query;
+  },
+};
 
-const bridge = new ForecastBridge();
+/** Weeks the model library forecasts at most (src/core/forecast-library.ts MAX_LIBRARY_HORIZON). */
+const LIBRARY_MAX_HORIZON = 52;
+
+/**
+ * Largest horizon to offer: the metadata's own limit when it states one, 52 when
+ * the model library made the forecast (its selection is there), else MAX_HORIZON.
+ */
+export function maxHorizonOf(r: RunResult | null): number {
+  const md = r?.forecast?.metadata;
+  if (!md) return MAX_HORIZON;
+  const stated = (md as { maxHorizon?: unknown }).maxHorizon;
+  if (typeof stated === 'number' && Number.isInteger(stated) && stated >= 1)
+    return Math.min(LIBRARY_MAX_HORIZON, stated);
+  return md.selection ? LIBRARY_MAX_HORIZON : MAX_HORIZON;
+}
+
+let bridge: Bridge = new ForecastBridge();
 let pendingFile: Blob | null = null;
-/** The mapping the user confirmed for `pendingFile`, reused when only the horizon changes. */
+/** The mapping the user confirmed for `pendingFile`. */
 let pendingMapping: ColumnMapping | undefined;
 /** Each start bumps it, so a late answer from a cancelled run cannot land. */
 let generation = 0;
 
-function setStatus(status: Status): void {
-  app.status = status;
-  hook.status = status;
+/** Test seam: a fake worker bridge for unit tests; also resets the state. */
+export function useBridge(b: Bridge): void {
+  bridge = b;
+  reset();
+}
+
+function reset(): void {
+  generation++;
+  status = 'idle';
+  fileName = null;
+  progress = null;
+  peek = null;
+  result = null;
+  error = null;
+  horizon = DEFAULT_HORIZON;
+  updating = false;
+  pendingFile = null;
+  pendingMapping = undefined;
+  resetViews();
+}
+
+function resetViews(): void {
+  view = 'overview';
+  selectedSku = null;
+  selectedCategory = null;
+  query = DEFAULT_QUERY;
 }
 
 /** A file from the picker, the drop zone or the sample button. */
@@ -58,29 +152,35 @@ export async function chooseFile(file: Blob, name: string): Promise<void> {
   const mine = ++generation;
   pendingFile = file;
   pendingMapping = undefined;
-  app.fileName = name;
-  app.result = null;
-  app.error = null;
-  app.peek = null;
-  app.progress = null;
-  hook.lastResult = null;
-  hook.lastError = null;
-  hook.runs++;
+  fileName = name;
+  result = null;
+  error = null;
+  peek = null;
+  progress = null;
+  updating = false;
+  resetViews();
+  exposeForTests();
+  runs++;
   if (file.size === 0)
-    return fail(mine, new Error(`${name} is empty: there is nothing to forecast`));
-  setStatus('peeking');
-  let peek: HeaderPeek;
+    return fail(
+      mine,
+      new Error(
+        `${name} is empty: there is nothing to forecast. Choose a file with a header row and sales rows.`,
+      ),
+    );
+  status = 'peeking';
+  let found: HeaderPeek;
   try {
-    peek = await bridge.peekHeaders(file);
+    found = await bridge.peekHeaders(file);
   } catch (err) {
     return fail(mine, err);
   }
   if (mine !== generation) return;
-  if (peek.problem) return fail(mine, new Error(`${name}: ${peek.problem}`));
-  app.peek = peek;
+  if (found.problem) return fail(mine, new Error(`${name}: ${found.problem}`));
+  peek = found;
   // Other schemas: the roles recognised from the headers are proposed, the user confirms.
-  if (peek.reference) await runForecast(mine, file, undefined);
-  else setStatus('mapping');
+  if (found.reference) await runForecast(mine, file, undefined);
+  else status = 'mapping';
 }
 
 /** The "try the sample" button: the seed data, fetched from the app's own origin. */
@@ -99,16 +199,39 @@ export async function chooseSample(): Promise<void> {
 export async function confirmMapping(mapping: ColumnMapping): Promise<void> {
   if (!pendingFile) return;
   pendingMapping = { ...mapping };
-  hook.runs++;
+  runs++;
   await runForecast(++generation, pendingFile, pendingMapping);
 }
 
-/** A new horizon; a file already forecast is forecast again (the model is loaded, so it is quick). */
+/** Back from the mapping form or an error to the start. */
+export function startOver(): void {
+  bridge.cancel();
+  reset();
+}
+
+/**
+ * A new horizon. A file already forecast is forecast again from the weekly
+ * table the worker kept: the file is not read again, and the current result
+ * stays on screen until the new one arrives.
+ */
 export async function setHorizon(weeks: number): Promise<void> {
-  app.horizon = weeks;
-  if (!pendingFile || app.status !== 'done') return;
-  hook.runs++;
-  await runForecast(++generation, pendingFile, pendingMapping);
+  if (!Number.isInteger(weeks) || weeks < 1 || weeks > app.maxHorizon) return;
+  horizon = weeks;
+  if (status !== 'done' || !result?.forecast) return;
+  const mine = ++generation;
+  runs++;
+  updating = true;
+  try {
+    const next = await bridge.reforecast({ horizon: weeks }, () => undefined);
+    if (mine !== generation) return;
+    result = next;
+    updating = false;
+    exposeForTests();
+  } catch (err) {
+    if (mine !== generation) return;
+    updating = false;
+    fail(mine, err);
+  }
 }
 
 /** The user is heading for a file (hover, focus, drag): load the model meanwhile. */
@@ -119,10 +242,44 @@ export function warmUp(): void {
 export function cancel(): void {
   generation++;
   bridge.cancel();
-  app.progress = null;
-  app.error = 'Cancelled.';
-  hook.lastError = app.error;
-  setStatus('error');
+  progress = null;
+  updating = false;
+  error = 'Cancelled.';
+  status = 'error';
+}
+
+export function showView(v: View): void {
+  view = v;
+}
+
+/** Opens a sku's detail (index into the forecast's skus); null closes it. */
+export function selectSku(index: number | null): void {
+  const n = result?.forecast?.skus.length ?? 0;
+  selectedSku = index !== null && index >= 0 && index < n ? index : null;
+  if (selectedSku !== null) view = 'skus';
+}
+
+export function selectCategory(category: string | null): void {
+  selectedCategory = category;
+  view = 'categories';
+}
+
+export function setSearch(text: string): void {
+  query = { ...query, search: text };
+}
+
+/** Sorts by `key`; the same key again flips the direction. Numbers start largest first. */
+export function sortBy(key: SortKey): void {
+  if (query.sort === key) query = { ...query, descending: !query.descending };
+  else query = { ...query, sort: key, descending: key === 'total' };
+}
+
+export function filterCategory(category: string | null): void {
+  query = { ...query, category };
+}
+
+export function filterFlag(flag: RowFlag | null): void {
+  query = { ...query, flag };
 }
 
 async function runForecast(
@@ -130,17 +287,18 @@ async function runForecast(
   file: Blob,
   mapping: ColumnMapping | undefined,
 ): Promise<void> {
-  setStatus('running');
-  app.progress = { stage: 'read', bytesRead: 0, totalBytes: file.size };
+  status = 'running';
+  progress = { stage: 'read', bytesRead: 0, totalBytes: file.size };
+  fileReads++;
   try {
-    const opts = { horizon: app.horizon, ...(mapping ? { mapping: { ...mapping } } : {}) };
-    const result = await bridge.run(file, opts, (p) => {
-      if (mine === generation) app.progress = p;
+    const opts = { horizon, ...(mapping ? { mapping: { ...mapping } } : {}) };
+    const next = await bridge.run(file, opts, (p) => {
+      if (mine === generation) progress = p;
     });
     if (mine !== generation) return;
-    app.result = result;
-    hook.lastResult = result;
-    setStatus('done');
+    result = next;
+    status = 'done';
+    exposeForTests();
   } catch (err) {
     fail(mine, err);
   }
@@ -148,14 +306,23 @@ async function runForecast(
 
 function fail(mine: number, err: unknown): void {
   if (mine !== generation || err instanceof CancelledError) return;
-  app.error = readableMessage(err);
-  hook.lastError = app.error;
-  setStatus('error');
+  error = readableMessage(err);
+  status = 'error';
 }
 
 /** A message for the user: the error's own text, never its stack. */
-function readableMessage(err: unknown): string {
+export function readableMessage(err: unknown): string {
   const text = err instanceof Error ? err.message : typeof err === 'string' ? err : '';
   const firstLine = text.split('\n')[0]?.trim() ?? '';
   return firstLine === '' ? 'Something went wrong while forecasting this file.' : firstLine;
+}
+
+/**
+ * Test builds only (tests/browser sets VITE_SKUCAST_TEST_HOOK when it builds
+ * the app): the last result as the worker returned it, so the browser's
+ * numbers can be compared with Node's. Production builds drop this code.
+ */
+function exposeForTests(): void {
+  if (import.meta.env['VITE_SKUCAST_TEST_HOOK'] !== '1') return;
+  (globalThis as { __skucastResult?: RunResult | null }).__skucastResult = result;
 }

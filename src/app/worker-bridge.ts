@@ -6,7 +6,7 @@
 import { proxy, wrap, type Remote } from 'comlink';
 import type { WorkerApi } from '../worker/forecast.worker';
 import type { RunResult } from '../worker/protocol';
-import type { HeaderPeek, Progress, RunOptions } from '../worker/protocol';
+import type { HeaderPeek, Progress, ReforecastOptions, RunOptions } from '../worker/protocol';
 
 export class CancelledError extends Error {
   constructor() {
@@ -31,6 +31,12 @@ export class ForecastBridge {
   run(file: Blob, opts: RunOptions, onProgress: (p: Progress) => void): Promise<RunResult> {
     const live = this.#start();
     return Promise.race([live.api.run(file, opts, proxy(onProgress)), live.death]);
+  }
+
+  /** Forecasts the last file's weekly table again (kept in the worker) with new options. */
+  reforecast(opts: ReforecastOptions, onProgress: (p: Progress) => void): Promise<RunResult> {
+    const live = this.#start();
+    return Promise.race([live.api.reforecast(opts, proxy(onProgress)), live.death]);
   }
 
   peekHeaders(file: Blob): Promise<HeaderPeek> {

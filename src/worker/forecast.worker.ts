@@ -9,12 +9,14 @@ import { Ingestor } from '../core/ingest';
 import { readHeaderLine } from './headers';
 import { ForecastError, forecastTable, type ForecastResult } from '../core/forecast';
 import type { WeeklyTable } from '../core/types';
-import { loadModel } from './model-cache';
+import { loadModel, type LoadedModel } from './model-cache';
 import {
+  salesHistory,
   summarizeTable,
   type HeaderPeek,
   type Progress,
   type ProviderName,
+  type ReforecastOptions,
   type RunOptions,
   type RunResult,
   type StageTimings,
@@ -66,6 +68,7 @@ async function run(
   report('table', bytesRead);
   const table = ingestor.finish();
   const t2 = performance.now();
+  last = { table, opts };
 
   const summary = summarizeTable(table);
   const problem = unusableReason(table);
@@ -105,9 +108,7 @@ async function run(
   report('forecast', bytesRead);
   let forecast: ForecastResult;
   try {
-    forecast = await forecastTable(table, model.descriptor, model.run, {
-      ...(opts.horizon === undefined ? {} : { horizon: opts.horizon }),
-    });
+    forecast = await makeForecast(table, model, opts);
   } catch (err) {
     // The data's fault (e.g. no complete week) is shown with the summary, not as a failure;
     // a model that does not fit its descriptor is the app's fault and fails the run.
@@ -135,8 +136,75 @@ async function run(
     ...(fallbackReason === undefined ? {} : { fallbackReason }),
     timings: timings(t4),
     model: { name: model.descriptor.name, version: model.descriptor.version },
+    history: salesHistory(table),
   };
 }
+
+/** The one place forecasts are made, for a first run and a re-forecast alike. */
+function makeForecast(
+  table: WeeklyTable,
+  model: LoadedModel,
+  opts: RunOptions,
+): Promise<ForecastResult> {
+  return forecastTable(table, model.descriptor, model.run, {
+    ...(opts.horizon === undefined ? {} : { horizon: opts.horizon }),
+  });
+}
+
+/** The last file's weekly table and options, so a new horizon needs no second read of the file. */
+let last: { table: WeeklyTable; opts: RunOptions } | null = null;
+
+/**
+ * Forecasts the last file's weekly table again with new options (the horizon):
+ * no file is read, and the model is already loaded. Same result shape as `run`,
+ * with zero read and table times.
+ */
+async function reforecast(
+  changes: ReforecastOptions,
+  onProgress?: (p: Progress) => void,
+): Promise<RunResult> {
+  if (!last) throw new Error('there is no file to forecast again: choose a file first');
+  const { table } = last;
+  const opts: RunOptions = { ...last.opts, horizon: changes.horizon };
+  const t0 = performance.now();
+  onProgress?.({ stage: 'model', bytesRead: 0, totalBytes: 0 });
+  const { model, waitMs } = await loadModel(opts.preferred ?? 'webgpu');
+  onProgress?.({ stage: 'forecast', bytesRead: 0, totalBytes: 0 });
+  const t1 = performance.now();
+  const base = { summary: summarizeTable(table), report: table.report };
+  const timings = (end: number): StageTimings => ({
+    read_parse_ms: 0,
+    table_ms: 0,
+    model_load_ms: waitMs,
+    model_session_ms: model.sessionMs,
+    inference_ms: end - t1,
+    total_ms: end - t0,
+  });
+  let forecast: ForecastResult;
+  try {
+    forecast = await makeForecast(table, model, opts);
+  } catch (err) {
+    if (!(err instanceof ForecastError) || !DATA_PROBLEMS.has(err.code)) throw err;
+    onProgress?.({ stage: 'done', bytesRead: 0, totalBytes: 0 });
+    const t = performance.now();
+    return { ...base, forecast: null, problem: err.message, provider: null, timings: timings(t) };
+  }
+  const t2 = performance.now();
+  forecast.metadata.provider = model.provider;
+  const fallbackReason = model.fallbackReason;
+  last = { table, opts };
+  onProgress?.({ stage: 'done', bytesRead: 0, totalBytes: 0 });
+  return {
+    ...base,
+    forecast,
+    provider: model.provider,
+    ...(fallbackReason === undefined ? {} : { fallbackReason }),
+    timings: timings(t2),
+    model: { name: model.descriptor.name, version: model.descriptor.version },
+    history: salesHistory(table),
+  };
+}
+
 
 /** Why a table cannot be forecast at all, worded for the user; null when it can. */
 function unusableReason(table: WeeklyTable): string | null {
@@ -161,7 +229,7 @@ async function prepare(preferred: ProviderName = 'webgpu'): Promise<void> {
   await loadModel(preferred);
 }
 
-const api = { run, peekHeaders, prepare };
+const api = { run, reforecast, peekHeaders, prepare };
 export type WorkerApi = typeof api;
 
 expose(api);

@@ -24,6 +24,29 @@ export interface RunOptions {
   preferred?: ProviderName;
 }
 
+/** What may change when the last file's weekly table is forecast again (`reforecast`). */
+export interface ReforecastOptions {
+  /** Weeks to forecast. */
+  horizon: number;
+}
+
+/**
+ * Recent weekly sales per sku, for the page's charts and sparklines: the last
+ * `weeks.length` calendar weeks of the weekly table (at most HISTORY_WEEKS),
+ * `amounts[i * weeks.length + w]` = total_amount of sku i (table order, the
+ * forecast's sku order) in week w.
+ */
+export interface SalesHistory {
+  /** Monday of each week, YYYY-MM-DD, ascending. */
+  weeks: string[];
+  /** The file covers the week only in part (not model input). */
+  partial: boolean[];
+  amounts: Float32Array;
+}
+
+/** Weeks of history sent to the page (two years: the charts show seasonality). */
+export const HISTORY_WEEKS = 104;
+
 /** Shape of the weekly table, without its rows (those stay in the worker). */
 export interface TableSummary {
   skus: number;
@@ -76,6 +99,8 @@ export interface RunResult {
   timings: StageTimings;
   /** The model descriptor's name and version; absent when the model was not needed. */
   model?: { name: string; version: string };
+  /** Recent weekly sales per sku (absent on results from before it existed). */
+  history?: SalesHistory;
 }
 
 export function summarizeTable(table: WeeklyTable): TableSummary {
@@ -89,4 +114,22 @@ export function summarizeTable(table: WeeklyTable): TableSummary {
     lastWeek: table.weeks[table.weeks.length - 1] ?? null,
     partialWeeks,
   };
+}
+
+/** The last `maxWeeks` weeks of every sku's sales, laid out as SalesHistory. */
+export function salesHistory(table: WeeklyTable, maxWeeks = HISTORY_WEEKS): SalesHistory {
+  const from = Math.max(0, table.weeks.length - maxWeeks);
+  const weeks = table.weeks.slice(from);
+  const n = weeks.length;
+  const amounts = new Float32Array(table.series.length * n);
+  const partial = weeks.map(() => false);
+  table.series.forEach((s, i) => {
+    for (let w = 0; w < n; w++) {
+      const row = s.rows[from + w];
+      if (!row) continue;
+      amounts[i * n + w] = row.total_amount;
+      if (row.partial) partial[w] = true;
+    }
+  });
+  return { weeks, partial, amounts };
 }

@@ -26,6 +26,7 @@ import {
   type BrowserProvider,
   type BrowserSession,
   type StaticServer,
+  runsSoFar,
   waitForOutcome,
 } from './harness';
 
@@ -89,12 +90,12 @@ describe.skipIf(!ready)(`browser app (${ready ? 'chromium' : skipReason})`, () =
       expect(result.report.rowsUsed).toBe(node.table.report.rowsUsed);
       expect(maxForecastDifference(result.forecast!, node.forecast)).toBeLessThanOrEqual(TOLERANCE);
 
-      // What the user sees: the provider, and one table row per sku and week.
+      // What the user sees: the provider, and one table row per sku.
       const shown = session.page.getByTestId(TEST_IDS.provider);
       expect(await shown.getAttribute('data-provider')).toBe(provider);
-      const rows = session.page.getByTestId(TEST_IDS.forecastTable).locator('tbody tr');
-      const expectedRows = node.forecast.skus.slice(0, 200).reduce((n, s) => n + s.weeks.length, 0);
-      expect(await rows.count()).toBe(expectedRows);
+      await session.page.getByRole('tab', { name: /SKUs/ }).click();
+      const rows = session.page.getByTestId(TEST_IDS.skuTable).locator('tbody tr[data-sku]');
+      expect(await rows.count()).toBe(node.forecast.skus.length);
 
       // The CSV download is the exports module's CSV of this forecast (2-decimal money may differ by a cent).
       const [download] = await Promise.all([
@@ -140,9 +141,7 @@ describe.skipIf(!ready)(`browser app (${ready ? 'chromium' : skipReason})`, () =
 
     it('forecasts again, further ahead, when the user picks another horizon', async () => {
       expect((await forecastSampleInPage(session.page)).status).toBe('done');
-      const before = await session.page.evaluate(
-        () => (globalThis as { __skucast?: { runs: number } }).__skucast?.runs ?? 0,
-      );
+      const before = await runsSoFar(session.page);
       await session.page.getByTestId(TEST_IDS.horizon).selectOption('8');
       const outcome = await waitForOutcome(session.page, before);
       expect(outcome.error).toBeNull();
@@ -206,7 +205,7 @@ describe.skipIf(!ready)(`browser app (${ready ? 'chromium' : skipReason})`, () =
       expect(outcome.result!.forecast).toBeNull();
       const shown = await session.page.getByTestId(TEST_IDS.problem).innerText();
       expect(shown).toContain(outcome.result!.problem!);
-      expect(await session.page.getByTestId(TEST_IDS.forecastTable).count()).toBe(0);
+      expect(await session.page.getByTestId(TEST_IDS.skuTable).count()).toBe(0);
       expect(session.errors).toEqual([]);
     });
 
@@ -245,9 +244,7 @@ describe.skipIf(!ready)(`browser app (${ready ? 'chromium' : skipReason})`, () =
       expect(await form.getByLabel('Date (required)').inputValue()).toBe('Date');
       expect(await form.getByLabel('Amount (money per row)').inputValue()).toBe('Weekly_Sales');
       expect(await form.getByLabel('SKU / product / store').inputValue()).toBe('Store');
-      const before = await session.page.evaluate(
-        () => (globalThis as { __skucast?: { runs: number } }).__skucast?.runs ?? 0,
-      );
+      const before = await runsSoFar(session.page);
       await session.page.getByTestId(TEST_IDS.mappingSubmit).click();
       const outcome = await waitForOutcome(session.page, before);
       expect(outcome.error).toBeNull();
@@ -276,9 +273,7 @@ describe.skipIf(!ready)(`browser app (${ready ? 'chromium' : skipReason})`, () =
       await form.getByLabel('Date (required)').selectOption('When');
       await form.getByLabel('Amount (money per row)').selectOption('Takings');
       await form.getByLabel('SKU / product / store').selectOption('Thing');
-      const before = await session.page.evaluate(
-        () => (globalThis as { __skucast?: { runs: number } }).__skucast?.runs ?? 0,
-      );
+      const before = await runsSoFar(session.page);
       await session.page.getByTestId(TEST_IDS.mappingSubmit).click();
       const outcome = await waitForOutcome(session.page, before);
       expect(outcome.error).toBeNull();
@@ -300,9 +295,7 @@ describe.skipIf(!ready)(`browser app (${ready ? 'chromium' : skipReason})`, () =
       const file = path.join(dir, 'long.csv');
       // About 40 MB: parsing takes seconds, far longer than finding the Cancel button.
       writeFileSync(file, header + '\n' + chunk.repeat(800));
-      const before = await session.page.evaluate(
-        () => (globalThis as { __skucast?: { runs: number } }).__skucast?.runs ?? 0,
-      );
+      const before = await runsSoFar(session.page);
       await session.page.getByTestId(TEST_IDS.fileInput).setInputFiles(file);
       await session.page.getByTestId(TEST_IDS.cancelButton).click();
       const cancelled = await waitForOutcome(session.page, before);

@@ -12,7 +12,9 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { build } from 'vite';
-import { forecastTable, type ForecastResult } from '../../src/core/forecast';
+import type { ForecastResult } from '../../src/core/forecast';
+import { DEFAULT_LIBRARY_HORIZON, forecastWithLibrary } from '../../src/core/forecast-library';
+import { tcnModel } from '../../src/core/models/tcn';
 import { ingestText } from '../../src/core/ingest';
 import { parseModelDescriptor, type ModelDescriptor } from '../../src/core/model-descriptor';
 import type { ColumnMapping, WeeklyTable } from '../../src/core/types';
@@ -71,6 +73,9 @@ export function modelAvailable(): boolean {
 
 /** Builds the app (production build, as `npm run build`) into a fresh temp dir. */
 export async function buildApp(): Promise<string> {
+  // The test build keeps the last result on globalThis.__skucastResult (state.svelte.ts);
+  // production builds have no such hook.
+  process.env['VITE_SKUCAST_TEST_HOOK'] = '1';
   const outDir = mkdtempSync(path.join(tmpdir(), 'skucast-dist-'));
   await build({
     root: repoRoot,
@@ -197,41 +202,78 @@ export interface PageOutcome {
   error: string | null;
 }
 
-interface Hook {
-  runs: number;
+/** The page root's data-* attributes (src/app/App.svelte): what the state module says. */
+interface RootState {
   status: string;
-  lastResult: RunResult | null;
-  lastError: string | null;
+  runs: number;
+  fileReads: number;
+  updating: boolean;
 }
 
-/** Files the page has been given so far (the app's test hook). */
-async function runsSoFar(page: Page): Promise<number> {
-  return page.evaluate(() => (globalThis as { __skucast?: Hook }).__skucast?.runs ?? 0);
+const ROOT = `[data-testid="${TEST_IDS.app}"]`;
+
+/** The page's state as its root element's data-* attributes tell it. */
+export async function pageState(page: Page): Promise<RootState> {
+  return page.evaluate((sel) => {
+    const el = (
+      globalThis as unknown as {
+        document: {
+          querySelector(s: string): { dataset: Record<string, string | undefined> } | null;
+        };
+      }
+    ).document.querySelector(sel);
+    const d = el?.dataset ?? {};
+    return {
+      status: d['status'] ?? 'missing',
+      runs: Number(d['runs'] ?? 0),
+      fileReads: Number(d['fileReads'] ?? 0),
+      updating: d['updating'] === 'true',
+    };
+  }, ROOT);
 }
 
-/** Waits until the run after `runsBefore` has a result, an error or asks for a column mapping. */
+/** Runs started so far (files given, mappings confirmed, horizons changed). */
+export async function runsSoFar(page: Page): Promise<number> {
+  return (await pageState(page)).runs;
+}
+
+/**
+ * Waits until the run after `runsBefore` has a result, an error or asks for a
+ * column mapping (read from data-* attributes). The result itself comes from
+ * the test build's hook (VITE_SKUCAST_TEST_HOOK, see buildApp): the numbers
+ * are compared with Node's.
+ */
 export async function waitForOutcome(
   page: Page,
   runsBefore: number,
   timeoutMs = 240_000,
 ): Promise<PageOutcome> {
   await page.waitForFunction(
-    (before) => {
-      const hook = (globalThis as { __skucast?: Hook }).__skucast;
-      if (!hook || hook.runs <= before) return false;
-      return hook.status === 'done' || hook.status === 'error' || hook.status === 'mapping';
+    ({ sel, before }) => {
+      const el = (
+        globalThis as unknown as {
+          document: {
+            querySelector(s: string): { dataset: Record<string, string | undefined> } | null;
+          };
+        }
+      ).document.querySelector(sel);
+      const d = el?.dataset;
+      if (!d || Number(d['runs'] ?? 0) <= before || d['updating'] === 'true') return false;
+      return d['status'] === 'done' || d['status'] === 'error' || d['status'] === 'mapping';
     },
-    runsBefore,
+    { sel: ROOT, before: runsBefore },
     { timeout: timeoutMs, polling: 100 },
   );
-  return page.evaluate(() => {
-    const hook = (globalThis as { __skucast?: Hook }).__skucast;
-    return {
-      status: hook?.status ?? 'missing',
-      result: hook?.lastResult ?? null,
-      error: hook?.lastError ?? null,
-    };
-  });
+  const { status } = await pageState(page);
+  const result = await page.evaluate(
+    () => (globalThis as { __skucastResult?: RunResult | null }).__skucastResult ?? null,
+  );
+  const errorBox = page.getByTestId(TEST_IDS.error);
+  const error =
+    status === 'error' && (await errorBox.count()) > 0
+      ? (await errorBox.first().innerText()).trim()
+      : null;
+  return { status, result: status === 'done' ? result : null, error };
 }
 
 /** As a user: picks `file` in the page's file input and waits for the outcome. */
@@ -285,7 +327,16 @@ export async function nodeForecast(
   })();
   const { desc, run } = await nodeRunner;
   const table = ingestText(readFileSync(csvPath, 'utf8'), mapping ? { mapping } : {});
-  const forecast = await forecastTable(table, desc, run, horizon === undefined ? {} : { horizon });
+  const h = horizon ?? DEFAULT_LIBRARY_HORIZON;
+  const presence = {
+    age: table.report.hasAge,
+    gender: table.report.hasGender,
+    quantity: table.report.hasQuantity,
+  };
+  const forecast = await forecastWithLibrary(table, {
+    horizon: h,
+    ...(h <= desc.output.horizon ? { tcn: tcnModel(desc, run, presence) } : {}),
+  });
   return { table, forecast };
 }
 

@@ -1,0 +1,226 @@
+// The forecast chart as data: a WeeklySeries and a theme in, a Chart.js line
+// chart configuration out. No DOM, no Chart.js runtime import (types only),
+// so it is tested in Node; views/ForecastChart.svelte draws it.
+
+import type { ChartConfiguration, Plugin, TooltipItem } from 'chart.js';
+import { formatCompact, formatNumber, formatWeek, formatWeekShort } from './format';
+import type { WeeklySeries } from './results';
+
+export interface ChartTheme {
+  text: string;
+  muted: string;
+  grid: string;
+  actual: string;
+  forecast: string;
+  band: string;
+  origin: string;
+  /** Background painted under the chart (PNG export); transparent on screen. */
+  background?: string;
+}
+
+export const LIGHT_THEME: ChartTheme = {
+  text: '#1c2430',
+  muted: '#5b6577',
+  grid: '#e4e8ee',
+  actual: '#1f2a3a',
+  forecast: '#2f6fed',
+  band: 'rgba(47, 111, 237, 0.18)',
+  origin: '#8a94a6',
+};
+
+export interface ChartInput {
+  series: WeeklySeries;
+  /** What the numbers are, e.g. "Sales (money)". */
+  unit: string;
+  theme: ChartTheme;
+}
+
+/** Dataset order, shared with tests. */
+export const DATASET = { p10: 0, p90: 1, p50: 2, actual: 3, partial: 4 } as const;
+
+/** A vertical dashed line at the forecast origin, and a light shade on partial weeks. */
+function originPlugin(
+  origin: number,
+  partial: readonly number[],
+  theme: ChartTheme,
+): Plugin<'line'> {
+  return {
+    id: 'skucastOrigin',
+    beforeDraw(chart) {
+      const { ctx, chartArea, scales } = chart;
+      const x = scales['x'];
+      if (!x || !chartArea) return;
+      ctx.save();
+      if (theme.background) {
+        ctx.fillStyle = theme.background;
+        ctx.fillRect(0, 0, chart.width, chart.height);
+      }
+      const step = partial.length > 0 ? Math.abs(x.getPixelForValue(1) - x.getPixelForValue(0)) : 0;
+      ctx.fillStyle = theme.grid;
+      for (const i of partial) {
+        const px = x.getPixelForValue(i);
+        ctx.fillRect(px - step / 2, chartArea.top, step, chartArea.bottom - chartArea.top);
+      }
+      ctx.restore();
+    },
+    afterDatasetsDraw(chart) {
+      if (origin < 0) return;
+      const { ctx, chartArea, scales } = chart;
+      const x = scales['x'];
+      if (!x || !chartArea) return;
+      const px = x.getPixelForValue(origin);
+      ctx.save();
+      ctx.strokeStyle = theme.origin;
+      ctx.setLineDash([4, 4]);
+      ctx.lineWidth = 1;
+      ctx.beginPath();
+      ctx.moveTo(px, chartArea.top);
+      ctx.lineTo(px, chartArea.bottom);
+      ctx.stroke();
+      ctx.setLineDash([]);
+      ctx.fillStyle = theme.muted;
+      ctx.font = '12px system-ui, sans-serif';
+      ctx.textAlign = 'right';
+      ctx.fillText('last complete week', px - 4, chartArea.top + 12);
+      ctx.restore();
+    },
+  };
+}
+
+export function forecastChartConfig(
+  input: ChartInput,
+): ChartConfiguration<'line', (number | null)[], string> {
+  const { series, theme, unit } = input;
+  // A week the file covers in part is no point of the sales line: it stands apart, beside its forecast.
+  const actual = series.actual.map((v, i) => (series.partial.includes(i) ? null : v));
+  const partial = series.actual.map((v, i) => (series.partial.includes(i) ? v : null));
+  return {
+    type: 'line',
+    data: {
+      labels: series.weeks,
+      datasets: [
+        {
+          label: 'p10',
+          data: series.p10,
+          borderWidth: 0,
+          pointRadius: 0,
+          pointHitRadius: 0,
+          fill: false,
+          spanGaps: false,
+        },
+        {
+          label: 'p10–p90 band',
+          data: series.p90,
+          borderWidth: 0,
+          pointRadius: 0,
+          pointHitRadius: 0,
+          backgroundColor: theme.band,
+          borderColor: theme.band,
+          fill: '-1',
+          spanGaps: false,
+        },
+        {
+          label: 'Forecast (p50)',
+          data: series.p50,
+          borderColor: theme.forecast,
+          backgroundColor: theme.forecast,
+          borderWidth: 2,
+          borderDash: [6, 4],
+          pointRadius: 0,
+          pointHoverRadius: 4,
+          tension: 0,
+          spanGaps: false,
+        },
+        {
+          label: 'Actual sales',
+          data: actual,
+          borderColor: theme.actual,
+          backgroundColor: theme.actual,
+          borderWidth: 2,
+          pointRadius: 0,
+          pointHoverRadius: 4,
+          tension: 0,
+          spanGaps: false,
+        },
+        {
+          label: 'Part week so far',
+          data: partial,
+          borderColor: theme.actual,
+          backgroundColor: theme.background ?? 'transparent',
+          borderWidth: 2,
+          showLine: false,
+          pointRadius: 4,
+          pointHoverRadius: 5,
+          pointStyle: 'rectRot',
+        },
+      ],
+    },
+    options: {
+      // Drawn at once: a PNG export never catches a frame mid-animation.
+      animation: false,
+      responsive: true,
+      maintainAspectRatio: false,
+      interaction: { mode: 'index', intersect: false },
+      color: theme.text,
+      scales: {
+        x: {
+          type: 'category',
+          grid: { display: false },
+          border: { color: theme.grid },
+          ticks: {
+            color: theme.muted,
+            maxRotation: 0,
+            autoSkip: true,
+            maxTicksLimit: 8,
+            autoSkipPadding: 16,
+            callback(value) {
+              const week = series.weeks[Number(value)];
+              return week ? formatWeekShort(week) : '';
+            },
+          },
+        },
+        y: {
+          type: 'linear',
+          beginAtZero: true,
+          grid: { color: theme.grid },
+          border: { display: false },
+          title: { display: true, text: unit, color: theme.muted },
+          ticks: { color: theme.muted, callback: (v) => formatCompact(Number(v)) },
+        },
+      },
+      plugins: {
+        legend: {
+          position: 'bottom',
+          labels: {
+            color: theme.text,
+            boxWidth: 14,
+            boxHeight: 10,
+            filter: (item) =>
+              item.datasetIndex !== DATASET.p10 &&
+              (item.datasetIndex !== DATASET.partial || series.partial.length > 0),
+          },
+        },
+        tooltip: {
+          filter: (item: TooltipItem<'line'>) =>
+            item.datasetIndex !== DATASET.p10 && item.raw !== null,
+          callbacks: {
+            title: (items) => {
+              const i = items[0]?.dataIndex ?? -1;
+              const week = series.weeks[i];
+              if (!week) return '';
+              return `${formatWeek(week)}${series.partial.includes(i) ? ' (part week so far)' : ''}`;
+            },
+            label: (item) => {
+              const i = item.dataIndex;
+              if (item.datasetIndex === DATASET.p90) {
+                return `p10–p90: ${formatNumber(series.p10[i])} – ${formatNumber(series.p90[i])}`;
+              }
+              return `${item.dataset.label ?? ''}: ${formatNumber(item.raw as number)}`;
+            },
+          },
+        },
+      },
+    },
+    plugins: [originPlugin(series.origin, series.partial, theme)],
+  };
+}

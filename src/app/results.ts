@@ -1,0 +1,360 @@
+// What the result views show, derived from a RunResult in plain functions
+// (no DOM, no runes), so they are tested in Node: one row per sku with its
+// horizon total, flags and accuracy; the filter and sort of the sku table;
+// weekly series (history + forecast) for a sku, a category and the grand total.
+
+import { categoryTotals, sumIntervalCornishFisher } from '../core/category-totals';
+import type { ForecastResult, SkuForecast } from '../core/forecast';
+import type { SalesHistory } from '../worker/protocol';
+
+export interface Band {
+  p10: number;
+  p50: number;
+  p90: number;
+}
+
+/** Flags a planner filters by. */
+export type RowFlag = 'short history' | 'intermittent' | 'baseline' | 'fallback';
+export const ROW_FLAGS: readonly RowFlag[] = [
+  'short history',
+  'intermittent',
+  'baseline',
+  'fallback',
+];
+
+export interface SkuRow {
+  /** Index into result.skus (and the history's rows). */
+  index: number;
+  sku: string;
+  /** Lower-cased sku, for search. */
+  key: string;
+  category: string;
+  /** The next-N-weeks total (sum of p50; band of the sum, weeks independent). */
+  total: Band;
+  model: string;
+  /** Backtest WAPE (0..1), when the run had a backtest and it is defined. */
+  wape: number | null;
+  coverage: number | null;
+  flags: RowFlag[];
+}
+
+/** Share of zero weeks above which a sku counts as intermittent (when the engine did not say). */
+const INTERMITTENT_ZERO_SHARE = 0.5;
+
+/** The band of a sum of weekly bands, the same assumption as the engine's category totals. */
+export function totalBand(weeks: readonly Band[]): Band {
+  if (weeks.length === 1) {
+    const w = weeks[0] as Band;
+    return { p10: w.p10, p50: w.p50, p90: w.p90 };
+  }
+  return sumIntervalCornishFisher(weeks);
+}
+
+function finiteOrNull(v: number | undefined): number | null {
+  return v !== undefined && Number.isFinite(v) ? v : null;
+}
+
+/** The flags of one sku: the engine's when it gave them, else read from the model and history. */
+export function skuFlags(
+  s: SkuForecast,
+  history: SalesHistory | undefined,
+  index: number,
+): RowFlag[] {
+  const flags = new Set<RowFlag>();
+  for (const f of s.flags ?? []) flags.add(f);
+  if (s.model === 'baseline') flags.add('baseline');
+  if (s.reason === 'short history') flags.add('short history');
+  if (s.flags === undefined && history && history.weeks.length > 0) {
+    const n = history.weeks.length;
+    let sold = 0;
+    let zeros = 0;
+    for (let w = 0; w < n; w++) {
+      if (history.partial[w]) continue;
+      const v = history.amounts[index * n + w] as number;
+      if (sold === 0 && v <= 0) continue; // before the first sale
+      sold++;
+      if (v <= 0) zeros++;
+    }
+    if (sold >= 4 && zeros / sold > INTERMITTENT_ZERO_SHARE) flags.add('intermittent');
+  }
+  return ROW_FLAGS.filter((f) => flags.has(f));
+}
+
+export function buildRows(result: ForecastResult, history?: SalesHistory): SkuRow[] {
+  return result.skus.map((s, index) => ({
+    index,
+    sku: s.sku,
+    key: s.sku.toLowerCase(),
+    category: s.category,
+    total: totalBand(s.weeks),
+    model: s.model,
+    wape: finiteOrNull(s.accuracy?.wape),
+    coverage: finiteOrNull(s.accuracy?.coverage),
+    flags: skuFlags(s, history, index),
+  }));
+}
+
+export type SortKey = 'sku' | 'category' | 'total' | 'model' | 'wape';
+export interface TableQuery {
+  search: string;
+  sort: SortKey;
+  descending: boolean;
+  /** null = every category. */
+  category: string | null;
+  /** null = any flag or none. */
+  flag: RowFlag | null;
+}
+
+export const DEFAULT_QUERY: TableQuery = {
+  search: '',
+  sort: 'total',
+  descending: true,
+  category: null,
+  flag: null,
+};
+
+const collator = new Intl.Collator('en', { numeric: true, sensitivity: 'base' });
+
+/** Row positions (into `rows`) that pass the query, in its order. Ties keep table order. */
+export function queryRows(rows: readonly SkuRow[], q: TableQuery): Int32Array {
+  const needle = q.search.trim().toLowerCase();
+  const kept: number[] = [];
+  for (let i = 0; i < rows.length; i++) {
+    const r = rows[i] as SkuRow;
+    if (q.category !== null && r.category !== q.category) continue;
+    if (q.flag !== null && !r.flags.includes(q.flag)) continue;
+    if (needle !== '' && !r.key.includes(needle)) continue;
+    kept.push(i);
+  }
+  const sign = q.descending ? -1 : 1;
+  const cmp = compareBy(rows, q.sort);
+  kept.sort((a, b) => {
+    const c = cmp(a, b);
+    return c !== 0 ? sign * c : a - b;
+  });
+  return Int32Array.from(kept);
+}
+
+function compareBy(rows: readonly SkuRow[], key: SortKey): (a: number, b: number) => number {
+  const r = (i: number): SkuRow => rows[i] as SkuRow;
+  switch (key) {
+    case 'sku':
+      return (a, b) => collator.compare(r(a).sku, r(b).sku);
+    case 'category':
+      return (a, b) => collator.compare(r(a).category, r(b).category);
+    case 'model':
+      return (a, b) => collator.compare(r(a).model, r(b).model);
+    case 'total':
+      return (a, b) => r(a).total.p50 - r(b).total.p50;
+    case 'wape':
+      // Unknown errors sort last either way round.
+      return (a, b) => (r(a).wape ?? Infinity) - (r(b).wape ?? Infinity);
+  }
+}
+
+/** History + forecast on one weekly axis, for charts and sparklines. */
+export interface WeeklySeries {
+  /** Monday of every week, history then forecast. */
+  weeks: string[];
+  /** Sales per week; null in forecast weeks. */
+  actual: (number | null)[];
+  /** Forecast per week; null in history weeks (except the origin week, so the line joins). */
+  p10: (number | null)[];
+  p50: (number | null)[];
+  p90: (number | null)[];
+  /** Index of the last complete history week (the forecast origin); -1 without history. */
+  origin: number;
+  /** Indices of weeks the file covers in part. */
+  partial: number[];
+}
+
+/**
+ * Joins a history (last `historyWeeks` weeks up to and including a partial
+ * last week) to a forecast. The forecast's first week follows the origin; a
+ * partial history week that is also a forecast week shows both.
+ */
+export function joinSeries(
+  historyWeeks: readonly string[],
+  historyPartial: readonly boolean[],
+  historyValues: ArrayLike<number>,
+  forecast: readonly { week_start: string; p10: number; p50: number; p90: number }[],
+  maxHistory = 52,
+): WeeklySeries {
+  const end = historyWeeks.length;
+  const start = Math.max(0, end - maxHistory);
+  const weeks: string[] = [];
+  const actual: (number | null)[] = [];
+  const partial: number[] = [];
+  for (let i = start; i < end; i++) {
+    weeks.push(historyWeeks[i] as string);
+    actual.push(historyValues[i] as number);
+    if (historyPartial[i]) partial.push(weeks.length - 1);
+  }
+  // The origin: the last complete week shown.
+  let origin = weeks.length - 1;
+  while (origin >= 0 && partial.includes(origin)) origin--;
+  const n = weeks.length;
+  const p10: (number | null)[] = new Array<number | null>(n).fill(null);
+  const p50: (number | null)[] = new Array<number | null>(n).fill(null);
+  const p90: (number | null)[] = new Array<number | null>(n).fill(null);
+  // The forecast line starts at the origin's actual so the eye can follow it.
+  if (origin >= 0 && forecast.length > 0) {
+    const v = actual[origin] ?? null;
+    p10[origin] = v;
+    p50[origin] = v;
+    p90[origin] = v;
+  }
+  for (const f of forecast) {
+    // A partial last week that is forecast too: its sales so far sit beside the forecast.
+    const at = weeks.indexOf(f.week_start);
+    if (at >= 0) {
+      p10[at] = f.p10;
+      p50[at] = f.p50;
+      p90[at] = f.p90;
+      continue;
+    }
+    weeks.push(f.week_start);
+    actual.push(null);
+    p10.push(f.p10);
+    p50.push(f.p50);
+    p90.push(f.p90);
+  }
+  return { weeks, actual, p10, p50, p90, origin, partial };
+}
+
+/** One sku's series. */
+export function skuSeries(
+  result: ForecastResult,
+  history: SalesHistory | undefined,
+  index: number,
+): WeeklySeries {
+  const s = result.skus[index];
+  if (!s) return joinSeries([], [], [], []);
+  if (!history) return joinSeries([], [], [], s.weeks);
+  const n = history.weeks.length;
+  return joinSeries(
+    history.weeks,
+    history.partial,
+    history.amounts.subarray(index * n, index * n + n),
+    s.weeks,
+  );
+}
+
+/** Weekly sales summed over the skus that `keep` accepts (all when omitted). */
+export function summedHistory(
+  result: ForecastResult,
+  history: SalesHistory,
+  keep?: (s: SkuForecast) => boolean,
+): Float64Array {
+  const n = history.weeks.length;
+  const sum = new Float64Array(n);
+  result.skus.forEach((s, i) => {
+    if (keep && !keep(s)) return;
+    for (let w = 0; w < n; w++)
+      sum[w] = (sum[w] as number) + (history.amounts[i * n + w] as number);
+  });
+  return sum;
+}
+
+/** A category's series (its engine-computed band), or the grand total's when `category` is null. */
+export function aggregateSeries(
+  result: ForecastResult,
+  history: SalesHistory | undefined,
+  category: string | null,
+  grand: GrandTotal,
+): WeeklySeries {
+  const forecast =
+    category === null
+      ? grand.weeks
+      : (result.categories.find((c) => c.category === category)?.weeks ?? []);
+  if (!history) return joinSeries([], [], [], forecast);
+  const sums = summedHistory(
+    result,
+    history,
+    category === null ? undefined : (s) => s.category === category,
+  );
+  return joinSeries(history.weeks, history.partial, sums, forecast);
+}
+
+export interface GrandTotal {
+  /** Every sku summed, per horizon week, with the engine's band method. */
+  weeks: { week_start: string; horizon_week: number; p10: number; p50: number; p90: number }[];
+  /** The whole horizon summed. */
+  total: Band;
+  /** Per category: the whole horizon summed. */
+  categories: { category: string; skus: number; total: Band }[];
+}
+
+/** Grand total per week and over the horizon, and each category's horizon total. */
+export function grandTotal(result: ForecastResult): GrandTotal {
+  const all = result.skus.map((s) => ({ category: '', weeks: s.weeks }));
+  const weekly = all.length > 0 ? (categoryTotals(all).categories[0]?.weeks ?? []) : [];
+  // Horizon totals: each sku's weeks summed first, then skus summed per category.
+  const skuTotals = result.skus.map((s) => ({
+    category: s.category,
+    weeks: [{ week_start: 'total', horizon_week: 1, ...totalBand(s.weeks) }],
+  }));
+  const byCategory = skuTotals.length > 0 ? categoryTotals(skuTotals).categories : [];
+  const overall =
+    skuTotals.length > 0
+      ? (categoryTotals(skuTotals.map((s) => ({ ...s, category: '' }))).categories[0]?.weeks[0] ??
+        null)
+      : null;
+  return {
+    weeks: weekly,
+    total: overall
+      ? { p10: overall.p10, p50: overall.p50, p90: overall.p90 }
+      : { p10: 0, p50: 0, p90: 0 },
+    categories: byCategory.map((c) => {
+      const w = c.weeks[0];
+      return {
+        category: c.category,
+        skus: c.skus,
+        total: w ? { p10: w.p10, p50: w.p50, p90: w.p90 } : { p10: 0, p50: 0, p90: 0 },
+      };
+    }),
+  };
+}
+
+/** Accuracy in plain words; null when the run has none to tell. */
+export function accuracySentence(
+  acc: { wape: number; coverage: number; weeks?: number; windows?: number } | undefined | null,
+): string | null {
+  if (!acc || !Number.isFinite(acc.wape)) return null;
+  const over =
+    acc.weeks !== undefined && acc.weeks > 0
+      ? `over ${acc.weeks} recent weeks held back`
+      : 'on recent weeks held back';
+  const off = `${over}, this forecast was off by ${Math.round(acc.wape * 100)}% on average`;
+  if (!Number.isFinite(acc.coverage)) return `${capitalise(off)}.`;
+  return `${capitalise(off)}; ${Math.round(acc.coverage * 100)}% of weeks fell inside the p10–p90 band (80% is the aim).`;
+}
+
+function capitalise(s: string): string {
+  return s.charAt(0).toUpperCase() + s.slice(1);
+}
+
+/** Sparkline points: recent actuals then the p50 forecast, scaled to a w×h box. */
+export function sparkPoints(
+  series: WeeklySeries,
+  w: number,
+  h: number,
+  recent = 26,
+): { history: string; forecast: string } {
+  const from = Math.max(0, series.origin + 1 - recent);
+  const values: number[] = [];
+  for (let i = from; i < series.weeks.length; i++)
+    values.push(series.actual[i] ?? series.p50[i] ?? 0);
+  const max = Math.max(1e-9, ...values);
+  const n = values.length;
+  const x = (i: number): string => (n <= 1 ? 0 : (i / (n - 1)) * w).toFixed(1);
+  const y = (v: number): string => (h - 1 - (v / max) * (h - 2)).toFixed(1);
+  const hist: string[] = [];
+  const fc: string[] = [];
+  values.forEach((v, k) => {
+    const i = from + k;
+    if (i <= series.origin) hist.push(`${x(k)},${y(v)}`);
+    if (i >= series.origin) fc.push(`${x(k)},${y(series.p50[i] ?? v)}`);
+  });
+  return { history: hist.join(' '), forecast: fc.join(' ') };
+}

@@ -1,0 +1,344 @@
+// The result views as a user meets them, in real Chromium: the sample through
+// the file input (overview, category totals, a drawn chart, a new horizon
+// without reading the file again, the PNG download), a 20,000-sku file whose
+// every sku the search finds, axe-core in every state, light and dark, desktop
+// and 375 px, and screenshots kept under tests/browser/artifacts/.
+
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { TEST_IDS } from '../../src/app/testids';
+import {
+  buildApp,
+  chromiumAvailable,
+  confirmMappingInPage,
+  forecastFileInPage,
+  modelAvailable,
+  openBrowser,
+  pageState,
+  repoRoot,
+  runsSoFar,
+  sampleCsv,
+  serveDir,
+  waitForOutcome,
+  type BrowserSession,
+  type StaticServer,
+} from './harness';
+
+const ready = chromiumAvailable() && modelAvailable();
+const artifacts = path.join(repoRoot, 'tests/browser/artifacts');
+const axeSource = readFileSync(path.join(repoRoot, 'node_modules/axe-core/axe.min.js'), 'utf8');
+
+type Scheme = 'light' | 'dark';
+const VIEWPORTS = { desktop: { width: 1280, height: 900 }, mobile: { width: 375, height: 812 } };
+
+/** axe-core's violations on the page as it is now (any impact). */
+async function axeViolations(page: Page): Promise<string[]> {
+  // Runtime.evaluate is not subject to the page's CSP (an injected <script> would be).
+  await page.evaluate(axeSource);
+  return page.evaluate(async () => {
+    type Axe = {
+      run(
+        ctx: unknown,
+        opts: unknown,
+      ): Promise<{
+        violations: { id: string; impact: string; nodes: { target: string[] }[] }[];
+      }>;
+    };
+    const axe = (globalThis as unknown as { axe: Axe }).axe;
+    const r = await axe.run((globalThis as unknown as { document: unknown }).document, {
+      resultTypes: ['violations'],
+    });
+    return r.violations.map(
+      (v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`,
+    );
+  });
+}
+
+/** axe and a screenshot in both schemes at both sizes; returns violations by variant. */
+async function checkEverywhere(page: Page, state: string): Promise<Record<string, string[]>> {
+  const found: Record<string, string[]> = {};
+  for (const [size, viewport] of Object.entries(VIEWPORTS)) {
+    await page.setViewportSize(viewport);
+    for (const scheme of ['light', 'dark'] as Scheme[]) {
+      await page.emulateMedia({ colorScheme: scheme });
+      await page.waitForTimeout(150);
+      const v = await axeViolations(page);
+      if (v.length > 0) found[`${state}/${size}/${scheme}`] = v;
+      await page.screenshot({
+        path: path.join(artifacts, `${state}-${size}-${scheme}.png`),
+        fullPage: true,
+      });
+      // No horizontal page scroll at any size.
+      const overflow = await page.evaluate(() => {
+        const d = (
+          globalThis as unknown as {
+            document: { documentElement: { scrollWidth: number; clientWidth: number } };
+          }
+        ).document.documentElement;
+        return d.scrollWidth - d.clientWidth;
+      });
+      if (overflow > 0)
+        found[`${state}/${size}/${scheme}/overflow`] = [`page scrolls sideways by ${overflow}px`];
+    }
+  }
+  await page.setViewportSize(VIEWPORTS.desktop);
+  await page.emulateMedia({ colorScheme: 'light' });
+  return found;
+}
+
+/** Share of the canvas's pixels that are not transparent. */
+async function inkedShare(page: Page): Promise<number> {
+  return page
+    .getByTestId(TEST_IDS.chart)
+    .first()
+    .evaluate((el) => {
+      const c = el as unknown as {
+        width: number;
+        height: number;
+        getContext(t: '2d'): {
+          getImageData(x: number, y: number, w: number, h: number): { data: Uint8ClampedArray };
+        };
+      };
+      const data = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+      let inked = 0;
+      for (let i = 3; i < data.length; i += 4) if ((data[i] as number) > 0) inked++;
+      return inked / (data.length / 4);
+    });
+}
+
+describe.skipIf(!ready)('result views (chromium)', () => {
+  let server: StaticServer;
+  let distDir = '';
+  let session: BrowserSession;
+  let dir = '';
+  const a11y: Record<string, string[]> = {};
+
+  beforeAll(async () => {
+    mkdirSync(artifacts, { recursive: true });
+    dir = mkdtempSync(path.join(tmpdir(), 'skucast-ui-'));
+    distDir = await buildApp();
+    server = await serveDir(distDir);
+    session = await openBrowser(server.appUrl, 'wasm');
+    await session.page.setViewportSize(VIEWPORTS.desktop);
+  });
+  afterAll(async () => {
+    await session?.close();
+    await server?.close();
+    if (distDir) rmSync(distDir, { recursive: true, force: true });
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('empty page: no accessibility violation, and the file input is no tab stop', async () => {
+    Object.assign(a11y, await checkEverywhere(session.page, 'empty'));
+    expect(await session.page.getByTestId(TEST_IDS.fileInput).getAttribute('tabindex')).toBe('-1');
+    await session.page.keyboard.press('Tab');
+    const first = await session.page.evaluate(
+      () =>
+        (
+          globalThis as unknown as {
+            document: { activeElement: { tagName: string; type?: string } | null };
+          }
+        ).document.activeElement?.type ?? '',
+    );
+    expect(first).not.toBe('file');
+  });
+
+  it('forecasts the sample: 15 skus, overview and category totals, a chart drawn', async () => {
+    const outcome = await forecastFileInPage(session.page, sampleCsv);
+    expect(outcome.status).toBe('done');
+    const page = session.page;
+    // Focus moves to the results.
+    const focused = await page.evaluate(
+      () =>
+        (globalThis as unknown as { document: { activeElement: { id: string } | null } }).document
+          .activeElement?.id ?? '',
+    );
+    expect(focused).toBe('results-title');
+    await expect.poll(() => page.getByTestId(TEST_IDS.overview).count()).toBe(1);
+    const headline = await page.getByTestId(TEST_IDS.headline).innerText();
+    expect(headline).toMatch(/15/);
+    const cats = page.getByTestId(TEST_IDS.categoryTotals).locator('tbody tr');
+    expect(await cats.count()).toBe(3);
+    const catText = await page.getByTestId(TEST_IDS.categoryTotals).innerText();
+    expect(catText).toMatch(/Beauty/);
+    expect(catText).toMatch(/\d,\d{3}/); // thousands separators
+    await expect.poll(() => inkedShare(page)).toBeGreaterThan(0.01);
+    Object.assign(a11y, await checkEverywhere(page, 'results-overview'));
+
+    await page.getByRole('tab', { name: /SKUs/ }).click();
+    expect(await page.getByTestId(TEST_IDS.skuTable).locator('tbody tr[data-sku]').count()).toBe(
+      15,
+    );
+    await page.getByTestId(TEST_IDS.skuTable).locator('tbody tr[data-sku] button').first().click();
+    await expect.poll(() => page.getByTestId(TEST_IDS.skuDetail).count()).toBe(1);
+    await expect.poll(() => inkedShare(page)).toBeGreaterThan(0.01);
+    const firstSku = await page.getByTestId(TEST_IDS.skuDetail).getAttribute('data-sku');
+    await page.keyboard.press('ArrowRight');
+    await expect
+      .poll(() => page.getByTestId(TEST_IDS.skuDetail).getAttribute('data-sku'))
+      .not.toBe(firstSku);
+    Object.assign(a11y, await checkEverywhere(page, 'results-sku'));
+
+    await page.getByRole('tab', { name: /Categories/ }).click();
+    await expect.poll(() => page.getByTestId(TEST_IDS.categoryView).count()).toBe(1);
+    await expect.poll(() => inkedShare(page)).toBeGreaterThan(0.01);
+    Object.assign(a11y, await checkEverywhere(page, 'results-categories'));
+  });
+
+  it('a new horizon updates table and chart without reading the file again', async () => {
+    const page = session.page;
+    await page.getByRole('tab', { name: /SKUs/ }).click();
+    const reads = (await pageState(page)).fileReads;
+    const before = await runsSoFar(page);
+    const points = await page.getByTestId(TEST_IDS.chart).first().getAttribute('data-points');
+    const cellBefore = await page
+      .getByTestId(TEST_IDS.skuTable)
+      .locator('tbody tr[data-sku]')
+      .first()
+      .innerText();
+    await page.getByTestId(TEST_IDS.horizon).selectOption('8');
+    const outcome = await waitForOutcome(page, before);
+    expect(outcome.status).toBe('done');
+    expect(outcome.result!.forecast!.metadata.horizon).toBe(8);
+    expect(outcome.result!.timings.read_parse_ms).toBe(0);
+    expect((await pageState(page)).fileReads).toBe(reads);
+    await expect
+      .poll(() => page.getByTestId(TEST_IDS.chart).first().getAttribute('data-points'))
+      .toBe(String(Number(points) + 4));
+    const cellAfter = await page
+      .getByTestId(TEST_IDS.skuTable)
+      .locator('tbody tr[data-sku]')
+      .first()
+      .innerText();
+    expect(cellAfter).not.toBe(cellBefore);
+    expect(await page.getByTestId(TEST_IDS.skuCount).innerText()).toMatch(/8 weeks/);
+  });
+
+  it('downloads the current chart as a valid PNG at twice the size', async () => {
+    const [download] = await Promise.all([
+      session.page.waitForEvent('download'),
+      session.page.getByTestId(TEST_IDS.downloadPng).click(),
+    ]);
+    const bytes = readFileSync(await download.path());
+    expect([...bytes.subarray(0, 8)]).toEqual([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+    expect(bytes.subarray(12, 16).toString('latin1')).toBe('IHDR');
+    expect(bytes.readUInt32BE(16)).toBe(1920);
+    expect(bytes.readUInt32BE(20)).toBe(960);
+    expect(download.suggestedFilename()).toMatch(/\.png$/);
+  });
+
+  it('downloads JSON, the seed shape and the issues', async () => {
+    for (const id of [TEST_IDS.downloadJson, TEST_IDS.downloadSeedJson] as const) {
+      const [download] = await Promise.all([
+        session.page.waitForEvent('download'),
+        session.page.getByTestId(id).click(),
+      ]);
+      const text = readFileSync(await download.path(), 'utf8');
+      expect(() => JSON.parse(text) as unknown).not.toThrow();
+    }
+  });
+
+  it('mapping, progress and error states have no accessibility violation', async () => {
+    const page = session.page;
+    const lines = ['Belegdatum;Artikel;Warengruppe;Umsatz;Menge'];
+    for (let d = 0; d < 120; d++) {
+      const day = new Date(Date.UTC(2024, 0, 1) + d * 86_400_000);
+      const dd = String(day.getUTCDate()).padStart(2, '0');
+      const mm = String(day.getUTCMonth() + 1).padStart(2, '0');
+      const yy = String(day.getUTCFullYear()).slice(2);
+      lines.push(
+        `${dd}.${mm}.${yy};A-${d % 3};Obst;${(10 + (d % 7)).toFixed(2).replace('.', ',')};1`,
+      );
+    }
+    const file = path.join(dir, 'kasse.csv');
+    writeFileSync(file, lines.join('\n') + '\n');
+    const asked = await forecastFileInPage(page, file);
+    expect(asked.status).toBe('mapping');
+    const form = page.getByTestId(TEST_IDS.mappingForm);
+    await form.getByLabel('Date (required)').selectOption('Belegdatum');
+    await form.getByLabel('SKU / product / store').selectOption('Artikel');
+    await form.getByLabel('Category').selectOption('Warengruppe');
+    await form.getByLabel('Amount (money per row)').selectOption('Umsatz');
+    Object.assign(a11y, await checkEverywhere(page, 'mapping'));
+    const done = await confirmMappingInPage(page);
+    expect(done.status).toBe('done');
+
+    // Progress: a large file, checked while it is read, then cancelled.
+    const body = readFileSync(sampleCsv, 'utf8').trimEnd().split(/\r?\n/);
+    const header = body.shift()!;
+    const big = path.join(dir, 'long.csv');
+    writeFileSync(big, header + '\n' + (body.join('\n') + '\n').repeat(600));
+    await page.getByTestId(TEST_IDS.fileInput).setInputFiles(big);
+    await page.getByTestId(TEST_IDS.progress).waitFor();
+    const v = await axeViolations(page);
+    if (v.length > 0) a11y['progress'] = v;
+    await page.screenshot({ path: path.join(artifacts, 'progress-desktop-light.png') });
+    const before = await runsSoFar(page);
+    await page.getByTestId(TEST_IDS.cancelButton).click();
+    const cancelled = await waitForOutcome(page, before - 1);
+    expect(cancelled.status).toBe('error');
+
+    const bad = path.join(dir, 'photo.csv');
+    writeFileSync(
+      bad,
+      Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 0x0d]),
+    );
+    const failed = await forecastFileInPage(page, bad);
+    expect(failed.status).toBe('error');
+    Object.assign(a11y, await checkEverywhere(page, 'error'));
+  });
+
+  it('reports no axe-core violation in any state, scheme or size', () => {
+    expect(a11y).toEqual({});
+  });
+
+  it('finds every one of 20,000 skus by search', async () => {
+    const page = session.page;
+    const skus = 20_000;
+    const weeks = 10;
+    const lines = ['Date,SKU,Category,Amount'];
+    for (let w = 0; w < weeks; w++) {
+      const day = new Date(Date.UTC(2024, 0, 1) + w * 7 * 86_400_000).toISOString().slice(0, 10);
+      for (let s = 0; s < skus; s++)
+        lines.push(`${day},P${String(s).padStart(5, '0')},C${s % 7},${(s % 13) + w + 1}`);
+    }
+    const file = path.join(dir, 'many.csv');
+    writeFileSync(file, lines.join('\n') + '\n');
+    let outcome = await forecastFileInPage(page, file);
+    if (outcome.status === 'mapping') outcome = await confirmMappingInPage(page);
+    expect(outcome.status).toBe('done');
+    await page.getByRole('tab', { name: /SKUs/ }).click();
+    const table = page.getByTestId(TEST_IDS.skuTable);
+    expect(await table.getAttribute('data-rows')).toBe(String(skus));
+    // Far fewer rows drawn than skus: the table is virtualised.
+    expect(await table.locator('tbody tr[data-sku]').count()).toBeLessThan(100);
+    const search = page.getByTestId(TEST_IDS.skuSearch);
+    // Reachable by search: a search finds exactly the sku asked for (200 spread over all).
+    for (let s = 0; s < skus; s += 100) {
+      const name = `P${String(s).padStart(5, '0')}`;
+      await search.fill(name);
+      await expect.poll(() => table.getAttribute('data-rows')).toBe('1');
+      expect(await table.locator('tbody tr[data-sku]').first().getAttribute('data-sku')).toBe(name);
+    }
+    // The searches split the whole list: P0… and P1… together are every sku.
+    await search.fill('P0');
+    await expect.poll(() => table.getAttribute('data-rows')).toBe('10000');
+    await search.fill('P1');
+    await expect.poll(() => table.getAttribute('data-rows')).toBe('10000');
+    await search.fill('');
+    // Scrolling to the end shows the last sku in the current order.
+    await page.getByRole('button', { name: /^SKU/ }).click();
+    await page.locator('.viewport').evaluate((el) => {
+      (el as unknown as { scrollTop: number; scrollHeight: number }).scrollTop = (
+        el as unknown as { scrollHeight: number }
+      ).scrollHeight;
+    });
+    await expect
+      .poll(() => table.locator('tbody tr[data-sku]').last().getAttribute('data-sku'))
+      .toBe('P19999');
+    await page.screenshot({ path: path.join(artifacts, 'many-skus-desktop-light.png') });
+  });
+});

@@ -1,0 +1,201 @@
+// The page's pure view logic (src/app/results.ts, format.ts, chart-config.ts):
+// table rows, search/sort/filter, the weekly series behind charts and the
+// Chart.js configuration, all without a DOM.
+
+import { describe, expect, it } from 'vitest';
+import { DATASET, forecastChartConfig, LIGHT_THEME } from '../../src/app/chart-config';
+import { formatNumber, formatPercent, formatWeek, formatWeekRange } from '../../src/app/format';
+import {
+  accuracySentence,
+  buildRows,
+  DEFAULT_QUERY,
+  grandTotal,
+  joinSeries,
+  queryRows,
+  skuSeries,
+} from '../../src/app/results';
+import type { ForecastResult, SkuForecast } from '../../src/core/forecast';
+import type { SalesHistory } from '../../src/worker/protocol';
+
+function sku(
+  name: string,
+  category: string,
+  p50: number,
+  extra: Partial<SkuForecast> = {},
+): SkuForecast {
+  return {
+    sku: name,
+    category,
+    seed_id: -1,
+    model: 'tcn',
+    historyWeeks: 20,
+    weeks: [
+      { week_start: '2024-10-28', horizon_week: 1, p10: p50 * 0.5, p50, p90: p50 * 1.5 },
+      { week_start: '2024-11-04', horizon_week: 2, p10: p50 * 0.5, p50, p90: p50 * 1.5 },
+    ],
+    ...extra,
+  };
+}
+
+function result(skus: SkuForecast[]): ForecastResult {
+  return {
+    skus,
+    categories: [],
+    metadata: {
+      modelName: 'tcn',
+      modelVersion: '1',
+      horizon: 2,
+      window: 8,
+      lastCompleteWeek: '2024-10-21',
+      firstForecastWeek: '2024-10-28',
+      skusModel: skus.length,
+      skusBaseline: 0,
+      baselineMethod: '',
+      categoryMethod: '',
+    },
+  };
+}
+
+const history: SalesHistory = {
+  weeks: ['2024-10-07', '2024-10-14', '2024-10-21'],
+  partial: [false, false, false],
+  amounts: Float32Array.from([1, 2, 3, 0, 0, 5, 7, 8, 9]),
+};
+
+describe('format', () => {
+  it('writes numbers with thousands separators and weeks as w/c', () => {
+    expect(formatNumber(1234567.4)).toBe('1,234,567');
+    expect(formatNumber(-0.2)).toBe('0');
+    expect(formatNumber(Number.NaN)).toBe('—');
+    expect(formatPercent(0.084)).toBe('8%');
+    expect(formatPercent(undefined)).toBe('—');
+    expect(formatWeek('2024-10-28')).toBe('w/c 28 Oct 2024');
+    expect(formatWeekRange('2022-12-19')).toBe('19–25 Dec 2022');
+    expect(formatWeekRange('2022-12-26')).toBe('26 Dec 2022 – 1 Jan 2023');
+  });
+});
+
+describe('sku rows', () => {
+  const r = result([
+    sku('B-10', 'x', 10),
+    sku('a-2', 'y', 30, { model: 'baseline', reason: 'short history' }),
+    sku('A-1', 'x', 20, { accuracy: { wape: 0.2, coverage: 0.8, windows: 3, weeks: 12 } }),
+  ]);
+  const rows = buildRows(r, history);
+
+  it('sums the horizon and carries model, accuracy and flags', () => {
+    expect(rows[0]!.total.p50).toBe(20);
+    expect(rows[0]!.total.p10).toBeLessThan(20);
+    expect(rows[0]!.total.p90).toBeGreaterThan(20);
+    expect(rows[1]!.flags).toEqual(['short history', 'baseline']);
+    expect(rows[2]!.wape).toBe(0.2);
+    expect(rows[0]!.wape).toBeNull();
+  });
+
+  it('searches case-insensitively, sorts numbers as numbers, filters', () => {
+    expect([...queryRows(rows, DEFAULT_QUERY)]).toEqual([1, 2, 0]);
+    expect([...queryRows(rows, { ...DEFAULT_QUERY, sort: 'sku', descending: false })]).toEqual([
+      2, 1, 0,
+    ]);
+    expect([...queryRows(rows, { ...DEFAULT_QUERY, search: 'a-' })]).toEqual([1, 2]);
+    expect([...queryRows(rows, { ...DEFAULT_QUERY, category: 'x' })]).toEqual([2, 0]);
+    expect([...queryRows(rows, { ...DEFAULT_QUERY, flag: 'baseline' })]).toEqual([1]);
+    // Unknown errors sort last.
+    expect([...queryRows(rows, { ...DEFAULT_QUERY, sort: 'wape', descending: false })][0]).toBe(2);
+  });
+
+  it('sorts 50,000 rows quickly', () => {
+    const many = buildRows(
+      result(
+        Array.from({ length: 50_000 }, (_, i) => sku(`S${i}`, `c${i % 9}`, (i * 7919) % 1000)),
+      ),
+    );
+    const t = performance.now();
+    queryRows(many, { ...DEFAULT_QUERY, search: '12' });
+    queryRows(many, DEFAULT_QUERY);
+    expect(performance.now() - t).toBeLessThan(1000);
+  });
+});
+
+describe('series', () => {
+  it('joins history and forecast at the origin', () => {
+    const r = result([sku('A', 'x', 10), sku('B', 'x', 4), sku('C', 'y', 1)]);
+    const s = skuSeries(r, history, 1);
+    expect(s.weeks).toEqual(['2024-10-07', '2024-10-14', '2024-10-21', '2024-10-28', '2024-11-04']);
+    expect(s.actual).toEqual([0, 0, 5, null, null]);
+    expect(s.origin).toBe(2);
+    expect(s.p50).toEqual([null, null, 5, 4, 4]);
+  });
+
+  it('shows a partial last week beside its forecast', () => {
+    const s = joinSeries(
+      ['2024-10-21', '2024-10-28'],
+      [false, true],
+      [3, 1],
+      [{ week_start: '2024-10-28', p10: 2, p50: 4, p90: 6 }],
+    );
+    expect(s.weeks).toEqual(['2024-10-21', '2024-10-28']);
+    expect(s.actual).toEqual([3, 1]);
+    expect(s.partial).toEqual([1]);
+    expect(s.origin).toBe(0);
+    expect(s.p50).toEqual([3, 4]);
+  });
+
+  it('totals all skus and each category', () => {
+    const g = grandTotal(result([sku('A', 'x', 10), sku('B', 'x', 4), sku('C', 'y', 1)]));
+    expect(g.weeks).toHaveLength(2);
+    expect(g.weeks[0]!.p50).toBeCloseTo(15);
+    expect(g.total.p50).toBeCloseTo(30);
+    expect(g.categories.map((c) => [c.category, c.skus, Math.round(c.total.p50)])).toEqual([
+      ['x', 2, 28],
+      ['y', 1, 2],
+    ]);
+  });
+});
+
+describe('accuracy in words', () => {
+  it('says how far off and how often inside the band, or nothing', () => {
+    expect(accuracySentence({ wape: 0.08, coverage: 0.79, weeks: 12, windows: 3 })).toBe(
+      'Over 12 recent weeks held back, this forecast was off by 8% on average; 79% of weeks fell inside the p10–p90 band (80% is the aim).',
+    );
+    expect(accuracySentence(undefined)).toBeNull();
+    expect(accuracySentence({ wape: Number.NaN, coverage: 0.5 })).toBeNull();
+  });
+});
+
+describe('chart config', () => {
+  const series = joinSeries(
+    ['2024-10-14', '2024-10-21'],
+    [false, false],
+    [3, 5],
+    [{ week_start: '2024-10-28', p10: 2, p50: 4, p90: 6 }],
+  );
+  const config = forecastChartConfig({ series, unit: 'Sales', theme: LIGHT_THEME });
+
+  it('draws actuals, the p50 and a band filled between p10 and p90', () => {
+    expect(config.type).toBe('line');
+    expect(config.data.labels).toEqual(series.weeks);
+    const ds = config.data.datasets;
+    expect(ds[DATASET.actual]!.data).toEqual([3, 5, null]);
+    expect(ds[DATASET.p50]!.data).toEqual([null, 5, 4]);
+    expect(ds[DATASET.p10]!.data).toEqual([null, 5, 2]);
+    expect(ds[DATASET.p90]!.data).toEqual([null, 5, 6]);
+    expect(ds[DATASET.p90]!.fill).toBe('-1');
+    expect(config.options?.animation).toBe(false);
+    expect(config.plugins?.map((p) => p.id)).toEqual(['skucastOrigin']);
+  });
+
+  it('labels ticks and tooltips as weeks with formatted numbers', () => {
+    const x = config.options?.scales?.['x'] as { ticks: { callback: (v: number) => string } };
+    expect(x.ticks.callback.call(null as never, 2)).toBe('28 Oct');
+    const title = config.options?.plugins?.tooltip?.callbacks?.title as (
+      items: { dataIndex: number }[],
+    ) => string;
+    expect(title.call(null as never, [{ dataIndex: 2 }])).toBe('w/c 28 Oct 2024');
+    const legend = config.options?.plugins?.legend?.labels?.filter as (i: {
+      datasetIndex: number;
+    }) => boolean;
+    expect(legend({ datasetIndex: DATASET.p10 })).toBe(false);
+    expect(legend({ datasetIndex: DATASET.actual })).toBe(true);
+  });
+});
