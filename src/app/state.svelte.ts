@@ -6,19 +6,24 @@
 
 import { DEFAULT_HORIZON, MAX_HORIZON } from '../core/forecast';
 import type { ColumnMapping } from '../core/types';
-import type { HeaderPeek, Progress, RunResult } from '../worker/protocol';
+import type {
+  HeaderPeek,
+  Progress,
+  ReforecastOptions,
+  RunOptions,
+  RunResult,
+} from '../worker/protocol';
 import { DEFAULT_QUERY, type RowFlag, type SortKey, type TableQuery } from './results';
-import { loadSample } from './sample';
-import { CancelledError, ForecastBridge } from './worker-bridge';
+import { CancelledError } from './cancelled';
 
 export type Status = 'idle' | 'peeking' | 'mapping' | 'running' | 'done' | 'error';
 export type View = 'overview' | 'skus' | 'categories';
 
-/** What the page needs of the worker; a fake in unit tests. */
+/** What the page needs of the worker (worker-bridge.ts's ForecastBridge; a fake in unit tests). */
 export interface Bridge {
-  run: ForecastBridge['run'];
-  reforecast: ForecastBridge['reforecast'];
-  peekHeaders: ForecastBridge['peekHeaders'];
+  run(file: Blob, opts: RunOptions, onProgress: (p: Progress) => void): Promise<RunResult>;
+  reforecast(opts: ReforecastOptions, onProgress: (p: Progress) => void): Promise<RunResult>;
+  peekHeaders(file: Blob): Promise<HeaderPeek>;
   prepare(): void;
   cancel(): void;
 }
@@ -112,16 +117,37 @@ export function maxHorizonOf(r: RunResult | null): number {
   return md.selection ? LIBRARY_MAX_HORIZON : MAX_HORIZON;
 }
 
-let bridge: Bridge = new ForecastBridge();
+/** What the state needs from outside: the worker, the sample, a listener (test builds). */
+export interface StateDeps {
+  bridge: Bridge;
+  loadSample: () => Promise<{ blob: Blob; name: string }>;
+  /** Called with every result shown (main.ts sets it in test builds only). */
+  onResult?: (r: RunResult | null) => void;
+}
+
+const unconfigured = (): never => {
+  throw new Error('the page is not ready yet: reload it');
+};
+let bridge: Bridge = {
+  run: unconfigured,
+  reforecast: unconfigured,
+  peekHeaders: unconfigured,
+  prepare: () => undefined,
+  cancel: () => undefined,
+};
+let loadSample: StateDeps['loadSample'] = unconfigured;
+let onResult: StateDeps['onResult'];
 let pendingFile: Blob | null = null;
 /** The mapping the user confirmed for `pendingFile`. */
 let pendingMapping: ColumnMapping | undefined;
 /** Each start bumps it, so a late answer from a cancelled run cannot land. */
 let generation = 0;
 
-/** Test seam: a fake worker bridge for unit tests; also resets the state. */
-export function useBridge(b: Bridge): void {
-  bridge = b;
+/** Wires the state to the worker and the sample (main.ts; a fake bridge in unit tests), and resets it. */
+export function configure(deps: StateDeps): void {
+  bridge = deps.bridge;
+  loadSample = deps.loadSample;
+  onResult = deps.onResult;
   reset();
 }
 
@@ -317,12 +343,7 @@ export function readableMessage(err: unknown): string {
   return firstLine === '' ? 'Something went wrong while forecasting this file.' : firstLine;
 }
 
-/**
- * Test builds only (tests/browser sets VITE_SKUCAST_TEST_HOOK when it builds
- * the app): the last result as the worker returned it, so the browser's
- * numbers can be compared with Node's. Production builds drop this code.
- */
+/** Tells the listener (test builds only) what is on screen now. */
 function exposeForTests(): void {
-  if (import.meta.env['VITE_SKUCAST_TEST_HOOK'] !== '1') return;
-  (globalThis as { __skucastResult?: RunResult | null }).__skucastResult = result;
+  onResult?.(result);
 }

@@ -8,12 +8,9 @@ import type { WorkerApi } from '../worker/forecast.worker';
 import type { RunResult } from '../worker/protocol';
 import type { HeaderPeek, Progress, ReforecastOptions, RunOptions } from '../worker/protocol';
 
-export class CancelledError extends Error {
-  constructor() {
-    super('cancelled');
-    this.name = 'CancelledError';
-  }
-}
+import { CancelledError } from './cancelled';
+
+export { CancelledError };
 
 interface Live {
   worker: Worker;

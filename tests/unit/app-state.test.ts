@@ -1,0 +1,166 @@
+// The page's state module (src/app/state.svelte.ts) with a fake worker bridge:
+// values change only through its functions, a new horizon re-forecasts
+// without reading the file again, late answers from cancelled runs are dropped.
+
+import { beforeEach, describe, expect, it } from 'vitest';
+import {
+  app,
+  cancel,
+  chooseFile,
+  confirmMapping,
+  filterFlag,
+  maxHorizonOf,
+  readableMessage,
+  selectSku,
+  setHorizon,
+  setSearch,
+  sortBy,
+  configure,
+  type Bridge,
+} from '../../src/app/state.svelte';
+import type { ForecastResult } from '../../src/core/forecast';
+import type { HeaderPeek, RunOptions, RunResult } from '../../src/worker/protocol';
+
+function fakeResult(horizon: number): RunResult {
+  const forecast = {
+    skus: [
+      {
+        sku: 'A',
+        category: 'x',
+        seed_id: -1,
+        model: 'ets',
+        historyWeeks: 10,
+        weeks: [{ week_start: '2024-01-01', horizon_week: 1, p10: 1, p50: 2, p90: 3 }],
+      },
+    ],
+    categories: [],
+    metadata: { horizon } as ForecastResult['metadata'],
+  } as ForecastResult;
+  return {
+    summary: {
+      skus: 1,
+      weeks: 10,
+      firstWeek: '2023-10-23',
+      lastWeek: '2023-12-25',
+      partialWeeks: 0,
+    },
+    report: {} as RunResult['report'],
+    forecast,
+    provider: 'wasm',
+    timings: { read_parse_ms: 1, table_ms: 1, model_load_ms: 0, inference_ms: 1, total_ms: 3 },
+  };
+}
+
+class FakeBridge implements Bridge {
+  runs: RunOptions[] = [];
+  reforecasts: number[] = [];
+  peek: HeaderPeek = { headers: ['Date', 'Amount'], detected: {}, unmatched: [], reference: true };
+  hold: Promise<void> | null = null;
+  async run(_file: Blob, opts: RunOptions): Promise<RunResult> {
+    this.runs.push(opts);
+    if (this.hold) await this.hold;
+    return fakeResult(opts.horizon ?? 4);
+  }
+  async reforecast(opts: { horizon: number }): Promise<RunResult> {
+    this.reforecasts.push(opts.horizon);
+    return fakeResult(opts.horizon);
+  }
+  async peekHeaders(): Promise<HeaderPeek> {
+    return this.peek;
+  }
+  prepare(): void {}
+  cancel(): void {}
+}
+
+const file = new Blob(['Date,Amount\n2024-01-01,3\n']);
+let bridge: FakeBridge;
+
+beforeEach(() => {
+  bridge = new FakeBridge();
+  configure({ bridge, loadSample: () => Promise.reject(new Error('no sample')) });
+});
+
+describe('app state', () => {
+  it('exposes read-only values', () => {
+    expect(app.status).toBe('idle');
+    expect(() => {
+      (app as { status: string }).status = 'done';
+    }).toThrow();
+  });
+
+  it('runs a reference file straight away', async () => {
+    await chooseFile(file, 'a.csv');
+    expect(app.status).toBe('done');
+    expect(app.fileName).toBe('a.csv');
+    expect(app.result?.forecast?.skus).toHaveLength(1);
+    expect(bridge.runs).toHaveLength(1);
+  });
+
+  it('asks for the columns of another schema, then runs with them', async () => {
+    bridge.peek = { ...bridge.peek, reference: false };
+    await chooseFile(file, 'b.csv');
+    expect(app.status).toBe('mapping');
+    await confirmMapping({ date: 'Date', amount: 'Amount' });
+    expect(app.status).toBe('done');
+    expect(bridge.runs[0]?.mapping).toEqual({ date: 'Date', amount: 'Amount' });
+  });
+
+  it('forecasts a new horizon from the kept table, without reading the file again', async () => {
+    await chooseFile(file, 'a.csv');
+    const runs = app.runs;
+    const reads = app.fileReads;
+    await setHorizon(8);
+    expect(bridge.reforecasts).toEqual([8]);
+    expect(bridge.runs).toHaveLength(1);
+    expect(app.fileReads).toBe(reads);
+    expect(app.runs).toBe(runs + 1);
+    expect(app.result?.forecast?.metadata.horizon).toBe(8);
+    expect(app.updating).toBe(false);
+    await setHorizon(0);
+    await setHorizon(99);
+    expect(bridge.reforecasts).toEqual([8]);
+  });
+
+  it('drops the answer of a cancelled run', async () => {
+    let release: () => void = () => undefined;
+    bridge.hold = new Promise((r) => (release = r));
+    const pending = chooseFile(file, 'slow.csv');
+    await Promise.resolve();
+    await new Promise((r) => setTimeout(r, 0));
+    cancel();
+    release();
+    await pending;
+    expect(app.status).toBe('error');
+    expect(app.error).toBe('Cancelled.');
+    expect(app.result).toBeNull();
+  });
+
+  it('keeps the table query and the selection', async () => {
+    await chooseFile(file, 'a.csv');
+    setSearch('ab');
+    sortBy('total');
+    expect(app.query).toMatchObject({ search: 'ab', sort: 'total', descending: false });
+    sortBy('sku');
+    expect(app.query).toMatchObject({ sort: 'sku', descending: false });
+    filterFlag('intermittent');
+    expect(app.query.flag).toBe('intermittent');
+    selectSku(0);
+    expect(app.selectedSku).toBe(0);
+    expect(app.view).toBe('skus');
+    selectSku(5);
+    expect(app.selectedSku).toBeNull();
+  });
+
+  it('offers 52 weeks when the model library made the forecast', () => {
+    const r = fakeResult(4);
+    expect(maxHorizonOf(r)).toBe(12);
+    r.forecast!.metadata.selection = {} as never;
+    expect(maxHorizonOf(r)).toBe(52);
+    expect(maxHorizonOf(null)).toBe(12);
+  });
+
+  it('shows one line of an error, never a stack', () => {
+    expect(readableMessage(new Error('bad file\n    at x.js:1:2'))).toBe('bad file');
+    expect(readableMessage(42)).toBe('Something went wrong while forecasting this file.');
+  });
+});
