@@ -12,7 +12,7 @@ configure({
   // Test builds only (tests/browser sets VITE_SKUCAST_TEST_HOOK when it builds the app):
   // the result as the worker returned it, so the browser's numbers can be compared with
   // Node's. Production builds have no window hook.
-  ...(import.meta.env['VITE_SKUCAST_TEST_HOOK'] === '1'
+  ...(import.meta.env.VITE_SKUCAST_TEST_HOOK === '1'
     ? {
         onResult: (r: RunResult | null) => {
           (globalThis as { __skucastResult?: RunResult | null }).__skucastResult = r;
