@@ -1,6 +1,7 @@
 import { mount } from 'svelte';
 import App from './App.svelte';
 import { loadSample } from './sample';
+import { browserStore } from './mapping-memory';
 import { configure } from './state.svelte';
 import { ForecastBridge } from './worker-bridge';
 import type { RunResult } from '../worker/protocol';
@@ -9,6 +10,7 @@ import './styles.css';
 configure({
   bridge: new ForecastBridge(),
   loadSample,
+  store: browserStore(),
   // Test builds only (tests/browser sets VITE_SKUCAST_TEST_HOOK when it builds the app):
   // the result as the worker returned it, so the browser's numbers can be compared with
   // Node's. Production builds have no window hook.

@@ -15,6 +15,12 @@ import type {
 } from '../worker/protocol';
 import { DEFAULT_QUERY, type RowFlag, type SortKey, type TableQuery } from './results';
 import { CancelledError } from './cancelled';
+import {
+  forgetMapping,
+  recallMapping,
+  rememberMapping,
+  type KeyValueStore,
+} from './mapping-memory';
 
 export type Status = 'idle' | 'peeking' | 'mapping' | 'running' | 'done' | 'error';
 export type View = 'overview' | 'skus' | 'categories';
@@ -32,6 +38,8 @@ let status = $state<Status>('idle');
 let fileName = $state<string | null>(null);
 let progress = $state.raw<Progress | null>(null);
 let peek = $state.raw<HeaderPeek | null>(null);
+/** The mapping confirmed before for files with these headers, if any. */
+let savedMapping = $state.raw<ColumnMapping | null>(null);
 // Replaced whole, never mutated: no deep proxy over thousands of forecast rows.
 let result = $state.raw<RunResult | null>(null);
 let error = $state<string | null>(null);
@@ -61,6 +69,9 @@ export const app = {
   },
   get peek(): HeaderPeek | null {
     return peek;
+  },
+  get savedMapping(): ColumnMapping | null {
+    return savedMapping;
   },
   get result(): RunResult | null {
     return result;
@@ -123,6 +134,8 @@ export interface StateDeps {
   loadSample: () => Promise<{ blob: Blob; name: string }>;
   /** Called with every result shown (main.ts sets it in test builds only). */
   onResult?: (r: RunResult | null) => void;
+  /** Where confirmed mappings are remembered; none when absent. */
+  store?: KeyValueStore | null;
 }
 
 const unconfigured = (): never => {
@@ -137,6 +150,7 @@ let bridge: Bridge = {
 };
 let loadSample: StateDeps['loadSample'] = unconfigured;
 let onResult: StateDeps['onResult'];
+let store: KeyValueStore | null = null;
 let pendingFile: Blob | null = null;
 /** The mapping the user confirmed for `pendingFile`. */
 let pendingMapping: ColumnMapping | undefined;
@@ -148,6 +162,7 @@ export function configure(deps: StateDeps): void {
   bridge = deps.bridge;
   loadSample = deps.loadSample;
   onResult = deps.onResult;
+  store = deps.store ?? null;
   reset();
 }
 
@@ -157,6 +172,7 @@ function reset(): void {
   fileName = null;
   progress = null;
   peek = null;
+  savedMapping = null;
   result = null;
   error = null;
   horizon = DEFAULT_HORIZON;
@@ -182,6 +198,7 @@ export async function chooseFile(file: Blob, name: string): Promise<void> {
   result = null;
   error = null;
   peek = null;
+  savedMapping = null;
   progress = null;
   updating = false;
   resetViews();
@@ -204,6 +221,7 @@ export async function chooseFile(file: Blob, name: string): Promise<void> {
   if (mine !== generation) return;
   if (found.problem) return fail(mine, new Error(`${name}: ${found.problem}`));
   peek = found;
+  savedMapping = found.reference ? null : recallMapping(store, found.headers);
   // Other schemas: the roles recognised from the headers are proposed, the user confirms.
   if (found.reference) await runForecast(mine, file, undefined);
   else status = 'mapping';
@@ -225,8 +243,15 @@ export async function chooseSample(): Promise<void> {
 export async function confirmMapping(mapping: ColumnMapping): Promise<void> {
   if (!pendingFile) return;
   pendingMapping = { ...mapping };
+  if (peek) rememberMapping(store, peek.headers, pendingMapping);
   runs++;
   await runForecast(++generation, pendingFile, pendingMapping);
+}
+
+/** Forgets the mapping remembered for the current file's headers. */
+export function forgetSavedMapping(): void {
+  if (peek) forgetMapping(store, peek.headers);
+  savedMapping = null;
 }
 
 /** Back from the mapping form or an error to the start. */

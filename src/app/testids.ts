@@ -10,6 +10,8 @@ export const TEST_IDS = {
   cancelButton: 'cancel-button',
   mappingForm: 'mapping-form',
   mappingSubmit: 'mapping-submit',
+  mappingPreview: 'mapping-preview',
+  forgetMapping: 'forget-mapping',
   error: 'error',
   summary: 'summary',
   problem: 'problem',

@@ -12,6 +12,8 @@ import type { HeaderPeek } from './protocol';
 
 /** The seed's export (CONTRACT.md §1.1): known exactly, so it needs no confirmation. */
 const REFERENCE_HEADERS = SEED_HEADERS.map(normalizeHeader);
+/** Data rows shown under the headers in the mapping form. */
+const PREVIEW_ROWS = 5;
 
 export function readHeaderLine(head: Uint8Array): HeaderPeek {
   const none = (problem: string): HeaderPeek => ({
@@ -26,7 +28,10 @@ export function readHeaderLine(head: Uint8Array): HeaderPeek {
   const text = new Utf8Decoder().push(head);
   if (typeof text !== 'string') return none(text.message);
   if (text.trim() === '') return none(EMPTY_FILE.message);
-  const parsed = Papa.parse<string[]>(text, { delimiter: detectDelimiter(text), preview: 1 });
+  const parsed = Papa.parse<string[]>(text, {
+    delimiter: detectDelimiter(text),
+    preview: 1 + PREVIEW_ROWS,
+  });
   const headers = (parsed.data[0] ?? []).map((h) => h.trim()).filter((h) => h !== '');
   if (headers.length < 2) {
     return none(
@@ -36,5 +41,9 @@ export function readHeaderLine(head: Uint8Array): HeaderPeek {
   const { mapping, unmatched } = detectColumns(headers);
   const normalized = new Set(headers.map(normalizeHeader));
   const reference = REFERENCE_HEADERS.every((h) => normalized.has(h));
-  return { headers, detected: mapping, unmatched, reference };
+  // The first data rows, for the mapping form's preview (a last line cut by the 64 KB head is left out).
+  const cut = parsed.data.length < 1 + PREVIEW_ROWS && !/\r?\n\s*$/.test(text);
+  const rows = parsed.data.slice(1, cut ? -1 : undefined);
+  const preview = rows.filter((r) => r.some((c) => c.trim() !== '')).slice(0, PREVIEW_ROWS);
+  return { headers, detected: mapping, unmatched, reference, preview };
 }

@@ -83,6 +83,8 @@ export interface HeaderPeek {
   reference: boolean;
   /** Set when the file is no delimited text at all (binary, workbook, not UTF-8, no header). */
   problem?: string;
+  /** The first data rows (up to 5), cells as read, for the mapping form's preview. */
+  preview?: string[][];
 }
 
 export interface RunResult {

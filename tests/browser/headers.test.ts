@@ -35,6 +35,18 @@ describe('readHeaderLine', () => {
     expect(peek.reference).toBe(false);
   });
 
+  it('previews the first data rows, leaving out a line the head cut', () => {
+    const peek = readHeaderLine(bytes('Datum;Umsatz\n01.02.24;3,50\n02.02.24;4,00\n03.02.2'));
+    expect(peek.preview).toEqual([
+      ['01.02.24', '3,50'],
+      ['02.02.24', '4,00'],
+    ]);
+    const many = readHeaderLine(
+      bytes('a,b\n' + Array.from({ length: 9 }, (_, i) => `${i},x`).join('\n') + '\n'),
+    );
+    expect(many.preview).toHaveLength(5);
+  });
+
   it('does not fail when the first bytes end inside a multi-byte character', () => {
     const full = bytes('Date,Amount,Item\n2024-01-01,3,Crème brûlée\n');
     const cut = full.slice(0, full.indexOf(0xc3) + 1);

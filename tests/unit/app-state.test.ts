@@ -9,6 +9,7 @@ import {
   chooseFile,
   confirmMapping,
   filterFlag,
+  forgetSavedMapping,
   maxHorizonOf,
   readableMessage,
   selectSku,
@@ -103,6 +104,36 @@ describe('app state', () => {
     await confirmMapping({ date: 'Date', amount: 'Amount' });
     expect(app.status).toBe('done');
     expect(bridge.runs[0]?.mapping).toEqual({ date: 'Date', amount: 'Amount' });
+  });
+
+  it('remembers a confirmed mapping per header layout, and forgets it on request', async () => {
+    const saved = new Map<string, string>();
+    const store = {
+      getItem: (k: string) => saved.get(k) ?? null,
+      setItem: (k: string, v: string) => void saved.set(k, v),
+      removeItem: (k: string) => void saved.delete(k),
+    };
+    configure({ bridge, loadSample: () => Promise.reject(new Error('no sample')), store });
+    bridge.peek = { ...bridge.peek, headers: ['When', 'Takings'], reference: false };
+    await chooseFile(file, 'b.csv');
+    expect(app.savedMapping).toBeNull();
+    await confirmMapping({ date: 'When', amount: 'Takings' });
+    await chooseFile(file, 'b-next-week.csv');
+    expect(app.status).toBe('mapping');
+    expect(app.savedMapping).toEqual({ date: 'When', amount: 'Takings' });
+    // Another layout has nothing remembered.
+    bridge.peek = { ...bridge.peek, headers: ['When', 'Takings', 'Shop'] };
+    await chooseFile(file, 'c.csv');
+    expect(app.savedMapping).toBeNull();
+    bridge.peek = { ...bridge.peek, headers: [' when', 'TAKINGS'] };
+    await chooseFile(file, 'b-renamed-case.csv');
+    // Same layout, but the remembered headers are not this file's exact names: nothing maps.
+    expect(app.savedMapping).toBeNull();
+    bridge.peek = { ...bridge.peek, headers: ['When', 'Takings'] };
+    await chooseFile(file, 'b-again.csv');
+    forgetSavedMapping();
+    expect(app.savedMapping).toBeNull();
+    expect(saved.size).toBe(0);
   });
 
   it('forecasts a new horizon from the kept table, without reading the file again', async () => {
