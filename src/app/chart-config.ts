@@ -57,6 +57,7 @@ function originPlugin(
       }
       const step = partial.length > 0 ? Math.abs(x.getPixelForValue(1) - x.getPixelForValue(0)) : 0;
       ctx.fillStyle = theme.grid;
+      ctx.globalAlpha = 0.6;
       for (const i of partial) {
         const px = x.getPixelForValue(i);
         ctx.fillRect(px - step / 2, chartArea.top, step, chartArea.bottom - chartArea.top);
