@@ -4,7 +4,7 @@
 // sku and horizon week, plus category totals. The same ForecastResult as the
 // TCN-only pipeline (forecast.ts), so exports, CLI and page take either.
 
-import { auto, type AutoResult } from './backtest/auto';
+import { auto, type AutoOptions, type AutoResult } from './backtest/auto';
 import { seriesFromTable, type BacktestSeries } from './backtest/series';
 import { categoryTotals } from './category-totals';
 import {
@@ -38,8 +38,10 @@ export interface LibraryForecastOptions {
   tcn?: GlobalModel;
   /** Simulated draws for category intervals (see category-totals.ts). */
   categoryDraws?: number;
-  /** Backtest progress: candidate models done of total. */
+  /** Backtest progress: candidate models (or shards) done of total. */
   onProgress?: (done: number, total: number) => void;
+  /** The backtest runner, e.g. spread over a worker pool (backtest/sharded.ts). */
+  crossValidate?: AutoOptions['crossValidate'];
 }
 
 /** The models a run may use: the classical library, plus the TCN when it is loaded. */
@@ -112,6 +114,7 @@ export async function forecastWithLibrary(
     h: horizon,
     ...(requested === 'auto' ? {} : { strategy: 'pooled' as const }),
     ...(opts.onProgress ? { onProgress: opts.onProgress } : {}),
+    ...(opts.crossValidate ? { crossValidate: opts.crossValidate } : {}),
   });
   const t2 = now();
 

@@ -7,7 +7,11 @@
 import { expose } from 'comlink';
 import { Ingestor } from '../core/ingest';
 import { readHeaderLine } from './headers';
-import { ForecastError, forecastTable, type ForecastResult } from '../core/forecast';
+import { ForecastError, type ForecastResult } from '../core/forecast';
+import { DEFAULT_LIBRARY_HORIZON, forecastWithLibrary } from '../core/forecast-library';
+import { tcnModel } from '../core/models/tcn';
+import { crossValidationSharded } from '../core/backtest/sharded';
+import { shardRunners } from './backtest-pool';
 import type { WeeklyTable } from '../core/types';
 import { loadModel, type LoadedModel } from './model-cache';
 import {
@@ -29,6 +33,7 @@ const DATA_PROBLEMS: ReadonlySet<ForecastError['code']> = new Set([
   'no-series',
   'no-complete-week',
   'bad-horizon',
+  'bad-model',
 ]);
 
 /** Progress callbacks cross a thread boundary: send at most this often while streaming. */
@@ -108,7 +113,7 @@ async function run(
   report('forecast', bytesRead);
   let forecast: ForecastResult;
   try {
-    forecast = await makeForecast(table, model, opts);
+    forecast = await makeForecast(table, model, opts, onProgress);
   } catch (err) {
     // The data's fault (e.g. no complete week) is shown with the summary, not as a failure;
     // a model that does not fit its descriptor is the app's fault and fails the run.
@@ -145,9 +150,31 @@ function makeForecast(
   table: WeeklyTable,
   model: LoadedModel,
   opts: RunOptions,
+  onProgress?: (p: Progress) => void,
 ): Promise<ForecastResult> {
-  return forecastTable(table, model.descriptor, model.run, {
-    ...(opts.horizon === undefined ? {} : { horizon: opts.horizon }),
+  const horizon = opts.horizon ?? DEFAULT_LIBRARY_HORIZON;
+  // The TCN joins the candidates for horizons it was trained for; auto goes on without it beyond.
+  const tcn =
+    horizon <= model.descriptor.output.horizon
+      ? tcnModel(model.descriptor, model.run, {
+          age: table.report.hasAge,
+          gender: table.report.hasGender,
+          quantity: table.report.hasQuantity,
+        })
+      : undefined;
+  const runners = shardRunners();
+  return forecastWithLibrary(table, {
+    model: opts.model ?? 'auto',
+    horizon,
+    ...(tcn ? { tcn } : {}),
+    crossValidate: (series, models, cvOpts) =>
+      crossValidationSharded(series, models, cvOpts, runners),
+    ...(onProgress
+      ? {
+          onProgress: (done: number, total: number) =>
+            onProgress({ stage: 'forecast', bytesRead: 0, totalBytes: 0, models: { done, total } }),
+        }
+      : {}),
   });
 }
 
@@ -182,7 +209,7 @@ async function reforecast(
   });
   let forecast: ForecastResult;
   try {
-    forecast = await makeForecast(table, model, opts);
+    forecast = await makeForecast(table, model, opts, onProgress);
   } catch (err) {
     if (!(err instanceof ForecastError) || !DATA_PROBLEMS.has(err.code)) throw err;
     onProgress?.({ stage: 'done', bytesRead: 0, totalBytes: 0 });
@@ -204,7 +231,6 @@ async function reforecast(
     history: salesHistory(table),
   };
 }
-
 
 /** Why a table cannot be forecast at all, worded for the user; null when it can. */
 function unusableReason(table: WeeklyTable): string | null {

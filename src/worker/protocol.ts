@@ -13,11 +13,15 @@ export interface Progress {
   bytesRead: number;
   /** Size of the file; 0 when unknown. */
   totalBytes: number;
+  /** While forecasting: candidate models backtested so far, of all. */
+  models?: { done: number; total: number };
 }
 
 export interface RunOptions {
-  /** Weeks to forecast; defaults to the model's horizon. */
+  /** Weeks to forecast, 1-52 (the TCN takes part up to its own horizon, 12); default 4. */
   horizon?: number;
+  /** 'auto' (default: chosen by backtest on the file's own history) or one model's alias. */
+  model?: string;
   /** Column roles confirmed by the user; auto-detected when absent. */
   mapping?: ColumnMapping;
   /** Execution provider to try first; WebGPU when an adapter exists, else WASM. */

@@ -60,6 +60,8 @@ export interface AutoOptions {
   /** Fit the candidates afresh on the whole history for the forecast (default: roll the validation fit forward). */
   refitFinal?: boolean;
   onProgress?: (done: number, total: number) => void;
+  /** The backtest itself; a thread pool passes crossValidationSharded here. Default: one thread. */
+  crossValidate?: typeof crossValidation;
 }
 
 /**
@@ -182,7 +184,7 @@ export async function auto(
   const candidates = models.filter((m) => m.maxHorizon >= h);
   if (candidates.length === 0) throw new Error('auto needs at least one candidate model');
 
-  const cv = await crossValidation(series, candidates, {
+  const cv = await (opts.crossValidate ?? crossValidation)(series, candidates, {
     h,
     nWindows,
     stepSize,

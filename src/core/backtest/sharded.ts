@@ -1,0 +1,154 @@
+// crossValidation spread over threads: the classical models' backtest is
+// independent per series, so a pool of workers (browser) or worker threads
+// (CLI) each take a contiguous shard of the series, while this thread takes
+// the last shard and runs the global models (the TCN: one batched inference
+// over every series, where its session lives). The merged result is the one
+// crossValidation gives on one thread: same windows, same forecasts.
+
+import { LOCAL_MODELS } from '../models/registry';
+import type { LocalModel, Model, ModelAlias } from '../models/types';
+import {
+  crossValidation,
+  type CrossValidationOptions,
+  type CrossValidationResult,
+  type SeriesBacktest,
+} from './cross-validation';
+import type { BacktestSeries } from './series';
+
+/** What a shard worker needs: values only (the local models read nothing else). */
+export interface ShardRequest {
+  series: { id: string; y: Float64Array }[];
+  aliases: ModelAlias[];
+  opts: Omit<CrossValidationOptions, 'onProgress' | 'chain'>;
+}
+
+/** A shard's result, series referred to by their position in the request. */
+export interface ShardResult {
+  series: (Omit<SeriesBacktest, 'series'> & { index: number })[];
+  skipped: { id: string; reason: string }[];
+  millis: Partial<Record<ModelAlias, number>>;
+  failures: Partial<Record<ModelAlias, number>>;
+}
+
+/** Sends a shard to another thread and resolves with its result. */
+export type ShardRunner = (req: ShardRequest) => Promise<ShardResult>;
+
+/** Below this many series a pool costs more (start-up, copies) than it saves. */
+export const MIN_SERIES_PER_SHARD = 250;
+
+/** The worker side: crossValidation of the named library models on one shard. */
+export async function runShard(req: ShardRequest): Promise<ShardResult> {
+  const models = req.aliases.map((a) => {
+    const m = LOCAL_MODELS.find((x) => x.alias === a);
+    if (!m) throw new Error(`no local model ${a} in this build`);
+    return m;
+  });
+  const series: BacktestSeries[] = req.series.map((s) => ({
+    id: s.id,
+    category: '',
+    y: s.y,
+    weeks: [],
+  }));
+  const index = new Map(series.map((s, i) => [s, i]));
+  const cv = await crossValidation(series, models, req.opts);
+  return {
+    series: cv.series.map(({ series: s, ...rest }) => ({ ...rest, index: index.get(s) as number })),
+    skipped: cv.skipped,
+    millis: cv.millis,
+    failures: cv.failures,
+  };
+}
+
+/**
+ * crossValidation over `runners.length + 1` shards. Falls back to one thread
+ * when there are no runners or too few series to be worth it.
+ */
+export async function crossValidationSharded(
+  series: readonly BacktestSeries[],
+  models: readonly Model[],
+  opts: CrossValidationOptions,
+  runners: readonly ShardRunner[],
+): Promise<CrossValidationResult> {
+  const locals = models.filter((m): m is LocalModel => m.kind === 'local');
+  const globals = models.filter((m) => m.kind === 'global');
+  const shards = Math.min(runners.length + 1, Math.floor(series.length / MIN_SERIES_PER_SHARD));
+  if (shards < 2 || locals.length === 0) return crossValidation(series, models, opts);
+
+  const { onProgress, ...here } = opts;
+  // The fallback chain is code, which cannot cross to a worker: shards use the default chain.
+  const plain = { ...here };
+  delete plain.chain;
+  const size = Math.ceil(series.length / shards);
+  const slices = Array.from({ length: shards }, (_, k) =>
+    series.slice(k * size, Math.min(series.length, (k + 1) * size)),
+  );
+  const aliases = locals.map((m) => m.alias);
+  let done = 0;
+  const total = shards + (globals.length > 0 ? 1 : 0);
+  const tick = <T>(p: Promise<T>): Promise<T> =>
+    p.then((v) => {
+      onProgress?.(++done, total);
+      return v;
+    });
+  // Remote shards first, so they work while this thread runs its own.
+  const remote = slices.slice(0, -1).map((slice, k) =>
+    tick(
+      (runners[k] as ShardRunner)({
+        series: slice.map((s) => ({ id: s.id, y: s.y })),
+        aliases,
+        opts: plain,
+      }),
+    ),
+  );
+  const own = await tick(crossValidation(slices[shards - 1] as BacktestSeries[], locals, here));
+  const global =
+    globals.length > 0 ? await tick(crossValidation(series, globals, here)) : undefined;
+  const parts = await Promise.all(remote);
+
+  // Every part windows a series the same way, so the merge is by series.
+  const bySeries = new Map<BacktestSeries, SeriesBacktest>();
+  const skipped: CrossValidationResult['skipped'] = [];
+  const millis: CrossValidationResult['millis'] = {};
+  const failures: CrossValidationResult['failures'] = {};
+  const add = (target: Partial<Record<ModelAlias, number>>, from: typeof target): void => {
+    for (const [a, v] of Object.entries(from) as [ModelAlias, number][])
+      target[a] = (target[a] ?? 0) + v;
+  };
+  parts.forEach((part, k) => {
+    const slice = slices[k] as BacktestSeries[];
+    for (const { index, ...rest } of part.series) {
+      const s = slice[index] as BacktestSeries;
+      bySeries.set(s, { ...rest, series: s });
+    }
+    skipped.push(...part.skipped);
+    add(millis, part.millis);
+    add(failures, part.failures);
+  });
+  for (const sb of own.series) bySeries.set(sb.series, sb);
+  skipped.push(...own.skipped);
+
+  add(millis, own.millis);
+  add(failures, own.failures);
+  if (global) {
+    for (const sb of global.series) {
+      const target = bySeries.get(sb.series);
+      if (!target) continue;
+      Object.assign(target.forecasts, sb.forecasts);
+      Object.assign(target.used, sb.used);
+    }
+    add(millis, global.millis);
+    add(failures, global.failures);
+  }
+  return {
+    h: opts.h,
+    aliases: models.map((m) => m.alias),
+    series: series.flatMap((s) => {
+      const sb = bySeries.get(s);
+      return sb ? [sb] : [];
+    }),
+    // Shards are contiguous and in order, so their skipped lists are too.
+    skipped,
+    millis,
+    failures,
+  };
+}

@@ -1,0 +1,77 @@
+// The backtest spread over shards (worker pool) must give exactly what one
+// thread gives: same windows, same forecasts, same fallbacks, series in order.
+import { describe, expect, it } from 'vitest';
+import { crossValidation } from '../../src/core/backtest/cross-validation';
+import { seriesFromArrays } from '../../src/core/backtest/series';
+import {
+  crossValidationSharded,
+  MIN_SERIES_PER_SHARD,
+  runShard,
+  type ShardRunner,
+} from '../../src/core/backtest/sharded';
+import { LOCAL_MODELS } from '../../src/core/models/registry';
+import { Rng } from '../../src/core/random';
+
+/** A shard runner across a structured-clone boundary, as a worker's postMessage is. */
+const cloningRunner: ShardRunner = async (req) =>
+  structuredClone(await runShard(structuredClone(req)));
+
+function series(count: number) {
+  const rng = new Rng(7);
+  return seriesFromArrays(
+    Array.from({ length: count }, (_, i) => ({
+      id: `s${i}`,
+      // Lengths from 3 (no window at h = 4) to 80 weeks, some intermittent.
+      y: Array.from({ length: 3 + (i % 78) }, () =>
+        i % 5 === 0 ? (rng.next() < 0.3 ? 10 : 0) : 50 + 20 * rng.normal(),
+      ),
+    })),
+  );
+}
+
+describe('crossValidationSharded', () => {
+  it('equals the one-thread backtest over three shards', async () => {
+    const all = series(3 * MIN_SERIES_PER_SHARD + 17);
+    const models = LOCAL_MODELS.filter((m) =>
+      ['naive', 'ses', 'theta', 'croston'].includes(m.alias),
+    );
+    const opts = { h: 4, nWindows: 3, refit: false, future: true };
+    const one = await crossValidation(all, models, opts);
+    const progress: number[] = [];
+    const sharded = await crossValidationSharded(
+      all,
+      models,
+      { ...opts, onProgress: (done) => progress.push(done) },
+      [cloningRunner, cloningRunner],
+    );
+    expect(progress).toEqual([1, 2, 3]);
+    expect(sharded.skipped).toEqual(one.skipped);
+    expect(sharded.series.map((s) => s.series)).toEqual(one.series.map((s) => s.series));
+    sharded.series.forEach((sb, i) => {
+      const ref = one.series[i]!;
+      expect(sb.series).toBe(ref.series);
+      expect(sb.cutoffs).toEqual(ref.cutoffs);
+      expect(Array.from(sb.actual)).toEqual(Array.from(ref.actual));
+      expect(sb.used).toEqual(ref.used);
+      for (const m of models) {
+        expect(Array.from(sb.forecasts[m.alias]!.p50)).toEqual(
+          Array.from(ref.forecasts[m.alias]!.p50),
+        );
+        expect(Array.from(sb.forecasts[m.alias]!.p90)).toEqual(
+          Array.from(ref.forecasts[m.alias]!.p90),
+        );
+      }
+    });
+  });
+
+  it('stays on one thread for few series', async () => {
+    const few = series(MIN_SERIES_PER_SHARD - 1);
+    let calls = 0;
+    const counting: ShardRunner = (req) => {
+      calls++;
+      return runShard(req);
+    };
+    await crossValidationSharded(few, LOCAL_MODELS.slice(0, 2), { h: 2, nWindows: 2 }, [counting]);
+    expect(calls).toBe(0);
+  });
+});
