@@ -31,6 +31,9 @@ import {
 } from './model-choice';
 import { isModelHostThread, ModelFileError, serveModelHost } from './model-host';
 import { parseMappings, reportLines } from './weekly-command';
+import { isShardHostThread, serveShardHost, startShardPool } from './shard-host';
+import { crossValidationSharded } from '../core/backtest/sharded';
+import { fileURLToPath } from 'node:url';
 
 const FORMATS = ['csv', 'json', 'seed-json'] as const;
 type Format = (typeof FORMATS)[number];
@@ -122,6 +125,7 @@ async function run(argv: string[], io: CliIo): Promise<number> {
       tcn = undefined;
     }
   }
+  const pool = startShardPool(fileURLToPath(import.meta.url));
   try {
     const table = await ingestFile(args.positionals[0] as string, { mapping });
     const ingestMs = performance.now() - t0;
@@ -135,6 +139,8 @@ async function run(argv: string[], io: CliIo): Promise<number> {
       model: requested,
       horizon: h,
       ...(tcn ? { tcn: tcn.model(table) } : {}),
+      crossValidate: (series, models, cvOpts) =>
+        crossValidationSharded(series, models, cvOpts, pool.runners),
     });
     if (loaded) result.metadata.provider = loaded.provider;
     for (const s of result.skus) {
@@ -151,7 +157,7 @@ async function run(argv: string[], io: CliIo): Promise<number> {
     io.err(notes.join('\n') + '\n');
     return 0;
   } finally {
-    await tcn?.host.dispose();
+    await Promise.all([tcn?.host.dispose(), pool.dispose()]);
   }
 }
 
@@ -175,6 +181,10 @@ export const forecastCommand: Command = {
   async run(argv: string[], io: CliIo): Promise<number> {
     if (isModelHostThread()) {
       await serveModelHost();
+      return 0;
+    }
+    if (isShardHostThread()) {
+      await serveShardHost();
       return 0;
     }
     try {

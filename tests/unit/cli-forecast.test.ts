@@ -219,6 +219,36 @@ describe('skucast forecast', () => {
   });
 });
 
+describe('skucast forecast with many skus', () => {
+  it('splits the backtest across threads and gives what one thread gives', async () => {
+    // 600 skus × 40 weeks, one row per sku and week: enough for two shards.
+    const lines = ['date,sku,sales'];
+    for (let w = 0; w < 40; w++) {
+      const day = new Date(Date.UTC(2024, 0, 1 + 7 * w)).toISOString().slice(0, 10);
+      for (let k = 0; k < 600; k++) {
+        const level = 20 + (k % 37) * 5;
+        lines.push(`${day},item-${k},${(level * (1 + 0.3 * Math.sin(w * 0.7 + k))).toFixed(2)}`);
+      }
+    }
+    const text = lines.join('\n') + '\n';
+    const file = join(dir, 'many.csv');
+    writeFileSync(file, text);
+    const r = skucast(file, '--model', 'ets', '--format', 'json');
+    expect(r.code).toBe(0);
+    const got = JSON.parse(r.out).forecasts as { sku: string; p50: number; p90: number }[];
+    const expected = await forecastWithLibrary(ingestText(text), { model: 'ets' });
+    expect(got).toHaveLength(600 * 4);
+    const want = expected.skus.flatMap((s) =>
+      s.weeks.map((w) => ({
+        sku: s.sku,
+        p50: Math.round(w.p50 * 100) / 100,
+        p90: Math.round(w.p90 * 100) / 100,
+      })),
+    );
+    expect(got.map((f) => ({ sku: f.sku, p50: f.p50, p90: f.p90 }))).toEqual(want);
+  });
+});
+
 describe.skipIf(!hasShared)('skucast forecast on the seed data', () => {
   it('forecasts the 15 seed products', () => {
     const r = skucast(seedCsvPath, '--format', 'seed-json');

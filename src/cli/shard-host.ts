@@ -1,0 +1,90 @@
+// Worker threads for the CLI's backtest (the Node side of the browser's
+// backtest pool): one per core but this one, each running the classical
+// models' cross-validation on a shard of the skus. Like the model host, the
+// thread is the CLI bundle itself, started as `skucast forecast --shard-host`;
+// without a bundle (tests importing the source) the backtest stays on this thread.
+import { availableParallelism } from 'node:os';
+import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
+import { errorText } from '../core/error-text';
+import {
+  runShard,
+  type ShardRequest,
+  type ShardResult,
+  type ShardRunner,
+} from '../core/backtest/sharded';
+
+export const SHARD_HOST_FLAG = '--shard-host';
+const ROLE = 'skucast-shard-host';
+
+type ToHost = { id: number; req: ShardRequest };
+type FromHost = { id: number; res?: ShardResult; error?: string };
+
+/** True in a thread started by startShardPool. */
+export function isShardHostThread(): boolean {
+  return !isMainThread && (workerData as { role?: string } | null)?.role === ROLE;
+}
+
+/** Worker side: answer shard requests until the main thread ends the worker. */
+export async function serveShardHost(): Promise<void> {
+  const port = parentPort;
+  if (!port) return;
+  await new Promise<void>(() => {
+    port.on('message', (m: ToHost) => {
+      runShard(m.req).then(
+        (res) => port.postMessage({ id: m.id, res } satisfies FromHost),
+        (e: unknown) => port.postMessage({ id: m.id, error: errorText(e) } satisfies FromHost),
+      );
+    });
+  });
+}
+
+export interface ShardPool {
+  runners: ShardRunner[];
+  dispose(): Promise<void>;
+}
+
+/** Runners for `availableParallelism() − 1` threads, started on first use; none without a bundle. */
+export function startShardPool(bundle?: string): ShardPool {
+  const size = Math.max(0, availableParallelism() - 1);
+  if (!bundle || !/\.m?js$/.test(bundle) || size === 0) {
+    return { runners: [], dispose: async () => undefined };
+  }
+  const workers: (Worker | undefined)[] = new Array(size);
+  const pending = new Map<
+    number,
+    { resolve: (r: ShardResult) => void; reject: (e: Error) => void }
+  >();
+  let nextId = 1;
+  const start = (i: number): Worker => {
+    let w = workers[i];
+    if (w) return w;
+    w = new Worker(bundle, { argv: ['forecast', SHARD_HOST_FLAG], workerData: { role: ROLE } });
+    w.on('message', (m: FromHost) => {
+      const p = pending.get(m.id);
+      if (!p) return;
+      pending.delete(m.id);
+      if (m.res) p.resolve(m.res);
+      else p.reject(new Error(`backtest thread: ${m.error ?? 'no result'}`));
+    });
+    w.on('error', (e) => {
+      for (const p of pending.values()) p.reject(e);
+      pending.clear();
+    });
+    workers[i] = w;
+    return w;
+  };
+  return {
+    runners: Array.from(
+      { length: size },
+      (_, i) => (req: ShardRequest) =>
+        new Promise<ShardResult>((resolve, reject) => {
+          const id = nextId++;
+          pending.set(id, { resolve, reject });
+          start(i).postMessage({ id, req } satisfies ToHost);
+        }),
+    ),
+    async dispose() {
+      await Promise.all(workers.map((w) => w?.terminate()));
+    },
+  };
+}
