@@ -2,7 +2,7 @@
 // chart configuration out. No DOM, no Chart.js runtime import (types only),
 // so it is tested in Node; views/ForecastChart.svelte draws it.
 
-import type { ChartConfiguration, Plugin, TooltipItem } from 'chart.js';
+import type { ChartConfiguration, LegendItem, Plugin, TooltipItem } from 'chart.js';
 import { formatCompact, formatNumber, formatWeek, formatWeekShort } from './format';
 import type { WeeklySeries } from './results';
 
@@ -86,6 +86,45 @@ function originPlugin(
       ctx.restore();
     },
   };
+}
+
+/** Legend entries: p10 has none (the band stands for it); the part week only when there is one. */
+export function legendItems(
+  series: WeeklySeries,
+  theme: ChartTheme,
+  visible: (datasetIndex: number) => boolean = () => true,
+): LegendItem[] {
+  const item = (datasetIndex: number, text: string, style: Partial<LegendItem>): LegendItem => ({
+    text,
+    datasetIndex,
+    hidden: !visible(datasetIndex),
+    fontColor: theme.text,
+    lineWidth: 2,
+    ...style,
+  });
+  return [
+    item(DATASET.actual, 'Actual sales', { pointStyle: 'line', strokeStyle: theme.actual }),
+    ...(series.partial.length > 0
+      ? [
+          item(DATASET.partial, 'Part week so far', {
+            pointStyle: 'rectRot',
+            strokeStyle: theme.actual,
+            fillStyle: 'transparent',
+          }),
+        ]
+      : []),
+    item(DATASET.p50, 'Forecast (p50)', {
+      pointStyle: 'line',
+      strokeStyle: theme.forecast,
+      lineDash: [5, 3],
+    }),
+    item(DATASET.p90, 'p10–p90 band', {
+      pointStyle: 'rect',
+      fillStyle: theme.band,
+      strokeStyle: theme.band,
+      lineWidth: 0,
+    }),
+  ];
 }
 
 export function forecastChartConfig(
@@ -194,11 +233,11 @@ export function forecastChartConfig(
           position: 'bottom',
           labels: {
             color: theme.text,
-            boxWidth: 14,
-            boxHeight: 10,
-            filter: (item) =>
-              item.datasetIndex !== DATASET.p10 &&
-              (item.datasetIndex !== DATASET.partial || series.partial.length > 0),
+            usePointStyle: true,
+            pointStyleWidth: 22,
+            boxHeight: 8,
+            // Drawn as what they are on the chart: lines for the lines, a patch for the band.
+            generateLabels: (chart) => legendItems(series, theme, (i) => chart.isDatasetVisible(i)),
           },
         },
         tooltip: {

@@ -3,7 +3,7 @@
 // Chart.js configuration, all without a DOM.
 
 import { describe, expect, it } from 'vitest';
-import { DATASET, forecastChartConfig, LIGHT_THEME } from '../../src/app/chart-config';
+import { DATASET, forecastChartConfig, legendItems, LIGHT_THEME } from '../../src/app/chart-config';
 import { formatNumber, formatPercent, formatWeek, formatWeekRange } from '../../src/app/format';
 import {
   accuracySentence,
@@ -192,10 +192,17 @@ describe('chart config', () => {
       items: { dataIndex: number }[],
     ) => string;
     expect(title.call(null as never, [{ dataIndex: 2 }])).toBe('w/c 28 Oct 2024');
-    const legend = config.options?.plugins?.legend?.labels?.filter as (i: {
-      datasetIndex: number;
-    }) => boolean;
-    expect(legend({ datasetIndex: DATASET.p10 })).toBe(false);
-    expect(legend({ datasetIndex: DATASET.actual })).toBe(true);
+    expect(legendItems(series, LIGHT_THEME).map((i) => i.text)).toEqual([
+      'Actual sales',
+      'Forecast (p50)',
+      'p10–p90 band',
+    ]);
+    const withPart = joinSeries(['2024-10-21', '2024-10-28'], [false, true], [3, 1], []);
+    expect(legendItems(withPart, LIGHT_THEME).map((i) => i.datasetIndex)).toEqual([
+      DATASET.actual,
+      DATASET.partial,
+      DATASET.p50,
+      DATASET.p90,
+    ]);
   });
 });
