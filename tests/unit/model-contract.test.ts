@@ -3,10 +3,13 @@
 // the same output twice, series shorter than the model's minimum history served by
 // the fallback chain (and named so), all-zero and constant series, long seasonal
 // series, horizons 1, 13 and 52.
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FALLBACK_CHAIN, LOCAL_MODELS } from '../../src/core/models/registry';
 import { runModel, type SeriesForecast } from '../../src/core/models/run-model';
-import { DEFAULT_SETTINGS, type LocalModel } from '../../src/core/models/types';
+import { tcnModel } from '../../src/core/models/tcn';
+import { DEFAULT_SETTINGS, type GlobalModel, type LocalModel } from '../../src/core/models/types';
+import { createModelRunner } from '../../src/runtime/model-runner';
+import { loadModelFiles } from './forecast-helpers';
 
 const HORIZONS = [1, 13, 52];
 const settings = DEFAULT_SETTINGS;
@@ -149,5 +152,68 @@ describe.each(LOCAL_MODELS.map((m) => [m.alias, m] as const))('%s', (_alias, mod
     const [r] = await run(model, [y], 52);
     const max = Math.max(...y);
     for (const v of (r as SeriesForecast).forecast.point) expect(v).toBeLessThan(3 * max);
+  });
+});
+
+// The TCN joins the library at run time (it needs a runner): the same contract,
+// through the real ONNX model in onnxruntime-web's WASM backend, on bare series.
+describe('tcn', () => {
+  let tcn: GlobalModel;
+  let dispose: () => Promise<void>;
+  beforeAll(async () => {
+    const { desc, bytes } = loadModelFiles();
+    const runner = await createModelRunner(bytes, desc, { preferred: 'wasm' });
+    tcn = tcnModel(desc, (x, b) => runner.run(x, b), {
+      age: false,
+      gender: false,
+      quantity: false,
+    });
+    dispose = () => runner.dispose();
+  });
+  afterAll(() => dispose?.());
+
+  it.each([1, 4, 12])(
+    'h = %i: shapes, finite, non-negative, ordered quantiles, deterministic, fallback below 8 weeks',
+    async (h) => {
+      const ys = [...Object.values(SERIES), (SERIES.level as Float64Array).slice(0, 7)];
+      const first = await runModel(
+        tcn,
+        ys.map((y) => ({ y })),
+        h,
+        settings,
+      );
+      const second = await runModel(
+        tcn,
+        ys.map((y) => ({ y })),
+        h,
+        settings,
+      );
+      first.forEach((r, i) => {
+        checkShape(r, h);
+        const y = ys[i] as Float64Array;
+        expect(r.alias).toBe(y.length >= tcn.minHistory ? 'tcn' : fallbackAlias);
+        expect(second[i]).toEqual(r);
+      });
+    },
+  );
+
+  it('leaves horizons beyond its training to the fallback chain', async () => {
+    const [r] = await runModel(tcn, [{ y: SERIES.level as Float64Array }], 13, settings);
+    expect(r?.alias).toBe(fallbackAlias);
+    checkShape(r as SeriesForecast, 13);
+  });
+
+  it('forecasts an all-zero series as (next to) zero and a constant one near the constant', async () => {
+    const [zero, constant] = await runModel(
+      tcn,
+      [{ y: SERIES.zeros as Float64Array }, { y: SERIES.constant as Float64Array }],
+      4,
+      settings,
+    );
+    for (const v of zero!.forecast.p90) expect(v).toBeLessThan(1e-3);
+    for (const v of constant!.forecast.p50) {
+      expect(v).toBeGreaterThan(2);
+      expect(v).toBeLessThan(14);
+    }
   });
 });
