@@ -321,10 +321,13 @@ export function accuracySentence(
   acc: { wape: number; coverage: number; weeks?: number; windows?: number } | undefined | null,
 ): string | null {
   if (!acc || !Number.isFinite(acc.wape)) return null;
+  // Backtest windows start one week apart (weekly origins): n windows = the last n weeks.
   const over =
-    acc.weeks !== undefined && acc.weeks > 0
-      ? `over ${acc.weeks} recent weeks held back`
-      : 'on recent weeks held back';
+    acc.windows !== undefined && acc.windows > 0
+      ? `over the last ${acc.windows} weeks`
+      : acc.weeks !== undefined && acc.weeks > 0
+        ? `over ${acc.weeks} recent forecast weeks`
+        : 'on recent weeks';
   const off = `${over}, this forecast was off by ${Math.round(acc.wape * 100)}% on average`;
   if (!Number.isFinite(acc.coverage)) return `${capitalise(off)}.`;
   return `${capitalise(off)}; ${Math.round(acc.coverage * 100)}% of weeks fell inside the p10–p90 band (80% is the aim).`;
