@@ -373,7 +373,10 @@ describe.skipIf(!ready)('result views (chromium)', () => {
         filterAll: await time(() => change('')),
       };
     });
-    writeFileSync(path.join(artifacts, 'table-20k-timings.json'), JSON.stringify(timings, null, 2));
+    writeFileSync(
+      path.join(artifacts, 'table-20k-timings.json'),
+      JSON.stringify(timings, null, 2) + '\n',
+    );
     console.log('20,000-sku table, ms from input to painted frame:', timings);
     // Scrolling to the end shows the last sku in the current order.
     await page.getByRole('button', { name: /^SKU/ }).click();
