@@ -112,7 +112,7 @@ export const app = {
   },
 };
 
-/** Weeks the model library forecasts at most (src/core/forecast-library.ts MAX_LIBRARY_HORIZON). */
+/** Weeks the model library forecasts at most (src/core/forecast-library.ts MAX_HORIZON). */
 const LIBRARY_MAX_HORIZON = 52;
 
 /**

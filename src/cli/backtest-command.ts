@@ -11,8 +11,8 @@ import {
 import { scoreItems, type Scores } from '../core/backtest/scores';
 import { seriesFromTable } from '../core/backtest/series';
 import { csvCell } from '../core/exports';
-import { ForecastError } from '../core/forecast';
-import { availableModels, MAX_LIBRARY_HORIZON } from '../core/forecast-library';
+import { ForecastError, MAX_HORIZON } from '../core/forecast';
+import { availableModels } from '../core/forecast-library';
 import { ROLES } from '../core/ingest/columns';
 import type { Model, ModelAlias } from '../core/models/types';
 import { ModelRunnerError } from '../runtime/model-runner';
@@ -29,7 +29,7 @@ Backtests forecasting models on FILE's own history: from each of N forecast
 origins (cutoffs) S weeks apart, ending H weeks before the last complete week,
 every model forecasts the next H weeks, which are then compared with what sold.
 
-  --horizon H         weeks forecast from each cutoff, 1-${MAX_LIBRARY_HORIZON} (default 4)
+  --horizon H         weeks forecast from each cutoff, 1-${MAX_HORIZON} (default 4)
   --windows N         cutoffs per sku (default 8)
   --step S            weeks between cutoffs (default 1)
   --models a,b        models to compare (default: all classical models and tcn)
@@ -148,7 +148,7 @@ async function run(argv: string[], io: CliIo): Promise<number> {
   }
   const problem = oneFileProblem(args);
   if (problem !== null) throw new UsageError(problem);
-  const h = intArg(optionValue(args, 'horizon'), 'horizon', 4, MAX_LIBRARY_HORIZON);
+  const h = intArg(optionValue(args, 'horizon'), 'horizon', 4, MAX_HORIZON);
   const nWindows = intArg(optionValue(args, 'windows'), 'windows', 8, 520);
   const stepSize = intArg(optionValue(args, 'step'), 'step', 1, 520);
   const format = pick(optionValue(args, 'format'), ['csv', 'json'] as const, 'format');

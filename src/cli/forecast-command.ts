@@ -10,13 +10,8 @@ import {
   forecastToSeedJson,
   parseProductIds,
 } from '../core/exports';
-import { ForecastError, type ForecastResult } from '../core/forecast';
-import {
-  DEFAULT_LIBRARY_HORIZON,
-  forecastWithLibrary,
-  MAX_LIBRARY_HORIZON,
-  resolveLibraryHorizon,
-} from '../core/forecast-library';
+import { DEFAULT_HORIZON, ForecastError, MAX_HORIZON, type ForecastResult } from '../core/forecast';
+import { forecastWithLibrary, resolveHorizon } from '../core/forecast-library';
 import { ROLES } from '../core/ingest/columns';
 import { ModelRunnerError } from '../runtime/model-runner';
 import { oneFileProblem, optionValue, parseArgs, wantsHelp } from '../node/args';
@@ -46,7 +41,7 @@ complete week of FILE. Results go to stdout, issues and notes to stderr.
   --model M           auto (default): backtest every model on each sku's own
                       recent weeks and forecast with the mean of the best 3;
                       or one of ${MODEL_CHOICES.filter((m) => m !== 'auto').join(', ')}
-  --horizon N         weeks to forecast, 1-${MAX_LIBRARY_HORIZON} (default ${DEFAULT_LIBRARY_HORIZON}; tcn: at most 12)
+  --horizon N         weeks to forecast, 1-${MAX_HORIZON} (default ${DEFAULT_HORIZON}; tcn: at most 12)
   --format F          csv (default: one row per sku and week), json (rows plus
                       run metadata, model choice and category totals), seed-json
                       (the seed API's response: {"2": {"week_0": "61.45", ...}})
@@ -62,7 +57,7 @@ function parseHorizon(text: string | undefined): number | undefined {
   if (text === undefined) return undefined;
   if (!/^\d+$/.test(text.trim())) {
     throw new UsageError(
-      `--horizon must be a whole number of weeks from 1 to ${MAX_LIBRARY_HORIZON}, got "${text}"`,
+      `--horizon must be a whole number of weeks from 1 to ${MAX_HORIZON}, got "${text}"`,
     );
   }
   return Number(text);
@@ -108,7 +103,7 @@ async function run(argv: string[], io: CliIo): Promise<number> {
   const [requested = 'auto', ...more] = parseModelList(modelText, 'model');
   if (more.length > 0) throw new UsageError('--model takes one model (auto chooses among all)');
   // Checked before the (long) read of the file: a typo should fail fast.
-  const h = resolveLibraryHorizon(horizon);
+  const h = resolveHorizon(horizon);
 
   // The TCN loads (in a worker thread) while the file is read and parsed, when the run can use it.
   const t0 = performance.now();
@@ -119,7 +114,7 @@ async function run(argv: string[], io: CliIo): Promise<number> {
       await tcn.host.dispose();
       if (requested === 'tcn') {
         throw new UsageError(
-          `tcn forecasts at most ${tcn.desc.output.horizon} weeks; asked for ${h} (other models go to ${MAX_LIBRARY_HORIZON})`,
+          `tcn forecasts at most ${tcn.desc.output.horizon} weeks; asked for ${h} (other models go to ${MAX_HORIZON})`,
         );
       }
       tcn = undefined;

@@ -87,7 +87,7 @@ export function categoryMethod(draws: number, seed: number, monteCarloMaxSkus: n
 
 /**
  * Category totals for every horizon week of the given sku forecasts.
- * All skus must share the same horizon weeks (as forecastTable produces).
+ * All skus must share the same horizon weeks (as forecastWithLibrary produces).
  * Categories come out sorted by name.
  */
 export function categoryTotals(

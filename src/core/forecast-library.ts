@@ -8,21 +8,18 @@ import { auto, type AutoOptions, type AutoResult } from './backtest/auto';
 import { seriesFromTable, type BacktestSeries } from './backtest/series';
 import { categoryTotals } from './category-totals';
 import {
-  addDays,
+  DEFAULT_HORIZON,
   ForecastError,
+  forecastOrigin,
+  MAX_HORIZON,
   type ForecastResult,
   type SelectionSummary,
   type SkuFlag,
   type SkuForecast,
 } from './forecast';
-import { lastCompleteIndex } from './history';
 import { FALLBACK_CHAIN, LOCAL_MODELS } from './models/registry';
 import type { GlobalModel, Model, ModelAlias } from './models/types';
-import type { WeeklyRow, WeeklyTable } from './types';
-
-/** Longest horizon of the classical models; a model trained for less (the TCN: 12) sits out longer ones. */
-export const MAX_LIBRARY_HORIZON = 52;
-export const DEFAULT_LIBRARY_HORIZON = 4;
+import type { WeeklyTable } from './types';
 
 /** Mean weeks between sales above which demand is intermittent (Syntetos & Boylan's ADI cut-off). */
 const INTERMITTENT_ADI = 1.32;
@@ -55,12 +52,12 @@ export function modelChoices(tcn?: GlobalModel): string[] {
 }
 
 /** Checks a requested horizon; returns it or throws ForecastError. */
-export function resolveLibraryHorizon(requested: number | undefined): number {
-  const horizon = requested ?? DEFAULT_LIBRARY_HORIZON;
-  if (!Number.isInteger(horizon) || horizon < 1 || horizon > MAX_LIBRARY_HORIZON) {
+export function resolveHorizon(requested: number | undefined): number {
+  const horizon = requested ?? DEFAULT_HORIZON;
+  if (!Number.isInteger(horizon) || horizon < 1 || horizon > MAX_HORIZON) {
     throw new ForecastError(
       'bad-horizon',
-      `horizon must be a whole number of weeks from 1 to ${MAX_LIBRARY_HORIZON}, got ${String(requested)}`,
+      `horizon must be a whole number of weeks from 1 to ${MAX_HORIZON}, got ${String(requested)}`,
     );
   }
   return horizon;
@@ -85,7 +82,7 @@ export async function forecastWithLibrary(
   opts: LibraryForecastOptions = {},
 ): Promise<ForecastResult> {
   const t0 = now();
-  const horizon = resolveLibraryHorizon(opts.horizon);
+  const horizon = resolveHorizon(opts.horizon);
   const requested = opts.model ?? 'auto';
   const models = candidatesFor(requested, opts.tcn);
   if (requested !== 'auto' && (models[0] as Model).maxHorizon < horizon) {
@@ -94,19 +91,7 @@ export async function forecastWithLibrary(
       `${requested} forecasts at most ${(models[0] as Model).maxHorizon} weeks; asked for ${horizon}`,
     );
   }
-  const first = table.series[0];
-  if (!first) throw new ForecastError('no-series', 'the data has no sku to forecast');
-  const origin = lastCompleteIndex(first.rows);
-  if (origin < 0) {
-    throw new ForecastError(
-      'no-complete-week',
-      'the data covers no complete week (Monday to Sunday); at least one is needed to forecast',
-    );
-  }
-  const lastCompleteWeek = (first.rows[origin] as WeeklyRow).week_start;
-  const horizonWeeks = Array.from({ length: horizon }, (_, h) =>
-    addDays(lastCompleteWeek, 7 * (h + 1)),
-  );
+  const { lastCompleteWeek, horizonWeeks } = forecastOrigin(table, horizon);
   const series = seriesFromTable(table);
   const t1 = now();
 
@@ -142,6 +127,7 @@ export async function forecastWithLibrary(
     };
     if (flags.length > 0) out.flags = flags;
     if (flags.includes('fallback')) {
+      out.reason = 'short history';
       out.note = `${bs.y.length} complete week${bs.y.length === 1 ? '' : 's'} since the first sale: too few for ${requested === 'auto' ? 'the chosen models' : requested}; forecast by ${made.model}`;
     }
     const acc = choice?.accuracy;

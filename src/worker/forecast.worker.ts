@@ -7,8 +7,8 @@
 import { expose } from 'comlink';
 import { Ingestor } from '../core/ingest';
 import { readHeaderLine } from './headers';
-import { ForecastError, type ForecastResult } from '../core/forecast';
-import { DEFAULT_LIBRARY_HORIZON, forecastWithLibrary } from '../core/forecast-library';
+import { DEFAULT_HORIZON, ForecastError, type ForecastResult } from '../core/forecast';
+import { forecastWithLibrary } from '../core/forecast-library';
 import { tcnModel } from '../core/models/tcn';
 import { crossValidationSharded } from '../core/backtest/sharded';
 import { shardRunners } from './backtest-pool';
@@ -152,7 +152,7 @@ function makeForecast(
   opts: RunOptions,
   onProgress?: (p: Progress) => void,
 ): Promise<ForecastResult> {
-  const horizon = opts.horizon ?? DEFAULT_LIBRARY_HORIZON;
+  const horizon = opts.horizon ?? DEFAULT_HORIZON;
   // The TCN joins the candidates for horizons it was trained for; auto goes on without it beyond.
   const tcn =
     horizon <= model.descriptor.output.horizon

@@ -72,7 +72,7 @@ export interface StageTimings {
    * happened; absent when no model was needed.
    */
   model_session_ms?: number;
-  /** Input windows, model run(s) and unscaling: the whole forecastTable call. */
+  /** Backtest, model choice, forecasts and category totals: the whole forecastWithLibrary call. */
   inference_ms: number;
   total_ms: number;
 }

@@ -12,8 +12,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { build } from 'vite';
-import type { ForecastResult } from '../../src/core/forecast';
-import { DEFAULT_LIBRARY_HORIZON, forecastWithLibrary } from '../../src/core/forecast-library';
+import { DEFAULT_HORIZON, type ForecastResult } from '../../src/core/forecast';
+import { forecastWithLibrary } from '../../src/core/forecast-library';
 import { tcnModel } from '../../src/core/models/tcn';
 import { ingestText } from '../../src/core/ingest';
 import { parseModelDescriptor, type ModelDescriptor } from '../../src/core/model-descriptor';
@@ -330,7 +330,7 @@ export async function nodeForecast(
   })();
   const { desc, run } = await nodeRunner;
   const table = ingestText(readFileSync(csvPath, 'utf8'), mapping ? { mapping } : {});
-  const h = horizon ?? DEFAULT_LIBRARY_HORIZON;
+  const h = horizon ?? DEFAULT_HORIZON;
   const presence = {
     age: table.report.hasAge,
     gender: table.report.hasGender,

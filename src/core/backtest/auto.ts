@@ -293,7 +293,9 @@ export async function auto(
     const calibration = calibrate(all, h, { ...conformal, shiftMedian });
     const forecasts = series.map((s, si) => {
       const i = at[si]!;
-      if (i < 0) {
+      // A series with no backtest window of its own (no longer than h) has no evidence
+      // for any candidate or its band: the fallback chain forecasts it, as it stands.
+      if (i < 0 || ctx.valWindows[i] === 0) {
         const f = fallback(s.y, h, settings);
         return { id: s.id, model: f.alias, forecast: f.forecast };
       }
