@@ -15,12 +15,11 @@ import { ForecastError, MAX_HORIZON } from '../core/forecast';
 import { availableModels } from '../core/forecast-library';
 import { ROLES } from '../core/ingest/columns';
 import type { Model, ModelAlias } from '../core/models/types';
-import { ModelRunnerError } from '../runtime/model-runner';
 import { oneFileProblem, optionValue, parseArgs, wantsHelp } from '../node/args';
 import { ingestFile } from '../node/read-file';
 import { UsageError, type CliIo, type Command } from './command';
 import { defaultDescriptorPath, parseModelList, startTcn, type TcnHandle } from './model-choice';
-import { ModelFileError } from './model-host';
+import { reportingUserErrors } from './user-errors';
 import { parseMappings, reportLines } from './weekly-command';
 
 const USAGE = `usage: skucast backtest FILE [--horizon H] [--windows N] [--step S] [--models a,b,...] [--format csv|json] [--summary rows|model|sku] [--map role=Column ...]
@@ -275,22 +274,6 @@ export const backtestCommand: Command = {
   summary: "score forecasting models on a sales CSV's own recent weeks",
   usage: USAGE,
   async run(argv: string[], io: CliIo): Promise<number> {
-    try {
-      return await run(argv, io);
-    } catch (e) {
-      if (e instanceof UsageError) {
-        io.err(`skucast backtest: ${e.message}\n${e.showUsage ? USAGE + '\n' : ''}`);
-        return 2;
-      }
-      if (
-        e instanceof ForecastError ||
-        e instanceof ModelRunnerError ||
-        e instanceof ModelFileError
-      ) {
-        io.err(`skucast backtest: ${e.message}\n`);
-        return 2;
-      }
-      throw e;
-    }
+    return reportingUserErrors('backtest', USAGE, io, () => run(argv, io));
   },
 };

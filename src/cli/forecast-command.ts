@@ -4,16 +4,14 @@
 // stderr. Node side of the same pipeline the app runs: ingest ->
 // forecastWithLibrary -> exports, the TCN in onnxruntime-web's WASM backend.
 import {
-  ExportError,
   forecastToCsv,
   forecastToJson,
   forecastToSeedJson,
   parseProductIds,
 } from '../core/exports';
-import { DEFAULT_HORIZON, ForecastError, MAX_HORIZON, type ForecastResult } from '../core/forecast';
+import { DEFAULT_HORIZON, MAX_HORIZON, type ForecastResult } from '../core/forecast';
 import { forecastWithLibrary, resolveHorizon } from '../core/forecast-library';
 import { ROLES } from '../core/ingest/columns';
-import { ModelRunnerError } from '../runtime/model-runner';
 import { oneFileProblem, optionValue, parseArgs, wantsHelp } from '../node/args';
 import { ingestFile } from '../node/read-file';
 import { UsageError, type CliIo, type Command } from './command';
@@ -24,7 +22,8 @@ import {
   startTcn,
   type TcnHandle,
 } from './model-choice';
-import { isModelHostThread, ModelFileError, serveModelHost } from './model-host';
+import { isModelHostThread, serveModelHost } from './model-host';
+import { reportingUserErrors } from './user-errors';
 import { parseMappings, reportLines } from './weekly-command';
 import { isShardHostThread, serveShardHost, startShardPool } from './shard-host';
 import { crossValidationSharded } from '../core/backtest/sharded';
@@ -182,23 +181,6 @@ export const forecastCommand: Command = {
       await serveShardHost();
       return 0;
     }
-    try {
-      return await run(argv, io);
-    } catch (e) {
-      if (e instanceof UsageError) {
-        io.err(`skucast forecast: ${e.message}\n${e.showUsage ? USAGE + '\n' : ''}`);
-        return 2;
-      }
-      if (
-        e instanceof ForecastError ||
-        e instanceof ExportError ||
-        e instanceof ModelRunnerError ||
-        e instanceof ModelFileError
-      ) {
-        io.err(`skucast forecast: ${e.message}\n`);
-        return 2;
-      }
-      throw e;
-    }
+    return reportingUserErrors('forecast', USAGE, io, () => run(argv, io));
   },
 };

@@ -9,7 +9,7 @@
 // zero and sorted (p10 ≤ p50 ≤ p90).
 
 import { quantileSorted } from '../stats/quantile';
-import type { Forecast } from '../models/types';
+import { zeroForecast, type Forecast } from '../models/types';
 
 export interface ConformalOptions {
   /**
@@ -166,12 +166,7 @@ export function calibratedForecast(
   const h = point.length;
   const scale = seriesScale(hist, cal.options);
   const sku = cal.skus.get(id);
-  const f: Forecast = {
-    point: new Float64Array(h),
-    p10: new Float64Array(h),
-    p50: new Float64Array(h),
-    p90: new Float64Array(h),
-  };
+  const f = zeroForecast(h);
   for (let k = 0; k < h; k++) {
     const q = cal.steps[Math.min(k, cal.steps.length - 1)] as Triple;
     let q10 = q.q10;

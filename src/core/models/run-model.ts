@@ -5,14 +5,15 @@
 // from src/core/backtest/ and replace them.
 
 import { FALLBACK_CHAIN } from './registry';
-import type {
-  Forecast,
-  LocalModel,
-  Model,
-  ModelAlias,
-  ModelOutput,
-  ModelSettings,
-  SeriesInput,
+import {
+  type Forecast,
+  type LocalModel,
+  type Model,
+  type ModelAlias,
+  type ModelOutput,
+  type ModelSettings,
+  type SeriesInput,
+  zeroForecast,
 } from './types';
 
 /** z of the 90th percentile of a normal distribution. */
@@ -73,9 +74,8 @@ export function fallback(
     const f = finish(m.predict(m.fit(y, settings), y, h, settings), y, h);
     if (f) return { forecast: f, alias: m.alias };
   }
-  const zero = new Float64Array(h);
   return {
-    forecast: { point: zero, p10: zero.slice(), p50: zero.slice(), p90: zero.slice() },
+    forecast: zeroForecast(h),
     alias: chain[chain.length - 1]?.alias ?? 'historic_average',
   };
 }
@@ -88,12 +88,7 @@ export function fallback(
 export function finish(out: ModelOutput, y: Float64Array, h: number): Forecast | undefined {
   if (out.point.length !== h) return undefined;
   const spread = Z90 * standardDeviation(y);
-  const f: Forecast = {
-    point: new Float64Array(h),
-    p10: new Float64Array(h),
-    p50: new Float64Array(h),
-    p90: new Float64Array(h),
-  };
+  const f = zeroForecast(h);
   for (let k = 0; k < h; k++) {
     const point = out.point[k] as number;
     const q = out.quantiles;

@@ -56,6 +56,16 @@ export interface Forecast {
   p90: Float64Array;
 }
 
+/** A forecast of h zeros, to be filled in. */
+export function zeroForecast(h: number): Forecast {
+  return {
+    point: new Float64Array(h),
+    p10: new Float64Array(h),
+    p50: new Float64Array(h),
+    p90: new Float64Array(h),
+  };
+}
+
 /** What a model computes before intervals are attached: its point and, if it has them, its own quantiles. */
 export interface ModelOutput {
   point: Float64Array;

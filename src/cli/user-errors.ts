@@ -1,0 +1,35 @@
+// How `skucast forecast` and `skucast backtest` end on a problem the user can
+// fix (a bad option, an unusable file, a model file that cannot be read): one
+// line on stderr, the usage text where it helps, exit code 2. Anything else is
+// a bug and goes up to main.ts, which says so.
+import { ExportError } from '../core/exports';
+import { ForecastError } from '../core/forecast';
+import { ModelRunnerError } from '../runtime/model-runner';
+import { UsageError, type CliIo } from './command';
+import { ModelFileError } from './model-host';
+
+export async function reportingUserErrors(
+  name: string,
+  usage: string,
+  io: CliIo,
+  body: () => Promise<number>,
+): Promise<number> {
+  try {
+    return await body();
+  } catch (e) {
+    if (e instanceof UsageError) {
+      io.err(`skucast ${name}: ${e.message}\n${e.showUsage ? usage + '\n' : ''}`);
+      return 2;
+    }
+    if (
+      e instanceof ForecastError ||
+      e instanceof ExportError ||
+      e instanceof ModelRunnerError ||
+      e instanceof ModelFileError
+    ) {
+      io.err(`skucast ${name}: ${e.message}\n`);
+      return 2;
+    }
+    throw e;
+  }
+}
