@@ -21,6 +21,9 @@ import { FALLBACK_CHAIN, LOCAL_MODELS } from './models/registry';
 import type { GlobalModel, Model, ModelAlias } from './models/types';
 import type { WeeklyTable } from './types';
 
+/** Bumped when a model, auto's recipe or the band changes what a forecast gives. */
+export const MODEL_LIBRARY_VERSION = '1.0.0';
+
 /** Mean weeks between sales above which demand is intermittent (Syntetos & Boylan's ADI cut-off). */
 const INTERMITTENT_ADI = 1.32;
 /** Fewer complete weeks than this: too little history to trust any model much. */
@@ -146,8 +149,8 @@ export async function forecastWithLibrary(
     skus,
     categories: totals.categories,
     metadata: {
-      modelName: requested === 'auto' ? 'skucast auto' : requested,
-      modelVersion: opts.tcn && models.includes(opts.tcn) ? opts.tcn.reference : 'library',
+      modelName: requested,
+      modelVersion: MODEL_LIBRARY_VERSION,
       horizon,
       window: opts.tcn?.minHistory ?? 0,
       lastCompleteWeek,
