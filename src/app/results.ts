@@ -337,6 +337,10 @@ function capitalise(s: string): string {
   return s.charAt(0).toUpperCase() + s.slice(1);
 }
 
+/** Size of the table's sparklines, px. */
+export const SPARK_W = 96;
+export const SPARK_H = 26;
+
 /** Sparkline points: recent actuals then the p50 forecast, scaled to a w×h box. */
 export function sparkPoints(
   series: WeeklySeries,

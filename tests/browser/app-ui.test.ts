@@ -373,6 +373,33 @@ describe.skipIf(!ready)('result views (chromium)', () => {
         filterAll: await time(() => change('')),
       };
     });
+    // Scrolling: 120 frames, 400 px each, frame-to-frame times (a dropped frame is > 2 × 16.7 ms).
+    const frames = await page.evaluate(async () => {
+      const doc = (
+        globalThis as unknown as {
+          document: { querySelector(s: string): { scrollTop: number } | null };
+        }
+      ).document;
+      const raf = (globalThis as unknown as { requestAnimationFrame(f: (t: number) => void): void })
+        .requestAnimationFrame;
+      const box = doc.querySelector('.viewport')!;
+      const times: number[] = [];
+      let last = 0;
+      for (let k = 0; k < 120; k++) {
+        const t = await new Promise<number>((r) => raf(r));
+        if (last) times.push(t - last);
+        last = t;
+        box.scrollTop += 400;
+      }
+      times.sort((a, b) => a - b);
+      return {
+        frames: times.length,
+        medianMs: times[Math.floor(times.length / 2)],
+        p95Ms: times[Math.floor(times.length * 0.95)],
+        over33Ms: times.filter((t) => t > 33.4).length,
+      };
+    });
+    Object.assign(timings, { scroll: frames });
     writeFileSync(
       path.join(artifacts, 'table-20k-timings.json'),
       JSON.stringify(timings, null, 2) + '\n',
