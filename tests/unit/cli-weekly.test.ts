@@ -68,12 +68,20 @@ describe('skucast weekly', () => {
   });
 
   it('exits 2 on file-level errors, with the reason on stderr and nothing on stdout', () => {
-    const r = skucast('weekly', fixture('dst-day-first.csv'));
+    const dir = mkdtempSync(join(tmpdir(), 'skucast-'));
+    writeFileSync(join(dir, 'odd.csv'), 'Wann;Was;Wieviel\n26/03/2023;A-1;12,5\n');
+    const r = skucast('weekly', join(dir, 'odd.csv'));
     expect(r.code).toBe(2);
     expect(r.stdout).toBe('');
     expect(r.stderr.split('\n')[0]).toBe(
-      'error [no-date-column] No date column found among "Datum", "Artikel", "Umsatz", "Menge"; expected a column named like Date (or choose one: --map date=COLUMN)',
+      'error [no-date-column] No date column found among "Wann", "Was", "Wieviel"; expected a column named like Date (or choose one: --map date=COLUMN)',
     );
+  });
+
+  it('recognises German headers without --map', () => {
+    const r = skucast('weekly', fixture('dst-day-first.csv'));
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain('summary: 6 rows read, 6 used, 0 skipped; 2 skus × 42 weeks');
   });
 
   it('reports a missing file, an empty file and a binary file', () => {

@@ -1,5 +1,6 @@
-// Header → role detection (CONTRACT.md §1.1–1.2). Names match case-insensitively
-// ignoring spaces, `_` and `-`, against a list of synonyms per role.
+// Header → role detection (CONTRACT.md §1.1–1.2). Names match case- and
+// accent-insensitively, ignoring spaces and punctuation, against a list of
+// synonyms per role in seven languages.
 import type { ColumnMapping, Role } from '../types';
 
 export const ROLES: readonly Role[] = [
@@ -13,6 +14,9 @@ export const ROLES: readonly Role[] = [
   'age',
 ];
 
+// Per role, synonyms in priority order: English first (the reference schema),
+// then German, French, Spanish, Italian, Dutch and Portuguese sales exports,
+// written as normalizeHeader leaves them (`Qté` → `qte`, `Stück` → `stuck`).
 const SYNONYMS: Record<Role, readonly string[]> = {
   date: [
     'date',
@@ -30,6 +34,74 @@ const SYNONYMS: Record<Role, readonly string[]> = {
     'datetime',
     'timestamp',
     'period',
+    'postingdate',
+    'documentdate',
+    // de
+    'datum',
+    'belegdatum',
+    'buchungsdatum',
+    'rechnungsdatum',
+    'verkaufsdatum',
+    'bestelldatum',
+    'lieferdatum',
+    'auftragsdatum',
+    // fr
+    'datedevente',
+    'datevente',
+    'datefacture',
+    'datedefacture',
+    'datecommande',
+    'datedecommande',
+    'datepiece',
+    'dateoperation',
+    // es
+    'fecha',
+    'fechaventa',
+    'fechadeventa',
+    'fechafactura',
+    'fechadefactura',
+    'fechapedido',
+    'fechadepedido',
+    'fechadocumento',
+    'fechaemision',
+    // it
+    'data',
+    'datavendita',
+    'datadivendita',
+    'datafattura',
+    'datadocumento',
+    'dataordine',
+    'datadellordine',
+    'dataregistrazione',
+    // nl
+    'verkoopdatum',
+    'factuurdatum',
+    'orderdatum',
+    'boekdatum',
+    'boekingsdatum',
+    'transactiedatum',
+    // pt
+    'datavenda',
+    'datadevenda',
+    'datadavenda',
+    'datafatura',
+    'datadafatura',
+    'datapedido',
+    'datadopedido',
+    'dataemissao',
+    'datadeemissao',
+    // day, week and period words last
+    'tag',
+    'woche',
+    'jour',
+    'semaine',
+    'dia',
+    'semana',
+    'giorno',
+    'settimana',
+    'dag',
+    'periode',
+    'periodo',
   ],
   sku: [
     'sku',
@@ -45,8 +117,117 @@ const SYNONYMS: Record<Role, readonly string[]> = {
     'product',
     'article',
     'uniqueid',
+    'itemnumber',
+    'itemno',
+    'articlenumber',
+    'productnumber',
+    // de, nl
+    'artikel',
+    'artikelnummer',
+    'artikelnr',
+    'artnr',
+    'artikelcode',
+    'materialnummer',
+    'material',
+    'produkt',
+    'produktnummer',
+    'produktid',
+    'productnummer',
+    // fr
+    'refarticle',
+    'codearticle',
+    'numeroarticle',
+    'reference',
+    'ref',
+    'produit',
+    'codeproduit',
+    'idproduit',
+    // es, pt
+    'articulo',
+    'codigoarticulo',
+    'artigo',
+    'codigoartigo',
+    'producto',
+    'codigoproducto',
+    'idproducto',
+    'produto',
+    'codigoproduto',
+    'idproduto',
+    'referencia',
+    'codigo',
+    // it
+    'articolo',
+    'codicearticolo',
+    'prodotto',
+    'codiceprodotto',
+    'idprodotto',
+    'riferimento',
+    'codice',
+    // stores last: an article column, when there is one, is the better key
+    'filiale',
+    'filialnummer',
+    'magasin',
+    'tienda',
+    'sucursal',
+    'negozio',
+    'puntovendita',
+    'winkel',
+    'filiaal',
+    'loja',
   ],
-  category: ['productcategory', 'category', 'productline', 'department', 'dept', 'family'],
+  category: [
+    'productcategory',
+    'category',
+    'productline',
+    'department',
+    'dept',
+    'family',
+    'productgroup',
+    'itemgroup',
+    // de
+    'warengruppe',
+    'kategorie',
+    'produktgruppe',
+    'artikelgruppe',
+    'produktkategorie',
+    'sortiment',
+    'abteilung',
+    'sparte',
+    // fr
+    'categorie',
+    'categoriedeproduit',
+    'famille',
+    'famillearticle',
+    'familledeproduits',
+    'groupedeproduits',
+    'rayon',
+    'gamme',
+    // es, it, pt
+    'categoria',
+    'categoriadeproducto',
+    'categoriadeproduto',
+    'categoriaprodotto',
+    'familia',
+    'famiglia',
+    'grupodeproductos',
+    'grupodeprodutos',
+    'gruppomerceologico',
+    'grupo',
+    'gruppo',
+    'departamento',
+    'reparto',
+    'seccion',
+    'secao',
+    'linea',
+    'linha',
+    // nl
+    'productgroep',
+    'artikelgroep',
+    'productcategorie',
+    'groep',
+    'afdeling',
+    'assortiment',
+  ],
   amount: [
     'totalamount',
     'sales',
@@ -57,18 +238,167 @@ const SYNONYMS: Record<Role, readonly string[]> = {
     'salesamount',
     'netsales',
     'turnover',
+    // de
+    'umsatz',
+    'nettoumsatz',
+    'bruttoumsatz',
+    'umsatznetto',
+    'umsatzbrutto',
+    'betrag',
+    'gesamtbetrag',
+    'nettobetrag',
+    'bruttobetrag',
+    'erlos',
+    'erlose',
+    'summe',
+    // fr
+    'montant',
+    'montanttotal',
+    'montantht',
+    'montantttc',
+    'chiffredaffaires',
+    'ca',
+    'ventes',
+    'totalht',
+    'totalttc',
+    // es
+    'importe',
+    'importetotal',
+    'importeneto',
+    'ventas',
+    'monto',
+    'montototal',
+    'ingresos',
+    'facturacion',
+    // it
+    'importo',
+    'importototale',
+    'fatturato',
+    'vendite',
+    'totale',
+    'ricavi',
+    // nl
+    'omzet',
+    'nettoomzet',
+    'bedrag',
+    'totaalbedrag',
+    'verkopen',
+    'totaal',
+    'opbrengst',
+    // pt
+    'valortotal',
+    'vendas',
+    'receita',
+    'faturamento',
+    'faturacao',
+    'montante',
+    'valor',
   ],
-  quantity: ['quantity', 'qty', 'units', 'unitssold', 'quantitysold'],
-  price: ['priceperunit', 'unitprice', 'price', 'priceeach'],
-  gender: ['gender', 'sex'],
-  age: ['age', 'customerage'],
+  quantity: [
+    'quantity',
+    'qty',
+    'units',
+    'unitssold',
+    'quantitysold',
+    // de
+    'menge',
+    'anzahl',
+    'stuck',
+    'stueck',
+    'stuckzahl',
+    'verkaufsmenge',
+    'absatz',
+    // fr
+    'quantite',
+    'quantitevendue',
+    'qte',
+    'nombre',
+    'unites',
+    // es
+    'cantidad',
+    'cantidadvendida',
+    'cant',
+    'unidades',
+    'uds',
+    // it
+    'quantita',
+    'quantitavenduta',
+    'qta',
+    'pezzi',
+    // nl
+    'aantal',
+    'hoeveelheid',
+    'stuks',
+    'aantalverkocht',
+    // pt
+    'quantidade',
+    'quantidadevendida',
+    'qtd',
+    'qtde',
+  ],
+  price: [
+    'priceperunit',
+    'unitprice',
+    'price',
+    'priceeach',
+    // de
+    'einzelpreis',
+    'stuckpreis',
+    'stueckpreis',
+    'verkaufspreis',
+    'vkpreis',
+    'preis',
+    'nettopreis',
+    // fr
+    'prixunitaire',
+    'prixunitaireht',
+    'prixunit',
+    'prixdevente',
+    'pu',
+    'prix',
+    // es
+    'preciounitario',
+    'preciounidad',
+    'preciodeventa',
+    'pvp',
+    'precio',
+    // it
+    'prezzounitario',
+    'prezzodivendita',
+    'prezzo',
+    // nl
+    'eenheidsprijs',
+    'stukprijs',
+    'verkoopprijs',
+    'prijsperstuk',
+    'prijs',
+    // pt
+    'precounitario',
+    'valorunitario',
+    'precodevenda',
+    'preco',
+  ],
+  gender: ['gender', 'sex', 'geschlecht', 'sexe', 'sexo', 'sesso', 'geslacht', 'genero'],
+  age: ['age', 'customerage', 'alter', 'edad', 'eta', 'leeftijd', 'idade'],
 };
 
+/** Currency and unit words a header may end in (`Umsatz EUR`, `Menge Stk`). */
+const UNIT_SUFFIX = /(eur|euro|euros|usd|gbp|chf|stk)$/;
+
+/**
+ * A header as synonyms are written: lower case, accents dropped (`Qté` →
+ * `qte`, `ß` → `ss`), a trailing unit in brackets dropped (`Umsatz (EUR)`),
+ * and everything but letters and digits removed (spaces, `_`, `-`, `.`, `€`).
+ */
 export function normalizeHeader(name: string): string {
   return name
     .trim()
     .toLowerCase()
-    .replace(/[\s_-]+/g, '');
+    .normalize('NFD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .replace(/ß/g, 'ss')
+    .replace(/\s*[([][^)\]]*[)\]]\s*$/, '')
+    .replace(/[^\p{L}\p{N}]+/gu, '');
 }
 
 /** Spreadsheet letter of a 0-based column (0 → A, 26 → AA). */
@@ -100,11 +430,13 @@ export function detectColumns(headers: string[]): { mapping: ColumnMapping; unma
   const mapping: ColumnMapping = {};
   const used = new Set<number>();
   const normalized = headers.map(normalizeHeader);
+  const bare = normalized.map((h) => h.replace(UNIT_SUFFIX, ''));
   for (const role of ROLES) {
     const synonyms = SYNONYMS[role];
     // Synonym order is priority order (`Total Amount` before `Total`).
     for (const synonym of synonyms) {
-      const i = normalized.findIndex((h, j) => h === synonym && !used.has(j));
+      let i = normalized.findIndex((h, j) => h === synonym && !used.has(j));
+      if (i === -1) i = bare.findIndex((h, j) => h === synonym && !used.has(j));
       if (i !== -1) {
         mapping[role] = (headers[i] ?? '').trim();
         used.add(i);
