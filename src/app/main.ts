@@ -4,6 +4,7 @@ import { loadSample } from './sample';
 import { browserStore } from './mapping-memory';
 import { configure } from './state.svelte';
 import { ForecastBridge } from './worker-bridge';
+import { startPwa } from './pwa';
 import type { RunResult } from '../worker/protocol';
 import './styles.css';
 
@@ -26,3 +27,4 @@ configure({
 const target = document.getElementById('app');
 if (!target) throw new Error('skucast: #app element missing from index.html');
 export default mount(App, { target });
+startPwa();

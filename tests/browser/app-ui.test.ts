@@ -302,6 +302,14 @@ describe.skipIf(!ready)('result views (chromium)', () => {
     const failed = await forecastFileInPage(page, bad);
     expect(failed.status).toBe('error');
     Object.assign(a11y, await checkEverywhere(page, 'error'));
+
+    // A file that reads but cannot be forecast: the reason and what to do, never an empty page.
+    const headerOnly = path.join(dir, 'header-only.csv');
+    writeFileSync(headerOnly, header + '\n');
+    const none = await forecastFileInPage(page, headerOnly);
+    expect(none.status).toBe('done');
+    expect(await page.getByTestId(TEST_IDS.problem).innerText()).toMatch(/Choose another file/);
+    Object.assign(a11y, await checkEverywhere(page, 'no-forecast'));
   });
 
   it('reports no axe-core violation in any state, scheme or size', () => {
