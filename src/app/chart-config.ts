@@ -32,6 +32,8 @@ export interface ChartInput {
   series: WeeklySeries;
   /** What the numbers are, e.g. "Sales (money)". */
   unit: string;
+  /** Drawn above the chart (the PNG export names what it shows); none on screen. */
+  title?: string;
   theme: ChartTheme;
 }
 
@@ -43,6 +45,7 @@ function originPlugin(
   origin: number,
   partial: readonly number[],
   theme: ChartTheme,
+  title: string | undefined,
 ): Plugin<'line'> {
   return {
     id: 'skucastOrigin',
@@ -62,6 +65,17 @@ function originPlugin(
         const px = x.getPixelForValue(i);
         ctx.fillRect(px - step / 2, chartArea.top, step, chartArea.bottom - chartArea.top);
       }
+      ctx.restore();
+    },
+    afterDraw(chart) {
+      if (!title) return;
+      const { ctx } = chart;
+      ctx.save();
+      ctx.fillStyle = theme.text;
+      ctx.font = '600 15px system-ui, sans-serif';
+      ctx.textAlign = 'left';
+      ctx.textBaseline = 'top';
+      ctx.fillText(title, 12, 10);
       ctx.restore();
     },
     afterDatasetsDraw(chart) {
@@ -130,7 +144,7 @@ export function legendItems(
 export function forecastChartConfig(
   input: ChartInput,
 ): ChartConfiguration<'line', (number | null)[], string> {
-  const { series, theme, unit } = input;
+  const { series, theme, unit, title } = input;
   // A week the file covers in part is no point of the sales line: it stands apart, beside its forecast.
   const actual = series.actual.map((v, i) => (series.partial.includes(i) ? null : v));
   const partial = series.actual.map((v, i) => (series.partial.includes(i) ? v : null));
@@ -200,6 +214,7 @@ export function forecastChartConfig(
       animation: false,
       responsive: true,
       maintainAspectRatio: false,
+      ...(title ? { layout: { padding: { top: 36 } } } : {}),
       interaction: { mode: 'index', intersect: false },
       color: theme.text,
       scales: {
@@ -261,6 +276,6 @@ export function forecastChartConfig(
         },
       },
     },
-    plugins: [originPlugin(series.origin, series.partial, theme)],
+    plugins: [originPlugin(series.origin, series.partial, theme, title)],
   };
 }

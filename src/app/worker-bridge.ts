@@ -1,6 +1,8 @@
 // The page's side of the forecast worker (after Squoosh's worker bridge): the
-// worker starts on first use; cancelling terminates it, and the next call
-// starts a fresh one. A worker that dies (script failed to load, out of
+// worker starts on first use. Cancelling rejects the pending call at once and
+// asks the worker to stop at its next chunk, so it keeps its loaded model; a
+// worker too busy to answer within CANCEL_GRACE_MS is terminated, and the next
+// call starts a fresh one. A worker that dies (script failed to load, out of
 // memory) rejects the pending call with a message instead of hanging it.
 
 import { proxy, wrap, type Remote } from 'comlink';
@@ -22,23 +24,38 @@ interface Live {
   kill: (reason: Error) => void;
 }
 
+/** How long a cancelled worker may take to stop by itself before it is terminated. */
+const CANCEL_GRACE_MS = 1000;
+
 export class ForecastBridge {
   #live: Live | null = null;
+  /** Rejecters of the calls in flight, so a cancel settles them at once. */
+  #inFlight = new Set<(e: Error) => void>();
+
+  /** A call to the worker that settles when it answers, dies, or is cancelled. */
+  #call<T>(live: Live, answer: Promise<T>): Promise<T> {
+    let abort: (e: Error) => void = () => undefined;
+    const aborted = new Promise<never>((_, reject) => {
+      abort = reject;
+    });
+    this.#inFlight.add(abort);
+    return Promise.race([answer, live.death, aborted]).finally(() => this.#inFlight.delete(abort));
+  }
 
   run(file: Blob, opts: RunOptions, onProgress: (p: Progress) => void): Promise<RunResult> {
     const live = this.#start();
-    return Promise.race([live.api.run(file, opts, proxy(onProgress)), live.death]);
+    return this.#call(live, live.api.run(file, opts, proxy(onProgress)));
   }
 
   /** Forecasts the last file's weekly table again (kept in the worker) with new options. */
   reforecast(opts: ReforecastOptions, onProgress: (p: Progress) => void): Promise<RunResult> {
     const live = this.#start();
-    return Promise.race([live.api.reforecast(opts, proxy(onProgress)), live.death]);
+    return this.#call(live, live.api.reforecast(opts, proxy(onProgress)));
   }
 
   peekHeaders(file: Blob): Promise<HeaderPeek> {
     const live = this.#start();
-    return Promise.race([live.api.peekHeaders(file), live.death]);
+    return this.#call(live, live.api.peekHeaders(file));
   }
 
   /**
@@ -54,9 +71,24 @@ export class ForecastBridge {
     });
   }
 
-  /** Stops whatever the worker is doing; its pending call rejects with CancelledError. */
+  /**
+   * Stops whatever the worker is doing; its pending call rejects with CancelledError
+   * now. The worker stops at its next chunk and keeps its model; one busy in a long
+   * computation (it cannot read the message) is terminated after CANCEL_GRACE_MS.
+   */
   cancel(): void {
-    this.#stop(new CancelledError());
+    const live = this.#live;
+    if (!live) return;
+    for (const abort of this.#inFlight) abort(new CancelledError());
+    this.#inFlight.clear();
+    let stopped = false;
+    live.api.cancel().then(
+      () => (stopped = true),
+      () => undefined,
+    );
+    setTimeout(() => {
+      if (!stopped && this.#live === live) this.#stop(new CancelledError());
+    }, CANCEL_GRACE_MS);
   }
 
   dispose(): void {

@@ -17,7 +17,7 @@ import { ROLES } from '../core/ingest/columns';
 import type { Model, ModelAlias } from '../core/models/types';
 import { oneFileProblem, optionValue, parseArgs, wantsHelp } from '../node/args';
 import { ingestFile } from '../node/read-file';
-import { UsageError, type CliIo, type Command } from './command';
+import { UsageError, writeChunks, type CliIo, type Command } from './command';
 import { defaultDescriptorPath, parseModelList, startTcn, type TcnHandle } from './model-choice';
 import { reportingUserErrors } from './user-errors';
 import { parseMappings, reportLines } from './weekly-command';
@@ -111,19 +111,23 @@ function num(v: number): string {
   return Number.isFinite(v) ? String(Math.round(v * 1e6) / 1e6) : '';
 }
 
-function toCsv(records: Record<string, string | number>[], columns: string[]): string {
-  const lines = [columns.join(',')];
+/** CSV in chunks of about 64 K characters: the rows summary grows with skus × cutoffs × weeks. */
+function* toCsv(records: Record<string, string | number>[], columns: string[]): Generator<string> {
+  let buf = columns.join(',') + '\r\n';
   for (const r of records) {
-    lines.push(
+    buf +=
       columns
         .map((c) => {
           const v = r[c];
           return v === undefined ? '' : typeof v === 'number' ? num(v) : csvCell(v);
         })
-        .join(','),
-    );
+        .join(',') + '\r\n';
+    if (buf.length >= 64 * 1024) {
+      yield buf;
+      buf = '';
+    }
   }
-  return lines.join('\r\n') + '\r\n';
+  if (buf.length > 0) yield buf;
 }
 
 function jsonSafe(v: number): number | null {
@@ -236,16 +240,18 @@ async function run(argv: string[], io: CliIo): Promise<number> {
     } else if (summary === 'rows') {
       const columns = ['sku', 'cutoff', 'week_start', 'y'];
       for (const a of cv.aliases) columns.push(a, `${a}_p10`, `${a}_p50`, `${a}_p90`, `${a}_model`);
-      io.out(toCsv(cvRecords(cv), columns));
+      await writeChunks(io, toCsv(cvRecords(cv), columns));
     } else if (summary === 'model') {
-      io.out(
+      await writeChunks(
+        io,
         toCsv(
           perModel.map((m) => ({ model: m.model, ...scoreRecord(m.scores), fit_ms: m.millis })),
           ['model', ...SCORE_COLUMNS, 'fit_ms'],
         ),
       );
     } else {
-      io.out(
+      await writeChunks(
+        io,
         toCsv(
           perSku.map((s) => ({ sku: s.sku, model: s.model, ...scoreRecord(s.scores) })),
           ['sku', 'model', ...SCORE_COLUMNS],

@@ -4,6 +4,20 @@
 export interface CliIo {
   out(text: string): void;
   err(text: string): void;
+  /** Resolves once stdout can take more (backpressure); absent: writes never wait. */
+  drained?(): Promise<void>;
+}
+
+/**
+ * Writes a result chunk by chunk, waiting for stdout to drain between chunks:
+ * a table too large for one string still prints, in bounded memory.
+ */
+export async function writeChunks(io: CliIo, chunks: Iterable<string>): Promise<void> {
+  for (const chunk of chunks) {
+    if (chunk.length === 0) continue;
+    io.out(chunk);
+    if (io.drained) await io.drained();
+  }
 }
 
 /** One `skucast <name>` command; main.ts keeps a record of them. */

@@ -4,17 +4,18 @@
 // stderr. Node side of the same pipeline the app runs: ingest ->
 // forecastWithLibrary -> exports, the TCN in onnxruntime-web's WASM backend.
 import {
-  forecastToCsv,
-  forecastToJson,
+  forecastCsvChunks,
+  forecastJsonChunks,
   forecastToSeedJson,
   parseProductIds,
+  type ExportMeta,
 } from '../core/exports';
 import { DEFAULT_HORIZON, MAX_HORIZON, type ForecastResult } from '../core/forecast';
 import { forecastWithLibrary, resolveHorizon } from '../core/forecast-library';
 import { ROLES } from '../core/ingest/columns';
 import { oneFileProblem, optionValue, parseArgs, wantsHelp } from '../node/args';
 import { ingestFile } from '../node/read-file';
-import { UsageError, type CliIo, type Command } from './command';
+import { UsageError, writeChunks, type CliIo, type Command } from './command';
 import {
   defaultDescriptorPath,
   MODEL_CHOICES,
@@ -74,11 +75,12 @@ function render(
   result: ForecastResult,
   format: Format,
   products: number[] | undefined,
-  meta: Parameters<typeof forecastToJson>[1],
-): string {
-  if (format === 'csv') return forecastToCsv(result);
-  if (format === 'json') return forecastToJson(result, meta);
-  return forecastToSeedJson(result, products);
+  meta: ExportMeta,
+): Iterable<string> {
+  // CSV and JSON grow with skus × weeks: written in chunks. The seed's JSON has 15 products at most.
+  if (format === 'csv') return forecastCsvChunks(result);
+  if (format === 'json') return forecastJsonChunks(result, meta);
+  return [forecastToSeedJson(result, products)];
 }
 
 async function run(argv: string[], io: CliIo): Promise<number> {
@@ -147,7 +149,7 @@ async function run(argv: string[], io: CliIo): Promise<number> {
       report: table.report,
       timings: { ingestMs, ...(loaded ? { modelLoadMs: loaded.loadMs } : {}) },
     });
-    io.out(output);
+    await writeChunks(io, output);
     io.err(notes.join('\n') + '\n');
     return 0;
   } finally {

@@ -42,8 +42,23 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
   }
 }
 
+let stdoutFull = false;
 const io: CliIo = {
-  out: (text) => void process.stdout.write(text),
+  out: (text) => {
+    if (!process.stdout.write(text)) stdoutFull = true;
+  },
   err: (text) => void process.stderr.write(text),
+  drained: () => {
+    if (!stdoutFull) return Promise.resolve();
+    stdoutFull = false;
+    return new Promise((resolve) => process.stdout.once('drain', resolve));
+  },
 };
+// A reader that stops early (`skucast weekly big.csv | head`) closes the pipe:
+// the output is not wanted any more, which is no error of ours.
+process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+  if (e.code !== 'EPIPE')
+    process.stderr.write(`skucast: cannot write the output (${e.code ?? e.message})\n`);
+  process.exit(e.code === 'EPIPE' ? 0 : 1);
+});
 process.exitCode = await main(process.argv.slice(2), io);

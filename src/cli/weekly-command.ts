@@ -1,10 +1,10 @@
 // `skucast weekly FILE [--map role=Column ...]`: the weekly table as CSV on
 // stdout, issues and a summary on stderr.
 import type { ColumnMapping, IngestReport, Role, WeeklyTable } from '../core/types';
-import { weeklyTableToCsv } from '../core/weekly-csv';
+import { weeklyCsvChunks } from '../core/weekly-csv';
 import { ROLES } from '../core/ingest/columns';
 import { oneFileProblem, parseArgs, wantsHelp } from '../node/args';
-import type { CliIo, Command } from './command';
+import { writeChunks, type CliIo, type Command } from './command';
 import { ingestFile } from '../node/read-file';
 
 const USAGE = `usage: skucast weekly FILE [--map role=Column ...]
@@ -70,7 +70,7 @@ export const weeklyCommand: Command = {
       return 2;
     }
     const table = await ingestFile(args.positionals[0] as string, { mapping });
-    if (table.series.length > 0) io.out(weeklyTableToCsv(table));
+    if (table.series.length > 0) await writeChunks(io, weeklyCsvChunks(table));
     io.err(reportLines(table).join('\n') + '\n');
     return table.series.length > 0 ? 0 : 2;
   },

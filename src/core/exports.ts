@@ -35,29 +35,53 @@ export class ExportError extends Error {
   }
 }
 
+/** Characters a chunk of the streamed exports holds before it is handed out. */
+export const EXPORT_CHUNK_CHARS = 64 * 1024;
+
 /** One CSV row per sku and horizon week, header first, CRLF line ends (RFC 4180). */
 export function forecastToCsv(result: ForecastResult): string {
-  const lines: string[] = [CSV_HEADER.join(',')];
+  return joined(forecastCsvChunks(result));
+}
+
+/** forecastToCsv in chunks of about `chunkChars` characters, for output of any size. */
+export function* forecastCsvChunks(
+  result: ForecastResult,
+  chunkChars = EXPORT_CHUNK_CHARS,
+): Generator<string> {
+  let buf = CSV_HEADER.join(',') + '\r\n';
   for (const s of result.skus) {
     const prefix = `${csvCell(s.sku)},${csvCell(s.category)},${s.seed_id},`;
     for (const w of s.weeks) {
-      lines.push(
+      buf +=
         prefix +
-          `${w.week_start},${w.horizon_week},${money(w.p10)},${money(w.p50)},${money(w.p90)},${s.model}`,
-      );
+        `${w.week_start},${w.horizon_week},${money(w.p10)},${money(w.p50)},${money(w.p90)},${s.model}\r\n`;
+      if (buf.length >= chunkChars) {
+        yield buf;
+        buf = '';
+      }
     }
   }
-  return lines.join('\r\n') + '\r\n';
+  if (buf.length > 0) yield buf;
 }
+
+function joined(chunks: Iterable<string>): string {
+  let out = '';
+  for (const c of chunks) out += c;
+  return out;
+}
+
+/** A plain number (`-12`, `+3.5`, `1e3`): a spreadsheet reads it as that number, not a formula. */
+const PLAIN_NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i;
 
 /**
  * A text cell, quoted when it holds a delimiter, quote or line break, and
  * neutralised with a leading apostrophe when a spreadsheet would read it as a
  * formula (= + - @, or a tab/CR that some spreadsheets strip before looking).
+ * A text that is a plain number (a sku `-12`) stays as it is.
  */
 export function csvCell(value: string): string {
   let v = value;
-  if (/^[=+\-@\t\r]/.test(v)) v = `'${v}`;
+  if (/^[=+\-@\t\r]/.test(v) && !PLAIN_NUMBER.test(v)) v = `'${v}`;
   if (/[",\r\n]/.test(v)) v = `"${v.replace(/"/g, '""')}"`;
   return v;
 }
@@ -83,15 +107,60 @@ export interface ExportMeta {
 
 /** The CSV rows as objects, plus run metadata, data report summary and category totals. */
 export function forecastToJson(result: ForecastResult, meta: ExportMeta = {}): string {
-  const rows = result.skus.flatMap((s) =>
-    s.weeks.map((w) => ({
-      sku: s.sku,
-      category: s.category,
-      seed_id: s.seed_id,
-      ...weekJson(w),
-      model: s.model,
-    })),
-  );
+  return joined(forecastJsonChunks(result, meta));
+}
+
+/** Stands for the forecast rows in the document until they are written out one by one. */
+const ROWS_MARK = '\u0000forecast rows\u0000';
+
+/**
+ * forecastToJson in chunks, byte for byte the same text: the document around
+ * the forecast rows is one JSON.stringify, the rows (one per sku and week, the
+ * bulk of a large export) are written one at a time.
+ */
+export function* forecastJsonChunks(
+  result: ForecastResult,
+  meta: ExportMeta = {},
+  chunkChars = EXPORT_CHUNK_CHARS,
+): Generator<string> {
+  const text = JSON.stringify(jsonDocument(result, meta, ROWS_MARK), null, 2) + '\n';
+  // The key at depth 1 starts a line, which no string value can (it escapes line breaks).
+  const key = '\n  "forecasts": ';
+  const mark = JSON.stringify(ROWS_MARK);
+  const at = text.indexOf(key + mark) + key.length;
+  const hasRows = result.skus.some((s) => s.weeks.length > 0);
+  if (!hasRows) {
+    yield text.slice(0, at) + '[]' + text.slice(at + mark.length);
+    return;
+  }
+  // JSON.stringify(doc, null, 2) puts the array's items at depth 2.
+  let buf = text.slice(0, at) + '[\n';
+  let first = true;
+  for (const s of result.skus) {
+    for (const w of s.weeks) {
+      const row = {
+        sku: s.sku,
+        category: s.category,
+        seed_id: s.seed_id,
+        ...weekJson(w),
+        model: s.model,
+      };
+      buf += (first ? '    ' : ',\n    ') + JSON.stringify(row, null, 2).replace(/\n/g, '\n    ');
+      first = false;
+      if (buf.length >= chunkChars) {
+        yield buf;
+        buf = '';
+      }
+    }
+  }
+  yield buf + '\n  ]' + text.slice(at + mark.length);
+}
+
+function jsonDocument(
+  result: ForecastResult,
+  meta: ExportMeta,
+  rows: unknown,
+): Record<string, unknown> {
   const md = result.metadata;
   const doc = {
     model: { name: md.modelName, version: md.modelVersion, window: md.window },
@@ -146,7 +215,7 @@ export function forecastToJson(result: ForecastResult, meta: ExportMeta = {}): s
       })),
     },
   };
-  return JSON.stringify(doc, null, 2) + '\n';
+  return doc;
 }
 
 /** How the run chose its model, with every candidate's validation score (lower is better). */

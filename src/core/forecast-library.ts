@@ -96,6 +96,7 @@ export async function forecastWithLibrary(
   }
   const { lastCompleteWeek, horizonWeeks } = forecastOrigin(table, horizon);
   const series = seriesFromTable(table);
+  checkMagnitudes(series);
   const t1 = now();
 
   const result = await auto(series, models, {
@@ -163,6 +164,28 @@ export async function forecastWithLibrary(
       selection: selectionSummary(requested, result),
     },
   };
+}
+
+/**
+ * Weekly totals up to this size forecast to finite numbers in every model
+ * (sums over years of weeks and the band's spread stay far from 1.8e308).
+ * Ingestion refuses cells past 1e15, so only a table built some other way
+ * gets near it.
+ */
+export const MAX_SERIES_MAGNITUDE = 1e250;
+
+/** Refuses a series the models could not forecast to finite numbers. */
+function checkMagnitudes(series: readonly BacktestSeries[]): void {
+  for (const s of series) {
+    for (const v of s.y) {
+      if (!(v <= MAX_SERIES_MAGNITUDE && v >= -MAX_SERIES_MAGNITUDE)) {
+        throw new ForecastError(
+          'number-too-large',
+          `sku "${s.id.length > 60 ? `${s.id.slice(0, 60)}…` : s.id}" has a weekly total of ${v}, a number too large to forecast; expected weekly totals of at most ${MAX_SERIES_MAGNITUDE.toExponential()}`,
+        );
+      }
+    }
+  }
 }
 
 function selectionSummary(requested: string, r: AutoResult): SelectionSummary {

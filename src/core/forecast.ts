@@ -110,7 +110,12 @@ export interface ForecastResult {
 export class ForecastError extends Error {
   constructor(
     readonly code:
-      'bad-horizon' | 'bad-model' | 'no-series' | 'no-complete-week' | 'bad-descriptor',
+      | 'bad-horizon'
+      | 'bad-model'
+      | 'no-series'
+      | 'no-complete-week'
+      | 'bad-descriptor'
+      | 'number-too-large',
     message: string,
   ) {
     super(message);

@@ -65,8 +65,12 @@ export class Ingestor {
     return this.decoder.bytesRead;
   }
 
-  /** Reading stops at the first file error: the rest of the file cannot change the verdict. */
-  private get stopped(): boolean {
+  /**
+   * Reading stops at the first file error: the rest of the file cannot change
+   * the verdict, so a caller streaming a file stops reading it too (an endless
+   * /dev/zero or FIFO ends here).
+   */
+  get stopped(): boolean {
     return this.log.hasFileError;
   }
 

@@ -1,5 +1,6 @@
 // The weekly table as CSV, byte-compatible with the pandas reference
 // (golden/make_golden.py: to_csv(index=False, float_format="%.10g")).
+import { csvCell } from './exports';
 import { WEEKLY_COLUMNS, type WeeklyRow, type WeeklyTable } from './types';
 
 /** Columns pandas writes as floats; the rest are integers there. */
@@ -40,15 +41,54 @@ function quote(text: string): string {
   return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
-export function weeklyTableToCsv(table: WeeklyTable): string {
-  const formatters = WEEKLY_COLUMNS.map((col) => {
-    if (col === 'sku' || col === 'week_start') return (row: WeeklyRow) => quote(String(row[col]));
+/** Characters a chunk of weeklyCsvChunks holds before it is handed out (one long cell may exceed it). */
+export const WEEKLY_CSV_CHUNK_CHARS = 64 * 1024;
+
+/**
+ * The weekly table as CSV, in chunks of about `chunkChars` characters: a
+ * table whose CSV is larger than the longest string a JavaScript engine can
+ * hold (about 512 MB in V8) still writes out. The sku is a text cell and
+ * neutralised against formulas as the forecast CSV does (exports.ts csvCell);
+ * every other cell is a number or a date.
+ */
+export function* weeklyCsvChunks(
+  table: WeeklyTable,
+  chunkChars = WEEKLY_CSV_CHUNK_CHARS,
+): Generator<string> {
+  const formatters = WEEKLY_COLUMNS.slice(1).map((col) => {
+    if (col === 'week_start') return (row: WeeklyRow) => quote(String(row[col]));
     if (FLOAT_COLUMNS.has(col)) return (row: WeeklyRow) => formatG10(row[col] as number);
     return (row: WeeklyRow) => formatInt(row[col] as number);
   });
-  const lines: string[] = [WEEKLY_COLUMNS.join(',')];
+  let buf = WEEKLY_COLUMNS.join(',') + '\n';
   for (const series of table.series) {
-    for (const row of series.rows) lines.push(formatters.map((f) => f(row)).join(','));
+    let sku = '';
+    let skuCell = '';
+    for (const row of series.rows) {
+      if (row.sku !== sku || skuCell === '') {
+        sku = row.sku;
+        skuCell = csvCell(sku);
+      }
+      let rest = '';
+      for (const f of formatters) rest += ',' + f(row);
+      if (skuCell.length > chunkChars) {
+        // A huge name goes out on its own rather than being copied into a chunk.
+        if (buf.length > 0) yield buf;
+        yield skuCell;
+        buf = rest + '\n';
+      } else buf += skuCell + rest + '\n';
+      if (buf.length >= chunkChars) {
+        yield buf;
+        buf = '';
+      }
+    }
   }
-  return lines.join('\n') + '\n';
+  if (buf.length > 0) yield buf;
+}
+
+/** The whole weekly table as one CSV string (tests, small tables); the CLI writes the chunks. */
+export function weeklyTableToCsv(table: WeeklyTable): string {
+  let out = '';
+  for (const chunk of weeklyCsvChunks(table)) out += chunk;
+  return out;
 }

@@ -41,9 +41,25 @@ export async function ingestFile(
     );
   }
   const ingestor = new Ingestor(opts);
+  // Devices and FIFOs (/dev/zero, a pipe) have no size: the bound is on bytes read.
+  let read = 0;
   try {
     const stream = createReadStream(path, { highWaterMark: CHUNK_BYTES });
-    for await (const chunk of stream) ingestor.push(chunk as Buffer);
+    for await (const chunk of stream) {
+      read += (chunk as Buffer).byteLength;
+      if (read > maxBytes) {
+        stream.destroy();
+        return failed(
+          'file-too-large',
+          `File "${path}" goes on past ${(maxBytes / 1024 ** 2).toFixed(0)} MB; expected at most ${(maxBytes / 1024 ** 2).toFixed(0)} MB`,
+          opts,
+        );
+      }
+      ingestor.push(chunk as Buffer);
+      // The file was judged (binary, not UTF-8, no header, no date column):
+      // the rest cannot change that, so it is not read (breaking out closes the stream).
+      if (ingestor.stopped) break;
+    }
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code ?? 'error';
     return failed(

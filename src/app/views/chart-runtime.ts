@@ -47,6 +47,8 @@ export function themeFromCss(): ChartTheme {
 
 interface Shown {
   input: () => Omit<ChartInput, 'theme'>;
+  /** What the chart shows, drawn as the PNG's title. */
+  label: () => string;
   /** File name stem for the PNG. */
   name: () => string;
 }
@@ -78,7 +80,11 @@ export async function currentChartPng(width = 960, height = 480): Promise<Blob |
     ...themeFromCss(),
     background: css.getPropertyValue('--surface').trim() || '#fff',
   };
-  const config = forecastChartConfig({ ...entry.input(), theme }) as ChartConfiguration;
+  const config = forecastChartConfig({
+    ...entry.input(),
+    theme,
+    title: entry.label(),
+  }) as ChartConfiguration;
   const canvas = document.createElement('canvas');
   canvas.width = width;
   canvas.height = height;

@@ -3,9 +3,9 @@
 // whole file is seen, because day-first vs month-first is a file-wide choice
 // (CONTRACT.md §1.3); unique date strings are few, so this is cheap.
 import { readDate, datePart, type DateReading } from './dates';
-import { fastNumber, readNumberSlow, shortestNumber } from './numbers';
+import { fastNumber, MAX_MAGNITUDE, readNumberSlow, shortestNumber } from './numbers';
 import type { ColumnPlan } from './column-plan';
-import type { IssueLog } from './issues';
+import { hasControlChar, shownCell, type IssueLog } from './issues';
 import { seedIdOf } from '../seed';
 
 /** The text of an ISO date key y*10000 + m*100 + d (as the scanner read `YYYY-MM-DD`). */
@@ -194,7 +194,7 @@ export class Accumulator {
       if (di === undefined) di = this.internDate(rawDate, row);
     }
     if (di < 0) {
-      const text = isoKey === isoKey ? isoKeyText(isoKey) : (fields[plan.date] as string).trim();
+      const text = isoKey === isoKey ? isoKeyText(isoKey) : shownCell(fields[plan.date] as string);
       if (text === '') {
         this.rowError(
           'missing-date',
@@ -282,6 +282,18 @@ export class Accumulator {
         return;
       }
       amount = quantity * price;
+    }
+
+    if (!(amount <= MAX_MAGNITUDE && amount >= -MAX_MAGNITUDE)) {
+      // Each cell is within bounds, their product may not be (1e10 × 1e10).
+      const col = this.amountFromQuantity ? plan.price : plan.amount;
+      this.rowError(
+        'number-too-large',
+        row,
+        col,
+        `Row ${row}, column "${this.header(col)}": ${this.header(plan.quantity)} × ${this.header(plan.price)} = ${shortestNumber(amount)} is a number too large; expected an amount of at most ${MAX_MAGNITUDE.toExponential()} (1,000,000,000,000,000)`,
+      );
+      return;
     }
 
     if (quantity < 0) {
@@ -448,6 +460,8 @@ export class Accumulator {
         return -1;
       }
       const category = plan.category >= 0 ? (fields[plan.category] as string).trim() : '';
+      if (this.controlChar(name, plan.sku, row) || this.controlChar(category, plan.category, row))
+        return -1;
       const id = this.internSku(name, category, NaN, -1);
       if (this.skuByRaw.size < 100_000) this.skuByRaw.set(raw, id);
       return id;
@@ -470,6 +484,7 @@ export class Accumulator {
       );
       return -1;
     }
+    if (this.controlChar(category, plan.category, row)) return -1;
     let price = NaN;
     if (plan.price >= 0) {
       price = prePrice === prePrice ? prePrice : this.readNumber(rawPrice, plan.price, row, true);
@@ -499,6 +514,22 @@ export class Accumulator {
 
   readonly skuSeed: number[] = [];
 
+  /**
+   * A stray control character (a NUL, an escape) in a name is a damaged row:
+   * skipped with an issue, the rest of the file read (binary files are refused
+   * before this, see format-sniff.ts).
+   */
+  private controlChar(text: string, col: number, row: number): boolean {
+    if (col < 0 || !hasControlChar(text)) return false;
+    this.rowError(
+      'control-character',
+      row,
+      col,
+      `Row ${row}, column "${this.header(col)}": "${shownCell(text)}" holds a control character; expected plain text (the file may be damaged here)`,
+    );
+    return true;
+  }
+
   private internSku(name: string, category: string, price: number, seed: number): number {
     let id = this.skuByName.get(name);
     if (id === undefined) {
@@ -525,7 +556,11 @@ export class Accumulator {
     const v = fastNumber(fields[this.plan.price] as string);
     if (v === v) return v;
     const slow = readNumberSlow(fields[this.plan.price] as string);
-    return slow.kind === 'ok' || slow.kind === 'decimal-comma' || slow.kind === 'thousands'
+    // A price too large still computes an amount, which the bound on amounts refuses.
+    return slow.kind === 'ok' ||
+      slow.kind === 'decimal-comma' ||
+      slow.kind === 'thousands' ||
+      slow.kind === 'too-large'
       ? slow.value
       : NaN;
   }
@@ -566,13 +601,22 @@ export class Accumulator {
         );
         return REJECT;
       }
+      case 'too-large':
+        this.numberProblem(
+          required,
+          'number-too-large',
+          row,
+          col,
+          `Row ${row}, column "${this.header(col)}": "${shownCell(text)}" is a number too large; expected a number of at most ${MAX_MAGNITUDE.toExponential()} (1,000,000,000,000,000) in size`,
+        );
+        return REJECT;
       default:
         this.numberProblem(
           required,
           'bad-number',
           row,
           col,
-          `Row ${row}, column "${this.header(col)}": "${text.trim()}" is not a number; expected a number such as 3 or 12.5`,
+          `Row ${row}, column "${this.header(col)}": "${shownCell(text)}" is not a number; expected a number such as 3 or 12.5`,
         );
         return REJECT;
     }

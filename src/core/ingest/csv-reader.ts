@@ -16,6 +16,8 @@ const SNIFF_CHARS = 64 * 1024;
 const SNIFF_LINES = 20;
 /** Text handed to papaparse at a time (quoted files). */
 const PIECE_CHARS = 256 * 1024;
+/** Text read without a complete header line: more means this is not a CSV file. */
+export const MAX_HEADER_CHARS = 1024 * 1024;
 /** Longest record accepted: longer means a quote that never closes. */
 const MAX_RECORD_CHARS = 32 * 1024 * 1024;
 
@@ -93,6 +95,16 @@ export class CsvReader {
   /** More text of the file (decoded, without its byte order mark). */
   push(text: string): void {
     this.pending = this.pending.length === 0 ? text : this.pending + text;
+    if (!this.headerSeen && this.pending.length > MAX_HEADER_CHARS) {
+      this.flush(false);
+      if (!this.headerSeen && !this.stopped) {
+        this.stop(
+          'no-header',
+          `No header line in the first ${MAX_HEADER_CHARS / 1024 ** 2} MB of the file; expected a CSV file whose first line names the columns (such as Date,Product Category,Total Amount)`,
+        );
+      }
+      if (this.stopped) return;
+    }
     if (
       this.parser === null &&
       this.pending.length < SNIFF_CHARS &&

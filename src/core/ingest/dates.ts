@@ -104,14 +104,20 @@ function isDigit(c: number): boolean {
   return c >= 48 && c <= 57;
 }
 
-/** Cuts a trailing time (`2023-11-24 10:00`, `2023-11-24T10:00Z`) off a date. */
+/** A time after a date: `10:00`, `10:00:05.123`, `10:00 AM`, `10:00:00Z`, `10:00+01:00`. */
+const TIME = /^\d{1,2}(:\d{2}){1,2}([.,]\d+)?\s*([AaPp]\.?[Mm]\.?)?\s*(Z|[+-]\d{2}(:?\d{2})?)?$/;
+
+/**
+ * Cuts a trailing time (`2023-11-24 10:00`, `2023-11-24T10:00Z`) off a date.
+ * Anything else after the date (`2023-11-24 garbage`) is kept, so the value
+ * reads as no date at all rather than silently as its first part.
+ */
 export function datePart(text: string): string {
   const s = text.trim();
-  const space = s.indexOf(' ');
-  if (space > 0) return s.slice(0, space);
-  const t = s.indexOf('T');
-  if (t > 0) return s.slice(0, t);
-  return s;
+  let cut = s.indexOf(' ');
+  if (cut <= 0) cut = s.indexOf('T');
+  if (cut <= 0) return s;
+  return TIME.test(s.slice(cut + 1).trimStart()) ? s.slice(0, cut) : s;
 }
 
 // Numbers split by one separator kind: 2023-11-24, 24/11/2023, 24.11.23.

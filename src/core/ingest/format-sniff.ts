@@ -33,7 +33,7 @@ export const UTF16_TEXT: FormatProblem = {
 export const BINARY_DATA: FormatProblem = {
   code: 'binary',
   message:
-    'The file holds binary data (NUL bytes), not text; expected a CSV file of delimited text',
+    'The file holds binary data (mostly control characters such as NUL bytes), not text; expected a CSV file of delimited text',
 };
 
 export const EMPTY_FILE: FormatProblem = {
@@ -56,9 +56,37 @@ export function sniffFirstBytes(first: Uint8Array): FormatProblem | null {
   return null;
 }
 
-/** Decoded text with a NUL in it: UTF-8 can hold one, but no CSV export writes it. */
+/** Characters of text the binary check looks at: the file's first 64 K. */
+export const SNIFF_TEXT_CHARS = 64 * 1024;
+/** Control characters, as a share of the text looked at, above which it is binary data. */
+export const MAX_CONTROL_SHARE = 0.1;
+/** The share is taken of at least this many characters: a stray NUL in a tiny file is not "mostly". */
+const MIN_SHARE_BASE = 16;
+
+/** Control characters in text[from, to): C0 but tab, LF, CR; DEL. */
+export function countControlChars(text: string, from = 0, to = text.length): number {
+  let n = 0;
+  for (let i = from; i < to; i++) {
+    const c = text.charCodeAt(i);
+    if ((c < 32 && c !== 9 && c !== 10 && c !== 13) || c === 127) n++;
+  }
+  return n;
+}
+
+/**
+ * Binary data, told by the control characters among the first characters
+ * sampled so far (at most SNIFF_TEXT_CHARS): more than 10% of them is not a
+ * text file. A few stray ones (a NUL in one cell) are left to the rows they
+ * are in, which are skipped with an issue; the good rows are read.
+ */
+export function sniffControlChars(controls: number, sampled: number): FormatProblem | null {
+  return controls > MAX_CONTROL_SHARE * Math.max(sampled, MIN_SHARE_BASE) ? BINARY_DATA : null;
+}
+
+/** One piece of text as the whole sample (the header peek, tests). */
 export function sniffText(text: string): FormatProblem | null {
-  return text.indexOf('\u0000') !== -1 ? BINARY_DATA : null;
+  const n = Math.min(text.length, SNIFF_TEXT_CHARS);
+  return sniffControlChars(countControlChars(text, 0, n), n);
 }
 
 /**

@@ -42,3 +42,26 @@ export class IssueLog {
     return out.length > this.max ? out.slice(0, Math.max(this.max, this.notes.length)) : out;
   }
 }
+
+/** Longest cell text quoted in a message; a longer one is cut with '…'. */
+const SHOWN_CHARS = 60;
+// C0 controls but tab, line feed and carriage return; DEL; C1 controls.
+// eslint-disable-next-line no-control-regex
+const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/g;
+
+/** True when `text` holds a control character no sales value has (NUL, escape, …). */
+export function hasControlChar(text: string): boolean {
+  CONTROL.lastIndex = 0;
+  return CONTROL.test(text);
+}
+
+/**
+ * A cell's text as a message quotes it: trimmed, cut to a readable length,
+ * control characters shown as \u escapes (a NUL must not reach a terminal).
+ */
+export function shownCell(text: string): string {
+  let t = text.trim();
+  if (t.length > SHOWN_CHARS) t = `${t.slice(0, SHOWN_CHARS)}… (${t.length} characters)`;
+  CONTROL.lastIndex = 0;
+  return t.replace(CONTROL, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}

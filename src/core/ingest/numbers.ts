@@ -11,6 +11,8 @@ export type NumberKind =
   /** `1,200`: could be 1200 or 1.2, rejected. */
   | 'ambiguous-thousands'
   | 'empty'
+  /** Readable, but beyond ±MAX_MAGNITUDE (or not finite at all, `1e309`): refused. */
+  | 'too-large'
   | 'bad';
 
 export interface NumberRead {
@@ -28,15 +30,45 @@ const DOT_GROUPS_COMMA_DECIMAL = /^\d{1,3}(\.\d{3})+,\d+$/;
 const DOT_GROUPS_MANY = /^\d{1,3}(\.\d{3}){2,}$/;
 const SPACE_GROUPS = /^\d{1,3}([  ]\d{3})+([.,]\d+)?$/;
 
-/** Hot path: a finite number, or NaN when the cell needs a closer look. */
+/**
+ * Largest magnitude a number cell may have. No sales export holds more (it is
+ * past 2^53, where whole numbers stop being exact), and the bound keeps every
+ * sum, mean and model computation downstream finite: 5M rows at the bound sum
+ * to 5e21, squares to 2.5e43.
+ */
+export const MAX_MAGNITUDE = 1e15;
+
+/** `0x19`, `0b11`, `0o7` (after any leading space): `+text` reads them in another base. */
+function radixPrefixed(text: string): boolean {
+  const c0 = text.charCodeAt(0);
+  if (c0 === 48) {
+    const c1 = text.charCodeAt(1) | 0x20;
+    return c1 === 120 || c1 === 98 || c1 === 111;
+  }
+  return (c0 < 48 || c0 > 57) && /^\s*0[xbo]/i.test(text);
+}
+
+/** Hot path: a number within ±MAX_MAGNITUDE, or NaN when the cell needs a closer look. */
 export function fastNumber(text: string): number {
   const n = +text;
   // `+''` and `+'  '` are 0; a real zero has a digit in it.
   if (n === 0 && text.indexOf('0') === -1) return NaN;
-  return n - n === 0 ? n : NaN;
+  if (!(n <= MAX_MAGNITUDE && n >= -MAX_MAGNITUDE)) return NaN;
+  // Hex, binary and octal literals are integers: only those need the check.
+  return n % 1 === 0 && radixPrefixed(text) ? NaN : n;
 }
 
 export function readNumberSlow(text: string): NumberRead {
+  const r = readNumberUnbounded(text);
+  if (r.kind !== 'empty' && r.kind !== 'bad' && r.kind !== 'ambiguous-thousands') {
+    if (!(r.value <= MAX_MAGNITUDE && r.value >= -MAX_MAGNITUDE)) {
+      return { kind: 'too-large', value: r.value };
+    }
+  }
+  return r;
+}
+
+function readNumberUnbounded(text: string): NumberRead {
   const trimmed = text.trim();
   if (trimmed === '') return { kind: 'empty', value: NaN };
   const m = CURRENCY.exec(trimmed);
@@ -56,9 +88,9 @@ export function readNumberSlow(text: string): NumberRead {
   if (SPACE_GROUPS.test(body)) {
     return { kind: 'thousands', value: sign * Number(body.replace(/[  ]/g, '').replace(',', '.')) };
   }
-  const n = Number(trimmed);
-  if (Number.isFinite(n) && /^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i.test(trimmed)) {
-    return { kind: 'ok', value: n };
+  if (/^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i.test(trimmed)) {
+    // `1e309` is a number, just not a finite one: too large, not "not a number".
+    return { kind: 'ok', value: Number(trimmed) };
   }
   return { kind: 'bad', value: NaN };
 }

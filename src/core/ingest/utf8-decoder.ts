@@ -2,10 +2,12 @@
 // refused, not read as mojibake), the byte order mark dropped, and the
 // format checks of format-sniff.ts applied where they can tell.
 import {
+  countControlChars,
   firstInvalidUtf8,
   notUtf8,
+  SNIFF_TEXT_CHARS,
+  sniffControlChars,
   sniffFirstBytes,
-  sniffText,
   type FormatProblem,
 } from './format-sniff';
 
@@ -14,6 +16,9 @@ export class Utf8Decoder {
   private bytes = 0;
   /** No text decoded yet: the magic bytes and the byte order mark are looked for here only. */
   private atStart = true;
+  /** Characters of the file's start looked at for control characters, and how many were. */
+  private sampled = 0;
+  private controls = 0;
 
   /** Bytes pushed so far (UTF-16 code units for string chunks). */
   get bytesRead(): number {
@@ -59,6 +64,13 @@ export class Utf8Decoder {
       this.atStart = false;
       if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
     }
-    return sniffText(text) ?? text;
+    if (this.sampled < SNIFF_TEXT_CHARS && text.length > 0) {
+      const n = Math.min(text.length, SNIFF_TEXT_CHARS - this.sampled);
+      this.controls += countControlChars(text, 0, n);
+      this.sampled += n;
+      const problem = sniffControlChars(this.controls, this.sampled);
+      if (problem !== null) return problem;
+    }
+    return text;
   }
 }

@@ -1,0 +1,145 @@
+// Hostile cells that used to get through silently (issue 12): numbers too
+// large or not finite, hex, dates with trailing junk, stray control bytes.
+// Each is a row-level issue naming row and column; the good rows are kept.
+import { describe, expect, it } from 'vitest';
+import { Ingestor, ingestText } from '../../src/core/ingest';
+import { readHeaderLine } from '../../src/worker/headers';
+import type { IngestIssue, WeeklyTable } from '../../src/core/types';
+import { fastNumber, readNumberSlow } from '../../src/core/ingest/numbers';
+import { datePart } from '../../src/core/ingest/dates';
+import { sniffText } from '../../src/core/ingest/format-sniff';
+
+const HEADER = 'Date,SKU,Product Category,Quantity,Price per Unit,Total Amount';
+const good = ['2023-11-20,A,Beauty,1,10,10', '2023-11-21,B,Clothing,2,5,10'];
+
+function ingest(...bad: string[]): WeeklyTable {
+  return ingestText([HEADER, ...good, ...bad, ''].join('\n'));
+}
+
+function rowIssues(t: WeeklyTable): IngestIssue[] {
+  return t.report.issues.filter((i) => i.row !== undefined && i.severity === 'error');
+}
+
+function allFinite(t: WeeklyTable): boolean {
+  return t.series.every((s) =>
+    s.rows.every((r) => Object.values(r).every((v) => typeof v !== 'number' || Number.isFinite(v))),
+  );
+}
+
+describe('numbers too large (issue 12, item 3)', () => {
+  it.each([
+    ['a 309-digit amount', '2023-11-22,A,Beauty,1,10,' + '9'.repeat(309), 'Total Amount'],
+    ['1e308 amounts that would sum to infinity', '2023-11-22,A,Beauty,1,10,1e308', 'Total Amount'],
+    ['quantity 1e200', '2023-11-22,A,Beauty,1e200,10,', 'Quantity'],
+    ['an amount past 1e15', '2023-11-22,A,Beauty,1,10,2e15', 'Total Amount'],
+  ])('refuses %s as a row issue, keeps the good rows', (_name, line, column) => {
+    const t = ingest(line, line);
+    expect(t.report.rowsUsed).toBe(2);
+    expect(t.report.rowsSkipped).toBe(2);
+    const issues = rowIssues(t);
+    expect(issues).toHaveLength(2);
+    expect(issues[0]).toMatchObject({ code: 'number-too-large', row: 4, column });
+    expect(issues[0]?.message).toMatch(/number too large/);
+    expect(allFinite(t)).toBe(true);
+  });
+
+  it('refuses quantity × price past the bound when the amount is computed', () => {
+    const t = ingestText('Date,SKU,Quantity,Price\n2023-11-20,A,1,10\n2023-11-21,A,1e10,1e10\n');
+    expect(t.report.rowsUsed).toBe(1);
+    expect(rowIssues(t)[0]).toMatchObject({ code: 'number-too-large', row: 3, column: 'Price' });
+    expect(allFinite(t)).toBe(true);
+  });
+
+  it('reads numbers up to the bound as before', () => {
+    expect(fastNumber('1e15')).toBe(1e15);
+    expect(fastNumber('-1e15')).toBe(-1e15);
+    expect(readNumberSlow('$1,000,000,000,000,000.00')).toEqual({ kind: 'thousands', value: 1e15 });
+    expect(readNumberSlow('1e309').kind).toBe('too-large');
+    expect(readNumberSlow('9'.repeat(400)).kind).toBe('too-large');
+    expect(readNumberSlow('Infinity').kind).toBe('bad');
+  });
+});
+
+describe('stricter reading (issue 12, item 4)', () => {
+  it('refuses hex, binary and octal literals instead of reading them in another base', () => {
+    for (const text of ['0x19', '0X19', ' 0x19', '0b11', '0o7', '0x0']) {
+      expect(fastNumber(text), text).toBeNaN();
+      expect(readNumberSlow(text).kind, text).toBe('bad');
+    }
+    const t = ingest('2023-11-22,C,Beauty,1,10,0x19');
+    expect(t.series.map((s) => s.sku)).toEqual(['A', 'B']);
+    expect(rowIssues(t)[0]).toMatchObject({ code: 'bad-number', row: 4, column: 'Total Amount' });
+  });
+
+  it('refuses a date with junk after it, keeps a date with a time', () => {
+    expect(datePart('2023-11-24 10:00')).toBe('2023-11-24');
+    expect(datePart('2023-11-24T10:00:00.000Z')).toBe('2023-11-24');
+    expect(datePart('11/24/2023 10:00 AM')).toBe('11/24/2023');
+    expect(datePart('2023-11-24 23:59:59+01:00')).toBe('2023-11-24');
+    const t = ingest(
+      '2023-11-24garbage,C,Beauty,1,10,10',
+      '2023-11-24 garbage,C,Beauty,1,10,10',
+      '2023-11-24Tgarbage,C,Beauty,1,10,10',
+      '2023-11-24 10:00:00,C,Beauty,1,10,10',
+    );
+    expect(t.report.rowsUsed).toBe(3);
+    expect(rowIssues(t).map((i) => [i.code, i.row, i.column])).toEqual([
+      ['bad-date', 4, 'Date'],
+      ['bad-date', 5, 'Date'],
+      ['bad-date', 6, 'Date'],
+    ]);
+  });
+});
+
+describe('stray control bytes (issue 12, item 5)', () => {
+  it('skips the rows with a NUL and keeps the others', () => {
+    const t = ingest('2023-11-22,\u0000C,Beauty,1,10,10', '2023-11-22,D,Beauty,1,10,1\u00000');
+    expect(t.report.rowsUsed).toBe(2);
+    expect(t.series.map((s) => s.sku)).toEqual(['A', 'B']);
+    const issues = rowIssues(t);
+    expect(issues.map((i) => [i.code, i.row, i.column])).toEqual([
+      ['control-character', 4, 'SKU'],
+      ['bad-number', 5, 'Total Amount'],
+    ]);
+    // The NUL is shown, not printed.
+    expect(issues.every((i) => !i.message.includes('\u0000'))).toBe(true);
+    expect(issues[0]?.message).toContain('\\u0000C');
+  });
+
+  it('reads a 5,000-row file with one stray NUL, pushed in 4 KB byte chunks', () => {
+    const lines = [HEADER];
+    for (let i = 0; i < 5000; i++) lines.push(`2023-11-2${i % 7},S${i % 9},Cat,1,2,2`);
+    lines[2500] = '2023-11-22,S1,Ca\u0000t,1,2,2';
+    const ingestor = new Ingestor();
+    const bytes = new TextEncoder().encode(lines.join('\n'));
+    for (let at = 0; at < bytes.length; at += 4096) ingestor.push(bytes.subarray(at, at + 4096));
+    const t = ingestor.finish();
+    // The sku was already known: its category is not read again, the row counts.
+    expect(t.report.rowsRead).toBe(5000);
+    expect(t.report.rowsUsed).toBe(5000);
+  });
+
+  it('refuses mostly-control content as binary, in the same words in the header peek', () => {
+    expect(sniffText('Date,Sales\n2023-01-02,5\u0000\n')).toBeNull();
+    const zeros = new Uint8Array(70_000);
+    const peek = readHeaderLine(zeros).problem;
+    expect(peek).toMatch(/binary data/);
+    const ingestor = new Ingestor();
+    ingestor.push(zeros);
+    expect(ingestor.stopped).toBe(true);
+    expect(ingestor.finish().report.issues[0]?.message).toBe(peek);
+    // A stray NUL does not make the peek refuse the file.
+    const one = new TextEncoder().encode(`${HEADER}\n2023-11-20,A,Beau\u0000ty,1,10,10\n`);
+    expect(readHeaderLine(one).problem).toBeUndefined();
+    expect(readHeaderLine(one).headers).toHaveLength(6);
+  });
+
+  it('stops at a first line longer than 1 MB with no header found', () => {
+    const ingestor = new Ingestor();
+    const junk = 'x'.repeat(64 * 1024);
+    for (let i = 0; i < 40 && !ingestor.stopped; i++) ingestor.push(junk);
+    expect(ingestor.stopped).toBe(true);
+    expect(ingestor.bytesRead).toBeLessThanOrEqual(1024 * 1024 + junk.length);
+    expect(ingestor.finish().report.issues[0]).toMatchObject({ code: 'no-header' });
+  });
+});
