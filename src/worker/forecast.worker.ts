@@ -41,6 +41,39 @@ const PROGRESS_INTERVAL_MS = 100;
 /** Bytes of a file's start read to find its header line. */
 const PEEK_BYTES = 64 * 1024;
 
+/** Set by `cancel`: the run in progress stops at its next chunk, and the loaded model stays. */
+let cancelRequested = false;
+/** The run in progress: a new run, or a cancel, waits for it to end. */
+let current: Promise<unknown> = Promise.resolve();
+
+/** Thrown inside a run that was cancelled; the page has already moved on. */
+class RunCancelled extends Error {
+  override readonly name = 'RunCancelled';
+}
+
+function stopIfCancelled(): void {
+  if (cancelRequested) throw new RunCancelled('cancelled');
+}
+
+/** One run at a time: waits for the previous one, and clears the cancel flag for this one. */
+function oneAtATime<A extends unknown[], R>(
+  fn: (...args: A) => Promise<R>,
+): (...args: A) => Promise<R> {
+  return async (...args: A): Promise<R> => {
+    await current;
+    cancelRequested = false;
+    const p = fn(...args);
+    current = p.catch(() => undefined);
+    return p;
+  };
+}
+
+/** Stops the run in progress at its next chunk or stage; resolves once it has ended. */
+async function cancel(): Promise<void> {
+  cancelRequested = true;
+  await current;
+}
+
 async function run(
   file: Blob,
   opts: RunOptions = {},
@@ -60,6 +93,10 @@ async function run(
   for (;;) {
     const { done, value } = await reader.read();
     if (done) break;
+    if (cancelRequested) {
+      await reader.cancel();
+      stopIfCancelled();
+    }
     ingestor.push(value);
     bytesRead += value.byteLength;
     const now = performance.now();
@@ -97,8 +134,10 @@ async function run(
 
   // Loaded after the table, not during parsing: a file that cannot be
   // forecast never pays for the model, and stage timings do not overlap.
+  stopIfCancelled();
   report('model', bytesRead);
   const { model, waitMs } = await loadModel(opts.preferred ?? 'webgpu');
+  stopIfCancelled();
   const t3 = performance.now();
   /** The stage timings of a run that got as far as the model, ending at `end`. */
   const timings = (end: number): StageTimings => ({
@@ -139,6 +178,7 @@ async function run(
     forecast,
     provider: model.provider,
     ...(fallbackReason === undefined ? {} : { fallbackReason }),
+    threads: model.threads,
     timings: timings(t4),
     model: { name: model.descriptor.name, version: model.descriptor.version },
     history: salesHistory(table),
@@ -226,6 +266,7 @@ async function reforecast(
     forecast,
     provider: model.provider,
     ...(fallbackReason === undefined ? {} : { fallbackReason }),
+    threads: model.threads,
     timings: timings(t2),
     model: { name: model.descriptor.name, version: model.descriptor.version },
     history: salesHistory(table),
@@ -255,7 +296,13 @@ async function prepare(preferred: ProviderName = 'webgpu'): Promise<void> {
   await loadModel(preferred);
 }
 
-const api = { run, reforecast, peekHeaders, prepare };
+const api = {
+  run: oneAtATime(run),
+  reforecast: oneAtATime(reforecast),
+  peekHeaders,
+  prepare,
+  cancel,
+};
 export type WorkerApi = typeof api;
 
 expose(api);
