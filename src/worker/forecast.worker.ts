@@ -211,8 +211,15 @@ function makeForecast(
       crossValidationSharded(series, models, cvOpts, runners),
     ...(onProgress
       ? {
-          onProgress: (done: number, total: number) =>
-            onProgress({ stage: 'forecast', bytesRead: 0, totalBytes: 0, models: { done, total } }),
+          onProgress: (done: number, total: number) => {
+            const skus = table.series.length;
+            onProgress({
+              stage: 'forecast',
+              bytesRead: 0,
+              totalBytes: 0,
+              backtest: { skus: Math.min(skus, Math.round((done / total) * skus)), total: skus },
+            });
+          },
         }
       : {}),
   });

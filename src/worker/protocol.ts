@@ -13,8 +13,8 @@ export interface Progress {
   bytesRead: number;
   /** Size of the file; 0 when unknown. */
   totalBytes: number;
-  /** While forecasting: candidate models backtested so far, of all. */
-  models?: { done: number; total: number };
+  /** While forecasting: skus backtested so far (every candidate model), of all. */
+  backtest?: { skus: number; total: number };
 }
 
 export interface RunOptions {
@@ -102,6 +102,11 @@ export interface RunResult {
   provider: ProviderName | null;
   /** Why WebGPU was not used, when it was preferred but the run fell back to WASM. */
   fallbackReason?: string;
+  /**
+   * WASM threads the model ran on: navigator.hardwareConcurrency when the page is
+   * cross-origin isolated (COOP/COEP headers), else 1; absent without a model run.
+   */
+  threads?: number;
   timings: StageTimings;
   /** The model descriptor's name and version; absent when the model was not needed. */
   model?: { name: string; version: string };

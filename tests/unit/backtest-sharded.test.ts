@@ -37,14 +37,20 @@ describe('crossValidationSharded', () => {
     );
     const opts = { h: 4, nWindows: 3, refit: false, future: true };
     const one = await crossValidation(all, models, opts);
-    const progress: number[] = [];
+    const progress: [number, number][] = [];
     const sharded = await crossValidationSharded(
       all,
       models,
-      { ...opts, onProgress: (done) => progress.push(done) },
+      { ...opts, onProgress: (done, total) => progress.push([done, total]) },
       [cloningRunner, cloningRunner],
     );
-    expect(progress).toEqual([1, 2, 3]);
+    // Sku-model backtests: rising, ending at every series × every model.
+    const total = all.length * models.length;
+    expect(progress.every(([, t]) => t === total)).toBe(true);
+    const done = progress.map(([d]) => d);
+    expect(done).toEqual([...done].sort((a, b) => a - b));
+    expect(done.at(-1)).toBe(total);
+    expect(done.length).toBeGreaterThan(3);
     expect(sharded.skipped).toEqual(one.skipped);
     expect(sharded.series.map((s) => s.series)).toEqual(one.series.map((s) => s.series));
     sharded.series.forEach((sb, i) => {

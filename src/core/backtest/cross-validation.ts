@@ -22,6 +22,9 @@ import {
 } from '../models/types';
 import { inputAt, weeksAfter, type BacktestSeries } from './series';
 
+/** Series between two progress reports inside one model's backtest. */
+const PROGRESS_EVERY = 250;
+
 export interface CrossValidationOptions {
   /** Weeks forecast from each cutoff. */
   h: number;
@@ -40,7 +43,10 @@ export interface CrossValidationOptions {
   future?: boolean;
   /** With `refit: false`, still fit afresh on the whole history for the future window. */
   refitFuture?: boolean;
-  /** Called after each model with the number of models done. */
+  /**
+   * Progress in sku-model backtests: `done` of `total` (= series with a window ×
+   * models), reported every few hundred series and after each model.
+   */
   onProgress?: (done: number, total: number) => void;
 }
 
@@ -145,6 +151,7 @@ export async function crossValidation(
   const millis: Partial<Record<ModelAlias, number>> = {};
   const failures: Partial<Record<ModelAlias, number>> = {};
   let done = 0;
+  const total = out.length * models.length;
   for (const model of models) {
     const t0 = now();
     let failed = 0;
@@ -185,7 +192,9 @@ export async function crossValidation(
         }
       });
     } else {
-      for (const sb of out) {
+      for (let si = 0; si < out.length; si++) {
+        const sb = out[si] as SeriesBacktest;
+        if (si > 0 && si % PROGRESS_EVERY === 0) opts.onProgress?.(done + si, total);
         const y = sb.series.y;
         let params: unknown;
         let fitted = false;
@@ -216,7 +225,8 @@ export async function crossValidation(
     }
     millis[model.alias] = (millis[model.alias] ?? 0) + (now() - t0);
     if (failed > 0) failures[model.alias] = failed;
-    opts.onProgress?.(++done, models.length);
+    done += out.length;
+    opts.onProgress?.(done, total);
   }
   return { h, aliases: models.map((m) => m.alias), series: out, skipped, millis, failures };
 }

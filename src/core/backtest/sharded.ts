@@ -83,11 +83,16 @@ export async function crossValidationSharded(
     series.slice(k * size, Math.min(series.length, (k + 1) * size)),
   );
   const aliases = locals.map((m) => m.alias);
-  let done = 0;
-  const total = shards + (globals.length > 0 ? 1 : 0);
-  const tick = <T>(p: Promise<T>): Promise<T> =>
+  // Progress in sku-model backtests, as crossValidation counts it: remote shards
+  // count when they answer, this thread's shard and the global models as they go.
+  const total = series.length * models.length;
+  let finished = 0;
+  let ownDone = 0;
+  const report = (): void => onProgress?.(finished + ownDone, total);
+  const tick = <T>(p: Promise<T>, units: number): Promise<T> =>
     p.then((v) => {
-      onProgress?.(++done, total);
+      finished += units;
+      report();
       return v;
     });
   // Remote shards first, so they work while this thread runs its own.
@@ -98,12 +103,30 @@ export async function crossValidationSharded(
         aliases,
         opts: plain,
       }),
+      slice.length * locals.length,
     ),
   );
-  const own = await tick(crossValidation(slices[shards - 1] as BacktestSeries[], locals, here));
+  const ownSlice = slices[shards - 1] as BacktestSeries[];
+  const own = await crossValidation(ownSlice, locals, {
+    ...here,
+    onProgress: (d) => {
+      ownDone = d;
+      report();
+    },
+  });
   const global =
-    globals.length > 0 ? await tick(crossValidation(series, globals, here)) : undefined;
+    globals.length > 0
+      ? await crossValidation(series, globals, {
+          ...here,
+          onProgress: (d) => {
+            ownDone = ownSlice.length * locals.length + d;
+            report();
+          },
+        })
+      : undefined;
   const parts = await Promise.all(remote);
+  // Series too short for any window count nothing above; the end is the end.
+  onProgress?.(total, total);
 
   // Every part windows a series the same way, so the merge is by series.
   const bySeries = new Map<BacktestSeries, SeriesBacktest>();
