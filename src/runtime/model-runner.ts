@@ -224,14 +224,24 @@ export async function createModelRunner(
   } else {
     ort = await loadOrt('plain', opts);
   }
-  const numThreads = (ort.env.wasm.numThreads as number | undefined) ?? 1;
   if (!session) {
     try {
       session = await createSession(ort, bytes, 'wasm');
     } catch (e) {
-      throw new ModelRunnerError(`could not load the model: ${errorText(e)}`);
+      // No JSEP binary at all (e.g. offline before its first use cached it; the
+      // service worker precaches only the plain build): the plain build's WASM EP.
+      if (!(gpu && 'adapter' in gpu)) {
+        throw new ModelRunnerError(`could not load the model: ${errorText(e)}`);
+      }
+      ort = await loadOrt('plain', opts);
+      try {
+        session = await createSession(ort, bytes, 'wasm');
+      } catch (e2) {
+        throw new ModelRunnerError(`could not load the model: ${errorText(e2)}`);
+      }
     }
   }
+  const numThreads = (ort.env.wasm.numThreads as number | undefined) ?? 1;
   checkSession(session, desc);
 
   const runChunk = async (

@@ -20,6 +20,8 @@ export interface LoadedModel {
   /** Read after a run: a WebGPU failure mid-run switches the runner to WASM. */
   readonly provider: ProviderName;
   readonly fallbackReason: string | undefined;
+  /** WASM threads onnxruntime uses: 1 unless the page is cross-origin isolated. */
+  threads: number;
   run: RunModel;
   /** How long fetching the model files and creating the session took, ms, whenever it happened. */
   sessionMs: number;
@@ -67,8 +69,9 @@ async function createLoaded(preferred: ProviderName): Promise<LoadedModel> {
       jsep: new URL(ortJsepWasmUrl, self.location.href).href,
       plain: new URL(ortPlainWasmUrl, self.location.href).href,
     },
-    // Threads need cross-origin isolation, which a plain static host does not give.
-    numThreads: 1,
+    // One thread per core where the page is cross-origin isolated (COOP/COEP
+    // headers); src/runtime falls back to 1 thread, with no error, where it is not.
+    numThreads: self.navigator.hardwareConcurrency,
   });
   return {
     descriptor,
@@ -78,6 +81,7 @@ async function createLoaded(preferred: ProviderName): Promise<LoadedModel> {
     get fallbackReason() {
       return runner.fallbackReason;
     },
+    threads: runner.numThreads,
     run: (x, batch) => runner.run(x, batch),
     sessionMs: performance.now() - t0,
   };
