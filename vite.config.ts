@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 import type { Plugin } from 'vite';
 import { svelte } from '@sveltejs/vite-plugin-svelte';
+import { pwaPlugins } from './scripts/pwa/plugin.ts';
 
 const root = path.dirname(fileURLToPath(import.meta.url));
 // The model the app ships: models/ by default; SKUCAST_MODEL_DIR builds the
@@ -43,7 +44,7 @@ function contentSecurityPolicy(): Plugin {
 export default defineConfig({
   // Relative asset URLs so dist/ works from any static host and sub-path.
   base: './',
-  plugins: [svelte(), contentSecurityPolicy()],
+  plugins: [svelte(), contentSecurityPolicy(), ...pwaPlugins(root)],
   resolve: {
     alias: [{ find: /^@model\//, replacement: `${modelDir}/` }],
   },
@@ -51,6 +52,14 @@ export default defineConfig({
   // The dev server must not pre-bundle onnxruntime-web: its WASM is located
   // relative to the module, which pre-bundling moves.
   optimizeDeps: { exclude: ['onnxruntime-web'] },
+  // `npm start` serves cross-origin isolated, so onnxruntime runs on every core
+  // (README "Deploy"); a host without these headers gets one thread, no error.
+  preview: {
+    headers: {
+      'Cross-Origin-Opener-Policy': 'same-origin',
+      'Cross-Origin-Embedder-Policy': 'require-corp',
+    },
+  },
   build: {
     target: 'es2022',
     chunkSizeWarningLimit: 2048,

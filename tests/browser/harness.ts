@@ -114,7 +114,12 @@ export interface StaticServer {
  * static host. The app is mounted under `mount`, a sub-path by default, which
  * proves the build's relative URLs (base './').
  */
-export async function serveDir(dir: string, mount = '/skucast/'): Promise<StaticServer> {
+export async function serveDir(
+  dir: string,
+  mount = '/skucast/',
+  /** Extra response headers, e.g. COOP/COEP for cross-origin isolation (tests/browser/pwa.test.ts). */
+  headers: Record<string, string> = {},
+): Promise<StaticServer> {
   const root = path.resolve(dir);
   const server = http.createServer((req, res) => {
     void (async () => {
@@ -132,6 +137,7 @@ export async function serveDir(dir: string, mount = '/skucast/'): Promise<Static
           'content-type': CONTENT_TYPES[path.extname(file)] ?? 'application/octet-stream',
           'content-length': body.length,
           'cache-control': 'no-store',
+          ...headers,
         });
         res.end(body);
       } catch {
@@ -158,6 +164,8 @@ export interface BrowserSession {
   page: Page;
   /** Every URL the browser requested (page and workers), in order. */
   requests: string[];
+  /** URLs the service worker fetched itself (its precache, on install), in order. */
+  swRequests: string[];
   /** Uncaught page errors and console errors. */
   errors: string[];
   close(): Promise<void>;
@@ -176,8 +184,9 @@ export async function openBrowser(
     args,
   });
   const requests: string[] = [];
+  const swRequests: string[] = [];
   const errors: string[] = [];
-  context.on('request', (r) => requests.push(r.url()));
+  context.on('request', (r) => (r.serviceWorker() ? swRequests : requests).push(r.url()));
   const page = context.pages()[0] ?? (await context.newPage());
   page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
   page.on('console', (m) => {
@@ -188,6 +197,7 @@ export async function openBrowser(
     context,
     page,
     requests,
+    swRequests,
     errors,
     close: async () => {
       await context.close();
