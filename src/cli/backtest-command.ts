@@ -13,16 +13,15 @@ import { seriesFromTable } from '../core/backtest/series';
 import { csvCell } from '../core/exports';
 import { ForecastError, MAX_HORIZON } from '../core/forecast';
 import { availableModels } from '../core/forecast-library';
-import { ROLES } from '../core/ingest/columns';
 import type { Model, ModelAlias } from '../core/models/types';
 import { oneFileProblem, optionValue, parseArgs, wantsHelp } from '../node/args';
 import { ingestFile } from '../node/read-file';
 import { UsageError, writeChunks, type CliIo, type Command } from './command';
 import { defaultDescriptorPath, parseModelList, startTcn, type TcnHandle } from './model-choice';
 import { reportingUserErrors } from './user-errors';
-import { parseMappings, reportLines } from './weekly-command';
+import { INGEST_OPTIONS, INGEST_USAGE, ingestOptions, reportLines } from './weekly-command';
 
-const USAGE = `usage: skucast backtest FILE [--horizon H] [--windows N] [--step S] [--models a,b,...] [--format csv|json] [--summary rows|model|sku] [--map role=Column ...]
+const USAGE = `usage: skucast backtest FILE [--horizon H] [--windows N] [--step S] [--models a,b,...] [--format csv|json] [--summary rows|model|sku] [--map role=Column ...] [--sheet NAME|N]
 
 Backtests forecasting models on FILE's own history: from each of N forecast
 origins (cutoffs) S weeks apart, ending H weeks before the last complete week,
@@ -36,7 +35,7 @@ every model forecasts the next H weeks, which are then compared with what sold.
   --summary W         rows (default: one row per sku, cutoff and week, a column
                       per model with _p10/_p50/_p90), model (scores per model),
                       sku (scores per sku and model)
-  --map role=Column   use Column for role (${ROLES.join(', ')}); repeatable
+${INGEST_USAGE}
   --model-file PATH   TCN descriptor (default: models/tcn.json of the package)
 
 Scores: wape = Σ|y − p50| / Σ|y|; mase = error over the naive (seasonal when
@@ -142,8 +141,8 @@ async function run(argv: string[], io: CliIo): Promise<number> {
     'models',
     'format',
     'summary',
-    'map',
     'model-file',
+    ...INGEST_OPTIONS,
   ]);
   if (wantsHelp(args)) {
     io.out(USAGE + '\n');
@@ -156,8 +155,8 @@ async function run(argv: string[], io: CliIo): Promise<number> {
   const stepSize = intArg(optionValue(args, 'step'), 'step', 1, 520);
   const format = pick(optionValue(args, 'format'), ['csv', 'json'] as const, 'format');
   const summary = pick<Summary>(optionValue(args, 'summary'), SUMMARIES, 'summary');
-  const mapping = parseMappings(args.options.get('map') ?? []);
-  if (typeof mapping === 'string') throw new UsageError(mapping);
+  const ingest = ingestOptions(args);
+  if (typeof ingest === 'string') throw new UsageError(ingest);
   const modelsText = optionValue(args, 'models');
   const wanted = modelsText === undefined ? undefined : parseModelList(modelsText, 'models');
   if (wanted?.includes('auto')) {
@@ -178,7 +177,7 @@ async function run(argv: string[], io: CliIo): Promise<number> {
     }
   }
   try {
-    const table = await ingestFile(args.positionals[0] as string, { mapping });
+    const table = await ingestFile(args.positionals[0] as string, ingest);
     const notes = reportLines(table);
     if (table.series.length === 0) {
       io.err(notes.join('\n') + '\n');

@@ -1,5 +1,5 @@
 // `skucast forecast FILE [--model auto|ALIAS] [--horizon N] [--format
-// csv|json|seed-json] [--products 0,2,5] [--map role=Column ...]
+// csv|json|seed-json] [--products 0,2,5] [--map role=Column ...] [--sheet NAME|N]
 // [--model-file models/tcn.json]`: forecasts on stdout, issues and notes on
 // stderr. Node side of the same pipeline the app runs: ingest ->
 // forecastWithLibrary -> exports, the TCN in onnxruntime-web's WASM backend.
@@ -12,7 +12,6 @@ import {
 } from '../core/exports';
 import { DEFAULT_HORIZON, MAX_HORIZON, type ForecastResult } from '../core/forecast';
 import { forecastWithLibrary, resolveHorizon } from '../core/forecast-library';
-import { ROLES } from '../core/ingest/columns';
 import { oneFileProblem, optionValue, parseArgs, wantsHelp } from '../node/args';
 import { ingestFile } from '../node/read-file';
 import { UsageError, writeChunks, type CliIo, type Command } from './command';
@@ -25,7 +24,7 @@ import {
 } from './model-choice';
 import { isModelHostThread, serveModelHost } from './model-host';
 import { reportingUserErrors } from './user-errors';
-import { parseMappings, reportLines } from './weekly-command';
+import { INGEST_OPTIONS, INGEST_USAGE, ingestOptions, reportLines } from './weekly-command';
 import { isShardHostThread, serveShardHost, startShardPool } from './shard-host';
 import { crossValidationSharded } from '../core/backtest/sharded';
 import { fileURLToPath } from 'node:url';
@@ -33,7 +32,7 @@ import { fileURLToPath } from 'node:url';
 const FORMATS = ['csv', 'json', 'seed-json'] as const;
 type Format = (typeof FORMATS)[number];
 
-const USAGE = `usage: skucast forecast FILE [--model auto|ALIAS] [--horizon N] [--format csv|json|seed-json] [--products 0,2,5] [--map role=Column ...]
+const USAGE = `usage: skucast forecast FILE [--model auto|ALIAS] [--horizon N] [--format csv|json|seed-json] [--products 0,2,5] [--map role=Column ...] [--sheet NAME|N]
 
 Forecasts weekly sales per sku (p10/p50/p90) for the weeks after the last
 complete week of FILE. Results go to stdout, issues and notes to stderr.
@@ -47,7 +46,7 @@ complete week of FILE. Results go to stdout, issues and notes to stderr.
                       (the seed API's response: {"2": {"week_0": "61.45", ...}})
   --products IDS      seed product ids 0-14, comma separated (seed-json only),
                       as the seed's metadata.product_id; default: all in FILE
-  --map role=Column   use Column for role (${ROLES.join(', ')}); repeatable
+${INGEST_USAGE}
   --model-file PATH   TCN descriptor (default: models/tcn.json of the package)
 
 The p10-p90 band comes from each forecast's own errors on the backtest weeks:
@@ -84,7 +83,14 @@ function render(
 }
 
 async function run(argv: string[], io: CliIo): Promise<number> {
-  const args = parseArgs(argv, ['horizon', 'format', 'products', 'map', 'model', 'model-file']);
+  const args = parseArgs(argv, [
+    'horizon',
+    'format',
+    'products',
+    'model',
+    'model-file',
+    ...INGEST_OPTIONS,
+  ]);
   if (wantsHelp(args)) {
     io.out(USAGE + '\n');
     return 0;
@@ -98,8 +104,8 @@ async function run(argv: string[], io: CliIo): Promise<number> {
     throw new UsageError('--products selects seed product ids and needs --format seed-json');
   }
   const products = productsText === undefined ? undefined : parseProductIds(productsText.join(','));
-  const mapping = parseMappings(args.options.get('map') ?? []);
-  if (typeof mapping === 'string') throw new UsageError(mapping);
+  const ingest = ingestOptions(args);
+  if (typeof ingest === 'string') throw new UsageError(ingest);
   const modelText = optionValue(args, 'model') ?? 'auto';
   const [requested = 'auto', ...more] = parseModelList(modelText, 'model');
   if (more.length > 0) throw new UsageError('--model takes one model (auto chooses among all)');
@@ -123,7 +129,7 @@ async function run(argv: string[], io: CliIo): Promise<number> {
   }
   const pool = startShardPool(fileURLToPath(import.meta.url));
   try {
-    const table = await ingestFile(args.positionals[0] as string, { mapping });
+    const table = await ingestFile(args.positionals[0] as string, ingest);
     const ingestMs = performance.now() - t0;
     const notes = reportLines(table);
     if (table.series.length === 0) {

@@ -3,17 +3,36 @@
 import type { ColumnMapping, IngestReport, Role, WeeklyTable } from '../core/types';
 import { weeklyCsvChunks } from '../core/weekly-csv';
 import { ROLES } from '../core/ingest/columns';
-import { oneFileProblem, parseArgs, wantsHelp } from '../node/args';
+import type { IngestOptions } from '../core/ingest';
+import { oneFileProblem, optionValue, parseArgs, wantsHelp, type ParsedArgs } from '../node/args';
 import { writeChunks, type CliIo, type Command } from './command';
 import { ingestFile } from '../node/read-file';
 
-const USAGE = `usage: skucast weekly FILE [--map role=Column ...]
+/** The options of every command that reads a sales file. */
+export const INGEST_OPTIONS = ['map', 'sheet'];
 
-Reads a sales CSV and prints the weekly table (one row per sku and week) as CSV.
-Issues found in the file go to stderr, one per line, then a summary line.
+/** Their lines in a usage text. */
+export const INGEST_USAGE = `  --map role=Column   use Column for role (${ROLES.join(', ')});
+                      repeat for several roles. Overrides auto-detection.
+  --sheet NAME|N      the sheet of an .xlsx/.xlsm workbook to read, by name or
+                      number (default: the first)`;
 
-  --map role=Column   use Column for role (${ROLES.join(', ')});
-                      repeat for several roles. Overrides auto-detection.`;
+const USAGE = `usage: skucast weekly FILE [--map role=Column ...] [--sheet NAME|N]
+
+Reads a sales CSV (or an .xlsx workbook's sheet) and prints the weekly table
+(one row per sku and week) as CSV. Issues found in the file go to stderr, one
+per line, then a summary line.
+
+${INGEST_USAGE}`;
+
+/** The reading options of `args` (--map, --sheet), or an error text. */
+export function ingestOptions(args: ParsedArgs): IngestOptions | string {
+  const mapping = parseMappings(args.options.get('map') ?? []);
+  if (typeof mapping === 'string') return mapping;
+  const sheet = optionValue(args, 'sheet');
+  if (sheet !== undefined && sheet.trim() === '') return '--sheet needs a sheet name or number';
+  return { mapping, ...(sheet !== undefined && { sheet }) };
+}
 
 /** Parses `--map` values; returns an error text for a malformed one. */
 export function parseMappings(values: readonly string[]): ColumnMapping | string {
@@ -42,6 +61,9 @@ export function reportLines(table: WeeklyTable): string[] {
     .join(', ');
   const weeks = table.weeks.length;
   const span = r.firstDate ? `, ${r.firstDate}..${r.lastDate}` : '';
+  if (r.sheets !== undefined && r.sheets.length > 1 && r.sheet !== undefined) {
+    lines.push(`sheet: read "${r.sheet}" of ${r.sheets.map((s) => `"${s}"`).join(', ')}`);
+  }
   lines.push(
     `summary: ${r.rowsRead} rows read, ${r.rowsUsed} used, ${r.rowsSkipped} skipped${reasons ? ` (${reasons})` : ''}; ` +
       `${table.series.length} skus × ${weeks} weeks${span}; ${r.granularity}, dates ${r.dateOrder}${r.dateOrderAmbiguous ? ' (ambiguous)' : ''}`,
@@ -54,7 +76,7 @@ export const weeklyCommand: Command = {
   summary: 'print the weekly table of a sales CSV',
   usage: USAGE,
   async run(argv: string[], io: CliIo): Promise<number> {
-    const args = parseArgs(argv, ['map']);
+    const args = parseArgs(argv, INGEST_OPTIONS);
     if (wantsHelp(args)) {
       io.out(USAGE + '\n');
       return 0;
@@ -64,12 +86,12 @@ export const weeklyCommand: Command = {
       io.err(`skucast weekly: ${problem}\n${USAGE}\n`);
       return 2;
     }
-    const mapping = parseMappings(args.options.get('map') ?? []);
-    if (typeof mapping === 'string') {
-      io.err(`skucast weekly: ${mapping}\n`);
+    const opts = ingestOptions(args);
+    if (typeof opts === 'string') {
+      io.err(`skucast weekly: ${opts}\n`);
       return 2;
     }
-    const table = await ingestFile(args.positionals[0] as string, { mapping });
+    const table = await ingestFile(args.positionals[0] as string, opts);
     if (table.series.length > 0) await writeChunks(io, weeklyCsvChunks(table));
     io.err(reportLines(table).join('\n') + '\n');
     return table.series.length > 0 ? 0 : 2;

@@ -1,6 +1,8 @@
 // Public entry of ingestion: CSV bytes/text in, weekly table out
-// (CONTRACT.md §1, §2, §5). Streaming, in three parts, so rows are never held
-// in memory:
+// (CONTRACT.md §1, §2, §5). A file that starts like a workbook (zip or OLE) is
+// collected instead and read by finishAsync() through ingest/workbook.ts (the
+// .xlsx sheet reader, loaded on demand, feeds the same TableBuilder). CSV is
+// streaming, in three parts, so rows are never held in memory:
 // - Utf8Decoder (ingest/utf8-decoder.ts): bytes to text; a workbook, UTF-16
 //   or binary file is refused here (ingest/format-sniff.ts);
 // - CsvReader (ingest/csv-reader.ts): text to records, papaparse's syntax;
@@ -27,10 +29,11 @@
 import { errorText } from './error-text';
 import type { ColumnMapping, WeeklyTable } from './types';
 import { CsvReader } from './ingest/csv-reader';
-import type { FormatProblem } from './ingest/format-sniff';
+import { WORKBOOK, type FormatProblem } from './ingest/format-sniff';
 import { IssueLog } from './ingest/issues';
 import { TableBuilder } from './ingest/table-builder';
 import { Utf8Decoder } from './ingest/utf8-decoder';
+import { readWorkbook, sniffWorkbook, WorkbookBytes, type SheetChoice } from './ingest/workbook';
 
 export { detectColumns } from './ingest/columns';
 
@@ -44,6 +47,13 @@ export interface IngestOptions {
    * every record through papaparse: slower, the same table; tests compare the two.
    */
   fastScan?: boolean;
+  /**
+   * A workbook's sheet to read (name, or 1-based number among its worksheets);
+   * by default the first. Workbooks are read by finishAsync() only.
+   */
+  sheet?: SheetChoice;
+  /** Workbooks larger than this are refused with their size (default MAX_WORKBOOK_BYTES, 100 MB). */
+  maxWorkbookBytes?: number;
 }
 
 /** A CSV file pushed in chunks (bytes or text), then finish() for the table. */
@@ -53,8 +63,15 @@ export class Ingestor {
   private readonly builder: TableBuilder;
   private readonly reader: CsvReader;
   private finished: WeeklyTable | null = null;
+  /** The first bytes, while too few to tell a workbook from text. */
+  private head: Uint8Array | null = null;
+  private sniffing = true;
+  /** Set when the file is a workbook: its bytes, collected for finishAsync(). */
+  private book: WorkbookBytes | null = null;
+  private readonly opts: IngestOptions;
 
   constructor(opts: IngestOptions = {}) {
+    this.opts = opts;
     this.log = new IssueLog(opts.maxIssues ?? 200);
     this.builder = new TableBuilder(this.log, opts.mapping ?? {});
     this.reader = new CsvReader(this.builder, this.log, opts.fastScan ?? true);
@@ -62,7 +79,7 @@ export class Ingestor {
 
   /** Bytes pushed so far (UTF-16 code units for string chunks). */
   get bytesRead(): number {
-    return this.decoder.bytesRead;
+    return this.decoder.bytesRead + (this.head?.length ?? 0) + (this.book?.byteLength ?? 0);
   }
 
   /**
@@ -77,12 +94,61 @@ export class Ingestor {
   push(chunk: Uint8Array | string): void {
     if (this.stopped || this.finished) return;
     try {
-      const text = this.decoder.push(chunk);
+      const data = this.route(chunk);
+      if (data === null) return;
+      const text = this.decoder.push(data);
       if (typeof text === 'string') this.reader.push(text);
       else this.refuse(text);
     } catch (e) {
       this.internalError(e);
     }
+  }
+
+  /** A workbook's chunks are collected (null); text goes on to the decoder. */
+  private route(chunk: Uint8Array | string): Uint8Array | string | null {
+    if (this.book !== null) {
+      if (typeof chunk !== 'string') this.book.push(chunk);
+      return null;
+    }
+    if (!this.sniffing || typeof chunk === 'string') {
+      this.sniffing = false;
+      return chunk;
+    }
+    const bytes = this.head === null ? chunk : concatBytes(this.head, chunk);
+    const kind = sniffWorkbook(bytes);
+    if (kind === '?') {
+      this.head = bytes.slice();
+      return null;
+    }
+    this.sniffing = false;
+    this.head = null;
+    if (kind === null) return bytes;
+    this.book = new WorkbookBytes(kind, this.opts.maxWorkbookBytes);
+    this.book.push(bytes);
+    return null;
+  }
+
+  /** The table of a CSV file or of a workbook's sheet (see IngestOptions.sheet). */
+  async finishAsync(): Promise<WeeklyTable> {
+    if (this.finished || this.book === null || this.stopped) return this.finish();
+    let read: Awaited<ReturnType<typeof readWorkbook>> = { sheets: [], sheet: null };
+    try {
+      const requested = Object.values(this.opts.mapping ?? {}).filter((n) => n !== '');
+      read = await readWorkbook(this.book, this.builder, this.log, {
+        ...(this.opts.sheet !== undefined && { sheet: this.opts.sheet }),
+        ...(this.opts.maxWorkbookBytes !== undefined && { max: this.opts.maxWorkbookBytes }),
+        requested,
+      });
+    } catch (e) {
+      this.internalError(e);
+    }
+    if (this.finished) return this.finished;
+    const table = this.builder.finish();
+    table.report.delimiter = '';
+    table.report.sheets = read.sheets;
+    if (read.sheet !== null) table.report.sheet = read.sheet;
+    this.finished = table;
+    return table;
   }
 
   finish(): WeeklyTable {
@@ -97,6 +163,15 @@ export class Ingestor {
   }
 
   private finishUnsafe(): WeeklyTable {
+    if (this.book !== null) this.refuse(WORKBOOK);
+    if (this.head !== null) {
+      // Fewer bytes than a workbook's magic: text after all.
+      const head = this.head;
+      this.head = null;
+      const text = this.decoder.push(head);
+      if (typeof text === 'string') this.reader.push(text);
+      else this.refuse(text);
+    }
     if (!this.stopped) {
       const tail = this.decoder.end();
       if (typeof tail === 'string') {
@@ -126,6 +201,13 @@ export class Ingestor {
     );
     this.builder.abandon();
   }
+}
+
+function concatBytes(a: Uint8Array, b: Uint8Array): Uint8Array {
+  const out = new Uint8Array(a.length + b.length);
+  out.set(a);
+  out.set(b, a.length);
+  return out;
 }
 
 export function ingestText(text: string, opts?: IngestOptions): WeeklyTable {

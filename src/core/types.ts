@@ -45,6 +45,9 @@ export interface IngestReport {
   hasQuantity: boolean;
   hasAge: boolean;
   hasGender: boolean;
+  /** Workbooks: the worksheets, in workbook order, and the one read. */
+  sheets?: string[];
+  sheet?: string;
 }
 
 /** One row of the weekly table, columns in CONTRACT.md §2 order. */

@@ -68,5 +68,5 @@ export async function ingestFile(
       opts,
     );
   }
-  return ingestor.finish();
+  return ingestor.finishAsync();
 }

@@ -1,9 +1,11 @@
 // `skucast weekly` end to end, as a user runs it: the built bin in a child process.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import Papa from 'papaparse';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { buildXlsx, type CellSpec } from './xlsx-build';
 
 const root = resolve(__dirname, '../..');
 const fixture = (name: string): string => resolve(root, 'tests/fixtures/ingest', name);
@@ -96,7 +98,40 @@ describe('skucast weekly', () => {
     writeFileSync(join(dir, 'book.xlsx'), Buffer.from([0x50, 0x4b, 0x03, 0x04, 0, 0, 0xff]));
     const bin = skucast('weekly', join(dir, 'book.xlsx'));
     expect(bin.code).toBe(2);
-    expect(bin.stderr).toContain('error [binary] The file is a spreadsheet workbook');
+    expect(bin.stderr).toContain(
+      'error [binary] The file starts like a workbook (a zip archive) but its contents cannot be read',
+    );
+  });
+
+  it('reads an .xlsx sheet chosen by --sheet: the golden table, byte for byte', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'skucast-'));
+    const golden = resolve(root, '../shared/data/retail_sales_2023.csv');
+    const rows = Papa.parse<string[]>(readFileSync(golden, 'utf8').trim()).data;
+    const cells: CellSpec[][] = rows.map((r, i) =>
+      i === 0
+        ? r
+        : r.map((c, j) => (j === 1 ? { date: c } : [0, 4, 6, 7, 8].includes(j) ? Number(c) : c)),
+    );
+    const book = join(dir, 'sales.xlsx');
+    writeFileSync(
+      book,
+      buildXlsx([
+        { name: 'Notes', rows: [['exported by the shop']] },
+        { name: 'Sales 2023', rows: [['Retail sales 2023'], [], ...cells] },
+      ]),
+    );
+    const expected = readFileSync(resolve(root, '../shared/golden/weekly_features.csv'), 'utf8');
+    for (const sheet of ['Sales 2023', '2']) {
+      const r = skucast('weekly', book, '--sheet', sheet);
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stdout).toBe(expected);
+      expect(r.stderr).toContain('sheet: read "Sales 2023" of "Notes", "Sales 2023"');
+    }
+    const first = skucast('weekly', book);
+    expect(first.code).toBe(2);
+    expect(first.stderr).toContain('warning [several-sheets] The workbook has 2 sheets');
+    const unknown = skucast('weekly', book, '--sheet', 'Sales');
+    expect(unknown.stderr).toContain('error [unknown-sheet] Sheet "Sales" is not in the workbook');
   });
 
   it('usage errors exit 2; help exits 0', () => {
