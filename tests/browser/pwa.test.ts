@@ -413,6 +413,10 @@ describe.skipIf(!ready)(`installed app (${ready ? 'chromium' : skipReason})`, ()
       const isolated = await forecastSampleInPage(session.page);
       expect(isolated.error).toBeNull();
       expect(isolated.result!.threads).toBe(cores);
+      // The details panel says so.
+      expect(
+        await session.page.locator('[data-threads]').first().getAttribute('data-threads'),
+      ).toBe(String(cores));
       if (cores > 1) expect(isolated.result!.threads).toBeGreaterThan(1);
 
       // The same page without the headers: one thread, the same numbers.
