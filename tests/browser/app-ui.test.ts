@@ -7,11 +7,13 @@
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import type { Page } from 'playwright-core';
+import { chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TEST_IDS } from '../../src/app/testids';
 import {
+  BASE_FLAGS,
   buildApp,
+  CHROMIUM,
   chromiumAvailable,
   confirmMappingInPage,
   forecastFileInPage,
@@ -310,6 +312,50 @@ describe.skipIf(!ready)('result views (chromium)', () => {
     expect(none.status).toBe('done');
     expect(await page.getByTestId(TEST_IDS.problem).innerText()).toMatch(/Choose another file/);
     Object.assign(a11y, await checkEverywhere(page, 'no-forecast'));
+  });
+
+  it('on a touch screen: no "drop" wording, every control at least 32 px tall', async () => {
+    const browser = await chromium.launch({ executablePath: CHROMIUM, args: BASE_FLAGS });
+    try {
+      const context = await browser.newContext({
+        viewport: VIEWPORTS.mobile,
+        isMobile: true,
+        hasTouch: true,
+      });
+      const page = await context.newPage();
+      await page.goto(server.appUrl);
+      const zone = await page.getByTestId(TEST_IDS.dropZone).innerText();
+      expect(zone).not.toMatch(/drop/i);
+      const tooSmall = (): Promise<string[]> =>
+        page.evaluate(() => {
+          type El = { getBoundingClientRect(): { height: number }; outerHTML: string };
+          const doc = (
+            globalThis as unknown as { document: { querySelectorAll(s: string): Iterable<El> } }
+          ).document;
+          return [...doc.querySelectorAll('button, select, input:not([type=file]), summary')]
+            .filter((e) => {
+              const h = e.getBoundingClientRect().height;
+              return h > 0 && h < 31.5;
+            })
+            .map((e) => e.outerHTML.slice(0, 80));
+        });
+      expect(await tooSmall()).toEqual([]);
+      await page.getByTestId(TEST_IDS.fileInput).setInputFiles(sampleCsv);
+      await page.getByTestId(TEST_IDS.overview).waitFor({ timeout: 120_000 });
+      expect(await tooSmall()).toEqual([]);
+      await page.getByRole('tab', { name: /SKUs/ }).click();
+      await page
+        .getByTestId(TEST_IDS.skuTable)
+        .locator('tbody tr[data-sku] button')
+        .first()
+        .click();
+      expect(await tooSmall()).toEqual([]);
+      await page.getByRole('tab', { name: /Categories/ }).click();
+      expect(await tooSmall()).toEqual([]);
+      await page.screenshot({ path: path.join(artifacts, 'touch-categories-mobile-light.png') });
+    } finally {
+      await browser.close();
+    }
   });
 
   it('reports no axe-core violation in any state, scheme or size', () => {
