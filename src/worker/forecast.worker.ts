@@ -6,7 +6,7 @@
 
 import { expose } from 'comlink';
 import { Ingestor } from '../core/ingest';
-import { readHeaderLine } from './headers';
+import { ingestOptions, peekFile } from './headers';
 import { DEFAULT_HORIZON, ForecastError, type ForecastResult } from '../core/forecast';
 import { forecastWithLibrary } from '../core/forecast-library';
 import { tcnModel } from '../core/models/tcn';
@@ -86,7 +86,7 @@ async function run(
   const t0 = performance.now();
 
   report('read', 0);
-  const ingestor = new Ingestor(opts.mapping ? { mapping: opts.mapping } : undefined);
+  const ingestor = new Ingestor(ingestOptions(opts));
   const reader = file.stream().getReader();
   let bytesRead = 0;
   let lastSent = performance.now();
@@ -108,7 +108,7 @@ async function run(
   const t1 = performance.now();
 
   report('table', bytesRead);
-  const table = ingestor.finish();
+  const table = await ingestor.finishAsync();
   const t2 = performance.now();
   last = { table, opts };
 
@@ -290,9 +290,8 @@ function unusableReason(table: WeeklyTable): string | null {
 }
 
 /** Header names of a file and the roles recognised from them, for the column mapping form. */
-async function peekHeaders(file: Blob): Promise<HeaderPeek> {
-  const head = await file.slice(0, PEEK_BYTES).arrayBuffer();
-  return readHeaderLine(new Uint8Array(head));
+async function peekHeaders(file: Blob, sheet?: string | number): Promise<HeaderPeek> {
+  return peekFile(file, PEEK_BYTES, sheet);
 }
 
 /**

@@ -5,24 +5,59 @@
 import Papa from 'papaparse';
 import { detectColumns, normalizeHeader } from '../core/ingest/columns';
 import { detectDelimiter } from '../core/ingest/csv-sniff';
+import type { IngestOptions } from '../core/ingest';
 import { EMPTY_FILE } from '../core/ingest/format-sniff';
 import { Utf8Decoder } from '../core/ingest/utf8-decoder';
+import {
+  MAX_WORKBOOK_BYTES,
+  peekWorkbook,
+  sniffWorkbook,
+  tooLargeMessage,
+} from '../core/ingest/workbook';
 import { SEED_HEADERS } from '../core/seed';
-import type { HeaderPeek } from './protocol';
+import type { HeaderPeek, RunOptions } from './protocol';
 
 /** The seed's export (CONTRACT.md §1.1): known exactly, so it needs no confirmation. */
 const REFERENCE_HEADERS = SEED_HEADERS.map(normalizeHeader);
 /** Data rows shown under the headers in the mapping form. */
 const PREVIEW_ROWS = 5;
 
+/** What the Ingestor is told of a run's options. */
+export function ingestOptions(opts: RunOptions): IngestOptions {
+  return {
+    ...(opts.mapping && { mapping: opts.mapping }),
+    ...(opts.sheet !== undefined && { sheet: opts.sheet }),
+  };
+}
+
+const none = (problem: string): HeaderPeek => ({
+  headers: [],
+  detected: {},
+  unmatched: [],
+  reference: false,
+  problem,
+});
+
+/**
+ * The header peek of a file: its first `peekBytes` for CSV; a workbook is read
+ * whole (it is a zip), its sheet's header row found below any title rows.
+ */
+export async function peekFile(
+  file: Blob,
+  peekBytes: number,
+  sheet?: string | number,
+): Promise<HeaderPeek> {
+  const head = new Uint8Array(await file.slice(0, peekBytes).arrayBuffer());
+  const kind = sniffWorkbook(head);
+  if (kind !== 'zip' && kind !== 'ole') return readHeaderLine(head);
+  if (file.size > MAX_WORKBOOK_BYTES) return none(tooLargeMessage(file.size));
+  const peek = await peekWorkbook(new Uint8Array(await file.arrayBuffer()), sheet, PREVIEW_ROWS);
+  if ('problem' in peek) return none(peek.problem);
+  const headers = peek.headers.map((h) => h.trim()).filter((h) => h !== '');
+  return { ...peekOf(headers, peek.preview), sheets: peek.sheets, sheet: peek.sheet };
+}
+
 export function readHeaderLine(head: Uint8Array): HeaderPeek {
-  const none = (problem: string): HeaderPeek => ({
-    headers: [],
-    detected: {},
-    unmatched: [],
-    reference: false,
-    problem,
-  });
   // The same checks, in the same words, as reading the whole file: the head
   // may end inside a multi-byte character, which the decoder holds back.
   const text = new Utf8Decoder().push(head);
@@ -38,12 +73,17 @@ export function readHeaderLine(head: Uint8Array): HeaderPeek {
       'row 1 should be a header naming the columns (at least a date and an amount), separated by commas, semicolons or tabs',
     );
   }
-  const { mapping, unmatched } = detectColumns(headers);
-  const normalized = new Set(headers.map(normalizeHeader));
-  const reference = REFERENCE_HEADERS.every((h) => normalized.has(h));
   // The first data rows, for the mapping form's preview (a last line cut by the 64 KB head is left out).
   const cut = parsed.data.length < 1 + PREVIEW_ROWS && !/\r?\n\s*$/.test(text);
   const rows = parsed.data.slice(1, cut ? -1 : undefined);
+  return peekOf(headers, rows);
+}
+
+/** Roles recognised in `headers`, and the first non-blank rows for the preview. */
+function peekOf(headers: string[], rows: string[][]): HeaderPeek {
+  const { mapping, unmatched } = detectColumns(headers);
+  const normalized = new Set(headers.map(normalizeHeader));
+  const reference = REFERENCE_HEADERS.every((h) => normalized.has(h));
   const preview = rows.filter((r) => r.some((c) => c.trim() !== '')).slice(0, PREVIEW_ROWS);
   return { headers, detected: mapping, unmatched, reference, preview };
 }

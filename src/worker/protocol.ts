@@ -24,6 +24,8 @@ export interface RunOptions {
   model?: string;
   /** Column roles confirmed by the user; auto-detected when absent. */
   mapping?: ColumnMapping;
+  /** A workbook's sheet (name, or 1-based number); the first when absent. */
+  sheet?: string | number;
   /** Execution provider to try first; WebGPU when an adapter exists, else WASM. */
   preferred?: ProviderName;
 }
@@ -89,6 +91,9 @@ export interface HeaderPeek {
   problem?: string;
   /** The first data rows (up to 5), cells as read, for the mapping form's preview. */
   preview?: string[][];
+  /** Workbooks: the worksheets, and the one these headers are from (peekHeaders(file, sheet) reads another). */
+  sheets?: string[];
+  sheet?: string;
 }
 
 export interface RunResult {

@@ -9,6 +9,7 @@ import { Ingestor, ingestText, type IngestOptions } from '../../src/core/ingest'
 import { MAX_WORKBOOK_BYTES, peekWorkbook, tooLargeMessage } from '../../src/core/ingest/workbook';
 import { weeklyTableToCsv } from '../../src/core/weekly-csv';
 import type { WeeklyTable } from '../../src/core/types';
+import { ingestOptions, peekFile } from '../../src/worker/headers';
 import { buildXlsx, type CellSpec, type SheetSpec } from './xlsx-build';
 
 async function ingestBook(
@@ -243,6 +244,45 @@ describe('xlsx workbooks', () => {
       headers: ['Date', 'Sales'],
       preview: [],
     });
+  });
+});
+
+describe('the worker', () => {
+  it('peeks a workbook whole: header row below the title, roles, sheets; another sheet on request', async () => {
+    const book = buildXlsx([
+      {
+        name: 'Report',
+        rows: [['Title'], ['Datum', 'Filiale', 'Umsatz'], [{ date: '2023-01-02' }, 3, 5]],
+      },
+      { name: 'Other', rows: [['Date', 'Sales']] },
+    ]);
+    const blob = new Blob([book]);
+    expect(await peekFile(blob, 64 * 1024)).toEqual({
+      headers: ['Datum', 'Filiale', 'Umsatz'],
+      detected: { date: 'Datum', sku: 'Filiale', amount: 'Umsatz' },
+      unmatched: [],
+      reference: false,
+      preview: [['2023-01-02', '3', '5']],
+      sheets: ['Report', 'Other'],
+      sheet: 'Report',
+    });
+    expect(await peekFile(blob, 64 * 1024, 'Other')).toMatchObject({
+      sheet: 'Other',
+      headers: ['Date', 'Sales'],
+    });
+    expect(
+      await peekFile(new Blob([new Uint8Array([0xd0, 0xcf, 0x11, 0xe0, 1, 2])]), 64),
+    ).toMatchObject({
+      problem: expect.stringContaining('(.xls)'),
+    });
+  });
+
+  it('passes the sheet on to the Ingestor', () => {
+    expect(ingestOptions({ sheet: 2, mapping: { date: 'Tag' } })).toEqual({
+      sheet: 2,
+      mapping: { date: 'Tag' },
+    });
+    expect(ingestOptions({})).toEqual({});
   });
 });
 
