@@ -91,6 +91,16 @@ describe('stricter reading (issue 12, item 4)', () => {
   });
 });
 
+describe('dates before year 20 (found by the fuzz suite)', () => {
+  it('refuses 0001-01-01 as the first date too, instead of counting the row without a week', () => {
+    for (const body of ['0001-01-01,B,5\n2023-01-02,A,1\n', '2023-01-02,A,1\n0001-01-01,B,5\n']) {
+      const t = ingestText(`Date,SKU,Total Amount\n${body}`);
+      expect(t.report.rowsUsed).toBe(1);
+      expect(rowIssues(t)[0]).toMatchObject({ code: 'bad-date', column: 'Date' });
+    }
+  });
+});
+
 describe('stray control bytes (issue 12, item 5)', () => {
   it('skips the rows with a NUL and keeps the others', () => {
     const t = ingest('2023-11-22,\u0000C,Beauty,1,10,10', '2023-11-22,D,Beauty,1,10,1\u00000');

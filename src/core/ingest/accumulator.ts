@@ -186,7 +186,8 @@ export class Accumulator {
     const isoKey = pre[plan.date] as number;
     if (isoKey === isoKey) {
       const k = isoKey - this.isoBase;
-      const hit = k >= 0 && k < ISO_SPAN ? (this.isoTable[k] as number) : 0;
+      // Bounded by the table, not the span: it is empty until the first ISO date (year 0001 is a key too).
+      const hit = k >= 0 && k < this.isoTable.length ? (this.isoTable[k] as number) : 0;
       di = hit !== 0 ? hit - 1 : this.isoDateIndex(isoKey, row);
     } else {
       const rawDate = fields[plan.date] as string;
