@@ -19,7 +19,6 @@ export const TEST_IDS = {
   provider: 'provider',
   fallbackReason: 'fallback-reason',
   timings: 'timings',
-  forecastTable: 'forecast-table',
   downloadCsv: 'download-csv',
   downloadJson: 'download-json',
   downloadSeedJson: 'download-seed-json',
