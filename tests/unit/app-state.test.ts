@@ -19,7 +19,7 @@ import {
   configure,
   type Bridge,
 } from '../../src/app/state.svelte';
-import type { ForecastResult } from '../../src/core/forecast';
+import { MAX_HORIZON, type ForecastResult } from '../../src/core/forecast';
 import type { HeaderPeek, RunOptions, RunResult } from '../../src/worker/protocol';
 
 function fakeResult(horizon: number): RunResult {
@@ -184,10 +184,12 @@ describe('app state', () => {
 
   it('offers 52 weeks when the model library made the forecast', () => {
     const r = fakeResult(4);
-    expect(maxHorizonOf(r)).toBe(12);
+    expect(maxHorizonOf(r)).toBe(Math.min(52, MAX_HORIZON));
     r.forecast!.metadata.selection = {} as never;
     expect(maxHorizonOf(r)).toBe(52);
-    expect(maxHorizonOf(null)).toBe(12);
+    expect(maxHorizonOf(null)).toBe(Math.min(52, MAX_HORIZON));
+    (r.forecast!.metadata as { maxHorizon?: number }).maxHorizon = 26;
+    expect(maxHorizonOf(r)).toBe(26);
   });
 
   it('shows one line of an error, never a stack', () => {
