@@ -6,6 +6,8 @@ const BENCHES: { name: string; run: () => Promise<void> }[] = [
   { name: 'inference', run: () => import('./inference').then((m) => m.benchInference()) },
   { name: 'browser', run: () => import('./browser').then((m) => m.benchBrowser()) },
   { name: 'auto', run: () => import('./auto').then((m) => m.benchAuto()) },
+  { name: 'transfer', run: () => import('./pwa').then((m) => m.benchTransfer()) },
+  { name: 'isolation', run: () => import('./pwa').then((m) => m.benchIsolation()) },
 ];
 
 const wanted = process.argv.slice(2);
