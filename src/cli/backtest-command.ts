@@ -11,6 +11,7 @@ import {
 import { scoreItems, type Scores } from '../core/backtest/scores';
 import { seriesFromTable } from '../core/backtest/series';
 import { csvCell } from '../core/exports';
+import { jsonChunks } from '../core/json-chunks';
 import { ForecastError, MAX_HORIZON } from '../core/forecast';
 import { availableModels } from '../core/forecast-library';
 import type { Model, ModelAlias } from '../core/models/types';
@@ -198,44 +199,38 @@ async function run(argv: string[], io: CliIo): Promise<number> {
     }
     const { models: perModel, skus: perSku } = summarise(cv);
     if (format === 'json') {
-      io.out(
-        JSON.stringify(
-          {
-            protocol: {
-              horizon: h,
-              windows: nWindows,
-              step: stepSize,
-              refit: true,
-              skus: cv.series.length,
+      const doc: Record<string, unknown> = {
+        protocol: {
+          horizon: h,
+          windows: nWindows,
+          step: stepSize,
+          refit: true,
+          skus: cv.series.length,
+        },
+        models: Object.fromEntries(
+          perModel.map((m) => [
+            m.model,
+            {
+              ...Object.fromEntries(
+                Object.entries(scoreRecord(m.scores)).map(([k, v]) => [k, jsonSafe(v)]),
+              ),
+              fit_ms: jsonSafe(m.millis),
             },
-            models: Object.fromEntries(
-              perModel.map((m) => [
-                m.model,
-                {
-                  ...Object.fromEntries(
-                    Object.entries(scoreRecord(m.scores)).map(([k, v]) => [k, jsonSafe(v)]),
-                  ),
-                  fit_ms: jsonSafe(m.millis),
-                },
-              ]),
-            ),
-            ...(summary === 'rows' ? { rows: cvRecords(cv) } : {}),
-            ...(summary === 'sku'
-              ? {
-                  skus: perSku.map((s) => ({
-                    sku: s.sku,
-                    model: s.model,
-                    ...Object.fromEntries(
-                      Object.entries(scoreRecord(s.scores)).map(([k, v]) => [k, jsonSafe(v)]),
-                    ),
-                  })),
-                }
-              : {}),
-          },
-          null,
-          1,
-        ) + '\n',
-      );
+          ]),
+        ),
+      };
+      // The rows (or per-sku scores) grow with the file: written item by item.
+      if (summary === 'rows') await writeChunks(io, jsonChunks(doc, 'rows', cvRecords(cv), 1));
+      else if (summary === 'sku') {
+        const skus = perSku.map((s) => ({
+          sku: s.sku,
+          model: s.model,
+          ...Object.fromEntries(
+            Object.entries(scoreRecord(s.scores)).map(([k, v]) => [k, jsonSafe(v)]),
+          ),
+        }));
+        await writeChunks(io, jsonChunks(doc, 'skus', skus, 1));
+      } else io.out(JSON.stringify(doc, null, 1) + '\n');
     } else if (summary === 'rows') {
       const columns = ['sku', 'cutoff', 'week_start', 'y'];
       for (const a of cv.aliases) columns.push(a, `${a}_p10`, `${a}_p50`, `${a}_p90`, `${a}_model`);

@@ -13,6 +13,7 @@ import { ingestText } from '../../src/core/ingest';
 import { weeklyCsvChunks, weeklyTableToCsv } from '../../src/core/weekly-csv';
 import { forecastWithLibrary } from '../../src/core/forecast-library';
 import { forecastCsvChunks, forecastJsonChunks, forecastToCsv } from '../../src/core/exports';
+import { jsonChunks } from '../../src/core/json-chunks';
 
 const root = resolve(__dirname, '../..');
 const sample = resolve(root, '../shared/data/retail_sales_2023.csv');
@@ -146,6 +147,44 @@ describe('output in bounded chunks (item 1)', () => {
     // Byte for byte what one JSON.stringify(doc, null, 2) gives.
     expect(json).toBe(JSON.stringify(JSON.parse(json), null, 2) + '\n');
     expect((JSON.parse(json) as { forecasts: unknown[] }).forecasts).toHaveLength(15 * 4);
+  });
+
+  it('writes JSON documents in chunks byte for byte as JSON.stringify does', () => {
+    const items = Array.from({ length: 300 }, (_, i) => ({
+      sku: `s"${i}`,
+      v: [i, null, { x: 'a\nb' }],
+    }));
+    for (const indent of [1, 2]) {
+      for (const list of [items, []]) {
+        const doc = { a: { b: [1, 2] }, rows: 'placeholder', z: 'rows' };
+        const chunks = [...jsonChunks(doc, 'rows', list, indent, 1000)];
+        expect(chunks.join('')).toBe(JSON.stringify({ ...doc, rows: list }, null, indent) + '\n');
+        if (list.length > 0) expect(chunks.length).toBeGreaterThan(10);
+      }
+    }
+  });
+
+  it('streams skucast backtest --format json with the bytes of one JSON.stringify', (ctx) => {
+    if (!haveShared) ctx.skip(SKIP_SHARED);
+    const r = spawnSync(
+      process.execPath,
+      [
+        'bin/skucast.mjs',
+        'backtest',
+        sample,
+        '--format',
+        'json',
+        '--models',
+        'naive,ses',
+        '--windows',
+        '2',
+      ],
+      { cwd: root, encoding: 'utf8' },
+    );
+    expect(r.status, r.stderr).toBe(0);
+    const doc = JSON.parse(r.stdout) as { rows: unknown[] };
+    expect(doc.rows.length).toBeGreaterThan(0);
+    expect(r.stdout).toBe(JSON.stringify(doc, null, 1) + '\n');
   });
 
   it('ends quietly when the reader closes the pipe early', (ctx) => {
