@@ -14,6 +14,8 @@ export const INGEST_OPTIONS = ['map', 'sheet'];
 /** Their lines in a usage text. */
 export const INGEST_USAGE = `  --map role=Column   use Column for role (${ROLES.join(', ')});
                       repeat for several roles. Overrides auto-detection.
+                      sku=Store+Item keys each series by several columns
+                      (\`3 · 17\`); the outputs get a column for each part.
   --sheet NAME|N      the sheet of an .xlsx/.xlsm workbook to read, by name or
                       number (default: the first)`;
 

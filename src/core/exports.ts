@@ -48,9 +48,12 @@ export function* forecastCsvChunks(
   result: ForecastResult,
   chunkChars = EXPORT_CHUNK_CHARS,
 ): Generator<string> {
-  let buf = CSV_HEADER.join(',') + '\r\n';
+  // A sku made of several columns: one more column per part, after sku.
+  const parts = partColumns(result);
+  let buf = [CSV_HEADER[0], ...parts.map(csvCell), ...CSV_HEADER.slice(1)].join(',') + '\r\n';
   for (const s of result.skus) {
-    const prefix = `${csvCell(s.sku)},${csvCell(s.category)},${s.seed_id},`;
+    const partCells = parts.map((_, i) => csvCell(s.parts?.[i] ?? '') + ',').join('');
+    const prefix = `${csvCell(s.sku)},${partCells}${csvCell(s.category)},${s.seed_id},`;
     for (const w of s.weeks) {
       buf +=
         prefix +
@@ -62,6 +65,17 @@ export function* forecastCsvChunks(
     }
   }
   if (buf.length > 0) yield buf;
+}
+
+/**
+ * Names of the columns a sku made of several columns adds to the exports:
+ * the file's own column names, `sku_` before one that an export column has.
+ */
+export function partColumns(result: ForecastResult): string[] {
+  const names = result.metadata.skuColumns ?? [];
+  if (names.length < 2) return [];
+  const taken = new Set<string>([...CSV_HEADER]);
+  return names.map((n) => (taken.has(n) ? `sku_${n}` : n));
 }
 
 function joined(chunks: Iterable<string>): string {
@@ -136,10 +150,13 @@ export function* forecastJsonChunks(
   // JSON.stringify(doc, null, 2) puts the array's items at depth 2.
   let buf = text.slice(0, at) + '[\n';
   let first = true;
+  const parts = partColumns(result);
   for (const s of result.skus) {
+    const partValues = Object.fromEntries(parts.map((n, i) => [n, s.parts?.[i] ?? '']));
     for (const w of s.weeks) {
       const row = {
         sku: s.sku,
+        ...partValues,
         category: s.category,
         seed_id: s.seed_id,
         ...weekJson(w),

@@ -118,6 +118,7 @@ export async function forecastWithLibrary(
     const out: SkuForecast = {
       sku: s.sku,
       category: s.category,
+      ...(s.parts && { parts: s.parts }),
       seed_id: s.seed_id,
       model: made.model,
       historyWeeks: bs.y.length,
@@ -150,6 +151,7 @@ export async function forecastWithLibrary(
     skus,
     categories: totals.categories,
     metadata: {
+      ...(table.report.skuColumns && { skuColumns: table.report.skuColumns }),
       modelName: requested,
       modelVersion: MODEL_LIBRARY_VERSION,
       horizon,

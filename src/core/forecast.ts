@@ -25,6 +25,8 @@ export interface SkuForecast {
   sku: string;
   /** '' when the file has no category column. */
   category: string;
+  /** A sku made of several columns: their values, in ForecastMetadata.skuColumns order. */
+  parts?: string[];
   /** The seed's product id 0-14, or -1. */
   seed_id: number;
   /**
@@ -75,6 +77,8 @@ export interface ForecastTimings {
 }
 
 export interface ForecastMetadata {
+  /** A sku made of several columns (`--map sku=Store+Item`): their names; the exports add a column for each. */
+  skuColumns?: string[];
   modelName: string;
   modelVersion: string;
   horizon: number;

@@ -45,6 +45,8 @@ export interface IngestReport {
   hasQuantity: boolean;
   hasAge: boolean;
   hasGender: boolean;
+  /** A sku made of several columns (`--map sku=Store+Item`): their header names. */
+  skuColumns?: string[];
   /** Workbooks: the worksheets, in workbook order, and the one read. */
   sheets?: string[];
   sheet?: string;
@@ -99,6 +101,8 @@ export interface SkuSeries {
   /** Category of the sku ('' when the file has none). */
   category: string;
   seed_id: number;
+  /** A sku made of several columns: their values, in IngestReport.skuColumns order (`sku` joins them with ' · '). */
+  parts?: string[];
   rows: WeeklyRow[];
 }
 

@@ -60,14 +60,19 @@ export function* weeklyCsvChunks(
     if (FLOAT_COLUMNS.has(col)) return (row: WeeklyRow) => formatG10(row[col] as number);
     return (row: WeeklyRow) => formatInt(row[col] as number);
   });
-  let buf = WEEKLY_COLUMNS.join(',') + '\n';
+  // A sku made of several columns (IngestReport.skuColumns): one more column per part, after sku.
+  const parts = table.report.skuColumns ?? [];
+  const taken = new Set<string>(WEEKLY_COLUMNS);
+  const partNames = parts.map((n) => csvCell(taken.has(n) ? `sku_${n}` : n));
+  let buf = [WEEKLY_COLUMNS[0], ...partNames, ...WEEKLY_COLUMNS.slice(1)].join(',') + '\n';
   for (const series of table.series) {
     let sku = '';
     let skuCell = '';
+    const partCells = parts.map((_, i) => ',' + csvCell(series.parts?.[i] ?? '')).join('');
     for (const row of series.rows) {
       if (row.sku !== sku || skuCell === '') {
         sku = row.sku;
-        skuCell = csvCell(sku);
+        skuCell = csvCell(sku) + partCells;
       }
       let rest = '';
       for (const f of formatters) rest += ',' + f(row);

@@ -103,6 +103,23 @@ describe('skucast weekly', () => {
     );
   });
 
+  it('--map sku=store+item keys the series by both, with a column for each', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'skucast-'));
+    const file = join(dir, 'train.csv');
+    writeFileSync(
+      file,
+      'date,store,item,sales\n2023-01-02,3,17,5\n2023-01-09,3,17,2\n2023-01-02,1,2,4\n',
+    );
+    const r = skucast('weekly', file, '--map', 'sku=store+item');
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout.split('\n').slice(0, 3)).toEqual([
+      'sku,store,item,seed_id,week_start,iso_year,iso_week,month,partial,total_amount,quantity,transactions,age,male,female,price_per_unit,window_mean_4,window_mean_5,window_mean_6,window_mean_7',
+      '1 · 2,1,2,-1,2023-01-02,2023,1,1,0,4,0,1,0,0,0,0,4,4,4,4',
+      '1 · 2,1,2,-1,2023-01-09,2023,2,1,0,0,0,0,0,0,0,0,2,2,2,2',
+    ]);
+    expect(r.stderr).toContain('2 skus × 2 weeks');
+  });
+
   it('reads an .xlsx sheet chosen by --sheet: the golden table, byte for byte', () => {
     const dir = mkdtempSync(join(tmpdir(), 'skucast-'));
     const golden = resolve(root, '../shared/data/retail_sales_2023.csv');

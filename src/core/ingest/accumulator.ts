@@ -446,6 +446,7 @@ export class Accumulator {
 
   private skuIndex(fields: string[], pre: Float64Array, row: number): number {
     const plan = this.plan;
+    if (plan.skuParts !== undefined && plan.skuParts.length > 1) return this.partsSku(fields, row);
     if (plan.sku >= 0) {
       const raw = fields[plan.sku] as string;
       const si = this.skuByRaw.get(raw);
@@ -514,6 +515,38 @@ export class Accumulator {
   }
 
   readonly skuSeed: number[] = [];
+  /** The values of a sku made of several columns (ColumnPlan.skuParts), by sku index. */
+  readonly skuPartValues: (string[] | undefined)[] = [];
+
+  /** A sku made of several columns: their values joined by ' · ' (`3 · 17`). */
+  private partsSku(fields: string[], row: number): number {
+    const parts = this.plan.skuParts as number[];
+    const values: string[] = [];
+    for (const col of parts) {
+      const v = (fields[col] as string).trim();
+      if (v === '') {
+        const names = parts.map((c) => this.header(c)).join(' + ');
+        this.rowError(
+          'missing-sku',
+          row,
+          col,
+          `Row ${row}, column "${this.header(col)}": empty; expected a value (the sku is ${names})`,
+        );
+        return -1;
+      }
+      values.push(v);
+    }
+    const name = values.join(' · ');
+    let id = this.skuByRaw.get(name);
+    if (id === undefined) {
+      const plan = this.plan;
+      const category = plan.category >= 0 ? (fields[plan.category] as string).trim() : '';
+      id = this.internSku(name, category, NaN, -1);
+      this.skuPartValues[id] = values;
+      if (this.skuByRaw.size < 100_000) this.skuByRaw.set(name, id);
+    }
+    return id;
+  }
 
   /**
    * A stray control character (a NUL, an escape) in a name is a damaged row:

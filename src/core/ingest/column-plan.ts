@@ -18,6 +18,11 @@ export interface ColumnPlan {
   price: number;
   gender: number;
   age: number;
+  /**
+   * A sku made of several columns (`--map sku=Store+Item`): their indices, in
+   * the order given; `sku` is the first. Absent for a sku of one column.
+   */
+  skuParts?: number[];
 }
 
 /**
@@ -40,12 +45,33 @@ export function planColumns(
 
   const mapping: ColumnMapping = {};
   const claimed = new Set<number>();
+  let skuParts: number[] | undefined;
   // Explicit choices first; a name that is not in the file is a file error.
   for (const role of ROLES) {
     const name = requested[role];
     if (name === undefined || name === '') continue;
     const idx = findHeader(headers, name);
     const header = headers[idx];
+    if (header === undefined && role === 'sku' && name.includes('+')) {
+      // A sku of several columns, `Store+Item`, unless one column has that name.
+      const parts = name.split('+').map((p) => p.trim());
+      const found = parts.map((p) => (p === '' ? -1 : findHeader(headers, p)));
+      const missing = parts.find((_, i) => found[i] === -1);
+      if (missing === undefined && new Set(found).size === found.length) {
+        skuParts = found;
+        mapping.sku = found.map((i) => headers[i]).join('+');
+        for (const i of found) claimed.add(i);
+        continue;
+      }
+      log.fileError(
+        'unknown-column',
+        missing === undefined
+          ? `The sku "${name}" names a column twice; expected different columns joined by +, such as Store+Item`
+          : `Column "${missing}" of the sku "${name}" is not in the file; expected one of: ${headers.map((h) => `"${h}"`).join(', ')}`,
+        name,
+      );
+      return { plan: null, mapping: {} };
+    }
     if (header === undefined) {
       log.fileError(
         'unknown-column',
@@ -76,7 +102,9 @@ export function planColumns(
     price: index('price'),
     gender: index('gender'),
     age: index('age'),
+    ...(skuParts && { skuParts }),
   };
+  if (skuParts) plan.sku = skuParts[0] as number;
 
   const list = headers.map((h) => `"${h}"`).join(', ');
   const missing = missingRequiredRole((role) => plan[role] !== -1);

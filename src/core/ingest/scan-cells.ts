@@ -29,6 +29,8 @@ export function preReadKinds(plan: ColumnPlan): Uint8Array {
     [plan.gender, PreKind.Gender],
     [plan.age, PreKind.Number],
   ];
+  // Every column of a sku made of several is text.
+  for (const col of plan.skuParts ?? []) roles.push([col, PreKind.Text]);
   for (const [col, kind] of roles) {
     if (col < 0) continue;
     // A column mapped to two roles is read as text for both.

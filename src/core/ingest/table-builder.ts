@@ -126,6 +126,8 @@ export class TableBuilder implements PreReadSink {
       hasAge: (acc?.plan.age ?? -1) >= 0,
       hasGender: (acc?.plan.gender ?? -1) >= 0,
     };
+    const parts = acc?.plan.skuParts;
+    if (parts !== undefined) report.skuColumns = parts.map((c) => acc?.plan.headers[c] ?? '');
     return { weeks: built?.weeks ?? [], series: built?.series ?? [], report };
   }
 }

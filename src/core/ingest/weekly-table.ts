@@ -266,7 +266,14 @@ export function buildWeeklyTable(acc: Accumulator, log: IssueLog, dateColumn: st
         window_mean_7: means[3]!,
       };
     }
-    return { sku, category: acc.skuCategory[s] as string, seed_id: seedId, rows: out };
+    const parts = acc.skuPartValues[s];
+    return {
+      sku,
+      category: acc.skuCategory[s] as string,
+      seed_id: seedId,
+      ...(parts && { parts }),
+      rows: out,
+    };
   });
 
   return {
