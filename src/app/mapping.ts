@@ -1,6 +1,7 @@
 // The mapping form's words for the column roles and for what is still missing
 // (the rule itself is src/core/required-roles.ts, shared with the ingestion).
 
+import { readDate } from '../core/ingest/dates';
 import { missingRequiredRole } from '../core/required-roles';
 import type { ColumnMapping, Role } from '../core/types';
 
@@ -21,4 +22,29 @@ export function missingRoles(m: ColumnMapping): string | null {
   if (missing === 'date') return 'Choose the date column.';
   if (missing === 'amount') return 'Choose an amount column, or both quantity and unit price.';
   return null;
+}
+
+/**
+ * How the preview's dates read, in words, for the mapping form: the order
+ * when the rows settle it, else that the whole file will decide (the same
+ * rule as the ingestion, CONTRACT.md §1.3). null when there is nothing to say.
+ */
+export function describeDates(values: readonly string[]): string | null {
+  const readings = values.filter((v) => v.trim() !== '').map((v) => readDate(v));
+  if (readings.length === 0) return null;
+  const bad = readings.filter((r) => r.kind === 'bad').length;
+  const dmy = readings.filter((r) => r.kind === 'dmy');
+  const of = `${readings.length - bad} of ${readings.length} preview rows`;
+  if (bad === readings.length) return `these values do not read as dates (${of})`;
+  if (dmy.length === 0) {
+    const kinds = new Set(readings.filter((r) => r.kind !== 'bad').map((r) => r.kind));
+    return kinds.has('serial') && !kinds.has('iso')
+      ? `dates read as spreadsheet day numbers: ${of}`
+      : `dates read as year-month-day: ${of}`;
+  }
+  const dayOnly = dmy.some((r) => Number.isNaN(r.monthFirst) && !Number.isNaN(r.dayFirst));
+  const monthOnly = dmy.some((r) => Number.isNaN(r.dayFirst) && !Number.isNaN(r.monthFirst));
+  if (dayOnly && !monthOnly) return `dates read as day/month/year: ${of}`;
+  if (monthOnly && !dayOnly) return `dates read as month/day/year: ${of}`;
+  return `dates such as ${values[0]?.trim() ?? ''} could be day/month or month/day: the whole file decides, and the summary will say which`;
 }

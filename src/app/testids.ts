@@ -11,6 +11,7 @@ export const TEST_IDS = {
   mappingForm: 'mapping-form',
   mappingSubmit: 'mapping-submit',
   mappingPreview: 'mapping-preview',
+  mappingDates: 'mapping-dates',
   forgetMapping: 'forget-mapping',
   error: 'error',
   summary: 'summary',

@@ -59,6 +59,10 @@ describe('MappingForm', () => {
       target: { value: 'Belegdatum' },
     });
     expect(screen.getByRole('alert').textContent).toMatch(/amount/);
+    // The preview's dates, read as the ingestion reads them, stated in words.
+    expect(screen.getByTestId(TEST_IDS.mappingDates).textContent).toMatch(
+      /could be day\/month or month\/day/,
+    );
     await fireEvent.change(screen.getByLabelText('Amount (money per row)'), {
       target: { value: 'Umsatz' },
     });

@@ -3,6 +3,7 @@
 // Chart.js configuration, all without a DOM.
 
 import { describe, expect, it } from 'vitest';
+import { describeDates } from '../../src/app/mapping';
 import { DATASET, forecastChartConfig, legendItems, LIGHT_THEME } from '../../src/app/chart-config';
 import { formatNumber, formatPercent, formatWeek, formatWeekRange } from '../../src/app/format';
 import {
@@ -204,5 +205,22 @@ describe('chart config', () => {
       DATASET.p50,
       DATASET.p90,
     ]);
+  });
+});
+
+describe('dates in words, for the mapping form', () => {
+  it('names the order the preview settles, or says the file will decide', () => {
+    expect(describeDates(['13.02.24', '01.03.24'])).toBe(
+      'dates read as day/month/year: 2 of 2 preview rows',
+    );
+    expect(describeDates(['02/13/2024', '03/01/2024'])).toBe(
+      'dates read as month/day/year: 2 of 2 preview rows',
+    );
+    expect(describeDates(['2024-02-13', 'x'])).toBe(
+      'dates read as year-month-day: 1 of 2 preview rows',
+    );
+    expect(describeDates(['01/02/2024'])).toMatch(/could be day\/month or month\/day/);
+    expect(describeDates(['abc'])).toMatch(/do not read as dates/);
+    expect(describeDates([])).toBeNull();
   });
 });
