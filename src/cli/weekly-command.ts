@@ -1,6 +1,6 @@
 // `skucast weekly FILE [--map role=Column ...]`: the weekly table as CSV on
 // stdout, issues and a summary on stderr.
-import type { ColumnMapping, IngestReport, Role, WeeklyTable } from '../core/types';
+import type { ColumnMapping, DateFormat, IngestReport, Role, WeeklyTable } from '../core/types';
 import { weeklyCsvChunks } from '../core/weekly-csv';
 import { ROLES } from '../core/ingest/columns';
 import type { IngestOptions } from '../core/ingest';
@@ -9,7 +9,9 @@ import { writeChunks, type CliIo, type Command } from './command';
 import { ingestFile } from '../node/read-file';
 
 /** The options of every command that reads a sales file. */
-export const INGEST_OPTIONS = ['map', 'sheet'];
+export const INGEST_OPTIONS = ['map', 'sheet', 'date-format'];
+
+const DATE_FORMATS: readonly DateFormat[] = ['DMY', 'MDY', 'YMD'];
 
 /** Their lines in a usage text. */
 export const INGEST_USAGE = `  --map role=Column   use Column for role (${ROLES.join(', ')});
@@ -17,9 +19,13 @@ export const INGEST_USAGE = `  --map role=Column   use Column for role (${ROLES.
                       sku=Store+Item keys each series by several columns
                       (\`3 · 17\`); the outputs get a column for each part.
   --sheet NAME|N      the sheet of an .xlsx/.xlsm workbook to read, by name or
-                      number (default: the first)`;
+                      number (default: the first)
+  --date-format F     how dates like 03/01/24 are read: DMY, MDY or YMD
+                      (default: day-first when a first field is over 12
+                      anywhere, else month-first; stderr says how many rows
+                      each reading accepts)`;
 
-const USAGE = `usage: skucast weekly FILE [--map role=Column ...] [--sheet NAME|N]
+const USAGE = `usage: skucast weekly FILE [--map role=Column ...] [--sheet NAME|N] [--date-format DMY|MDY|YMD]
 
 Reads a sales CSV (or an .xlsx workbook's sheet) and prints the weekly table
 (one row per sku and week) as CSV. Issues found in the file go to stderr, one
@@ -27,13 +33,22 @@ per line, then a summary line.
 
 ${INGEST_USAGE}`;
 
-/** The reading options of `args` (--map, --sheet), or an error text. */
+/** The reading options of `args` (--map, --sheet, --date-format), or an error text. */
 export function ingestOptions(args: ParsedArgs): IngestOptions | string {
   const mapping = parseMappings(args.options.get('map') ?? []);
   if (typeof mapping === 'string') return mapping;
   const sheet = optionValue(args, 'sheet');
   if (sheet !== undefined && sheet.trim() === '') return '--sheet needs a sheet name or number';
-  return { mapping, ...(sheet !== undefined && { sheet }) };
+  const format = optionValue(args, 'date-format');
+  const dateFormat = format?.trim().toUpperCase() as DateFormat | undefined;
+  if (dateFormat !== undefined && !DATE_FORMATS.includes(dateFormat)) {
+    return `bad --date-format "${format}": expected DMY, MDY or YMD`;
+  }
+  return {
+    mapping,
+    ...(sheet !== undefined && { sheet }),
+    ...(dateFormat !== undefined && { dateFormat }),
+  };
 }
 
 /** Parses `--map` values; returns an error text for a malformed one. */
@@ -63,6 +78,13 @@ export function reportLines(table: WeeklyTable): string[] {
     .join(', ');
   const weeks = table.weeks.length;
   const span = r.firstDate ? `, ${r.firstDate}..${r.lastDate}` : '';
+  const f = r.dateFormats;
+  if (f !== undefined && r.dateOrder !== 'iso' && r.dateOrder !== 'n/a') {
+    const how = r.dateFormat ? `as chosen (${r.dateFormat})` : 'as detected';
+    lines.push(
+      `dates: read ${r.dateOrder} ${how}; rows each reading accepts: DMY ${f.DMY}, MDY ${f.MDY}, YMD ${f.YMD} (choose with --date-format)`,
+    );
+  }
   if (r.sheets !== undefined && r.sheets.length > 1 && r.sheet !== undefined) {
     lines.push(`sheet: read "${r.sheet}" of ${r.sheets.map((s) => `"${s}"`).join(', ')}`);
   }

@@ -27,7 +27,7 @@
 // - Day-first/month-first: one choice per file (CONTRACT.md §1.3); dates only
 //   readable the other way are skipped with one issue per distinct value.
 import { errorText } from './error-text';
-import type { ColumnMapping, WeeklyTable } from './types';
+import type { ColumnMapping, DateFormat, WeeklyTable } from './types';
 import { CsvReader } from './ingest/csv-reader';
 import { WORKBOOK, type FormatProblem } from './ingest/format-sniff';
 import { IssueLog } from './ingest/issues';
@@ -52,6 +52,12 @@ export interface IngestOptions {
    * by default the first. Workbooks are read by finishAsync() only.
    */
   sheet?: SheetChoice;
+  /**
+   * How day/month dates (`03/01/24`) are read: DMY, MDY or YMD (a 2-digit
+   * year first). By default decided from the values (CONTRACT.md §1.3); the
+   * report's dateFormats counts the rows each reading accepts.
+   */
+  dateFormat?: DateFormat;
   /** Workbooks larger than this are refused with their size (default MAX_WORKBOOK_BYTES, 100 MB). */
   maxWorkbookBytes?: number;
 }
@@ -73,7 +79,7 @@ export class Ingestor {
   constructor(opts: IngestOptions = {}) {
     this.opts = opts;
     this.log = new IssueLog(opts.maxIssues ?? 200);
-    this.builder = new TableBuilder(this.log, opts.mapping ?? {});
+    this.builder = new TableBuilder(this.log, opts.mapping ?? {}, opts.dateFormat);
     this.reader = new CsvReader(this.builder, this.log, opts.fastScan ?? true);
   }
 

@@ -4,6 +4,13 @@
 /** Column roles a user can map (CONTRACT.md §1.2). */
 export type Role = 'date' | 'sku' | 'category' | 'amount' | 'quantity' | 'price' | 'gender' | 'age';
 
+/**
+ * How dates like `03/01/24` are read: day/month/year, month/day/year or
+ * year/month/day (a 2-digit year first). ISO `2024-01-03` and Excel serials
+ * read the same under all three.
+ */
+export type DateFormat = 'DMY' | 'MDY' | 'YMD';
+
 /** role -> header name as it appears in the file. */
 export type ColumnMapping = Partial<Record<Role, string>>;
 
@@ -36,8 +43,15 @@ export interface IngestReport {
   delimiter: string;
   mapping: ColumnMapping;
   /** How ambiguous day/month dates were read, and whether the file forced it. */
-  dateOrder: 'day-first' | 'month-first' | 'iso' | 'n/a';
+  dateOrder: 'day-first' | 'month-first' | 'year-first' | 'iso' | 'n/a';
   dateOrderAmbiguous: boolean;
+  /** The reading the caller chose (IngestOptions.dateFormat), when it did. */
+  dateFormat?: DateFormat;
+  /**
+   * Data rows with a date each reading would accept (rows with an unreadable
+   * date count for none), so a page or the CLI can offer the choice.
+   */
+  dateFormats?: Record<DateFormat, number>;
   granularity: 'transactional' | 'weekly';
   /** Earliest and latest calendar dates seen, YYYY-MM-DD. */
   firstDate: string | null;

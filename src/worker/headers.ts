@@ -27,6 +27,7 @@ export function ingestOptions(opts: RunOptions): IngestOptions {
   return {
     ...(opts.mapping && { mapping: opts.mapping }),
     ...(opts.sheet !== undefined && { sheet: opts.sheet }),
+    ...(opts.dateFormat !== undefined && { dateFormat: opts.dateFormat }),
   };
 }
 

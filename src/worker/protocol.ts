@@ -2,7 +2,7 @@
 // clone), so the page can import these types without pulling worker code.
 
 import type { ForecastResult } from '../core/forecast';
-import type { ColumnMapping, IngestReport, WeeklyTable } from '../core/types';
+import type { ColumnMapping, DateFormat, IngestReport, WeeklyTable } from '../core/types';
 
 export type ProviderName = 'webgpu' | 'wasm';
 
@@ -26,6 +26,8 @@ export interface RunOptions {
   mapping?: ColumnMapping;
   /** A workbook's sheet (name, or 1-based number); the first when absent. */
   sheet?: string | number;
+  /** How day/month dates are read (DMY, MDY, YMD); detected when absent. The report counts the rows each accepts. */
+  dateFormat?: DateFormat;
   /** Execution provider to try first; WebGPU when an adapter exists, else WASM. */
   preferred?: ProviderName;
 }

@@ -120,6 +120,24 @@ describe('skucast weekly', () => {
     expect(r.stderr).toContain('2 skus × 2 weeks');
   });
 
+  it('--date-format overrides the detected reading; stderr counts the rows of each', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'skucast-'));
+    const file = join(dir, 'us-or-eu.csv');
+    writeFileSync(file, 'Date,Sales\n03/01/2024,1\n04/01/2024,2\n05/02/2024,4\n');
+    const auto = skucast('weekly', file);
+    expect(auto.stderr).toContain(
+      'dates: read month-first as detected; rows each reading accepts: DMY 3, MDY 3, YMD 0 (choose with --date-format)',
+    );
+    expect(auto.stderr).toContain('2024-03-01..2024-05-02');
+    const dmy = skucast('weekly', file, '--date-format', 'dmy');
+    expect(dmy.code).toBe(0);
+    expect(dmy.stderr).toContain('dates: read day-first as chosen (DMY)');
+    expect(dmy.stderr).toContain('2024-01-03..2024-02-05');
+    const bad = skucast('weekly', file, '--date-format', 'DD/MM');
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('bad --date-format "DD/MM": expected DMY, MDY or YMD');
+  });
+
   it('reads an .xlsx sheet chosen by --sheet: the golden table, byte for byte', () => {
     const dir = mkdtempSync(join(tmpdir(), 'skucast-'));
     const golden = resolve(root, '../shared/data/retail_sales_2023.csv');

@@ -1,7 +1,7 @@
 // Rows in, weekly table and report out, whatever the rows were read from: a
 // row reader calls begin(headers), addRow for each record, then finish(). The
 // CSV reader is one such reader; a spreadsheet reader can feed the same builder.
-import type { ColumnMapping, IngestReport, WeeklyTable } from '../types';
+import type { ColumnMapping, DateFormat, IngestReport, WeeklyTable } from '../types';
 import { Accumulator } from './accumulator';
 import { planColumns } from './column-plan';
 import { EMPTY_FILE } from './format-sniff';
@@ -38,10 +38,14 @@ export class TableBuilder implements PreReadSink {
   private delimiter = ',';
   private mapping: ColumnMapping = {};
 
-  /** `requested`: explicit role → header choices; auto-detection does the rest. */
+  /**
+   * `requested`: explicit role → header choices; auto-detection does the rest.
+   * `dateFormat`: how day/month dates are read; by default decided from the values.
+   */
   constructor(
     private readonly log: IssueLog,
     private readonly requested: ColumnMapping,
+    private readonly dateFormat?: DateFormat,
   ) {}
 
   /** `delimiter`: the source's, named in the report and in ragged-row messages. */
@@ -87,7 +91,7 @@ export class TableBuilder implements PreReadSink {
           message: 'The file has a header row but no data rows; expected at least one row of sales',
         });
       } else if (acc !== null) {
-        built = buildWeeklyTable(acc, log, this.mapping.date ?? '');
+        built = buildWeeklyTable(acc, log, this.mapping.date ?? '', this.dateFormat);
         for (const n of acc.conventionNotes()) {
           log.note({
             severity: 'warning',
@@ -126,6 +130,8 @@ export class TableBuilder implements PreReadSink {
       hasAge: (acc?.plan.age ?? -1) >= 0,
       hasGender: (acc?.plan.gender ?? -1) >= 0,
     };
+    if (this.dateFormat) report.dateFormat = this.dateFormat;
+    if (built) report.dateFormats = built.dateFormats;
     const parts = acc?.plan.skuParts;
     if (parts !== undefined) report.skuColumns = parts.map((c) => acc?.plan.headers[c] ?? '');
     return { weeks: built?.weeks ?? [], series: built?.series ?? [], report };

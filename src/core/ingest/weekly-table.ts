@@ -1,8 +1,16 @@
 // Turns the accumulated (sku, date) cells into the weekly table of
 // CONTRACT.md §2: one shared Monday calendar, every sku every week.
-import type { IngestReport, SkuSeries, WeeklyRow } from '../types';
+import type { DateFormat, IngestReport, SkuSeries, WeeklyRow } from '../types';
 import type { Accumulator } from './accumulator';
-import { formatDay, isoWeekOf, mondayOf, weekdayOf, civilFromDays } from './dates';
+import {
+  checkedDays,
+  civilFromDays,
+  expandYear,
+  formatDay,
+  isoWeekOf,
+  mondayOf,
+  weekdayOf,
+} from './dates';
 import type { IssueLog } from './issues';
 import { medianSorted } from '../stats/quantile';
 
@@ -14,18 +22,56 @@ export interface BuiltTable {
   series: SkuSeries[];
   dateOrder: IngestReport['dateOrder'];
   dateOrderAmbiguous: boolean;
+  dateFormats: Record<DateFormat, number>;
   granularity: IngestReport['granularity'];
   firstDate: string | null;
   lastDate: string | null;
 }
 
-/** Day number of each date reading under the file's day/month order (NaN = unusable). */
-function resolveDates(acc: Accumulator): {
+/** `YY/MM/DD` (any one separator, a 2-digit year first): its day number, else NaN. */
+const YEAR_FIRST = /^(\d{2})([-/.])(\d{1,2})\2(\d{1,2})$/;
+
+function yearFirstDay(text: string): number {
+  const m = YEAR_FIRST.exec(text);
+  return m ? checkedDays(expandYear(m[1] as string), Number(m[3]), Number(m[4])) : NaN;
+}
+
+/**
+ * Day number of each date reading under the file's order (NaN = unusable):
+ * `forced` when the caller chose one, else day/month from the values.
+ */
+function resolveDates(
+  acc: Accumulator,
+  forced: DateFormat | undefined,
+): {
   dayOf: Float64Array;
   dateOrder: IngestReport['dateOrder'];
   ambiguous: boolean;
+  counts: Record<DateFormat, number>;
 } {
   const readings = acc.dateReadings;
+  // Rows per date reading, for the counts each reading would accept.
+  const rowsOf = new Float64Array(readings.length);
+  for (let c = 0; c < acc.cellCount; c++) {
+    const di = acc.cellDate[c] as number;
+    rowsOf[di] = (rowsOf[di] as number) + (acc.cellRows[c] as number);
+  }
+  const counts: Record<DateFormat, number> = { DMY: 0, MDY: 0, YMD: 0 };
+  const yearFirst = new Float64Array(readings.length).fill(NaN);
+  for (let i = 0; i < readings.length; i++) {
+    const r = readings[i]!;
+    const rows = rowsOf[i] as number;
+    if (r.kind !== 'dmy') {
+      counts.DMY += rows;
+      counts.MDY += rows;
+      counts.YMD += rows;
+      continue;
+    }
+    yearFirst[i] = yearFirstDay(acc.dateText[i] as string);
+    if (r.dayFirst === r.dayFirst) counts.DMY += rows;
+    if (r.monthFirst === r.monthFirst) counts.MDY += rows;
+    if (yearFirst[i] === yearFirst[i]) counts.YMD += rows;
+  }
   let hasDmy = false;
   let forcedDay = false;
   let forcedMonth = false;
@@ -37,23 +83,39 @@ function resolveDates(acc: Accumulator): {
     if (df && !mf) forcedDay = true;
     if (mf && !df) forcedMonth = true;
   }
-  // A first field > 12 anywhere means day-first (CONTRACT.md §1.3).
-  const dayFirst = forcedDay;
+  // A first field > 12 anywhere means day-first (CONTRACT.md §1.3), unless the caller chose.
+  const order: DateFormat = forced ?? (forcedDay ? 'DMY' : 'MDY');
   const dayOf = new Float64Array(readings.length);
   for (let i = 0; i < readings.length; i++) {
     const r = readings[i]!;
-    dayOf[i] = r.kind === 'dmy' ? (dayFirst ? r.dayFirst : r.monthFirst) : r.days;
+    dayOf[i] =
+      r.kind !== 'dmy'
+        ? r.days
+        : order === 'DMY'
+          ? r.dayFirst
+          : order === 'MDY'
+            ? r.monthFirst
+            : (yearFirst[i] as number);
   }
   const ambiguous = hasDmy && !forcedDay && !forcedMonth;
   const dateOrder: IngestReport['dateOrder'] = hasDmy
-    ? dayFirst
+    ? order === 'DMY'
       ? 'day-first'
-      : 'month-first'
+      : order === 'MDY'
+        ? 'month-first'
+        : 'year-first'
     : readings.length > 0
       ? 'iso'
       : 'n/a';
-  return { dayOf, dateOrder, ambiguous };
+  return { dayOf, dateOrder, ambiguous, counts };
 }
+
+/** How a date order is named in messages. */
+const ORDER_TEXT: Record<string, [string, string]> = {
+  'day-first': ['day-first (DD/MM/YYYY)', '24/11/2023'],
+  'month-first': ['month-first (MM/DD/YYYY)', '11/24/2023'],
+  'year-first': ['year-first (YY/MM/DD)', '23/11/24'],
+};
 
 /** Ages are almost always whole years: then a histogram beats sorting. */
 const SMALL_AGE = 256;
@@ -79,8 +141,14 @@ function medianSmallInts(values: Float64Array, counts: Int32Array): number {
   return (loValue + hiValue) / 2;
 }
 
-export function buildWeeklyTable(acc: Accumulator, log: IssueLog, dateColumn: string): BuiltTable {
-  const { dayOf, dateOrder, ambiguous } = resolveDates(acc);
+/** `dateFormat`: the caller's reading of day/month dates; by default decided from the values. */
+export function buildWeeklyTable(
+  acc: Accumulator,
+  log: IssueLog,
+  dateColumn: string,
+  dateFormat?: DateFormat,
+): BuiltTable {
+  const { dayOf, dateOrder, ambiguous, counts: dateFormats } = resolveDates(acc, dateFormat);
 
   // Dates readable only the other way round than the file's order: skip their rows.
   const dropped = new Uint8Array(acc.dateReadings.length);
@@ -101,20 +169,21 @@ export function buildWeeklyTable(acc: Accumulator, log: IssueLog, dateColumn: st
   for (let di = 0; di < dropped.length; di++) {
     if (!dropped[di]) continue;
     const rows = droppedRows[di] as number;
-    const order = dateOrder === 'day-first' ? 'day-first (DD/MM/YYYY)' : 'month-first (MM/DD/YYYY)';
+    const [order, example] = ORDER_TEXT[dateOrder] ?? ORDER_TEXT['month-first']!;
+    const as = dateFormat ? `as chosen (${dateFormat})` : 'as the rest of the file is';
     const row = acc.dateFirstRow[di] as number;
     log.add({
       severity: 'error',
       code: 'bad-date',
       row,
       column: dateColumn,
-      message: `Row ${row}, column "${dateColumn}": "${acc.dateText[di]}" is not a valid date when read ${order}, as the rest of the file is${rows > 1 ? ` (${rows} rows with this value skipped)` : ''}; expected a date such as ${dateOrder === 'day-first' ? '24/11/2023' : '11/24/2023'}`,
+      message: `Row ${row}, column "${dateColumn}": "${acc.dateText[di]}" is not a valid date when read ${order}, ${as}${rows > 1 ? ` (${rows} rows with this value skipped)` : ''}; expected a date such as ${example}`,
     });
     log.skipped('bad-date', rows);
     acc.unuseRows(rows);
   }
 
-  if (ambiguous) {
+  if (ambiguous && !dateFormat) {
     log.note({
       severity: 'warning',
       code: 'ambiguous-date-order',
@@ -129,6 +198,7 @@ export function buildWeeklyTable(acc: Accumulator, log: IssueLog, dateColumn: st
     series: [],
     dateOrder,
     dateOrderAmbiguous: ambiguous,
+    dateFormats,
     granularity: 'transactional',
     firstDate,
     lastDate,
@@ -281,6 +351,7 @@ export function buildWeeklyTable(acc: Accumulator, log: IssueLog, dateColumn: st
     series,
     dateOrder,
     dateOrderAmbiguous: ambiguous,
+    dateFormats,
     granularity: weekly ? 'weekly' : 'transactional',
     firstDate: formatDay(minDay),
     lastDate: formatDay(maxDay),
