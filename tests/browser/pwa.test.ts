@@ -8,12 +8,13 @@
 // several threads with the same forecasts; a second build is offered as an
 // update and replaces the first one's files.
 
-import { cpSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TEST_IDS_PWA } from '../../src/app/pwa-testids';
+import { TEST_IDS } from '../../src/app/testids';
 import type { RunResult } from '../../src/worker/protocol';
 import {
   buildApp,
@@ -224,6 +225,12 @@ describe.skipIf(!ready)(`installed app (${ready ? 'chromium' : skipReason})`, ()
       const mine = await forecastUserFile(session.page, user);
       expect(mine.error).toBeNull();
       expect(maxForecastDifference(mine.result!.forecast!, online.user.forecast!)).toBe(0);
+      // Exporting needs no network either.
+      const [download] = await Promise.all([
+        session.page.waitForEvent('download'),
+        session.page.getByTestId(TEST_IDS.downloadCsv).click(),
+      ]);
+      expect(readFileSync(await download.path(), 'utf8')).toContain(SECRET);
     });
 
     it('answers the start URL offline (installable: manifest, icons)', async () => {
