@@ -435,9 +435,7 @@ describe.skipIf(!ready)(`installed app (${ready ? 'chromium' : skipReason})`, ()
         expect(await page.evaluate(() => crossOriginIsolated)).toBe(false);
         const single = await forecastSampleInPage(page);
         expect(single.result!.threads).toBe(1);
-        expect(
-          maxForecastDifference(isolated.result!.forecast!, single.result!.forecast!),
-        ).toBeLessThanOrEqual(1e-6);
+        expect(maxForecastDifference(isolated.result!.forecast!, single.result!.forecast!)).toBe(0);
         await page.close();
       } finally {
         await plain.close();
