@@ -43,6 +43,7 @@ function color(value: string | undefined, what: string): Rgba {
 
 /** Absolute points of a path made only of M/m/L/l commands (implicit repeats allowed). */
 function pathPoints(d: string): [number, number][] {
+  if (/[^MmLl\d\s,.eE-]/.test(d)) throw new Error(`icon: path "${d}" has commands other than M/L`);
   const tokens = d.match(/[MmLl]|-?\d*\.?\d+(?:e-?\d+)?/g) ?? [];
   const points: [number, number][] = [];
   let cmd = '';
