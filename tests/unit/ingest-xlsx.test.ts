@@ -3,7 +3,7 @@
 // weekly table the same data gives as CSV.
 import { readFileSync } from 'node:fs';
 import Papa from 'papaparse';
-import { strToU8, zipSync } from 'fflate';
+import { strToU8, unzipSync, zipSync } from 'fflate';
 import { describe, expect, it } from 'vitest';
 import { Ingestor, ingestText, type IngestOptions } from '../../src/core/ingest';
 import { MAX_WORKBOOK_BYTES, peekWorkbook, tooLargeMessage } from '../../src/core/ingest/workbook';
@@ -200,6 +200,25 @@ describe('xlsx workbooks', () => {
     ];
     const t = await ingestBook(buildXlsx([{ name: 'S', rows }]));
     expect(t.report.issues[0]).toMatchObject({ code: 'bad-date', row: 5 });
+  });
+
+  it('reads sheets other writers make: a namespace prefix, single quotes, no r attributes', async () => {
+    const files = unzipSync(buildXlsx([{ name: 'S', rows: [['Date', 'Store', 'Sales']] }]));
+    files['xl/worksheets/sheet1.xml'] = strToU8(
+      `<?xml version="1.0"?><x:worksheet xmlns:x="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><x:cols><x:col min='1' max='2'/></x:cols><x:sheetData>` +
+        `<x:row><x:c t='inlineStr'><x:is><x:t>Date</x:t></x:is></x:c><x:c t='inlineStr'><x:is><x:t>Store</x:t></x:is></x:c><x:c t='inlineStr'><x:is><x:t>Sales</x:t></x:is></x:c></x:row>` +
+        `<x:row spans='1:3'><x:c s='1'><x:v>44928</x:v></x:c><x:c t="str"><x:f>"A"&amp;"1"</x:f><x:v>A1</x:v></x:c><x:c><x:v>2.5E1</x:v></x:c></x:row>` +
+        `<x:row r='4'><x:c r='A4' s = "1"><x:v>44929</x:v></x:c><x:c r='C4'><x:v>7</x:v></x:c><x:c r='B4' t='s'><x:v>0</x:v></x:c></x:row>` +
+        `<x:row r='5'/><x:row r='6'><x:c r='A6' s='1'/><x:c r='C6'><x:v>1</x:v></x:c></x:row>` +
+        `</x:sheetData><x:rowBreaks count="0"/></x:worksheet>`,
+    );
+    const t = await ingestBook(zipSync(files));
+    expect(t.report.rowsRead).toBe(3);
+    expect(t.series.map((s) => [s.sku, s.rows[0]?.total_amount])).toEqual([
+      ['A1', 25],
+      ['Date', 7],
+    ]);
+    expect(t.report.issues[0]).toMatchObject({ code: 'missing-date', row: 6 });
   });
 
   it('chunk sizes do not matter', async () => {
