@@ -26,6 +26,7 @@ import {
   maxForecastDifference,
   modelAvailable,
   openBrowser,
+  repoRoot,
   serveDir,
   type BrowserSession,
   type PageOutcome,
@@ -105,6 +106,27 @@ function userFile(dir: string): string {
 async function forecastUserFile(page: Page, file: string): Promise<PageOutcome> {
   const outcome = await forecastFileInPage(page, file);
   return outcome.status === 'mapping' ? confirmMappingInPage(page) : outcome;
+}
+
+const axeSource = readFileSync(path.join(repoRoot, 'node_modules/axe-core/axe.min.js'), 'utf8');
+
+/** axe-core's violations on the page as it is now (as tests/browser/app-ui.test.ts). */
+async function axeViolations(page: Page): Promise<string[]> {
+  // Runtime.evaluate is not subject to the page's CSP (an injected <script> would be).
+  await page.evaluate(axeSource);
+  return page.evaluate(async () => {
+    type Axe = {
+      run(
+        ctx: unknown,
+        opts: unknown,
+      ): Promise<{ violations: { id: string; nodes: { target: string[] }[] }[] }>;
+    };
+    const axe = (globalThis as unknown as { axe: Axe }).axe;
+    const r = await axe.run((globalThis as unknown as { document: unknown }).document, {
+      resultTypes: ['violations'],
+    });
+    return r.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+  });
 }
 
 /** Resolves once a service worker is active for the page (its precache is complete). */
@@ -481,6 +503,11 @@ describe.skipIf(!ready)(`installed app (${ready ? 'chromium' : skipReason})`, ()
       const prompt = page.getByTestId(TEST_IDS_PWA.updatePrompt);
       await prompt.waitFor({ timeout: 60_000 });
       expect(await prompt.innerText()).toMatch(/New version/);
+      // The prompt passes axe-core in both colour schemes.
+      for (const colorScheme of ['light', 'dark'] as const) {
+        await page.emulateMedia({ colorScheme });
+        expect(await axeViolations(page), colorScheme).toEqual([]);
+      }
       // Until accepted, the page stays on version A.
       expect(await page.evaluate(() => document.documentElement.dataset['version'])).toBe('pwa-a');
 
