@@ -150,9 +150,11 @@ export function* forecastJsonChunks(
   // JSON.stringify(doc, null, 2) puts the array's items at depth 2.
   let buf = text.slice(0, at) + '[\n';
   let first = true;
-  const parts = partColumns(result);
+  // A sku made of several columns: its values as sku_parts (keys stay snake_case;
+  // the columns' names are skus.sku_columns).
+  const hasParts = partColumns(result).length > 0;
   for (const s of result.skus) {
-    const partValues = Object.fromEntries(parts.map((n, i) => [n, s.parts?.[i] ?? '']));
+    const partValues = hasParts ? { sku_parts: s.parts ?? [] } : {};
     for (const w of s.weeks) {
       const row = {
         sku: s.sku,
@@ -193,6 +195,7 @@ function jsonDocument(
     first_forecast_week: md.firstForecastWeek,
     data: meta.report ? reportSummary(meta.report) : null,
     skus: {
+      ...(md.skuColumns !== undefined && { sku_columns: md.skuColumns }),
       model: md.skusModel,
       fallback: md.skusBaseline,
       fallback_method: md.baselineMethod,
@@ -300,9 +303,15 @@ function reportSummary(r: IngestReport): Record<string, unknown> {
     mapping: r.mapping,
     date_order: r.dateOrder,
     date_order_ambiguous: r.dateOrderAmbiguous,
+    ...(r.dateFormat !== undefined && { date_format: r.dateFormat }),
+    ...(r.dateFormats !== undefined && {
+      date_formats: { dmy: r.dateFormats.DMY, mdy: r.dateFormats.MDY, ymd: r.dateFormats.YMD },
+    }),
     granularity: r.granularity,
     first_date: r.firstDate,
     last_date: r.lastDate,
+    ...(r.skuColumns !== undefined && { sku_columns: r.skuColumns }),
+    ...(r.sheet !== undefined && { sheet: r.sheet, sheets: r.sheets ?? [r.sheet] }),
   };
 }
 

@@ -83,7 +83,7 @@ describe('a sku of several columns', () => {
     expect(twice.report.issues[0]?.code).toBe('unknown-column');
   });
 
-  it('the forecast exports add a column per part; the JSON rows carry them too', async () => {
+  it('the forecast CSV adds a column per part; JSON rows carry sku_parts, the names in skus.sku_columns', async () => {
     const t = ingestText(STORE_ITEM, { mapping: { sku: 'store+item' } });
     const result = await forecastWithLibrary(t, { model: 'naive', horizon: 2 });
     const lines = forecastToCsv(result).split('\r\n');
@@ -91,9 +91,14 @@ describe('a sku of several columns', () => {
       'sku,store,item,category,seed_id,week_start,horizon_week,p10,p50,p90,model',
     );
     expect(lines[1]).toMatch(/^10 · 1,10,1,,-1,2023-01-16,1,/);
-    const doc = JSON.parse(forecastToJson(result));
-    expect(doc.forecasts[0]).toMatchObject({ sku: '10 · 1', store: '10', item: '1' });
-    expect(Object.keys(doc.forecasts[0]).slice(0, 4)).toEqual(['sku', 'store', 'item', 'category']);
+    const doc = JSON.parse(forecastToJson(result, { report: t.report }));
+    expect(doc.data).toMatchObject({
+      sku_columns: ['store', 'item'],
+      date_formats: { dmy: 6, mdy: 6, ymd: 6 },
+    });
+    expect(doc.skus.sku_columns).toEqual(['store', 'item']);
+    expect(doc.forecasts[0]).toMatchObject({ sku: '10 · 1', sku_parts: ['10', '1'] });
+    expect(Object.keys(doc.forecasts[0]).slice(0, 3)).toEqual(['sku', 'sku_parts', 'category']);
   });
 
   it('a part named like an export column gets a sku_ prefix', async () => {
