@@ -9,6 +9,7 @@ import { registerSW } from 'virtual:pwa-register';
 import UpdatePrompt from './components/UpdatePrompt.svelte';
 
 export const APP_VERSION = __SKUCAST_VERSION__;
+const UPDATE_CHECK_MS = 60 * 60 * 1000;
 
 export function startPwa(): void {
   // Tests (and curious users) can see which version the page runs.
@@ -16,6 +17,12 @@ export function startPwa(): void {
   if (!('serviceWorker' in navigator)) return;
   let shown = false;
   const update = registerSW({
+    // An installed app may stay open for days: look for a new version hourly
+    // too, not only when a page loads (offline, the check fails quietly).
+    onRegisteredSW(_url, registration) {
+      if (!registration) return;
+      setInterval(() => void registration.update().catch(() => undefined), UPDATE_CHECK_MS);
+    },
     onNeedRefresh() {
       if (shown) return;
       shown = true;
