@@ -170,6 +170,13 @@ export class Ingestor {
 
   private finishUnsafe(): WeeklyTable {
     if (this.book !== null) this.refuse(WORKBOOK);
+    else if (this.opts.sheet !== undefined && this.opts.sheet !== '') {
+      this.log.note({
+        severity: 'warning',
+        code: 'sheet-ignored',
+        message: `A sheet ("${this.opts.sheet}") was chosen, but the file is CSV text, not a workbook; the file was read as it is`,
+      });
+    }
     if (this.head !== null) {
       // Fewer bytes than a workbook's magic: text after all.
       const head = this.head;

@@ -239,6 +239,14 @@ describe('xlsx workbooks', () => {
     expect(t.series[0]?.rows[0]?.total_amount).toBe(10);
   });
 
+  it('a sheet chosen for a CSV file is a warning, and the file is read', async () => {
+    const ing = new Ingestor({ sheet: 'Sales' });
+    ing.push(new TextEncoder().encode('Date,Sales\n2023-01-02,5\n'));
+    const t = await ing.finishAsync();
+    expect(t.report.issues[0]).toMatchObject({ severity: 'warning', code: 'sheet-ignored' });
+    expect(t.series).toHaveLength(1);
+  });
+
   it('the sync finish() still refuses a workbook, pointing to CSV', () => {
     const ing = new Ingestor();
     ing.push(buildXlsx([{ name: 'S', rows: [['Date', 'Sales']] }]));

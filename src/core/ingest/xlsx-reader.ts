@@ -812,7 +812,7 @@ export function readXlsx(
       log.note({
         severity: 'warning',
         code: 'several-sheets',
-        message: `The workbook has ${sheets.length} sheets (${sheets.map((s) => `"${s}"`).join(', ')}); read "${sheet.name}" (choose another: --sheet NAME or the sheet picker)`,
+        message: `The workbook has ${sheets.length} sheets (${sheets.map((s) => `"${s}"`).join(', ')}); read "${sheet.name}"; another can be chosen by name or number (skucast --sheet NAME)`,
       });
     }
     const feeder = new SheetFeeder(sink, book.date1904, requested);
