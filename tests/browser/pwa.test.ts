@@ -11,7 +11,7 @@
 import { cpSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import type { Page } from 'playwright-core';
+import type { Page, Response } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TEST_IDS_PWA } from '../../src/app/pwa-testids';
 import { TEST_IDS } from '../../src/app/testids';
@@ -232,6 +232,27 @@ describe.skipIf(!ready)(`installed app (${ready ? 'chromium' : skipReason})`, ()
       }
       expect(names.filter((n) => n.includes('.jsep'))).toEqual([]);
       expect(cached.every((u) => u.startsWith(server.appUrl))).toBe(true);
+    });
+
+    it('serves a repeat visit from Cache Storage: no response from the network', async () => {
+      const fromNetwork: string[] = [];
+      let fromCache = 0;
+      const onResponse = (r: Response): void => {
+        if (r.fromServiceWorker()) fromCache++;
+        else if (!r.request().serviceWorker()) fromNetwork.push(r.url());
+      };
+      await serviceWorkerReady(session.page);
+      session.context.on('response', onResponse);
+      try {
+        await session.page.reload();
+        expect(await controlled(session.page)).toBe(true);
+        expect((await forecastSampleInPage(session.page)).status).toBe('done');
+      } finally {
+        session.context.off('response', onResponse);
+      }
+      expect(fromNetwork).toEqual([]);
+      // Page, workers, model, ORT and the sample: all answered by the service worker.
+      expect(fromCache).toBeGreaterThanOrEqual(8);
     });
 
     it('works with no network: the server is gone, the page reloads and forecasts the same numbers', async () => {
