@@ -352,6 +352,17 @@ describe('workbooks that are not read', () => {
     expect(await messageOf(cut)).toContain('cannot be read (damaged or cut short)');
   });
 
+  it('a part that unpacks to far more than it could hold (a zip bomb) is refused, not read', async () => {
+    const files = unzipSync(buildXlsx([{ name: 'S', rows: [['Date', 'Sales']] }]));
+    files['xl/styles.xml'] = strToU8(`<styleSheet>${' '.repeat(33 * 1024 ** 2)}</styleSheet>`);
+    const t = await ingestBook(zipSync(files));
+    expect(t.report.issues[0]).toMatchObject({
+      code: 'file-too-large',
+      message:
+        "The workbook's part xl/styles.xml unpacks to over 32 MB of text; save the sheet as CSV for workbooks this large",
+    });
+  });
+
   it('an empty sheet', async () => {
     const t = await ingestBook(buildXlsx([{ name: 'Leer', rows: [] }]));
     expect(t.report.issues[0]).toMatchObject({

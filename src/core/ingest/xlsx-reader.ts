@@ -25,6 +25,9 @@ const HEADER_SEARCH_ROWS = 30;
 const SLICE_BYTES = 256 * 1024;
 /** Sheet XML held while a row is incomplete: more means a broken part. */
 const MAX_PENDING_CHARS = 64 * 1024 ** 2;
+/** Unpacked text of the shared strings (held whole), and of each small part: past it, a zip bomb or too large. */
+const MAX_STRINGS_CHARS = 200 * 1024 ** 2;
+const MAX_PART_CHARS = 32 * 1024 ** 2;
 
 class WorkbookError extends Error {
   constructor(
@@ -135,9 +138,15 @@ function entryData(b: Uint8Array, e: ZipEntry): Uint8Array {
 
 /**
  * Streams an entry's text to `onText`, piece by piece; `onText` returns false
- * to stop early (the rest is not inflated).
+ * to stop early (the rest is not inflated). More than `maxChars` of text is
+ * refused (a part held whole must fit in memory).
  */
-function streamText(b: Uint8Array, e: ZipEntry, onText: (text: string) => boolean): void {
+function streamText(
+  b: Uint8Array,
+  e: ZipEntry,
+  onText: (text: string) => boolean,
+  maxChars = Infinity,
+): void {
   if (e.method !== 0 && e.method !== 8) {
     throw new WorkbookError(
       'binary',
@@ -147,9 +156,17 @@ function streamText(b: Uint8Array, e: ZipEntry, onText: (text: string) => boolea
   const data = entryData(b, e);
   const decoder = new TextDecoder('utf-8');
   let go = true;
+  let chars = 0;
   const take = (chunk: Uint8Array, final: boolean): void => {
     if (!go) return;
     const text = decoder.decode(chunk, { stream: !final });
+    chars += text.length;
+    if (chars > maxChars) {
+      throw new WorkbookError(
+        'file-too-large',
+        `The workbook's part ${e.name} unpacks to over ${Math.round(maxChars / 1024 ** 2)} MB of text; save the sheet as CSV for workbooks this large`,
+      );
+    }
     if (text.length > 0 || final) go = onText(text);
   };
   if (e.method === 0) {
@@ -166,17 +183,25 @@ function streamText(b: Uint8Array, e: ZipEntry, onText: (text: string) => boolea
       const end = Math.min(data.length, i + SLICE_BYTES);
       inflate.push(data.subarray(i, end), end === data.length);
     }
-  } catch {
+  } catch (err) {
+    // fflate's errors carry a numeric code; anything else is ours, passed on.
+    if (err instanceof WorkbookError || typeof (err as { code?: unknown }).code !== 'number')
+      throw err;
     throw BROKEN_ZIP;
   }
 }
 
 function entryText(b: Uint8Array, e: ZipEntry): string {
   const parts: string[] = [];
-  streamText(b, e, (t) => {
-    parts.push(t);
-    return true;
-  });
+  streamText(
+    b,
+    e,
+    (t) => {
+      parts.push(t);
+      return true;
+    },
+    MAX_PART_CHARS,
+  );
   return parts.join('');
 }
 
@@ -333,18 +358,23 @@ function sharedStrings(b: Uint8Array, e: ZipEntry | undefined): string[] {
   if (!e) return out;
   let pending = '';
   const SI = /<(?:\w+:)?si\b[^>]*?(?:\/>|>([\s\S]*?)<\/(?:\w+:)?si>)/g;
-  streamText(b, e, (text) => {
-    pending += text;
-    SI.lastIndex = 0;
-    let end = 0;
-    for (let m = SI.exec(pending); m !== null; m = SI.exec(pending)) {
-      out.push(m[1] === undefined ? '' : runsText(m[1]));
-      end = SI.lastIndex;
-    }
-    pending = pending.slice(end);
-    if (pending.length > MAX_PENDING_CHARS) throw BROKEN_ZIP;
-    return true;
-  });
+  streamText(
+    b,
+    e,
+    (text) => {
+      pending += text;
+      SI.lastIndex = 0;
+      let end = 0;
+      for (let m = SI.exec(pending); m !== null; m = SI.exec(pending)) {
+        out.push(m[1] === undefined ? '' : runsText(m[1]));
+        end = SI.lastIndex;
+      }
+      pending = pending.slice(end);
+      if (pending.length > MAX_PENDING_CHARS) throw BROKEN_ZIP;
+      return true;
+    },
+    MAX_STRINGS_CHARS,
+  );
   return out;
 }
 
