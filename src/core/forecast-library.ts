@@ -145,6 +145,7 @@ export async function forecastWithLibrary(
     skus,
     opts.categoryDraws === undefined ? {} : { draws: opts.categoryDraws },
   );
+  checkFinite(skus, totals.categories);
   const t3 = now();
   const fallbacks = skus.filter((s) => s.flags?.includes('fallback')).length;
   return {
@@ -170,11 +171,25 @@ export async function forecastWithLibrary(
 
 /**
  * Weekly totals up to this size forecast to finite numbers in every model
- * (sums over years of weeks and the band's spread stay far from 1.8e308).
- * Ingestion refuses cells past 1e15, so only a table built some other way
- * gets near it.
+ * (tests/unit/ingest-hostile.test.ts); past it, sums over weeks and the band's
+ * spread near 1.8e308. Ingestion refuses cells past 1e15, so only a table
+ * built some other way gets near it. Outputs are checked finite as well.
  */
-export const MAX_SERIES_MAGNITUDE = 1e250;
+export const MAX_SERIES_MAGNITUDE = 1e300;
+
+/** The last guard of "never a non-finite number": a forecast that is not finite is refused. */
+function checkFinite(skus: readonly SkuForecast[], categories: ForecastResult['categories']): void {
+  const bad = (ws: readonly { p10: number; p50: number; p90: number }[]): boolean =>
+    ws.some((w) => !(Number.isFinite(w.p10) && Number.isFinite(w.p50) && Number.isFinite(w.p90)));
+  const what =
+    skus.find((s) => bad(s.weeks))?.sku ?? categories.find((c) => bad(c.weeks))?.category;
+  if (what !== undefined) {
+    throw new ForecastError(
+      'number-too-large',
+      `the forecast for "${what.length > 60 ? `${what.slice(0, 60)}…` : what}" is not a finite number: its weekly totals are too large to forecast`,
+    );
+  }
+}
 
 /** Refuses a series the models could not forecast to finite numbers. */
 function checkMagnitudes(series: readonly BacktestSeries[]): void {

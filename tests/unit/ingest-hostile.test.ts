@@ -8,6 +8,7 @@ import type { IngestIssue, WeeklyTable } from '../../src/core/types';
 import { fastNumber, readNumberSlow } from '../../src/core/ingest/numbers';
 import { datePart } from '../../src/core/ingest/dates';
 import { sniffText } from '../../src/core/ingest/format-sniff';
+import { forecastWithLibrary } from '../../src/core/forecast-library';
 
 const HEADER = 'Date,SKU,Product Category,Quantity,Price per Unit,Total Amount';
 const good = ['2023-11-20,A,Beauty,1,10,10', '2023-11-21,B,Clothing,2,5,10'];
@@ -57,6 +58,56 @@ describe('numbers too large (issue 12, item 3)', () => {
     expect(readNumberSlow('1e309').kind).toBe('too-large');
     expect(readNumberSlow('9'.repeat(400)).kind).toBe('too-large');
     expect(readNumberSlow('Infinity').kind).toBe('bad');
+  });
+});
+
+describe('the forecast pipeline on huge but finite totals (issue 12, item 3)', () => {
+  function table(scale: number): WeeklyTable {
+    const lines = ['Date,SKU,Total Amount'];
+    for (let w = 0; w < 40; w++) {
+      const day = new Date(Date.UTC(2023, 0, 2 + 7 * w)).toISOString().slice(0, 10);
+      lines.push(`${day},A,${1 + ((w * 7) % 5)}`);
+      // B: volatile and intermittent.
+      if (w % 3 !== 1) lines.push(`${day},B,${(w * 7919) % 5}`);
+    }
+    const t = ingestText(lines.join('\n'));
+    for (const s of t.series) for (const r of s.rows) r.total_amount *= scale;
+    return t;
+  }
+
+  it('forecasts weekly totals of 1e300 to finite numbers', async () => {
+    for (const model of [
+      'auto',
+      'naive',
+      'seasonal_naive',
+      'window_average',
+      'historic_average',
+      'drift',
+      'ses',
+      'holt',
+      'ets',
+      'theta',
+      'otm',
+      'croston',
+      'tsb',
+      'adida',
+      'imapa',
+    ]) {
+      const result = await forecastWithLibrary(table(2e299), { model, horizon: 4 });
+      const values = result.skus.flatMap((s) => s.weeks.flatMap((w) => [w.p10, w.p50, w.p90]));
+      const totals = result.categories.flatMap((c) =>
+        c.weeks.flatMap((w) => [w.p10, w.p50, w.p90]),
+      );
+      expect(values.length).toBe(2 * 4 * 3);
+      expect([...values, ...totals].every(Number.isFinite), model).toBe(true);
+    }
+  });
+
+  it('refuses weekly totals past 1e250 with a message, not infinities', async () => {
+    await expect(forecastWithLibrary(table(1e307), { model: 'naive' })).rejects.toMatchObject({
+      name: 'ForecastError',
+      code: 'number-too-large',
+    });
   });
 });
 
