@@ -139,7 +139,10 @@ export class Ingestor {
     if (this.finished || this.book === null || this.stopped) return this.finish();
     let read: Awaited<ReturnType<typeof readWorkbook>> = { sheets: [], sheet: null };
     try {
-      const requested = Object.values(this.opts.mapping ?? {}).filter((n) => n !== '');
+      // A sku of several columns (`Store+Item`) is looked for as its parts.
+      const requested = Object.values(this.opts.mapping ?? {})
+        .flatMap((n) => (n.includes('+') ? n.split('+').map((p) => p.trim()) : [n]))
+        .filter((n) => n !== '');
       read = await readWorkbook(this.book, this.builder, this.log, {
         ...(this.opts.sheet !== undefined && { sheet: this.opts.sheet }),
         ...(this.opts.maxWorkbookBytes !== undefined && { max: this.opts.maxWorkbookBytes }),

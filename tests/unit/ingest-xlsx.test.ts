@@ -237,6 +237,20 @@ describe('xlsx workbooks', () => {
       mapping: { date: 'Tag', amount: 'Betrag brutto' },
     });
     expect(t.series[0]?.rows[0]?.total_amount).toBe(10);
+    const parts = await ingestBook(
+      buildXlsx([
+        {
+          name: 'S',
+          rows: [
+            ['Export'],
+            ['Tag', 'Kasse', 'Filiale', 'Betrag brutto'],
+            [{ date: '2023-01-02' }, 'K1', 7, 10],
+          ],
+        },
+      ]),
+      { mapping: { date: 'Tag', amount: 'Betrag brutto', sku: 'Filiale+Kasse' } },
+    );
+    expect(parts.series.map((s) => s.sku)).toEqual(['7 · K1']);
   });
 
   it('a sheet chosen for a CSV file is a warning, and the file is read', async () => {
