@@ -377,6 +377,24 @@ describe('workbooks that are not read', () => {
     });
   });
 
+  it('damaged workbooks (cut, bytes flipped) end in a message, never an internal error', async () => {
+    const book = buildXlsx([{ name: 'S', rows: seedSheetRows(csvRows(SMALL_CSV)) }]);
+    let seed = 7;
+    const rand = (n: number): number => {
+      seed = (seed * 1103515245 + 12345) % 2 ** 31;
+      return seed % n;
+    };
+    for (let k = 0; k < 150; k++) {
+      const bad = k % 3 === 0 ? book.slice(0, 4 + rand(book.length - 4)) : book.slice();
+      if (k % 3 !== 0)
+        for (let f = 0; f < 1 + rand(8); f++) bad[4 + rand(bad.length - 4)] = rand(256);
+      const t = await ingestBook(bad);
+      const codes = t.report.issues.map((i) => i.code);
+      expect(codes).not.toContain('internal-error');
+      if (t.series.length === 0) expect(t.report.issues.length).toBeGreaterThan(0);
+    }
+  });
+
   it('an empty sheet', async () => {
     const t = await ingestBook(buildXlsx([{ name: 'Leer', rows: [] }]));
     expect(t.report.issues[0]).toMatchObject({
