@@ -109,6 +109,33 @@ export const WEEKLY_COLUMNS = [
   'window_mean_7',
 ] as const satisfies readonly (keyof WeeklyRow)[];
 
+/** Per-week facts every sku shares, W long (the table's calendar). */
+export interface WeeklyCalendar {
+  week_start: readonly string[];
+  iso_year: Int32Array;
+  iso_week: Int32Array;
+  month: Int32Array;
+  partial: Uint8Array;
+}
+
+/**
+ * A sku's weekly numbers as typed columns, W long (views into the table's
+ * arrays), behind SkuSeries.rows: the row objects are made from them on first
+ * use, so a reader that needs only the numbers (the weekly CSV, the backtest
+ * series) never holds millions of objects. The window means are computed
+ * from total_amount (ingest/weekly-table.ts weeklyRowAt).
+ */
+export interface WeeklyColumns {
+  calendar: WeeklyCalendar;
+  total_amount: Float64Array;
+  quantity: Float64Array;
+  transactions: Float64Array;
+  age: Float64Array;
+  male: Float64Array;
+  female: Float64Array;
+  price_per_unit: Float64Array;
+}
+
 /** All weeks of one sku over the shared calendar, in date order. */
 export interface SkuSeries {
   sku: string;
@@ -118,6 +145,12 @@ export interface SkuSeries {
   /** A sku made of several columns: their values, in IngestReport.skuColumns order (`sku` joins them with ' · '). */
   parts?: string[];
   rows: WeeklyRow[];
+  /**
+   * The same weeks as typed columns, while `rows` was never read (then rows
+   * are made from them; rows may be edited and the columns would not follow,
+   * so they go). Not enumerable: copies and clones carry `rows` only.
+   */
+  readonly columns?: WeeklyColumns;
 }
 
 export interface WeeklyTable {

@@ -1,6 +1,7 @@
 // The weekly table as CSV, byte-compatible with the pandas reference
 // (golden/make_golden.py: to_csv(index=False, float_format="%.10g")).
 import { csvCell } from './exports';
+import { weeklyRowAt } from './ingest/weekly-table';
 import { WEEKLY_COLUMNS, type WeeklyRow, type WeeklyTable } from './types';
 
 /** Columns pandas writes as floats; the rest are integers there. */
@@ -69,7 +70,13 @@ export function* weeklyCsvChunks(
     let sku = '';
     let skuCell = '';
     const partCells = parts.map((_, i) => ',' + csvCell(series.parts?.[i] ?? '')).join('');
-    for (const row of series.rows) {
+    // From the typed columns when the rows were never made: no object per row is kept.
+    const cols = series.columns;
+    const n = cols ? cols.calendar.week_start.length : series.rows.length;
+    for (let w = 0; w < n; w++) {
+      const row = cols
+        ? weeklyRowAt(series.sku, series.seed_id, cols, w)
+        : (series.rows[w] as WeeklyRow);
       if (row.sku !== sku || skuCell === '') {
         sku = row.sku;
         skuCell = csvCell(sku) + partCells;

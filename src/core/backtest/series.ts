@@ -6,7 +6,7 @@
 import { historyIndices, lastCompleteIndex } from '../history';
 import { daysFromCivil, formatDay } from '../ingest/dates';
 import type { SeriesInput } from '../models/types';
-import type { WeeklyRow, WeeklyTable } from '../types';
+import type { WeeklyColumns, WeeklyRow, WeeklyTable } from '../types';
 
 export interface BacktestSeries {
   id: string;
@@ -25,8 +25,23 @@ export interface BacktestSeries {
 export function seriesFromTable(table: WeeklyTable): BacktestSeries[] {
   const first = table.series[0];
   if (!first) return [];
-  const origin = lastCompleteIndex(first.rows);
+  const origin = first.columns
+    ? lastComplete(first.columns.calendar.partial)
+    : lastCompleteIndex(first.rows);
   return table.series.map((s) => {
+    const c = s.columns;
+    if (c) {
+      // From the typed columns: the row objects are made only if a model asks (the TCN).
+      const idx = origin < 0 ? [] : historyOfColumns(c, origin);
+      const out: BacktestSeries = {
+        id: s.sku,
+        category: s.category,
+        y: Float64Array.from(idx, (i) => c.total_amount[i] as number),
+        weeks: idx.map((i) => c.calendar.week_start[i] as string),
+        rowIndex: Int32Array.from(idx),
+      };
+      return lazyRows(out, () => s.rows);
+    }
     const idx = origin < 0 ? [] : historyIndices(s.rows, origin);
     return {
       id: s.sku,
@@ -37,6 +52,34 @@ export function seriesFromTable(table: WeeklyTable): BacktestSeries[] {
       rowIndex: Int32Array.from(idx),
     };
   });
+}
+
+/** lastCompleteIndex over the calendar's partial flags. */
+function lastComplete(partial: Uint8Array): number {
+  for (let i = partial.length - 1; i >= 0; i--) if (partial[i] === 0) return i;
+  return -1;
+}
+
+/** historyIndices over a sku's columns: complete weeks from its first sale up to `origin`. */
+function historyOfColumns(c: WeeklyColumns, origin: number): number[] {
+  const n = c.total_amount.length;
+  let start = 0;
+  while (start < n && !((c.transactions[start] as number) > 0 || c.total_amount[start] !== 0))
+    start++;
+  const out: number[] = [];
+  for (let i = start; i <= origin && i < n; i++) if (c.calendar.partial[i] === 0) out.push(i);
+  return out;
+}
+
+/** Whether `s` has rows, without making them (a lazy `rows` counts). */
+function hasRows(s: BacktestSeries): boolean {
+  return Object.getOwnPropertyDescriptor(s, 'rows')?.get !== undefined || !!s.rows;
+}
+
+/** `target` with a `rows` read through `get` when first used (enumerable, as a plain property). */
+function lazyRows<T extends object>(target: T, get: () => readonly WeeklyRow[]): T {
+  Object.defineProperty(target, 'rows', { get, enumerable: true, configurable: true });
+  return target;
 }
 
 /** Monday the synthetic calendar of bare series ends on when none is given. */
@@ -66,8 +109,9 @@ export function seriesFromArrays(
 /** The model input of a series at a cutoff: its first `length` values (and rows up to them). */
 export function inputAt(s: BacktestSeries, length: number): SeriesInput {
   const y = s.y.subarray(0, length);
-  if (!s.rows || !s.rowIndex || length === 0) return { y };
-  return { y, rows: s.rows, end: (s.rowIndex[length - 1] as number) + 1 };
+  if (!hasRows(s) || !s.rowIndex || length === 0) return { y };
+  // Rows stay unread (not made) for the models that need only y.
+  return lazyRows({ y, end: (s.rowIndex[length - 1] as number) + 1 }, () => s.rows ?? []);
 }
 
 /** The series cut to its first `length` values: the history at an earlier origin. */
@@ -78,8 +122,8 @@ export function truncate(s: BacktestSeries, length: number): BacktestSeries {
     y: s.y.subarray(0, length),
     weeks: s.weeks.slice(0, length),
   };
-  if (s.rows && s.rowIndex) {
-    out.rows = s.rows;
+  if (hasRows(s) && s.rowIndex) {
+    lazyRows(out, () => s.rows ?? []);
     out.rowIndex = s.rowIndex.subarray(0, length);
   }
   return out;

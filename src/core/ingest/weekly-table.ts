@@ -1,6 +1,13 @@
 // Turns the accumulated (sku, date) cells into the weekly table of
 // CONTRACT.md §2: one shared Monday calendar, every sku every week.
-import type { DateFormat, IngestReport, SkuSeries, WeeklyRow } from '../types';
+import type {
+  DateFormat,
+  IngestReport,
+  SkuSeries,
+  WeeklyCalendar,
+  WeeklyColumns,
+  WeeklyRow,
+} from '../types';
 import type { Accumulator } from './accumulator';
 import {
   checkedDays,
@@ -299,51 +306,48 @@ export function buildWeeklyTable(
     });
 
   const hasQuantity = acc.plan.quantity >= 0;
+  const calendar: WeeklyCalendar = {
+    week_start: weeks,
+    iso_year: Int32Array.from(weekIso, (x) => x.isoYear),
+    iso_week: Int32Array.from(weekIso, (x) => x.isoWeek),
+    month: Int32Array.from(weekMonth),
+    partial: Uint8Array.from(weekPartial),
+  };
+  // Typed columns per sku (views, no copies); row objects only when a reader asks.
   const series: SkuSeries[] = order.map((s) => {
     const sku = acc.skuNames[s] as string;
     const seedId = acc.skuSeed[s] as number;
     const base = s * W;
-    const ppu = pricePerUnit(acc.skuPrice[s] as number, hasQuantity, amount, quantity, base, W);
-    const out: WeeklyRow[] = new Array(W);
-    for (let w = 0; w < W; w++) {
-      const slot = base + w;
-      const iso = weekIso[w]!;
-      const means = [0, 0, 0, 0];
-      for (let k = 4; k <= 7; k++) {
-        const from = Math.max(0, w - k + 1);
-        let sum = 0;
-        for (let j = from; j <= w; j++) sum += amount[base + j] as number;
-        means[k - 4] = sum / (w - from + 1);
-      }
-      out[w] = {
-        sku,
-        seed_id: seedId,
-        week_start: weeks[w]!,
-        iso_year: iso.isoYear,
-        iso_week: iso.isoWeek,
-        month: weekMonth[w]!,
-        partial: weekPartial[w]!,
-        total_amount: amount[slot] as number,
-        quantity: quantity[slot] as number,
-        transactions: rows[slot] as number,
-        age: medianAge(slot),
-        male: male[slot] as number,
-        female: female[slot] as number,
-        price_per_unit: ppu[w] as number,
-        window_mean_4: means[0]!,
-        window_mean_5: means[1]!,
-        window_mean_6: means[2]!,
-        window_mean_7: means[3]!,
-      };
-    }
-    const parts = acc.skuPartValues[s];
-    return {
-      sku,
-      category: acc.skuCategory[s] as string,
-      seed_id: seedId,
-      ...(parts && { parts }),
-      rows: out,
+    const age = new Float64Array(W);
+    for (let w = 0; w < W; w++) age[w] = medianAge(base + w);
+    const columns: WeeklyColumns = {
+      calendar,
+      total_amount: amount.subarray(base, base + W),
+      quantity: quantity.subarray(base, base + W),
+      transactions: rows.subarray(base, base + W),
+      age,
+      male: male.subarray(base, base + W),
+      female: female.subarray(base, base + W),
+      price_per_unit: pricePerUnit(
+        acc.skuPrice[s] as number,
+        hasQuantity,
+        amount,
+        quantity,
+        base,
+        W,
+      ),
     };
+    const parts = acc.skuPartValues[s];
+    return withColumns(
+      {
+        sku,
+        category: acc.skuCategory[s] as string,
+        seed_id: seedId,
+        ...(parts && { parts }),
+        rows: [],
+      },
+      columns,
+    );
   });
 
   return {
@@ -387,4 +391,72 @@ function pricePerUnit(
   if (firstKnown !== firstKnown) return out.fill(0);
   for (let w = 0; w < W && (out[w] as number) !== (out[w] as number); w++) out[w] = firstKnown;
   return out;
+}
+
+/** Week `w` of a sku as a row, from its columns (the window means over total_amount). */
+export function weeklyRowAt(sku: string, seedId: number, c: WeeklyColumns, w: number): WeeklyRow {
+  const amount = c.total_amount;
+  const means = [0, 0, 0, 0];
+  for (let k = 4; k <= 7; k++) {
+    const from = Math.max(0, w - k + 1);
+    let sum = 0;
+    for (let j = from; j <= w; j++) sum += amount[j] as number;
+    means[k - 4] = sum / (w - from + 1);
+  }
+  const cal = c.calendar;
+  return {
+    sku,
+    seed_id: seedId,
+    week_start: cal.week_start[w] as string,
+    iso_year: cal.iso_year[w] as number,
+    iso_week: cal.iso_week[w] as number,
+    month: cal.month[w] as number,
+    partial: cal.partial[w] as 0 | 1,
+    total_amount: amount[w] as number,
+    quantity: c.quantity[w] as number,
+    transactions: c.transactions[w] as number,
+    age: c.age[w] as number,
+    male: c.male[w] as number,
+    female: c.female[w] as number,
+    price_per_unit: c.price_per_unit[w] as number,
+    window_mean_4: means[0] as number,
+    window_mean_5: means[1] as number,
+    window_mean_6: means[2] as number,
+    window_mean_7: means[3] as number,
+  };
+}
+
+/**
+ * `series` with `columns` behind it: `rows` becomes an accessor that makes
+ * the row objects on first read (or takes an assignment) and then is a plain
+ * property again, the columns dropped since rows may be edited from then on.
+ */
+function withColumns(series: SkuSeries, columns: WeeklyColumns): SkuSeries {
+  const settle = (rows: WeeklyRow[]): WeeklyRow[] => {
+    Object.defineProperty(series, 'rows', {
+      value: rows,
+      writable: true,
+      enumerable: true,
+      configurable: true,
+    });
+    delete (series as { columns?: WeeklyColumns }).columns;
+    return rows;
+  };
+  Object.defineProperty(series, 'columns', {
+    value: columns,
+    enumerable: false,
+    configurable: true,
+  });
+  Object.defineProperty(series, 'rows', {
+    get: () => {
+      const n = columns.calendar.week_start.length;
+      const rows: WeeklyRow[] = new Array(n);
+      for (let w = 0; w < n; w++) rows[w] = weeklyRowAt(series.sku, series.seed_id, columns, w);
+      return settle(rows);
+    },
+    set: (rows: WeeklyRow[]) => void settle(rows),
+    enumerable: true,
+    configurable: true,
+  });
+  return series;
 }
