@@ -5,6 +5,7 @@ const BENCHES: { name: string; run: () => Promise<void> }[] = [
   { name: 'forecast', run: () => import('./forecast').then((m) => m.benchForecast()) },
   { name: 'inference', run: () => import('./inference').then((m) => m.benchInference()) },
   { name: 'browser', run: () => import('./browser').then((m) => m.benchBrowser()) },
+  { name: 'table', run: () => import('./table').then((m) => m.benchTable()) },
   { name: 'auto', run: () => import('./auto').then((m) => m.benchAuto()) },
   { name: 'transfer', run: () => import('./pwa').then((m) => m.benchTransfer()) },
   { name: 'isolation', run: () => import('./pwa').then((m) => m.benchIsolation()) },

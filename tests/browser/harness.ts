@@ -381,3 +381,67 @@ export function foreignRequests(requests: readonly string[], origin: string): st
     (u) => !u.startsWith(`${origin}/`) && !u.startsWith('blob:') && !u.startsWith('data:'),
   );
 }
+
+/** ms from a sort or filter action in the sku table to the next painted frame. */
+export async function measureTableResponse(page: Page): Promise<Record<string, number>> {
+  return page.evaluate(async () => {
+    type El = { click(): void; value: string; dispatchEvent(e: unknown): boolean };
+    const doc = (globalThis as unknown as { document: { querySelector(s: string): El | null } })
+      .document;
+    const frame = (): Promise<void> =>
+      new Promise((r) =>
+        (
+          globalThis as unknown as { requestAnimationFrame(f: () => void): void }
+        ).requestAnimationFrame(() => setTimeout(r, 0)),
+      );
+    const time = async (act: () => void): Promise<number> => {
+      const t0 = performance.now();
+      act();
+      await frame();
+      return performance.now() - t0;
+    };
+    const sortTotal = doc.querySelector('th.c-total button')!;
+    const select = doc.querySelector('[data-testid="category-filter"]')!;
+    const change = (v: string): void => {
+      select.value = v;
+      select.dispatchEvent(new Event('change', { bubbles: true }));
+    };
+    return {
+      sortByTotal: await time(() => sortTotal.click()),
+      sortByTotalAgain: await time(() => sortTotal.click()),
+      filterCategory: await time(() => change('C3')),
+      filterAll: await time(() => change('')),
+    };
+  });
+}
+
+/** Scrolls the sku table 400 px a frame for 120 frames; frame-to-frame times (dropped: > 2 × 16.7 ms). */
+export async function measureTableScroll(
+  page: Page,
+): Promise<{ frames: number; medianMs: number; p95Ms: number; over33Ms: number }> {
+  return page.evaluate(async () => {
+    const doc = (
+      globalThis as unknown as {
+        document: { querySelector(s: string): { scrollTop: number } | null };
+      }
+    ).document;
+    const raf = (globalThis as unknown as { requestAnimationFrame(f: (t: number) => void): void })
+      .requestAnimationFrame;
+    const box = doc.querySelector('.viewport')!;
+    const times: number[] = [];
+    let last = 0;
+    for (let k = 0; k < 120; k++) {
+      const t = await new Promise<number>((r) => raf(r));
+      if (last) times.push(t - last);
+      last = t;
+      box.scrollTop += 400;
+    }
+    times.sort((a, b) => a - b);
+    return {
+      frames: times.length,
+      medianMs: times[Math.floor(times.length / 2)] as number,
+      p95Ms: times[Math.floor(times.length * 0.95)] as number,
+      over33Ms: times.filter((t) => t > 33.4).length,
+    };
+  });
+}

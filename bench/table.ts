@@ -1,0 +1,64 @@
+// `npm run bench -- table`: the sku table at 50,000 skus in headless Chromium,
+// production build: a weekly file of 50,000 skus × 10 weeks forecast in the
+// page, then sort and filter response (input to painted frame) and 120 frames
+// of scrolling (a dropped frame takes over 2 × 16.7 ms). Numbers, not a test.
+
+import { rmSync, writeFileSync } from 'node:fs';
+import { TEST_IDS } from '../src/app/testids';
+import path from 'node:path';
+import { loadavg } from 'node:os';
+import {
+  buildApp,
+  chromiumAvailable,
+  confirmMappingInPage,
+  forecastFileInPage,
+  measureTableResponse,
+  measureTableScroll,
+  modelAvailable,
+  openBrowser,
+  repoRoot,
+  serveDir,
+} from '../tests/browser/harness';
+
+const SKUS = 50_000;
+const WEEKS = 10;
+
+export async function benchTable(): Promise<void> {
+  if (!chromiumAvailable() || !modelAvailable()) {
+    console.log('table: skipped (needs /usr/bin/chromium and models/tcn.onnx)');
+    return;
+  }
+  const file = path.join(repoRoot, '.cache', `table-${SKUS}.csv`);
+  const lines = ['Date,SKU,Category,Amount'];
+  for (let w = 0; w < WEEKS; w++) {
+    const day = new Date(Date.UTC(2024, 0, 1) + w * 7 * 86_400_000).toISOString().slice(0, 10);
+    for (let s = 0; s < SKUS; s++)
+      lines.push(`${day},P${String(s).padStart(5, '0')},C${s % 7},${(s % 13) + w + 1}`);
+  }
+  writeFileSync(file, lines.join('\n') + '\n');
+  const dist = await buildApp();
+  const server = await serveDir(dist);
+  const session = await openBrowser(server.appUrl, 'wasm');
+  try {
+    const page = session.page;
+    let outcome = await forecastFileInPage(page, file, 20 * 60_000);
+    if (outcome.status === 'mapping') outcome = await confirmMappingInPage(page, 20 * 60_000);
+    if (outcome.status !== 'done')
+      throw new Error(`no forecast: ${outcome.error ?? outcome.status}`);
+    await page.getByRole('tab', { name: /SKUs/ }).click();
+    const rows = await page.getByTestId(TEST_IDS.skuTable).getAttribute('data-rows');
+    const response = await measureTableResponse(page);
+    const scroll = await measureTableScroll(page);
+    console.log(
+      `table: ${rows} skus in the page (load average ${loadavg()[0]!.toFixed(1)}), ms from input to painted frame`,
+    );
+    for (const [k, v] of Object.entries(response)) console.log(`  ${k.padEnd(18)} ${v.toFixed(1)}`);
+    console.log(
+      `  scroll: ${scroll.frames} frames, median ${scroll.medianMs.toFixed(1)} ms, p95 ${scroll.p95Ms.toFixed(1)} ms, ${scroll.over33Ms} over 33 ms (dropped)`,
+    );
+  } finally {
+    await session.close();
+    await server.close();
+    rmSync(dist, { recursive: true, force: true });
+  }
+}
