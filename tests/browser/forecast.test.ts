@@ -9,6 +9,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TEST_IDS } from '../../src/app/testids';
 import { forecastToCsv } from '../../src/core/exports';
+import { buildXlsx, csvRows, seedSheetRows } from '../unit/xlsx-build';
 import {
   buildApp,
   chromiumAvailable,
@@ -180,6 +181,21 @@ describe.skipIf(!ready)(`browser app (${ready ? 'chromium' : skipReason})`, () =
     afterAll(async () => {
       await session?.close();
       if (dir) rmSync(dir, { recursive: true, force: true });
+    });
+
+    it('forecasts an Excel workbook of the sample as it forecasts the CSV', async () => {
+      const book = buildXlsx([
+        { name: 'Sales', rows: seedSheetRows(csvRows(readFileSync(sampleCsv, 'utf8'))) },
+      ]);
+      const file = path.join(dir, 'sales.xlsx');
+      writeFileSync(file, book);
+      const outcome = await forecastFileInPage(session.page, file);
+      expect(outcome.status).toBe('done');
+      const node = await nodeForecast(sampleCsv);
+      expect(outcome.result!.summary.skus).toBe(15);
+      expect(maxForecastDifference(outcome.result!.forecast!, node.forecast)).toBeLessThanOrEqual(
+        TOLERANCE,
+      );
     });
 
     it('shows a message, not a stack trace, for a file that is not a CSV', async () => {

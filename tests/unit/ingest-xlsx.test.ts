@@ -2,7 +2,6 @@
 // cells, serials, formulas with cached values, merged header cells) give the
 // weekly table the same data gives as CSV.
 import { readFileSync } from 'node:fs';
-import Papa from 'papaparse';
 import { strToU8, unzipSync, zipSync } from 'fflate';
 import { describe, expect, it } from 'vitest';
 import { Ingestor, ingestText, type IngestOptions } from '../../src/core/ingest';
@@ -10,7 +9,7 @@ import { MAX_WORKBOOK_BYTES, peekWorkbook, tooLargeMessage } from '../../src/cor
 import { weeklyTableToCsv } from '../../src/core/weekly-csv';
 import type { WeeklyTable } from '../../src/core/types';
 import { ingestOptions, peekFile } from '../../src/worker/headers';
-import { buildXlsx, type CellSpec, type SheetSpec } from './xlsx-build';
+import { buildXlsx, csvRows, seedSheetRows, type CellSpec, type SheetSpec } from './xlsx-build';
 
 async function ingestBook(
   bytes: Uint8Array,
@@ -24,42 +23,6 @@ async function ingestBook(
 
 const GOLDEN_CSV = readFileSync('../shared/data/retail_sales_2023.csv', 'utf8');
 const SMALL_CSV = readFileSync('tests/fixtures/ingest/small.csv', 'utf8');
-
-function csvRows(text: string): string[][] {
-  return Papa.parse<string[]>(text.trim()).data;
-}
-
-/**
- * The seed schema's rows as a spreadsheet holds them: numbers as numbers,
- * dates as date cells (built-in, custom format or bare serials by turns), the
- * amount as a formula with its cached value, genders as inline strings.
- */
-function seedSheetRows(rows: string[][]): CellSpec[][] {
-  const [header, ...data] = rows;
-  return [
-    header as string[],
-    ...data.map((r, i): CellSpec[] => {
-      const [id, date, customer, gender, age, category, qty, price, total] = r as string[];
-      const dateCell: CellSpec =
-        i % 3 === 0
-          ? { date: date as string }
-          : i % 3 === 1
-            ? { date: date as string, style: 'custom' }
-            : { serial: (Date.parse(`${date}T00:00:00Z`) / 86400000 + 25569) as number };
-      return [
-        Number(id),
-        dateCell,
-        customer as string,
-        { inline: gender as string },
-        Number(age),
-        category as string,
-        Number(qty),
-        Number(price),
-        { formula: `G${i + 2}*H${i + 2}`, value: Number(total) },
-      ];
-    }),
-  ];
-}
 
 describe('xlsx workbooks', () => {
   it('the golden data as a workbook gives the golden weekly table', async () => {

@@ -3,6 +3,7 @@
 // (built-in and custom date formats), bare serial numbers, formulas with a
 // cached value and booleans; sheets can have merged cells and be hidden.
 import { strToU8, zipSync } from 'fflate';
+import Papa from 'papaparse';
 
 export type CellSpec =
   | string
@@ -140,4 +141,41 @@ export function buildXlsx(sheets: SheetSpec[], opts: { sharedStrings?: boolean }
       .join('')}</sst>`,
   );
   return zipSync(files, { level: 6 });
+}
+
+/** A CSV text as rows of cells. */
+export function csvRows(text: string): string[][] {
+  return Papa.parse<string[]>(text.trim()).data;
+}
+
+/**
+ * The seed schema's rows as a spreadsheet holds them: numbers as numbers,
+ * dates as date cells (built-in, custom format or bare serials by turns), the
+ * amount as a formula with its cached value, genders as inline strings.
+ */
+export function seedSheetRows(rows: string[][]): CellSpec[][] {
+  const [header, ...data] = rows;
+  return [
+    header as string[],
+    ...data.map((r, i): CellSpec[] => {
+      const [id, date, customer, gender, age, category, qty, price, total] = r as string[];
+      const dateCell: CellSpec =
+        i % 3 === 0
+          ? { date: date as string }
+          : i % 3 === 1
+            ? { date: date as string, style: 'custom' }
+            : { serial: (Date.parse(`${date}T00:00:00Z`) / 86400000 + 25569) as number };
+      return [
+        Number(id),
+        dateCell,
+        customer as string,
+        { inline: gender as string },
+        Number(age),
+        category as string,
+        Number(qty),
+        Number(price),
+        { formula: `G${i + 2}*H${i + 2}`, value: Number(total) },
+      ];
+    }),
+  ];
 }
