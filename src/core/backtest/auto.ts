@@ -15,6 +15,7 @@ import {
   type Model,
   type ModelAlias,
   type ModelSettings,
+  zeroForecast,
 } from '../models/types';
 import {
   calibrate,
@@ -618,13 +619,15 @@ function validationAccuracy(
   let absY = 0;
   let inside = 0;
   let weeks = 0;
+  const f = zeroForecast(h);
   for (let w = 0; w < windows; w++) {
     const c = sb.cutoffs[w] as number;
-    const f = calibratedForecast(
+    calibratedForecast(
       cal,
       sb.series.id,
       sb.series.y.subarray(0, c),
       point.subarray(w * h, (w + 1) * h),
+      f,
     );
     for (let k = 0; k < h; k++) {
       const y = sb.actual[w * h + k] as number;

@@ -162,11 +162,13 @@ export function calibratedForecast(
   id: string,
   hist: ArrayLike<number>,
   point: ArrayLike<number>,
+  /** Written into when given (a backtest scores thousands of windows: no garbage per window). */
+  into?: Forecast,
 ): Forecast {
   const h = point.length;
   const scale = seriesScale(hist, cal.options);
   const sku = cal.skus.get(id);
-  const f = zeroForecast(h);
+  const f = into ?? zeroForecast(h);
   for (let k = 0; k < h; k++) {
     const q = cal.steps[Math.min(k, cal.steps.length - 1)] as Triple;
     let q10 = q.q10;
