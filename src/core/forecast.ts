@@ -118,7 +118,6 @@ export class ForecastError extends Error {
       | 'bad-model'
       | 'no-series'
       | 'no-complete-week'
-      | 'bad-descriptor'
       | 'number-too-large',
     message: string,
   ) {
