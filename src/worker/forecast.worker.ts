@@ -28,14 +28,6 @@ import {
 
 export type { RunResult } from './protocol';
 
-/** ForecastError codes that say something about the user's data or choice. */
-const DATA_PROBLEMS: ReadonlySet<ForecastError['code']> = new Set([
-  'no-series',
-  'no-complete-week',
-  'bad-horizon',
-  'bad-model',
-]);
-
 /** Progress callbacks cross a thread boundary: send at most this often while streaming. */
 const PROGRESS_INTERVAL_MS = 100;
 /** Bytes of a file's start read to find its header line. */
@@ -154,9 +146,9 @@ async function run(
   try {
     forecast = await makeForecast(table, model, opts, onProgress);
   } catch (err) {
-    // The data's fault (e.g. no complete week) is shown with the summary, not as a failure;
-    // a model that does not fit its descriptor is the app's fault and fails the run.
-    if (!(err instanceof ForecastError) || !DATA_PROBLEMS.has(err.code)) throw err;
+    // A ForecastError is the data's fault or choice (no complete week, numbers too
+    // large): shown with the summary. Anything else is the app's and fails the run.
+    if (!(err instanceof ForecastError)) throw err;
     report('done', bytesRead);
     return {
       summary,
@@ -258,7 +250,7 @@ async function reforecast(
   try {
     forecast = await makeForecast(table, model, opts, onProgress);
   } catch (err) {
-    if (!(err instanceof ForecastError) || !DATA_PROBLEMS.has(err.code)) throw err;
+    if (!(err instanceof ForecastError)) throw err;
     onProgress?.({ stage: 'done', bytesRead: 0, totalBytes: 0 });
     const t = performance.now();
     return { ...base, forecast: null, problem: err.message, provider: null, timings: timings(t) };
