@@ -1,6 +1,6 @@
 // `skucast weekly` end to end, as a user runs it: the built bin in a child process.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import Papa from 'papaparse';
@@ -138,9 +138,10 @@ describe('skucast weekly', () => {
     expect(bad.stderr).toContain('bad --date-format "DD/MM": expected DMY, MDY or YMD');
   });
 
-  it('reads an .xlsx sheet chosen by --sheet: the golden table, byte for byte', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'skucast-'));
+  it('reads an .xlsx sheet chosen by --sheet: the golden table, byte for byte', (ctx) => {
     const golden = resolve(root, '../shared/data/retail_sales_2023.csv');
+    if (!existsSync(golden)) ctx.skip('skipped: ../shared not found');
+    const dir = mkdtempSync(join(tmpdir(), 'skucast-'));
     const rows = Papa.parse<string[]>(readFileSync(golden, 'utf8').trim()).data;
     const cells: CellSpec[][] = rows.map((r, i) =>
       i === 0

@@ -21,7 +21,11 @@ async function ingestBook(
   return ing.finishAsync();
 }
 
-const GOLDEN_CSV = readFileSync('../shared/data/retail_sales_2023.csv', 'utf8');
+// The seed's sales, as the app ships them (the same bytes as ../shared/data/retail_sales_2023.csv).
+const GOLDEN_CSV = readFileSync(
+  new URL('../../public/sample/retail_sales_2023.csv', import.meta.url),
+  'utf8',
+);
 const SMALL_CSV = readFileSync('tests/fixtures/ingest/small.csv', 'utf8');
 
 describe('xlsx workbooks', () => {
