@@ -114,11 +114,7 @@ export interface ForecastResult {
 export class ForecastError extends Error {
   constructor(
     readonly code:
-      | 'bad-horizon'
-      | 'bad-model'
-      | 'no-series'
-      | 'no-complete-week'
-      | 'number-too-large',
+      'bad-horizon' | 'bad-model' | 'no-series' | 'no-complete-week' | 'number-too-large',
     message: string,
   ) {
     super(message);
