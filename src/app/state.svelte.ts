@@ -5,7 +5,7 @@
 // element with TEST_IDS.app; a production build has no window hook.
 
 import { DEFAULT_HORIZON, MAX_HORIZON } from '../core/forecast';
-import type { ColumnMapping } from '../core/types';
+import type { ColumnMapping, DateFormat } from '../core/types';
 import type {
   HeaderPeek,
   Progress,
@@ -29,7 +29,7 @@ export type View = 'overview' | 'skus' | 'categories';
 export interface Bridge {
   run(file: Blob, opts: RunOptions, onProgress: (p: Progress) => void): Promise<RunResult>;
   reforecast(opts: ReforecastOptions, onProgress: (p: Progress) => void): Promise<RunResult>;
-  peekHeaders(file: Blob): Promise<HeaderPeek>;
+  peekHeaders(file: Blob, sheet?: string): Promise<HeaderPeek>;
   prepare(): void;
   cancel(): void;
 }
@@ -154,6 +154,8 @@ let store: KeyValueStore | null = null;
 let pendingFile: Blob | null = null;
 /** The mapping the user confirmed for `pendingFile`. */
 let pendingMapping: ColumnMapping | undefined;
+/** How to read `pendingFile` besides its columns: a workbook's sheet, a date reading. */
+let pendingReading: { sheet?: string; dateFormat?: DateFormat } = {};
 /** Each start bumps it, so a late answer from a cancelled run cannot land. */
 let generation = 0;
 
@@ -179,6 +181,7 @@ function reset(): void {
   updating = false;
   pendingFile = null;
   pendingMapping = undefined;
+  pendingReading = {};
   resetViews();
 }
 
@@ -194,6 +197,7 @@ export async function chooseFile(file: Blob, name: string): Promise<void> {
   const mine = ++generation;
   pendingFile = file;
   pendingMapping = undefined;
+  pendingReading = {};
   fileName = name;
   result = null;
   error = null;
@@ -239,10 +243,34 @@ export async function chooseSample(): Promise<void> {
   if (mine === generation) await chooseFile(sample.blob, sample.name);
 }
 
-/** The user confirmed the column roles. */
-export async function confirmMapping(mapping: ColumnMapping): Promise<void> {
+/** Another sheet of the workbook being mapped: its headers and preview are read again. */
+export async function chooseSheet(sheet: string): Promise<void> {
+  if (!pendingFile || status !== 'mapping') return;
+  const mine = generation;
+  let found: HeaderPeek;
+  try {
+    found = await bridge.peekHeaders(pendingFile, sheet);
+  } catch (err) {
+    return fail(mine, err);
+  }
+  if (mine !== generation) return;
+  if (found.problem) return fail(mine, new Error(found.problem));
+  pendingReading = { ...pendingReading, sheet };
+  peek = found;
+  savedMapping = recallMapping(store, found.headers);
+}
+
+/** The user confirmed the column roles (and, if they chose one, how to read the dates). */
+export async function confirmMapping(
+  mapping: ColumnMapping,
+  reading: { dateFormat?: DateFormat } = {},
+): Promise<void> {
   if (!pendingFile) return;
   pendingMapping = { ...mapping };
+  pendingReading = {
+    ...(pendingReading.sheet === undefined ? {} : { sheet: pendingReading.sheet }),
+    ...(reading.dateFormat === undefined ? {} : { dateFormat: reading.dateFormat }),
+  };
   if (peek) rememberMapping(store, peek.headers, pendingMapping);
   runs++;
   await runForecast(++generation, pendingFile, pendingMapping);
@@ -342,7 +370,11 @@ async function runForecast(
   progress = { stage: 'read', bytesRead: 0, totalBytes: file.size };
   fileReads++;
   try {
-    const opts = { horizon, ...(mapping ? { mapping: { ...mapping } } : {}) };
+    const opts = {
+      horizon,
+      ...(mapping ? { mapping: { ...mapping } } : {}),
+      ...(mapping ? pendingReading : {}),
+    };
     const next = await bridge.run(file, opts, (p) => {
       if (mine === generation) progress = p;
     });

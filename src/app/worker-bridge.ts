@@ -53,9 +53,9 @@ export class ForecastBridge {
     return this.#call(live, live.api.reforecast(opts, proxy(onProgress)));
   }
 
-  peekHeaders(file: Blob): Promise<HeaderPeek> {
+  peekHeaders(file: Blob, sheet?: string): Promise<HeaderPeek> {
     const live = this.#start();
-    return this.#call(live, live.api.peekHeaders(file));
+    return this.#call(live, live.api.peekHeaders(file, sheet));
   }
 
   /**

@@ -13,6 +13,7 @@ import { buildXlsx, csvRows, seedSheetRows } from '../unit/xlsx-build';
 import {
   buildApp,
   chromiumAvailable,
+  confirmMappingInPage,
   foreignRequests,
   forecastFileInPage,
   forecastSampleInPage,
@@ -196,6 +197,46 @@ describe.skipIf(!ready)(`browser app (${ready ? 'chromium' : skipReason})`, () =
       expect(maxForecastDifference(outcome.result!.forecast!, node.forecast)).toBeLessThanOrEqual(
         TOLERANCE,
       );
+    });
+
+    it('lets the user pick a workbook sheet, a two-column sku and the date reading', async () => {
+      const sales: (string | number)[][] = [['Datum', 'Filiale', 'Artikel', 'Umsatz']];
+      for (let d = 0; d < 70; d++) {
+        const day = new Date(Date.UTC(2024, 0, 1) + d * 86_400_000);
+        const dmy = `${String(day.getUTCDate()).padStart(2, '0')}/${String(day.getUTCMonth() + 1).padStart(2, '0')}/${day.getUTCFullYear()}`;
+        for (const store of [1, 2])
+          for (const item of [7, 8]) sales.push([dmy, store, item, 10 + store + item + (d % 5)]);
+      }
+      const file = path.join(dir, 'two-sheets.xlsx');
+      writeFileSync(
+        file,
+        buildXlsx([
+          {
+            name: 'Notes',
+            rows: [
+              ['Datum', 'Umsatz'],
+              ['01/01/2024', 1],
+            ],
+          },
+          { name: 'Sales', rows: sales },
+        ]),
+      );
+      const asked = await forecastFileInPage(session.page, file);
+      expect(asked.status).toBe('mapping');
+      const form = session.page.getByTestId(TEST_IDS.mappingForm);
+      await form.getByTestId(TEST_IDS.mappingSheet).selectOption('Sales');
+      await expect
+        .poll(() => form.getByTestId(TEST_IDS.mappingPreview).textContent())
+        .toContain('Filiale');
+      await form.getByLabel('SKU / product / store').selectOption('Filiale');
+      await form.getByTestId(TEST_IDS.mappingSkuPart).selectOption('Artikel');
+      await form.getByTestId(TEST_IDS.mappingDateFormat).selectOption('DMY');
+      const done = await confirmMappingInPage(session.page);
+      expect(done.status).toBe('done');
+      const result = done.result!;
+      expect(result.report.sheet).toBe('Sales');
+      expect(result.report.dateFormat).toBe('DMY');
+      expect(result.forecast!.skus.map((s) => s.sku)).toEqual(['1 · 7', '1 · 8', '2 · 7', '2 · 8']);
     });
 
     it('shows a message, not a stack trace, for a file that is not a CSV', async () => {

@@ -30,18 +30,24 @@ const peek: HeaderPeek = {
   ],
 };
 
-function setup(saved: ColumnMapping | null = null) {
+function setup(saved: ColumnMapping | null = null, shown: HeaderPeek = peek) {
   const confirmed: ColumnMapping[] = [];
+  const readings: { dateFormat?: string }[] = [];
+  const sheets: string[] = [];
   let forgot = 0;
   render(MappingForm, {
-    peek,
+    peek: shown,
     fileName: 'kasse.csv',
     saved,
-    onconfirm: (m: ColumnMapping) => confirmed.push(m),
+    onconfirm: (m: ColumnMapping, reading: { dateFormat?: string }) => {
+      confirmed.push(m);
+      readings.push(reading);
+    },
     onforget: () => forgot++,
     oncancel: () => undefined,
+    onsheet: (sheet: string) => sheets.push(sheet),
   });
-  return { confirmed, forgot: () => forgot };
+  return { confirmed, readings, sheets, forgot: () => forgot };
 }
 
 describe('MappingForm', () => {
@@ -79,5 +85,48 @@ describe('MappingForm', () => {
     expect(forgot()).toBe(1);
     // Back to what the headers said: no date chosen.
     expect(screen.getByTestId(TEST_IDS.mappingSubmit).hasAttribute('disabled')).toBe(true);
+  });
+
+  it('joins a second column into the sku (store + item) and passes a chosen date reading', async () => {
+    const { confirmed, readings } = setup({ date: 'Belegdatum', amount: 'Umsatz', sku: 'Artikel' });
+    await fireEvent.change(screen.getByTestId(TEST_IDS.mappingSkuPart), {
+      target: { value: 'Menge' },
+    });
+    const head = screen.getByTestId(TEST_IDS.mappingPreview).querySelector('thead')!.textContent;
+    expect(head).toMatch(/Artikel\s*sku/);
+    expect(head).toMatch(/Menge\s*sku/);
+    await fireEvent.change(screen.getByTestId(TEST_IDS.mappingDateFormat), {
+      target: { value: 'DMY' },
+    });
+    await fireEvent.click(screen.getByTestId(TEST_IDS.mappingSubmit));
+    expect(confirmed).toEqual([{ date: 'Belegdatum', amount: 'Umsatz', sku: 'Artikel+Menge' }]);
+    expect(readings).toEqual([{ dateFormat: 'DMY' }]);
+  });
+
+  it('restores a remembered two-column sku into its two selects', () => {
+    setup({ date: 'Belegdatum', amount: 'Umsatz', sku: 'Artikel+Menge' });
+    expect(
+      (screen.getByLabelText('SKU / product / store') as unknown as { value: string }).value,
+    ).toBe('Artikel');
+    expect(
+      (screen.getByTestId(TEST_IDS.mappingSkuPart) as unknown as { value: string }).value,
+    ).toBe('Menge');
+  });
+
+  it('offers the sheets of a workbook, and asks for another one when picked', async () => {
+    const { sheets } = setup(null, { ...peek, sheets: ['Notes', 'Sales'], sheet: 'Notes' });
+    const select = screen.getByTestId(TEST_IDS.mappingSheet) as unknown as {
+      value: string;
+      options: ArrayLike<{ value: string }>;
+    };
+    expect(Array.from(select.options, (o) => o.value)).toEqual(['Notes', 'Sales']);
+    expect(select.value).toBe('Notes');
+    await fireEvent.change(select, { target: { value: 'Sales' } });
+    expect(sheets).toEqual(['Sales']);
+  });
+
+  it('shows no sheet choice for a CSV or a one-sheet workbook', () => {
+    setup(null, { ...peek, sheets: ['Only'], sheet: 'Only' });
+    expect(screen.queryByTestId(TEST_IDS.mappingSheet)).toBeNull();
   });
 });
