@@ -81,6 +81,8 @@ export async function benchBrowser(): Promise<void> {
     existsSync(seedCsv) ? seedCsv : sampleCsv,
     path.join(repoRoot, '.cache/big.csv'),
     await manySkusCsv(),
+    // Only when made by hand: npm run gen -- --rows 20000000 --seed 1 > .cache/rows-20m.csv
+    path.join(repoRoot, '.cache/rows-20m.csv'),
   ].filter((f) => existsSync(f));
   console.log('browser: headless Chromium, production build, stage timings from the worker (ms)');
   const dist = await buildApp();

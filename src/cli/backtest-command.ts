@@ -17,6 +17,8 @@ import { availableModels } from '../core/forecast-library';
 import type { Model, ModelAlias } from '../core/models/types';
 import { oneFileProblem, optionValue, parseArgs, wantsHelp } from '../node/args';
 import { ingestFile } from '../node/read-file';
+import { readProgress } from './read-progress';
+import { basename } from 'node:path';
 import { UsageError, writeChunks, type CliIo, type Command } from './command';
 import { defaultDescriptorPath, parseModelList, startTcn, type TcnHandle } from './model-choice';
 import { reportingUserErrors } from './user-errors';
@@ -178,7 +180,10 @@ async function run(argv: string[], io: CliIo): Promise<number> {
     }
   }
   try {
-    const table = await ingestFile(args.positionals[0] as string, ingest);
+    const file = args.positionals[0] as string;
+    const progress = readProgress(basename(file), io);
+    const table = await ingestFile(file, { ...ingest, onProgress: progress.onProgress });
+    progress.done();
     const notes = reportLines(table);
     if (table.series.length === 0) {
       io.err(notes.join('\n') + '\n');

@@ -14,6 +14,8 @@ import { DEFAULT_HORIZON, MAX_HORIZON, type ForecastResult } from '../core/forec
 import { forecastWithLibrary, resolveHorizon } from '../core/forecast-library';
 import { oneFileProblem, optionValue, parseArgs, wantsHelp } from '../node/args';
 import { ingestFile } from '../node/read-file';
+import { readProgress } from './read-progress';
+import { basename } from 'node:path';
 import { UsageError, writeChunks, type CliIo, type Command } from './command';
 import {
   defaultDescriptorPath,
@@ -129,7 +131,10 @@ async function run(argv: string[], io: CliIo): Promise<number> {
   }
   const pool = startShardPool(fileURLToPath(import.meta.url));
   try {
-    const table = await ingestFile(args.positionals[0] as string, ingest);
+    const file = args.positionals[0] as string;
+    const progress = readProgress(basename(file), io);
+    const table = await ingestFile(file, { ...ingest, onProgress: progress.onProgress });
+    progress.done();
     const ingestMs = performance.now() - t0;
     const notes = reportLines(table);
     if (table.series.length === 0) {

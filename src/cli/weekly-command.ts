@@ -7,6 +7,8 @@ import type { IngestOptions } from '../core/ingest';
 import { oneFileProblem, optionValue, parseArgs, wantsHelp, type ParsedArgs } from '../node/args';
 import { writeChunks, type CliIo, type Command } from './command';
 import { ingestFile } from '../node/read-file';
+import { readProgress } from './read-progress';
+import { basename } from 'node:path';
 
 /** The options of every command that reads a sales file. */
 export const INGEST_OPTIONS = ['map', 'sheet', 'date-format'];
@@ -115,7 +117,10 @@ export const weeklyCommand: Command = {
       io.err(`skucast weekly: ${opts}\n`);
       return 2;
     }
-    const table = await ingestFile(args.positionals[0] as string, opts);
+    const file = args.positionals[0] as string;
+    const progress = readProgress(basename(file), io);
+    const table = await ingestFile(file, { ...opts, onProgress: progress.onProgress });
+    progress.done();
     if (table.series.length > 0) await writeChunks(io, weeklyCsvChunks(table));
     io.err(reportLines(table).join('\n') + '\n');
     return table.series.length > 0 ? 0 : 2;

@@ -17,9 +17,15 @@ function failed(code: string, message: string, opts?: IngestOptions): WeeklyTabl
   return table;
 }
 
+export interface ReadOptions {
+  maxBytes?: number;
+  /** Called after each chunk read: bytes so far, and the file's size (0 for a pipe or device). */
+  onProgress?: (bytesRead: number, totalBytes: number) => void;
+}
+
 export async function ingestFile(
   path: string,
-  opts?: IngestOptions & { maxBytes?: number },
+  opts?: IngestOptions & ReadOptions,
 ): Promise<WeeklyTable> {
   let size: number;
   try {
@@ -56,6 +62,7 @@ export async function ingestFile(
         );
       }
       ingestor.push(chunk as Buffer);
+      opts?.onProgress?.(read, size);
       // The file was judged (binary, not UTF-8, no header, no date column):
       // the rest cannot change that, so it is not read (breaking out closes the stream).
       if (ingestor.stopped) break;
