@@ -236,6 +236,10 @@ describe.skipIf(!ready)(`browser app (${ready ? 'chromium' : skipReason})`, () =
       const result = done.result!;
       expect(result.report.sheet).toBe('Sales');
       expect(result.report.dateFormat).toBe('DMY');
+      // The summary counts the rows each date reading accepts.
+      expect(await session.page.getByTestId(TEST_IDS.summary).textContent()).toMatch(
+        /Rows each reading accepts:\s*day\/month\/year 280/,
+      );
       expect(result.forecast!.skus.map((s) => s.sku)).toEqual(['1 · 7', '1 · 8', '2 · 7', '2 · 8']);
     });
 
