@@ -4,6 +4,7 @@
 // sku and horizon week, plus category totals. The same ForecastResult as the
 // TCN-only pipeline (forecast.ts), so exports, CLI and page take either.
 
+import { now } from './clock';
 import { auto, type AutoOptions, type AutoResult } from './backtest/auto';
 import { seriesFromTable, type BacktestSeries } from './backtest/series';
 import { categoryTotals } from './category-totals';
@@ -235,8 +236,4 @@ export function skuFlags(y: Float64Array, fellBack: boolean): SkuFlag[] {
     flags.push('intermittent');
   if (fellBack) flags.push('fallback');
   return flags;
-}
-
-function now(): number {
-  return typeof performance !== 'undefined' ? performance.now() : Date.now();
 }

@@ -9,6 +9,7 @@
 // (too short) goes down the fallback chain, and the alias that forecast it is
 // recorded; a series too short for any window is reported by id.
 
+import { now } from '../clock';
 import { accepts, fallback, finish, type SeriesForecast } from '../models/run-model';
 import { FALLBACK_CHAIN } from '../models/registry';
 import {
@@ -310,8 +311,4 @@ function writeBand(band: Band, at: number, f: Forecast): void {
   band.p10.set(f.p10, at);
   band.p50.set(f.p50, at);
   band.p90.set(f.p90, at);
-}
-
-function now(): number {
-  return typeof performance !== 'undefined' ? performance.now() : Date.now();
 }
