@@ -7,6 +7,7 @@ const BENCHES: { name: string; run: () => Promise<void> }[] = [
   { name: 'browser', run: () => import('./browser').then((m) => m.benchBrowser()) },
   { name: 'table', run: () => import('./table').then((m) => m.benchTable()) },
   { name: 'auto', run: () => import('./auto').then((m) => m.benchAuto()) },
+  { name: 'memory', run: () => import('./memory').then((m) => m.benchMemory()) },
   { name: 'transfer', run: () => import('./pwa').then((m) => m.benchTransfer()) },
   { name: 'isolation', run: () => import('./pwa').then((m) => m.benchIsolation()) },
 ];
