@@ -3,11 +3,13 @@
 // models' cross-validation on a shard of the skus. Like the model host, the
 // thread is the CLI bundle itself, started as `skucast forecast --shard-host`;
 // without a bundle (tests importing the source) the backtest stays on this thread.
+// Requests and results move their few big buffers (transfer), not copies.
 import { availableParallelism } from 'node:os';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 import { errorText } from '../core/error-text';
 import {
   runShard,
+  shardBuffers,
   type ShardRequest,
   type ShardResult,
   type ShardRunner,
@@ -31,7 +33,8 @@ export async function serveShardHost(): Promise<void> {
   await new Promise<void>(() => {
     port.on('message', (m: ToHost) => {
       runShard(m.req).then(
-        (res) => port.postMessage({ id: m.id, res } satisfies FromHost),
+        // Transferred, not copied: at the table cap a shard's backtest is tens of MB.
+        (res) => port.postMessage({ id: m.id, res } satisfies FromHost, shardBuffers(res)),
         (e: unknown) => port.postMessage({ id: m.id, error: errorText(e) } satisfies FromHost),
       );
     });
@@ -80,7 +83,7 @@ export function startShardPool(bundle?: string): ShardPool {
         new Promise<ShardResult>((resolve, reject) => {
           const id = nextId++;
           pending.set(id, { resolve, reject });
-          start(i).postMessage({ id, req } satisfies ToHost);
+          start(i).postMessage({ id, req } satisfies ToHost, shardBuffers(req));
         }),
     ),
     async dispose() {

@@ -21,7 +21,7 @@ import {
   calibrate,
   calibratedForecast,
   DEFAULT_CONFORMAL,
-  seriesScale,
+  scaleOfFirst,
   type Calibration,
   type ConformalOptions,
   type ResidualItem,
@@ -158,8 +158,9 @@ interface Context {
   at: Int32Array;
   /** Validation windows per bt entry (all but the future window). */
   valWindows: Int32Array;
-  /** Level of each bt entry's history at each validation cutoff. */
-  scales: Float64Array[];
+  /** Level of each bt entry's history at each validation cutoff: entry i's from scaleStart[i]. */
+  scales: Float64Array;
+  scaleStart: Int32Array;
 }
 
 export async function auto(
@@ -193,6 +194,8 @@ export async function auto(
     settings,
     future: true,
     refitFuture: opts.refitFinal ?? AUTO_DEFAULTS.refitFinal,
+    // Candidates are scored and calibrated on their point forecasts alone.
+    pointsOnly: true,
     ...(opts.onProgress ? { onProgress: opts.onProgress } : {}),
   });
   const at = new Int32Array(series.length).fill(-1);
@@ -204,16 +207,18 @@ export async function auto(
       : sb.cutoffs.length,
   );
   const level = { ...DEFAULT_CONFORMAL, scale: 'level' as const };
-  const scales = cv.series.map((sb, i) =>
-    Float64Array.from(sb.cutoffs.slice(0, valWindows[i]), (c) =>
-      seriesScale(sb.series.y.subarray(0, c), level),
-    ),
-  );
-  const ctx: Context = { h, bt: cv.series, at, valWindows, scales };
+  const scaleStart = new Int32Array(cv.series.length + 1);
+  cv.series.forEach((_, i) => (scaleStart[i + 1] = scaleStart[i]! + valWindows[i]!));
+  const scales = new Float64Array(scaleStart[cv.series.length]!);
+  cv.series.forEach((sb, i) => {
+    for (let w = 0; w < valWindows[i]!; w++)
+      scales[scaleStart[i]! + w] = scaleOfFirst(sb.series.y, sb.cutoffs[w]!, level);
+  });
+  const ctx: Context = { h, bt: cv.series, at, valWindows, scales, scaleStart };
 
   // Every candidate's validation score, pooled and per sku.
   const aliases = candidates.map((m) => m.alias);
-  const points = aliases.map((a) => cv.series.map((sb) => sb.forecasts[a]?.point));
+  const points = aliases.map((a) => cv.series.map((sb) => sb.points[a]));
   const pooled = aliases.map((_, j) => pooledScore(ctx, points[j]!, metric));
   const pooledWape = aliases.map((_, j) => pooledScore(ctx, points[j]!, 'wape'));
   const order = aliases.map((_, j) => j).sort((a, b) => cmp(pooled[a]!, pooled[b]!) || a - b);
@@ -233,46 +238,61 @@ export async function auto(
 
   const best = order[0] as number;
   const top = distinctTop(ctx, order, points, pooled, topK);
-  const combine = (s: Strategy, i: number): { point: Float64Array; label: string[] } => {
-    const sb = cv.series[i] as SeriesBacktest;
-    const n = sb.cutoffs.length * h;
-    if (s === 'pooled') return { point: points[best]![i]!, label: [aliases[best]!] };
+  // From here on only the chosen candidates' forecasts are read (all of them
+  // by per_sku and keepAll): the others' go, a backtest's worth each.
+  if (!opts.keepAll && strategy !== 'per_sku') {
+    const keep = new Set(strategy === 'pooled' ? [best] : top);
+    aliases.forEach((a, j) => {
+      if (keep.has(j)) return;
+      points[j] = [];
+      for (const sb of cv.series) delete sb.points[a];
+    });
+  }
+  const labelOf = aliases.map((a) => [a]);
+  const topLabel = top.map((j) => aliases[j]!);
+  /** Each series' validation and future points by a strategy, and what made them. */
+  const combine = (s: Strategy): Combined[] => {
+    if (s === 'pooled')
+      return cv.series.map((_, i) => ({ point: points[best]![i]!, label: labelOf[best]! }));
     if (s === 'per_sku') {
-      const sc = skuScores[i] as number[];
-      let j = best;
-      if (ctx.valWindows[i]! > 0) {
-        for (const cand of order) if (cmp(sc[cand]!, sc[j]!) < 0) j = cand;
-      }
-      return { point: points[j]![i]!, label: [aliases[j]!] };
+      return cv.series.map((_, i) => {
+        const sc = skuScores[i] as number[];
+        let j = best;
+        if (ctx.valWindows[i]! > 0) {
+          for (const cand of order) if (cmp(sc[cand]!, sc[j]!) < 0) j = cand;
+        }
+        return { point: points[j]![i]!, label: labelOf[j]! };
+      });
     }
-    const out = new Float64Array(n);
+    // One buffer for every series' windows, as the backtest keeps them.
+    let total = 0;
+    for (const sb of cv.series) total += sb.cutoffs.length * h;
+    const all = new Float64Array(total);
     const vals = new Float64Array(top.length);
-    for (let t = 0; t < n; t++) {
-      top.forEach((j, r) => (vals[r] = points[j]![i]![t] as number));
-      out[t] = s === 'ensemble_mean' ? mean(vals) : median(vals);
-    }
-    return { point: out, label: top.map((j) => aliases[j]!) };
+    let at = 0;
+    return cv.series.map((sb, i) => {
+      const n = sb.cutoffs.length * h;
+      const out = all.subarray(at, at + n);
+      at += n;
+      for (let t = 0; t < n; t++) {
+        top.forEach((j, r) => (vals[r] = points[j]![i]![t] as number));
+        out[t] = s === 'ensemble_mean' ? mean(vals) : median(vals);
+      }
+      return { point: out, label: topLabel };
+    });
   };
 
-  /** Calibrates the points of every series by a strategy or model and forecasts from the end. */
+  /** Calibrates the points of every series (by a strategy or model) and forecasts from the end. */
   const finishAll = (
-    pointOf: (i: number) => { point: Float64Array; label: string[] },
+    pts: readonly Combined[],
     name: (i: number, label: string[]) => string,
   ): {
     forecasts: AutoSkuForecast[];
     calibration: Calibration;
-    labels: string[][];
     accuracy: SkuAccuracy[];
   } => {
-    const pts = cv.series.map((_, i) => pointOf(i));
-    const items = (from: (i: number) => number, to: (i: number) => number): ResidualItem[] =>
-      cv.series.map((sb, i) => ({
-        id: sb.series.id,
-        y: sb.series.y,
-        cutoffs: sb.cutoffs.slice(from(i), to(i)),
-        actual: sb.actual.subarray(from(i) * h, to(i) * h),
-        point: pts[i]!.point.subarray(from(i) * h, to(i) * h),
-      }));
+    const items = (from: (i: number) => number, to: (i: number) => number) =>
+      residualItems(cv.series, pts, h, from, to);
     const all = items(
       () => 0,
       (i) => ctx.valWindows[i]!,
@@ -312,7 +332,7 @@ export async function auto(
     const accuracy = cv.series.map((sb, i) =>
       validationAccuracy(sb, pts[i]!.point, ctx.valWindows[i]!, h, calibration),
     );
-    return { forecasts, calibration, labels: pts.map((p) => p.label), accuracy };
+    return { forecasts, calibration, accuracy };
   };
 
   // The alias a single model's forecast is labelled with: a fallback if one made it.
@@ -333,7 +353,7 @@ export async function auto(
     return only !== undefined && !members.includes(only) ? only : s;
   };
 
-  const main = finishAll((i) => combine(strategy, i), nameOf(strategy));
+  const main = finishAll(combine(strategy), nameOf(strategy));
   const perSku: SkuChoice[] = series.map((s, si) => {
     const i = at[si]!;
     const f = main.forecasts[si] as AutoSkuForecast;
@@ -388,17 +408,48 @@ export async function auto(
       all[s] =
         s === strategy
           ? main.forecasts.map((f) => f.forecast)
-          : finishAll((i) => combine(s, i), nameOf(s)).forecasts.map((f) => f.forecast);
+          : finishAll(combine(s), nameOf(s)).forecasts.map((f) => f.forecast);
     }
     aliases.forEach((a, j) => {
       all[a] = finishAll(
-        (i) => ({ point: points[j]![i]!, label: [a] }),
+        cv.series.map((_, i) => ({ point: points[j]![i]!, label: [a] })),
         (i) => futureAlias(i, a),
       ).forecasts.map((f) => f.forecast);
     });
     result.all = all;
   }
   return result;
+}
+
+/** A series' points [window][step] by a strategy or model, and the aliases that made them. */
+interface Combined {
+  point: Float64Array;
+  label: string[];
+}
+
+/**
+ * Residual items of windows from(i) up to to(i) of each series, made one at a
+ * time as calibrate reads them (45,000 at the table cap: none kept).
+ */
+function* residualItems(
+  bt: readonly SeriesBacktest[],
+  pts: readonly Combined[],
+  h: number,
+  from: (i: number) => number,
+  to: (i: number) => number,
+): Generator<ResidualItem> {
+  for (let i = 0; i < bt.length; i++) {
+    const sb = bt[i] as SeriesBacktest;
+    const a = from(i);
+    const b = to(i);
+    yield {
+      id: sb.series.id,
+      y: sb.series.y,
+      cutoffs: sb.cutoffs.slice(a, b),
+      actual: sb.actual.subarray(a * h, b * h),
+      point: pts[i]!.point.subarray(a * h, b * h),
+    };
+  }
 }
 
 /**
@@ -461,12 +512,12 @@ function nearlySame(
  * series' scale) has a lower scaled absolute error on the `late` windows than
  * the unmoved point forecast.
  */
-function shiftHelps(early: Calibration, late: readonly ResidualItem[], h: number): boolean {
+function shiftHelps(early: Calibration, late: Iterable<ResidualItem>, h: number): boolean {
   let plain = 0;
   let shifted = 0;
   for (const it of late) {
     it.cutoffs.forEach((c, w) => {
-      const scale = seriesScale(it.y.subarray(0, c), early.options);
+      const scale = scaleOfFirst(it.y, c, early.options);
       if (!(scale > 0)) return;
       for (let k = 0; k < h; k++) {
         const i = w * h + k;
@@ -551,7 +602,7 @@ function skuScore(
   let tot = 0;
   let n = 0;
   for (let w = 0; w < ctx.valWindows[i]!; w++) {
-    const scale = ctx.scales[i]![w]!;
+    const scale = ctx.scales[ctx.scaleStart[i]! + w]!;
     for (let k = 0; k < h; k++) {
       const t = w * h + k;
       const y = sb.actual[t] as number;

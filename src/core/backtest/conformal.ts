@@ -49,13 +49,17 @@ export const DEFAULT_CONFORMAL: ConformalOptions = {
 
 /** The scale of a history: never 0 unless the history is all zeros. */
 export function seriesScale(hist: ArrayLike<number>, opts: ConformalOptions): number {
-  const n = hist.length;
+  return scaleOfFirst(hist, hist.length, opts);
+}
+
+/** seriesScale of the first `n` values of `y` (the history at a cutoff), with no view made. */
+export function scaleOfFirst(y: ArrayLike<number>, n: number, opts: ConformalOptions): number {
   const from = Math.max(0, n - opts.levelWeeks);
   let s = 0;
   let c = 0;
   if (opts.scale === 'naive_mae') {
     for (let t = Math.max(1, from); t < n; t++) {
-      s += Math.abs((hist[t] as number) - (hist[t - 1] as number));
+      s += Math.abs((y[t] as number) - (y[t - 1] as number));
       c++;
     }
     // A flat history has no week-to-week noise; fall back to its level.
@@ -64,7 +68,7 @@ export function seriesScale(hist: ArrayLike<number>, opts: ConformalOptions): nu
     c = 0;
   }
   for (let t = from; t < n; t++) {
-    s += Math.abs(hist[t] as number);
+    s += Math.abs(y[t] as number);
     c++;
   }
   return c > 0 ? s / c : 0;
@@ -104,17 +108,20 @@ function triple(sorted: Float64Array): Triple {
   };
 }
 
+/** Items may come one at a time (an iterator): `auto` makes each as it is read, at the table cap 45,000 of them. */
 export function calibrate(
-  items: readonly ResidualItem[],
+  items: Iterable<ResidualItem>,
   h: number,
   options: ConformalOptions = DEFAULT_CONFORMAL,
 ): Calibration {
   const byStep: number[][] = Array.from({ length: h }, () => []);
   const own = new Map<string, number[]>();
+  // A sku's own residuals matter only to a per-sku blend.
+  const perSku = options.perSkuPrior > 0;
   for (const it of items) {
     const mine: number[] = [];
     it.cutoffs.forEach((c, w) => {
-      const scale = seriesScale(it.y.subarray(0, c), options);
+      const scale = scaleOfFirst(it.y, c, options);
       if (!(scale > 0)) return;
       for (let k = 0; k < h; k++) {
         const i = w * h + k;
@@ -122,7 +129,7 @@ export function calibrate(
         if (Number.isNaN(y)) continue;
         const r = (y - (it.point[i] as number)) / scale;
         byStep[k]!.push(r);
-        mine.push(r);
+        if (perSku) mine.push(r);
       }
     });
     if (mine.length > 0) own.set(it.id, mine);

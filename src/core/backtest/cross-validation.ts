@@ -8,6 +8,13 @@
 // `refit: true` fits at every cutoff. A series a model cannot take at a cutoff
 // (too short) goes down the fallback chain, and the alias that forecast it is
 // recorded; a series too short for any window is reported by id.
+//
+// Memory: one buffer per model (and one for the targets) holds every series'
+// windows back to back, and each series gets views into it, so a backtest of
+// 45,000 skus is a few big arrays rather than hundreds of thousands of small
+// ones; `pointsOnly` keeps the point forecasts and not the bands (what `auto`
+// scores and calibrates on). The global models (the TCN) forecast in batches
+// of GLOBAL_BATCH windows, so their inputs never exist for every series at once.
 
 import { now } from '../clock';
 import { accepts, fallback, finish, type SeriesForecast } from '../models/run-model';
@@ -25,6 +32,13 @@ import { inputAt, weeksAfter, type BacktestSeries } from './series';
 
 /** Series between two progress reports inside one model's backtest. */
 const PROGRESS_EVERY = 250;
+
+/**
+ * Windows per predictBatch call of a global model: a multiple of the model
+ * runner's 2048-window inference chunk (src/runtime/model-runner.ts), so the
+ * runs are the same runs as one call for every window would make.
+ */
+export const GLOBAL_BATCH = 8 * 2048;
 
 export interface CrossValidationOptions {
   /** Weeks forecast from each cutoff. */
@@ -44,6 +58,11 @@ export interface CrossValidationOptions {
   future?: boolean;
   /** With `refit: false`, still fit afresh on the whole history for the future window. */
   refitFuture?: boolean;
+  /**
+   * Keep only the point forecasts (SeriesBacktest.points; `forecasts` stays
+   * empty): a quarter of the memory, and all `auto` needs.
+   */
+  pointsOnly?: boolean;
   /**
    * Progress in sku-model backtests: `done` of `total` (= series with a window ×
    * models), reported every few hundred series and after each model.
@@ -65,7 +84,10 @@ export interface SeriesBacktest {
   cutoffs: number[];
   /** Targets [window][step]; NaN in the future window. */
   actual: Float64Array;
+  /** Each model's forecasts [window][step]; empty with `pointsOnly`. */
   forecasts: Partial<Record<ModelAlias, Band>>;
+  /** Each model's point forecasts [window][step] (forecasts[alias].point when bands are kept). */
+  points: Partial<Record<ModelAlias, Float64Array>>;
   /** Per alias and window, the model that made the forecast when it was not the alias itself. */
   used: Partial<Record<ModelAlias, (ModelAlias | undefined)[]>>;
 }
@@ -130,7 +152,8 @@ export async function crossValidation(
     throw new Error(`stepSize must be a positive whole number, got ${stepSize}`);
 
   const skipped: { id: string; reason: string }[] = [];
-  const out: SeriesBacktest[] = [];
+  const windowed: { s: BacktestSeries; cutoffs: number[] }[] = [];
+  let values = 0;
   for (const s of series) {
     const n = s.y.length;
     const cutoffs = windowCutoffs(n, h, nWindows, stepSize);
@@ -142,12 +165,24 @@ export async function crossValidation(
       });
       continue;
     }
-    const actual = new Float64Array(cutoffs.length * h).fill(NaN);
-    cutoffs.forEach((c, w) => {
-      for (let k = 0; k < h && c + k < n; k++) actual[w * h + k] = s.y[c + k] as number;
-    });
-    out.push({ series: s, cutoffs, actual, forecasts: {}, used: {} });
+    windowed.push({ s, cutoffs });
+    values += cutoffs.length * h;
   }
+  // Every series' windows back to back: out[k]'s values start at start[k].
+  const start = new Int32Array(windowed.length + 1);
+  const actualAll = new Float64Array(values).fill(NaN);
+  const out: SeriesBacktest[] = windowed.map(({ s, cutoffs }, k) => {
+    const at = start[k] as number;
+    const len = cutoffs.length * h;
+    start[k + 1] = at + len;
+    const n = s.y.length;
+    const actual = actualAll.subarray(at, at + len);
+    cutoffs.forEach((c, w) => {
+      for (let j = 0; j < h && c + j < n; j++) actual[w * h + j] = s.y[c + j] as number;
+    });
+    return { series: s, cutoffs, actual, forecasts: {}, points: {}, used: {} };
+  });
+  windowed.length = 0;
 
   const millis: Partial<Record<ModelAlias, number>> = {};
   const failures: Partial<Record<ModelAlias, number>> = {};
@@ -156,54 +191,82 @@ export async function crossValidation(
   for (const model of models) {
     const t0 = now();
     let failed = 0;
-    const put = (sb: SeriesBacktest, w: number, f: SeriesForecast): void => {
-      const band = (sb.forecasts[model.alias] ??= emptyBand(sb.cutoffs.length * h));
-      writeBand(band, w * h, f.forecast);
-      if (f.alias !== model.alias) {
-        const used = (sb.used[model.alias] ??= new Array<ModelAlias | undefined>(
-          sb.cutoffs.length,
-        ));
+    const alias = model.alias;
+    const band = opts.pointsOnly ? { point: new Float64Array(values) } : emptyBand(values);
+    out.forEach((sb, k) => {
+      const from = start[k] as number;
+      const to = start[k + 1] as number;
+      const point = band.point.subarray(from, to);
+      sb.points[alias] = point;
+      if ('p10' in band) {
+        sb.forecasts[alias] = {
+          point,
+          p10: band.p10.subarray(from, to),
+          p50: band.p50.subarray(from, to),
+          p90: band.p90.subarray(from, to),
+        };
+      }
+    });
+    const put = (k: number, w: number, f: SeriesForecast): void => {
+      const at = (start[k] as number) + w * h;
+      band.point.set(f.forecast.point, at);
+      if ('p10' in band) {
+        band.p10.set(f.forecast.p10, at);
+        band.p50.set(f.forecast.p50, at);
+        band.p90.set(f.forecast.p90, at);
+      }
+      if (f.alias !== alias) {
+        const sb = out[k] as SeriesBacktest;
+        const used = (sb.used[alias] ??= new Array<ModelAlias | undefined>(sb.cutoffs.length));
         used[w] = f.alias;
       }
     };
     if (model.kind === 'global') {
-      const jobs: { sb: SeriesBacktest; w: number; input: SeriesInput }[] = [];
-      for (const sb of out) {
-        sb.cutoffs.forEach((c, w) => {
-          const input = inputAt(sb.series, c);
-          if (accepts(model, input.y, h)) jobs.push({ sb, w, input });
-          else put(sb, w, fallback(input.y, h, settings, chain));
+      // In batches, each made and forgotten in turn: a window's input can be big (the TCN's rows).
+      let jobs: { k: number; w: number; input: SeriesInput }[] = [];
+      const flush = async (): Promise<void> => {
+        if (jobs.length === 0) return;
+        const batch = jobs;
+        jobs = [];
+        const outputs = await model.predictBatch(
+          batch.map((j) => j.input),
+          h,
+          settings,
+        );
+        batch.forEach((j, i) => {
+          const o = outputs[i];
+          const f = o ? finish(o, j.input.y, h) : undefined;
+          if (f) put(j.k, j.w, { forecast: f, alias });
+          else {
+            failed++;
+            put(j.k, j.w, fallback(j.input.y, h, settings, chain));
+          }
         });
-      }
-      const outputs =
-        jobs.length > 0
-          ? await model.predictBatch(
-              jobs.map((j) => j.input),
-              h,
-              settings,
-            )
-          : [];
-      jobs.forEach((j, i) => {
-        const o = outputs[i];
-        const f = o ? finish(o, j.input.y, h) : undefined;
-        if (f) put(j.sb, j.w, { forecast: f, alias: model.alias });
-        else {
-          failed++;
-          put(j.sb, j.w, fallback(j.input.y, h, settings, chain));
+      };
+      for (let k = 0; k < out.length; k++) {
+        const sb = out[k] as SeriesBacktest;
+        for (let w = 0; w < sb.cutoffs.length; w++) {
+          const input = inputAt(sb.series, sb.cutoffs[w] as number);
+          if (accepts(model, input.y, h)) {
+            jobs.push({ k, w, input });
+            if (jobs.length >= GLOBAL_BATCH) await flush();
+          } else put(k, w, fallback(input.y, h, settings, chain));
         }
-      });
+      }
+      await flush();
     } else {
-      for (let si = 0; si < out.length; si++) {
-        const sb = out[si] as SeriesBacktest;
-        if (si > 0 && si % PROGRESS_EVERY === 0) opts.onProgress?.(done + si, total);
+      for (let k = 0; k < out.length; k++) {
+        const sb = out[k] as SeriesBacktest;
+        if (k > 0 && k % PROGRESS_EVERY === 0) opts.onProgress?.(done + k, total);
         const y = sb.series.y;
         let params: unknown;
         let fitted = false;
-        sb.cutoffs.forEach((c, w) => {
+        for (let w = 0; w < sb.cutoffs.length; w++) {
+          const c = sb.cutoffs[w] as number;
           const hist = y.subarray(0, c);
           if (!accepts(model, hist, h)) {
-            put(sb, w, fallback(hist, h, settings, chain));
-            return;
+            put(k, w, fallback(hist, h, settings, chain));
+            continue;
           }
           let f: Forecast | undefined;
           try {
@@ -216,12 +279,12 @@ export async function crossValidation(
           } catch {
             f = undefined;
           }
-          if (f) put(sb, w, { forecast: f, alias: model.alias });
+          if (f) put(k, w, { forecast: f, alias });
           else {
             failed++;
-            put(sb, w, fallback(hist, h, settings, chain));
+            put(k, w, fallback(hist, h, settings, chain));
           }
-        });
+        }
       }
     }
     millis[model.alias] = (millis[model.alias] ?? 0) + (now() - t0);
@@ -304,11 +367,4 @@ export function emptyBand(n: number): Band {
     p50: new Float64Array(n),
     p90: new Float64Array(n),
   };
-}
-
-function writeBand(band: Band, at: number, f: Forecast): void {
-  band.point.set(f.point, at);
-  band.p10.set(f.p10, at);
-  band.p50.set(f.p50, at);
-  band.p90.set(f.p90, at);
 }

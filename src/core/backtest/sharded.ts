@@ -33,6 +33,48 @@ export interface ShardResult {
 /** Sends a shard to another thread and resolves with its result. */
 export type ShardRunner = (req: ShardRequest) => Promise<ShardResult>;
 
+/**
+ * A shard's series with their values copied into one buffer: a worker's
+ * message copies (or transfers) one array, not one per series nor the whole
+ * table a series' values may be a view into.
+ */
+function packed(slice: readonly BacktestSeries[]): ShardRequest['series'] {
+  let n = 0;
+  for (const s of slice) n += s.y.length;
+  const all = new Float64Array(n);
+  let at = 0;
+  return slice.map((s) => {
+    const y = all.subarray(at, at + s.y.length);
+    y.set(s.y);
+    at += s.y.length;
+    return { id: s.id, y };
+  });
+}
+
+/**
+ * The buffers behind a shard's request or result (a few big ones: the
+ * backtest keeps each model's windows in one), for a postMessage transfer list.
+ */
+export function shardBuffers(msg: ShardRequest | ShardResult): ArrayBuffer[] {
+  const found = new Set<ArrayBufferLike>();
+  const add = (a: Float64Array | undefined): void => void (a && found.add(a.buffer));
+  for (const s of msg.series) {
+    if ('y' in s) {
+      add(s.y);
+      continue;
+    }
+    add(s.actual);
+    for (const p of Object.values(s.points)) add(p);
+    for (const b of Object.values(s.forecasts)) {
+      add(b?.point);
+      add(b?.p10);
+      add(b?.p50);
+      add(b?.p90);
+    }
+  }
+  return [...found].filter((b): b is ArrayBuffer => b instanceof ArrayBuffer);
+}
+
 /** Below this many series a pool costs more (start-up, copies) than it saves. */
 export const MIN_SERIES_PER_SHARD = 250;
 
@@ -96,16 +138,14 @@ export async function crossValidationSharded(
       return v;
     });
   // Remote shards first, so they work while this thread runs its own.
-  const remote = slices.slice(0, -1).map((slice, k) =>
-    tick(
-      (runners[k] as ShardRunner)({
-        series: slice.map((s) => ({ id: s.id, y: s.y })),
-        aliases,
-        opts: plain,
-      }),
-      slice.length * locals.length,
-    ),
-  );
+  const remote = slices
+    .slice(0, -1)
+    .map((slice, k) =>
+      tick(
+        (runners[k] as ShardRunner)({ series: packed(slice), aliases, opts: plain }),
+        slice.length * locals.length,
+      ),
+    );
   const ownSlice = slices[shards - 1] as BacktestSeries[];
   const own = await crossValidation(ownSlice, locals, {
     ...here,
@@ -157,6 +197,7 @@ export async function crossValidationSharded(
       const target = bySeries.get(sb.series);
       if (!target) continue;
       Object.assign(target.forecasts, sb.forecasts);
+      Object.assign(target.points, sb.points);
       Object.assign(target.used, sb.used);
     }
     add(millis, global.millis);
