@@ -31,15 +31,26 @@ export function seriesFromTable(table: WeeklyTable): BacktestSeries[] {
   return table.series.map((s) => {
     const c = s.columns;
     if (c) {
-      // From the typed columns: the row objects are made only if a model asks (the TCN).
+      // From the typed columns: the row objects are made only if a model asks
+      // (the TCN), the weeks and row indices only if someone reads them. The
+      // history is nearly always a run of weeks, and y then a view of the
+      // column (at the table cap, 45,000 skus: no copy of the amounts).
       const idx = origin < 0 ? [] : historyOfColumns(c, origin);
-      const out: BacktestSeries = {
+      const n = idx.length;
+      const rowAt = rowOfIndex(idx);
+      const first = rowAt(0);
+      const out = {
         id: s.sku,
         category: s.category,
-        y: Float64Array.from(idx, (i) => c.total_amount[i] as number),
-        weeks: idx.map((i) => c.calendar.week_start[i] as string),
-        rowIndex: Int32Array.from(idx),
-      };
+        y:
+          n === 0 || rowAt(n - 1) - first === n - 1
+            ? c.total_amount.subarray(first, first + n)
+            : Float64Array.from(idx, (i) => c.total_amount[i] as number),
+      } as BacktestSeries;
+      lazyValue(out, 'weeks', () =>
+        Array.from({ length: n }, (_, k) => c.calendar.week_start[rowAt(k)] as string),
+      );
+      lazyValue(out, 'rowIndex', () => Int32Array.from({ length: n }, (_, k) => rowAt(k)));
       return lazyRows(out, () => s.rows);
     }
     const idx = origin < 0 ? [] : historyIndices(s.rows, origin);
@@ -52,6 +63,15 @@ export function seriesFromTable(table: WeeklyTable): BacktestSeries[] {
       rowIndex: Int32Array.from(idx),
     };
   });
+}
+
+/** Row index of the k-th history week: by arithmetic for a run of weeks (nearly always), else from a copy. */
+function rowOfIndex(idx: readonly number[]): (k: number) => number {
+  const n = idx.length;
+  const first = idx[0] ?? 0;
+  if (n === 0 || (idx[n - 1] as number) - first === n - 1) return (k) => first + k;
+  const list = Int32Array.from(idx);
+  return (k) => list[k] as number;
 }
 
 /** lastCompleteIndex over the calendar's partial flags. */
@@ -69,6 +89,28 @@ function historyOfColumns(c: WeeklyColumns, origin: number): number[] {
   const out: number[] = [];
   for (let i = start; i <= origin && i < n; i++) if (c.calendar.partial[i] === 0) out.push(i);
   return out;
+}
+
+/** `target[key]` made by `make` when first read, then a plain property (enumerable, writable). */
+function lazyValue<T extends object, K extends keyof T>(target: T, key: K, make: () => T[K]): void {
+  const settle = (value: T[K]): void => {
+    Object.defineProperty(target, key, {
+      value,
+      enumerable: true,
+      writable: true,
+      configurable: true,
+    });
+  };
+  Object.defineProperty(target, key, {
+    get: () => {
+      const value = make();
+      settle(value);
+      return value;
+    },
+    set: settle,
+    enumerable: true,
+    configurable: true,
+  });
 }
 
 /** Whether `s` has rows, without making them (a lazy `rows` counts). */
