@@ -109,12 +109,46 @@ function triple(sorted: Float64Array): Triple {
 }
 
 /** Items may come one at a time (an iterator): `auto` makes each as it is read, at the table cap 45,000 of them. */
+/**
+ * Numbers appended in blocks (up to 64K values each) instead of one growing
+ * array, which copies itself as it grows: at the table cap a calibration
+ * collects millions of residuals, and the copies were tens of MB of garbage.
+ */
+class Residuals {
+  private readonly full: Float64Array[] = [];
+  private block = new Float64Array(256);
+  private used = 0;
+  length = 0;
+
+  push(v: number): void {
+    if (this.used === this.block.length) {
+      this.full.push(this.block);
+      this.block = new Float64Array(Math.min(this.block.length * 2, 1 << 16));
+      this.used = 0;
+    }
+    this.block[this.used++] = v;
+    this.length++;
+  }
+
+  /** The values in the order pushed. */
+  toArray(): Float64Array {
+    const out = new Float64Array(this.length);
+    let at = 0;
+    for (const b of this.full) {
+      out.set(b, at);
+      at += b.length;
+    }
+    out.set(this.block.subarray(0, this.used), at);
+    return out;
+  }
+}
+
 export function calibrate(
   items: Iterable<ResidualItem>,
   h: number,
   options: ConformalOptions = DEFAULT_CONFORMAL,
 ): Calibration {
-  const byStep: number[][] = Array.from({ length: h }, () => []);
+  const byStep = Array.from({ length: h }, () => new Residuals());
   const own = new Map<string, number[]>();
   // A sku's own residuals matter only to a per-sku blend.
   const perSku = options.perSkuPrior > 0;
@@ -139,14 +173,20 @@ export function calibrate(
   const counts: number[] = [];
   let prev: Triple = { q10: 0, q50: 0, q90: 0 };
   for (let k = 0; k < h; k++) {
-    const rs = byStep[k] as number[];
+    const rs = byStep[k] as Residuals;
     counts.push(rs.length);
-    if (rs.length > 0) prev = triple(Float64Array.from(rs).sort());
+    if (rs.length > 0) prev = triple(rs.toArray().sort());
     steps.push(prev);
   }
   const skus = new Map<string, { ratio: Triple; weight: number }>();
   if (options.perSkuPrior > 0) {
-    const all = Float64Array.from(byStep.flat()).sort();
+    const all = new Float64Array(counts.reduce((a, b) => a + b, 0));
+    let at = 0;
+    for (const rs of byStep) {
+      all.set(rs.toArray(), at);
+      at += rs.length;
+    }
+    all.sort();
     const pooled = triple(all);
     for (const [id, rs] of own) {
       const t = triple(Float64Array.from(rs).sort());
