@@ -28,7 +28,7 @@ import {
   type ModelSettings,
   type SeriesInput,
 } from '../models/types';
-import { inputAt, weeksAfter, type BacktestSeries } from './series';
+import { batchRows, inputAt, weeksAfter, type BacktestSeries } from './series';
 
 /** Series between two progress reports inside one model's backtest. */
 const PROGRESS_EVERY = 250;
@@ -245,8 +245,10 @@ export async function crossValidation(
       };
       for (let k = 0; k < out.length; k++) {
         const sb = out[k] as SeriesBacktest;
+        // Made for this series' windows and gone with their batch (not kept on the table).
+        const rows = batchRows(sb.series);
         for (let w = 0; w < sb.cutoffs.length; w++) {
-          const input = inputAt(sb.series, sb.cutoffs[w] as number);
+          const input = inputAt(sb.series, sb.cutoffs[w] as number, rows);
           if (accepts(model, input.y, h)) {
             jobs.push({ k, w, input });
             if (jobs.length >= GLOBAL_BATCH) await flush();

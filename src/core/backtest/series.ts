@@ -5,6 +5,7 @@
 
 import { historyIndices, lastCompleteIndex } from '../history';
 import { daysFromCivil, formatDay } from '../ingest/dates';
+import { weeklyRowAt } from '../ingest/weekly-table';
 import type { SeriesInput } from '../models/types';
 import type { WeeklyColumns, WeeklyRow, WeeklyTable } from '../types';
 
@@ -51,6 +52,14 @@ export function seriesFromTable(table: WeeklyTable): BacktestSeries[] {
         Array.from({ length: n }, (_, k) => c.calendar.week_start[rowAt(k)] as string),
       );
       lazyValue(out, 'rowIndex', () => Int32Array.from({ length: n }, (_, k) => rowAt(k)));
+      freshRows.set(out, () => {
+        // Rows read from the table meanwhile (and maybe edited) are the rows.
+        const cols = s.columns;
+        if (!cols) return s.rows;
+        const rows: WeeklyRow[] = new Array(cols.calendar.week_start.length);
+        for (let w = 0; w < rows.length; w++) rows[w] = weeklyRowAt(s.sku, s.seed_id, cols, w);
+        return rows;
+      });
       return lazyRows(out, () => s.rows);
     }
     const idx = origin < 0 ? [] : historyIndices(s.rows, origin);
@@ -89,6 +98,21 @@ function historyOfColumns(c: WeeklyColumns, origin: number): number[] {
   const out: number[] = [];
   for (let i = start; i <= origin && i < n; i++) if (c.calendar.partial[i] === 0) out.push(i);
   return out;
+}
+
+/** How to make the rows of a series from the table's columns without keeping them on the table. */
+const freshRows = new WeakMap<BacktestSeries, () => readonly WeeklyRow[]>();
+
+/**
+ * The rows of `s` for a batch of model inputs (inputAt's `rows`): for a
+ * series of typed columns they are made now and kept by no one but the
+ * caller (reading `s.rows` keeps them on the table for good: at the table cap
+ * 4.95M row objects, about 2 GB); undefined for a series without rows.
+ */
+export function batchRows(s: BacktestSeries): readonly WeeklyRow[] | undefined {
+  const make = freshRows.get(s);
+  if (make) return make();
+  return hasRows(s) ? s.rows : undefined;
 }
 
 /** `target[key]` made by `make` when first read, then a plain property (enumerable, writable). */
@@ -148,12 +172,21 @@ export function seriesFromArrays(
   });
 }
 
-/** The model input of a series at a cutoff: its first `length` values (and rows up to them). */
-export function inputAt(s: BacktestSeries, length: number): SeriesInput {
+/**
+ * The model input of a series at a cutoff: its first `length` values (and
+ * rows up to them: `rows` when given, from batchRows, else `s.rows` when read).
+ */
+export function inputAt(
+  s: BacktestSeries,
+  length: number,
+  rows?: readonly WeeklyRow[],
+): SeriesInput {
   const y = s.y.subarray(0, length);
   if (!hasRows(s) || !s.rowIndex || length === 0) return { y };
+  const end = (s.rowIndex[length - 1] as number) + 1;
+  if (rows) return { y, end, rows };
   // Rows stay unread (not made) for the models that need only y.
-  return lazyRows({ y, end: (s.rowIndex[length - 1] as number) + 1 }, () => s.rows ?? []);
+  return lazyRows({ y, end }, () => s.rows ?? []);
 }
 
 /** The series cut to its first `length` values: the history at an earlier origin. */
