@@ -1,6 +1,8 @@
 // Inference alone: the packaged model in onnxruntime-web's WASM backend (Node,
-// one thread, as the CLI runs it) on 100,000 synthetic input windows, for a few
-// chunk sizes. Target: >= 50,000 sku-forecasts/s. Numbers, not a test.
+// one thread, as the CLI runs it) on 100,000 synthetic input windows at full
+// context (104 weeks for the sequence TCN), for a few chunk sizes. Target:
+// >= 20,000 sku-forecasts/s (tcn; tcn8's 8-week windows: >= 50,000).
+// Numbers, not a test.
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { parseModelDescriptor, type ModelDescriptor } from '../src/core/model-descriptor';
@@ -8,7 +10,7 @@ import { createModelRunner } from '../src/runtime/model-runner';
 import { median } from './measure';
 
 const WINDOWS = 100_000;
-const CHUNKS = [512, 2048, 8192, 65536] as const;
+const CHUNKS = [512, 2048, 8192] as const;
 const REPEATS = 3;
 
 /** Windows with values in the range scaled features take (around 0..3). */
@@ -53,7 +55,7 @@ export async function benchInference(descriptorPath = resolve('models/tcn.json')
     // CPU time too: on a shared machine wall time mostly measures the neighbours.
     console.log(
       `  chunk ${String(chunkSize).padStart(6)}: ${ms.toFixed(0).padStart(6)} ms wall, ` +
-        `${Math.round((WINDOWS / ms) * 1000).toLocaleString('en-US')} sku-forecasts/s (target >= 50,000); ` +
+        `${Math.round((WINDOWS / ms) * 1000).toLocaleString('en-US')} sku-forecasts/s (target >= ${desc.input.window > 8 ? '20,000' : '50,000'}); ` +
         `${Math.round((WINDOWS / cpuMs) * 1000).toLocaleString('en-US')} per CPU-second`,
     );
   }

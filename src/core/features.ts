@@ -219,6 +219,105 @@ export function buildInputWindow(
   return { x, scale: s };
 }
 
+// The sequence model (TCN v2) reads up to two years of one number a week: the
+// sales. A year of context is what lets it see a season; shorter histories are
+// left-padded and the padding is marked, so one network serves every sku with
+// at least a few complete weeks. It needs only values (and, when the file has
+// dates, their ISO weeks), so bare series such as M4's feed it too.
+
+/** Feature order of the sequence model's input tensor (descriptor.input.features). */
+export const SEQUENCE_FEATURE_NAMES = [
+  'sales',
+  'observed',
+  'iso_week_sin',
+  'iso_week_cos',
+  'calendar_known',
+  'history_length',
+] as const;
+
+/** Recent complete weeks whose non-zero sales set the sequence model's scale. */
+export const SEQUENCE_RECENT_WEEKS = 26;
+
+export const SEQUENCE_SCALING_RULE =
+  'scale = max(minScale, mean |sales| over the non-zero weeks among the last recentWeeks complete weeks ' +
+  'before the origin, or among the last historyWeeks when those are all zero); sales are divided by scale ' +
+  'and clipped to ±50; weeks before the series start are zero with observed = 0; ISO-week angles are zero ' +
+  'and calendar_known = 0 when the series has no dates; history_length = min(weeks, historyWeeks) / historyWeeks; ' +
+  'model output * scale = money (clamp at 0)';
+
+/** True when the descriptor asks for the sequence input (TCN v2) rather than the seed's feature table. */
+export function isSequenceInput(desc: Pick<ModelDescriptor, 'input'>): boolean {
+  const f = desc.input.features;
+  return (
+    f.length === SEQUENCE_FEATURE_NAMES.length && f.every((n, i) => n === SEQUENCE_FEATURE_NAMES[i])
+  );
+}
+
+/**
+ * Mean |value| over the non-zero values among the last `recent` before `end`,
+ * else among the last `history`; floored. Zeros are left out so an intermittent
+ * sku is scaled by the size of its sales, not by how rare they are.
+ */
+export function sequenceScale(
+  values: ArrayLike<number>,
+  end: number,
+  minScale: number,
+  recent: number,
+  history: number,
+): number {
+  for (const span of [recent, history]) {
+    let sum = 0;
+    let n = 0;
+    for (let i = end - 1; i >= 0 && i >= end - span; i--) {
+      const v = Math.abs(values[i] as number);
+      if (v > 0) {
+        sum += v;
+        n++;
+      }
+    }
+    if (n > 0) return Math.max(minScale, sum / n);
+  }
+  return minScale;
+}
+
+/**
+ * The sequence model's input for one series at one origin, written into `out`
+ * at `offset` ([window, features] row-major); returns the scale. `values` are
+ * the complete weekly amounts, oldest first; `isoWeeks` their ISO weeks (1–53)
+ * or null when the series has no calendar; `end` is exclusive.
+ */
+export function buildSequenceWindow(
+  values: ArrayLike<number>,
+  isoWeeks: ArrayLike<number> | null,
+  end: number,
+  desc: Pick<ModelDescriptor, 'input' | 'scaling'>,
+  out: Float32Array,
+  offset = 0,
+): number {
+  const window = desc.input.window;
+  const F = SEQUENCE_FEATURE_NAMES.length;
+  const history = desc.scaling.historyWeeks ?? DEFAULT_HISTORY_WEEKS;
+  const recent = desc.scaling.recentWeeks ?? SEQUENCE_RECENT_WEEKS;
+  const s = sequenceScale(values, end, desc.scaling.minScale, recent, history);
+  const known = isoWeeks ? 1 : 0;
+  const length = Math.min(end, history) / history;
+  out.fill(0, offset, offset + window * F);
+  for (let t = Math.max(0, window - end); t < window; t++) {
+    const i = end - window + t;
+    const o = offset + t * F;
+    out[o] = ratio(values[i] as number, s);
+    out[o + 1] = 1;
+    if (isoWeeks) {
+      const angle = (TWO_PI * ((isoWeeks[i] as number) - 1)) / 52;
+      out[o + 2] = Math.sin(angle);
+      out[o + 3] = Math.cos(angle);
+    }
+    out[o + 4] = known;
+    out[o + 5] = length;
+  }
+  return s;
+}
+
 /**
  * Model output (row-major [horizon, quantiles], scaled units) -> money,
  * clamped at 0 and kept ordered across quantiles.

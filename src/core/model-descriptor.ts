@@ -15,6 +15,8 @@ export interface ModelDescriptor {
     window: number;
     /** Feature names in tensor order; defined by src/core/features.ts. */
     features: string[];
+    /** Fewest complete weeks a series needs (shorter ones are left-padded up to `window`); default `window`. */
+    minHistory?: number;
   };
   output: {
     /** ONNX output name; tensor [batch, horizon, quantiles.length], float32, in scaled units. */
@@ -31,6 +33,8 @@ export interface ModelDescriptor {
     minScale: number;
     /** Complete weeks before the origin that the long-run statistics (scale, cv, zero share) look at. */
     historyWeeks?: number;
+    /** Sequence input only: recent complete weeks whose non-zero sales set the scale. */
+    recentWeeks?: number;
   };
   training: Record<string, unknown>;
   backtest?: Record<string, unknown>;
@@ -71,6 +75,7 @@ const FIELDS: [path: string, kind: keyof typeof KINDS, optional?: true][] = [
   ['input.name', 'text'],
   ['input.window', 'count'],
   ['input.features', 'strings'],
+  ['input.minHistory', 'count', true],
   ['output', 'object'],
   ['output.name', 'text'],
   ['output.horizon', 'count'],
@@ -80,6 +85,7 @@ const FIELDS: [path: string, kind: keyof typeof KINDS, optional?: true][] = [
   ['scaling.scaledFeatures', 'strings'],
   ['scaling.minScale', 'positive'],
   ['scaling.historyWeeks', 'count', true],
+  ['scaling.recentWeeks', 'count', true],
   ['training', 'object'],
   ['backtest', 'object', true],
 ];

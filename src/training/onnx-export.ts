@@ -4,7 +4,7 @@
 
 import onnxProto from 'onnx-proto';
 import type { TcnConfig, TcnWeights } from './tcn';
-import { blockCin, paramShapes } from './tcn';
+import { blockCin, headGroups, paramShapes, planSteps } from './tcn';
 
 const { onnx } = onnxProto;
 
@@ -90,37 +90,6 @@ function onnxShape(cfg: TcnConfig, name: string, shape: number[]): number[] {
   return [cfg.channels, cin, m[2] === 'residual' ? 1 : cfg.kernel];
 }
 
-/** Time steps each block must compute: its conv1 at `conv1`, its output at `output`. */
-export interface BlockSteps {
-  conv1: number[];
-  output: number[];
-}
-
-/** Input steps t − (K−1−k)·d that a causal dilated conv at `steps` reads outside the zero padding. */
-function stepsRead(steps: number[], kernel: number, d: number): number[] {
-  const read = new Set<number>();
-  for (const t of steps) for (let k = 0; k < kernel; k++) if (t - k * d >= 0) read.add(t - k * d);
-  return [...read].sort((a, b) => a - b);
-}
-
-/**
- * Work back from the head, which reads the last time step only: a block's
- * output at steps S needs conv2 at S, conv1 at the steps conv2 reads, and its
- * input at S (residual) plus the steps conv1 reads. Everything else the full
- * network computes is never used.
- */
-export function planSteps(cfg: TcnConfig): BlockSteps[] {
-  const plan: BlockSteps[] = [];
-  let output = [cfg.window - 1];
-  for (let i = cfg.dilations.length - 1; i >= 0; i--) {
-    const d = cfg.dilations[i] as number;
-    const conv1 = stepsRead(output, cfg.kernel, d);
-    plan[i] = { conv1, output };
-    output = [...new Set([...output, ...stepsRead(conv1, cfg.kernel, d)])].sort((a, b) => a - b);
-  }
-  return plan;
-}
-
 export function exportOnnx(cfg: TcnConfig, weights: TcnWeights, docString = ''): Uint8Array {
   const initializer: onnxProto.onnx.ITensorProto[] = [];
   for (const [name, shape] of paramShapes(cfg)) {
@@ -148,36 +117,42 @@ export function exportOnnx(cfg: TcnConfig, weights: TcnWeights, docString = ''):
     return name;
   };
   const plan = planSteps(cfg);
-  const zeros = new Map<string, string>();
-  /** x with one zero time step in front (row 0): the target of taps that fall in the padding. */
-  const withZeroRow = (x: string): string => {
-    let p = zeros.get(x);
-    if (!p) {
-      if (zeros.size === 0) initializer.push(int64Tensor('zero_row.pads', [0, 1, 0, 0, 0, 0]));
-      p = node('Pad', [x, 'zero_row.pads'], [`${x}.zero_row`]);
-      zeros.set(x, p);
+  /** [n, batch, channels] of zeros, the batch taken from the input at run time. */
+  const zeros = (n: number, name: string): string => {
+    if (!nodes.some((x) => x.name === 'batch_dim')) {
+      initializer.push(int64Tensor('batch_dim.starts', [0]), int64Tensor('batch_dim.ends', [1]));
+      node('Shape', [INPUT_NAME], ['input_shape']);
+      node('Slice', ['input_shape', 'batch_dim.starts', 'batch_dim.ends'], ['batch_dim']);
+      initializer.push(int64Tensor('channels_dim', [C]));
     }
-    return p;
+    initializer.push(int64Tensor(`${name}.rows`, [n]));
+    const shape = node(
+      'Concat',
+      [`${name}.rows`, 'batch_dim', 'channels_dim'],
+      [`${name}.shape`],
+      [int('axis', 0)],
+    );
+    return node('ConstantOfShape', [shape], [name]);
   };
-  /** Rows of x (holding time steps `have`) at time steps `want` (−1 = a zero row). */
+  /** Rows of x (holding time steps `have`) at time steps `want`. */
   const gatherSteps = (x: string, have: number[], want: number[], name: string): string => {
     if (want.length === have.length && want.every((t, j) => t === have[j])) return x;
-    const valid = want.every((t) => t >= 0);
     const idx = want.map((t) => {
-      if (t < 0) return 0;
       const j = have.indexOf(t);
       if (j < 0) throw new Error(`step ${t} not computed upstream`);
-      return valid ? j : j + 1;
+      return j;
     });
     initializer.push(int64Tensor(`${name}.idx`, idx));
-    return node('Gather', [valid ? x : withZeroRow(x), `${name}.idx`], [name], [int('axis', 1)]);
+    return node('Gather', [x, `${name}.idx`], [name], [int('axis', 0)]);
   };
   /**
    * The causal dilated conv evaluated only at time steps `want`, with only the
-   * taps that reach into the series for some wanted step: the tap rows are
-   * concatenated on the channel axis and multiplied by the matching rows of the
-   * stacked weight. The stacked weight is computed in-graph from the full Conv
-   * initializer (constant inputs only, so onnxruntime folds it at load).
+   * taps that reach into the series for some wanted step: each tap's rows are
+   * multiplied by that tap's weight slice and the products summed with the
+   * bias. (Concatenating the taps on the channel axis first, as tcn.forward
+   * does, costs onnxruntime one small copy per step and tap: a sixth of the
+   * run time at 104 weeks.) The slices are computed in-graph from the full
+   * Conv initializer (constant inputs only, so onnxruntime folds them at load).
    */
   const convAt = (
     prefix: string,
@@ -187,39 +162,93 @@ export function exportOnnx(cfg: TcnConfig, weights: TcnWeights, docString = ''):
     kernel: number,
     d: number,
   ): string => {
-    const taps: number[] = [];
-    const rows: string[] = [];
+    // [Cout, Cin, K] -> [K, Cin, Cout]
+    const w = node(
+      'Transpose',
+      [`${prefix}.weight`],
+      [`${prefix}.w_kio`],
+      [ints('perm', [2, 1, 0])],
+    );
+    const products: string[] = [];
     for (let k = 0; k < kernel; k++) {
       const shift = (kernel - 1 - k) * d;
-      const src = want.map((t) => (t - shift >= 0 ? t - shift : -1));
-      if (src.every((t) => t < 0)) continue;
-      taps.push(k);
-      rows.push(gatherSteps(x, have, src, `${prefix}.tap${k}`));
+      const src = want.map((t) => t - shift);
+      // Steps before the series start read zeros: their rows of this tap's
+      // product are zero, prepended (the wanted steps are ascending).
+      const zeroRows = src.filter((t) => t < 0).length;
+      if (zeroRows === src.length) continue;
+      const rows = gatherSteps(x, have, src.slice(zeroRows), `${prefix}.tap${k}`);
+      initializer.push(int64Tensor(`${prefix}.w_tap${k}.index`, [k]));
+      initializer.push(int64Tensor(`${prefix}.w_tap${k}.shape`, [-1, cfg.channels]));
+      const wk = node(
+        'Reshape',
+        [
+          node(
+            'Gather',
+            [w, `${prefix}.w_tap${k}.index`],
+            [`${prefix}.w_tap${k}.picked`],
+            [int('axis', 0)],
+          ),
+          `${prefix}.w_tap${k}.shape`,
+        ],
+        [`${prefix}.w_tap${k}`],
+      );
+      const product = node('MatMul', [rows, wk], [`${prefix}.tap${k}.matmul`]);
+      products.push(
+        zeroRows === 0
+          ? product
+          : node(
+              'Concat',
+              [zeros(zeroRows, `${prefix}.tap${k}.zeros`), product],
+              [`${prefix}.tap${k}.padded`],
+              [int('axis', 0)],
+            ),
+      );
     }
-    const input =
-      rows.length === 1
-        ? (rows[0] as string)
-        : node('Concat', rows, [`${prefix}.taps`], [int('axis', 2)]);
-    // [Cout, Cin, K] -> [K, Cin, Cout] -> used taps -> [taps*Cin, Cout]
-    let w = node('Transpose', [`${prefix}.weight`], [`${prefix}.w_kio`], [ints('perm', [2, 1, 0])]);
-    if (taps.length < kernel) {
-      initializer.push(int64Tensor(`${prefix}.w_taps`, taps));
-      w = node('Gather', [w, `${prefix}.w_taps`], [`${prefix}.w_used`], [int('axis', 0)]);
-    }
-    initializer.push(int64Tensor(`${prefix}.w_shape`, [-1, cfg.channels]));
-    w = node('Reshape', [w, `${prefix}.w_shape`], [`${prefix}.w_stacked`]);
-    const y = node('MatMul', [input, w], [`${prefix}.matmul`]);
-    return node('Add', [y, `${prefix}.bias`], [`${prefix}.out`]);
+    return node('Sum', [...products, `${prefix}.bias`], [`${prefix}.out`]);
   };
-  // Activations stay [batch, steps, channels]; each holds only the steps listed in the plan.
+  // Activations are time-major [steps, batch, channels], as in tcn.forward, so
+  // picking steps is a Gather of contiguous rows; each holds only the steps
+  // listed in the plan.
+  const all = Array.from({ length: L }, (_, t) => t);
+  /**
+   * The first block reads the raw input at every step, with few channels: a
+   * plain ONNX Conv over the whole window (channels-first) is several times
+   * faster there than one small product per tap; its output is turned
+   * time-major and the planned steps picked.
+   */
+  const inputNcw = (): string =>
+    nodes.some((n) => n.name === 'input_ncw')
+      ? 'input_ncw'
+      : node('Transpose', [INPUT_NAME], ['input_ncw'], [ints('perm', [0, 2, 1])]);
+  const convOverInput = (prefix: string, want: number[], kernel: number, d: number): string => {
+    const y = node(
+      'Conv',
+      [inputNcw(), `${prefix}.weight`, `${prefix}.bias`],
+      [`${prefix}.ncw`],
+      [
+        ints('dilations', [d]),
+        ints('kernel_shape', [kernel]),
+        ints('pads', [(kernel - 1) * d, 0]),
+        ints('strides', [1]),
+      ],
+    );
+    const tm = node('Transpose', [y], [`${prefix}.all_steps`], [ints('perm', [2, 0, 1])]);
+    return gatherSteps(tm, all, want, `${prefix}.out`);
+  };
   let h = INPUT_NAME;
-  let have = Array.from({ length: L }, (_, t) => t);
+  let have = all;
   cfg.dilations.forEach((d, i) => {
     const step = plan[i];
     if (!step) throw new Error(`no step plan for block ${i}`);
+    const first = i === 0;
     const a = node(
       'Relu',
-      [convAt(`block${i}.conv1`, h, have, step.conv1, cfg.kernel, d)],
+      [
+        first
+          ? convOverInput(`block${i}.conv1`, step.conv1, cfg.kernel, d)
+          : convAt(`block${i}.conv1`, h, have, step.conv1, cfg.kernel, d),
+      ],
       [`block${i}.relu1`],
     );
     const c = node(
@@ -227,6 +256,8 @@ export function exportOnnx(cfg: TcnConfig, weights: TcnWeights, docString = ''):
       [convAt(`block${i}.conv2`, a, step.conv1, step.output, cfg.kernel, d)],
       [`block${i}.relu2`],
     );
+    // The skip path reads the raw input time-major.
+    if (first) h = node('Transpose', [INPUT_NAME], ['input_tbf'], [ints('perm', [1, 0, 2])]);
     const res =
       blockCin(cfg, i) !== C
         ? convAt(`block${i}.residual`, h, have, step.output, 1, 1)
@@ -235,18 +266,34 @@ export function exportOnnx(cfg: TcnConfig, weights: TcnWeights, docString = ''):
     have = step.output;
   });
   if (have.length !== 1 || have[0] !== L - 1) throw new Error('the head needs the last step only');
-  const last = node('Flatten', [h], ['last'], [int('axis', 1)]);
+  initializer.push(int64Tensor('last.shape', [-1, C]));
+  const last = node('Reshape', [h, 'last.shape'], ['last']);
   const z = node('Gemm', [last, 'head.weight', 'head.bias'], ['head.out']);
-  initializer.push(int64Tensor('head.shape', [-1, 3, H]));
+  const Q = cfg.quantiles.length;
+  initializer.push(int64Tensor('head.shape', [-1, Q, H]));
   const z3 = node('Reshape', [z, 'head.shape'], ['head.groups']);
   const part = (j: number, name: string): string => {
     initializer.push(int64Tensor(`${name}.starts`, [j]), int64Tensor(`${name}.ends`, [j + 1]));
     initializer.push(int64Tensor(`${name}.axes`, [1]));
     return node('Slice', [z3, `${name}.starts`, `${name}.ends`, `${name}.axes`], [name]);
   };
-  const mid = part(0, 'p50');
-  const lo = node('Sub', [mid, node('Softplus', [part(1, 'low_raw')], ['low_spread'])], ['p10']);
-  const hi = node('Add', [mid, node('Softplus', [part(2, 'high_raw')], ['high_spread'])], ['p90']);
+  // The same running softplus sums as tcn.forward (headGroups).
+  const { below, above } = headGroups(cfg);
+  const mid = part(0, 'median');
+  const lower: string[] = [];
+  let run = mid;
+  for (let g = 1; g <= below; g++) {
+    const spread = node('Softplus', [part(g, `low${g}_raw`)], [`low${g}_spread`]);
+    lower.push((run = node('Sub', [run, spread], [`low${g}`])));
+  }
+  const upper: string[] = [];
+  run = mid;
+  for (let g = 1; g <= above; g++) {
+    const spread = node('Softplus', [part(below + g, `high${g}_raw`)], [`high${g}_spread`]);
+    upper.push((run = node('Add', [run, spread], [`high${g}`])));
+  }
+  const lo = lower[below - 1] ?? mid;
+  const hi = upper[above - 1] ?? mid;
   // cfg.levelShrink: p50 pulled toward the long-run level (1), kept in [p10, p90].
   const k = cfg.levelShrink ?? 0;
   let median = mid;
@@ -257,7 +304,10 @@ export function exportOnnx(cfg: TcnConfig, weights: TcnWeights, docString = ''):
     const pulled = node('Add', [kept, 'level.pull'], ['p50_pulled']);
     median = node('Min', [node('Max', [pulled, lo], ['p50_floor']), hi], ['p50_shrunk']);
   }
-  const cat = node('Concat', [lo, median, hi], ['quantiles_qh'], [int('axis', 1)]);
+  const cat =
+    Q === 1
+      ? median
+      : node('Concat', [...lower.reverse(), median, ...upper], ['quantiles_qh'], [int('axis', 1)]);
   node('Transpose', [cat], [OUTPUT_NAME], [ints('perm', [0, 2, 1])]);
 
   const dim = (v: number | string): onnxProto.onnx.TensorShapeProto.IDimension =>

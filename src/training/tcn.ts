@@ -1,10 +1,10 @@
 // The TCN as plain tensor functions (no tf.layers), so every operation maps
 // 1:1 onto an ONNX node in onnx-export.ts.
 //
-// A dilated causal convolution is written as a sum over kernel taps of
-// left-padded, shifted inputs: tfjs 4.22 conv1d has neither causal padding nor
-// a gradient for dilation > 1, while pad+slice+matMul has both and is exactly
-// ONNX Conv(dilations=[d], pads=[(K-1)d, 0]).
+// A dilated causal convolution is written as a gather of the kernel's taps and
+// one matMul: tfjs 4.22 conv1d has neither causal padding nor a gradient for
+// dilation > 1, while gather+concat+matMul has both, and evaluating only the
+// time steps the head needs (planSteps) makes a 104-week window affordable.
 
 import * as tf from '@tensorflow/tfjs';
 import type { Rng } from '../core/random';
@@ -51,8 +51,8 @@ export function paramShapes(cfg: TcnConfig): [string, number[]][] {
       out.push([`block${i}.residual.bias`, [C]]);
     }
   });
-  out.push(['head.weight', [C, 3 * cfg.horizon]]);
-  out.push(['head.bias', [3 * cfg.horizon]]);
+  out.push(['head.weight', [C, cfg.quantiles.length * cfg.horizon]]);
+  out.push(['head.bias', [cfg.quantiles.length * cfg.horizon]]);
   return out;
 }
 
@@ -62,9 +62,26 @@ export function countParams(cfg: TcnConfig): number {
 
 const INV_SOFTPLUS_HALF_SPREAD = Math.log(Math.exp(0.6) - 1);
 
+/**
+ * Head layout: group 0 is the median; then one spread group per quantile below
+ * it (nearest first), then one per quantile above it (nearest first). Each
+ * quantile is the median minus (plus) a running sum of softplus spreads, so
+ * the quantiles can never cross.
+ */
+export function headGroups(cfg: Pick<TcnConfig, 'quantiles'>): { below: number; above: number } {
+  const q = cfg.quantiles;
+  const mid = q.findIndex((v) => Math.abs(v - 0.5) < 1e-9);
+  if (mid < 0 || q.some((v, i) => i > 0 && v <= (q[i - 1] as number))) {
+    throw new Error('quantiles must be ascending and include 0.5');
+  }
+  return { below: mid, above: q.length - 1 - mid };
+}
+
 /** He-uniform convolutions, small head; p50 starts near the long-run level (1 in scaled units). */
 export function initWeights(cfg: TcnConfig, rng: Rng): TcnWeights {
   const w: TcnWeights = {};
+  const { below, above } = headGroups(cfg);
+  const H = cfg.horizon;
   for (const [name, shape] of paramShapes(cfg)) {
     const size = shape.reduce((a, b) => a * b, 1);
     const data = new Float32Array(size);
@@ -73,11 +90,14 @@ export function initWeights(cfg: TcnConfig, rng: Rng): TcnWeights {
       const bound = name === 'head.weight' ? 0.05 / Math.sqrt(fanIn) : Math.sqrt(6 / fanIn);
       for (let i = 0; i < size; i++) data[i] = rng.uniform(-bound, bound);
     } else if (name === 'head.bias') {
-      const H = cfg.horizon;
       for (let h = 0; h < H; h++) {
         data[h] = 0.8;
-        data[H + h] = INV_SOFTPLUS_HALF_SPREAD;
-        data[2 * H + h] = INV_SOFTPLUS_HALF_SPREAD;
+        for (let g = 1; g <= below; g++)
+          data[g * H + h] =
+            below === 1 ? INV_SOFTPLUS_HALF_SPREAD : Math.log(Math.exp(0.6 / below) - 1);
+        for (let g = 1; g <= above; g++)
+          data[(below + g) * H + h] =
+            above === 1 ? INV_SOFTPLUS_HALF_SPREAD : Math.log(Math.exp(0.6 / above) - 1);
       }
     }
     w[name] = { shape, data };
@@ -93,34 +113,108 @@ function get(p: TensorMap, name: string): tf.Tensor {
   return t;
 }
 
-/** y[t] = Σ_k W_k x[t − (K−1−k)·d] + b, zero before the series start; x: [B, L, Cin]. */
-export function causalConv(
+/** Time steps each block must compute: its conv1 at `conv1`, its output at `output`. */
+export interface BlockSteps {
+  conv1: number[];
+  output: number[];
+}
+
+/** Input steps t − (K−1−k)·d that a causal dilated conv at `steps` reads outside the zero padding. */
+function stepsRead(steps: number[], kernel: number, d: number): number[] {
+  const read = new Set<number>();
+  for (const t of steps) for (let k = 0; k < kernel; k++) if (t - k * d >= 0) read.add(t - k * d);
+  return [...read].sort((a, b) => a - b);
+}
+
+/**
+ * Work back from the head, which reads the last time step only: a block's
+ * output at steps S needs conv2 at S, conv1 at the steps conv2 reads, and its
+ * input at S (residual) plus the steps conv1 reads. Everything else a full
+ * causal network computes is never used, so neither training nor the ONNX
+ * graph computes it (with 104 weeks and dilations 1, 3, 9, 27 that is about a
+ * sixth of the work).
+ */
+export function planSteps(cfg: Pick<TcnConfig, 'window' | 'kernel' | 'dilations'>): BlockSteps[] {
+  const plan: BlockSteps[] = [];
+  let output = [cfg.window - 1];
+  for (let i = cfg.dilations.length - 1; i >= 0; i--) {
+    const d = cfg.dilations[i] as number;
+    const conv1 = stepsRead(output, cfg.kernel, d);
+    plan[i] = { conv1, output };
+    output = [...new Set([...output, ...stepsRead(conv1, cfg.kernel, d)])].sort((a, b) => a - b);
+  }
+  return plan;
+}
+
+/**
+ * Rows of x ([steps, B, C], time steps `have`) at steps `want`; −1 gives a
+ * zero row. Activations are kept time-major so this is a gather on axis 0,
+ * whose gradient is a ScatterNd (tfjs's own gather gradient needs
+ * UnsortedSegmentSum, which the wasm backend lacks).
+ */
+function gatherSteps(x: tf.Tensor3D, have: number[], want: number[]): tf.Tensor3D {
+  if (want.length === have.length && want.every((t, j) => t === have[j])) return x;
+  const valid = want.every((t) => t >= 0);
+  const idx = want.map((t) => {
+    if (t < 0) return 0;
+    const j = have.indexOf(t);
+    if (j < 0) throw new Error(`step ${t} not computed upstream`);
+    return valid ? j : j + 1;
+  });
+  const src = valid
+    ? x
+    : tf.pad(x, [
+        [1, 0],
+        [0, 0],
+        [0, 0],
+      ]);
+  return gatherRows(src, idx);
+}
+
+function gatherRows(x: tf.Tensor3D, idx: number[]): tf.Tensor3D {
+  const shape = x.shape;
+  const pick = tf.customGrad((...inputs: (tf.Tensor | tf.GradSaveFunc)[]) => {
+    const indices = tf.tensor1d(idx, 'int32');
+    const value = tf.gather(inputs[0] as tf.Tensor, indices, 0);
+    indices.dispose();
+    return {
+      value,
+      gradFunc: (dy: tf.Tensor) =>
+        tf.tidy(() => tf.scatterND(tf.tensor2d(idx, [idx.length, 1], 'int32'), dy, shape)),
+    };
+  });
+  return pick(x) as tf.Tensor3D;
+}
+
+/**
+ * y[t] = Σ_k W_k x[t − (K−1−k)·d] + b at the steps `want` only, zero before the
+ * series start; taps that fall wholly in the padding are skipped. w is
+ * [K*Cin, Cout] with row k*Cin+ci. The ONNX export builds the same graph.
+ */
+export function convAt(
   x: tf.Tensor3D,
+  have: number[],
+  want: number[],
   w: tf.Tensor,
   b: tf.Tensor,
   kernel: number,
-  dilation: number,
+  d: number,
 ): tf.Tensor3D {
-  const [B, L, Cin] = x.shape;
+  const [, B, Cin] = x.shape;
   const Cout = w.shape[1] as number;
-  const pad = (kernel - 1) * dilation;
-  const xp =
-    pad > 0
-      ? tf.pad(x, [
-          [0, 0],
-          [pad, 0],
-          [0, 0],
-        ])
-      : x;
-  // Taps whose whole slice lies in the zero padding contribute nothing; skip them.
-  let first = 0;
-  while (first < kernel - 1 && first * dilation + L <= pad) first++;
-  const taps: tf.Tensor3D[] = [];
-  for (let k = first; k < kernel; k++) taps.push(tf.slice(xp, [0, k * dilation, 0], [B, L, Cin]));
-  const cat = taps.length === 1 ? (taps[0] as tf.Tensor3D) : tf.concat(taps, 2);
-  const wk = first === 0 ? w : tf.slice(w, [first * Cin, 0], [(kernel - first) * Cin, Cout]);
-  const y = tf.matMul(tf.reshape(cat, [B * L, (kernel - first) * Cin]), wk as tf.Tensor2D);
-  return tf.add(tf.reshape(y, [B, L, Cout]), b) as tf.Tensor3D;
+  const rows: tf.Tensor3D[] = [];
+  const weights: tf.Tensor[] = [];
+  for (let k = 0; k < kernel; k++) {
+    const shift = (kernel - 1 - k) * d;
+    const src = want.map((t) => (t - shift >= 0 ? t - shift : -1));
+    if (src.every((t) => t < 0)) continue;
+    rows.push(gatherSteps(x, have, src));
+    weights.push(kernel === 1 ? w : tf.slice(w, [k * Cin, 0], [Cin, Cout]));
+  }
+  const cat = rows.length === 1 ? (rows[0] as tf.Tensor3D) : tf.concat(rows, 2);
+  const wk = weights.length === 1 ? (weights[0] as tf.Tensor) : tf.concat(weights, 0);
+  const y = tf.matMul(tf.reshape(cat, [want.length * B, rows.length * Cin]), wk as tf.Tensor2D);
+  return tf.add(tf.reshape(y, [want.length, B, Cout]), b) as tf.Tensor3D;
 }
 
 export interface DropoutSource {
@@ -141,7 +235,7 @@ export function rngDropout(rng: Rng, p: number): DropoutSource {
   };
 }
 
-/** x: [B, L, F] -> [B, horizon, 3] (p10, p50, p90), monotone by construction. */
+/** x: [B, L, F] -> [B, horizon, quantiles], ascending along the last axis by construction. */
 export function forward(
   cfg: TcnConfig,
   p: TensorMap,
@@ -149,43 +243,67 @@ export function forward(
   dropout?: DropoutSource,
 ): tf.Tensor3D {
   const [B, L] = x.shape;
-  let h: tf.Tensor3D = x;
+  const plan = planSteps(cfg);
+  // Time-major [steps, B, C] inside the network (see gatherSteps).
+  let h: tf.Tensor3D = tf.transpose(x, [1, 0, 2]);
+  let have = Array.from({ length: L }, (_, t) => t);
   cfg.dilations.forEach((d, i) => {
+    const step = plan[i] as BlockSteps;
     const cin = blockCin(cfg, i);
     // conv -> ReLU -> dropout; conv1 draws its dropout mask before conv2.
-    const convRelu = (input: tf.Tensor3D, conv: string): tf.Tensor3D => {
+    const convRelu = (
+      input: tf.Tensor3D,
+      from: number[],
+      to: number[],
+      conv: string,
+    ): tf.Tensor3D => {
       const y = tf.relu(
-        causalConv(
+        convAt(
           input,
+          from,
+          to,
           get(p, `block${i}.${conv}.weight`),
           get(p, `block${i}.${conv}.bias`),
           cfg.kernel,
           d,
         ),
       ) as tf.Tensor3D;
-      return dropout ? (tf.mul(y, dropout.mask([B, L, cfg.channels])) as tf.Tensor3D) : y;
+      return dropout ? (tf.mul(y, dropout.mask([to.length, B, cfg.channels])) as tf.Tensor3D) : y;
     };
-    const a = convRelu(h, 'conv1');
-    const c = convRelu(a, 'conv2');
-    let res: tf.Tensor3D = h;
-    if (cin !== cfg.channels) {
-      const r = tf.matMul(
-        tf.reshape(h, [B * L, cin]),
-        get(p, `block${i}.residual.weight`) as tf.Tensor2D,
-      );
-      res = tf.reshape(tf.add(r, get(p, `block${i}.residual.bias`)), [B, L, cfg.channels]);
-    }
+    const a = convRelu(h, have, step.conv1, 'conv1');
+    const c = convRelu(a, step.conv1, step.output, 'conv2');
+    const res =
+      cin !== cfg.channels
+        ? convAt(
+            h,
+            have,
+            step.output,
+            get(p, `block${i}.residual.weight`),
+            get(p, `block${i}.residual.bias`),
+            1,
+            1,
+          )
+        : gatherSteps(h, have, step.output);
     h = tf.relu(tf.add(c, res)) as tf.Tensor3D;
+    have = step.output;
   });
-  const last = tf.reshape(tf.slice(h, [0, L - 1, 0], [B, 1, cfg.channels]), [B, cfg.channels]);
+  const last = tf.reshape(h, [B, cfg.channels]);
   const z = tf.add(tf.matMul(last, get(p, 'head.weight') as tf.Tensor2D), get(p, 'head.bias'));
   const H = cfg.horizon;
-  const m = tf.slice(z, [0, 0], [B, H]);
-  const lo = tf.sub(m, tf.softplus(tf.slice(z, [0, H], [B, H])));
-  const hi = tf.add(m, tf.softplus(tf.slice(z, [0, 2 * H], [B, H])));
+  const { below, above } = headGroups(cfg);
+  const group = (g: number): tf.Tensor2D => tf.slice(z, [0, g * H], [B, H]) as tf.Tensor2D;
+  const m = group(0);
+  const lower: tf.Tensor[] = [];
+  let run: tf.Tensor = m;
+  for (let g = 1; g <= below; g++) lower.push((run = tf.sub(run, tf.softplus(group(g)))));
+  const upper: tf.Tensor[] = [];
+  run = m;
+  for (let g = 1; g <= above; g++) upper.push((run = tf.add(run, tf.softplus(group(below + g)))));
+  const lo = lower[below - 1] ?? m;
+  const hi = upper[above - 1] ?? m;
   const k = cfg.levelShrink ?? 0;
   const mid = k > 0 ? tf.minimum(tf.maximum(tf.add(tf.mul(m, 1 - k), k), lo), hi) : m;
-  return tf.stack([lo, mid, hi], 2) as tf.Tensor3D;
+  return tf.stack([...lower.reverse(), mid, ...upper], 2) as tf.Tensor3D;
 }
 
 /** Masked pinball loss; y, mask: [B, horizon]; out: [B, horizon, 3]. */

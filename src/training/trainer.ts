@@ -59,6 +59,33 @@ export interface TrainResult {
   finalLoss: number;
 }
 
+/** Fills one training batch: x [B, L, F], y and mask [B, H]. */
+export type BatchSource = (
+  step: number,
+  finetune: boolean,
+  xb: Float32Array,
+  yb: Float32Array,
+  mb: Float32Array,
+) => void;
+
+/** What the loop reports every `every` steps, and may save to resume from. */
+export interface LoopHooks {
+  every: number;
+  /** Called with the current (not averaged) weights; returns a line for the log. */
+  onCheckpoint?: (step: number, weights: () => TcnWeights, trainLoss: number) => string;
+  /** Resume: start at this step with these weights and optimizer state. */
+  resume?: { step: number; state: TrainState };
+  /** Called after onCheckpoint with the full state, to write a resumable checkpoint. */
+  save?: (state: TrainState) => void;
+}
+
+/** Everything needed to continue a run exactly: step, weights, Adam moments, weight sums. */
+export interface TrainState {
+  step: number;
+  averaged: number;
+  tensors: Record<string, { shape: number[]; data: Float32Array }>;
+}
+
 export function trainTcn(
   cfg: TcnConfig,
   synth: WindowSet,
@@ -66,6 +93,42 @@ export function trainTcn(
   opts: TrainOptions,
 ): TrainResult {
   const rng = new Rng(opts.seed);
+  const synthCycle = synth.n > 0 ? new Cycler(synth.n, rng) : null;
+  const realCycle = real.n > 0 ? new Cycler(real.n, rng) : null;
+  if (!synthCycle && !realCycle) throw new Error('no training windows');
+  const L = cfg.window;
+  const F = cfg.features;
+  const H = cfg.horizon;
+  const B = opts.batch;
+  const source: BatchSource = (_step, finetune, xb, yb, mb) => {
+    const copy = (src: WindowSet, i: number, j: number): void => {
+      xb.set(src.x.subarray(i * L * F, (i + 1) * L * F), j * L * F);
+      yb.set(src.y.subarray(i * H, (i + 1) * H), j * H);
+      mb.set(src.mask.subarray(i * H, (i + 1) * H), j * H);
+    };
+    const realShare = finetune ? 1 : realCycle ? (synthCycle ? opts.realShare : 1) : 0;
+    const nReal = realCycle ? Math.round(B * realShare) : 0;
+    for (let j = 0; j < B; j++) {
+      if (j < nReal && realCycle) copy(real, realCycle.next(), j);
+      else if (synthCycle) copy(synth, synthCycle.next(), j);
+      else if (realCycle) copy(real, realCycle.next(), j);
+    }
+  };
+  return trainLoop(cfg, source, rng, opts);
+}
+
+/**
+ * Adam on the pinball loss with warm-up and a cosine-decaying rate, optional
+ * fine-tuning and tail weight averaging. `rng` draws the initial weights and
+ * dropout masks; batches come from `source`.
+ */
+export function trainLoop(
+  cfg: TcnConfig,
+  source: BatchSource,
+  rng: Rng,
+  opts: TrainOptions,
+  hooks?: LoopHooks,
+): TrainResult {
   const init = initWeights(cfg, rng);
   const prefix = `run${runCounter++}/`;
   const vars: Record<string, tf.Variable> = {};
@@ -76,9 +139,6 @@ export function trainTcn(
   }
   const varList = Object.values(vars);
   const dropout = cfg.dropout > 0 ? rngDropout(rng, cfg.dropout) : undefined;
-  const synthCycle = synth.n > 0 ? new Cycler(synth.n, rng) : null;
-  const realCycle = real.n > 0 ? new Cycler(real.n, rng) : null;
-  if (!synthCycle && !realCycle) throw new Error('no training windows');
 
   const B = opts.batch;
   const L = cfg.window;
@@ -87,11 +147,6 @@ export function trainTcn(
   const xb = new Float32Array(B * L * F);
   const yb = new Float32Array(B * H);
   const mb = new Float32Array(B * H);
-  const copy = (src: WindowSet, i: number, j: number): void => {
-    xb.set(src.x.subarray(i * L * F, (i + 1) * L * F), j * L * F);
-    yb.set(src.y.subarray(i * H, (i + 1) * H), j * H);
-    mb.set(src.mask.subarray(i * H, (i + 1) * H), j * H);
-  };
 
   const optimizer = tf.train.adam(opts.lr);
   const setLr = (lr: number): void => {
@@ -111,7 +166,20 @@ export function trainTcn(
     zeros.dispose();
   }
   let averaged = 0;
-  for (let step = 0; step < total; step++) {
+  let first = 0;
+  if (hooks?.resume) {
+    first = hooks.resume.step;
+    averaged = hooks.resume.state.averaged;
+    restoreState(hooks.resume.state, vars, sums, optimizer, varList);
+  }
+  const snapshot = (): TcnWeights => {
+    const out: TcnWeights = {};
+    for (const [name, shape] of paramShapes(cfg)) {
+      out[name] = { shape, data: Float32Array.from((vars[name] as tf.Variable).dataSync()) };
+    }
+    return out;
+  };
+  for (let step = first; step < total; step++) {
     const finetune = step >= opts.steps;
     if (finetune) {
       const t = (step - opts.steps) / Math.max(1, opts.finetuneSteps);
@@ -124,13 +192,7 @@ export function trainTcn(
           : opts.lr * (0.55 + 0.45 * Math.cos(Math.PI * t)),
       );
     }
-    const realShare = finetune ? 1 : realCycle ? (synthCycle ? opts.realShare : 1) : 0;
-    const nReal = realCycle ? Math.round(B * realShare) : 0;
-    for (let j = 0; j < B; j++) {
-      if (j < nReal && realCycle) copy(real, realCycle.next(), j);
-      else if (synthCycle) copy(synth, synthCycle.next(), j);
-      else if (realCycle) copy(real, realCycle.next(), j);
-    }
+    source(step, finetune, xb, yb, mb);
     const cost = tf.tidy(() => {
       const x = tf.tensor3d(xb, [B, L, F]);
       const y = tf.tensor2d(yb, [B, H]);
@@ -154,12 +216,15 @@ export function trainTcn(
     lossSum += cost.dataSync()[0] as number;
     lossCount++;
     cost.dispose();
-    if ((step + 1) % 200 === 0 || step === total - 1) {
+    const every = hooks?.every ?? 200;
+    if ((step + 1) % every === 0 || step === total - 1) {
       finalLoss = lossSum / Math.max(1, lossCount);
+      const extra = hooks?.onCheckpoint?.(step + 1, snapshot, finalLoss) ?? '';
       opts.log?.(
         `step ${step + 1}/${total}${finetune ? ' (fine-tune)' : ''} loss ${finalLoss.toFixed(4)} ` +
-          `${((((step + 1) * B) / (Date.now() - started)) * 1000).toFixed(0)} windows/s`,
+          `${((((step + 1 - first) * B) / (Date.now() - started)) * 1000).toFixed(0)} windows/s${extra}`,
       );
+      if (hooks?.save) hooks.save(captureState(step + 1, averaged, vars, sums, optimizer));
       lossSum = 0;
       lossCount = 0;
     }
@@ -173,5 +238,79 @@ export function trainTcn(
   }
   optimizer.dispose();
   for (const v of [...varList, ...Object.values(sums)]) v.dispose();
-  return { weights, seconds: (Date.now() - started) / 1000, windowsSeen: total * B, finalLoss };
+  return {
+    weights,
+    seconds: (Date.now() - started) / 1000,
+    windowsSeen: (total - first) * B,
+    finalLoss,
+  };
+}
+
+function captureState(
+  step: number,
+  averaged: number,
+  vars: Record<string, tf.Variable>,
+  sums: Record<string, tf.Variable>,
+  optimizer: tf.AdamOptimizer,
+): TrainState {
+  const tensors: TrainState['tensors'] = {};
+  const put = (key: string, t: tf.Tensor): void => {
+    tensors[key] = { shape: t.shape, data: Float32Array.from(t.dataSync() as Float32Array) };
+  };
+  for (const [name, v] of Object.entries(vars)) put(`var/${name}`, v);
+  for (const [name, v] of Object.entries(sums)) put(`sum/${name}`, v);
+  // Adam's accumulators and its step count, in the optimizer's own order.
+  const internals = optimizer as unknown as {
+    accumulatedFirstMoment: { originalName: string; variable: tf.Variable }[];
+    accumulatedSecondMoment: { originalName: string; variable: tf.Variable }[];
+    accBeta1: tf.Variable;
+    accBeta2: tf.Variable;
+  };
+  internals.accumulatedFirstMoment.forEach((m, i) => put(`m1/${i}`, m.variable));
+  internals.accumulatedSecondMoment.forEach((m, i) => put(`m2/${i}`, m.variable));
+  put('beta1', internals.accBeta1);
+  put('beta2', internals.accBeta2);
+  return { step, averaged, tensors };
+}
+
+function restoreState(
+  state: TrainState,
+  vars: Record<string, tf.Variable>,
+  sums: Record<string, tf.Variable>,
+  optimizer: tf.AdamOptimizer,
+  varList: tf.Variable[],
+): void {
+  const take = (key: string): tf.Tensor => {
+    const t = state.tensors[key];
+    if (!t) throw new Error(`checkpoint lacks ${key}`);
+    return tf.tensor(t.data, t.shape);
+  };
+  const assign = (v: tf.Variable, key: string): void => {
+    const t = take(key);
+    v.assign(t);
+    t.dispose();
+  };
+  for (const [name, v] of Object.entries(vars)) assign(v, `var/${name}`);
+  for (const [name, v] of Object.entries(sums)) assign(v, `sum/${name}`);
+  // One zero-rate step creates Adam's accumulators; then they are overwritten.
+  const lr = (optimizer as unknown as { learningRate: number }).learningRate;
+  (optimizer as unknown as { learningRate: number }).learningRate = 0;
+  tf.tidy(() => {
+    optimizer.minimize(
+      () => tf.addN(varList.map((v) => tf.sum(tf.mul(v, 0)))) as tf.Scalar,
+      false,
+      varList,
+    );
+  });
+  (optimizer as unknown as { learningRate: number }).learningRate = lr;
+  const internals = optimizer as unknown as {
+    accumulatedFirstMoment: { variable: tf.Variable }[];
+    accumulatedSecondMoment: { variable: tf.Variable }[];
+    accBeta1: tf.Variable;
+    accBeta2: tf.Variable;
+  };
+  internals.accumulatedFirstMoment.forEach((m, i) => assign(m.variable, `m1/${i}`));
+  internals.accumulatedSecondMoment.forEach((m, i) => assign(m.variable, `m2/${i}`));
+  assign(internals.accBeta1, 'beta1');
+  assign(internals.accBeta2, 'beta2');
 }

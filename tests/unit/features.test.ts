@@ -5,6 +5,10 @@ import path from 'node:path';
 import {
   ALL_PRESENT,
   buildInputWindow,
+  buildSequenceWindow,
+  isSequenceInput,
+  SEQUENCE_FEATURE_NAMES,
+  SEQUENCE_SCALING_RULE,
   completeWeekIndices,
   FEATURE_NAMES,
   hasFullWindow,
@@ -146,11 +150,18 @@ describe('unscaleOutput', () => {
   });
 });
 
-describe('shipped descriptor', () => {
-  it('lists exactly the features this build produces', () => {
-    const desc = parseModelDescriptor(
-      JSON.parse(readFileSync(path.resolve('models/tcn.json'), 'utf8')),
-    );
+describe('shipped descriptors', () => {
+  const read = (file: string): ModelDescriptor =>
+    parseModelDescriptor(JSON.parse(readFileSync(path.resolve('models', file), 'utf8')));
+
+  it('tcn lists exactly the sequence features this build produces, p10…p90', () => {
+    const desc = read('tcn.json');
+    expect(desc.input.features).toEqual([...SEQUENCE_FEATURE_NAMES]);
+    expect(desc.output.quantiles).toEqual(expect.arrayContaining([0.1, 0.5, 0.9]));
+  });
+
+  it('tcn8 lists exactly the seed features this build produces', () => {
+    const desc = read('tcn8.json');
     expect(desc.input.features).toEqual([...FEATURE_NAMES]);
     expect(desc.output.quantiles).toEqual([0.1, 0.5, 0.9]);
   });
@@ -172,5 +183,59 @@ describe('seed data windows', () => {
         expect(x.every(Number.isFinite)).toBe(true);
       }
     }
+  });
+});
+
+describe('buildSequenceWindow (the sequence TCN input)', () => {
+  const spec = {
+    input: { name: 'input', window: 6, features: [...SEQUENCE_FEATURE_NAMES], minHistory: 2 },
+    scaling: {
+      rule: SEQUENCE_SCALING_RULE,
+      scaledFeatures: ['sales'],
+      minScale: 1e-6,
+      historyWeeks: 8,
+      recentWeeks: 3,
+    },
+  };
+  const F = SEQUENCE_FEATURE_NAMES.length;
+  const col = (x: Float32Array, f: string): number[] => {
+    const j = SEQUENCE_FEATURE_NAMES.indexOf(f as (typeof SEQUENCE_FEATURE_NAMES)[number]);
+    return Array.from({ length: x.length / F }, (_, t) => x[t * F + j] as number);
+  };
+
+  it('scales by the mean of the non-zero recent weeks and left-pads a short history', () => {
+    const y = [4, 0, 2, 6];
+    const x = new Float32Array(6 * F);
+    const scale = buildSequenceWindow(y, [50, 51, 52, 1], 4, spec, x);
+    expect(scale).toBe(4); // last 3 weeks 0, 2, 6: zeros left out
+    expect(col(x, 'sales')).toEqual([0, 0, 1, 0, 0.5, 1.5]);
+    expect(col(x, 'observed')).toEqual([0, 0, 1, 1, 1, 1]);
+    expect(col(x, 'calendar_known')).toEqual([0, 0, 1, 1, 1, 1]);
+    expect(col(x, 'history_length')).toEqual([0, 0, 0.5, 0.5, 0.5, 0.5]);
+    const cos = col(x, 'iso_week_cos');
+    expect(cos[5]).toBeCloseTo(1, 12); // ISO week 1
+    expect(cos[4]).toBeCloseTo(Math.cos((2 * Math.PI * 51) / 52), 6);
+  });
+
+  it('reads only the weeks before `end`, falls back to older sales, floors an all-zero history', () => {
+    const x = new Float32Array(6 * F);
+    expect(buildSequenceWindow([9, 0, 0, 0, 100], null, 4, spec, x)).toBe(9);
+    expect(col(x, 'sales').slice(2)).toEqual([1, 0, 0, 0]);
+    expect(col(x, 'calendar_known')).toEqual([0, 0, 0, 0, 0, 0]);
+    expect(col(x, 'iso_week_sin')).toEqual([0, 0, 0, 0, 0, 0]);
+    expect(buildSequenceWindow([0, 0, 0], null, 3, spec, x)).toBe(1e-6);
+    expect(Math.max(...col(x, 'sales'))).toBe(0);
+  });
+
+  it('clips a freak week to ±50 scales and writes at an offset without touching the rest', () => {
+    const x = new Float32Array(2 * 6 * F).fill(7);
+    expect(buildSequenceWindow([1000, -1000, 1, 1, 1], null, 5, spec, x, 6 * F)).toBe(1);
+    expect(Array.from(x.subarray(0, 6 * F)).every((v) => v === 7)).toBe(true);
+    expect(col(x.subarray(6 * F), 'sales')).toEqual([0, 50, -50, 1, 1, 1]);
+  });
+
+  it('is what a sequence descriptor selects', () => {
+    expect(isSequenceInput(spec)).toBe(true);
+    expect(isSequenceInput({ input: { ...spec.input, features: [...FEATURE_NAMES] } })).toBe(false);
   });
 });

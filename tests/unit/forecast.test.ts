@@ -89,21 +89,21 @@ describe.skipIf(!hasShared)('forecasts for the seed data', () => {
     expect(b.categories).toEqual(a.categories);
   });
 
-  it('honours horizons 1-52 (the TCN sits out beyond 12) and rejects the others', async () => {
-    for (const h of [1, 6, 12, 13, 26, 52]) {
+  it('honours horizons 1-52 (the TCN sits out beyond 26) and rejects the others', async () => {
+    for (const h of [1, 6, 12, 13, 26, 27, 52]) {
       const result = await forecastWithLibrary(table, { tcn, horizon: h });
       expect(result.metadata.horizon).toBe(h);
       for (const s of result.skus) expect(s.weeks).toHaveLength(h);
       expect(result.skus[0]!.weeks.at(-1)!.week_start).toBe(addDays('2023-12-25', 7 * h));
       const excluded = result.metadata.selection!.excluded.map((e) => e.alias);
-      expect(excluded).toEqual(h > 12 ? ['tcn'] : []);
+      expect(excluded).toEqual(h > 26 ? ['tcn'] : []);
       checkQuantiles(result);
     }
     for (const bad of [0, 53, 2.5, -1, Number.NaN]) {
       await expect(forecastWithLibrary(table, { horizon: bad })).rejects.toThrow(ForecastError);
     }
-    await expect(forecastWithLibrary(table, { model: 'tcn', tcn, horizon: 13 })).rejects.toThrow(
-      /tcn forecasts at most 12 weeks/,
+    await expect(forecastWithLibrary(table, { model: 'tcn', tcn, horizon: 27 })).rejects.toThrow(
+      /tcn forecasts at most 26 weeks/,
     );
     await expect(forecastWithLibrary(table, { model: 'prophet' })).rejects.toThrow(
       /unknown model "prophet"/,

@@ -1,16 +1,29 @@
 // The committed model files must describe one and the same thing: the recipe
-// in src/training/recipe.ts trained tcn.onnx, tcn.json records that recipe and
-// embeds the committed backtest, and the backtest follows the issue's protocol.
-// Changing the recipe without retraining and re-evaluating fails here.
+// in src/training/sequence-recipe.ts trained tcn.onnx and tcn.json records it
+// with its corpus and validation curve; the recipe in src/training/recipe.ts
+// trained tcn8.onnx, tcn8.json records it and embeds the committed seed
+// backtest, and that backtest follows its protocol. Changing a recipe without
+// retraining and re-evaluating fails here.
 
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { readOnnxModel } from '../../src/training/onnx-export';
 import { RECIPE, tcnConfig } from '../../src/training/recipe';
+import { SEQUENCE_RECIPE, sequenceConfig, sequenceSpec } from '../../src/training/sequence-recipe';
 
 const dir = path.resolve('models');
-const desc = JSON.parse(readFileSync(path.join(dir, 'tcn.json'), 'utf8')) as {
+const sequence = JSON.parse(readFileSync(path.join(dir, 'tcn.json'), 'utf8')) as {
+  input: unknown;
+  scaling: unknown;
+  output: { horizon: number; quantiles: number[] };
+  training: {
+    recipe: unknown;
+    data: Record<string, unknown>;
+    validation: { curve: { step: number; validation: Record<string, { wape: number }> }[] };
+  };
+};
+const desc = JSON.parse(readFileSync(path.join(dir, 'tcn8.json'), 'utf8')) as {
   training: { recipe: unknown };
   backtest: { protocol: unknown; models: unknown; summary: unknown };
 };
@@ -21,12 +34,33 @@ const report = JSON.parse(readFileSync(path.join(dir, 'eval-report.json'), 'utf8
 };
 
 describe('committed model artefacts', () => {
-  it('tcn.json records exactly the recipe in the code', () => {
+  it('tcn.json records exactly the sequence recipe, its input and its training curve', () => {
+    expect(sequence.training.recipe).toEqual(JSON.parse(JSON.stringify(SEQUENCE_RECIPE)));
+    const spec = sequenceSpec(SEQUENCE_RECIPE);
+    expect(sequence.input).toEqual(spec.input);
+    expect(sequence.scaling).toEqual(spec.scaling);
+    expect(sequence.output).toMatchObject({
+      horizon: SEQUENCE_RECIPE.horizon,
+      quantiles: SEQUENCE_RECIPE.quantiles,
+    });
+    for (const source of ['m4', 'store_item', 'seed', 'synthetic'])
+      expect(sequence.training.data, source).toHaveProperty(source);
+    const curve = sequence.training.validation.curve;
+    expect(curve.at(-1)?.step).toBe(SEQUENCE_RECIPE.steps);
+    for (const point of curve) expect(point.validation['store_item']?.wape).toBeGreaterThan(0);
+  });
+
+  it('tcn.onnx was built from the sequence recipe', () => {
+    const { cfg } = readOnnxModel(new Uint8Array(readFileSync(path.join(dir, 'tcn.onnx'))));
+    expect(cfg).toEqual(sequenceConfig(SEQUENCE_RECIPE));
+  });
+
+  it('tcn8.json records exactly the recipe in the code', () => {
     expect(desc.training.recipe).toEqual(JSON.parse(JSON.stringify(RECIPE)));
   });
 
-  it('tcn.onnx was built from that recipe, level shrink included', () => {
-    const { cfg } = readOnnxModel(new Uint8Array(readFileSync(path.join(dir, 'tcn.onnx'))));
+  it('tcn8.onnx was built from that recipe, level shrink included', () => {
+    const { cfg } = readOnnxModel(new Uint8Array(readFileSync(path.join(dir, 'tcn8.onnx'))));
     const want = tcnConfig(RECIPE);
     expect({ ...cfg, levelShrink: cfg.levelShrink ?? 0 }).toEqual({
       ...want,
@@ -34,7 +68,7 @@ describe('committed model artefacts', () => {
     });
   });
 
-  it('eval-report.json is the holdout backtest of that recipe over 3 seeds, embedded in tcn.json', () => {
+  it('eval-report.json is the holdout backtest of that recipe over 3 seeds, embedded in tcn8.json', () => {
     expect(report.protocol).toMatchObject({
       split: 'holdout',
       holdout_weeks: 12,

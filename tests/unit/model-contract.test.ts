@@ -172,10 +172,14 @@ describe('tcn', () => {
   });
   afterAll(() => dispose?.());
 
-  it.each([1, 4, 12])(
+  it.each([1, 4, 13, 26])(
     'h = %i: shapes, finite, non-negative, ordered quantiles, deterministic, fallback below 8 weeks',
     async (h) => {
-      const ys = [...Object.values(SERIES), (SERIES.level as Float64Array).slice(0, 7)];
+      const ys = [
+        ...Object.values(SERIES),
+        (SERIES.level as Float64Array).slice(0, 8),
+        (SERIES.level as Float64Array).slice(0, 7),
+      ];
       const first = await runModel(
         tcn,
         ys.map((y) => ({ y })),
@@ -197,10 +201,15 @@ describe('tcn', () => {
     },
   );
 
+  it('reads 8 weeks and more (shorter ones are left-padded) and forecasts up to 26 weeks', () => {
+    expect(tcn.minHistory).toBe(8);
+    expect(tcn.maxHorizon).toBe(26);
+  });
+
   it('leaves horizons beyond its training to the fallback chain', async () => {
-    const [r] = await runModel(tcn, [{ y: SERIES.level as Float64Array }], 13, settings);
+    const [r] = await runModel(tcn, [{ y: SERIES.level as Float64Array }], 27, settings);
     expect(r?.alias).toBe(fallbackAlias);
-    checkShape(r as SeriesForecast, 13);
+    checkShape(r as SeriesForecast, 27);
   });
 
   it('forecasts an all-zero series as (next to) zero and a constant one near the constant', async () => {

@@ -3,7 +3,12 @@
 // never imports onnxruntime. One batched inference per call; its p10/p50/p90
 // are the network's own quantile heads.
 
-import { buildInputWindow, type FeaturePresence } from '../features';
+import {
+  buildInputWindow,
+  buildSequenceWindow,
+  isSequenceInput,
+  type FeaturePresence,
+} from '../features';
 import { civilFromDays, daysFromCivil, isoWeekOf, formatDay } from '../ingest/dates';
 import type { ModelDescriptor } from '../model-descriptor';
 import type { WeeklyRow } from '../types';
@@ -29,17 +34,24 @@ export function tcnModel(
     return i;
   };
   const [i10, i50, i90] = [index(0.1), index(0.5), index(0.9)];
+  const sequence = isSequenceInput(desc);
   return {
     kind: 'global',
     alias: 'tcn',
-    reference: `${desc.name} ${desc.version}: temporal convolutional network over the last ${window} weeks, quantile heads (models/MODEL_CARD.md).`,
-    minHistory: window,
+    reference: sequence
+      ? `${desc.name} ${desc.version}: global temporal convolutional network over up to ${window} weeks of sales, quantile heads (models/MODEL_CARD.md).`
+      : `${desc.name} ${desc.version}: temporal convolutional network over the last ${window} weeks, quantile heads (models/MODEL_CARD.md).`,
+    minHistory: desc.input.minHistory ?? window,
     maxHorizon: horizon,
     async predictBatch(batch: readonly SeriesInput[], h: number): Promise<ModelOutput[]> {
       const stride = window * desc.input.features.length;
       const x = new Float32Array(batch.length * stride);
       const scales = new Float64Array(batch.length);
       batch.forEach((s, b) => {
+        if (sequence) {
+          scales[b] = buildSequenceWindow(s.y, isoWeeksOf(s), s.y.length, desc, x, b * stride);
+          return;
+        }
         const rows = s.rows ?? rowsOfBareSeries(s.y);
         const end = s.rows ? (s.end ?? rows.length) : rows.length;
         // A bare series has no quantity, age or gender: the model was trained to see them missing.
@@ -69,6 +81,24 @@ export function tcnModel(
       });
     },
   };
+}
+
+/**
+ * The ISO week of each value of s.y: s.y holds the complete weeks up to the
+ * origin, so they are the last y.length complete rows before `end`. Null for
+ * a bare series (no calendar) or rows that do not line up.
+ */
+function isoWeeksOf(s: SeriesInput): Uint8Array | null {
+  const rows = s.rows;
+  if (!rows) return null;
+  const n = s.y.length;
+  const out = new Uint8Array(n);
+  let k = n;
+  for (let i = Math.min(s.end ?? rows.length, rows.length) - 1; i >= 0 && k > 0; i--) {
+    const r = rows[i] as WeeklyRow;
+    if (r.partial === 0) out[--k] = r.iso_week;
+  }
+  return k === 0 ? out : null;
 }
 
 /**

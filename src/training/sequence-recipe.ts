@@ -1,0 +1,135 @@
+// The shipped TCN (v2): one global network over up to 104 weeks, trained on
+// the corpus of corpus.ts. `npm run train` runs this recipe; its validation
+// scores (held-out time and held-out series, never the report's test weeks)
+// go into the descriptor and the model card.
+
+import {
+  DEFAULT_HISTORY_WEEKS,
+  DEFAULT_MIN_SCALE,
+  SEQUENCE_FEATURE_NAMES,
+  SEQUENCE_RECENT_WEEKS,
+  SEQUENCE_SCALING_RULE,
+} from '../core/features';
+import type { ModelDescriptor } from '../core/model-descriptor';
+import type { CorpusOptions, CorpusSource } from './corpus';
+import type { InputSpec, SamplerOptions } from './sequence-batches';
+import type { TcnConfig } from './tcn';
+import type { TrainOptions } from './trainer';
+
+export const SEQUENCE_RECIPE = {
+  window: 104,
+  minHistory: 8,
+  channels: 24,
+  kernel: 3,
+  /** Two convolutions a block: receptive field 1 + 2·2·(1+3+9+27) = 161 weeks ≥ the window. */
+  dilations: [1, 3, 9, 27],
+  horizon: 26,
+  quantiles: [0.1, 0.25, 0.5, 0.75, 0.9],
+  dropout: 0,
+  steps: 8000,
+  batch: 128,
+  lr: 2e-3,
+  averageFrom: 0.75,
+  sourceWeights: { m4: 0.35, store_item: 0.25, seed: 0.05, synthetic: 0.35 } as Record<
+    CorpusSource,
+    number
+  >,
+  calendarDropout: 0.1,
+  maxTarget: 20,
+  syntheticSeries: 1500,
+  syntheticMinWeeks: 60,
+  syntheticMaxWeeks: 260,
+  holdOutEvery: 10,
+  minScale: DEFAULT_MIN_SCALE,
+  historyWeeks: DEFAULT_HISTORY_WEEKS,
+  recentWeeks: SEQUENCE_RECENT_WEEKS,
+};
+
+export type SequenceRecipe = typeof SEQUENCE_RECIPE;
+
+export function sequenceConfig(r: SequenceRecipe = SEQUENCE_RECIPE): TcnConfig {
+  return {
+    window: r.window,
+    features: SEQUENCE_FEATURE_NAMES.length,
+    channels: r.channels,
+    kernel: r.kernel,
+    dilations: r.dilations,
+    horizon: r.horizon,
+    quantiles: r.quantiles,
+    dropout: r.dropout,
+  };
+}
+
+export function sequenceSpec(r: SequenceRecipe = SEQUENCE_RECIPE): InputSpec {
+  return {
+    input: {
+      name: 'input',
+      window: r.window,
+      features: [...SEQUENCE_FEATURE_NAMES],
+      minHistory: r.minHistory,
+    },
+    scaling: {
+      rule: SEQUENCE_SCALING_RULE,
+      scaledFeatures: ['sales'],
+      minScale: r.minScale,
+      historyWeeks: r.historyWeeks,
+      recentWeeks: r.recentWeeks,
+    },
+  };
+}
+
+export function corpusOptions(seed: number, r: SequenceRecipe = SEQUENCE_RECIPE): CorpusOptions {
+  return {
+    seed,
+    syntheticSeries: r.syntheticSeries,
+    syntheticMinWeeks: r.syntheticMinWeeks,
+    syntheticMaxWeeks: r.syntheticMaxWeeks,
+    holdOutEvery: r.holdOutEvery,
+  };
+}
+
+export function samplerOptions(seed: number, r: SequenceRecipe = SEQUENCE_RECIPE): SamplerOptions {
+  return {
+    seed,
+    horizon: r.horizon,
+    minHistory: r.minHistory,
+    sourceWeights: r.sourceWeights,
+    calendarDropout: r.calendarDropout,
+    maxTarget: r.maxTarget,
+  };
+}
+
+export function trainOptions(seed: number, r: SequenceRecipe = SEQUENCE_RECIPE): TrainOptions {
+  return {
+    seed,
+    steps: r.steps,
+    batch: r.batch,
+    lr: r.lr,
+    realShare: 0,
+    finetuneSteps: 0,
+    finetuneLr: 0,
+    averageFrom: r.averageFrom,
+  };
+}
+
+export function describeSequence(
+  r: SequenceRecipe,
+  onnxFile: string,
+  opset: number,
+  outputName: string,
+  training: Record<string, unknown>,
+  backtest?: Record<string, unknown>,
+): ModelDescriptor {
+  const spec = sequenceSpec(r);
+  return {
+    name: 'skucast-tcn',
+    version: '2',
+    onnx: onnxFile,
+    opset,
+    input: spec.input,
+    output: { name: outputName, horizon: r.horizon, quantiles: r.quantiles },
+    scaling: spec.scaling,
+    training,
+    ...(backtest ? { backtest } : {}),
+  };
+}
