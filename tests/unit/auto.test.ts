@@ -1,11 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { auto } from '../../src/core/backtest/auto';
+import { auto, type AutoResult } from '../../src/core/backtest/auto';
 import {
   calibrate,
   calibratedForecast,
   DEFAULT_CONFORMAL,
 } from '../../src/core/backtest/conformal';
-import { seriesFromArrays, truncate } from '../../src/core/backtest/series';
+import { seriesFromArrays, truncate, type BacktestSeries } from '../../src/core/backtest/series';
+import { LOCAL_MODELS } from '../../src/core/models/registry';
+import type { GlobalModel, Model } from '../../src/core/models/types';
 import { historicAverage, naive, seasonalNaive, windowAverage } from '../../src/core/models/simple';
 import { Rng } from '../../src/core/random';
 
@@ -115,5 +117,70 @@ describe('auto', () => {
     expect(res.forecasts[0]!.id).toBe('new');
     expect(res.forecasts[0]!.forecast.p50[0]).toBeGreaterThan(0);
     expect(res.evidence.excluded.map((e) => e.alias)).toEqual(['tcn']);
+  });
+});
+
+describe('auto scored in a streaming pass', () => {
+  // A stand-in global model (the TCN's place): a damped last value, batched.
+  const globalModel: GlobalModel = {
+    kind: 'global',
+    alias: 'tcn',
+    reference: 'test',
+    minHistory: 6,
+    maxHorizon: 8,
+    predictBatch: (batch, h) =>
+      Promise.resolve(
+        batch.map((s) => {
+          const last = s.y[s.y.length - 1]!;
+          const point = Float64Array.from({ length: h }, (_, k) => last * 0.9 ** (k + 1) + 1);
+          return { point };
+        }),
+      ),
+  };
+  const mixed = (): BacktestSeries[] => {
+    const rng = new Rng(21);
+    return seriesFromArrays(
+      Array.from({ length: 61 }, (_, i) => {
+        const n = i % 9 === 0 ? 3 + (i % 5) : 20 + ((i * 7) % 90);
+        const kind = i % 4;
+        return {
+          id: `s${i}`,
+          y: Array.from({ length: n }, (_, t) =>
+            kind === 3
+              ? rng.next() < 0.3
+                ? 5 + 10 * rng.next()
+                : 0
+              : Math.max(0, 50 + (kind === 1 ? 20 * Math.sin(t / 4) : 0) + 8 * rng.normal()),
+          ),
+        };
+      }),
+    );
+  };
+  const plain = (r: AutoResult) =>
+    JSON.stringify(
+      {
+        forecasts: r.forecasts,
+        perSku: r.perSku,
+        evidence: {
+          ...r.evidence,
+          candidates: r.evidence.candidates.map((c) => ({ ...c, millis: 0 })),
+        },
+      },
+      (_, v: unknown) => (v instanceof Float64Array ? Array.from(v) : v),
+    );
+
+  it('gives what keeping every candidate gives, in blocks of any size', async () => {
+    const series = mixed();
+    const models: Model[] = [...LOCAL_MODELS, globalModel];
+    for (const strategy of ['ensemble_mean', 'ensemble_median', 'pooled'] as const) {
+      for (const metric of ['wape', 'scaled_mae'] as const) {
+        const base = { h: 4, nWindows: 6, strategy, metric };
+        const kept = await auto(series, models, { ...base, keepAll: true });
+        for (const scoreBlock of [1, 7, 1000]) {
+          const streamed = await auto(series, models, { ...base, scoreBlock });
+          expect(plain(streamed)).toBe(plain(kept));
+        }
+      }
+    }
   });
 });

@@ -26,7 +26,12 @@ import {
   type ConformalOptions,
   type ResidualItem,
 } from './conformal';
-import { crossValidation, type SeriesBacktest } from './cross-validation';
+import {
+  crossValidation,
+  type CrossValidationOptions,
+  type CrossValidationResult,
+  type SeriesBacktest,
+} from './cross-validation';
 import type { BacktestSeries } from './series';
 
 export type Strategy = 'per_sku' | 'pooled' | 'ensemble_mean' | 'ensemble_median';
@@ -63,7 +68,18 @@ export interface AutoOptions {
   onProgress?: (done: number, total: number) => void;
   /** The backtest itself; a thread pool passes crossValidationSharded here. Default: one thread. */
   crossValidate?: typeof crossValidation;
+  /** Series per block of the scoring pass (see SCORE_BLOCK). */
+  scoreBlock?: number;
 }
+
+/**
+ * Series per block when candidates are scored in a streaming pass (a strategy
+ * that ships at most topK of them, without keepAll): each block's local
+ * backtests are scored and dropped, then only the chosen members are run
+ * again, on every series, for the band and the forecast. At the table cap
+ * (45,000 skus) keeping every candidate's points was about 300 MB.
+ */
+export const SCORE_BLOCK = 4096;
 
 /**
  * The shipped recipe, chosen on validation windows (before every scored
@@ -158,9 +174,6 @@ interface Context {
   at: Int32Array;
   /** Validation windows per bt entry (all but the future window). */
   valWindows: Int32Array;
-  /** Level of each bt entry's history at each validation cutoff: entry i's from scaleStart[i]. */
-  scales: Float64Array;
-  scaleStart: Int32Array;
 }
 
 export async function auto(
@@ -186,7 +199,8 @@ export async function auto(
   const candidates = models.filter((m) => m.maxHorizon >= h);
   if (candidates.length === 0) throw new Error('auto needs at least one candidate model');
 
-  const cv = await (opts.crossValidate ?? crossValidation)(series, candidates, {
+  const crossValidate = opts.crossValidate ?? crossValidation;
+  const cvOpts: CrossValidationOptions = {
     h,
     nWindows,
     stepSize,
@@ -196,8 +210,93 @@ export async function auto(
     refitFuture: opts.refitFinal ?? AUTO_DEFAULTS.refitFinal,
     // Candidates are scored and calibrated on their point forecasts alone.
     pointsOnly: true,
-    ...(opts.onProgress ? { onProgress: opts.onProgress } : {}),
-  });
+  };
+  const aliases = candidates.map((m) => m.alias);
+  const scoring = new Scoring(metric, h, candidates.length);
+  const locals = candidates.filter((m) => m.kind === 'local');
+  // Every candidate's forecasts are read after scoring by per_sku and keepAll;
+  // otherwise at most topK of them, which are run again after a streaming pass.
+  const streaming =
+    !opts.keepAll && strategy !== 'per_sku' && candidates.length > 1 && locals.length > 0;
+  let cv: CrossValidationResult;
+  let millis: Partial<Record<ModelAlias, number>>;
+  let order: number[];
+  let top: number[];
+  if (!streaming) {
+    cv = await crossValidate(series, candidates, {
+      ...cvOpts,
+      ...(opts.onProgress ? { onProgress: opts.onProgress } : {}),
+    });
+    millis = cv.millis;
+    for (const sb of cv.series) {
+      scoring.add(
+        sb,
+        aliases.map((a) => sb.points[a]),
+        aliases.map((a) => sb.used[a]),
+      );
+    }
+    ({ order, top } = scoring.choose(topK));
+  } else {
+    const globals = candidates.filter((m) => m.kind === 'global');
+    const rerunMax = Math.min(locals.length, strategy === 'pooled' ? 1 : Math.max(1, topK));
+    const total = series.length * (candidates.length + rerunMax);
+    let done = 0;
+    const progress = (): Pick<CrossValidationOptions, 'onProgress'> => {
+      const base = done;
+      const report = opts.onProgress;
+      return report ? { onProgress: (d) => report(Math.min(total, base + d), total) } : {};
+    };
+    // The global models (the TCN) over every series at once, as one backtest
+    // would batch them; their points are kept (one model's worth).
+    const globalCv =
+      globals.length > 0
+        ? await crossValidate(series, globals, { ...cvOpts, ...progress() })
+        : undefined;
+    done += series.length * globals.length;
+    const globalOf = new Map(globalCv?.series.map((sb) => [sb.series, sb]));
+    millis = { ...globalCv?.millis };
+    const block = Math.max(1, opts.scoreBlock ?? SCORE_BLOCK);
+    for (let from = 0; from < series.length; from += block) {
+      const part = await crossValidate(series.slice(from, from + block), locals, {
+        ...cvOpts,
+        ...progress(),
+      });
+      done += Math.min(block, series.length - from) * locals.length;
+      for (const [a, v] of Object.entries(part.millis) as [ModelAlias, number][])
+        millis[a] = (millis[a] ?? 0) + v;
+      for (const sb of part.series) {
+        const g = globalOf.get(sb.series);
+        const of = (m: Model): SeriesBacktest | undefined => (m.kind === 'global' ? g : sb);
+        scoring.add(
+          sb,
+          candidates.map((m) => of(m)?.points[m.alias]),
+          candidates.map((m) => of(m)?.used[m.alias]),
+        );
+      }
+    }
+    ({ order, top } = scoring.choose(topK));
+    // The chosen members' forecasts again, on every series: the same backtest
+    // (a local model's forecasts depend on its series alone), kept this time.
+    const members = (strategy === 'pooled' ? [order[0] as number] : top).map(
+      (j) => candidates[j] as Model,
+    );
+    const again = members.filter((m) => m.kind === 'local');
+    if (again.length > 0) {
+      cv = await crossValidate(series, again, { ...cvOpts, ...progress() });
+      for (const sb of cv.series) {
+        const g = globalOf.get(sb.series);
+        if (!g) continue;
+        for (const m of members) {
+          if (m.kind !== 'global') continue;
+          const p = g.points[m.alias];
+          const u = g.used[m.alias];
+          if (p) sb.points[m.alias] = p;
+          if (u) sb.used[m.alias] = u;
+        }
+      }
+    } else cv = globalCv as CrossValidationResult;
+    opts.onProgress?.(total, total);
+  }
   const at = new Int32Array(series.length).fill(-1);
   const index = new Map(cv.series.map((sb, i) => [sb.series, i]));
   series.forEach((s, i) => (at[i] = index.get(s) ?? -1));
@@ -206,22 +305,14 @@ export async function auto(
       ? sb.cutoffs.length - 1
       : sb.cutoffs.length,
   );
-  const level = { ...DEFAULT_CONFORMAL, scale: 'level' as const };
-  const scaleStart = new Int32Array(cv.series.length + 1);
-  cv.series.forEach((_, i) => (scaleStart[i + 1] = scaleStart[i]! + valWindows[i]!));
-  const scales = new Float64Array(scaleStart[cv.series.length]!);
-  cv.series.forEach((sb, i) => {
-    for (let w = 0; w < valWindows[i]!; w++)
-      scales[scaleStart[i]! + w] = scaleOfFirst(sb.series.y, sb.cutoffs[w]!, level);
-  });
-  const ctx: Context = { h, bt: cv.series, at, valWindows, scales, scaleStart };
+  // The scored series are the backtest's, in its order (per-sku scores are read by index).
+  if (scoring.skuScores.length !== cv.series.length) throw new Error('auto: scored series differ');
+  const ctx: Context = { h, bt: cv.series, at, valWindows };
 
   // Every candidate's validation score, pooled and per sku.
-  const aliases = candidates.map((m) => m.alias);
   const points = aliases.map((a) => cv.series.map((sb) => sb.points[a]));
-  const pooled = aliases.map((_, j) => pooledScore(ctx, points[j]!, metric));
-  const pooledWape = aliases.map((_, j) => pooledScore(ctx, points[j]!, 'wape'));
-  const order = aliases.map((_, j) => j).sort((a, b) => cmp(pooled[a]!, pooled[b]!) || a - b);
+  const pooled = aliases.map((_, j) => scoring.pooled(j, metric));
+  const pooledWape = aliases.map((_, j) => scoring.pooled(j, 'wape'));
   const rank = new Int32Array(aliases.length);
   order.forEach((j, r) => (rank[j] = r + 1));
   const candidateEvidence: CandidateEvidence[] = aliases.map((alias, j) => ({
@@ -229,15 +320,12 @@ export async function auto(
     score: pooled[j]!,
     wape: pooledWape[j]!,
     rank: rank[j]!,
-    fallbackShare: fallbackShare(ctx, alias),
-    millis: cv.millis[alias] ?? 0,
+    fallbackShare: scoring.fallbackShare(j),
+    millis: millis[alias] ?? 0,
   }));
-  const skuScores = cv.series.map((_, i) =>
-    aliases.map((_, j) => skuScore(ctx, i, points[j]![i], metric)),
-  );
+  const skuScores = scoring.skuScores;
 
   const best = order[0] as number;
-  const top = distinctTop(ctx, order, points, pooled, topK);
   // From here on only the chosen candidates' forecasts are read (all of them
   // by per_sku and keepAll): the others' go, a backtest's worth each.
   if (!opts.keepAll && strategy !== 'per_sku') {
@@ -452,60 +540,11 @@ function* residualItems(
   }
 }
 
-/**
- * The best `k` candidates by score among those within MEMBER_TOLERANCE of the
- * best one (a weak third model dilutes two good ones), skipping any whose validation forecasts
- * differ from a member's by less than DUPLICATE_SHARE of that member's error
- * (Σ|p − q| / Σ|y − q|): AutoTheta and OTM, or ADIDA and IMAPA, often make
- * nearly the same forecast, and counting one forecast twice would turn the
- * mean of three into a weighted mean of two.
- */
-function distinctTop(
-  ctx: Context,
-  order: readonly number[],
-  points: readonly (readonly (Float64Array | undefined)[])[],
-  scores: readonly number[],
-  k: number,
-): number[] {
-  const top: number[] = [];
-  const best = scores[order[0]!]!;
-  for (const j of order) {
-    if (top.length >= Math.max(1, k)) break;
-    if (top.length > 0 && !(scores[j]! <= best * (1 + MEMBER_TOLERANCE))) break;
-    if (top.some((t) => nearlySame(ctx, points[t]!, points[j]!))) continue;
-    top.push(j);
-  }
-  return top;
-}
-
 /** Two candidates count as one when their forecasts differ by less than this share of the first one's error. */
 export const DUPLICATE_SHARE = 0.1;
 
 /** Ensemble members score within this share of the best candidate's validation score. */
 export const MEMBER_TOLERANCE = 0.05;
-
-function nearlySame(
-  ctx: Context,
-  member: readonly (Float64Array | undefined)[],
-  other: readonly (Float64Array | undefined)[],
-): boolean {
-  let diff = 0;
-  let err = 0;
-  for (let i = 0; i < ctx.bt.length; i++) {
-    const q = member[i];
-    const p = other[i];
-    if (!p || !q) continue;
-    const sb = ctx.bt[i] as SeriesBacktest;
-    const n = ctx.valWindows[i]! * ctx.h;
-    for (let t = 0; t < n; t++) {
-      const y = sb.actual[t] as number;
-      if (Number.isNaN(y)) continue;
-      diff += Math.abs((p[t] as number) - (q[t] as number));
-      err += Math.abs(y - (q[t] as number));
-    }
-  }
-  return err > 0 ? diff / err < DUPLICATE_SHARE : diff === 0;
-}
 
 /**
  * True when p50 moved by the median residual of `early` (scaled by each
@@ -557,55 +596,162 @@ function ruleText(
   );
 }
 
-function pooledScore(
-  ctx: Context,
-  points: readonly (Float64Array | undefined)[],
-  metric: SelectionMetric,
-): number {
-  let err = 0;
-  let tot = 0;
-  let skus = 0;
-  for (let i = 0; i < ctx.bt.length; i++) {
-    const p = points[i];
-    if (!p) continue;
-    if (metric === 'wape') {
-      const sb = ctx.bt[i] as SeriesBacktest;
-      const n = ctx.valWindows[i]! * ctx.h;
-      for (let t = 0; t < n; t++) {
-        const y = sb.actual[t] as number;
+/**
+ * Every candidate's validation evidence, added one series at a time in the
+ * backtest's series order (so every sum adds the same numbers in the same
+ * order whether the series come in one backtest or block by block): pooled
+ * WAPE and scaled error, per-sku scores, fallback counts, and Σ|p − q| of
+ * every pair of candidates for the near-duplicate test.
+ */
+class Scoring {
+  private readonly n: number;
+  /** Pooled Σ|y − p| and Σ|y| per candidate. */
+  private readonly absE: Float64Array;
+  private readonly absY: Float64Array;
+  /** Σ of finite per-sku scaled errors and their count, per candidate. */
+  private readonly scaledSum: Float64Array;
+  private readonly scaledSkus: Float64Array;
+  /** Σ|p_a − p_b| over validation targets, at [a * n + b] and [b * n + a]. */
+  private readonly diff: Float64Array;
+  private readonly fellBack: Float64Array;
+  private windows = 0;
+  /** Validation score of each candidate on each series, in series order. */
+  readonly skuScores: number[][] = [];
+
+  constructor(
+    private readonly metric: SelectionMetric,
+    private readonly h: number,
+    candidates: number,
+  ) {
+    this.n = candidates;
+    this.absE = new Float64Array(candidates);
+    this.absY = new Float64Array(candidates);
+    this.scaledSum = new Float64Array(candidates);
+    this.scaledSkus = new Float64Array(candidates);
+    this.diff = new Float64Array(candidates * candidates);
+    this.fellBack = new Float64Array(candidates);
+  }
+
+  /** One series' backtest: every candidate's points and fallbacks, in candidate order. */
+  add(
+    sb: SeriesBacktest,
+    points: readonly (Float64Array | undefined)[],
+    used: readonly ((ModelAlias | undefined)[] | undefined)[],
+  ): void {
+    const { h, n } = this;
+    const valW =
+      sb.cutoffs[sb.cutoffs.length - 1] === sb.series.y.length
+        ? sb.cutoffs.length - 1
+        : sb.cutoffs.length;
+    const len = valW * h;
+    const actual = sb.actual;
+    const pts = points.map((p) => {
+      if (!p) throw new Error(`auto: no validation forecasts of a candidate for ${sb.series.id}`);
+      return p;
+    });
+    const scales =
+      this.metric === 'wape'
+        ? undefined
+        : Float64Array.from({ length: valW }, (_, w) =>
+            scaleOfFirst(sb.series.y, sb.cutoffs[w]!, LEVEL),
+          );
+    const scores: number[] = new Array<number>(n);
+    for (let j = 0; j < n; j++) {
+      const p = pts[j]!;
+      let err = this.absE[j]!;
+      let tot = this.absY[j]!;
+      for (let t = 0; t < len; t++) {
+        const y = actual[t] as number;
         if (Number.isNaN(y)) continue;
         err += Math.abs(y - (p[t] as number));
         tot += Math.abs(y);
       }
-    } else {
-      const v = skuScore(ctx, i, p, metric);
-      if (Number.isFinite(v)) {
-        err += v;
-        skus++;
+      this.absE[j] = err;
+      this.absY[j] = tot;
+      const v = seriesScore(actual, valW, h, scales, p, this.metric);
+      scores[j] = v;
+      if (this.metric !== 'wape' && Number.isFinite(v)) {
+        this.scaledSum[j]! += v;
+        this.scaledSkus[j]!++;
+      }
+      const u = used[j];
+      for (let w = 0; w < valW; w++) if (u?.[w]) this.fellBack[j]!++;
+      for (let k = j + 1; k < n; k++) {
+        const q = pts[k]!;
+        let d = this.diff[j * n + k]!;
+        for (let t = 0; t < len; t++) {
+          if (Number.isNaN(actual[t] as number)) continue;
+          d += Math.abs((q[t] as number) - (p[t] as number));
+        }
+        this.diff[j * n + k] = d;
+        this.diff[k * n + j] = d;
       }
     }
+    this.windows += valW;
+    this.skuScores.push(scores);
   }
-  if (metric === 'wape') return tot > 0 ? err / tot : NaN;
-  return skus > 0 ? err / skus : NaN;
+
+  /** Pooled score of candidate j: WAPE, or the mean over skus of their scaled error. */
+  pooled(j: number, metric: SelectionMetric): number {
+    if (metric === 'wape') return this.absY[j]! > 0 ? this.absE[j]! / this.absY[j]! : NaN;
+    return this.scaledSkus[j]! > 0 ? this.scaledSum[j]! / this.scaledSkus[j]! : NaN;
+  }
+
+  fallbackShare(j: number): number {
+    return this.windows > 0 ? round(this.fellBack[j]! / this.windows) : 0;
+  }
+
+  /**
+   * Candidates by pooled score (best first) and the best `k` among those
+   * within MEMBER_TOLERANCE of the best one (a weak third model dilutes two
+   * good ones), skipping any whose validation forecasts differ from a
+   * member's by less than DUPLICATE_SHARE of that member's error (Σ|p − q| /
+   * Σ|y − q|): AutoTheta and OTM, or ADIDA and IMAPA, often make nearly the
+   * same forecast, and counting one forecast twice would turn the mean of
+   * three into a weighted mean of two.
+   */
+  choose(k: number): { order: number[]; top: number[] } {
+    const scores = Array.from({ length: this.n }, (_, j) => this.pooled(j, this.metric));
+    const order = scores.map((_, j) => j).sort((a, b) => cmp(scores[a]!, scores[b]!) || a - b);
+    const top: number[] = [];
+    const best = scores[order[0]!]!;
+    for (const j of order) {
+      if (top.length >= Math.max(1, k)) break;
+      if (top.length > 0 && !(scores[j]! <= best * (1 + MEMBER_TOLERANCE))) break;
+      if (top.some((t) => this.nearlySame(t, j))) continue;
+      top.push(j);
+    }
+    return { order, top };
+  }
+
+  /** Whether candidate j's forecasts are within DUPLICATE_SHARE of member t's error of t's. */
+  private nearlySame(t: number, j: number): boolean {
+    const diff = this.diff[t * this.n + j]!;
+    const err = this.absE[t]!;
+    return err > 0 ? diff / err < DUPLICATE_SHARE : diff === 0;
+  }
 }
 
-function skuScore(
-  ctx: Context,
-  i: number,
-  p: Float64Array | undefined,
+/** The level a series' errors are scaled by for the scaled_mae metric. */
+const LEVEL = { ...DEFAULT_CONFORMAL, scale: 'level' as const };
+
+/** A candidate's validation score on one series (its first valW windows). */
+function seriesScore(
+  actual: Float64Array,
+  valW: number,
+  h: number,
+  scales: Float64Array | undefined,
+  p: Float64Array,
   metric: SelectionMetric,
 ): number {
-  if (!p) return NaN;
-  const sb = ctx.bt[i] as SeriesBacktest;
-  const h = ctx.h;
   let err = 0;
   let tot = 0;
   let n = 0;
-  for (let w = 0; w < ctx.valWindows[i]!; w++) {
-    const scale = ctx.scales[ctx.scaleStart[i]! + w]!;
+  for (let w = 0; w < valW; w++) {
+    const scale = scales ? (scales[w] as number) : 0;
     for (let k = 0; k < h; k++) {
       const t = w * h + k;
-      const y = sb.actual[t] as number;
+      const y = actual[t] as number;
       if (Number.isNaN(y)) continue;
       const e = Math.abs(y - (p[t] as number));
       if (metric === 'wape') {
@@ -619,19 +765,6 @@ function skuScore(
   }
   if (metric === 'wape') return tot > 0 ? err / tot : NaN;
   return n > 0 ? err / n : NaN;
-}
-
-function fallbackShare(ctx: Context, alias: ModelAlias): number {
-  let used = 0;
-  let total = 0;
-  ctx.bt.forEach((sb, i) => {
-    const u = sb.used[alias];
-    for (let w = 0; w < ctx.valWindows[i]!; w++) {
-      total++;
-      if (u?.[w]) used++;
-    }
-  });
-  return total > 0 ? round(used / total) : 0;
 }
 
 /** NaN sorts last. */
