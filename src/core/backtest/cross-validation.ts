@@ -28,17 +28,19 @@ import {
   type ModelSettings,
   type SeriesInput,
 } from '../models/types';
-import { batchRows, inputAt, weeksAfter, type BacktestSeries } from './series';
+import { batchInputs, weeksAfter, type BacktestSeries } from './series';
 
 /** Series between two progress reports inside one model's backtest. */
 const PROGRESS_EVERY = 250;
 
 /**
- * Windows per predictBatch call of a global model: a multiple of the model
- * runner's 2048-window inference chunk (src/runtime/model-runner.ts), so the
- * runs are the same runs as one call for every window would make.
+ * Windows per predictBatch call of a global model. The TCN's forecasts do not
+ * depend on how its windows are batched (onnxruntime's WASM kernels compute
+ * each window alone: the same bits in chunks of 256, 1000 or 2048), so the
+ * batch is small: its inputs (104 weeks × 6 features a window, and the rows
+ * they are read from) are a few MB at a time instead of tens.
  */
-export const GLOBAL_BATCH = 8 * 2048;
+export const GLOBAL_BATCH = 2048;
 
 export interface CrossValidationOptions {
   /** Weeks forecast from each cutoff. */
@@ -245,10 +247,11 @@ export async function crossValidation(
       };
       for (let k = 0; k < out.length; k++) {
         const sb = out[k] as SeriesBacktest;
-        // Made for this series' windows and gone with their batch (not kept on the table).
-        const rows = batchRows(sb.series);
+        // Rows (if a model reads them) made for this series' windows and gone
+        // with their batch (not kept on the table).
+        const inputAt = batchInputs(sb.series);
         for (let w = 0; w < sb.cutoffs.length; w++) {
-          const input = inputAt(sb.series, sb.cutoffs[w] as number, rows);
+          const input = inputAt(sb.cutoffs[w] as number);
           if (accepts(model, input.y, h)) {
             jobs.push({ k, w, input });
             if (jobs.length >= GLOBAL_BATCH) await flush();

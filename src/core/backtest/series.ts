@@ -52,6 +52,18 @@ export function seriesFromTable(table: WeeklyTable): BacktestSeries[] {
         Array.from({ length: n }, (_, k) => c.calendar.week_start[rowAt(k)] as string),
       );
       lazyValue(out, 'rowIndex', () => Int32Array.from({ length: n }, (_, k) => rowAt(k)));
+      // The ISO weeks of y, as a view of the shared calendar (no rows): while
+      // the columns are the table's (rows edited since make them go).
+      const cal = c.calendar;
+      fromColumns.set(out, {
+        rowAt,
+        isoWeeks: () =>
+          !s.columns
+            ? undefined
+            : n === 0 || rowAt(n - 1) - first === n - 1
+              ? cal.iso_week.subarray(first, first + n)
+              : Int32Array.from({ length: n }, (_, k) => cal.iso_week[rowAt(k)] as number),
+      });
       freshRows.set(out, () => {
         // Rows read from the table meanwhile (and maybe edited) are the rows.
         const cols = s.columns;
@@ -102,6 +114,39 @@ function historyOfColumns(c: WeeklyColumns, origin: number): number[] {
 
 /** How to make the rows of a series from the table's columns without keeping them on the table. */
 const freshRows = new WeakMap<BacktestSeries, () => readonly WeeklyRow[]>();
+
+/** A series made from typed columns: the row index of its k-th value, and its ISO weeks while the columns stand. */
+const fromColumns = new WeakMap<
+  BacktestSeries,
+  { rowAt: (k: number) => number; isoWeeks: () => Int32Array | undefined }
+>();
+
+/**
+ * The model inputs of `s` at its cutoffs, for one batch of a global model:
+ * each with the end after the cutoff week, the rows made only if a model
+ * reads them (once for all of the series' windows, and kept by the batch
+ * alone, as batchRows), and, for a series of typed columns, `isoWeeks` as a
+ * view of the table's calendar, so a model that reads only week numbers (the
+ * TCN v2) makes no row at all (at the table cap 4.95M row objects otherwise,
+ * a GB of garbage).
+ */
+export function batchInputs(s: BacktestSeries): (length: number) => SeriesInput {
+  if (!hasRows(s)) return (length) => ({ y: s.y.subarray(0, length) });
+  const cols = fromColumns.get(s);
+  let rows: readonly WeeklyRow[] | undefined;
+  const rowsOf = (): readonly WeeklyRow[] => (rows ??= batchRows(s) ?? []);
+  const weeks = cols?.isoWeeks();
+  return (length) => {
+    const y = s.y.subarray(0, length);
+    if (length === 0) return { y };
+    let end: number;
+    if (cols) end = cols.rowAt(length - 1) + 1;
+    else if (s.rowIndex) end = (s.rowIndex[length - 1] as number) + 1;
+    else return { y };
+    const input: SeriesInput = weeks ? { y, end, isoWeeks: weeks.subarray(0, length) } : { y, end };
+    return lazyRows(input, rowsOf);
+  };
+}
 
 /**
  * The rows of `s` for a batch of model inputs (inputAt's `rows`): for a

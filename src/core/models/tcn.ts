@@ -84,11 +84,13 @@ export function tcnModel(
 }
 
 /**
- * The ISO week of each value of s.y: s.y holds the complete weeks up to the
- * origin, so they are the last y.length complete rows before `end`. Null for
- * a bare series (no calendar) or rows that do not line up.
+ * The ISO week of each value of s.y: given (s.isoWeeks), or from the rows:
+ * s.y holds the complete weeks up to the origin, so they are the last
+ * y.length complete rows before `end`. Null for a bare series (no calendar)
+ * or rows that do not line up.
  */
-function isoWeeksOf(s: SeriesInput): Uint8Array | null {
+function isoWeeksOf(s: SeriesInput): ArrayLike<number> | null {
+  if (s.isoWeeks && s.isoWeeks.length === s.y.length) return s.isoWeeks;
   const rows = s.rows;
   if (!rows) return null;
   const n = s.y.length;

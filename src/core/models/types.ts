@@ -37,6 +37,11 @@ export interface SeriesInput {
    */
   rows?: readonly WeeklyRow[];
   end?: number;
+  /**
+   * ISO week (1–53) of each value of y, when known without rows (a series of
+   * the table's typed columns): the same weeks `rows` would give.
+   */
+  isoWeeks?: ArrayLike<number>;
 }
 
 /** Settings every model receives; the same for a whole run. */
