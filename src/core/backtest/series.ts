@@ -143,9 +143,26 @@ export function batchInputs(s: BacktestSeries): (length: number) => SeriesInput 
     if (cols) end = cols.rowAt(length - 1) + 1;
     else if (s.rowIndex) end = (s.rowIndex[length - 1] as number) + 1;
     else return { y };
-    const input: SeriesInput = weeks ? { y, end, isoWeeks: weeks.subarray(0, length) } : { y, end };
-    return lazyRows(input, rowsOf);
+    return new BatchInput(y, end, weeks?.subarray(0, length), rowsOf);
   };
+}
+
+/**
+ * A model input whose rows are read through a getter of the class (made on
+ * first read): every input has the same shape, where an own getter per
+ * series would turn each input into a dictionary of properties.
+ */
+class BatchInput implements SeriesInput {
+  constructor(
+    readonly y: Float64Array,
+    readonly end: number,
+    readonly isoWeeks: Int32Array | undefined,
+    private readonly rowsOf: () => readonly WeeklyRow[],
+  ) {}
+
+  get rows(): readonly WeeklyRow[] {
+    return this.rowsOf();
+  }
 }
 
 /**

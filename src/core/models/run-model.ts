@@ -85,10 +85,16 @@ export function fallback(
  * standard deviation), clamps at zero and sorts the quantiles. Undefined when the
  * model produced a non-finite value, so the caller falls back.
  */
-export function finish(out: ModelOutput, y: Float64Array, h: number): Forecast | undefined {
+export function finish(
+  out: ModelOutput,
+  y: Float64Array,
+  h: number,
+  /** Written into when given (a backtest copies each forecast into its buffers: no garbage per window). */
+  into?: Forecast,
+): Forecast | undefined {
   if (out.point.length !== h) return undefined;
   const spread = Z90 * standardDeviation(y);
-  const f = zeroForecast(h);
+  const f = into ?? zeroForecast(h);
   for (let k = 0; k < h; k++) {
     const point = out.point[k] as number;
     const q = out.quantiles;

@@ -41,7 +41,7 @@ export interface SeriesInput {
    * ISO week (1–53) of each value of y, when known without rows (a series of
    * the table's typed columns): the same weeks `rows` would give.
    */
-  isoWeeks?: ArrayLike<number>;
+  isoWeeks?: ArrayLike<number> | undefined;
 }
 
 /** Settings every model receives; the same for a whole run. */
