@@ -28,6 +28,7 @@ import { isModelHostThread, serveModelHost } from './model-host';
 import { reportingUserErrors } from './user-errors';
 import { INGEST_OPTIONS, INGEST_USAGE, ingestOptions, reportLines } from './weekly-command';
 import { isShardHostThread, serveShardHost, startShardPool } from './shard-host';
+import { leanHeapFor } from './lean-heap';
 import { crossValidationSharded } from '../core/backtest/sharded';
 import { fileURLToPath } from 'node:url';
 
@@ -42,7 +43,7 @@ complete week of FILE. Results go to stdout, issues and notes to stderr.
   --model M           auto (default): backtest every model on each sku's own
                       recent weeks and forecast with the mean of the best 3;
                       or one of ${MODEL_CHOICES.filter((m) => m !== 'auto').join(', ')}
-  --horizon N         weeks to forecast, 1-${MAX_HORIZON} (default ${DEFAULT_HORIZON}; tcn: at most 12)
+  --horizon N         weeks to forecast, 1-${MAX_HORIZON} (default ${DEFAULT_HORIZON}; tcn: at most 26)
   --format F          csv (default: one row per sku and week), json (rows plus
                       run metadata, model choice and category totals), seed-json
                       (the seed API's response: {"2": {"week_0": "61.45", ...}})
@@ -132,6 +133,7 @@ async function run(argv: string[], io: CliIo): Promise<number> {
   const pool = startShardPool(fileURLToPath(import.meta.url));
   try {
     const file = args.positionals[0] as string;
+    leanHeapFor(file);
     const progress = readProgress(basename(file), io);
     const table = await ingestFile(file, { ...ingest, onProgress: progress.onProgress });
     progress.done();

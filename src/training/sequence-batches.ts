@@ -24,6 +24,24 @@ export interface SamplerOptions {
   calendarDropout: number;
   /** Targets are clipped to ± this many scales, so one freak week cannot dominate the loss. */
   maxTarget: number;
+  /**
+   * 0: every window weighs the same in the loss. Otherwise a window's weight is
+   * 1 / (its context's mean absolute week-to-week change, in scales), capped
+   * at this, so the loss is in the units of MASE rather than of the level: a
+   * smooth series' small errors count as much as a jumpy one's large ones.
+   */
+  lossWeightCap: number;
+}
+
+/** Mean |y[t] − y[t−1]| / scale over the observed weeks of the window ending at `end`. */
+function naiveChange(y: ArrayLike<number>, end: number, window: number, scale: number): number {
+  let sum = 0;
+  let n = 0;
+  for (let t = Math.max(1, end - window + 1); t < end; t++) {
+    sum += Math.abs((y[t] as number) - (y[t - 1] as number));
+    n++;
+  }
+  return n > 0 ? sum / n / scale : 0;
 }
 
 /** Write one window and its scaled targets (index < targetEnd) at slot j. */
@@ -87,7 +105,27 @@ export function trainingSampler(
       const s = list[rng.int(0, list.length - 1)] as CorpusSeries;
       const end = rng.int(opts.minHistory, s.trainEnd - 1);
       const calendar = s.isoWeeks !== null && rng.next() >= opts.calendarDropout;
-      writeWindow(s, end, s.trainEnd, calendar, spec, opts.horizon, opts.maxTarget, j, xb, yb, mb);
+      const scale = writeWindow(
+        s,
+        end,
+        s.trainEnd,
+        calendar,
+        spec,
+        opts.horizon,
+        opts.maxTarget,
+        j,
+        xb,
+        yb,
+        mb,
+      );
+      if (opts.lossWeightCap > 0) {
+        const change = naiveChange(s.y, end, spec.input.window, scale);
+        const weight = change > 0 ? Math.min(opts.lossWeightCap, 1 / change) : opts.lossWeightCap;
+        for (let h = 0; h < opts.horizon; h++) {
+          const k = j * opts.horizon + h;
+          mb[k] = (mb[k] as number) * weight;
+        }
+      }
     }
   };
 }

@@ -26,7 +26,7 @@ export const SEQUENCE_RECIPE = {
   horizon: 26,
   quantiles: [0.1, 0.25, 0.5, 0.75, 0.9],
   dropout: 0,
-  steps: 8000,
+  steps: 12000,
   batch: 128,
   lr: 2e-3,
   averageFrom: 0.75,
@@ -36,6 +36,8 @@ export const SEQUENCE_RECIPE = {
   >,
   calendarDropout: 0.1,
   maxTarget: 20,
+  /** sequence-batches.ts SamplerOptions.lossWeightCap (0 = unweighted). */
+  lossWeightCap: 10,
   syntheticSeries: 1500,
   syntheticMinWeeks: 60,
   syntheticMaxWeeks: 260,
@@ -96,6 +98,7 @@ export function samplerOptions(seed: number, r: SequenceRecipe = SEQUENCE_RECIPE
     sourceWeights: r.sourceWeights,
     calendarDropout: r.calendarDropout,
     maxTarget: r.maxTarget,
+    lossWeightCap: r.lossWeightCap,
   };
 }
 
