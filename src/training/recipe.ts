@@ -60,10 +60,20 @@ export const RECIPE = {
 
 export type Recipe = typeof RECIPE;
 
-export function tcnConfig(r: Recipe = RECIPE): TcnConfig {
+/** The architecture fields a recipe shares with TcnConfig. */
+export type ArchitectureRecipe = Pick<
+  TcnConfig,
+  'window' | 'channels' | 'kernel' | 'dilations' | 'horizon' | 'quantiles' | 'dropout'
+>;
+
+/** The network of a recipe, over `features` input features (the seed's 21 by default). */
+export function tcnConfig(
+  r: ArchitectureRecipe = RECIPE,
+  features: number = FEATURE_NAMES.length,
+): TcnConfig {
   return {
     window: r.window,
-    features: FEATURE_NAMES.length,
+    features,
     channels: r.channels,
     kernel: r.kernel,
     dilations: r.dilations,

@@ -13,6 +13,7 @@ import {
 import type { ModelDescriptor } from '../core/model-descriptor';
 import type { CorpusOptions, CorpusSource } from './corpus';
 import type { InputSpec, SamplerOptions } from './sequence-batches';
+import { tcnConfig } from './recipe';
 import type { TcnConfig } from './tcn';
 import type { TrainOptions } from './trainer';
 
@@ -50,16 +51,7 @@ export const SEQUENCE_RECIPE = {
 export type SequenceRecipe = typeof SEQUENCE_RECIPE;
 
 export function sequenceConfig(r: SequenceRecipe = SEQUENCE_RECIPE): TcnConfig {
-  return {
-    window: r.window,
-    features: SEQUENCE_FEATURE_NAMES.length,
-    channels: r.channels,
-    kernel: r.kernel,
-    dilations: r.dilations,
-    horizon: r.horizon,
-    quantiles: r.quantiles,
-    dropout: r.dropout,
-  };
+  return tcnConfig(r, SEQUENCE_FEATURE_NAMES.length);
 }
 
 export function sequenceSpec(r: SequenceRecipe = SEQUENCE_RECIPE): InputSpec {
