@@ -29,6 +29,8 @@ import { reportingUserErrors } from './user-errors';
 import { INGEST_OPTIONS, INGEST_USAGE, ingestOptions, reportLines } from './weekly-command';
 import { isShardHostThread, serveShardHost, startShardPool } from './shard-host';
 import { leanHeapFor } from './lean-heap';
+import { isSequenceInput } from '../core/features';
+import { releaseSideColumns } from '../core/ingest/weekly-table';
 import { crossValidationSharded } from '../core/backtest/sharded';
 import { fileURLToPath } from 'node:url';
 
@@ -131,6 +133,12 @@ async function run(argv: string[], io: CliIo): Promise<number> {
     }
   }
   const pool = startShardPool(fileURLToPath(import.meta.url));
+  // Once, when the backtests are done or at the end: the threads (the TCN's
+  // WASM heap, the shard worker's heap; about 120 MB at the table cap) are not
+  // kept while the forecasts are finished and written.
+  let stopped: Promise<unknown> | undefined;
+  const stopThreads = (): Promise<unknown> =>
+    (stopped ??= Promise.all([tcn?.host.dispose(), pool.dispose()]));
   try {
     const file = args.positionals[0] as string;
     leanHeapFor(file);
@@ -143,6 +151,9 @@ async function run(argv: string[], io: CliIo): Promise<number> {
       io.err(notes.join('\n') + '\n');
       return 2;
     }
+    // Nothing below makes row objects unless a TCN of row features runs: the
+    // other columns go (at the table cap about 200 MB of the 1 GB budget).
+    if (!tcn || isSequenceInput(tcn.desc)) releaseSideColumns(table);
     const loaded = tcn ? await tcn.host.ready : undefined;
     const result = await forecastWithLibrary(table, {
       model: requested,
@@ -150,6 +161,7 @@ async function run(argv: string[], io: CliIo): Promise<number> {
       ...(tcn ? { tcn: tcn.model(table) } : {}),
       crossValidate: (series, models, cvOpts) =>
         crossValidationSharded(series, models, cvOpts, pool.runners),
+      onBacktestsDone: async () => void (await stopThreads()),
     });
     if (loaded) result.metadata.provider = loaded.provider;
     for (const s of result.skus) {
@@ -166,7 +178,7 @@ async function run(argv: string[], io: CliIo): Promise<number> {
     io.err(notes.join('\n') + '\n');
     return 0;
   } finally {
-    await Promise.all([tcn?.host.dispose(), pool.dispose()]);
+    await stopThreads();
   }
 }
 

@@ -43,6 +43,8 @@ export interface LibraryForecastOptions {
   onProgress?: (done: number, total: number) => void;
   /** The backtest runner, e.g. spread over a worker pool (backtest/sharded.ts). */
   crossValidate?: AutoOptions['crossValidate'];
+  /** Awaited once no model runs any more (see AutoOptions.onBacktestsDone). */
+  onBacktestsDone?: AutoOptions['onBacktestsDone'];
 }
 
 /** The models a run may use: the classical library, plus the TCN when it is loaded. */
@@ -105,6 +107,7 @@ export async function forecastWithLibrary(
     ...(requested === 'auto' ? {} : { strategy: 'pooled' as const }),
     ...(opts.onProgress ? { onProgress: opts.onProgress } : {}),
     ...(opts.crossValidate ? { crossValidate: opts.crossValidate } : {}),
+    ...(opts.onBacktestsDone ? { onBacktestsDone: opts.onBacktestsDone } : {}),
   });
   const t2 = now();
 
@@ -138,7 +141,8 @@ export async function forecastWithLibrary(
     }
     const acc = choice?.accuracy;
     if (acc) out.accuracy = acc;
-    if (choice && Object.keys(choice.scores).length > 0) out.scores = { ...choice.scores };
+    // auto's own record (not copied: 45,000 of them at the table cap, and auto's result goes).
+    if (choice && Object.keys(choice.scores).length > 0) out.scores = choice.scores;
     return out;
   });
 

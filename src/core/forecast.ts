@@ -129,19 +129,29 @@ export function forecastOrigin(
 ): { origin: number; lastCompleteWeek: string; horizonWeeks: string[] } {
   const first = table.series[0];
   if (!first) throw new ForecastError('no-series', 'the data has no sku to forecast');
-  // Partial weeks are calendar-wide, so every sku shares the forecast origin.
-  const origin = lastCompleteIndex(first.rows);
+  // Partial weeks are calendar-wide, so every sku shares the forecast origin
+  // (read from the table's calendar when it has one: no rows made).
+  const cal = first.columns?.calendar;
+  const origin = cal ? lastCompleteWeekOf(cal.partial) : lastCompleteIndex(first.rows);
   if (origin < 0) {
     throw new ForecastError(
       'no-complete-week',
       'the data covers no complete week (Monday to Sunday); at least one is needed to forecast',
     );
   }
-  const lastCompleteWeek = (first.rows[origin] as WeeklyRow).week_start;
+  const lastCompleteWeek = cal
+    ? (cal.week_start[origin] as string)
+    : (first.rows[origin] as WeeklyRow).week_start;
   const horizonWeeks = Array.from({ length: horizon }, (_, h) =>
     addDays(lastCompleteWeek, 7 * (h + 1)),
   );
   return { origin, lastCompleteWeek, horizonWeeks };
+}
+
+/** Index of the last complete week of a calendar, -1 if none. */
+function lastCompleteWeekOf(partial: Uint8Array): number {
+  for (let i = partial.length - 1; i >= 0; i--) if (partial[i] === 0) return i;
+  return -1;
 }
 
 /** YYYY-MM-DD plus whole days, on day numbers (no Date, no time zone). */

@@ -5,6 +5,8 @@ import { describe, expect, it } from 'vitest';
 import { ingestText } from '../../src/core/ingest';
 import { weeklyTableToCsv } from '../../src/core/weekly-csv';
 import { seriesFromTable } from '../../src/core/backtest/series';
+import { forecastWithLibrary } from '../../src/core/forecast-library';
+import { releaseSideColumns } from '../../src/core/ingest/weekly-table';
 import type { WeeklyTable } from '../../src/core/types';
 
 function sample(): WeeklyTable {
@@ -56,5 +58,25 @@ describe('weekly table columns', () => {
     if (s0) s0.rows = s0.rows.slice(0, 3);
     expect(replaced.series[0]?.rows).toHaveLength(3);
     expect(replaced.series[0]?.columns).toBeUndefined();
+  });
+
+  it('forecasts the same after releasing the columns only rows read, and makes no row', async () => {
+    for (const model of ['auto', 'naive']) {
+      const kept = await forecastWithLibrary(sample(), { model });
+      const lean = sample();
+      releaseSideColumns(lean);
+      const released = await forecastWithLibrary(lean, { model });
+      expect(released.skus).toEqual(kept.skus);
+      expect(released.categories).toEqual(kept.categories);
+      const choice = (r: typeof kept) => ({
+        ...r.metadata.selection,
+        candidates: r.metadata.selection?.candidates.map((c) => ({ ...c, millis: 0 })),
+      });
+      expect(choice(released)).toEqual(choice(kept));
+      // No row was made (the forecast origin is read from the calendar too).
+      expect(lean.series.every((s) => s.columns !== undefined)).toBe(true);
+      // A row made now would lack its quantity, age, gender and price: it throws instead.
+      expect(() => lean.series[0]?.rows).toThrow(/quantity column was released/);
+    }
   });
 });

@@ -70,6 +70,12 @@ export interface AutoOptions {
   crossValidate?: typeof crossValidation;
   /** Series per block of the scoring pass (see SCORE_BLOCK). */
   scoreBlock?: number;
+  /**
+   * Called (and awaited) once the last backtest has run, before the
+   * forecasts are finished: no model runs after it, so a caller can stop the
+   * threads that ran them (the CLI's TCN and shard threads) first.
+   */
+  onBacktestsDone?: () => Promise<void> | void;
 }
 
 /**
@@ -297,6 +303,7 @@ export async function auto(
     } else cv = globalCv as CrossValidationResult;
     opts.onProgress?.(total, total);
   }
+  await opts.onBacktestsDone?.();
   const at = new Int32Array(series.length).fill(-1);
   const index = new Map(cv.series.map((sb, i) => [sb.series, i]));
   series.forEach((s, i) => (at[i] = index.get(s) ?? -1));

@@ -7,6 +7,7 @@ import type {
   WeeklyCalendar,
   WeeklyColumns,
   WeeklyRow,
+  WeeklyTable,
 } from '../types';
 import type { Accumulator } from './accumulator';
 import {
@@ -424,6 +425,47 @@ export function weeklyRowAt(sku: string, seedId: number, c: WeeklyColumns, w: nu
     window_mean_6: means[2] as number,
     window_mean_7: means[3] as number,
   };
+}
+
+/** A sku's columns that only its row objects read: the forecast reads total_amount, transactions (the first sale) and the calendar. */
+const SIDE_COLUMNS = [
+  'quantity',
+  'age',
+  'male',
+  'female',
+  'price_per_unit',
+] as const satisfies readonly (keyof WeeklyColumns)[];
+
+/** Reading a released column: it throws, so a row can never be made of numbers that are gone. */
+const RELEASED: PropertyDescriptorMap = Object.fromEntries(
+  SIDE_COLUMNS.map((key) => [
+    key,
+    {
+      get(): never {
+        throw new Error(
+          `the weekly table's ${key} column was released (releaseSideColumns): its rows cannot be made`,
+        );
+      },
+      enumerable: true,
+      configurable: true,
+    },
+  ]),
+);
+
+/**
+ * Lets go of every sku's columns but total_amount, transactions and the
+ * calendar (quantity, age, gender, price), for a run that will make no row
+ * objects: the backtest's local models and the sequence TCN read only the
+ * amounts from the first sale on and the calendar's ISO weeks. At the table
+ * cap (45,000 skus × 110 weeks) that is 5 of the 7 columns, about 200 MB. Rows not made by now can
+ * no longer be: reading a released column throws. Series whose rows were
+ * already made keep them.
+ */
+export function releaseSideColumns(table: WeeklyTable): void {
+  for (const s of table.series) {
+    const c = s.columns;
+    if (c) Object.defineProperties(c, RELEASED);
+  }
 }
 
 /**
