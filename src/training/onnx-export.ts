@@ -149,10 +149,12 @@ export function exportOnnx(cfg: TcnConfig, weights: TcnWeights, docString = ''):
    * The causal dilated conv evaluated only at time steps `want`, with only the
    * taps that reach into the series for some wanted step: each tap's rows are
    * multiplied by that tap's weight slice and the products summed with the
-   * bias. (Concatenating the taps on the channel axis first, as tcn.forward
-   * does, costs onnxruntime one small copy per step and tap: a sixth of the
-   * run time at 104 weeks.) The slices are computed in-graph from the full
-   * Conv initializer (constant inputs only, so onnxruntime folds them at load).
+   * bias; a tap's rows before the series start are zeros prepended to its
+   * product. (Concatenating the taps on the channel axis first, as tcn.forward
+   * does, costs onnxruntime one small copy per step and tap; padding the
+   * activations with a zero row copied them whole.) The slices are computed
+   * in-graph from the full Conv initializer (constant inputs only, so
+   * onnxruntime folds them at load).
    */
   const convAt = (
     prefix: string,
