@@ -7,12 +7,10 @@
 // from a checkpoint draws the same batches.
 
 import { buildSequenceWindow } from '../core/features';
-import type { ModelDescriptor } from '../core/model-descriptor';
 import { Rng } from '../core/random';
 import type { CorpusSeries, CorpusSource } from './corpus';
 import type { BatchSource } from './trainer';
-
-export type InputSpec = Pick<ModelDescriptor, 'input' | 'scaling'>;
+import type { InputSpec } from './windows';
 
 export interface SamplerOptions {
   seed: number;

@@ -12,10 +12,11 @@ import {
 } from '../core/features';
 import type { ModelDescriptor } from '../core/model-descriptor';
 import type { CorpusOptions, CorpusSource } from './corpus';
-import type { InputSpec, SamplerOptions } from './sequence-batches';
+import type { SamplerOptions } from './sequence-batches';
 import { tcnConfig } from './recipe';
 import type { TcnConfig } from './tcn';
 import type { TrainOptions } from './trainer';
+import type { InputSpec } from './windows';
 
 export const SEQUENCE_RECIPE = {
   window: 104,
