@@ -4,7 +4,7 @@
 // Shared by the worker, the CLI, the exports and the page.
 
 import type { CategoryForecast, ForecastWeek } from './category-totals';
-import { lastCompleteIndex } from './history';
+import { lastCompleteIndex, lastCompleteOfCalendar } from './history';
 import { daysFromCivil, formatDay } from './ingest/dates';
 import type { WeeklyRow, WeeklyTable } from './types';
 import type { SkuAccuracy } from './backtest/auto';
@@ -132,7 +132,7 @@ export function forecastOrigin(
   // Partial weeks are calendar-wide, so every sku shares the forecast origin
   // (read from the table's calendar when it has one: no rows made).
   const cal = first.columns?.calendar;
-  const origin = cal ? lastCompleteWeekOf(cal.partial) : lastCompleteIndex(first.rows);
+  const origin = cal ? lastCompleteOfCalendar(cal.partial) : lastCompleteIndex(first.rows);
   if (origin < 0) {
     throw new ForecastError(
       'no-complete-week',
@@ -146,12 +146,6 @@ export function forecastOrigin(
     addDays(lastCompleteWeek, 7 * (h + 1)),
   );
   return { origin, lastCompleteWeek, horizonWeeks };
-}
-
-/** Index of the last complete week of a calendar, -1 if none. */
-function lastCompleteWeekOf(partial: Uint8Array): number {
-  for (let i = partial.length - 1; i >= 0; i--) if (partial[i] === 0) return i;
-  return -1;
 }
 
 /** YYYY-MM-DD plus whole days, on day numbers (no Date, no time zone). */

@@ -11,6 +11,12 @@ export function lastCompleteIndex(rows: readonly WeeklyRow[]): number {
   return -1;
 }
 
+/** lastCompleteIndex over a calendar's partial flags (typed columns: no rows made). */
+export function lastCompleteOfCalendar(partial: Uint8Array): number {
+  for (let i = partial.length - 1; i >= 0; i--) if (partial[i] === 0) return i;
+  return -1;
+}
+
 /** First week with a sale, -1 if none. */
 export function firstSaleIndex(rows: readonly WeeklyRow[]): number {
   for (let i = 0; i < rows.length; i++) {

@@ -3,7 +3,7 @@
 // forecast), each with its Monday and, from a weekly table, its row index so
 // a model that reads more than the amounts (the TCN) gets rows and an end.
 
-import { historyIndices, lastCompleteIndex } from '../history';
+import { historyIndices, lastCompleteIndex, lastCompleteOfCalendar } from '../history';
 import { daysFromCivil, formatDay } from '../ingest/dates';
 import { weeklyRowAt } from '../ingest/weekly-table';
 import type { SeriesInput } from '../models/types';
@@ -27,7 +27,7 @@ export function seriesFromTable(table: WeeklyTable): BacktestSeries[] {
   const first = table.series[0];
   if (!first) return [];
   const origin = first.columns
-    ? lastComplete(first.columns.calendar.partial)
+    ? lastCompleteOfCalendar(first.columns.calendar.partial)
     : lastCompleteIndex(first.rows);
   return table.series.map((s) => {
     const c = s.columns;
@@ -93,12 +93,6 @@ function rowOfIndex(idx: readonly number[]): (k: number) => number {
   if (n === 0 || (idx[n - 1] as number) - first === n - 1) return (k) => first + k;
   const list = Int32Array.from(idx);
   return (k) => list[k] as number;
-}
-
-/** lastCompleteIndex over the calendar's partial flags. */
-function lastComplete(partial: Uint8Array): number {
-  for (let i = partial.length - 1; i >= 0; i--) if (partial[i] === 0) return i;
-  return -1;
 }
 
 /** historyIndices over a sku's columns: complete weeks from its first sale up to `origin`. */
