@@ -94,7 +94,13 @@ async function libraryCommand(): Promise<void> {
   for (const pair of optionValue(args, 'conformal')?.split(',') ?? []) {
     const [k, v] = pair.split('=') as [keyof ConformalOptions, string];
     (conformal as unknown as Record<string, unknown>)[k] =
-      k === 'scale' ? v : k === 'shiftMedian' ? (v === 'auto' ? 'auto' : v === '1') : Number(v);
+      k === 'scale' || k === 'drift'
+        ? v
+        : k === 'shiftMedian'
+          ? v === 'auto'
+            ? 'auto'
+            : v === '1'
+          : Number(v);
   }
   const autoOptions: Partial<AutoOptions> = { conformal };
   const num = (k: string): number | undefined => {

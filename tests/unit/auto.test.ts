@@ -4,6 +4,8 @@ import {
   calibrate,
   calibratedForecast,
   DEFAULT_CONFORMAL,
+  driftFactor,
+  MAX_DRIFT_FACTOR,
 } from '../../src/core/backtest/conformal';
 import { seriesFromArrays, truncate, type BacktestSeries } from '../../src/core/backtest/series';
 import { LOCAL_MODELS } from '../../src/core/models/registry';
@@ -72,6 +74,75 @@ describe('conformal intervals', () => {
     }
     const tiny = calibratedForecast(cal, 'a', y, [0.1, 0.1]);
     expect(tiny.p10[1]).toBe(0);
+  });
+});
+
+describe('drift factor', () => {
+  /** One item per series: residuals of `sd` around a point of 0, scale 1 (a flat history has scale = level 1). */
+  function items(count: number, sd: number, seed: number, h: number) {
+    const rng = new Rng(seed);
+    return Array.from({ length: count }, (_, i) => ({
+      id: `s${i}`,
+      y: Float64Array.from({ length: 10 }, () => 1),
+      cutoffs: [10],
+      actual: Float64Array.from({ length: h }, () => sd * rng.normal()),
+      point: new Float64Array(h),
+    }));
+  }
+
+  it('is the stretch that makes an earlier band hold 80% of later residuals', () => {
+    const h = 2;
+    const early = calibrate(items(4000, 1, 1, h), h, DEFAULT_CONFORMAL);
+    expect(driftFactor(early, items(4000, 1, 2, h), h)).toBeCloseTo(1, 1);
+    expect(driftFactor(early, items(4000, 2, 3, h), h)).toBeCloseTo(2, 1);
+    expect(driftFactor(early, items(4000, 0.5, 4, h), h)).toBeCloseTo(0.5, 1);
+    // The stretched band holds 80% of the later residuals.
+    const late = items(4000, 2, 5, h);
+    const f = driftFactor(early, late, h);
+    const cal = { ...early, widen: f };
+    let inside = 0;
+    for (const it of late) {
+      const b = calibratedForecast(cal, it.id, it.y, it.point);
+      // Residuals below zero are clamped with the band; compare on the upper side and mirror.
+      for (let k = 0; k < h; k++) if (Math.abs(it.actual[k]!) <= b.p90[k]!) inside++;
+    }
+    expect(inside / (4000 * h)).toBeGreaterThan(0.77);
+    expect(inside / (4000 * h)).toBeLessThan(0.83);
+  });
+
+  it('stays within its cap when later residuals are far out', () => {
+    const early = calibrate(items(500, 1, 6, 1), 1, DEFAULT_CONFORMAL);
+    expect(driftFactor(early, items(500, 100, 7, 1), 1)).toBe(MAX_DRIFT_FACTOR);
+    expect(driftFactor(early, [], 1)).toBe(1);
+  });
+
+  it('widens the band auto gives when the noise grows, and only when asked', async () => {
+    const rng = new Rng(8);
+    const series = seriesFromArrays(
+      Array.from({ length: 200 }, (_, i) => ({
+        id: `s${i}`,
+        // Calm for a year, then noise that keeps growing through the backtest weeks.
+        y: Array.from(
+          { length: 80 },
+          (_, t) => 100 + 5 * 1.2 ** Math.max(0, t - 64) * rng.normal(),
+        ),
+      })),
+    );
+    const opts = { h: 2, strategy: 'pooled' as const, nWindows: 12 };
+    const off = await auto(series, [historicAverage], opts);
+    const widen = await auto(series, [historicAverage], {
+      ...opts,
+      conformal: { ...DEFAULT_CONFORMAL, drift: 'widen' },
+    });
+    expect(off.evidence.conformal.widen).toBe(1);
+    expect(widen.evidence.conformal.widen).toBeGreaterThan(1.1);
+    // The same point, a band that holds the one without the stretch.
+    widen.forecasts.forEach((f, i) => {
+      const o = off.forecasts[i]!.forecast;
+      expect(f.forecast.point).toEqual(o.point);
+      expect(f.forecast.p90[0]!).toBeGreaterThan(o.p90[0]!);
+      expect(f.forecast.p10[0]!).toBeLessThanOrEqual(o.p10[0]!);
+    });
   });
 });
 

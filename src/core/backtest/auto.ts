@@ -20,6 +20,7 @@ import {
 import {
   calibrate,
   calibratedForecast,
+  driftFactor,
   DEFAULT_CONFORMAL,
   scaleOfFirst,
   type Calibration,
@@ -154,7 +155,7 @@ export interface AutoEvidence {
   excluded: { alias: ModelAlias; reason: string }[];
   /** The pooled best (pooled) or the ensemble's members. */
   chosen: ModelAlias[];
-  conformal: { options: ConformalOptions; residualsPerStep: number[] };
+  conformal: { options: ConformalOptions; residualsPerStep: number[]; widen: number };
   /** The shipped forecasts on the validation windows, pooled over skus. */
   accuracy: { wape: number; coverage: number; windows: number };
 }
@@ -393,20 +394,25 @@ export async function auto(
       (i) => ctx.valWindows[i]!,
     );
     let shiftMedian = conformal.shiftMedian === true;
-    if (conformal.shiftMedian === 'auto') {
+    let widen = 1;
+    // The earlier half of the windows calibrated, the later half scored: what
+    // the calibration of all of them will meet in the future, as far as the
+    // backtest can tell.
+    if (conformal.shiftMedian === 'auto' || conformal.drift !== 'off') {
       const half = (i: number): number => ctx.valWindows[i]! >> 1;
       const early = calibrate(
         items(() => 0, half),
         h,
         { ...conformal, shiftMedian: true },
       );
-      shiftMedian = shiftHelps(
-        early,
-        items(half, (i) => ctx.valWindows[i]!),
-        h,
-      );
+      const late = () => items(half, (i) => ctx.valWindows[i]!);
+      if (conformal.shiftMedian === 'auto') shiftMedian = shiftHelps(early, late(), h);
+      if (conformal.drift !== 'off') {
+        const f = driftFactor(early, late(), h);
+        widen = conformal.drift === 'widen' ? Math.max(1, f) : f;
+      }
     }
-    const calibration = calibrate(all, h, { ...conformal, shiftMedian });
+    const calibration = { ...calibrate(all, h, { ...conformal, shiftMedian }), widen };
     const forecasts = series.map((s, si) => {
       const i = at[si]!;
       // A series with no backtest window of its own (no longer than h) has no evidence
@@ -493,6 +499,7 @@ export async function auto(
       conformal: {
         options: main.calibration.options,
         residualsPerStep: main.calibration.counts,
+        widen: round(main.calibration.widen),
       },
       accuracy: pooledAccuracy(main.accuracy),
     },

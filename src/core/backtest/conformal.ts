@@ -31,6 +31,15 @@ export interface ConformalOptions {
    * residual count; 0 disables (pooled only).
    */
   perSkuPrior: number;
+  /**
+   * Residuals of past windows describe the future only as far as the series
+   * do not drift. 'widen': the band is widened (never narrowed) by the factor
+   * that makes a calibration on the earlier half of the backtest windows cover
+   * the nominal share of the later half's weeks (decided by `auto`, as the
+   * median shift is; calibrate itself reads it as 'off'). 'adapt': the same
+   * factor, narrowing too.
+   */
+  drift: 'off' | 'widen' | 'adapt';
 }
 
 /**
@@ -45,7 +54,14 @@ export const DEFAULT_CONFORMAL: ConformalOptions = {
   levelWeeks: 52,
   shiftMedian: 'auto',
   perSkuPrior: 0,
+  drift: 'off',
 };
+
+/** The share of weeks the p10–p90 band is meant to hold. */
+export const NOMINAL_COVERAGE = 0.8;
+
+/** The widest a drift factor may make the band: beyond it the backtest is no guide. */
+export const MAX_DRIFT_FACTOR = 3;
 
 /** The scale of a history: never 0 unless the history is all zeros. */
 export function seriesScale(hist: ArrayLike<number>, opts: ConformalOptions): number {
@@ -98,6 +114,8 @@ export interface Calibration {
   skus: Map<string, { ratio: Triple; weight: number }>;
   /** Residuals the pooled quantiles rest on, per step. */
   counts: number[];
+  /** Distance of p10 and p90 from the median residual is multiplied by this (driftFactor). */
+  widen: number;
 }
 
 function triple(sorted: Float64Array): Triple {
@@ -200,7 +218,38 @@ export function calibrate(
       });
     }
   }
-  return { h, options, steps, skus, counts };
+  return { h, options, steps, skus, counts, widen: 1 };
+}
+
+/**
+ * The factor by which the band of `early` (calibrated on earlier windows)
+ * must be stretched about its median residual to hold the nominal share of
+ * the residuals of `late` (later windows): for each late residual the least
+ * factor that covers it, and their NOMINAL_COVERAGE quantile. 1 when the
+ * early band already covers them as it should; below 1 when it covers more.
+ */
+export function driftFactor(early: Calibration, late: Iterable<ResidualItem>, h: number): number {
+  const need = new Residuals();
+  const beyond = 2 * MAX_DRIFT_FACTOR;
+  for (const it of late) {
+    it.cutoffs.forEach((c, w) => {
+      const scale = scaleOfFirst(it.y, c, early.options);
+      if (!(scale > 0)) return;
+      for (let k = 0; k < h; k++) {
+        const i = w * h + k;
+        const y = it.actual[i] as number;
+        if (Number.isNaN(y)) continue;
+        const r = (y - (it.point[i] as number)) / scale;
+        const q = early.steps[Math.min(k, early.steps.length - 1)] as Triple;
+        const gap = r < q.q50 ? q.q50 - q.q10 : q.q90 - q.q50;
+        const off = Math.abs(r - q.q50);
+        // A residual no stretch of a zero-width side reaches needs more than the cap.
+        need.push(off === 0 ? 0 : gap > 0 ? Math.min(off / gap, beyond) : beyond);
+      }
+    });
+  }
+  if (need.length === 0) return 1;
+  return Math.min(quantileSorted(need.toArray().sort(), NOMINAL_COVERAGE), MAX_DRIFT_FACTOR);
 }
 
 /** A calibrated forecast from a point forecast and the history it was made from. */
@@ -223,6 +272,10 @@ export function calibratedForecast(
     if (sku) {
       q10 *= 1 - sku.weight + sku.weight * sku.ratio.q10;
       q90 *= 1 - sku.weight + sku.weight * sku.ratio.q90;
+    }
+    if (cal.widen !== 1) {
+      q10 = q.q50 + cal.widen * (q10 - q.q50);
+      q90 = q.q50 + cal.widen * (q90 - q.q50);
     }
     const p = point[k] as number;
     const mid = p + (cal.options.shiftMedian === true ? q.q50 * scale : 0);
