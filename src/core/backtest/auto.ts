@@ -21,6 +21,7 @@ import {
   calibrate,
   calibratedForecast,
   driftFactor,
+  forEachResidual,
   DEFAULT_CONFORMAL,
   scaleOfFirst,
   type Calibration,
@@ -568,21 +569,11 @@ export const MEMBER_TOLERANCE = 0.05;
 function shiftHelps(early: Calibration, late: Iterable<ResidualItem>, h: number): boolean {
   let plain = 0;
   let shifted = 0;
-  for (const it of late) {
-    it.cutoffs.forEach((c, w) => {
-      const scale = scaleOfFirst(it.y, c, early.options);
-      if (!(scale > 0)) return;
-      for (let k = 0; k < h; k++) {
-        const i = w * h + k;
-        const y = it.actual[i] as number;
-        if (Number.isNaN(y)) continue;
-        const p = it.point[i] as number;
-        const q = early.steps[k] as { q50: number };
-        plain += Math.abs(y - Math.max(0, p)) / scale;
-        shifted += Math.abs(y - Math.max(0, p + q.q50 * scale)) / scale;
-      }
-    });
-  }
+  forEachResidual(late, h, early.options, (_, k, y, p, scale) => {
+    const q = early.steps[k] as { q50: number };
+    plain += Math.abs(y - Math.max(0, p)) / scale;
+    shifted += Math.abs(y - Math.max(0, p + q.q50 * scale)) / scale;
+  });
   return shifted < plain;
 }
 

@@ -161,6 +161,30 @@ class Residuals {
   }
 }
 
+/**
+ * Every backtest week of `items` with an actual value, as (item, step, actual,
+ * point, scale of the history at its cutoff); weeks of a history with no scale
+ * are left out.
+ */
+export function forEachResidual(
+  items: Iterable<ResidualItem>,
+  h: number,
+  options: ConformalOptions,
+  visit: (it: ResidualItem, k: number, y: number, point: number, scale: number) => void,
+): void {
+  for (const it of items) {
+    it.cutoffs.forEach((c, w) => {
+      const scale = scaleOfFirst(it.y, c, options);
+      if (!(scale > 0)) return;
+      for (let k = 0; k < h; k++) {
+        const i = w * h + k;
+        const y = it.actual[i] as number;
+        if (!Number.isNaN(y)) visit(it, k, y, it.point[i] as number, scale);
+      }
+    });
+  }
+}
+
 export function calibrate(
   items: Iterable<ResidualItem>,
   h: number,
@@ -170,22 +194,19 @@ export function calibrate(
   const own = new Map<string, number[]>();
   // A sku's own residuals matter only to a per-sku blend.
   const perSku = options.perSkuPrior > 0;
-  for (const it of items) {
-    const mine: number[] = [];
-    it.cutoffs.forEach((c, w) => {
-      const scale = scaleOfFirst(it.y, c, options);
-      if (!(scale > 0)) return;
-      for (let k = 0; k < h; k++) {
-        const i = w * h + k;
-        const y = it.actual[i] as number;
-        if (Number.isNaN(y)) continue;
-        const r = (y - (it.point[i] as number)) / scale;
-        byStep[k]!.push(r);
-        if (perSku) mine.push(r);
-      }
-    });
-    if (mine.length > 0) own.set(it.id, mine);
-  }
+  let current: ResidualItem | undefined;
+  let mine: number[] = [];
+  forEachResidual(items, h, options, (it, k, y, p, scale) => {
+    const r = (y - p) / scale;
+    byStep[k]!.push(r);
+    if (!perSku) return;
+    if (it !== current) {
+      current = it;
+      mine = [];
+      own.set(it.id, mine);
+    }
+    mine.push(r);
+  });
   // A step with no residual borrows the nearest earlier step's.
   const steps: Triple[] = [];
   const counts: number[] = [];
@@ -231,23 +252,14 @@ export function calibrate(
 export function driftFactor(early: Calibration, late: Iterable<ResidualItem>, h: number): number {
   const need = new Residuals();
   const beyond = 2 * MAX_DRIFT_FACTOR;
-  for (const it of late) {
-    it.cutoffs.forEach((c, w) => {
-      const scale = scaleOfFirst(it.y, c, early.options);
-      if (!(scale > 0)) return;
-      for (let k = 0; k < h; k++) {
-        const i = w * h + k;
-        const y = it.actual[i] as number;
-        if (Number.isNaN(y)) continue;
-        const r = (y - (it.point[i] as number)) / scale;
-        const q = early.steps[Math.min(k, early.steps.length - 1)] as Triple;
-        const gap = r < q.q50 ? q.q50 - q.q10 : q.q90 - q.q50;
-        const off = Math.abs(r - q.q50);
-        // A residual no stretch of a zero-width side reaches needs more than the cap.
-        need.push(off === 0 ? 0 : gap > 0 ? Math.min(off / gap, beyond) : beyond);
-      }
-    });
-  }
+  forEachResidual(late, h, early.options, (_, k, y, p, scale) => {
+    const r = (y - p) / scale;
+    const q = early.steps[Math.min(k, early.steps.length - 1)] as Triple;
+    const gap = r < q.q50 ? q.q50 - q.q10 : q.q90 - q.q50;
+    const off = Math.abs(r - q.q50);
+    // A residual no stretch of a zero-width side reaches needs more than the cap.
+    need.push(off === 0 ? 0 : gap > 0 ? Math.min(off / gap, beyond) : beyond);
+  });
   if (need.length === 0) return 1;
   return Math.min(quantileSorted(need.toArray().sort(), NOMINAL_COVERAGE), MAX_DRIFT_FACTOR);
 }
