@@ -96,11 +96,11 @@ async function libraryCommand(): Promise<void> {
     (conformal as unknown as Record<string, unknown>)[k] =
       k === 'scale' || k === 'drift'
         ? v
-        : k === 'shiftMedian' && v === 'auto'
-          ? 'auto'
-          : k === 'shiftMedian' || k === 'ownQuantiles'
-            ? v === '1'
-            : Number(v);
+        : k === 'shiftMedian'
+          ? v === 'auto'
+            ? 'auto'
+            : v === '1'
+          : Number(v);
   }
   const autoOptions: Partial<AutoOptions> = { conformal };
   const num = (k: string): number | undefined => {

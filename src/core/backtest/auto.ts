@@ -22,7 +22,6 @@ import {
   calibratedForecast,
   driftFactor,
   forEachResidual,
-  type OwnBand,
   DEFAULT_CONFORMAL,
   scaleOfFirst,
   type Calibration,
@@ -198,8 +197,6 @@ export async function auto(
   const topK = opts.topK ?? AUTO_DEFAULTS.topK;
   const metric = opts.metric ?? AUTO_DEFAULTS.metric;
   const conformal = opts.conformal ?? DEFAULT_CONFORMAL;
-  // Whose own quantiles the band is made from (the backtest keeps them).
-  const keepsOwn = (m: Model): boolean => conformal.ownQuantiles && m.kind === 'global';
 
   const excluded = models
     .filter((m) => m.maxHorizon < h)
@@ -236,7 +233,6 @@ export async function auto(
   if (!streaming) {
     cv = await crossValidate(series, candidates, {
       ...cvOpts,
-      pointsOnly: !candidates.some(keepsOwn),
       ...(opts.onProgress ? { onProgress: opts.onProgress } : {}),
     });
     millis = cv.millis;
@@ -262,11 +258,7 @@ export async function auto(
     // would batch them; their points are kept (one model's worth).
     const globalCv =
       globals.length > 0
-        ? await crossValidate(series, globals, {
-            ...cvOpts,
-            pointsOnly: !globals.some(keepsOwn),
-            ...progress(),
-          })
+        ? await crossValidate(series, globals, { ...cvOpts, ...progress() })
         : undefined;
     done += series.length * globals.length;
     const globalOf = new Map(globalCv?.series.map((sb) => [sb.series, sb]));
@@ -306,9 +298,7 @@ export async function auto(
           if (m.kind !== 'global') continue;
           const p = g.points[m.alias];
           const u = g.used[m.alias];
-          const f = g.forecasts[m.alias];
           if (p) sb.points[m.alias] = p;
-          if (f) sb.forecasts[m.alias] = f;
           if (u) sb.used[m.alias] = u;
         }
       }
@@ -356,18 +346,11 @@ export async function auto(
     });
   }
   const labelOf = aliases.map((a) => [a]);
-  /** Candidate j's own p10 and p90 on series i, when the band is made from them. */
-  const ownOf = (j: number, i: number): OwnBand | undefined =>
-    keepsOwn(candidates[j]!) ? cv.series[i]!.forecasts[aliases[j]!] : undefined;
   const topLabel = top.map((j) => aliases[j]!);
   /** Each series' validation and future points by a strategy, and what made them. */
   const combine = (s: Strategy): Combined[] => {
     if (s === 'pooled')
-      return cv.series.map((_, i) => ({
-        point: points[best]![i]!,
-        label: labelOf[best]!,
-        own: ownOf(best, i),
-      }));
+      return cv.series.map((_, i) => ({ point: points[best]![i]!, label: labelOf[best]! }));
     if (s === 'per_sku') {
       return cv.series.map((_, i) => {
         const sc = skuScores[i] as number[];
@@ -375,7 +358,7 @@ export async function auto(
         if (ctx.valWindows[i]! > 0) {
           for (const cand of order) if (cmp(sc[cand]!, sc[j]!) < 0) j = cand;
         }
-        return { point: points[j]![i]!, label: labelOf[j]!, own: ownOf(j, i) };
+        return { point: points[j]![i]!, label: labelOf[j]! };
       });
     }
     // One buffer for every series' windows, as the backtest keeps them.
@@ -445,18 +428,11 @@ export async function auto(
       return {
         id: s.id,
         model: name(i, p.label),
-        forecast: calibratedForecast(
-          calibration,
-          s.id,
-          s.y,
-          p.point.subarray(w * h, (w + 1) * h),
-          undefined,
-          p.own && windowsOf(p.own, w, w + 1, h),
-        ),
+        forecast: calibratedForecast(calibration, s.id, s.y, p.point.subarray(w * h, (w + 1) * h)),
       };
     });
     const accuracy = cv.series.map((sb, i) =>
-      validationAccuracy(sb, pts[i]!, ctx.valWindows[i]!, h, calibration),
+      validationAccuracy(sb, pts[i]!.point, ctx.valWindows[i]!, h, calibration),
     );
     return { forecasts, calibration, accuracy };
   };
@@ -539,7 +515,7 @@ export async function auto(
     }
     aliases.forEach((a, j) => {
       all[a] = finishAll(
-        cv.series.map((_, i) => ({ point: points[j]![i]!, label: [a], own: ownOf(j, i) })),
+        cv.series.map((_, i) => ({ point: points[j]![i]!, label: [a] })),
         (i) => futureAlias(i, a),
       ).forecasts.map((f) => f.forecast);
     });
@@ -552,13 +528,6 @@ export async function auto(
 interface Combined {
   point: Float64Array;
   label: string[];
-  /** The model's own p10 and p90, laid out as `point`, when the band is made from them. */
-  own?: OwnBand | undefined;
-}
-
-/** Windows from up to to of a band laid out [window][step]. */
-function windowsOf(b: OwnBand, from: number, to: number, h: number): OwnBand {
-  return { p10: b.p10.subarray(from * h, to * h), p90: b.p90.subarray(from * h, to * h) };
 }
 
 /**
@@ -582,7 +551,6 @@ function* residualItems(
       cutoffs: sb.cutoffs.slice(a, b),
       actual: sb.actual.subarray(a * h, b * h),
       point: pts[i]!.point.subarray(a * h, b * h),
-      ...(pts[i]!.own ? { own: windowsOf(pts[i]!.own, a, b, h) } : {}),
     };
   }
 }
@@ -831,7 +799,7 @@ function round(v: number): number {
 /** Error and coverage of the calibrated forecasts of one series on its validation windows. */
 function validationAccuracy(
   sb: SeriesBacktest,
-  pts: Combined,
+  point: Float64Array,
   windows: number,
   h: number,
   cal: Calibration,
@@ -847,9 +815,8 @@ function validationAccuracy(
       cal,
       sb.series.id,
       sb.series.y.subarray(0, c),
-      pts.point.subarray(w * h, (w + 1) * h),
+      point.subarray(w * h, (w + 1) * h),
       f,
-      pts.own && windowsOf(pts.own, w, w + 1, h),
     );
     for (let k = 0; k < h; k++) {
       const y = sb.actual[w * h + k] as number;

@@ -40,14 +40,6 @@ export interface ConformalOptions {
    * factor, narrowing too.
    */
   drift: 'off' | 'widen' | 'adapt';
-  /**
-   * A model with quantiles of its own (the TCN) keeps the shape of its band,
-   * conformalized (CQR, Romano et al. 2019): its p10 and p90 moved out (or in)
-   * by the 80th percentile of how far the backtest weeks fell outside them,
-   * scaled as the residuals are. Models without quantiles, and ensembles, get
-   * the residual band either way.
-   */
-  ownQuantiles: boolean;
 }
 
 /**
@@ -63,7 +55,6 @@ export const DEFAULT_CONFORMAL: ConformalOptions = {
   shiftMedian: 'auto',
   perSkuPrior: 0,
   drift: 'off',
-  ownQuantiles: false,
 };
 
 /** The share of weeks the p10–p90 band is meant to hold. */
@@ -106,14 +97,6 @@ export interface ResidualItem {
   cutoffs: readonly number[];
   actual: Float64Array;
   point: Float64Array;
-  /** The model's own p10 and p90 [window][step], when it has them. */
-  own?: OwnBand;
-}
-
-/** A model's own p10 and p90, laid out as its points are. */
-export interface OwnBand {
-  p10: Float64Array;
-  p90: Float64Array;
 }
 
 interface Triple {
@@ -132,11 +115,7 @@ export interface Calibration {
   /** Residuals the pooled quantiles rest on, per step. */
   counts: number[];
   /** Distance of p10 and p90 from the median residual is multiplied by this (driftFactor). */
-  widen: number; /**
-   * With ownQuantiles, per step: how far (scaled) a model's own p10 and p90 are
-   * moved out (negative: in); undefined when no item had a band of its own.
-   */
-  own?: number[];
+  widen: number;
 }
 
 function triple(sorted: Float64Array): Triple {
@@ -191,15 +170,7 @@ export function forEachResidual(
   items: Iterable<ResidualItem>,
   h: number,
   options: ConformalOptions,
-  visit: (
-    it: ResidualItem,
-    k: number,
-    y: number,
-    point: number,
-    scale: number,
-    /** The week's index in the item's arrays. */
-    i: number,
-  ) => void,
+  visit: (it: ResidualItem, k: number, y: number, point: number, scale: number) => void,
 ): void {
   for (const it of items) {
     it.cutoffs.forEach((c, w) => {
@@ -208,7 +179,7 @@ export function forEachResidual(
       for (let k = 0; k < h; k++) {
         const i = w * h + k;
         const y = it.actual[i] as number;
-        if (!Number.isNaN(y)) visit(it, k, y, it.point[i] as number, scale, i);
+        if (!Number.isNaN(y)) visit(it, k, y, it.point[i] as number, scale);
       }
     });
   }
@@ -223,17 +194,11 @@ export function calibrate(
   const own = new Map<string, number[]>();
   // A sku's own residuals matter only to a per-sku blend.
   const perSku = options.perSkuPrior > 0;
-  const outside = options.ownQuantiles ? Array.from({ length: h }, () => new Residuals()) : [];
   let current: ResidualItem | undefined;
   let mine: number[] = [];
-  forEachResidual(items, h, options, (it, k, y, p, scale, i) => {
+  forEachResidual(items, h, options, (it, k, y, p, scale) => {
     const r = (y - p) / scale;
     byStep[k]!.push(r);
-    if (it.own && options.ownQuantiles) {
-      const below = (it.own.p10[i] as number) - y;
-      const above = y - (it.own.p90[i] as number);
-      outside[k]!.push(Math.max(below, above) / scale);
-    }
     if (!perSku) return;
     if (it !== current) {
       current = it;
@@ -274,15 +239,7 @@ export function calibrate(
       });
     }
   }
-  const cal: Calibration = { h, options, steps, skus, counts, widen: 1 };
-  if (outside.some((o) => o.length > 0)) {
-    let prevOwn = 0;
-    cal.own = outside.map((o) => {
-      if (o.length > 0) prevOwn = quantileSorted(o.toArray().sort(), NOMINAL_COVERAGE);
-      return prevOwn;
-    });
-  }
-  return cal;
+  return { h, options, steps, skus, counts, widen: 1 };
 }
 
 /**
@@ -315,8 +272,6 @@ export function calibratedForecast(
   point: ArrayLike<number>,
   /** Written into when given (a backtest scores thousands of windows: no garbage per window). */
   into?: Forecast,
-  /** The model's own p10 and p90 for these weeks: with cal.own, the band is theirs, conformalized. */
-  own?: OwnBand,
 ): Forecast {
   const h = point.length;
   const scale = seriesScale(hist, cal.options);
@@ -336,9 +291,8 @@ export function calibratedForecast(
     }
     const p = point[k] as number;
     const mid = p + (cal.options.shiftMedian === true ? q.q50 * scale : 0);
-    const move = own && cal.own ? (cal.own[Math.min(k, cal.own.length - 1)] as number) : NaN;
-    let lo = Number.isNaN(move) ? p + q10 * scale : (own!.p10[k] as number) - move * scale;
-    let hi = Number.isNaN(move) ? p + q90 * scale : (own!.p90[k] as number) + move * scale;
+    let lo = p + q10 * scale;
+    let hi = p + q90 * scale;
     lo = Math.min(lo, mid);
     hi = Math.max(hi, mid);
     f.point[k] = Math.max(0, p);
