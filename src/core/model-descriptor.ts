@@ -17,6 +17,11 @@ export interface ModelDescriptor {
     features: string[];
     /** Fewest complete weeks a series needs (shorter ones are left-padded up to `window`); default `window`. */
     minHistory?: number;
+    /**
+     * false: the model was trained with the calendar features always unknown
+     * (dates or not), so it is given none. Default true.
+     */
+    readsCalendar?: boolean;
   };
   output: {
     /** ONNX output name; tensor [batch, horizon, quantiles.length], float32, in scaled units. */
@@ -57,6 +62,7 @@ const KINDS = {
   object: ['an object', isObject],
   text: ['a non-empty string', (v) => typeof v === 'string' && v !== ''],
   count: ['a whole number ≥ 1', (v) => Number.isInteger(v) && (v as number) >= 1],
+  boolean: ['true or false', (v) => typeof v === 'boolean'],
   positive: ['a finite number > 0', (v) => typeof v === 'number' && v > 0 && Number.isFinite(v)],
   strings: ['a non-empty list of strings', (v) => isList(v, (x) => typeof x === 'string')],
   probabilities: [
@@ -76,6 +82,7 @@ const FIELDS: [path: string, kind: keyof typeof KINDS, optional?: true][] = [
   ['input.window', 'count'],
   ['input.features', 'strings'],
   ['input.minHistory', 'count', true],
+  ['input.readsCalendar', 'boolean', true],
   ['output', 'object'],
   ['output.name', 'text'],
   ['output.horizon', 'count'],

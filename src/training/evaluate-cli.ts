@@ -63,6 +63,7 @@ const args = parseArgs(process.argv.slice(2), [
   'metric',
   'top-k',
   'conformal',
+  'model-dir',
 ]);
 rejectUnknown(args, ['shrink-grid', 'tcn', 'no-tcn', 'refit-final']);
 const log = (m: string): void => console.error(m);
@@ -124,9 +125,11 @@ async function libraryCommand(): Promise<void> {
     !args.flags.has('no-tcn');
 
   let tcn: Parameters<typeof libraryEval>[0]['tcn'];
-  if (!args.flags.has('no-tcn') && existsSync('models/tcn.onnx')) {
-    const desc = JSON.parse(readFileSync('models/tcn.json', 'utf8')) as ModelDescriptor;
-    const runner = await createModelRunner(readFileSync('models/tcn.onnx'), desc, {
+  // --model-dir: another training's tcn.onnx + tcn.json (npm run train -- --out DIR).
+  const dir = optionValue(args, 'model-dir') ?? 'models';
+  if (!args.flags.has('no-tcn') && existsSync(`${dir}/tcn.onnx`)) {
+    const desc = JSON.parse(readFileSync(`${dir}/tcn.json`, 'utf8')) as ModelDescriptor;
+    const runner = await createModelRunner(readFileSync(`${dir}/tcn.onnx`), desc, {
       preferred: 'wasm',
       numThreads: 1,
     });

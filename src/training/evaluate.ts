@@ -142,13 +142,18 @@ function scoreTcn(windows: EvalWindow[], fc: number[][][]): Required<Scores> {
 }
 
 /** Experiments on a validation split: `--set steps=3000,realShare=0.5` (numeric top-level fields). */
-export function withOverrides(base: Recipe, spec: string | undefined): Recipe {
-  const r = structuredClone(base) as Recipe & Record<string, unknown>;
+/** `base` with numeric fields set from "a=1,b.c=2" (a dotted key names a nested field). */
+export function withOverrides<T extends object>(base: T, spec: string | undefined): T {
+  const r = structuredClone(base);
   for (const pair of spec ? spec.split(',') : []) {
     const [k, v] = pair.split('=');
-    if (!k || v === undefined || typeof r[k] !== 'number')
+    const path = k ? k.split('.') : [];
+    const last = path.pop();
+    let at = r as Record<string, unknown>;
+    for (const p of path) at = (at[p] ?? {}) as Record<string, unknown>;
+    if (last === undefined || v === undefined || typeof at[last] !== 'number')
       throw new Error(`--set: unknown numeric field ${k}`);
-    r[k] = Number(v);
+    at[last] = Number(v);
   }
   return r;
 }

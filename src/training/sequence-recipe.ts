@@ -62,6 +62,7 @@ export function sequenceSpec(r: SequenceRecipe = SEQUENCE_RECIPE): InputSpec {
       window: r.window,
       features: [...SEQUENCE_FEATURE_NAMES],
       minHistory: r.minHistory,
+      ...(r.calendarDropout >= 1 ? { readsCalendar: false } : {}),
     },
     scaling: {
       rule: SEQUENCE_SCALING_RULE,

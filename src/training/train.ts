@@ -1,9 +1,10 @@
-// `npm run train -- [--seed N] [--out DIR] [--steps N] [--fresh]`: trains the
+// `npm run train -- [--seed N] [--out DIR] [--steps N] [--set k=v,…] [--fresh]`: trains the
 // shipped TCN (v2, sequence-recipe.ts) on the corpus of corpus.ts and writes
 // DIR/tcn.onnx and DIR/tcn.json. Progress and validation scores are printed
 // every 250 steps and a checkpoint is kept in .cache/, so an interrupted run
 // continues where it stopped (--fresh ignores it). The same seed rebuilds the
-// same weights, resumed or not.
+// same weights, resumed or not. --set changes numeric fields of the recipe
+// (e.g. calendarDropout=1,sourceWeights.store_item=0) for experiments.
 
 import * as tf from '@tensorflow/tfjs';
 import { createHash } from 'node:crypto';
@@ -11,6 +12,7 @@ import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from '
 import path from 'node:path';
 import { intOption, optionValue, parseArgs, rejectUnknown } from '../node/args';
 import { loadCorpus, type CorpusSource } from './corpus';
+import { withOverrides } from './evaluate';
 import { exportOnnx, ONNX_OPSET, OUTPUT_NAME } from './onnx-export';
 import { trainingSampler, validationSet, type ValidationSet } from './sequence-batches';
 import {
@@ -104,14 +106,14 @@ function recipeHash(r: SequenceRecipe, seed: number): string {
 }
 
 async function main(): Promise<void> {
-  const args = parseArgs(process.argv.slice(2), ['seed', 'out', 'steps']);
+  const args = parseArgs(process.argv.slice(2), ['seed', 'out', 'steps', 'set']);
   rejectUnknown(args, ['fresh']);
   const seed = intOption(args, 'seed', DEFAULT_SEED);
   const outDir = path.resolve(optionValue(args, 'out') ?? 'models');
-  const recipe: SequenceRecipe = {
-    ...SEQUENCE_RECIPE,
-    steps: intOption(args, 'steps', SEQUENCE_RECIPE.steps),
-  };
+  const recipe: SequenceRecipe = withOverrides(
+    { ...SEQUENCE_RECIPE, steps: intOption(args, 'steps', SEQUENCE_RECIPE.steps) },
+    optionValue(args, 'set'),
+  );
   const log = (m: string): void => console.log(m);
   const started = Date.now();
   const corpus = await loadCorpus(corpusOptions(seed, recipe));

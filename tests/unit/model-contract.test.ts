@@ -160,14 +160,19 @@ describe.each(LOCAL_MODELS.map((m) => [m.alias, m] as const))('%s', (_alias, mod
 describe('tcn', () => {
   let tcn: GlobalModel;
   let dispose: () => Promise<void>;
+  /** The shipped network under a descriptor that reads the calendar or not. */
+  let withCalendar: (reads: boolean) => GlobalModel;
   beforeAll(async () => {
     const { desc, bytes } = loadModelFiles();
     const runner = await createModelRunner(bytes, desc, { preferred: 'wasm' });
-    tcn = tcnModel(desc, (x, b) => runner.run(x, b), {
-      age: false,
-      gender: false,
-      quantity: false,
-    });
+    const absent = { age: false, gender: false, quantity: false };
+    tcn = tcnModel(desc, (x, b) => runner.run(x, b), absent);
+    withCalendar = (reads) =>
+      tcnModel(
+        { ...desc, input: { ...desc.input, readsCalendar: reads } },
+        (x, b) => runner.run(x, b),
+        absent,
+      );
     dispose = () => runner.dispose();
   });
   afterAll(() => dispose?.());
@@ -210,6 +215,17 @@ describe('tcn', () => {
     const [r] = await runModel(tcn, [{ y: SERIES.level as Float64Array }], 27, settings);
     expect(r?.alias).toBe(fallbackAlias);
     checkShape(r as SeriesForecast, 27);
+  });
+
+  it('is given the ISO weeks of a dated series only when its descriptor says it reads them', async () => {
+    const y = SERIES.seasonal as Float64Array;
+    const weeks = Array.from({ length: y.length }, (_, t) => ((t + 20) % 52) + 1);
+    const point = async (m: GlobalModel, dated: boolean) =>
+      (await runModel(m, [dated ? { y, isoWeeks: weeks } : { y }], 8, settings))[0]!.forecast.point;
+    const blind = withCalendar(false);
+    expect(await point(blind, true)).toEqual(await point(blind, false));
+    const reads = withCalendar(true);
+    expect(await point(reads, true)).not.toEqual(await point(reads, false));
   });
 
   it('forecasts an all-zero series as (next to) zero and a constant one near the constant', async () => {

@@ -44,6 +44,11 @@ describe('parseModelDescriptor', () => {
       (d: ModelDescriptor) => (d.scaling.historyWeeks = 1.5),
       /scaling\.historyWeeks .*got 1\.5/,
     ],
+    [
+      'readsCalendar',
+      (d: ModelDescriptor) => (d.input.readsCalendar = 'no' as unknown as boolean),
+      /input\.readsCalendar must be true or false/,
+    ],
   ])('names the bad field: %s', (_, change, message) => {
     expect(() => parseModelDescriptor(broken(change))).toThrow(message);
     expect(() => parseModelDescriptor(broken(change))).toThrow(ModelDescriptorError);

@@ -5,6 +5,7 @@
 // windows never reach the weeks a series keeps for validation.
 
 import { beforeAll, describe, expect, it } from 'vitest';
+import { SEQUENCE_FEATURE_NAMES } from '../../src/core/features';
 import { Rng } from '../../src/core/random';
 import type { CorpusSeries } from '../../src/training/corpus';
 import { syntheticSeries } from '../../src/training/synthetic';
@@ -145,6 +146,18 @@ describe('sequence TCN training', () => {
     }
     const v = validationSet(tagged, spec, H, recipe.minHistory);
     expect(v.n).toBe(tagged.reduce((n, s) => n + (s.validEnd - s.trainEnd), 0));
+    // A model trained blind to the calendar is validated blind to it too.
+    const known = SEQUENCE_FEATURE_NAMES.indexOf('calendar_known');
+    const flags = (set: typeof v) =>
+      Array.from({ length: set.x.length / F }, (_, i) => set.x[i * F + known]);
+    expect(flags(v)).toContain(1);
+    const blind = validationSet(
+      tagged,
+      { ...spec, input: { ...spec.input, readsCalendar: false } },
+      H,
+      recipe.minHistory,
+    );
+    expect(new Set(flags(blind))).toEqual(new Set([0]));
     // No validation target reaches validEnd.
     let k = 0;
     for (const s of tagged)
