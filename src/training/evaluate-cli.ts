@@ -46,9 +46,13 @@ const CARD_END = '<!-- eval-library:end -->';
  * point-forecast measures and then the fallback shares added to the report
  * (same recipe, same numbers); 6: the holdout run with the sequence TCN
  * (issue 14) joining the library and auto, after its recipe was chosen on
- * validation windows (models/MODEL_CARD.md). Raise it whenever you look again.
+ * validation windows (models/MODEL_CARD.md); 7: the holdout run with the
+ * TCN retrained blind to the calendar, chosen before it on validation windows
+ * and a leave-store-item-out check (models/MODEL_CARD.md); 8: the same run
+ * again, only to write this count into the report (the 7th was made before
+ * the count was raised; same numbers). Raise it whenever you look again.
  */
-const HOLDOUT_LOOKS = 6;
+const HOLDOUT_LOOKS = 8;
 
 const args = parseArgs(process.argv.slice(2), [
   'out',

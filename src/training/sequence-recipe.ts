@@ -36,7 +36,14 @@ export const SEQUENCE_RECIPE = {
     CorpusSource,
     number
   >,
-  calendarDropout: 0.1,
+  /**
+   * 1: the network never sees the ISO week (descriptor readsCalendar false).
+   * Chosen on validation windows: trained without store-item, the model that
+   * read the calendar scored WAPE 0.087 on store-item's validation weeks
+   * against 0.061 blind (coverage 0.52 against 0.78): a season learnt from
+   * the corpus's calendar is imposed on a retailer whose season differs.
+   */
+  calendarDropout: 1,
   maxTarget: 20,
   /** sequence-batches.ts SamplerOptions.lossWeightCap (0 = unweighted). */
   lossWeightCap: 10,
