@@ -6,6 +6,7 @@
 
 import { beforeAll, describe, expect, it } from 'vitest';
 import { SEQUENCE_FEATURE_NAMES } from '../../src/core/features';
+import { withOverrides } from '../../src/training/evaluate';
 import { Rng } from '../../src/core/random';
 import type { CorpusSeries } from '../../src/training/corpus';
 import { syntheticSeries } from '../../src/training/synthetic';
@@ -73,6 +74,20 @@ const opts: TrainOptions = {
   finetuneLr: 0,
   averageFrom: recipe.averageFrom,
 };
+
+describe('recipe overrides (npm run train -- --set)', () => {
+  it('set numeric fields, nested ones by a dotted key, and refuse anything else', () => {
+    const r = withOverrides(SEQUENCE_RECIPE, 'calendarDropout=0.5,sourceWeights.store_item=0');
+    expect(r.calendarDropout).toBe(0.5);
+    expect(r.sourceWeights.store_item).toBe(0);
+    expect(r.sourceWeights.m4).toBe(SEQUENCE_RECIPE.sourceWeights.m4);
+    // The shipped recipe is left as it is.
+    expect(SEQUENCE_RECIPE.sourceWeights.store_item).toBeGreaterThan(0);
+    expect(() => withOverrides(SEQUENCE_RECIPE, 'nope=1')).toThrow(/unknown numeric field nope/);
+    expect(() => withOverrides(SEQUENCE_RECIPE, 'sourceWeights.nope=1')).toThrow(/unknown/);
+    expect(() => withOverrides(SEQUENCE_RECIPE, 'dilations=1')).toThrow(/unknown/);
+  });
+});
 
 describe('sequence TCN training', () => {
   beforeAll(async () => {
