@@ -22,7 +22,7 @@ import { medianOf } from '../core/stats/quantile';
 import type { SkuSeries } from '../core/types';
 import { loadSeedData } from './data';
 import type { Recipe } from './recipe';
-import { inputSpec, RECIPE, runRecipe } from './recipe';
+import { inputSpec, RECIPE, runRecipe, withOverrides } from './recipe';
 import { predict, toTensors, type TcnConfig, type TcnWeights } from './tcn';
 import { initTf } from './tf-backend';
 
@@ -139,23 +139,6 @@ function scoreTcn(windows: EvalWindow[], fc: number[][][]): Required<Scores> {
     bias: sumOf(mid) / sumOf(y),
     coverage_p10_p90: coverage(y, lo, hi),
   };
-}
-
-/** Experiments on a validation split: `--set steps=3000,realShare=0.5` (numeric top-level fields). */
-/** `base` with numeric fields set from "a=1,b.c=2" (a dotted key names a nested field). */
-export function withOverrides<T extends object>(base: T, spec: string | undefined): T {
-  const r = structuredClone(base);
-  for (const pair of spec ? spec.split(',') : []) {
-    const [k, v] = pair.split('=');
-    const path = k ? k.split('.') : [];
-    const last = path.pop();
-    let at = r as Record<string, unknown>;
-    for (const p of path) at = (at[p] ?? {}) as Record<string, unknown>;
-    if (last === undefined || v === undefined || typeof at[last] !== 'number')
-      throw new Error(`--set: unknown numeric field ${k}`);
-    at[last] = Number(v);
-  }
-  return r;
 }
 
 const SHRINK_GRID = [0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1];

@@ -171,3 +171,23 @@ export function describe(
     ...(backtest ? { backtest } : {}),
   };
 }
+
+/**
+ * `base` with numeric fields set from "a=1,b.c=2" (a dotted key names a nested
+ * field): the --set of experiments on validation splits (npm run train, npm run
+ * eval -- --tcn).
+ */
+export function withOverrides<T extends object>(base: T, spec: string | undefined): T {
+  const r = structuredClone(base);
+  for (const pair of spec ? spec.split(',') : []) {
+    const [k, v] = pair.split('=');
+    const path = k ? k.split('.') : [];
+    const last = path.pop();
+    let at = r as Record<string, unknown>;
+    for (const p of path) at = (at[p] ?? {}) as Record<string, unknown>;
+    if (last === undefined || v === undefined || typeof at[last] !== 'number')
+      throw new Error(`--set: unknown numeric field ${k}`);
+    at[last] = Number(v);
+  }
+  return r;
+}

@@ -12,7 +12,7 @@ import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from '
 import path from 'node:path';
 import { intOption, optionValue, parseArgs, rejectUnknown } from '../node/args';
 import { loadCorpus, type CorpusSource } from './corpus';
-import { withOverrides } from './evaluate';
+import { withOverrides } from './recipe';
 import { exportOnnx, ONNX_OPSET, OUTPUT_NAME } from './onnx-export';
 import { trainingSampler, validationSet, type ValidationSet } from './sequence-batches';
 import {

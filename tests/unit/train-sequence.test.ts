@@ -6,7 +6,7 @@
 
 import { beforeAll, describe, expect, it } from 'vitest';
 import { SEQUENCE_FEATURE_NAMES } from '../../src/core/features';
-import { withOverrides } from '../../src/training/evaluate';
+import { withOverrides } from '../../src/training/recipe';
 import { Rng } from '../../src/core/random';
 import type { CorpusSeries } from '../../src/training/corpus';
 import { syntheticSeries } from '../../src/training/synthetic';
