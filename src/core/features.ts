@@ -284,7 +284,8 @@ export function sequenceScale(
  * The sequence model's input for one series at one origin, written into `out`
  * at `offset` ([window, features] row-major); returns the scale. `values` are
  * the complete weekly amounts, oldest first; `isoWeeks` their ISO weeks (1–53)
- * or null when the series has no calendar; `end` is exclusive.
+ * or null when the series has no calendar (ignored for a model whose descriptor
+ * says it does not read them: it was trained without); `end` is exclusive.
  */
 export function buildSequenceWindow(
   values: ArrayLike<number>,
@@ -299,7 +300,8 @@ export function buildSequenceWindow(
   const history = desc.scaling.historyWeeks ?? DEFAULT_HISTORY_WEEKS;
   const recent = desc.scaling.recentWeeks ?? SEQUENCE_RECENT_WEEKS;
   const s = sequenceScale(values, end, desc.scaling.minScale, recent, history);
-  const known = isoWeeks ? 1 : 0;
+  const weeks = desc.input.readsCalendar === false ? null : isoWeeks;
+  const known = weeks ? 1 : 0;
   const length = Math.min(end, history) / history;
   out.fill(0, offset, offset + window * F);
   for (let t = Math.max(0, window - end); t < window; t++) {
@@ -307,8 +309,8 @@ export function buildSequenceWindow(
     const o = offset + t * F;
     out[o] = ratio(values[i] as number, s);
     out[o + 1] = 1;
-    if (isoWeeks) {
-      const angle = (TWO_PI * ((isoWeeks[i] as number) - 1)) / 52;
+    if (weeks) {
+      const angle = (TWO_PI * ((weeks[i] as number) - 1)) / 52;
       out[o + 2] = Math.sin(angle);
       out[o + 3] = Math.cos(angle);
     }

@@ -152,7 +152,6 @@ export function validationSet(
   horizon: number,
   minHistory: number,
 ): ValidationSet {
-  const withCalendar = spec.input.readsCalendar !== false;
   const picks: [CorpusSeries, number][] = [];
   for (const s of corpus)
     for (const end of validationOrigins(s, horizon, minHistory)) picks.push([s, end]);
@@ -166,7 +165,7 @@ export function validationSet(
       s,
       end,
       s.validEnd,
-      withCalendar && s.isoWeeks !== null,
+      s.isoWeeks !== null,
       spec,
       horizon,
       Infinity,

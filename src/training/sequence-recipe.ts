@@ -122,7 +122,6 @@ export function describeSequence(
   opset: number,
   outputName: string,
   training: Record<string, unknown>,
-  backtest?: Record<string, unknown>,
 ): ModelDescriptor {
   const spec = sequenceSpec(r);
   return {
@@ -134,6 +133,5 @@ export function describeSequence(
     output: { name: outputName, horizon: r.horizon, quantiles: r.quantiles },
     scaling: spec.scaling,
     training,
-    ...(backtest ? { backtest } : {}),
   };
 }

@@ -49,8 +49,7 @@ export function tcnModel(
       const scales = new Float64Array(batch.length);
       batch.forEach((s, b) => {
         if (sequence) {
-          const weeks = desc.input.readsCalendar === false ? null : isoWeeksOf(s);
-          scales[b] = buildSequenceWindow(s.y, weeks, s.y.length, desc, x, b * stride);
+          scales[b] = buildSequenceWindow(s.y, isoWeeksOf(s), s.y.length, desc, x, b * stride);
           return;
         }
         const rows = s.rows ?? rowsOfBareSeries(s.y);
