@@ -4,7 +4,7 @@
 
 import onnxProto from 'onnx-proto';
 import type { TcnConfig, TcnWeights } from './tcn';
-import { blockCin, headGroups, paramShapes, planSteps } from './tcn';
+import { SEASON_CHANNELS, blockCin, headGroups, paramShapes, planSteps, seasonTaps } from './tcn';
 
 const { onnx } = onnxProto;
 
@@ -267,7 +267,32 @@ export function exportOnnx(cfg: TcnConfig, weights: TcnWeights, docString = ''):
   if (have.length !== 1 || have[0] !== L - 1) throw new Error('the head needs the last step only');
   initializer.push(int64Tensor('last.shape', [-1, C]));
   const last = node('Reshape', [h, 'last.shape'], ['last']);
-  const z = node('Gemm', [last, 'head.weight', 'head.bias'], ['head.out']);
+  let z = node('Gemm', [last, 'head.weight', 'head.bias'], ['head.out']);
+  // cfg.season: the head's direct read of the input, as in tcn.forward.
+  const taps = seasonTaps(cfg);
+  if (taps.length > 0) {
+    const read = taps.map(({ start, length }, j) => {
+      const name = `season.tap${j}`;
+      initializer.push(
+        int64Tensor(`${name}.starts`, [start, 0]),
+        int64Tensor(`${name}.ends`, [start + length, SEASON_CHANNELS]),
+        int64Tensor(`${name}.axes`, [1, 2]),
+        int64Tensor(`${name}.shape`, [-1, length * SEASON_CHANNELS]),
+      );
+      const slice = node(
+        'Slice',
+        [INPUT_NAME, `${name}.starts`, `${name}.ends`, `${name}.axes`],
+        [`${name}.slice`],
+      );
+      return node('Reshape', [slice, `${name}.shape`], [name]);
+    });
+    const seen =
+      read.length === 1
+        ? (read[0] as string)
+        : node('Concat', read, ['season.read'], [int('axis', 1)]);
+    const add = node('MatMul', [seen, 'head.season.weight'], ['season.out']);
+    z = node('Add', [z, add], ['head.sum']);
+  }
   const Q = cfg.quantiles.length;
   initializer.push(int64Tensor('head.shape', [-1, Q, H]));
   const z3 = node('Reshape', [z, 'head.shape'], ['head.groups']);

@@ -44,6 +44,8 @@ export const SEQUENCE_RECIPE = {
    * the corpus's calendar is imposed on a retailer whose season differs.
    */
   calendarDropout: 1,
+  /** TcnConfig.season: the head reads this series' own weeks one season ago (0 = off). */
+  season: 0,
   maxTarget: 20,
   /** sequence-batches.ts SamplerOptions.lossWeightCap (0 = unweighted). */
   lossWeightCap: 10,
@@ -59,7 +61,8 @@ export const SEQUENCE_RECIPE = {
 export type SequenceRecipe = typeof SEQUENCE_RECIPE;
 
 export function sequenceConfig(r: SequenceRecipe = SEQUENCE_RECIPE): TcnConfig {
-  return tcnConfig(r, SEQUENCE_FEATURE_NAMES.length);
+  const cfg = tcnConfig(r, SEQUENCE_FEATURE_NAMES.length);
+  return r.season > 0 ? { ...cfg, season: r.season } : cfg;
 }
 
 export function sequenceSpec(r: SequenceRecipe = SEQUENCE_RECIPE): InputSpec {

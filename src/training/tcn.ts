@@ -25,6 +25,43 @@ export interface TcnConfig {
    * toward the mean of history, chosen on validation (recipe.levelShrink).
    */
   levelShrink?: number;
+  /**
+   * Season length m in weeks (0 or unset: off). The head then also reads the
+   * input's sales and observed channels at the weeks one season before the
+   * horizon (and SEASON_LEAD weeks before those) and at the last SEASON_LEAD
+   * weeks, through its own linear map: last year's path of this very series,
+   * which the convolutions see only blurred into their last step. A season
+   * taken from the series itself, not from the calendar (see
+   * sequence-recipe.ts calendarDropout).
+   */
+  season?: number;
+}
+
+/** Weeks before the season-ago origin, and before the forecast origin, the season taps include. */
+export const SEASON_LEAD = 4;
+/** The input channels the season taps read: sales and observed. */
+export const SEASON_CHANNELS = 2;
+
+/** Input time ranges [start, start + length) the head reads directly (cfg.season), in order. */
+export function seasonTaps(
+  cfg: Pick<TcnConfig, 'window' | 'horizon' | 'features' | 'season'>,
+): { start: number; length: number }[] {
+  const m = cfg.season ?? 0;
+  if (m <= 0) return [];
+  const L = cfg.window;
+  if (cfg.horizon > m || L - m - SEASON_LEAD < 0 || cfg.features < SEASON_CHANNELS)
+    throw new Error(`season ${m} needs horizon ≤ ${m} and a window ≥ ${m + SEASON_LEAD}`);
+  return [
+    { start: L - m - SEASON_LEAD, length: SEASON_LEAD + cfg.horizon },
+    { start: L - SEASON_LEAD, length: SEASON_LEAD },
+  ];
+}
+
+/** Values the season taps give the head per window. */
+export function seasonWidth(
+  cfg: Pick<TcnConfig, 'window' | 'horizon' | 'features' | 'season'>,
+): number {
+  return seasonTaps(cfg).reduce((n, t) => n + t.length * SEASON_CHANNELS, 0);
 }
 
 /** Weights in training layout. conv: [K*Cin, Cout] with row k*Cin+ci; dense: [in, out]. */
@@ -53,6 +90,8 @@ export function paramShapes(cfg: TcnConfig): [string, number[]][] {
   });
   out.push(['head.weight', [C, cfg.quantiles.length * cfg.horizon]]);
   out.push(['head.bias', [cfg.quantiles.length * cfg.horizon]]);
+  const E = seasonWidth(cfg);
+  if (E > 0) out.push(['head.season.weight', [E, cfg.quantiles.length * cfg.horizon]]);
   return out;
 }
 
@@ -77,7 +116,11 @@ export function headGroups(cfg: Pick<TcnConfig, 'quantiles'>): { below: number; 
   return { below: mid, above: q.length - 1 - mid };
 }
 
-/** He-uniform convolutions, small head; p50 starts near the long-run level (1 in scaled units). */
+/**
+ * He-uniform convolutions, small head; p50 starts near the long-run level (1
+ * in scaled units). The season taps start at zero and draw nothing from `rng`,
+ * so a network with them starts as the same network without.
+ */
 export function initWeights(cfg: TcnConfig, rng: Rng): TcnWeights {
   const w: TcnWeights = {};
   const { below, above } = headGroups(cfg);
@@ -85,7 +128,9 @@ export function initWeights(cfg: TcnConfig, rng: Rng): TcnWeights {
   for (const [name, shape] of paramShapes(cfg)) {
     const size = shape.reduce((a, b) => a * b, 1);
     const data = new Float32Array(size);
-    if (name.endsWith('.weight')) {
+    if (name === 'head.season.weight') {
+      // zeros
+    } else if (name.endsWith('.weight')) {
       const fanIn = shape[0] as number;
       const bound = name === 'head.weight' ? 0.05 / Math.sqrt(fanIn) : Math.sqrt(6 / fanIn);
       for (let i = 0; i < size; i++) data[i] = rng.uniform(-bound, bound);
@@ -288,7 +333,19 @@ export function forward(
     have = step.output;
   });
   const last = tf.reshape(h, [B, cfg.channels]);
-  const z = tf.add(tf.matMul(last, get(p, 'head.weight') as tf.Tensor2D), get(p, 'head.bias'));
+  let z = tf.add(tf.matMul(last, get(p, 'head.weight') as tf.Tensor2D), get(p, 'head.bias'));
+  const taps = seasonTaps(cfg);
+  if (taps.length > 0) {
+    const read = taps.map(
+      ({ start, length }) =>
+        tf.reshape(tf.slice(x, [0, start, 0], [B, length, SEASON_CHANNELS]), [
+          B,
+          length * SEASON_CHANNELS,
+        ]) as tf.Tensor2D,
+    );
+    const seen = read.length === 1 ? (read[0] as tf.Tensor2D) : tf.concat(read, 1);
+    z = tf.add(z, tf.matMul(seen, get(p, 'head.season.weight') as tf.Tensor2D));
+  }
   const H = cfg.horizon;
   const { below, above } = headGroups(cfg);
   const group = (g: number): tf.Tensor2D => tf.slice(z, [0, g * H], [B, H]) as tf.Tensor2D;

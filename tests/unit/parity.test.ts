@@ -118,10 +118,11 @@ describe.each(SHIPPED)('models/$file.onnx', ({ file, features, maxBytes }) => {
 
 describe('the pruned graphs', () => {
   it('prunes any architecture exactly: tfjs and ONNX equal a plain causal TCN over every step', async () => {
-    for (const quantiles of [
-      [0.1, 0.5, 0.9],
-      [0.1, 0.25, 0.5, 0.75, 0.9],
-    ]) {
+    for (const [quantiles, season] of [
+      [[0.1, 0.5, 0.9], 0],
+      [[0.1, 0.25, 0.5, 0.75, 0.9], 0],
+      [[0.1, 0.25, 0.5, 0.75, 0.9], 5],
+    ] as const) {
       const other: TcnConfig = {
         window: 11,
         features: 5,
@@ -129,11 +130,15 @@ describe('the pruned graphs', () => {
         kernel: 3,
         dilations: [1, 3, 2],
         horizon: 4,
-        quantiles,
+        quantiles: [...quantiles],
         dropout: 0,
         levelShrink: quantiles.length === 3 ? 0.5 : 0,
+        season,
       };
       const w = initWeights(other, new Rng(5));
+      // the season taps start at zero: give them weights to check
+      const seasonRng = new Rng(9);
+      w['head.season.weight']?.data.forEach((_, i, a) => (a[i] = seasonRng.uniform(-0.5, 0.5)));
       // two horizon weeks with medians far below the level, so the pulled p50
       // meets the p90 clamp there and moves freely in the other two
       w['head.bias']!.data.fill(-2, 0, 2);
@@ -218,6 +223,21 @@ function plainTcn(cfg: TcnConfig, w: TcnWeights, x: Float32Array, n: number): Fl
       let acc = data('head.bias')[o] as number;
       for (let j = 0; j < C; j++)
         acc += (last[j] as number) * (data('head.weight')[j * Q * H + o] as number);
+      // cfg.season: the head reads sales and observed at the season-ago weeks
+      // of the horizon (4 weeks earlier too) and at the last 4 weeks.
+      const m = cfg.season ?? 0;
+      if (m > 0) {
+        let e = 0;
+        for (const [from, to] of [
+          [L - m - 4, L - m + H],
+          [L - 4, L],
+        ] as const)
+          for (let t = from; t < to; t++)
+            for (let c = 0; c < 2; c++, e++)
+              acc +=
+                (x[(b * L + t) * cfg.features + c] as number) *
+                (data('head.season.weight')[e * Q * H + o] as number);
+      }
       z[o] = acc;
     }
     for (let t = 0; t < H; t++) {
