@@ -94,6 +94,10 @@ interface Checkpoint {
   recipe: string;
   seed: number;
   curve: CurvePoint[];
+  /** Training seconds before this checkpoint, over every run that led to it. */
+  seconds?: number;
+  /** The training loss of the last logged steps. */
+  loss?: number;
   state: {
     step: number;
     averaged: number;
@@ -135,6 +139,10 @@ async function main(): Promise<void> {
   const checkpointFile = path.join(cacheDir, `train-tcn-${recipeHash(recipe, seed)}.json`);
   let curve: CurvePoint[] = [];
   let resume: { step: number; state: TrainState } | undefined;
+  // A run resumed from a checkpoint reports the time and loss of the whole
+  // training, not only of its own steps (none, if the checkpoint was final).
+  let priorSeconds = 0;
+  let lastLoss = NaN;
   if (!args.flags.has('fresh') && existsSync(checkpointFile)) {
     const cp = JSON.parse(readFileSync(checkpointFile, 'utf8')) as Checkpoint;
     const tensors: TrainState['tensors'] = {};
@@ -142,6 +150,8 @@ async function main(): Promise<void> {
       tensors[k] = { shape: t.shape, data: Float32Array.from(t.data) };
     resume = { step: cp.state.step, state: { ...cp.state, tensors } };
     curve = cp.curve;
+    priorSeconds = cp.seconds ?? 0;
+    lastLoss = cp.loss ?? NaN;
     log(`resuming from step ${cp.state.step} (${checkpointFile})`);
   }
   const opts = { ...trainOptions(seed, recipe), log };
@@ -154,6 +164,7 @@ async function main(): Promise<void> {
       every: EVERY,
       ...(resume ? { resume } : {}),
       onCheckpoint: (step, weights, trainLoss) => {
+        lastLoss = trainLoss;
         const v = validate(cfg, weights(), valid);
         curve.push({ step, train_loss: round(trainLoss), validation: v });
         return (
@@ -172,6 +183,8 @@ async function main(): Promise<void> {
           recipe: recipeHash(recipe, seed),
           seed,
           curve,
+          seconds: priorSeconds + Math.round((Date.now() - started) / 1000),
+          loss: lastLoss,
           state: { ...state, tensors },
         };
         writeFileSync(checkpointFile + '.tmp', JSON.stringify(cp));
@@ -192,8 +205,8 @@ async function main(): Promise<void> {
     recipe,
     parameters: countParams(cfg),
     windowsSeen: recipe.steps * recipe.batch,
-    finalLoss: res.finalLoss,
-    seconds: Math.round((Date.now() - started) / 1000),
+    finalLoss: Number.isFinite(res.finalLoss) ? res.finalLoss : lastLoss,
+    seconds: priorSeconds + Math.round((Date.now() - started) / 1000),
     framework: `@tensorflow/tfjs ${tf.version.tfjs} (wasm backend, 1 thread)`,
     validation: {
       protocol:
