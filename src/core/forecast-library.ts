@@ -23,7 +23,7 @@ import type { GlobalModel, Model, ModelAlias } from './models/types';
 import type { WeeklyTable } from './types';
 
 /** Bumped when a model, auto's recipe or the band changes what a forecast gives. */
-export const MODEL_LIBRARY_VERSION = '1.1.0';
+export const MODEL_LIBRARY_VERSION = '1.2.0';
 
 /** Mean weeks between sales above which demand is intermittent (Syntetos & Boylan's ADI cut-off). */
 const INTERMITTENT_ADI = 1.32;

@@ -44,8 +44,14 @@ export const SEQUENCE_RECIPE = {
    * the corpus's calendar is imposed on a retailer whose season differs.
    */
   calendarDropout: 1,
-  /** TcnConfig.season: the head reads this series' own weeks one season ago (0 = off). */
-  season: 0,
+  /**
+   * TcnConfig.season: the head also reads this series' own weeks one season
+   * ago (0 = off). Chosen on validation windows (two seeds each, means, after
+   * calibration): store-item WAPE 0.0470 against 0.0487 without, M4 MASE 2.39
+   * against 2.50, seed 0.883 against 0.874; trained without store-item, 0.0601
+   * on its validation weeks against 0.0607 (no season imposed from elsewhere).
+   */
+  season: 52,
   maxTarget: 20,
   /** sequence-batches.ts SamplerOptions.lossWeightCap (0 = unweighted). */
   lossWeightCap: 10,

@@ -26,6 +26,8 @@ const recipe = {
   channels: 4,
   dilations: [1, 3],
   horizon: 6,
+  // the shipped recipe's season taps, scaled to this window
+  season: 8,
   minHistory: 4,
   steps: 24,
   batch: 8,
