@@ -52,6 +52,8 @@ export const SEQUENCE_RECIPE = {
    * on its validation weeks against 0.0607 (no season imposed from elsewhere).
    */
   season: 52,
+  /** TcnConfig.seasonsBack. */
+  seasonsBack: 1,
   maxTarget: 20,
   /** sequence-batches.ts SamplerOptions.lossWeightCap (0 = unweighted). */
   lossWeightCap: 10,
@@ -68,7 +70,10 @@ export type SequenceRecipe = typeof SEQUENCE_RECIPE;
 
 export function sequenceConfig(r: SequenceRecipe = SEQUENCE_RECIPE): TcnConfig {
   const cfg = tcnConfig(r, SEQUENCE_FEATURE_NAMES.length);
-  return r.season > 0 ? { ...cfg, season: r.season } : cfg;
+  if (r.season <= 0) return cfg;
+  return r.seasonsBack > 1
+    ? { ...cfg, season: r.season, seasonsBack: r.seasonsBack }
+    : { ...cfg, season: r.season };
 }
 
 export function sequenceSpec(r: SequenceRecipe = SEQUENCE_RECIPE): InputSpec {

@@ -35,6 +35,11 @@ export interface TcnConfig {
    * sequence-recipe.ts calendarDropout).
    */
   season?: number;
+  /**
+   * With `season`: the head also reads the horizon's weeks 2, …, seasonsBack
+   * seasons ago (without lead weeks), where the window reaches them (default 1).
+   */
+  seasonsBack?: number;
 }
 
 /** Weeks before the season-ago origin, and before the forecast origin, the season taps include. */
@@ -44,22 +49,27 @@ export const SEASON_CHANNELS = 2;
 
 /** Input time ranges [start, start + length) the head reads directly (cfg.season), in order. */
 export function seasonTaps(
-  cfg: Pick<TcnConfig, 'window' | 'horizon' | 'features' | 'season'>,
+  cfg: Pick<TcnConfig, 'window' | 'horizon' | 'features' | 'season' | 'seasonsBack'>,
 ): { start: number; length: number }[] {
   const m = cfg.season ?? 0;
   if (m <= 0) return [];
   const L = cfg.window;
   if (cfg.horizon > m || L - m - SEASON_LEAD < 0 || cfg.features < SEASON_CHANNELS)
     throw new Error(`season ${m} needs horizon ≤ ${m} and a window ≥ ${m + SEASON_LEAD}`);
-  return [
+  const taps = [
     { start: L - m - SEASON_LEAD, length: SEASON_LEAD + cfg.horizon },
     { start: L - SEASON_LEAD, length: SEASON_LEAD },
   ];
+  for (let k = 2; k <= (cfg.seasonsBack ?? 1); k++) {
+    if (L - k * m < 0) throw new Error(`${k} seasons of ${m} weeks need a window ≥ ${k * m}`);
+    taps.push({ start: L - k * m, length: cfg.horizon });
+  }
+  return taps;
 }
 
 /** Values the season taps give the head per window. */
 export function seasonWidth(
-  cfg: Pick<TcnConfig, 'window' | 'horizon' | 'features' | 'season'>,
+  cfg: Pick<TcnConfig, 'window' | 'horizon' | 'features' | 'season' | 'seasonsBack'>,
 ): number {
   return seasonTaps(cfg).reduce((n, t) => n + t.length * SEASON_CHANNELS, 0);
 }

@@ -118,10 +118,11 @@ describe.each(SHIPPED)('models/$file.onnx', ({ file, features, maxBytes }) => {
 
 describe('the pruned graphs', () => {
   it('prunes any architecture exactly: tfjs and ONNX equal a plain causal TCN over every step', async () => {
-    for (const [quantiles, season] of [
+    for (const [quantiles, season, seasonsBack = 1] of [
       [[0.1, 0.5, 0.9], 0],
       [[0.1, 0.25, 0.5, 0.75, 0.9], 0],
       [[0.1, 0.25, 0.5, 0.75, 0.9], 5],
+      [[0.1, 0.5, 0.9], 5, 2],
     ] as const) {
       const other: TcnConfig = {
         window: 11,
@@ -134,6 +135,7 @@ describe('the pruned graphs', () => {
         dropout: 0,
         levelShrink: quantiles.length === 3 ? 0.5 : 0,
         season,
+        seasonsBack,
       };
       const w = initWeights(other, new Rng(5));
       // the season taps start at zero: give them weights to check
@@ -228,10 +230,13 @@ function plainTcn(cfg: TcnConfig, w: TcnWeights, x: Float32Array, n: number): Fl
       const m = cfg.season ?? 0;
       if (m > 0) {
         let e = 0;
-        for (const [from, to] of [
+        const ranges = [
           [L - m - 4, L - m + H],
           [L - 4, L],
-        ] as const)
+        ];
+        // then the horizon's weeks 2, 3, … seasons ago
+        for (let k = 2; k <= (cfg.seasonsBack ?? 1); k++) ranges.push([L - k * m, L - k * m + H]);
+        for (const [from, to] of ranges as [number, number][])
           for (let t = from; t < to; t++)
             for (let c = 0; c < 2; c++, e++)
               acc +=
