@@ -235,6 +235,19 @@ export const SEQUENCE_FEATURE_NAMES = [
   'history_length',
 ] as const;
 
+/**
+ * The sequence input with the series' own seasonal index as a seventh channel
+ * (see seasonIndexInto): a season averaged over every year of the history, not
+ * only the years the window reaches.
+ */
+export const SEQUENCE_SEASON_FEATURE_NAMES = [...SEQUENCE_FEATURE_NAMES, 'season_index'] as const;
+
+/** Season length of the season_index channel, in weeks. */
+export const SEASON_WEEKS = 52;
+
+/** Bounds of one week's ratio to its centred yearly mean, minus 1, so one odd week stays a bounded input. */
+export const SEASON_RATIO_BOUNDS = [-1, 4] as const;
+
 /** Recent complete weeks whose non-zero sales set the sequence model's scale. */
 export const SEQUENCE_RECENT_WEEKS = 26;
 
@@ -245,12 +258,74 @@ export const SEQUENCE_SCALING_RULE =
   'and calendar_known = 0 when the series has no dates; history_length = min(weeks, historyWeeks) / historyWeeks; ' +
   'model output * scale = money (clamp at 0)';
 
+/** Appended to the scaling rule of a descriptor that lists season_index. */
+export const SEASON_INDEX_RULE =
+  'season_index at week i = mean over the years k >= 0 of clip(y[j] / mean(y over [j-26, j+26)) - 1, -1, 4) ' +
+  'at j = i - 52k, over the j whose centred year lies before the origin, times n / (n + 1) for n such years (0 when none)';
+
+/** The feature lists the sequence model's input may have, in tensor order. */
+const SEQUENCE_INPUTS: readonly (readonly string[])[] = [
+  SEQUENCE_FEATURE_NAMES,
+  SEQUENCE_SEASON_FEATURE_NAMES,
+];
+
 /** True when the descriptor asks for the sequence input (TCN v2) rather than the seed's feature table. */
 export function isSequenceInput(desc: Pick<ModelDescriptor, 'input'>): boolean {
   const f = desc.input.features;
-  return (
-    f.length === SEQUENCE_FEATURE_NAMES.length && f.every((n, i) => n === SEQUENCE_FEATURE_NAMES[i])
+  return SEQUENCE_INPUTS.some(
+    (names) => f.length === names.length && f.every((n, i) => n === names[i]),
   );
+}
+
+let centred = new Float64Array(0);
+
+/**
+ * Classical multiplicative seasonal index, averaged over every year of the
+ * history: for week i, the mean over k = 0, 1, … of y[j] / (mean of the 52
+ * weeks centred on j) − 1 at j = i − 52k, over the j whose centred year lies
+ * inside [0, end); each ratio within SEASON_RATIO_BOUNDS; shrunk toward 0 by
+ * n / (n + 1) for n such years, so one year counts for half and a series
+ * younger than a year has none. Written for i in [from, end) into
+ * out[offset + (i − from) * stride]. The index at a forecast week's position
+ * one season back (i = end + h − 52, h ≤ 26) averages only complete years
+ * before the origin.
+ */
+export function seasonIndexInto(
+  values: ArrayLike<number>,
+  end: number,
+  from: number,
+  out: Float32Array,
+  offset: number,
+  stride: number,
+): void {
+  const m = SEASON_WEEKS;
+  const half = m / 2;
+  if (centred.length < end) centred = new Float64Array(Math.max(end, 2 * centred.length));
+  // centred[j] = y[j] / (mean of y over [j − 26, j + 26)) − 1, NaN where that year leaves [0, end).
+  let sum = 0;
+  for (let t = 0; t < Math.min(m, end); t++) sum += values[t] as number;
+  for (let j = 0; j < end; j++) {
+    if (j < half || j + half > end) {
+      centred[j] = NaN;
+      continue;
+    }
+    if (j > half) sum += (values[j + half - 1] as number) - (values[j - half - 1] as number);
+    const mean = sum / m;
+    const [lo, hi] = SEASON_RATIO_BOUNDS;
+    centred[j] = mean > 0 ? Math.max(lo, Math.min(hi, (values[j] as number) / mean - 1)) : NaN;
+  }
+  for (let i = Math.max(0, from); i < end; i++) {
+    let s = 0;
+    let n = 0;
+    for (let j = i; j >= 0; j -= m) {
+      const r = centred[j] as number;
+      if (r === r) {
+        s += r;
+        n++;
+      }
+    }
+    out[offset + (i - from) * stride] = n > 0 ? s / (n + 1) : 0;
+  }
 }
 
 /**
@@ -296,7 +371,7 @@ export function buildSequenceWindow(
   offset = 0,
 ): number {
   const window = desc.input.window;
-  const F = SEQUENCE_FEATURE_NAMES.length;
+  const F = desc.input.features.length;
   const history = desc.scaling.historyWeeks ?? DEFAULT_HISTORY_WEEKS;
   const recent = desc.scaling.recentWeeks ?? SEQUENCE_RECENT_WEEKS;
   const s = sequenceScale(values, end, desc.scaling.minScale, recent, history);
@@ -316,6 +391,11 @@ export function buildSequenceWindow(
     }
     out[o + 4] = known;
     out[o + 5] = length;
+  }
+  if (F > SEQUENCE_FEATURE_NAMES.length) {
+    const from = end - window;
+    const first = Math.max(0, from);
+    seasonIndexInto(values, end, first, out, offset + (first - from) * F + 6, F);
   }
   return s;
 }

@@ -4,7 +4,7 @@
 
 import onnxProto from 'onnx-proto';
 import type { TcnConfig, TcnWeights } from './tcn';
-import { SEASON_CHANNELS, blockCin, headGroups, paramShapes, planSteps, seasonTaps } from './tcn';
+import { blockCin, headGroups, paramShapes, planSteps, seasonTaps } from './tcn';
 
 const { onnx } = onnxProto;
 
@@ -271,13 +271,13 @@ export function exportOnnx(cfg: TcnConfig, weights: TcnWeights, docString = ''):
   // cfg.season: the head's direct read of the input, as in tcn.forward.
   const taps = seasonTaps(cfg);
   if (taps.length > 0) {
-    const read = taps.map(({ start, length }, j) => {
+    const read = taps.map(({ start, length, channel, channels }, j) => {
       const name = `season.tap${j}`;
       initializer.push(
-        int64Tensor(`${name}.starts`, [start, 0]),
-        int64Tensor(`${name}.ends`, [start + length, SEASON_CHANNELS]),
+        int64Tensor(`${name}.starts`, [start, channel]),
+        int64Tensor(`${name}.ends`, [start + length, channel + channels]),
         int64Tensor(`${name}.axes`, [1, 2]),
-        int64Tensor(`${name}.shape`, [-1, length * SEASON_CHANNELS]),
+        int64Tensor(`${name}.shape`, [-1, length * channels]),
       );
       const slice = node(
         'Slice',

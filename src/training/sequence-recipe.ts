@@ -6,8 +6,10 @@
 import {
   DEFAULT_HISTORY_WEEKS,
   DEFAULT_MIN_SCALE,
+  SEASON_INDEX_RULE,
   SEQUENCE_FEATURE_NAMES,
   SEQUENCE_RECENT_WEEKS,
+  SEQUENCE_SEASON_FEATURE_NAMES,
   SEQUENCE_SCALING_RULE,
 } from '../core/features';
 import type { ModelDescriptor } from '../core/model-descriptor';
@@ -58,6 +60,12 @@ export const SEQUENCE_RECIPE = {
    * year, store-item 0.0472 against 0.0470, seed 0.884 against 0.883.
    */
   seasonsBack: 2,
+  /**
+   * 1: the input gains the series' seasonal index over its whole history
+   * (features.ts season_index), which the head reads at the horizon's weeks
+   * one season back (TcnConfig.seasonIndex).
+   */
+  seasonIndex: 0,
   maxTarget: 20,
   /** sequence-batches.ts SamplerOptions.lossWeightCap (0 = unweighted). */
   lossWeightCap: 10,
@@ -72,12 +80,19 @@ export const SEQUENCE_RECIPE = {
 
 export type SequenceRecipe = typeof SEQUENCE_RECIPE;
 
+function sequenceFeatures(r: SequenceRecipe): readonly string[] {
+  return r.seasonIndex > 0 ? SEQUENCE_SEASON_FEATURE_NAMES : SEQUENCE_FEATURE_NAMES;
+}
+
 export function sequenceConfig(r: SequenceRecipe = SEQUENCE_RECIPE): TcnConfig {
-  const cfg = tcnConfig(r, SEQUENCE_FEATURE_NAMES.length);
+  const cfg = tcnConfig(r, sequenceFeatures(r).length);
   if (r.season <= 0) return cfg;
-  return r.seasonsBack > 1
-    ? { ...cfg, season: r.season, seasonsBack: r.seasonsBack }
-    : { ...cfg, season: r.season };
+  return {
+    ...cfg,
+    season: r.season,
+    ...(r.seasonsBack > 1 ? { seasonsBack: r.seasonsBack } : {}),
+    ...(r.seasonIndex > 0 ? { seasonIndex: true } : {}),
+  };
 }
 
 export function sequenceSpec(r: SequenceRecipe = SEQUENCE_RECIPE): InputSpec {
@@ -85,12 +100,15 @@ export function sequenceSpec(r: SequenceRecipe = SEQUENCE_RECIPE): InputSpec {
     input: {
       name: 'input',
       window: r.window,
-      features: [...SEQUENCE_FEATURE_NAMES],
+      features: [...sequenceFeatures(r)],
       minHistory: r.minHistory,
       ...(r.calendarDropout >= 1 ? { readsCalendar: false } : {}),
     },
     scaling: {
-      rule: SEQUENCE_SCALING_RULE,
+      rule:
+        r.seasonIndex > 0
+          ? `${SEQUENCE_SCALING_RULE}; ${SEASON_INDEX_RULE}`
+          : SEQUENCE_SCALING_RULE,
       scaledFeatures: ['sales'],
       minScale: r.minScale,
       historyWeeks: r.historyWeeks,

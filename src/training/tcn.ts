@@ -40,6 +40,12 @@ export interface TcnConfig {
    * seasons ago (without lead weeks), where the window reaches them (default 1).
    */
   seasonsBack?: number;
+  /**
+   * With `season`: the input's last channel is the series' seasonal index over
+   * its whole history (features.ts seasonIndexInto), and the head also reads it
+   * at the horizon's weeks one season back.
+   */
+  seasonIndex?: boolean;
 }
 
 /** Weeks before the season-ago origin, and before the forecast origin, the season taps include. */
@@ -47,31 +53,49 @@ export const SEASON_LEAD = 4;
 /** The input channels the season taps read: sales and observed. */
 export const SEASON_CHANNELS = 2;
 
-/** Input time ranges [start, start + length) the head reads directly (cfg.season), in order. */
-export function seasonTaps(
-  cfg: Pick<TcnConfig, 'window' | 'horizon' | 'features' | 'season' | 'seasonsBack'>,
-): { start: number; length: number }[] {
+type TapConfig = Pick<
+  TcnConfig,
+  'window' | 'horizon' | 'features' | 'season' | 'seasonsBack' | 'seasonIndex'
+>;
+
+/** One direct read of the input: steps [start, start + length) of channels [channel, channel + channels). */
+export interface SeasonTap {
+  start: number;
+  length: number;
+  channel: number;
+  channels: number;
+}
+
+/** Input ranges the head reads directly (cfg.season), in order. */
+export function seasonTaps(cfg: TapConfig): SeasonTap[] {
   const m = cfg.season ?? 0;
   if (m <= 0) return [];
   const L = cfg.window;
   if (cfg.horizon > m || L - m - SEASON_LEAD < 0 || cfg.features < SEASON_CHANNELS)
     throw new Error(`season ${m} needs horizon ≤ ${m} and a window ≥ ${m + SEASON_LEAD}`);
+  const tap = (start: number, length: number): SeasonTap => ({
+    start,
+    length,
+    channel: 0,
+    channels: SEASON_CHANNELS,
+  });
   const taps = [
-    { start: L - m - SEASON_LEAD, length: SEASON_LEAD + cfg.horizon },
-    { start: L - SEASON_LEAD, length: SEASON_LEAD },
+    tap(L - m - SEASON_LEAD, SEASON_LEAD + cfg.horizon),
+    tap(L - SEASON_LEAD, SEASON_LEAD),
   ];
   for (let k = 2; k <= (cfg.seasonsBack ?? 1); k++) {
     if (L - k * m < 0) throw new Error(`${k} seasons of ${m} weeks need a window ≥ ${k * m}`);
-    taps.push({ start: L - k * m, length: cfg.horizon });
+    taps.push(tap(L - k * m, cfg.horizon));
+  }
+  if (cfg.seasonIndex) {
+    taps.push({ start: L - m, length: cfg.horizon, channel: cfg.features - 1, channels: 1 });
   }
   return taps;
 }
 
 /** Values the season taps give the head per window. */
-export function seasonWidth(
-  cfg: Pick<TcnConfig, 'window' | 'horizon' | 'features' | 'season' | 'seasonsBack'>,
-): number {
-  return seasonTaps(cfg).reduce((n, t) => n + t.length * SEASON_CHANNELS, 0);
+export function seasonWidth(cfg: TapConfig): number {
+  return seasonTaps(cfg).reduce((n, t) => n + t.length * t.channels, 0);
 }
 
 /** Weights in training layout. conv: [K*Cin, Cout] with row k*Cin+ci; dense: [in, out]. */
@@ -347,10 +371,10 @@ export function forward(
   const taps = seasonTaps(cfg);
   if (taps.length > 0) {
     const read = taps.map(
-      ({ start, length }) =>
-        tf.reshape(tf.slice(x, [0, start, 0], [B, length, SEASON_CHANNELS]), [
+      ({ start, length, channel, channels }) =>
+        tf.reshape(tf.slice(x, [0, start, channel], [B, length, channels]), [
           B,
-          length * SEASON_CHANNELS,
+          length * channels,
         ]) as tf.Tensor2D,
     );
     const seen = read.length === 1 ? (read[0] as tf.Tensor2D) : tf.concat(read, 1);

@@ -7,8 +7,11 @@ import {
   buildInputWindow,
   buildSequenceWindow,
   isSequenceInput,
+  SEASON_WEEKS,
+  seasonIndexInto,
   SEQUENCE_FEATURE_NAMES,
   SEQUENCE_SCALING_RULE,
+  SEQUENCE_SEASON_FEATURE_NAMES,
   completeWeekIndices,
   FEATURE_NAMES,
   hasFullWindow,
@@ -237,5 +240,67 @@ describe('buildSequenceWindow (the sequence TCN input)', () => {
   it('is what a sequence descriptor selects', () => {
     expect(isSequenceInput(spec)).toBe(true);
     expect(isSequenceInput({ input: { ...spec.input, features: [...FEATURE_NAMES] } })).toBe(false);
+  });
+});
+
+describe('season_index (the whole history’s seasonal index, a seventh sequence channel)', () => {
+  const m = SEASON_WEEKS;
+  const season = (t: number): number => 0.3 * Math.sin((2 * Math.PI * t) / m);
+  // Five years of a growing series with a ±30% yearly season.
+  const n = 5 * m;
+  const y = Array.from({ length: n }, (_, t) => (100 + 0.5 * t) * (1 + season(t)));
+  const index = (values: ArrayLike<number>, end: number): Float32Array => {
+    const out = new Float32Array(end);
+    seasonIndexInto(values, end, 0, out, 0, 1);
+    return out;
+  };
+
+  it('recovers a multiplicative season under a trend, shrunk by n / (n + 1) for n years', () => {
+    const out = index(y, n);
+    // Week 4·52 + 10 has four complete centred years behind it (j = 10 has none).
+    for (const t of [4 * m + 10, 4 * m + 20, 3 * m + 40]) {
+      const years = Math.floor((t - m / 2) / m) + 1;
+      expect(out[t]).toBeCloseTo((season(t) * years) / (years + 1), 1);
+    }
+    // The first and last half-years have no centred year of their own: they
+    // borrow the same weeks of earlier years, or are 0 when there are none.
+    expect(out[10]).toBe(0);
+    expect(out[n - 5]).toBeCloseTo((season(n - 5) * 4) / 5, 1);
+  });
+
+  it('reads no week at or after `end`', () => {
+    for (const end of [30, 60, 104, 150, n - 1]) {
+      expect(index(y, end)).toEqual(index(y.slice(0, end), end));
+    }
+  });
+
+  it('is 0 without a year of history and bounded on zeros, returns and spikes', () => {
+    expect(Array.from(index(y, 51)).every((v) => v === 0)).toBe(true);
+    expect(Array.from(index(new Array(200).fill(0), 200)).every((v) => v === 0)).toBe(true);
+    const wild = Array.from({ length: 200 }, (_, t) =>
+      t % 13 === 0 ? 1e6 : t % 7 === 0 ? -50 : t % 3 === 0 ? 0 : 2,
+    );
+    const out = index(wild, 200);
+    expect(out.every((v) => Number.isFinite(v) && v >= -1 && v <= 4)).toBe(true);
+  });
+
+  it('fills the window’s seventh channel at the same weeks, and a 7-channel descriptor is a sequence input', () => {
+    const spec = {
+      input: { name: 'input', window: 104, features: [...SEQUENCE_SEASON_FEATURE_NAMES] },
+      scaling: { rule: SEQUENCE_SCALING_RULE, scaledFeatures: ['sales'], minScale: 1e-6 },
+    };
+    const F = SEQUENCE_SEASON_FEATURE_NAMES.length;
+    expect(isSequenceInput(spec)).toBe(true);
+    for (const end of [n, 60]) {
+      const x = new Float32Array(104 * F).fill(9);
+      buildSequenceWindow(y, null, end, spec, x);
+      const channel = Array.from({ length: 104 }, (_, t) => x[t * F + 6]);
+      const full = index(y, end);
+      const expected = Array.from({ length: 104 }, (_, t) => {
+        const i = end - 104 + t;
+        return i >= 0 ? full[i] : 0;
+      });
+      expect(channel).toEqual(expected);
+    }
   });
 });

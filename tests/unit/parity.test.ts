@@ -118,11 +118,12 @@ describe.each(SHIPPED)('models/$file.onnx', ({ file, features, maxBytes }) => {
 
 describe('the pruned graphs', () => {
   it('prunes any architecture exactly: tfjs and ONNX equal a plain causal TCN over every step', async () => {
-    for (const [quantiles, season, seasonsBack = 1] of [
+    for (const [quantiles, season, seasonsBack = 1, seasonIndex = false] of [
       [[0.1, 0.5, 0.9], 0],
       [[0.1, 0.25, 0.5, 0.75, 0.9], 0],
       [[0.1, 0.25, 0.5, 0.75, 0.9], 5],
       [[0.1, 0.5, 0.9], 5, 2],
+      [[0.1, 0.25, 0.5, 0.75, 0.9], 5, 2, true],
     ] as const) {
       const other: TcnConfig = {
         window: 11,
@@ -136,6 +137,7 @@ describe('the pruned graphs', () => {
         levelShrink: quantiles.length === 3 ? 0.5 : 0,
         season,
         seasonsBack,
+        seasonIndex,
       };
       const w = initWeights(other, new Rng(5));
       // the season taps start at zero: give them weights to check
@@ -242,6 +244,12 @@ function plainTcn(cfg: TcnConfig, w: TcnWeights, x: Float32Array, n: number): Fl
               acc +=
                 (x[(b * L + t) * cfg.features + c] as number) *
                 (data('head.season.weight')[e * Q * H + o] as number);
+        // then the last channel (season_index) at the horizon's weeks a season ago
+        if (cfg.seasonIndex)
+          for (let t = L - m; t < L - m + H; t++, e++)
+            acc +=
+              (x[(b * L + t) * cfg.features + cfg.features - 1] as number) *
+              (data('head.season.weight')[e * Q * H + o] as number);
       }
       z[o] = acc;
     }
