@@ -12,6 +12,7 @@
 //   without them gets the input the model was trained to handle.
 
 import type { ModelDescriptor } from './model-descriptor';
+import { isSeasonal } from './models/seasonality';
 import type { WeeklyRow } from './types';
 
 /** Feature order of the input tensor (descriptor.input.features must equal this). */
@@ -242,6 +243,16 @@ export const SEQUENCE_FEATURE_NAMES = [
  */
 export const SEQUENCE_SEASON_FEATURE_NAMES = [...SEQUENCE_FEATURE_NAMES, 'season_index'] as const;
 
+/**
+ * As SEQUENCE_SEASON_FEATURE_NAMES, the index set to 0 unless the history
+ * before the origin passes AutoTheta's seasonality test at lag 52
+ * (models/seasonality.ts isSeasonal, as the library's ETS and Theta decide).
+ */
+export const SEQUENCE_TESTED_SEASON_FEATURE_NAMES = [
+  ...SEQUENCE_FEATURE_NAMES,
+  'season_index_tested',
+] as const;
+
 /** Season length of the season_index channel, in weeks. */
 export const SEASON_WEEKS = 52;
 
@@ -267,6 +278,7 @@ export const SEASON_INDEX_RULE =
 const SEQUENCE_INPUTS: readonly (readonly string[])[] = [
   SEQUENCE_FEATURE_NAMES,
   SEQUENCE_SEASON_FEATURE_NAMES,
+  SEQUENCE_TESTED_SEASON_FEATURE_NAMES,
 ];
 
 /** True when the descriptor asks for the sequence input (TCN v2) rather than the seed's feature table. */
@@ -392,7 +404,12 @@ export function buildSequenceWindow(
     out[o + 4] = known;
     out[o + 5] = length;
   }
-  if (F > SEQUENCE_FEATURE_NAMES.length) {
+  const seasonFeature = desc.input.features[SEQUENCE_FEATURE_NAMES.length];
+  if (
+    seasonFeature === 'season_index' ||
+    (seasonFeature === 'season_index_tested' &&
+      isSeasonal(Array.prototype.slice.call(values, 0, end) as number[], SEASON_WEEKS))
+  ) {
     const from = end - window;
     const first = Math.max(0, from);
     seasonIndexInto(values, end, first, out, offset + (first - from) * F + 6, F);

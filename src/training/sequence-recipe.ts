@@ -10,6 +10,7 @@ import {
   SEQUENCE_FEATURE_NAMES,
   SEQUENCE_RECENT_WEEKS,
   SEQUENCE_SEASON_FEATURE_NAMES,
+  SEQUENCE_TESTED_SEASON_FEATURE_NAMES,
   SEQUENCE_SCALING_RULE,
 } from '../core/features';
 import type { ModelDescriptor } from '../core/model-descriptor';
@@ -63,9 +64,10 @@ export const SEQUENCE_RECIPE = {
   /**
    * 1: the input gains the series' seasonal index over its whole history
    * (features.ts season_index), which the head reads at the horizon's weeks
-   * one season back (TcnConfig.seasonIndex).
+   * one season back (TcnConfig.seasonIndex); 2: the same, 0 for a history
+   * that fails the seasonality test (features.ts season_index_tested).
    */
-  seasonIndex: 0,
+  seasonIndex: 2,
   maxTarget: 20,
   /** sequence-batches.ts SamplerOptions.lossWeightCap (0 = unweighted). */
   lossWeightCap: 10,
@@ -81,6 +83,7 @@ export const SEQUENCE_RECIPE = {
 export type SequenceRecipe = typeof SEQUENCE_RECIPE;
 
 function sequenceFeatures(r: SequenceRecipe): readonly string[] {
+  if (r.seasonIndex >= 2) return SEQUENCE_TESTED_SEASON_FEATURE_NAMES;
   return r.seasonIndex > 0 ? SEQUENCE_SEASON_FEATURE_NAMES : SEQUENCE_FEATURE_NAMES;
 }
 

@@ -12,6 +12,7 @@ import {
   SEQUENCE_FEATURE_NAMES,
   SEQUENCE_SCALING_RULE,
   SEQUENCE_SEASON_FEATURE_NAMES,
+  SEQUENCE_TESTED_SEASON_FEATURE_NAMES,
   completeWeekIndices,
   FEATURE_NAMES,
   hasFullWindow,
@@ -159,7 +160,8 @@ describe('shipped descriptors', () => {
 
   it('tcn lists exactly the sequence features this build produces, p10…p90', () => {
     const desc = read('tcn.json');
-    expect(desc.input.features).toEqual([...SEQUENCE_FEATURE_NAMES]);
+    expect(desc.input.features).toEqual([...SEQUENCE_TESTED_SEASON_FEATURE_NAMES]);
+    expect(isSequenceInput(desc)).toBe(true);
     expect(desc.output.quantiles).toEqual(expect.arrayContaining([0.1, 0.5, 0.9]));
   });
 
@@ -302,5 +304,30 @@ describe('season_index (the whole history’s seasonal index, a seventh sequence
       });
       expect(channel).toEqual(expected);
     }
+  });
+
+  it('season_index_tested keeps the index of a seasonal history and zeroes one without a season', () => {
+    const input = (features: readonly string[]) => ({
+      input: { name: 'input', window: 104, features: [...features] },
+      scaling: { rule: SEQUENCE_SCALING_RULE, scaledFeatures: ['sales'], minScale: 1e-6 },
+    });
+    const F = SEQUENCE_TESTED_SEASON_FEATURE_NAMES.length;
+    const channel = (values: number[], features: readonly string[]): number[] => {
+      const x = new Float32Array(104 * F);
+      buildSequenceWindow(values, null, values.length, input(features), x);
+      return Array.from({ length: 104 }, (_, t) => x[t * F + 6] as number);
+    };
+    expect(isSequenceInput(input(SEQUENCE_TESTED_SEASON_FEATURE_NAMES))).toBe(true);
+    expect(channel(y, SEQUENCE_TESTED_SEASON_FEATURE_NAMES)).toEqual(
+      channel(y, SEQUENCE_SEASON_FEATURE_NAMES),
+    );
+    // White noise around 100: the ungated index is noise, the tested one is 0.
+    let u = 1;
+    const noise = Array.from({ length: n }, () => {
+      u = (u * 16807) % 2147483647;
+      return 100 + 20 * (u / 2147483647 - 0.5);
+    });
+    expect(channel(noise, SEQUENCE_SEASON_FEATURE_NAMES).some((v) => v !== 0)).toBe(true);
+    expect(channel(noise, SEQUENCE_TESTED_SEASON_FEATURE_NAMES).every((v) => v === 0)).toBe(true);
   });
 });
