@@ -274,6 +274,11 @@ export const SEASON_INDEX_RULE =
   'season_index at week i = mean over the years k >= 0 of clip(y[j] / mean(y over [j-26, j+26)) - 1, -1, 4) ' +
   'at j = i - 52k, over the j whose centred year lies before the origin, times n / (n + 1) for n such years (0 when none)';
 
+/** Appended after SEASON_INDEX_RULE for season_index_tested. */
+export const SEASON_TEST_RULE =
+  'season_index_tested: season_index where the history before the origin passes the seasonality test at lag 52 ' +
+  '(AutoTheta: |acf(52)| > 1.645 * sqrt((1 + 2 * sum acf(1..51)^2) / n), n >= 104), else 0';
+
 /** The feature lists the sequence model's input may have, in tensor order. */
 const SEQUENCE_INPUTS: readonly (readonly string[])[] = [
   SEQUENCE_FEATURE_NAMES,
@@ -289,6 +294,8 @@ export function isSequenceInput(desc: Pick<ModelDescriptor, 'input'>): boolean {
   );
 }
 
+// Scratch for seasonIndexInto, grown as needed: it runs once per window, in
+// training and for every SKU at inference, so it does not allocate each time.
 let centred = new Float64Array(0);
 
 /**
@@ -314,6 +321,7 @@ export function seasonIndexInto(
   const half = m / 2;
   if (centred.length < end) centred = new Float64Array(Math.max(end, 2 * centred.length));
   // centred[j] = y[j] / (mean of y over [j − 26, j + 26)) − 1, NaN where that year leaves [0, end).
+  const [lo, hi] = SEASON_RATIO_BOUNDS;
   let sum = 0;
   for (let t = 0; t < Math.min(m, end); t++) sum += values[t] as number;
   for (let j = 0; j < end; j++) {
@@ -323,7 +331,6 @@ export function seasonIndexInto(
     }
     if (j > half) sum += (values[j + half - 1] as number) - (values[j - half - 1] as number);
     const mean = sum / m;
-    const [lo, hi] = SEASON_RATIO_BOUNDS;
     centred[j] = mean > 0 ? Math.max(lo, Math.min(hi, (values[j] as number) / mean - 1)) : NaN;
   }
   for (let i = Math.max(0, from); i < end; i++) {

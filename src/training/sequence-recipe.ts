@@ -7,6 +7,7 @@ import {
   DEFAULT_HISTORY_WEEKS,
   DEFAULT_MIN_SCALE,
   SEASON_INDEX_RULE,
+  SEASON_TEST_RULE,
   SEQUENCE_FEATURE_NAMES,
   SEQUENCE_RECENT_WEEKS,
   SEQUENCE_SEASON_FEATURE_NAMES,
@@ -66,6 +67,12 @@ export const SEQUENCE_RECIPE = {
    * (features.ts season_index), which the head reads at the horizon's weeks
    * one season back (TcnConfig.seasonIndex); 2: the same, 0 for a history
    * that fails the seasonality test (features.ts season_index_tested).
+   * Chosen on validation windows (two seeds each, means, after calibration):
+   * 2 gave store-item WAPE 0.0456 against 0.0472 without the index, M4 MASE
+   * 2.32 against 2.29, seed 0.893 against 0.884 (the seed's histories are too
+   * short for the index: training noise); 1 gave 0.0453, 2.38 and 0.884.
+   * Trained without store-item, 2 scored 0.0560 on its validation weeks
+   * against 0.0592 without the index.
    */
   seasonIndex: 2,
   maxTarget: 20,
@@ -108,10 +115,11 @@ export function sequenceSpec(r: SequenceRecipe = SEQUENCE_RECIPE): InputSpec {
       ...(r.calendarDropout >= 1 ? { readsCalendar: false } : {}),
     },
     scaling: {
-      rule:
-        r.seasonIndex > 0
-          ? `${SEQUENCE_SCALING_RULE}; ${SEASON_INDEX_RULE}`
-          : SEQUENCE_SCALING_RULE,
+      rule: [
+        SEQUENCE_SCALING_RULE,
+        ...(r.seasonIndex > 0 ? [SEASON_INDEX_RULE] : []),
+        ...(r.seasonIndex >= 2 ? [SEASON_TEST_RULE] : []),
+      ].join('; '),
       scaledFeatures: ['sales'],
       minScale: r.minScale,
       historyWeeks: r.historyWeeks,
