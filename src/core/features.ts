@@ -12,7 +12,7 @@
 //   without them gets the input the model was trained to handle.
 
 import type { ModelDescriptor } from './model-descriptor';
-import { isSeasonal } from './models/seasonality';
+import { isSeasonal } from './stats/seasonality';
 import type { WeeklyRow } from './types';
 
 /** Feature order of the input tensor (descriptor.input.features must equal this). */
@@ -246,7 +246,7 @@ export const SEQUENCE_SEASON_FEATURE_NAMES = [...SEQUENCE_FEATURE_NAMES, 'season
 /**
  * As SEQUENCE_SEASON_FEATURE_NAMES, the index set to 0 unless the history
  * before the origin passes AutoTheta's seasonality test at lag 52
- * (models/seasonality.ts isSeasonal, as the library's ETS and Theta decide).
+ * (stats/seasonality.ts isSeasonal, as the library's ETS and Theta decide).
  */
 export const SEQUENCE_TESTED_SEASON_FEATURE_NAMES = [
   ...SEQUENCE_FEATURE_NAMES,

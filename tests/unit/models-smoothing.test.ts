@@ -34,7 +34,7 @@ import {
 } from '../../src/core/models/exp-smoothing';
 import { holt } from '../../src/core/models/holt';
 import { ses, sesSse } from '../../src/core/models/ses';
-import { deseasonalize, detectSeasonality } from '../../src/core/models/seasonality';
+import { deseasonalize, detectSeasonality } from '../../src/core/stats/seasonality';
 import { DEFAULT_SETTINGS } from '../../src/core/models/types';
 
 interface FormFixture {

@@ -22,7 +22,7 @@ import {
   isSeasonal,
   seasonalPattern,
   type SeasonalType,
-} from '../../src/core/models/seasonality';
+} from '../../src/core/stats/seasonality';
 import {
   autoTheta,
   fitTheta,

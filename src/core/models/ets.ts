@@ -8,7 +8,7 @@
 // Seasonality (m = settings.seasonLength, 52 for weeks): ETS with 52 seasonal
 // states is slow and poorly identified on three years, so, as statsforecast's
 // AutoTheta does, a series with at least two seasons whose autocorrelation at
-// lag m passes the 90% test (seasonality.ts) is divided by the seasonal indices
+// lag m passes the 90% test (../stats/seasonality.ts) is divided by the seasonal indices
 // of a classical multiplicative decomposition (additive when the series has a
 // zero or an index falls below 0.01), the non-seasonal model is chosen and
 // fitted on the adjusted series, and its forecast is multiplied back by the
@@ -27,7 +27,12 @@
 // filter over the longer series.
 
 import { etsForecast, fitEts, type EtsFit, type EtsParams, type TrendType } from './exp-smoothing';
-import { deseasonalize, detectSeasonality, reseasonalize, type Seasonal } from './seasonality';
+import {
+  deseasonalize,
+  detectSeasonality,
+  reseasonalize,
+  type Seasonal,
+} from '../stats/seasonality';
 import type { LocalModel } from './types';
 
 export interface AutoEtsParams extends EtsParams {

@@ -18,7 +18,7 @@
 // AutoTheta fits all four and keeps the one with the smallest criterion. Every
 // model here first puts weekly series with two full years through
 // statsforecast's seasonality test and classical decomposition
-// (./seasonality.ts) and reseasonalises its forecasts.
+// (../stats/seasonality.ts) and reseasonalises its forecasts.
 //
 // Aliases: `theta` is the dynamic optimised theta (DOTM), `otm` the optimised
 // one, `auto_theta` AutoTheta (exported, not registered: see below).
@@ -30,7 +30,6 @@
 // made at fit time is kept instead of re-testing.
 
 import { Z90 } from '../stats/normal';
-import { nelderMead } from './optim';
 import {
   deseasonalize,
   detectSeasonality,
@@ -38,7 +37,8 @@ import {
   seasonalPattern,
   type Seasonal,
   type SeasonalType,
-} from './seasonality';
+} from '../stats/seasonality';
+import { nelderMead } from './optim';
 import type { LocalModel, ModelOutput, ModelSettings } from './types';
 
 export type ThetaVariant = 'STM' | 'OTM' | 'DSTM' | 'DOTM';

@@ -1,6 +1,8 @@
 // The seasonality test and classical decomposition that statsforecast's
 // AutoTheta uses before fitting a non-seasonal model (python/statsforecast/
-// theta.py, `auto_theta`), shared by the models that deseasonalize (Theta, ETS).
+// theta.py, `auto_theta`), shared by the models that deseasonalize (Theta, ETS)
+// and by the TCN's tested season index (features.ts): statistics, not a model,
+// so features.ts reaches it without importing models/.
 //
 // Test: with at least two seasons (n >= 2m, m >= 4), the series is seasonal when
 // its autocorrelation at lag m is significant at 90% (one-sided):
