@@ -50,6 +50,80 @@ const LAYERS = {
   },
 };
 
+// Inside src/core, bottom to top (src/core/README.md, "May import"): stats/ →
+// the foundation → ingest/ beside features.ts and model-descriptor.ts → models/
+// → backtest/ → the forecast pipeline (the rest of core: forecast-library.ts,
+// forecast.ts, category-totals.ts, exports.ts, …), which only the src/core/
+// rule above bounds. Each sub-layer names what it may import, so a file added to
+// a folder inherits its folder's rule and a new module below is a choice made here.
+const CORE_STATS = 'src/core/stats/';
+/**
+ * Small modules every layer imports: shapes, seeded randomness, timing, error
+ * text, calendar arithmetic and the day-number codec it builds on (which lives
+ * in ingest/ beside the date parsers but imports nothing).
+ */
+const CORE_FOUNDATION = [
+  'src/core/types',
+  'src/core/random',
+  'src/core/clock',
+  'src/core/error-text',
+  'src/core/calendar',
+  'src/core/ingest/dates',
+  'src/core/seed',
+  'src/core/required-roles',
+  'src/core/history',
+  'src/core/metrics',
+  'src/core/json-chunks',
+];
+const CORE_FEATURES = ['src/core/features', 'src/core/model-descriptor'];
+/** Per sub-layer of core: `files` it covers, and on top of the src/core/ rule what it may import. */
+const CORE_LAYERS = [
+  {
+    files: ['src/core/stats/**'],
+    only: [CORE_STATS],
+    message:
+      'src/core/stats/ is the bottom of core (arithmetic every layer shares): it imports only src/core/stats/',
+  },
+  {
+    files: CORE_FOUNDATION.map((module) => `${module}.ts`),
+    only: [CORE_STATS, ...CORE_FOUNDATION],
+    message:
+      "core's foundation (types, random, clock, error-text, calendar, ingest/dates, seed, …) is imported by every layer: it imports only itself and src/core/stats/",
+  },
+  {
+    files: ['src/core/ingest/**', 'src/core/ingest.ts'],
+    ignores: ['src/core/ingest/dates.ts'],
+    only: [CORE_STATS, ...CORE_FOUNDATION, 'src/core/ingest/', 'papaparse', 'fflate'],
+    message:
+      'src/core/ingest/ turns bytes into the weekly table: it imports the foundation and src/core/stats/, never features, models/, backtest/ or the forecast pipeline',
+  },
+  {
+    files: CORE_FEATURES.map((module) => `${module}.ts`),
+    only: [CORE_STATS, ...CORE_FOUNDATION, ...CORE_FEATURES],
+    message:
+      "features.ts and model-descriptor.ts describe a model's input: they import the foundation and src/core/stats/, never models/ (a model imports them), backtest/ or ingest/",
+  },
+  {
+    files: ['src/core/models/**'],
+    only: [CORE_STATS, ...CORE_FOUNDATION, ...CORE_FEATURES, 'src/core/models/'],
+    message:
+      'src/core/models/ forecast one series: they import features, the foundation and src/core/stats/, never ingest/ (past its day codec ingest/dates), backtest/ or the forecast pipeline',
+  },
+  {
+    files: ['src/core/backtest/**'],
+    only: [
+      CORE_STATS,
+      ...CORE_FOUNDATION,
+      'src/core/ingest/',
+      ...CORE_FEATURES,
+      'src/core/models/',
+      'src/core/backtest/',
+    ],
+    message:
+      'src/core/backtest/ scores models on the past: it imports models/, ingest/, features, the foundation and src/core/stats/, never the forecast pipeline that uses it (forecast.ts, forecast-library.ts, …)',
+  },
+];
+
 /** What an import names: a repo path ('src/cli/args') for relative imports, else the specifier. */
 function importTarget(filename, source) {
   if (!source.startsWith('.')) return source;
@@ -67,6 +141,9 @@ function matches(target, entry) {
  * `skucast/imports`: each option is `{ only | not, message }`; every import,
  * export-from and import() with a literal source must be under one of `only`
  * and under none of `not`. `?url` imports are asset URLs, not code: skipped.
+ * Options go from the widest boundary to the narrowest, and an import reports
+ * only the first it breaks (core importing the CLI is a core error, not also a
+ * sub-layer one).
  */
 const importsRule = {
   meta: {
@@ -95,6 +172,7 @@ const importsRule = {
         const denied = rule.not !== undefined && rule.not.some((e) => matches(target, e));
         if (!allowed || denied) {
           context.report({ node: source, message: `'${source.value}': ${rule.message}` });
+          return;
         }
       }
     };
@@ -168,6 +246,13 @@ export default tseslint.config(
         ...(folder === 'src/runtime/' ? [] : [ORT_ONLY_IN_RUNTIME]),
         layer,
       ],
+    },
+  })),
+  ...CORE_LAYERS.map(({ files, ignores = [], ...layer }) => ({
+    files,
+    ignores,
+    rules: {
+      'skucast/imports': ['error', ORT_ONLY_IN_RUNTIME, LAYERS['src/core/'], layer],
     },
   })),
   {

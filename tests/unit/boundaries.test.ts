@@ -54,6 +54,111 @@ describe('src/core imports nothing outside itself', () => {
   });
 });
 
+describe('inside src/core, each sub-layer imports only those below it', () => {
+  it.each([
+    ['src/core/stats/x.ts', "import { isoWeekOf } from '../ingest/dates';", 'src/core/stats/ is'],
+    [
+      'src/core/random.ts',
+      "import { mean } from './stats/mean';\nimport { auto } from './backtest/auto';",
+      "core's foundation",
+    ],
+    [
+      'src/core/calendar.ts',
+      "import type { SeriesInput } from './models/types';",
+      "core's foundation",
+    ],
+    ['src/core/ingest/dates.ts', "import { findColumns } from './columns';", "core's foundation"],
+    [
+      'src/core/ingest/x.ts',
+      "import { buildFeatures } from '../features';",
+      'src/core/ingest/ turns',
+    ],
+    [
+      'src/core/ingest.ts',
+      "export const m = import('./models/registry');",
+      'src/core/ingest/ turns',
+    ],
+    [
+      'src/core/features.ts',
+      "import { isSeasonal } from './models/seasonality';",
+      'features.ts and model-descriptor.ts',
+    ],
+    [
+      'src/core/model-descriptor.ts',
+      "import { readDate } from './ingest/dates';\nexport * from './ingest/columns';",
+      'features.ts and model-descriptor.ts',
+    ],
+    [
+      'src/core/models/x.ts',
+      "import { weeklyRowAt } from '../ingest/weekly-table';",
+      'src/core/models/ forecast',
+    ],
+    [
+      'src/core/models/x.ts',
+      "import type { SkuAccuracy } from '../backtest/auto';",
+      'src/core/models/ forecast',
+    ],
+    ['src/core/models/x.ts', "import Papa from 'papaparse';", 'src/core/models/ forecast'],
+    [
+      'src/core/backtest/x.ts',
+      "import type { SkuForecast } from '../forecast';",
+      'src/core/backtest/ scores',
+    ],
+    [
+      'src/core/backtest/x.ts',
+      "import { categoryTotals } from '../category-totals';",
+      'src/core/backtest/ scores',
+    ],
+  ])('%s: %s', async (file, code, rule) => {
+    const errors = await boundaryErrors(file, code);
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toContain(rule);
+  });
+
+  it('an import outside core reports the src/core/ rule only', async () => {
+    const errors = await boundaryErrors(
+      'src/core/stats/x.ts',
+      "import { x } from '../../cli/args';",
+    );
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toContain('src/core/ imports only src/core/');
+  });
+
+  it('the imports core makes today pass', async () => {
+    const legal: [string, string][] = [
+      ['src/core/stats/x.ts', "import { mean } from './mean';"],
+      [
+        'src/core/calendar.ts',
+        "import { daysFromCivil } from './ingest/dates';\nimport type { WeeklyRow } from './types';",
+      ],
+      ['src/core/history.ts', "import type { WeeklyRow } from './types';"],
+      [
+        'src/core/ingest/x.ts',
+        "import { seedIdOf } from '../seed';\nimport { quantile } from '../stats/quantile';\nimport { unzipSync } from 'fflate';",
+      ],
+      [
+        'src/core/features.ts',
+        "import { isSeasonal } from './stats/seasonality';\nimport type { ModelDescriptor } from './model-descriptor';",
+      ],
+      [
+        'src/core/models/x.ts',
+        "import { formatDay } from '../ingest/dates';\nimport { seasonIndexInto } from '../features';\nimport { Z90 } from '../stats/normal';",
+      ],
+      [
+        'src/core/backtest/x.ts',
+        "import { weeklyRowAt } from '../ingest/weekly-table';\nimport { runModel } from '../models/run-model';\nimport { wape } from '../metrics';",
+      ],
+      [
+        'src/core/forecast.ts',
+        "import { auto } from './backtest/auto';\nimport { tcnModel } from './models/tcn';",
+      ],
+    ];
+    for (const [file, code] of legal) {
+      expect(await boundaryErrors(file, `${code}\nexport {};`), file).toEqual([]);
+    }
+  });
+});
+
 describe('src/core sees no DOM, worker or Node globals', () => {
   it.each(['process.env.X', 'document.title', "Buffer.from('x')", 'self.postMessage(1)'])(
     '%s',
