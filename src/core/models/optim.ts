@@ -60,64 +60,128 @@ function nelderMeadOnce(
   options: NelderMeadOptions,
 ): OptimResult {
   const n = x0.length;
-  const initStep = options.initStep ?? 0.05;
-  const zeroPres = options.zeroPres ?? 1e-10;
   const maxIter = options.maxIter ?? 2000;
   const tolStd = options.tolStd ?? 1e-10;
-  const alpha = 1;
-  let gamma = 2;
-  let rho = 0.5;
-  let sigma = 0.5;
-  if (options.adaptive) {
-    gamma = 1 + 2 / n;
-    rho = 0.75 - 1 / (2 * n);
-    sigma = 1 - 1 / n;
+  const steps = stepCoefficients(n, options.adaptive);
+  const objective = new BoundedObjective(fn, n, options);
+  const simplex = new Simplex(objective, x0, options.initStep ?? 0.05, options.zeroPres ?? 1e-10);
+  let it = 0;
+  for (; it < maxIter; it++) {
+    simplex.sortByValue();
+    if (stdOf(simplex.fs) < tolStd) break;
+    simplex.step(steps);
   }
-  const lower = new Float64Array(n).fill(-Infinity);
-  const upper = new Float64Array(n).fill(Infinity);
-  if (options.lower) for (let i = 0; i < n; i++) lower[i] = options.lower[i] as number;
-  if (options.upper) for (let i = 0; i < n; i++) upper[i] = options.upper[i] as number;
+  return simplex.best(it + 1);
+}
 
-  const clip = (v: Float64Array, off: number): void => {
+/** Reflection, expansion, contraction and shrink factors. */
+interface StepCoefficients {
+  alpha: number;
+  gamma: number;
+  rho: number;
+  sigma: number;
+}
+
+/** The standard factors, or Gao & Han's dimension-dependent ones when `adaptive`. */
+function stepCoefficients(n: number, adaptive: boolean | undefined): StepCoefficients {
+  if (adaptive) return { alpha: 1, gamma: 1 + 2 / n, rho: 0.75 - 1 / (2 * n), sigma: 1 - 1 / n };
+  return { alpha: 1, gamma: 2, rho: 0.5, sigma: 0.5 };
+}
+
+/** fn inside [lower, upper]: points are clipped into the bounds, non-finite values count as +Infinity. */
+class BoundedObjective {
+  readonly lower: Float64Array;
+  readonly upper: Float64Array;
+  private readonly fn: (x: Float64Array) => number;
+  private readonly n: number;
+  /** What fn receives (it must not keep it): no allocation per evaluation. */
+  private readonly scratch: Float64Array;
+
+  constructor(fn: (x: Float64Array) => number, n: number, bounds: NelderMeadOptions) {
+    this.fn = fn;
+    this.n = n;
+    this.lower = new Float64Array(n).fill(-Infinity);
+    this.upper = new Float64Array(n).fill(Infinity);
+    if (bounds.lower) for (let i = 0; i < n; i++) this.lower[i] = bounds.lower[i] as number;
+    if (bounds.upper) for (let i = 0; i < n; i++) this.upper[i] = bounds.upper[i] as number;
+    this.scratch = new Float64Array(n);
+  }
+
+  /** Clips the point at v[off .. off + n) into the bounds. */
+  clip(v: Float64Array, off: number): void {
+    const { n, lower, upper } = this;
     for (let i = 0; i < n; i++) {
       const x = v[off + i] as number;
       const lo = lower[i] as number;
       const hi = upper[i] as number;
       v[off + i] = x < lo ? lo : x > hi ? hi : x;
     }
-  };
-  const scratch = new Float64Array(n);
-  const evalAt = (v: Float64Array, off: number): number => {
+  }
+
+  /** fn at the point v[off .. off + n). */
+  valueAt(v: Float64Array, off: number): number {
+    const { n, scratch } = this;
     for (let i = 0; i < n; i++) scratch[i] = v[off + i] as number;
-    const f = fn(scratch);
+    const f = this.fn(scratch);
     return Number.isFinite(f) ? f : Infinity;
-  };
+  }
+}
 
-  // Simplex: n + 1 rows of n coordinates, row j at offset j * n.
-  const s = new Float64Array((n + 1) * n);
-  for (let j = 0; j <= n; j++) {
-    for (let i = 0; i < n; i++) s[j * n + i] = x0[i] as number;
-  }
-  for (let i = 0; i < n; i++) {
-    const d = s[(i + 1) * n + i] as number;
-    let v = (d === 0 ? zeroPres : d) * (1 + initStep);
-    // A start on a bound would give a flat simplex: step inward instead.
-    if (v > (upper[i] as number) || v < (lower[i] as number)) v = d - (v - d);
-    s[(i + 1) * n + i] = v;
-  }
-  const fs = new Float64Array(n + 1);
-  for (let j = 0; j <= n; j++) {
-    clip(s, j * n);
-    fs[j] = evalAt(s, j * n);
+/**
+ * The search's n + 1 vertices (row j of `s` at offset j * n), their values,
+ * their order by value, and the work vectors of one step, allocated once.
+ */
+class Simplex {
+  readonly s: Float64Array;
+  readonly fs: Float64Array;
+  private readonly objective: BoundedObjective;
+  private readonly n: number;
+  /** Vertex indices by increasing value, as of the last sortByValue. */
+  private readonly order: Int32Array;
+  private readonly centroid: Float64Array;
+  /** The reflected point. */
+  private readonly xr: Float64Array;
+  /** The expanded or contracted point. */
+  private readonly xt: Float64Array;
+
+  /** x0, and per coordinate i a vertex with x0[i] scaled by (1 + initStep), each clipped. */
+  constructor(
+    objective: BoundedObjective,
+    x0: ArrayLike<number>,
+    initStep: number,
+    zeroPres: number,
+  ) {
+    const n = x0.length;
+    const { lower, upper } = objective;
+    this.objective = objective;
+    this.n = n;
+    const s = new Float64Array((n + 1) * n);
+    for (let j = 0; j <= n; j++) {
+      for (let i = 0; i < n; i++) s[j * n + i] = x0[i] as number;
+    }
+    for (let i = 0; i < n; i++) {
+      const d = s[(i + 1) * n + i] as number;
+      let v = (d === 0 ? zeroPres : d) * (1 + initStep);
+      // A start on a bound would give a flat simplex: step inward instead.
+      if (v > (upper[i] as number) || v < (lower[i] as number)) v = d - (v - d);
+      s[(i + 1) * n + i] = v;
+    }
+    const fs = new Float64Array(n + 1);
+    for (let j = 0; j <= n; j++) {
+      objective.clip(s, j * n);
+      fs[j] = objective.valueAt(s, j * n);
+    }
+    this.s = s;
+    this.fs = fs;
+    this.order = new Int32Array(n + 1);
+    this.centroid = new Float64Array(n);
+    this.xr = new Float64Array(n);
+    this.xt = new Float64Array(n);
   }
 
-  const centroid = new Float64Array(n);
-  const xr = new Float64Array(n);
-  const xt = new Float64Array(n);
-  const order = new Int32Array(n + 1);
-  let it = 0;
-  for (; it < maxIter; it++) {
-    // Order the vertices by value (insertion sort: n is tiny).
+  /** Orders the vertices by value (insertion sort: n is tiny). */
+  sortByValue(): void {
+    const { n, fs, order } = this;
     for (let j = 0; j <= n; j++) order[j] = j;
     for (let j = 1; j <= n; j++) {
       const k = order[j] as number;
@@ -129,78 +193,93 @@ function nelderMeadOnce(
       }
       order[q + 1] = k;
     }
+  }
+
+  /** One iteration on the sorted simplex: a better point replaces the worst vertex, or all shrink toward the best. */
+  step(steps: StepCoefficients): void {
+    const { n, order } = this;
     const best = order[0] as number;
     const worst = order[n] as number;
     const second = order[n - 1] as number;
-    if (stdOf(fs) < tolStd) break;
+    this.centroidOfBest();
+    if (!this.replaceWorst(best, second, worst, steps)) this.shrinkToward(best, steps.sigma);
+  }
 
+  /** The vertex of least value (the first on ties) after `iterations` iterations. */
+  best(iterations: number): OptimResult {
+    const { n, s, fs } = this;
+    let best = 0;
+    for (let j = 1; j <= n; j++) if ((fs[j] as number) < (fs[best] as number)) best = j;
+    return { x: s.slice(best * n, best * n + n), fx: fs[best] as number, iterations };
+  }
+
+  /** centroid = the mean of every vertex but the worst. */
+  private centroidOfBest(): void {
+    const { n, s, order, centroid } = this;
     centroid.fill(0);
     for (let q = 0; q < n; q++) {
       const row = (order[q] as number) * n;
       for (let i = 0; i < n; i++) centroid[i] = (centroid[i] as number) + (s[row + i] as number);
     }
     for (let i = 0; i < n; i++) centroid[i] = (centroid[i] as number) / n;
+  }
 
+  /**
+   * Reflects the worst vertex through the centroid, then expands or contracts:
+   * true when one of those points replaced it, false when the simplex must shrink.
+   */
+  private replaceWorst(
+    best: number,
+    second: number,
+    worst: number,
+    steps: StepCoefficients,
+  ): boolean {
+    const { n, s, fs, centroid, xr, xt, objective } = this;
     const wRow = worst * n;
     for (let i = 0; i < n; i++) {
       const c = centroid[i] as number;
-      xr[i] = c + alpha * (c - (s[wRow + i] as number));
+      xr[i] = c + steps.alpha * (c - (s[wRow + i] as number));
     }
-    clip(xr, 0);
-    const fr = evalAt(xr, 0);
+    objective.clip(xr, 0);
+    const fr = objective.valueAt(xr, 0);
     const fBest = fs[best] as number;
     const fSecond = fs[second] as number;
     const fWorst = fs[worst] as number;
-    if (fBest <= fr && fr < fSecond) {
-      s.set(xr, wRow);
-      fs[worst] = fr;
-      continue;
-    }
+    if (fBest <= fr && fr < fSecond) return this.replace(worst, xr, fr);
     if (fr < fBest) {
-      // Expansion.
-      for (let i = 0; i < n; i++) {
-        const c = centroid[i] as number;
-        xt[i] = c + gamma * ((xr[i] as number) - c);
-      }
-      clip(xt, 0);
-      const fe = evalAt(xt, 0);
-      if (fe < fr) {
-        s.set(xt, wRow);
-        fs[worst] = fe;
-      } else {
-        s.set(xr, wRow);
-        fs[worst] = fr;
-      }
-      continue;
+      const fe = this.alongReflection(steps.gamma);
+      return fe < fr ? this.replace(worst, xt, fe) : this.replace(worst, xr, fr);
     }
     if (fSecond <= fr && fr < fWorst) {
-      // Outside contraction.
-      for (let i = 0; i < n; i++) {
-        const c = centroid[i] as number;
-        xt[i] = c + rho * ((xr[i] as number) - c);
-      }
-      clip(xt, 0);
-      const fc = evalAt(xt, 0);
-      if (fc <= fr) {
-        s.set(xt, wRow);
-        fs[worst] = fc;
-        continue;
-      }
-    } else {
-      // Inside contraction.
-      for (let i = 0; i < n; i++) {
-        const c = centroid[i] as number;
-        xt[i] = c - rho * ((xr[i] as number) - c);
-      }
-      clip(xt, 0);
-      const fc = evalAt(xt, 0);
-      if (fc < fWorst) {
-        s.set(xt, wRow);
-        fs[worst] = fc;
-        continue;
-      }
+      const fc = this.alongReflection(steps.rho);
+      return fc <= fr && this.replace(worst, xt, fc);
     }
-    // Shrink toward the best vertex.
+    // Inside contraction, c − rho (xr − c), computed as c + (−rho)(xr − c): the
+    // same double to the bit (negation is exact and x − y is x + (−y)).
+    const fc = this.alongReflection(-steps.rho);
+    return fc < fWorst && this.replace(worst, xt, fc);
+  }
+
+  /** xt = c + coef (xr − c), clipped; returns its value. Expansion for coef > 1, contraction below. */
+  private alongReflection(coef: number): number {
+    const { n, centroid, xr, xt, objective } = this;
+    for (let i = 0; i < n; i++) {
+      const c = centroid[i] as number;
+      xt[i] = c + coef * ((xr[i] as number) - c);
+    }
+    objective.clip(xt, 0);
+    return objective.valueAt(xt, 0);
+  }
+
+  private replace(vertex: number, point: Float64Array, value: number): true {
+    this.s.set(point, vertex * this.n);
+    this.fs[vertex] = value;
+    return true;
+  }
+
+  /** Moves every vertex but the best by sigma of its way toward the best, and re-evaluates it. */
+  private shrinkToward(best: number, sigma: number): void {
+    const { n, s, fs, objective } = this;
     const bRow = best * n;
     for (let j = 0; j <= n; j++) {
       if (j === best) continue;
@@ -209,13 +288,10 @@ function nelderMeadOnce(
         const b = s[bRow + i] as number;
         s[row + i] = b + sigma * ((s[row + i] as number) - b);
       }
-      clip(s, row);
-      fs[j] = evalAt(s, row);
+      objective.clip(s, row);
+      fs[j] = objective.valueAt(s, row);
     }
   }
-  let best = 0;
-  for (let j = 1; j <= n; j++) if ((fs[j] as number) < (fs[best] as number)) best = j;
-  return { x: s.slice(best * n, best * n + n), fx: fs[best] as number, iterations: it + 1 };
 }
 
 function stdOf(v: Float64Array): number {
