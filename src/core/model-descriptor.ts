@@ -1,4 +1,5 @@
-// The JSON descriptor that sits beside the ONNX model (CONTRACT.md §3).
+// The JSON descriptor that sits beside the ONNX model (§3 of the data contract,
+// ../shared/design/CONTRACT.md, outside the repository).
 // Training writes it, the runtime reads it: the one place that says how a
 // weekly table becomes model input and how output becomes money.
 

@@ -106,7 +106,8 @@ function isoWeeksOf(s: SeriesInput): ArrayLike<number> | null {
 /**
  * Weekly rows for a series known only by its values: one sale a week, Mondays
  * ending on a fixed date, rolling means as the ingestion computes them
- * (CONTRACT §2: over the weeks that exist when fewer than k).
+ * (§2 of the data contract, ../shared/design/CONTRACT.md, outside the
+ * repository: over the weeks that exist when fewer than k).
  */
 export function rowsOfBareSeries(y: Float64Array): WeeklyRow[] {
   const n = y.length;
