@@ -8,7 +8,15 @@ import type { ColumnPlan } from './column-plan';
 import { DateInterner, type DateView } from './date-interner';
 import type { IssueLog } from './issues';
 import { NumberReader, type ConventionNote } from './number-reader';
-import { AgeReader, AmountReader, DateReader, GenderReader, QuantityReader } from './role-readers';
+import {
+  AgeReader,
+  AmountReader,
+  DateReader,
+  GenderReader,
+  QuantityReader,
+  type ReadContext,
+  type RecordCells,
+} from './role-readers';
 import { RowIssues, type RowIssue } from './row-issues';
 import { SkuInterner, type SkuView } from './sku-interner';
 import { SkuReader } from './sku-reader';
@@ -33,6 +41,8 @@ export class Accumulator {
   private readonly delimiterName: string;
   /** All-NaN `pre` for records that come as plain strings. */
   private readonly noPre: Float64Array;
+  /** The record being read, handed to each reader. */
+  private readonly record: RecordCells;
 
   constructor(
     readonly plan: ColumnPlan,
@@ -42,20 +52,17 @@ export class Accumulator {
     const headers = plan.headers;
     this.issues = new RowIssues(log, headers);
     this.numbers = new NumberReader(headers);
+    const ctx: ReadContext = { plan, numbers: this.numbers, issues: this.issues };
     this.date = new DateReader(plan.date, this.dateIndex);
-    this.sku = new SkuReader(plan, this.skuIndex, this.numbers, this.issues);
-    this.quantity = new QuantityReader(
-      plan.quantity,
-      plan.amount === -1,
-      this.numbers,
-      this.issues,
-    );
-    this.amount = new AmountReader(plan, this.numbers, this.issues, this.skuIndex);
-    this.age = new AgeReader(plan.age, this.numbers, this.issues);
+    this.sku = new SkuReader(ctx, this.skuIndex);
+    this.quantity = new QuantityReader(ctx);
+    this.amount = new AmountReader(ctx, this.skuIndex);
+    this.age = new AgeReader(ctx);
     this.gender = new GenderReader(plan.gender);
     this.fieldCount = headers.length;
     this.delimiterName = delimiter === '\t' ? 'tab' : `'${delimiter}'`;
     this.noPre = new Float64Array(headers.length).fill(NaN);
+    this.record = { fields: [], pre: this.noPre, row: 0 };
   }
 
   /** Records read, blank lines excepted. */
@@ -68,9 +75,9 @@ export class Accumulator {
     return this.nUsed;
   }
 
-  /** The (sku, date) cells and the ages. */
-  get cells(): CellView {
-    return this.store;
+  /** The (sku, date) cells and the ages, as they are now (see CellView). */
+  cells(): CellView {
+    return this.store.view();
   }
 
   /** Each date seen, by the index the cells hold. */
@@ -107,17 +114,21 @@ export class Accumulator {
     this.nRead++;
     const ragged = n === this.fieldCount ? null : this.raggedIssue(fields);
     if (ragged !== null) return this.skip(row, ragged);
+    const r = this.record;
+    r.fields = fields;
+    r.pre = pre;
+    r.row = row;
     // Each reader in turn, in this order: the first issue skips the row.
-    const di = this.date.read(fields, pre, row);
+    const di = this.date.read(r);
     if (typeof di !== 'number') return this.skip(row, di);
-    const si = this.sku.read(fields, pre, row);
+    const si = this.sku.read(r);
     if (typeof si !== 'number') return this.skip(row, si);
-    const quantity = this.quantity.read(fields, pre, row);
+    const quantity = this.quantity.read(r);
     if (typeof quantity !== 'number') return this.skip(row, quantity);
-    const amount = this.amount.read(fields, pre, row, quantity, si);
+    const amount = this.amount.read(r, quantity, si);
     if (typeof amount !== 'number') return this.skip(row, amount);
-    const age = this.age.read(fields, pre, row);
-    const gender = this.gender.read(fields, pre);
+    const age = this.age.read(r);
+    const gender = this.gender.read(r);
     const cell = this.store.add(si, di, amount, quantity, gender);
     if (age !== null) this.store.addAge(cell, age);
     this.nUsed++;

@@ -3,7 +3,10 @@
 // are kept one per row (a median needs the values), as bytes while every age
 // is a whole number in [0, 256).
 
-/** The cells and ages added so far, read-only, for the weekly table. */
+/**
+ * The cells and ages added so far, read-only, for the weekly table: valid
+ * until the next row is added (the arrays grow by being replaced).
+ */
 export interface CellView {
   /** Cells made: each column below is read at [0, count). */
   readonly count: number;
@@ -14,10 +17,10 @@ export interface CellView {
   readonly rows: ArrayLike<number>;
   readonly male: ArrayLike<number>;
   readonly female: ArrayLike<number>;
-  /** Ages kept: (ageCell[i], ageAt(i)) for i < ageCount. */
+  /** Ages kept: (ageCell[i], ages[i]) for i < ageCount. */
   readonly ageCount: number;
   readonly ageCell: ArrayLike<number>;
-  ageAt(i: number): number;
+  readonly ages: ArrayLike<number>;
   /** Every age is a whole number in [0, 256): medians can count instead of sort. */
   readonly agesSmallInts: boolean;
 }
@@ -36,7 +39,7 @@ function grow<T extends Int32Array | Uint8Array | Float64Array>(a: T, need: numb
   return b;
 }
 
-export class CellStore implements CellView {
+export class CellStore {
   private nCells = 0;
   private nAges = 0;
   /** Per sku, cell index + 1 by date index (0 = no cell yet). */
@@ -53,44 +56,21 @@ export class CellStore implements CellView {
   private ageSmall: Uint8Array | null = new Uint8Array(65536);
   private ageValue: Float64Array | null = null;
 
-  get count(): number {
-    return this.nCells;
-  }
-  get sku(): ArrayLike<number> {
-    return this.skuOf;
-  }
-  get date(): ArrayLike<number> {
-    return this.dateOf;
-  }
-  get amount(): ArrayLike<number> {
-    return this.amountOf;
-  }
-  get quantity(): ArrayLike<number> {
-    return this.quantityOf;
-  }
-  get rows(): ArrayLike<number> {
-    return this.rowsOf;
-  }
-  get male(): ArrayLike<number> {
-    return this.maleOf;
-  }
-  get female(): ArrayLike<number> {
-    return this.femaleOf;
-  }
-  get ageCount(): number {
-    return this.nAges;
-  }
-  get ageCell(): ArrayLike<number> {
-    return this.ageCellOf;
-  }
-  get agesSmallInts(): boolean {
-    return this.ageSmall !== null;
-  }
-
-  ageAt(i: number): number {
-    return this.ageSmall !== null
-      ? (this.ageSmall[i] as number)
-      : ((this.ageValue as Float64Array)[i] as number);
+  view(): CellView {
+    return {
+      count: this.nCells,
+      sku: this.skuOf,
+      date: this.dateOf,
+      amount: this.amountOf,
+      quantity: this.quantityOf,
+      rows: this.rowsOf,
+      male: this.maleOf,
+      female: this.femaleOf,
+      ageCount: this.nAges,
+      ageCell: this.ageCellOf,
+      ages: this.ageSmall ?? (this.ageValue as Float64Array),
+      agesSmallInts: this.ageSmall !== null,
+    };
   }
 
   /** Adds one row of sku `si` on date `di` into its cell; `gender` is MALE, FEMALE or 0. */

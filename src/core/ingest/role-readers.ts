@@ -2,9 +2,6 @@
 // cell of a row and returns the value, or the issue that skips the row.
 // Warnings about a row that is kept are logged here, as they are found.
 //
-// A record comes as `fields` and `pre`: where `pre[col]` is a number the fast
-// scanner (or the sheet reader) read the cell already and it stands for it
-// (see scan-cells' PreKind); where it is NaN, `fields[col]` holds the text.
 import type { ColumnPlan } from './column-plan';
 import { FEMALE, MALE } from './cell-store';
 import { isoKeyText, type DateInterner } from './date-interner';
@@ -14,6 +11,26 @@ import { MAX_MAGNITUDE, shortestNumber } from './numbers';
 import type { RowIssue, RowIssues } from './row-issues';
 import type { SkuView } from './sku-interner';
 
+/** One record as the readers see it; the accumulator reuses one object from row to row. */
+export interface RecordCells {
+  /**
+   * Where `pre[col]` is a number, the fast scanner (or the sheet reader) read
+   * the cell already and it stands for it (see scan-cells' PreKind); where it
+   * is NaN, `fields[col]` holds the text.
+   */
+  fields: string[];
+  pre: Float64Array;
+  /** The record's 1-based spreadsheet row. */
+  row: number;
+}
+
+/** What the readers of one file share. */
+export interface ReadContext {
+  readonly plan: ColumnPlan;
+  readonly numbers: NumberReader;
+  readonly issues: RowIssues;
+}
+
 /** A row's date: the index of its reading in the DateInterner. */
 export class DateReader {
   constructor(
@@ -21,7 +38,7 @@ export class DateReader {
     private readonly dates: DateInterner,
   ) {}
 
-  read(fields: string[], pre: Float64Array, row: number): number | RowIssue {
+  read({ fields, pre, row }: RecordCells): number | RowIssue {
     const col = this.col;
     const isoKey = pre[col] as number;
     const di =
@@ -42,19 +59,20 @@ export class DateReader {
 
 /** A row's quantity: 0 without a quantity column, and for an empty cell (warned) unless the amount needs it. */
 export class QuantityReader {
-  constructor(
-    private readonly col: number,
-    /** The amount is quantity × price: an empty quantity skips the row. */
-    private readonly amountNeedsIt: boolean,
-    private readonly numbers: NumberReader,
-    private readonly issues: RowIssues,
-  ) {}
+  private readonly col: number;
+  /** The amount is quantity × price: an empty quantity skips the row. */
+  private readonly amountNeedsIt: boolean;
 
-  read(fields: string[], pre: Float64Array, row: number): number | RowIssue {
+  constructor(private readonly ctx: ReadContext) {
+    this.col = ctx.plan.quantity;
+    this.amountNeedsIt = ctx.plan.amount === -1;
+  }
+
+  read({ fields, pre, row }: RecordCells): number | RowIssue {
     const col = this.col;
     if (col < 0) return 0;
     const q = pre[col] as number;
-    const v = q === q ? q : this.numbers.read(fields[col] as string, col, row);
+    const v = q === q ? q : this.ctx.numbers.read(fields[col] as string, col, row);
     if (typeof v === 'number') return v;
     if (v !== null) return v;
     if (this.amountNeedsIt) {
@@ -64,7 +82,7 @@ export class QuantityReader {
         detail: 'empty; expected a quantity (the amount is quantity × price in this file)',
       };
     }
-    this.issues.rowWarning(row, {
+    this.ctx.issues.rowWarning(row, {
       code: 'missing-quantity',
       col,
       detail: 'empty; counted as 0 units',
@@ -79,26 +97,20 @@ export class QuantityReader {
  * negative sales whatever sign the amount column used.
  */
 export class AmountReader {
+  private readonly plan: ColumnPlan;
   private readonly fromQuantity: boolean;
 
   constructor(
-    private readonly plan: ColumnPlan,
-    private readonly numbers: NumberReader,
-    private readonly issues: RowIssues,
+    private readonly ctx: ReadContext,
     private readonly skus: SkuView,
   ) {
-    this.fromQuantity = plan.amount === -1;
+    this.plan = ctx.plan;
+    this.fromQuantity = ctx.plan.amount === -1;
   }
 
-  /** `quantity` and sku `si` are the row's, already read. */
-  read(
-    fields: string[],
-    pre: Float64Array,
-    row: number,
-    quantity: number,
-    si: number,
-  ): number | RowIssue {
-    let amount = this.amountOf(fields, pre, row, quantity, si);
+  /** `quantity` and sku `si` are the record's, already read. */
+  read(r: RecordCells, quantity: number, si: number): number | RowIssue {
+    let amount = this.amountOf(r, quantity, si);
     if (typeof amount !== 'number') return amount;
     const plan = this.plan;
     if (!(amount <= MAX_MAGNITUDE && amount >= -MAX_MAGNITUDE)) {
@@ -111,7 +123,7 @@ export class AmountReader {
     }
     if (quantity < 0) {
       if (amount > 0) amount = -amount;
-      this.issues.rowWarning(row, {
+      this.ctx.issues.rowWarning(r.row, {
         code: 'negative-quantity',
         col: plan.quantity,
         detail: `${shortestNumber(quantity)} is a return; kept and counted as negative sales (${shortestNumber(amount)})`,
@@ -120,16 +132,10 @@ export class AmountReader {
     return amount;
   }
 
-  private amountOf(
-    fields: string[],
-    pre: Float64Array,
-    row: number,
-    quantity: number,
-    si: number,
-  ): number | RowIssue {
+  private amountOf(r: RecordCells, quantity: number, si: number): number | RowIssue {
     const plan = this.plan;
     if (this.fromQuantity) {
-      const price = this.unitPrice(fields, pre, si);
+      const price = this.unitPrice(r, si);
       if (price !== null) return quantity * price;
       return {
         code: 'missing-price',
@@ -138,14 +144,15 @@ export class AmountReader {
           'empty or not a number; expected a unit price (the amount is quantity × price in this file)',
       };
     }
-    const a = pre[plan.amount] as number;
-    const v = a === a ? a : this.numbers.read(fields[plan.amount] as string, plan.amount, row);
+    const a = r.pre[plan.amount] as number;
+    const v =
+      a === a ? a : this.ctx.numbers.read(r.fields[plan.amount] as string, plan.amount, r.row);
     if (typeof v === 'number') return v;
     if (v !== null) return v;
-    const price = this.unitPrice(fields, pre, si);
+    const price = this.unitPrice(r, si);
     if (plan.quantity >= 0 && price !== null) {
       const amount = quantity * price;
-      this.issues.rowWarning(row, {
+      this.ctx.issues.rowWarning(r.row, {
         code: 'amount-computed',
         col: plan.amount,
         detail: `empty; used ${this.product()} = ${shortestNumber(amount)} instead`,
@@ -161,11 +168,12 @@ export class AmountReader {
 
   /** `Quantity × Price`, as the headers name them. */
   private product(): string {
-    return `${this.issues.header(this.plan.quantity)} × ${this.issues.header(this.plan.price)}`;
+    const issues = this.ctx.issues;
+    return `${issues.header(this.plan.quantity)} × ${issues.header(this.plan.price)}`;
   }
 
   /** Unit price for computing an amount: the sku's, else this row's price cell. */
-  private unitPrice(fields: string[], pre: Float64Array, si: number): number | null {
+  private unitPrice({ fields, pre }: RecordCells, si: number): number | null {
     const known = this.skus.prices[si] as number;
     if (known === known) return known;
     const col = this.plan.price;
@@ -177,20 +185,20 @@ export class AmountReader {
 
 /** A row's age, or null: an optional feature, so a bad value drops the age (warned), not the row. */
 export class AgeReader {
-  constructor(
-    private readonly col: number,
-    private readonly numbers: NumberReader,
-    private readonly issues: RowIssues,
-  ) {}
+  private readonly col: number;
 
-  read(fields: string[], pre: Float64Array, row: number): number | null {
+  constructor(private readonly ctx: ReadContext) {
+    this.col = ctx.plan.age;
+  }
+
+  read({ fields, pre, row }: RecordCells): number | null {
     const col = this.col;
     if (col < 0) return null;
     const g = pre[col] as number;
     if (g === g) return g;
-    const v = this.numbers.read(fields[col] as string, col, row);
+    const v = this.ctx.numbers.read(fields[col] as string, col, row);
     if (typeof v === 'number' || v === null) return v;
-    this.issues.rowWarning(row, { ...v, detail: `${v.detail} (value ignored, row kept)` });
+    this.ctx.issues.rowWarning(row, { ...v, detail: `${v.detail} (value ignored, row kept)` });
     return null;
   }
 }
@@ -201,7 +209,7 @@ export class GenderReader {
 
   constructor(private readonly col: number) {}
 
-  read(fields: string[], pre: Float64Array): number {
+  read({ fields, pre }: RecordCells): number {
     const col = this.col;
     if (col < 0) return 0;
     const p = pre[col] as number;

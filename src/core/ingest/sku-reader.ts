@@ -4,9 +4,9 @@
 import { seedIdOf } from '../seed';
 import type { ColumnPlan } from './column-plan';
 import { hasControlChar, shownCell } from './issues';
-import type { NumberReader } from './number-reader';
 import { shortestNumber } from './numbers';
-import type { RowIssue, RowIssues } from './row-issues';
+import type { ReadContext, RecordCells } from './role-readers';
+import type { RowIssue } from './row-issues';
 import type { SkuInterner } from './sku-interner';
 
 /** Raw cell texts remembered per sku lookup: memory stays flat on files with a new one per row. */
@@ -20,17 +20,19 @@ export class SkuReader {
   /** Sku index by raw category, then by price (its number when pre-read, else its text). */
   private readonly byCategoryPrice = new Map<string, Map<string | number, number>>();
 
-  constructor(
-    private readonly plan: ColumnPlan,
-    private readonly skus: SkuInterner,
-    private readonly numbers: NumberReader,
-    private readonly issues: RowIssues,
-  ) {}
+  private readonly plan: ColumnPlan;
 
-  read(fields: string[], pre: Float64Array, row: number): number | RowIssue {
+  constructor(
+    private readonly ctx: ReadContext,
+    private readonly skus: SkuInterner,
+  ) {
+    this.plan = ctx.plan;
+  }
+
+  read(r: RecordCells): number | RowIssue {
     const plan = this.plan;
-    if (plan.skuParts !== undefined && plan.skuParts.length > 1) return this.partsSku(fields);
-    return plan.sku >= 0 ? this.columnSku(fields) : this.categoryPriceSku(fields, pre, row);
+    if (plan.skuParts !== undefined && plan.skuParts.length > 1) return this.partsSku(r.fields);
+    return plan.sku >= 0 ? this.columnSku(r.fields) : this.categoryPriceSku(r);
   }
 
   private columnSku(fields: string[]): number | RowIssue {
@@ -56,7 +58,7 @@ export class SkuReader {
     for (const col of parts) {
       const v = (fields[col] as string).trim();
       if (v === '') {
-        const names = parts.map((c) => this.issues.header(c)).join(' + ');
+        const names = parts.map((c) => this.ctx.issues.header(c)).join(' + ');
         return {
           code: 'missing-sku',
           col,
@@ -78,7 +80,7 @@ export class SkuReader {
   }
 
   /** No sku column: category + unit price name the product (the seed's rule). */
-  private categoryPriceSku(fields: string[], pre: Float64Array, row: number): number | RowIssue {
+  private categoryPriceSku({ fields, pre, row }: RecordCells): number | RowIssue {
     const plan = this.plan;
     const rawCategory = plan.category >= 0 ? (fields[plan.category] as string) : '';
     const prePrice = plan.price >= 0 ? (pre[plan.price] as number) : NaN;
@@ -116,7 +118,7 @@ export class SkuReader {
   /** The unit price that names the product: required. */
   private price(prePrice: number, rawPrice: string, row: number): number | RowIssue {
     const col = this.plan.price;
-    const v = prePrice === prePrice ? prePrice : this.numbers.read(rawPrice, col, row);
+    const v = prePrice === prePrice ? prePrice : this.ctx.numbers.read(rawPrice, col, row);
     if (v !== null) return v;
     return {
       code: 'missing-price',

@@ -12,6 +12,7 @@ import type {
 } from '../types';
 import type { Accumulator } from './accumulator';
 import type { CellView } from './cell-store';
+import type { DateView } from './date-interner';
 import {
   checkedDays,
   civilFromDays,
@@ -47,21 +48,27 @@ function yearFirstDay(text: string): number {
   return m ? checkedDays(expandYear(m[1] as string), Number(m[3]), Number(m[4])) : NaN;
 }
 
+/** The file's dates under its day/month order. */
+interface ResolvedDates {
+  /** Day number of each date reading; NaN where it is no date in that order. */
+  dayOf: Float64Array;
+  dateOrder: IngestReport['dateOrder'];
+  ambiguous: boolean;
+  /** Rows each order would accept. */
+  counts: Record<DateFormat, number>;
+}
+
 /**
  * Day number of each date reading under the file's order (NaN = unusable):
  * `forced` when the caller chose one, else day/month from the values.
  */
 function resolveDates(
-  acc: Accumulator,
+  dates: DateView,
+  cells: CellView,
   forced: DateFormat | undefined,
-): {
-  dayOf: Float64Array;
-  dateOrder: IngestReport['dateOrder'];
-  ambiguous: boolean;
-  counts: Record<DateFormat, number>;
-} {
-  const { readings, text } = acc.dates;
-  const { count, date, rows: cellRows } = acc.cells;
+): ResolvedDates {
+  const { readings, text } = dates;
+  const { count, date, rows: cellRows } = cells;
   // Rows per date reading, for the counts each reading would accept.
   const rowsOf = new Float64Array(readings.length);
   for (let c = 0; c < count; c++) {
@@ -172,8 +179,10 @@ export function buildWeeklyTable(
   dateColumn: string,
   dateFormat?: DateFormat,
 ): BuiltTable {
-  const { dayOf, dateOrder, ambiguous, counts: dateFormats } = resolveDates(acc, dateFormat);
-  const span = dropUnreadDates(acc, log, dayOf, dateColumn, dateOrder, dateFormat);
+  const cells = acc.cells();
+  const resolved = resolveDates(acc.dates, cells, dateFormat);
+  const { dayOf, dateOrder, ambiguous, counts: dateFormats } = resolved;
+  const span = dropUnreadDates(acc, cells, log, resolved, dateColumn, dateFormat);
 
   if (ambiguous && !dateFormat) {
     const { readings, text } = acc.dates;
@@ -199,7 +208,7 @@ export function buildWeeklyTable(
 
   if (span === null) return noTable(null, null);
   const { minDay, maxDay } = span;
-  const weekly = isWeeklyFile(acc.cells, dayOf);
+  const weekly = isWeeklyFile(cells, dayOf);
   const firstMonday = mondayOf(minDay);
   const W = (mondayOf(maxDay) - firstMonday) / 7 + 1;
   const S = acc.skus.names.length;
@@ -214,8 +223,8 @@ export function buildWeeklyTable(
   // A transactional file's first and last weeks may hold only some of their days.
   const partial = (monday: number): boolean => !weekly && (monday < minDay || monday + 6 > maxDay);
   const { weeks, calendar } = weekCalendar(firstMonday, W, partial);
-  const sums = sumSlots(acc.cells, dayOf, S, W, firstMonday);
-  const medianAge = slotMedianAges(acc.cells, sums.slotOfCell, S * W);
+  const sums = sumSlots(cells, dayOf, S, W, firstMonday);
+  const medianAge = slotMedianAges(cells, sums.slotOfCell, S * W);
   return {
     weeks,
     series: skuSeries(acc, sums, medianAge, calendar),
@@ -235,13 +244,13 @@ export function buildWeeklyTable(
  */
 function dropUnreadDates(
   acc: Accumulator,
+  cells: CellView,
   log: IssueLog,
-  dayOf: Float64Array,
+  { dayOf, dateOrder }: ResolvedDates,
   dateColumn: string,
-  dateOrder: IngestReport['dateOrder'],
   dateFormat: DateFormat | undefined,
 ): { minDay: number; maxDay: number } | null {
-  const { count, date, rows: cellRows } = acc.cells;
+  const { count, date, rows: cellRows } = cells;
   const { readings, text, firstRow } = acc.dates;
   const dropped = new Uint8Array(readings.length);
   const droppedRows = new Float64Array(readings.length);
@@ -372,7 +381,7 @@ function slotMedianAges(
   slotOfCell: Int32Array,
   slots: number,
 ): (slot: number) => number {
-  const { ageCount, ageCell } = cells;
+  const { ageCount, ageCell, ages } = cells;
   const ageStart = new Int32Array(slots + 1);
   for (let i = 0; i < ageCount; i++) {
     const slot = slotOfCell[ageCell[i] as number] as number;
@@ -384,7 +393,7 @@ function slotMedianAges(
   const fill = ageStart.slice(0, slots);
   for (let i = 0; i < ageCount; i++) {
     const slot = slotOfCell[ageCell[i] as number] as number;
-    if (slot >= 0) agesSorted[fill[slot]!++] = cells.ageAt(i);
+    if (slot >= 0) agesSorted[fill[slot]!++] = ages[i] as number;
   }
   const counts = cells.agesSmallInts ? new Int32Array(SMALL_AGE) : null;
   return (slot: number): number => {
