@@ -34,7 +34,8 @@ import { WORKBOOK, type FormatProblem } from './ingest/format-sniff';
 import { IssueLog } from './ingest/issues';
 import { TableBuilder } from './ingest/table-builder';
 import { Utf8Decoder } from './ingest/utf8-decoder';
-import { readWorkbook, sniffWorkbook, WorkbookBytes, type SheetChoice } from './ingest/workbook';
+import { readWorkbook, sniffWorkbook, WorkbookBytes } from './ingest/workbook';
+import type { SheetChoice } from './ingest/workbook-types';
 
 export { detectColumns } from './ingest/columns';
 

@@ -7,8 +7,6 @@ import type { IssueLog } from './issues';
 import type { PreReadSink } from './table-builder';
 import type { SheetChoice, WorkbookPeek } from './workbook-types';
 
-export type { SheetChoice, WorkbookPeek };
-
 /** Workbooks larger than this are refused: held whole, with their shared strings, they would not fit. */
 export const MAX_WORKBOOK_BYTES = 100 * 1024 ** 2;
 
