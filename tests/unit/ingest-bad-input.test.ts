@@ -1,7 +1,7 @@
-// CONTRACT.md §5: every problem names row, column and what was expected; good
-// rows are still used; nothing throws.
+// The data contract (shared/design/CONTRACT.md §5): every problem names row,
+// column and what was expected; good rows are still used; nothing throws.
 import { describe, expect, it } from 'vitest';
-import { Ingestor, ingestText } from '../../src/core/ingest';
+import { Ingestor, ingestText, type IngestOptions } from '../../src/core/ingest';
 import type { IngestIssue, WeeklyTable } from '../../src/core/types';
 
 const only = (t: WeeklyTable): IngestIssue[] => t.report.issues;
@@ -10,66 +10,85 @@ const fileError = (code: string, message: string): IngestIssue => ({
   code,
   message,
 });
+const rowIssue = (
+  severity: IngestIssue['severity'],
+  code: string,
+  row: number,
+  column: string,
+  message: string,
+): IngestIssue => ({ severity, code, row, column, message });
 const bytes = (...b: number[]): Uint8Array => new Uint8Array(b);
 
-describe('file-level problems give one error, no series', () => {
-  it('empty file', () => {
-    for (const text of ['', '\uFEFF', '\n\n  \n']) {
-      const t = ingestText(text);
-      expect(t.series).toEqual([]);
-      expect(only(t)).toEqual([
-        {
-          severity: 'error',
-          code: 'empty-file',
-          message: 'The file is empty; expected a CSV file with a header row and data rows',
-        },
-      ]);
-    }
-  });
+/** A file whose report must hold exactly `issues`, and what else must hold of its table. */
+interface IssueCase {
+  name: string;
+  text: string;
+  options?: IngestOptions;
+  issues: IngestIssue[];
+  also?: (t: WeeklyTable) => void;
+}
 
-  it('header only', () => {
-    const t = ingestText('Date,Sales\r\n');
-    expect(t.series).toEqual([]);
-    expect(only(t)).toEqual([
+/** Ingests the case's text and checks its issues, then the rest. */
+function checkIssues({ text, options, issues, also }: IssueCase): void {
+  const t = ingestText(text, options);
+  expect(only(t)).toEqual(issues);
+  also?.(t);
+}
+
+const noSeries = (t: WeeklyTable): void => {
+  expect(t.series).toEqual([]);
+};
+
+const fileCases: IssueCase[] = [
+  ...['', '\uFEFF', '\n\n  \n'].map((text) => ({
+    name: `empty file ${JSON.stringify(text)}`,
+    text,
+    issues: [
+      {
+        severity: 'error' as const,
+        code: 'empty-file',
+        message: 'The file is empty; expected a CSV file with a header row and data rows',
+      },
+    ],
+    also: noSeries,
+  })),
+  {
+    name: 'header only',
+    text: 'Date,Sales\r\n',
+    issues: [
       {
         severity: 'error',
         code: 'no-data-rows',
         message: 'The file has a header row but no data rows; expected at least one row of sales',
       },
-    ]);
-  });
-
-  it('no header row', () => {
-    const t = ingestText('2023-01-02,5\n2023-01-03,6\n');
-    expect(only(t)).toEqual([
+    ],
+    also: noSeries,
+  },
+  {
+    name: 'no header row',
+    text: '2023-01-02,5\n2023-01-03,6\n',
+    issues: [
       fileError(
         'no-header',
         'Row 1 looks like data ("2023-01-02", "5"), not a header; expected a first row naming the columns, such as Date, Product Category, Total Amount',
       ),
-    ]);
-  });
-
-  it('no date column among unrecognised columns', () => {
-    const t = ingestText('Foo,Sales\nx,1\n');
-    expect(only(t)).toEqual([
+    ],
+  },
+  {
+    name: 'no date column among unrecognised columns',
+    text: 'Foo,Sales\nx,1\n',
+    issues: [
       fileError(
         'no-date-column',
         'No date column found among "Foo", "Sales"; expected a column named like Date (or choose one: --map date=COLUMN)',
       ),
-    ]);
-  });
-
-  it('no amount column', () => {
-    const t = ingestText('Date,Colour\n2023-01-02,red\n');
-    expect(only(t)[0]?.code).toBe('no-amount-column');
-    expect(only(t)[0]?.message).toContain(
-      'expected a column named like Total Amount, Sales or Revenue',
-    );
-  });
-
-  it('a mapping to a column that is not there', () => {
-    const t = ingestText('Date,Sales\n2023-01-02,5\n', { mapping: { amount: 'Revenue' } });
-    expect(only(t)).toEqual([
+    ],
+  },
+  {
+    name: 'a mapping to a column that is not there',
+    text: 'Date,Sales\n2023-01-02,5\n',
+    options: { mapping: { amount: 'Revenue' } },
+    issues: [
       {
         severity: 'error',
         code: 'unknown-column',
@@ -77,7 +96,191 @@ describe('file-level problems give one error, no series', () => {
         message:
           'Column "Revenue" chosen for amount is not in the file; expected one of: "Date", "Sales"',
       },
-    ]);
+    ],
+  },
+];
+
+const rowCases: IssueCase[] = [
+  {
+    name: 'unparseable and empty dates',
+    text: 'Date,Sales\n2023-01-02,5\nnope,6\n2023-02-30,1\n,3\n',
+    issues: [
+      rowIssue(
+        'error',
+        'bad-date',
+        3,
+        'Date',
+        'Row 3, column "Date": "nope" is not a date; expected a date between 1900 and 2100 such as 2023-11-24, 24/11/2023 or 11/24/2023',
+      ),
+      rowIssue(
+        'error',
+        'bad-date',
+        4,
+        'Date',
+        'Row 4, column "Date": "2023-02-30" is not a date; expected a date between 1900 and 2100 such as 2023-11-24, 24/11/2023 or 11/24/2023',
+      ),
+      rowIssue(
+        'error',
+        'missing-date',
+        5,
+        'Date',
+        'Row 5, column "Date": empty; expected a date such as 2023-11-24',
+      ),
+    ],
+    also: (t) => {
+      expect(t.report).toMatchObject({
+        rowsRead: 4,
+        rowsUsed: 1,
+        rowsSkipped: 3,
+        skippedByReason: { 'bad-date': 2, 'missing-date': 1 },
+      });
+    },
+  },
+  {
+    name: 'a date only readable in the order the file does not use',
+    text: 'Date,Sales\n13/01/2023,5\n01/13/2023,6\n01/13/2023,7\n',
+    issues: [
+      rowIssue(
+        'error',
+        'bad-date',
+        3,
+        'Date',
+        'Row 3, column "Date": "01/13/2023" is not a valid date when read day-first (DD/MM/YYYY), as the rest of the file is (2 rows with this value skipped); expected a date such as 24/11/2023',
+      ),
+    ],
+    also: (t) => {
+      expect(t.report).toMatchObject({
+        rowsUsed: 1,
+        rowsSkipped: 2,
+        skippedByReason: { 'bad-date': 2 },
+      });
+    },
+  },
+  {
+    name: 'a number with an ambiguous thousands separator is rejected',
+    text: 'Date,Sales\n2023-01-02,"1,200"\n2023-01-03,7\n',
+    issues: [
+      rowIssue(
+        'error',
+        'thousands-separator',
+        2,
+        'Sales',
+        'Row 2, column "Sales": "1,200" could use a thousands separator (1200) or a decimal comma (1.2); expected a plain number such as 1200 or 1.2',
+      ),
+    ],
+    also: (t) => {
+      expect(t.series[0]?.rows.map((r) => r.total_amount)).toEqual([7]);
+    },
+  },
+  {
+    name: 'unambiguous thousands separators are read, with one warning per column',
+    text: 'Date,Sales\n2023-01-02,"1,234.50"\n2023-01-03,"2,000,000"\n',
+    issues: [
+      rowIssue(
+        'warning',
+        'thousands-separator',
+        2,
+        'Sales',
+        'Column "Sales" uses thousands separators (2 rows, first at row 2: "1,234.50" read as 1234.5); values were read that way',
+      ),
+    ],
+    also: (t) => {
+      expect(t.series[0]?.rows[0]?.total_amount).toBe(2001234.5);
+    },
+  },
+  {
+    name: 'negative quantity is a return: kept, negative sales, warned',
+    text: 'Date,Product Category,Quantity,Price per Unit,Total Amount\n2023-01-02,Beauty,3,25,75\n2023-01-03,Beauty,-2,25,50\n',
+    issues: [
+      rowIssue(
+        'warning',
+        'negative-quantity',
+        3,
+        'Quantity',
+        'Row 3, column "Quantity": -2 is a return; kept and counted as negative sales (-50)',
+      ),
+    ],
+    also: (t) => {
+      const week = t.series[0]!.rows[0]!;
+      expect(week.total_amount).toBe(25);
+      expect(week.quantity).toBe(1);
+      expect(week.transactions).toBe(2);
+    },
+  },
+  {
+    name: 'missing amount: computed from quantity × price when possible, else skipped',
+    text: 'Date,SKU,Quantity,Price per Unit,Total Amount\n2023-01-02,A,2,25,\n2023-01-03,A,2,,\n2023-01-04,A,1,25,30\n',
+    issues: [
+      rowIssue(
+        'warning',
+        'amount-computed',
+        2,
+        'Total Amount',
+        'Row 2, column "Total Amount": empty; used Quantity × Price per Unit = 50 instead',
+      ),
+      rowIssue(
+        'error',
+        'missing-amount',
+        3,
+        'Total Amount',
+        'Row 3, column "Total Amount": empty; expected an amount (or both quantity and price to compute it)',
+      ),
+    ],
+    also: (t) => {
+      expect(t.series[0]?.rows[0]?.total_amount).toBe(80);
+      expect(t.report.skippedByReason).toEqual({ 'missing-amount': 1 });
+    },
+  },
+  {
+    name: 'duplicate header names: the first is used, with a warning',
+    text: 'Date,Sales,Date\n2023-01-02,5,x\n',
+    issues: [
+      rowIssue(
+        'warning',
+        'duplicate-header',
+        1,
+        'Date',
+        'Row 1: columns A and C are both named "Date"; the first one (A) is used, expected unique column names',
+      ),
+    ],
+    also: (t) => {
+      expect(t.series[0]?.rows[0]?.total_amount).toBe(5);
+    },
+  },
+  {
+    name: 'ragged rows: too few or too many fields are skipped; a trailing empty field is fine',
+    text: 'Date,Sales,Qty\n2023-01-02,5\n2023-01-03,6,1,7\n2023-01-04,6,1,\n',
+    issues: [
+      {
+        severity: 'error',
+        code: 'ragged-row',
+        row: 2,
+        message:
+          "Row 2 has 2 fields but the header has 3; the row is cut short; expected 3 fields separated by ','",
+      },
+      {
+        severity: 'error',
+        code: 'ragged-row',
+        row: 3,
+        message:
+          "Row 3 has 4 fields but the header has 3; a value probably contains an unquoted ','; expected 3 fields separated by ','",
+      },
+    ],
+    also: (t) => {
+      expect(t.report.rowsUsed).toBe(1);
+    },
+  },
+];
+
+describe('file-level problems give one error, no series', () => {
+  it.each(fileCases)('$name', checkIssues);
+
+  it('no amount column', () => {
+    const t = ingestText('Date,Colour\n2023-01-02,red\n');
+    expect(only(t)[0]?.code).toBe('no-amount-column');
+    expect(only(t)[0]?.message).toContain(
+      'expected a column named like Total Amount, Sales or Revenue',
+    );
   });
 
   it('non-UTF-8 bytes', () => {
@@ -137,89 +340,7 @@ describe('file-level problems give one error, no series', () => {
 });
 
 describe('row-level problems skip the row (errors) or keep it (warnings)', () => {
-  it('unparseable and empty dates', () => {
-    const t = ingestText('Date,Sales\n2023-01-02,5\nnope,6\n2023-02-30,1\n,3\n');
-    expect(only(t)).toEqual([
-      {
-        severity: 'error',
-        code: 'bad-date',
-        row: 3,
-        column: 'Date',
-        message:
-          'Row 3, column "Date": "nope" is not a date; expected a date between 1900 and 2100 such as 2023-11-24, 24/11/2023 or 11/24/2023',
-      },
-      {
-        severity: 'error',
-        code: 'bad-date',
-        row: 4,
-        column: 'Date',
-        message:
-          'Row 4, column "Date": "2023-02-30" is not a date; expected a date between 1900 and 2100 such as 2023-11-24, 24/11/2023 or 11/24/2023',
-      },
-      {
-        severity: 'error',
-        code: 'missing-date',
-        row: 5,
-        column: 'Date',
-        message: 'Row 5, column "Date": empty; expected a date such as 2023-11-24',
-      },
-    ]);
-    expect(t.report).toMatchObject({
-      rowsRead: 4,
-      rowsUsed: 1,
-      rowsSkipped: 3,
-      skippedByReason: { 'bad-date': 2, 'missing-date': 1 },
-    });
-  });
-
-  it('a date only readable in the order the file does not use', () => {
-    const t = ingestText('Date,Sales\n13/01/2023,5\n01/13/2023,6\n01/13/2023,7\n');
-    expect(only(t)).toEqual([
-      {
-        severity: 'error',
-        code: 'bad-date',
-        row: 3,
-        column: 'Date',
-        message:
-          'Row 3, column "Date": "01/13/2023" is not a valid date when read day-first (DD/MM/YYYY), as the rest of the file is (2 rows with this value skipped); expected a date such as 24/11/2023',
-      },
-    ]);
-    expect(t.report).toMatchObject({
-      rowsUsed: 1,
-      rowsSkipped: 2,
-      skippedByReason: { 'bad-date': 2 },
-    });
-  });
-
-  it('a number with an ambiguous thousands separator is rejected', () => {
-    const t = ingestText('Date,Sales\n2023-01-02,"1,200"\n2023-01-03,7\n');
-    expect(only(t)).toEqual([
-      {
-        severity: 'error',
-        code: 'thousands-separator',
-        row: 2,
-        column: 'Sales',
-        message:
-          'Row 2, column "Sales": "1,200" could use a thousands separator (1200) or a decimal comma (1.2); expected a plain number such as 1200 or 1.2',
-      },
-    ]);
-    expect(t.series[0]?.rows.map((r) => r.total_amount)).toEqual([7]);
-  });
-
-  it('unambiguous thousands separators are read, with one warning per column', () => {
-    const t = ingestText('Date,Sales\n2023-01-02,"1,234.50"\n2023-01-03,"2,000,000"\n');
-    expect(t.series[0]?.rows[0]?.total_amount).toBe(2001234.5);
-    expect(only(t)).toEqual([
-      {
-        severity: 'warning',
-        code: 'thousands-separator',
-        row: 2,
-        column: 'Sales',
-        message:
-          'Column "Sales" uses thousands separators (2 rows, first at row 2: "1,234.50" read as 1234.5); values were read that way',
-      },
-    ]);
-  });
+  it.each(rowCases)('$name', checkIssues);
 
   it('a decimal comma in a semicolon file is read, with one warning per column', () => {
     const t = ingestText('Date;Sales\n2023-01-02;12,5\n2023-01-03;0,25\n2023-01-04;1.234,5\n');
@@ -273,95 +394,12 @@ describe('row-level problems skip the row (errors) or keep it (warnings)', () =>
     );
   });
 
-  it('negative quantity is a return: kept, negative sales, warned', () => {
-    const t = ingestText(
-      'Date,Product Category,Quantity,Price per Unit,Total Amount\n2023-01-02,Beauty,3,25,75\n2023-01-03,Beauty,-2,25,50\n',
-    );
-    const week = t.series[0]!.rows[0]!;
-    expect(week.total_amount).toBe(25);
-    expect(week.quantity).toBe(1);
-    expect(week.transactions).toBe(2);
-    expect(only(t)).toEqual([
-      {
-        severity: 'warning',
-        code: 'negative-quantity',
-        row: 3,
-        column: 'Quantity',
-        message:
-          'Row 3, column "Quantity": -2 is a return; kept and counted as negative sales (-50)',
-      },
-    ]);
-  });
-
-  it('missing amount: computed from quantity × price when possible, else skipped', () => {
-    const t = ingestText(
-      'Date,SKU,Quantity,Price per Unit,Total Amount\n2023-01-02,A,2,25,\n2023-01-03,A,2,,\n2023-01-04,A,1,25,30\n',
-    );
-    expect(t.series[0]?.rows[0]?.total_amount).toBe(80);
-    expect(only(t)).toEqual([
-      {
-        severity: 'warning',
-        code: 'amount-computed',
-        row: 2,
-        column: 'Total Amount',
-        message: 'Row 2, column "Total Amount": empty; used Quantity × Price per Unit = 50 instead',
-      },
-      {
-        severity: 'error',
-        code: 'missing-amount',
-        row: 3,
-        column: 'Total Amount',
-        message:
-          'Row 3, column "Total Amount": empty; expected an amount (or both quantity and price to compute it)',
-      },
-    ]);
-    expect(t.report.skippedByReason).toEqual({ 'missing-amount': 1 });
-  });
-
   it('amount from quantity × price when the file has no amount column', () => {
     const t = ingestText(
       'InvoiceDate,StockCode,Quantity,UnitPrice\n2023-01-02,X1,3,2.5\n2023-01-03,X1,-1,2.5\n',
     );
     const w = t.series[0]!.rows[0]!;
     expect([w.total_amount, w.quantity, w.price_per_unit]).toEqual([5, 2, 2.5]);
-  });
-
-  it('duplicate header names: the first is used, with a warning', () => {
-    const t = ingestText('Date,Sales,Date\n2023-01-02,5,x\n');
-    expect(t.series[0]?.rows[0]?.total_amount).toBe(5);
-    expect(only(t)).toEqual([
-      {
-        severity: 'warning',
-        code: 'duplicate-header',
-        row: 1,
-        column: 'Date',
-        message:
-          'Row 1: columns A and C are both named "Date"; the first one (A) is used, expected unique column names',
-      },
-    ]);
-  });
-
-  it('ragged rows: too few or too many fields are skipped; a trailing empty field is fine', () => {
-    const t = ingestText('Date,Sales,Qty\n2023-01-02,5\n2023-01-03,6,1,7\n2023-01-04,6,1,\n');
-    expect(only(t)).toEqual([
-      {
-        severity: 'error',
-        code: 'ragged-row',
-        row: 2,
-        column: undefined,
-        message:
-          "Row 2 has 2 fields but the header has 3; the row is cut short; expected 3 fields separated by ','",
-      },
-      {
-        severity: 'error',
-        code: 'ragged-row',
-        row: 3,
-        column: undefined,
-        message:
-          "Row 3 has 4 fields but the header has 3; a value probably contains an unquoted ','; expected 3 fields separated by ','",
-      },
-    ]);
-    expect(t.report.rowsUsed).toBe(1);
   });
 
   it('row numbers count blank lines and multi-line quoted values like a spreadsheet', () => {

@@ -1,5 +1,6 @@
-// Turns the accumulated (sku, date) cells into the weekly table of
-// CONTRACT.md §2: one shared Monday calendar, every sku every week.
+// Turns the accumulated (sku, date) cells into the weekly table of the data
+// contract (shared/design/CONTRACT.md §2): one shared Monday calendar, every
+// sku every week.
 import type {
   DateFormat,
   IngestReport,
@@ -10,6 +11,8 @@ import type {
   WeeklyTable,
 } from '../types';
 import type { Accumulator } from './accumulator';
+import type { CellView } from './cell-store';
+import type { DateView } from './date-interner';
 import {
   checkedDays,
   civilFromDays,
@@ -20,6 +23,7 @@ import {
   weekdayOf,
 } from './dates';
 import type { IssueLog } from './issues';
+import { cellMessage } from './row-issues';
 import { medianSorted } from '../stats/quantile';
 
 /** Rows of the weekly table beyond which the file is refused (memory of the page). */
@@ -44,25 +48,32 @@ function yearFirstDay(text: string): number {
   return m ? checkedDays(expandYear(m[1] as string), Number(m[3]), Number(m[4])) : NaN;
 }
 
+/** The file's dates under its day/month order. */
+interface ResolvedDates {
+  /** Day number of each date reading; NaN where it is no date in that order. */
+  dayOf: Float64Array;
+  dateOrder: IngestReport['dateOrder'];
+  ambiguous: boolean;
+  /** Rows each order would accept. */
+  counts: Record<DateFormat, number>;
+}
+
 /**
  * Day number of each date reading under the file's order (NaN = unusable):
  * `forced` when the caller chose one, else day/month from the values.
  */
 function resolveDates(
-  acc: Accumulator,
+  dates: DateView,
+  cells: CellView,
   forced: DateFormat | undefined,
-): {
-  dayOf: Float64Array;
-  dateOrder: IngestReport['dateOrder'];
-  ambiguous: boolean;
-  counts: Record<DateFormat, number>;
-} {
-  const readings = acc.dateReadings;
+): ResolvedDates {
+  const { readings, text } = dates;
+  const { count, date, rows: cellRows } = cells;
   // Rows per date reading, for the counts each reading would accept.
   const rowsOf = new Float64Array(readings.length);
-  for (let c = 0; c < acc.cellCount; c++) {
-    const di = acc.cellDate[c] as number;
-    rowsOf[di] = (rowsOf[di] as number) + (acc.cellRows[c] as number);
+  for (let c = 0; c < count; c++) {
+    const di = date[c] as number;
+    rowsOf[di] = (rowsOf[di] as number) + (cellRows[c] as number);
   }
   const counts: Record<DateFormat, number> = { DMY: 0, MDY: 0, YMD: 0 };
   const yearFirst = new Float64Array(readings.length).fill(NaN);
@@ -75,7 +86,7 @@ function resolveDates(
       counts.YMD += rows;
       continue;
     }
-    yearFirst[i] = yearFirstDay(acc.dateText[i] as string);
+    yearFirst[i] = yearFirstDay(text[i] as string);
     if (r.dayFirst === r.dayFirst) counts.DMY += rows;
     if (r.monthFirst === r.monthFirst) counts.MDY += rows;
     if (yearFirst[i] === yearFirst[i]) counts.YMD += rows;
@@ -91,7 +102,8 @@ function resolveDates(
     if (df && !mf) forcedDay = true;
     if (mf && !df) forcedMonth = true;
   }
-  // A first field > 12 anywhere means day-first (CONTRACT.md §1.3), unless the caller chose.
+  // A first field > 12 anywhere means day-first (the data contract,
+  // shared/design/CONTRACT.md §1.3), unless the caller chose.
   const order: DateFormat = forced ?? (forcedDay ? 'DMY' : 'MDY');
   const dayOf = new Float64Array(readings.length);
   for (let i = 0; i < readings.length; i++) {
@@ -149,6 +161,17 @@ function medianSmallInts(values: Float64Array, counts: Int32Array): number {
   return (loValue + hiValue) / 2;
 }
 
+/** Sums of the cells per (sku, week) slot, slot = sku × W + week. */
+interface SlotSums {
+  amount: Float64Array;
+  quantity: Float64Array;
+  rows: Float64Array;
+  male: Float64Array;
+  female: Float64Array;
+  /** The slot of each cell; -1 for a cell whose date has no reading. */
+  slotOfCell: Int32Array;
+}
+
 /** `dateFormat`: the caller's reading of day/month dates; by default decided from the values. */
 export function buildWeeklyTable(
   acc: Accumulator,
@@ -156,47 +179,18 @@ export function buildWeeklyTable(
   dateColumn: string,
   dateFormat?: DateFormat,
 ): BuiltTable {
-  const { dayOf, dateOrder, ambiguous, counts: dateFormats } = resolveDates(acc, dateFormat);
-
-  // Dates readable only the other way round than the file's order: skip their rows.
-  const dropped = new Uint8Array(acc.dateReadings.length);
-  const droppedRows = new Float64Array(acc.dateReadings.length);
-  let minDay = Infinity;
-  let maxDay = -Infinity;
-  for (let c = 0; c < acc.cellCount; c++) {
-    const di = acc.cellDate[c] as number;
-    const d = dayOf[di] as number;
-    if (d !== d) {
-      dropped[di] = 1;
-      droppedRows[di] = (droppedRows[di] as number) + (acc.cellRows[c] as number);
-      continue;
-    }
-    if (d < minDay) minDay = d;
-    if (d > maxDay) maxDay = d;
-  }
-  for (let di = 0; di < dropped.length; di++) {
-    if (!dropped[di]) continue;
-    const rows = droppedRows[di] as number;
-    const [order, example] = ORDER_TEXT[dateOrder] ?? ORDER_TEXT['month-first']!;
-    const as = dateFormat ? `as chosen (${dateFormat})` : 'as the rest of the file is';
-    const row = acc.dateFirstRow[di] as number;
-    log.add({
-      severity: 'error',
-      code: 'bad-date',
-      row,
-      column: dateColumn,
-      message: `Row ${row}, column "${dateColumn}": "${acc.dateText[di]}" is not a valid date when read ${order}, ${as}${rows > 1 ? ` (${rows} rows with this value skipped)` : ''}; expected a date such as ${example}`,
-    });
-    log.skipped('bad-date', rows);
-    acc.unuseRows(rows);
-  }
+  const cells = acc.cells();
+  const resolved = resolveDates(acc.dates, cells, dateFormat);
+  const { dayOf, dateOrder, ambiguous, counts: dateFormats } = resolved;
+  const span = dropUnreadDates(acc, cells, log, resolved, dateColumn, dateFormat);
 
   if (ambiguous && !dateFormat) {
+    const { readings, text } = acc.dates;
     log.note({
       severity: 'warning',
       code: 'ambiguous-date-order',
       column: dateColumn,
-      message: `Column "${dateColumn}": every date reads both as day/month and as month/day; read month-first (MM/DD/YYYY), e.g. "${acc.dateText.find((_, i) => acc.dateReadings[i]?.kind === 'dmy') ?? ''}". Fix the mapping if that is wrong`,
+      message: `Column "${dateColumn}": every date reads both as day/month and as month/day; read month-first (MM/DD/YYYY), e.g. "${text.find((_, i) => readings[i]?.kind === 'dmy') ?? ''}". Fix the mapping if that is wrong`,
     });
   }
 
@@ -212,24 +206,12 @@ export function buildWeeklyTable(
     lastDate,
   });
 
-  if (minDay === Infinity) {
-    return noTable(null, null);
-  }
-
-  // Granularity: a weekly file has every date on one weekday (CONTRACT.md §1.4).
-  let weekdayMask = 0;
-  const distinctDays = new Set<number>();
-  for (let c = 0; c < acc.cellCount; c++) {
-    const d = dayOf[acc.cellDate[c] as number] as number;
-    if (d !== d) continue;
-    weekdayMask |= 1 << weekdayOf(d);
-    if (distinctDays.size < 3) distinctDays.add(d);
-  }
-  const weekly = (weekdayMask & (weekdayMask - 1)) === 0 && distinctDays.size >= 2;
-
+  if (span === null) return noTable(null, null);
+  const { minDay, maxDay } = span;
+  const weekly = isWeeklyFile(cells, dayOf);
   const firstMonday = mondayOf(minDay);
   const W = (mondayOf(maxDay) - firstMonday) / 7 + 1;
-  const S = acc.skuNames.length;
+  const S = acc.skus.names.length;
   if (S * W > MAX_TABLE_ROWS) {
     log.note({
       severity: 'error',
@@ -238,122 +220,14 @@ export function buildWeeklyTable(
     });
     return noTable(formatDay(minDay), formatDay(maxDay));
   }
-  const weeks: string[] = [];
-  const weekIso: { isoYear: number; isoWeek: number }[] = [];
-  const weekMonth: number[] = [];
-  const weekPartial: (0 | 1)[] = [];
-  for (let w = 0; w < W; w++) {
-    const monday = firstMonday + 7 * w;
-    weeks.push(formatDay(monday));
-    weekIso.push(isoWeekOf(monday));
-    weekMonth.push(civilFromDays(monday).month);
-    weekPartial.push(!weekly && (monday < minDay || monday + 6 > maxDay) ? 1 : 0);
-  }
-
-  // Sum cells into (sku, week) slots.
-  const amount = new Float64Array(S * W);
-  const quantity = new Float64Array(S * W);
-  const rows = new Float64Array(S * W);
-  const male = new Float64Array(S * W);
-  const female = new Float64Array(S * W);
-  const slotOfCell = new Int32Array(acc.cellCount);
-  for (let c = 0; c < acc.cellCount; c++) {
-    const d = dayOf[acc.cellDate[c] as number] as number;
-    if (d !== d) {
-      slotOfCell[c] = -1;
-      continue;
-    }
-    const slot = (acc.cellSku[c] as number) * W + (mondayOf(d) - firstMonday) / 7;
-    slotOfCell[c] = slot;
-    amount[slot] = (amount[slot] as number) + (acc.cellAmount[c] as number);
-    quantity[slot] = (quantity[slot] as number) + (acc.cellQuantity[c] as number);
-    rows[slot] = (rows[slot] as number) + (acc.cellRows[c] as number);
-    male[slot] = (male[slot] as number) + (acc.cellMale[c] as number);
-    female[slot] = (female[slot] as number) + (acc.cellFemale[c] as number);
-  }
-
-  // Median age per slot: bucket the ages by slot (counting sort), then sort each bucket.
-  const ageStart = new Int32Array(S * W + 1);
-  for (let i = 0; i < acc.ageCount; i++) {
-    const slot = slotOfCell[acc.ageCell[i] as number] as number;
-    if (slot >= 0) ageStart[slot + 1]!++;
-  }
-  for (let s = 0; s < S * W; s++)
-    ageStart[s + 1] = (ageStart[s + 1] as number) + (ageStart[s] as number);
-  const agesSorted = new Float64Array(ageStart[S * W] as number);
-  const fill = ageStart.slice(0, S * W);
-  for (let i = 0; i < acc.ageCount; i++) {
-    const slot = slotOfCell[acc.ageCell[i] as number] as number;
-    if (slot >= 0) agesSorted[fill[slot]!++] = acc.ageAt(i);
-  }
-  const counts = acc.agesSmallInts ? new Int32Array(SMALL_AGE) : null;
-  const medianAge = (slot: number): number => {
-    const a = ageStart[slot] as number;
-    const b = ageStart[slot + 1] as number;
-    if (b <= a) return 0;
-    const values = agesSorted.subarray(a, b);
-    return counts ? medianSmallInts(values, counts) : medianSorted(values.sort());
-  };
-
-  const skuTotals = new Float64Array(S);
-  for (let s = 0; s < S; s++)
-    for (let w = 0; w < W; w++) skuTotals[s]! += rows[s * W + w] as number;
-  const order = [...Array(S).keys()]
-    .filter((s) => (skuTotals[s] as number) > 0)
-    .sort((a, b) => {
-      const x = acc.skuNames[a] as string;
-      const y = acc.skuNames[b] as string;
-      return x < y ? -1 : x > y ? 1 : 0;
-    });
-
-  const hasQuantity = acc.plan.quantity >= 0;
-  const calendar: WeeklyCalendar = {
-    week_start: weeks,
-    iso_year: Int32Array.from(weekIso, (x) => x.isoYear),
-    iso_week: Int32Array.from(weekIso, (x) => x.isoWeek),
-    month: Int32Array.from(weekMonth),
-    partial: Uint8Array.from(weekPartial),
-  };
-  // Typed columns per sku (views, no copies); row objects only when a reader asks.
-  const series: SkuSeries[] = order.map((s) => {
-    const sku = acc.skuNames[s] as string;
-    const seedId = acc.skuSeed[s] as number;
-    const base = s * W;
-    const age = new Float64Array(W);
-    for (let w = 0; w < W; w++) age[w] = medianAge(base + w);
-    const columns: WeeklyColumns = {
-      calendar,
-      total_amount: amount.subarray(base, base + W),
-      quantity: quantity.subarray(base, base + W),
-      transactions: rows.subarray(base, base + W),
-      age,
-      male: male.subarray(base, base + W),
-      female: female.subarray(base, base + W),
-      price_per_unit: pricePerUnit(
-        acc.skuPrice[s] as number,
-        hasQuantity,
-        amount,
-        quantity,
-        base,
-        W,
-      ),
-    };
-    const parts = acc.skuPartValues[s];
-    return withColumns(
-      {
-        sku,
-        category: acc.skuCategory[s] as string,
-        seed_id: seedId,
-        ...(parts && { parts }),
-        rows: [],
-      },
-      columns,
-    );
-  });
-
+  // A transactional file's first and last weeks may hold only some of their days.
+  const partial = (monday: number): boolean => !weekly && (monday < minDay || monday + 6 > maxDay);
+  const { weeks, calendar } = weekCalendar(firstMonday, W, partial);
+  const sums = sumSlots(cells, dayOf, S, W, firstMonday);
+  const medianAge = slotMedianAges(cells, sums.slotOfCell, S * W);
   return {
     weeks,
-    series,
+    series: skuSeries(acc, sums, medianAge, calendar),
     dateOrder,
     dateOrderAmbiguous: ambiguous,
     dateFormats,
@@ -364,7 +238,233 @@ export function buildWeeklyTable(
 }
 
 /**
- * price_per_unit (CONTRACT.md §2): the sku's own price for category+price skus;
+ * Skips the rows of dates readable only the other way round than the file's
+ * order (one issue per date); the first and last day of the dates kept,
+ * null when none is.
+ */
+function dropUnreadDates(
+  acc: Accumulator,
+  cells: CellView,
+  log: IssueLog,
+  { dayOf, dateOrder }: ResolvedDates,
+  dateColumn: string,
+  dateFormat: DateFormat | undefined,
+): { minDay: number; maxDay: number } | null {
+  const { count, date, rows: cellRows } = cells;
+  const { readings, text, firstRow } = acc.dates;
+  const dropped = new Uint8Array(readings.length);
+  const droppedRows = new Float64Array(readings.length);
+  let minDay = Infinity;
+  let maxDay = -Infinity;
+  for (let c = 0; c < count; c++) {
+    const di = date[c] as number;
+    const d = dayOf[di] as number;
+    if (d !== d) {
+      dropped[di] = 1;
+      droppedRows[di] = (droppedRows[di] as number) + (cellRows[c] as number);
+      continue;
+    }
+    if (d < minDay) minDay = d;
+    if (d > maxDay) maxDay = d;
+  }
+  for (let di = 0; di < dropped.length; di++) {
+    if (!dropped[di]) continue;
+    const rows = droppedRows[di] as number;
+    const [order, example] = ORDER_TEXT[dateOrder] ?? ORDER_TEXT['month-first']!;
+    const as = dateFormat ? `as chosen (${dateFormat})` : 'as the rest of the file is';
+    const row = firstRow[di] as number;
+    log.add({
+      severity: 'error',
+      code: 'bad-date',
+      row,
+      column: dateColumn,
+      message: cellMessage(
+        row,
+        dateColumn,
+        `"${text[di]}" is not a valid date when read ${order}, ${as}${rows > 1 ? ` (${rows} rows with this value skipped)` : ''}; expected a date such as ${example}`,
+      ),
+    });
+    log.skipped('bad-date', rows);
+    acc.unuseRows(rows);
+  }
+  return minDay === Infinity ? null : { minDay, maxDay };
+}
+
+/**
+ * A weekly file has every date on one weekday, and at least two dates (the
+ * data contract, shared/design/CONTRACT.md §1.4).
+ */
+function isWeeklyFile(cells: CellView, dayOf: Float64Array): boolean {
+  const { count, date } = cells;
+  let weekdayMask = 0;
+  const distinctDays = new Set<number>();
+  for (let c = 0; c < count; c++) {
+    const d = dayOf[date[c] as number] as number;
+    if (d !== d) continue;
+    weekdayMask |= 1 << weekdayOf(d);
+    if (distinctDays.size < 3) distinctDays.add(d);
+  }
+  return (weekdayMask & (weekdayMask - 1)) === 0 && distinctDays.size >= 2;
+}
+
+/** The W weeks from `firstMonday` on, shared by every sku. */
+function weekCalendar(
+  firstMonday: number,
+  W: number,
+  partial: (monday: number) => boolean,
+): { weeks: string[]; calendar: WeeklyCalendar } {
+  const weeks: string[] = [];
+  const weekIso: { isoYear: number; isoWeek: number }[] = [];
+  const weekMonth: number[] = [];
+  const weekPartial: (0 | 1)[] = [];
+  for (let w = 0; w < W; w++) {
+    const monday = firstMonday + 7 * w;
+    weeks.push(formatDay(monday));
+    weekIso.push(isoWeekOf(monday));
+    weekMonth.push(civilFromDays(monday).month);
+    weekPartial.push(partial(monday) ? 1 : 0);
+  }
+  const calendar: WeeklyCalendar = {
+    week_start: weeks,
+    iso_year: Int32Array.from(weekIso, (x) => x.isoYear),
+    iso_week: Int32Array.from(weekIso, (x) => x.isoWeek),
+    month: Int32Array.from(weekMonth),
+    partial: Uint8Array.from(weekPartial),
+  };
+  return { weeks, calendar };
+}
+
+/** Sums the cells into (sku, week) slots; cells of dates without a reading go nowhere. */
+function sumSlots(
+  cells: CellView,
+  dayOf: Float64Array,
+  S: number,
+  W: number,
+  firstMonday: number,
+): SlotSums {
+  const size = S * W;
+  const sums: SlotSums = {
+    amount: new Float64Array(size),
+    quantity: new Float64Array(size),
+    rows: new Float64Array(size),
+    male: new Float64Array(size),
+    female: new Float64Array(size),
+    slotOfCell: new Int32Array(cells.count),
+  };
+  const { amount, quantity, rows, male, female, slotOfCell } = sums;
+  const { count, sku, date } = cells;
+  const cellAmount = cells.amount;
+  const cellQuantity = cells.quantity;
+  const cellRows = cells.rows;
+  const cellMale = cells.male;
+  const cellFemale = cells.female;
+  for (let c = 0; c < count; c++) {
+    const d = dayOf[date[c] as number] as number;
+    if (d !== d) {
+      slotOfCell[c] = -1;
+      continue;
+    }
+    const slot = (sku[c] as number) * W + (mondayOf(d) - firstMonday) / 7;
+    slotOfCell[c] = slot;
+    amount[slot] = (amount[slot] as number) + (cellAmount[c] as number);
+    quantity[slot] = (quantity[slot] as number) + (cellQuantity[c] as number);
+    rows[slot] = (rows[slot] as number) + (cellRows[c] as number);
+    male[slot] = (male[slot] as number) + (cellMale[c] as number);
+    female[slot] = (female[slot] as number) + (cellFemale[c] as number);
+  }
+  return sums;
+}
+
+/** The median age of each slot's rows (0 for none): the ages bucketed by slot (a counting sort), then each bucket's median. */
+function slotMedianAges(
+  cells: CellView,
+  slotOfCell: Int32Array,
+  slots: number,
+): (slot: number) => number {
+  const { ageCount, ageCell, ages } = cells;
+  const ageStart = new Int32Array(slots + 1);
+  for (let i = 0; i < ageCount; i++) {
+    const slot = slotOfCell[ageCell[i] as number] as number;
+    if (slot >= 0) ageStart[slot + 1]!++;
+  }
+  for (let s = 0; s < slots; s++)
+    ageStart[s + 1] = (ageStart[s + 1] as number) + (ageStart[s] as number);
+  const agesSorted = new Float64Array(ageStart[slots] as number);
+  const fill = ageStart.slice(0, slots);
+  for (let i = 0; i < ageCount; i++) {
+    const slot = slotOfCell[ageCell[i] as number] as number;
+    if (slot >= 0) agesSorted[fill[slot]!++] = ages[i] as number;
+  }
+  const counts = cells.agesSmallInts ? new Int32Array(SMALL_AGE) : null;
+  return (slot: number): number => {
+    const a = ageStart[slot] as number;
+    const b = ageStart[slot + 1] as number;
+    if (b <= a) return 0;
+    const values = agesSorted.subarray(a, b);
+    return counts ? medianSmallInts(values, counts) : medianSorted(values.sort());
+  };
+}
+
+/** The skus with rows, by name, each with its columns: views into the slot sums, no copies. */
+function skuSeries(
+  acc: Accumulator,
+  sums: SlotSums,
+  medianAge: (slot: number) => number,
+  calendar: WeeklyCalendar,
+): SkuSeries[] {
+  const skus = acc.skus;
+  const S = skus.names.length;
+  const W = calendar.week_start.length;
+  const skuTotals = new Float64Array(S);
+  for (let s = 0; s < S; s++)
+    for (let w = 0; w < W; w++) skuTotals[s]! += sums.rows[s * W + w] as number;
+  const order = [...Array(S).keys()]
+    .filter((s) => (skuTotals[s] as number) > 0)
+    .sort((a, b) => {
+      const x = skus.names[a] as string;
+      const y = skus.names[b] as string;
+      return x < y ? -1 : x > y ? 1 : 0;
+    });
+  const hasQuantity = acc.plan.quantity >= 0;
+  // Row objects only when a reader asks (see withColumns).
+  return order.map((s) => {
+    const base = s * W;
+    const view = (a: Float64Array): Float64Array => a.subarray(base, base + W);
+    const age = new Float64Array(W);
+    for (let w = 0; w < W; w++) age[w] = medianAge(base + w);
+    const columns: WeeklyColumns = {
+      calendar,
+      total_amount: view(sums.amount),
+      quantity: view(sums.quantity),
+      transactions: view(sums.rows),
+      age,
+      male: view(sums.male),
+      female: view(sums.female),
+      price_per_unit: pricePerUnit(
+        skus.prices[s] as number,
+        hasQuantity,
+        sums.amount,
+        sums.quantity,
+        base,
+        W,
+      ),
+    };
+    const parts = skus.partValues[s];
+    return withColumns(
+      {
+        sku: skus.names[s] as string,
+        category: skus.categories[s] as string,
+        seed_id: skus.seeds[s] as number,
+        ...(parts && { parts }),
+        rows: [],
+      },
+      columns,
+    );
+  });
+}
+
+/**
+ * price_per_unit (shared/design/CONTRACT.md §2): the sku's own price for category+price skus;
  * otherwise Σamount/Σquantity of the week, carried forward over weeks without
  * sales and backwards over leading ones; 0 when the file has no quantity.
  */

@@ -1,10 +1,11 @@
 // Spreadsheet workbooks beside CSV text: told from the first bytes, their bytes
 // collected (a zip is read from its end, so a workbook is held whole, up to a
-// bound), then read by the sheet reader (xlsx-reader.ts), which is loaded only
+// bound), then read by the sheet reader (xlsx/), which is loaded only
 // here, through a dynamic import: the page and the CLI fetch and parse its
 // code (and fflate's) only when a workbook comes.
 import type { IssueLog } from './issues';
 import type { PreReadSink } from './table-builder';
+import type { SheetChoice, WorkbookPeek } from './workbook-types';
 
 /** Workbooks larger than this are refused: held whole, with their shared strings, they would not fit. */
 export const MAX_WORKBOOK_BYTES = 100 * 1024 ** 2;
@@ -26,9 +27,6 @@ export function sniffWorkbook(first: Uint8Array): WorkbookKind | null | '?' {
   return zip ? 'zip' : 'ole';
 }
 
-/** Which sheet to read: its name, or its 1-based position among the worksheets. */
-export type SheetChoice = string | number;
-
 export function tooLargeMessage(bytes: number, max = MAX_WORKBOOK_BYTES): string {
   const mb = (n: number): string => `${Math.round(n / 1024 ** 2)} MB`;
   return `This workbook is ${mb(bytes)}; save it as CSV for files this large (workbooks are read up to ${mb(max)})`;
@@ -36,18 +34,6 @@ export function tooLargeMessage(bytes: number, max = MAX_WORKBOOK_BYTES): string
 
 export const XLS_MESSAGE =
   'The file is an Excel 97-2003 workbook (.xls) or a password-protected one, which is not read here; expected an .xlsx workbook or a CSV file: in Excel, Save As "Excel Workbook (.xlsx)" or "CSV UTF-8"';
-
-/** A sheet's first rows as text, for the page's mapping form. */
-export interface WorkbookPeek {
-  /** Worksheet names, in workbook order. */
-  sheets: string[];
-  /** The sheet read. */
-  sheet: string;
-  /** The header row (title rows above it skipped), cells as text. */
-  headers: string[];
-  /** Up to `rows` data rows after it, cells as text. */
-  preview: string[][];
-}
 
 /**
  * The bytes of a file that starts like a workbook, collected as they are
@@ -116,7 +102,7 @@ export async function readWorkbook(
     log.fileError('binary', XLS_MESSAGE);
     return none;
   }
-  const { readXlsx } = await import('./xlsx-reader');
+  const { readXlsx } = await import('./xlsx');
   return readXlsx(book.bytes(), sink, log, opts.sheet, opts.requested);
 }
 
@@ -130,6 +116,6 @@ export async function peekWorkbook(
   if (bytes.byteLength > max) return { problem: tooLargeMessage(bytes.byteLength, max) };
   const kind = sniffWorkbook(bytes);
   if (kind === 'ole') return { problem: XLS_MESSAGE };
-  const { peekXlsx } = await import('./xlsx-reader');
+  const { peekXlsx } = await import('./xlsx');
   return peekXlsx(bytes, sheet, rows);
 }

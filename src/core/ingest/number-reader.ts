@@ -1,0 +1,128 @@
+// Number cells of a file, read one by one: their value, or what is wrong with
+// them. Thousands separators and decimal commas are read and remembered, one
+// note per column and convention for the report.
+import { shownCell } from './issues';
+import { fastNumber, MAX_MAGNITUDE, readNumberSlow, shortestNumber } from './numbers';
+import type { RowIssue } from './row-issues';
+
+interface ConventionSeen {
+  code: 'decimal-comma' | 'thousands-separator';
+  column: string;
+  firstRow: number;
+  example: string;
+  value: number;
+  rows: number;
+}
+
+/** One file-wide warning about a number convention (see NumberReader.conventionNotes). */
+export interface ConventionNote {
+  code: string;
+  column: string;
+  firstRow: number;
+  message: string;
+}
+
+/** What a number cell holds: a value, nothing (null: empty), or an issue. */
+export type NumberCell = number | null | RowIssue;
+
+export class NumberReader {
+  private readonly conventions = new Map<string, ConventionSeen>();
+
+  constructor(private readonly headers: readonly string[]) {}
+
+  /** The cell `text` of column `col`, in row `row` (the row a convention is first seen in). */
+  read(text: string, col: number, row: number): NumberCell {
+    const fast = fastNumber(text);
+    if (fast === fast) return fast;
+    const r = readNumberSlow(text);
+    switch (r.kind) {
+      case 'ok':
+        return r.value;
+      case 'empty':
+        return null;
+      case 'decimal-comma':
+      case 'thousands':
+        this.seeConvention(
+          r.kind === 'thousands' ? 'thousands-separator' : 'decimal-comma',
+          col,
+          row,
+          text,
+          r.value,
+        );
+        return r.value;
+      case 'ambiguous-thousands': {
+        const t = text.trim();
+        const asThousands = shortestNumber(Number(t.replace(',', '')));
+        const asDecimal = shortestNumber(Number(t.replace(',', '.')));
+        return {
+          code: 'thousands-separator',
+          col,
+          detail: `"${t}" could use a thousands separator (${asThousands}) or a decimal comma (${asDecimal}); expected a plain number such as ${asThousands} or ${asDecimal}`,
+        };
+      }
+      case 'too-large':
+        return {
+          code: 'number-too-large',
+          col,
+          detail: `"${shownCell(text)}" is a number too large; expected a number of at most ${MAX_MAGNITUDE.toExponential()} (1,000,000,000,000,000) in size`,
+        };
+      default:
+        return {
+          code: 'bad-number',
+          col,
+          detail: `"${shownCell(text)}" is not a number; expected a number such as 3 or 12.5`,
+        };
+    }
+  }
+
+  private seeConvention(
+    code: ConventionSeen['code'],
+    col: number,
+    row: number,
+    example: string,
+    value: number,
+  ): void {
+    const key = `${code}\u0000${col}`;
+    const seen = this.conventions.get(key);
+    if (seen) seen.rows++;
+    else
+      this.conventions.set(key, {
+        code,
+        column: this.headers[col] ?? '',
+        firstRow: row,
+        example: example.trim(),
+        value,
+        rows: 1,
+      });
+  }
+
+  /** One warning per column and convention, for the report's notes. */
+  conventionNotes(): ConventionNote[] {
+    return [...this.conventions.values()].map((c) => {
+      const what = c.code === 'decimal-comma' ? 'a decimal comma' : 'thousands separators';
+      return {
+        code: c.code,
+        column: c.column,
+        firstRow: c.firstRow,
+        message: `Column "${c.column}" uses ${what} (${c.rows} row${c.rows === 1 ? '' : 's'}, first at row ${c.firstRow}: "${c.example}" read as ${shortestNumber(c.value)}); values were read that way`,
+      };
+    });
+  }
+}
+
+/**
+ * A number as well as it can be read, nothing logged (null: none): for a
+ * price that only computes a missing amount. A price too large still
+ * computes one, which the bound on amounts refuses.
+ */
+export function lenientNumber(text: string): number | null {
+  const v = fastNumber(text);
+  if (v === v) return v;
+  const slow = readNumberSlow(text);
+  return slow.kind === 'ok' ||
+    slow.kind === 'decimal-comma' ||
+    slow.kind === 'thousands' ||
+    slow.kind === 'too-large'
+    ? slow.value
+    : null;
+}

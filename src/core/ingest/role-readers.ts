@@ -1,0 +1,225 @@
+// One reader per column role (the sku's is in sku-reader.ts): each reads its
+// cell of a row and returns the value, or the issue that skips the row.
+// Warnings about a row that is kept are logged here, as they are found.
+//
+import type { ColumnPlan } from './column-plan';
+import { FEMALE, MALE } from './cell-store';
+import { isoKeyText, type DateInterner } from './date-interner';
+import { shownCell } from './issues';
+import { lenientNumber, type NumberReader } from './number-reader';
+import { MAX_MAGNITUDE, shortestNumber } from './numbers';
+import type { RowIssue, RowIssues } from './row-issues';
+import type { SkuView } from './sku-interner';
+
+/** One record as the readers see it; the accumulator reuses one object from row to row. */
+export interface RecordCells {
+  /**
+   * Where `pre[col]` is a number, the fast scanner (or the sheet reader) read
+   * the cell already and it stands for it (see scan-cells' PreKind); where it
+   * is NaN, `fields[col]` holds the text.
+   */
+  fields: string[];
+  pre: Float64Array;
+  /** The record's 1-based spreadsheet row. */
+  row: number;
+}
+
+/** What the readers of one file share. */
+export interface ReadContext {
+  readonly plan: ColumnPlan;
+  readonly numbers: NumberReader;
+  readonly issues: RowIssues;
+}
+
+/** A row's date: the index of its reading in the DateInterner. */
+export class DateReader {
+  constructor(
+    private readonly col: number,
+    private readonly dates: DateInterner,
+  ) {}
+
+  read({ fields, pre, row }: RecordCells): number | RowIssue {
+    const col = this.col;
+    const isoKey = pre[col] as number;
+    const di =
+      isoKey === isoKey
+        ? this.dates.isoIndex(isoKey, row)
+        : this.dates.rawIndex(fields[col] as string, row);
+    if (di !== null) return di;
+    const text = isoKey === isoKey ? isoKeyText(isoKey) : shownCell(fields[col] as string);
+    return text === ''
+      ? { code: 'missing-date', col, detail: 'empty; expected a date such as 2023-11-24' }
+      : {
+          code: 'bad-date',
+          col,
+          detail: `"${text}" is not a date; expected a date between 1900 and 2100 such as 2023-11-24, 24/11/2023 or 11/24/2023`,
+        };
+  }
+}
+
+/** A row's quantity: 0 without a quantity column, and for an empty cell (warned) unless the amount needs it. */
+export class QuantityReader {
+  private readonly col: number;
+  /** The amount is quantity × price: an empty quantity skips the row. */
+  private readonly amountNeedsIt: boolean;
+
+  constructor(private readonly ctx: ReadContext) {
+    this.col = ctx.plan.quantity;
+    this.amountNeedsIt = ctx.plan.amount === -1;
+  }
+
+  read({ fields, pre, row }: RecordCells): number | RowIssue {
+    const col = this.col;
+    if (col < 0) return 0;
+    const q = pre[col] as number;
+    const v = q === q ? q : this.ctx.numbers.read(fields[col] as string, col, row);
+    if (typeof v === 'number') return v;
+    if (v !== null) return v;
+    if (this.amountNeedsIt) {
+      return {
+        code: 'missing-quantity',
+        col,
+        detail: 'empty; expected a quantity (the amount is quantity × price in this file)',
+      };
+    }
+    this.ctx.issues.rowWarning(row, {
+      code: 'missing-quantity',
+      col,
+      detail: 'empty; counted as 0 units',
+    });
+    return 0;
+  }
+}
+
+/**
+ * A row's amount: its cell, or quantity × price (the file has no amount
+ * column, or this cell is empty: warned); a return (quantity < 0) counts as
+ * negative sales whatever sign the amount column used.
+ */
+export class AmountReader {
+  private readonly plan: ColumnPlan;
+  private readonly fromQuantity: boolean;
+
+  constructor(
+    private readonly ctx: ReadContext,
+    private readonly skus: SkuView,
+  ) {
+    this.plan = ctx.plan;
+    this.fromQuantity = ctx.plan.amount === -1;
+  }
+
+  /** `quantity` and sku `si` are the record's, already read. */
+  read(r: RecordCells, quantity: number, si: number): number | RowIssue {
+    let amount = this.amountOf(r, quantity, si);
+    if (typeof amount !== 'number') return amount;
+    const plan = this.plan;
+    if (!(amount <= MAX_MAGNITUDE && amount >= -MAX_MAGNITUDE)) {
+      // Each cell is within bounds, their product may not be (1e10 × 1e10).
+      return {
+        code: 'number-too-large',
+        col: this.fromQuantity ? plan.price : plan.amount,
+        detail: `${this.product()} = ${shortestNumber(amount)} is a number too large; expected an amount of at most ${MAX_MAGNITUDE.toExponential()} (1,000,000,000,000,000)`,
+      };
+    }
+    if (quantity < 0) {
+      if (amount > 0) amount = -amount;
+      this.ctx.issues.rowWarning(r.row, {
+        code: 'negative-quantity',
+        col: plan.quantity,
+        detail: `${shortestNumber(quantity)} is a return; kept and counted as negative sales (${shortestNumber(amount)})`,
+      });
+    }
+    return amount;
+  }
+
+  private amountOf(r: RecordCells, quantity: number, si: number): number | RowIssue {
+    const plan = this.plan;
+    if (this.fromQuantity) {
+      const price = this.unitPrice(r, si);
+      if (price !== null) return quantity * price;
+      return {
+        code: 'missing-price',
+        col: plan.price,
+        detail:
+          'empty or not a number; expected a unit price (the amount is quantity × price in this file)',
+      };
+    }
+    const a = r.pre[plan.amount] as number;
+    const v =
+      a === a ? a : this.ctx.numbers.read(r.fields[plan.amount] as string, plan.amount, r.row);
+    if (typeof v === 'number') return v;
+    if (v !== null) return v;
+    const price = this.unitPrice(r, si);
+    if (plan.quantity >= 0 && price !== null) {
+      const amount = quantity * price;
+      this.ctx.issues.rowWarning(r.row, {
+        code: 'amount-computed',
+        col: plan.amount,
+        detail: `empty; used ${this.product()} = ${shortestNumber(amount)} instead`,
+      });
+      return amount;
+    }
+    return {
+      code: 'missing-amount',
+      col: plan.amount,
+      detail: 'empty; expected an amount (or both quantity and price to compute it)',
+    };
+  }
+
+  /** `Quantity × Price`, as the headers name them. */
+  private product(): string {
+    const issues = this.ctx.issues;
+    return `${issues.header(this.plan.quantity)} × ${issues.header(this.plan.price)}`;
+  }
+
+  /** Unit price for computing an amount: the sku's, else this row's price cell. */
+  private unitPrice({ fields, pre }: RecordCells, si: number): number | null {
+    const known = this.skus.prices[si] as number;
+    if (known === known) return known;
+    const col = this.plan.price;
+    if (col < 0) return null;
+    const p = pre[col] as number;
+    return p === p ? p : lenientNumber(fields[col] as string);
+  }
+}
+
+/** A row's age, or null: an optional feature, so a bad value drops the age (warned), not the row. */
+export class AgeReader {
+  private readonly col: number;
+
+  constructor(private readonly ctx: ReadContext) {
+    this.col = ctx.plan.age;
+  }
+
+  read({ fields, pre, row }: RecordCells): number | null {
+    const col = this.col;
+    if (col < 0) return null;
+    const g = pre[col] as number;
+    if (g === g) return g;
+    const v = this.ctx.numbers.read(fields[col] as string, col, row);
+    if (typeof v === 'number' || v === null) return v;
+    this.ctx.issues.rowWarning(row, { ...v, detail: `${v.detail} (value ignored, row kept)` });
+    return null;
+  }
+}
+
+/** A row's gender: MALE, FEMALE, or 0 for anything else. */
+export class GenderReader {
+  private readonly byText = new Map<string, number>();
+
+  constructor(private readonly col: number) {}
+
+  read({ fields, pre }: RecordCells): number {
+    const col = this.col;
+    if (col < 0) return 0;
+    const p = pre[col] as number;
+    if (p === p) return p;
+    const g = fields[col] as string;
+    const cached = this.byText.get(g);
+    if (cached !== undefined) return cached;
+    const t = g.trim().toLowerCase();
+    const gender = t === 'male' || t === 'm' ? MALE : t === 'female' || t === 'f' ? FEMALE : 0;
+    this.byText.set(g, gender);
+    return gender;
+  }
+}

@@ -1,0 +1,122 @@
+// A sheet's rows to the table builder: the header row found among the first
+// rows (title rows above it skipped), then each data row as numbers, dates
+// and text, the cells the builder can take as numbers handed over as numbers.
+import { civilFromDays } from '../dates';
+import { detectColumns, findHeader } from '../columns';
+import { PreKind } from '../scan-cells';
+import type { PreReadSink } from '../table-builder';
+import { cellText, EMPTY, isBlank, serialDay, type Cell } from './sheet';
+
+/** Rows looked at for the header row before the first non-empty row is taken. */
+export const HEADER_SEARCH_ROWS = 30;
+
+/**
+ * Index of the header row among `rows`: the first naming a date and an amount
+ * or quantity (or holding every column of an explicit mapping), else the first
+ * naming a date, else 0.
+ */
+export function headerIndex(rows: Cell[][], requested?: string[]): number {
+  const texts = rows.map((r) => Array.from(r, cellText));
+  if (requested && requested.length > 0) {
+    const i = texts.findIndex((h) => requested.every((name) => findHeader(h, name) !== -1));
+    if (i !== -1) return i;
+  }
+  const mappings = texts.map((h) => detectColumns(h).mapping);
+  const full = mappings.findIndex((m) => m.date !== undefined && (m.amount ?? m.quantity));
+  if (full !== -1) return full;
+  const dated = mappings.findIndex((m) => m.date !== undefined);
+  return dated === -1 ? 0 : dated;
+}
+
+/** Rows to the sink: the header row found first, then each data row as numbers, dates and text. */
+export class SheetFeeder {
+  private held: { row: number; cells: Cell[] }[] = [];
+  private kinds: Uint8Array | null = null;
+  private fields: string[] = [];
+  private pre = new Float64Array(0);
+  private width = 0;
+  /** False once the sink refused the header: the rest is not read. */
+  open = true;
+
+  constructor(
+    private readonly sink: PreReadSink,
+    private readonly date1904: boolean,
+    private readonly requested: string[],
+  ) {}
+
+  get begun(): boolean {
+    return this.kinds !== null;
+  }
+
+  /** True when the header row was found and begun with. */
+  get sawRows(): boolean {
+    return this.begun || this.held.length > 0;
+  }
+
+  row(row: number, cells: Cell[]): boolean {
+    if (isBlank(cells)) return true;
+    if (this.kinds === null) {
+      this.held.push({ row, cells });
+      if (this.held.length >= HEADER_SEARCH_ROWS) this.start();
+      return this.open;
+    }
+    this.feed(row, cells);
+    return true;
+  }
+
+  /** At the end of the sheet: a sheet shorter than the header search still needs its header. */
+  end(): void {
+    if (this.kinds === null && this.held.length > 0) this.start();
+  }
+
+  private start(): void {
+    const held = this.held;
+    this.held = [];
+    const at = headerIndex(
+      held.map((h) => h.cells),
+      this.requested,
+    );
+    const header = held[at] as { row: number; cells: Cell[] };
+    const headers = Array.from(header.cells, cellText);
+    // Trailing columns without a name are not part of the table.
+    while (headers.length > 0 && (headers[headers.length - 1] as string).trim() === '')
+      headers.pop();
+    if (!this.sink.begin(headers, ',')) {
+      this.open = false;
+      this.kinds = new Uint8Array(0);
+      return;
+    }
+    this.width = headers.length;
+    this.kinds = this.sink.preReadKinds();
+    this.fields = new Array<string>(this.width).fill('');
+    this.pre = new Float64Array(this.width).fill(NaN);
+    for (const h of held.slice(at + 1)) this.feed(h.row, h.cells);
+  }
+
+  private feed(row: number, cells: Cell[]): void {
+    if (!this.open) return;
+    const kinds = this.kinds as Uint8Array;
+    const fields = this.fields;
+    const pre = this.pre;
+    for (let col = 0; col < this.width; col++) {
+      const c = cells[col] ?? EMPTY;
+      const kind = kinds[col] as number;
+      pre[col] = NaN;
+      fields[col] = '';
+      if (kind === PreKind.Skip) continue;
+      if (kind === PreKind.Number && c.num === c.num) {
+        pre[col] = c.num;
+      } else if (kind === PreKind.IsoDate && c.day === c.day) {
+        const { year, month, day } = civilFromDays(c.day);
+        pre[col] = year * 10000 + month * 100 + day;
+      } else if (kind === PreKind.IsoDate && c.num === c.num && c.num >= 10000 && c.num < 100000) {
+        // A serial number without a date format, in the date column.
+        const { year, month, day } = civilFromDays(serialDay(c.num, this.date1904));
+        pre[col] = year * 10000 + month * 100 + day;
+      } else {
+        fields[col] = cellText(c);
+      }
+    }
+    this.sink.addPreRead(fields, pre, row);
+  }
+}
