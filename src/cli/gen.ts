@@ -1,5 +1,6 @@
-// Deterministic synthetic sales in the reference schema (CONTRACT.md §1.1), for
-// benchmarks and tests: `npm run gen -- --rows 1000000 --seed 1 > big.csv`.
+// Deterministic synthetic sales in the reference schema (§1.1 of the data
+// contract, ../shared/design/CONTRACT.md outside the repo), for benchmarks and
+// tests: `npm run gen -- --rows 1000000 --seed 1 > big.csv`.
 // The seed's 15 skus (3 categories × 5 prices) over 2021-01-01..2023-12-31 with
 // weekly seasonality, a yearly season, a trend and a few promotion weeks.
 import { daysFromCivil, formatDay, weekdayOf } from '../core/ingest/dates';

@@ -1,6 +1,7 @@
-// Forecast exports (CONTRACT.md §4), the one implementation behind the CLI's
-// --format and the app's download buttons: CSV, JSON with run metadata, and
-// the seed API's response shape for its product ids.
+// Forecast exports (§4 of the data contract, ../shared/design/CONTRACT.md
+// outside the repo), the one implementation behind the CLI's --format and the
+// app's download buttons: CSV, JSON with run metadata, and the seed API's
+// response shape for its product ids.
 
 import type { ForecastResult, ForecastTimings, ForecastWeek, SelectionSummary } from './forecast';
 import { CHUNK_CHARS, chunked, jsonChunks } from './json-chunks';
