@@ -21,7 +21,7 @@ import { readProgress } from './read-progress';
 import { basename } from 'node:path';
 import { oneFileCommandLine, UsageError, writeChunks, type CliIo, type Command } from './command';
 import { defaultDescriptorPath, parseModelList, startTcn, type TcnHandle } from './model-choice';
-import { reportingUserErrors } from './user-errors';
+import { userCommand } from './user-errors';
 import { INGEST_OPTIONS, INGEST_USAGE, ingestOptions, reportLines } from './weekly-command';
 
 const USAGE = `usage: skucast backtest FILE [--horizon H] [--windows N] [--step S] [--models a,b,...] [--format csv|json] [--summary rows|model|sku] [--map role=Column ...] [--sheet NAME|N] [--date-format DMY|MDY|YMD]
@@ -260,11 +260,9 @@ async function run(argv: string[], io: CliIo): Promise<number> {
   }
 }
 
-export const backtestCommand: Command = {
-  name: 'backtest',
-  summary: "score forecasting models on a sales CSV's own recent weeks",
-  usage: USAGE,
-  async run(argv: string[], io: CliIo): Promise<number> {
-    return reportingUserErrors('backtest', USAGE, io, () => run(argv, io));
-  },
-};
+export const backtestCommand: Command = userCommand(
+  'backtest',
+  "score forecasting models on a sales CSV's own recent weeks",
+  USAGE,
+  run,
+);

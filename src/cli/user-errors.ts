@@ -6,7 +6,7 @@ import { ExportError } from '../core/exports';
 import { ForecastError } from '../core/forecast';
 import { OptionError } from '../node/args';
 import { ModelRunnerError } from '../runtime/model-runner';
-import { UsageError, type CliIo } from './command';
+import { UsageError, type CliIo, type Command } from './command';
 import { ModelFileError } from './model-host';
 
 export async function reportingUserErrors(
@@ -34,4 +34,19 @@ export async function reportingUserErrors(
     }
     throw e;
   }
+}
+
+/** A `skucast` command whose problems the user can fix end as `reportingUserErrors` says. */
+export function userCommand(
+  name: string,
+  summary: string,
+  usage: string,
+  run: (argv: string[], io: CliIo) => Promise<number>,
+): Command {
+  return {
+    name,
+    summary,
+    usage,
+    run: (argv, io) => reportingUserErrors(name, usage, io, () => run(argv, io)),
+  };
 }

@@ -6,7 +6,7 @@ import { ROLES } from '../core/ingest/columns';
 import type { IngestOptions } from '../core/ingest';
 import { optionValue, type ParsedArgs } from '../node/args';
 import { oneFileCommandLine, UsageError, writeChunks, type CliIo, type Command } from './command';
-import { reportingUserErrors } from './user-errors';
+import { userCommand } from './user-errors';
 import { ingestFile } from '../node/read-file';
 import { readProgress } from './read-progress';
 import { basename } from 'node:path';
@@ -112,11 +112,9 @@ async function run(argv: string[], io: CliIo): Promise<number> {
   return table.series.length > 0 ? 0 : 2;
 }
 
-export const weeklyCommand: Command = {
-  name: 'weekly',
-  summary: 'print the weekly table of a sales CSV',
-  usage: USAGE,
-  async run(argv: string[], io: CliIo): Promise<number> {
-    return reportingUserErrors('weekly', USAGE, io, () => run(argv, io));
-  },
-};
+export const weeklyCommand: Command = userCommand(
+  'weekly',
+  'print the weekly table of a sales CSV',
+  USAGE,
+  run,
+);
