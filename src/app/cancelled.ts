@@ -1,4 +1,4 @@
-/** A call stopped by the user (the worker was terminated); never shown as an error. */
+/** A call the user cancelled (the worker stopped or was terminated); never shown as an error. */
 export class CancelledError extends Error {
   constructor() {
     super('cancelled');

@@ -27,7 +27,8 @@ export function missingRoles(m: ColumnMapping): string | null {
 /**
  * How the preview's dates read, in words, for the mapping form: the order
  * when the rows settle it, else that the whole file will decide (the same
- * rule as the ingestion, CONTRACT.md §1.3). null when there is nothing to say.
+ * rule as the ingestion: §1.3 of the data contract, ../shared/design/CONTRACT.md
+ * outside the repo). null when there is nothing to say.
  */
 export function describeDates(values: readonly string[]): string | null {
   const readings = values.filter((v) => v.trim() !== '').map((v) => readDate(v));

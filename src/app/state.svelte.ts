@@ -1,6 +1,7 @@
-// One source of truth for the page (mermaid-live-editor style): the values
-// are private runes, read through the `app` getters, and changed only by the
-// functions exported below. Components read `app`; they never write it.
+// One source of truth for the page (mermaid-live-editor style): one `$state`
+// object, read through `app` (writes throw) and changed only by the functions
+// exported below, and the forecast on screen, a `$state.raw` read through
+// `shown.result`. Components read them; they never write them.
 // Tests in tests/browser read the same values from data-* attributes on the
 // element with TEST_IDS.app; a production build has no window hook.
 
@@ -34,98 +35,74 @@ export interface Bridge {
   cancel(): void;
 }
 
-let status = $state<Status>('idle');
-let fileName = $state<string | null>(null);
-let progress = $state.raw<Progress | null>(null);
-let peek = $state.raw<HeaderPeek | null>(null);
-/** The mapping confirmed before for files with these headers, if any. */
-let savedMapping = $state.raw<ColumnMapping | null>(null);
-// Replaced whole, never mutated: no deep proxy over thousands of forecast rows.
-let result = $state.raw<RunResult | null>(null);
-let error = $state<string | null>(null);
-let horizon = $state(DEFAULT_HORIZON);
-/** Runs started (files chosen, mappings confirmed, horizons changed): tests wait for it to grow. */
-let runs = $state(0);
-/** Files read by the worker: a horizon change must not add one. */
-let fileReads = $state(0);
-/** A new horizon is being forecast while the last result stays on screen. */
-let updating = $state(false);
-let view = $state<View>('overview');
-/** Index into result.forecast.skus of the sku shown in detail, or null. */
-let selectedSku = $state<number | null>(null);
-/** The category shown in the category view; null = grand total. */
-let selectedCategory = $state<string | null>(null);
-let query = $state.raw<TableQuery>(DEFAULT_QUERY);
+/** The page's values except the forecast: small, changed in place by this module only. */
+export interface PageState {
+  status: Status;
+  fileName: string | null;
+  progress: Progress | null;
+  peek: HeaderPeek | null;
+  /** The mapping confirmed before for files with these headers, if any. */
+  savedMapping: ColumnMapping | null;
+  error: string | null;
+  horizon: number;
+  /** Runs started (files chosen, mappings confirmed, horizons changed): tests wait for it to grow. */
+  runs: number;
+  /** Files read by the worker: a horizon change must not add one. */
+  fileReads: number;
+  /** A new horizon is being forecast while the last result stays on screen. */
+  updating: boolean;
+  view: View;
+  /** Index into the result's forecast skus of the sku shown in detail, or null. */
+  selectedSku: number | null;
+  /** The category shown in the category view; null = grand total. */
+  selectedCategory: string | null;
+  query: TableQuery;
+}
 
-export const app = {
-  get status(): Status {
-    return status;
-  },
-  get fileName(): string | null {
-    return fileName;
-  },
-  get progress(): Progress | null {
-    return progress;
-  },
-  get peek(): HeaderPeek | null {
-    return peek;
-  },
-  get savedMapping(): ColumnMapping | null {
-    return savedMapping;
-  },
+/** Everything `reset()` clears; the run counters keep counting across files. */
+function startValues(): Omit<PageState, 'runs' | 'fileReads'> {
+  return {
+    status: 'idle',
+    fileName: null,
+    progress: null,
+    peek: null,
+    savedMapping: null,
+    error: null,
+    horizon: DEFAULT_HORIZON,
+    updating: false,
+    ...startViews(),
+  };
+}
+
+function startViews(): Pick<PageState, 'view' | 'selectedSku' | 'selectedCategory' | 'query'> {
+  return { view: 'overview', selectedSku: null, selectedCategory: null, query: DEFAULT_QUERY };
+}
+
+const page = $state<PageState>({ ...startValues(), runs: 0, fileReads: 0 });
+// Replaced whole, never mutated: no deep proxy over thousands of forecast rows.
+let shownResult = $state.raw<RunResult | null>(null);
+
+const readOnly = (): never => {
+  throw new TypeError('the page state is read-only: change it through state.svelte.ts');
+};
+
+/** The page state for components: reads are reactive, writes throw. */
+export const app: Readonly<PageState> = new Proxy(page, {
+  set: readOnly,
+  defineProperty: readOnly,
+  deleteProperty: readOnly,
+});
+
+/** The worker's last result on screen, if any (kept apart from `app`: see `shownResult`). */
+export const shown = {
   get result(): RunResult | null {
-    return result;
-  },
-  get error(): string | null {
-    return error;
-  },
-  get horizon(): number {
-    return horizon;
-  },
-  /** Largest horizon offered: the library's when the result says so, else MAX_HORIZON. */
-  get maxHorizon(): number {
-    return maxHorizonOf(result);
-  },
-  get runs(): number {
-    return runs;
-  },
-  get fileReads(): number {
-    return fileReads;
-  },
-  get updating(): boolean {
-    return updating;
-  },
-  get busy(): boolean {
-    return status === 'peeking' || status === 'running';
-  },
-  get view(): View {
-    return view;
-  },
-  get selectedSku(): number | null {
-    return selectedSku;
-  },
-  get selectedCategory(): string | null {
-    return selectedCategory;
-  },
-  get query(): TableQuery {
-    return query;
+    return shownResult;
   },
 };
 
-/** Weeks the model library forecasts at most (src/core/forecast-library.ts MAX_HORIZON). */
-const LIBRARY_MAX_HORIZON = 52;
-
-/**
- * Largest horizon to offer: the metadata's own limit when it states one, 52 when
- * the model library made the forecast (its selection is there), else MAX_HORIZON.
- */
-export function maxHorizonOf(r: RunResult | null): number {
-  const md = r?.forecast?.metadata;
-  if (!md) return MAX_HORIZON;
-  const stated = (md as { maxHorizon?: unknown }).maxHorizon;
-  if (typeof stated === 'number' && Number.isInteger(stated) && stated >= 1)
-    return Math.min(LIBRARY_MAX_HORIZON, stated);
-  return md.selection ? LIBRARY_MAX_HORIZON : MAX_HORIZON;
+/** A file is being peeked at or forecast: the file buttons wait. */
+export function busy(): boolean {
+  return page.status === 'peeking' || page.status === 'running';
 }
 
 /** What the state needs from outside: the worker, the sample, a listener (test builds). */
@@ -136,6 +113,13 @@ export interface StateDeps {
   onResult?: (r: RunResult | null) => void;
   /** Where confirmed mappings are remembered; none when absent. */
   store?: KeyValueStore | null;
+}
+
+/** The file being mapped or forecast, and how to read it: never shown, so no rune. */
+interface Pending {
+  file: Blob | null;
+  /** How to read `file` besides its columns: a workbook's sheet, a date reading. */
+  reading: { sheet?: string; dateFormat?: DateFormat };
 }
 
 const unconfigured = (): never => {
@@ -151,11 +135,7 @@ let bridge: Bridge = {
 let loadSample: StateDeps['loadSample'] = unconfigured;
 let onResult: StateDeps['onResult'];
 let store: KeyValueStore | null = null;
-let pendingFile: Blob | null = null;
-/** The mapping the user confirmed for `pendingFile`. */
-let pendingMapping: ColumnMapping | undefined;
-/** How to read `pendingFile` besides its columns: a workbook's sheet, a date reading. */
-let pendingReading: { sheet?: string; dateFormat?: DateFormat } = {};
+let pending: Pending = { file: null, reading: {} };
 /** Each start bumps it, so a late answer from a cancelled run cannot land. */
 let generation = 0;
 
@@ -170,44 +150,26 @@ export function configure(deps: StateDeps): void {
 
 function reset(): void {
   generation++;
-  status = 'idle';
-  fileName = null;
-  progress = null;
-  peek = null;
-  savedMapping = null;
-  result = null;
-  error = null;
-  horizon = DEFAULT_HORIZON;
-  updating = false;
-  pendingFile = null;
-  pendingMapping = undefined;
-  pendingReading = {};
-  resetViews();
-}
-
-function resetViews(): void {
-  view = 'overview';
-  selectedSku = null;
-  selectedCategory = null;
-  query = DEFAULT_QUERY;
+  update(startValues());
+  shownResult = null;
+  pending = { file: null, reading: {} };
 }
 
 /** A file from the picker, the drop zone or the sample button. */
 export async function chooseFile(file: Blob, name: string): Promise<void> {
   const mine = ++generation;
-  pendingFile = file;
-  pendingMapping = undefined;
-  pendingReading = {};
-  fileName = name;
-  result = null;
-  error = null;
-  peek = null;
-  savedMapping = null;
-  progress = null;
-  updating = false;
-  resetViews();
-  exposeForTests();
-  runs++;
+  pending = { file, reading: {} };
+  update({
+    ...startViews(),
+    fileName: name,
+    error: null,
+    peek: null,
+    savedMapping: null,
+    progress: null,
+    updating: false,
+  });
+  show(null);
+  page.runs++;
   if (file.size === 0)
     return fail(
       mine,
@@ -215,7 +177,7 @@ export async function chooseFile(file: Blob, name: string): Promise<void> {
         `${name} is empty: there is nothing to forecast. Choose a file with a header row and sales rows.`,
       ),
     );
-  status = 'peeking';
+  page.status = 'peeking';
   let found: HeaderPeek;
   try {
     found = await bridge.peekHeaders(file);
@@ -224,11 +186,11 @@ export async function chooseFile(file: Blob, name: string): Promise<void> {
   }
   if (mine !== generation) return;
   if (found.problem) return fail(mine, new Error(`${name}: ${found.problem}`));
-  peek = found;
-  savedMapping = found.reference ? null : recallMapping(store, found.headers);
+  page.peek = found;
+  page.savedMapping = found.reference ? null : recallMapping(store, found.headers);
   // Other schemas: the roles recognised from the headers are proposed, the user confirms.
   if (found.reference) await runForecast(mine, file, undefined);
-  else status = 'mapping';
+  else page.status = 'mapping';
 }
 
 /** The "try the sample" button: the seed data, fetched from the app's own origin. */
@@ -245,19 +207,19 @@ export async function chooseSample(): Promise<void> {
 
 /** Another sheet of the workbook being mapped: its headers and preview are read again. */
 export async function chooseSheet(sheet: string): Promise<void> {
-  if (!pendingFile || status !== 'mapping') return;
+  if (!pending.file || page.status !== 'mapping') return;
   const mine = generation;
   let found: HeaderPeek;
   try {
-    found = await bridge.peekHeaders(pendingFile, sheet);
+    found = await bridge.peekHeaders(pending.file, sheet);
   } catch (err) {
     return fail(mine, err);
   }
   if (mine !== generation) return;
   if (found.problem) return fail(mine, new Error(found.problem));
-  pendingReading = { ...pendingReading, sheet };
-  peek = found;
-  savedMapping = recallMapping(store, found.headers);
+  pending.reading = { ...pending.reading, sheet };
+  page.peek = found;
+  page.savedMapping = recallMapping(store, found.headers);
 }
 
 /** The user confirmed the column roles (and, if they chose one, how to read the dates). */
@@ -265,21 +227,21 @@ export async function confirmMapping(
   mapping: ColumnMapping,
   reading: { dateFormat?: DateFormat } = {},
 ): Promise<void> {
-  if (!pendingFile) return;
-  pendingMapping = { ...mapping };
-  pendingReading = {
-    ...(pendingReading.sheet === undefined ? {} : { sheet: pendingReading.sheet }),
+  if (!pending.file) return;
+  const confirmed = { ...mapping };
+  pending.reading = {
+    ...(pending.reading.sheet === undefined ? {} : { sheet: pending.reading.sheet }),
     ...(reading.dateFormat === undefined ? {} : { dateFormat: reading.dateFormat }),
   };
-  if (peek) rememberMapping(store, peek.headers, pendingMapping);
-  runs++;
-  await runForecast(++generation, pendingFile, pendingMapping);
+  if (page.peek) rememberMapping(store, page.peek.headers, confirmed);
+  page.runs++;
+  await runForecast(++generation, pending.file, confirmed);
 }
 
 /** Forgets the mapping remembered for the current file's headers. */
 export function forgetSavedMapping(): void {
-  if (peek) forgetMapping(store, peek.headers);
-  savedMapping = null;
+  if (page.peek) forgetMapping(store, page.peek.headers);
+  page.savedMapping = null;
 }
 
 /** Back from the mapping form or an error to the start. */
@@ -294,21 +256,20 @@ export function startOver(): void {
  * stays on screen until the new one arrives.
  */
 export async function setHorizon(weeks: number): Promise<void> {
-  if (!Number.isInteger(weeks) || weeks < 1 || weeks > app.maxHorizon) return;
-  horizon = weeks;
-  if (status !== 'done' || !result?.forecast) return;
+  if (!Number.isInteger(weeks) || weeks < 1 || weeks > MAX_HORIZON) return;
+  page.horizon = weeks;
+  if (page.status !== 'done' || !shownResult?.forecast) return;
   const mine = ++generation;
-  runs++;
-  updating = true;
+  page.runs++;
+  page.updating = true;
   try {
     const next = await bridge.reforecast({ horizon: weeks }, () => undefined);
     if (mine !== generation) return;
-    result = next;
-    updating = false;
-    exposeForTests();
+    page.updating = false;
+    show(next);
   } catch (err) {
     if (mine !== generation) return;
-    updating = false;
+    page.updating = false;
     fail(mine, err);
   }
 }
@@ -321,44 +282,45 @@ export function warmUp(): void {
 export function cancel(): void {
   generation++;
   bridge.cancel();
-  progress = null;
-  updating = false;
-  error = 'Cancelled.';
-  status = 'error';
+  update({ progress: null, updating: false, error: 'Cancelled.', status: 'error' });
 }
 
 export function showView(v: View): void {
-  view = v;
+  page.view = v;
 }
 
 /** Opens a sku's detail (index into the forecast's skus); null closes it. */
 export function selectSku(index: number | null): void {
-  const n = result?.forecast?.skus.length ?? 0;
-  selectedSku = index !== null && index >= 0 && index < n ? index : null;
-  if (selectedSku !== null) view = 'skus';
+  const n = shownResult?.forecast?.skus.length ?? 0;
+  page.selectedSku = index !== null && index >= 0 && index < n ? index : null;
+  if (page.selectedSku !== null) page.view = 'skus';
 }
 
 export function selectCategory(category: string | null): void {
-  selectedCategory = category;
-  view = 'categories';
+  page.selectedCategory = category;
+  page.view = 'categories';
 }
 
+// The query is replaced whole, never mutated: the sku table watches `app.query` to scroll back to the top.
 export function setSearch(text: string): void {
-  query = { ...query, search: text };
+  page.query = { ...page.query, search: text };
 }
 
 /** Sorts by `key`; the same key again flips the direction. Numbers start largest first. */
 export function sortBy(key: SortKey): void {
-  if (query.sort === key) query = { ...query, descending: !query.descending };
-  else query = { ...query, sort: key, descending: key === 'total' };
+  const q = page.query;
+  page.query =
+    q.sort === key
+      ? { ...q, descending: !q.descending }
+      : { ...q, sort: key, descending: key === 'total' };
 }
 
 export function filterCategory(category: string | null): void {
-  query = { ...query, category };
+  page.query = { ...page.query, category };
 }
 
 export function filterFlag(flag: RowFlag | null): void {
-  query = { ...query, flag };
+  page.query = { ...page.query, flag };
 }
 
 async function runForecast(
@@ -366,22 +328,21 @@ async function runForecast(
   file: Blob,
   mapping: ColumnMapping | undefined,
 ): Promise<void> {
-  status = 'running';
-  progress = { stage: 'read', bytesRead: 0, totalBytes: file.size };
-  fileReads++;
+  page.status = 'running';
+  page.progress = { stage: 'read', bytesRead: 0, totalBytes: file.size };
+  page.fileReads++;
   try {
     const opts = {
-      horizon,
+      horizon: page.horizon,
       ...(mapping ? { mapping: { ...mapping } } : {}),
-      ...(mapping ? pendingReading : {}),
+      ...(mapping ? pending.reading : {}),
     };
     const next = await bridge.run(file, opts, (p) => {
-      if (mine === generation) progress = p;
+      if (mine === generation) page.progress = p;
     });
     if (mine !== generation) return;
-    result = next;
-    status = 'done';
-    exposeForTests();
+    page.status = 'done';
+    show(next);
   } catch (err) {
     fail(mine, err);
   }
@@ -389,8 +350,8 @@ async function runForecast(
 
 function fail(mine: number, err: unknown): void {
   if (mine !== generation || err instanceof CancelledError) return;
-  error = readableMessage(err);
-  status = 'error';
+  page.error = readableMessage(err);
+  page.status = 'error';
 }
 
 /** A message for the user: the error's own text, never its stack. */
@@ -400,7 +361,12 @@ export function readableMessage(err: unknown): string {
   return firstLine === '' ? 'Something went wrong while forecasting this file.' : firstLine;
 }
 
-/** Tells the listener (test builds only) what is on screen now. */
-function exposeForTests(): void {
-  onResult?.(result);
+function update(values: Partial<PageState>): void {
+  Object.assign(page, values);
+}
+
+/** Puts a result on screen (null: none) and tells the listener (test builds only). */
+function show(r: RunResult | null): void {
+  shownResult = r;
+  onResult?.(r);
 }

@@ -11,17 +11,17 @@ import {
 import { scoreItems, type Scores } from '../core/backtest/scores';
 import { seriesFromTable } from '../core/backtest/series';
 import { csvCell } from '../core/exports';
-import { jsonChunks } from '../core/json-chunks';
+import { chunked, jsonChunks } from '../core/json-chunks';
 import { ForecastError, MAX_HORIZON } from '../core/forecast';
 import { availableModels } from '../core/forecast-library';
 import type { Model, ModelAlias } from '../core/models/types';
-import { oneFileProblem, optionValue, parseArgs, wantsHelp } from '../node/args';
+import { intOption, optionValue } from '../node/args';
 import { ingestFile } from '../node/read-file';
 import { readProgress } from './read-progress';
 import { basename } from 'node:path';
-import { UsageError, writeChunks, type CliIo, type Command } from './command';
+import { oneFileCommandLine, UsageError, writeChunks, type CliIo, type Command } from './command';
 import { defaultDescriptorPath, parseModelList, startTcn, type TcnHandle } from './model-choice';
-import { reportingUserErrors } from './user-errors';
+import { userCommand } from './user-errors';
 import { INGEST_OPTIONS, INGEST_USAGE, ingestOptions, reportLines } from './weekly-command';
 
 const USAGE = `usage: skucast backtest FILE [--horizon H] [--windows N] [--step S] [--models a,b,...] [--format csv|json] [--summary rows|model|sku] [--map role=Column ...] [--sheet NAME|N] [--date-format DMY|MDY|YMD]
@@ -47,14 +47,6 @@ Bands here are each model's own; \`skucast forecast\` calibrates them.`;
 
 const SUMMARIES = ['rows', 'model', 'sku'] as const;
 type Summary = (typeof SUMMARIES)[number];
-
-function intArg(text: string | undefined, name: string, fallback: number, max: number): number {
-  if (text === undefined) return fallback;
-  if (!/^\d+$/.test(text.trim()) || Number(text) < 1 || Number(text) > max) {
-    throw new UsageError(`--${name} must be a whole number from 1 to ${max}, got "${text}"`);
-  }
-  return Number(text);
-}
 
 function pick<T extends string>(text: string | undefined, allowed: readonly T[], name: string): T {
   const v = text ?? allowed[0];
@@ -113,23 +105,26 @@ function num(v: number): string {
   return Number.isFinite(v) ? String(Math.round(v * 1e6) / 1e6) : '';
 }
 
-/** CSV in chunks of about 64 K characters: the rows summary grows with skus × cutoffs × weeks. */
-function* toCsv(records: Record<string, string | number>[], columns: string[]): Generator<string> {
-  let buf = columns.join(',') + '\r\n';
+/** CSV in chunks: the rows summary grows with skus × cutoffs × weeks. */
+function toCsv(records: Record<string, string | number>[], columns: string[]): Iterable<string> {
+  return chunked(csvLines(records, columns));
+}
+
+function* csvLines(
+  records: Record<string, string | number>[],
+  columns: string[],
+): Generator<string> {
+  yield columns.join(',') + '\r\n';
   for (const r of records) {
-    buf +=
+    yield (
       columns
         .map((c) => {
           const v = r[c];
           return v === undefined ? '' : typeof v === 'number' ? num(v) : csvCell(v);
         })
-        .join(',') + '\r\n';
-    if (buf.length >= 64 * 1024) {
-      yield buf;
-      buf = '';
-    }
+        .join(',') + '\r\n'
+    );
   }
-  if (buf.length > 0) yield buf;
 }
 
 function jsonSafe(v: number): number | null {
@@ -137,25 +132,16 @@ function jsonSafe(v: number): number | null {
 }
 
 async function run(argv: string[], io: CliIo): Promise<number> {
-  const args = parseArgs(argv, [
-    'horizon',
-    'windows',
-    'step',
-    'models',
-    'format',
-    'summary',
-    'model-file',
-    ...INGEST_OPTIONS,
-  ]);
-  if (wantsHelp(args)) {
-    io.out(USAGE + '\n');
-    return 0;
-  }
-  const problem = oneFileProblem(args);
-  if (problem !== null) throw new UsageError(problem);
-  const h = intArg(optionValue(args, 'horizon'), 'horizon', 4, MAX_HORIZON);
-  const nWindows = intArg(optionValue(args, 'windows'), 'windows', 8, 520);
-  const stepSize = intArg(optionValue(args, 'step'), 'step', 1, 520);
+  const args = oneFileCommandLine(
+    argv,
+    ['horizon', 'windows', 'step', 'models', 'format', 'summary', 'model-file', ...INGEST_OPTIONS],
+    USAGE,
+    io,
+  );
+  if (args === null) return 0;
+  const h = intOption(args, 'horizon', 4, { min: 1, max: MAX_HORIZON });
+  const nWindows = intOption(args, 'windows', 8, { min: 1, max: 520 });
+  const stepSize = intOption(args, 'step', 1, { min: 1, max: 520 });
   const format = pick(optionValue(args, 'format'), ['csv', 'json'] as const, 'format');
   const summary = pick<Summary>(optionValue(args, 'summary'), SUMMARIES, 'summary');
   const ingest = ingestOptions(args);
@@ -274,11 +260,9 @@ async function run(argv: string[], io: CliIo): Promise<number> {
   }
 }
 
-export const backtestCommand: Command = {
-  name: 'backtest',
-  summary: "score forecasting models on a sales CSV's own recent weeks",
-  usage: USAGE,
-  async run(argv: string[], io: CliIo): Promise<number> {
-    return reportingUserErrors('backtest', USAGE, io, () => run(argv, io));
-  },
-};
+export const backtestCommand: Command = userCommand(
+  'backtest',
+  "score forecasting models on a sales CSV's own recent weeks",
+  USAGE,
+  run,
+);

@@ -1,4 +1,5 @@
 // What a `skucast` command is: main.ts dispatches to these.
+import { oneFileProblem, parseArgs, wantsHelp, type ParsedArgs } from '../node/args';
 
 /** Where a command writes: stdout for results, stderr for issues and notes. */
 export interface CliIo {
@@ -40,4 +41,25 @@ export class UsageError extends Error {
     super(message);
     this.name = 'UsageError';
   }
+}
+
+/**
+ * The command line of a command that reads one FILE, with `valued` its options
+ * that take a value: null when it asks for help (the usage is then on stdout);
+ * a line without its one FILE or with an unknown option throws UsageError.
+ */
+export function oneFileCommandLine(
+  argv: readonly string[],
+  valued: readonly string[],
+  usage: string,
+  io: CliIo,
+): ParsedArgs | null {
+  const args = parseArgs(argv, valued);
+  if (wantsHelp(args)) {
+    io.out(usage + '\n');
+    return null;
+  }
+  const problem = oneFileProblem(args);
+  if (problem !== null) throw new UsageError(problem);
+  return args;
 }

@@ -11,12 +11,12 @@ import {
   type ExportMeta,
 } from '../core/exports';
 import { DEFAULT_HORIZON, MAX_HORIZON, type ForecastResult } from '../core/forecast';
-import { forecastWithLibrary, resolveHorizon } from '../core/forecast-library';
-import { oneFileProblem, optionValue, parseArgs, wantsHelp } from '../node/args';
+import { forecastWithLibrary } from '../core/forecast-library';
+import { intOption, optionValue } from '../node/args';
 import { ingestFile } from '../node/read-file';
 import { readProgress } from './read-progress';
 import { basename } from 'node:path';
-import { UsageError, writeChunks, type CliIo, type Command } from './command';
+import { oneFileCommandLine, UsageError, writeChunks, type CliIo, type Command } from './command';
 import {
   defaultDescriptorPath,
   MODEL_CHOICES,
@@ -57,16 +57,6 @@ ${INGEST_USAGE}
 The p10-p90 band comes from each forecast's own errors on the backtest weeks:
 about 8 in 10 future weeks should fall inside it.`;
 
-function parseHorizon(text: string | undefined): number | undefined {
-  if (text === undefined) return undefined;
-  if (!/^\d+$/.test(text.trim())) {
-    throw new UsageError(
-      `--horizon must be a whole number of weeks from 1 to ${MAX_HORIZON}, got "${text}"`,
-    );
-  }
-  return Number(text);
-}
-
 function parseFormat(values: string[] | undefined): Format {
   const text = values?.at(-1) ?? 'csv';
   if (!(FORMATS as readonly string[]).includes(text)) {
@@ -88,21 +78,19 @@ function render(
 }
 
 async function run(argv: string[], io: CliIo): Promise<number> {
-  const args = parseArgs(argv, [
-    'horizon',
-    'format',
-    'products',
-    'model',
-    'model-file',
-    ...INGEST_OPTIONS,
-  ]);
-  if (wantsHelp(args)) {
-    io.out(USAGE + '\n');
-    return 0;
-  }
-  const problem = oneFileProblem(args);
-  if (problem !== null) throw new UsageError(problem);
-  const horizon = parseHorizon(optionValue(args, 'horizon'));
+  const args = oneFileCommandLine(
+    argv,
+    ['horizon', 'format', 'products', 'model', 'model-file', ...INGEST_OPTIONS],
+    USAGE,
+    io,
+  );
+  if (args === null) return 0;
+  // Checked before the (long) read of the file: a typo should fail fast.
+  const h = intOption(args, 'horizon', DEFAULT_HORIZON, {
+    min: 1,
+    max: MAX_HORIZON,
+    unit: 'weeks',
+  });
   const format = parseFormat(args.options.get('format'));
   const productsText = args.options.get('products');
   if (productsText !== undefined && format !== 'seed-json') {
@@ -114,8 +102,6 @@ async function run(argv: string[], io: CliIo): Promise<number> {
   const modelText = optionValue(args, 'model') ?? 'auto';
   const [requested = 'auto', ...more] = parseModelList(modelText, 'model');
   if (more.length > 0) throw new UsageError('--model takes one model (auto chooses among all)');
-  // Checked before the (long) read of the file: a typo should fail fast.
-  const h = resolveHorizon(horizon);
 
   // The TCN loads (in a worker thread) while the file is read and parsed, when the run can use it.
   const t0 = performance.now();

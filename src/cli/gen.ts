@@ -1,11 +1,12 @@
-// Deterministic synthetic sales in the reference schema (CONTRACT.md §1.1), for
-// benchmarks and tests: `npm run gen -- --rows 1000000 --seed 1 > big.csv`.
+// Deterministic synthetic sales in the reference schema (§1.1 of the data
+// contract, ../shared/design/CONTRACT.md outside the repo), for benchmarks and
+// tests: `npm run gen -- --rows 1000000 --seed 1 > big.csv`.
 // The seed's 15 skus (3 categories × 5 prices) over 2021-01-01..2023-12-31 with
 // weekly seasonality, a yearly season, a trend and a few promotion weeks.
 import { daysFromCivil, formatDay, weekdayOf } from '../core/ingest/dates';
 import { mulberry32 } from '../core/random';
 import { SEED_CATEGORIES, SEED_HEADERS, SEED_PRICES } from '../core/seed';
-import { optionValue, parseArgs } from '../node/args';
+import { intOption, optionValue, OptionError, parseArgs } from '../node/args';
 
 const HEADER = SEED_HEADERS.join(',') + '\n';
 
@@ -85,11 +86,15 @@ export function* generateCsv(opts: GenOptions, blockChars = 1 << 20): Generator<
 
 async function cli(): Promise<void> {
   const args = parseArgs(process.argv.slice(2), ['rows', 'seed', 'from', 'to']);
-  const rows = Number(optionValue(args, 'rows') ?? '1000');
-  const seed = Number(optionValue(args, 'seed') ?? '1');
-  if (!Number.isInteger(rows) || rows < 0 || !Number.isInteger(seed)) {
+  let rows: number;
+  let seed: number;
+  try {
+    rows = intOption(args, 'rows', 1000, { min: 0 });
+    seed = intOption(args, 'seed', 1);
+  } catch (e) {
+    if (!(e instanceof OptionError)) throw e;
     process.stderr.write(
-      'usage: npm run gen -- --rows N --seed S [--from YYYY-MM-DD --to YYYY-MM-DD]\n',
+      `${e.message}\nusage: npm run gen -- --rows N --seed S [--from YYYY-MM-DD --to YYYY-MM-DD]\n`,
     );
     process.exitCode = 2;
     return;

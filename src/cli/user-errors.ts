@@ -1,11 +1,12 @@
-// How `skucast forecast` and `skucast backtest` end on a problem the user can
+// How `skucast forecast`, `backtest` and `weekly` end on a problem the user can
 // fix (a bad option, an unusable file, a model file that cannot be read): one
 // line on stderr, the usage text where it helps, exit code 2. Anything else is
 // a bug and goes up to main.ts, which says so.
 import { ExportError } from '../core/exports';
 import { ForecastError } from '../core/forecast';
+import { OptionError } from '../node/args';
 import { ModelRunnerError } from '../runtime/model-runner';
-import { UsageError, type CliIo } from './command';
+import { UsageError, type CliIo, type Command } from './command';
 import { ModelFileError } from './model-host';
 
 export async function reportingUserErrors(
@@ -17,8 +18,9 @@ export async function reportingUserErrors(
   try {
     return await body();
   } catch (e) {
-    if (e instanceof UsageError) {
-      io.err(`skucast ${name}: ${e.message}\n${e.showUsage ? usage + '\n' : ''}`);
+    if (e instanceof UsageError || e instanceof OptionError) {
+      const showUsage = e instanceof OptionError || e.showUsage;
+      io.err(`skucast ${name}: ${e.message}\n${showUsage ? usage + '\n' : ''}`);
       return 2;
     }
     if (
@@ -32,4 +34,19 @@ export async function reportingUserErrors(
     }
     throw e;
   }
+}
+
+/** A `skucast` command whose problems the user can fix end as `reportingUserErrors` says. */
+export function userCommand(
+  name: string,
+  summary: string,
+  usage: string,
+  run: (argv: string[], io: CliIo) => Promise<number>,
+): Command {
+  return {
+    name,
+    summary,
+    usage,
+    run: (argv, io) => reportingUserErrors(name, usage, io, () => run(argv, io)),
+  };
 }

@@ -4,8 +4,9 @@ import type { ColumnMapping, DateFormat, IngestReport, Role, WeeklyTable } from 
 import { weeklyCsvChunks } from '../core/weekly-csv';
 import { ROLES } from '../core/ingest/columns';
 import type { IngestOptions } from '../core/ingest';
-import { oneFileProblem, optionValue, parseArgs, wantsHelp, type ParsedArgs } from '../node/args';
-import { writeChunks, type CliIo, type Command } from './command';
+import { optionValue, type ParsedArgs } from '../node/args';
+import { oneFileCommandLine, UsageError, writeChunks, type CliIo, type Command } from './command';
+import { userCommand } from './user-errors';
 import { ingestFile } from '../node/read-file';
 import { readProgress } from './read-progress';
 import { basename } from 'node:path';
@@ -97,32 +98,23 @@ export function reportLines(table: WeeklyTable): string[] {
   return lines;
 }
 
-export const weeklyCommand: Command = {
-  name: 'weekly',
-  summary: 'print the weekly table of a sales CSV',
-  usage: USAGE,
-  async run(argv: string[], io: CliIo): Promise<number> {
-    const args = parseArgs(argv, INGEST_OPTIONS);
-    if (wantsHelp(args)) {
-      io.out(USAGE + '\n');
-      return 0;
-    }
-    const problem = oneFileProblem(args);
-    if (problem !== null) {
-      io.err(`skucast weekly: ${problem}\n${USAGE}\n`);
-      return 2;
-    }
-    const opts = ingestOptions(args);
-    if (typeof opts === 'string') {
-      io.err(`skucast weekly: ${opts}\n`);
-      return 2;
-    }
-    const file = args.positionals[0] as string;
-    const progress = readProgress(basename(file), io);
-    const table = await ingestFile(file, { ...opts, onProgress: progress.onProgress });
-    progress.done();
-    if (table.series.length > 0) await writeChunks(io, weeklyCsvChunks(table));
-    io.err(reportLines(table).join('\n') + '\n');
-    return table.series.length > 0 ? 0 : 2;
-  },
-};
+async function run(argv: string[], io: CliIo): Promise<number> {
+  const args = oneFileCommandLine(argv, INGEST_OPTIONS, USAGE, io);
+  if (args === null) return 0;
+  const opts = ingestOptions(args);
+  if (typeof opts === 'string') throw new UsageError(opts, false);
+  const file = args.positionals[0] as string;
+  const progress = readProgress(basename(file), io);
+  const table = await ingestFile(file, { ...opts, onProgress: progress.onProgress });
+  progress.done();
+  if (table.series.length > 0) await writeChunks(io, weeklyCsvChunks(table));
+  io.err(reportLines(table).join('\n') + '\n');
+  return table.series.length > 0 ? 0 : 2;
+}
+
+export const weeklyCommand: Command = userCommand(
+  'weekly',
+  'print the weekly table of a sales CSV',
+  USAGE,
+  run,
+);

@@ -1,8 +1,10 @@
-// Forecast exports (CONTRACT.md §4), the one implementation behind the CLI's
-// --format and the app's download buttons: CSV, JSON with run metadata, and
-// the seed API's response shape for its product ids.
+// Forecast exports (§4 of the data contract, ../shared/design/CONTRACT.md
+// outside the repo), the one implementation behind the CLI's --format and the
+// app's download buttons: CSV, JSON with run metadata, and the seed API's
+// response shape for its product ids.
 
 import type { ForecastResult, ForecastTimings, ForecastWeek, SelectionSummary } from './forecast';
+import { CHUNK_CHARS, chunked, jsonChunks } from './json-chunks';
 import type { IngestReport } from './types';
 
 export const CSV_HEADER = [
@@ -35,36 +37,33 @@ export class ExportError extends Error {
   }
 }
 
-/** Characters a chunk of the streamed exports holds before it is handed out. */
-export const EXPORT_CHUNK_CHARS = 64 * 1024;
-
 /** One CSV row per sku and horizon week, header first, CRLF line ends (RFC 4180). */
 export function forecastToCsv(result: ForecastResult): string {
   return joined(forecastCsvChunks(result));
 }
 
 /** forecastToCsv in chunks of about `chunkChars` characters, for output of any size. */
-export function* forecastCsvChunks(
+export function forecastCsvChunks(
   result: ForecastResult,
-  chunkChars = EXPORT_CHUNK_CHARS,
+  chunkChars = CHUNK_CHARS,
 ): Generator<string> {
+  return chunked(forecastCsvLines(result), chunkChars);
+}
+
+function* forecastCsvLines(result: ForecastResult): Generator<string> {
   // A sku made of several columns: one more column per part, after sku.
   const parts = partColumns(result);
-  let buf = [CSV_HEADER[0], ...parts.map(csvCell), ...CSV_HEADER.slice(1)].join(',') + '\r\n';
+  yield [CSV_HEADER[0], ...parts.map(csvCell), ...CSV_HEADER.slice(1)].join(',') + '\r\n';
   for (const s of result.skus) {
     const partCells = parts.map((_, i) => csvCell(s.parts?.[i] ?? '') + ',').join('');
     const prefix = `${csvCell(s.sku)},${partCells}${csvCell(s.category)},${s.seed_id},`;
     for (const w of s.weeks) {
-      buf +=
+      yield (
         prefix +
-        `${w.week_start},${w.horizon_week},${money(w.p10)},${money(w.p50)},${money(w.p90)},${s.model}\r\n`;
-      if (buf.length >= chunkChars) {
-        yield buf;
-        buf = '';
-      }
+        `${w.week_start},${w.horizon_week},${money(w.p10)},${money(w.p50)},${money(w.p90)},${s.model}\r\n`
+      );
     }
   }
-  if (buf.length > 0) yield buf;
 }
 
 /**
@@ -124,39 +123,28 @@ export function forecastToJson(result: ForecastResult, meta: ExportMeta = {}): s
   return joined(forecastJsonChunks(result, meta));
 }
 
-/** Stands for the forecast rows in the document until they are written out one by one. */
-const ROWS_MARK = '\u0000forecast rows\u0000';
-
 /**
  * forecastToJson in chunks, byte for byte the same text: the document around
  * the forecast rows is one JSON.stringify, the rows (one per sku and week, the
  * bulk of a large export) are written one at a time.
  */
-export function* forecastJsonChunks(
+export function forecastJsonChunks(
   result: ForecastResult,
   meta: ExportMeta = {},
-  chunkChars = EXPORT_CHUNK_CHARS,
+  chunkChars = CHUNK_CHARS,
 ): Generator<string> {
-  const text = JSON.stringify(jsonDocument(result, meta, ROWS_MARK), null, 2) + '\n';
-  // The key at depth 1 starts a line, which no string value can (it escapes line breaks).
-  const key = '\n  "forecasts": ';
-  const mark = JSON.stringify(ROWS_MARK);
-  const at = text.indexOf(key + mark) + key.length;
-  const hasRows = result.skus.some((s) => s.weeks.length > 0);
-  if (!hasRows) {
-    yield text.slice(0, at) + '[]' + text.slice(at + mark.length);
-    return;
-  }
-  // JSON.stringify(doc, null, 2) puts the array's items at depth 2.
-  let buf = text.slice(0, at) + '[\n';
-  let first = true;
+  return jsonChunks(jsonDocument(result, meta), 'forecasts', jsonRows(result), 2, chunkChars);
+}
+
+/** The forecast rows of the JSON export, one per sku and week. */
+function* jsonRows(result: ForecastResult): Generator<Record<string, unknown>> {
   // A sku made of several columns: its values as sku_parts (keys stay snake_case;
   // the columns' names are skus.sku_columns).
   const hasParts = partColumns(result).length > 0;
   for (const s of result.skus) {
     const partValues = hasParts ? { sku_parts: s.parts ?? [] } : {};
     for (const w of s.weeks) {
-      const row = {
+      yield {
         sku: s.sku,
         ...partValues,
         category: s.category,
@@ -164,22 +152,12 @@ export function* forecastJsonChunks(
         ...weekJson(w),
         model: s.model,
       };
-      buf += (first ? '    ' : ',\n    ') + JSON.stringify(row, null, 2).replace(/\n/g, '\n    ');
-      first = false;
-      if (buf.length >= chunkChars) {
-        yield buf;
-        buf = '';
-      }
     }
   }
-  yield buf + '\n  ]' + text.slice(at + mark.length);
 }
 
-function jsonDocument(
-  result: ForecastResult,
-  meta: ExportMeta,
-  rows: unknown,
-): Record<string, unknown> {
+/** The JSON export without its rows: `forecasts` holds their place (jsonChunks writes them). */
+function jsonDocument(result: ForecastResult, meta: ExportMeta): Record<string, unknown> {
   const md = result.metadata;
   const doc = {
     model: { name: md.modelName, version: md.modelVersion, window: md.window },
@@ -225,7 +203,7 @@ function jsonDocument(
           })),
         }
       : {}),
-    forecasts: rows,
+    forecasts: [],
     category_totals: {
       method: md.categoryMethod,
       categories: result.categories.map((c) => ({

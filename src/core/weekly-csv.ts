@@ -1,6 +1,7 @@
 // The weekly table as CSV, byte-compatible with the pandas reference
 // (golden/make_golden.py: to_csv(index=False, float_format="%.10g")).
 import { csvCell } from './exports';
+import { CHUNK_CHARS, chunked } from './json-chunks';
 import { weeklyRowAt } from './ingest/weekly-table';
 import { WEEKLY_COLUMNS, type WeeklyRow, type WeeklyTable } from './types';
 
@@ -42,9 +43,6 @@ function quote(text: string): string {
   return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
-/** Characters a chunk of weeklyCsvChunks holds before it is handed out (one long cell may exceed it). */
-export const WEEKLY_CSV_CHUNK_CHARS = 64 * 1024;
-
 /**
  * The weekly table as CSV, in chunks of about `chunkChars` characters: a
  * table whose CSV is larger than the longest string a JavaScript engine can
@@ -52,10 +50,11 @@ export const WEEKLY_CSV_CHUNK_CHARS = 64 * 1024;
  * neutralised against formulas as the forecast CSV does (exports.ts csvCell);
  * every other cell is a number or a date.
  */
-export function* weeklyCsvChunks(
-  table: WeeklyTable,
-  chunkChars = WEEKLY_CSV_CHUNK_CHARS,
-): Generator<string> {
+export function weeklyCsvChunks(table: WeeklyTable, chunkChars = CHUNK_CHARS): Generator<string> {
+  return chunked(weeklyCsvPieces(table, chunkChars), chunkChars);
+}
+
+function* weeklyCsvPieces(table: WeeklyTable, chunkChars: number): Generator<string> {
   const formatters = WEEKLY_COLUMNS.slice(1).map((col) => {
     if (col === 'week_start') return (row: WeeklyRow) => quote(String(row[col]));
     if (FLOAT_COLUMNS.has(col)) return (row: WeeklyRow) => formatG10(row[col] as number);
@@ -65,7 +64,7 @@ export function* weeklyCsvChunks(
   const parts = table.report.skuColumns ?? [];
   const taken = new Set<string>(WEEKLY_COLUMNS);
   const partNames = parts.map((n) => csvCell(taken.has(n) ? `sku_${n}` : n));
-  let buf = [WEEKLY_COLUMNS[0], ...partNames, ...WEEKLY_COLUMNS.slice(1)].join(',') + '\n';
+  yield [WEEKLY_COLUMNS[0], ...partNames, ...WEEKLY_COLUMNS.slice(1)].join(',') + '\n';
   for (const series of table.series) {
     let sku = '';
     let skuCell = '';
@@ -83,19 +82,13 @@ export function* weeklyCsvChunks(
       }
       let rest = '';
       for (const f of formatters) rest += ',' + f(row);
+      // A huge name is a piece of its own, so it goes out alone rather than copied into a chunk.
       if (skuCell.length > chunkChars) {
-        // A huge name goes out on its own rather than being copied into a chunk.
-        if (buf.length > 0) yield buf;
         yield skuCell;
-        buf = rest + '\n';
-      } else buf += skuCell + rest + '\n';
-      if (buf.length >= chunkChars) {
-        yield buf;
-        buf = '';
-      }
+        yield rest + '\n';
+      } else yield skuCell + rest + '\n';
     }
   }
-  if (buf.length > 0) yield buf;
 }
 
 /** The whole weekly table as one CSV string (tests, small tables); the CLI writes the chunks. */

@@ -46,13 +46,37 @@ export function optionValue(args: ParsedArgs, name: string): string | undefined 
   return args.options.get(name)?.at(-1);
 }
 
-/** `--name N` as an integer, `fallback` when absent. */
-export function intOption(args: ParsedArgs, name: string, fallback: number): number {
-  const v = optionValue(args, name);
-  if (v === undefined) return fallback;
-  const n = Number(v);
-  if (!Number.isInteger(n)) throw new Error(`--${name} must be an integer, got ${v}`);
-  return n;
+/** A bad option value; the message names the option and says what it takes. */
+export class OptionError extends Error {
+  override readonly name = 'OptionError';
+}
+
+/** The values an integer option takes, and their unit for the message ("weeks"). */
+export interface IntBounds {
+  min?: number;
+  max?: number;
+  unit?: string;
+}
+
+/**
+ * `--name N` as an integer (digits, with a minus sign where `min` allows one)
+ * from `min` to `max`; `fallback` when absent. The one integer-option parser of
+ * the Node entries; a bad value throws OptionError.
+ */
+export function intOption(
+  args: ParsedArgs,
+  name: string,
+  fallback: number,
+  { min = -Infinity, max = Infinity, unit }: IntBounds = {},
+): number {
+  const text = optionValue(args, name);
+  if (text === undefined) return fallback;
+  const n = /^-?\d+$/.test(text.trim()) ? Number(text) : NaN;
+  if (n >= min && n <= max) return n;
+  const kind = min >= 0 ? `a whole number${unit === undefined ? '' : ` of ${unit}`}` : 'an integer';
+  const from = Number.isFinite(min) ? ` from ${min}` : '';
+  const to = Number.isFinite(max) ? ` to ${max}` : from && ' up';
+  throw new OptionError(`--${name} must be ${kind}${from}${to}, got "${text}"`);
 }
 
 /** The first flag not in `known`, as a problem: an unknown option, or a valued one without its value. */

@@ -1,6 +1,7 @@
 // The one module that talks to onnxruntime-web. It turns an ONNX model and its
 // descriptor into a `run(x, batch)` function for the pure forecast pipeline
-// (src/core/forecast.ts), in a browser worker and in Node (the CLI).
+// (src/core/forecast-library.ts, through the TCN model in src/core/models/tcn.ts),
+// in a browser worker and in Node (the CLI).
 //
 // Which ORT build runs (each is imported on demand, never statically):
 // - Browser, WebGPU to be tried (preferred 'webgpu' and navigator.gpu gives an

@@ -3,15 +3,16 @@
 //   [--top-k K] [--conformal scale=naive_mae,shiftMedian=auto,...] [--refit-final]
 //   [--no-tcn] [--out FILE]`
 // The model library and auto on the three datasets (eval-library.ts): the
-// holdout run writes models/eval-report.json (keeping the TCN retraining
+// holdout run writes models/eval-report.json (keeping the tcn8 retraining
 // block below) and the table in models/MODEL_CARD.md; a validation run, or
 // any run with options that change the recipe, only prints (or writes --out).
 // Without ../shared it says so and exits 0.
 //
 // `npm run eval -- --tcn [--out FILE] [--seeds 1,2,3] [--split holdout|validation|rolling]
-//   [--set k=v,...] [--shrink-grid]`: the TCN retraining backtest on the seed
-// data (evaluate.ts), JSON to --out or stdout; its holdout run is the
-// `protocol`/`models`/`summary` block of eval-report.json that tcn.json embeds.
+//   [--set k=v,...] [--shrink-grid]`: the retraining backtest of the seed's
+// 8-week TCN (tcn8) on the seed data (evaluate.ts), JSON to --out or stdout;
+// its holdout run is the `tcn8_retraining` block of eval-report.json (its
+// `protocol`, `models` and `summary`), which tcn8.json embeds.
 
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { format, resolveConfig } from 'prettier';
@@ -28,7 +29,7 @@ import { optionValue, parseArgs, rejectUnknown } from '../node/args';
 import { createModelRunner } from '../runtime/model-runner';
 import { libraryEval, type DatasetResult } from './eval-library';
 import { datasetReport, markdownTable, summarise } from './eval-report';
-import { evaluateSeed, isEvalSplit } from './evaluate';
+import { evaluateSeed, isEvalSplit, TCN8_REPORT_KEY } from './evaluate';
 
 const REPORT = 'models/eval-report.json';
 const CARD = 'models/MODEL_CARD.md';
@@ -192,13 +193,11 @@ async function libraryCommand(): Promise<void> {
   if (out) {
     writeFileSync(out, json(report));
   } else if (shipped) {
-    // The TCN retraining block (tcn.json embeds it) stays as `npm run eval -- --tcn` wrote it.
+    // The tcn8 retraining block (tcn8.json embeds it) stays as `npm run eval -- --tcn` made it.
     const old = existsSync(REPORT)
       ? (JSON.parse(readFileSync(REPORT, 'utf8')) as Record<string, unknown>)
       : {};
-    const kept = Object.fromEntries(
-      ['protocol', 'models', 'summary'].filter((k) => k in old).map((k) => [k, old[k]]),
-    );
+    const kept = TCN8_REPORT_KEY in old ? { [TCN8_REPORT_KEY]: old[TCN8_REPORT_KEY] } : {};
     writeFileSync(REPORT, json({ ...report, ...kept }));
     await writeCard(tables.join('\n\n'));
     log(`wrote ${REPORT} and the library section of ${CARD}`);

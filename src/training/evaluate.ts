@@ -26,6 +26,13 @@ import { inputSpec, RECIPE, runRecipe, withOverrides } from './recipe';
 import { predict, toTensors, type TcnConfig, type TcnWeights } from './tcn';
 import { initTf } from './tf-backend';
 
+/**
+ * Where models/eval-report.json keeps the holdout run of this backtest (tcn8's
+ * retraining backtest, beside the model library's `datasets` and `auto`), and
+ * tcn8.json's `backtest` embeds it.
+ */
+export const TCN8_REPORT_KEY = 'tcn8_retraining';
+
 const HOLDOUT_WEEKS = 12;
 const HORIZON = 4;
 

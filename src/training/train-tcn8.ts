@@ -10,6 +10,7 @@ import path from 'node:path';
 import { intOption, optionValue, parseArgs, rejectUnknown } from '../node/args';
 import { loadSeedData } from './data';
 import { exportOnnx, INPUT_NAME, ONNX_OPSET, OUTPUT_NAME } from './onnx-export';
+import { TCN8_REPORT_KEY } from './evaluate';
 import { describe, RECIPE, runRecipe } from './recipe';
 import { countParams } from './tcn';
 import { initTf } from './tf-backend';
@@ -75,13 +76,14 @@ async function main(): Promise<void> {
   );
 }
 
-/** The backtest block of the descriptor: the headline numbers of models/eval-report.json. */
+/** The backtest block of the descriptor: tcn8's retraining backtest in models/eval-report.json. */
 function summariseReport(report: Record<string, unknown>): Record<string, unknown> {
+  const block = (report[TCN8_REPORT_KEY] ?? {}) as Record<string, unknown>;
   return {
-    report: 'eval-report.json',
-    protocol: report['protocol'],
-    models: report['models'],
-    summary: report['summary'],
+    report: `eval-report.json#/${TCN8_REPORT_KEY}`,
+    protocol: block['protocol'],
+    models: block['models'],
+    summary: block['summary'],
   };
 }
 

@@ -1,8 +1,10 @@
 // The forecast worker: the whole pipeline runs here, off the page's thread.
 // The file is streamed chunk by chunk into the Ingestor (never read whole
 // into one string), the weekly table is built, and the model runs in
-// onnxruntime-web. The page talks to it through comlink (src/app/worker-bridge.ts)
-// and cancels by terminating it.
+// onnxruntime-web. The page talks to it through comlink (src/app/worker-bridge.ts).
+// `cancel()` sets a flag the run checks at each chunk and stage, so the loaded
+// model survives a cancel; only a worker too busy to stop within the bridge's
+// grace period is terminated (by the bridge, not here).
 
 import { expose } from 'comlink';
 import { Ingestor } from '../core/ingest';

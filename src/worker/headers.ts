@@ -17,7 +17,10 @@ import {
 import { SEED_HEADERS } from '../core/seed';
 import type { HeaderPeek, RunOptions } from './protocol';
 
-/** The seed's export (CONTRACT.md §1.1): known exactly, so it needs no confirmation. */
+/**
+ * The seed's export (§1.1 of the data contract, ../shared/design/CONTRACT.md
+ * outside the repo): known exactly, so it needs no confirmation.
+ */
 const REFERENCE_HEADERS = SEED_HEADERS.map(normalizeHeader);
 /** Data rows shown under the headers in the mapping form. */
 const PREVIEW_ROWS = 5;

@@ -18,7 +18,10 @@ export interface Progress {
 }
 
 export interface RunOptions {
-  /** Weeks to forecast, 1-52 (the TCN takes part up to its own horizon, 12); default 4. */
+  /**
+   * Weeks to forecast, 1 to MAX_HORIZON (52, in src/core/forecast.ts); default 4.
+   * The TCN takes part up to its own horizon (tcn.json's output.horizon, 26).
+   */
   horizon?: number;
   /** 'auto' (default: chosen by backtest on the file's own history) or one model's alias. */
   model?: string;
@@ -87,7 +90,10 @@ export interface HeaderPeek {
   detected: ColumnMapping;
   /** Headers that matched no role. */
   unmatched: string[];
-  /** The file has the reference schema's columns (CONTRACT.md §1.1): no mapping to confirm. */
+  /**
+   * The file has the reference schema's columns (§1.1 of the data contract,
+   * ../shared/design/CONTRACT.md outside the repo): no mapping to confirm.
+   */
   reference: boolean;
   /** Set when the file is no delimited text at all (binary, workbook, not UTF-8, no header). */
   problem?: string;

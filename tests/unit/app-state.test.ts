@@ -10,12 +10,13 @@ import {
   confirmMapping,
   filterFlag,
   forgetSavedMapping,
-  maxHorizonOf,
   readableMessage,
   selectSku,
   setHorizon,
   setSearch,
+  shown,
   sortBy,
+  startOver,
   configure,
   type Bridge,
 } from '../../src/app/state.svelte';
@@ -87,13 +88,17 @@ describe('app state', () => {
     expect(() => {
       (app as { status: string }).status = 'done';
     }).toThrow();
+    expect(app.status).toBe('idle');
+    expect(() => {
+      (shown as { result: unknown }).result = null;
+    }).toThrow();
   });
 
   it('runs a reference file straight away', async () => {
     await chooseFile(file, 'a.csv');
     expect(app.status).toBe('done');
     expect(app.fileName).toBe('a.csv');
-    expect(app.result?.forecast?.skus).toHaveLength(1);
+    expect(shown.result?.forecast?.skus).toHaveLength(1);
     expect(bridge.runs).toHaveLength(1);
   });
 
@@ -145,10 +150,10 @@ describe('app state', () => {
     expect(bridge.runs).toHaveLength(1);
     expect(app.fileReads).toBe(reads);
     expect(app.runs).toBe(runs + 1);
-    expect(app.result?.forecast?.metadata.horizon).toBe(8);
+    expect(shown.result?.forecast?.metadata.horizon).toBe(8);
     expect(app.updating).toBe(false);
     await setHorizon(0);
-    await setHorizon(99);
+    await setHorizon(MAX_HORIZON + 1);
     expect(bridge.reforecasts).toEqual([8]);
   });
 
@@ -163,7 +168,7 @@ describe('app state', () => {
     await pending;
     expect(app.status).toBe('error');
     expect(app.error).toBe('Cancelled.');
-    expect(app.result).toBeNull();
+    expect(shown.result).toBeNull();
   });
 
   it('keeps the table query and the selection', async () => {
@@ -182,14 +187,30 @@ describe('app state', () => {
     expect(app.selectedSku).toBeNull();
   });
 
-  it('offers 52 weeks when the model library made the forecast', () => {
-    const r = fakeResult(4);
-    expect(maxHorizonOf(r)).toBe(Math.min(52, MAX_HORIZON));
-    r.forecast!.metadata.selection = {} as never;
-    expect(maxHorizonOf(r)).toBe(52);
-    expect(maxHorizonOf(null)).toBe(Math.min(52, MAX_HORIZON));
-    (r.forecast!.metadata as { maxHorizon?: number }).maxHorizon = 26;
-    expect(maxHorizonOf(r)).toBe(26);
+  it('offers every horizon up to MAX_HORIZON (52 weeks)', async () => {
+    await chooseFile(file, 'a.csv');
+    await setHorizon(MAX_HORIZON);
+    expect(bridge.reforecasts).toEqual([52]);
+    expect(app.horizon).toBe(52);
+  });
+
+  it('starts over from a clean page, counting runs on', async () => {
+    await chooseFile(file, 'a.csv');
+    setSearch('ab');
+    selectSku(0);
+    const runs = app.runs;
+    startOver();
+    expect(app).toMatchObject({
+      status: 'idle',
+      fileName: null,
+      error: null,
+      horizon: 4,
+      view: 'overview',
+      selectedSku: null,
+      query: { search: '' },
+      runs,
+    });
+    expect(shown.result).toBeNull();
   });
 
   it('shows one line of an error, never a stack', () => {

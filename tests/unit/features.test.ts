@@ -21,6 +21,7 @@ import {
   unscaleOutput,
 } from '../../src/core/features';
 import { parseModelDescriptor, type ModelDescriptor } from '../../src/core/model-descriptor';
+import { mulberry32 } from '../../src/core/random';
 import type { WeeklyRow } from '../../src/core/types';
 
 const F = FEATURE_NAMES.length;
@@ -322,11 +323,8 @@ describe('season_index (the whole history’s seasonal index, a seventh sequence
       channel(y, SEQUENCE_SEASON_FEATURE_NAMES),
     );
     // White noise around 100: the ungated index is noise, the tested one is 0.
-    let u = 1;
-    const noise = Array.from({ length: n }, () => {
-      u = (u * 16807) % 2147483647;
-      return 100 + 20 * (u / 2147483647 - 0.5);
-    });
+    const u = mulberry32(1);
+    const noise = Array.from({ length: n }, () => 100 + 20 * (u() - 0.5));
     expect(channel(noise, SEQUENCE_SEASON_FEATURE_NAMES).some((v) => v !== 0)).toBe(true);
     expect(channel(noise, SEQUENCE_TESTED_SEASON_FEATURE_NAMES).every((v) => v === 0)).toBe(true);
   });

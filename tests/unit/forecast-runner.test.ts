@@ -1,6 +1,7 @@
 // The onnxruntime-web runner in Node (WASM backend) with the packaged model.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ModelDescriptor } from '../../src/core/model-descriptor';
+import { mulberry32 } from '../../src/core/random';
 import {
   createModelRunner,
   ModelRunnerError,
@@ -15,11 +16,8 @@ let runner: ModelRunner;
 /** Deterministic pseudo-random windows in a plausible scaled range. */
 function windows(batch: number, seed: number): Float32Array {
   const x = new Float32Array(batch * desc.input.window * desc.input.features.length);
-  let s = seed >>> 0;
-  for (let i = 0; i < x.length; i++) {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    x[i] = (s / 2 ** 32) * 2;
-  }
+  const rand = mulberry32(seed);
+  for (let i = 0; i < x.length; i++) x[i] = rand() * 2;
   return x;
 }
 

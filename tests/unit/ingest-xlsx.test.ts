@@ -8,6 +8,7 @@ import { Ingestor, ingestText, type IngestOptions } from '../../src/core/ingest'
 import { MAX_WORKBOOK_BYTES, peekWorkbook, tooLargeMessage } from '../../src/core/ingest/workbook';
 import { weeklyTableToCsv } from '../../src/core/weekly-csv';
 import type { WeeklyTable } from '../../src/core/types';
+import { mulberry32 } from '../../src/core/random';
 import { ingestOptions, peekFile } from '../../src/worker/headers';
 import { buildXlsx, csvRows, seedSheetRows, type CellSpec, type SheetSpec } from './xlsx-build';
 
@@ -346,11 +347,8 @@ describe('workbooks that are not read', () => {
 
   it('damaged workbooks (cut, bytes flipped) end in a message, never an internal error', async () => {
     const book = buildXlsx([{ name: 'S', rows: seedSheetRows(csvRows(SMALL_CSV)) }]);
-    let seed = 7;
-    const rand = (n: number): number => {
-      seed = (seed * 1103515245 + 12345) % 2 ** 31;
-      return seed % n;
-    };
+    const next = mulberry32(7);
+    const rand = (n: number): number => Math.floor(next() * n);
     for (let k = 0; k < 150; k++) {
       const bad = k % 3 === 0 ? book.slice(0, 4 + rand(book.length - 4)) : book.slice();
       if (k % 3 !== 0)

@@ -8,20 +8,12 @@ import { FALLBACK_CHAIN, LOCAL_MODELS } from '../../src/core/models/registry';
 import { runModel, type SeriesForecast } from '../../src/core/models/run-model';
 import { tcnModel } from '../../src/core/models/tcn';
 import { DEFAULT_SETTINGS, type GlobalModel, type LocalModel } from '../../src/core/models/types';
+import { mulberry32 } from '../../src/core/random';
 import { createModelRunner } from '../../src/runtime/model-runner';
 import { loadModelFiles } from './forecast-helpers';
 
 const HORIZONS = [1, 13, 52];
 const settings = DEFAULT_SETTINGS;
-
-/** A small deterministic generator (LCG), so the suite needs no fixtures. */
-function lcg(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    return s / 2 ** 32;
-  };
-}
 
 function poisson(u: () => number, lambda: number): number {
   const limit = Math.exp(-lambda);
@@ -35,7 +27,8 @@ function poisson(u: () => number, lambda: number): number {
 }
 
 function series(): Record<string, Float64Array> {
-  const u = lcg(20261125);
+  // Seeded, so the suite needs no fixtures.
+  const u = mulberry32(20261125);
   const n = 156;
   const level = new Float64Array(n);
   const seasonal = new Float64Array(n);
