@@ -4,8 +4,8 @@
 // Shared by the worker, the CLI, the exports and the page.
 
 import type { CategoryForecast, ForecastWeek } from './category-totals';
+import { weeksAfter } from './calendar';
 import { lastCompleteIndex, lastCompleteOfCalendar } from './history';
-import { daysFromCivil, formatDay } from './ingest/dates';
 import type { WeeklyRow, WeeklyTable } from './types';
 import type { SkuAccuracy } from './backtest/auto';
 
@@ -143,13 +143,7 @@ export function forecastOrigin(
     ? (cal.week_start[origin] as string)
     : (first.rows[origin] as WeeklyRow).week_start;
   const horizonWeeks = Array.from({ length: horizon }, (_, h) =>
-    addDays(lastCompleteWeek, 7 * (h + 1)),
+    weeksAfter(lastCompleteWeek, h + 1),
   );
   return { origin, lastCompleteWeek, horizonWeeks };
-}
-
-/** YYYY-MM-DD plus whole days, on day numbers (no Date, no time zone). */
-export function addDays(date: string, days: number): string {
-  const [y, m, d] = date.split('-').map(Number) as [number, number, number];
-  return formatDay(daysFromCivil(y, m, d) + days);
 }

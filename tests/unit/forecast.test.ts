@@ -3,7 +3,8 @@
 // totals, determinism; the TCN through the real ONNX model.
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ForecastError, addDays, type ForecastResult } from '../../src/core/forecast';
+import { addDays } from '../../src/core/calendar';
+import { ForecastError, type ForecastResult } from '../../src/core/forecast';
 import { forecastWithLibrary } from '../../src/core/forecast-library';
 import { ingestText } from '../../src/core/ingest';
 import { tcnModel } from '../../src/core/models/tcn';

@@ -16,6 +16,7 @@
 // scores and calibrates on). The global models (the TCN) forecast in batches
 // of GLOBAL_BATCH windows, so their inputs never exist for every series at once.
 
+import { weeksAfter } from '../calendar';
 import { now } from '../clock';
 import { accepts, fallback, finish, type SeriesForecast } from '../models/run-model';
 import { FALLBACK_CHAIN } from '../models/registry';
@@ -29,7 +30,7 @@ import {
   type SeriesInput,
   zeroForecast,
 } from '../models/types';
-import { batchInputs, weeksAfter, type BacktestSeries } from './series';
+import { batchInputs, type BacktestSeries } from './series';
 
 /** Series between two progress reports inside one model's backtest. */
 const PROGRESS_EVERY = 250;
