@@ -197,8 +197,8 @@ function jsonDocument(
     skus: {
       ...(md.skuColumns !== undefined && { sku_columns: md.skuColumns }),
       model: md.skusModel,
-      fallback: md.skusBaseline,
-      fallback_method: md.baselineMethod,
+      fallback: md.skusFallback,
+      fallback_method: md.fallbackMethod,
       fallback_skus: result.skus
         .filter((s) => s.model === 'baseline' || s.flags?.includes('fallback'))
         .map((s) => ({
