@@ -3,7 +3,7 @@
 // pinball loss at 0.1/0.5/0.9 and p10–p90 coverage.
 
 import { maseScale, salesMaseSeason } from '../metrics';
-import type { Band } from './cross-validation';
+import type { Forecast } from '../models/types';
 import type { BacktestSeries } from './series';
 
 /** MASE season: 'sales' = 52 when the history at the cutoff has two years, else 1; or a fixed m (M4: 1). */
@@ -36,7 +36,7 @@ export interface ScoreItem {
   series: BacktestSeries;
   cutoffs: readonly number[];
   actual: Float64Array;
-  band: Band;
+  band: Forecast;
 }
 
 class Acc {
