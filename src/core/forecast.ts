@@ -4,12 +4,12 @@
 // Shared by the worker, the CLI, the exports and the page.
 
 import type { CategoryForecast, ForecastWeek } from './category-totals';
+import type { SkuAccuracy } from './backtest/scores';
 import { weeksAfter } from './calendar';
 import { lastCompleteIndex, lastCompleteOfCalendar } from './history';
 import type { WeeklyRow, WeeklyTable } from './types';
-import type { SkuAccuracy } from './backtest/auto';
 
-export type { SkuAccuracy } from './backtest/auto';
+export type { SkuAccuracy } from './backtest/scores';
 export type { CategoryForecast, ForecastWeek } from './category-totals';
 export type { RunModel } from './models/tcn';
 

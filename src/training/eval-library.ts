@@ -10,9 +10,10 @@
 
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { auto, STRATEGIES, type AutoOptions, type Strategy } from '../core/backtest/auto';
+import { auto, type AutoOptions } from '../core/backtest/auto';
 import { windowCutoffs } from '../core/backtest/cross-validation';
 import { scoreItems, type MaseSeason, type ScoreItem, type Scores } from '../core/backtest/scores';
+import { STRATEGIES, type Strategy } from '../core/backtest/selection';
 import {
   seriesFromArrays,
   seriesFromTable,

@@ -376,6 +376,14 @@ async function backtestGlobal(
   await inflight;
 }
 
+/** Adds per-model counts (milliseconds, failures) of one backtest to another's. */
+export function addCounts(
+  to: Partial<Record<ModelAlias, number>>,
+  from: Partial<Record<ModelAlias, number>>,
+): void {
+  for (const [a, v] of Object.entries(from) as [ModelAlias, number][]) to[a] = (to[a] ?? 0) + v;
+}
+
 /** The result as statsforecast's long frame: one row per series, cutoff and target week. */
 export function cvRows(result: CrossValidationResult): CvRow[] {
   const { h } = result;
