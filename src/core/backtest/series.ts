@@ -240,7 +240,11 @@ export function inputAt(
   return lazyRows({ y, end }, () => s.rows ?? []);
 }
 
-/** The series cut to its first `length` values: the history at an earlier origin. */
+/**
+ * The series cut to its first `length` values: the history at an earlier
+ * origin. Its rows (made when first read) end with the row of its last
+ * value, so no model is handed the weeks after the origin.
+ */
 export function truncate(s: BacktestSeries, length: number): BacktestSeries {
   const out: BacktestSeries = {
     id: s.id,
@@ -249,8 +253,10 @@ export function truncate(s: BacktestSeries, length: number): BacktestSeries {
     weeks: s.weeks.slice(0, length),
   };
   if (hasRows(s) && s.rowIndex) {
-    lazyRows(out, () => s.rows ?? []);
-    out.rowIndex = s.rowIndex.subarray(0, length);
+    const rowIndex = s.rowIndex.subarray(0, length);
+    const end = length > 0 ? (rowIndex[length - 1] as number) + 1 : 0;
+    lazyValue(out, 'rows', () => (s.rows ?? []).slice(0, end));
+    out.rowIndex = rowIndex;
   }
   return out;
 }
