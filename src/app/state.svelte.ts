@@ -82,9 +82,9 @@ export const app = {
   get horizon(): number {
     return horizon;
   },
-  /** Largest horizon offered: the library's when the result says so, else MAX_HORIZON. */
+  /** Largest horizon offered: the model library's, whichever result is shown. */
   get maxHorizon(): number {
-    return maxHorizonOf(result);
+    return MAX_HORIZON;
   },
   get runs(): number {
     return runs;
@@ -111,22 +111,6 @@ export const app = {
     return query;
   },
 };
-
-/** Weeks the model library forecasts at most (src/core/forecast-library.ts MAX_HORIZON). */
-const LIBRARY_MAX_HORIZON = 52;
-
-/**
- * Largest horizon to offer: the metadata's own limit when it states one, 52 when
- * the model library made the forecast (its selection is there), else MAX_HORIZON.
- */
-export function maxHorizonOf(r: RunResult | null): number {
-  const md = r?.forecast?.metadata;
-  if (!md) return MAX_HORIZON;
-  const stated = (md as { maxHorizon?: unknown }).maxHorizon;
-  if (typeof stated === 'number' && Number.isInteger(stated) && stated >= 1)
-    return Math.min(LIBRARY_MAX_HORIZON, stated);
-  return md.selection ? LIBRARY_MAX_HORIZON : MAX_HORIZON;
-}
 
 /** What the state needs from outside: the worker, the sample, a listener (test builds). */
 export interface StateDeps {

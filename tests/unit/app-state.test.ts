@@ -10,7 +10,6 @@ import {
   confirmMapping,
   filterFlag,
   forgetSavedMapping,
-  maxHorizonOf,
   readableMessage,
   selectSku,
   setHorizon,
@@ -150,6 +149,10 @@ describe('app state', () => {
     await setHorizon(0);
     await setHorizon(99);
     expect(bridge.reforecasts).toEqual([8]);
+    // Every horizon the model library forecasts is offered.
+    expect(app.maxHorizon).toBe(MAX_HORIZON);
+    await setHorizon(MAX_HORIZON);
+    expect(bridge.reforecasts).toEqual([8, MAX_HORIZON]);
   });
 
   it('drops the answer of a cancelled run', async () => {
@@ -180,16 +183,6 @@ describe('app state', () => {
     expect(app.view).toBe('skus');
     selectSku(5);
     expect(app.selectedSku).toBeNull();
-  });
-
-  it('offers 52 weeks when the model library made the forecast', () => {
-    const r = fakeResult(4);
-    expect(maxHorizonOf(r)).toBe(Math.min(52, MAX_HORIZON));
-    r.forecast!.metadata.selection = {} as never;
-    expect(maxHorizonOf(r)).toBe(52);
-    expect(maxHorizonOf(null)).toBe(Math.min(52, MAX_HORIZON));
-    (r.forecast!.metadata as { maxHorizon?: number }).maxHorizon = 26;
-    expect(maxHorizonOf(r)).toBe(26);
   });
 
   it('shows one line of an error, never a stack', () => {
