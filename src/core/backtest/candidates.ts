@@ -11,7 +11,6 @@ import {
   addCounts,
   crossValidation,
   type CrossValidationOptions,
-  type CrossValidationResult,
   type SeriesBacktest,
 } from './cross-validation';
 import { Scoring, type Choice, type SelectionMetric, type Strategy } from './selection';
@@ -130,18 +129,18 @@ export async function backtestCandidates(
     kept = rerun.length > 0 ? await run(series, rerun) : globalCv;
   }
   if (!kept) throw new Error('auto: no backtest');
-  if (kept !== globalCv) graft(kept, globalOf, members);
+  if (kept !== globalCv) graft(kept.series, globalOf, members);
   progress.end();
   return { bt: kept.series, scoring, choice, millis };
 }
 
-/** The global members' points (and fallbacks) of each series, from their own backtest, onto `cv`. */
+/** The global members' points (and fallbacks) of each series, from their own backtest, onto `bt`. */
 function graft(
-  cv: CrossValidationResult,
+  bt: readonly SeriesBacktest[],
   globalOf: ReadonlyMap<BacktestSeries, SeriesBacktest>,
   members: readonly Model[],
 ): void {
-  for (const sb of cv.series) {
+  for (const sb of bt) {
     const g = globalOf.get(sb.series);
     if (!g) continue;
     for (const m of members) {

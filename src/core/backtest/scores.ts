@@ -49,9 +49,7 @@ class Acc {
   sumY = 0;
   sumP = 0;
   smape = 0;
-  pin10 = 0;
-  pin50 = 0;
-  pin90 = 0;
+  pin = { p10: 0, p50: 0, p90: 0 };
   inside = 0;
   n = 0;
   absEPoint = 0;
@@ -68,9 +66,9 @@ class Acc {
     this.sumP += mid;
     const d = Math.abs(y) + Math.abs(mid);
     if (d > 0) this.smape += (200 * e) / d;
-    this.pin10 += loss(y, lo, 0.1);
-    this.pin50 += loss(y, mid, 0.5);
-    this.pin90 += loss(y, hi, 0.9);
+    this.pin.p10 += loss(y, lo, 0.1);
+    this.pin.p50 += loss(y, mid, 0.5);
+    this.pin.p90 += loss(y, hi, 0.9);
     if (y >= lo && y <= hi) this.inside++;
     this.n++;
   }
@@ -85,9 +83,9 @@ class Acc {
       mase,
       smape: this.n > 0 ? this.smape / this.n : NaN,
       pinball: {
-        p10: this.absY > 0 ? this.pin10 / this.absY : NaN,
-        p50: this.absY > 0 ? this.pin50 / this.absY : NaN,
-        p90: this.absY > 0 ? this.pin90 / this.absY : NaN,
+        p10: this.absY > 0 ? this.pin.p10 / this.absY : NaN,
+        p50: this.absY > 0 ? this.pin.p50 / this.absY : NaN,
+        p90: this.absY > 0 ? this.pin.p90 / this.absY : NaN,
       },
       coverage_p10_p90: this.n > 0 ? this.inside / this.n : NaN,
       bias: this.sumY !== 0 ? this.sumP / this.sumY : NaN,
@@ -164,11 +162,22 @@ export interface SkuAccuracy {
   weeks: number;
 }
 
-/** A sku's accuracy with the sums it rests on, for pooling over skus. */
-export interface SkuAccuracySums extends SkuAccuracy {
+/** The sums a validation accuracy rests on: Σ|y − p50|, Σ|y|, weeks inside the band, weeks. */
+interface AccuracySums {
   absE: number;
   absY: number;
   inside: number;
+  weeks: number;
+}
+
+/** A sku's accuracy with the sums it rests on, for pooling over skus. */
+export type SkuAccuracySums = SkuAccuracy & AccuracySums;
+
+function ratios(s: AccuracySums): { wape: number; coverage: number } {
+  return {
+    wape: s.absY > 0 ? s.absE / s.absY : NaN,
+    coverage: s.weeks > 0 ? s.inside / s.weeks : NaN,
+  };
 }
 
 /** Error and coverage of the calibrated forecasts of one series on its first `windows` windows. */
@@ -179,38 +188,22 @@ export function validationAccuracy(
   h: number,
   cal: Calibration,
 ): SkuAccuracySums {
-  let absE = 0;
-  let absY = 0;
-  let inside = 0;
-  let weeks = 0;
+  const sums: AccuracySums = { absE: 0, absY: 0, inside: 0, weeks: 0 };
   const f = zeroForecast(h);
   for (let w = 0; w < windows; w++) {
     const c = sb.cutoffs[w] as number;
-    calibratedForecast(
-      cal,
-      sb.series.id,
-      sb.series.y.subarray(0, c),
-      point.subarray(w * h, (w + 1) * h),
-      f,
-    );
+    const hist = sb.series.y.subarray(0, c);
+    calibratedForecast(cal, sb.series.id, hist, point.subarray(w * h, (w + 1) * h), f);
     for (let k = 0; k < h; k++) {
       const y = sb.actual[w * h + k] as number;
       if (Number.isNaN(y)) continue;
-      absE += Math.abs(y - (f.p50[k] as number));
-      absY += Math.abs(y);
-      if (y >= (f.p10[k] as number) && y <= (f.p90[k] as number)) inside++;
-      weeks++;
+      sums.absE += Math.abs(y - (f.p50[k] as number));
+      sums.absY += Math.abs(y);
+      if (y >= (f.p10[k] as number) && y <= (f.p90[k] as number)) sums.inside++;
+      sums.weeks++;
     }
   }
-  return {
-    wape: absY > 0 ? absE / absY : NaN,
-    coverage: weeks > 0 ? inside / weeks : NaN,
-    windows,
-    weeks,
-    absE,
-    absY,
-    inside,
-  };
+  return { ...ratios(sums), windows, ...sums };
 }
 
 /** Validation accuracy pooled over skus: the most windows any sku had. */
@@ -219,21 +212,14 @@ export function pooledAccuracy(all: readonly SkuAccuracySums[]): {
   coverage: number;
   windows: number;
 } {
-  let absE = 0;
-  let absY = 0;
-  let inside = 0;
-  let weeks = 0;
+  const sums: AccuracySums = { absE: 0, absY: 0, inside: 0, weeks: 0 };
   let windows = 0;
   for (const a of all) {
-    absE += a.absE;
-    absY += a.absY;
-    inside += a.inside;
-    weeks += a.weeks;
+    sums.absE += a.absE;
+    sums.absY += a.absY;
+    sums.inside += a.inside;
+    sums.weeks += a.weeks;
     windows = Math.max(windows, a.windows);
   }
-  return {
-    wape: absY > 0 ? absE / absY : NaN,
-    coverage: weeks > 0 ? inside / weeks : NaN,
-    windows,
-  };
+  return { ...ratios(sums), windows };
 }
