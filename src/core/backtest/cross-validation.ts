@@ -7,7 +7,8 @@
 // forward over the longer histories of later windows (LocalModel.predict);
 // `refit: true` fits at every cutoff. A series a model cannot take at a cutoff
 // (too short) goes down the fallback chain, and the alias that forecast it is
-// recorded; a series too short for any window is reported by id.
+// recorded; a series too short for any window is reported by id. Every window
+// runs through forecastOne (models/run-model.ts), where every model runs.
 //
 // Memory: one buffer per model (and one for the targets) holds every series'
 // windows back to back, and each series gets views into it, so a backtest of
