@@ -1,6 +1,8 @@
 // How numbers and weeks read on the page: one place, so every view agrees.
 // Money is the file's own unit (no currency is assumed); weeks start on Monday.
 
+import { addDays } from '../core/calendar';
+
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 
 const whole = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
@@ -47,22 +49,16 @@ export function formatWeekShort(iso: string): string {
   return p ? `${p[2]} ${MONTHS[p[1] - 1]}` : iso;
 }
 
-/** Adds days to a YYYY-MM-DD date (UTC calendar arithmetic). */
-export function addDays(iso: string, days: number): string {
-  const p = parts(iso);
-  if (!p) return iso;
-  const d = new Date(Date.UTC(p[0], p[1] - 1, p[2] + days));
-  return d.toISOString().slice(0, 10);
-}
-
 /** "19–25 Dec 2022" (or "26 Dec 2022 – 1 Jan 2023"): the Monday-to-Sunday week. */
 export function formatWeekRange(monday: string): string {
   const a = parts(monday);
-  const b = parts(addDays(monday, 6));
-  if (!a || !b) return monday;
+  if (!a) return monday;
+  const sunday = addDays(monday, 6);
+  const b = parts(sunday);
+  if (!b) return monday;
   if (a[0] === b[0] && a[1] === b[1]) return `${a[2]}–${b[2]} ${MONTHS[b[1] - 1]} ${b[0]}`;
   if (a[0] === b[0]) return `${a[2]} ${MONTHS[a[1] - 1]} – ${b[2]} ${MONTHS[b[1] - 1]} ${b[0]}`;
-  return `${formatDay(monday)} – ${formatDay(addDays(monday, 6))}`;
+  return `${formatDay(monday)} – ${formatDay(sunday)}`;
 }
 
 /** "1.2 MB" */

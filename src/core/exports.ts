@@ -175,8 +175,8 @@ function jsonDocument(result: ForecastResult, meta: ExportMeta): Record<string, 
     skus: {
       ...(md.skuColumns !== undefined && { sku_columns: md.skuColumns }),
       model: md.skusModel,
-      fallback: md.skusBaseline,
-      fallback_method: md.baselineMethod,
+      fallback: md.skusFallback,
+      fallback_method: md.fallbackMethod,
       fallback_skus: result.skus
         .filter((s) => s.model === 'baseline' || s.flags?.includes('fallback'))
         .map((s) => ({

@@ -1,8 +1,8 @@
 // The forecast pipeline of the model library: weekly table -> each sku's
 // history -> `auto` (or one named model) backtested on the sku's own recent
 // weeks, intervals calibrated on those backtest residuals -> p10/p50/p90 per
-// sku and horizon week, plus category totals. The same ForecastResult as the
-// TCN-only pipeline (forecast.ts), so exports, CLI and page take either.
+// sku and horizon week, plus category totals: the ForecastResult of
+// forecast.ts, which the exports, the CLI and the page read.
 
 import { now } from './clock';
 import { auto, type AutoOptions, type AutoResult } from './backtest/auto';
@@ -166,8 +166,8 @@ export async function forecastWithLibrary(
       firstForecastWeek: horizonWeeks[0] as string,
       timings: { prepareMs: t1 - t0, inferenceMs: t2 - t1, finishMs: t3 - t2 },
       skusModel: skus.length - fallbacks,
-      skusBaseline: fallbacks,
-      baselineMethod: `a sku too short for a model goes down the fallback chain (${FALLBACK_CHAIN.map((m) => m.alias).join(' → ')}); a sku with no complete week gets zeros`,
+      skusFallback: fallbacks,
+      fallbackMethod: `a sku too short for a model goes down the fallback chain (${FALLBACK_CHAIN.map((m) => m.alias).join(' → ')}); a sku with no complete week gets zeros`,
       categoryMethod: totals.method,
       selection: selectionSummary(requested, result),
     },

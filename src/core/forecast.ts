@@ -4,23 +4,23 @@
 // Shared by the worker, the CLI, the exports and the page.
 
 import type { CategoryForecast, ForecastWeek } from './category-totals';
+import type { SkuAccuracy } from './backtest/scores';
+import { weeksAfter } from './calendar';
 import { lastCompleteIndex, lastCompleteOfCalendar } from './history';
-import { daysFromCivil, formatDay } from './ingest/dates';
 import type { WeeklyRow, WeeklyTable } from './types';
-import type { SkuAccuracy } from './backtest/auto';
 
-export type { SkuAccuracy } from './backtest/auto';
+export type { SkuAccuracy } from './backtest/scores';
 export type { CategoryForecast, ForecastWeek } from './category-totals';
 export type { RunModel } from './models/tcn';
 
 export const DEFAULT_HORIZON = 4;
-/** Longest horizon of the classical models; a model trained for less (the TCN: 12) sits out longer ones. */
+/** Longest horizon of the classical models; a model trained for less (the TCN: 26) sits out longer ones. */
 export const MAX_HORIZON = 52;
 
 /** Why a sku did not get the chosen models' forecast. */
-export type BaselineReason = 'short history';
+export type FallbackReason = 'short history';
 
-/** One sku's forecast; the same shape whether the model or the baseline made it. */
+/** One sku's forecast; the same shape whether the chosen models or a fallback made it. */
 export interface SkuForecast {
   sku: string;
   /** '' when the file has no category column. */
@@ -34,7 +34,7 @@ export interface SkuForecast {
    * ensemble ('ensemble_mean'), or the fallback that took a sku too short for the chosen models.
    */
   model: string;
-  reason?: BaselineReason;
+  reason?: FallbackReason;
   /** How this sku's chosen forecast did on its own recent weeks (auto's validation windows). */
   accuracy?: SkuAccuracy;
   /** Plain-language flags a planner filters by. */
@@ -93,9 +93,9 @@ export interface ForecastMetadata {
   timings?: ForecastTimings;
   /** Skus forecast by the chosen models, and by a fallback (too short for them). */
   skusModel: number;
-  skusBaseline: number;
+  skusFallback: number;
   /** How fallback forecasts are made. */
-  baselineMethod: string;
+  fallbackMethod: string;
   /** How category intervals are made (independence assumption included). */
   categoryMethod: string;
   /** Present when the model library made the forecasts. */
@@ -143,13 +143,7 @@ export function forecastOrigin(
     ? (cal.week_start[origin] as string)
     : (first.rows[origin] as WeeklyRow).week_start;
   const horizonWeeks = Array.from({ length: horizon }, (_, h) =>
-    addDays(lastCompleteWeek, 7 * (h + 1)),
+    weeksAfter(lastCompleteWeek, h + 1),
   );
   return { origin, lastCompleteWeek, horizonWeeks };
-}
-
-/** YYYY-MM-DD plus whole days, on day numbers (no Date, no time zone). */
-export function addDays(date: string, days: number): string {
-  const [y, m, d] = date.split('-').map(Number) as [number, number, number];
-  return formatDay(daysFromCivil(y, m, d) + days);
 }

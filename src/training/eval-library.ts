@@ -10,9 +10,10 @@
 
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { auto, STRATEGIES, type AutoOptions, type Strategy } from '../core/backtest/auto';
-import { emptyBand, windowCutoffs, type Band } from '../core/backtest/cross-validation';
+import { auto, type AutoOptions } from '../core/backtest/auto';
+import { windowCutoffs } from '../core/backtest/cross-validation';
 import { scoreItems, type MaseSeason, type ScoreItem, type Scores } from '../core/backtest/scores';
+import { STRATEGIES, type Strategy } from '../core/backtest/selection';
 import {
   seriesFromArrays,
   seriesFromTable,
@@ -22,7 +23,7 @@ import {
 import { ingestText } from '../core/ingest';
 import type { FeaturePresence } from '../core/features';
 import { LOCAL_MODELS } from '../core/models/registry';
-import type { Model } from '../core/models/types';
+import { zeroForecast, type Forecast, type Model } from '../core/models/types';
 import type { WeeklyTable } from '../core/types';
 import { loadSeedData, sharedDir } from './data';
 
@@ -165,7 +166,10 @@ export async function evaluateDataset(
   const h = ds.h;
   const origins = ds.series.map((s) => ds.origins(s));
   const groups = Math.max(0, ...origins.map((o) => o.length));
-  const bands = new Map<string, Map<number, { cutoffs: number[]; band: Band; actual: number[] }>>();
+  const bands = new Map<
+    string,
+    Map<number, { cutoffs: number[]; band: Forecast; actual: number[] }>
+  >();
   const millis = new Map<string, number>();
   const fallbacks = new Map<string, number>();
   const choices: string[][] = [];
@@ -196,7 +200,7 @@ export async function evaluateDataset(
         const f = fcs[m]!;
         const perSeries = bands.get(alias) ?? new Map();
         bands.set(alias, perSeries);
-        const entry = perSeries.get(i) ?? { cutoffs: [], band: emptyBand(0), actual: [] };
+        const entry = perSeries.get(i) ?? { cutoffs: [], band: zeroForecast(0), actual: [] };
         perSeries.set(i, entry);
         entry.cutoffs.push(cutoff);
         entry.band = append(entry.band, f);
@@ -233,10 +237,7 @@ export async function evaluateDataset(
   };
 }
 
-function append(
-  b: Band,
-  f: { point: Float64Array; p10: Float64Array; p50: Float64Array; p90: Float64Array },
-): Band {
+function append(b: Forecast, f: Forecast): Forecast {
   const cat = (a: Float64Array, c: Float64Array): Float64Array => {
     const o = new Float64Array(a.length + c.length);
     o.set(a);

@@ -3,7 +3,7 @@
 // hindsight and auto's rank; plus the markdown table of models/MODEL_CARD.md.
 
 import type { AutoOptions } from '../core/backtest/auto';
-import { STRATEGIES } from '../core/backtest/auto';
+import { STRATEGIES } from '../core/backtest/selection';
 import type { DatasetResult, ModelScores } from './eval-library';
 
 /** The measure each dataset's ranking uses: p50 WAPE, M4's MASE. */

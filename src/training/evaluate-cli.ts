@@ -16,13 +16,9 @@
 
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { format, resolveConfig } from 'prettier';
-import {
-  AUTO_DEFAULTS,
-  type AutoOptions,
-  type SelectionMetric,
-  type Strategy,
-} from '../core/backtest/auto';
+import { AUTO_DEFAULTS, type AutoOptions } from '../core/backtest/auto';
 import { DEFAULT_CONFORMAL, type ConformalOptions } from '../core/backtest/conformal';
+import type { SelectionMetric, Strategy } from '../core/backtest/selection';
 import type { ModelDescriptor } from '../core/model-descriptor';
 import { tcnModel } from '../core/models/tcn';
 import { optionValue, parseArgs, rejectUnknown } from '../node/args';

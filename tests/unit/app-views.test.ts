@@ -50,8 +50,8 @@ function result(skus: SkuForecast[]): ForecastResult {
       lastCompleteWeek: '2024-10-21',
       firstForecastWeek: '2024-10-28',
       skusModel: skus.length,
-      skusBaseline: 0,
-      baselineMethod: '',
+      skusFallback: 0,
+      fallbackMethod: '',
       categoryMethod: '',
     },
   };

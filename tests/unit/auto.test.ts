@@ -240,6 +240,38 @@ describe('auto scored in a streaming pass', () => {
       (_, v: unknown) => (v instanceof Float64Array ? Array.from(v) : v),
     );
 
+  it('gives what keeping every candidate gives when the global model alone is chosen', async () => {
+    // Straight lines: a stand-in that extends them is exact, the level models are not.
+    const extend: GlobalModel = {
+      ...globalModel,
+      minHistory: 2,
+      predictBatch: (batch, h) =>
+        Promise.resolve(
+          batch.map((s) => {
+            const last = s.y[s.y.length - 1] as number;
+            const slope = last - (s.y[s.y.length - 2] as number);
+            return { point: Float64Array.from({ length: h }, (_, k) => last + slope * (k + 1)) };
+          }),
+        ),
+    };
+    const series = seriesFromArrays(
+      Array.from({ length: 23 }, (_, i) => ({
+        id: `t${i}`,
+        y: Array.from({ length: 30 + i }, (_, t) => 10 + (i + 1) * t),
+      })),
+    );
+    const models: Model[] = [historicAverage, windowAverage, extend];
+    for (const strategy of ['ensemble_mean', 'pooled'] as const) {
+      const base = { h: 4, nWindows: 6, strategy };
+      const kept = await auto(series, models, { ...base, keepAll: true });
+      expect(kept.evidence.chosen).toEqual(['tcn']);
+      for (const scoreBlock of [1, 5]) {
+        const streamed = await auto(series, models, { ...base, scoreBlock });
+        expect(plain(streamed)).toBe(plain(kept));
+      }
+    }
+  });
+
   it('gives what keeping every candidate gives, in blocks of any size', async () => {
     const series = mixed();
     const models: Model[] = [...LOCAL_MODELS, globalModel];

@@ -6,7 +6,8 @@ import {
   windowCutoffs,
 } from '../../src/core/backtest/cross-validation';
 import { scoreItems } from '../../src/core/backtest/scores';
-import { inputAt, seriesFromArrays, truncate } from '../../src/core/backtest/series';
+import { batchInputs, inputAt, seriesFromArrays, truncate } from '../../src/core/backtest/series';
+import type { WeeklyRow } from '../../src/core/types';
 import { historicAverage, naive, seasonalNaive } from '../../src/core/models/simple';
 import type { LocalModel } from '../../src/core/models/types';
 
@@ -112,5 +113,23 @@ describe('crossValidation', () => {
     const withRows = { ...s, rows: [], rowIndex: Int32Array.from(Y, (_, i) => i + 3) };
     expect(inputAt(withRows, 4).end).toBe(7);
     expect(truncate(withRows, 4).rowIndex!.length).toBe(4);
+  });
+
+  it('truncate hands models the rows of the history only, the same ones up to every cutoff', () => {
+    const s = seriesFromArrays([{ id: 'a', y: Y }])[0]!;
+    const rows = Array.from(
+      { length: Y.length + 5 },
+      (_, i) => ({ week_start: `week ${i}` }) as unknown as WeeklyRow,
+    );
+    const full = { ...s, rows, rowIndex: Int32Array.from(Y, (_, i) => i + 3) };
+    const cut = truncate(full, 4);
+    expect(cut.rows).toEqual(rows.slice(0, 7));
+    for (let length = 1; length <= 4; length++) {
+      const before = batchInputs(full)(length);
+      const after = batchInputs(cut)(length);
+      expect(after.y).toEqual(before.y);
+      expect(after.end).toBe(before.end);
+      expect(after.rows!.slice(0, after.end)).toEqual(before.rows!.slice(0, before.end));
+    }
   });
 });

@@ -60,8 +60,8 @@ const result: ForecastResult = {
     provider: 'wasm',
     timings: { prepareMs: 1, inferenceMs: 2, finishMs: 3 },
     skusModel: 3,
-    skusBaseline: 1,
-    baselineMethod: 'mean of history',
+    skusFallback: 1,
+    fallbackMethod: 'mean of history',
     categoryMethod: 'simulated sum, skus assumed independent',
   },
 };

@@ -3,7 +3,8 @@
 // totals, determinism; the TCN through the real ONNX model.
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ForecastError, addDays, type ForecastResult } from '../../src/core/forecast';
+import { addDays } from '../../src/core/calendar';
+import { ForecastError, type ForecastResult } from '../../src/core/forecast';
 import { forecastWithLibrary } from '../../src/core/forecast-library';
 import { ingestText } from '../../src/core/ingest';
 import { tcnModel } from '../../src/core/models/tcn';
@@ -158,7 +159,7 @@ describe('short history and the forecast origin (self-made data)', () => {
     expect(electronics!.historyWeeks).toBe(3);
     expect(electronics!.note).toMatch(/3 complete weeks since the first sale: too few for ets/);
     for (const w of electronics!.weeks) expect(w.p50).toBeCloseTo(60, 9);
-    expect(result.metadata.skusBaseline).toBe(1);
+    expect(result.metadata.skusFallback).toBe(1);
     checkQuantiles(result);
     // No partial week: the first forecast week is the week after the file's last week.
     expect(result.metadata.lastCompleteWeek).toBe(addDays('2024-01-01', 7 * 29));

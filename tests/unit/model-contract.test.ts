@@ -1,13 +1,29 @@
-// The contract every registered local model meets through runModel (the way the
-// library calls them): h values per quantile, finite, non-negative, p10 <= p50 <= p90,
-// the same output twice, series shorter than the model's minimum history served by
-// the fallback chain (and named so), all-zero and constant series, long seasonal
-// series, horizons 1, 13 and 52.
+// The contract every registered model meets through forecastOne, the one road a
+// model runs on in the library (the backtest, auto and the forecast all take it;
+// the TCN's batch goes through runModel, a loop over it): h values per quantile,
+// finite, non-negative, p10 <= p50 <= p90, the same output twice, series shorter
+// than the model's minimum history served by the fallback chain (and named so),
+// all-zero and constant series, long seasonal series, horizons 1, 13 and 52; and
+// the road itself: a model that throws or gives a non-finite value is recorded as
+// failed and the chain takes its series, fitted parameters roll forward.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FALLBACK_CHAIN, LOCAL_MODELS } from '../../src/core/models/registry';
-import { runModel, type SeriesForecast } from '../../src/core/models/run-model';
+import {
+  finish,
+  forecastOne,
+  runModel,
+  type SeriesForecast,
+} from '../../src/core/models/run-model';
 import { tcnModel } from '../../src/core/models/tcn';
-import { DEFAULT_SETTINGS, type GlobalModel, type LocalModel } from '../../src/core/models/types';
+import { ses } from '../../src/core/models/ses';
+import { seasonalNaive } from '../../src/core/models/simple';
+import {
+  DEFAULT_SETTINGS,
+  zeroForecast,
+  type GlobalModel,
+  type LocalModel,
+  type ModelOutput,
+} from '../../src/core/models/types';
 import { mulberry32 } from '../../src/core/random';
 import { createModelRunner } from '../../src/runtime/model-runner';
 import { loadModelFiles } from './forecast-helpers';
@@ -69,13 +85,8 @@ function checkShape(r: SeriesForecast, h: number): void {
   }
 }
 
-async function run(model: LocalModel, ys: Float64Array[], h: number): Promise<SeriesForecast[]> {
-  return runModel(
-    model,
-    ys.map((y) => ({ y })),
-    h,
-    settings,
-  );
+function run(model: LocalModel, ys: Float64Array[], h: number): SeriesForecast[] {
+  return ys.map((y) => forecastOne(model, y, h, { settings }));
 }
 
 it('registers every local model once, snake_case', () => {
@@ -93,10 +104,10 @@ describe.each(LOCAL_MODELS.map((m) => [m.alias, m] as const))('%s', (_alias, mod
 
   it.each(HORIZONS)(
     'h = %i: shapes, finite, non-negative, ordered quantiles, deterministic',
-    async (h) => {
+    (h) => {
       const ys = Object.values(SERIES);
-      const first = await run(model, ys, h);
-      const second = await run(model, ys, h);
+      const first = run(model, ys, h);
+      const second = run(model, ys, h);
       expect(first).toHaveLength(ys.length);
       first.forEach((r, i) => {
         checkShape(r, h);
@@ -107,13 +118,13 @@ describe.each(LOCAL_MODELS.map((m) => [m.alias, m] as const))('%s', (_alias, mod
     },
   );
 
-  it('short series go down the fallback chain, and a series of exactly minHistory weeks is served', async () => {
+  it('short series go down the fallback chain, and a series of exactly minHistory weeks is served', () => {
     const base = SERIES.level as Float64Array;
     const lengths = [...new Set([1, 2, model.minHistory - 1, model.minHistory])].filter(
       (n) => n >= 1,
     );
     for (const h of HORIZONS) {
-      const out = await run(
+      const out = run(
         model,
         lengths.map((n) => base.slice(0, n)),
         h,
@@ -126,25 +137,121 @@ describe.each(LOCAL_MODELS.map((m) => [m.alias, m] as const))('%s', (_alias, mod
     }
   });
 
-  it('an all-zero series forecasts zero', async () => {
-    const [r] = await run(model, [SERIES.zeros as Float64Array], 13);
+  it('an all-zero series forecasts zero', () => {
+    const [r] = run(model, [SERIES.zeros as Float64Array], 13);
     const f = (r as SeriesForecast).forecast;
     for (const q of [f.point, f.p10, f.p50, f.p90]) for (const v of q) expect(v).toBe(0);
   });
 
-  it('a constant series forecasts near the constant', async () => {
-    const [r] = await run(model, [SERIES.constant as Float64Array], 13);
+  it('a constant series forecasts near the constant', () => {
+    const [r] = run(model, [SERIES.constant as Float64Array], 13);
     for (const v of (r as SeriesForecast).forecast.point) {
       expect(v).toBeGreaterThan(0);
       expect(v).toBeLessThanOrEqual(14);
     }
   });
 
-  it('a long seasonal series gives a forecast on its scale', async () => {
+  it('a long seasonal series gives a forecast on its scale', () => {
     const y = SERIES.seasonal as Float64Array;
-    const [r] = await run(model, [y], 52);
+    const [r] = run(model, [y], 52);
     const max = Math.max(...y);
     for (const v of (r as SeriesForecast).forecast.point) expect(v).toBeLessThan(3 * max);
+  });
+});
+
+describe('forecastOne, the road every model runs on', () => {
+  const y = SERIES.level as Float64Array;
+  const h = 4;
+  /** ses whose fit throws, or whose forecast is not finite. */
+  const broken = (how: 'throws' | 'nan'): LocalModel => ({
+    ...(ses as LocalModel),
+    fit: (yy, st) => {
+      if (how === 'throws') throw new Error('a model bug');
+      return ses.fit(yy, st);
+    },
+    predict: (p, yy, hh, st) => {
+      const out = ses.predict(p as { alpha: number }, yy, hh, st);
+      if (how === 'nan') out.point[0] = NaN;
+      return out;
+    },
+  });
+  const byFallback = (yy: Float64Array) =>
+    FALLBACK_CHAIN[0]!.predict(FALLBACK_CHAIN[0]!.fit(yy, settings), yy, h, settings);
+
+  it.each(['throws', 'nan'] as const)(
+    'records a model that %s as failed, and the fallback chain forecasts the series',
+    (how) => {
+      const r = forecastOne(broken(how), y, h, { settings });
+      expect(r.failed).toBe(true);
+      expect(r.alias).toBe(fallbackAlias);
+      checkShape(r, h);
+      expect(r.forecast).toEqual(finish(byFallback(y), y, h));
+    },
+  );
+
+  it('does not count a series too short for the model as a failure', () => {
+    const short = y.subarray(0, seasonalNaive.minHistory - 1);
+    const r = forecastOne(seasonalNaive as LocalModel, short, h, { settings });
+    expect(r).toMatchObject({ alias: fallbackAlias, failed: false });
+    expect(r.fitted).toBeUndefined();
+  });
+
+  it('rolls fitted parameters forward over a longer history instead of fitting again (a backtest without refit)', () => {
+    let fits = 0;
+    const counted: LocalModel = {
+      ...(ses as LocalModel),
+      fit: (yy, st) => {
+        fits++;
+        return ses.fit(yy, st);
+      },
+    };
+    const early = forecastOne(counted, y.subarray(0, 100), h, { settings });
+    expect(fits).toBe(1);
+    const rolled = forecastOne(counted, y, h, { settings, fitted: early.fitted });
+    expect(fits).toBe(1);
+    expect(rolled.fitted).toBe(early.fitted);
+    const params = early.fitted?.params as { alpha: number };
+    expect(rolled.forecast).toEqual(finish(ses.predict(params, y, h, settings), y, h));
+    const refit = forecastOne(counted, y, h, { settings });
+    expect(fits).toBe(2);
+    expect(refit.fitted).not.toBe(early.fitted);
+  });
+
+  it('writes into a given forecast, whoever makes it (a backtest copies it on: no garbage per window)', () => {
+    const into = zeroForecast(h);
+    const own = forecastOne(ses as LocalModel, y, h, { settings, into });
+    expect(own.forecast).toBe(into);
+    expect(own.forecast).toEqual(forecastOne(ses as LocalModel, y, h, { settings }).forecast);
+    const fellBack = forecastOne(broken('nan'), y, h, { settings, into });
+    expect(fellBack.forecast).toBe(into);
+    expect(Array.from(into.point)).toEqual(Array.from(finish(byFallback(y), y, h)!.point));
+    const empty = forecastOne(ses as LocalModel, new Float64Array(0), h, { settings, into });
+    expect(empty.forecast).toBe(into);
+    for (const q of [into.point, into.p10, into.p50, into.p90])
+      for (const v of q) expect(v).toBe(0);
+  });
+
+  it('finishes a global model’s output for the series, and fails over when the batch gave none', () => {
+    const global: GlobalModel = {
+      kind: 'global',
+      alias: 'tcn',
+      reference: 'test',
+      minHistory: 8,
+      maxHorizon: 26,
+      predictBatch: () => Promise.reject(new Error('batches go through runModel')),
+    };
+    const output: ModelOutput = { point: new Float64Array(h).fill(3) };
+    const r = forecastOne(global, y, h, { settings, output });
+    expect(r).toMatchObject({ alias: 'tcn', failed: false });
+    expect(r.forecast).toEqual(finish(output, y, h));
+    expect(forecastOne(global, y, h, { settings })).toMatchObject({
+      alias: fallbackAlias,
+      failed: true,
+    });
+    expect(forecastOne(global, y.subarray(0, 7), h, { settings })).toMatchObject({
+      alias: fallbackAlias,
+      failed: false,
+    });
   });
 });
 

@@ -7,6 +7,10 @@
 // from the same windows, and forecasts from the end of the history. The
 // choice and the evidence (every candidate's validation score) come back
 // with the forecasts.
+//
+// This file runs the rooms in turn: the candidates' backtest and scores
+// (candidates.ts, over cross-validation.ts), ranking and choosing
+// (selection.ts), combining (strategies.ts), and the band (conformal.ts).
 
 import { fallback } from '../models/run-model';
 import {
@@ -15,42 +19,33 @@ import {
   type Model,
   type ModelAlias,
   type ModelSettings,
-  zeroForecast,
 } from '../models/types';
+import { roundTo } from '../stats/round';
+import { backtestCandidates, type BacktestRecipe } from './candidates';
 import {
-  calibrate,
+  calibrateOnWindows,
   calibratedForecast,
-  driftFactor,
-  forEachResidual,
   DEFAULT_CONFORMAL,
-  scaleOfFirst,
   type Calibration,
   type ConformalOptions,
-  type ResidualItem,
 } from './conformal';
+import type { crossValidation, SeriesBacktest } from './cross-validation';
 import {
-  crossValidation,
-  type CrossValidationOptions,
-  type CrossValidationResult,
-  type SeriesBacktest,
-} from './cross-validation';
+  pooledAccuracy,
+  validationAccuracy,
+  type SkuAccuracy,
+  type SkuAccuracySums,
+} from './scores';
+import {
+  EVIDENCE_DECIMALS,
+  STRATEGIES,
+  type CandidateEvidence,
+  type Choice,
+  type SelectionMetric,
+  type Strategy,
+} from './selection';
 import type { BacktestSeries } from './series';
-
-export type Strategy = 'per_sku' | 'pooled' | 'ensemble_mean' | 'ensemble_median';
-
-export const STRATEGIES: readonly Strategy[] = [
-  'per_sku',
-  'pooled',
-  'ensemble_mean',
-  'ensemble_median',
-];
-
-/**
- * How candidates are ranked on the validation windows: 'wape' = Σ|e| / Σ|y|
- * pooled (big skus weigh more); 'scaled_mae' = mean over skus of their mean
- * |e| divided by the sku's level (every sku weighs the same).
- */
-export type SelectionMetric = 'wape' | 'scaled_mae';
+import { combine, forecastName, futureAlias, type Combined, type Pool } from './strategies';
 
 export interface AutoOptions {
   h: number;
@@ -70,7 +65,7 @@ export interface AutoOptions {
   onProgress?: (done: number, total: number) => void;
   /** The backtest itself; a thread pool passes crossValidationSharded here. Default: one thread. */
   crossValidate?: typeof crossValidation;
-  /** Series per block of the scoring pass (see SCORE_BLOCK). */
+  /** Series per block of the scoring pass (see candidates.ts's SCORE_BLOCK). */
   scoreBlock?: number;
   /**
    * Called (and awaited) once the last backtest has run, before the
@@ -79,16 +74,6 @@ export interface AutoOptions {
    */
   onBacktestsDone?: () => Promise<void> | void;
 }
-
-/**
- * Series per block when candidates are scored in a streaming pass (a strategy
- * that ships at most topK of them, without keepAll): each block's local
- * backtests are scored and dropped, then only the chosen members are run
- * again, on every series, for the band and the forecast. At the table cap
- * (45,000 skus) keeping every candidate's points was about 300 MB.
- */
-export const SCORE_BLOCK = 4096;
-
 /**
  * The shipped recipe, chosen on validation windows (before every scored
  * window) of the seed, store-item and M4 weekly data (`npm run eval -- --split
@@ -108,19 +93,6 @@ export const AUTO_DEFAULTS = {
   refitFinal: true,
 };
 
-export interface CandidateEvidence {
-  alias: ModelAlias;
-  /** Validation score by the selection metric (lower is better); NaN when it has none. */
-  score: number;
-  /** Pooled validation WAPE, for a person. */
-  wape: number;
-  rank: number;
-  /** Share of validation forecasts a fallback made because the series was too short for it. */
-  fallbackShare: number;
-  /** Fitting and forecasting every window of every series, ms. */
-  millis: number;
-}
-
 export interface SkuChoice {
   id: string;
   /** The alias that made this sku's forecast (a model, ensemble_mean or ensemble_median, or a fallback). */
@@ -133,15 +105,6 @@ export interface SkuChoice {
   windows: number;
   /** The shipped forecast's error and band coverage on those windows (absent without any). */
   accuracy?: SkuAccuracy;
-}
-
-/** Accuracy of calibrated forecasts on validation windows (the band is calibrated on them too). */
-export interface SkuAccuracy {
-  /** Σ|y − p50| / Σ|y|; NaN when the sku sold nothing in those weeks. */
-  wape: number;
-  coverage: number;
-  windows: number;
-  weeks: number;
 }
 
 export interface AutoEvidence {
@@ -175,13 +138,28 @@ export interface AutoResult {
   all?: Partial<Record<string, Forecast[]>>;
 }
 
-interface Context {
-  h: number;
-  bt: SeriesBacktest[];
+/** The options of a run with their defaults. */
+interface Recipe extends BacktestRecipe {
+  conformal: ConformalOptions;
+}
+
+/** A run once backtested: what calibrating and naming the forecasts read. */
+interface Run {
+  recipe: Recipe;
+  series: readonly BacktestSeries[];
+  /** The backtest of every series with a window, in series order. */
+  bt: readonly SeriesBacktest[];
   /** Index of each input series in bt, -1 when it had no window at all. */
   at: Int32Array;
   /** Validation windows per bt entry (all but the future window). */
-  valWindows: Int32Array;
+  valWindows: readonly number[];
+}
+
+/** Forecasts by one strategy or model, calibrated, with what they rest on. */
+interface Finished {
+  forecasts: AutoSkuForecast[];
+  calibration: Calibration;
+  accuracy: SkuAccuracySums[];
 }
 
 export async function auto(
@@ -189,15 +167,18 @@ export async function auto(
   models: readonly Model[],
   opts: AutoOptions,
 ): Promise<AutoResult> {
-  const h = opts.h;
-  const settings = opts.settings ?? DEFAULT_SETTINGS;
-  const nWindows = opts.nWindows ?? AUTO_DEFAULTS.nWindows;
-  const stepSize = opts.stepSize ?? AUTO_DEFAULTS.stepSize;
-  const strategy = opts.strategy ?? AUTO_DEFAULTS.strategy;
-  const topK = opts.topK ?? AUTO_DEFAULTS.topK;
-  const metric = opts.metric ?? AUTO_DEFAULTS.metric;
-  const conformal = opts.conformal ?? DEFAULT_CONFORMAL;
-
+  const recipe: Recipe = {
+    h: opts.h,
+    settings: opts.settings ?? DEFAULT_SETTINGS,
+    nWindows: opts.nWindows ?? AUTO_DEFAULTS.nWindows,
+    stepSize: opts.stepSize ?? AUTO_DEFAULTS.stepSize,
+    strategy: opts.strategy ?? AUTO_DEFAULTS.strategy,
+    topK: opts.topK ?? AUTO_DEFAULTS.topK,
+    metric: opts.metric ?? AUTO_DEFAULTS.metric,
+    refitFinal: opts.refitFinal ?? AUTO_DEFAULTS.refitFinal,
+    conformal: opts.conformal ?? DEFAULT_CONFORMAL,
+  };
+  const { h, strategy } = recipe;
   const excluded = models
     .filter((m) => m.maxHorizon < h)
     .map((m) => ({
@@ -207,383 +188,175 @@ export async function auto(
   const candidates = models.filter((m) => m.maxHorizon >= h);
   if (candidates.length === 0) throw new Error('auto needs at least one candidate model');
 
-  const crossValidate = opts.crossValidate ?? crossValidation;
-  const cvOpts: CrossValidationOptions = {
-    h,
-    nWindows,
-    stepSize,
-    refit: false,
-    settings,
-    future: true,
-    refitFuture: opts.refitFinal ?? AUTO_DEFAULTS.refitFinal,
-    // Candidates are scored and calibrated on their point forecasts alone.
-    pointsOnly: true,
-  };
-  const aliases = candidates.map((m) => m.alias);
-  const scoring = new Scoring(metric, h, candidates.length);
-  const locals = candidates.filter((m) => m.kind === 'local');
-  // Every candidate's forecasts are read after scoring by per_sku and keepAll;
-  // otherwise at most topK of them, which are run again after a streaming pass.
-  const streaming =
-    !opts.keepAll && strategy !== 'per_sku' && candidates.length > 1 && locals.length > 0;
-  let cv: CrossValidationResult;
-  let millis: Partial<Record<ModelAlias, number>>;
-  let order: number[];
-  let top: number[];
-  if (!streaming) {
-    cv = await crossValidate(series, candidates, {
-      ...cvOpts,
-      ...(opts.onProgress ? { onProgress: opts.onProgress } : {}),
-    });
-    millis = cv.millis;
-    for (const sb of cv.series) {
-      scoring.add(
-        sb,
-        aliases.map((a) => sb.points[a]),
-        aliases.map((a) => sb.used[a]),
-      );
-    }
-    ({ order, top } = scoring.choose(topK));
-  } else {
-    const globals = candidates.filter((m) => m.kind === 'global');
-    const rerunMax = Math.min(locals.length, strategy === 'pooled' ? 1 : Math.max(1, topK));
-    const total = series.length * (candidates.length + rerunMax);
-    let done = 0;
-    const progress = (): Pick<CrossValidationOptions, 'onProgress'> => {
-      const base = done;
-      const report = opts.onProgress;
-      return report ? { onProgress: (d) => report(Math.min(total, base + d), total) } : {};
-    };
-    // The global models (the TCN) over every series at once, as one backtest
-    // would batch them; their points are kept (one model's worth).
-    const globalCv =
-      globals.length > 0
-        ? await crossValidate(series, globals, { ...cvOpts, ...progress() })
-        : undefined;
-    done += series.length * globals.length;
-    const globalOf = new Map(globalCv?.series.map((sb) => [sb.series, sb]));
-    millis = { ...globalCv?.millis };
-    const block = Math.max(1, opts.scoreBlock ?? SCORE_BLOCK);
-    for (let from = 0; from < series.length; from += block) {
-      const part = await crossValidate(series.slice(from, from + block), locals, {
-        ...cvOpts,
-        ...progress(),
-      });
-      done += Math.min(block, series.length - from) * locals.length;
-      for (const [a, v] of Object.entries(part.millis) as [ModelAlias, number][])
-        millis[a] = (millis[a] ?? 0) + v;
-      for (const sb of part.series) {
-        const g = globalOf.get(sb.series);
-        const of = (m: Model): SeriesBacktest | undefined => (m.kind === 'global' ? g : sb);
-        scoring.add(
-          sb,
-          candidates.map((m) => of(m)?.points[m.alias]),
-          candidates.map((m) => of(m)?.used[m.alias]),
-        );
-      }
-    }
-    ({ order, top } = scoring.choose(topK));
-    // The chosen members' forecasts again, on every series: the same backtest
-    // (a local model's forecasts depend on its series alone), kept this time.
-    const members = (strategy === 'pooled' ? [order[0] as number] : top).map(
-      (j) => candidates[j] as Model,
-    );
-    const again = members.filter((m) => m.kind === 'local');
-    if (again.length > 0) {
-      cv = await crossValidate(series, again, { ...cvOpts, ...progress() });
-      for (const sb of cv.series) {
-        const g = globalOf.get(sb.series);
-        if (!g) continue;
-        for (const m of members) {
-          if (m.kind !== 'global') continue;
-          const p = g.points[m.alias];
-          const u = g.used[m.alias];
-          if (p) sb.points[m.alias] = p;
-          if (u) sb.used[m.alias] = u;
-        }
-      }
-    } else cv = globalCv as CrossValidationResult;
-    opts.onProgress?.(total, total);
-  }
-  await opts.onBacktestsDone?.();
-  const at = new Int32Array(series.length).fill(-1);
-  const index = new Map(cv.series.map((sb, i) => [sb.series, i]));
-  series.forEach((s, i) => (at[i] = index.get(s) ?? -1));
-  const valWindows = Int32Array.from(cv.series, (sb) =>
-    sb.cutoffs[sb.cutoffs.length - 1] === sb.series.y.length
-      ? sb.cutoffs.length - 1
-      : sb.cutoffs.length,
+  const { bt, scoring, choice, millis } = await backtestCandidates(
+    series,
+    candidates,
+    recipe,
+    opts,
   );
+  await opts.onBacktestsDone?.();
   // The scored series are the backtest's, in its order (per-sku scores are read by index).
-  if (scoring.skuScores.length !== cv.series.length) throw new Error('auto: scored series differ');
-  const ctx: Context = { h, bt: cv.series, at, valWindows };
+  if (scoring.skuScores.length !== bt.length) throw new Error('auto: scored series differ');
+  const index = new Map(bt.map((sb, i) => [sb.series, i]));
+  const at = Int32Array.from(series, (s) => index.get(s) ?? -1);
+  const run: Run = { recipe, series, bt, at, valWindows: scoring.skuWindows };
 
-  // Every candidate's validation score, pooled and per sku.
-  const points = aliases.map((a) => cv.series.map((sb) => sb.points[a]));
-  const pooled = aliases.map((_, j) => scoring.pooled(j, metric));
-  const pooledWape = aliases.map((_, j) => scoring.pooled(j, 'wape'));
-  const rank = new Int32Array(aliases.length);
-  order.forEach((j, r) => (rank[j] = r + 1));
-  const candidateEvidence: CandidateEvidence[] = aliases.map((alias, j) => ({
-    alias,
-    score: pooled[j]!,
-    wape: pooledWape[j]!,
-    rank: rank[j]!,
-    fallbackShare: scoring.fallbackShare(j),
-    millis: millis[alias] ?? 0,
-  }));
-  const skuScores = scoring.skuScores;
+  const aliases = candidates.map((m) => m.alias);
+  const pool: Pool = {
+    h,
+    bt,
+    aliases,
+    points: aliases.map((a) => bt.map((sb) => sb.points[a])),
+    choice,
+    skuScores: scoring.skuScores,
+    skuWindows: scoring.skuWindows,
+  };
+  if (!opts.keepAll && strategy !== 'per_sku') forgetUnchosen(pool, strategy);
 
-  const best = order[0] as number;
-  // From here on only the chosen candidates' forecasts are read (all of them
-  // by per_sku and keepAll): the others' go, a backtest's worth each.
-  if (!opts.keepAll && strategy !== 'per_sku') {
-    const keep = new Set(strategy === 'pooled' ? [best] : top);
-    aliases.forEach((a, j) => {
-      if (keep.has(j)) return;
-      points[j] = [];
-      for (const sb of cv.series) delete sb.points[a];
-    });
+  const main = finishAll(run, combine(strategy, pool), (i, label) =>
+    forecastName(strategy, bt[i] as SeriesBacktest, label),
+  );
+  const top = choice.top.map((j) => aliases[j] as ModelAlias);
+  const result: AutoResult = {
+    forecasts: main.forecasts,
+    perSku: skuChoices(run, main, scoring.skuScores, aliases, top),
+    evidence: {
+      rule: ruleText(recipe, top.length),
+      strategy,
+      metric: recipe.metric,
+      windows: recipe.nWindows,
+      stepSize: recipe.stepSize,
+      topK: top.length,
+      candidates: scoring.evidence(aliases, choice.order, millis),
+      excluded,
+      chosen: chosenAliases(strategy, choice, aliases, main.forecasts),
+      conformal: {
+        options: main.calibration.options,
+        residualsPerStep: main.calibration.counts,
+        widen: roundTo(main.calibration.widen, EVIDENCE_DECIMALS),
+      },
+      accuracy: pooledAccuracy(main.accuracy),
+    },
+  };
+  if (opts.keepAll) result.all = everyForecast(run, pool, main);
+  return result;
+}
+
+/** The models a strategy ships: the pooled best, the members, or every model some sku got. */
+function chosenAliases(
+  strategy: Strategy,
+  choice: Choice,
+  aliases: readonly ModelAlias[],
+  forecasts: readonly AutoSkuForecast[],
+): ModelAlias[] {
+  if (strategy === 'pooled') return [aliases[choice.order[0] as number] as ModelAlias];
+  if (strategy === 'per_sku') return [...new Set(forecasts.map((c) => c.model as ModelAlias))];
+  return choice.top.map((j) => aliases[j] as ModelAlias);
+}
+
+/**
+ * From here on only the chosen candidates' forecasts are read (all of them
+ * by per_sku and keepAll): the others' go, a backtest's worth each.
+ */
+function forgetUnchosen(pool: Pool, strategy: Strategy): void {
+  const keep = new Set(strategy === 'pooled' ? [pool.choice.order[0]] : pool.choice.top);
+  const points = pool.points as (readonly (Float64Array | undefined)[])[];
+  pool.aliases.forEach((a, j) => {
+    if (keep.has(j)) return;
+    points[j] = [];
+    for (const sb of pool.bt) delete sb.points[a];
+  });
+}
+
+/** Every strategy's and every candidate's calibrated forecasts (keepAll), in series order. */
+function everyForecast(run: Run, pool: Pool, main: Finished): Partial<Record<string, Forecast[]>> {
+  const all: Partial<Record<string, Forecast[]>> = {};
+  const strategy = run.recipe.strategy;
+  for (const s of STRATEGIES) {
+    const done =
+      s === strategy
+        ? main
+        : finishAll(run, combine(s, pool), (i, label) =>
+            forecastName(s, run.bt[i] as SeriesBacktest, label),
+          );
+    all[s] = done.forecasts.map((f) => f.forecast);
   }
-  const labelOf = aliases.map((a) => [a]);
-  const topLabel = top.map((j) => aliases[j]!);
-  /** Each series' validation and future points by a strategy, and what made them. */
-  const combine = (s: Strategy): Combined[] => {
-    if (s === 'pooled')
-      return cv.series.map((_, i) => ({ point: points[best]![i]!, label: labelOf[best]! }));
-    if (s === 'per_sku') {
-      return cv.series.map((_, i) => {
-        const sc = skuScores[i] as number[];
-        let j = best;
-        if (ctx.valWindows[i]! > 0) {
-          for (const cand of order) if (cmp(sc[cand]!, sc[j]!) < 0) j = cand;
-        }
-        return { point: points[j]![i]!, label: labelOf[j]! };
-      });
-    }
-    // One buffer for every series' windows, as the backtest keeps them.
-    let total = 0;
-    for (const sb of cv.series) total += sb.cutoffs.length * h;
-    const all = new Float64Array(total);
-    const vals = new Float64Array(top.length);
-    let at = 0;
-    return cv.series.map((sb, i) => {
-      const n = sb.cutoffs.length * h;
-      const out = all.subarray(at, at + n);
-      at += n;
-      for (let t = 0; t < n; t++) {
-        top.forEach((j, r) => (vals[r] = points[j]![i]![t] as number));
-        out[t] = s === 'ensemble_mean' ? mean(vals) : median(vals);
-      }
-      return { point: out, label: topLabel };
-    });
-  };
-
-  /** Calibrates the points of every series (by a strategy or model) and forecasts from the end. */
-  const finishAll = (
-    pts: readonly Combined[],
-    name: (i: number, label: string[]) => string,
-  ): {
-    forecasts: AutoSkuForecast[];
-    calibration: Calibration;
-    accuracy: SkuAccuracy[];
-  } => {
-    const items = (from: (i: number) => number, to: (i: number) => number) =>
-      residualItems(cv.series, pts, h, from, to);
-    const all = items(
-      () => 0,
-      (i) => ctx.valWindows[i]!,
+  pool.aliases.forEach((a, j) => {
+    const pts = run.bt.map((_, i) => ({ point: pool.points[j]?.[i] as Float64Array, label: [a] }));
+    all[a] = finishAll(run, pts, (i) => futureAlias(run.bt[i] as SeriesBacktest, a)).forecasts.map(
+      (f) => f.forecast,
     );
-    let shiftMedian = conformal.shiftMedian === true;
-    let widen = 1;
-    // The earlier half of the windows calibrated, the later half scored: what
-    // the calibration of all of them will meet in the future, as far as the
-    // backtest can tell.
-    if (conformal.shiftMedian === 'auto' || conformal.drift !== 'off') {
-      const half = (i: number): number => ctx.valWindows[i]! >> 1;
-      const early = calibrate(
-        items(() => 0, half),
-        h,
-        { ...conformal, shiftMedian: true },
-      );
-      const late = () => items(half, (i) => ctx.valWindows[i]!);
-      if (conformal.shiftMedian === 'auto') shiftMedian = shiftHelps(early, late(), h);
-      if (conformal.drift !== 'off') {
-        const f = driftFactor(early, late(), h);
-        widen = conformal.drift === 'widen' ? Math.max(1, f) : f;
-      }
-    }
-    const calibration = { ...calibrate(all, h, { ...conformal, shiftMedian }), widen };
-    const forecasts = series.map((s, si) => {
-      const i = at[si]!;
-      // A series with no backtest window of its own (no longer than h) has no evidence
-      // for any candidate or its band: the fallback chain forecasts it, as it stands.
-      if (i < 0 || ctx.valWindows[i] === 0) {
-        const f = fallback(s.y, h, settings);
-        return { id: s.id, model: f.alias, forecast: f.forecast };
-      }
-      const sb = cv.series[i] as SeriesBacktest;
-      const w = sb.cutoffs.length - 1;
-      const p = pts[i]!;
-      return {
-        id: s.id,
-        model: name(i, p.label),
-        forecast: calibratedForecast(calibration, s.id, s.y, p.point.subarray(w * h, (w + 1) * h)),
-      };
-    });
-    const accuracy = cv.series.map((sb, i) =>
-      validationAccuracy(sb, pts[i]!.point, ctx.valWindows[i]!, h, calibration),
-    );
-    return { forecasts, calibration, accuracy };
-  };
+  });
+  return all;
+}
 
-  // The alias a single model's forecast is labelled with: a fallback if one made it.
-  const futureAlias = (i: number, alias: string): string => {
-    const sb = cv.series[i] as SeriesBacktest;
-    return sb.used[alias as ModelAlias]?.[sb.cutoffs.length - 1] ?? alias;
-  };
-  const nameOf =
-    (s: Strategy) =>
-    (i: number, label: string[]): string =>
-      s === 'ensemble_mean' || s === 'ensemble_median'
-        ? ensembleName(i, s, label)
-        : futureAlias(i, label[0]!);
-  // An ensemble whose members all fell back (a series too short for every one) is that fallback.
-  const ensembleName = (i: number, s: Strategy, members: string[]): string => {
-    const used = new Set(members.map((a) => futureAlias(i, a)));
-    const only = used.size === 1 ? [...used][0]! : undefined;
-    return only !== undefined && !members.includes(only) ? only : s;
-  };
-
-  const main = finishAll(combine(strategy), nameOf(strategy));
-  const perSku: SkuChoice[] = series.map((s, si) => {
-    const i = at[si]!;
+/** Each sku's choice: what made its forecast, every candidate's score and the shipped forecast's accuracy. */
+function skuChoices(
+  run: Run,
+  main: Finished,
+  skuScores: readonly (readonly number[])[],
+  aliases: readonly ModelAlias[],
+  top: readonly ModelAlias[],
+): SkuChoice[] {
+  const { strategy } = run.recipe;
+  return run.series.map((s, si) => {
+    const i = run.at[si] as number;
     const f = main.forecasts[si] as AutoSkuForecast;
     const choice: SkuChoice = {
       id: s.id,
       model: f.model,
       scores: {},
-      windows: i < 0 ? 0 : ctx.valWindows[i]!,
+      windows: i < 0 ? 0 : (run.valWindows[i] as number),
     };
-    if (i >= 0 && main.accuracy[i]!.weeks > 0) {
-      const { wape, coverage, windows, weeks } = main.accuracy[i]!;
+    const acc = i >= 0 ? main.accuracy[i] : undefined;
+    if (acc && acc.weeks > 0) {
+      const { wape, coverage, windows, weeks } = acc;
       choice.accuracy = { wape, coverage, windows, weeks };
     }
-    if (strategy === 'ensemble_mean' || strategy === 'ensemble_median')
-      choice.members = top.map((j) => aliases[j]!);
-    if (i >= 0)
+    if (strategy === 'ensemble_mean' || strategy === 'ensemble_median') choice.members = [...top];
+    const scores = i >= 0 ? skuScores[i] : undefined;
+    if (scores) {
       aliases.forEach((a, j) => {
-        const v = skuScores[i]![j]!;
-        if (Number.isFinite(v)) choice.scores[a] = round(v);
+        const v = scores[j] as number;
+        if (Number.isFinite(v)) choice.scores[a] = roundTo(v, EVIDENCE_DECIMALS);
       });
+    }
     return choice;
   });
-
-  const result: AutoResult = {
-    forecasts: main.forecasts,
-    perSku,
-    evidence: {
-      rule: ruleText(strategy, metric, nWindows, stepSize, top.length),
-      strategy,
-      metric,
-      windows: nWindows,
-      stepSize,
-      topK: top.length,
-      candidates: order.map((j) => candidateEvidence[j]!),
-      excluded,
-      chosen:
-        strategy === 'pooled'
-          ? [aliases[best]!]
-          : strategy === 'per_sku'
-            ? [...new Set(perSku.map((c) => c.model as ModelAlias))]
-            : top.map((j) => aliases[j]!),
-      conformal: {
-        options: main.calibration.options,
-        residualsPerStep: main.calibration.counts,
-        widen: round(main.calibration.widen),
-      },
-      accuracy: pooledAccuracy(main.accuracy),
-    },
-  };
-  if (opts.keepAll) {
-    const all: Partial<Record<string, Forecast[]>> = {};
-    for (const s of STRATEGIES) {
-      all[s] =
-        s === strategy
-          ? main.forecasts.map((f) => f.forecast)
-          : finishAll(combine(s), nameOf(s)).forecasts.map((f) => f.forecast);
-    }
-    aliases.forEach((a, j) => {
-      all[a] = finishAll(
-        cv.series.map((_, i) => ({ point: points[j]![i]!, label: [a] })),
-        (i) => futureAlias(i, a),
-      ).forecasts.map((f) => f.forecast);
-    });
-    result.all = all;
-  }
-  return result;
 }
-
-/** A series' points [window][step] by a strategy or model, and the aliases that made them. */
-interface Combined {
-  point: Float64Array;
-  label: string[];
-}
-
-/**
- * Residual items of windows from(i) up to to(i) of each series, made one at a
- * time as calibrate reads them (45,000 at the table cap: none kept).
- */
-function* residualItems(
-  bt: readonly SeriesBacktest[],
+/** Calibrates the points of every series (by a strategy or model) and forecasts from the end. */
+function finishAll(
+  run: Run,
   pts: readonly Combined[],
-  h: number,
-  from: (i: number) => number,
-  to: (i: number) => number,
-): Generator<ResidualItem> {
-  for (let i = 0; i < bt.length; i++) {
-    const sb = bt[i] as SeriesBacktest;
-    const a = from(i);
-    const b = to(i);
-    yield {
-      id: sb.series.id,
-      y: sb.series.y,
-      cutoffs: sb.cutoffs.slice(a, b),
-      actual: sb.actual.subarray(a * h, b * h),
-      point: pts[i]!.point.subarray(a * h, b * h),
+  name: (i: number, label: string[]) => string,
+): Finished {
+  const { h, settings } = run.recipe;
+  const calibration = calibrateOnWindows(run.bt, pts, run.valWindows, h, run.recipe.conformal);
+  const forecasts = run.series.map((s, si) => {
+    const i = run.at[si] as number;
+    const sb = run.bt[i];
+    const p = pts[i];
+    // A series with no backtest window of its own (no longer than h) has no evidence
+    // for any candidate or its band: the fallback chain forecasts it, as it stands.
+    if (!sb || !p || run.valWindows[i] === 0) {
+      const f = fallback(s.y, h, settings);
+      return { id: s.id, model: f.alias, forecast: f.forecast };
+    }
+    const w = sb.cutoffs.length - 1;
+    const future = p.point.subarray(w * h, (w + 1) * h);
+    return {
+      id: s.id,
+      model: name(i, p.label),
+      forecast: calibratedForecast(calibration, s.id, s.y, future),
     };
-  }
-}
-
-/** Two candidates count as one when their forecasts differ by less than this share of the first one's error. */
-export const DUPLICATE_SHARE = 0.1;
-
-/** Ensemble members score within this share of the best candidate's validation score. */
-export const MEMBER_TOLERANCE = 0.05;
-
-/**
- * True when p50 moved by the median residual of `early` (scaled by each
- * series' scale) has a lower scaled absolute error on the `late` windows than
- * the unmoved point forecast.
- */
-function shiftHelps(early: Calibration, late: Iterable<ResidualItem>, h: number): boolean {
-  let plain = 0;
-  let shifted = 0;
-  forEachResidual(late, h, early.options, (_, k, y, p, scale) => {
-    const q = early.steps[k] as { q50: number };
-    plain += Math.abs(y - Math.max(0, p)) / scale;
-    shifted += Math.abs(y - Math.max(0, p + q.q50 * scale)) / scale;
   });
-  return shifted < plain;
+  const accuracy = run.bt.map((sb, i) =>
+    validationAccuracy(sb, (pts[i] as Combined).point, run.valWindows[i] as number, h, calibration),
+  );
+  return { forecasts, calibration, accuracy };
 }
-
-function ruleText(
-  strategy: Strategy,
-  metric: SelectionMetric,
-  nWindows: number,
-  stepSize: number,
-  k: number,
-): string {
+function ruleText(recipe: Recipe, k: number): string {
+  const { strategy, metric, nWindows, stepSize } = recipe;
   const how =
     metric === 'wape'
       ? 'pooled WAPE'
@@ -599,263 +372,4 @@ function ruleText(
     `every candidate is backtested on ${windows} and scored by ${how}; ${pick}; ` +
     'the p10–p90 band is calibrated on the same backtest residuals (conformal, by horizon week, scaled by each sku’s level)'
   );
-}
-
-/**
- * Every candidate's validation evidence, added one series at a time in the
- * backtest's series order (so every sum adds the same numbers in the same
- * order whether the series come in one backtest or block by block): pooled
- * WAPE and scaled error, per-sku scores, fallback counts, and Σ|p − q| of
- * every pair of candidates for the near-duplicate test.
- */
-class Scoring {
-  private readonly n: number;
-  /** Pooled Σ|y − p| and Σ|y| per candidate. */
-  private readonly absE: Float64Array;
-  private readonly absY: Float64Array;
-  /** Σ of finite per-sku scaled errors and their count, per candidate. */
-  private readonly scaledSum: Float64Array;
-  private readonly scaledSkus: Float64Array;
-  /** Σ|p_a − p_b| over validation targets, at [a * n + b] and [b * n + a]. */
-  private readonly diff: Float64Array;
-  private readonly fellBack: Float64Array;
-  private windows = 0;
-  /** Validation score of each candidate on each series, in series order. */
-  readonly skuScores: number[][] = [];
-
-  constructor(
-    private readonly metric: SelectionMetric,
-    private readonly h: number,
-    candidates: number,
-  ) {
-    this.n = candidates;
-    this.absE = new Float64Array(candidates);
-    this.absY = new Float64Array(candidates);
-    this.scaledSum = new Float64Array(candidates);
-    this.scaledSkus = new Float64Array(candidates);
-    this.diff = new Float64Array(candidates * candidates);
-    this.fellBack = new Float64Array(candidates);
-  }
-
-  /** One series' backtest: every candidate's points and fallbacks, in candidate order. */
-  add(
-    sb: SeriesBacktest,
-    points: readonly (Float64Array | undefined)[],
-    used: readonly ((ModelAlias | undefined)[] | undefined)[],
-  ): void {
-    const { h, n } = this;
-    const valW =
-      sb.cutoffs[sb.cutoffs.length - 1] === sb.series.y.length
-        ? sb.cutoffs.length - 1
-        : sb.cutoffs.length;
-    const len = valW * h;
-    const actual = sb.actual;
-    const pts = points.map((p) => {
-      if (!p) throw new Error(`auto: no validation forecasts of a candidate for ${sb.series.id}`);
-      return p;
-    });
-    const scales =
-      this.metric === 'wape'
-        ? undefined
-        : Float64Array.from({ length: valW }, (_, w) =>
-            scaleOfFirst(sb.series.y, sb.cutoffs[w]!, LEVEL),
-          );
-    const scores: number[] = new Array<number>(n);
-    for (let j = 0; j < n; j++) {
-      const p = pts[j]!;
-      let err = this.absE[j]!;
-      let tot = this.absY[j]!;
-      for (let t = 0; t < len; t++) {
-        const y = actual[t] as number;
-        if (Number.isNaN(y)) continue;
-        err += Math.abs(y - (p[t] as number));
-        tot += Math.abs(y);
-      }
-      this.absE[j] = err;
-      this.absY[j] = tot;
-      const v = seriesScore(actual, valW, h, scales, p, this.metric);
-      scores[j] = v;
-      if (this.metric !== 'wape' && Number.isFinite(v)) {
-        this.scaledSum[j]! += v;
-        this.scaledSkus[j]!++;
-      }
-      const u = used[j];
-      for (let w = 0; w < valW; w++) if (u?.[w]) this.fellBack[j]!++;
-      for (let k = j + 1; k < n; k++) {
-        const q = pts[k]!;
-        let d = this.diff[j * n + k]!;
-        for (let t = 0; t < len; t++) {
-          if (Number.isNaN(actual[t] as number)) continue;
-          d += Math.abs((q[t] as number) - (p[t] as number));
-        }
-        this.diff[j * n + k] = d;
-        this.diff[k * n + j] = d;
-      }
-    }
-    this.windows += valW;
-    this.skuScores.push(scores);
-  }
-
-  /** Pooled score of candidate j: WAPE, or the mean over skus of their scaled error. */
-  pooled(j: number, metric: SelectionMetric): number {
-    if (metric === 'wape') return this.absY[j]! > 0 ? this.absE[j]! / this.absY[j]! : NaN;
-    return this.scaledSkus[j]! > 0 ? this.scaledSum[j]! / this.scaledSkus[j]! : NaN;
-  }
-
-  fallbackShare(j: number): number {
-    return this.windows > 0 ? round(this.fellBack[j]! / this.windows) : 0;
-  }
-
-  /**
-   * Candidates by pooled score (best first) and the best `k` among those
-   * within MEMBER_TOLERANCE of the best one (a weak third model dilutes two
-   * good ones), skipping any whose validation forecasts differ from a
-   * member's by less than DUPLICATE_SHARE of that member's error (Σ|p − q| /
-   * Σ|y − q|): AutoTheta and OTM, or ADIDA and IMAPA, often make nearly the
-   * same forecast, and counting one forecast twice would turn the mean of
-   * three into a weighted mean of two.
-   */
-  choose(k: number): { order: number[]; top: number[] } {
-    const scores = Array.from({ length: this.n }, (_, j) => this.pooled(j, this.metric));
-    const order = scores.map((_, j) => j).sort((a, b) => cmp(scores[a]!, scores[b]!) || a - b);
-    const top: number[] = [];
-    const best = scores[order[0]!]!;
-    for (const j of order) {
-      if (top.length >= Math.max(1, k)) break;
-      if (top.length > 0 && !(scores[j]! <= best * (1 + MEMBER_TOLERANCE))) break;
-      if (top.some((t) => this.nearlySame(t, j))) continue;
-      top.push(j);
-    }
-    return { order, top };
-  }
-
-  /** Whether candidate j's forecasts are within DUPLICATE_SHARE of member t's error of t's. */
-  private nearlySame(t: number, j: number): boolean {
-    const diff = this.diff[t * this.n + j]!;
-    const err = this.absE[t]!;
-    return err > 0 ? diff / err < DUPLICATE_SHARE : diff === 0;
-  }
-}
-
-/** The level a series' errors are scaled by for the scaled_mae metric. */
-const LEVEL = { ...DEFAULT_CONFORMAL, scale: 'level' as const };
-
-/** A candidate's validation score on one series (its first valW windows). */
-function seriesScore(
-  actual: Float64Array,
-  valW: number,
-  h: number,
-  scales: Float64Array | undefined,
-  p: Float64Array,
-  metric: SelectionMetric,
-): number {
-  let err = 0;
-  let tot = 0;
-  let n = 0;
-  for (let w = 0; w < valW; w++) {
-    const scale = scales ? (scales[w] as number) : 0;
-    for (let k = 0; k < h; k++) {
-      const t = w * h + k;
-      const y = actual[t] as number;
-      if (Number.isNaN(y)) continue;
-      const e = Math.abs(y - (p[t] as number));
-      if (metric === 'wape') {
-        err += e;
-        tot += Math.abs(y);
-      } else if (scale > 0) {
-        err += e / scale;
-        n++;
-      }
-    }
-  }
-  if (metric === 'wape') return tot > 0 ? err / tot : NaN;
-  return n > 0 ? err / n : NaN;
-}
-
-/** NaN sorts last. */
-function cmp(a: number, b: number): number {
-  const na = Number.isNaN(a);
-  const nb = Number.isNaN(b);
-  if (na || nb) return na === nb ? 0 : na ? 1 : -1;
-  return a - b;
-}
-
-function mean(v: Float64Array): number {
-  let s = 0;
-  for (const x of v) s += x;
-  return s / v.length;
-}
-
-function median(v: Float64Array): number {
-  const s = Float64Array.from(v).sort();
-  const m = s.length >> 1;
-  return s.length % 2 ? (s[m] as number) : ((s[m - 1] as number) + (s[m] as number)) / 2;
-}
-
-function round(v: number): number {
-  return Math.round(v * 1e6) / 1e6;
-}
-
-/** Error and coverage of the calibrated forecasts of one series on its validation windows. */
-function validationAccuracy(
-  sb: SeriesBacktest,
-  point: Float64Array,
-  windows: number,
-  h: number,
-  cal: Calibration,
-): SkuAccuracy & { absE: number; absY: number; inside: number } {
-  let absE = 0;
-  let absY = 0;
-  let inside = 0;
-  let weeks = 0;
-  const f = zeroForecast(h);
-  for (let w = 0; w < windows; w++) {
-    const c = sb.cutoffs[w] as number;
-    calibratedForecast(
-      cal,
-      sb.series.id,
-      sb.series.y.subarray(0, c),
-      point.subarray(w * h, (w + 1) * h),
-      f,
-    );
-    for (let k = 0; k < h; k++) {
-      const y = sb.actual[w * h + k] as number;
-      if (Number.isNaN(y)) continue;
-      absE += Math.abs(y - (f.p50[k] as number));
-      absY += Math.abs(y);
-      if (y >= (f.p10[k] as number) && y <= (f.p90[k] as number)) inside++;
-      weeks++;
-    }
-  }
-  return {
-    wape: absY > 0 ? absE / absY : NaN,
-    coverage: weeks > 0 ? inside / weeks : NaN,
-    windows,
-    weeks,
-    absE,
-    absY,
-    inside,
-  };
-}
-
-function pooledAccuracy(
-  all: readonly (SkuAccuracy & { absE?: number; absY?: number; inside?: number })[],
-): { wape: number; coverage: number; windows: number } {
-  let absE = 0;
-  let absY = 0;
-  let inside = 0;
-  let weeks = 0;
-  let windows = 0;
-  for (const a of all) {
-    absE += a.absE ?? 0;
-    absY += a.absY ?? 0;
-    inside += a.inside ?? 0;
-    weeks += a.weeks;
-    windows = Math.max(windows, a.windows);
-  }
-  return {
-    wape: absY > 0 ? absE / absY : NaN,
-    coverage: weeks > 0 ? inside / weeks : NaN,
-    windows,
-  };
 }

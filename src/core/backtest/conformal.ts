@@ -8,8 +8,9 @@
 // spread, blended with the pooled one by how many it has. Bands are clamped at
 // zero and sorted (p10 ≤ p50 ≤ p90).
 
-import { quantileSorted } from '../stats/quantile';
 import { zeroForecast, type Forecast } from '../models/types';
+import { quantileSorted } from '../stats/quantile';
+import type { SeriesBacktest } from './cross-validation';
 
 export interface ConformalOptions {
   /**
@@ -198,7 +199,7 @@ export function calibrate(
   let mine: number[] = [];
   forEachResidual(items, h, options, (it, k, y, p, scale) => {
     const r = (y - p) / scale;
-    byStep[k]!.push(r);
+    (byStep[k] as Residuals).push(r);
     if (!perSku) return;
     if (it !== current) {
       current = it;
@@ -301,4 +302,89 @@ export function calibratedForecast(
     f.p90[k] = Math.max(0, hi);
   }
   return f;
+}
+
+/**
+ * The band's calibration on the validation windows of a backtest: the first
+ * `windows[i]` windows of series i, whose point forecasts are `pts[i].point`
+ * (laid out as the backtest's). Whether to shift the median ('auto'), and how
+ * far to widen for drift, are decided on the earlier half of the windows
+ * calibrated and the later half scored: what the calibration of all of them
+ * will meet in the future, as far as the backtest can tell.
+ */
+export function calibrateOnWindows(
+  bt: readonly SeriesBacktest[],
+  pts: readonly { point: Float64Array }[],
+  windows: readonly number[],
+  h: number,
+  conformal: ConformalOptions,
+): Calibration {
+  const valid = (i: number): number => windows[i] as number;
+  const items = (from: (i: number) => number, to: (i: number) => number) =>
+    residualItems(bt, pts, h, from, to);
+  let shiftMedian = conformal.shiftMedian === true;
+  let widen = 1;
+  if (conformal.shiftMedian === 'auto' || conformal.drift !== 'off') {
+    const half = (i: number): number => valid(i) >> 1;
+    const early = calibrate(
+      items(() => 0, half),
+      h,
+      { ...conformal, shiftMedian: true },
+    );
+    const late = () => items(half, valid);
+    if (conformal.shiftMedian === 'auto') shiftMedian = shiftHelps(early, late(), h);
+    if (conformal.drift !== 'off') {
+      const f = driftFactor(early, late(), h);
+      widen = conformal.drift === 'widen' ? Math.max(1, f) : f;
+    }
+  }
+  return {
+    ...calibrate(
+      items(() => 0, valid),
+      h,
+      { ...conformal, shiftMedian },
+    ),
+    widen,
+  };
+}
+
+/**
+ * Residual items of windows from(i) up to to(i) of each series, made one at a
+ * time as calibrate reads them (45,000 at the table cap: none kept).
+ */
+function* residualItems(
+  bt: readonly SeriesBacktest[],
+  pts: readonly { point: Float64Array }[],
+  h: number,
+  from: (i: number) => number,
+  to: (i: number) => number,
+): Generator<ResidualItem> {
+  for (let i = 0; i < bt.length; i++) {
+    const sb = bt[i] as SeriesBacktest;
+    const a = from(i);
+    const b = to(i);
+    yield {
+      id: sb.series.id,
+      y: sb.series.y,
+      cutoffs: sb.cutoffs.slice(a, b),
+      actual: sb.actual.subarray(a * h, b * h),
+      point: (pts[i] as { point: Float64Array }).point.subarray(a * h, b * h),
+    };
+  }
+}
+
+/**
+ * True when p50 moved by the median residual of `early` (scaled by each
+ * series' scale) has a lower scaled absolute error on the `late` windows than
+ * the unmoved point forecast.
+ */
+function shiftHelps(early: Calibration, late: Iterable<ResidualItem>, h: number): boolean {
+  let plain = 0;
+  let shifted = 0;
+  forEachResidual(late, h, early.options, (_, k, y, p, scale) => {
+    const q = early.steps[k] as { q50: number };
+    plain += Math.abs(y - Math.max(0, p)) / scale;
+    shifted += Math.abs(y - Math.max(0, p + q.q50 * scale)) / scale;
+  });
+  return shifted < plain;
 }

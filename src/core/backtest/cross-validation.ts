@@ -7,7 +7,8 @@
 // forward over the longer histories of later windows (LocalModel.predict);
 // `refit: true` fits at every cutoff. A series a model cannot take at a cutoff
 // (too short) goes down the fallback chain, and the alias that forecast it is
-// recorded; a series too short for any window is reported by id.
+// recorded; a series too short for any window is reported by id. Every window
+// runs through forecastOne (models/run-model.ts), where every model runs.
 //
 // Memory: one buffer per model (and one for the targets) holds every series'
 // windows back to back, and each series gets views into it, so a backtest of
@@ -17,11 +18,13 @@
 // of GLOBAL_BATCH windows, so their inputs never exist for every series at once.
 
 import { now } from '../clock';
-import { accepts, fallback, finish, type SeriesForecast } from '../models/run-model';
+import { weeksAfter } from '../calendar';
 import { FALLBACK_CHAIN } from '../models/registry';
+import { accepts, forecastOne, type Fitted, type OneForecast } from '../models/run-model';
 import {
   DEFAULT_SETTINGS,
   type Forecast,
+  type GlobalModel,
   type LocalModel,
   type Model,
   type ModelAlias,
@@ -29,7 +32,7 @@ import {
   type SeriesInput,
   zeroForecast,
 } from '../models/types';
-import { batchInputs, weeksAfter, type BacktestSeries } from './series';
+import { batchInputs, type BacktestSeries } from './series';
 
 /** Series between two progress reports inside one model's backtest. */
 const PROGRESS_EVERY = 250;
@@ -75,14 +78,6 @@ export interface CrossValidationOptions {
   onProgress?: (done: number, total: number) => void;
 }
 
-/** One model's forecasts for every window of one series, laid out [window][step]. */
-export interface Band {
-  point: Float64Array;
-  p10: Float64Array;
-  p50: Float64Array;
-  p90: Float64Array;
-}
-
 export interface SeriesBacktest {
   series: BacktestSeries;
   /** History length (values of y) at each window's cutoff, ascending; the future window last. */
@@ -90,7 +85,7 @@ export interface SeriesBacktest {
   /** Targets [window][step]; NaN in the future window. */
   actual: Float64Array;
   /** Each model's forecasts [window][step]; empty with `pointsOnly`. */
-  forecasts: Partial<Record<ModelAlias, Band>>;
+  forecasts: Partial<Record<ModelAlias, Forecast>>;
   /** Each model's point forecasts [window][step] (forecasts[alias].point when bands are kept). */
   points: Partial<Record<ModelAlias, Float64Array>>;
   /** Per alias and window, the model that made the forecast when it was not the alias itself. */
@@ -145,24 +140,80 @@ export async function crossValidation(
   models: readonly Model[],
   opts: CrossValidationOptions,
 ): Promise<CrossValidationResult> {
+  const plan = planOf(opts);
+  const layout = layOut(series, plan);
+  const { out } = layout;
+  const millis: Partial<Record<ModelAlias, number>> = {};
+  const failures: Partial<Record<ModelAlias, number>> = {};
+  let done = 0;
+  const total = out.length * models.length;
+  for (const model of models) {
+    const t0 = now();
+    const sink = new ModelSink(layout, model.alias, plan.h, opts.pointsOnly === true);
+    if (model.kind === 'global') await backtestGlobal(model, layout, sink, plan);
+    else {
+      backtestLocal(model, layout, sink, plan, (k) => opts.onProgress?.(done + k, total));
+    }
+    millis[model.alias] = (millis[model.alias] ?? 0) + (now() - t0);
+    if (sink.failed > 0) failures[model.alias] = sink.failed;
+    done += out.length;
+    opts.onProgress?.(done, total);
+  }
+  const aliases = models.map((m) => m.alias);
+  return { h: plan.h, aliases, series: out, skipped: layout.skipped, millis, failures };
+}
+
+/** The options of a run, checked, with their defaults. */
+interface Plan {
+  h: number;
+  nWindows: number;
+  stepSize: number;
+  refit: boolean;
+  future: boolean;
+  refitFuture: boolean;
+  settings: ModelSettings;
+  chain: readonly LocalModel[];
+}
+
+function planOf(opts: CrossValidationOptions): Plan {
   const { h, nWindows } = opts;
   const stepSize = opts.stepSize ?? 1;
-  const refit = opts.refit ?? true;
-  const settings = opts.settings ?? DEFAULT_SETTINGS;
-  const chain = opts.chain ?? FALLBACK_CHAIN;
   if (!Number.isInteger(h) || h < 1) throw new Error(`h must be a positive whole number, got ${h}`);
   if (!Number.isInteger(nWindows) || nWindows < 0)
     throw new Error(`nWindows must be a whole number, got ${nWindows}`);
   if (!Number.isInteger(stepSize) || stepSize < 1)
     throw new Error(`stepSize must be a positive whole number, got ${stepSize}`);
+  return {
+    h,
+    nWindows,
+    stepSize,
+    refit: opts.refit ?? true,
+    future: opts.future === true,
+    refitFuture: opts.refitFuture === true,
+    settings: opts.settings ?? DEFAULT_SETTINGS,
+    chain: opts.chain ?? FALLBACK_CHAIN,
+  };
+}
 
-  const skipped: { id: string; reason: string }[] = [];
+/** Every series' windows back to back: out[k]'s values start at start[k] of each model's buffers. */
+interface Layout {
+  out: SeriesBacktest[];
+  start: Int32Array;
+  /** Values (windows × h) of every series. */
+  values: number;
+  skipped: CrossValidationResult['skipped'];
+}
+
+/** The windows of every series and their targets; series too short for any window are skipped. */
+function layOut(series: readonly BacktestSeries[], plan: Plan): Layout {
+  const { h, nWindows, stepSize } = plan;
+  const skipped: Layout['skipped'] = [];
   const windowed: { s: BacktestSeries; cutoffs: number[] }[] = [];
   let values = 0;
   for (const s of series) {
     const n = s.y.length;
     const cutoffs = windowCutoffs(n, h, nWindows, stepSize);
-    if (opts.future && n >= 1) cutoffs.push(n);
+    if (plan.future && n >= 1) cutoffs.push(n);
     if (cutoffs.length === 0) {
       skipped.push({
         id: s.id,
@@ -173,7 +224,6 @@ export async function crossValidation(
     windowed.push({ s, cutoffs });
     values += cutoffs.length * h;
   }
-  // Every series' windows back to back: out[k]'s values start at start[k].
   const start = new Int32Array(windowed.length + 1);
   const actualAll = new Float64Array(values).fill(NaN);
   const out: SeriesBacktest[] = windowed.map(({ s, cutoffs }, k) => {
@@ -187,136 +237,152 @@ export async function crossValidation(
     });
     return { series: s, cutoffs, actual, forecasts: {}, points: {}, used: {} };
   });
-  windowed.length = 0;
+  return { out, start, values, skipped };
+}
 
-  const millis: Partial<Record<ModelAlias, number>> = {};
-  const failures: Partial<Record<ModelAlias, number>> = {};
-  let done = 0;
-  const total = out.length * models.length;
-  for (const model of models) {
-    const t0 = now();
-    let failed = 0;
-    const alias = model.alias;
-    const band = opts.pointsOnly ? { point: new Float64Array(values) } : emptyBand(values);
-    out.forEach((sb, k) => {
+/**
+ * One model's forecasts of every window of every series: a buffer per
+ * quantile (the point alone with `pointsOnly`), each series given views into
+ * it, and the fallbacks and failures recorded as forecasts are put.
+ */
+class ModelSink {
+  private readonly all: Forecast | undefined;
+  private readonly point: Float64Array;
+  /** Forecasts the model took on but threw on or gave non-finite (the fallback chain made them). */
+  failed = 0;
+
+  constructor(
+    private readonly layout: Layout,
+    private readonly alias: ModelAlias,
+    private readonly h: number,
+    pointsOnly: boolean,
+  ) {
+    this.all = pointsOnly ? undefined : zeroForecast(layout.values);
+    this.point = this.all?.point ?? new Float64Array(layout.values);
+    const { start } = layout;
+    layout.out.forEach((sb, k) => {
       const from = start[k] as number;
       const to = start[k + 1] as number;
-      const point = band.point.subarray(from, to);
+      const point = this.point.subarray(from, to);
       sb.points[alias] = point;
-      if ('p10' in band) {
+      if (this.all) {
         sb.forecasts[alias] = {
           point,
-          p10: band.p10.subarray(from, to),
-          p50: band.p50.subarray(from, to),
-          p90: band.p90.subarray(from, to),
+          p10: this.all.p10.subarray(from, to),
+          p50: this.all.p50.subarray(from, to),
+          p90: this.all.p90.subarray(from, to),
         };
       }
     });
-    const put = (k: number, w: number, f: SeriesForecast): void => {
-      const at = (start[k] as number) + w * h;
-      band.point.set(f.forecast.point, at);
-      if ('p10' in band) {
-        band.p10.set(f.forecast.p10, at);
-        band.p50.set(f.forecast.p50, at);
-        band.p90.set(f.forecast.p90, at);
-      }
-      if (f.alias !== alias) {
-        const sb = out[k] as SeriesBacktest;
-        const used = (sb.used[alias] ??= new Array<ModelAlias | undefined>(sb.cutoffs.length));
-        used[w] = f.alias;
-      }
-    };
-    if (model.kind === 'global') {
-      // In batches, each made and forgotten in turn, and one batch ahead: the
-      // next batch's inputs are made while the model runs the last one (in
-      // its own thread, in the CLI). Each window goes to its own place, so
-      // the order batches finish in changes nothing.
-      let jobs: { k: number; w: number; input: SeriesInput }[] = [];
-      let inflight: Promise<void> = Promise.resolve();
-      const scratch = zeroForecast(h);
-      const flush = async (): Promise<void> => {
-        if (jobs.length === 0) return;
-        const batch = jobs;
-        jobs = [];
-        const done = model
-          .predictBatch(
-            batch.map((j) => j.input),
-            h,
-            settings,
-          )
-          .then((outputs) => {
-            batch.forEach((j, i) => {
-              const o = outputs[i];
-              const f = o ? finish(o, j.input.y, h, scratch) : undefined;
-              if (f) put(j.k, j.w, { forecast: f, alias });
-              else {
-                failed++;
-                put(j.k, j.w, fallback(j.input.y, h, settings, chain));
-              }
-            });
-          });
-        // Awaited below (as the previous batch, or at the end): not an unhandled rejection meanwhile.
-        done.catch(() => undefined);
-        const previous = inflight;
-        inflight = done;
-        await previous;
-      };
-      for (let k = 0; k < out.length; k++) {
-        const sb = out[k] as SeriesBacktest;
-        // Rows (if a model reads them) made for this series' windows and gone
-        // with their batch (not kept on the table).
-        const inputAt = batchInputs(sb.series);
-        for (let w = 0; w < sb.cutoffs.length; w++) {
-          const input = inputAt(sb.cutoffs[w] as number);
-          if (accepts(model, input.y, h)) {
-            jobs.push({ k, w, input });
-            if (jobs.length >= GLOBAL_BATCH) await flush();
-          } else put(k, w, fallback(input.y, h, settings, chain));
-        }
-      }
-      await flush();
-      await inflight;
-    } else {
-      const scratch = zeroForecast(h);
-      for (let k = 0; k < out.length; k++) {
-        const sb = out[k] as SeriesBacktest;
-        if (k > 0 && k % PROGRESS_EVERY === 0) opts.onProgress?.(done + k, total);
-        const y = sb.series.y;
-        let params: unknown;
-        let fitted = false;
-        for (let w = 0; w < sb.cutoffs.length; w++) {
-          const c = sb.cutoffs[w] as number;
-          const hist = y.subarray(0, c);
-          if (!accepts(model, hist, h)) {
-            put(k, w, fallback(hist, h, settings, chain));
-            continue;
-          }
-          let f: Forecast | undefined;
-          try {
-            const isFuture = opts.future === true && c === y.length;
-            if (refit || !fitted || (isFuture && opts.refitFuture)) {
-              params = model.fit(hist, settings);
-              fitted = true;
-            }
-            // Into a scratch forecast: put() copies it into the model's buffers.
-            f = finish(model.predict(params, hist, h, settings), hist, h, scratch);
-          } catch {
-            f = undefined;
-          }
-          if (f) put(k, w, { forecast: f, alias });
-          else {
-            failed++;
-            put(k, w, fallback(hist, h, settings, chain));
-          }
-        }
-      }
-    }
-    millis[model.alias] = (millis[model.alias] ?? 0) + (now() - t0);
-    if (failed > 0) failures[model.alias] = failed;
-    done += out.length;
-    opts.onProgress?.(done, total);
   }
-  return { h, aliases: models.map((m) => m.alias), series: out, skipped, millis, failures };
+
+  /** Window w of series k (copied: the forecast may be a scratch one). */
+  put(k: number, w: number, f: OneForecast): void {
+    const at = (this.layout.start[k] as number) + w * this.h;
+    this.point.set(f.forecast.point, at);
+    if (this.all) {
+      this.all.p10.set(f.forecast.p10, at);
+      this.all.p50.set(f.forecast.p50, at);
+      this.all.p90.set(f.forecast.p90, at);
+    }
+    if (f.failed) this.failed++;
+    if (f.alias !== this.alias) {
+      const sb = this.layout.out[k] as SeriesBacktest;
+      const used = (sb.used[this.alias] ??= new Array<ModelAlias | undefined>(sb.cutoffs.length));
+      used[w] = f.alias;
+    }
+  }
+}
+
+/**
+ * A local model over every window of every series, fitted at every cutoff
+ * (refit) or once and rolled forward; `progress(k)` every few hundred series.
+ */
+function backtestLocal(
+  model: LocalModel,
+  layout: Layout,
+  sink: ModelSink,
+  plan: Plan,
+  progress: (k: number) => void,
+): void {
+  const { h, settings, chain } = plan;
+  // Forecasts are made into it, and put() copies them into the model's buffers.
+  const into = zeroForecast(h);
+  layout.out.forEach((sb, k) => {
+    if (k > 0 && k % PROGRESS_EVERY === 0) progress(k);
+    const y = sb.series.y;
+    let fitted: Fitted | undefined;
+    sb.cutoffs.forEach((c, w) => {
+      const hist = y.subarray(0, c);
+      const fitNow = plan.refit || (plan.future && c === y.length && plan.refitFuture);
+      const f = forecastOne(model, hist, h, {
+        settings,
+        chain,
+        into,
+        fitted: fitNow ? undefined : fitted,
+      });
+      fitted = f.fitted ?? fitted;
+      sink.put(k, w, f);
+    });
+  });
+}
+
+/**
+ * A global model in batches, each made and forgotten in turn, and one batch
+ * ahead: the next batch's inputs are made while the model runs the last one
+ * (in its own thread, in the CLI). Each window goes to its own place, so the
+ * order batches finish in changes nothing.
+ */
+async function backtestGlobal(
+  model: GlobalModel,
+  layout: Layout,
+  sink: ModelSink,
+  plan: Plan,
+): Promise<void> {
+  const { h, settings, chain } = plan;
+  const into = zeroForecast(h);
+  let jobs: { k: number; w: number; input: SeriesInput }[] = [];
+  let inflight: Promise<void> = Promise.resolve();
+  const flush = async (): Promise<void> => {
+    if (jobs.length === 0) return;
+    const batch = jobs;
+    jobs = [];
+    const inputs = batch.map((j) => j.input);
+    const finished = model.predictBatch(inputs, h, settings).then((outputs) => {
+      batch.forEach((j, i) => {
+        const output = outputs[i];
+        sink.put(j.k, j.w, forecastOne(model, j.input.y, h, { settings, chain, into, output }));
+      });
+    });
+    // Awaited below (as the previous batch, or at the end): not an unhandled rejection meanwhile.
+    finished.catch(() => undefined);
+    const previous = inflight;
+    inflight = finished;
+    await previous;
+  };
+  for (let k = 0; k < layout.out.length; k++) {
+    const sb = layout.out[k] as SeriesBacktest;
+    // Rows (if a model reads them) made for this series' windows and gone
+    // with their batch (not kept on the table).
+    const inputAt = batchInputs(sb.series);
+    for (let w = 0; w < sb.cutoffs.length; w++) {
+      const input = inputAt(sb.cutoffs[w] as number);
+      if (accepts(model, input.y, h)) {
+        jobs.push({ k, w, input });
+        if (jobs.length >= GLOBAL_BATCH) await flush();
+      } else sink.put(k, w, forecastOne(model, input.y, h, { settings, chain, into }));
+    }
+  }
+  await flush();
+  await inflight;
+}
+
+/** Adds per-model counts (milliseconds, failures) of one backtest to another's. */
+export function addCounts(
+  to: Partial<Record<ModelAlias, number>>,
+  from: Partial<Record<ModelAlias, number>>,
+): void {
+  for (const [a, v] of Object.entries(from) as [ModelAlias, number][]) to[a] = (to[a] ?? 0) + v;
 }
 
 /** The result as statsforecast's long frame: one row per series, cutoff and target week. */
@@ -382,13 +448,4 @@ export function cvRecords(result: CrossValidationResult): Record<string, string 
     }
     return rec;
   });
-}
-
-export function emptyBand(n: number): Band {
-  return {
-    point: new Float64Array(n),
-    p10: new Float64Array(n),
-    p50: new Float64Array(n),
-    p90: new Float64Array(n),
-  };
 }

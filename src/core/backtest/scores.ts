@@ -1,9 +1,13 @@
 // Accuracy of backtest forecasts, per sku and pooled, with the measures of
 // src/core/metrics.ts: WAPE of the point (p50) forecast, MASE, sMAPE (M4's),
-// pinball loss at 0.1/0.5/0.9 and p10–p90 coverage.
+// pinball loss at 0.1/0.5/0.9 and p10–p90 coverage; and the accuracy `auto`
+// reports of the forecasts it ships, on its validation windows (SkuAccuracy:
+// what the forecast pipeline hands every sku).
 
 import { maseScale, salesMaseSeason } from '../metrics';
-import type { Band } from './cross-validation';
+import { zeroForecast, type Forecast } from '../models/types';
+import { calibratedForecast, type Calibration } from './conformal';
+import type { SeriesBacktest } from './cross-validation';
 import type { BacktestSeries } from './series';
 
 /** MASE season: 'sales' = 52 when the history at the cutoff has two years, else 1; or a fixed m (M4: 1). */
@@ -36,7 +40,7 @@ export interface ScoreItem {
   series: BacktestSeries;
   cutoffs: readonly number[];
   actual: Float64Array;
-  band: Band;
+  band: Forecast;
 }
 
 class Acc {
@@ -45,7 +49,7 @@ class Acc {
   sumY = 0;
   sumP = 0;
   smape = 0;
-  pin = [0, 0, 0];
+  pin = { p10: 0, p50: 0, p90: 0 };
   inside = 0;
   n = 0;
   absEPoint = 0;
@@ -62,9 +66,9 @@ class Acc {
     this.sumP += mid;
     const d = Math.abs(y) + Math.abs(mid);
     if (d > 0) this.smape += (200 * e) / d;
-    this.pin[0]! += loss(y, lo, 0.1);
-    this.pin[1]! += loss(y, mid, 0.5);
-    this.pin[2]! += loss(y, hi, 0.9);
+    this.pin.p10 += loss(y, lo, 0.1);
+    this.pin.p50 += loss(y, mid, 0.5);
+    this.pin.p90 += loss(y, hi, 0.9);
     if (y >= lo && y <= hi) this.inside++;
     this.n++;
   }
@@ -79,9 +83,9 @@ class Acc {
       mase,
       smape: this.n > 0 ? this.smape / this.n : NaN,
       pinball: {
-        p10: this.absY > 0 ? (this.pin[0] as number) / this.absY : NaN,
-        p50: this.absY > 0 ? (this.pin[1] as number) / this.absY : NaN,
-        p90: this.absY > 0 ? (this.pin[2] as number) / this.absY : NaN,
+        p10: this.absY > 0 ? this.pin.p10 / this.absY : NaN,
+        p50: this.absY > 0 ? this.pin.p50 / this.absY : NaN,
+        p90: this.absY > 0 ? this.pin.p90 / this.absY : NaN,
       },
       coverage_p10_p90: this.n > 0 ? this.inside / this.n : NaN,
       bias: this.sumY !== 0 ? this.sumP / this.sumY : NaN,
@@ -147,4 +151,75 @@ export function scoreItems(items: readonly ScoreItem[], season: MaseSeason = 'sa
     ),
     perSku,
   };
+}
+
+/** Accuracy of calibrated forecasts on validation windows (the band is calibrated on them too). */
+export interface SkuAccuracy {
+  /** Σ|y − p50| / Σ|y|; NaN when the sku sold nothing in those weeks. */
+  wape: number;
+  coverage: number;
+  windows: number;
+  weeks: number;
+}
+
+/** The sums a validation accuracy rests on: Σ|y − p50|, Σ|y|, weeks inside the band, weeks. */
+interface AccuracySums {
+  absE: number;
+  absY: number;
+  inside: number;
+  weeks: number;
+}
+
+/** A sku's accuracy with the sums it rests on, for pooling over skus. */
+export type SkuAccuracySums = SkuAccuracy & AccuracySums;
+
+function ratios(s: AccuracySums): { wape: number; coverage: number } {
+  return {
+    wape: s.absY > 0 ? s.absE / s.absY : NaN,
+    coverage: s.weeks > 0 ? s.inside / s.weeks : NaN,
+  };
+}
+
+/** Error and coverage of the calibrated forecasts of one series on its first `windows` windows. */
+export function validationAccuracy(
+  sb: SeriesBacktest,
+  point: Float64Array,
+  windows: number,
+  h: number,
+  cal: Calibration,
+): SkuAccuracySums {
+  const sums: AccuracySums = { absE: 0, absY: 0, inside: 0, weeks: 0 };
+  const f = zeroForecast(h);
+  for (let w = 0; w < windows; w++) {
+    const c = sb.cutoffs[w] as number;
+    const hist = sb.series.y.subarray(0, c);
+    calibratedForecast(cal, sb.series.id, hist, point.subarray(w * h, (w + 1) * h), f);
+    for (let k = 0; k < h; k++) {
+      const y = sb.actual[w * h + k] as number;
+      if (Number.isNaN(y)) continue;
+      sums.absE += Math.abs(y - (f.p50[k] as number));
+      sums.absY += Math.abs(y);
+      if (y >= (f.p10[k] as number) && y <= (f.p90[k] as number)) sums.inside++;
+      sums.weeks++;
+    }
+  }
+  return { ...ratios(sums), windows, ...sums };
+}
+
+/** Validation accuracy pooled over skus: the most windows any sku had. */
+export function pooledAccuracy(all: readonly SkuAccuracySums[]): {
+  wape: number;
+  coverage: number;
+  windows: number;
+} {
+  const sums: AccuracySums = { absE: 0, absY: 0, inside: 0, weeks: 0 };
+  let windows = 0;
+  for (const a of all) {
+    sums.absE += a.absE;
+    sums.absY += a.absY;
+    sums.inside += a.inside;
+    sums.weeks += a.weeks;
+    windows = Math.max(windows, a.windows);
+  }
+  return { ...ratios(sums), windows };
 }

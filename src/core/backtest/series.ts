@@ -3,8 +3,8 @@
 // forecast), each with its Monday and, from a weekly table, its row index so
 // a model that reads more than the amounts (the TCN) gets rows and an end.
 
+import { mondaysEndingOn } from '../calendar';
 import { historyIndices, lastCompleteIndex, lastCompleteOfCalendar } from '../history';
-import { daysFromCivil, formatDay } from '../ingest/dates';
 import { weeklyRowAt } from '../ingest/weekly-table';
 import type { SeriesInput } from '../models/types';
 import type { WeeklyColumns, WeeklyRow, WeeklyTable } from '../types';
@@ -215,17 +215,12 @@ export function seriesFromArrays(
   items: readonly { id: string; y: ArrayLike<number> }[],
   lastMonday: string = BARE_LAST_MONDAY,
 ): BacktestSeries[] {
-  const [yy, mm, dd] = lastMonday.split('-').map(Number) as [number, number, number];
-  const last = daysFromCivil(yy, mm, dd);
-  return items.map(({ id, y }) => {
-    const n = y.length;
-    return {
-      id,
-      category: '',
-      y: Float64Array.from(y),
-      weeks: Array.from({ length: n }, (_, t) => formatDay(last - 7 * (n - 1 - t))),
-    };
-  });
+  return items.map(({ id, y }) => ({
+    id,
+    category: '',
+    y: Float64Array.from(y),
+    weeks: mondaysEndingOn(lastMonday, y.length),
+  }));
 }
 
 /**
@@ -245,7 +240,11 @@ export function inputAt(
   return lazyRows({ y, end }, () => s.rows ?? []);
 }
 
-/** The series cut to its first `length` values: the history at an earlier origin. */
+/**
+ * The series cut to its first `length` values: the history at an earlier
+ * origin. Its rows (made when first read) end with the row of its last
+ * value, so no model is handed the weeks after the origin.
+ */
 export function truncate(s: BacktestSeries, length: number): BacktestSeries {
   const out: BacktestSeries = {
     id: s.id,
@@ -254,14 +253,10 @@ export function truncate(s: BacktestSeries, length: number): BacktestSeries {
     weeks: s.weeks.slice(0, length),
   };
   if (hasRows(s) && s.rowIndex) {
-    lazyRows(out, () => s.rows ?? []);
-    out.rowIndex = s.rowIndex.subarray(0, length);
+    const rowIndex = s.rowIndex.subarray(0, length);
+    const end = length > 0 ? (rowIndex[length - 1] as number) + 1 : 0;
+    lazyValue(out, 'rows', () => (s.rows ?? []).slice(0, end));
+    out.rowIndex = rowIndex;
   }
   return out;
-}
-
-/** Monday `k` weeks after `week` (YYYY-MM-DD). */
-export function weeksAfter(week: string, k: number): string {
-  const [y, m, d] = week.split('-').map(Number) as [number, number, number];
-  return formatDay(daysFromCivil(y, m, d) + 7 * k);
 }

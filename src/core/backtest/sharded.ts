@@ -8,6 +8,7 @@
 import { LOCAL_MODELS } from '../models/registry';
 import type { LocalModel, Model, ModelAlias } from '../models/types';
 import {
+  addCounts,
   crossValidation,
   type CrossValidationOptions,
   type CrossValidationResult,
@@ -173,10 +174,6 @@ export async function crossValidationSharded(
   const skipped: CrossValidationResult['skipped'] = [];
   const millis: CrossValidationResult['millis'] = {};
   const failures: CrossValidationResult['failures'] = {};
-  const add = (target: Partial<Record<ModelAlias, number>>, from: typeof target): void => {
-    for (const [a, v] of Object.entries(from) as [ModelAlias, number][])
-      target[a] = (target[a] ?? 0) + v;
-  };
   parts.forEach((part, k) => {
     const slice = slices[k] as BacktestSeries[];
     for (const { index, ...rest } of part.series) {
@@ -184,14 +181,14 @@ export async function crossValidationSharded(
       bySeries.set(s, { ...rest, series: s });
     }
     skipped.push(...part.skipped);
-    add(millis, part.millis);
-    add(failures, part.failures);
+    addCounts(millis, part.millis);
+    addCounts(failures, part.failures);
   });
   for (const sb of own.series) bySeries.set(sb.series, sb);
   skipped.push(...own.skipped);
 
-  add(millis, own.millis);
-  add(failures, own.failures);
+  addCounts(millis, own.millis);
+  addCounts(failures, own.failures);
   if (global) {
     for (const sb of global.series) {
       const target = bySeries.get(sb.series);
@@ -200,8 +197,8 @@ export async function crossValidationSharded(
       Object.assign(target.points, sb.points);
       Object.assign(target.used, sb.used);
     }
-    add(millis, global.millis);
-    add(failures, global.failures);
+    addCounts(millis, global.millis);
+    addCounts(failures, global.failures);
   }
   return {
     h: opts.h,

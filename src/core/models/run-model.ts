@@ -1,12 +1,19 @@
-// Runs one model over a batch of series with the library's guarantees: series
-// a model cannot take go down the fallback chain, every value is finite and
-// non-negative, and p10 <= p50 <= p90. The bands here are the model's own (or,
-// for models without one, the spread of the history); calibrated bands come
-// from src/core/backtest/ and replace them.
+// Where a model runs: `forecastOne` takes one model and one series through
+// the library's guarantees (accept → fit/predict → finish → fallback chain),
+// and everything that forecasts calls it: the backtest (backtest/
+// cross-validation.ts, from which `auto` and the forecast pipeline get every
+// forecast), runModel below and the model contract suite. A series the model
+// cannot take goes down the fallback chain; a model that throws or gives a
+// non-finite value is recorded as failed and the chain takes its series;
+// every value is finite and non-negative, and p10 <= p50 <= p90. The bands
+// here are the model's own (or, for models without one, the spread of the
+// history); calibrated bands come from src/core/backtest/ and replace them.
 
+import { Z90 } from '../stats/normal';
 import { FALLBACK_CHAIN } from './registry';
 import {
   type Forecast,
+  type GlobalModel,
   type LocalModel,
   type Model,
   type ModelAlias,
@@ -16,13 +23,40 @@ import {
   zeroForecast,
 } from './types';
 
-/** z of the 90th percentile of a normal distribution. */
-const Z90 = 1.2815515655446004;
-
 export interface SeriesForecast {
   forecast: Forecast;
   /** The model that made it: the one asked for, or the fallback that took a series it could not. */
   alias: ModelAlias;
+}
+
+/** A local model's fitted parameters, boxed: a model's parameters may themselves be undefined. */
+export interface Fitted {
+  params: unknown;
+}
+
+export interface ForecastOneOptions {
+  settings: ModelSettings;
+  chain?: readonly LocalModel[] | undefined;
+  /**
+   * A local model's parameters fitted on an earlier, shorter history of the
+   * series (a backtest without refit): predict rolls their state forward over
+   * y instead of fitting again.
+   */
+  fitted?: Fitted | undefined;
+  /**
+   * A global model's output for this series, from its batch (runModel and the
+   * backtest run the batch); none when the batch gave none.
+   */
+  output?: ModelOutput | undefined;
+  /** Written into when given (a backtest copies each forecast into its buffers: no garbage per window). */
+  into?: Forecast | undefined;
+}
+
+export interface OneForecast extends SeriesForecast {
+  /** The model took the series but threw or gave a non-finite forecast: the fallback chain made it. */
+  failed: boolean;
+  /** A local model's parameters this forecast used (fitted now or passed in); absent when none were fitted. */
+  fitted?: Fitted;
 }
 
 /** True when `model` can forecast this series at this horizon. */
@@ -30,6 +64,35 @@ export function accepts(model: Model, y: Float64Array, h: number): boolean {
   return y.length >= model.minHistory && h <= model.maxHorizon;
 }
 
+/** One model on one series (its values y up to the origin), h weeks ahead. */
+export function forecastOne(
+  model: Model,
+  y: Float64Array,
+  h: number,
+  opts: ForecastOneOptions,
+): OneForecast {
+  const { settings, chain = FALLBACK_CHAIN, into } = opts;
+  if (!accepts(model, y, h)) return { ...fallback(y, h, settings, chain, into), failed: false };
+  let fitted = opts.fitted;
+  let f: Forecast | undefined;
+  if (model.kind === 'global') {
+    f = opts.output ? finish(opts.output, y, h, into) : undefined;
+  } else {
+    try {
+      fitted ??= { params: model.fit(y, settings) };
+      f = finish(model.predict(fitted.params, y, h, settings), y, h, into);
+    } catch {
+      f = undefined;
+    }
+  }
+  const out: OneForecast = f
+    ? { forecast: f, alias: model.alias, failed: false }
+    : { ...fallback(y, h, settings, chain, into), failed: true };
+  if (fitted) out.fitted = fitted;
+  return out;
+}
+
+/** One model over a batch of series: a global model's batch run once, then forecastOne per series. */
 export async function runModel(
   model: Model,
   batch: readonly SeriesInput[],
@@ -37,29 +100,30 @@ export async function runModel(
   settings: ModelSettings,
   chain: readonly LocalModel[] = FALLBACK_CHAIN,
 ): Promise<SeriesForecast[]> {
-  const out: (SeriesForecast | undefined)[] = new Array(batch.length);
-  if (model.kind === 'global') {
-    const taken = batch.flatMap((s, i) => (accepts(model, s.y, h) ? [i] : []));
-    const outputs =
-      taken.length > 0
-        ? await model.predictBatch(
-            taken.map((i) => batch[i] as SeriesInput),
-            h,
-            settings,
-          )
-        : [];
-    taken.forEach((i, k) => {
-      const f = finish(outputs[k] as ModelOutput, (batch[i] as SeriesInput).y, h);
-      if (f) out[i] = { forecast: f, alias: model.alias };
-    });
-  } else {
-    batch.forEach((s, i) => {
-      if (!accepts(model, s.y, h)) return;
-      const f = finish(model.predict(model.fit(s.y, settings), s.y, h, settings), s.y, h);
-      if (f) out[i] = { forecast: f, alias: model.alias };
-    });
-  }
-  return batch.map((s, i) => out[i] ?? fallback(s.y, h, settings, chain));
+  const outputs = model.kind === 'global' ? await batchOutputs(model, batch, h, settings) : [];
+  return batch.map((s, i) => {
+    const { forecast, alias } = forecastOne(model, s.y, h, { settings, chain, output: outputs[i] });
+    return { forecast, alias };
+  });
+}
+
+/** A global model's outputs for the series it accepts, at their places in the batch. */
+async function batchOutputs(
+  model: GlobalModel,
+  batch: readonly SeriesInput[],
+  h: number,
+  settings: ModelSettings,
+): Promise<(ModelOutput | undefined)[]> {
+  const taken = batch.flatMap((s, i) => (accepts(model, s.y, h) ? [i] : []));
+  if (taken.length === 0) return [];
+  const outputs = await model.predictBatch(
+    taken.map((i) => batch[i] as SeriesInput),
+    h,
+    settings,
+  );
+  const at = new Array<ModelOutput | undefined>(batch.length);
+  taken.forEach((i, k) => (at[i] = outputs[k]));
+  return at;
 }
 
 /** The first model of the chain that takes the series; zeros for a series with no week at all. */
@@ -68,16 +132,16 @@ export function fallback(
   h: number,
   settings: ModelSettings,
   chain: readonly LocalModel[] = FALLBACK_CHAIN,
+  into?: Forecast,
 ): SeriesForecast {
   for (const m of chain) {
     if (!accepts(m, y, h)) continue;
-    const f = finish(m.predict(m.fit(y, settings), y, h, settings), y, h);
+    const f = finish(m.predict(m.fit(y, settings), y, h, settings), y, h, into);
     if (f) return { forecast: f, alias: m.alias };
   }
-  return {
-    forecast: zeroForecast(h),
-    alias: chain[chain.length - 1]?.alias ?? 'historic_average',
-  };
+  const zeros = into ?? zeroForecast(h);
+  if (into) for (const q of [into.point, into.p10, into.p50, into.p90]) q.fill(0);
+  return { forecast: zeros, alias: chain[chain.length - 1]?.alias ?? 'historic_average' };
 }
 
 /**
@@ -89,7 +153,7 @@ export function finish(
   out: ModelOutput,
   y: Float64Array,
   h: number,
-  /** Written into when given (a backtest copies each forecast into its buffers: no garbage per window). */
+  /** Written into when given. */
   into?: Forecast,
 ): Forecast | undefined {
   if (out.point.length !== h) return undefined;

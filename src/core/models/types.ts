@@ -109,11 +109,3 @@ export interface GlobalModel extends ModelInfo {
 }
 
 export type Model = LocalModel | GlobalModel;
-
-/** A request the model cannot serve (horizon too long, unknown alias): a user error, never a bug. */
-export class ModelError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'ModelError';
-  }
-}

@@ -1,0 +1,178 @@
+// The candidates' backtest of `auto`, by one path: every candidate on every
+// series at its validation windows and the future one, scored series by
+// series (selection.ts) as the backtests come, then ranked. A strategy that
+// ships at most topK candidates streams: the local candidates are backtested
+// block by block and each block dropped once scored, then only the chosen
+// members run again; otherwise there is one block, every series, and it is
+// kept.
+
+import type { Model, ModelAlias, ModelSettings } from '../models/types';
+import {
+  addCounts,
+  crossValidation,
+  type CrossValidationOptions,
+  type SeriesBacktest,
+} from './cross-validation';
+import { Scoring, type Choice, type SelectionMetric, type Strategy } from './selection';
+import type { BacktestSeries } from './series';
+
+/**
+ * Series per block when candidates are scored in a streaming pass (a strategy
+ * that ships at most topK of them, without keepAll): each block's local
+ * backtests are scored and dropped, then only the chosen members are run
+ * again, on every series, for the band and the forecast. At the table cap
+ * (45,000 skus) keeping every candidate's points was about 300 MB.
+ */
+export const SCORE_BLOCK = 4096;
+
+/** What the backtest of a run follows (auto's options with their defaults). */
+export interface BacktestRecipe {
+  h: number;
+  settings: ModelSettings;
+  nWindows: number;
+  stepSize: number;
+  strategy: Strategy;
+  topK: number;
+  metric: SelectionMetric;
+  /** Fit afresh on the whole history for the future window (else roll the validation fit forward). */
+  refitFinal: boolean;
+}
+
+/** How the backtest runs (see AutoOptions). */
+export interface BacktestRunOptions {
+  keepAll?: boolean | undefined;
+  scoreBlock?: number | undefined;
+  crossValidate?: typeof crossValidation | undefined;
+  onProgress?: ((done: number, total: number) => void) | undefined;
+}
+
+/** A run's backtest: the series with a window and the candidates it still holds, scored and ranked. */
+export interface Backtested {
+  bt: SeriesBacktest[];
+  scoring: Scoring;
+  choice: Choice;
+  /** Backtest time of each candidate, ms. */
+  millis: Partial<Record<ModelAlias, number>>;
+}
+
+/**
+ * Every candidate backtested on every series and scored, by one path: the
+ * global models (the TCN) over every series at once, as one backtest would
+ * batch them (their points kept: one model's worth), then the local models
+ * block by block, each block scored as it comes. Streaming (a strategy that
+ * ships at most topK candidates, without keepAll: every candidate's forecasts
+ * are read afterwards by per_sku and keepAll) drops each block once scored
+ * and runs the chosen members again on every series, the same backtest (a
+ * local model's forecasts depend on its series alone), kept this time.
+ * Otherwise the one block is every series, kept.
+ */
+export async function backtestCandidates(
+  series: readonly BacktestSeries[],
+  candidates: readonly Model[],
+  recipe: BacktestRecipe,
+  opts: BacktestRunOptions,
+): Promise<Backtested> {
+  const crossValidate = opts.crossValidate ?? crossValidation;
+  const cvOpts: CrossValidationOptions = {
+    h: recipe.h,
+    nWindows: recipe.nWindows,
+    stepSize: recipe.stepSize,
+    refit: false,
+    settings: recipe.settings,
+    future: true,
+    refitFuture: recipe.refitFinal,
+    // Candidates are scored and calibrated on their point forecasts alone.
+    pointsOnly: true,
+  };
+  const locals = candidates.filter((m) => m.kind === 'local');
+  const globals = candidates.filter((m) => m.kind === 'global');
+  const streaming =
+    !opts.keepAll && recipe.strategy !== 'per_sku' && candidates.length > 1 && locals.length > 0;
+  const block = Math.max(1, streaming ? (opts.scoreBlock ?? SCORE_BLOCK) : series.length);
+  const again = streaming
+    ? Math.min(locals.length, recipe.strategy === 'pooled' ? 1 : Math.max(1, recipe.topK))
+    : 0;
+  const progress = new Progress(series.length * (candidates.length + again), opts.onProgress);
+  const run = async (part: readonly BacktestSeries[], ms: readonly Model[]) => {
+    const cv = await crossValidate(part, ms, { ...cvOpts, ...progress.from() });
+    progress.add(part.length * ms.length);
+    return cv;
+  };
+
+  const globalCv = globals.length > 0 ? await run(series, globals) : undefined;
+  const globalOf = new Map(globalCv?.series.map((sb) => [sb.series, sb]));
+  const millis = { ...globalCv?.millis };
+  const scoring = new Scoring(recipe.metric, recipe.h, candidates.length);
+  let kept = globalCv;
+  // At least one block, so that a run without series still has a backtest.
+  for (let from = 0; from < Math.max(1, series.length); from += block) {
+    // Without local candidates there is one block, and the globals' backtest is it.
+    const part = locals.length > 0 ? await run(series.slice(from, from + block), locals) : globalCv;
+    if (!part) throw new Error('auto: no backtest');
+    if (part !== globalCv) addCounts(millis, part.millis);
+    for (const sb of part.series) {
+      const of = (m: Model) => (m.kind === 'global' ? globalOf.get(sb.series) : sb);
+      scoring.add(
+        sb,
+        candidates.map((m) => of(m)?.points[m.alias]),
+        candidates.map((m) => of(m)?.used[m.alias]),
+      );
+    }
+    if (!streaming) kept = part;
+  }
+  const choice = scoring.choose(recipe.topK);
+  let members = candidates;
+  if (streaming) {
+    const chosen = recipe.strategy === 'pooled' ? [choice.order[0] as number] : choice.top;
+    members = chosen.map((j) => candidates[j] as Model);
+    const rerun = members.filter((m) => m.kind === 'local');
+    kept = rerun.length > 0 ? await run(series, rerun) : globalCv;
+  }
+  if (!kept) throw new Error('auto: no backtest');
+  if (kept !== globalCv) graft(kept.series, globalOf, members);
+  progress.end();
+  return { bt: kept.series, scoring, choice, millis };
+}
+
+/** The global members' points (and fallbacks) of each series, from their own backtest, onto `bt`. */
+function graft(
+  bt: readonly SeriesBacktest[],
+  globalOf: ReadonlyMap<BacktestSeries, SeriesBacktest>,
+  members: readonly Model[],
+): void {
+  for (const sb of bt) {
+    const g = globalOf.get(sb.series);
+    if (!g) continue;
+    for (const m of members) {
+      if (m.kind !== 'global') continue;
+      const p = g.points[m.alias];
+      const u = g.used[m.alias];
+      if (p) sb.points[m.alias] = p;
+      if (u) sb.used[m.alias] = u;
+    }
+  }
+}
+
+/** Progress over a run's backtests: each one's own count, offset by the ones before it. */
+class Progress {
+  private done = 0;
+
+  constructor(
+    private readonly total: number,
+    private readonly report: ((done: number, total: number) => void) | undefined,
+  ) {}
+
+  /** The onProgress option of the next backtest. */
+  from(): Pick<CrossValidationOptions, 'onProgress'> {
+    const { report, total, done } = this;
+    return report ? { onProgress: (d) => report(Math.min(total, done + d), total) } : {};
+  }
+
+  add(units: number): void {
+    this.done += units;
+  }
+
+  end(): void {
+    this.report?.(this.total, this.total);
+  }
+}
