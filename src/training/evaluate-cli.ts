@@ -56,9 +56,11 @@ const CARD_END = '<!-- eval-library:end -->';
  * also reads the series' seasonal index over its whole history where the
  * history passes the seasonality test (sequence-recipe.ts seasonIndex 2),
  * chosen before it on validation windows with two seeds against the same
- * index without the test. Raise it whenever you look again.
+ * index without the test; 12: the same holdout run after issue 21's refactor
+ * of the core, only to show every figure unchanged (they were, but for the
+ * fit timings; no choice was made). Raise it whenever you look again.
  */
-const HOLDOUT_LOOKS = 11;
+const HOLDOUT_LOOKS = 12;
 
 const args = parseArgs(process.argv.slice(2), [
   'out',
