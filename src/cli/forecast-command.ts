@@ -11,7 +11,13 @@ import {
   type ExportMeta,
 } from '../core/exports';
 import { DEFAULT_HORIZON, MAX_HORIZON, type ForecastResult } from '../core/forecast';
-import { forecastWithLibrary, resolveHorizon } from '../core/forecast-library';
+import {
+  forecastWithLibrary,
+  resolveHorizon,
+  type LibraryForecastOptions,
+} from '../core/forecast-library';
+import type { WeeklyTable } from '../core/types';
+import type { Provider } from '../runtime/model-runner';
 import { oneFileProblem, optionValue, parseArgs, wantsHelp } from '../node/args';
 import { ingestFile } from '../node/read-file';
 import { readProgress } from './read-progress';
@@ -35,7 +41,7 @@ import { crossValidationSharded } from '../core/backtest/sharded';
 import { fileURLToPath } from 'node:url';
 
 const FORMATS = ['csv', 'json', 'seed-json'] as const;
-type Format = (typeof FORMATS)[number];
+export type Format = (typeof FORMATS)[number];
 
 const USAGE = `usage: skucast forecast FILE [--model auto|ALIAS] [--horizon N] [--format csv|json|seed-json] [--products 0,2,5] [--map role=Column ...] [--sheet NAME|N] [--date-format DMY|MDY|YMD]
 
@@ -57,7 +63,7 @@ ${INGEST_USAGE}
 The p10-p90 band comes from each forecast's own errors on the backtest weeks:
 about 8 in 10 future weeks should fall inside it.`;
 
-function parseHorizon(text: string | undefined): number | undefined {
+export function parseHorizon(text: string | undefined): number | undefined {
   if (text === undefined) return undefined;
   if (!/^\d+$/.test(text.trim())) {
     throw new UsageError(
@@ -75,7 +81,7 @@ function parseFormat(values: string[] | undefined): Format {
   return text as Format;
 }
 
-function render(
+export function render(
   result: ForecastResult,
   format: Format,
   products: number[] | undefined,
@@ -122,13 +128,10 @@ async function run(argv: string[], io: CliIo): Promise<number> {
   let tcn: TcnHandle | undefined;
   if (requested === 'tcn' || requested === 'auto') {
     tcn = await startTcn(optionValue(args, 'model-file') ?? defaultDescriptorPath());
-    if (h > tcn.desc.output.horizon) {
+    const tooFar = tcnHorizonProblem(tcn, h);
+    if (tooFar !== null) {
       await tcn.host.dispose();
-      if (requested === 'tcn') {
-        throw new UsageError(
-          `tcn forecasts at most ${tcn.desc.output.horizon} weeks; asked for ${h} (other models go to ${MAX_HORIZON})`,
-        );
-      }
+      if (requested === 'tcn') throw new UsageError(tooFar);
       tcn = undefined;
     }
   }
@@ -151,19 +154,14 @@ async function run(argv: string[], io: CliIo): Promise<number> {
       io.err(notes.join('\n') + '\n');
       return 2;
     }
-    // Nothing below makes row objects unless a TCN of row features runs: the
-    // other columns go (at the table cap about 200 MB of the 1 GB budget).
-    if (!tcn || isSequenceInput(tcn.desc)) releaseSideColumns(table);
-    const loaded = tcn ? await tcn.host.ready : undefined;
-    const result = await forecastWithLibrary(table, {
+    const { result, loaded } = await forecastTable(table, {
       model: requested,
       horizon: h,
-      ...(tcn ? { tcn: tcn.model(table) } : {}),
+      ...(tcn ? { tcn } : {}),
       crossValidate: (series, models, cvOpts) =>
         crossValidationSharded(series, models, cvOpts, pool.runners),
       onBacktestsDone: async () => void (await stopThreads()),
     });
-    if (loaded) result.metadata.provider = loaded.provider;
     for (const s of result.skus) {
       if (s.note) notes.push(`note: ${s.sku}: ${s.note}`);
     }
@@ -180,6 +178,38 @@ async function run(argv: string[], io: CliIo): Promise<number> {
   } finally {
     await stopThreads();
   }
+}
+
+/** Why the TCN cannot take a run of `h` weeks (the user's message for `--model tcn`), or null. */
+export function tcnHorizonProblem(tcn: TcnHandle, h: number): string | null {
+  const most = tcn.desc.output.horizon;
+  return h > most
+    ? `tcn forecasts at most ${most} weeks; asked for ${h} (other models go to ${MAX_HORIZON})`
+    : null;
+}
+
+/** A run of the forecast on an ingested table; the TCN only when it takes the horizon. */
+export type TableRun = Omit<LibraryForecastOptions, 'tcn'> & { tcn?: TcnHandle };
+
+/**
+ * The forecast of an ingested table: what `skucast forecast` and each request
+ * of `skucast serve` run between reading the file and writing the export.
+ */
+export async function forecastTable(
+  table: WeeklyTable,
+  run: TableRun,
+): Promise<{ result: ForecastResult; loaded?: { provider: Provider; loadMs: number } }> {
+  const { tcn, ...opts } = run;
+  // Nothing below makes row objects unless a TCN of row features runs: the
+  // other columns go (at the table cap about 200 MB of the 1 GB budget).
+  if (!tcn || isSequenceInput(tcn.desc)) releaseSideColumns(table);
+  const loaded = tcn ? await tcn.host.ready : undefined;
+  const result = await forecastWithLibrary(table, {
+    ...opts,
+    ...(tcn ? { tcn: tcn.model(table) } : {}),
+  });
+  if (loaded) result.metadata.provider = loaded.provider;
+  return { result, ...(loaded ? { loaded } : {}) };
 }
 
 /** One line for stderr: what made the forecasts and how they did on the backtest weeks. */
