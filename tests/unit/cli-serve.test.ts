@@ -200,6 +200,18 @@ describe('skucast serve', () => {
       400,
       'bad-multipart',
     );
+    // A file part cut short (its stream fails as well as the form).
+    await refused(
+      send(
+        port,
+        'POST',
+        '/predict',
+        '--b\r\nContent-Disposition: form-data; name="file"; filename="a.csv"\r\n\r\nDate,Sales\n2024-01-01,3\n',
+        { 'Content-Type': 'multipart/form-data; boundary=b' },
+      ),
+      400,
+      'bad-multipart',
+    );
     await refused(send(port, 'GET', '/nowhere'), 404, 'not-found');
     await refused(send(port, 'GET', '/predict'), 405, 'method-not-allowed');
 

@@ -73,6 +73,15 @@ Answers the JSON export of <code>skucast forecast --format json</code>, or its C
 </body></html>
 `;
 
+/** The request's path; '' for a target that is no URL (a 404, not an exception in the handler). */
+function pathOf(req: IncomingMessage): string {
+  try {
+    return new URL(req.url ?? '/', 'http://localhost').pathname;
+  } catch {
+    return '';
+  }
+}
+
 function isRoute(path: string): path is Route {
   return (ROUTES as readonly string[]).includes(path);
 }
@@ -87,7 +96,7 @@ export function createServeServer(pool: ServePool, opts: HttpOptions): ServeServ
   const server = createServer((req, res) => {
     active.add(res);
     const t0 = performance.now();
-    const path = new URL(req.url ?? '/', 'http://localhost').pathname;
+    const path = pathOf(req);
     const route = isRoute(path) ? path : '(other)';
     const sizes = { in: 0, out: 0 };
     res.on('close', () => {
@@ -291,6 +300,17 @@ function receive(
       }
     });
     form.on('file', (name, stream) => {
+      // A body that ends inside the file fails the stream too (the form's 'error' answers it);
+      // without a listener that error would end the process.
+      stream.on('error', (e) =>
+        fail(
+          new RequestError(
+            400,
+            'bad-multipart',
+            `the multipart body cannot be read: ${errorText(e)}`,
+          ),
+        ),
+      );
       const drop = (e?: unknown): void => {
         if (e !== undefined) fail(e);
         stream.resume();
@@ -424,11 +444,12 @@ class Answer {
     this.ends.push(f);
   }
 
-  /** --timeout: a 408 if nothing was sent yet; the thread is ended if the job is what takes long. */
+  /** --timeout: a 408 if nothing was sent yet, else the answer is cut off. */
   startTimer(lease: () => Lease | undefined): void {
     this.timer = setTimeout(() => {
       const l = lease();
-      if (l?.running) l.kill();
+      // A thread still working on it would hold up the next request: it is ended and started again.
+      if (l?.working) l.kill();
       if (this.res.headersSent) this.res.destroy();
       else {
         this.error({

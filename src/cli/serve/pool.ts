@@ -163,9 +163,12 @@ export class Lease {
     this.slot.restart();
   }
 
-  /** The job is running in its thread (which no message can interrupt). */
-  get running(): boolean {
-    return this.phase === 'running';
+  /**
+   * The thread is busy with this job: forecasting (which no message can
+   * interrupt) or behind on the upload (chunks sent and not yet ingested).
+   */
+  get working(): boolean {
+    return this.phase === 'running' || (this.phase === 'upload' && this.inFlight > 0);
   }
 
   private finish(abort: boolean): void {
@@ -226,6 +229,8 @@ class Slot {
     const old = this.worker;
     this.lease = undefined;
     this.starting = true;
+    // A thread that died while idle must not be handed out before its successor is ready.
+    this.pool.forget(this);
     // The new thread is this slot's before the old one's 'exit' arrives, which is then ignored.
     this.start().catch(() => undefined);
     void old.terminate();
@@ -294,6 +299,12 @@ export class ServePool {
     }
     slot.lease = new Lease(this.nextId++, slot);
     waiter.resolve(slot.lease);
+  }
+
+  /** @internal A thread is starting again: not idle until it says it is ready. */
+  forget(slot: Slot): void {
+    const at = this.idle.indexOf(slot);
+    if (at !== -1) this.idle.splice(at, 1);
   }
 
   /** A thread for a request, now or after the queue; null when the queue is full. */
