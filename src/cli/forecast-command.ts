@@ -11,8 +11,10 @@ import {
   type ExportMeta,
 } from '../core/exports';
 import { DEFAULT_HORIZON, MAX_HORIZON, type ForecastResult } from '../core/forecast';
-import { forecastWithLibrary } from '../core/forecast-library';
-import { intOption, optionValue } from '../node/args';
+import { forecastWithLibrary, type LibraryForecastOptions } from '../core/forecast-library';
+import type { WeeklyTable } from '../core/types';
+import type { Provider } from '../runtime/model-runner';
+import { intOption, optionValue, type ParsedArgs } from '../node/args';
 import { ingestFile } from '../node/read-file';
 import { readProgress } from './read-progress';
 import { basename } from 'node:path';
@@ -35,7 +37,7 @@ import { crossValidationSharded } from '../core/backtest/sharded';
 import { fileURLToPath } from 'node:url';
 
 const FORMATS = ['csv', 'json', 'seed-json'] as const;
-type Format = (typeof FORMATS)[number];
+export type Format = (typeof FORMATS)[number];
 
 const USAGE = `usage: skucast forecast FILE [--model auto|ALIAS] [--horizon N] [--format csv|json|seed-json] [--products 0,2,5] [--map role=Column ...] [--sheet NAME|N] [--date-format DMY|MDY|YMD]
 
@@ -57,6 +59,11 @@ ${INGEST_USAGE}
 The p10-p90 band comes from each forecast's own errors on the backtest weeks:
 about 8 in 10 future weeks should fall inside it.`;
 
+/** `--horizon` as the CLI reads it; `skucast serve` reads its form field the same way. */
+export function horizonOption(args: ParsedArgs): number {
+  return intOption(args, 'horizon', DEFAULT_HORIZON, { min: 1, max: MAX_HORIZON, unit: 'weeks' });
+}
+
 function parseFormat(values: string[] | undefined): Format {
   const text = values?.at(-1) ?? 'csv';
   if (!(FORMATS as readonly string[]).includes(text)) {
@@ -65,7 +72,7 @@ function parseFormat(values: string[] | undefined): Format {
   return text as Format;
 }
 
-function render(
+export function render(
   result: ForecastResult,
   format: Format,
   products: number[] | undefined,
@@ -86,11 +93,7 @@ async function run(argv: string[], io: CliIo): Promise<number> {
   );
   if (args === null) return 0;
   // Checked before the (long) read of the file: a typo should fail fast.
-  const h = intOption(args, 'horizon', DEFAULT_HORIZON, {
-    min: 1,
-    max: MAX_HORIZON,
-    unit: 'weeks',
-  });
+  const h = horizonOption(args);
   const format = parseFormat(args.options.get('format'));
   const productsText = args.options.get('products');
   if (productsText !== undefined && format !== 'seed-json') {
@@ -108,13 +111,10 @@ async function run(argv: string[], io: CliIo): Promise<number> {
   let tcn: TcnHandle | undefined;
   if (requested === 'tcn' || requested === 'auto') {
     tcn = await startTcn(optionValue(args, 'model-file') ?? defaultDescriptorPath());
-    if (h > tcn.desc.output.horizon) {
+    const tooFar = tcnHorizonProblem(tcn, h);
+    if (tooFar !== null) {
       await tcn.host.dispose();
-      if (requested === 'tcn') {
-        throw new UsageError(
-          `tcn forecasts at most ${tcn.desc.output.horizon} weeks; asked for ${h} (other models go to ${MAX_HORIZON})`,
-        );
-      }
+      if (requested === 'tcn') throw new UsageError(tooFar);
       tcn = undefined;
     }
   }
@@ -137,19 +137,14 @@ async function run(argv: string[], io: CliIo): Promise<number> {
       io.err(notes.join('\n') + '\n');
       return 2;
     }
-    // Nothing below makes row objects unless a TCN of row features runs: the
-    // other columns go (at the table cap about 200 MB of the 1 GB budget).
-    if (!tcn || isSequenceInput(tcn.desc)) releaseSideColumns(table);
-    const loaded = tcn ? await tcn.host.ready : undefined;
-    const result = await forecastWithLibrary(table, {
+    const { result, loaded } = await forecastTable(table, {
       model: requested,
       horizon: h,
-      ...(tcn ? { tcn: tcn.model(table) } : {}),
+      ...(tcn ? { tcn } : {}),
       crossValidate: (series, models, cvOpts) =>
         crossValidationSharded(series, models, cvOpts, pool.runners),
       onBacktestsDone: async () => void (await stopThreads()),
     });
-    if (loaded) result.metadata.provider = loaded.provider;
     for (const s of result.skus) {
       if (s.note) notes.push(`note: ${s.sku}: ${s.note}`);
     }
@@ -166,6 +161,38 @@ async function run(argv: string[], io: CliIo): Promise<number> {
   } finally {
     await stopThreads();
   }
+}
+
+/** Why the TCN cannot take a run of `h` weeks (the user's message for `--model tcn`), or null. */
+export function tcnHorizonProblem(tcn: TcnHandle, h: number): string | null {
+  const most = tcn.desc.output.horizon;
+  return h > most
+    ? `tcn forecasts at most ${most} weeks; asked for ${h} (other models go to ${MAX_HORIZON})`
+    : null;
+}
+
+/** A run of the forecast on an ingested table; the TCN only when it takes the horizon. */
+export type TableRun = Omit<LibraryForecastOptions, 'tcn'> & { tcn?: TcnHandle };
+
+/**
+ * The forecast of an ingested table: what `skucast forecast` and each request
+ * of `skucast serve` run between reading the file and writing the export.
+ */
+export async function forecastTable(
+  table: WeeklyTable,
+  run: TableRun,
+): Promise<{ result: ForecastResult; loaded?: { provider: Provider; loadMs: number } }> {
+  const { tcn, ...opts } = run;
+  // Nothing below makes row objects unless a TCN of row features runs: the
+  // other columns go (at the table cap about 200 MB of the 1 GB budget).
+  if (!tcn || isSequenceInput(tcn.desc)) releaseSideColumns(table);
+  const loaded = tcn ? await tcn.host.ready : undefined;
+  const result = await forecastWithLibrary(table, {
+    ...opts,
+    ...(tcn ? { tcn: tcn.model(table) } : {}),
+  });
+  if (loaded) result.metadata.provider = loaded.provider;
+  return { result, ...(loaded ? { loaded } : {}) };
 }
 
 /** One line for stderr: what made the forecasts and how they did on the backtest weeks. */

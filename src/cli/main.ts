@@ -5,6 +5,7 @@ import type { CliIo, Command } from './command';
 import { weeklyCommand } from './weekly-command';
 import { forecastCommand } from './forecast-command';
 import { backtestCommand } from './backtest-command';
+import { serveCommand } from './serve/serve-command';
 
 export type { Command, CliIo } from './command';
 
@@ -12,6 +13,7 @@ const COMMANDS: Record<string, Command> = {
   [weeklyCommand.name]: weeklyCommand,
   [forecastCommand.name]: forecastCommand,
   [backtestCommand.name]: backtestCommand,
+  [serveCommand.name]: serveCommand,
 };
 
 function helpText(): string {

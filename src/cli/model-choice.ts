@@ -66,13 +66,17 @@ export interface TcnHandle {
   model(table: WeeklyTable): GlobalModel;
 }
 
-/** Starts loading the TCN (its own thread when running from the bundle). */
-export async function startTcn(descriptorPath: string): Promise<TcnHandle> {
+/**
+ * Starts loading the TCN: in its own thread when running from the bundle, or
+ * in this thread when `inThisThread` (a `skucast serve` worker is a thread
+ * already, and keeps the model for every request it answers).
+ */
+export async function startTcn(descriptorPath: string, inThisThread = false): Promise<TcnHandle> {
   const desc = await readDescriptor(descriptorPath);
   const host = startModelHost(
     resolve(dirname(descriptorPath), desc.onnx),
     desc,
-    fileURLToPath(import.meta.url),
+    inThisThread ? undefined : fileURLToPath(import.meta.url),
   );
   return {
     desc,
