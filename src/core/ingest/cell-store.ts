@@ -1,7 +1,7 @@
 // The sums of a file's rows, one "cell" per (sku, date index), as parallel
 // typed arrays that grow as cells come; rows themselves are never kept. Ages
 // are kept one per row (a median needs the values), as bytes while every age
-// is a whole number in [0, 256).
+// is a whole number below SMALL_AGE.
 
 /**
  * The cells and ages added so far, read-only, for the weekly table: valid
@@ -21,9 +21,12 @@ export interface CellView {
   readonly ageCount: number;
   readonly ageCell: ArrayLike<number>;
   readonly ages: ArrayLike<number>;
-  /** Every age is a whole number in [0, 256): medians can count instead of sort. */
+  /** Every age is a whole number in [0, SMALL_AGE): medians can count instead of sort. */
   readonly agesSmallInts: boolean;
 }
+
+/** Ages kept as bytes while every one is a whole number below this. */
+export const SMALL_AGE = 256;
 
 /** Gender codes of a row (see scan-cells' genderCode). */
 export const MALE = 1;
@@ -92,7 +95,7 @@ export class CellStore {
       if (this.ageSmall !== null) this.ageSmall = grow(this.ageSmall, n + 1);
       else this.ageValue = grow(this.ageValue as Float64Array, n + 1);
     }
-    if (this.ageSmall !== null && !((age | 0) === age && age >= 0 && age < 256)) {
+    if (this.ageSmall !== null && !((age | 0) === age && age >= 0 && age < SMALL_AGE)) {
       const wide = new Float64Array(this.ageCellOf.length);
       for (let i = 0; i < n; i++) wide[i] = this.ageSmall[i] as number;
       this.ageValue = wide;

@@ -1,7 +1,6 @@
 // One reader per column role (the sku's is in sku-reader.ts): each reads its
 // cell of a row and returns the value, or the issue that skips the row.
 // Warnings about a row that is kept are logged here, as they are found.
-//
 import type { ColumnPlan } from './column-plan';
 import { FEMALE, MALE } from './cell-store';
 import { isoKeyText, type DateInterner } from './date-interner';

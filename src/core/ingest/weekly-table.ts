@@ -11,7 +11,7 @@ import type {
   WeeklyTable,
 } from '../types';
 import type { Accumulator } from './accumulator';
-import type { CellView } from './cell-store';
+import { SMALL_AGE, type CellView } from './cell-store';
 import type { DateView } from './date-interner';
 import {
   checkedDays,
@@ -136,9 +136,6 @@ const ORDER_TEXT: Record<string, [string, string]> = {
   'month-first': ['month-first (MM/DD/YYYY)', '11/24/2023'],
   'year-first': ['year-first (YY/MM/DD)', '23/11/24'],
 };
-
-/** Ages are almost always whole years: then a histogram beats sorting. */
-const SMALL_AGE = 256;
 
 /** Median of whole numbers in [0, SMALL_AGE) by counting; `counts` is all zeros on entry and exit. */
 function medianSmallInts(values: Float64Array, counts: Int32Array): number {
@@ -395,6 +392,7 @@ function slotMedianAges(
     const slot = slotOfCell[ageCell[i] as number] as number;
     if (slot >= 0) agesSorted[fill[slot]!++] = ages[i] as number;
   }
+  // Ages are almost always whole years: then a histogram beats sorting.
   const counts = cells.agesSmallInts ? new Int32Array(SMALL_AGE) : null;
   return (slot: number): number => {
     const a = ageStart[slot] as number;
