@@ -1,5 +1,5 @@
 // Turns the accumulated (sku, date) cells into the weekly table of the data
-// contract (shared/design/CONTRACT.md §2): one shared Monday calendar, every
+// contract (../shared/design/CONTRACT.md §2): one shared Monday calendar, every
 // sku every week.
 import type {
   DateFormat,
@@ -103,7 +103,7 @@ function resolveDates(
     if (mf && !df) forcedMonth = true;
   }
   // A first field > 12 anywhere means day-first (the data contract,
-  // shared/design/CONTRACT.md §1.3), unless the caller chose.
+  // ../shared/design/CONTRACT.md §1.3), unless the caller chose.
   const order: DateFormat = forced ?? (forcedDay ? 'DMY' : 'MDY');
   const dayOf = new Float64Array(readings.length);
   for (let i = 0; i < readings.length; i++) {
@@ -289,7 +289,7 @@ function dropUnreadDates(
 
 /**
  * A weekly file has every date on one weekday, and at least two dates (the
- * data contract, shared/design/CONTRACT.md §1.4).
+ * data contract, ../shared/design/CONTRACT.md §1.4).
  */
 function isWeeklyFile(cells: CellView, dayOf: Float64Array): boolean {
   const { count, date } = cells;
@@ -462,7 +462,7 @@ function skuSeries(
 }
 
 /**
- * price_per_unit (shared/design/CONTRACT.md §2): the sku's own price for category+price skus;
+ * price_per_unit (../shared/design/CONTRACT.md §2): the sku's own price for category+price skus;
  * otherwise Σamount/Σquantity of the week, carried forward over weeks without
  * sales and backwards over leading ones; 0 when the file has no quantity.
  */
