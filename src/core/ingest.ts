@@ -1,5 +1,5 @@
 // Public entry of ingestion: CSV bytes/text in, weekly table out (the data
-// contract, shared/design/CONTRACT.md §1, §2, §5). A file that starts like a
+// contract, ../shared/design/CONTRACT.md §1, §2, §5). A file that starts like a
 // workbook (zip or OLE) is collected instead and read by finishAsync() through
 // ingest/workbook.ts (the .xlsx sheet reader, loaded on demand, feeds the same
 // TableBuilder). CSV is streaming, in three parts, so rows are never held in
@@ -25,7 +25,7 @@
 // - Bad age: the age is ignored, the row kept (warning).
 // - Ragged rows are skipped, except extra fields that are all empty (a
 //   trailing delimiter). Duplicate header names: the first one is used (warning).
-// - Day-first/month-first: one choice per file (shared/design/CONTRACT.md §1.3); dates only
+// - Day-first/month-first: one choice per file (../shared/design/CONTRACT.md §1.3); dates only
 //   readable the other way are skipped with one issue per distinct value.
 import { errorText } from './error-text';
 import type { ColumnMapping, DateFormat, WeeklyTable } from './types';
@@ -56,7 +56,7 @@ export interface IngestOptions {
   sheet?: SheetChoice;
   /**
    * How day/month dates (`03/01/24`) are read: DMY, MDY or YMD (a 2-digit
-   * year first). By default decided from the values (shared/design/CONTRACT.md §1.3); the
+   * year first). By default decided from the values (../shared/design/CONTRACT.md §1.3); the
    * report's dateFormats counts the rows each reading accepts.
    */
   dateFormat?: DateFormat;

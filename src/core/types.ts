@@ -1,7 +1,7 @@
 // Shared shapes of the pure core. Ingestion produces a WeeklyTable; training
 // and the forecast pipeline read it. Keep this file free of logic.
 
-/** Column roles a user can map (the data contract, shared/design/CONTRACT.md §1.2). */
+/** Column roles a user can map (the data contract, ../shared/design/CONTRACT.md §1.2). */
 export type Role = 'date' | 'sku' | 'category' | 'amount' | 'quantity' | 'price' | 'gender' | 'age';
 
 /**
@@ -14,7 +14,7 @@ export type DateFormat = 'DMY' | 'MDY' | 'YMD';
 /** role -> header name as it appears in the file. */
 export type ColumnMapping = Partial<Record<Role, string>>;
 
-/** One problem found in the input (the data contract, shared/design/CONTRACT.md §5). */
+/** One problem found in the input (the data contract, ../shared/design/CONTRACT.md §5). */
 export interface IngestIssue {
   /** 'error' skips the row (or the file); 'warning' keeps it. */
   severity: 'error' | 'warning';
@@ -66,7 +66,7 @@ export interface IngestReport {
   sheet?: string;
 }
 
-/** One row of the weekly table, columns in the order of shared/design/CONTRACT.md §2. */
+/** One row of the weekly table, columns in the order of ../shared/design/CONTRACT.md §2. */
 export interface WeeklyRow {
   sku: string;
   seed_id: number;

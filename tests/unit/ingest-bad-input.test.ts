@@ -1,4 +1,4 @@
-// The data contract (shared/design/CONTRACT.md §5): every problem names row,
+// The data contract (../shared/design/CONTRACT.md §5): every problem names row,
 // column and what was expected; good rows are still used; nothing throws.
 import { describe, expect, it } from 'vitest';
 import { Ingestor, ingestText, type IngestOptions } from '../../src/core/ingest';

@@ -1,5 +1,5 @@
 // Input shapes that are normal, not errors (the data contract,
-// shared/design/CONTRACT.md §1), and the weekly table rules of its §2 on small
+// ../shared/design/CONTRACT.md §1), and the weekly table rules of its §2 on small
 // hand-checked files.
 import { describe, expect, it } from 'vitest';
 import { detectColumns, Ingestor, ingestText } from '../../src/core/ingest';

@@ -1,7 +1,7 @@
 // The sums of a file's rows, one "cell" per (sku, date index), as parallel
 // typed arrays that grow as cells come; rows themselves are never kept. Ages
 // are kept one per row (a median needs the values), as bytes while every age
-// is a whole number in [0, 256).
+// is a whole number below SMALL_AGE.
 
 /**
  * The cells and ages added so far, read-only, for the weekly table: valid
@@ -21,9 +21,12 @@ export interface CellView {
   readonly ageCount: number;
   readonly ageCell: ArrayLike<number>;
   readonly ages: ArrayLike<number>;
-  /** Every age is a whole number in [0, 256): medians can count instead of sort. */
+  /** Every age is a whole number in [0, SMALL_AGE): medians can count instead of sort. */
   readonly agesSmallInts: boolean;
 }
+
+/** Ages kept as bytes while every one is a whole number below this. */
+export const SMALL_AGE = 256;
 
 /** Gender codes of a row (see scan-cells' genderCode). */
 export const MALE = 1;
@@ -87,39 +90,45 @@ export class CellStore {
   /** Keeps the age of one row added into `cell`. */
   addAge(cell: number, age: number): void {
     const n = this.nAges;
-    if (n === this.ageCellOf.length) {
-      this.ageCellOf = grow(this.ageCellOf, n + 1);
-      if (this.ageSmall !== null) this.ageSmall = grow(this.ageSmall, n + 1);
-      else this.ageValue = grow(this.ageValue as Float64Array, n + 1);
-    }
-    if (this.ageSmall !== null && !((age | 0) === age && age >= 0 && age < 256)) {
+    if (n === this.ageCellOf.length) this.growAges(n + 1);
+    const small = this.ageSmall;
+    if (small !== null && (age | 0) === age && age >= 0 && age < SMALL_AGE) small[n] = age;
+    else this.wideAges(n)[n] = age;
+    this.ageCellOf[n] = cell;
+    this.nAges = n + 1;
+  }
+
+  private growAges(need: number): void {
+    this.ageCellOf = grow(this.ageCellOf, need);
+    if (this.ageSmall !== null) this.ageSmall = grow(this.ageSmall, need);
+    else this.ageValue = grow(this.ageValue as Float64Array, need);
+  }
+
+  /** The ages as doubles, the first `n` copied from the bytes the first time. */
+  private wideAges(n: number): Float64Array {
+    if (this.ageSmall !== null) {
       const wide = new Float64Array(this.ageCellOf.length);
       for (let i = 0; i < n; i++) wide[i] = this.ageSmall[i] as number;
       this.ageValue = wide;
       this.ageSmall = null;
     }
-    this.ageCellOf[n] = cell;
-    if (this.ageSmall !== null) this.ageSmall[n] = age;
-    else (this.ageValue as Float64Array)[n] = age;
-    this.nAges = n + 1;
+    return this.ageValue as Float64Array;
   }
 
   /** The cell of (si, di), made on first use. */
   private cellOf(si: number, di: number): number {
+    const cells = this.cellOfSku[si];
+    const known = cells !== undefined && di < cells.length ? (cells[di] as number) - 1 : -1;
+    return known >= 0 ? known : this.newCell(si, di);
+  }
+
+  private newCell(si: number, di: number): number {
     while (this.cellOfSku.length <= si) this.cellOfSku.push(new Int32Array(64));
     let cells = this.cellOfSku[si] as Int32Array;
-    const known = di < cells.length ? (cells[di] as number) - 1 : -1;
-    if (known >= 0) return known;
     if (di >= cells.length) {
       cells = grow(cells, di + 1);
       this.cellOfSku[si] = cells;
     }
-    const c = this.newCell(si, di);
-    cells[di] = c + 1;
-    return c;
-  }
-
-  private newCell(si: number, di: number): number {
     const c = this.nCells++;
     if (c === this.skuOf.length) {
       const need = c + 1;
@@ -133,6 +142,7 @@ export class CellStore {
     }
     this.skuOf[c] = si;
     this.dateOf[c] = di;
+    cells[di] = c + 1;
     return c;
   }
 }

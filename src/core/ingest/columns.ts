@@ -1,4 +1,4 @@
-// Header → role detection (the data contract, shared/design/CONTRACT.md
+// Header → role detection (the data contract, ../shared/design/CONTRACT.md
 // §1.1–1.2). Names match case- and accent-insensitively, ignoring spaces and
 // punctuation, against a list of synonyms per role in seven languages.
 import type { ColumnMapping, Role } from '../types';

@@ -1,7 +1,7 @@
 // Each distinct date of a file read once: a row's date becomes the index of
 // its reading. Readings stay unresolved until the whole file is seen, because
 // day-first vs month-first is a file-wide choice (the data contract,
-// shared/design/CONTRACT.md §1.3); distinct dates are few, so this is cheap.
+// ../shared/design/CONTRACT.md §1.3); distinct dates are few, so this is cheap.
 import { datePart, readDate, type DateReading } from './dates';
 
 /** The dates read so far, by index, for the weekly table. */

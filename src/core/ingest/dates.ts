@@ -1,7 +1,7 @@
 // Calendar dates as integer day numbers (days since 1970-01-01). All date math
 // happens on these integers, never through `Date` objects built from strings,
 // so a date is the same calendar day in every time zone (the data contract,
-// shared/design/CONTRACT.md §1.3).
+// ../shared/design/CONTRACT.md §1.3).
 
 /** Day number of a proleptic Gregorian date (Howard Hinnant's days_from_civil). */
 export function daysFromCivil(year: number, month: number, day: number): number {
@@ -87,7 +87,7 @@ export function expandYear(digits: string): number {
 /**
  * How one date string can be read. Ambiguous numeric dates (`03/01/2023`) keep
  * both readings; the file-wide day-first/month-first choice is made later from
- * all values (shared/design/CONTRACT.md §1.3).
+ * all values (../shared/design/CONTRACT.md §1.3).
  */
 export interface DateReading {
   kind: 'iso' | 'serial' | 'dmy' | 'bad';

@@ -1,7 +1,6 @@
 // One reader per column role (the sku's is in sku-reader.ts): each reads its
 // cell of a row and returns the value, or the issue that skips the row.
 // Warnings about a row that is kept are logged here, as they are found.
-//
 import type { ColumnPlan } from './column-plan';
 import { FEMALE, MALE } from './cell-store';
 import { isoKeyText, type DateInterner } from './date-interner';
@@ -31,6 +30,10 @@ export interface ReadContext {
   readonly issues: RowIssues;
 }
 
+// Each reader's read() is its hot path: a cell the scanner read already, in a
+// few bytes of code so V8 inlines it into the row loop; a cell as text, and
+// anything that logs, goes through a separate method.
+
 /** A row's date: the index of its reading in the DateInterner. */
 export class DateReader {
   constructor(
@@ -38,14 +41,17 @@ export class DateReader {
     private readonly dates: DateInterner,
   ) {}
 
-  read({ fields, pre, row }: RecordCells): number | RowIssue {
-    const col = this.col;
-    const isoKey = pre[col] as number;
+  read(r: RecordCells): number | RowIssue {
+    const isoKey = r.pre[this.col] as number;
     const di =
       isoKey === isoKey
-        ? this.dates.isoIndex(isoKey, row)
-        : this.dates.rawIndex(fields[col] as string, row);
-    if (di !== null) return di;
+        ? this.dates.isoIndex(isoKey, r.row)
+        : this.dates.rawIndex(r.fields[this.col] as string, r.row);
+    return di !== null ? di : this.noDate(r, isoKey);
+  }
+
+  private noDate({ fields }: RecordCells, isoKey: number): RowIssue {
+    const col = this.col;
     const text = isoKey === isoKey ? isoKeyText(isoKey) : shownCell(fields[col] as string);
     return text === ''
       ? { code: 'missing-date', col, detail: 'empty; expected a date such as 2023-11-24' }
@@ -68,11 +74,15 @@ export class QuantityReader {
     this.amountNeedsIt = ctx.plan.amount === -1;
   }
 
-  read({ fields, pre, row }: RecordCells): number | RowIssue {
+  read(r: RecordCells): number | RowIssue {
     const col = this.col;
     if (col < 0) return 0;
-    const q = pre[col] as number;
-    const v = q === q ? q : this.ctx.numbers.read(fields[col] as string, col, row);
+    const q = r.pre[col] as number;
+    return q === q ? q : this.readText(r, col);
+  }
+
+  private readText({ fields, row }: RecordCells, col: number): number | RowIssue {
+    const v = this.ctx.numbers.read(fields[col] as string, col, row);
     if (typeof v === 'number') return v;
     if (v !== null) return v;
     if (this.amountNeedsIt) {
@@ -110,28 +120,15 @@ export class AmountReader {
 
   /** `quantity` and sku `si` are the record's, already read. */
   read(r: RecordCells, quantity: number, si: number): number | RowIssue {
-    let amount = this.amountOf(r, quantity, si);
+    const a = this.fromQuantity ? NaN : (r.pre[this.plan.amount] as number);
+    const amount = a === a ? a : this.amountOf(r, quantity, si);
     if (typeof amount !== 'number') return amount;
-    const plan = this.plan;
-    if (!(amount <= MAX_MAGNITUDE && amount >= -MAX_MAGNITUDE)) {
-      // Each cell is within bounds, their product may not be (1e10 × 1e10).
-      return {
-        code: 'number-too-large',
-        col: this.fromQuantity ? plan.price : plan.amount,
-        detail: `${this.product()} = ${shortestNumber(amount)} is a number too large; expected an amount of at most ${MAX_MAGNITUDE.toExponential()} (1,000,000,000,000,000)`,
-      };
-    }
-    if (quantity < 0) {
-      if (amount > 0) amount = -amount;
-      this.ctx.issues.rowWarning(r.row, {
-        code: 'negative-quantity',
-        col: plan.quantity,
-        detail: `${shortestNumber(quantity)} is a return; kept and counted as negative sales (${shortestNumber(amount)})`,
-      });
-    }
-    return amount;
+    // Each cell is within bounds, their product may not be (1e10 × 1e10).
+    if (!(amount <= MAX_MAGNITUDE && amount >= -MAX_MAGNITUDE)) return this.tooLarge(amount);
+    return quantity < 0 ? this.returned(r.row, quantity, amount) : amount;
   }
 
+  /** The amount when it is not a number the scanner read. */
   private amountOf(r: RecordCells, quantity: number, si: number): number | RowIssue {
     const plan = this.plan;
     if (this.fromQuantity) {
@@ -144,9 +141,7 @@ export class AmountReader {
           'empty or not a number; expected a unit price (the amount is quantity × price in this file)',
       };
     }
-    const a = r.pre[plan.amount] as number;
-    const v =
-      a === a ? a : this.ctx.numbers.read(r.fields[plan.amount] as string, plan.amount, r.row);
+    const v = this.ctx.numbers.read(r.fields[plan.amount] as string, plan.amount, r.row);
     if (typeof v === 'number') return v;
     if (v !== null) return v;
     const price = this.unitPrice(r, si);
@@ -164,6 +159,26 @@ export class AmountReader {
       col: plan.amount,
       detail: 'empty; expected an amount (or both quantity and price to compute it)',
     };
+  }
+
+  private tooLarge(amount: number): RowIssue {
+    const plan = this.plan;
+    return {
+      code: 'number-too-large',
+      col: this.fromQuantity ? plan.price : plan.amount,
+      detail: `${this.product()} = ${shortestNumber(amount)} is a number too large; expected an amount of at most ${MAX_MAGNITUDE.toExponential()} (1,000,000,000,000,000)`,
+    };
+  }
+
+  /** A return: negative sales, warned. */
+  private returned(row: number, quantity: number, amount: number): number {
+    const negative = amount > 0 ? -amount : amount;
+    this.ctx.issues.rowWarning(row, {
+      code: 'negative-quantity',
+      col: this.plan.quantity,
+      detail: `${shortestNumber(quantity)} is a return; kept and counted as negative sales (${shortestNumber(negative)})`,
+    });
+    return negative;
   }
 
   /** `Quantity × Price`, as the headers name them. */
@@ -191,11 +206,14 @@ export class AgeReader {
     this.col = ctx.plan.age;
   }
 
-  read({ fields, pre, row }: RecordCells): number | null {
+  read(r: RecordCells): number | null {
     const col = this.col;
     if (col < 0) return null;
-    const g = pre[col] as number;
-    if (g === g) return g;
+    const g = r.pre[col] as number;
+    return g === g ? g : this.readText(r, col);
+  }
+
+  private readText({ fields, row }: RecordCells, col: number): number | null {
     const v = this.ctx.numbers.read(fields[col] as string, col, row);
     if (typeof v === 'number' || v === null) return v;
     this.ctx.issues.rowWarning(row, { ...v, detail: `${v.detail} (value ignored, row kept)` });
@@ -209,12 +227,14 @@ export class GenderReader {
 
   constructor(private readonly col: number) {}
 
-  read({ fields, pre }: RecordCells): number {
+  read(r: RecordCells): number {
     const col = this.col;
     if (col < 0) return 0;
-    const p = pre[col] as number;
-    if (p === p) return p;
-    const g = fields[col] as string;
+    const p = r.pre[col] as number;
+    return p === p ? p : this.readText(r.fields[col] as string);
+  }
+
+  private readText(g: string): number {
     const cached = this.byText.get(g);
     if (cached !== undefined) return cached;
     const t = g.trim().toLowerCase();

@@ -1,6 +1,6 @@
 // Issues about one row: every message starts `Row N, column "…": ` (or
 // `Row N ` for the row as a whole), built here once, so a reader only says
-// what was wrong with the cell (the data contract, shared/design/CONTRACT.md §5).
+// what was wrong with the cell (the data contract, ../shared/design/CONTRACT.md §5).
 import type { IssueLog } from './issues';
 
 /** What is wrong with a cell (or with a whole row, when `col` is -1). */

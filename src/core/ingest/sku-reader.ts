@@ -86,9 +86,20 @@ export class SkuReader {
     const prePrice = plan.price >= 0 ? (pre[plan.price] as number) : NaN;
     const rawPrice = prePrice === prePrice || plan.price < 0 ? '' : (fields[plan.price] as string);
     const priceKey: string | number = prePrice === prePrice ? prePrice : rawPrice;
-    let byPrice = this.byCategoryPrice.get(rawCategory);
-    const hit = byPrice?.get(priceKey);
+    const hit = this.byCategoryPrice.get(rawCategory)?.get(priceKey);
     if (hit !== undefined) return hit;
+    return this.newCategoryPriceSku(rawCategory, priceKey, prePrice, rawPrice, row);
+  }
+
+  /** A category and price not seen before (or past the bound on those remembered). */
+  private newCategoryPriceSku(
+    rawCategory: string,
+    priceKey: string | number,
+    prePrice: number,
+    rawPrice: string,
+    row: number,
+  ): number | RowIssue {
+    const plan = this.plan;
     const category = rawCategory.trim();
     if (plan.category >= 0 && category === '') {
       return {
@@ -107,6 +118,7 @@ export class SkuReader {
     if (plan.price >= 0) parts.push(shortestNumber(price));
     const name = parts.length > 0 ? parts.join(' · ') : 'all';
     const id = this.skus.intern(name, category, price, seedIdOf(category, price));
+    let byPrice = this.byCategoryPrice.get(rawCategory);
     if (!byPrice) {
       byPrice = new Map();
       this.byCategoryPrice.set(rawCategory, byPrice);

@@ -1,5 +1,5 @@
 // Turns the accumulated (sku, date) cells into the weekly table of the data
-// contract (shared/design/CONTRACT.md §2): one shared Monday calendar, every
+// contract (../shared/design/CONTRACT.md §2): one shared Monday calendar, every
 // sku every week.
 import type {
   DateFormat,
@@ -11,7 +11,7 @@ import type {
   WeeklyTable,
 } from '../types';
 import type { Accumulator } from './accumulator';
-import type { CellView } from './cell-store';
+import { SMALL_AGE, type CellView } from './cell-store';
 import type { DateView } from './date-interner';
 import {
   checkedDays,
@@ -103,7 +103,7 @@ function resolveDates(
     if (mf && !df) forcedMonth = true;
   }
   // A first field > 12 anywhere means day-first (the data contract,
-  // shared/design/CONTRACT.md §1.3), unless the caller chose.
+  // ../shared/design/CONTRACT.md §1.3), unless the caller chose.
   const order: DateFormat = forced ?? (forcedDay ? 'DMY' : 'MDY');
   const dayOf = new Float64Array(readings.length);
   for (let i = 0; i < readings.length; i++) {
@@ -136,9 +136,6 @@ const ORDER_TEXT: Record<string, [string, string]> = {
   'month-first': ['month-first (MM/DD/YYYY)', '11/24/2023'],
   'year-first': ['year-first (YY/MM/DD)', '23/11/24'],
 };
-
-/** Ages are almost always whole years: then a histogram beats sorting. */
-const SMALL_AGE = 256;
 
 /** Median of whole numbers in [0, SMALL_AGE) by counting; `counts` is all zeros on entry and exit. */
 function medianSmallInts(values: Float64Array, counts: Int32Array): number {
@@ -292,7 +289,7 @@ function dropUnreadDates(
 
 /**
  * A weekly file has every date on one weekday, and at least two dates (the
- * data contract, shared/design/CONTRACT.md §1.4).
+ * data contract, ../shared/design/CONTRACT.md §1.4).
  */
 function isWeeklyFile(cells: CellView, dayOf: Float64Array): boolean {
   const { count, date } = cells;
@@ -395,6 +392,7 @@ function slotMedianAges(
     const slot = slotOfCell[ageCell[i] as number] as number;
     if (slot >= 0) agesSorted[fill[slot]!++] = ages[i] as number;
   }
+  // Ages are almost always whole years: then a histogram beats sorting.
   const counts = cells.agesSmallInts ? new Int32Array(SMALL_AGE) : null;
   return (slot: number): number => {
     const a = ageStart[slot] as number;
@@ -464,7 +462,7 @@ function skuSeries(
 }
 
 /**
- * price_per_unit (shared/design/CONTRACT.md §2): the sku's own price for category+price skus;
+ * price_per_unit (../shared/design/CONTRACT.md §2): the sku's own price for category+price skus;
  * otherwise Σamount/Σquantity of the week, carried forward over weeks without
  * sales and backwards over leading ones; 0 when the file has no quantity.
  */
