@@ -22,9 +22,9 @@ import {
 } from '../models/types';
 import { roundTo } from '../stats/round';
 import { backtestCandidates, type BacktestRecipe } from './candidates';
+import { bandAt, bandClass, planBands, type BandPlan, type ClassBand } from './bands';
 import {
   calibrateOnWindows,
-  calibratedForecast,
   DEFAULT_CONFORMAL,
   type Calibration,
   type ConformalOptions,
@@ -45,7 +45,9 @@ import {
   type Strategy,
 } from './selection';
 import type { BacktestSeries } from './series';
+import type { DemandClass } from '../stats/demand-class';
 import { combine, forecastName, futureAlias, type Combined, type Pool } from './strategies';
+import { totalsFromBacktest, type AutoTotals } from './total-bands';
 
 export interface AutoOptions {
   h: number;
@@ -119,7 +121,13 @@ export interface AutoEvidence {
   excluded: { alias: ModelAlias; reason: string }[];
   /** The pooled best (pooled) or the ensemble's members. */
   chosen: ModelAlias[];
-  conformal: { options: ConformalOptions; residualsPerStep: number[]; widen: number };
+  conformal: {
+    options: ConformalOptions;
+    residualsPerStep: number[];
+    widen: number;
+    /** Each demand class's band: its method and the evidence it was chosen on (bands.ts). */
+    classes: ClassBand[];
+  };
   /** The shipped forecasts on the validation windows, pooled over skus. */
   accuracy: { wape: number; coverage: number; windows: number };
 }
@@ -132,6 +140,8 @@ export interface AutoSkuForecast {
 
 export interface AutoResult {
   forecasts: AutoSkuForecast[];
+  /** Category and grand totals, banded by their own backtest errors. */
+  totals: AutoTotals;
   evidence: AutoEvidence;
   perSku: SkuChoice[];
   /** With keepAll: calibrated forecasts of every candidate and every strategy, in series order. */
@@ -159,7 +169,9 @@ interface Run {
 interface Finished {
   forecasts: AutoSkuForecast[];
   calibration: Calibration;
+  plan: BandPlan;
   accuracy: SkuAccuracySums[];
+  pts: readonly Combined[];
 }
 
 export async function auto(
@@ -219,6 +231,7 @@ export async function auto(
   const top = choice.top.map((j) => aliases[j] as ModelAlias);
   const result: AutoResult = {
     forecasts: main.forecasts,
+    totals: totalsFromBacktest(series, run.at, bt, run.valWindows, main.pts, main.forecasts, h),
     perSku: skuChoices(run, main, scoring.skuScores, aliases, top),
     evidence: {
       rule: ruleText(recipe, top.length),
@@ -234,6 +247,7 @@ export async function auto(
         options: main.calibration.options,
         residualsPerStep: main.calibration.counts,
         widen: roundTo(main.calibration.widen, EVIDENCE_DECIMALS),
+        classes: main.plan.evidence,
       },
       accuracy: pooledAccuracy(main.accuracy),
     },
@@ -324,7 +338,10 @@ function skuChoices(
     return choice;
   });
 }
-/** Calibrates the points of every series (by a strategy or model) and forecasts from the end. */
+/**
+ * Calibrates the points of every series (by a strategy or model), each
+ * demand class its own way (bands.ts), and forecasts from the end.
+ */
 function finishAll(
   run: Run,
   pts: readonly Combined[],
@@ -332,28 +349,51 @@ function finishAll(
 ): Finished {
   const { h, settings } = run.recipe;
   const calibration = calibrateOnWindows(run.bt, pts, run.valWindows, h, run.recipe.conformal);
+  const demand = run.bt.map((sb) => bandClass(sb.series.y));
+  const plan = planBands(
+    run.bt.map((sb, i) => ({
+      id: sb.series.id,
+      y: sb.series.y,
+      cutoffs: sb.cutoffs,
+      windows: run.valWindows[i] as number,
+      actual: sb.actual,
+      point: (pts[i] as Combined).point,
+      demand: demand[i] as DemandClass,
+    })),
+    h,
+    calibration,
+  );
   const forecasts = run.series.map((s, si) => {
     const i = run.at[si] as number;
     const sb = run.bt[i];
     const p = pts[i];
     // A series with no backtest window of its own (no longer than h) has no evidence
-    // for any candidate or its band: the fallback chain forecasts it, as it stands.
+    // for any candidate: the fallback chain forecasts it, with its class's band.
     if (!sb || !p || run.valWindows[i] === 0) {
       const f = fallback(s.y, h, settings);
-      return { id: s.id, model: f.alias, forecast: f.forecast };
+      if (s.y.length === 0) return { id: s.id, model: f.alias, forecast: f.forecast };
+      const band = bandAt(plan, s.id, bandClass(s.y), s.y, s.y.length, f.forecast.point);
+      return { id: s.id, model: f.alias, forecast: band };
     }
     const w = sb.cutoffs.length - 1;
     const future = p.point.subarray(w * h, (w + 1) * h);
     return {
       id: s.id,
       model: name(i, p.label),
-      forecast: calibratedForecast(calibration, s.id, s.y, future),
+      forecast: bandAt(plan, s.id, demand[i] as DemandClass, s.y, s.y.length, future),
     };
   });
   const accuracy = run.bt.map((sb, i) =>
-    validationAccuracy(sb, (pts[i] as Combined).point, run.valWindows[i] as number, h, calibration),
+    validationAccuracy(
+      sb,
+      (pts[i] as Combined).point,
+      run.valWindows[i] as number,
+      h,
+      (c, point, into) =>
+        bandAt(plan, sb.series.id, demand[i] as DemandClass, sb.series.y, c, point, into),
+    ),
   );
-  return { forecasts, calibration, accuracy };
+  return { forecasts, calibration, plan, accuracy, pts };
 }
 function ruleText(recipe: Recipe, k: number): string {
   const { strategy, metric, nWindows, stepSize } = recipe;
