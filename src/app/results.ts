@@ -302,19 +302,29 @@ export interface GrandTotal {
  * sums the skus as independent.
  */
 export function grandTotal(result: ForecastResult): GrandTotal {
-  const weekly =
-    result.total?.weeks ??
-    (result.skus.length > 0
-      ? (categoryTotals(result.skus.map((s) => ({ category: '', weeks: s.weeks }))).categories[0]
-          ?.weeks ?? [])
-      : []);
+  if (result.total) {
+    return {
+      weeks: result.total.weeks,
+      total: result.total.overHorizon ?? totalBand(result.total.weeks),
+      categories: result.categories.map((c) => ({
+        category: c.category,
+        skus: c.skus,
+        total: c.overHorizon ?? totalBand(c.weeks),
+      })),
+    };
+  }
+  const independent = (by: (s: SkuForecast) => string) =>
+    result.skus.length > 0
+      ? categoryTotals(result.skus.map((s) => ({ category: by(s), weeks: s.weeks }))).categories
+      : [];
+  const weekly = independent(() => '')[0]?.weeks ?? [];
   return {
     weeks: weekly,
-    total: result.total?.overHorizon ?? totalBand(weekly),
-    categories: result.categories.map((c) => ({
+    total: totalBand(weekly),
+    categories: independent((s) => s.category).map((c) => ({
       category: c.category,
       skus: c.skus,
-      total: c.overHorizon ?? totalBand(c.weeks),
+      total: totalBand(c.weeks),
     })),
   };
 }

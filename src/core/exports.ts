@@ -248,6 +248,7 @@ function selectionJson(sel: SelectionSummary): Record<string, unknown> {
       horizon_blocks: sel.blocks.map((b) => ({
         weeks: [b.from, b.to],
         chosen: b.chosen,
+        excluded: b.excluded.map((x) => ({ model: x.alias, reason: x.reason })),
         validation: {
           windows: b.accuracy.windows,
           wape: finiteOrNull(b.accuracy.wape),

@@ -325,6 +325,7 @@ function selectionSummary(
         from: b.from,
         to: b.to,
         chosen: [...b.result.evidence.chosen],
+        excluded: b.result.evidence.excluded.map((x) => ({ alias: x.alias, reason: x.reason })),
         accuracy: b.result.evidence.accuracy,
       })),
     }),
@@ -341,7 +342,7 @@ function selectionSummary(
     excluded: e.excluded.map((x) => ({ alias: x.alias, reason: x.reason })),
     accuracy: e.accuracy,
     intervalMethod:
-      'p10–p90 from the errors of the same forecasts on the backtest weeks (split conformal, by weeks ahead, scaled by each sku’s level): about 8 in 10 future weeks should fall inside',
+      'p10–p90 from the errors of the same forecasts on the backtest weeks, by demand class (split conformal, by weeks ahead, scaled by each sku’s week-to-week change), or, for a class of slow movers where it scored better, from each sku’s own share of weeks with a sale and its past sale sizes: about 8 in 10 future weeks should fall inside',
   };
 }
 

@@ -68,6 +68,7 @@ export interface SelectionSummary {
     from: number;
     to: number;
     chosen: string[];
+    excluded: { alias: string; reason: string }[];
     accuracy: { wape: number; coverage: number; windows: number };
   }[];
   /** How the p10–p90 band is made. */

@@ -22,7 +22,7 @@ import {
 } from '../models/types';
 import { roundTo } from '../stats/round';
 import { backtestCandidates, type BacktestRecipe } from './candidates';
-import { bandAt, bandClass, planBands, type BandPlan, type ClassBand } from './bands';
+import { bandAt, bandClass, planOnBacktest, type BandPlan, type ClassBand } from './bands';
 import {
   calibrateOnWindows,
   DEFAULT_CONFORMAL,
@@ -38,6 +38,7 @@ import {
 } from './scores';
 import {
   EVIDENCE_DECIMALS,
+  ruleText,
   STRATEGIES,
   type CandidateEvidence,
   type Choice,
@@ -349,20 +350,7 @@ function finishAll(
 ): Finished {
   const { h, settings } = run.recipe;
   const calibration = calibrateOnWindows(run.bt, pts, run.valWindows, h, run.recipe.conformal);
-  const demand = run.bt.map((sb) => bandClass(sb.series.y));
-  const plan = planBands(
-    run.bt.map((sb, i) => ({
-      id: sb.series.id,
-      y: sb.series.y,
-      cutoffs: sb.cutoffs,
-      windows: run.valWindows[i] as number,
-      actual: sb.actual,
-      point: (pts[i] as Combined).point,
-      demand: demand[i] as DemandClass,
-    })),
-    h,
-    calibration,
-  );
+  const { plan, demand } = planOnBacktest(run.bt, pts, run.valWindows, h, calibration);
   const forecasts = run.series.map((s, si) => {
     const i = run.at[si] as number;
     const sb = run.bt[i];
@@ -372,7 +360,16 @@ function finishAll(
     if (!sb || !p || run.valWindows[i] === 0) {
       const f = fallback(s.y, h, settings);
       if (s.y.length === 0) return { id: s.id, model: f.alias, forecast: f.forecast };
-      const band = bandAt(plan, s.id, bandClass(s.y), s.y, s.y.length, f.forecast.point);
+      const band = bandAt(
+        plan,
+        s.id,
+        bandClass(s.y),
+        s.y,
+        s.y.length,
+        f.forecast.point,
+        undefined,
+        true,
+      );
       return { id: s.id, model: f.alias, forecast: band };
     }
     const w = sb.cutoffs.length - 1;
@@ -394,22 +391,4 @@ function finishAll(
     ),
   );
   return { forecasts, calibration, plan, accuracy, pts };
-}
-function ruleText(recipe: Recipe, k: number): string {
-  const { strategy, metric, nWindows, stepSize } = recipe;
-  const how =
-    metric === 'wape'
-      ? 'pooled WAPE'
-      : "mean over skus of mean absolute error divided by the sku's level";
-  const windows = `the last ${nWindows} origins of the history (${stepSize} week${stepSize === 1 ? '' : 's'} apart)`;
-  const pick =
-    strategy === 'pooled'
-      ? 'the one model with the best score forecasts every sku'
-      : strategy === 'per_sku'
-        ? "each sku gets the model with the best score on that sku's own windows"
-        : `every sku gets the ${strategy === 'ensemble_mean' ? 'mean' : 'median'} of the ${k} models with the best scores`;
-  return (
-    `every candidate is backtested on ${windows} and scored by ${how}; ${pick}; ` +
-    'the p10–p90 band is calibrated on the same backtest residuals (conformal, by horizon week, scaled by each sku’s level)'
-  );
 }

@@ -21,6 +21,7 @@ import {
   type ConformalOptions,
   type ResidualItem,
 } from './conformal';
+import type { SeriesBacktest } from './cross-validation';
 import { mixtureForecast } from './mixture-band';
 
 /** One series' backtest of the shipped points: validation windows first, then the future one. */
@@ -186,14 +187,38 @@ export function bandAt(
   cutoff: number,
   point: ArrayLike<number>,
   into?: Forecast,
+  /** Keep p50 on the point: the class's median shift is of other models' errors (a fallback's band). */
+  keepMedian = false,
 ): Forecast {
   const cls = plan.byClass.get(demand);
   if (cls?.method === 'mixture') return mixtureForecast(y, cutoff, point.length, into);
+  const cal = cls?.calibration ?? plan.pooled;
   return calibratedForecast(
-    cls?.calibration ?? plan.pooled,
+    keepMedian ? { ...cal, options: { ...cal.options, shiftMedian: false } } : cal,
     id,
     y.subarray(0, cutoff),
     point,
     into,
   );
+}
+
+/** planBands over a backtest: each series' class, and the plan. */
+export function planOnBacktest(
+  bt: readonly SeriesBacktest[],
+  points: readonly { point: Float64Array }[],
+  windows: readonly number[],
+  h: number,
+  pooled: Calibration,
+): { plan: BandPlan; demand: DemandClass[] } {
+  const demand = bt.map((sb) => bandClass(sb.series.y));
+  const items = bt.map((sb, i) => ({
+    id: sb.series.id,
+    y: sb.series.y,
+    cutoffs: sb.cutoffs,
+    windows: windows[i] as number,
+    actual: sb.actual,
+    point: (points[i] as { point: Float64Array }).point,
+    demand: demand[i] as DemandClass,
+  }));
+  return { plan: planBands(items, h, pooled), demand };
 }
