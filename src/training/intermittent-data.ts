@@ -1,19 +1,19 @@
-// An intermittent evaluation dataset built from the seed's transactions: one
-// series per product (category × unit price), customer gender and age band
-// (18–34, 35–49, 50+), weekly. 90 series of about 11 sales a year each:
-// order lines of slow movers, real dates and real basket sizes.
+// Intermittent evaluation data built from the seed's transactions (the
+// shared data has no slow movers of its own): one series per product
+// (category × unit price), customer gender and age band (18–34, 35–49, 50+).
+// `seed_lines` counts them by week: 90 series selling in about a fifth of
+// their weeks, order lines with real dates and basket sizes. `seed_days`
+// counts them by day, one period a day: the same 90 series selling on about
+// 3% of days, most below the 10% of recent periods a planner calls a slow
+// mover and a few above it — the mix of a real order-line export.
 
 import { readFileSync, existsSync } from 'node:fs';
 import path from 'node:path';
-import { windowCutoffs } from '../core/backtest/cross-validation';
-import { seriesFromArrays, seriesFromTable } from '../core/backtest/series';
+import { seriesFromArrays, seriesFromTable, type BacktestSeries } from '../core/backtest/series';
 import { ingestText } from '../core/ingest';
 import { sharedDir, SEED_CSV } from './data';
-import type { Dataset, EvalLibrarySplit } from './eval-library';
 
-const HOLDOUT_WEEKS = 12;
-const H = 4;
-
+/** The seed's rows as `date,sku,category,amount` with sku = product · gender · age band. */
 export function seedLinesCsv(csv: string): string {
   const lines = csv.split(/\r?\n/);
   const out = ['date,sku,category,amount'];
@@ -28,34 +28,26 @@ export function seedLinesCsv(csv: string): string {
   return out.join('\n');
 }
 
-export function seedLinesDataset(split: EvalLibrarySplit, repoRoot = process.cwd()): Dataset[] {
+function seedCsv(repoRoot: string): string | null {
   const file = path.join(sharedDir(repoRoot), SEED_CSV);
-  if (!existsSync(file)) return [];
-  const table = ingestText(seedLinesCsv(readFileSync(file, 'utf8')), {
-    mapping: { date: 'date', sku: 'sku', category: 'category', amount: 'amount' },
-  });
-  const shift = split === 'validation' ? HOLDOUT_WEEKS : 0;
-  return [
-    {
-      name: 'seed_lines' as Dataset['name'],
-      series: seriesFromTable(table),
-      h: H,
-      origins: (s) => windowCutoffs(s.y.length - shift, H, HOLDOUT_WEEKS - H + 1, 1),
-      season: 'sales',
-      source: '../shared/data/retail_sales_2023.csv, sku = product · gender · age band',
-    },
-  ];
+  return existsSync(file) ? readFileSync(file, 'utf8') : null;
 }
 
-/**
- * The same order lines per day, one period a day (a synthetic weekly
- * calendar: the models see only periods): 90 series that sell on about 3% of
- * days, most below the 10% a planner calls a slow mover, a few above it.
- */
-export function seedDaysDataset(split: EvalLibrarySplit, repoRoot = process.cwd()): Dataset[] {
-  const file = path.join(sharedDir(repoRoot), SEED_CSV);
-  if (!existsSync(file)) return [];
-  const rows = seedLinesCsv(readFileSync(file, 'utf8')).split('\n').slice(1);
+/** Weekly order lines, through the app's ingestion; null without ../shared. */
+export function seedLinesSeries(repoRoot = process.cwd()): BacktestSeries[] | null {
+  const csv = seedCsv(repoRoot);
+  if (csv === null) return null;
+  const table = ingestText(seedLinesCsv(csv), {
+    mapping: { date: 'date', sku: 'sku', category: 'category', amount: 'amount' },
+  });
+  return seriesFromTable(table);
+}
+
+/** Daily order lines, one period a day on a synthetic weekly calendar; null without ../shared. */
+export function seedDaysSeries(repoRoot = process.cwd()): BacktestSeries[] | null {
+  const csv = seedCsv(repoRoot);
+  if (csv === null) return null;
+  const rows = seedLinesCsv(csv).split('\n').slice(1);
   const day = (d: string): number => Date.parse(`${d}T00:00:00Z`) / 86_400_000;
   const days = rows.map((r) => day(r.split(',')[0] as string));
   const first = Math.min(...days);
@@ -68,18 +60,9 @@ export function seedDaysDataset(split: EvalLibrarySplit, repoRoot = process.cwd(
     s.y[(days[i] as number) - first]! += Number(amount);
   });
   const ids = [...series.keys()].sort();
-  const built = seriesFromArrays(ids.map((id) => ({ id, y: series.get(id)!.y })));
-  built.forEach((b) => (b.category = series.get(b.id)!.category));
-  const shift = split === 'validation' ? HOLDOUT_WEEKS : 0;
-  return [
-    {
-      name: 'seed_days' as Dataset['name'],
-      series: built,
-      h: H,
-      origins: (s) => windowCutoffs(s.y.length - shift, H, HOLDOUT_WEEKS - H + 1, 1),
-      season: 'sales',
-      source:
-        '../shared/data/retail_sales_2023.csv, sku = product · gender · age band, one period a day',
-    },
-  ];
+  const built = seriesFromArrays(
+    ids.map((id) => ({ id, y: (series.get(id) as { y: Float64Array }).y })),
+  );
+  for (const b of built) b.category = (series.get(b.id) as { category: string }).category;
+  return built;
 }

@@ -63,7 +63,8 @@ describe('bands a planner can order from', () => {
     let weeks = 0;
     let points = 0;
     r.skus.forEach((s) => {
-      const recent = sold[Number(s.sku.slice('sku-'.length))]!.slice(-26).filter((v) => v > 0).length / 26;
+      const recent =
+        sold[Number(s.sku.slice('sku-'.length))]!.slice(-26).filter((v) => v > 0).length / 26;
       if (recent <= 0.1) return;
       for (const w of s.weeks) {
         weeks++;
