@@ -3,7 +3,7 @@
 // horizon total, flags and accuracy; the filter and sort of the sku table;
 // weekly series (history + forecast) for a sku, a category and the grand total.
 
-import { categoryTotals, sumIntervalCornishFisher } from '../core/category-totals';
+import { categoryTotals } from '../core/category-totals';
 import type { ForecastResult, SkuForecast } from '../core/forecast';
 import type { SalesHistory } from '../worker/protocol';
 
@@ -29,7 +29,7 @@ export interface SkuRow {
   /** Lower-cased sku, for search. */
   key: string;
   category: string;
-  /** The next-N-weeks total (sum of p50; band of the sum, weeks independent). */
+  /** The next-N-weeks total (sums of the weekly p10, p50 and p90: see totalBand). */
   total: Band;
   model: string;
   /** Backtest WAPE (0..1), when the run had a backtest and it is defined. */
@@ -41,13 +41,23 @@ export interface SkuRow {
 /** Share of zero weeks above which a sku counts as intermittent (when the engine did not say). */
 const INTERMITTENT_ZERO_SHARE = 0.5;
 
-/** The band of a sum of weekly bands, the same assumption as the engine's category totals. */
+/**
+ * The band of a total over several weeks: the weekly p10s, p50s and p90s
+ * added up. A forecast that is off is usually off the same way week after
+ * week (a level, a season or a trend misjudged), so the weeks' errors add up
+ * rather than cancel, as treating the weeks as independent assumed. The p50
+ * stays inside its band.
+ */
 export function totalBand(weeks: readonly Band[]): Band {
-  if (weeks.length === 1) {
-    const w = weeks[0] as Band;
-    return { p10: w.p10, p50: w.p50, p90: w.p90 };
+  let p10 = 0;
+  let p50 = 0;
+  let p90 = 0;
+  for (const w of weeks) {
+    p10 += w.p10;
+    p50 += w.p50;
+    p90 += w.p90;
   }
-  return sumIntervalCornishFisher(weeks);
+  return { p10, p50, p90 };
 }
 
 function finiteOrNull(v: number | undefined): number | null {
@@ -285,34 +295,37 @@ export interface GrandTotal {
   categories: { category: string; skus: number; total: Band }[];
 }
 
-/** Grand total per week and over the horizon, and each category's horizon total. */
+/**
+ * Grand total per week and over the horizon, and each category's horizon
+ * total, from the engine's totals (each with a band from its own backtest
+ * errors); a result without them (made before totals had their own band)
+ * sums the skus as independent.
+ */
 export function grandTotal(result: ForecastResult): GrandTotal {
-  const all = result.skus.map((s) => ({ category: '', weeks: s.weeks }));
-  const weekly = all.length > 0 ? (categoryTotals(all).categories[0]?.weeks ?? []) : [];
-  // Horizon totals: each sku's weeks summed first, then skus summed per category.
-  const skuTotals = result.skus.map((s) => ({
-    category: s.category,
-    weeks: [{ week_start: 'total', horizon_week: 1, ...totalBand(s.weeks) }],
-  }));
-  const byCategory = skuTotals.length > 0 ? categoryTotals(skuTotals).categories : [];
-  const overall =
-    skuTotals.length > 0
-      ? (categoryTotals(skuTotals.map((s) => ({ ...s, category: '' }))).categories[0]?.weeks[0] ??
-        null)
-      : null;
-  return {
-    weeks: weekly,
-    total: overall
-      ? { p10: overall.p10, p50: overall.p50, p90: overall.p90 }
-      : { p10: 0, p50: 0, p90: 0 },
-    categories: byCategory.map((c) => {
-      const w = c.weeks[0];
-      return {
+  if (result.total) {
+    return {
+      weeks: result.total.weeks,
+      total: result.total.overHorizon ?? totalBand(result.total.weeks),
+      categories: result.categories.map((c) => ({
         category: c.category,
         skus: c.skus,
-        total: w ? { p10: w.p10, p50: w.p50, p90: w.p90 } : { p10: 0, p50: 0, p90: 0 },
-      };
-    }),
+        total: c.overHorizon ?? totalBand(c.weeks),
+      })),
+    };
+  }
+  const independent = (by: (s: SkuForecast) => string) =>
+    result.skus.length > 0
+      ? categoryTotals(result.skus.map((s) => ({ category: by(s), weeks: s.weeks }))).categories
+      : [];
+  const weekly = independent(() => '')[0]?.weeks ?? [];
+  return {
+    weeks: weekly,
+    total: totalBand(weekly),
+    categories: independent((s) => s.category).map((c) => ({
+      category: c.category,
+      skus: c.skus,
+      total: totalBand(c.weeks),
+    })),
   };
 }
 

@@ -42,6 +42,8 @@ export interface ForecastWeek {
   p10: number;
   p50: number;
   p90: number;
+  /** What made this week's forecast, when not what made the sku's first weeks (a later horizon block). */
+  model?: string;
 }
 
 export interface CategoryForecast {
@@ -50,6 +52,8 @@ export interface CategoryForecast {
   /** Number of skus summed. */
   skus: number;
   weeks: ForecastWeek[];
+  /** The band of the total over all the weeks (not the sum of the weekly bands: see backtest/total-bands.ts). */
+  overHorizon?: { p10: number; p50: number; p90: number };
 }
 
 export interface CategoryTotals {

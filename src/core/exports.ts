@@ -60,7 +60,7 @@ function* forecastCsvLines(result: ForecastResult): Generator<string> {
     for (const w of s.weeks) {
       yield (
         prefix +
-        `${w.week_start},${w.horizon_week},${money(w.p10)},${money(w.p50)},${money(w.p90)},${s.model}\r\n`
+        `${w.week_start},${w.horizon_week},${money(w.p10)},${money(w.p50)},${money(w.p90)},${w.model ?? s.model}\r\n`
       );
     }
   }
@@ -150,7 +150,7 @@ function* jsonRows(result: ForecastResult): Generator<Record<string, unknown>> {
         category: s.category,
         seed_id: s.seed_id,
         ...weekJson(w),
-        model: s.model,
+        model: w.model ?? s.model,
       };
     }
   }
@@ -210,7 +210,15 @@ function jsonDocument(result: ForecastResult, meta: ExportMeta): Record<string, 
         category: c.category,
         skus: c.skus,
         weeks: c.weeks.map(weekJson),
+        ...(c.overHorizon && { over_horizon: bandJson(c.overHorizon) }),
       })),
+      ...(result.total && {
+        total: {
+          skus: result.total.skus,
+          weeks: result.total.weeks.map(weekJson),
+          ...(result.total.overHorizon && { over_horizon: bandJson(result.total.overHorizon) }),
+        },
+      }),
     },
   };
   return doc;
@@ -236,6 +244,18 @@ function selectionJson(sel: SelectionSummary): Record<string, unknown> {
       coverage_p10_p90: finiteOrNull(sel.accuracy.coverage),
     },
     interval_method: sel.intervalMethod,
+    ...(sel.blocks && {
+      horizon_blocks: sel.blocks.map((b) => ({
+        weeks: [b.from, b.to],
+        chosen: b.chosen,
+        excluded: b.excluded.map((x) => ({ model: x.alias, reason: x.reason })),
+        validation: {
+          windows: b.accuracy.windows,
+          wape: finiteOrNull(b.accuracy.wape),
+          coverage_p10_p90: finiteOrNull(b.accuracy.coverage),
+        },
+      })),
+    }),
   };
 }
 
@@ -245,6 +265,10 @@ function finiteOrNull(v: number | undefined): number | null {
 }
 
 /** One forecast week of a sku or a category, money rounded to cents. */
+function bandJson(b: { p10: number; p50: number; p90: number }): Record<string, number> {
+  return { p10: round(b.p10), p50: round(b.p50), p90: round(b.p90) };
+}
+
 function weekJson(w: ForecastWeek): Record<string, string | number> {
   return {
     week_start: w.week_start,

@@ -5,9 +5,10 @@
 // forecast.ts, which the exports, the CLI and the page read.
 
 import { now } from './clock';
-import { auto, type AutoOptions, type AutoResult } from './backtest/auto';
+import { auto, type AutoOptions, type AutoResult, type AutoSkuForecast } from './backtest/auto';
+import type { AutoTotals } from './backtest/total-bands';
 import { seriesFromTable, type BacktestSeries } from './backtest/series';
-import { categoryTotals } from './category-totals';
+import type { CategoryForecast, ForecastWeek } from './category-totals';
 import {
   DEFAULT_HORIZON,
   ForecastError,
@@ -19,7 +20,7 @@ import {
   type SkuForecast,
 } from './forecast';
 import { FALLBACK_CHAIN, LOCAL_MODELS } from './models/registry';
-import type { GlobalModel, Model, ModelAlias } from './models/types';
+import type { Forecast, GlobalModel, Model, ModelAlias } from './models/types';
 import type { WeeklyTable } from './types';
 
 /** Bumped when a model, auto's recipe or the band changes what a forecast gives. */
@@ -102,13 +103,13 @@ export async function forecastWithLibrary(
   checkMagnitudes(series);
   const t1 = now();
 
-  const result = await auto(series, models, {
-    h: horizon,
+  const blocks = await autoByBlocks(series, models, horizon, {
     ...(requested === 'auto' ? {} : { strategy: 'pooled' as const }),
     ...(opts.onProgress ? { onProgress: opts.onProgress } : {}),
     ...(opts.crossValidate ? { crossValidate: opts.crossValidate } : {}),
     ...(opts.onBacktestsDone ? { onBacktestsDone: opts.onBacktestsDone } : {}),
   });
+  const result = (blocks[0] as HorizonBlock).result;
   const t2 = now();
 
   // What the run chose; a sku forecast by anything else was too short for it.
@@ -118,7 +119,6 @@ export async function forecastWithLibrary(
     const made = result.forecasts[i] as AutoResult['forecasts'][number];
     const choice = result.perSku[i];
     const flags = skuFlags(bs.y, !chosen.has(made.model));
-    const f = made.forecast;
     const out: SkuForecast = {
       sku: s.sku,
       category: s.category,
@@ -126,13 +126,19 @@ export async function forecastWithLibrary(
       seed_id: s.seed_id,
       model: made.model,
       historyWeeks: bs.y.length,
-      weeks: horizonWeeks.map((week_start, h) => ({
-        week_start,
-        horizon_week: h + 1,
-        p10: f.p10[h] as number,
-        p50: f.p50[h] as number,
-        p90: f.p90[h] as number,
-      })),
+      weeks: horizonWeeks.map((week_start, h) => {
+        const b = blockOf(blocks, h);
+        const bf = b === blocks[0] ? made : (b.result.forecasts[i] as AutoSkuForecast);
+        const k = h - (b.from - 1);
+        return {
+          week_start,
+          horizon_week: h + 1,
+          p10: bf.forecast.p10[k] as number,
+          p50: bf.forecast.p50[k] as number,
+          p90: bf.forecast.p90[k] as number,
+          ...(bf.model !== made.model ? { model: bf.model } : {}),
+        };
+      }),
     };
     if (flags.length > 0) out.flags = flags;
     if (flags.includes('fallback')) {
@@ -146,16 +152,14 @@ export async function forecastWithLibrary(
     return out;
   });
 
-  const totals = categoryTotals(
-    skus,
-    opts.categoryDraws === undefined ? {} : { draws: opts.categoryDraws },
-  );
+  const totals = totalsOf(blocks, horizonWeeks);
   checkFinite(skus, totals.categories);
   const t3 = now();
   const fallbacks = skus.filter((s) => s.flags?.includes('fallback')).length;
   return {
     skus,
     categories: totals.categories,
+    total: totals.total,
     metadata: {
       ...(table.report.skuColumns && { skuColumns: table.report.skuColumns }),
       modelName: requested,
@@ -169,10 +173,109 @@ export async function forecastWithLibrary(
       skusFallback: fallbacks,
       fallbackMethod: `a sku too short for a model goes down the fallback chain (${FALLBACK_CHAIN.map((m) => m.alias).join(' → ')}); a sku with no complete week gets zeros`,
       categoryMethod: totals.method,
-      selection: selectionSummary(requested, result),
+      selection: selectionSummary(requested, result, blocks),
     },
   };
 }
+
+/**
+ * Horizon blocks: weeks 1–4, 5–13, 14–26 and 27–52 are each chosen and
+ * calibrated by their own backtest at the block's last week, and the blocks
+ * are joined. A planner who asks for more weeks sees the same first weeks,
+ * and a model that can only forecast 26 weeks (the TCN) still competes for
+ * the weeks it can.
+ */
+export const HORIZON_BLOCKS: readonly number[] = [4, 13, 26, 52];
+
+export interface HorizonBlock {
+  /** First and last horizon week (1-based) this block's forecasts serve. */
+  from: number;
+  to: number;
+  result: AutoResult;
+}
+
+function blockOf(blocks: readonly HorizonBlock[], h: number): HorizonBlock {
+  return blocks.find((b) => h + 1 <= b.to) ?? (blocks[blocks.length - 1] as HorizonBlock);
+}
+
+/**
+ * auto once per block the horizon reaches, each at its block's full length
+ * (the forecast of weeks 5–6 is the same whether 6 or 13 weeks were asked
+ * for). Progress adds up over the blocks; only the last block's end stops
+ * the model threads.
+ */
+export async function autoByBlocks(
+  series: readonly BacktestSeries[],
+  models: readonly Model[],
+  horizon: number,
+  opts: Omit<AutoOptions, 'h'>,
+): Promise<HorizonBlock[]> {
+  const ends = HORIZON_BLOCKS.filter(
+    (_, b) => b === 0 || (HORIZON_BLOCKS[b - 1] as number) < horizon,
+  );
+  const out: HorizonBlock[] = [];
+  let from = 1;
+  for (const [b, end] of ends.entries()) {
+    const last = b === ends.length - 1;
+    const report = opts.onProgress;
+    const { onBacktestsDone, ...rest } = opts;
+    const result = await auto(series, models, {
+      ...rest,
+      h: end,
+      ...(report && {
+        onProgress: (done: number, total: number) => report(b * total + done, ends.length * total),
+      }),
+      ...(last && onBacktestsDone && { onBacktestsDone }),
+    });
+    out.push({ from, to: Math.min(end, horizon), result });
+    from = end + 1;
+  }
+  return out;
+}
+
+/** Category and grand totals joined over the blocks (each block's bands from its own backtest of the totals). */
+function totalsOf(
+  blocks: readonly HorizonBlock[],
+  horizonWeeks: readonly string[],
+): { method: string; categories: CategoryForecast[]; total: CategoryForecast } {
+  const first = (blocks[0] as HorizonBlock).result.totals as AutoTotals;
+  const week = (j: number, h: number): ForecastWeek => {
+    const b = blockOf(blocks, h);
+    const f = (b.result.totals as AutoTotals).forecasts[j] as Forecast;
+    const k = h - (b.from - 1);
+    return {
+      week_start: horizonWeeks[h] as string,
+      horizon_week: h + 1,
+      p10: f.p10[k] as number,
+      p50: f.p50[k] as number,
+      p90: f.p90[k] as number,
+    };
+  };
+  const weeks = (j: number): ForecastWeek[] => horizonWeeks.map((_, h) => week(j, h));
+  const grand = first.forecasts.length - 1;
+  // The whole horizon's sum from the block that reaches its last week.
+  const last = (blocks[blocks.length - 1] as HorizonBlock).result.totals as AutoTotals;
+  const overHorizon = (j: number) =>
+    last.overWeeks[j]?.[horizonWeeks.length - 1] as CategoryForecast['overHorizon'] & object;
+  return {
+    method: TOTALS_METHOD,
+    categories: first.categories.map((category, j) => ({
+      category,
+      skus: first.skus[j] as number,
+      weeks: weeks(j),
+      overHorizon: overHorizon(j),
+    })),
+    total: {
+      category: '',
+      skus: first.skus.reduce((a, b) => a + b, 0),
+      weeks: weeks(grand),
+      overHorizon: overHorizon(grand),
+    },
+  };
+}
+
+export const TOTALS_METHOD =
+  'each total is forecast as the sum of its skus’ point forecasts; its p10–p90 band comes from the errors of that sum on the backtest weeks (split conformal on the totals themselves, by weeks ahead, scaled by the total’s week-to-week change), so skus that move together widen it; the p50 is the total’s median, which need not equal the sum of the skus’ p50s';
 
 /**
  * Weekly totals up to this size forecast to finite numbers in every model
@@ -210,9 +313,22 @@ function checkMagnitudes(series: readonly BacktestSeries[]): void {
   }
 }
 
-function selectionSummary(requested: string, r: AutoResult): SelectionSummary {
+function selectionSummary(
+  requested: string,
+  r: AutoResult,
+  blocks: readonly HorizonBlock[],
+): SelectionSummary {
   const e = r.evidence;
   return {
+    ...(blocks.length > 1 && {
+      blocks: blocks.map((b) => ({
+        from: b.from,
+        to: b.to,
+        chosen: [...b.result.evidence.chosen],
+        excluded: b.result.evidence.excluded.map((x) => ({ alias: x.alias, reason: x.reason })),
+        accuracy: b.result.evidence.accuracy,
+      })),
+    }),
     requested,
     rule: e.rule,
     chosen: [...e.chosen],
@@ -226,7 +342,7 @@ function selectionSummary(requested: string, r: AutoResult): SelectionSummary {
     excluded: e.excluded.map((x) => ({ alias: x.alias, reason: x.reason })),
     accuracy: e.accuracy,
     intervalMethod:
-      'p10–p90 from the errors of the same forecasts on the backtest weeks (split conformal, by weeks ahead, scaled by each sku’s level): about 8 in 10 future weeks should fall inside',
+      'p10–p90 from the errors of the same forecasts on the backtest weeks, by demand class (split conformal, by weeks ahead, scaled by each sku’s week-to-week change), or, for a class of slow movers where it scored better, from each sku’s own share of weeks with a sale and its past sale sizes: about 8 in 10 future weeks should fall inside',
   };
 }
 

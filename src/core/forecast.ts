@@ -63,6 +63,14 @@ export interface SelectionSummary {
   excluded: { alias: string; reason: string }[];
   /** Pooled validation accuracy of the shipped forecasts. */
   accuracy: { wape: number; coverage: number; windows: number };
+  /** Horizon blocks beyond the first (weeks 5–13, 14–26, 27–52), each chosen on its own backtest. */
+  blocks?: {
+    from: number;
+    to: number;
+    chosen: string[];
+    excluded: { alias: string; reason: string }[];
+    accuracy: { wape: number; coverage: number; windows: number };
+  }[];
   /** How the p10–p90 band is made. */
   intervalMethod: string;
 }
@@ -107,6 +115,8 @@ export interface ForecastResult {
   skus: SkuForecast[];
   /** Sorted by category name. */
   categories: CategoryForecast[];
+  /** The grand total over every sku (category ''), with its own band. */
+  total?: CategoryForecast;
   metadata: ForecastMetadata;
 }
 

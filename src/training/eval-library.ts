@@ -26,8 +26,10 @@ import { LOCAL_MODELS } from '../core/models/registry';
 import { zeroForecast, type Forecast, type Model } from '../core/models/types';
 import type { WeeklyTable } from '../core/types';
 import { loadSeedData, sharedDir } from './data';
+import { BandEval, type BandReport } from './eval-bands';
+import { seedDaysSeries, seedLinesSeries } from './intermittent-data';
 
-export type DatasetName = 'seed' | 'store_item' | 'm4_weekly';
+export type DatasetName = 'seed' | 'store_item' | 'm4_weekly' | 'seed_lines' | 'seed_days';
 export type EvalLibrarySplit = 'holdout' | 'validation';
 
 export interface Dataset {
@@ -52,17 +54,23 @@ function weeklyOrigins(split: EvalLibrarySplit) {
     windowCutoffs(s.y.length - shift, H_WEEKLY, HOLDOUT_WEEKS - H_WEEKLY + 1, 1);
 }
 
-/** The store-item CSV with store and item joined into one sku column, through the app's ingestion. */
+/**
+ * The store-item CSV with store and item joined into one sku column, and the
+ * store as its category (the store totals a chain plans), through the app's
+ * ingestion.
+ */
 export function storeItemTable(csv: string): WeeklyTable {
   const lines = csv.split(/\r?\n/);
-  const out: string[] = ['date,sku,sales'];
+  const out: string[] = ['date,sku,store,sales'];
   for (let i = 1; i < lines.length; i++) {
     const line = lines[i] as string;
     if (line === '') continue;
     const [date, store, item, sales] = line.split(',');
-    out.push(`${date},${store} · ${item},${sales}`);
+    out.push(`${date},${store} · ${item},${store},${sales}`);
   }
-  return ingestText(out.join('\n'), { mapping: { date: 'date', sku: 'sku', amount: 'sales' } });
+  return ingestText(out.join('\n'), {
+    mapping: { date: 'date', sku: 'sku', category: 'store', amount: 'sales' },
+  });
 }
 
 /** M4's one-row-per-series CSV ("V1","V2",…; first column the id): id and values. */
@@ -109,6 +117,21 @@ export async function loadDatasets(
       source: '../shared/data/store_item_daily.csv (sku = store · item) via ingestText',
     });
   }
+  for (const [name, load, source] of [
+    ['seed_lines', seedLinesSeries, 'sku = product · gender · age band, by week'],
+    ['seed_days', seedDaysSeries, 'sku = product · gender · age band, one period a day'],
+  ] as const) {
+    const built = load(repoRoot);
+    if (!built) continue;
+    out.push({
+      name,
+      series: built,
+      h: H_WEEKLY,
+      origins: weeklyOrigins(split),
+      season: 'sales',
+      source: `../shared/data/retail_sales_2023.csv, ${source} (intermittent-data.ts)`,
+    });
+  }
   const m4 = path.join(shared, 'data/m4_weekly');
   if (existsSync(path.join(m4, 'Weekly-train.csv'))) {
     const train = readM4(readFileSync(path.join(m4, 'Weekly-train.csv'), 'utf8'));
@@ -143,6 +166,8 @@ export interface DatasetResult {
   windows: number;
   series: number;
   scores: Partial<Record<string, ModelScores>>;
+  /** auto's bands: scaled pinball beside a baseline, coverage by class, point bands, totals (eval-bands.ts). */
+  bands: BandReport;
   /** auto's choice at each origin: its chosen models. */
   choices: string[][];
   /** Per model, the share of its backtest forecasts the fallback chain made (series too short for it). */
@@ -173,6 +198,7 @@ export async function evaluateDataset(
   const millis = new Map<string, number>();
   const fallbacks = new Map<string, number>();
   const choices: string[][] = [];
+  const bandEval = new BandEval(h);
   let windows = 0;
   for (let g = 0; g < groups; g++) {
     // Group g: the g-th last origin of every series that has it.
@@ -185,6 +211,11 @@ export async function evaluateDataset(
       return truncate(ds.series[i] as BacktestSeries, o[o.length - groups + g] as number);
     });
     const res = await auto(hist, models, { ...autoOptions, h, keepAll: true });
+    bandEval.add(
+      members.map((i) => ds.series[i] as BacktestSeries),
+      hist.map((s) => s.y.length),
+      res,
+    );
     choices.push(res.evidence.chosen);
     for (const c of res.evidence.candidates) {
       millis.set(c.alias, (millis.get(c.alias) ?? 0) + c.millis);
@@ -230,6 +261,7 @@ export async function evaluateDataset(
     windows,
     series: ds.series.length,
     scores,
+    bands: bandEval.report(),
     choices,
     fallbackShare: Object.fromEntries(
       [...fallbacks].map(([k, v]) => [k, Math.round(v * 1000) / 1000]),

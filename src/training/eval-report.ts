@@ -88,6 +88,7 @@ export function datasetReport(
     auto_strategies_not_shipped: strategies,
     auto_choices: Object.fromEntries(counts),
     ...summarise(r),
+    bands: r.bands,
   };
 }
 

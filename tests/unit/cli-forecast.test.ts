@@ -95,7 +95,9 @@ describe('skucast forecast', () => {
     expect(keys(doc).filter((k) => !/^[a-z0-9]+(_[a-z0-9]+)*$/.test(k))).toEqual([]);
     expect(doc.forecasts).toHaveLength(3 * 6);
     expect(doc.data.rows_read).toBeGreaterThan(0);
-    expect(doc.category_totals.method).toMatch(/independent/);
+    expect(doc.category_totals.method).toMatch(/errors of that sum on the backtest weeks/);
+    expect(doc.category_totals.total.weeks).toHaveLength(6);
+    expect(doc.category_totals.total.over_horizon.p50).toBeGreaterThan(0);
     expect(doc.category_totals.categories.map((c: { category: string }) => c.category)).toEqual([
       'Beauty',
       'Clothing',

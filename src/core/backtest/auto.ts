@@ -22,9 +22,9 @@ import {
 } from '../models/types';
 import { roundTo } from '../stats/round';
 import { backtestCandidates, type BacktestRecipe } from './candidates';
+import { bandAt, bandClass, planOnBacktest, type BandPlan, type ClassBand } from './bands';
 import {
   calibrateOnWindows,
-  calibratedForecast,
   DEFAULT_CONFORMAL,
   type Calibration,
   type ConformalOptions,
@@ -38,6 +38,7 @@ import {
 } from './scores';
 import {
   EVIDENCE_DECIMALS,
+  ruleText,
   STRATEGIES,
   type CandidateEvidence,
   type Choice,
@@ -45,7 +46,9 @@ import {
   type Strategy,
 } from './selection';
 import type { BacktestSeries } from './series';
+import type { DemandClass } from '../stats/demand-class';
 import { combine, forecastName, futureAlias, type Combined, type Pool } from './strategies';
+import { totalsFromBacktest, type AutoTotals } from './total-bands';
 
 export interface AutoOptions {
   h: number;
@@ -119,7 +122,13 @@ export interface AutoEvidence {
   excluded: { alias: ModelAlias; reason: string }[];
   /** The pooled best (pooled) or the ensemble's members. */
   chosen: ModelAlias[];
-  conformal: { options: ConformalOptions; residualsPerStep: number[]; widen: number };
+  conformal: {
+    options: ConformalOptions;
+    residualsPerStep: number[];
+    widen: number;
+    /** Each demand class's band: its method and the evidence it was chosen on (bands.ts). */
+    classes: ClassBand[];
+  };
   /** The shipped forecasts on the validation windows, pooled over skus. */
   accuracy: { wape: number; coverage: number; windows: number };
 }
@@ -132,6 +141,8 @@ export interface AutoSkuForecast {
 
 export interface AutoResult {
   forecasts: AutoSkuForecast[];
+  /** Category and grand totals, banded by their own backtest errors. */
+  totals: AutoTotals;
   evidence: AutoEvidence;
   perSku: SkuChoice[];
   /** With keepAll: calibrated forecasts of every candidate and every strategy, in series order. */
@@ -159,7 +170,9 @@ interface Run {
 interface Finished {
   forecasts: AutoSkuForecast[];
   calibration: Calibration;
+  plan: BandPlan;
   accuracy: SkuAccuracySums[];
+  pts: readonly Combined[];
 }
 
 export async function auto(
@@ -219,6 +232,7 @@ export async function auto(
   const top = choice.top.map((j) => aliases[j] as ModelAlias);
   const result: AutoResult = {
     forecasts: main.forecasts,
+    totals: totalsFromBacktest(series, run.at, bt, run.valWindows, main.pts, main.forecasts, h),
     perSku: skuChoices(run, main, scoring.skuScores, aliases, top),
     evidence: {
       rule: ruleText(recipe, top.length),
@@ -234,6 +248,7 @@ export async function auto(
         options: main.calibration.options,
         residualsPerStep: main.calibration.counts,
         widen: roundTo(main.calibration.widen, EVIDENCE_DECIMALS),
+        classes: main.plan.evidence,
       },
       accuracy: pooledAccuracy(main.accuracy),
     },
@@ -324,7 +339,10 @@ function skuChoices(
     return choice;
   });
 }
-/** Calibrates the points of every series (by a strategy or model) and forecasts from the end. */
+/**
+ * Calibrates the points of every series (by a strategy or model), each
+ * demand class its own way (bands.ts), and forecasts from the end.
+ */
 function finishAll(
   run: Run,
   pts: readonly Combined[],
@@ -332,44 +350,45 @@ function finishAll(
 ): Finished {
   const { h, settings } = run.recipe;
   const calibration = calibrateOnWindows(run.bt, pts, run.valWindows, h, run.recipe.conformal);
+  const { plan, demand } = planOnBacktest(run.bt, pts, run.valWindows, h, calibration);
   const forecasts = run.series.map((s, si) => {
     const i = run.at[si] as number;
     const sb = run.bt[i];
     const p = pts[i];
     // A series with no backtest window of its own (no longer than h) has no evidence
-    // for any candidate or its band: the fallback chain forecasts it, as it stands.
+    // for any candidate: the fallback chain forecasts it, with its class's band.
     if (!sb || !p || run.valWindows[i] === 0) {
       const f = fallback(s.y, h, settings);
-      return { id: s.id, model: f.alias, forecast: f.forecast };
+      if (s.y.length === 0) return { id: s.id, model: f.alias, forecast: f.forecast };
+      const band = bandAt(
+        plan,
+        s.id,
+        bandClass(s.y),
+        s.y,
+        s.y.length,
+        f.forecast.point,
+        undefined,
+        true,
+      );
+      return { id: s.id, model: f.alias, forecast: band };
     }
     const w = sb.cutoffs.length - 1;
     const future = p.point.subarray(w * h, (w + 1) * h);
     return {
       id: s.id,
       model: name(i, p.label),
-      forecast: calibratedForecast(calibration, s.id, s.y, future),
+      forecast: bandAt(plan, s.id, demand[i] as DemandClass, s.y, s.y.length, future),
     };
   });
   const accuracy = run.bt.map((sb, i) =>
-    validationAccuracy(sb, (pts[i] as Combined).point, run.valWindows[i] as number, h, calibration),
+    validationAccuracy(
+      sb,
+      (pts[i] as Combined).point,
+      run.valWindows[i] as number,
+      h,
+      (c, point, into) =>
+        bandAt(plan, sb.series.id, demand[i] as DemandClass, sb.series.y, c, point, into),
+    ),
   );
-  return { forecasts, calibration, accuracy };
-}
-function ruleText(recipe: Recipe, k: number): string {
-  const { strategy, metric, nWindows, stepSize } = recipe;
-  const how =
-    metric === 'wape'
-      ? 'pooled WAPE'
-      : "mean over skus of mean absolute error divided by the sku's level";
-  const windows = `the last ${nWindows} origins of the history (${stepSize} week${stepSize === 1 ? '' : 's'} apart)`;
-  const pick =
-    strategy === 'pooled'
-      ? 'the one model with the best score forecasts every sku'
-      : strategy === 'per_sku'
-        ? "each sku gets the model with the best score on that sku's own windows"
-        : `every sku gets the ${strategy === 'ensemble_mean' ? 'mean' : 'median'} of the ${k} models with the best scores`;
-  return (
-    `every candidate is backtested on ${windows} and scored by ${how}; ${pick}; ` +
-    'the p10–p90 band is calibrated on the same backtest residuals (conformal, by horizon week, scaled by each sku’s level)'
-  );
+  return { forecasts, calibration, plan, accuracy, pts };
 }

@@ -69,23 +69,35 @@ export function seriesScale(hist: ArrayLike<number>, opts: ConformalOptions): nu
   return scaleOfFirst(hist, hist.length, opts);
 }
 
-/** seriesScale of the first `n` values of `y` (the history at a cutoff), with no view made. */
+/**
+ * seriesScale of the first `n` values of `y` (the history at a cutoff), with
+ * no view made. The week-to-week noise of the last `levelWeeks`; when those
+ * were flat (a slow mover with no sale in a year), that of the whole history,
+ * so a sku that ever sold never gets a band of zero width; a history that
+ * never changed falls back to its level.
+ */
 export function scaleOfFirst(y: ArrayLike<number>, n: number, opts: ConformalOptions): number {
   const from = Math.max(0, n - opts.levelWeeks);
+  if (opts.scale === 'naive_mae') {
+    const recent = meanAbsChange(y, from, n);
+    if (recent > 0) return recent;
+    const all = meanAbsChange(y, 0, n);
+    if (all > 0) return all;
+  }
   let s = 0;
   let c = 0;
-  if (opts.scale === 'naive_mae') {
-    for (let t = Math.max(1, from); t < n; t++) {
-      s += Math.abs((y[t] as number) - (y[t - 1] as number));
-      c++;
-    }
-    // A flat history has no week-to-week noise; fall back to its level.
-    if (s > 0) return s / c;
-    s = 0;
-    c = 0;
-  }
   for (let t = from; t < n; t++) {
     s += Math.abs(y[t] as number);
+    c++;
+  }
+  return c > 0 ? s / c : 0;
+}
+
+function meanAbsChange(y: ArrayLike<number>, from: number, n: number): number {
+  let s = 0;
+  let c = 0;
+  for (let t = Math.max(1, from); t < n; t++) {
+    s += Math.abs((y[t] as number) - (y[t - 1] as number));
     c++;
   }
   return c > 0 ? s / c : 0;

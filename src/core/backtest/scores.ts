@@ -6,7 +6,6 @@
 
 import { maseScale, salesMaseSeason } from '../metrics';
 import { zeroForecast, type Forecast } from '../models/types';
-import { calibratedForecast, type Calibration } from './conformal';
 import type { SeriesBacktest } from './cross-validation';
 import type { BacktestSeries } from './series';
 
@@ -180,20 +179,23 @@ function ratios(s: AccuracySums): { wape: number; coverage: number } {
   };
 }
 
-/** Error and coverage of the calibrated forecasts of one series on its first `windows` windows. */
+/**
+ * Error and coverage of the shipped forecasts of one series on its first
+ * `windows` windows: `band` makes the banded forecast at a cutoff from the
+ * point forecast there.
+ */
 export function validationAccuracy(
   sb: SeriesBacktest,
   point: Float64Array,
   windows: number,
   h: number,
-  cal: Calibration,
+  band: (cutoff: number, point: Float64Array, into: Forecast) => Forecast,
 ): SkuAccuracySums {
   const sums: AccuracySums = { absE: 0, absY: 0, inside: 0, weeks: 0 };
   const f = zeroForecast(h);
   for (let w = 0; w < windows; w++) {
     const c = sb.cutoffs[w] as number;
-    const hist = sb.series.y.subarray(0, c);
-    calibratedForecast(cal, sb.series.id, hist, point.subarray(w * h, (w + 1) * h), f);
+    band(c, point.subarray(w * h, (w + 1) * h), f);
     for (let k = 0; k < h; k++) {
       const y = sb.actual[w * h + k] as number;
       if (Number.isNaN(y)) continue;

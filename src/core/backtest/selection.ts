@@ -287,3 +287,26 @@ export class Scoring {
     return err > 0 ? diff / err < DUPLICATE_SHARE : diff === 0;
   }
 }
+
+/** The rule a run followed, in words, for the evidence a person reads. */
+export function ruleText(
+  recipe: { strategy: Strategy; metric: SelectionMetric; nWindows: number; stepSize: number },
+  k: number,
+): string {
+  const { strategy, metric, nWindows, stepSize } = recipe;
+  const how =
+    metric === 'wape'
+      ? 'pooled WAPE'
+      : "mean over skus of mean absolute error divided by the sku's level";
+  const windows = `the last ${nWindows} origins of the history (${stepSize} week${stepSize === 1 ? '' : 's'} apart)`;
+  const pick =
+    strategy === 'pooled'
+      ? 'the one model with the best score forecasts every sku'
+      : strategy === 'per_sku'
+        ? "each sku gets the model with the best score on that sku's own windows"
+        : `every sku gets the ${strategy === 'ensemble_mean' ? 'mean' : 'median'} of the ${k} models with the best scores`;
+  return (
+    `every candidate is backtested on ${windows} and scored by ${how}; ${pick}; ` +
+    'the p10–p90 band comes from the same backtest errors, by demand class (conformal, by horizon week, scaled by each sku’s week-to-week change; a class of slow movers may instead take each sku’s own sale frequency × sale sizes, whichever scored better on the later windows)'
+  );
+}

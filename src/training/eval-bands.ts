@@ -1,0 +1,178 @@
+// How auto's bands do on a dataset (issue 22), beside a trivial baseline:
+// the scaled pinball loss of p10/p50/p90 (the M5 uncertainty competition's
+// form: pinball over the in-sample mean absolute week-to-week change, averaged
+// over the three quantiles and the sku's scored weeks, then over skus), the
+// same for empirical quantiles of each sku's last 52 weeks, p10–p90 coverage
+// overall and for intermittent skus (ADI > 1.32), the share of point bands
+// (p10 = p90) and of p90 = 0 among skus that sold in at least 10% of their
+// last 26 weeks, and the coverage of category and grand totals, weekly and
+// over the whole horizon.
+
+import type { AutoResult } from '../core/backtest/auto';
+import type { BacktestSeries } from '../core/backtest/series';
+import { zeroForecast, type Forecast } from '../core/models/types';
+import { adiOf, INTERMITTENT_ADI, sellingShare } from '../core/stats/demand-class';
+import { quantileSorted } from '../core/stats/quantile';
+
+const pin = (y: number, q: number, tau: number): number =>
+  y >= q ? tau * (y - q) : (1 - tau) * (q - y);
+
+/** In-sample mean absolute week-to-week change of the first n values (M5's scale). */
+function m5Scale(y: Float64Array, n: number): number {
+  let s = 0;
+  for (let t = 1; t < n; t++) s += Math.abs((y[t] as number) - (y[t - 1] as number));
+  return n > 1 ? s / (n - 1) : 0;
+}
+
+/** The baseline: the 10th, 50th and 90th percentiles of the sku's last 52 weeks, flat. */
+export function empiricalQuantiles(y: Float64Array, n: number, h: number): Forecast {
+  const last = Float64Array.from(y.subarray(Math.max(0, n - 52), n)).sort();
+  const f = zeroForecast(h);
+  f.p10.fill(quantileSorted(last, 0.1));
+  f.p50.fill(quantileSorted(last, 0.5));
+  f.p90.fill(quantileSorted(last, 0.9));
+  f.point.set(f.p50);
+  return f;
+}
+
+class SkuTally {
+  private spl = 0;
+  private splSkus = 0;
+  private inside = 0;
+  private weeks = 0;
+  private insideInt = 0;
+  private weeksInt = 0;
+  private sellingWeeks = 0;
+  private pointBands = 0;
+  private zeroP90 = 0;
+
+  add(y: Float64Array, c: number, f: Forecast, h: number): void {
+    const scale = m5Scale(y, c);
+    const intermittent = adiOf(y, c) > INTERMITTENT_ADI;
+    const selling = sellingShare(y, c, 26) >= 0.1;
+    let loss = 0;
+    let m = 0;
+    for (let k = 0; k < h && c + k < y.length; k++) {
+      const v = y[c + k] as number;
+      const lo = f.p10[k] as number;
+      const hi = f.p90[k] as number;
+      loss += pin(v, lo, 0.1) + pin(v, f.p50[k] as number, 0.5) + pin(v, hi, 0.9);
+      m++;
+      const ok = v >= lo && v <= hi ? 1 : 0;
+      this.inside += ok;
+      this.weeks++;
+      if (intermittent) {
+        this.insideInt += ok;
+        this.weeksInt++;
+      }
+      if (selling) {
+        this.sellingWeeks++;
+        if (hi - lo <= 0) this.pointBands++;
+        if (hi <= 0) this.zeroP90++;
+      }
+    }
+    if (scale > 0 && m > 0) {
+      this.spl += loss / (3 * m * scale);
+      this.splSkus++;
+    }
+  }
+
+  get scaledPinball(): number {
+    return this.splSkus > 0 ? this.spl / this.splSkus : NaN;
+  }
+
+  summary(): Omit<BandReport, 'scaled_pinball_empirical52' | 'totals'> {
+    return {
+      scaled_pinball: r4(this.scaledPinball),
+      coverage: r4(this.inside / this.weeks),
+      coverage_intermittent: this.weeksInt > 0 ? r4(this.insideInt / this.weeksInt) : null,
+      intermittent_weeks: this.weeksInt,
+      point_band_share_selling: r4(this.pointBands / Math.max(1, this.sellingWeeks)),
+      zero_p90_share_selling: r4(this.zeroP90 / Math.max(1, this.sellingWeeks)),
+      selling_weeks: this.sellingWeeks,
+    };
+  }
+}
+
+const r4 = (v: number): number => Math.round(v * 10000) / 10000;
+
+export interface BandReport {
+  scaled_pinball: number;
+  scaled_pinball_empirical52: number;
+  coverage: number;
+  coverage_intermittent: number | null;
+  intermittent_weeks: number;
+  point_band_share_selling: number;
+  zero_p90_share_selling: number;
+  selling_weeks: number;
+  totals: {
+    /** p10–p90 coverage of every category and grand total week. */
+    coverage: number;
+    /** Of the total over the whole horizon. */
+    coverage_over_horizon: number;
+    /** Total weeks whose p50 sat on a band edge with a band of any width. */
+    p50_on_edge: number;
+    weeks: number;
+  };
+}
+
+/** Accumulates auto's bands over a dataset's origin groups. */
+export class BandEval {
+  private readonly shipped = new SkuTally();
+  private readonly baseline = new SkuTally();
+  private totals = { inside: 0, weeks: 0, edge: 0, overInside: 0, over: 0 };
+
+  constructor(private readonly h: number) {}
+
+  /** One origin group: the full series, each one's cutoff, and auto's result on the histories. */
+  add(series: readonly BacktestSeries[], cutoffs: readonly number[], res: AutoResult): void {
+    const { h } = this;
+    const t = res.totals;
+    const actual = t.forecasts.map(() => new Float64Array(h));
+    const index = new Map(t.categories.map((c, j) => [c, j]));
+    const one = t.forecasts.length === 1;
+    series.forEach((s, m) => {
+      const c = cutoffs[m] as number;
+      const f = (res.forecasts[m] as { forecast: Forecast }).forecast;
+      this.shipped.add(s.y, c, f, h);
+      this.baseline.add(s.y, c, empiricalQuantiles(s.y, c, h), h);
+      const groups = one ? [0] : [index.get(s.category) as number, t.categories.length];
+      for (const g of groups) {
+        for (let k = 0; k < h; k++) actual[g]![k]! += s.y[c + k] ?? NaN;
+      }
+    });
+    t.forecasts.forEach((f, g) => {
+      let sum = 0;
+      for (let k = 0; k < h; k++) {
+        const y = actual[g]![k]!;
+        sum += y;
+        if (!Number.isFinite(y)) continue;
+        const lo = f.p10[k] as number;
+        const mid = f.p50[k] as number;
+        const hi = f.p90[k] as number;
+        this.totals.weeks++;
+        if (y >= lo && y <= hi) this.totals.inside++;
+        if (hi > lo && (mid <= lo || mid >= hi)) this.totals.edge++;
+      }
+      const over = t.overWeeks[g]?.[h - 1];
+      if (over && Number.isFinite(sum)) {
+        this.totals.over++;
+        if (sum >= over.p10 && sum <= over.p90) this.totals.overInside++;
+      }
+    });
+  }
+
+  report(): BandReport {
+    const { inside, weeks, edge, overInside, over } = this.totals;
+    return {
+      ...this.shipped.summary(),
+      scaled_pinball_empirical52: r4(this.baseline.scaledPinball),
+      totals: {
+        coverage: r4(inside / weeks),
+        coverage_over_horizon: r4(overInside / over),
+        p50_on_edge: edge,
+        weeks,
+      },
+    };
+  }
+}

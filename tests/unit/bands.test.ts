@@ -1,0 +1,158 @@
+// The properties a planner orders from (issue 22): a slow mover's band is not
+// a point, a total's band widens when its skus move together, weeks 1–4 do
+// not change with the horizon asked for, and every p50 sits inside its band,
+// for skus, categories and the grand total. Through the whole pipeline
+// (ingestion → forecastWithLibrary), on generated weekly files.
+import { describe, expect, it } from 'vitest';
+import {
+  calibrateTotals,
+  totalForecast,
+  type TotalMember,
+} from '../../src/core/backtest/total-bands';
+import { mixtureForecast, saleProbability } from '../../src/core/backtest/mixture-band';
+import type { ForecastResult } from '../../src/core/forecast';
+import { forecastWithLibrary } from '../../src/core/forecast-library';
+import { ingestText } from '../../src/core/ingest';
+import { Rng } from '../../src/core/random';
+import { demandClass } from '../../src/core/stats/demand-class';
+
+const WEEKS = 104;
+
+function monday(t: number): string {
+  return new Date(Date.UTC(2023, 0, 2 + 7 * t)).toISOString().slice(0, 10);
+}
+
+/** A weekly file: `skus` series of `WEEKS` weeks from `value(sku, week, rng)`. */
+function weeklyFile(
+  skus: number,
+  value: (sku: number, week: number, rng: Rng) => number,
+  seed = 1,
+): string {
+  const rng = new Rng(seed);
+  const lines = ['date,sku,category,amount'];
+  for (let t = 0; t < WEEKS; t++) {
+    for (let s = 0; s < skus; s++) {
+      lines.push(`${monday(t)},sku-${s},cat-${s % 2},${value(s, t, rng).toFixed(2)}`);
+    }
+  }
+  return lines.join('\n');
+}
+
+async function forecast(csv: string, horizon = 4): Promise<ForecastResult> {
+  const table = ingestText(csv, {
+    mapping: { date: 'date', sku: 'sku', category: 'category', amount: 'amount' },
+  });
+  return forecastWithLibrary(table, { horizon });
+}
+
+function everyLevel(r: ForecastResult) {
+  return [...r.skus.map((s) => s.weeks), ...r.categories.map((c) => c.weeks), r.total!.weeks];
+}
+
+describe('bands a planner can order from', () => {
+  it('gives a slow mover that sold in more than 10% of its recent weeks a band, not a point', async () => {
+    // Forty skus selling one to three units in about 20% of weeks.
+    const sold: number[][] = Array.from({ length: 40 }, () => []);
+    const r = await forecast(
+      weeklyFile(40, (s, _, rng) => {
+        const v = rng.next() < 0.2 ? 1 + Math.floor(rng.next() * 3) : 0;
+        sold[s]!.push(v);
+        return v;
+      }),
+    );
+    let weeks = 0;
+    let points = 0;
+    r.skus.forEach((s) => {
+      const recent =
+        sold[Number(s.sku.slice('sku-'.length))]!.slice(-26).filter((v) => v > 0).length / 26;
+      if (recent <= 0.1) return;
+      for (const w of s.weeks) {
+        weeks++;
+        if (w.p90 - w.p10 <= 0) points++;
+        expect(w.p90).toBeGreaterThan(0);
+      }
+    });
+    expect(weeks).toBeGreaterThan(100);
+    expect(points / weeks).toBeLessThanOrEqual(0.01);
+  });
+
+  it('reads a sku that sold in no recent weeks as able to sell, not as a point at its old mean', () => {
+    const y = new Float64Array(80);
+    for (let t = 0; t < 20; t++) y[t] = t % 3 === 0 ? 5 : 0;
+    const f = mixtureForecast(y, y.length, 4);
+    expect(saleProbability(y, y.length)).toBeLessThan(0.1);
+    expect(f.p10[0]).toBe(0);
+    expect(f.p50[0]).toBe(0);
+    expect(demandClass(y)).toBe('intermittent');
+  });
+
+  it("widens a total's band when its skus move together", () => {
+    // The same sku noise, with and without a shock every sku shares each week.
+    const members = (shared: number): TotalMember[] => {
+      const rng = new Rng(7);
+      const common = Array.from({ length: WEEKS }, () => rng.normal());
+      return Array.from({ length: 30 }, () => {
+        const y = Float64Array.from(
+          { length: WEEKS },
+          (_, t) => 100 + 10 * ((1 - shared) * rng.normal() + shared * common[t]!),
+        );
+        const cutoffs = Array.from({ length: 12 }, (_, w) => WEEKS - 4 - 11 + w);
+        const actual = new Float64Array(12 * 4);
+        const point = new Float64Array(12 * 4).fill(100);
+        cutoffs.forEach((c, w) => {
+          for (let k = 0; k < 4; k++) actual[w * 4 + k] = y[c + k]!;
+        });
+        return { groups: [0], y, cutoffs, windows: 12, actual, point };
+      });
+    };
+    const width = (shared: number): number => {
+      const m = members(shared);
+      const history = new Float64Array(WEEKS);
+      for (const x of m) for (let t = 0; t < WEEKS; t++) history[t]! += x.y[t]!;
+      const f = totalForecast(calibrateTotals(m, 1, 4), history, new Float64Array(4).fill(3000));
+      return f.p90[0]! - f.p10[0]!;
+    };
+    expect(width(0.9)).toBeGreaterThan(2 * width(0));
+  });
+
+  it('keeps weeks 1-4 the same whether 4 or 52 weeks are asked for', async () => {
+    const csv = weeklyFile(
+      12,
+      (s, t, rng) =>
+        Math.max(0, 50 + 20 * Math.sin((2 * Math.PI * (t + s)) / 52) + 8 * rng.normal()),
+      3,
+    );
+    const short = await forecast(csv, 4);
+    const long = await forecast(csv, 52);
+    const firstFour = (r: ForecastResult) =>
+      everyLevel(r).map((weeks) => weeks.slice(0, 4).map((w) => [w.p10, w.p50, w.p90]));
+    expect(firstFour(long)).toEqual(firstFour(short));
+    expect(long.metadata.selection!.blocks!.map((b) => [b.from, b.to])).toEqual([
+      [1, 4],
+      [5, 13],
+      [14, 26],
+      [27, 52],
+    ]);
+  });
+
+  it('puts every p50 inside its band at every level, with no clamping to an edge', async () => {
+    const r = await forecast(
+      weeklyFile(20, (s, _, rng) =>
+        s % 3 === 0 ? (rng.next() < 0.3 ? 4 : 0) : Math.max(0, 30 + 6 * rng.normal()),
+      ),
+      13,
+    );
+    for (const weeks of everyLevel(r)) {
+      for (const w of weeks) {
+        expect(w.p10).toBeLessThanOrEqual(w.p50);
+        expect(w.p50).toBeLessThanOrEqual(w.p90);
+      }
+    }
+    for (const c of [...r.categories, r.total!]) {
+      for (const w of c.weeks) {
+        expect(w.p10).toBeLessThan(w.p50);
+        expect(w.p50).toBeLessThan(w.p90);
+      }
+    }
+  });
+});
