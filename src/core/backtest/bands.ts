@@ -159,7 +159,7 @@ export function planBands(items: readonly BandItem[], h: number, pooled: Calibra
     if (members.length === 0) continue;
     const own = validation(members);
     const enough = residualCount(own, h, options) >= MIN_CLASS_RESIDUALS;
-    const calibration = enough ? { ...calibrate(own, h, options), widen: pooled.widen } : pooled;
+    const calibration = enough ? ownSpread(calibrate(own, h, options), pooled) : pooled;
     const entry: ClassBand = {
       demand,
       skus: members.length,
@@ -176,6 +176,22 @@ export function planBands(items: readonly BandItem[], h: number, pooled: Calibra
     evidence.push(entry);
   }
   return { h, pooled, byClass, evidence };
+}
+
+/**
+ * A class's own spread (p10, p90) with the median shift of all skus pooled:
+ * the class changes how wide a band is, never where its p50 sits, so the
+ * p50 of a conformal class is the one the whole run's errors call for.
+ */
+function ownSpread(own: Calibration, pooled: Calibration): Calibration {
+  return {
+    ...own,
+    steps: own.steps.map((q, k) => ({
+      ...q,
+      q50: (pooled.steps[Math.min(k, pooled.steps.length - 1)] as { q50: number }).q50,
+    })),
+    widen: pooled.widen,
+  };
 }
 
 /** The shipped band of a series from its history and point forecast at a cutoff. */
