@@ -38,10 +38,12 @@ export function empiricalQuantiles(y: Float64Array, n: number, h: number): Forec
 class SkuTally {
   private spl = 0;
   private splSkus = 0;
+  /** Weeks inside the band and weeks scored: all, intermittent skus'. */
   private inside = 0;
   private weeks = 0;
   private insideInt = 0;
   private weeksInt = 0;
+  /** Among selling skus' weeks: point bands and p90 = 0. */
   private sellingWeeks = 0;
   private pointBands = 0;
   private zeroP90 = 0;

@@ -9,14 +9,9 @@ export const INTERMITTENT_ADI = 1.32;
 /** Squared coefficient of variation of sale sizes above which demand is erratic or lumpy. */
 export const LUMPY_CV2 = 0.49;
 
-export type DemandClass = 'smooth' | 'erratic' | 'intermittent' | 'lumpy';
+export type DemandClass = (typeof DEMAND_CLASSES)[number];
 
-export const DEMAND_CLASSES: readonly DemandClass[] = [
-  'smooth',
-  'erratic',
-  'intermittent',
-  'lumpy',
-];
+export const DEMAND_CLASSES = ['smooth', 'erratic', 'intermittent', 'lumpy'] as const;
 
 /** ADI of the first `n` values: n / weeks with a sale; Infinity when none sold. */
 export function adiOf(y: ArrayLike<number>, n: number = y.length): number {
