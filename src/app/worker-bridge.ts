@@ -1,8 +1,9 @@
 // The page's side of the forecast worker (after Squoosh's worker bridge): the
 // worker starts on first use. Cancelling rejects the pending call at once and
 // asks the worker to stop at its next chunk, so it keeps its loaded model; a
-// worker too busy to answer within CANCEL_GRACE_MS is terminated, and the next
-// call starts a fresh one. A worker that dies (script failed to load, out of
+// worker too busy to answer within CANCEL_GRACE_MS is terminated. A call made
+// while a cancel is still settling waits for it, then reaches the same worker
+// (it stopped) or a fresh one (it was terminated). A worker that dies (script failed to load, out of
 // memory) rejects the pending call with a message instead of hanging it.
 
 import { proxy, wrap, type Remote } from 'comlink';
@@ -31,31 +32,40 @@ export class ForecastBridge {
   #live: Live | null = null;
   /** Rejecters of the calls in flight, so a cancel settles them at once. */
   #inFlight = new Set<(e: Error) => void>();
+  /** Settles when a cancel has ended: the worker stopped its run, or was terminated. */
+  #stopping: Promise<void> | null = null;
 
-  /** A call to the worker that settles when it answers, dies, or is cancelled. */
-  #call<T>(live: Live, answer: Promise<T>): Promise<T> {
+  /**
+   * A call to the worker that settles when it answers, dies, or is cancelled.
+   * It waits for a cancel still in progress to end first: the worker it would
+   * reach may be terminated when the cancel's grace runs out, and that death
+   * belongs to the cancelled call, not to this one.
+   */
+  #call<T>(ask: (api: Remote<WorkerApi>) => Promise<T>): Promise<T> {
     let abort: (e: Error) => void = () => undefined;
     const aborted = new Promise<never>((_, reject) => {
       abort = reject;
     });
     this.#inFlight.add(abort);
-    return Promise.race([answer, live.death, aborted]).finally(() => this.#inFlight.delete(abort));
+    const answer = (async (): Promise<T> => {
+      if (this.#stopping) await this.#stopping;
+      const live = this.#start();
+      return Promise.race([ask(live.api), live.death]);
+    })();
+    return Promise.race([answer, aborted]).finally(() => this.#inFlight.delete(abort));
   }
 
   run(file: Blob, opts: RunOptions, onProgress: (p: Progress) => void): Promise<RunResult> {
-    const live = this.#start();
-    return this.#call(live, live.api.run(file, opts, proxy(onProgress)));
+    return this.#call((api) => api.run(file, opts, proxy(onProgress)));
   }
 
   /** Forecasts the last file's weekly table again (kept in the worker) with new options. */
   reforecast(opts: ReforecastOptions, onProgress: (p: Progress) => void): Promise<RunResult> {
-    const live = this.#start();
-    return this.#call(live, live.api.reforecast(opts, proxy(onProgress)));
+    return this.#call((api) => api.reforecast(opts, proxy(onProgress)));
   }
 
   peekHeaders(file: Blob, sheet?: string): Promise<HeaderPeek> {
-    const live = this.#start();
-    return this.#call(live, live.api.peekHeaders(file, sheet));
+    return this.#call((api) => api.peekHeaders(file, sheet));
   }
 
   /**
@@ -63,6 +73,8 @@ export class ForecastBridge {
    * failure here is not reported: the run that follows meets it and says so.
    */
   prepare(): void {
+    // During a cancel the worker may be about to go: the next call starts the load instead.
+    if (this.#stopping) return;
     const live = this.#start();
     if (live.prepared) return;
     live.prepared = true;
@@ -81,14 +93,21 @@ export class ForecastBridge {
     if (!live) return;
     for (const abort of this.#inFlight) abort(new CancelledError());
     this.#inFlight.clear();
-    let stopped = false;
-    live.api.cancel().then(
-      () => (stopped = true),
-      () => undefined,
-    );
-    setTimeout(() => {
-      if (!stopped && this.#live === live) this.#stop(new CancelledError());
+    if (this.#stopping) return;
+    let settle: () => void = () => undefined;
+    this.#stopping = new Promise<void>((resolve) => {
+      settle = () => {
+        clearTimeout(timer);
+        this.#stopping = null;
+        resolve();
+      };
+    });
+    const timer = setTimeout(() => {
+      if (this.#live === live) this.#stop(new CancelledError());
+      settle();
     }, CANCEL_GRACE_MS);
+    // Stopped by itself (the model stays), or died: either way the next call may go.
+    Promise.race([live.api.cancel(), live.death]).then(settle, settle);
   }
 
   dispose(): void {

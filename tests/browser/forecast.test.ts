@@ -356,12 +356,15 @@ describe.skipIf(!ready)(`browser app (${ready ? 'chromium' : skipReason})`, () =
       const file = path.join(dir, 'long.csv');
       // About 40 MB: parsing takes seconds, far longer than finding the Cancel button.
       writeFileSync(file, header + '\n' + chunk.repeat(800));
+      // The model is loaded first, so the run after the cancel shows whether it was kept.
+      expect((await forecastSampleInPage(session.page)).status).toBe('done');
       const before = await runsSoFar(session.page);
       await session.page.getByTestId(TEST_IDS.fileInput).setInputFiles(file);
       await session.page.getByTestId(TEST_IDS.cancelButton).click();
       const cancelled = await waitForOutcome(session.page, before);
       expect(cancelled.status).toBe('error');
       expect(cancelled.error).toBe('Cancelled.');
+      // Pressed at once: the worker may still be stopping, and this run must wait for it, not die with it.
       const again = await forecastSampleInPage(session.page);
       expect(again.status).toBe('done');
       expect(again.result!.forecast).not.toBeNull();
