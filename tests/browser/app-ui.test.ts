@@ -245,11 +245,7 @@ describe.skipIf(!ready)('result views (chromium)', () => {
     }
   });
 
-  // Skipped for now: on this machine's Chromium it hangs before its first
-  // screenshot when it runs after the tests above (it passes alone, in 11 s),
-  // at 53b6fe7 as well as now; tracked in the session note for issue 23's
-  // Cancel work, which rewrites this flow.
-  it.skip('mapping, progress and error states have no accessibility violation', async () => {
+  it('mapping, progress and error states have no accessibility violation', async () => {
     const page = session.page;
     const lines = ['Belegdatum;Artikel;Warengruppe;Umsatz;Menge'];
     for (let d = 0; d < 120; d++) {
@@ -427,5 +423,7 @@ describe.skipIf(!ready)('result views (chromium)', () => {
       .poll(() => table.locator('tbody tr[data-sku]').last().getAttribute('data-sku'))
       .toBe('P19999');
     await page.screenshot({ path: path.join(artifacts, 'many-skus-desktop-light.png') });
-  });
+    // A hang guard, not a time bar: forecasting 20,000 skus and 200 searches take
+    // 60-100 s on a 2-core machine, close to the file's 120 s default.
+  }, 300_000);
 });
