@@ -25,8 +25,13 @@ interface Live {
   kill: (reason: Error) => void;
 }
 
-/** How long a cancelled worker may take to stop by itself before it is terminated. */
-const CANCEL_GRACE_MS = 1000;
+/**
+ * How long a cancelled worker may take to stop by itself before it is
+ * terminated (and its model with it). It stops at its next chunk or backtest
+ * pause, well within this on a busy machine; only a stage that cannot pause
+ * (building a very large weekly table, say) runs past it.
+ */
+const CANCEL_GRACE_MS = 3000;
 
 export class ForecastBridge {
   #live: Live | null = null;

@@ -13,7 +13,7 @@ import { DEFAULT_HORIZON, ForecastError, type ForecastResult } from '../core/for
 import { forecastWithLibrary } from '../core/forecast-library';
 import { tcnModel } from '../core/models/tcn';
 import { crossValidationSharded } from '../core/backtest/sharded';
-import { shardRunners } from './backtest-pool';
+import { shardRunners, stopShards } from './backtest-pool';
 import type { WeeklyTable } from '../core/types';
 import { loadModel, type LoadedModel } from './model-cache';
 import {
@@ -62,10 +62,32 @@ function oneAtATime<A extends unknown[], R>(
   };
 }
 
-/** Stops the run in progress at its next chunk or stage; resolves once it has ended. */
+/**
+ * Stops the run in progress at its next chunk, stage or backtest pause; resolves
+ * once it has ended. The backtest pool's workers are stopped (a shard cannot
+ * read a message mid-computation); the loaded model stays.
+ */
 async function cancel(): Promise<void> {
   cancelRequested = true;
+  stopShards(new RunCancelled('cancelled'));
   await current;
+}
+
+/** Work between two reads of this worker's messages while backtesting: a cancel waits about this long. */
+const PAUSE_EVERY_MS = 50;
+let lastPause = 0;
+
+/**
+ * The backtest's pause (every few hundred series): once PAUSE_EVERY_MS of work
+ * has passed, a macrotask, so this worker reads its messages (a cancel); then
+ * the run stops there if it was asked to. More often would cost the run time.
+ */
+async function pauseForMessages(): Promise<void> {
+  if (performance.now() - lastPause >= PAUSE_EVERY_MS) {
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    lastPause = performance.now();
+  }
+  stopIfCancelled();
 }
 
 async function run(
@@ -202,7 +224,7 @@ function makeForecast(
     horizon,
     ...(tcn ? { tcn } : {}),
     crossValidate: (series, models, cvOpts) =>
-      crossValidationSharded(series, models, cvOpts, runners),
+      crossValidationSharded(series, models, { ...cvOpts, pause: pauseForMessages }, runners),
     ...(onProgress
       ? {
           onProgress: (done: number, total: number) => {

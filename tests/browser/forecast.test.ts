@@ -28,6 +28,7 @@ import {
   type BrowserProvider,
   type BrowserSession,
   type StaticServer,
+  pageState,
   runsSoFar,
   waitForOutcome,
 } from './harness';
@@ -369,6 +370,45 @@ describe.skipIf(!ready)(`browser app (${ready ? 'chromium' : skipReason})`, () =
       expect(again.status).toBe('done');
       expect(again.result!.forecast).not.toBeNull();
       // The parse stopped at its next chunk; the worker and its loaded model stayed.
+      expect(again.result!.timings.model_load_ms).toBe(0);
+      expect(session.errors).toEqual([]);
+    });
+
+    it('cancels at the mapping form and while backtesting, then forecasts another file with the model it had', async () => {
+      // Needs its columns confirmed (own header names), and has enough skus
+      // that the backtest runs for seconds after the file is read.
+      const lines = ['When;Takings;Thing'];
+      const start = Date.UTC(2023, 0, 2);
+      for (let w = 0; w < 104; w++) {
+        const day = new Date(start + w * 7 * 86_400_000).toISOString().slice(0, 10);
+        for (let k = 0; k < 3000; k++) lines.push(`${day};${10 + ((k * 7 + w * 3) % 23)};T${k}`);
+      }
+      const file = path.join(dir, 'backtest-long.csv');
+      writeFileSync(file, lines.join('\n') + '\n');
+      expect((await forecastSampleInPage(session.page)).status).toBe('done');
+
+      // At the mapping form: "Choose another file" leaves the page ready.
+      const asked = await forecastFileInPage(session.page, file);
+      expect(asked.status).toBe('mapping');
+      await session.page.getByRole('button', { name: 'Choose another file' }).click();
+      await expect.poll(async () => (await pageState(session.page)).status).toBe('idle');
+
+      // While backtesting: confirmed, then cancelled once the backtest reports progress.
+      expect((await forecastFileInPage(session.page, file)).status).toBe('mapping');
+      const form = session.page.getByTestId(TEST_IDS.mappingForm);
+      await form.getByLabel('Date (required)').selectOption('When');
+      await form.getByLabel('Amount (money per row)').selectOption('Takings');
+      await form.getByLabel('SKU / product / store').selectOption('Thing');
+      const before = await runsSoFar(session.page);
+      await session.page.getByTestId(TEST_IDS.mappingSubmit).click();
+      await session.page.getByText(/^Backtesting [\d,]+ of 3,000 skus/).waitFor();
+      await session.page.getByTestId(TEST_IDS.cancelButton).click();
+      const cancelled = await waitForOutcome(session.page, before);
+      expect(cancelled.error).toBe('Cancelled.');
+
+      const again = await forecastSampleInPage(session.page);
+      expect(again.status).toBe('done');
+      // The backtest stopped at its next pause: the worker and its loaded model stayed.
       expect(again.result!.timings.model_load_ms).toBe(0);
       expect(session.errors).toEqual([]);
     });

@@ -70,6 +70,32 @@ describe('crossValidationSharded', () => {
     });
   });
 
+  it('pauses between blocks of series without changing a forecast, and stops where a pause throws', async () => {
+    const all = series(3 * MIN_SERIES_PER_SHARD + 17);
+    const models = LOCAL_MODELS.filter((m) => ['naive', 'ses'].includes(m.alias));
+    const opts = { h: 4, nWindows: 3 };
+    const plain = await crossValidation(all, models, opts);
+    let pauses = 0;
+    const paused = await crossValidation(all, models, {
+      ...opts,
+      pause: () => {
+        pauses++;
+        return Promise.resolve();
+      },
+    });
+    // Every 250 series of each local model: the page's worker reads a cancel there.
+    expect(pauses).toBe(models.length * Math.floor((plain.series.length - 1) / 250));
+    expect(paused.series.map((sb) => Array.from(sb.forecasts['ses']!.p50))).toEqual(
+      plain.series.map((sb) => Array.from(sb.forecasts['ses']!.p50)),
+    );
+    const stop = new Error('cancelled');
+    await expect(
+      crossValidationSharded(all, models, { ...opts, pause: () => Promise.reject(stop) }, [
+        cloningRunner,
+      ]),
+    ).rejects.toBe(stop);
+  });
+
   it('stays on one thread for few series', async () => {
     const few = series(MIN_SERIES_PER_SHARD - 1);
     let calls = 0;

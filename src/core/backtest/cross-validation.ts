@@ -76,6 +76,12 @@ export interface CrossValidationOptions {
    * models), reported every few hundred series and after each model.
    */
   onProgress?: (done: number, total: number) => void;
+  /**
+   * Awaited every PROGRESS_EVERY series of a local model and after each batch
+   * of a global one: a worker may yield there to read its messages (a
+   * cancel), and throw to stop the backtest.
+   */
+  pause?: () => Promise<void>;
 }
 
 export interface SeriesBacktest {
@@ -152,7 +158,7 @@ export async function crossValidation(
     const sink = new ModelSink(layout, model.alias, plan.h, opts.pointsOnly === true);
     if (model.kind === 'global') await backtestGlobal(model, layout, sink, plan);
     else {
-      backtestLocal(model, layout, sink, plan, (k) => opts.onProgress?.(done + k, total));
+      await backtestLocal(model, layout, sink, plan, (k) => opts.onProgress?.(done + k, total));
     }
     millis[model.alias] = (millis[model.alias] ?? 0) + (now() - t0);
     if (sink.failed > 0) failures[model.alias] = sink.failed;
@@ -173,6 +179,7 @@ interface Plan {
   refitFuture: boolean;
   settings: ModelSettings;
   chain: readonly LocalModel[];
+  pause?: () => Promise<void>;
 }
 
 function planOf(opts: CrossValidationOptions): Plan {
@@ -192,6 +199,7 @@ function planOf(opts: CrossValidationOptions): Plan {
     refitFuture: opts.refitFuture === true,
     settings: opts.settings ?? DEFAULT_SETTINGS,
     chain: opts.chain ?? FALLBACK_CHAIN,
+    ...(opts.pause ? { pause: opts.pause } : {}),
   };
 }
 
@@ -298,18 +306,22 @@ class ModelSink {
  * A local model over every window of every series, fitted at every cutoff
  * (refit) or once and rolled forward; `progress(k)` every few hundred series.
  */
-function backtestLocal(
+async function backtestLocal(
   model: LocalModel,
   layout: Layout,
   sink: ModelSink,
   plan: Plan,
   progress: (k: number) => void,
-): void {
+): Promise<void> {
   const { h, settings, chain } = plan;
   // Forecasts are made into it, and put() copies them into the model's buffers.
   const into = zeroForecast(h);
-  layout.out.forEach((sb, k) => {
-    if (k > 0 && k % PROGRESS_EVERY === 0) progress(k);
+  for (let k = 0; k < layout.out.length; k++) {
+    const sb = layout.out[k] as SeriesBacktest;
+    if (k > 0 && k % PROGRESS_EVERY === 0) {
+      progress(k);
+      await plan.pause?.();
+    }
     const y = sb.series.y;
     let fitted: Fitted | undefined;
     sb.cutoffs.forEach((c, w) => {
@@ -324,7 +336,7 @@ function backtestLocal(
       fitted = f.fitted ?? fitted;
       sink.put(k, w, f);
     });
-  });
+  }
 }
 
 /**
@@ -359,6 +371,7 @@ async function backtestGlobal(
     const previous = inflight;
     inflight = finished;
     await previous;
+    await plan.pause?.();
   };
   for (let k = 0; k < layout.out.length; k++) {
     const sb = layout.out[k] as SeriesBacktest;

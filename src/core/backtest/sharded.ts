@@ -20,7 +20,7 @@ import type { BacktestSeries } from './series';
 export interface ShardRequest {
   series: { id: string; y: Float64Array }[];
   aliases: ModelAlias[];
-  opts: Omit<CrossValidationOptions, 'onProgress' | 'chain'>;
+  opts: Omit<CrossValidationOptions, 'onProgress' | 'chain' | 'pause'>;
 }
 
 /** A shard's result, series referred to by their position in the request. */
@@ -118,9 +118,11 @@ export async function crossValidationSharded(
   if (shards < 2 || locals.length === 0) return crossValidation(series, models, opts);
 
   const { onProgress, ...here } = opts;
-  // The fallback chain is code, which cannot cross to a worker: shards use the default chain.
+  // The fallback chain and the pause are code, which cannot cross to a worker:
+  // shards use the default chain, and stop when their pool is stopped.
   const plain = { ...here };
   delete plain.chain;
+  delete plain.pause;
   const size = Math.ceil(series.length / shards);
   const slices = Array.from({ length: shards }, (_, k) =>
     series.slice(k * size, Math.min(series.length, (k + 1) * size)),
@@ -147,6 +149,8 @@ export async function crossValidationSharded(
         slice.length * locals.length,
       ),
     );
+  // Awaited below; if this thread's part stops first (a cancelled run), no rejection goes unhandled.
+  for (const p of remote) p.catch(() => undefined);
   const ownSlice = slices[shards - 1] as BacktestSeries[];
   const own = await crossValidation(ownSlice, locals, {
     ...here,
