@@ -1,0 +1,172 @@
+// Every evaluation figure the README and the model card's headline quote is
+// the committed report's (models/eval-report.json), rounded as shown: a new
+// evaluation that moves a figure fails here until the text says the same.
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+const root = path.resolve(__dirname, '../..');
+const readme = readFileSync(path.join(root, 'README.md'), 'utf8');
+const card = readFileSync(path.join(root, 'models/MODEL_CARD.md'), 'utf8');
+
+interface Scores {
+  wape: number;
+  mase: number;
+  smape: number;
+  coverage_p10_p90: number;
+}
+interface Dataset {
+  metric: 'wape' | 'mase';
+  models: Record<string, Scores>;
+  auto_rank: number;
+  auto_vs_best: number;
+  bands: {
+    scaled_pinball: number;
+    scaled_pinball_empirical52: number;
+    coverage: number;
+    point_band_share_selling: number;
+    totals: { coverage: number };
+  };
+}
+const report = JSON.parse(readFileSync(path.join(root, 'models/eval-report.json'), 'utf8')) as {
+  datasets: Record<string, Dataset>;
+};
+const data = (name: string): Dataset => {
+  const d = report.datasets[name];
+  if (!d) throw new Error(`eval-report.json has no dataset ${name}`);
+  return d;
+};
+const score = (name: string, model: string): Scores => {
+  const s = data(name).models[model];
+  if (!s) throw new Error(`eval-report.json: ${name} has no model ${model}`);
+  return s;
+};
+
+/** The cells of the markdown table row whose first cell is `label` (spaces trimmed). */
+function row(text: string, label: string): string[] {
+  const line = text
+    .split('\n')
+    .map((l) => l.trim())
+    .find((l) => l.startsWith('|') && l.split('|')[1]?.trim() === label);
+  if (!line) throw new Error(`no table row "${label}"`);
+  return line
+    .split('|')
+    .slice(1, -1)
+    .map((c) => c.trim());
+}
+
+/** The number after `before` in `text` (e.g. "WAPE " → 0.790, kept as written). */
+function shownAfter(text: string, before: string): string {
+  const at = text.indexOf(before);
+  if (at < 0) throw new Error(`"${before}" not in "${text}"`);
+  const m = /^[−+-]?\d+(\.\d+)?/.exec(text.slice(at + before.length));
+  if (!m) throw new Error(`no number after "${before}" in "${text}"`);
+  return m[0].replace('−', '-');
+}
+
+/**
+ * `shown` is `value` rounded to the decimals it has (a percentage when
+ * `percent`); a report value exactly halfway (it keeps 4 decimals) may go either way.
+ */
+function expectShown(shown: string, value: number, percent = false): void {
+  const decimals = shown.split('.')[1]?.length ?? 0;
+  const v = percent ? value * 100 : value;
+  const off = Math.abs(Number(shown) - v);
+  expect(off, `"${shown}" shown for the report's ${v}`).toBeLessThanOrEqual(
+    0.5 * 10 ** -decimals + 1e-9,
+  );
+}
+
+describe('README evaluation figures are the report', () => {
+  it('p50 accuracy of auto against the best single model', () => {
+    const seed = row(readme, 'seed sample, last 12 weeks, h = 4');
+    expectShown(shownAfter(seed[1]!, 'WAPE '), score('seed', 'auto').wape);
+    expectShown(shownAfter(seed[2]!, 'historic average '), score('seed', 'historic_average').wape);
+    expectShown(shownAfter(seed[3]!, ''), data('seed').auto_rank);
+    expectShown(shownAfter(seed[3]!, '(+'), data('seed').auto_vs_best, true);
+    expectShown(seed[4]!, score('seed', 'auto').coverage_p10_p90);
+
+    const store = row(readme, 'store × item daily sales, last 12 weeks, h = 4');
+    expectShown(shownAfter(store[1]!, 'WAPE '), score('store_item', 'auto').wape);
+    expectShown(shownAfter(store[2]!, 'tcn '), score('store_item', 'tcn').wape);
+    expectShown(shownAfter(store[2]!, '(ets '), score('store_item', 'ets').wape);
+    expectShown(shownAfter(store[3]!, ''), data('store_item').auto_rank);
+    expectShown(store[4]!, score('store_item', 'auto').coverage_p10_p90);
+
+    const m4 = row(readme, 'M4 weekly (359 series), h = 13');
+    expectShown(shownAfter(m4[1]!, 'MASE '), score('m4_weekly', 'auto').mase);
+    expectShown(shownAfter(m4[1]!, 'sMAPE '), score('m4_weekly', 'auto').smape);
+    expectShown(shownAfter(m4[2]!, 'tcn '), score('m4_weekly', 'tcn').mase);
+    expectShown(shownAfter(m4[2]!, '(theta '), score('m4_weekly', 'theta').mase);
+    expectShown(shownAfter(m4[3]!, ''), data('m4_weekly').auto_rank);
+    expectShown(m4[4]!, score('m4_weekly', 'auto').coverage_p10_p90);
+  });
+
+  it('the bands: scaled pinball, coverage, point bands and totals on every dataset', () => {
+    const rows: [string, string][] = [
+      ['seed sample', 'seed'],
+      ['store × item (store totals)', 'store_item'],
+      ['order lines by week (90)', 'seed_lines'],
+      ['order lines by day (90)', 'seed_days'],
+      ['M4 weekly (grand total only)', 'm4_weekly'],
+    ];
+    for (const [label, name] of rows) {
+      const cells = row(readme, label);
+      const b = data(name).bands;
+      expectShown(shownAfter(cells[1]!, ''), b.scaled_pinball);
+      expectShown(shownAfter(cells[1]!, '('), b.scaled_pinball_empirical52);
+      expectShown(cells[2]!, b.coverage);
+      expectShown(cells[3]!, b.point_band_share_selling);
+      expectShown(shownAfter(cells[4]!, ''), b.totals.coverage);
+    }
+  });
+
+  it('the limits quote the same figures', () => {
+    const seedLimit =
+      /auto scores ([\d.]+), the plain mean of all history\s+([\d.]+), the TCN ([\d.]+)\. Its band covered (\d+)% of outcomes there/.exec(
+        readme,
+      );
+    expect(seedLimit).not.toBeNull();
+    const [, auto, mean, tcn, covered] = seedLimit!;
+    expectShown(auto!, score('seed', 'auto').wape);
+    expectShown(mean!, score('seed', 'historic_average').wape);
+    expectShown(tcn!, score('seed', 'tcn').wape);
+    expectShown(covered!, score('seed', 'auto').coverage_p10_p90, true);
+
+    const shift =
+      /\((\d+)% there for the TCN and auto,\s+(\d+)–(\d+)% for the classical models\)/.exec(readme);
+    expect(shift).not.toBeNull();
+    const m4 = data('m4_weekly').models;
+    const classical = Object.entries(m4)
+      .filter(([k]) => !['auto', 'tcn', 'ensemble_mean', 'ensemble_median'].includes(k))
+      .map(([, s]) => s.coverage_p10_p90);
+    expectShown(shift![1]!, score('m4_weekly', 'auto').coverage_p10_p90, true);
+    expectShown(shift![2]!, Math.min(...classical), true);
+    expectShown(shift![3]!, Math.max(...classical), true);
+  });
+});
+
+describe("the model card's headline is the report", () => {
+  it('the TCN and the classical models it is compared with', () => {
+    const m4 = row(card, "M4 weekly, 359 series, h = 13, M4's test set");
+    expectShown(shownAfter(m4[1]!, 'MASE '), score('m4_weekly', 'tcn').mase);
+    expectShown(shownAfter(m4[1]!, 'sMAPE '), score('m4_weekly', 'tcn').smape);
+    expectShown(shownAfter(m4[2]!, 'Theta '), score('m4_weekly', 'theta').mase);
+    expectShown(shownAfter(m4[2]!, 'Theta 2.480 / '), score('m4_weekly', 'theta').smape);
+    expectShown(shownAfter(m4[2]!, 'AutoETS '), score('m4_weekly', 'ets').mase);
+
+    const store = row(card, 'store × item, 83 series, last 12 weeks, h = 4');
+    expectShown(shownAfter(store[1]!, 'WAPE '), score('store_item', 'tcn').wape);
+    expectShown(shownAfter(store[2]!, 'OTM '), score('store_item', 'otm').wape);
+    expectShown(shownAfter(store[2]!, 'OTM '), score('store_item', 'ets').wape);
+
+    const seed = row(card, 'seed sample, 15 series, last 12 weeks, h = 4');
+    expectShown(shownAfter(seed[1]!, 'WAPE '), score('seed', 'tcn').wape);
+    expectShown(shownAfter(seed[2]!, 'history mean '), score('seed', 'historic_average').wape);
+
+    const cov = row(card, 'p10–p90 coverage after calibration');
+    expectShown(shownAfter(cov[1]!, 'M4 '), score('m4_weekly', 'tcn').coverage_p10_p90);
+    expectShown(shownAfter(cov[1]!, 'store-item '), score('store_item', 'tcn').coverage_p10_p90);
+    expectShown(shownAfter(cov[1]!, 'seed '), score('seed', 'tcn').coverage_p10_p90);
+  });
+});
