@@ -342,9 +342,16 @@ export function accuracySentence(
         ? `over ${acc.weeks} recent forecast weeks`
         : 'on recent weeks';
   const off = `${over}, this forecast was off by ${Math.round(acc.wape * 100)}% on average`;
-  if (!Number.isFinite(acc.coverage)) return `${capitalise(off)}.`;
-  return `${capitalise(off)}; ${Math.round(acc.coverage * 100)}% of weeks fell inside the p10–p90 band (80% is the aim).`;
+  if (!Number.isFinite(acc.coverage)) return `${capitalise(off)}. ${IN_SAMPLE}`;
+  return `${capitalise(off)}; ${Math.round(acc.coverage * 100)}% of weeks fell inside the p10–p90 band (80% is the aim). ${IN_SAMPLE}`;
 }
+
+/**
+ * The backtest weeks that score a forecast also chose its model and set its
+ * band: the page says so rather than pass them off as new weeks.
+ */
+export const IN_SAMPLE =
+  'These are the weeks that chose the model and set its band, so weeks to come may go worse.';
 
 function capitalise(s: string): string {
   return s.charAt(0).toUpperCase() + s.slice(1);

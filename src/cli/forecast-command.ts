@@ -204,7 +204,8 @@ function selectionLine(sel: NonNullable<ForecastResult['metadata']['selection']>
       : sel.requested;
   return (
     `${who}; on the last ${sel.accuracy.windows} backtest origins it was off by ${pct(sel.accuracy.wape)} ` +
-    `(WAPE) and ${pct(sel.accuracy.coverage)} of weeks fell inside its p10–p90 band`
+    `(WAPE) and ${pct(sel.accuracy.coverage)} of weeks fell inside its p10–p90 band ` +
+    `(in-sample: the same origins chose the model and set the band)`
   );
 }
 

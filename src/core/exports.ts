@@ -242,6 +242,8 @@ function selectionJson(sel: SelectionSummary): Record<string, unknown> {
       windows: sel.accuracy.windows,
       wape: finiteOrNull(sel.accuracy.wape),
       coverage_p10_p90: finiteOrNull(sel.accuracy.coverage),
+      // These windows also chose the model and calibrated the band.
+      in_sample: true,
     },
     interval_method: sel.intervalMethod,
     ...(sel.blocks && {

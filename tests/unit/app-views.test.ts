@@ -157,7 +157,7 @@ describe('series', () => {
 describe('accuracy in words', () => {
   it('says how far off and how often inside the band, or nothing', () => {
     expect(accuracySentence({ wape: 0.08, coverage: 0.79, weeks: 12, windows: 3 })).toBe(
-      'Over the last 3 weeks, this forecast was off by 8% on average; 79% of weeks fell inside the p10–p90 band (80% is the aim).',
+      'Over the last 3 weeks, this forecast was off by 8% on average; 79% of weeks fell inside the p10–p90 band (80% is the aim). These are the weeks that chose the model and set its band, so weeks to come may go worse.',
     );
     expect(accuracySentence(undefined)).toBeNull();
     expect(accuracySentence({ wape: Number.NaN, coverage: 0.5 })).toBeNull();
