@@ -35,6 +35,8 @@ export interface SkuRow {
   /** Backtest WAPE (0..1), when the run had a backtest and it is defined. */
   wape: number | null;
   coverage: number | null;
+  /** That error against repeating last week's sales on the same weeks; null without one. */
+  yardstick: Yardstick | null;
   flags: RowFlag[];
 }
 
@@ -100,6 +102,7 @@ export function buildRows(result: ForecastResult, history?: SalesHistory): SkuRo
     model: s.model,
     wape: finiteOrNull(s.accuracy?.wape),
     coverage: finiteOrNull(s.accuracy?.coverage),
+    yardstick: againstNaive(s.accuracy?.wape, s.scores?.[YARDSTICK_MODEL]),
     flags: skuFlags(s, history, index),
   }));
 }
@@ -329,9 +332,57 @@ export function grandTotal(result: ForecastResult): GrandTotal {
   };
 }
 
-/** Accuracy in plain words; null when the run has none to tell. */
+/** The simple method every error is measured against: next week sells what last week did. */
+export const YARDSTICK_MODEL = 'naive';
+/** A forecast at least this much better than the yardstick is "good"; no better is "rough". */
+const GOOD_BELOW = 0.8;
+
+export type Grade = 'good' | 'usable' | 'rough';
+
+export interface Yardstick {
+  /** The yardstick's error on the same backtest weeks (WAPE, 0..1). */
+  wape: number;
+  /** Forecast error ÷ yardstick error. */
+  ratio: number;
+  grade: Grade;
+  /** E.g. "40% less than repeating last week's sales". */
+  text: string;
+}
+
+/**
+ * A backtest error against repeating last week's sales on the same weeks: a
+ * percentage alone ("off by 79%") says nothing of whether a planner could do
+ * better by hand. Good: at least a fifth less error; usable: less or equal;
+ * rough: more. Null when either error is missing or the yardstick's is 0.
+ */
+export function againstNaive(
+  wape: number | undefined,
+  naiveWape: number | undefined,
+): Yardstick | null {
+  if (wape === undefined || naiveWape === undefined) return null;
+  if (!Number.isFinite(wape) || !Number.isFinite(naiveWape) || naiveWape <= 0) return null;
+  const ratio = wape / naiveWape;
+  const grade: Grade = ratio <= GOOD_BELOW ? 'good' : ratio <= 1 ? 'usable' : 'rough';
+  const pct = Math.round(Math.abs(1 - ratio) * 100);
+  const text =
+    pct === 0
+      ? "about as much as repeating last week's sales"
+      : `${pct}% ${ratio < 1 ? 'less' : 'more'} than repeating last week's sales`;
+  return { wape: naiveWape, ratio, grade, text };
+}
+
+/** The run's pooled yardstick: the naive candidate's error on the backtest that scored the forecast. */
+export function runYardstick(result: ForecastResult): Yardstick | null {
+  const sel = result.metadata.selection;
+  if (!sel) return null;
+  const naive = sel.candidates.find((c) => c.alias === YARDSTICK_MODEL);
+  return againstNaive(sel.accuracy.wape, naive?.wape);
+}
+
+/** Accuracy in plain words, against the yardstick when there is one; null when the run has none to tell. */
 export function accuracySentence(
   acc: { wape: number; coverage: number; weeks?: number; windows?: number } | undefined | null,
+  yardstick: Yardstick | null = null,
 ): string | null {
   if (!acc || !Number.isFinite(acc.wape)) return null;
   // Backtest windows start one week apart (weekly origins): n windows = the last n weeks.
@@ -341,7 +392,9 @@ export function accuracySentence(
       : acc.weeks !== undefined && acc.weeks > 0
         ? `over ${acc.weeks} recent forecast weeks`
         : 'on recent weeks';
-  const off = `${over}, this forecast was off by ${Math.round(acc.wape * 100)}% on average`;
+  const off =
+    `${over}, this forecast was off by ${Math.round(acc.wape * 100)}% on average` +
+    (yardstick ? ` — ${yardstick.text} (${yardstick.grade})` : '');
   if (!Number.isFinite(acc.coverage)) return `${capitalise(off)}. ${IN_SAMPLE}`;
   return `${capitalise(off)}; ${Math.round(acc.coverage * 100)}% of weeks fell inside the p10–p90 band (80% is the aim). ${IN_SAMPLE}`;
 }

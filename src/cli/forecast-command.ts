@@ -198,13 +198,15 @@ export async function forecastTable(
 /** One line for stderr: what made the forecasts and how they did on the backtest weeks. */
 function selectionLine(sel: NonNullable<ForecastResult['metadata']['selection']>): string {
   const pct = (v: number): string => (Number.isFinite(v) ? `${Math.round(v * 100)}%` : 'n/a');
+  // The yardstick the page grades by: the naive model on the same backtest.
+  const naive = sel.candidates.find((c) => c.alias === 'naive');
   const who =
     sel.requested === 'auto'
       ? `auto chose ${sel.chosen.length > 1 ? `the mean of ${sel.chosen.join(', ')}` : sel.chosen.join('')}`
       : sel.requested;
   return (
     `${who}; on the last ${sel.accuracy.windows} backtest origins it was off by ${pct(sel.accuracy.wape)} ` +
-    `(WAPE) and ${pct(sel.accuracy.coverage)} of weeks fell inside its p10–p90 band ` +
+    `(WAPE${naive ? `; repeating last week's sales: ${pct(naive.wape)}` : ''}) and ${pct(sel.accuracy.coverage)} of weeks fell inside its p10–p90 band ` +
     `(in-sample: the same origins chose the model and set the band)`
   );
 }

@@ -8,14 +8,16 @@ import { DATASET, forecastChartConfig, legendItems, LIGHT_THEME } from '../../sr
 import { formatNumber, formatPercent, formatWeek, formatWeekRange } from '../../src/app/format';
 import {
   accuracySentence,
+  againstNaive,
   buildRows,
   DEFAULT_QUERY,
   grandTotal,
   joinSeries,
   queryRows,
+  runYardstick,
   skuSeries,
 } from '../../src/app/results';
-import type { ForecastResult, SkuForecast } from '../../src/core/forecast';
+import type { ForecastResult, SkuAccuracy, SkuForecast } from '../../src/core/forecast';
 import type { SalesHistory } from '../../src/worker/protocol';
 
 function sku(
@@ -161,6 +163,56 @@ describe('accuracy in words', () => {
     );
     expect(accuracySentence(undefined)).toBeNull();
     expect(accuracySentence({ wape: Number.NaN, coverage: 0.5 })).toBeNull();
+  });
+
+  it("measures the error against repeating last week's sales, and grades it by that", () => {
+    expect(againstNaive(0.3, 0.5)).toMatchObject({
+      grade: 'good',
+      text: "40% less than repeating last week's sales",
+    });
+    expect(againstNaive(0.45, 0.5)).toMatchObject({
+      grade: 'usable',
+      text: "10% less than repeating last week's sales",
+    });
+    expect(againstNaive(0.6, 0.5)).toMatchObject({
+      grade: 'rough',
+      text: "20% more than repeating last week's sales",
+    });
+    // No yardstick: no run of the naive model, or no error to compare with.
+    expect(againstNaive(0.3, undefined)).toBeNull();
+    expect(againstNaive(0.3, 0)).toBeNull();
+    expect(againstNaive(Number.NaN, 0.5)).toBeNull();
+    expect(
+      accuracySentence({ wape: 0.3, coverage: 0.8, windows: 12 }, againstNaive(0.3, 0.5)),
+    ).toMatch(
+      /^Over the last 12 weeks, this forecast was off by 30% on average — 40% less than repeating last week's sales \(good\); 80% of weeks/,
+    );
+  });
+
+  it("gives each sku and the run the naive model's error on the same backtest as yardstick", () => {
+    const acc = (wape: number): SkuAccuracy => ({ wape, coverage: 0.8, windows: 12, weeks: 48 });
+    const a = sku('A', 'x', 10, { accuracy: acc(0.2), scores: { naive: 0.4, ses: 0.25 } });
+    const b = sku('B', 'x', 4, { accuracy: acc(0.5) });
+    const r = result([a, b]);
+    const rows = buildRows(r);
+    expect(rows[0]!.yardstick).toMatchObject({ wape: 0.4, grade: 'good', ratio: 0.5 });
+    expect(rows[1]!.yardstick).toBeNull();
+    r.metadata.selection = {
+      requested: 'auto',
+      rule: 'r',
+      chosen: ['ses'],
+      candidates: [
+        { alias: 'ses', score: 0.3, wape: 0.3, rank: 1, millis: 1 },
+        { alias: 'naive', score: 0.36, wape: 0.36, rank: 2, millis: 1 },
+      ],
+      excluded: [],
+      accuracy: { wape: 0.3, coverage: 0.8, windows: 12 },
+      intervalMethod: 'm',
+    };
+    expect(runYardstick(r)).toMatchObject({
+      grade: 'usable',
+      text: "17% less than repeating last week's sales",
+    });
   });
 });
 
