@@ -38,7 +38,35 @@ export interface ChartInput {
 }
 
 /** Dataset order, shared with tests. */
-export const DATASET = { p10: 0, p90: 1, p50: 2, actual: 3, partial: 4 } as const;
+export const DATASET = { p10: 0, p90: 1, p50: 2, actual: 3, partial: 4, lastYear: 5 } as const;
+
+/** Room above the plot for the origin's label, so no line is drawn over it. */
+const LABEL_ROOM = 18;
+
+/** At most this many week labels on the x axis. */
+const MAX_TICKS = 8;
+
+/**
+ * The x axis's labels, by week index: every `step`-th week from the last
+ * complete one back (so the origin is labelled), at most MAX_TICKS; a label
+ * carries its year where the year changes from the label before (and on the
+ * first), so "30 Oct … 29 Oct" cannot read as one year.
+ */
+export function weekTicks(weeks: readonly string[], origin: number): Map<number, string> {
+  const step = Math.max(1, Math.ceil(weeks.length / MAX_TICKS));
+  const anchor = origin >= 0 ? origin : 0;
+  const shown: number[] = [];
+  for (let i = anchor % step; i < weeks.length; i += step) shown.push(i);
+  const labels = new Map<number, string>();
+  let year = '';
+  for (const i of shown) {
+    const week = weeks[i] as string;
+    const y = week.slice(0, 4);
+    labels.set(i, y !== year ? `${formatWeekShort(week)} ${y}` : formatWeekShort(week));
+    year = y;
+  }
+  return labels;
+}
 
 /** A vertical dashed line at the forecast origin, and a light shade on partial weeks. */
 function originPlugin(
@@ -95,8 +123,12 @@ function originPlugin(
       ctx.setLineDash([]);
       ctx.fillStyle = theme.muted;
       ctx.font = '12px system-ui, sans-serif';
-      ctx.textAlign = 'right';
-      ctx.fillText('last complete week', px - 4, chartArea.top + 12);
+      // Above the plot, where no line runs; right-aligned at the marker unless that leaves the canvas.
+      const text = 'last complete week';
+      const fitsLeft = ctx.measureText(text).width + 4 <= px;
+      ctx.textAlign = fitsLeft ? 'right' : 'left';
+      ctx.textBaseline = 'bottom';
+      ctx.fillText(text, fitsLeft ? px - 4 : px + 4, chartArea.top - 4);
       ctx.restore();
     },
   };
@@ -138,6 +170,16 @@ export function legendItems(
       strokeStyle: theme.band,
       lineWidth: 0,
     }),
+    // Off until asked for (a click on it): planners compare with last year first, but not always.
+    ...(series.lastYear.some((v) => v !== null)
+      ? [
+          item(DATASET.lastYear, 'Same weeks last year', {
+            pointStyle: 'line',
+            strokeStyle: theme.muted,
+            lineDash: [2, 2],
+          }),
+        ]
+      : []),
   ];
 }
 
@@ -148,6 +190,7 @@ export function forecastChartConfig(
   // A week the file covers in part is no point of the sales line: it stands apart, beside its forecast.
   const actual = series.actual.map((v, i) => (series.partial.includes(i) ? null : v));
   const partial = series.actual.map((v, i) => (series.partial.includes(i) ? v : null));
+  const ticks = weekTicks(series.weeks, series.origin);
   return {
     type: 'line',
     data: {
@@ -207,6 +250,19 @@ export function forecastChartConfig(
           pointHoverRadius: 5,
           pointStyle: 'rectRot',
         },
+        {
+          label: 'Same weeks last year',
+          data: series.lastYear,
+          borderColor: theme.muted,
+          backgroundColor: theme.muted,
+          borderWidth: 1.5,
+          borderDash: [2, 2],
+          pointRadius: 0,
+          pointHoverRadius: 3,
+          tension: 0,
+          spanGaps: false,
+          hidden: true,
+        },
       ],
     },
     options: {
@@ -214,7 +270,7 @@ export function forecastChartConfig(
       animation: false,
       responsive: true,
       maintainAspectRatio: false,
-      ...(title ? { layout: { padding: { top: 36 } } } : {}),
+      layout: { padding: { top: (title ? 36 : 0) + (series.origin >= 0 ? LABEL_ROOM : 0) } },
       interaction: { mode: 'index', intersect: false },
       color: theme.text,
       scales: {
@@ -225,12 +281,10 @@ export function forecastChartConfig(
           ticks: {
             color: theme.muted,
             maxRotation: 0,
-            autoSkip: true,
-            maxTicksLimit: 8,
-            autoSkipPadding: 16,
+            // Our own labels (weekTicks): Chart.js's skipping would drop the year changes.
+            autoSkip: false,
             callback(value) {
-              const week = series.weeks[Number(value)];
-              return week ? formatWeekShort(week) : '';
+              return ticks.get(Number(value)) ?? '';
             },
           },
         },

@@ -179,6 +179,43 @@ export interface WeeklySeries {
   origin: number;
   /** Indices of weeks the file covers in part. */
   partial: number[];
+  /** Sales of the same week a year (52 weeks) before; null where the history does not reach. */
+  lastYear: (number | null)[];
+}
+
+/** Weeks a year back: the same week of the season. */
+const YEAR_WEEKS = 52;
+
+/** How much history the chart shows beside the forecast. */
+export type ChartRange = 'recent' | 'year' | 'all';
+
+/**
+ * History weeks a range shows. 'recent': four times the forecast's weeks (at
+ * least 8), so the forecast takes a fifth of the chart's width (from 2 weeks
+ * ahead) instead of disappearing beside a year of history.
+ */
+export function historyShown(range: ChartRange, horizon: number): number {
+  if (range === 'all') return Infinity;
+  if (range === 'year') return YEAR_WEEKS;
+  return Math.max(8, 4 * horizon);
+}
+
+/** The series from `historyWeeks` weeks before its origin on (its partial weeks and forecast kept). */
+export function viewSeries(series: WeeklySeries, historyWeeks: number): WeeklySeries {
+  const history = series.origin + 1;
+  const drop = Math.max(0, history - historyWeeks);
+  if (drop === 0) return series;
+  const cut = <T>(a: T[]): T[] => a.slice(drop);
+  return {
+    weeks: cut(series.weeks),
+    actual: cut(series.actual),
+    p10: cut(series.p10),
+    p50: cut(series.p50),
+    p90: cut(series.p90),
+    origin: series.origin - drop,
+    partial: series.partial.filter((i) => i >= drop).map((i) => i - drop),
+    lastYear: cut(series.lastYear),
+  };
 }
 
 /**
@@ -191,7 +228,7 @@ export function joinSeries(
   historyPartial: readonly boolean[],
   historyValues: ArrayLike<number>,
   forecast: readonly { week_start: string; p10: number; p50: number; p90: number }[],
-  maxHistory = 52,
+  maxHistory = Infinity,
 ): WeeklySeries {
   const end = historyWeeks.length;
   const start = Math.max(0, end - maxHistory);
@@ -232,7 +269,12 @@ export function joinSeries(
     p50.push(f.p50);
     p90.push(f.p90);
   }
-  return { weeks, actual, p10, p50, p90, origin, partial };
+  // Weeks are consecutive Mondays, so a year back is 52 places back (part weeks are no guide).
+  const lastYear = weeks.map((_, i) => {
+    const j = start + i - YEAR_WEEKS;
+    return j >= 0 && j < end && !historyPartial[j] ? (historyValues[j] as number) : null;
+  });
+  return { weeks, actual, p10, p50, p90, origin, partial, lastYear };
 }
 
 /** One sku's series. */

@@ -197,7 +197,6 @@ describe.skipIf(!ready)('result views (chromium)', () => {
     await page.getByRole('tab', { name: /SKUs/ }).click();
     const reads = (await pageState(page)).fileReads;
     const before = await runsSoFar(page);
-    const points = await page.getByTestId(TEST_IDS.chart).first().getAttribute('data-points');
     const cellBefore = await page
       .getByTestId(TEST_IDS.skuTable)
       .locator('tbody tr[data-sku]')
@@ -210,8 +209,8 @@ describe.skipIf(!ready)('result views (chromium)', () => {
     expect(outcome.result!.timings.read_parse_ms).toBe(0);
     expect((await pageState(page)).fileReads).toBe(reads);
     await expect
-      .poll(() => page.getByTestId(TEST_IDS.chart).first().getAttribute('data-points'))
-      .toBe(String(Number(points) + 4));
+      .poll(() => page.getByTestId(TEST_IDS.chart).first().getAttribute('data-forecast-weeks'))
+      .toBe('8');
     const cellAfter = await page
       .getByTestId(TEST_IDS.skuTable)
       .locator('tbody tr[data-sku]')

@@ -4,7 +4,13 @@
 
 import { describe, expect, it } from 'vitest';
 import { describeDates } from '../../src/app/mapping';
-import { DATASET, forecastChartConfig, legendItems, LIGHT_THEME } from '../../src/app/chart-config';
+import {
+  DATASET,
+  forecastChartConfig,
+  legendItems,
+  LIGHT_THEME,
+  weekTicks,
+} from '../../src/app/chart-config';
 import { formatNumber, formatPercent, formatWeek, formatWeekRange } from '../../src/app/format';
 import {
   accuracySentence,
@@ -12,10 +18,12 @@ import {
   buildRows,
   DEFAULT_QUERY,
   grandTotal,
+  historyShown,
   joinSeries,
   queryRows,
   runYardstick,
   skuSeries,
+  viewSeries,
 } from '../../src/app/results';
 import type { ForecastResult, SkuAccuracy, SkuForecast } from '../../src/core/forecast';
 import type { SalesHistory } from '../../src/worker/protocol';
@@ -257,6 +265,65 @@ describe('chart config', () => {
       DATASET.p50,
       DATASET.p90,
     ]);
+  });
+});
+
+describe('the chart shows the forecast in proportion, with years and last year', () => {
+  // 130 weeks of history from Monday 2 Jan 2023, then 4 forecast weeks.
+  const weeks = Array.from({ length: 130 }, (_, i) =>
+    new Date(Date.UTC(2023, 0, 2) + i * 7 * 86_400_000).toISOString().slice(0, 10),
+  );
+  const values = weeks.map((_, i) => 100 + i);
+  const forecast = [1, 2, 3, 4].map((k) => ({
+    week_start: new Date(Date.UTC(2023, 0, 2) + (129 + k) * 7 * 86_400_000)
+      .toISOString()
+      .slice(0, 10),
+    p10: 1,
+    p50: 2,
+    p90: 3,
+  }));
+  const full = joinSeries(
+    weeks,
+    weeks.map(() => false),
+    values,
+    forecast,
+  );
+
+  it('gives the forecast a fifth of the width by default, a year or all history on request', () => {
+    const recent = viewSeries(full, historyShown('recent', 4));
+    const share = (s: typeof full) => (s.weeks.length - s.origin - 1) / s.weeks.length;
+    expect(share(recent)).toBeGreaterThanOrEqual(0.2);
+    expect(recent.weeks.at(-1)).toBe(forecast[3]!.week_start);
+    expect(recent.actual[recent.origin]).toBe(229);
+    expect(viewSeries(full, historyShown('year', 4)).origin).toBe(51);
+    expect(viewSeries(full, historyShown('all', 4))).toBe(full);
+    expect(historyShown('recent', 13)).toBe(52);
+  });
+
+  it('labels at most 8 weeks, the last complete one among them, with the year where it changes', () => {
+    const ticks = weekTicks(full.weeks, full.origin);
+    expect(ticks.size).toBeLessThanOrEqual(8);
+    expect(ticks.has(full.origin)).toBe(true);
+    const labels = [...ticks.values()];
+    expect(labels[0]).toMatch(/ 2023$/);
+    // Every label that starts a new year says which.
+    const years = [...ticks.keys()].map((i) => full.weeks[i]!.slice(0, 4));
+    years.forEach((y, k) => {
+      if (k === 0 || y !== years[k - 1]) expect(labels[k]).toMatch(new RegExp(` ${y}$`));
+      else expect(labels[k]).not.toMatch(/ \d{4}$/);
+    });
+    expect(new Set(years)).toEqual(new Set(['2023', '2024', '2025']));
+  });
+
+  it('offers the same weeks a year before as a line, off until asked for', () => {
+    expect(full.lastYear[51]).toBeNull();
+    expect(full.lastYear[52]).toBe(values[0]);
+    // The first forecast week, against the same week of last year's season.
+    expect(full.lastYear[130]).toBe(values[78]);
+    const config = forecastChartConfig({ series: full, unit: 'Sales', theme: LIGHT_THEME });
+    const ds = config.data.datasets[DATASET.lastYear]!;
+    expect(ds.hidden).toBe(true);
+    expect(legendItems(full, LIGHT_THEME).map((i) => i.text)).toContain('Same weeks last year');
   });
 });
 
