@@ -34,6 +34,8 @@ export interface ChartInput {
   unit: string;
   /** Drawn above the chart (the PNG export names what it shows); none on screen. */
   title?: string;
+  /** The canvas's width in px, so the week labels fit it (8 when not given). */
+  width?: number;
   theme: ChartTheme;
 }
 
@@ -43,26 +45,33 @@ export const DATASET = { p10: 0, p90: 1, p50: 2, actual: 3, partial: 4, lastYear
 /** Room above the plot for the origin's label, so no line is drawn over it. */
 const LABEL_ROOM = 18;
 
-/** At most this many week labels on the x axis. */
-const MAX_TICKS = 8;
+/** Width of one week label on the x axis, px ("30 Oct" and a gap). */
+const TICK_PX = 64;
+
+/** Week labels that fit `width` px: 3 to 8. */
+export function ticksFor(width: number | undefined): number {
+  return width === undefined ? 8 : Math.min(8, Math.max(3, Math.floor(width / TICK_PX)));
+}
 
 /**
  * The x axis's labels, by week index: every `step`-th week from the last
- * complete one back (so the origin is labelled), at most MAX_TICKS; a label
- * carries its year where the year changes from the label before (and on the
- * first), so "30 Oct … 29 Oct" cannot read as one year.
+ * complete one back (so the origin is labelled), at most `maxTicks`; a label
+ * carries its year on a second line where the year changes from the label
+ * before (and on the first), so "30 Oct … 29 Oct" cannot read as one year.
  */
-export function weekTicks(weeks: readonly string[], origin: number): Map<number, string> {
-  const step = Math.max(1, Math.ceil(weeks.length / MAX_TICKS));
+export function weekTicks(
+  weeks: readonly string[],
+  origin: number,
+  maxTicks = 8,
+): Map<number, string | [string, string]> {
+  const step = Math.max(1, Math.ceil(weeks.length / maxTicks));
   const anchor = origin >= 0 ? origin : 0;
-  const shown: number[] = [];
-  for (let i = anchor % step; i < weeks.length; i += step) shown.push(i);
-  const labels = new Map<number, string>();
+  const labels = new Map<number, string | [string, string]>();
   let year = '';
-  for (const i of shown) {
+  for (let i = anchor % step; i < weeks.length; i += step) {
     const week = weeks[i] as string;
     const y = week.slice(0, 4);
-    labels.set(i, y !== year ? `${formatWeekShort(week)} ${y}` : formatWeekShort(week));
+    labels.set(i, y !== year ? [formatWeekShort(week), y] : formatWeekShort(week));
     year = y;
   }
   return labels;
@@ -190,7 +199,7 @@ export function forecastChartConfig(
   // A week the file covers in part is no point of the sales line: it stands apart, beside its forecast.
   const actual = series.actual.map((v, i) => (series.partial.includes(i) ? null : v));
   const partial = series.actual.map((v, i) => (series.partial.includes(i) ? v : null));
-  const ticks = weekTicks(series.weeks, series.origin);
+  const ticks = weekTicks(series.weeks, series.origin, ticksFor(input.width));
   return {
     type: 'line',
     data: {
