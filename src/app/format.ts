@@ -80,3 +80,42 @@ export function formatMs(ms: number | undefined): string {
 export function plural(n: number, word: string, many = `${word}s`): string {
   return `${formatNumber(n)} ${n === 1 ? word : many}`;
 }
+
+/** Each model in a planner's words (the alias stays in the exports and the details). */
+const MODEL_WORDS: Record<string, string> = {
+  naive: "last week's sales",
+  seasonal_naive: 'the same week last year',
+  historic_average: 'the average of all weeks',
+  window_average: 'the average of recent weeks',
+  ses: 'smoothed recent sales',
+  holt: 'smoothed sales with a trend',
+  ets: 'smoothed sales with trend and season (ETS)',
+  theta: 'Theta',
+  otm: 'optimised Theta',
+  drift: 'the trend from first to last week',
+  croston: 'Croston (for slow movers)',
+  tsb: 'TSB (for slow movers)',
+  adida: 'ADIDA (for slow movers)',
+  imapa: 'IMAPA (for slow movers)',
+  tcn: 'the neural network',
+  baseline: 'too little history: the average of all weeks',
+};
+
+function oneModel(alias: string): string {
+  return MODEL_WORDS[alias] ?? alias;
+}
+
+/**
+ * What made a forecast, in words: "the neural network", "mean of Theta and
+ * optimised Theta" for an ensemble named `mean(theta+otm)` (core's forecastName).
+ */
+export function modelInWords(name: string): string {
+  const m = /^(mean|median)\((.+)\)$/.exec(name);
+  if (!m) return oneModel(name);
+  const parts = (m[2] as string).split('+').map(oneModel);
+  const list =
+    parts.length === 1
+      ? (parts[0] as string)
+      : `${parts.slice(0, -1).join(', ')} and ${parts[parts.length - 1] as string}`;
+  return `${m[1] as string} of ${list}`;
+}

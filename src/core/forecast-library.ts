@@ -8,6 +8,7 @@ import { now } from './clock';
 import { auto, type AutoOptions, type AutoResult, type AutoSkuForecast } from './backtest/auto';
 import type { AutoTotals } from './backtest/total-bands';
 import { seriesFromTable, type BacktestSeries } from './backtest/series';
+import { isEnsembleName } from './backtest/strategies';
 import type { CategoryForecast, ForecastWeek } from './category-totals';
 import {
   DEFAULT_HORIZON,
@@ -112,13 +113,13 @@ export async function forecastWithLibrary(
   const result = (blocks[0] as HorizonBlock).result;
   const t2 = now();
 
-  // What the run chose; a sku forecast by anything else was too short for it.
-  const chosen = new Set<string>([...result.evidence.chosen, 'ensemble_mean', 'ensemble_median']);
+  // What the run chose (its models, or an ensemble of them); a sku forecast by anything else was too short for it.
+  const chosen = new Set<string>(result.evidence.chosen);
   const skus: SkuForecast[] = table.series.map((s, i) => {
     const bs = series[i] as BacktestSeries;
     const made = result.forecasts[i] as AutoResult['forecasts'][number];
     const choice = result.perSku[i];
-    const flags = skuFlags(bs.y, !chosen.has(made.model));
+    const flags = skuFlags(bs.y, !chosen.has(made.model) && !isEnsembleName(made.model));
     const out: SkuForecast = {
       sku: s.sku,
       category: s.category,

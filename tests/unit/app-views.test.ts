@@ -12,7 +12,13 @@ import {
   ticksFor,
   weekTicks,
 } from '../../src/app/chart-config';
-import { formatNumber, formatPercent, formatWeek, formatWeekRange } from '../../src/app/format';
+import {
+  formatNumber,
+  formatPercent,
+  formatWeek,
+  formatWeekRange,
+  modelInWords,
+} from '../../src/app/format';
 import {
   accuracySentence,
   againstNaive,
@@ -327,6 +333,18 @@ describe('the chart shows the forecast in proportion, with years and last year',
     const ds = config.data.datasets[DATASET.lastYear]!;
     expect(ds.hidden).toBe(true);
     expect(legendItems(full, LIGHT_THEME).map((i) => i.text)).toContain('Same weeks last year');
+  });
+});
+
+describe('what made a forecast, in words', () => {
+  it('names a model, an ensemble by its members, and a fallback plainly', () => {
+    expect(modelInWords('tcn')).toBe('the neural network');
+    expect(modelInWords('mean(theta+otm)')).toBe('mean of Theta and optimised Theta');
+    expect(modelInWords('mean(tcn+croston+ses)')).toBe(
+      'mean of the neural network, Croston (for slow movers) and smoothed recent sales',
+    );
+    expect(modelInWords('historic_average')).toBe('the average of all weeks');
+    expect(modelInWords('something_new')).toBe('something_new');
   });
 });
 

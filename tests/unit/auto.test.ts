@@ -174,7 +174,8 @@ describe('auto', () => {
     expect(res.evidence.rule).toMatch(/backtested/);
     expect(res.perSku[0]!.scores.naive).toBeGreaterThan(res.perSku[0]!.scores.historic_average!);
     const ens = await auto(series, CANDIDATES, { h: 4, strategy: 'ensemble_mean', topK: 2 });
-    expect(ens.forecasts[0]!.model).toBe('ensemble_mean');
+    // Named by its members, as the exports and the page show it.
+    expect(ens.forecasts[0]!.model).toBe(`mean(${ens.perSku[0]!.members!.join('+')})`);
     expect(ens.perSku[0]!.members).toHaveLength(2);
   });
 

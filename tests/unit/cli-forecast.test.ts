@@ -40,13 +40,13 @@ describe('skucast forecast', () => {
     const lines = r.out.trimEnd().split('\r\n');
     expect(lines[0]).toBe('sku,category,seed_id,week_start,horizon_week,p10,p50,p90,model');
     expect(lines).toHaveLength(1 + 3 * 4);
-    // auto's default: the mean of the best (up to three) models on the backtest.
+    // auto's default: the mean of the best (up to three) models on the backtest, named by them.
     expect(lines[1]).toMatch(
-      /^Beauty · 25,Beauty,0,2024-05-20,1,\d+\.\d\d,\d+\.\d\d,\d+\.\d\d,ensemble_mean$/,
+      /^Beauty · 25,Beauty,0,2024-05-20,1,\d+\.\d\d,\d+\.\d\d,\d+\.\d\d,mean\([a-z_]+(\+[a-z_]+)+\)$/,
     );
     // Two weeks of history are too few for every model: the fallback chain takes it, and says so.
     expect(lines.at(-1)).toMatch(
-      /^Electronics · 30,Electronics,11,2024-06-10,4,.*,(historic_average|ensemble_mean)$/,
+      /^Electronics · 30,Electronics,11,2024-06-10,4,.*,(historic_average|mean\(.*\))$/,
     );
     expect(r.err).toMatch(/summary: .* 3 skus/);
     // Labelled by the fallback only when every member fell back (ses takes 2 weeks).

@@ -83,11 +83,21 @@ export function futureAlias(sb: SeriesBacktest, alias: string): string {
   return sb.used[alias as ModelAlias]?.[sb.cutoffs.length - 1] ?? alias;
 }
 
-/** The name of a series' forecast by a strategy, from the aliases that made its points. */
+/**
+ * The name of a series' forecast by a strategy, from the aliases that made its
+ * points: a model's alias, or an ensemble's real members, `mean(theta+otm)`
+ * (no comma: it is a CSV cell), so a planner sees what made each forecast. An
+ * ensemble of one model, or whose members all fell back to one (a series too
+ * short for each), is that model.
+ */
 export function forecastName(s: Strategy, sb: SeriesBacktest, label: readonly string[]): string {
   if (s !== 'ensemble_mean' && s !== 'ensemble_median') return futureAlias(sb, label[0] ?? s);
-  // An ensemble whose members all fell back (a series too short for every one) is that fallback.
-  const used = new Set(label.map((a) => futureAlias(sb, a)));
-  const [only] = used;
-  return used.size === 1 && only !== undefined && !label.includes(only) ? only : s;
+  const used = [...new Set(label.map((a) => futureAlias(sb, a)))];
+  if (used.length === 1) return used[0] as string;
+  return `${s === 'ensemble_mean' ? 'mean' : 'median'}(${used.join('+')})`;
+}
+
+/** Whether a forecast's name is an ensemble's (see forecastName). */
+export function isEnsembleName(name: string): boolean {
+  return name.startsWith('mean(') || name.startsWith('median(');
 }
