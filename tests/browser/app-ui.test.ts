@@ -244,6 +244,45 @@ describe.skipIf(!ready)('result views (chromium)', () => {
     }
   });
 
+  it('puts focus on the next step: the sku row after Esc, the file chooser after Start over', async () => {
+    const page = session.page;
+    await page.getByRole('tab', { name: /SKUs/ }).click();
+    const first = page.getByTestId(TEST_IDS.skuTable).locator('tbody tr[data-sku]').first();
+    const name = await first.getAttribute('data-sku');
+    await first.locator('button.sku').click();
+    await page.getByTestId(TEST_IDS.skuDetail).waitFor();
+    await page.keyboard.press('Escape');
+    await expect
+      .poll(() =>
+        page.evaluate(
+          () =>
+            (
+              globalThis as unknown as {
+                document: {
+                  activeElement: {
+                    closest(s: string): { dataset: { sku?: string } } | null;
+                  } | null;
+                };
+              }
+            ).document.activeElement?.closest('tr[data-sku]')?.dataset.sku ?? null,
+        ),
+      )
+      .toBe(name);
+    await page.getByTestId(TEST_IDS.startOver).click();
+    await expect
+      .poll(() =>
+        page.evaluate(
+          () =>
+            (
+              globalThis as unknown as {
+                document: { activeElement: { textContent: string } | null };
+              }
+            ).document.activeElement?.textContent?.trim() ?? '',
+        ),
+      )
+      .toBe('Choose a file…');
+  });
+
   it('mapping, progress and error states have no accessibility violation', async () => {
     const page = session.page;
     const lines = ['Belegdatum;Artikel;Warengruppe;Umsatz;Menge'];
