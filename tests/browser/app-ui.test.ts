@@ -357,7 +357,7 @@ describe.skipIf(!ready)('result views (chromium)', () => {
     Object.assign(a11y, await checkEverywhere(page, 'no-forecast'));
   });
 
-  it('on a touch screen: no "drop" wording, every control at least 32 px tall', async () => {
+  it('on a touch screen: no "drop" wording, every control at least 32 px tall, nothing scrolls sideways', async () => {
     const browser = await chromium.launch({ executablePath: CHROMIUM, args: BASE_FLAGS });
     try {
       const context = await browser.newContext({
@@ -383,9 +383,32 @@ describe.skipIf(!ready)('result views (chromium)', () => {
             .map((e) => e.outerHTML.slice(0, 80));
         });
       expect(await tooSmall()).toEqual([]);
+      // Every fold open, as a planner tapping each would have it.
+      const openFolds = (): Promise<void> =>
+        page.evaluate(() => {
+          type Doc = { querySelectorAll(s: string): Iterable<{ open: boolean }> };
+          for (const d of (globalThis as unknown as { document: Doc }).document.querySelectorAll(
+            'details',
+          ))
+            d.open = true;
+        });
+      // Pixels the page scrolls sideways (0: it fits the phone).
+      const sideways = (): Promise<number> =>
+        page.evaluate(() => {
+          const d = (
+            globalThis as unknown as {
+              document: { documentElement: { scrollWidth: number; clientWidth: number } };
+            }
+          ).document.documentElement;
+          return d.scrollWidth - d.clientWidth;
+        });
       await page.getByTestId(TEST_IDS.fileInput).setInputFiles(sampleCsv);
       await page.getByTestId(TEST_IDS.overview).waitFor({ timeout: 120_000 });
       expect(await tooSmall()).toEqual([]);
+      expect(await sideways()).toBe(0);
+      // Every fold open: the numbers by week, the data summary and how it was computed.
+      await openFolds();
+      expect(await sideways()).toBe(0);
       await page.getByRole('tab', { name: /SKUs/ }).click();
       await page
         .getByTestId(TEST_IDS.skuTable)
@@ -393,8 +416,11 @@ describe.skipIf(!ready)('result views (chromium)', () => {
         .first()
         .click();
       expect(await tooSmall()).toEqual([]);
+      await openFolds();
+      expect(await sideways()).toBe(0);
       await page.getByRole('tab', { name: /Categories/ }).click();
       expect(await tooSmall()).toEqual([]);
+      expect(await sideways()).toBe(0);
       await page.screenshot({ path: path.join(artifacts, 'touch-categories-mobile-light.png') });
     } finally {
       await browser.close();
