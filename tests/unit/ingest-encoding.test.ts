@@ -166,6 +166,22 @@ describe('UTF-8 with bytes that are not (rows pasted in from a 1252 file)', () =
     expect(codes(t)).toEqual(['encoding-mixed']);
   });
 
+  it('a character split across chunks, then a 1252 byte: each read right, the byte named exactly', () => {
+    // Past the start the decoder holds to choose the encoding (ASCII rows first).
+    const head = utf8(`Date,Category,Sales\n${'2023-01-02,Tee,1\n'.repeat(80)}2023-01-02,Café,5\n`);
+    const tail = new Uint8Array([...utf8('2023-01-03,Tee,2\n'), ...cp1252('2023-01-04,Müsli,3\n')]);
+    const cut = head.indexOf(0xc3) + 1;
+    const ing = new Ingestor();
+    ing.push(head.slice(0, cut));
+    ing.push(head.slice(cut)); // ends the character, then ASCII
+    ing.push(tail);
+    const t = ing.finish();
+    expect(t.series.map((s) => s.sku).sort()).toEqual(['Café', 'Müsli', 'Tee']);
+    expect(t.report.issues[0]?.message).toContain(
+      `byte ${head.length + tail.indexOf(0xfc) + 1} (in "2023-01-04,Müsli,3")`,
+    );
+  });
+
   it('a multi-byte character split across chunks is fine; one cut off at the end is read as 1252', () => {
     const bytes = utf8('Date,Category,Sales\n2023-01-02,Café,5\n');
     const cut = bytes.indexOf(0xc3) + 1;

@@ -32,8 +32,6 @@ import { shownCell } from './issues';
 import { cutSequenceStart, hasNonAscii, validUtf8End } from './utf8-bytes';
 import { decodeWindows1252, windows1252Char } from './windows-1252';
 
-export type FileEncoding = 'utf-8' | 'utf-16le' | 'utf-16be' | 'windows-1252';
-
 /** A warning about how the file's bytes were read; `code` is the report issue's code. */
 export interface EncodingNote {
   code: 'encoding-windows-1252' | 'encoding-mixed' | 'encoding-utf-16';
@@ -123,11 +121,6 @@ export class TextFileDecoder {
     return this.bytes;
   }
 
-  /** How the bytes are read (UTF-8 until something else is told; UTF-8 with Windows-1252 bytes is 'utf-8'). */
-  get encoding(): FileEncoding {
-    return this.mode === 'start' || this.mode === 'mixed' ? 'utf-8' : this.mode;
-  }
-
   /**
    * The text of one more chunk (a character cut at its end is held back for
    * the next), or why the file is not text. Strings are taken as decoded.
@@ -205,7 +198,7 @@ export class TextFileDecoder {
           return this.leaveUtf8(chunk);
         }
         // Every character above U+007F takes more bytes than UTF-16 code units.
-        if (text.length !== chunk.length) {
+        if (text.length !== chunk.length || this.held.length > 0) {
           this.nonAscii = true;
           this.hold(chunk);
         }
