@@ -4,8 +4,9 @@
 // ingest/workbook.ts (the .xlsx sheet reader, loaded on demand, feeds the same
 // TableBuilder). CSV is streaming, in three parts, so rows are never held in
 // memory:
-// - Utf8Decoder (ingest/utf8-decoder.ts): bytes to text; a workbook, UTF-16
-//   or binary file is refused here (ingest/format-sniff.ts);
+// - TextFileDecoder (ingest/text-decoder.ts): bytes to text (UTF-8, UTF-16,
+//   Windows-1252 with a note); a workbook or binary file is refused here
+//   (ingest/format-sniff.ts);
 // - CsvReader (ingest/csv-reader.ts): text to records, papaparse's syntax;
 // - TableBuilder (ingest/table-builder.ts): records to the weekly table and
 //   its report, each record aggregated at once (ingest/accumulator.ts).
@@ -33,7 +34,7 @@ import { CsvReader } from './ingest/csv-reader';
 import { WORKBOOK, type FormatProblem } from './ingest/format-sniff';
 import { IssueLog } from './ingest/issues';
 import { TableBuilder } from './ingest/table-builder';
-import { Utf8Decoder } from './ingest/utf8-decoder';
+import { TextFileDecoder } from './ingest/text-decoder';
 import { readWorkbook, sniffWorkbook, WorkbookBytes } from './ingest/workbook';
 import type { SheetChoice } from './ingest/workbook-types';
 
@@ -67,7 +68,7 @@ export interface IngestOptions {
 /** A CSV file pushed in chunks (bytes or text), then finish() for the table. */
 export class Ingestor {
   private readonly log: IssueLog;
-  private readonly decoder = new Utf8Decoder();
+  private readonly decoder = new TextFileDecoder();
   private readonly builder: TableBuilder;
   private readonly reader: CsvReader;
   private finished: WeeklyTable | null = null;
@@ -104,9 +105,7 @@ export class Ingestor {
     try {
       const data = this.route(chunk);
       if (data === null) return;
-      const text = this.decoder.push(data);
-      if (typeof text === 'string') this.reader.push(text);
-      else this.refuse(text);
+      this.read(this.decoder.push(data));
     } catch (e) {
       this.internalError(e);
     }
@@ -186,16 +185,11 @@ export class Ingestor {
       // Fewer bytes than a workbook's magic: text after all.
       const head = this.head;
       this.head = null;
-      const text = this.decoder.push(head);
-      if (typeof text === 'string') this.reader.push(text);
-      else this.refuse(text);
+      this.read(this.decoder.push(head));
     }
     if (!this.stopped) {
-      const tail = this.decoder.end();
-      if (typeof tail === 'string') {
-        this.reader.push(tail);
-        this.reader.end();
-      } else this.refuse(tail);
+      this.read(this.decoder.end());
+      if (!this.stopped) this.reader.end();
     }
     return this.table();
   }
@@ -205,6 +199,17 @@ export class Ingestor {
     // Sniffed before the header was read: reported even when no header came.
     table.report.delimiter = this.reader.delimiter;
     return table;
+  }
+
+  /** Decoded text on to the reader, after the decoder's notes on the encoding. */
+  private read(text: string | FormatProblem): void {
+    const notes = this.decoder.notes;
+    if (notes.length > 0) {
+      for (const n of notes) this.log.note({ severity: 'warning', ...n });
+      notes.length = 0;
+    }
+    if (typeof text === 'string') this.reader.push(text);
+    else this.refuse(text);
   }
 
   private refuse(problem: FormatProblem): void {

@@ -7,7 +7,7 @@ import { detectColumns, normalizeHeader } from '../core/ingest/columns';
 import { detectDelimiter } from '../core/ingest/csv-sniff';
 import type { IngestOptions } from '../core/ingest';
 import { EMPTY_FILE } from '../core/ingest/format-sniff';
-import { Utf8Decoder } from '../core/ingest/utf8-decoder';
+import { TextFileDecoder } from '../core/ingest/text-decoder';
 import {
   MAX_WORKBOOK_BYTES,
   peekWorkbook,
@@ -64,7 +64,7 @@ export async function peekFile(
 export function readHeaderLine(head: Uint8Array): HeaderPeek {
   // The same checks, in the same words, as reading the whole file: the head
   // may end inside a multi-byte character, which the decoder holds back.
-  const text = new Utf8Decoder().push(head);
+  const text = new TextFileDecoder().pushHead(head);
   if (typeof text !== 'string') return none(text.message);
   if (text.trim() === '') return none(EMPTY_FILE.message);
   const parsed = Papa.parse<string[]>(text, {

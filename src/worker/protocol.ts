@@ -95,7 +95,7 @@ export interface HeaderPeek {
    * ../shared/design/CONTRACT.md outside the repo): no mapping to confirm.
    */
   reference: boolean;
-  /** Set when the file is no delimited text at all (binary, workbook, not UTF-8, no header). */
+  /** Set when the file is no delimited text at all (binary, workbook, no header). */
   problem?: string;
   /** The first data rows (up to 5), cells as read, for the mapping form's preview. */
   preview?: string[][];

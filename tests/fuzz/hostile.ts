@@ -22,6 +22,7 @@ import type { WeeklyTable } from '../../src/core/types';
 import { weeklyCsvChunks } from '../../src/core/weekly-csv';
 import { generateCsv } from '../../src/cli/gen';
 import { ingestFile } from '../../src/node/read-file';
+import { cp1252 } from '../unit/encoding-files';
 
 export const CLASSES = [
   'random-bytes',
@@ -32,6 +33,8 @@ export const CLASSES = [
   'extreme-dates',
   'nul-bytes',
   'formula',
+  'windows-1252',
+  'utf-16',
 ] as const;
 export type InputClass = (typeof CLASSES)[number];
 
@@ -203,6 +206,79 @@ function utf16(text: string, bigEndian: boolean, bom: boolean): Uint8Array {
   return out;
 }
 
+/** Names a German or French export has, each with a Windows-1252 byte (0x80–0x9F too: € – „ “). */
+const LEGACY_NAMES = [
+  'Müsli – Nuss',
+  'Weißbier',
+  'Gutschein 10 €',
+  'Käse „Gouda“',
+  'Getränke',
+  'ÖL',
+  'Café',
+];
+
+/** A planted file whose good rows carry names with umlauts, ß, € and dashes. */
+function plantedLegacy(rand: Rand, cls: InputClass): HostileInput {
+  return planted(
+    rand,
+    cls,
+    (r) => `${pick(r, BAD_DATES)},${pick(r, LEGACY_NAMES)},C,1,5,${pick(r, ['5', 'x', '1e309'])}`,
+    (r) => {
+      const q = int(r, 1, 5);
+      const line = `${goodDate(r)},${pick(r, LEGACY_NAMES)} ${int(r, 1, 4)},${pick(r, LEGACY_NAMES)},${q},5,${q * 5},n`;
+      return { line, amount: q * 5 };
+    },
+  );
+}
+
+/**
+ * Windows-1252: a planted German file, all in 1252 or UTF-8 with some lines in
+ * 1252 (pasted in), or with its first umlaut past the first 64 KB chunk; or a
+ * mutated 1252 export.
+ */
+function windows1252Input(rand: Rand, base: () => string): HostileInput {
+  const k = int(rand, 0, 3);
+  if (k === 3)
+    return {
+      cls: 'windows-1252',
+      bytes: mutate(rand, cp1252(base().replace(/Beauty/g, 'Beauté'))),
+    };
+  const p = plantedLegacy(rand, 'windows-1252');
+  const text = new TextDecoder().decode(p.bytes);
+  const nl = text.includes('\r\n') ? '\r\n' : '\n';
+  const lines = text.split(nl);
+  if (k === 0) return { ...p, bytes: cp1252(text) };
+  if (k === 1) {
+    const parts = lines.map((l, i) =>
+      i > 0 && rand() < 0.3 ? cp1252(l + nl) : enc.encode(l + nl),
+    );
+    return { ...p, bytes: Uint8Array.from(parts.flatMap((b) => Array.from(b))) };
+  }
+  // About 70 KB of ASCII rows first (good ones, counted), then the 1252 rows.
+  const ascii: string[] = [];
+  let amount = 0;
+  for (let size = 0; size < 70_000; size += (ascii.at(-1) as string).length + 1) {
+    const q = int(rand, 1, 5);
+    ascii.push(`${goodDate(rand)},S${int(rand, 1, 6)},Cat,${q},5,${q * 5},n`);
+    amount += q * 5;
+  }
+  const [header, ...rows] = lines;
+  const good = p.good as NonNullable<HostileInput['good']>;
+  return {
+    cls: 'windows-1252',
+    bytes: cp1252([header, ...ascii, ...rows].join(nl)),
+    good: { rows: good.rows + ascii.length, amount: good.amount + amount, abs: good.abs + amount },
+  };
+}
+
+/** UTF-16 LE or BE, with or without a byte order mark: a planted German file, or a mutated one. */
+function utf16Input(rand: Rand): HostileInput {
+  const p = plantedLegacy(rand, 'utf-16');
+  const text = new TextDecoder().decode(p.bytes);
+  const bytes = utf16(text, rand() < 0.5, rand() < 0.7);
+  return rand() < 0.2 ? { cls: 'utf-16', bytes: mutate(rand, bytes) } : { ...p, bytes };
+}
+
 /** The `index`-th input of the stream seeded by `seed`: reproducible one by one. */
 export function hostileInput(seed: number, index: number, src: Sources): HostileInput {
   const rand = mulberry32((seed * 0x9e3779b1) ^ (index * 0x85ebca6b));
@@ -294,6 +370,10 @@ export function hostileInput(seed: number, index: number, src: Sources): Hostile
           return { line, amount: 5 };
         },
       );
+    case 'windows-1252':
+      return windows1252Input(rand, base);
+    case 'utf-16':
+      return utf16Input(rand);
     case 'formula':
       return planted(
         rand,

@@ -158,7 +158,7 @@ describe('skucast serve', () => {
     const binary = await refused(
       postForm(port, '/predict', [metadata([0])], [csvPart(bytes, 'x.bin')]),
       422,
-      'not-utf8',
+      'binary',
     );
     expect(cli('forecast', randomFile).err).toContain(binary);
     const r = await postForm(

@@ -283,43 +283,7 @@ describe('file-level problems give one error, no series', () => {
     );
   });
 
-  it('non-UTF-8 bytes', () => {
-    const ing = new Ingestor();
-    ing.push(new TextEncoder().encode('Date,Sales\n2023-01-02,'));
-    ing.push(bytes(0xff, 0xfe, 0x31, 0x0a));
-    const t = ing.finish();
-    expect(t.series).toEqual([]);
-    expect(only(t)[0]).toMatchObject({ severity: 'error', code: 'not-utf8' });
-    expect(only(t)[0]?.message).toBe(
-      'The file is not UTF-8 text (invalid byte at byte 23); expected a CSV file saved as UTF-8 (in Excel: Save As "CSV UTF-8")',
-    );
-  });
-
-  it('a multi-byte character split across chunks is fine; a cut-off one at the end is not', () => {
-    const utf8 = new TextEncoder().encode('Date,Category,Sales\n2023-01-02,Café,5\n');
-    const ok = new Ingestor();
-    const cut = utf8.indexOf(0xc3) + 1;
-    ok.push(utf8.slice(0, cut));
-    ok.push(utf8.slice(cut));
-    expect(ok.finish().series.map((s) => s.sku)).toEqual(['Café']);
-    const bad = new Ingestor();
-    bad.push(utf8.slice(0, cut));
-    expect(bad.finish().report.issues[0]?.code).toBe('not-utf8');
-  });
-
-  it('UTF-16 text is named as such', () => {
-    const ing = new Ingestor();
-    ing.push(bytes(0xff, 0xfe, 0x44, 0x00, 0x61, 0x00));
-    expect(ing.finish().report.issues).toEqual([
-      {
-        severity: 'error',
-        code: 'not-utf8',
-        column: undefined,
-        message:
-          'The file is UTF-16 text (as Excel\'s "Unicode Text" saves it); expected a CSV file saved as UTF-8 (in Excel: Save As "CSV UTF-8")',
-      },
-    ]);
-  });
+  // Files that are not UTF-8 (Windows-1252, UTF-16, mixed) are read: ingest-encoding.test.ts.
 
   it('binary content and spreadsheet workbooks', () => {
     const zip = new Ingestor();

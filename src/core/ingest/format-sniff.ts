@@ -1,9 +1,9 @@
-// Is this file text we can read at all? A workbook, UTF-16 text or binary data
-// is refused before any parsing, with one message per case. Both the page's
-// header peek (src/worker/headers.ts) and full ingestion ask here, so a file
-// is refused in the same words wherever it is opened.
+// Is this file text we can read at all? A workbook or binary data is refused
+// before any parsing, with one message per case. Both the page's header peek
+// (src/worker/headers.ts) and full ingestion ask here, so a file is refused in
+// the same words wherever it is opened.
 
-/** Why a file is not UTF-8 delimited text; `code` is the report issue's code. */
+/** Why a file is not delimited text; `code` is the report issue's code. */
 export interface FormatProblem {
   code: 'binary' | 'not-utf8' | 'empty-file';
   message: string;
@@ -11,9 +11,6 @@ export interface FormatProblem {
 
 const ZIP_MAGIC = [0x50, 0x4b, 0x03, 0x04]; // xlsx, ods: zip archives
 const OLE_MAGIC = [0xd0, 0xcf, 0x11, 0xe0]; // xls: OLE compound file
-const UTF16LE_BOM = [0xff, 0xfe];
-const UTF16BE_BOM = [0xfe, 0xff];
-
 function startsWith(bytes: Uint8Array, magic: readonly number[]): boolean {
   return magic.every((b, i) => bytes[i] === b);
 }
@@ -22,12 +19,6 @@ export const WORKBOOK: FormatProblem = {
   code: 'binary',
   message:
     'The file is a spreadsheet workbook (Excel or similar), not CSV text; expected a CSV file: save it as "CSV UTF-8" first',
-};
-
-export const UTF16_TEXT: FormatProblem = {
-  code: 'not-utf8',
-  message:
-    'The file is UTF-16 text (as Excel\'s "Unicode Text" saves it); expected a CSV file saved as UTF-8 (in Excel: Save As "CSV UTF-8")',
 };
 
 export const BINARY_DATA: FormatProblem = {
@@ -41,18 +32,20 @@ export const EMPTY_FILE: FormatProblem = {
   message: 'The file is empty; expected a CSV file with a header row and data rows',
 };
 
-/** `at`: 1-based file offset of the first bad byte (the last byte when the file ends mid-character). */
-export function notUtf8(at: number): FormatProblem {
+/**
+ * Neither UTF-8 nor text in another encoding: `at` is the 1-based file offset
+ * of the first byte that is not UTF-8.
+ */
+export function notText(at: number): FormatProblem {
   return {
     code: 'not-utf8',
-    message: `The file is not UTF-8 text (invalid byte at byte ${at}); expected a CSV file saved as UTF-8 (in Excel: Save As "CSV UTF-8")`,
+    message: `The file is not text: it is not UTF-8 (invalid byte at byte ${at}), and read as Windows-1252 it is mostly control characters and symbols, as binary data is; expected a CSV file of delimited text (in Excel: Save As "CSV UTF-8")`,
   };
 }
 
-/** A workbook or UTF-16 text, told by the file's first bytes; null for anything else. */
+/** A workbook, told by the file's first bytes; null for anything else. */
 export function sniffFirstBytes(first: Uint8Array): FormatProblem | null {
   if (startsWith(first, ZIP_MAGIC) || startsWith(first, OLE_MAGIC)) return WORKBOOK;
-  if (startsWith(first, UTF16LE_BOM) || startsWith(first, UTF16BE_BOM)) return UTF16_TEXT;
   return null;
 }
 
@@ -83,38 +76,51 @@ export function sniffControlChars(controls: number, sampled: number): FormatProb
   return controls > MAX_CONTROL_SHARE * Math.max(sampled, MIN_SHARE_BASE) ? BINARY_DATA : null;
 }
 
+/**
+ * Text read as Windows-1252 has almost no control characters and few
+ * non-ASCII ones (umlauts, €); binary data read that way has many of both
+ * (random bytes: about 12% C0 controls, half of them above 0x7F). Stricter
+ * than sniffControlChars, which a file that is valid UTF-8 passes.
+ */
+export const MAX_LEGACY_CONTROL_SHARE = 0.02;
+export const MAX_LEGACY_FOREIGN_SHARE = 0.3;
+
+/** Control characters in text[from, to), C1 too (bytes 0x81, 0x8D, 0x8F, 0x90, 0x9D in Windows-1252). */
+export function countLegacyControlChars(text: string, from = 0, to = text.length): number {
+  let n = 0;
+  for (let i = from; i < to; i++) {
+    const c = text.charCodeAt(i);
+    if ((c < 32 && c !== 9 && c !== 10 && c !== 13) || (c >= 127 && c < 160)) n++;
+  }
+  return n;
+}
+
+/** Characters above U+007F in text[from, to). */
+export function countNonAscii(text: string, from = 0, to = text.length): number {
+  let n = 0;
+  for (let i = from; i < to; i++) if (text.charCodeAt(i) > 127) n++;
+  return n;
+}
+
+/**
+ * Binary data rather than text in a legacy encoding, told by the characters
+ * sampled since the switch away from UTF-8: `foreign` is how many were read
+ * from bytes that are not UTF-8; `at` is where the first such byte was.
+ */
+export function sniffLegacyText(
+  controls: number,
+  foreign: number,
+  sampled: number,
+  at: number,
+): FormatProblem | null {
+  const base = Math.max(sampled, MIN_SHARE_BASE);
+  return controls > MAX_LEGACY_CONTROL_SHARE * base || foreign > MAX_LEGACY_FOREIGN_SHARE * base
+    ? notText(at)
+    : null;
+}
+
 /** One piece of text as the whole sample (the header peek, tests). */
 export function sniffText(text: string): FormatProblem | null {
   const n = Math.min(text.length, SNIFF_TEXT_CHARS);
   return sniffControlChars(countControlChars(text, 0, n), n);
-}
-
-/**
- * Index of the first byte that cannot be UTF-8 (for the message only; the
- * decoder already said the chunk is bad). Leading continuation bytes are taken
- * as the end of a character begun in the previous chunk.
- */
-export function firstInvalidUtf8(b: Uint8Array): number {
-  let i = 0;
-  while (i < 3 && i < b.length && ((b[i] as number) & 0xc0) === 0x80) i++;
-  while (i < b.length) {
-    const c = b[i] as number;
-    const need =
-      c < 0x80
-        ? 0
-        : c >= 0xc2 && c <= 0xdf
-          ? 1
-          : c >= 0xe0 && c <= 0xef
-            ? 2
-            : c >= 0xf0 && c <= 0xf4
-              ? 3
-              : -1;
-    if (need < 0) return i;
-    for (let k = 1; k <= need; k++) {
-      if (i + k >= b.length) return i + k - 1 < b.length ? i : b.length - 1;
-      if (((b[i + k] as number) & 0xc0) !== 0x80) return i;
-    }
-    i += need + 1;
-  }
-  return Math.max(0, b.length - 1);
 }

@@ -1,0 +1,74 @@
+// Sales exports in the encodings planners' files come in, generated for the
+// encoding tests (ingest-encoding*.test.ts) and the fuzz suite: a German units
+// export and its bytes in Windows-1252 and UTF-16.
+import { mulberry32 } from '../../src/core/random';
+
+/**
+ * Windows-1252 bytes of `text`, from the code page's own table for the
+ * characters these files use (written out, not taken from the code under test).
+ */
+const CP1252: Record<string, number> = {
+  '€': 0x80,
+  '„': 0x84,
+  '“': 0x93,
+  '–': 0x96,
+  '—': 0x97,
+  Ä: 0xc4,
+  Ö: 0xd6,
+  Ü: 0xdc,
+  ß: 0xdf,
+  ä: 0xe4,
+  é: 0xe9,
+  ö: 0xf6,
+  ü: 0xfc,
+};
+
+export function cp1252(text: string): Uint8Array {
+  return Uint8Array.from(text, (c) => {
+    const code = c.charCodeAt(0);
+    if (code < 0x80) return code;
+    const b = CP1252[c];
+    if (b === undefined) throw new Error(`no Windows-1252 byte for ${c} in this test's table`);
+    return b;
+  });
+}
+
+export function utf16(text: string, order: 'le' | 'be', bom = true): Uint8Array {
+  const units = (bom ? '\uFEFF' : '') + text;
+  const out = new Uint8Array(units.length * 2);
+  for (let i = 0; i < units.length; i++) {
+    const c = units.charCodeAt(i);
+    out[2 * i + (order === 'le' ? 0 : 1)] = c & 0xff;
+    out[2 * i + (order === 'le' ? 1 : 0)] = c >> 8;
+  }
+  return out;
+}
+
+export const utf8 = (text: string): Uint8Array => new TextEncoder().encode(text);
+
+export const HEADER = 'Belegdatum;Artikelbezeichnung;Warengruppe;Menge (Stück);Umsatz';
+const ITEMS: [string, string, number][] = [
+  ['Müsli – Nuss 500 g', 'Frühstück', 3.49],
+  ['Weißbier 0,5 l', 'Getränke', 1.19],
+  ['Gutschein 10 €', 'Geschenke', 10],
+  ['Käse „Gouda“ jung', 'Molkerei', 2.29],
+];
+
+/** A German units export: dd.mm.yyyy dates, decimal commas, `rows` rows from 2024-01-01 on. */
+export function germanExport(rows: number, seed = 23): string {
+  const rand = mulberry32(seed);
+  const lines = [HEADER];
+  for (let i = 0; i < rows; i++) {
+    const [name, group, price] = ITEMS[Math.floor(rand() * ITEMS.length)] as [
+      string,
+      string,
+      number,
+    ];
+    const day = new Date(Date.UTC(2024, 0, 1 + Math.floor((i * 140) / rows)));
+    const date = `${String(day.getUTCDate()).padStart(2, '0')}.${String(day.getUTCMonth() + 1).padStart(2, '0')}.${day.getUTCFullYear()}`;
+    const qty = 1 + Math.floor(rand() * 6);
+    const amount = (qty * price).toFixed(2).replace('.', ',');
+    lines.push(`${date};${name};${group};${qty};${amount}`);
+  }
+  return lines.join('\r\n') + '\r\n';
+}
