@@ -12,6 +12,8 @@ export const TEST_IDS = {
   mappingSheet: 'mapping-sheet',
   mappingSkuPart: 'mapping-sku-part',
   mappingDateFormat: 'mapping-date-format',
+  mappingMeasure: 'mapping-measure',
+  mappingMeasureWhy: 'mapping-measure-why',
   mappingSubmit: 'mapping-submit',
   mappingPreview: 'mapping-preview',
   mappingDates: 'mapping-dates',

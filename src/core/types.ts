@@ -11,6 +11,12 @@ export type Role = 'date' | 'sku' | 'category' | 'amount' | 'quantity' | 'price'
  */
 export type DateFormat = 'DMY' | 'MDY' | 'YMD';
 
+/**
+ * What is forecast: units sold (the quantity column) or money (the amount,
+ * or quantity × unit price). The weekly table keeps both sums either way.
+ */
+export type Measure = 'units' | 'amount';
+
 /** role -> header name as it appears in the file. */
 export type ColumnMapping = Partial<Record<Role, string>>;
 
@@ -64,6 +70,9 @@ export interface IngestReport {
   /** Workbooks: the worksheets, in workbook order, and the one read. */
   sheets?: string[];
   sheet?: string;
+  /** What the forecast of this table runs on (absent: amount), and why, in words for the user. */
+  measure?: Measure;
+  measureReason?: string;
 }
 
 /** One row of the weekly table, columns in the order of ../shared/design/CONTRACT.md §2. */

@@ -31,6 +31,7 @@ export function ingestOptions(opts: RunOptions): IngestOptions {
     ...(opts.mapping && { mapping: opts.mapping }),
     ...(opts.sheet !== undefined && { sheet: opts.sheet }),
     ...(opts.dateFormat !== undefined && { dateFormat: opts.dateFormat }),
+    ...(opts.measure !== undefined && { measure: opts.measure }),
   };
 }
 
@@ -85,7 +86,7 @@ export function readHeaderLine(head: Uint8Array): HeaderPeek {
 
 /** Roles recognised in `headers`, and the first non-blank rows for the preview. */
 function peekOf(headers: string[], rows: string[][]): HeaderPeek {
-  const { mapping, unmatched } = detectColumns(headers);
+  const { mapping, unmatched } = detectColumns(headers, rows);
   const normalized = new Set(headers.map(normalizeHeader));
   const reference = REFERENCE_HEADERS.every((h) => normalized.has(h));
   const preview = rows.filter((r) => r.some((c) => c.trim() !== '')).slice(0, PREVIEW_ROWS);

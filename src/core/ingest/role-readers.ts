@@ -71,7 +71,7 @@ export class QuantityReader {
 
   constructor(private readonly ctx: ReadContext) {
     this.col = ctx.plan.quantity;
-    this.amountNeedsIt = ctx.plan.amount === -1;
+    this.amountNeedsIt = ctx.plan.amount === -1 && ctx.plan.price !== -1;
   }
 
   read(r: RecordCells): number | RowIssue {
@@ -104,11 +104,13 @@ export class QuantityReader {
 /**
  * A row's amount: its cell, or quantity × price (the file has no amount
  * column, or this cell is empty: warned); a return (quantity < 0) counts as
- * negative sales whatever sign the amount column used.
+ * negative sales whatever sign the amount column used. A file of units alone
+ * (no amount, no price) has no money: 0.
  */
 export class AmountReader {
   private readonly plan: ColumnPlan;
   private readonly fromQuantity: boolean;
+  private readonly noMoney: boolean;
 
   constructor(
     private readonly ctx: ReadContext,
@@ -116,6 +118,7 @@ export class AmountReader {
   ) {
     this.plan = ctx.plan;
     this.fromQuantity = ctx.plan.amount === -1;
+    this.noMoney = this.fromQuantity && ctx.plan.price === -1;
   }
 
   /** `quantity` and sku `si` are the record's, already read. */
@@ -131,6 +134,7 @@ export class AmountReader {
   /** The amount when it is not a number the scanner read. */
   private amountOf(r: RecordCells, quantity: number, si: number): number | RowIssue {
     const plan = this.plan;
+    if (this.noMoney) return 0;
     if (this.fromQuantity) {
       const price = this.unitPrice(r, si);
       if (price !== null) return quantity * price;
@@ -176,7 +180,9 @@ export class AmountReader {
     this.ctx.issues.rowWarning(row, {
       code: 'negative-quantity',
       col: this.plan.quantity,
-      detail: `${shortestNumber(quantity)} is a return; kept and counted as negative sales (${shortestNumber(negative)})`,
+      detail: this.noMoney
+        ? `${shortestNumber(quantity)} is a return; kept and counted as negative units`
+        : `${shortestNumber(quantity)} is a return; kept and counted as negative sales (${shortestNumber(negative)})`,
     });
     return negative;
   }

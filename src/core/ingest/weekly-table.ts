@@ -600,3 +600,45 @@ function withColumns(series: SkuSeries, columns: WeeklyColumns): SkuSeries {
   });
   return series;
 }
+
+/**
+ * The table a forecast reads: for a file forecast in units (report.measure),
+ * each sku's quantity stands in total_amount's place, since every model,
+ * backtest and chart reads that one column; the table as ingested (both
+ * sums, as `skucast weekly` writes them) is left as it is. For money, the
+ * table itself.
+ */
+export function measuredTable(table: WeeklyTable): WeeklyTable {
+  if (table.report.measure !== 'units') return table;
+  const series = table.series.map((s) => {
+    const c = s.columns ?? columnsOfRows(s.rows);
+    const base = { sku: s.sku, category: s.category, seed_id: s.seed_id, rows: [] };
+    return withColumns(
+      { ...base, ...(s.parts && { parts: s.parts }) },
+      { ...c, total_amount: c.quantity },
+    );
+  });
+  return { ...table, series };
+}
+
+/** A sku's columns from its row objects (rows edited or read since ingestion). */
+function columnsOfRows(rows: readonly WeeklyRow[]): WeeklyColumns {
+  const col = (key: keyof WeeklyColumns & keyof WeeklyRow): Float64Array =>
+    Float64Array.from(rows, (r) => r[key] as number);
+  return {
+    calendar: {
+      week_start: rows.map((r) => r.week_start),
+      iso_year: Int32Array.from(rows, (r) => r.iso_year),
+      iso_week: Int32Array.from(rows, (r) => r.iso_week),
+      month: Int32Array.from(rows, (r) => r.month),
+      partial: Uint8Array.from(rows, (r) => r.partial),
+    },
+    total_amount: col('total_amount'),
+    quantity: col('quantity'),
+    transactions: col('transactions'),
+    age: col('age'),
+    male: col('male'),
+    female: col('female'),
+    price_per_unit: col('price_per_unit'),
+  };
+}
