@@ -174,7 +174,7 @@ async function run(argv: string[], io: CliIo): Promise<number> {
       await ingestFile(file, { ...ingest, onProgress: progress.onProgress }),
     );
     progress.done();
-    const notes = reportLines(table);
+    const notes = reportLines(table, true);
     if (table.series.length === 0) {
       io.err(notes.join('\n') + '\n');
       return 2;

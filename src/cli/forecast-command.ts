@@ -132,7 +132,7 @@ async function run(argv: string[], io: CliIo): Promise<number> {
     const table = await ingestFile(file, { ...ingest, onProgress: progress.onProgress });
     progress.done();
     const ingestMs = performance.now() - t0;
-    const notes = reportLines(table);
+    const notes = reportLines(table, true);
     if (table.series.length === 0) {
       io.err(notes.join('\n') + '\n');
       return 2;

@@ -87,8 +87,12 @@ export function parseMappings(values: readonly string[]): ColumnMapping | string
   return mapping;
 }
 
-/** stderr lines for a report: each kept issue, a note on dropped ones, the summary. */
-export function reportLines(table: WeeklyTable): string[] {
+/**
+ * stderr lines for a report: each kept issue, a note on dropped ones, the
+ * summary; for a forecast (`measure`), what it counts when that is units
+ * (money, the default of old, goes unsaid).
+ */
+export function reportLines(table: WeeklyTable, measure = false): string[] {
   const r: IngestReport = table.report;
   const lines = r.issues.map((i) => `${i.severity} [${i.code}] ${i.message}`);
   if (r.issueCount > r.issues.length) {
@@ -106,7 +110,7 @@ export function reportLines(table: WeeklyTable): string[] {
       `dates: read ${r.dateOrder} ${how}; rows each reading accepts: DMY ${f.DMY}, MDY ${f.MDY}, YMD ${f.YMD} (choose with --date-format)`,
     );
   }
-  if (r.measureReason !== undefined) {
+  if (measure && r.measure === 'units' && r.measureReason !== undefined) {
     lines.push(`measure: ${r.measureReason} (choose with --measure units|amount)`);
   }
   if (r.sheets !== undefined && r.sheets.length > 1 && r.sheet !== undefined) {

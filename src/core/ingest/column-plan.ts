@@ -158,7 +158,7 @@ export function planColumns(
       'no-amount-column',
       chosen === 'amount'
         ? `No amount column found among ${list}; expected a column named like Total Amount, Sales or Revenue, or both a quantity and a unit price column (or choose one: --map amount=COLUMN)`
-        : `No quantity or amount column found among ${list}; expected a column named like Quantity, Units, Total Amount, Sales or Revenue (or choose one: --map quantity=COLUMN)`,
+        : `No amount or quantity column found among ${list}; expected a column named like Total Amount, Sales or Revenue (money), or Quantity or Units (or choose one: --map quantity=COLUMN or --map amount=COLUMN)`,
     );
     return { plan: null, mapping };
   }

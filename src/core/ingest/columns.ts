@@ -524,7 +524,7 @@ function storeAndItem(
 
 /**
  * The first column not taken whose sample cells read as calendar dates (most
- * of those not empty), or -1. Plain numbers do not count: a quantity of 45 is
+ * of those not empty, at least 4 in 5), or -1. Plain numbers do not count: a quantity of 45 is
  * also a spreadsheet day number.
  */
 function dateColumnByValues(
@@ -532,8 +532,9 @@ function dateColumnByValues(
   sample: readonly (readonly string[])[],
   used: ReadonlySet<number>,
 ): number {
-  return headers.findIndex((_, col) => {
-    if (used.has(col)) return false;
+  return headers.findIndex((header, col) => {
+    // A header that is a date itself is a row of data, or a period across (not a date column).
+    if (used.has(col) || readDate(header.trim()).kind !== 'bad') return false;
     const cells = sample.map((r) => (r[col] ?? '').trim()).filter((c) => c !== '');
     const dates = cells.filter((c) => {
       const kind = readDate(c).kind;
