@@ -14,6 +14,8 @@ export const ROLE_LABELS: Record<Role, string> = {
   price: 'Unit price',
   gender: 'Gender',
   age: 'Age',
+  promo: 'Promotion (flag per row)',
+  discount: 'Discount',
 };
 
 /** What is still missing, as a sentence for the form. */

@@ -38,7 +38,8 @@ export function defaultMeasure(
   if (referenceSchema) {
     return {
       measure: 'amount',
-      reason: 'money: the reference schema forecasts its Total Amount (choose units to forecast Quantity)',
+      reason:
+        'money: the reference schema forecasts its Total Amount (choose units to forecast Quantity)',
     };
   }
   const money = has('amount') || has('price');

@@ -158,3 +158,40 @@ describe('the measure', () => {
     expect(bad.err).toMatch(/bad --measure "pieces": expected units or amount/);
   });
 });
+
+describe('promotion, discount and price columns', () => {
+  // Two weeks of one item: days on promotion (1/0, yes/no), a discount, a unit price.
+  const FILE = [
+    'Datum;Artikel;Menge;Preis;Aktion;Rabatt',
+    '2024-01-01;A;2;2,50;1;0,1',
+    '2024-01-01;A;1;2,50;0;0,3',
+    '2024-01-02;A;4;2,00;ja;0,2',
+    '2024-01-03;A;1;3,00;nein;',
+    '2024-01-08;A;5;2,00;0;0',
+    '',
+  ].join('\n');
+
+  it('reach the weekly table as promo_days, discount and price_per_unit; the forecast is units', () => {
+    const t = ingestText(FILE);
+    expect(t.report.mapping).toMatchObject({ promo: 'Aktion', discount: 'Rabatt', price: 'Preis' });
+    expect(t.report.measure).toBe('units');
+    const [w1, w2] = t.series[0]!.rows;
+    expect(w1).toMatchObject({ quantity: 8, promo_days: 2 });
+    expect(w1!.discount).toBeCloseTo(0.2, 10);
+    // The mean unit price, weighted by units: (5 + 2.5 + 8 + 3) / 8.
+    expect(w1!.price_per_unit).toBeCloseTo(18.5 / 8, 10);
+    expect(w2).toMatchObject({ quantity: 5, promo_days: 0, discount: 0, price_per_unit: 2 });
+  });
+
+  it('`skucast weekly` gains the columns only when the file has them', () => {
+    const file = join(dir, 'promo.csv');
+    writeFileSync(file, FILE);
+    const w = skucast('weekly', file);
+    expect(w.code).toBe(0);
+    const header = w.out.split('\n')[0]!;
+    expect(header.endsWith(',window_mean_7,promo_days,discount')).toBe(true);
+    expect(w.out.split('\n')[1]).toMatch(/,2,0\.2$/);
+    const plain = skucast('weekly', both);
+    expect(plain.out.split('\n')[0]!.endsWith(',window_mean_7')).toBe(true);
+  });
+});

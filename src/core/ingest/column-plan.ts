@@ -25,6 +25,8 @@ export interface ColumnPlan {
   price: number;
   gender: number;
   age: number;
+  promo: number;
+  discount: number;
   /**
    * A sku made of several columns (`--map sku=Store+Item`): their indices, in
    * the order given; `sku` is the first. Absent for a sku of one column.
@@ -130,6 +132,8 @@ export function planColumns(
     price: index('price'),
     gender: index('gender'),
     age: index('age'),
+    promo: index('promo'),
+    discount: index('discount'),
     ...(skuParts && { skuParts }),
     measure: 'amount',
     measureReason: '',

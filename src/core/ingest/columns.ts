@@ -14,6 +14,8 @@ export const ROLES: readonly Role[] = [
   'price',
   'gender',
   'age',
+  'promo',
+  'discount',
 ];
 
 // Per role, synonyms in priority order: English first (the reference schema),
@@ -388,6 +390,43 @@ const SYNONYMS: Record<Role, readonly string[]> = {
   ],
   gender: ['gender', 'sex', 'geschlecht', 'sexe', 'sexo', 'sesso', 'geslacht', 'genero'],
   age: ['age', 'customerage', 'alter', 'edad', 'eta', 'leeftijd', 'idade'],
+  // A flag (or count) per row: on promotion or not; kept for the models that follow.
+  promo: [
+    'promo',
+    'promotion',
+    'onpromotion',
+    'onpromo',
+    'ispromo',
+    'promoflag',
+    'promotionflag',
+    'aktion',
+    'werbeaktion',
+    'angebot',
+    'promotionfr',
+    'enpromotion',
+    'promocion',
+    'oferta',
+    'promozione',
+    'offerta',
+    'actie',
+    'aanbieding',
+    'promocao',
+  ],
+  discount: [
+    'discount',
+    'discountpct',
+    'discountpercent',
+    'discountrate',
+    'markdown',
+    'rabatt',
+    'nachlass',
+    'remise',
+    'reduction',
+    'descuento',
+    'sconto',
+    'korting',
+    'desconto',
+  ],
 };
 
 /** Currency and unit words a header may end in (`Umsatz EUR`, `Menge Stk`). */

@@ -146,6 +146,8 @@ export class TableBuilder implements PreReadSink {
     if (acc !== null) {
       report.measure = acc.plan.measure;
       report.measureReason = acc.plan.measureReason;
+      if (acc.plan.promo >= 0) report.hasPromo = true;
+      if (acc.plan.discount >= 0) report.hasDiscount = true;
     }
     return { weeks: built?.weeks ?? [], series: built?.series ?? [], report };
   }
