@@ -2,13 +2,7 @@
 // clone), so the page can import these types without pulling worker code.
 
 import type { ForecastResult } from '../core/forecast';
-import type {
-  ColumnMapping,
-  DateFormat,
-  IngestReport,
-  Measure,
-  WeeklyTable,
-} from '../core/types';
+import type { ColumnMapping, DateFormat, IngestReport, Measure, WeeklyTable } from '../core/types';
 
 export type ProviderName = 'webgpu' | 'wasm';
 

@@ -140,9 +140,31 @@ export function planColumns(
   };
   if (skuParts) plan.sku = skuParts[0] as number;
 
-  const list = headerList(headers);
   const has = (role: Role): boolean => plan[role] !== -1;
   const missing = missingRequiredRole(has, chosen);
+  if (missing !== null) {
+    refuseMissing(missing, headers, chosen, log);
+    return { plan: null, mapping };
+  }
+  if (chosen !== undefined) {
+    plan.measure = chosen;
+    plan.measureReason = `${chosen === 'units' ? 'units' : 'money'}: as chosen`;
+  } else {
+    const guess = defaultMeasure(has, isReferenceSchema(headers));
+    plan.measure = guess.measure;
+    plan.measureReason = guess.reason;
+  }
+  return { plan, mapping };
+}
+
+/** The file error for a role the run cannot do without (missingRequiredRole's answer). */
+function refuseMissing(
+  missing: 'date' | 'amount' | 'quantity',
+  headers: readonly string[],
+  chosen: Measure | undefined,
+  log: IssueLog,
+): void {
+  const list = headerList(headers);
   if (missing === 'date') {
     if (looksLikeData(headers)) {
       log.fileError(
@@ -155,33 +177,19 @@ export function planColumns(
         `No date column found among ${list}; expected a column named like Date (or choose one: --map date=COLUMN)`,
       );
     }
-    return { plan: null, mapping };
-  }
-  if (missing === 'amount') {
+  } else if (missing === 'amount') {
     log.fileError(
       'no-amount-column',
       chosen === 'amount'
         ? `No amount column found among ${list}; expected a column named like Total Amount, Sales or Revenue, or both a quantity and a unit price column (or choose one: --map amount=COLUMN)`
         : `No amount or quantity column found among ${list}; expected a column named like Total Amount, Sales or Revenue (money), or Quantity or Units (or choose one: --map quantity=COLUMN or --map amount=COLUMN)`,
     );
-    return { plan: null, mapping };
-  }
-  if (missing === 'quantity') {
+  } else {
     log.fileError(
       'no-quantity-column',
       `No quantity column found among ${list}; expected a column named like Quantity, Qty or Units to forecast units (or choose one: --map quantity=COLUMN, or --measure amount)`,
     );
-    return { plan: null, mapping };
   }
-  if (chosen !== undefined) {
-    plan.measure = chosen;
-    plan.measureReason = `${chosen === 'units' ? 'units' : 'money'}: as chosen`;
-  } else {
-    const guess = defaultMeasure(has, isReferenceSchema(headers));
-    plan.measure = guess.measure;
-    plan.measureReason = guess.reason;
-  }
-  return { plan, mapping };
 }
 
 /** Each of `names`' column index (-1 when absent). */
@@ -219,6 +227,6 @@ function reportDuplicateHeaders(headers: string[], log: IssueLog): void {
 }
 
 /** A header row whose cells read as dates or numbers is probably data. */
-function looksLikeData(cells: string[]): boolean {
+function looksLikeData(cells: readonly string[]): boolean {
   return cells.some((c) => c !== '' && (readDate(c).kind !== 'bad' || Number.isFinite(Number(c))));
 }
