@@ -18,6 +18,20 @@ export const ROLES: readonly Role[] = [
   'discount',
 ];
 
+/** Store in the other six languages (de, fr, es, it, nl, pt). */
+const STORES_ABROAD = [
+  'filiale',
+  'filialnummer',
+  'magasin',
+  'tienda',
+  'sucursal',
+  'negozio',
+  'puntovendita',
+  'winkel',
+  'filiaal',
+  'loja',
+];
+
 // Per role, synonyms in priority order: English first (the reference schema),
 // then German, French, Spanish, Italian, Dutch and Portuguese sales exports,
 // written as normalizeHeader leaves them (`Qté` → `qte`, `Stück` → `stuck`).
@@ -168,16 +182,7 @@ const SYNONYMS: Record<Role, readonly string[]> = {
     'riferimento',
     'codice',
     // stores last: an article column, when there is one, is the better key
-    'filiale',
-    'filialnummer',
-    'magasin',
-    'tienda',
-    'sucursal',
-    'negozio',
-    'puntovendita',
-    'winkel',
-    'filiaal',
-    'loja',
+    ...STORES_ABROAD,
   ],
   category: [
     'productcategory',
@@ -526,17 +531,8 @@ const STORE_WORDS = new Set([
   'branch',
   'outlet',
   'location',
-  'filiale',
-  'filialnummer',
   'markt',
-  'magasin',
-  'tienda',
-  'sucursal',
-  'negozio',
-  'puntovendita',
-  'winkel',
-  'filiaal',
-  'loja',
+  ...STORES_ABROAD,
 ]);
 
 /**
