@@ -14,6 +14,7 @@ export const TEST_IDS = {
   mappingDateFormat: 'mapping-date-format',
   mappingMeasure: 'mapping-measure',
   mappingMeasureWhy: 'mapping-measure-why',
+  summaryMeasure: 'summary-measure',
   mappingSubmit: 'mapping-submit',
   mappingPreview: 'mapping-preview',
   mappingDates: 'mapping-dates',
