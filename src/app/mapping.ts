@@ -3,24 +3,27 @@
 
 import { readDate } from '../core/ingest/dates';
 import { missingRequiredRole } from '../core/required-roles';
-import type { ColumnMapping, Role } from '../core/types';
+import type { ColumnMapping, Measure, Role } from '../core/types';
 
 export const ROLE_LABELS: Record<Role, string> = {
   date: 'Date (required)',
   sku: 'SKU / product / store',
   category: 'Category',
   amount: 'Amount (money per row)',
-  quantity: 'Quantity',
+  quantity: 'Quantity (units per row)',
   price: 'Unit price',
   gender: 'Gender',
   age: 'Age',
+  promo: 'Promotion (flag per row)',
+  discount: 'Discount',
 };
 
 /** What is still missing, as a sentence for the form. */
-export function missingRoles(m: ColumnMapping): string | null {
-  const missing = missingRequiredRole((role) => m[role] !== undefined);
+export function missingRoles(m: ColumnMapping, measure?: Measure): string | null {
+  const missing = missingRequiredRole((role) => m[role] !== undefined, measure);
   if (missing === 'date') return 'Choose the date column.';
-  if (missing === 'amount') return 'Choose an amount column, or both quantity and unit price.';
+  if (missing === 'amount') return 'Choose a quantity column (units) or an amount column (money).';
+  if (missing === 'quantity') return 'Choose the quantity column to forecast units.';
   return null;
 }
 

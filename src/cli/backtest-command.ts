@@ -22,9 +22,10 @@ import { basename } from 'node:path';
 import { oneFileCommandLine, UsageError, writeChunks, type CliIo, type Command } from './command';
 import { defaultDescriptorPath, parseModelList, startTcn, type TcnHandle } from './model-choice';
 import { userCommand } from './user-errors';
+import { measuredTable } from '../core/ingest/weekly-table';
 import { INGEST_OPTIONS, INGEST_USAGE, ingestOptions, reportLines } from './weekly-command';
 
-const USAGE = `usage: skucast backtest FILE [--horizon H] [--windows N] [--step S] [--models a,b,...] [--format csv|json] [--summary rows|model|sku] [--map role=Column ...] [--sheet NAME|N] [--date-format DMY|MDY|YMD]
+const USAGE = `usage: skucast backtest FILE [--horizon H] [--windows N] [--step S] [--models a,b,...] [--format csv|json] [--summary rows|model|sku] [--map role=Column ...] [--sheet NAME|N] [--date-format DMY|MDY|YMD] [--measure units|amount]
 
 Backtests forecasting models on FILE's own history: from each of N forecast
 origins (cutoffs) S weeks apart, ending H weeks before the last complete week,
@@ -168,9 +169,12 @@ async function run(argv: string[], io: CliIo): Promise<number> {
   try {
     const file = args.positionals[0] as string;
     const progress = readProgress(basename(file), io);
-    const table = await ingestFile(file, { ...ingest, onProgress: progress.onProgress });
+    // Backtested on what the forecast runs on: units or money (report.measure).
+    const table = measuredTable(
+      await ingestFile(file, { ...ingest, onProgress: progress.onProgress }),
+    );
     progress.done();
-    const notes = reportLines(table);
+    const notes = reportLines(table, true);
     if (table.series.length === 0) {
       io.err(notes.join('\n') + '\n');
       return 2;

@@ -1,5 +1,5 @@
 // `skucast forecast FILE [--model auto|ALIAS] [--horizon N] [--format
-// csv|json|seed-json] [--products 0,2,5] [--map role=Column ...] [--sheet NAME|N] [--date-format DMY|MDY|YMD]
+// csv|json|seed-json] [--products 0,2,5] [--map role=Column ...] [--sheet NAME|N] [--date-format DMY|MDY|YMD] [--measure units|amount]
 // [--model-file models/tcn.json]`: forecasts on stdout, issues and notes on
 // stderr. Node side of the same pipeline the app runs: ingest ->
 // forecastWithLibrary -> exports, the TCN in onnxruntime-web's WASM backend.
@@ -32,7 +32,7 @@ import { INGEST_OPTIONS, INGEST_USAGE, ingestOptions, reportLines } from './week
 import { isShardHostThread, serveShardHost, startShardPool } from './shard-host';
 import { leanHeapFor } from './lean-heap';
 import { isSequenceInput } from '../core/features';
-import { releaseSideColumns } from '../core/ingest/weekly-table';
+import { measuredTable, releaseSideColumns } from '../core/ingest/weekly-table';
 import { crossValidationSharded } from '../core/backtest/sharded';
 import { fileURLToPath } from 'node:url';
 
@@ -132,7 +132,7 @@ async function run(argv: string[], io: CliIo): Promise<number> {
     const table = await ingestFile(file, { ...ingest, onProgress: progress.onProgress });
     progress.done();
     const ingestMs = performance.now() - t0;
-    const notes = reportLines(table);
+    const notes = reportLines(table, true);
     if (table.series.length === 0) {
       io.err(notes.join('\n') + '\n');
       return 2;
@@ -179,10 +179,12 @@ export type TableRun = Omit<LibraryForecastOptions, 'tcn'> & { tcn?: TcnHandle }
  * of `skucast serve` run between reading the file and writing the export.
  */
 export async function forecastTable(
-  table: WeeklyTable,
+  ingested: WeeklyTable,
   run: TableRun,
 ): Promise<{ result: ForecastResult; loaded?: { provider: Provider; loadMs: number } }> {
   const { tcn, ...opts } = run;
+  // Units or money, as the report's measure says.
+  const table = measuredTable(ingested);
   // Nothing below makes row objects unless a TCN of row features runs: the
   // other columns go (at the table cap about 200 MB of the 1 GB budget).
   if (!tcn || isSequenceInput(tcn.desc)) releaseSideColumns(table);

@@ -1,6 +1,13 @@
 // `skucast weekly FILE [--map role=Column ...]`: the weekly table as CSV on
 // stdout, issues and a summary on stderr.
-import type { ColumnMapping, DateFormat, IngestReport, Role, WeeklyTable } from '../core/types';
+import type {
+  ColumnMapping,
+  DateFormat,
+  IngestReport,
+  Measure,
+  Role,
+  WeeklyTable,
+} from '../core/types';
 import { weeklyCsvChunks } from '../core/weekly-csv';
 import { ROLES } from '../core/ingest/columns';
 import type { IngestOptions } from '../core/ingest';
@@ -12,9 +19,10 @@ import { readProgress } from './read-progress';
 import { basename } from 'node:path';
 
 /** The options of every command that reads a sales file. */
-export const INGEST_OPTIONS = ['map', 'sheet', 'date-format'];
+export const INGEST_OPTIONS = ['map', 'sheet', 'date-format', 'measure'];
 
 const DATE_FORMATS: readonly DateFormat[] = ['DMY', 'MDY', 'YMD'];
+const MEASURES: readonly Measure[] = ['units', 'amount'];
 
 /** Their lines in a usage text. */
 export const INGEST_USAGE = `  --map role=Column   use Column for role (${ROLES.join(', ')});
@@ -26,9 +34,13 @@ export const INGEST_USAGE = `  --map role=Column   use Column for role (${ROLES.
   --date-format F     how dates like 03/01/24 are read: DMY, MDY or YMD
                       (default: day-first when a first field is over 12
                       anywhere, else month-first; stderr says how many rows
-                      each reading accepts)`;
+                      each reading accepts)
+  --measure M         forecast units (the quantity column) or amount (money);
+                      default: units when the file has a quantity column,
+                      except the reference schema's Total Amount; stderr and
+                      the JSON's "measure" say which`;
 
-const USAGE = `usage: skucast weekly FILE [--map role=Column ...] [--sheet NAME|N] [--date-format DMY|MDY|YMD]
+const USAGE = `usage: skucast weekly FILE [--map role=Column ...] [--sheet NAME|N] [--date-format DMY|MDY|YMD] [--measure units|amount]
 
 Reads a sales CSV (or an .xlsx workbook's sheet) and prints the weekly table
 (one row per sku and week) as CSV. Issues found in the file go to stderr, one
@@ -47,10 +59,16 @@ export function ingestOptions(args: ParsedArgs): IngestOptions | string {
   if (dateFormat !== undefined && !DATE_FORMATS.includes(dateFormat)) {
     return `bad --date-format "${format}": expected DMY, MDY or YMD`;
   }
+  const measureText = optionValue(args, 'measure');
+  const measure = measureText?.trim().toLowerCase() as Measure | undefined;
+  if (measure !== undefined && !MEASURES.includes(measure)) {
+    return `bad --measure "${measureText}": expected units or amount`;
+  }
   return {
     mapping,
     ...(sheet !== undefined && { sheet }),
     ...(dateFormat !== undefined && { dateFormat }),
+    ...(measure !== undefined && { measure }),
   };
 }
 
@@ -69,8 +87,12 @@ export function parseMappings(values: readonly string[]): ColumnMapping | string
   return mapping;
 }
 
-/** stderr lines for a report: each kept issue, a note on dropped ones, the summary. */
-export function reportLines(table: WeeklyTable): string[] {
+/**
+ * stderr lines for a report: each kept issue, a note on dropped ones, the
+ * summary; for a forecast (`measure`), what it counts when that is units
+ * (money, the default of old, goes unsaid).
+ */
+export function reportLines(table: WeeklyTable, measure = false): string[] {
   const r: IngestReport = table.report;
   const lines = r.issues.map((i) => `${i.severity} [${i.code}] ${i.message}`);
   if (r.issueCount > r.issues.length) {
@@ -87,6 +109,9 @@ export function reportLines(table: WeeklyTable): string[] {
     lines.push(
       `dates: read ${r.dateOrder} ${how}; rows each reading accepts: DMY ${f.DMY}, MDY ${f.MDY}, YMD ${f.YMD} (choose with --date-format)`,
     );
+  }
+  if (measure && r.measure === 'units' && r.measureReason !== undefined) {
+    lines.push(`measure: ${r.measureReason} (choose with --measure units|amount)`);
   }
   if (r.sheets !== undefined && r.sheets.length > 1 && r.sheet !== undefined) {
     lines.push(`sheet: read "${r.sheet}" of ${r.sheets.map((s) => `"${s}"`).join(', ')}`);

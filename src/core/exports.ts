@@ -53,14 +53,18 @@ export function forecastCsvChunks(
 function* forecastCsvLines(result: ForecastResult): Generator<string> {
   // A sku made of several columns: one more column per part, after sku.
   const parts = partColumns(result);
-  yield [CSV_HEADER[0], ...parts.map(csvCell), ...CSV_HEADER.slice(1)].join(',') + '\r\n';
+  // Units: a last column says so on every row (money keeps the columns it always had).
+  const units = result.metadata.measure === 'units';
+  const header = [CSV_HEADER[0], ...parts.map(csvCell), ...CSV_HEADER.slice(1)];
+  yield [...header, ...(units ? ['measure'] : [])].join(',') + '\r\n';
+  const end = units ? ',units\r\n' : '\r\n';
   for (const s of result.skus) {
     const partCells = parts.map((_, i) => csvCell(s.parts?.[i] ?? '') + ',').join('');
     const prefix = `${csvCell(s.sku)},${partCells}${csvCell(s.category)},${s.seed_id},`;
     for (const w of s.weeks) {
       yield (
         prefix +
-        `${w.week_start},${w.horizon_week},${money(w.p10)},${money(w.p50)},${money(w.p90)},${w.model ?? s.model}\r\n`
+        `${w.week_start},${w.horizon_week},${money(w.p10)},${money(w.p50)},${money(w.p90)},${w.model ?? s.model}${end}`
       );
     }
   }
@@ -169,6 +173,7 @@ function jsonDocument(result: ForecastResult, meta: ExportMeta): Record<string, 
       timings_ms: timingsJson(md.timings, meta.timings),
     },
     horizon: md.horizon,
+    measure: md.measure ?? 'amount',
     last_complete_week: md.lastCompleteWeek,
     first_forecast_week: md.firstForecastWeek,
     data: meta.report ? reportSummary(meta.report) : null,
@@ -316,6 +321,7 @@ function reportSummary(r: IngestReport): Record<string, unknown> {
     last_date: r.lastDate,
     ...(r.skuColumns !== undefined && { sku_columns: r.skuColumns }),
     ...(r.sheet !== undefined && { sheet: r.sheet, sheets: r.sheets ?? [r.sheet] }),
+    ...(r.measureReason !== undefined && { measure_reason: r.measureReason }),
   };
 }
 

@@ -175,6 +175,7 @@ export async function forecastWithLibrary(
       fallbackMethod: `a sku too short for a model goes down the fallback chain (${FALLBACK_CHAIN.map((m) => m.alias).join(' → ')}); a sku with no complete week gets zeros`,
       categoryMethod: totals.method,
       selection: selectionSummary(requested, result, blocks),
+      measure: table.report.measure ?? 'amount',
     },
   };
 }

@@ -7,7 +7,7 @@ import type { CategoryForecast, ForecastWeek } from './category-totals';
 import type { SkuAccuracy } from './backtest/scores';
 import { weeksAfter } from './calendar';
 import { lastCompleteIndex, lastCompleteOfCalendar } from './history';
-import type { WeeklyRow, WeeklyTable } from './types';
+import type { Measure, WeeklyRow, WeeklyTable } from './types';
 
 export type { SkuAccuracy } from './backtest/scores';
 export type { CategoryForecast, ForecastWeek } from './category-totals';
@@ -108,6 +108,8 @@ export interface ForecastMetadata {
   categoryMethod: string;
   /** Present when the model library made the forecasts. */
   selection?: SelectionSummary;
+  /** What p10/p50/p90 count: units sold or money (the table's report.measure). */
+  measure?: Measure;
 }
 
 export interface ForecastResult {

@@ -29,7 +29,7 @@
 // - Day-first/month-first: one choice per file (../shared/design/CONTRACT.md §1.3); dates only
 //   readable the other way are skipped with one issue per distinct value.
 import { errorText } from './error-text';
-import type { ColumnMapping, DateFormat, WeeklyTable } from './types';
+import type { ColumnMapping, DateFormat, Measure, WeeklyTable } from './types';
 import { CsvReader } from './ingest/csv-reader';
 import { WORKBOOK, type FormatProblem } from './ingest/format-sniff';
 import { IssueLog } from './ingest/issues';
@@ -63,6 +63,11 @@ export interface IngestOptions {
   dateFormat?: DateFormat;
   /** Workbooks larger than this are refused with their size (default MAX_WORKBOOK_BYTES, 100 MB). */
   maxWorkbookBytes?: number;
+  /**
+   * Forecast units or money; by default units when the file has a quantity
+   * column (money for the reference schema), else money (report.measure says which).
+   */
+  measure?: Measure;
 }
 
 /** A CSV file pushed in chunks (bytes or text), then finish() for the table. */
@@ -82,7 +87,7 @@ export class Ingestor {
   constructor(opts: IngestOptions = {}) {
     this.opts = opts;
     this.log = new IssueLog(opts.maxIssues ?? 200);
-    this.builder = new TableBuilder(this.log, opts.mapping ?? {}, opts.dateFormat);
+    this.builder = new TableBuilder(this.log, opts.mapping ?? {}, opts.dateFormat, opts.measure);
     this.reader = new CsvReader(this.builder, this.log, opts.fastScan ?? true);
   }
 

@@ -2,7 +2,17 @@
 // and the forecast pipeline read it. Keep this file free of logic.
 
 /** Column roles a user can map (the data contract, ../shared/design/CONTRACT.md §1.2). */
-export type Role = 'date' | 'sku' | 'category' | 'amount' | 'quantity' | 'price' | 'gender' | 'age';
+export type Role =
+  | 'date'
+  | 'sku'
+  | 'category'
+  | 'amount'
+  | 'quantity'
+  | 'price'
+  | 'gender'
+  | 'age'
+  | 'promo'
+  | 'discount';
 
 /**
  * How dates like `03/01/24` are read: day/month/year, month/day/year or
@@ -10,6 +20,12 @@ export type Role = 'date' | 'sku' | 'category' | 'amount' | 'quantity' | 'price'
  * read the same under all three.
  */
 export type DateFormat = 'DMY' | 'MDY' | 'YMD';
+
+/**
+ * What is forecast: units sold (the quantity column) or money (the amount,
+ * or quantity × unit price). The weekly table keeps both sums either way.
+ */
+export type Measure = 'units' | 'amount';
 
 /** role -> header name as it appears in the file. */
 export type ColumnMapping = Partial<Record<Role, string>>;
@@ -64,6 +80,13 @@ export interface IngestReport {
   /** Workbooks: the worksheets, in workbook order, and the one read. */
   sheets?: string[];
   sheet?: string;
+  /** What the forecast of this table runs on (absent: amount), and why, in words for the user. */
+  measure?: Measure;
+  measureReason?: string;
+  /** The file has a promotion flag column (promo_days in the weekly table). */
+  hasPromo?: boolean;
+  /** The file has a discount column (discount in the weekly table). */
+  hasDiscount?: boolean;
 }
 
 /** One row of the weekly table, columns in the order of ../shared/design/CONTRACT.md §2. */
@@ -86,6 +109,10 @@ export interface WeeklyRow {
   window_mean_5: number;
   window_mean_6: number;
   window_mean_7: number;
+  /** Days of the week with a promotion flag on (files with a promotion column only). */
+  promo_days?: number;
+  /** Mean discount of the week's rows (files with a discount column only). */
+  discount?: number;
 }
 
 export const WEEKLY_COLUMNS = [
@@ -134,6 +161,9 @@ export interface WeeklyColumns {
   male: Float64Array;
   female: Float64Array;
   price_per_unit: Float64Array;
+  /** Present when the file has a promotion / discount column (see WeeklyRow). */
+  promo_days?: Float64Array;
+  discount?: Float64Array;
 }
 
 /** All weeks of one sku over the shared calendar, in date order. */

@@ -13,6 +13,7 @@ const FLOAT_COLUMNS = new Set<keyof WeeklyRow>([
   'window_mean_5',
   'window_mean_6',
   'window_mean_7',
+  'discount',
 ]);
 
 /** Python's `'%.10g' % x`. */
@@ -55,16 +56,23 @@ export function weeklyCsvChunks(table: WeeklyTable, chunkChars = CHUNK_CHARS): G
 }
 
 function* weeklyCsvPieces(table: WeeklyTable, chunkChars: number): Generator<string> {
-  const formatters = WEEKLY_COLUMNS.slice(1).map((col) => {
+  // Promotion and discount: only for files that have them (the reference table is unchanged).
+  const report = table.report;
+  const columns: (keyof WeeklyRow)[] = [
+    ...WEEKLY_COLUMNS.slice(1),
+    ...(report.hasPromo ? (['promo_days'] as const) : []),
+    ...(report.hasDiscount ? (['discount'] as const) : []),
+  ];
+  const formatters = columns.map((col) => {
     if (col === 'week_start') return (row: WeeklyRow) => quote(String(row[col]));
-    if (FLOAT_COLUMNS.has(col)) return (row: WeeklyRow) => formatG10(row[col] as number);
-    return (row: WeeklyRow) => formatInt(row[col] as number);
+    if (FLOAT_COLUMNS.has(col)) return (row: WeeklyRow) => formatG10((row[col] ?? 0) as number);
+    return (row: WeeklyRow) => formatInt((row[col] ?? 0) as number);
   });
   // A sku made of several columns (IngestReport.skuColumns): one more column per part, after sku.
   const parts = table.report.skuColumns ?? [];
   const taken = new Set<string>(WEEKLY_COLUMNS);
   const partNames = parts.map((n) => csvCell(taken.has(n) ? `sku_${n}` : n));
-  yield [WEEKLY_COLUMNS[0], ...partNames, ...WEEKLY_COLUMNS.slice(1)].join(',') + '\n';
+  yield [WEEKLY_COLUMNS[0], ...partNames, ...columns].join(',') + '\n';
   for (const series of table.series) {
     let sku = '';
     let skuCell = '';

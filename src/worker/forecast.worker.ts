@@ -11,6 +11,7 @@ import { Ingestor } from '../core/ingest';
 import { ingestOptions, peekFile } from './headers';
 import { DEFAULT_HORIZON, ForecastError, type ForecastResult } from '../core/forecast';
 import { forecastWithLibrary } from '../core/forecast-library';
+import { measuredTable } from '../core/ingest/weekly-table';
 import { tcnModel } from '../core/models/tcn';
 import { crossValidationSharded } from '../core/backtest/sharded';
 import { shardRunners, stopShards } from './backtest-pool';
@@ -124,7 +125,8 @@ async function run(
   const t1 = performance.now();
 
   report('table', bytesRead);
-  const table = await ingestor.finishAsync();
+  // What the page charts and forecasts: units or money, as the report's measure says.
+  const table = measuredTable(await ingestor.finishAsync());
   const t2 = performance.now();
   last = { table, opts };
 

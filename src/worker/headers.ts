@@ -3,7 +3,7 @@
 // file that is not delimited text at all.
 
 import Papa from 'papaparse';
-import { detectColumns, normalizeHeader } from '../core/ingest/columns';
+import { detectColumns, isReferenceSchema } from '../core/ingest/columns';
 import { detectDelimiter } from '../core/ingest/csv-sniff';
 import type { IngestOptions } from '../core/ingest';
 import { EMPTY_FILE } from '../core/ingest/format-sniff';
@@ -14,14 +14,8 @@ import {
   sniffWorkbook,
   tooLargeMessage,
 } from '../core/ingest/workbook';
-import { SEED_HEADERS } from '../core/seed';
 import type { HeaderPeek, RunOptions } from './protocol';
 
-/**
- * The seed's export (§1.1 of the data contract, ../shared/design/CONTRACT.md
- * outside the repo): known exactly, so it needs no confirmation.
- */
-const REFERENCE_HEADERS = SEED_HEADERS.map(normalizeHeader);
 /** Data rows shown under the headers in the mapping form. */
 const PREVIEW_ROWS = 5;
 
@@ -31,6 +25,7 @@ export function ingestOptions(opts: RunOptions): IngestOptions {
     ...(opts.mapping && { mapping: opts.mapping }),
     ...(opts.sheet !== undefined && { sheet: opts.sheet }),
     ...(opts.dateFormat !== undefined && { dateFormat: opts.dateFormat }),
+    ...(opts.measure !== undefined && { measure: opts.measure }),
   };
 }
 
@@ -85,9 +80,9 @@ export function readHeaderLine(head: Uint8Array): HeaderPeek {
 
 /** Roles recognised in `headers`, and the first non-blank rows for the preview. */
 function peekOf(headers: string[], rows: string[][]): HeaderPeek {
-  const { mapping, unmatched } = detectColumns(headers);
-  const normalized = new Set(headers.map(normalizeHeader));
-  const reference = REFERENCE_HEADERS.every((h) => normalized.has(h));
+  const { mapping, unmatched } = detectColumns(headers, rows);
+  // The seed's export (§1.1 of the data contract) is known exactly: it needs no confirmation.
+  const reference = isReferenceSchema(headers);
   const preview = rows.filter((r) => r.some((c) => c.trim() !== '')).slice(0, PREVIEW_ROWS);
   return { headers, detected: mapping, unmatched, reference, preview };
 }

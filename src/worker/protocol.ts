@@ -2,7 +2,7 @@
 // clone), so the page can import these types without pulling worker code.
 
 import type { ForecastResult } from '../core/forecast';
-import type { ColumnMapping, DateFormat, IngestReport, WeeklyTable } from '../core/types';
+import type { ColumnMapping, DateFormat, IngestReport, Measure, WeeklyTable } from '../core/types';
 
 export type ProviderName = 'webgpu' | 'wasm';
 
@@ -33,6 +33,8 @@ export interface RunOptions {
   dateFormat?: DateFormat;
   /** Execution provider to try first; WebGPU when an adapter exists, else WASM. */
   preferred?: ProviderName;
+  /** Forecast units or money; by default units when the file has a quantity column (report.measure says which). */
+  measure?: Measure;
 }
 
 /** What may change when the last file's weekly table is forecast again (`reforecast`). */

@@ -71,12 +71,13 @@ describe('skucast weekly', () => {
 
   it('exits 2 on file-level errors, with the reason on stderr and nothing on stdout', () => {
     const dir = mkdtempSync(join(tmpdir(), 'skucast-'));
+    // "Wann" holds dates (found by its values), but nothing names a quantity or an amount.
     writeFileSync(join(dir, 'odd.csv'), 'Wann;Was;Wieviel\n26/03/2023;A-1;12,5\n');
     const r = skucast('weekly', join(dir, 'odd.csv'));
     expect(r.code).toBe(2);
     expect(r.stdout).toBe('');
     expect(r.stderr.split('\n')[0]).toBe(
-      'error [no-date-column] No date column found among "Wann", "Was", "Wieviel"; expected a column named like Date (or choose one: --map date=COLUMN)',
+      'error [no-amount-column] No amount or quantity column found among "Wann", "Was", "Wieviel"; expected a column named like Total Amount, Sales or Revenue (money), or Quantity or Units (or choose one: --map quantity=COLUMN or --map amount=COLUMN)',
     );
   });
 

@@ -1,6 +1,6 @@
 // What a request's form fields and query parameters mean: the CLI's own
 // options under their names without `--` (`horizon`, `model`, `map`, `sheet`,
-// `date-format`), checked by the CLI's parsers so a bad value gets the CLI's
+// `date-format`, `measure`), checked by the CLI's parsers so a bad value gets the CLI's
 // message; and the prototype's `metadata` JSON. Also how any problem becomes
 // the `{"error": {"code", "message"}}` answer.
 import { errorText } from '../../core/error-text';
@@ -79,7 +79,7 @@ export function checkForecastField(name: string, where: 'form field' | 'query pa
   );
 }
 
-/** The reading options (`map`, `sheet`, `date-format`), as `skucast forecast` checks them. */
+/** The reading options (`map`, `sheet`, `date-format`, `measure`), as `skucast forecast` checks them. */
 export function ingestOf(options: Options): IngestOptions {
   const ingest = ingestOptions(asArgs(options));
   if (typeof ingest === 'string') throw new UsageError(ingest);

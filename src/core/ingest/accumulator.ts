@@ -6,6 +6,7 @@
 import { CellStore, type CellView } from './cell-store';
 import type { ColumnPlan } from './column-plan';
 import { DateInterner, type DateView } from './date-interner';
+import { FeatureCells, type FeatureView } from './feature-cells';
 import type { IssueLog } from './issues';
 import { NumberReader, type ConventionNote } from './number-reader';
 import {
@@ -13,6 +14,8 @@ import {
   AmountReader,
   DateReader,
   GenderReader,
+  OptionalNumberReader,
+  PromoReader,
   QuantityReader,
   type ReadContext,
   type RecordCells,
@@ -37,6 +40,10 @@ export class Accumulator {
   private readonly amount: AmountReader;
   private readonly age: AgeReader;
   private readonly gender: GenderReader;
+  /** Promotion and discount, for files with such a column only (else null: no work per row). */
+  private readonly features: FeatureCells | null;
+  private readonly promo: PromoReader;
+  private readonly discount: OptionalNumberReader;
   private readonly fieldCount: number;
   private readonly delimiterName: string;
   /** All-NaN `pre` for records that come as plain strings. */
@@ -59,6 +66,10 @@ export class Accumulator {
     this.amount = new AmountReader(ctx, this.skuIndex);
     this.age = new AgeReader(ctx);
     this.gender = new GenderReader(plan.gender);
+    this.promo = new PromoReader(plan.promo);
+    this.discount = new OptionalNumberReader(ctx, plan.discount);
+    const hasFeatures = plan.promo >= 0 || plan.discount >= 0;
+    this.features = hasFeatures ? new FeatureCells(plan.promo >= 0, plan.discount >= 0) : null;
     this.fieldCount = headers.length;
     this.delimiterName = delimiter === '\t' ? 'tab' : `'${delimiter}'`;
     this.noPre = new Float64Array(headers.length).fill(NaN);
@@ -131,7 +142,18 @@ export class Accumulator {
     const gender = this.gender.read(r);
     const cell = this.store.add(si, di, amount, quantity, gender);
     if (age !== null) this.store.addAge(cell, age);
+    if (this.features !== null) this.addFeatures(r, cell);
     this.nUsed++;
+  }
+
+  private addFeatures(r: RecordCells, cell: number): void {
+    const discount = this.plan.discount >= 0 ? this.discount.read(r) : null;
+    this.features?.add(cell, this.promo.read(r), discount);
+  }
+
+  /** The cells' promotion and discount (see FeatureView); null when the file has neither. */
+  featureCells(): FeatureView | null {
+    return this.features?.view() ?? null;
   }
 
   private skip(row: number, issue: RowIssue): void {

@@ -1,9 +1,16 @@
 // From a header row to the column of each role: the user's explicit choices
 // first, auto-detection for the rest, then the file is refused (a file error
 // in the log) when the roles found cannot make a weekly table.
-import { missingRequiredRole } from '../required-roles';
-import type { ColumnMapping, Role } from '../types';
-import { columnLetter, detectColumns, findHeader, normalizeHeader, ROLES } from './columns';
+import { defaultMeasure, missingRequiredRole } from '../required-roles';
+import type { ColumnMapping, Measure, Role } from '../types';
+import {
+  columnLetter,
+  detectColumns,
+  findHeader,
+  isReferenceSchema,
+  normalizeHeader,
+  ROLES,
+} from './columns';
 import { readDate } from './dates';
 import type { IssueLog } from './issues';
 
@@ -18,11 +25,26 @@ export interface ColumnPlan {
   price: number;
   gender: number;
   age: number;
+  promo: number;
+  discount: number;
   /**
    * A sku made of several columns (`--map sku=Store+Item`): their indices, in
    * the order given; `sku` is the first. Absent for a sku of one column.
    */
   skuParts?: number[];
+  /** What the forecast runs on, and why (the user's choice, or defaultMeasure's reason). */
+  measure: Measure;
+  measureReason: string;
+}
+
+/** What planColumns is told besides the headers. */
+export interface PlanRequest {
+  /** The user's explicit role → header choices. */
+  mapping: ColumnMapping;
+  /** Units or money, when the user chose. */
+  measure?: Measure;
+  /** The first data rows, when the reader has them: detection reads their values. */
+  sample?: readonly (readonly string[])[];
 }
 
 /**
@@ -33,7 +55,7 @@ export interface ColumnPlan {
  */
 export function planColumns(
   rawHeaders: string[],
-  requested: ColumnMapping,
+  { mapping: requested, measure: chosen, sample = [] }: PlanRequest,
   log: IssueLog,
 ): { plan: ColumnPlan | null; mapping: ColumnMapping } {
   const headers = rawHeaders.map((h) => h.trim());
@@ -55,7 +77,7 @@ export function planColumns(
     if (header === undefined && role === 'sku' && name.includes('+')) {
       // A sku of several columns, `Store+Item`, unless one column has that name.
       const parts = name.split('+').map((p) => p.trim());
-      const found = parts.map((p) => (p === '' ? -1 : findHeader(headers, p)));
+      const found = skuColumns(headers, parts);
       const missing = parts.find((_, i) => found[i] === -1);
       if (missing === undefined && new Set(found).size === found.length) {
         skuParts = found;
@@ -67,7 +89,7 @@ export function planColumns(
         'unknown-column',
         missing === undefined
           ? `The sku "${name}" names a column twice; expected different columns joined by +, such as Store+Item`
-          : `Column "${missing}" of the sku "${name}" is not in the file; expected one of: ${headers.map((h) => `"${h}"`).join(', ')}`,
+          : `Column "${missing}" of the sku "${name}" is not in the file; expected one of: ${headerList(headers)}`,
         name,
       );
       return { plan: null, mapping: {} };
@@ -75,7 +97,7 @@ export function planColumns(
     if (header === undefined) {
       log.fileError(
         'unknown-column',
-        `Column "${name}" chosen for ${role} is not in the file; expected one of: ${headers.map((h) => `"${h}"`).join(', ')}`,
+        `Column "${name}" chosen for ${role} is not in the file; expected one of: ${headerList(headers)}`,
         name,
       );
       return { plan: null, mapping: {} };
@@ -83,9 +105,17 @@ export function planColumns(
     mapping[role] = header;
     claimed.add(idx);
   }
-  const detected = detectColumns(headers.map((h, i) => (claimed.has(i) ? '\u0000' : h))).mapping;
+  const detected = detectColumns(
+    headers.map((h, i) => (claimed.has(i) ? '\u0000' : h)),
+    sample,
+  ).mapping;
   for (const role of ROLES) {
     if (mapping[role] === undefined && detected[role] !== undefined) mapping[role] = detected[role];
+  }
+  // A detected store × item sku (no column of that name): its parts.
+  const skuName = mapping.sku;
+  if (skuParts === undefined && skuName?.includes('+') && findHeader(headers, skuName) === -1) {
+    skuParts = skuColumns(headers, skuName.split('+'));
   }
 
   const index = (role: Role): number => {
@@ -102,12 +132,39 @@ export function planColumns(
     price: index('price'),
     gender: index('gender'),
     age: index('age'),
+    promo: index('promo'),
+    discount: index('discount'),
     ...(skuParts && { skuParts }),
+    measure: 'amount',
+    measureReason: '',
   };
   if (skuParts) plan.sku = skuParts[0] as number;
 
-  const list = headers.map((h) => `"${h}"`).join(', ');
-  const missing = missingRequiredRole((role) => plan[role] !== -1);
+  const has = (role: Role): boolean => plan[role] !== -1;
+  const missing = missingRequiredRole(has, chosen);
+  if (missing !== null) {
+    refuseMissing(missing, headers, chosen, log);
+    return { plan: null, mapping };
+  }
+  if (chosen !== undefined) {
+    plan.measure = chosen;
+    plan.measureReason = `${chosen === 'units' ? 'units' : 'money'}: as chosen`;
+  } else {
+    const guess = defaultMeasure(has, isReferenceSchema(headers));
+    plan.measure = guess.measure;
+    plan.measureReason = guess.reason;
+  }
+  return { plan, mapping };
+}
+
+/** The file error for a role the run cannot do without (missingRequiredRole's answer). */
+function refuseMissing(
+  missing: 'date' | 'amount' | 'quantity',
+  headers: readonly string[],
+  chosen: Measure | undefined,
+  log: IssueLog,
+): void {
+  const list = headerList(headers);
   if (missing === 'date') {
     if (looksLikeData(headers)) {
       log.fileError(
@@ -120,16 +177,32 @@ export function planColumns(
         `No date column found among ${list}; expected a column named like Date (or choose one: --map date=COLUMN)`,
       );
     }
-    return { plan: null, mapping };
-  }
-  if (missing === 'amount') {
+  } else if (missing === 'amount') {
     log.fileError(
       'no-amount-column',
-      `No amount column found among ${list}; expected a column named like Total Amount, Sales or Revenue, or both a quantity and a unit price column (or choose one: --map amount=COLUMN)`,
+      chosen === 'amount'
+        ? `No amount column found among ${list}; expected a column named like Total Amount, Sales or Revenue, or both a quantity and a unit price column (or choose one: --map amount=COLUMN)`
+        : `No amount or quantity column found among ${list}; expected a column named like Total Amount, Sales or Revenue (money), or Quantity or Units (or choose one: --map quantity=COLUMN or --map amount=COLUMN)`,
     );
-    return { plan: null, mapping };
+  } else {
+    log.fileError(
+      'no-quantity-column',
+      `No quantity column found among ${list}; expected a column named like Quantity, Qty or Units to forecast units (or choose one: --map quantity=COLUMN, or --measure amount)`,
+    );
   }
-  return { plan, mapping };
+}
+
+/** Each of `names`' column index (-1 when absent). */
+function skuColumns(headers: readonly string[], names: readonly string[]): number[] {
+  return names.map((p) => (p.trim() === '' ? -1 : findHeader(headers, p.trim())));
+}
+
+/** The file's column names for a message: the first ten, then how many more. */
+export function headerList(headers: readonly string[]): string {
+  const MOST = 10;
+  const shown = headers.slice(0, MOST).map((h) => `"${h}"`);
+  const more = headers.length - MOST;
+  return more > 0 ? `${shown.join(', ')} and ${more} more` : shown.join(', ');
 }
 
 /** Duplicate names are allowed (the first is used) but worth a warning: the user may mean the other. */
@@ -154,6 +227,6 @@ function reportDuplicateHeaders(headers: string[], log: IssueLog): void {
 }
 
 /** A header row whose cells read as dates or numbers is probably data. */
-function looksLikeData(cells: string[]): boolean {
+function looksLikeData(cells: readonly string[]): boolean {
   return cells.some((c) => c !== '' && (readDate(c).kind !== 'bad' || Number.isFinite(Number(c))));
 }

@@ -1,7 +1,9 @@
 // Header → role detection (the data contract, ../shared/design/CONTRACT.md
 // §1.1–1.2). Names match case- and accent-insensitively, ignoring spaces and
 // punctuation, against a list of synonyms per role in seven languages.
+import { SEED_HEADERS } from '../seed';
 import type { ColumnMapping, Role } from '../types';
+import { readDate } from './dates';
 
 export const ROLES: readonly Role[] = [
   'date',
@@ -12,6 +14,22 @@ export const ROLES: readonly Role[] = [
   'price',
   'gender',
   'age',
+  'promo',
+  'discount',
+];
+
+/** Store in the other six languages (de, fr, es, it, nl, pt). */
+const STORES_ABROAD = [
+  'filiale',
+  'filialnummer',
+  'magasin',
+  'tienda',
+  'sucursal',
+  'negozio',
+  'puntovendita',
+  'winkel',
+  'filiaal',
+  'loja',
 ];
 
 // Per role, synonyms in priority order: English first (the reference schema),
@@ -164,16 +182,7 @@ const SYNONYMS: Record<Role, readonly string[]> = {
     'riferimento',
     'codice',
     // stores last: an article column, when there is one, is the better key
-    'filiale',
-    'filialnummer',
-    'magasin',
-    'tienda',
-    'sucursal',
-    'negozio',
-    'puntovendita',
-    'winkel',
-    'filiaal',
-    'loja',
+    ...STORES_ABROAD,
   ],
   category: [
     'productcategory',
@@ -227,6 +236,12 @@ const SYNONYMS: Record<Role, readonly string[]> = {
     'groep',
     'afdeling',
     'assortiment',
+    // brands last: a planner's units export often groups by brand
+    'brand',
+    'marke',
+    'marque',
+    'marca',
+    'merk',
   ],
   amount: [
     'totalamount',
@@ -380,6 +395,43 @@ const SYNONYMS: Record<Role, readonly string[]> = {
   ],
   gender: ['gender', 'sex', 'geschlecht', 'sexe', 'sexo', 'sesso', 'geslacht', 'genero'],
   age: ['age', 'customerage', 'alter', 'edad', 'eta', 'leeftijd', 'idade'],
+  // A flag (or count) per row: on promotion or not; kept for the models that follow.
+  promo: [
+    'promo',
+    'promotion',
+    'onpromotion',
+    'onpromo',
+    'ispromo',
+    'promoflag',
+    'promotionflag',
+    'aktion',
+    'werbeaktion',
+    'angebot',
+    'promotionfr',
+    'enpromotion',
+    'promocion',
+    'oferta',
+    'promozione',
+    'offerta',
+    'actie',
+    'aanbieding',
+    'promocao',
+  ],
+  discount: [
+    'discount',
+    'discountpct',
+    'discountpercent',
+    'discountrate',
+    'markdown',
+    'rabatt',
+    'nachlass',
+    'remise',
+    'reduction',
+    'descuento',
+    'sconto',
+    'korting',
+    'desconto',
+  ],
 };
 
 /** Currency and unit words a header may end in (`Umsatz EUR`, `Menge Stk`). */
@@ -424,19 +476,27 @@ export function findHeader(headers: readonly string[], name: string): number {
 /**
  * Guesses a role for each header. The first header (left to right) that names a
  * role wins it; each header takes at most one role. Headers that take no role
- * are returned as `unmatched` so a UI can offer them.
+ * are returned as `unmatched` so a UI can offer them. With a few data rows
+ * (`sample`), a date column no name gave away is found by its values; a store
+ * and an item column together make the sku (`Store+Item`), since a planner's
+ * series is an item in a store.
  */
-export function detectColumns(headers: string[]): { mapping: ColumnMapping; unmatched: string[] } {
+export function detectColumns(
+  headers: string[],
+  sample: readonly (readonly string[])[] = [],
+): { mapping: ColumnMapping; unmatched: string[] } {
   const mapping: ColumnMapping = {};
   const used = new Set<number>();
   const normalized = headers.map(normalizeHeader);
   const bare = normalized.map((h) => h.replace(UNIT_SUFFIX, ''));
+  const find = (synonym: string): number => {
+    const i = normalized.findIndex((h, j) => h === synonym && !used.has(j));
+    return i !== -1 ? i : bare.findIndex((h, j) => h === synonym && !used.has(j));
+  };
   for (const role of ROLES) {
-    const synonyms = SYNONYMS[role];
     // Synonym order is priority order (`Total Amount` before `Total`).
-    for (const synonym of synonyms) {
-      let i = normalized.findIndex((h, j) => h === synonym && !used.has(j));
-      if (i === -1) i = bare.findIndex((h, j) => h === synonym && !used.has(j));
+    for (const synonym of SYNONYMS[role]) {
+      const i = find(synonym);
       if (i !== -1) {
         mapping[role] = (headers[i] ?? '').trim();
         used.add(i);
@@ -444,6 +504,83 @@ export function detectColumns(headers: string[]): { mapping: ColumnMapping; unma
       }
     }
   }
+  const parts = storeAndItem(mapping.sku, headers, normalized, find);
+  if (parts !== null) {
+    mapping.sku = parts.map((i) => (headers[i] ?? '').trim()).join('+');
+    for (const i of parts) used.add(i);
+  }
+  if (mapping.date === undefined) {
+    const i = dateColumnByValues(headers, sample, used);
+    if (i !== -1) {
+      mapping.date = (headers[i] ?? '').trim();
+      used.add(i);
+    }
+  }
   const unmatched = headers.filter((_, i) => !used.has(i)).map((h) => h.trim());
   return { mapping, unmatched };
+}
+
+/** Sku synonyms that name a store, not an article: with an item column, the pair is the series. */
+const STORE_WORDS = new Set([
+  'store',
+  'storeid',
+  'storenumber',
+  'storeno',
+  'shop',
+  'shopid',
+  'branch',
+  'outlet',
+  'location',
+  'markt',
+  ...STORES_ABROAD,
+]);
+
+/**
+ * The columns of a store × item sku, store first (as `--map sku=store+item`
+ * writes it), when the sku found names one of the two and another column
+ * names the other; else null.
+ */
+function storeAndItem(
+  sku: string | undefined,
+  headers: readonly string[],
+  normalized: readonly string[],
+  find: (synonym: string) => number,
+): [number, number] | null {
+  if (sku === undefined) return null;
+  const at = headers.findIndex((h) => h.trim() === sku);
+  const isStore = STORE_WORDS.has(normalized[at] ?? '');
+  for (const synonym of isStore ? SYNONYMS.sku : STORE_WORDS) {
+    if (isStore && STORE_WORDS.has(synonym)) continue;
+    const other = find(synonym);
+    if (other !== -1 && other !== at) return isStore ? [at, other] : [other, at];
+  }
+  return null;
+}
+
+/**
+ * The first column not taken whose sample cells read as calendar dates (most
+ * of those not empty, at least 4 in 5), or -1. Plain numbers do not count: a quantity of 45 is
+ * also a spreadsheet day number.
+ */
+function dateColumnByValues(
+  headers: readonly string[],
+  sample: readonly (readonly string[])[],
+  used: ReadonlySet<number>,
+): number {
+  return headers.findIndex((header, col) => {
+    // A header that is a date itself is a row of data, or a period across (not a date column).
+    if (used.has(col) || readDate(header.trim()).kind !== 'bad') return false;
+    const cells = sample.map((r) => (r[col] ?? '').trim()).filter((c) => c !== '');
+    const dates = cells.filter((c) => {
+      const kind = readDate(c).kind;
+      return kind !== 'bad' && kind !== 'serial';
+    }).length;
+    return cells.length > 0 && dates >= 0.8 * cells.length;
+  });
+}
+
+/** The reference schema (the seed's export, CONTRACT.md §1.1): every one of its columns is there. */
+export function isReferenceSchema(headers: readonly string[]): boolean {
+  const names = new Set(headers.map(normalizeHeader));
+  return SEED_HEADERS.every((h) => names.has(normalizeHeader(h)));
 }

@@ -64,6 +64,8 @@ export class CsvReader {
   /** Pending length to reach before parsing again after a record did not end. */
   private retryAt = 0;
   private headerSeen = false;
+  /** The data rows after the header in the first text, for the sink's guesses (begin). */
+  private sample: string[][] = [];
   /** Spreadsheet row of the next record (header = 1). */
   private nextRow = 1;
 
@@ -154,6 +156,7 @@ export class CsvReader {
       const at = recordEnd(input, 0, this.newline);
       if (at === -1 && !final) return;
       const headerText = at === -1 ? input : input.slice(0, at - this.newline.length);
+      if (at !== -1) this.sample = this.sampleRows(input.slice(at, at + SNIFF_CHARS), final);
       this.handleRecords(parser.parse(headerText, 0, false), false);
       pos = at === -1 ? len : at;
     }
@@ -192,6 +195,17 @@ export class CsvReader {
     this.pending = final ? '' : input.substring(pos);
   }
 
+  /** The records of `text` (the first data lines), less a last one the text may cut. */
+  private sampleRows(text: string, final: boolean): string[][] {
+    const rows = Papa.parse<string[]>(text, {
+      delimiter: this.delim,
+      newline: this.newline,
+      preview: SNIFF_LINES * 5,
+    }).data;
+    const whole = final && text.length < SNIFF_CHARS;
+    return whole ? rows : rows.slice(0, -1);
+  }
+
   private handleRecords(result: PapaResult, final: boolean): void {
     const data = result.data;
     let i = 0;
@@ -200,7 +214,9 @@ export class CsvReader {
       this.headerSeen = true;
       this.nextRow = 2;
       i = 1;
-      if (!this.sink.begin(data[0] ?? [], this.delim)) return;
+      const sample = this.sample;
+      this.sample = [];
+      if (!this.sink.begin(data[0] ?? [], this.delim, sample)) return;
       if (this.fastScan)
         this.scanner = new LineScanner(
           this.delim,

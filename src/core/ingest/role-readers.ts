@@ -71,7 +71,7 @@ export class QuantityReader {
 
   constructor(private readonly ctx: ReadContext) {
     this.col = ctx.plan.quantity;
-    this.amountNeedsIt = ctx.plan.amount === -1;
+    this.amountNeedsIt = ctx.plan.amount === -1 && ctx.plan.price !== -1;
   }
 
   read(r: RecordCells): number | RowIssue {
@@ -104,11 +104,13 @@ export class QuantityReader {
 /**
  * A row's amount: its cell, or quantity × price (the file has no amount
  * column, or this cell is empty: warned); a return (quantity < 0) counts as
- * negative sales whatever sign the amount column used.
+ * negative sales whatever sign the amount column used. A file of units alone
+ * (no amount, no price) has no money: 0.
  */
 export class AmountReader {
   private readonly plan: ColumnPlan;
   private readonly fromQuantity: boolean;
+  private readonly noMoney: boolean;
 
   constructor(
     private readonly ctx: ReadContext,
@@ -116,6 +118,7 @@ export class AmountReader {
   ) {
     this.plan = ctx.plan;
     this.fromQuantity = ctx.plan.amount === -1;
+    this.noMoney = this.fromQuantity && ctx.plan.price === -1;
   }
 
   /** `quantity` and sku `si` are the record's, already read. */
@@ -131,6 +134,7 @@ export class AmountReader {
   /** The amount when it is not a number the scanner read. */
   private amountOf(r: RecordCells, quantity: number, si: number): number | RowIssue {
     const plan = this.plan;
+    if (this.noMoney) return 0;
     if (this.fromQuantity) {
       const price = this.unitPrice(r, si);
       if (price !== null) return quantity * price;
@@ -176,7 +180,9 @@ export class AmountReader {
     this.ctx.issues.rowWarning(row, {
       code: 'negative-quantity',
       col: this.plan.quantity,
-      detail: `${shortestNumber(quantity)} is a return; kept and counted as negative sales (${shortestNumber(negative)})`,
+      detail: this.noMoney
+        ? `${shortestNumber(quantity)} is a return; kept and counted as negative units`
+        : `${shortestNumber(quantity)} is a return; kept and counted as negative sales (${shortestNumber(negative)})`,
     });
     return negative;
   }
@@ -198,13 +204,15 @@ export class AmountReader {
   }
 }
 
-/** A row's age, or null: an optional feature, so a bad value drops the age (warned), not the row. */
-export class AgeReader {
-  private readonly col: number;
-
-  constructor(private readonly ctx: ReadContext) {
-    this.col = ctx.plan.age;
-  }
+/**
+ * A row's number in an optional column (age, discount), or null: a feature,
+ * so a bad value drops it (warned), not the row.
+ */
+export class OptionalNumberReader {
+  constructor(
+    private readonly ctx: ReadContext,
+    private readonly col: number,
+  ) {}
 
   read(r: RecordCells): number | null {
     const col = this.col;
@@ -218,6 +226,43 @@ export class AgeReader {
     if (typeof v === 'number' || v === null) return v;
     this.ctx.issues.rowWarning(row, { ...v, detail: `${v.detail} (value ignored, row kept)` });
     return null;
+  }
+}
+
+/** A row's age, or null (see OptionalNumberReader). */
+export class AgeReader extends OptionalNumberReader {
+  constructor(ctx: ReadContext) {
+    super(ctx, ctx.plan.age);
+  }
+}
+
+/** Words a promotion column says yes with (any language the headers are read in). */
+const YES = new Set(['y', 'yes', 'true', 'x', 'ja', 'j', 'oui', 'si', 'sí', 'sim', 'wahr', 'vrai']);
+
+/**
+ * A row's promotion flag, 1 or 0: a number other than 0, or a yes word; -1
+ * without a promotion column.
+ */
+export class PromoReader {
+  private readonly byText = new Map<string, number>();
+
+  constructor(private readonly col: number) {}
+
+  read(r: RecordCells): number {
+    const col = this.col;
+    if (col < 0) return -1;
+    const p = r.pre[col] as number;
+    return p === p ? (p !== 0 ? 1 : 0) : this.readText(r.fields[col] as string);
+  }
+
+  private readText(text: string): number {
+    const cached = this.byText.get(text);
+    if (cached !== undefined) return cached;
+    const t = text.trim().toLowerCase();
+    const n = lenientNumber(t);
+    const flag = n !== null ? (n !== 0 ? 1 : 0) : YES.has(t) ? 1 : 0;
+    this.byText.set(text, flag);
+    return flag;
   }
 }
 

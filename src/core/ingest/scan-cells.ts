@@ -28,6 +28,8 @@ export function preReadKinds(plan: ColumnPlan): Uint8Array {
     [plan.price, PreKind.Number],
     [plan.gender, PreKind.Gender],
     [plan.age, PreKind.Number],
+    [plan.promo, PreKind.Number],
+    [plan.discount, PreKind.Number],
   ];
   // Every column of a sku made of several is text.
   for (const col of plan.skuParts ?? []) roles.push([col, PreKind.Text]);

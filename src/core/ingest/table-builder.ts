@@ -1,7 +1,7 @@
 // Rows in, weekly table and report out, whatever the rows were read from: a
 // row reader calls begin(headers), addRow for each record, then finish(). The
 // CSV reader is one such reader; a spreadsheet reader can feed the same builder.
-import type { ColumnMapping, DateFormat, IngestReport, WeeklyTable } from '../types';
+import type { ColumnMapping, DateFormat, IngestReport, Measure, WeeklyTable } from '../types';
 import { Accumulator } from './accumulator';
 import { planColumns } from './column-plan';
 import { EMPTY_FILE } from './format-sniff';
@@ -14,8 +14,10 @@ export interface RowSink {
   /**
    * The header row, cells as read. False when no table can be made from
    * these columns (the reason is a file error in the log): send no rows.
+   * `sample`: the first data rows, when the reader has them, for guesses
+   * that read values (a date column no header names); they are sent again.
    */
-  begin(headers: string[], delimiter?: string): boolean;
+  begin(headers: string[], delimiter?: string, sample?: readonly (readonly string[])[]): boolean;
   /** One record; `rowNumber` is its 1-based spreadsheet row (header = 1). */
   addRow(cells: string[], rowNumber: number): void;
   finish(): WeeklyTable;
@@ -41,18 +43,25 @@ export class TableBuilder implements PreReadSink {
   /**
    * `requested`: explicit role → header choices; auto-detection does the rest.
    * `dateFormat`: how day/month dates are read; by default decided from the values.
+   * `measure`: units or money; by default decided from the columns (defaultMeasure).
    */
   constructor(
     private readonly log: IssueLog,
     private readonly requested: ColumnMapping,
     private readonly dateFormat?: DateFormat,
+    private readonly measure?: Measure,
   ) {}
 
   /** `delimiter`: the source's, named in the report and in ragged-row messages. */
-  begin(headers: string[], delimiter = ','): boolean {
+  begin(headers: string[], delimiter = ',', sample: readonly (readonly string[])[] = []): boolean {
     this.begun = true;
     this.delimiter = delimiter;
-    const { plan, mapping } = planColumns(headers, this.requested, this.log);
+    const request = {
+      mapping: this.requested,
+      sample,
+      ...(this.measure !== undefined && { measure: this.measure }),
+    };
+    const { plan, mapping } = planColumns(headers, request, this.log);
     this.mapping = mapping;
     if (plan === null) return false;
     this.acc = new Accumulator(plan, this.log, delimiter);
@@ -134,6 +143,12 @@ export class TableBuilder implements PreReadSink {
     if (built) report.dateFormats = built.dateFormats;
     const parts = acc?.plan.skuParts;
     if (parts !== undefined) report.skuColumns = parts.map((c) => acc?.plan.headers[c] ?? '');
+    if (acc !== null) {
+      report.measure = acc.plan.measure;
+      report.measureReason = acc.plan.measureReason;
+      if (acc.plan.promo >= 0) report.hasPromo = true;
+      if (acc.plan.discount >= 0) report.hasDiscount = true;
+    }
     return { weeks: built?.weeks ?? [], series: built?.series ?? [], report };
   }
 }

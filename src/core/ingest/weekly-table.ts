@@ -13,6 +13,7 @@ import type {
 import type { Accumulator } from './accumulator';
 import { SMALL_AGE, type CellView } from './cell-store';
 import type { DateView } from './date-interner';
+import type { FeatureView } from './feature-cells';
 import {
   checkedDays,
   civilFromDays,
@@ -222,9 +223,10 @@ export function buildWeeklyTable(
   const { weeks, calendar } = weekCalendar(firstMonday, W, partial);
   const sums = sumSlots(cells, dayOf, S, W, firstMonday);
   const medianAge = slotMedianAges(cells, sums.slotOfCell, S * W);
+  const features = slotFeatures(acc.featureCells(), sums.slotOfCell, S * W);
   return {
     weeks,
-    series: skuSeries(acc, sums, medianAge, calendar),
+    series: skuSeries(acc, sums, medianAge, calendar, features),
     dateOrder,
     dateOrderAmbiguous: ambiguous,
     dateFormats,
@@ -372,6 +374,44 @@ function sumSlots(
   return sums;
 }
 
+/** Promotion days and mean discount per slot, for files with such columns. */
+interface SlotFeatures {
+  promo_days?: Float64Array;
+  discount?: Float64Array;
+}
+
+/**
+ * promo_days: the cells (a sku's days) on promotion in each slot; discount:
+ * the mean of the slot's discounts (0 for none).
+ */
+function slotFeatures(
+  features: FeatureView | null,
+  slotOfCell: Int32Array,
+  slots: number,
+): SlotFeatures {
+  if (features === null) return {};
+  const out: SlotFeatures = {};
+  const { promo, discountSum, discountRows } = features;
+  if (promo !== null) {
+    const days = new Float64Array(slots);
+    slotOfCell.forEach((slot, c) => {
+      if (slot >= 0) days[slot]! += promo[c] ?? 0;
+    });
+    out.promo_days = days;
+  }
+  if (discountSum !== null && discountRows !== null) {
+    const sum = new Float64Array(slots);
+    const rows = new Float64Array(slots);
+    slotOfCell.forEach((slot, c) => {
+      if (slot < 0) return;
+      sum[slot]! += discountSum[c] ?? 0;
+      rows[slot]! += discountRows[c] ?? 0;
+    });
+    out.discount = sum.map((v, i) => ((rows[i] as number) > 0 ? v / (rows[i] as number) : 0));
+  }
+  return out;
+}
+
 /** The median age of each slot's rows (0 for none): the ages bucketed by slot (a counting sort), then each bucket's median. */
 function slotMedianAges(
   cells: CellView,
@@ -409,6 +449,7 @@ function skuSeries(
   sums: SlotSums,
   medianAge: (slot: number) => number,
   calendar: WeeklyCalendar,
+  features: SlotFeatures,
 ): SkuSeries[] {
   const skus = acc.skus;
   const S = skus.names.length;
@@ -446,6 +487,8 @@ function skuSeries(
         base,
         W,
       ),
+      ...(features.promo_days && { promo_days: view(features.promo_days) }),
+      ...(features.discount && { discount: view(features.discount) }),
     };
     const parts = skus.partValues[s];
     return withColumns(
@@ -503,7 +546,7 @@ export function weeklyRowAt(sku: string, seedId: number, c: WeeklyColumns, w: nu
     means[k - 4] = sum / (w - from + 1);
   }
   const cal = c.calendar;
-  return {
+  const row: WeeklyRow = {
     sku,
     seed_id: seedId,
     week_start: cal.week_start[w] as string,
@@ -523,6 +566,9 @@ export function weeklyRowAt(sku: string, seedId: number, c: WeeklyColumns, w: nu
     window_mean_6: means[2] as number,
     window_mean_7: means[3] as number,
   };
+  if (c.promo_days) row.promo_days = c.promo_days[w] as number;
+  if (c.discount) row.discount = c.discount[w] as number;
+  return row;
 }
 
 /** A sku's columns that only its row objects read: the forecast reads total_amount, transactions (the first sale) and the calendar. */
@@ -599,4 +645,52 @@ function withColumns(series: SkuSeries, columns: WeeklyColumns): SkuSeries {
     configurable: true,
   });
   return series;
+}
+
+/**
+ * The table a forecast reads: for a file forecast in units (report.measure),
+ * each sku's quantity stands in total_amount's place, since every model,
+ * backtest and chart reads that one column; the table as ingested (both
+ * sums, as `skucast weekly` writes them) is left as it is. For money, the
+ * table itself.
+ */
+export function measuredTable(table: WeeklyTable): WeeklyTable {
+  if (table.report.measure !== 'units') return table;
+  const series = table.series.map((s) => {
+    const c = s.columns ?? columnsOfRows(s.rows);
+    const base = { sku: s.sku, category: s.category, seed_id: s.seed_id, rows: [] };
+    return withColumns(
+      { ...base, ...(s.parts && { parts: s.parts }) },
+      { ...c, total_amount: c.quantity },
+    );
+  });
+  return { ...table, series };
+}
+
+/** A sku's columns from its row objects (rows edited or read since ingestion). */
+function columnsOfRows(rows: readonly WeeklyRow[]): WeeklyColumns {
+  const col = (key: keyof WeeklyColumns & keyof WeeklyRow): Float64Array =>
+    Float64Array.from(rows, (r) => r[key] as number);
+  return {
+    calendar: {
+      week_start: rows.map((r) => r.week_start),
+      iso_year: Int32Array.from(rows, (r) => r.iso_year),
+      iso_week: Int32Array.from(rows, (r) => r.iso_week),
+      month: Int32Array.from(rows, (r) => r.month),
+      partial: Uint8Array.from(rows, (r) => r.partial),
+    },
+    total_amount: col('total_amount'),
+    quantity: col('quantity'),
+    transactions: col('transactions'),
+    age: col('age'),
+    male: col('male'),
+    female: col('female'),
+    price_per_unit: col('price_per_unit'),
+    ...(rows[0]?.promo_days !== undefined && {
+      promo_days: Float64Array.from(rows, (r) => r.promo_days ?? 0),
+    }),
+    ...(rows[0]?.discount !== undefined && {
+      discount: Float64Array.from(rows, (r) => r.discount ?? 0),
+    }),
+  };
 }
