@@ -60,7 +60,7 @@ describe.skipIf(!hasShared)('forecasts for the seed data', () => {
     // The file ends on Monday 2024-01-01, so that week is partial and the last complete week is 2023-12-25.
     expect(result.metadata.lastCompleteWeek).toBe('2023-12-25');
     for (const s of result.skus) {
-      expect(s.model).toMatch(/^[a-z_]+$/);
+      expect(s.model).toMatch(/^([a-z_]+|(mean|median)\([a-z_]+(\+[a-z_]+)+\))$/);
       expect(s.weeks.map((w) => w.week_start)).toEqual([
         '2024-01-01',
         '2024-01-08',
