@@ -1,6 +1,14 @@
 // `skucast weekly FILE [--map role=Column ...]`: the weekly table as CSV on
 // stdout, issues and a summary on stderr.
-import type { ColumnMapping, DateFormat, IngestReport, Role, WeeklyTable } from '../core/types';
+import type {
+  ColumnMapping,
+  DateFormat,
+  IngestReport,
+  Layout,
+  Role,
+  WeeklyTable,
+} from '../core/types';
+import { LAYOUTS } from '../core/ingest/layout';
 import { weeklyCsvChunks } from '../core/weekly-csv';
 import { ROLES } from '../core/ingest/columns';
 import type { IngestOptions } from '../core/ingest';
@@ -12,7 +20,7 @@ import { readProgress } from './read-progress';
 import { basename } from 'node:path';
 
 /** The options of every command that reads a sales file. */
-export const INGEST_OPTIONS = ['map', 'sheet', 'date-format'];
+export const INGEST_OPTIONS = ['map', 'sheet', 'date-format', 'layout'];
 
 const DATE_FORMATS: readonly DateFormat[] = ['DMY', 'MDY', 'YMD'];
 
@@ -26,9 +34,15 @@ export const INGEST_USAGE = `  --map role=Column   use Column for role (${ROLES.
   --date-format F     how dates like 03/01/24 are read: DMY, MDY or YMD
                       (default: day-first when a first field is over 12
                       anywhere, else month-first; stderr says how many rows
-                      each reading accepts)`;
+                      each reading accepts)
+  --layout L          which way round the table is: long (a row per sale or
+                      per item and date), wide-dates-down (a row per date, a
+                      column per item: DATE,QTY_A,QTY_B,PROMO_A,…) or
+                      wide-periods-across (a row per item, a column per
+                      date, ISO week 2024-W05 or month); default: detected
+                      from the header row (stderr says which)`;
 
-const USAGE = `usage: skucast weekly FILE [--map role=Column ...] [--sheet NAME|N] [--date-format DMY|MDY|YMD]
+const USAGE = `usage: skucast weekly FILE [--map role=Column ...] [--sheet NAME|N] [--date-format DMY|MDY|YMD] [--layout L]
 
 Reads a sales CSV (or an .xlsx workbook's sheet) and prints the weekly table
 (one row per sku and week) as CSV. Issues found in the file go to stderr, one
@@ -36,7 +50,7 @@ per line, then a summary line.
 
 ${INGEST_USAGE}`;
 
-/** The reading options of `args` (--map, --sheet, --date-format), or an error text. */
+/** The reading options of `args` (--map, --sheet, --date-format, --layout), or an error text. */
 export function ingestOptions(args: ParsedArgs): IngestOptions | string {
   const mapping = parseMappings(args.options.get('map') ?? []);
   if (typeof mapping === 'string') return mapping;
@@ -47,10 +61,15 @@ export function ingestOptions(args: ParsedArgs): IngestOptions | string {
   if (dateFormat !== undefined && !DATE_FORMATS.includes(dateFormat)) {
     return `bad --date-format "${format}": expected DMY, MDY or YMD`;
   }
+  const layout = optionValue(args, 'layout')?.trim().toLowerCase() as Layout | undefined;
+  if (layout !== undefined && !LAYOUTS.includes(layout)) {
+    return `bad --layout "${optionValue(args, 'layout')}": expected ${LAYOUTS.join(', ')}`;
+  }
   return {
     mapping,
     ...(sheet !== undefined && { sheet }),
     ...(dateFormat !== undefined && { dateFormat }),
+    ...(layout !== undefined && { layout }),
   };
 }
 
@@ -87,6 +106,9 @@ export function reportLines(table: WeeklyTable): string[] {
     lines.push(
       `dates: read ${r.dateOrder} ${how}; rows each reading accepts: DMY ${f.DMY}, MDY ${f.MDY}, YMD ${f.YMD} (choose with --date-format)`,
     );
+  }
+  if (r.layout !== undefined && r.layout !== 'long') {
+    lines.push(`layout: ${r.layout}, ${r.layoutDescription ?? ''} (choose with --layout)`);
   }
   if (r.sheets !== undefined && r.sheets.length > 1 && r.sheet !== undefined) {
     lines.push(`sheet: read "${r.sheet}" of ${r.sheets.map((s) => `"${s}"`).join(', ')}`);

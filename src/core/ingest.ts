@@ -9,6 +9,8 @@
 // - CsvReader (ingest/csv-reader.ts): text to records, papaparse's syntax;
 // - TableBuilder (ingest/table-builder.ts): records to the weekly table and
 //   its report, each record aggregated at once (ingest/accumulator.ts).
+//   A wide table (one column per item or per week) reaches it through
+//   LayoutSink (ingest/unpivot.ts), which sends it one long row per cell.
 //
 // Nothing here throws: every problem becomes an IngestIssue in the report.
 // File-wide notes (conventions, date order, file errors) come first in
@@ -28,11 +30,11 @@
 // - Day-first/month-first: one choice per file (../shared/design/CONTRACT.md §1.3); dates only
 //   readable the other way are skipped with one issue per distinct value.
 import { errorText } from './error-text';
-import type { ColumnMapping, DateFormat, WeeklyTable } from './types';
+import type { ColumnMapping, DateFormat, Layout, WeeklyTable } from './types';
 import { CsvReader } from './ingest/csv-reader';
 import { WORKBOOK, type FormatProblem } from './ingest/format-sniff';
 import { IssueLog } from './ingest/issues';
-import { TableBuilder } from './ingest/table-builder';
+import { LayoutSink } from './ingest/unpivot';
 import { Utf8Decoder } from './ingest/utf8-decoder';
 import { readWorkbook, sniffWorkbook, WorkbookBytes } from './ingest/workbook';
 import type { SheetChoice } from './ingest/workbook-types';
@@ -62,13 +64,15 @@ export interface IngestOptions {
   dateFormat?: DateFormat;
   /** Workbooks larger than this are refused with their size (default MAX_WORKBOOK_BYTES, 100 MB). */
   maxWorkbookBytes?: number;
+  /** Which way round the table is (ingest/layout.ts); detected from the header row when absent. */
+  layout?: Layout;
 }
 
 /** A CSV file pushed in chunks (bytes or text), then finish() for the table. */
 export class Ingestor {
   private readonly log: IssueLog;
   private readonly decoder = new Utf8Decoder();
-  private readonly builder: TableBuilder;
+  private readonly builder: LayoutSink;
   private readonly reader: CsvReader;
   private finished: WeeklyTable | null = null;
   /** The first bytes, while too few to tell a workbook from text. */
@@ -81,7 +85,7 @@ export class Ingestor {
   constructor(opts: IngestOptions = {}) {
     this.opts = opts;
     this.log = new IssueLog(opts.maxIssues ?? 200);
-    this.builder = new TableBuilder(this.log, opts.mapping ?? {}, opts.dateFormat);
+    this.builder = new LayoutSink(this.log, opts.mapping ?? {}, opts.dateFormat, opts.layout);
     this.reader = new CsvReader(this.builder, this.log, opts.fastScan ?? true);
   }
 

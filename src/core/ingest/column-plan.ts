@@ -3,6 +3,7 @@
 // in the log) when the roles found cannot make a weekly table.
 import { missingRequiredRole } from '../required-roles';
 import type { ColumnMapping, Role } from '../types';
+import { listColumns } from './column-list';
 import { columnLetter, detectColumns, findHeader, normalizeHeader, ROLES } from './columns';
 import { readDate } from './dates';
 import type { IssueLog } from './issues';
@@ -67,7 +68,7 @@ export function planColumns(
         'unknown-column',
         missing === undefined
           ? `The sku "${name}" names a column twice; expected different columns joined by +, such as Store+Item`
-          : `Column "${missing}" of the sku "${name}" is not in the file; expected one of: ${headers.map((h) => `"${h}"`).join(', ')}`,
+          : `Column "${missing}" of the sku "${name}" is not in the file; expected one of: ${listColumns(headers)}`,
         name,
       );
       return { plan: null, mapping: {} };
@@ -75,7 +76,7 @@ export function planColumns(
     if (header === undefined) {
       log.fileError(
         'unknown-column',
-        `Column "${name}" chosen for ${role} is not in the file; expected one of: ${headers.map((h) => `"${h}"`).join(', ')}`,
+        `Column "${name}" chosen for ${role} is not in the file; expected one of: ${listColumns(headers)}`,
         name,
       );
       return { plan: null, mapping: {} };
@@ -106,7 +107,7 @@ export function planColumns(
   };
   if (skuParts) plan.sku = skuParts[0] as number;
 
-  const list = headers.map((h) => `"${h}"`).join(', ');
+  const list = listColumns(headers);
   const missing = missingRequiredRole((role) => plan[role] !== -1);
   if (missing === 'date') {
     if (looksLikeData(headers)) {
