@@ -7,6 +7,7 @@
 
 import { DEFAULT_HORIZON, MAX_HORIZON } from '../core/forecast';
 import type { ColumnMapping, DateFormat } from '../core/types';
+import type { Layout } from '../core/types';
 import type {
   HeaderPeek,
   Progress,
@@ -118,8 +119,8 @@ export interface StateDeps {
 /** The file being mapped or forecast, and how to read it: never shown, so no rune. */
 interface Pending {
   file: Blob | null;
-  /** How to read `file` besides its columns: a workbook's sheet, a date reading. */
-  reading: { sheet?: string; dateFormat?: DateFormat };
+  /** How to read `file` besides its columns: a workbook's sheet, a date reading, a layout. */
+  reading: { sheet?: string; dateFormat?: DateFormat; layout?: Layout };
 }
 
 const unconfigured = (): never => {
@@ -225,13 +226,14 @@ export async function chooseSheet(sheet: string): Promise<void> {
 /** The user confirmed the column roles (and, if they chose one, how to read the dates). */
 export async function confirmMapping(
   mapping: ColumnMapping,
-  reading: { dateFormat?: DateFormat } = {},
+  reading: { dateFormat?: DateFormat; layout?: Layout } = {},
 ): Promise<void> {
   if (!pending.file) return;
   const confirmed = { ...mapping };
   pending.reading = {
     ...(pending.reading.sheet === undefined ? {} : { sheet: pending.reading.sheet }),
     ...(reading.dateFormat === undefined ? {} : { dateFormat: reading.dateFormat }),
+    ...(reading.layout === undefined ? {} : { layout: reading.layout }),
   };
   if (page.peek) rememberMapping(store, page.peek.headers, confirmed);
   page.runs++;

@@ -7,6 +7,7 @@ import { detectColumns, normalizeHeader } from '../core/ingest/columns';
 import { detectDelimiter } from '../core/ingest/csv-sniff';
 import type { IngestOptions } from '../core/ingest';
 import { EMPTY_FILE } from '../core/ingest/format-sniff';
+import { describeLayout, layoutColumns, planLayout } from '../core/ingest/layout';
 import { Utf8Decoder } from '../core/ingest/utf8-decoder';
 import {
   MAX_WORKBOOK_BYTES,
@@ -31,6 +32,7 @@ export function ingestOptions(opts: RunOptions): IngestOptions {
     ...(opts.mapping && { mapping: opts.mapping }),
     ...(opts.sheet !== undefined && { sheet: opts.sheet }),
     ...(opts.dateFormat !== undefined && { dateFormat: opts.dateFormat }),
+    ...(opts.layout !== undefined && { layout: opts.layout }),
   };
 }
 
@@ -89,5 +91,15 @@ function peekOf(headers: string[], rows: string[][]): HeaderPeek {
   const normalized = new Set(headers.map(normalizeHeader));
   const reference = REFERENCE_HEADERS.every((h) => normalized.has(h));
   const preview = rows.filter((r) => r.some((c) => c.trim() !== '')).slice(0, PREVIEW_ROWS);
-  return { headers, detected: mapping, unmatched, reference, preview };
+  const layout = planLayout(headers);
+  return {
+    headers,
+    detected: mapping,
+    unmatched,
+    reference,
+    preview,
+    layout: layout.kind,
+    layoutDescription: describeLayout(layout),
+    layoutColumns: layoutColumns(layout, headers),
+  };
 }

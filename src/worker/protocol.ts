@@ -3,6 +3,7 @@
 
 import type { ForecastResult } from '../core/forecast';
 import type { ColumnMapping, DateFormat, IngestReport, WeeklyTable } from '../core/types';
+import type { Layout } from '../core/types';
 
 export type ProviderName = 'webgpu' | 'wasm';
 
@@ -33,6 +34,8 @@ export interface RunOptions {
   dateFormat?: DateFormat;
   /** Execution provider to try first; WebGPU when an adapter exists, else WASM. */
   preferred?: ProviderName;
+  /** Which way round the table is (long or wide); detected from the header row when absent. */
+  layout?: Layout;
 }
 
 /** What may change when the last file's weekly table is forecast again (`reforecast`). */
@@ -102,6 +105,10 @@ export interface HeaderPeek {
   /** Workbooks: the worksheets, and the one these headers are from (peekHeaders(file, sheet) reads another). */
   sheets?: string[];
   sheet?: string;
+  /** Which way round the table is (detected from the headers), that in a line, and the columns a wide layout reads. */
+  layout?: Layout;
+  layoutDescription?: string;
+  layoutColumns?: string;
 }
 
 export interface RunResult {

@@ -4,6 +4,7 @@
 // row alone, so the page can say it before the file is read; unpivot.ts turns
 // a wide row into the long rows the table builder takes.
 import type { ColumnMapping, DateFormat, Layout } from '../types';
+import { listColumns } from './column-list';
 import { detectColumns, normalizeHeader } from './columns';
 import { daysFromCivil, readDate, readIsoWeek } from './dates';
 
@@ -281,6 +282,31 @@ export function describeLayout(plan: LayoutPlan, items?: number): string {
         ? ' (quantity and amount per item)'
         : '';
       return `one row per date, one column per item: ${plural(items ?? plan.items.length, 'item')}${roles}`;
+    }
+  }
+}
+
+/** Which columns a wide layout reads, in a line for the mapping form. */
+export function layoutColumns(plan: LayoutPlan, rawHeaders: string[]): string {
+  const headers = rawHeaders.map((h) => h.trim());
+  const names = (cols: number[]): string =>
+    listColumns(
+      cols.map((c) => headers[c] ?? ''),
+      3,
+    );
+  switch (plan.kind) {
+    case 'long':
+      return '';
+    case 'wide-periods-across': {
+      const category = plan.category === -1 ? '' : `, category ${names([plan.category])}`;
+      return `Items named by ${names(plan.sku)}${category}; each cell under a ${plan.unit} is that item's sales in it (an empty cell is no sale recorded).`;
+    }
+    case 'wide-dates-down': {
+      const cols = plan.items.flatMap((c) =>
+        [c.amount, c.quantity, c.price].filter((i) => i !== -1),
+      );
+      const left = plan.ignored.length > 0 ? `; left out: ${names(plan.ignored)}` : '';
+      return `Dates in ${names([plan.date])}; each item's sales from its columns (${names(cols)})${left}.`;
     }
   }
 }
