@@ -91,13 +91,12 @@ function peekOf(headers: string[], rows: string[][]): HeaderPeek {
   const normalized = new Set(headers.map(normalizeHeader));
   const reference = REFERENCE_HEADERS.every((h) => normalized.has(h));
   const preview = rows.filter((r) => r.some((c) => c.trim() !== '')).slice(0, PREVIEW_ROWS);
+  const peek: HeaderPeek = { headers, detected: mapping, unmatched, reference, preview };
+  // A wide table says so (no layout means long, as in the report).
   const layout = planLayout(headers);
+  if (layout.kind === 'long') return peek;
   return {
-    headers,
-    detected: mapping,
-    unmatched,
-    reference,
-    preview,
+    ...peek,
     layout: layout.kind,
     layoutDescription: describeLayout(layout),
     layoutColumns: layoutColumns(layout, headers),

@@ -75,10 +75,10 @@ describe('MappingForm on a wide file', () => {
 
   it('a long file keeps its selects, its layout line says so; a wide choice reaches the run', async () => {
     const peek = readHeaderLine(new TextEncoder().encode('Date,Item,Sales\n2024-01-02,A,3\n'));
-    expect(peek.layout).toBe('long');
+    expect(peek.layout).toBeUndefined();
     const confirmed = setup(peek);
     expect(screen.getByTestId(TEST_IDS.mappingLayoutLine).textContent).toMatch(
-      /Read as one row per sale or per item and date\./,
+      /Read as one row per sale, or per item and date\./,
     );
     expect(screen.getByLabelText('Date (required)').closest('label')?.hidden).toBe(false);
     await fireEvent.change(screen.getByTestId(TEST_IDS.mappingLayout), {

@@ -41,6 +41,13 @@ describe('one row per item, one column per week', () => {
     expect(weeklyTableToCsv(t)).toBe(weeklyTableToCsv(longTable));
   });
 
+  it('finds the header row of dates below a title row', async () => {
+    const rows: CellSpec[][] = [['Sales plan 2010'], [], ...wide.sheet];
+    const t = await ingestBook(buildXlsx([{ name: 'Plan', rows }]));
+    expect(errors(t)).toEqual([]);
+    expect(weeklyTableToCsv(t)).toBe(weeklyTableToCsv(longTable));
+  });
+
   it('reads ISO-week headers as the Monday of each week', () => {
     const t = ingestText(
       'Item,Category,2024-W05,2024-W06,2024W07,W08 2024\nA,Fruit,3,4,,6\nB,Veg,1,2,3,4\n',
