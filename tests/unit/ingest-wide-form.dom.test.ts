@@ -44,7 +44,7 @@ describe('MappingForm on a wide file', () => {
     expect(screen.getByTestId(TEST_IDS.mappingLayoutLine).textContent).toMatch(
       /one row per item, one column per week: 143 weeks \(detected\)\. Items named by "Store"/,
     );
-    expect((screen.getByTestId(TEST_IDS.mappingLayout) as HTMLSelectElement).value).toBe(
+    expect((screen.getByTestId(TEST_IDS.mappingLayout) as unknown as { value: string }).value).toBe(
       'wide-periods-across',
     );
     // No select per column for 144 columns: the role selects are hidden.
