@@ -5,6 +5,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ingestOf } from '../../src/cli/serve/form';
 import { repoRoot } from './forecast-helpers';
 import { datesDown, periodsAcross } from './wide-fixtures';
 import { buildXlsx } from './xlsx-build';
@@ -107,5 +108,14 @@ describe('skucast forecast on wide files, with no --map', () => {
     expect(bad.err).toMatch(
       /bad --layout "sideways": expected long, wide-dates-down, wide-periods-across/,
     );
+  });
+});
+
+describe('skucast serve', () => {
+  it('takes the layout as a form field, checked as --layout is', () => {
+    expect(ingestOf(new Map([['layout', ['wide-periods-across']]]))).toMatchObject({
+      layout: 'wide-periods-across',
+    });
+    expect(() => ingestOf(new Map([['layout', ['sideways']]]))).toThrow(/bad --layout "sideways"/);
   });
 });
