@@ -9,6 +9,7 @@ import { weeklyTableToCsv } from '../../src/core/weekly-csv';
 import type { WeeklyTable } from '../../src/core/types';
 import { datesDown, periodsAcross } from './wide-fixtures';
 import { buildXlsx, type CellSpec } from './xlsx-build';
+import { ingestOptions } from '../../src/worker/headers';
 
 async function ingestBook(bytes: Uint8Array, opts?: IngestOptions): Promise<WeeklyTable> {
   const ing = new Ingestor(opts);
@@ -181,5 +182,38 @@ describe('a workbook sheet per week', () => {
     const t = await ingestBook(buildXlsx([{ name: 'S', rows }]));
     expect(t.weeks[0]).toBe('2024-02-05');
     expect(t.report.layout).toBe('wide-periods-across');
+  });
+});
+
+describe('an item named by two columns', () => {
+  const csv = 'Store,Dept,2024-W05,2024-W06,2024-W07\n1,1,5,6,7\n1,2,1,1,1\n2,1,3,3,3\n';
+
+  it('warns when rows repeat an item, and says which column to add', () => {
+    const t = ingestText(csv);
+    expect(t.series.map((s) => s.sku)).toEqual(['1', '2']);
+    const note = t.report.issues.find((i) => i.code === 'wide-repeated-item');
+    expect(note?.message).toMatch(/^Rows 2 and 3 both name the item "1"/);
+    expect(note?.message).toMatch(/--map sku=Store\+Dept\)$/);
+  });
+
+  it('keys each row by both with --map sku=Store+Dept', () => {
+    const t = ingestText(csv, { mapping: { sku: 'Store+Dept' } });
+    expect(t.series.map((s) => s.sku)).toEqual(['1 · 1', '1 · 2', '2 · 1']);
+    expect(t.report.issues.map((i) => i.code)).not.toContain('wide-repeated-item');
+  });
+});
+
+describe('a row of one column per item without a date', () => {
+  it('is one problem, not one per item', () => {
+    const t = ingestText('Date,A,B,C\n2024-01-02,1,2,3\nsoon,1,2,3\n2024-01-03,1,2,3\n');
+    expect(t.report.skippedByReason).toEqual({ 'bad-date': 1 });
+    expect(t.report.issues.filter((i) => i.code === 'bad-date')).toHaveLength(1);
+    expect(t.report.rowsUsed).toBe(6);
+  });
+});
+
+describe('the worker', () => {
+  it('hands the layout chosen in the page to the ingestion', () => {
+    expect(ingestOptions({ layout: 'wide-dates-down' })).toEqual({ layout: 'wide-dates-down' });
   });
 });

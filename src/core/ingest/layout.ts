@@ -155,16 +155,26 @@ function periodsAcross(
   // A date column before numbered columns (`Date, 10001, 10002`) is a file with one column per item.
   if (found.date !== undefined) return null;
   const at = (name: string | undefined): number =>
-    name === undefined ? -1 : keys.findIndex((h) => h.trim() === name);
+    name === undefined ? -1 : keys.findIndex((h) => h.trim() === name.trim());
+  // A chosen sku may be several columns (`Store+Dept`).
+  const chosen = requested.sku?.split('+').map(at) ?? [];
+  const named = chosen.length > 0 ? chosen : [at(found.sku)];
   const category = at(requested.category ?? found.category);
-  const named = at(requested.sku ?? found.sku);
   // Without a sku column, every leading column but the category names the item (Store, Dept).
-  const sku =
-    named !== -1
-      ? [named]
-      : keys.map((_, i) => i).filter((i) => i !== category && keys[i]?.trim() !== '');
+  const sku = named.every((i) => i !== -1)
+    ? named
+    : keys.map((_, i) => i).filter((i) => i !== category && keys[i]?.trim() !== '');
   if (sku.length === 0) return null;
-  return { kind: 'wide-periods-across', sku, category, periods, days: read.days, unit: read.unit };
+  // A column in the item's name is not also its category.
+  const cat = sku.includes(category) ? -1 : category;
+  return {
+    kind: 'wide-periods-across',
+    sku,
+    category: cat,
+    periods,
+    days: read.days,
+    unit: read.unit,
+  };
 }
 
 /** Words for promotion flags: columns kept out of the values (no role reads them yet). */

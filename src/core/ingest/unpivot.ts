@@ -8,7 +8,7 @@
 // empty before an item was listed or after it was dropped.
 import type { ColumnMapping, DateFormat, Layout, WeeklyTable } from '../types';
 import { listColumns } from './column-list';
-import { civilFromDays } from './dates';
+import { civilFromDays, readDate } from './dates';
 import type { IssueLog } from './issues';
 import {
   describeLayout,
@@ -47,7 +47,7 @@ function label(name: string, headers: readonly string[]): string {
   return out;
 }
 
-function periodsAcross(plan: PeriodsAcross, wide: string[]): Reshape {
+function periodsAcross(plan: PeriodsAcross, wide: string[], log: IssueLog): Reshape {
   const keyCols = plan.category === -1 ? plan.sku : [...plan.sku, plan.category];
   const dateAt = keyCols.length;
   const valueAt = dateAt + 1;
@@ -65,8 +65,32 @@ function periodsAcross(plan: PeriodsAcross, wide: string[]): Reshape {
   const keys = plan.days.map(isoKey);
   const fields = new Array<string>(valueAt + 1).fill('');
   const out = new Float64Array(valueAt + 1).fill(NaN);
+  // A row per item: an item named again is added up, and said once (Store, Dept: both may name it).
+  const firstRow = new Map<string, number>();
+  let warned = false;
+  const noteRepeat = (cells: string[], row: number): void => {
+    const item = plan.sku.map((c) => (cells[c] ?? '').trim());
+    const key = item.join('\u0001');
+    const first = firstRow.get(key);
+    if (first === undefined) return void firstRow.set(key, row);
+    if (warned) return;
+    warned = true;
+    const names = plan.sku.map((c) => wide[c] as string);
+    const others = wide.slice(0, plan.periods[0]).filter((h) => h !== '' && !names.includes(h));
+    const hint =
+      others.length === 0
+        ? ''
+        : `; if ${listColumns(others, 3)} is part of the item, choose it too (--map sku=${[...names, others[0]].join('+')})`;
+    log.note({
+      severity: 'warning',
+      code: 'wide-repeated-item',
+      row,
+      message: `Rows ${first} and ${row} both name the item ${listColumns(item)}: a row per item is expected, so the values of such rows are added up${hint}`,
+    });
+  };
   const emit = (to: TableBuilder, cells: string[], pre: Float64Array, row: number): void => {
     keyCols.forEach((c, i) => (fields[i] = cells[c] ?? ''));
+    noteRepeat(cells, row);
     const names = to.columnNames();
     for (let j = 0; j < plan.periods.length; j++) {
       const col = plan.periods[j] as number;
@@ -111,9 +135,11 @@ function datesDown(plan: DatesDown, wide: string[]): Reshape {
   const emit = (to: TableBuilder, cells: string[], pre: Float64Array, row: number): void => {
     fields[0] = cells[plan.date] ?? '';
     out[0] = pre[plan.date] as number;
+    // A row without a date is one problem, not one per item: its first item alone goes on, to be refused.
+    const undated = out[0] !== out[0] && readDate(fields[0]).kind === 'bad';
     const names = to.columnNames();
-    for (let i = 0; i < plan.items.length; i++) {
-      if (measure[i] === -1 || isEmpty(cells, pre, measure[i] as number)) continue;
+    for (let i = 0; i < (undated ? 1 : plan.items.length); i++) {
+      if (!undated && (measure[i] === -1 || isEmpty(cells, pre, measure[i] as number))) continue;
       fields[1] = (plan.items[i] as { item: string }).item;
       const cols = colOf[i] as number[];
       for (let s = 0; s < cols.length; s++) {
@@ -153,7 +179,7 @@ export class LayoutSink implements PreReadSink {
     const wide = headers.map((h) => h.trim());
     const reshape =
       this.plan.kind === 'wide-periods-across'
-        ? periodsAcross(this.plan, wide)
+        ? periodsAcross(this.plan, wide, this.log)
         : datesDown(this.plan, wide);
     // Every role of the made-up columns is explicit, so the builder detects nothing else.
     this.builder = new TableBuilder(this.log, reshape.mapping, this.dateFormat);
