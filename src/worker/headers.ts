@@ -55,7 +55,7 @@ export async function peekFile(
 ): Promise<HeaderPeek> {
   const head = new Uint8Array(await file.slice(0, peekBytes).arrayBuffer());
   const kind = sniffWorkbook(head);
-  if (kind !== 'zip' && kind !== 'ole') return readHeaderLine(head);
+  if (kind !== 'zip' && kind !== 'ole') return readHeaderLine(head, file.size <= peekBytes);
   if (file.size > MAX_WORKBOOK_BYTES) return none(tooLargeMessage(file.size));
   const peek = await peekWorkbook(new Uint8Array(await file.arrayBuffer()), sheet, PREVIEW_ROWS);
   if ('problem' in peek) return none(peek.problem);
@@ -63,7 +63,8 @@ export async function peekFile(
   return { ...peekOf(headers, peek.preview), sheets: peek.sheets, sheet: peek.sheet };
 }
 
-export function readHeaderLine(head: Uint8Array): HeaderPeek {
+/** `whole`: the head is the whole file, so a wide one's items can be counted. */
+export function readHeaderLine(head: Uint8Array, whole = false): HeaderPeek {
   // The same checks, in the same words, as reading the whole file: the head
   // may end inside a multi-byte character, which the decoder holds back.
   const text = new Utf8Decoder().push(head);
@@ -82,7 +83,14 @@ export function readHeaderLine(head: Uint8Array): HeaderPeek {
   // The first data rows, for the mapping form's preview (a last line cut by the 64 KB head is left out).
   const cut = parsed.data.length < 1 + PREVIEW_ROWS && !/\r?\n\s*$/.test(text);
   const rows = parsed.data.slice(1, cut ? -1 : undefined);
-  return peekOf(headers, rows);
+  const peek = peekOf(headers, rows);
+  if (whole && peek.layout === 'wide-periods-across') {
+    // One row per item: the form can say how many (`45 items × 143 weeks`).
+    const all = Papa.parse<string[]>(text, { delimiter: detectDelimiter(text) }).data;
+    const items = all.slice(1).filter((r) => r.some((c) => c.trim() !== '')).length;
+    peek.layoutDescription = describeLayout(planLayout(headers), items);
+  }
+  return peek;
 }
 
 /** Roles recognised in `headers`, and the first non-blank rows for the preview. */

@@ -38,11 +38,15 @@ const wideBytes = new TextEncoder().encode(periodsAcross(45, 143).csv);
 
 describe('MappingForm on a wide file', () => {
   it('shows the layout it read and the columns it uses, and forecasts with no column choices', async () => {
-    const peek = readHeaderLine(wideBytes);
+    // The whole file was peeked: its items are counted.
+    const peek = readHeaderLine(wideBytes, true);
     expect(peek.layout).toBe('wide-periods-across');
+    expect(readHeaderLine(wideBytes).layoutDescription).toBe(
+      'one row per item, one column per week: 143 weeks',
+    );
     const confirmed = setup(peek);
     expect(screen.getByTestId(TEST_IDS.mappingLayoutLine).textContent).toMatch(
-      /one row per item, one column per week: 143 weeks \(detected\)\. Items named by "Store"/,
+      /one row per item, one column per week: 45 items × 143 weeks \(detected\)\. Items named by "Store"/,
     );
     expect((screen.getByTestId(TEST_IDS.mappingLayout) as unknown as { value: string }).value).toBe(
       'wide-periods-across',
