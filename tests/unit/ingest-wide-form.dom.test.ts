@@ -65,7 +65,7 @@ describe('MappingForm on a wide file', () => {
       target: { value: 'long' },
     });
     expect(screen.getByTestId(TEST_IDS.mappingLayoutLine).textContent).toMatch(
-      /one row per sale, or per item and date \(your choice\)/,
+      /a row per sale, or per item and date \(your choice\)/,
     );
     // Long again: the columns' roles are chosen one by one, and date and amount are required.
     expect(screen.getByLabelText('Date (required)').closest('label')?.hidden).toBe(false);
@@ -82,7 +82,7 @@ describe('MappingForm on a wide file', () => {
     expect(peek.layout).toBeUndefined();
     const confirmed = setup(peek);
     expect(screen.getByTestId(TEST_IDS.mappingLayoutLine).textContent).toMatch(
-      /Read as one row per sale, or per item and date\./,
+      /Read as a row per sale, or per item and date\./,
     );
     expect(screen.getByLabelText('Date (required)').closest('label')?.hidden).toBe(false);
     await fireEvent.change(screen.getByTestId(TEST_IDS.mappingLayout), {
