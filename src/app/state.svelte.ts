@@ -6,7 +6,7 @@
 // element with TEST_IDS.app; a production build has no window hook.
 
 import { DEFAULT_HORIZON, MAX_HORIZON } from '../core/forecast';
-import type { ColumnMapping, DateFormat, Measure } from '../core/types';
+import type { ColumnMapping, DateFormat, Layout, Measure } from '../core/types';
 import type {
   HeaderPeek,
   Progress,
@@ -118,8 +118,8 @@ export interface StateDeps {
 /** The file being mapped or forecast, and how to read it: never shown, so no rune. */
 interface Pending {
   file: Blob | null;
-  /** How to read `file` besides its columns: a workbook's sheet, a date reading, units or money. */
-  reading: { sheet?: string; dateFormat?: DateFormat; measure?: Measure };
+  /** How to read `file` besides its columns: a workbook's sheet, a date reading, units or money, a layout. */
+  reading: { sheet?: string; dateFormat?: DateFormat; measure?: Measure; layout?: Layout };
 }
 
 const unconfigured = (): never => {
@@ -225,7 +225,7 @@ export async function chooseSheet(sheet: string): Promise<void> {
 /** The user confirmed the column roles (and, if they chose one, how to read the dates). */
 export async function confirmMapping(
   mapping: ColumnMapping,
-  reading: { dateFormat?: DateFormat; measure?: Measure } = {},
+  reading: { dateFormat?: DateFormat; measure?: Measure; layout?: Layout } = {},
 ): Promise<void> {
   if (!pending.file) return;
   const confirmed = { ...mapping };
@@ -233,6 +233,7 @@ export async function confirmMapping(
     ...(pending.reading.sheet === undefined ? {} : { sheet: pending.reading.sheet }),
     ...(reading.dateFormat === undefined ? {} : { dateFormat: reading.dateFormat }),
     ...(reading.measure === undefined ? {} : { measure: reading.measure }),
+    ...(reading.layout === undefined ? {} : { layout: reading.layout }),
   };
   if (page.peek) rememberMapping(store, page.peek.headers, confirmed);
   page.runs++;

@@ -18,6 +18,8 @@ export const TEST_IDS = {
   mappingSubmit: 'mapping-submit',
   mappingPreview: 'mapping-preview',
   mappingDates: 'mapping-dates',
+  mappingLayout: 'mapping-layout',
+  mappingLayoutLine: 'mapping-layout-line',
   forgetMapping: 'forget-mapping',
   error: 'error',
   summary: 'summary',

@@ -25,7 +25,7 @@ import { userCommand } from './user-errors';
 import { measuredTable } from '../core/ingest/weekly-table';
 import { INGEST_OPTIONS, INGEST_USAGE, ingestOptions, reportLines } from './weekly-command';
 
-const USAGE = `usage: skucast backtest FILE [--horizon H] [--windows N] [--step S] [--models a,b,...] [--format csv|json] [--summary rows|model|sku] [--map role=Column ...] [--sheet NAME|N] [--date-format DMY|MDY|YMD] [--measure units|amount]
+const USAGE = `usage: skucast backtest FILE [--horizon H] [--windows N] [--step S] [--models a,b,...] [--format csv|json] [--summary rows|model|sku] [--map role=Column ...] [--sheet NAME|N] [--date-format DMY|MDY|YMD] [--measure units|amount] [--layout L]
 
 Backtests forecasting models on FILE's own history: from each of N forecast
 origins (cutoffs) S weeks apart, ending H weeks before the last complete week,

@@ -1,5 +1,6 @@
 // `skucast forecast FILE [--model auto|ALIAS] [--horizon N] [--format
-// csv|json|seed-json] [--products 0,2,5] [--map role=Column ...] [--sheet NAME|N] [--date-format DMY|MDY|YMD] [--measure units|amount]
+// csv|json|seed-json] [--products 0,2,5] [--map role=Column ...] [--sheet NAME|N] [--date-format DMY|MDY|YMD]
+// [--measure units|amount] [--layout L]
 // [--model-file models/tcn.json]`: forecasts on stdout, issues and notes on
 // stderr. Node side of the same pipeline the app runs: ingest ->
 // forecastWithLibrary -> exports, the TCN in onnxruntime-web's WASM backend.
@@ -39,7 +40,7 @@ import { fileURLToPath } from 'node:url';
 const FORMATS = ['csv', 'json', 'seed-json'] as const;
 export type Format = (typeof FORMATS)[number];
 
-const USAGE = `usage: skucast forecast FILE [--model auto|ALIAS] [--horizon N] [--format csv|json|seed-json] [--products 0,2,5] [--map role=Column ...] [--sheet NAME|N] [--date-format DMY|MDY|YMD]
+const USAGE = `usage: skucast forecast FILE [--model auto|ALIAS] [--horizon N] [--format csv|json|seed-json] [--products 0,2,5] [--map role=Column ...] [--sheet NAME|N] [--date-format DMY|MDY|YMD] [--layout L]
 
 Forecasts weekly sales per sku (p10/p50/p90) for the weeks after the last
 complete week of FILE. Results go to stdout, issues and notes to stderr.

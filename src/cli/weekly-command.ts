@@ -4,10 +4,12 @@ import type {
   ColumnMapping,
   DateFormat,
   IngestReport,
+  Layout,
   Measure,
   Role,
   WeeklyTable,
 } from '../core/types';
+import { LAYOUTS } from '../core/ingest/layout';
 import { weeklyCsvChunks } from '../core/weekly-csv';
 import { ROLES } from '../core/ingest/columns';
 import type { IngestOptions } from '../core/ingest';
@@ -19,7 +21,7 @@ import { readProgress } from './read-progress';
 import { basename } from 'node:path';
 
 /** The options of every command that reads a sales file. */
-export const INGEST_OPTIONS = ['map', 'sheet', 'date-format', 'measure'];
+export const INGEST_OPTIONS = ['map', 'sheet', 'date-format', 'measure', 'layout'];
 
 const DATE_FORMATS: readonly DateFormat[] = ['DMY', 'MDY', 'YMD'];
 const MEASURES: readonly Measure[] = ['units', 'amount'];
@@ -38,9 +40,15 @@ export const INGEST_USAGE = `  --map role=Column   use Column for role (${ROLES.
   --measure M         forecast units (the quantity column) or amount (money);
                       default: units when the file has a quantity column,
                       except the reference schema's Total Amount; stderr and
-                      the JSON's "measure" say which`;
+                      the JSON's "measure" say which
+  --layout L          which way round the table is: long (a row per sale or
+                      per item and date), wide-dates-down (a row per date, a
+                      column per item: DATE,QTY_A,QTY_B,PROMO_A,…) or
+                      wide-periods-across (a row per item, a column per
+                      date, ISO week 2024-W05 or month); default: detected
+                      from the header row (stderr says which)`;
 
-const USAGE = `usage: skucast weekly FILE [--map role=Column ...] [--sheet NAME|N] [--date-format DMY|MDY|YMD] [--measure units|amount]
+const USAGE = `usage: skucast weekly FILE [--map role=Column ...] [--sheet NAME|N] [--date-format DMY|MDY|YMD] [--measure units|amount] [--layout L]
 
 Reads a sales CSV (or an .xlsx workbook's sheet) and prints the weekly table
 (one row per sku and week) as CSV. Issues found in the file go to stderr, one
@@ -48,7 +56,7 @@ per line, then a summary line.
 
 ${INGEST_USAGE}`;
 
-/** The reading options of `args` (--map, --sheet, --date-format), or an error text. */
+/** The reading options of `args` (--map, --sheet, --date-format, --layout), or an error text. */
 export function ingestOptions(args: ParsedArgs): IngestOptions | string {
   const mapping = parseMappings(args.options.get('map') ?? []);
   if (typeof mapping === 'string') return mapping;
@@ -64,11 +72,16 @@ export function ingestOptions(args: ParsedArgs): IngestOptions | string {
   if (measure !== undefined && !MEASURES.includes(measure)) {
     return `bad --measure "${measureText}": expected units or amount`;
   }
+  const layout = optionValue(args, 'layout')?.trim().toLowerCase() as Layout | undefined;
+  if (layout !== undefined && !LAYOUTS.includes(layout)) {
+    return `bad --layout "${optionValue(args, 'layout')}": expected ${LAYOUTS.join(', ')}`;
+  }
   return {
     mapping,
     ...(sheet !== undefined && { sheet }),
     ...(dateFormat !== undefined && { dateFormat }),
     ...(measure !== undefined && { measure }),
+    ...(layout !== undefined && { layout }),
   };
 }
 
@@ -112,6 +125,9 @@ export function reportLines(table: WeeklyTable, measure = false): string[] {
   }
   if (measure && r.measure === 'units' && r.measureReason !== undefined) {
     lines.push(`measure: ${r.measureReason} (choose with --measure units|amount)`);
+  }
+  if (r.layout !== undefined && r.layout !== 'long') {
+    lines.push(`layout: ${r.layout}, ${r.layoutDescription ?? ''} (choose with --layout)`);
   }
   if (r.sheets !== undefined && r.sheets.length > 1 && r.sheet !== undefined) {
     lines.push(`sheet: read "${r.sheet}" of ${r.sheets.map((s) => `"${s}"`).join(', ')}`);

@@ -10,6 +10,8 @@
 // - CsvReader (ingest/csv-reader.ts): text to records, papaparse's syntax;
 // - TableBuilder (ingest/table-builder.ts): records to the weekly table and
 //   its report, each record aggregated at once (ingest/accumulator.ts).
+//   A wide table (one column per item or per week) reaches it through
+//   LayoutSink (ingest/unpivot.ts), which sends it one long row per cell.
 //
 // Nothing here throws: every problem becomes an IngestIssue in the report.
 // File-wide notes (conventions, date order, file errors) come first in
@@ -29,11 +31,11 @@
 // - Day-first/month-first: one choice per file (../shared/design/CONTRACT.md §1.3); dates only
 //   readable the other way are skipped with one issue per distinct value.
 import { errorText } from './error-text';
-import type { ColumnMapping, DateFormat, Measure, WeeklyTable } from './types';
+import type { ColumnMapping, DateFormat, Layout, Measure, WeeklyTable } from './types';
 import { CsvReader } from './ingest/csv-reader';
 import { WORKBOOK, type FormatProblem } from './ingest/format-sniff';
 import { IssueLog } from './ingest/issues';
-import { TableBuilder } from './ingest/table-builder';
+import { LayoutSink } from './ingest/unpivot';
 import { TextFileDecoder } from './ingest/text-decoder';
 import { readWorkbook, sniffWorkbook, WorkbookBytes } from './ingest/workbook';
 import type { SheetChoice } from './ingest/workbook-types';
@@ -68,13 +70,15 @@ export interface IngestOptions {
    * column (money for the reference schema), else money (report.measure says which).
    */
   measure?: Measure;
+  /** Which way round the table is (ingest/layout.ts); detected from the header row when absent. */
+  layout?: Layout;
 }
 
 /** A CSV file pushed in chunks (bytes or text), then finish() for the table. */
 export class Ingestor {
   private readonly log: IssueLog;
   private readonly decoder = new TextFileDecoder();
-  private readonly builder: TableBuilder;
+  private readonly builder: LayoutSink;
   private readonly reader: CsvReader;
   private finished: WeeklyTable | null = null;
   /** The first bytes, while too few to tell a workbook from text. */
@@ -87,7 +91,13 @@ export class Ingestor {
   constructor(opts: IngestOptions = {}) {
     this.opts = opts;
     this.log = new IssueLog(opts.maxIssues ?? 200);
-    this.builder = new TableBuilder(this.log, opts.mapping ?? {}, opts.dateFormat, opts.measure);
+    this.builder = new LayoutSink(
+      this.log,
+      opts.mapping ?? {},
+      opts.dateFormat,
+      opts.layout,
+      opts.measure,
+    );
     this.reader = new CsvReader(this.builder, this.log, opts.fastScan ?? true);
   }
 

@@ -87,6 +87,9 @@ export interface IngestReport {
   hasPromo?: boolean;
   /** The file has a discount column (discount in the weekly table). */
   hasDiscount?: boolean;
+  /** A wide table (see Layout; absent for a long one), and its shape in a line: "one row per item, one column per week: 45 items × 143 weeks". */
+  layout?: Layout;
+  layoutDescription?: string;
 }
 
 /** One row of the weekly table, columns in the order of ../shared/design/CONTRACT.md §2. */
@@ -190,3 +193,10 @@ export interface WeeklyTable {
   series: SkuSeries[];
   report: IngestReport;
 }
+
+/**
+ * Which way round a sales table is: one row per sale or per item and date
+ * (long), one row per date with one column per item (wide-dates-down), or
+ * one row per item with one column per period (wide-periods-across).
+ */
+export type Layout = 'long' | 'wide-dates-down' | 'wide-periods-across';

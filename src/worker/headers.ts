@@ -7,6 +7,7 @@ import { detectColumns, isReferenceSchema } from '../core/ingest/columns';
 import { detectDelimiter } from '../core/ingest/csv-sniff';
 import type { IngestOptions } from '../core/ingest';
 import { EMPTY_FILE } from '../core/ingest/format-sniff';
+import { describeLayout, layoutColumns, planLayout } from '../core/ingest/layout';
 import { TextFileDecoder } from '../core/ingest/text-decoder';
 import {
   MAX_WORKBOOK_BYTES,
@@ -26,6 +27,7 @@ export function ingestOptions(opts: RunOptions): IngestOptions {
     ...(opts.sheet !== undefined && { sheet: opts.sheet }),
     ...(opts.dateFormat !== undefined && { dateFormat: opts.dateFormat }),
     ...(opts.measure !== undefined && { measure: opts.measure }),
+    ...(opts.layout !== undefined && { layout: opts.layout }),
   };
 }
 
@@ -48,7 +50,7 @@ export async function peekFile(
 ): Promise<HeaderPeek> {
   const head = new Uint8Array(await file.slice(0, peekBytes).arrayBuffer());
   const kind = sniffWorkbook(head);
-  if (kind !== 'zip' && kind !== 'ole') return readHeaderLine(head);
+  if (kind !== 'zip' && kind !== 'ole') return readHeaderLine(head, file.size <= peekBytes);
   if (file.size > MAX_WORKBOOK_BYTES) return none(tooLargeMessage(file.size));
   const peek = await peekWorkbook(new Uint8Array(await file.arrayBuffer()), sheet, PREVIEW_ROWS);
   if ('problem' in peek) return none(peek.problem);
@@ -56,7 +58,8 @@ export async function peekFile(
   return { ...peekOf(headers, peek.preview), sheets: peek.sheets, sheet: peek.sheet };
 }
 
-export function readHeaderLine(head: Uint8Array): HeaderPeek {
+/** `whole`: the head is the whole file, so a wide one's items can be counted. */
+export function readHeaderLine(head: Uint8Array, whole = false): HeaderPeek {
   // The same checks, in the same words, as reading the whole file: the head
   // may end inside a multi-byte character, which the decoder holds back.
   const text = new TextFileDecoder().pushHead(head);
@@ -75,7 +78,14 @@ export function readHeaderLine(head: Uint8Array): HeaderPeek {
   // The first data rows, for the mapping form's preview (a last line cut by the 64 KB head is left out).
   const cut = parsed.data.length < 1 + PREVIEW_ROWS && !/\r?\n\s*$/.test(text);
   const rows = parsed.data.slice(1, cut ? -1 : undefined);
-  return peekOf(headers, rows);
+  const peek = peekOf(headers, rows);
+  if (whole && peek.layout === 'wide-periods-across') {
+    // One row per item: the form can say how many (`45 items × 143 weeks`).
+    const all = Papa.parse<string[]>(text, { delimiter: detectDelimiter(text) }).data;
+    const items = all.slice(1).filter((r) => r.some((c) => c.trim() !== '')).length;
+    peek.layoutDescription = describeLayout(planLayout(headers), items);
+  }
+  return peek;
 }
 
 /** Roles recognised in `headers`, and the first non-blank rows for the preview. */
@@ -84,5 +94,14 @@ function peekOf(headers: string[], rows: string[][]): HeaderPeek {
   // The seed's export (§1.1 of the data contract) is known exactly: it needs no confirmation.
   const reference = isReferenceSchema(headers);
   const preview = rows.filter((r) => r.some((c) => c.trim() !== '')).slice(0, PREVIEW_ROWS);
-  return { headers, detected: mapping, unmatched, reference, preview };
+  const peek: HeaderPeek = { headers, detected: mapping, unmatched, reference, preview };
+  // A wide table says so (no layout means long, as in the report).
+  const layout = planLayout(headers);
+  if (layout.kind === 'long') return peek;
+  return {
+    ...peek,
+    layout: layout.kind,
+    layoutDescription: describeLayout(layout),
+    layoutColumns: layoutColumns(layout, headers),
+  };
 }

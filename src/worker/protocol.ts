@@ -3,6 +3,7 @@
 
 import type { ForecastResult } from '../core/forecast';
 import type { ColumnMapping, DateFormat, IngestReport, Measure, WeeklyTable } from '../core/types';
+import type { Layout } from '../core/types';
 
 export type ProviderName = 'webgpu' | 'wasm';
 
@@ -35,6 +36,8 @@ export interface RunOptions {
   preferred?: ProviderName;
   /** Forecast units or money; by default units when the file has a quantity column (report.measure says which). */
   measure?: Measure;
+  /** Which way round the table is (long or wide); detected from the header row when absent. */
+  layout?: Layout;
 }
 
 /** What may change when the last file's weekly table is forecast again (`reforecast`). */
@@ -104,6 +107,10 @@ export interface HeaderPeek {
   /** Workbooks: the worksheets, and the one these headers are from (peekHeaders(file, sheet) reads another). */
   sheets?: string[];
   sheet?: string;
+  /** Which way round the table is (detected from the headers), that in a line, and the columns a wide layout reads. */
+  layout?: Layout;
+  layoutDescription?: string;
+  layoutColumns?: string;
 }
 
 export interface RunResult {

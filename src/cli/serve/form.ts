@@ -79,7 +79,7 @@ export function checkForecastField(name: string, where: 'form field' | 'query pa
   );
 }
 
-/** The reading options (`map`, `sheet`, `date-format`, `measure`), as `skucast forecast` checks them. */
+/** The reading options (`map`, `sheet`, `date-format`, `measure`, `layout`), as `skucast forecast` checks them. */
 export function ingestOf(options: Options): IngestOptions {
   const ingest = ingestOptions(asArgs(options));
   if (typeof ingest === 'string') throw new UsageError(ingest);

@@ -62,7 +62,7 @@ and <code>metadata</code> (JSON, <code>{"product_id": [0, 2, 5]}</code>). Answer
 <code>skucast forecast FILE --format seed-json --products 0,2,5</code>.</dd>
 <dt><code>POST /forecast</code></dt>
 <dd>Multipart form data: <code>file</code>, and optionally <code>horizon</code>, <code>model</code>,
-<code>map</code> (repeatable, <code>role=Column</code>), <code>sheet</code>, <code>date-format</code>
+<code>map</code> (repeatable, <code>role=Column</code>), <code>sheet</code>, <code>date-format</code>, <code>layout</code>
 as form fields (before <code>file</code> for the reading options) or query parameters.
 Answers the JSON export of <code>skucast forecast --format json</code>, or its CSV with
 <code>Accept: text/csv</code>.</dd>

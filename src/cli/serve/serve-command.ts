@@ -21,7 +21,7 @@ requests in flight first). Files are read in memory, never written to disk.
   POST /predict   the prototype's API: multipart "file" (sales CSV or .xlsx)
                   and "metadata" ({"product_id": [0, 2, 5]}); answers what
                   skucast forecast FILE --format seed-json --products 0,2,5 prints
-  POST /forecast  multipart "file" plus horizon, model, map, sheet, date-format
+  POST /forecast  multipart "file" plus horizon, model, map, sheet, date-format, layout
                   (form fields or query parameters); answers the JSON export,
                   or the CSV one with Accept: text/csv
   GET /healthz    {"status": "ok", "workers": N, "busy": N, "queued": N}

@@ -3,6 +3,7 @@
 // in the log) when the roles found cannot make a weekly table.
 import { defaultMeasure, missingRequiredRole } from '../required-roles';
 import type { ColumnMapping, Measure, Role } from '../types';
+import { listColumns } from './column-list';
 import {
   columnLetter,
   detectColumns,
@@ -89,7 +90,7 @@ export function planColumns(
         'unknown-column',
         missing === undefined
           ? `The sku "${name}" names a column twice; expected different columns joined by +, such as Store+Item`
-          : `Column "${missing}" of the sku "${name}" is not in the file; expected one of: ${headerList(headers)}`,
+          : `Column "${missing}" of the sku "${name}" is not in the file; expected one of: ${listColumns(headers)}`,
         name,
       );
       return { plan: null, mapping: {} };
@@ -97,7 +98,7 @@ export function planColumns(
     if (header === undefined) {
       log.fileError(
         'unknown-column',
-        `Column "${name}" chosen for ${role} is not in the file; expected one of: ${headerList(headers)}`,
+        `Column "${name}" chosen for ${role} is not in the file; expected one of: ${listColumns(headers)}`,
         name,
       );
       return { plan: null, mapping: {} };
@@ -164,7 +165,7 @@ function refuseMissing(
   chosen: Measure | undefined,
   log: IssueLog,
 ): void {
-  const list = headerList(headers);
+  const list = listColumns(headers);
   if (missing === 'date') {
     if (looksLikeData(headers)) {
       log.fileError(
@@ -195,14 +196,6 @@ function refuseMissing(
 /** Each of `names`' column index (-1 when absent). */
 function skuColumns(headers: readonly string[], names: readonly string[]): number[] {
   return names.map((p) => (p.trim() === '' ? -1 : findHeader(headers, p.trim())));
-}
-
-/** The file's column names for a message: the first ten, then how many more. */
-export function headerList(headers: readonly string[]): string {
-  const MOST = 10;
-  const shown = headers.slice(0, MOST).map((h) => `"${h}"`);
-  const more = headers.length - MOST;
-  return more > 0 ? `${shown.join(', ')} and ${more} more` : shown.join(', ');
 }
 
 /** Duplicate names are allowed (the first is used) but worth a warning: the user may mean the other. */

@@ -131,10 +131,36 @@ const COMPACT = /^(1[89]\d\d|2\d\d\d)(\d\d)(\d\d)$/;
 /** Excel's day 25569 is 1970-01-01 (valid for serials after Excel's fictitious 1900-02-29). */
 const EXCEL_EPOCH = 25569;
 
+// ISO weeks, as planners label them: 2024-W05, 2024W05, 2024-W5, W05 2024, W05/2024.
+const ISO_WEEK = /^(\d{4})-?[Ww](\d{1,2})$/;
+const WEEK_YEAR = /^[Ww](\d{1,2})[\s/-]+(\d{4})$/;
+
+/** Day number of the Monday of ISO week `week` of `isoYear`, or NaN when that week does not exist. */
+export function isoWeekMonday(isoYear: number, week: number): number {
+  if (isoYear < MIN_YEAR || isoYear > MAX_YEAR || week < 1 || week > 53) return NaN;
+  // Week 1 is the week holding 4 January.
+  const monday = mondayOf(daysFromCivil(isoYear, 1, 4)) + (week - 1) * 7;
+  return isoWeekOf(monday).isoYear === isoYear ? monday : NaN;
+}
+
+/** An ISO-week label (`2024-W05`) as the day number of its Monday; NaN when it is none. */
+export function readIsoWeek(s: string): number {
+  const a = ISO_WEEK.exec(s);
+  if (a) return isoWeekMonday(Number(a[1]), Number(a[2]));
+  const b = WEEK_YEAR.exec(s);
+  return b ? isoWeekMonday(Number(b[2]), Number(b[1])) : NaN;
+}
+
 /** Reads one date string (already without its time) in every way it can be read. */
 export function readDate(raw: string): DateReading {
   const s = datePart(raw);
-  if (s.length < 5 || !isDigit(s.charCodeAt(0))) return BAD;
+  if (s.length < 5) return BAD;
+  if (!isDigit(s.charCodeAt(0)) || s.length <= 8) {
+    // An ISO week reads as its Monday, so a weekly file labelled by week lines up with dated ones.
+    const week = readIsoWeek(s);
+    if (week === week) return { kind: 'iso', days: week, dayFirst: NaN, monthFirst: NaN };
+    if (!isDigit(s.charCodeAt(0))) return BAD;
+  }
   const m = SEPARATED.exec(s);
   if (m) {
     const [, a = '', , b = '', c = ''] = m;

@@ -80,6 +80,15 @@ export class TableBuilder implements PreReadSink {
     (this.acc as Accumulator).addScanned(cells, pre, rowNumber);
   }
 
+  /**
+   * The header names row issues cite, by column: a sink that reshapes rows
+   * (unpivot.ts) renames a column before each row it sends, so a message
+   * names the file's own column. Empty before begin() succeeded.
+   */
+  columnNames(): string[] {
+    return this.acc?.plan.headers ?? [];
+  }
+
   /** After an internal error: the rows counted so far are not to be trusted, report none. */
   abandon(): void {
     this.acc = null;

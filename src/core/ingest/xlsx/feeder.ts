@@ -3,6 +3,7 @@
 // and text, the cells the builder can take as numbers handed over as numbers.
 import { civilFromDays } from '../dates';
 import { detectColumns, findHeader } from '../columns';
+import { planLayout } from '../layout';
 import { PreKind } from '../scan-cells';
 import type { PreReadSink } from '../table-builder';
 import { cellText, EMPTY, isBlank, serialDay, type Cell } from './sheet';
@@ -13,7 +14,8 @@ export const HEADER_SEARCH_ROWS = 30;
 /**
  * Index of the header row among `rows`: the first naming a date and an amount
  * or quantity (or holding every column of an explicit mapping), else the first
- * naming a date, else 0.
+ * naming a date, else the first whose cells after the first few are periods
+ * (a wide sheet), else 0.
  */
 export function headerIndex(rows: Cell[][], requested?: string[]): number {
   const texts = rows.map((r) => Array.from(r, cellText));
@@ -25,7 +27,10 @@ export function headerIndex(rows: Cell[][], requested?: string[]): number {
   const full = mappings.findIndex((m) => m.date !== undefined && (m.amount ?? m.quantity));
   if (full !== -1) return full;
   const dated = mappings.findIndex((m) => m.date !== undefined);
-  return dated === -1 ? 0 : dated;
+  if (dated !== -1) return dated;
+  // A sheet of one row per item and one column per week, below a title.
+  const wide = texts.findIndex((h) => planLayout(h).kind === 'wide-periods-across');
+  return wide === -1 ? 0 : wide;
 }
 
 /** Rows to the sink: the header row found first, then each data row as numbers, dates and text. */

@@ -1,0 +1,322 @@
+// Which way round a sales table is: one row per sale or week (long), one row
+// per date with one column per item (wide-dates-down), or one row per item
+// with one column per period (wide-periods-across). Decided from the header
+// row alone, so the page can say it before the file is read; unpivot.ts turns
+// a wide row into the long rows the table builder takes.
+import type { ColumnMapping, DateFormat, Layout } from '../types';
+import { listColumns } from './column-list';
+import { detectColumns, normalizeHeader } from './columns';
+import { daysFromCivil, readDate, readIsoWeek } from './dates';
+
+export const LAYOUTS: readonly Layout[] = ['long', 'wide-dates-down', 'wide-periods-across'];
+
+/** Period headers needed before a row of them reads as a sheet of periods. */
+const MIN_PERIODS = 3;
+/** Share of the headers after the first period that must be periods too. */
+const PERIOD_SHARE = 0.8;
+
+export type PeriodUnit = 'day' | 'week' | 'month';
+
+/** One row per item, one column per period. */
+export interface PeriodsAcross {
+  kind: 'wide-periods-across';
+  /** Leading columns that name the item: the sku (one or several columns) and a category. */
+  sku: number[];
+  category: number;
+  /** The period columns, and the day each stands for (its date, its ISO week's Monday, its month's 1st). */
+  periods: number[];
+  days: number[];
+  unit: PeriodUnit;
+}
+
+/** What one item's columns hold in a file with one column per item. */
+export interface ItemColumns {
+  item: string;
+  amount: number;
+  quantity: number;
+  price: number;
+}
+
+/** One row per date, one column (or a few, by role) per item. */
+export interface DatesDown {
+  kind: 'wide-dates-down';
+  date: number;
+  items: ItemColumns[];
+  /** Columns left out: promotion flags and the like, which no role reads yet. */
+  ignored: number[];
+}
+
+export type LayoutPlan = { kind: 'long' } | PeriodsAcross | DatesDown;
+
+const MONTHS = [
+  ['jan', 'januar', 'janvier', 'enero', 'gennaio', 'janeiro', 'januari'],
+  ['feb', 'februar', 'fevrier', 'febrero', 'febbraio', 'fevereiro', 'februari'],
+  ['mar', 'marz', 'mars', 'marzo', 'marco', 'maart'],
+  ['apr', 'april', 'avril', 'abril', 'aprile'],
+  ['may', 'mai', 'mayo', 'maggio', 'maio', 'mei'],
+  ['jun', 'juni', 'juin', 'junio', 'giugno', 'junho'],
+  ['jul', 'juli', 'juillet', 'julio', 'luglio', 'julho'],
+  ['aug', 'august', 'aout', 'agosto', 'augustus'],
+  ['sep', 'sept', 'september', 'septembre', 'septiembre', 'settembre', 'setembro'],
+  ['oct', 'okt', 'october', 'oktober', 'octobre', 'octubre', 'ottobre', 'outubro'],
+  ['nov', 'november', 'novembre', 'noviembre', 'novembro'],
+  ['dec', 'dez', 'december', 'dezember', 'decembre', 'diciembre', 'dicembre', 'dezembro'],
+];
+const MONTH_OF = new Map(MONTHS.flatMap((names, i) => names.map((n) => [n, i + 1] as const)));
+// English full names too (normalizeHeader drops accents: `März` → `marz`).
+for (const [i, n] of [
+  'january',
+  'february',
+  'march',
+  'april',
+  'may',
+  'june',
+  'july',
+  'august',
+].entries())
+  MONTH_OF.set(n, i + 1);
+
+/** `Jan 2024`, `January 2024`, `Jan-24`, `2024-01`, `2024/01`: the month's first day, else NaN. */
+export function readMonth(text: string): number {
+  const s = text.trim();
+  const ym = /^(\d{4})[-/.](\d{1,2})$/.exec(s);
+  if (ym) {
+    const m = Number(ym[2]);
+    return m >= 1 && m <= 12 ? daysFromCivil(Number(ym[1]), m, 1) : NaN;
+  }
+  const named = /^(\p{L}+)\.?[\s\-/']*(\d{2}|\d{4})$/u.exec(s);
+  if (!named) return NaN;
+  const month = MONTH_OF.get(normalizeHeader(named[1] as string));
+  if (month === undefined) return NaN;
+  const y = named[2] as string;
+  return daysFromCivil(y.length === 2 ? 2000 + Number(y) : Number(y), month, 1);
+}
+
+/** Ambiguous day/month headers: the reading every header accepts, preferring steps of equal length. */
+function chooseDayFirst(headers: string[], dateFormat?: DateFormat): boolean {
+  if (dateFormat !== undefined) return dateFormat === 'DMY';
+  const readings = headers.map((h) => readDate(h));
+  const dmy = readings.map((r) => r.dayFirst);
+  const mdy = readings.map((r) => r.monthFirst);
+  const valid = (d: number[]): boolean => d.every((x) => x === x);
+  const even = (d: number[]): boolean =>
+    d.every((x, i) => i < 2 || x - d[i - 1]! === d[1]! - d[0]!);
+  if (valid(dmy) !== valid(mdy)) return valid(dmy);
+  return even(dmy) && !even(mdy);
+}
+
+/** The day each period header stands for, and their unit; null when they are not all periods of one kind. */
+export function readPeriods(
+  headers: string[],
+  dateFormat?: DateFormat,
+): { days: number[]; unit: PeriodUnit } | null {
+  const weeks = headers.map(readIsoWeek);
+  if (weeks.every((d) => d === d)) return { days: weeks, unit: 'week' };
+  const months = headers.map(readMonth);
+  if (months.every((d) => d === d)) return { days: months, unit: 'month' };
+  const readings = headers.map((h) => readDate(h));
+  if (readings.some((r) => r.kind === 'bad')) return null;
+  const dayFirst = readings.some((r) => r.kind === 'dmy') && chooseDayFirst(headers, dateFormat);
+  const days = readings.map((r) =>
+    r.kind === 'dmy' ? (dayFirst ? r.dayFirst : r.monthFirst) : r.days,
+  );
+  if (days.some((d) => d !== d)) return null;
+  const step = days.length > 1 ? Math.abs((days[1] as number) - (days[0] as number)) : 0;
+  return { days, unit: step === 7 ? 'week' : 'day' };
+}
+
+function isPeriod(h: string): boolean {
+  const s = h.trim();
+  if (s === '') return false;
+  return (
+    readIsoWeek(s) === readIsoWeek(s) || readMonth(s) === readMonth(s) || readDate(s).kind !== 'bad'
+  );
+}
+
+/** One row per item, one column per period: the periods, and the item columns before them. */
+function periodsAcross(
+  headers: string[],
+  requested: ColumnMapping,
+  dateFormat?: DateFormat,
+): PeriodsAcross | null {
+  const first = headers.findIndex(isPeriod);
+  if (first < 1) return null;
+  const periods: number[] = [];
+  for (let i = first; i < headers.length; i++) if (isPeriod(headers[i] as string)) periods.push(i);
+  const after = headers.slice(first).filter((h) => h.trim() !== '').length;
+  if (periods.length < MIN_PERIODS || periods.length < PERIOD_SHARE * after) return null;
+  const read = readPeriods(
+    periods.map((i) => headers[i] as string),
+    dateFormat,
+  );
+  if (read === null) return null;
+  const keys = headers.slice(0, first);
+  const found = detectColumns(keys).mapping;
+  // A date column before numbered columns (`Date, 10001, 10002`) is a file with one column per item.
+  if (found.date !== undefined) return null;
+  const at = (name: string | undefined): number =>
+    name === undefined ? -1 : keys.findIndex((h) => h.trim() === name.trim());
+  // A chosen sku may be several columns (`Store+Dept`).
+  const chosen = requested.sku?.split('+').map(at) ?? [];
+  const named = chosen.length > 0 ? chosen : [at(found.sku)];
+  const category = at(requested.category ?? found.category);
+  // Without a sku column, every leading column but the category names the item (Store, Dept).
+  const sku = named.every((i) => i !== -1)
+    ? named
+    : keys.map((_, i) => i).filter((i) => i !== category && keys[i]?.trim() !== '');
+  if (sku.length === 0) return null;
+  // A column in the item's name is not also its category.
+  const cat = sku.includes(category) ? -1 : category;
+  return {
+    kind: 'wide-periods-across',
+    sku,
+    category: cat,
+    periods,
+    days: read.days,
+    unit: read.unit,
+  };
+}
+
+/** Words for promotion flags: columns kept out of the values (no role reads them yet). */
+const PROMO_WORDS = new Set([
+  'promo',
+  'promotion',
+  'onpromotion',
+  'aktion',
+  'angebot',
+  'promocion',
+  'promozione',
+]);
+
+type ValueRole = 'amount' | 'quantity' | 'price' | 'promo';
+
+/** A role word at the start or end of a header (`QTY_B1_1`, `B1_units`, `Menge Apfel`), and the item it leaves. */
+function splitRole(header: string): { role: ValueRole | null; item: string } {
+  const h = header.trim();
+  const parts = h.split(/[\s_\-.:|/]+/).filter((p) => p !== '');
+  if (parts.length < 2) return { role: null, item: h };
+  const roleOf = (word: string): ValueRole | null => {
+    if (PROMO_WORDS.has(normalizeHeader(word))) return 'promo';
+    const m = detectColumns([word]).mapping;
+    return m.amount ? 'amount' : m.quantity ? 'quantity' : m.price ? 'price' : null;
+  };
+  const head = roleOf(parts[0] as string);
+  if (head !== null) return { role: head, item: h.slice(h.indexOf(parts[1] as string)) };
+  const tail = roleOf(parts[parts.length - 1] as string);
+  if (tail !== null)
+    return {
+      role: tail,
+      item: h
+        .slice(0, h.lastIndexOf(parts[parts.length - 1] as string))
+        .replace(/[\s_\-.:|/]+$/, ''),
+    };
+  return { role: null, item: h };
+}
+
+/** One row per date, one column per item (several by role: QTY_x and PROMO_x). */
+function datesDown(headers: string[], requested: ColumnMapping): DatesDown | null {
+  const found = detectColumns(headers).mapping;
+  const dateName = requested.date ?? found.date;
+  const date = dateName === undefined ? -1 : headers.findIndex((h) => h.trim() === dateName);
+  if (
+    date === -1 ||
+    found.sku !== undefined ||
+    found.amount !== undefined ||
+    found.quantity !== undefined
+  )
+    return null;
+  const byItem = new Map<string, ItemColumns>();
+  const ignored: number[] = [];
+  headers.forEach((h, col) => {
+    if (col === date || h.trim() === '') return;
+    const { role, item } = splitRole(h);
+    if (role === 'promo') return void ignored.push(col);
+    let cols = byItem.get(item);
+    if (cols === undefined) {
+      cols = { item, amount: -1, quantity: -1, price: -1 };
+      byItem.set(item, cols);
+    }
+    if (cols[role ?? 'amount'] !== -1) return void ignored.push(col);
+    cols[role ?? 'amount'] = col;
+  });
+  // An item needs a measure: its amount, or its quantity (units, when no price says the money).
+  const items = [...byItem.values()].filter((c) => c.amount !== -1 || c.quantity !== -1);
+  for (const c of byItem.values()) {
+    if (c.amount === -1 && c.quantity === -1 && c.price !== -1) ignored.push(c.price);
+  }
+  if (items.length < 2) return null;
+  return { kind: 'wide-dates-down', date, items, ignored };
+}
+
+/**
+ * The layout of a table with `headers`: `forced` when given (a wide layout the
+ * headers cannot be read as falls back to long, whose errors then say why),
+ * else wide when the headers clearly are, else long. An explicit mapping of
+ * an amount or quantity column means a long file.
+ */
+export function planLayout(
+  rawHeaders: string[],
+  requested: ColumnMapping = {},
+  forced?: Layout,
+  dateFormat?: DateFormat,
+): LayoutPlan {
+  const headers = rawHeaders.map((h) => h.trim());
+  if (forced === 'long') return { kind: 'long' };
+  if (forced === undefined && (requested.amount !== undefined || requested.quantity !== undefined))
+    return { kind: 'long' };
+  if (forced !== 'wide-dates-down') {
+    const across = periodsAcross(headers, requested, dateFormat);
+    if (across !== null) return across;
+  }
+  if (forced !== 'wide-periods-across') {
+    const down = datesDown(headers, requested);
+    if (down !== null) return down;
+  }
+  return { kind: 'long' };
+}
+
+const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
+
+/** The layout in a line for the page and the report: "one row per item, one column per week: 45 items × 143 weeks". */
+export function describeLayout(plan: LayoutPlan, items?: number): string {
+  switch (plan.kind) {
+    case 'long':
+      return 'one row per sale or per item and date';
+    case 'wide-periods-across': {
+      const periods = plural(plan.periods.length, plan.unit);
+      const count = items === undefined ? periods : `${plural(items, 'item')} × ${periods}`;
+      return `one row per item, one column per ${plan.unit}: ${count}`;
+    }
+    case 'wide-dates-down': {
+      const roles = plan.items.some((c) => c.amount !== -1 && c.quantity !== -1)
+        ? ' (quantity and amount per item)'
+        : '';
+      return `one row per date, one column per item: ${plural(items ?? plan.items.length, 'item')}${roles}`;
+    }
+  }
+}
+
+/** Which columns a wide layout reads, in a line for the mapping form. */
+export function layoutColumns(plan: LayoutPlan, rawHeaders: string[]): string {
+  const headers = rawHeaders.map((h) => h.trim());
+  const names = (cols: number[]): string =>
+    listColumns(
+      cols.map((c) => headers[c] ?? ''),
+      3,
+    );
+  switch (plan.kind) {
+    case 'long':
+      return '';
+    case 'wide-periods-across': {
+      const category = plan.category === -1 ? '' : `, category ${names([plan.category])}`;
+      return `Items named by ${names(plan.sku)}${category}; each cell under a ${plan.unit} is that item's sales in it (an empty cell is no sale recorded).`;
+    }
+    case 'wide-dates-down': {
+      const cols = plan.items.flatMap((c) =>
+        [c.amount, c.quantity, c.price].filter((i) => i !== -1),
+      );
+      const left = plan.ignored.length > 0 ? `; left out: ${names(plan.ignored)}` : '';
+      return `Dates in ${names([plan.date])}; each item's sales from its columns (${names(cols)})${left}.`;
+    }
+  }
+}

@@ -1,0 +1,256 @@
+// Wide tables to long rows, in front of the table builder: the header row
+// says the layout (layout.ts); a long file goes straight through, a wide
+// row becomes one long row per item or period (date, sku, [category],
+// values), so every rule downstream (issues, weekly table, bad input) is the
+// long file's. Each long row keeps its spreadsheet row, and its value column
+// is named as the file names it, so messages point at the cell. An empty
+// cell of a wide table is missing (no row), not zero: exports leave cells
+// empty before an item was listed or after it was dropped.
+import type { ColumnMapping, DateFormat, Layout, Measure, WeeklyTable } from '../types';
+import { listColumns } from './column-list';
+import { civilFromDays, readDate } from './dates';
+import type { IssueLog } from './issues';
+import {
+  describeLayout,
+  planLayout,
+  type DatesDown,
+  type LayoutPlan,
+  type PeriodsAcross,
+} from './layout';
+import { PreKind } from './scan-cells';
+import { TableBuilder, type PreReadSink } from './table-builder';
+
+/** How one wide row becomes long rows for the builder. */
+interface Reshape {
+  /** The builder's header row and the roles in it. */
+  headers: string[];
+  mapping: ColumnMapping;
+  /** PreKind per column of the wide table. */
+  kinds: Uint8Array;
+  /** Sends the long rows of one wide row to `to`. */
+  emit(to: TableBuilder, cells: string[], pre: Float64Array, row: number): void;
+}
+
+const isEmpty = (cells: string[], pre: Float64Array, col: number): boolean =>
+  pre[col] !== pre[col] && (cells[col] ?? '').trim() === '';
+
+/** The scanner's ISO key (yyyymmdd) of a day number. */
+function isoKey(days: number): number {
+  const { year, month, day } = civilFromDays(days);
+  return year * 10000 + month * 100 + day;
+}
+
+/** A name for a made-up column that none of `headers` has. */
+function label(name: string, headers: readonly string[]): string {
+  let out = name;
+  while (headers.includes(out)) out += ' ';
+  return out;
+}
+
+function periodsAcross(plan: PeriodsAcross, wide: string[], log: IssueLog): Reshape {
+  const keyCols = plan.category === -1 ? plan.sku : [...plan.sku, plan.category];
+  const dateAt = keyCols.length;
+  const valueAt = dateAt + 1;
+  const headers = keyCols.map((c) => wide[c] as string);
+  headers.push(label('date (the column headers)', wide), label('value (the cells)', wide));
+  const mapping: ColumnMapping = {
+    sku: plan.sku.map((c) => wide[c]).join('+'),
+    date: headers[dateAt] as string,
+    amount: headers[valueAt] as string,
+    ...(plan.category !== -1 && { category: wide[plan.category] as string }),
+  };
+  const kinds = new Uint8Array(wide.length);
+  for (const c of keyCols) kinds[c] = PreKind.Text;
+  for (const c of plan.periods) kinds[c] = PreKind.Number;
+  const keys = plan.days.map(isoKey);
+  const fields = new Array<string>(valueAt + 1).fill('');
+  const out = new Float64Array(valueAt + 1).fill(NaN);
+  // A row per item: an item named again is added up, and said once (Store, Dept: both may name it).
+  const firstRow = new Map<string, number>();
+  let warned = false;
+  const noteRepeat = (cells: string[], row: number): void => {
+    const item = plan.sku.map((c) => (cells[c] ?? '').trim());
+    const key = item.join('\u0001');
+    const first = firstRow.get(key);
+    if (first === undefined) return void firstRow.set(key, row);
+    if (warned) return;
+    warned = true;
+    const names = plan.sku.map((c) => wide[c] as string);
+    const others = wide.slice(0, plan.periods[0]).filter((h) => h !== '' && !names.includes(h));
+    const hint =
+      others.length === 0
+        ? ''
+        : `; if ${listColumns(others, 3)} is part of the item, choose it too (--map sku=${[...names, others[0]].join('+')})`;
+    log.note({
+      severity: 'warning',
+      code: 'wide-repeated-item',
+      row,
+      message: `Rows ${first} and ${row} both name the item ${listColumns(item)}: a row per item is expected, so the values of such rows are added up${hint}`,
+    });
+  };
+  const emit = (to: TableBuilder, cells: string[], pre: Float64Array, row: number): void => {
+    keyCols.forEach((c, i) => (fields[i] = cells[c] ?? ''));
+    noteRepeat(cells, row);
+    const names = to.columnNames();
+    for (let j = 0; j < plan.periods.length; j++) {
+      const col = plan.periods[j] as number;
+      if (isEmpty(cells, pre, col)) continue;
+      const v = pre[col] as number;
+      out[valueAt] = v;
+      fields[valueAt] = v === v ? '' : (cells[col] as string);
+      out[dateAt] = keys[j] as number;
+      names[dateAt] = names[valueAt] = wide[col] as string;
+      to.addPreRead(fields, out, row);
+    }
+  };
+  return { headers, mapping, kinds, emit };
+}
+
+function datesDown(plan: DatesDown, wide: string[]): Reshape {
+  const has = (role: 'amount' | 'quantity' | 'price'): boolean =>
+    plan.items.some((c) => c[role] !== -1);
+  // Quantities alone are the measure (units), as `--map amount=Quantity` reads a long file;
+  // with a price and no amount, quantity × price is, as in a long file.
+  const amountFrom = has('amount') ? 'amount' : has('price') ? null : 'quantity';
+  const slots = (['amount', 'quantity', 'price'] as const).filter(
+    (r) => has(r) || (r === 'amount' && amountFrom !== null),
+  );
+  const headers = [wide[plan.date] as string, label('item (the column headers)', wide)];
+  const mapping: ColumnMapping = { date: headers[0] as string, sku: headers[1] as string };
+  for (const r of slots) {
+    const name = label(`${r} (the item columns)`, wide.concat(headers));
+    headers.push(name);
+    mapping[r] = name;
+  }
+  const kinds = new Uint8Array(wide.length);
+  kinds[plan.date] = PreKind.IsoDate;
+  const colOf = plan.items.map((c) =>
+    slots.map((r) => (r === 'amount' && amountFrom !== null ? c[amountFrom] : c[r])),
+  );
+  for (const cols of colOf) for (const c of cols) if (c !== -1) kinds[c] = PreKind.Number;
+  const fields = new Array<string>(headers.length).fill('');
+  const out = new Float64Array(headers.length).fill(NaN);
+  // The measure decides whether an item has a row on a date: its amount, else its quantity.
+  const measure = plan.items.map((c) => (c.amount !== -1 ? c.amount : c.quantity));
+  const emit = (to: TableBuilder, cells: string[], pre: Float64Array, row: number): void => {
+    fields[0] = cells[plan.date] ?? '';
+    out[0] = pre[plan.date] as number;
+    // A row without a date is one problem, not one per item: its first item alone goes on, to be refused.
+    const undated = out[0] !== out[0] && readDate(fields[0]).kind === 'bad';
+    const names = to.columnNames();
+    for (let i = 0; i < (undated ? 1 : plan.items.length); i++) {
+      if (!undated && (measure[i] === -1 || isEmpty(cells, pre, measure[i] as number))) continue;
+      fields[1] = (plan.items[i] as { item: string }).item;
+      const cols = colOf[i] as number[];
+      for (let s = 0; s < cols.length; s++) {
+        const col = cols[s] as number;
+        const v = col === -1 ? NaN : (pre[col] as number);
+        out[s + 2] = v;
+        fields[s + 2] = col === -1 || v === v ? '' : (cells[col] ?? '');
+        if (col !== -1) names[s + 2] = wide[col] as string;
+      }
+      to.addPreRead(fields, out, row);
+    }
+  };
+  return { headers, mapping, kinds, emit };
+}
+
+/** The sink readers feed: a long table to the builder as it is, a wide one unpivoted. */
+export class LayoutSink implements PreReadSink {
+  private builder: TableBuilder;
+  private plan: LayoutPlan = { kind: 'long' };
+  private reshape: Reshape | null = null;
+  private width = 0;
+  private noPre = new Float64Array(0);
+
+  /** `layout`: the caller's choice; detected from the header row when absent. */
+  constructor(
+    private readonly log: IssueLog,
+    private readonly requested: ColumnMapping,
+    private readonly dateFormat?: DateFormat,
+    private readonly layout?: Layout,
+    private readonly measure?: Measure,
+  ) {
+    this.builder = new TableBuilder(log, requested, dateFormat, measure);
+  }
+
+  /** `sample`: the first records, for the long reading's guesses from values (see TableBuilder). */
+  begin(headers: string[], delimiter = ',', sample: readonly (readonly string[])[] = []): boolean {
+    this.plan = planLayout(headers, this.requested, this.layout, this.dateFormat);
+    if (this.plan.kind === 'long') return this.builder.begin(headers, delimiter, sample);
+    const wide = headers.map((h) => h.trim());
+    const reshape =
+      this.plan.kind === 'wide-periods-across'
+        ? periodsAcross(this.plan, wide, this.log)
+        : datesDown(this.plan, wide);
+    // Every role of the made-up columns is explicit, so the builder detects nothing else.
+    this.builder = new TableBuilder(this.log, reshape.mapping, this.dateFormat, this.measure);
+    if (!this.builder.begin(reshape.headers, delimiter)) return false;
+    this.reshape = reshape;
+    this.width = wide.length;
+    this.noPre = new Float64Array(wide.length).fill(NaN);
+    this.noteLayout(wide);
+    return true;
+  }
+
+  private noteLayout(wide: string[]): void {
+    const plan = this.plan;
+    if (plan.kind === 'wide-dates-down' && plan.ignored.length > 0) {
+      this.log.note({
+        severity: 'warning',
+        code: 'wide-columns-ignored',
+        message: `${plan.ignored.length} column${plan.ignored.length === 1 ? ' was' : 's were'} left out of the sales (${listColumns(plan.ignored.map((c) => wide[c] as string))}): promotion flags, or columns repeating an item's role; only each item's amount, quantity and price are read`,
+      });
+    }
+    if (plan.kind === 'wide-periods-across' && plan.unit === 'month') {
+      this.log.note({
+        severity: 'warning',
+        code: 'monthly-periods',
+        message: `The columns are months (${wide[plan.periods[0] as number]} …): each month's value is counted as sales on its 1st day, so weekly forecasts show monthly totals in the month's first week`,
+      });
+    }
+  }
+
+  preReadKinds(): Uint8Array {
+    return this.reshape === null ? this.builder.preReadKinds() : this.reshape.kinds;
+  }
+
+  addRow(cells: string[], rowNumber: number): void {
+    if (this.reshape === null) this.builder.addRow(cells, rowNumber);
+    else this.addWide(cells, this.noPre, rowNumber);
+  }
+
+  addPreRead(cells: string[], pre: Float64Array, rowNumber: number): void {
+    if (this.reshape === null) this.builder.addPreRead(cells, pre, rowNumber);
+    else this.addWide(cells, pre, rowNumber);
+  }
+
+  private addWide(cells: string[], pre: Float64Array, row: number): void {
+    if (cells.length === 1 && (cells[0] as string).trim() === '') return; // blank line
+    if (cells.length > this.width && cells.slice(this.width).some((c) => c.trim() !== '')) {
+      this.log.add({
+        severity: 'error',
+        code: 'ragged-row',
+        row,
+        message: `Row ${row} has ${cells.length} fields but the header has ${this.width}; expected ${this.width} fields`,
+      });
+      this.log.skipped('ragged-row');
+      return;
+    }
+    (this.reshape as Reshape).emit(this.builder, cells, pre, row);
+  }
+
+  abandon(): void {
+    this.builder.abandon();
+  }
+
+  finish(): WeeklyTable {
+    const table = this.builder.finish();
+    // A long file's report stays as it was: no layout means long.
+    if (this.plan.kind !== 'long') {
+      table.report.layout = this.plan.kind;
+      table.report.layoutDescription = describeLayout(this.plan, table.series.length);
+    }
+    return table;
+  }
+}

@@ -1,0 +1,219 @@
+// Wide tables in: one row per date with a column per item, or one row per item
+// with a column per period, read through the same table builder as a long
+// file, so they give the weekly table their long twin gives.
+import { describe, expect, it } from 'vitest';
+import { Ingestor, ingestText, type IngestOptions } from '../../src/core/ingest';
+import { readDate, formatDay } from '../../src/core/ingest/dates';
+import { planLayout, describeLayout } from '../../src/core/ingest/layout';
+import { weeklyTableToCsv } from '../../src/core/weekly-csv';
+import type { WeeklyTable } from '../../src/core/types';
+import { datesDown, periodsAcross } from './wide-fixtures';
+import { buildXlsx, type CellSpec } from './xlsx-build';
+import { ingestOptions } from '../../src/worker/headers';
+
+async function ingestBook(bytes: Uint8Array, opts?: IngestOptions): Promise<WeeklyTable> {
+  const ing = new Ingestor(opts);
+  ing.push(bytes);
+  return ing.finishAsync();
+}
+
+const errors = (t: WeeklyTable): string[] =>
+  t.report.issues.filter((i) => i.severity === 'error').map((i) => i.message);
+
+describe('one row per item, one column per week', () => {
+  const wide = periodsAcross(45, 143);
+  const longTable = ingestText(wide.long, {
+    mapping: { date: 'Date', sku: 'Store', amount: 'Sales' },
+  });
+
+  it('reads a CSV with dd.mm.yyyy headers as its long twin', () => {
+    const t = ingestText(wide.csv);
+    expect(errors(t)).toEqual([]);
+    expect(weeklyTableToCsv(t)).toBe(weeklyTableToCsv(longTable));
+    expect(t.report.layout).toBe('wide-periods-across');
+    expect(t.report.layoutDescription).toBe(
+      'one row per item, one column per week: 45 items × 143 weeks',
+    );
+  });
+
+  it('reads a workbook whose header cells are dates as its long twin', async () => {
+    const t = await ingestBook(buildXlsx([{ name: 'Plan', rows: wide.sheet }]));
+    expect(errors(t)).toEqual([]);
+    expect(weeklyTableToCsv(t)).toBe(weeklyTableToCsv(longTable));
+  });
+
+  it('finds the header row of dates below a title row', async () => {
+    const rows: CellSpec[][] = [['Sales plan 2010'], [], ...wide.sheet];
+    const t = await ingestBook(buildXlsx([{ name: 'Plan', rows }]));
+    expect(errors(t)).toEqual([]);
+    expect(weeklyTableToCsv(t)).toBe(weeklyTableToCsv(longTable));
+  });
+
+  it('reads ISO-week headers as the Monday of each week', () => {
+    const t = ingestText(
+      'Item,Category,2024-W05,2024-W06,2024W07,W08 2024\nA,Fruit,3,4,,6\nB,Veg,1,2,3,4\n',
+    );
+    expect(errors(t)).toEqual([]);
+    expect(t.weeks).toEqual(['2024-01-29', '2024-02-05', '2024-02-12', '2024-02-19']);
+    const a = t.series.find((s) => s.sku === 'A');
+    expect(a?.category).toBe('Fruit');
+    // The empty cell is missing, not a sale of 0: no row was read for it.
+    expect(a?.rows.map((r) => r.total_amount)).toEqual([3, 4, 0, 6]);
+    expect(t.report.rowsRead).toBe(7);
+  });
+
+  it('puts a month column on its 1st day, and says so', () => {
+    const t = ingestText('Artikel,Jan 2024,Feb 2024,Mär 2024\nA,10,20,30\n');
+    expect(t.series[0]?.rows.filter((r) => r.total_amount > 0).map((r) => r.week_start)).toEqual([
+      '2024-01-01',
+      '2024-01-29',
+      '2024-02-26',
+    ]);
+    expect(t.report.issues.map((i) => i.code)).toContain('monthly-periods');
+  });
+
+  it('names the cell of a bad value by its row and its column header', () => {
+    const t = ingestText('Store,05.02.2010,12.02.2010,19.02.2010\nS1,1,x,3\nS2,4,5,6\n');
+    expect(t.report.issues.find((i) => i.code === 'bad-amount' || i.row === 2)).toMatchObject({
+      row: 2,
+      column: '12.02.2010',
+    });
+    expect(t.report.rowsUsed).toBe(5);
+  });
+
+  it('--layout long reads the old way', () => {
+    const t = ingestText(wide.csv, { layout: 'long' });
+    expect(t.series).toEqual([]);
+    expect(errors(t)[0]).toMatch(/^Row 1 looks like data/);
+  });
+});
+
+describe('one row per date, one column per item', () => {
+  const wide = datesDown(118, 120);
+
+  it("reads QTY_ columns as each item's units and leaves PROMO_ columns out, with a note", () => {
+    const t = ingestText(wide.csv);
+    const twin = ingestText(wide.long, {
+      mapping: { date: 'Date', sku: 'SKU', amount: 'Quantity' },
+    });
+    expect(errors(t)).toEqual([]);
+    expect(t.series.map((s) => s.sku)).toEqual(twin.series.map((s) => s.sku));
+    expect(t.series.map((s) => s.rows.map((r) => r.total_amount))).toEqual(
+      twin.series.map((s) => s.rows.map((r) => r.total_amount)),
+    );
+    // The units are kept as the quantity too.
+    expect(t.series[0]?.rows.map((r) => r.quantity)).toEqual(
+      twin.series[0]?.rows.map((r) => r.total_amount),
+    );
+    expect(t.report.layoutDescription).toBe('one row per date, one column per item: 118 items');
+    const note = t.report.issues.find((i) => i.code === 'wide-columns-ignored');
+    expect(note?.message).toMatch(/"PROMO_B1_10" … and 108 more/);
+  });
+
+  it('pairs role prefixes and suffixes into one item', () => {
+    const plan = planLayout(['Date', 'Apfel_units', 'Apfel_price', 'Birne_units', 'Birne_price']);
+    expect(plan).toMatchObject({
+      kind: 'wide-dates-down',
+      items: [
+        { item: 'Apfel', quantity: 1, price: 2, amount: -1 },
+        { item: 'Birne', quantity: 3, price: 4, amount: -1 },
+      ],
+    });
+    const german = planLayout([
+      'Datum',
+      'Menge Apfel',
+      'Preis Apfel',
+      'Menge Birne',
+      'Preis Birne',
+    ]);
+    expect(german.kind === 'wide-dates-down' && german.items.map((i) => i.item)).toEqual([
+      'Apfel',
+      'Birne',
+    ]);
+    const t = ingestText(
+      'Date,Apfel_units,Apfel_price,Birne_units,Birne_price\n2024-01-02,2,1.5,1,2\n2024-01-03,4,1.5,,2\n',
+    );
+    // Quantity × price is the amount, as in a long file; an empty quantity is no sale.
+    expect(t.series.map((s) => [s.sku, s.rows[0]?.quantity, s.rows[0]?.total_amount])).toEqual([
+      ['Apfel', 6, 9],
+      ['Birne', 1, 2],
+    ]);
+  });
+
+  it('keeps a long file long', () => {
+    expect(planLayout(['Date', 'Item', 'Brand', 'Quantity', 'Promo']).kind).toBe('long');
+    expect(planLayout(['Date', 'Sales', 'Store']).kind).toBe('long');
+    expect(planLayout(['Date', '10001', '10002', '10003']).kind).toBe('wide-dates-down');
+    expect(describeLayout({ kind: 'long' })).toMatch(/one row per sale/);
+  });
+});
+
+describe('errors on wide files', () => {
+  it('list at most 10 column names', () => {
+    const headers = ['Day count', ...Array.from({ length: 236 }, (_, i) => `X${i}`)];
+    const t = ingestText(`${headers.join(',')}\n${headers.map(() => '1').join(',')}\n`, {
+      layout: 'long',
+    });
+    const message = errors(t)[0] ?? '';
+    expect(message).toMatch(/… and 227 more/);
+    expect(message.match(/"/g)?.length).toBeLessThanOrEqual(2 * 10 + 2);
+  });
+});
+
+describe('ISO weeks as dates', () => {
+  it('read as the Monday of the week, in a long file too', () => {
+    const day = (s: string): string => formatDay(readDate(s).days);
+    expect(day('2024-W05')).toBe('2024-01-29');
+    expect(day('2020-W53')).toBe('2020-12-28');
+    expect(day('2025W01')).toBe('2024-12-30');
+    expect(day('W05 2024')).toBe('2024-01-29');
+    expect(readDate('2023-W53').kind).toBe('bad');
+    const t = ingestText('Woche,Artikel,Umsatz\n2024-W05,A,3\n2024-W06,A,4\n');
+    expect(t.weeks).toEqual(['2024-01-29', '2024-02-05']);
+  });
+});
+
+describe('a workbook sheet per week', () => {
+  it('reads serial headers without a date format as dates', async () => {
+    const rows: CellSpec[][] = [
+      ['Item', { serial: 45327 }, { serial: 45334 }, { serial: 45341 }],
+      ['A', 1, 2, 3],
+    ];
+    const t = await ingestBook(buildXlsx([{ name: 'S', rows }]));
+    expect(t.weeks[0]).toBe('2024-02-05');
+    expect(t.report.layout).toBe('wide-periods-across');
+  });
+});
+
+describe('an item named by two columns', () => {
+  const csv = 'Store,Dept,2024-W05,2024-W06,2024-W07\n1,1,5,6,7\n1,2,1,1,1\n2,1,3,3,3\n';
+
+  it('warns when rows repeat an item, and says which column to add', () => {
+    const t = ingestText(csv);
+    expect(t.series.map((s) => s.sku)).toEqual(['1', '2']);
+    const note = t.report.issues.find((i) => i.code === 'wide-repeated-item');
+    expect(note?.message).toMatch(/^Rows 2 and 3 both name the item "1"/);
+    expect(note?.message).toMatch(/--map sku=Store\+Dept\)$/);
+  });
+
+  it('keys each row by both with --map sku=Store+Dept', () => {
+    const t = ingestText(csv, { mapping: { sku: 'Store+Dept' } });
+    expect(t.series.map((s) => s.sku)).toEqual(['1 · 1', '1 · 2', '2 · 1']);
+    expect(t.report.issues.map((i) => i.code)).not.toContain('wide-repeated-item');
+  });
+});
+
+describe('a row of one column per item without a date', () => {
+  it('is one problem, not one per item', () => {
+    const t = ingestText('Date,A,B,C\n2024-01-02,1,2,3\nsoon,1,2,3\n2024-01-03,1,2,3\n');
+    expect(t.report.skippedByReason).toEqual({ 'bad-date': 1 });
+    expect(t.report.issues.filter((i) => i.code === 'bad-date')).toHaveLength(1);
+    expect(t.report.rowsUsed).toBe(6);
+  });
+});
+
+describe('the worker', () => {
+  it('hands the layout chosen in the page to the ingestion', () => {
+    expect(ingestOptions({ layout: 'wide-dates-down' })).toEqual({ layout: 'wide-dates-down' });
+  });
+});
