@@ -94,16 +94,14 @@ describe('one row per date, one column per item', () => {
   it("reads QTY_ columns as each item's units and leaves PROMO_ columns out, with a note", () => {
     const t = ingestText(wide.csv);
     const twin = ingestText(wide.long, {
-      mapping: { date: 'Date', sku: 'SKU', amount: 'Quantity' },
+      mapping: { date: 'Date', sku: 'SKU', quantity: 'Quantity' },
     });
     expect(errors(t)).toEqual([]);
     expect(t.series.map((s) => s.sku)).toEqual(twin.series.map((s) => s.sku));
-    expect(t.series.map((s) => s.rows.map((r) => r.total_amount))).toEqual(
-      twin.series.map((s) => s.rows.map((r) => r.total_amount)),
-    );
-    // The units are kept as the quantity too.
-    expect(t.series[0]?.rows.map((r) => r.quantity)).toEqual(
-      twin.series[0]?.rows.map((r) => r.total_amount),
+    // Units, as the long twin's quantity column reads.
+    expect(t.report.measure).toBe('units');
+    expect(t.series.map((s) => s.rows.map((r) => r.quantity))).toEqual(
+      twin.series.map((s) => s.rows.map((r) => r.quantity)),
     );
     expect(t.report.layoutDescription).toBe('one row per date, one column per item: 118 items');
     const note = t.report.issues.find((i) => i.code === 'wide-columns-ignored');

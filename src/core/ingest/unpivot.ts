@@ -109,12 +109,8 @@ function periodsAcross(plan: PeriodsAcross, wide: string[], log: IssueLog): Resh
 function datesDown(plan: DatesDown, wide: string[]): Reshape {
   const has = (role: 'amount' | 'quantity' | 'price'): boolean =>
     plan.items.some((c) => c[role] !== -1);
-  // Quantities alone are the measure (units), as `--map amount=Quantity` reads a long file;
-  // with a price and no amount, quantity × price is, as in a long file.
-  const amountFrom = has('amount') ? 'amount' : has('price') ? null : 'quantity';
-  const slots = (['amount', 'quantity', 'price'] as const).filter(
-    (r) => has(r) || (r === 'amount' && amountFrom !== null),
-  );
+  // Each role as in a long file: quantities alone forecast units, as a long file's do.
+  const slots = (['amount', 'quantity', 'price'] as const).filter(has);
   const headers = [wide[plan.date] as string, label('item (the column headers)', wide)];
   const mapping: ColumnMapping = { date: headers[0] as string, sku: headers[1] as string };
   for (const r of slots) {
@@ -124,9 +120,7 @@ function datesDown(plan: DatesDown, wide: string[]): Reshape {
   }
   const kinds = new Uint8Array(wide.length);
   kinds[plan.date] = PreKind.IsoDate;
-  const colOf = plan.items.map((c) =>
-    slots.map((r) => (r === 'amount' && amountFrom !== null ? c[amountFrom] : c[r])),
-  );
+  const colOf = plan.items.map((c) => slots.map((r) => c[r]));
   for (const cols of colOf) for (const c of cols) if (c !== -1) kinds[c] = PreKind.Number;
   const fields = new Array<string>(headers.length).fill('');
   const out = new Float64Array(headers.length).fill(NaN);
