@@ -16,6 +16,7 @@ import {
 } from '../core/ingest/workbook';
 import { SEED_HEADERS } from '../core/seed';
 import type { HeaderPeek, RunOptions } from './protocol';
+import { headOf } from './gunzip';
 
 /**
  * The seed's export (§1.1 of the data contract, ../shared/design/CONTRACT.md
@@ -51,7 +52,7 @@ export async function peekFile(
   peekBytes: number,
   sheet?: string | number,
 ): Promise<HeaderPeek> {
-  const head = new Uint8Array(await file.slice(0, peekBytes).arrayBuffer());
+  const head = await headOf(file, peekBytes);
   const kind = sniffWorkbook(head);
   if (kind !== 'zip' && kind !== 'ole') return readHeaderLine(head);
   if (file.size > MAX_WORKBOOK_BYTES) return none(tooLargeMessage(file.size));
