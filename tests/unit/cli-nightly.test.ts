@@ -8,6 +8,7 @@ import { join, resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import Ajv from 'ajv';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { issuesToCsv } from '../../src/app/download';
 import { Ingestor } from '../../src/core/ingest';
 import { weeklyTableToCsv } from '../../src/core/weekly-csv';
 import { fileStream } from '../../src/worker/gunzip';
@@ -196,6 +197,11 @@ describe('outputs a pipeline can rely on', () => {
     const r = skucast([...(FAST[cmd] as string[]), plain]);
     expect(r.out.length).toBeGreaterThan(0);
     expect(r.out).not.toContain('\r');
+  });
+
+  it("the page's issues download ends its lines with LF too", () => {
+    const csv = issuesToCsv([{ severity: 'error', code: 'bad-date', row: 8, message: 'x' }]);
+    expect(csv).toBe('severity,code,row,column,message\nerror,bad-date,8,,x\n');
   });
 
   it.each(Object.keys(FAST))(
