@@ -27,7 +27,7 @@ export function baseName(fileName: string | null): string {
   return dot > 0 ? name.slice(0, dot) : name;
 }
 
-/** The issues found while reading the file, one CSV row each (CRLF, as the forecast CSV). */
+/** The issues found while reading the file, one CSV row each (LF, as every CSV skucast writes). */
 export function issuesToCsv(issues: readonly IngestIssue[]): string {
   const lines = ['severity,code,row,column,message'];
   for (const i of issues) {
@@ -37,5 +37,5 @@ export function issuesToCsv(issues: readonly IngestIssue[]): string {
       ),
     );
   }
-  return lines.join('\r\n') + '\r\n';
+  return lines.join('\n') + '\n';
 }

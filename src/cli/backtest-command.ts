@@ -10,7 +10,6 @@ import {
 } from '../core/backtest/cross-validation';
 import { scoreItems, type Scores } from '../core/backtest/scores';
 import { seriesFromTable } from '../core/backtest/series';
-import { csvCell } from '../core/exports';
 import { chunked, jsonChunks } from '../core/json-chunks';
 import { ForecastError, MAX_HORIZON } from '../core/forecast';
 import { availableModels } from '../core/forecast-library';
@@ -24,6 +23,9 @@ import { defaultDescriptorPath, parseModelList, startTcn, type TcnHandle } from 
 import { userCommand } from './user-errors';
 import { measuredTable } from '../core/ingest/weekly-table';
 import { INGEST_OPTIONS, INGEST_USAGE, ingestOptions, reportLines } from './weekly-command';
+import { RUN_FLAGS, RUN_OPTIONS, RUN_USAGE, runOptions, skippedVerdict } from './run-options';
+import { EXIT_CODES_USAGE } from './exit-codes';
+import { SCHEMA_VERSION } from '../core/exports';
 
 const USAGE = `usage: skucast backtest FILE [--horizon H] [--windows N] [--step S] [--models a,b,...] [--format csv|json] [--summary rows|model|sku] [--map role=Column ...] [--sheet NAME|N] [--date-format DMY|MDY|YMD] [--measure units|amount] [--layout L]
 
@@ -41,10 +43,17 @@ every model forecasts the next H weeks, which are then compared with what sold.
                       sku (scores per sku and model)
 ${INGEST_USAGE}
   --model-file PATH   TCN descriptor (default: models/tcn.json of the package)
+${RUN_USAGE}
+                      (--timings adds fit_ms per model to --summary model and
+                      to the JSON's models)
 
 Scores: wape = Σ|y − p50| / Σ|y|; mase = error over the naive (seasonal when
 two years of history) in-sample error; coverage = share of weeks inside p10–p90.
-Bands here are each model's own; \`skucast forecast\` calibrates them.`;
+Bands here are each model's own; \`skucast forecast\` calibrates them.
+A sku with a shorter history gets fewer cutoffs (each needs a week of history
+before it and H weeks after it); stderr says how many were backtested.
+
+${EXIT_CODES_USAGE}`;
 
 const SUMMARIES = ['rows', 'model', 'sku'] as const;
 type Summary = (typeof SUMMARIES)[number];
@@ -107,15 +116,20 @@ function num(v: number): string {
 }
 
 /** CSV in chunks: the rows summary grows with skus × cutoffs × weeks. */
-function toCsv(records: Record<string, string | number>[], columns: string[]): Iterable<string> {
-  return chunked(csvLines(records, columns));
+function toCsv(
+  records: Record<string, string | number>[],
+  columns: string[],
+  cell: (value: string) => string,
+): Iterable<string> {
+  return chunked(csvLines(records, columns, cell));
 }
 
 function* csvLines(
   records: Record<string, string | number>[],
   columns: string[],
+  csvCell: (value: string) => string,
 ): Generator<string> {
-  yield columns.join(',') + '\r\n';
+  yield columns.join(',') + '\n';
   for (const r of records) {
     yield (
       columns
@@ -123,9 +137,34 @@ function* csvLines(
           const v = r[c];
           return v === undefined ? '' : typeof v === 'number' ? num(v) : csvCell(v);
         })
-        .join(',') + '\r\n'
+        .join(',') + '\n'
     );
   }
+}
+
+/** The cutoffs backtested, most and fewest per sku: a short history has fewer. */
+function cutoffsEmitted(cv: CrossValidationResult): { most: number; fewest: number } {
+  let most = 0;
+  let fewest = Infinity;
+  for (const sb of cv.series) {
+    most = Math.max(most, sb.cutoffs.length);
+    fewest = Math.min(fewest, sb.cutoffs.length);
+  }
+  return { most, fewest: Number.isFinite(fewest) ? fewest : 0 };
+}
+
+/** The cutoffs per sku backtested, "56" or "12-56", and why fewer than the N asked. */
+function emittedText(
+  e: { most: number; fewest: number },
+  asked: number,
+): { count: string; why: string } {
+  if (e.fewest === asked) return { count: String(asked), why: '' };
+  return {
+    count: e.fewest === e.most ? `${e.most}` : `${e.fewest}-${e.most}`,
+    why:
+      ` (${asked} asked; history too short for more: each cutoff needs ` +
+      `a week of history before it and h weeks after it)`,
+  };
 }
 
 function jsonSafe(v: number): number | null {
@@ -135,11 +174,23 @@ function jsonSafe(v: number): number | null {
 async function run(argv: string[], io: CliIo): Promise<number> {
   const args = oneFileCommandLine(
     argv,
-    ['horizon', 'windows', 'step', 'models', 'format', 'summary', 'model-file', ...INGEST_OPTIONS],
+    [
+      'horizon',
+      'windows',
+      'step',
+      'models',
+      'format',
+      'summary',
+      'model-file',
+      ...INGEST_OPTIONS,
+      ...RUN_OPTIONS,
+    ],
     USAGE,
     io,
+    RUN_FLAGS,
   );
   if (args === null) return 0;
+  const script = runOptions(args);
   const h = intOption(args, 'horizon', 4, { min: 1, max: MAX_HORIZON });
   const nWindows = intOption(args, 'windows', 8, { min: 1, max: 520 });
   const stepSize = intOption(args, 'step', 1, { min: 1, max: 520 });
@@ -193,14 +244,17 @@ async function run(argv: string[], io: CliIo): Promise<number> {
       );
     }
     const { models: perModel, skus: perSku } = summarise(cv);
+    const emitted = cutoffsEmitted(cv);
     if (format === 'json') {
       const doc: Record<string, unknown> = {
+        schema_version: SCHEMA_VERSION,
         protocol: {
           horizon: h,
           windows: nWindows,
           step: stepSize,
           refit: true,
           skus: cv.series.length,
+          windows_emitted: emitted.most,
         },
         models: Object.fromEntries(
           perModel.map((m) => [
@@ -209,7 +263,7 @@ async function run(argv: string[], io: CliIo): Promise<number> {
               ...Object.fromEntries(
                 Object.entries(scoreRecord(m.scores)).map(([k, v]) => [k, jsonSafe(v)]),
               ),
-              fit_ms: jsonSafe(m.millis),
+              ...(script.timings && { fit_ms: jsonSafe(m.millis) }),
             },
           ]),
         ),
@@ -229,13 +283,14 @@ async function run(argv: string[], io: CliIo): Promise<number> {
     } else if (summary === 'rows') {
       const columns = ['sku', 'cutoff', 'week_start', 'y'];
       for (const a of cv.aliases) columns.push(a, `${a}_p10`, `${a}_p50`, `${a}_p90`, `${a}_model`);
-      await writeChunks(io, toCsv(cvRecords(cv), columns));
+      await writeChunks(io, toCsv(cvRecords(cv), columns, script.cell));
     } else if (summary === 'model') {
       await writeChunks(
         io,
         toCsv(
           perModel.map((m) => ({ model: m.model, ...scoreRecord(m.scores), fit_ms: m.millis })),
-          ['model', ...SCORE_COLUMNS, 'fit_ms'],
+          ['model', ...SCORE_COLUMNS, ...(script.timings ? ['fit_ms'] : [])],
+          script.cell,
         ),
       );
     } else {
@@ -244,21 +299,28 @@ async function run(argv: string[], io: CliIo): Promise<number> {
         toCsv(
           perSku.map((s) => ({ sku: s.sku, model: s.model, ...scoreRecord(s.scores) })),
           ['sku', 'model', ...SCORE_COLUMNS],
+          script.cell,
         ),
       );
     }
     const ranked = [...perModel].sort(
       (a, b) => (a.scores.wape || Infinity) - (b.scores.wape || Infinity),
     );
+    const cutoffs = emittedText(emitted, nWindows);
     notes.push(
-      `backtest: ${cv.series.length} skus, ${nWindows} cutoffs ${stepSize} week${stepSize === 1 ? '' : 's'} apart, h = ${h}; ` +
+      `backtest: ${cv.series.length} skus, ${cutoffs.count} cutoffs ${stepSize} week${stepSize === 1 ? '' : 's'} apart${cutoffs.why}, h = ${h}; ` +
         `lowest WAPE: ${ranked
           .slice(0, 3)
           .map((m) => `${m.model} ${num(m.scores.wape)}`)
           .join(', ')}`,
     );
+    notes.push(
+      `timings: fit ms per model: ${perModel.map((m) => `${m.model} ${Math.round(m.millis)}`).join(', ')}`,
+    );
+    const verdict = skippedVerdict(table, script);
+    if (verdict.line !== undefined) notes.push(verdict.line);
     io.err(notes.join('\n') + '\n');
-    return 0;
+    return verdict.code;
   } finally {
     await tcn?.host.dispose();
   }

@@ -45,21 +45,23 @@ export class UsageError extends Error {
 
 /**
  * The command line of a command that reads one FILE, with `valued` its options
- * that take a value: null when it asks for help (the usage is then on stdout);
- * a line without its one FILE or with an unknown option throws UsageError.
+ * that take a value and `flags` those that do not: null when it asks for help
+ * (the usage is then on stdout); a line without its one FILE or with an
+ * unknown option throws UsageError.
  */
 export function oneFileCommandLine(
   argv: readonly string[],
   valued: readonly string[],
   usage: string,
   io: CliIo,
+  flags: readonly string[] = [],
 ): ParsedArgs | null {
   const args = parseArgs(argv, valued);
   if (wantsHelp(args)) {
     io.out(usage + '\n');
     return null;
   }
-  const problem = oneFileProblem(args);
+  const problem = oneFileProblem(args, flags);
   if (problem !== null) throw new UsageError(problem);
   return args;
 }

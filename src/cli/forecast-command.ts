@@ -36,6 +36,9 @@ import { isSequenceInput } from '../core/features';
 import { measuredTable, releaseSideColumns } from '../core/ingest/weekly-table';
 import { crossValidationSharded } from '../core/backtest/sharded';
 import { fileURLToPath } from 'node:url';
+import { RUN_FLAGS, RUN_OPTIONS, RUN_USAGE, runOptions, skippedVerdict } from './run-options';
+import { EXIT_CODES_USAGE } from './exit-codes';
+import { SEED_ID_MAX, SEED_ID_MIN } from '../core/exports';
 
 const FORMATS = ['csv', 'json', 'seed-json'] as const;
 export type Format = (typeof FORMATS)[number];
@@ -56,9 +59,13 @@ complete week of FILE. Results go to stdout, issues and notes to stderr.
                       as the seed's metadata.product_id; default: all in FILE
 ${INGEST_USAGE}
   --model-file PATH   TCN descriptor (default: models/tcn.json of the package)
+${RUN_USAGE}
 
 The p10-p90 band comes from each forecast's own errors on the backtest weeks:
-about 8 in 10 future weeks should fall inside it.`;
+about 8 in 10 future weeks should fall inside it. The JSON carries
+schema_version (docs/forecast.schema.json); seed-json is the seed API's shape.
+
+${EXIT_CODES_USAGE}`;
 
 /** `--horizon` as the CLI reads it; `skucast serve` reads its form field the same way. */
 export function horizonOption(args: ParsedArgs): number {
@@ -78,21 +85,36 @@ export function render(
   format: Format,
   products: number[] | undefined,
   meta: ExportMeta,
+  cell?: (value: string) => string,
 ): Iterable<string> {
   // CSV and JSON grow with skus × weeks: written in chunks. The seed's JSON has 15 products at most.
-  if (format === 'csv') return forecastCsvChunks(result);
+  if (format === 'csv') return forecastCsvChunks(result, undefined, cell);
   if (format === 'json') return forecastJsonChunks(result, meta);
   return [forecastToSeedJson(result, products)];
+}
+
+/**
+ * Why seed-json cannot answer for this file (none of its skus is one of the
+ * seed's products), or null: an empty `{}` would read as "nothing to forecast".
+ */
+export function seedJsonProblem(skus: readonly { seed_id: number }[]): string | null {
+  if (skus.some((s) => s.seed_id >= SEED_ID_MIN && s.seed_id <= SEED_ID_MAX)) return null;
+  return (
+    `--format seed-json answers for the seed's products (category and unit price of the seed ` +
+    `table, ids ${SEED_ID_MIN}-${SEED_ID_MAX}); this file has none: use --format csv or json`
+  );
 }
 
 async function run(argv: string[], io: CliIo): Promise<number> {
   const args = oneFileCommandLine(
     argv,
-    ['horizon', 'format', 'products', 'model', 'model-file', ...INGEST_OPTIONS],
+    ['horizon', 'format', 'products', 'model', 'model-file', ...INGEST_OPTIONS, ...RUN_OPTIONS],
     USAGE,
     io,
+    RUN_FLAGS,
   );
   if (args === null) return 0;
+  const script = runOptions(args);
   // Checked before the (long) read of the file: a typo should fail fast.
   const h = horizonOption(args);
   const format = parseFormat(args.options.get('format'));
@@ -138,6 +160,12 @@ async function run(argv: string[], io: CliIo): Promise<number> {
       io.err(notes.join('\n') + '\n');
       return 2;
     }
+    // Before the (long) forecast: the answer would be an empty {}.
+    const seedProblem = format === 'seed-json' ? seedJsonProblem(table.series) : null;
+    if (seedProblem !== null) {
+      io.err(notes.join('\n') + '\n');
+      throw new UsageError(seedProblem, false);
+    }
     const { result, loaded } = await forecastTable(table, {
       model: requested,
       horizon: h,
@@ -151,14 +179,25 @@ async function run(argv: string[], io: CliIo): Promise<number> {
     }
     const sel = result.metadata.selection;
     if (sel) notes.push(`model: ${selectionLine(sel)}`);
-    const output = render(result, format, products, {
-      ...(loaded ? { provider: loaded.provider } : {}),
-      report: table.report,
-      timings: { ingestMs, ...(loaded ? { modelLoadMs: loaded.loadMs } : {}) },
-    });
+    const timings = { ingestMs, ...(loaded ? { modelLoadMs: loaded.loadMs } : {}) };
+    const output = render(
+      result,
+      format,
+      products,
+      {
+        ...(loaded ? { provider: loaded.provider } : {}),
+        report: table.report,
+        timings,
+        leaveOutTimings: !script.timings,
+      },
+      script.cell,
+    );
     await writeChunks(io, output);
+    notes.push(timingsLine(result, timings, performance.now() - t0));
+    const verdict = skippedVerdict(table, script);
+    if (verdict.line !== undefined) notes.push(verdict.line);
     io.err(notes.join('\n') + '\n');
-    return 0;
+    return verdict.code;
   } finally {
     await stopThreads();
   }
@@ -196,6 +235,21 @@ export async function forecastTable(
   });
   if (loaded) result.metadata.provider = loaded.provider;
   return { result, ...(loaded ? { loaded } : {}) };
+}
+
+/** One line for stderr: how long the stages took (kept out of the outputs unless --timings). */
+function timingsLine(
+  result: ForecastResult,
+  extra: { ingestMs: number; modelLoadMs?: number },
+  totalMs: number,
+): string {
+  const ms = (v: number): string => `${Math.round(v)} ms`;
+  const t = result.metadata.timings;
+  const parts = [`read ${ms(extra.ingestMs)}`];
+  if (extra.modelLoadMs !== undefined) parts.push(`model load ${ms(extra.modelLoadMs)}`);
+  if (t) parts.push(`forecast ${ms(t.prepareMs + t.inferenceMs + t.finishMs)}`);
+  parts.push(`total ${ms(totalMs)}`);
+  return `timings: ${parts.join(', ')}`;
 }
 
 /** One line for stderr: what made the forecasts and how they did on the backtest weeks. */

@@ -6,6 +6,8 @@ import { weeklyCommand } from './weekly-command';
 import { forecastCommand } from './forecast-command';
 import { backtestCommand } from './backtest-command';
 import { serveCommand } from './serve/serve-command';
+import { EXIT_CODES_USAGE } from './exit-codes';
+import { packageVersion } from './package-version';
 
 export type { Command, CliIo } from './command';
 
@@ -21,11 +23,15 @@ function helpText(): string {
   const list = Object.values(COMMANDS)
     .map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`)
     .join('\n');
-  return `usage: skucast <command> [args]\n\ncommands:\n${list}\n  ${'help'.padEnd(width)}  show this help (skucast <command> --help for a command)\n`;
+  return `usage: skucast <command> [args]\n\ncommands:\n${list}\n  ${'help'.padEnd(width)}  show this help (skucast <command> --help for a command)\n\n  --version  print the version of skucast\n\n${EXIT_CODES_USAGE}\n`;
 }
 
 export async function main(argv: string[], io: CliIo): Promise<number> {
   const [name, ...rest] = argv;
+  if (name === '--version') {
+    io.out(packageVersion() + '\n');
+    return 0;
+  }
   if (name === undefined || name === 'help' || name === '--help' || name === '-h') {
     (name === undefined ? io.err : io.out)(helpText());
     return name === undefined ? 2 : 0;

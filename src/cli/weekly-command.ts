@@ -19,6 +19,8 @@ import { userCommand } from './user-errors';
 import { ingestFile } from '../node/read-file';
 import { readProgress } from './read-progress';
 import { basename } from 'node:path';
+import { RUN_FLAGS, RUN_OPTIONS, RUN_USAGE, runOptions, skippedVerdict } from './run-options';
+import { EXIT_CODES_USAGE } from './exit-codes';
 
 /** The options of every command that reads a sales file. */
 export const INGEST_OPTIONS = ['map', 'sheet', 'date-format', 'measure', 'layout'];
@@ -54,7 +56,10 @@ Reads a sales CSV (or an .xlsx workbook's sheet) and prints the weekly table
 (one row per sku and week) as CSV. Issues found in the file go to stderr, one
 per line, then a summary line.
 
-${INGEST_USAGE}`;
+${INGEST_USAGE}
+${RUN_USAGE}
+
+${EXIT_CODES_USAGE}`;
 
 /** The reading options of `args` (--map, --sheet, --date-format, --layout), or an error text. */
 export function ingestOptions(args: ParsedArgs): IngestOptions | string {
@@ -140,17 +145,27 @@ export function reportLines(table: WeeklyTable, measure = false): string[] {
 }
 
 async function run(argv: string[], io: CliIo): Promise<number> {
-  const args = oneFileCommandLine(argv, INGEST_OPTIONS, USAGE, io);
+  const args = oneFileCommandLine(argv, [...INGEST_OPTIONS, ...RUN_OPTIONS], USAGE, io, RUN_FLAGS);
   if (args === null) return 0;
   const opts = ingestOptions(args);
   if (typeof opts === 'string') throw new UsageError(opts, false);
+  const script = runOptions(args);
   const file = args.positionals[0] as string;
   const progress = readProgress(basename(file), io);
   const table = await ingestFile(file, { ...opts, onProgress: progress.onProgress });
   progress.done();
-  if (table.series.length > 0) await writeChunks(io, weeklyCsvChunks(table));
-  io.err(reportLines(table).join('\n') + '\n');
-  return table.series.length > 0 ? 0 : 2;
+  if (table.series.length > 0) {
+    await writeChunks(io, weeklyCsvChunks(table, undefined, script.cell));
+  }
+  const lines = reportLines(table);
+  if (table.series.length === 0) {
+    io.err(lines.join('\n') + '\n');
+    return 2;
+  }
+  const verdict = skippedVerdict(table, script);
+  if (verdict.line !== undefined) lines.push(verdict.line);
+  io.err(lines.join('\n') + '\n');
+  return verdict.code;
 }
 
 export const weeklyCommand: Command = userCommand(

@@ -37,7 +37,16 @@ export class ExportError extends Error {
   }
 }
 
-/** One CSV row per sku and horizon week, header first, CRLF line ends (RFC 4180). */
+/**
+ * Version of the JSON exports' shape (`schema_version`, docs/forecast.schema.json):
+ * raised when a key changes meaning or goes away, so a pipeline can check it.
+ */
+export const SCHEMA_VERSION = 1;
+
+/**
+ * One CSV row per sku and horizon week, header first, LF line ends: every CSV
+ * skucast writes ends its lines the same way (spreadsheets read LF as well).
+ */
 export function forecastToCsv(result: ForecastResult): string {
   return joined(forecastCsvChunks(result));
 }
@@ -46,21 +55,25 @@ export function forecastToCsv(result: ForecastResult): string {
 export function forecastCsvChunks(
   result: ForecastResult,
   chunkChars = CHUNK_CHARS,
+  cell: (value: string) => string = csvCell,
 ): Generator<string> {
-  return chunked(forecastCsvLines(result), chunkChars);
+  return chunked(forecastCsvLines(result, cell), chunkChars);
 }
 
-function* forecastCsvLines(result: ForecastResult): Generator<string> {
+function* forecastCsvLines(
+  result: ForecastResult,
+  cell: (value: string) => string,
+): Generator<string> {
   // A sku made of several columns: one more column per part, after sku.
   const parts = partColumns(result);
   // Units: a last column says so on every row (money keeps the columns it always had).
   const units = result.metadata.measure === 'units';
-  const header = [CSV_HEADER[0], ...parts.map(csvCell), ...CSV_HEADER.slice(1)];
-  yield [...header, ...(units ? ['measure'] : [])].join(',') + '\r\n';
-  const end = units ? ',units\r\n' : '\r\n';
+  const header = [CSV_HEADER[0], ...parts.map(cell), ...CSV_HEADER.slice(1)];
+  yield [...header, ...(units ? ['measure'] : [])].join(',') + '\n';
+  const end = units ? ',units\n' : '\n';
   for (const s of result.skus) {
-    const partCells = parts.map((_, i) => csvCell(s.parts?.[i] ?? '') + ',').join('');
-    const prefix = `${csvCell(s.sku)},${partCells}${csvCell(s.category)},${s.seed_id},`;
+    const partCells = parts.map((_, i) => cell(s.parts?.[i] ?? '') + ',').join('');
+    const prefix = `${cell(s.sku)},${partCells}${cell(s.category)},${s.seed_id},`;
     for (const w of s.weeks) {
       yield (
         prefix +
@@ -99,8 +112,12 @@ const PLAIN_NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i;
 export function csvCell(value: string): string {
   let v = value;
   if (/^[=+\-@\t\r]/.test(v) && !PLAIN_NUMBER.test(v)) v = `'${v}`;
-  if (/[",\r\n]/.test(v)) v = `"${v.replace(/"/g, '""')}"`;
-  return v;
+  return rawCsvCell(v);
+}
+
+/** A text cell as read, quoted only where CSV needs it (`--raw-cells`, for pipelines). */
+export function rawCsvCell(value: string): string {
+  return /[",\r\n]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
 }
 
 function money(v: number): string {
@@ -120,6 +137,8 @@ export interface ExportMeta {
   report?: IngestReport;
   /** ISO timestamp of the run; left out when not given, so output stays reproducible. */
   createdAt?: string;
+  /** Leaves out what is timed (run.timings_ms, the candidates' fit_ms): reruns write the same bytes. */
+  leaveOutTimings?: boolean;
 }
 
 /** The CSV rows as objects, plus run metadata, data report summary and category totals. */
@@ -164,13 +183,14 @@ function* jsonRows(result: ForecastResult): Generator<Record<string, unknown>> {
 function jsonDocument(result: ForecastResult, meta: ExportMeta): Record<string, unknown> {
   const md = result.metadata;
   const doc = {
+    schema_version: SCHEMA_VERSION,
     model: { name: md.modelName, version: md.modelVersion, window: md.window },
     run: {
       ...(meta.createdAt === undefined ? {} : { created_at: meta.createdAt }),
       ...(meta.source === undefined ? {} : { source: meta.source }),
       provider: meta.provider ?? md.provider ?? null,
       ...(meta.fallbackReason === undefined ? {} : { fallback_reason: meta.fallbackReason }),
-      timings_ms: timingsJson(md.timings, meta.timings),
+      ...(!meta.leaveOutTimings && { timings_ms: timingsJson(md.timings, meta.timings) }),
     },
     horizon: md.horizon,
     measure: md.measure ?? 'amount',
@@ -192,7 +212,7 @@ function jsonDocument(result: ForecastResult, meta: ExportMeta): Record<string, 
           note: s.note ?? null,
         })),
     },
-    ...(md.selection ? { selection: selectionJson(md.selection) } : {}),
+    ...(md.selection ? { selection: selectionJson(md.selection, !meta.leaveOutTimings) } : {}),
     ...(result.skus.some((s) => s.accuracy || s.scores)
       ? {
           sku_accuracy: result.skus.map((s) => ({
@@ -230,7 +250,7 @@ function jsonDocument(result: ForecastResult, meta: ExportMeta): Record<string, 
 }
 
 /** How the run chose its model, with every candidate's validation score (lower is better). */
-function selectionJson(sel: SelectionSummary): Record<string, unknown> {
+function selectionJson(sel: SelectionSummary, timed: boolean): Record<string, unknown> {
   return {
     requested: sel.requested,
     rule: sel.rule,
@@ -240,7 +260,7 @@ function selectionJson(sel: SelectionSummary): Record<string, unknown> {
       rank: c.rank,
       score: finiteOrNull(c.score),
       wape: finiteOrNull(c.wape),
-      fit_ms: round(c.millis),
+      ...(timed && { fit_ms: round(c.millis) }),
     })),
     excluded: sel.excluded.map((x) => ({ model: x.alias, reason: x.reason })),
     validation: {

@@ -51,11 +51,19 @@ function quote(text: string): string {
  * neutralised against formulas as the forecast CSV does (exports.ts csvCell);
  * every other cell is a number or a date.
  */
-export function weeklyCsvChunks(table: WeeklyTable, chunkChars = CHUNK_CHARS): Generator<string> {
-  return chunked(weeklyCsvPieces(table, chunkChars), chunkChars);
+export function weeklyCsvChunks(
+  table: WeeklyTable,
+  chunkChars = CHUNK_CHARS,
+  cell: (value: string) => string = csvCell,
+): Generator<string> {
+  return chunked(weeklyCsvPieces(table, chunkChars, cell), chunkChars);
 }
 
-function* weeklyCsvPieces(table: WeeklyTable, chunkChars: number): Generator<string> {
+function* weeklyCsvPieces(
+  table: WeeklyTable,
+  chunkChars: number,
+  cell: (value: string) => string,
+): Generator<string> {
   // Promotion and discount: only for files that have them (the reference table is unchanged).
   const report = table.report;
   const columns: (keyof WeeklyRow)[] = [
@@ -71,12 +79,12 @@ function* weeklyCsvPieces(table: WeeklyTable, chunkChars: number): Generator<str
   // A sku made of several columns (IngestReport.skuColumns): one more column per part, after sku.
   const parts = table.report.skuColumns ?? [];
   const taken = new Set<string>(WEEKLY_COLUMNS);
-  const partNames = parts.map((n) => csvCell(taken.has(n) ? `sku_${n}` : n));
+  const partNames = parts.map((n) => cell(taken.has(n) ? `sku_${n}` : n));
   yield [WEEKLY_COLUMNS[0], ...partNames, ...columns].join(',') + '\n';
   for (const series of table.series) {
     let sku = '';
     let skuCell = '';
-    const partCells = parts.map((_, i) => ',' + csvCell(series.parts?.[i] ?? '')).join('');
+    const partCells = parts.map((_, i) => ',' + cell(series.parts?.[i] ?? '')).join('');
     // From the typed columns when the rows were never made: no object per row is kept.
     const cols = series.columns;
     const n = cols ? cols.calendar.week_start.length : series.rows.length;
@@ -86,7 +94,7 @@ function* weeklyCsvPieces(table: WeeklyTable, chunkChars: number): Generator<str
         : (series.rows[w] as WeeklyRow);
       if (row.sku !== sku || skuCell === '') {
         sku = row.sku;
-        skuCell = csvCell(sku) + partCells;
+        skuCell = cell(sku) + partCells;
       }
       let rest = '';
       for (const f of formatters) rest += ',' + f(row);

@@ -94,10 +94,13 @@ export function wantsHelp(args: ParsedArgs): boolean {
 }
 
 /** What is wrong with the line of a `skucast` command that reads one FILE; null when nothing. */
-export function oneFileProblem(args: ParsedArgs): string | null {
+export function oneFileProblem(
+  args: ParsedArgs,
+  knownFlags: readonly string[] = [],
+): string | null {
   const n = args.positionals.length;
   return (
-    flagProblem(args, ['help', 'h']) ??
+    flagProblem(args, ['help', 'h', ...knownFlags]) ??
     (n === 0 ? 'missing FILE' : n > 1 ? 'expected exactly one FILE' : null)
   );
 }

@@ -1,6 +1,10 @@
-// Streams a file from disk into the Ingestor in big chunks, turning file
-// system problems (missing, unreadable, too large) into report issues.
+// Streams a file from disk (or stdin for `-`) into the Ingestor in big chunks,
+// gunzipping a gzip stream on the way, turning file system problems (missing,
+// unreadable, too large, a broken gzip) into report issues.
 import { createReadStream, statSync } from 'node:fs';
+import { Readable } from 'node:stream';
+import { createGunzip } from 'node:zlib';
+import { isGzip } from '../core/ingest/gzip-magic';
 import { Ingestor, type IngestOptions } from '../core/ingest';
 import type { IngestIssue, WeeklyTable } from '../core/types';
 
@@ -23,10 +27,85 @@ export interface ReadOptions {
   onProgress?: (bytesRead: number, totalBytes: number) => void;
 }
 
+/** The FILE argument that means standard input, as most Unix tools read it. */
+export const STDIN_PATH = '-';
+
+/**
+ * The bytes of `source`, gunzipped when its first two bytes are gzip's magic
+ * (1f 8b): a `.csv.gz`, or a gzip stream on stdin, reads as the CSV inside.
+ */
+async function* decompressed(source: Readable, onGzip: () => void): AsyncGenerator<Uint8Array> {
+  const it = source[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
+  // A pipe may hand over a single byte first: enough bytes to tell are gathered.
+  const head: Buffer[] = [];
+  let headBytes = 0;
+  while (headBytes < 2) {
+    const next = await it.next();
+    if (next.done) break;
+    head.push(next.value);
+    headBytes += next.value.byteLength;
+  }
+  const first = Buffer.concat(head);
+  async function* whole(): AsyncGenerator<Buffer> {
+    if (first.byteLength > 0) yield first;
+    for (let n = await it.next(); !n.done; n = await it.next()) yield n.value;
+  }
+  if (!isGzip(first)) {
+    yield* whole();
+    return;
+  }
+  onGzip();
+  yield* Readable.from(whole()).pipe(createGunzip({ chunkSize: CHUNK_BYTES }));
+}
+
 export async function ingestFile(
   path: string,
   opts?: IngestOptions & ReadOptions,
 ): Promise<WeeklyTable> {
+  const fromStdin = path === STDIN_PATH;
+  let size = 0;
+  if (!fromStdin) {
+    const problem = fileProblem(path, opts);
+    if (typeof problem !== 'number') return problem;
+    size = problem;
+  }
+  const maxBytes = opts?.maxBytes ?? MAX_FILE_BYTES;
+  const ingestor = new Ingestor(opts);
+  // Devices, FIFOs and stdin have no size, and a gzip's bytes grow as they
+  // are read: the bound is on the bytes read after decompression.
+  let read = 0;
+  const source = fromStdin ? process.stdin : createReadStream(path, { highWaterMark: CHUNK_BYTES });
+  const name = fromStdin ? 'stdin' : `File "${path}"`;
+  // A gzip's own size says little of how far through its CSV the read is.
+  let total = size;
+  try {
+    for await (const chunk of decompressed(source, () => (total = 0))) {
+      read += chunk.byteLength;
+      if (read > maxBytes) {
+        return failed(
+          'file-too-large',
+          `${name} goes on past ${(maxBytes / 1024 ** 2).toFixed(0)} MB; expected at most ${(maxBytes / 1024 ** 2).toFixed(0)} MB`,
+          opts,
+        );
+      }
+      ingestor.push(chunk);
+      opts?.onProgress?.(read, total);
+      // The file was judged (binary, not UTF-8, no header, no date column):
+      // the rest cannot change that, so it is not read (breaking out closes the stream).
+      if (ingestor.stopped) break;
+    }
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code ?? 'error';
+    const why = code.startsWith('Z_') ? 'is a broken gzip stream' : `could not be read (${code})`;
+    return failed('unreadable', `${name} ${why}; expected a readable CSV file`, opts);
+  } finally {
+    if (!fromStdin) source.destroy();
+  }
+  return ingestor.finishAsync();
+}
+
+/** The size of the file at `path`, or the table that says why it cannot be read. */
+function fileProblem(path: string, opts?: IngestOptions & ReadOptions): number | WeeklyTable {
   let size: number;
   try {
     const st = statSync(path);
@@ -46,34 +125,5 @@ export async function ingestFile(
       opts,
     );
   }
-  const ingestor = new Ingestor(opts);
-  // Devices and FIFOs (/dev/zero, a pipe) have no size: the bound is on bytes read.
-  let read = 0;
-  try {
-    const stream = createReadStream(path, { highWaterMark: CHUNK_BYTES });
-    for await (const chunk of stream) {
-      read += (chunk as Buffer).byteLength;
-      if (read > maxBytes) {
-        stream.destroy();
-        return failed(
-          'file-too-large',
-          `File "${path}" goes on past ${(maxBytes / 1024 ** 2).toFixed(0)} MB; expected at most ${(maxBytes / 1024 ** 2).toFixed(0)} MB`,
-          opts,
-        );
-      }
-      ingestor.push(chunk as Buffer);
-      opts?.onProgress?.(read, size);
-      // The file was judged (binary, not UTF-8, no header, no date column):
-      // the rest cannot change that, so it is not read (breaking out closes the stream).
-      if (ingestor.stopped) break;
-    }
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code ?? 'error';
-    return failed(
-      'unreadable',
-      `File "${path}" could not be read (${code}); expected a readable CSV file`,
-      opts,
-    );
-  }
-  return ingestor.finishAsync();
+  return size;
 }

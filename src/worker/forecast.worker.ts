@@ -9,6 +9,7 @@
 import { expose } from 'comlink';
 import { Ingestor } from '../core/ingest';
 import { ingestOptions, peekFile } from './headers';
+import { fileStream } from './gunzip';
 import { DEFAULT_HORIZON, ForecastError, type ForecastResult } from '../core/forecast';
 import { forecastWithLibrary } from '../core/forecast-library';
 import { measuredTable } from '../core/ingest/weekly-table';
@@ -104,7 +105,7 @@ async function run(
 
   report('read', 0);
   const ingestor = new Ingestor(ingestOptions(opts));
-  const reader = file.stream().getReader();
+  const reader = (await fileStream(file)).getReader();
   let bytesRead = 0;
   let lastSent = performance.now();
   for (;;) {

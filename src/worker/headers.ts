@@ -16,6 +16,7 @@ import {
   tooLargeMessage,
 } from '../core/ingest/workbook';
 import type { HeaderPeek, RunOptions } from './protocol';
+import { headOf } from './gunzip';
 
 /** Data rows shown under the headers in the mapping form. */
 const PREVIEW_ROWS = 5;
@@ -48,7 +49,7 @@ export async function peekFile(
   peekBytes: number,
   sheet?: string | number,
 ): Promise<HeaderPeek> {
-  const head = new Uint8Array(await file.slice(0, peekBytes).arrayBuffer());
+  const head = await headOf(file, peekBytes);
   const kind = sniffWorkbook(head);
   if (kind !== 'zip' && kind !== 'ole') return readHeaderLine(head, file.size <= peekBytes);
   if (file.size > MAX_WORKBOOK_BYTES) return none(tooLargeMessage(file.size));

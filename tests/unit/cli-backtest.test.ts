@@ -44,7 +44,7 @@ describe('skucast backtest', () => {
       '2',
     );
     expect(r.code).toBe(0);
-    const [header, ...rows] = r.out.trimEnd().split('\r\n');
+    const [header, ...rows] = r.out.trimEnd().split('\n');
     expect(header).toBe(
       'sku,cutoff,week_start,y,naive,naive_p10,naive_p50,naive_p90,naive_model,' +
         'historic_average,historic_average_p10,historic_average_p50,historic_average_p90,historic_average_model',
@@ -78,7 +78,7 @@ describe('skucast backtest', () => {
       'model',
     );
     expect(r.code).toBe(0);
-    const [header, naive] = r.out.trimEnd().split('\r\n');
+    const [header, naive] = r.out.trimEnd().split('\n');
     expect(header?.split(',').slice(0, 2)).toEqual(['model', 'wape']);
     // |errors| 10+20+10+20 (A) + 10+0+10+0 (B) = 80 over Σy = 400.
     expect(naive?.split(',').slice(0, 2)).toEqual(['naive', '0.2']);

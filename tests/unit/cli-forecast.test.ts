@@ -37,7 +37,7 @@ describe('skucast forecast', () => {
   it('prints CSV forecasts for every sku, notes on stderr', () => {
     const r = skucast(fixture);
     expect(r.code).toBe(0);
-    const lines = r.out.trimEnd().split('\r\n');
+    const lines = r.out.trimEnd().split('\n');
     expect(lines[0]).toBe('sku,category,seed_id,week_start,horizon_week,p10,p50,p90,model');
     expect(lines).toHaveLength(1 + 3 * 4);
     // auto's default: the mean of the best (up to three) models on the backtest, named by them.
@@ -60,7 +60,7 @@ describe('skucast forecast', () => {
   it('forecasts with one named model when asked, and refuses unknown ones', () => {
     const ses = skucast(fixture, '--model', 'ses');
     expect(ses.code).toBe(0);
-    const rows = ses.out.trimEnd().split('\r\n').slice(1);
+    const rows = ses.out.trimEnd().split('\n').slice(1);
     expect(rows.filter((l) => l.startsWith('Beauty')).every((l) => l.endsWith(',ses'))).toBe(true);
     // SES forecasts one level for every week ahead.
     const p50s = new Set(rows.filter((l) => l.startsWith('Clothing')).map((l) => l.split(',')[6]));
@@ -74,11 +74,11 @@ describe('skucast forecast', () => {
     // auto leaves the TCN out of horizons it was not trained for, and goes on.
     const auto27 = skucast(fixture, '--horizon', '27');
     expect(auto27.code).toBe(0);
-    expect(auto27.out.trimEnd().split('\r\n')).toHaveLength(1 + 3 * 27);
+    expect(auto27.out.trimEnd().split('\n')).toHaveLength(1 + 3 * 27);
   });
 
   it('writes JSON with run metadata and category totals', () => {
-    const r = skucast(fixture, '--format', 'json', '--horizon', '6');
+    const r = skucast(fixture, '--format', 'json', '--horizon', '6', '--timings');
     expect(r.code).toBe(0);
     const doc = JSON.parse(r.out);
     expect(doc.horizon).toBe(6);
@@ -214,7 +214,7 @@ describe('skucast forecast', () => {
       'amount=Takings',
     );
     expect(r.code).toBe(0);
-    const lines = r.out.trimEnd().split('\r\n');
+    const lines = r.out.trimEnd().split('\n');
     // No price column: one series per category.
     expect(lines).toHaveLength(1 + 2 * 4);
     expect(r.err).toMatch(/summary/);

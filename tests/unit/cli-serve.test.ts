@@ -312,7 +312,13 @@ describe('skucast serve', () => {
       await Promise.all(Array.from({ length: 16 }, client));
       expect(statuses).toEqual(new Array(64).fill(200));
       const health = await send(server.port, 'GET', '/healthz');
-      expect(JSON.parse(health.body)).toEqual({ status: 'ok', workers: 2, busy: 0, queued: 0 });
+      expect(JSON.parse(health.body)).toEqual({
+        schema_version: 1,
+        status: 'ok',
+        workers: 2,
+        busy: 0,
+        queued: 0,
+      });
     },
   );
 

@@ -68,7 +68,7 @@ const result: ForecastResult = {
 
 describe('forecastToCsv', () => {
   const csv = forecastToCsv(result);
-  const lines = csv.split('\r\n');
+  const lines = csv.split('\n');
 
   it('has the header and one row per sku and horizon week', () => {
     expect(lines[0]).toBe(CSV_HEADER.join(','));

@@ -86,7 +86,7 @@ describe('a sku of several columns', () => {
   it('the forecast CSV adds a column per part; JSON rows carry sku_parts, the names in skus.sku_columns', async () => {
     const t = ingestText(STORE_ITEM, { mapping: { sku: 'store+item' } });
     const result = await forecastWithLibrary(t, { model: 'naive', horizon: 2 });
-    const lines = forecastToCsv(result).split('\r\n');
+    const lines = forecastToCsv(result).split('\n');
     expect(lines[0]).toBe(
       'sku,store,item,category,seed_id,week_start,horizon_week,p10,p50,p90,model',
     );
@@ -106,7 +106,7 @@ describe('a sku of several columns', () => {
       mapping: { sku: 'category+item' },
     });
     const result = await forecastWithLibrary(t, { model: 'naive', horizon: 1 });
-    expect(forecastToCsv(result).split('\r\n')[0]).toBe(
+    expect(forecastToCsv(result).split('\n')[0]).toBe(
       'sku,sku_category,item,category,seed_id,week_start,horizon_week,p10,p50,p90,model',
     );
   });

@@ -2,6 +2,7 @@
 // a forecast thread, limits (size, time, queue), and answers. This thread
 // only moves bytes: parsing the CSV and forecasting happen in the pool's
 // threads, so a big upload never stalls the other requests.
+import { SCHEMA_VERSION } from '../../core/exports';
 import busboy from 'busboy';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { errorText } from '../../core/error-text';
@@ -127,7 +128,11 @@ export function createServeServer(pool: ServePool, opts: HttpOptions): ServeServ
     }
     if (path === '/') return answer.send(200, 'text/html; charset=utf-8', ROUTE_PAGE);
     if (path === '/healthz') {
-      const body = JSON.stringify({ status: closing ? 'closing' : 'ok', ...pool.status() });
+      const body = JSON.stringify({
+        schema_version: SCHEMA_VERSION,
+        status: closing ? 'closing' : 'ok',
+        ...pool.status(),
+      });
       return answer.send(closing ? 503 : 200, 'application/json; charset=utf-8', body + '\n');
     }
     if (closing) {
@@ -492,7 +497,11 @@ class Answer {
   }
 
   error(e: JobError, extra: Record<string, string> = {}): void {
-    const body = JSON.stringify({ error: { code: e.code, message: e.message } }) + '\n';
+    const body =
+      JSON.stringify({
+        schema_version: SCHEMA_VERSION,
+        error: { code: e.code, message: e.message },
+      }) + '\n';
     this.send(e.status, 'application/json; charset=utf-8', body, extra);
   }
 
