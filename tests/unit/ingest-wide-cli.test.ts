@@ -22,7 +22,7 @@ function skucast(...args: string[]): { code: number | null; out: string; err: st
 function p50s(csv: string): string[] {
   return csv
     .trimEnd()
-    .split('\r\n')
+    .split('\n')
     .map((line) => {
       const [sku, , , week, , , p50] = line.split(',');
       return `${sku} ${week} ${p50}`;
