@@ -25,8 +25,8 @@ const files = {
   cp1252: join(dir, 'verkauf-1252.csv'),
   utf16: join(dir, 'verkauf-utf16.csv'),
 };
-// Until the Artikelbezeichnung header is guessed, the sku column is named.
-const MAP = ['--map', 'sku=Artikelbezeichnung'];
+// No --map: Artikelbezeichnung is read as the sku, Warengruppe as the category.
+const MAP: string[] = [];
 
 beforeAll(() => {
   writeFileSync(files.utf8, text);
@@ -44,6 +44,8 @@ describe('skucast on a German Windows-1252 export', () => {
     expect(r.code).toBe(0);
     expect(r.stdout).toBe(twin.stdout);
     expect(r.stdout).toContain('Müsli – Nuss 500 g');
+    // The article is the sku (first column), not its group.
+    expect(r.stdout).toMatch(/^"?Müsli – Nuss 500 g"?,/m);
     expect(r.stdout).toContain('Gutschein 10 €');
     expect(r.stderr).toMatch(
       /^warning \[encoding-windows-1252\] Read as Windows-1252 \(Western European\) text: the file is not UTF-8/m,

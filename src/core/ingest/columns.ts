@@ -139,6 +139,10 @@ const SYNONYMS: Record<Role, readonly string[]> = {
     'itemno',
     'articlenumber',
     'productnumber',
+    // a name identifies the article as well as a number (ERP exports often carry only the name)
+    'productname',
+    'itemname',
+    'articlename',
     // de, nl
     'artikel',
     'artikelnummer',
@@ -151,6 +155,11 @@ const SYNONYMS: Record<Role, readonly string[]> = {
     'produktnummer',
     'produktid',
     'productnummer',
+    'artikelbezeichnung',
+    'artikelname',
+    'produktname',
+    'produktbezeichnung',
+    'bezeichnung',
     // fr
     'refarticle',
     'codearticle',
