@@ -96,6 +96,9 @@ class SkuTally {
   }
 }
 
+const pinballOf = (y: number, q: number, tau: number): number =>
+  y >= q ? tau * (y - q) : (1 - tau) * (q - y);
+
 const r4 = (v: number): number => Math.round(v * 10000) / 10000;
 
 export interface BandReport {
@@ -114,6 +117,10 @@ export interface BandReport {
     coverage_over_horizon: number;
     /** Total weeks whose p50 sat on a band edge with a band of any width. */
     p50_on_edge: number;
+    /** Pinball loss of p10, p50 and p90 summed over total weeks, over the totals' summed actuals. */
+    pinball: number;
+    /** Share of total weeks below their p10 (the rest of the misses are above p90). */
+    below: number;
     weeks: number;
   };
 }
@@ -122,7 +129,16 @@ export interface BandReport {
 export class BandEval {
   private readonly shipped = new SkuTally();
   private readonly baseline = new SkuTally();
-  private totals = { inside: 0, weeks: 0, edge: 0, overInside: 0, over: 0 };
+  private totals = {
+    inside: 0,
+    weeks: 0,
+    edge: 0,
+    overInside: 0,
+    over: 0,
+    loss: 0,
+    volume: 0,
+    below: 0,
+  };
 
   constructor(private readonly h: number) {}
 
@@ -153,6 +169,9 @@ export class BandEval {
         const mid = f.p50[k] as number;
         const hi = f.p90[k] as number;
         this.totals.weeks++;
+        this.totals.loss += pinballOf(y, lo, 0.1) + pinballOf(y, mid, 0.5) + pinballOf(y, hi, 0.9);
+        this.totals.volume += Math.abs(y);
+        if (y < lo) this.totals.below++;
         if (y >= lo && y <= hi) this.totals.inside++;
         if (hi > lo && (mid <= lo || mid >= hi)) this.totals.edge++;
       }
@@ -165,7 +184,7 @@ export class BandEval {
   }
 
   report(): BandReport {
-    const { inside, weeks, edge, overInside, over } = this.totals;
+    const { inside, weeks, edge, overInside, over, loss, volume, below } = this.totals;
     return {
       ...this.shipped.summary(),
       scaled_pinball_empirical52: r4(this.baseline.scaledPinball),
@@ -173,6 +192,8 @@ export class BandEval {
         coverage: r4(inside / weeks),
         coverage_over_horizon: r4(overInside / over),
         p50_on_edge: edge,
+        pinball: r4(volume > 0 ? loss / volume : 0),
+        below: r4(below / weeks),
         weeks,
       },
     };

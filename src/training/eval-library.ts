@@ -27,9 +27,10 @@ import { zeroForecast, type Forecast, type Model } from '../core/models/types';
 import type { WeeklyTable } from '../core/types';
 import { loadSeedData, sharedDir } from './data';
 import { BandEval, type BandReport } from './eval-bands';
-import { seedDaysSeries, seedLinesSeries } from './intermittent-data';
+import { seedDaysSeries, seedLinesSeries, storeItemThinSeries } from './intermittent-data';
 
-export type DatasetName = 'seed' | 'store_item' | 'm4_weekly' | 'seed_lines' | 'seed_days';
+export type DatasetName =
+  'seed' | 'store_item' | 'm4_weekly' | 'seed_lines' | 'seed_days' | 'store_item_thin';
 export type EvalLibrarySplit = 'holdout' | 'validation';
 
 export interface Dataset {
@@ -118,8 +119,21 @@ export async function loadDatasets(
     });
   }
   for (const [name, load, source] of [
-    ['seed_lines', seedLinesSeries, 'sku = product · gender · age band, by week'],
-    ['seed_days', seedDaysSeries, 'sku = product · gender · age band, one period a day'],
+    [
+      'seed_lines',
+      seedLinesSeries,
+      '../shared/data/retail_sales_2023.csv, sku = product · gender · age band, by week',
+    ],
+    [
+      'seed_days',
+      seedDaysSeries,
+      '../shared/data/retail_sales_2023.csv, sku = product · gender · age band, one period a day',
+    ],
+    [
+      'store_item_thin',
+      storeItemThinSeries,
+      '../shared/data/store_item_daily.csv, sku = store · item, units thinned to 0.1–3 a week',
+    ],
   ] as const) {
     const built = load(repoRoot);
     if (!built) continue;
@@ -129,7 +143,7 @@ export async function loadDatasets(
       h: H_WEEKLY,
       origins: weeklyOrigins(split),
       season: 'sales',
-      source: `../shared/data/retail_sales_2023.csv, ${source} (intermittent-data.ts)`,
+      source: `${source} (intermittent-data.ts)`,
     });
   }
   const m4 = path.join(shared, 'data/m4_weekly');

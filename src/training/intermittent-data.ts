@@ -11,6 +11,7 @@ import { readFileSync, existsSync } from 'node:fs';
 import path from 'node:path';
 import { seriesFromArrays, seriesFromTable, type BacktestSeries } from '../core/backtest/series';
 import { ingestText } from '../core/ingest';
+import { Rng } from '../core/random';
 import { sharedDir, SEED_CSV } from './data';
 
 /** The seed's rows as `date,sku,category,amount` with sku = product · gender · age band. */
@@ -65,4 +66,65 @@ export function seedDaysSeries(repoRoot = process.cwd()): BacktestSeries[] | nul
   );
   for (const b of built) b.category = (series.get(b.id) as { category: string }).category;
   return built;
+}
+
+/** Lowest and highest mean weekly sales of the thinned skus. */
+const THIN_WEEKLY = [0.1, 3] as const;
+
+/** The store × item file's daily rows thinned to slow movers (`date,sku,store,units`). */
+export function thinnedStoreItemCsv(csv: string, seed = 1): string {
+  const rows = csv
+    .split(/\r?\n/)
+    .slice(1)
+    .filter((l) => l !== '');
+  const perSku = new Map<string, { units: number; days: Set<string> }>();
+  for (const r of rows) {
+    const [date, store, item, sales] = r.split(',') as [string, string, string, string];
+    const key = `${store} · ${item}`;
+    let s = perSku.get(key);
+    if (!s) perSku.set(key, (s = { units: 0, days: new Set() }));
+    s.units += Number(sales);
+    s.days.add(date);
+  }
+  const keys = [...perSku.keys()].sort();
+  const keep = new Map<string, number>();
+  const [lo, hi] = THIN_WEEKLY;
+  keys.forEach((k, i) => {
+    const s = perSku.get(k) as { units: number; days: Set<string> };
+    // Spread the targets over the skus in an order unrelated to their names.
+    const rank = (i * 37) % keys.length;
+    const target = lo * (hi / lo) ** (keys.length > 1 ? rank / (keys.length - 1) : 0);
+    const weekly = (s.units / s.days.size) * 7;
+    keep.set(k, weekly > 0 ? Math.min(1, target / weekly) : 0);
+  });
+  const rng = new Rng(seed);
+  const out = ['date,sku,store,units'];
+  for (const r of rows) {
+    const [date, store, item, sales] = r.split(',') as [string, string, string, string];
+    const key = `${store} · ${item}`;
+    const p = keep.get(key) as number;
+    let units = 0;
+    for (let u = Number(sales); u > 0; u--) if (rng.next() < p) units++;
+    if (units > 0) out.push(`${date},${key},${store},${units}`);
+  }
+  // Every sku keeps its first day, so a sku whose early days thinned to
+  // nothing still starts where the file does (its weeks are then 0, not missing).
+  const first = new Map<string, string>();
+  for (const r of rows) {
+    const [date, store, item] = r.split(',') as [string, string, string];
+    const key = `${store} · ${item}`;
+    if (!first.has(key)) first.set(key, `${date},${key},${store},0`);
+  }
+  return [out[0], ...first.values(), ...out.slice(1)].join('\n');
+}
+
+/** Slow movers with a real retailer's structure, weekly, category = store; null without ../shared. */
+export function storeItemThinSeries(repoRoot = process.cwd()): BacktestSeries[] | null {
+  const file = path.join(sharedDir(repoRoot), 'data/store_item_daily.csv');
+  if (!existsSync(file)) return null;
+  const table = ingestText(thinnedStoreItemCsv(readFileSync(file, 'utf8')), {
+    // Read as the amount: the evaluation's series are the table's amounts.
+    mapping: { date: 'date', sku: 'sku', category: 'store', amount: 'units' },
+  });
+  return seriesFromTable(table);
 }
