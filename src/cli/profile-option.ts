@@ -131,9 +131,9 @@ function applyProfile(
   const measure = pick('measure', flags.measure, reading.measure);
   const dateFormat = pick('date-format', flags.dateFormat, reading.dateFormat);
   const sheet = pick('sheet', flags.sheet, reading.sheet);
-  const roles = Object.entries(mapping)
-    .map(([r, c]) => `${r}=${c}`)
-    .join(', ');
+  const chosen = Object.entries(mapping).map(([r, c]) => `${r}=${c}`);
+  // A wide layout's profile may choose no column: the layout finds them.
+  const roles = chosen.length > 0 ? chosen.join(', ') : 'columns as the layout finds them';
   notes.unshift(
     `profile: read as ${path} says: ${roles}; ${layout}; ${measure}` +
       `${dateFormat === undefined ? '' : `; dates ${dateFormat}`}${sheet === undefined ? '' : `; sheet "${String(sheet)}"`}`,

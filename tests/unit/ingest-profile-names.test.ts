@@ -2,7 +2,7 @@
 // format read with no mapping, a reading pinned by a profile (no guessing,
 // the header reported), and the CSV header in statsforecast's names.
 import { describe, expect, it } from 'vitest';
-import { detectColumns, ingestText } from '../../src/core/ingest';
+import { detectColumns, ingestText, Ingestor, type IngestOptions } from '../../src/core/ingest';
 import {
   missingColumns,
   parseProfile,
@@ -12,6 +12,7 @@ import {
 } from '../../src/core/reading-profile';
 import { renamedHeaderLine, withColumnNames } from '../../src/core/output-names';
 import { weeklyTableToCsv } from '../../src/core/weekly-csv';
+import { buildXlsx } from './xlsx-build';
 
 const skus = (text: string): string[] => ingestText(text).series.map((s) => s.sku);
 
@@ -108,6 +109,27 @@ describe('a reading profile', () => {
     expect(pinned.report.firstDate).toBe('2024-01-02');
     expect(pinned.report.hasPromo).toBeUndefined();
     expect(ingestText(tomorrow).report.hasPromo).toBe(true);
+  });
+
+  it("a workbook's profile pins its sheet and the header found below a title row", async () => {
+    const book = buildXlsx([
+      { name: 'Notes', rows: [['nothing here']] },
+      {
+        name: 'Sales',
+        rows: [['Weekly sales'], ['Date', 'Item', 'Units'], [{ date: '2024-01-01' }, 'A', 3]],
+      },
+    ]);
+    const read = async (opts: IngestOptions) => {
+      const ing = new Ingestor(opts);
+      ing.push(book);
+      return ing.finishAsync();
+    };
+    const profile = profileOf((await read({ sheet: 'Sales' })).report, {});
+    expect(profile.sheet).toBe('Sales');
+    expect(profile.header).toEqual(['Date', 'Item', 'Units']);
+    const again = await read({ ...profileReading(profile), detect: false });
+    expect(again.report.sheet).toBe('Sales');
+    expect(again.series.map((s) => s.sku)).toEqual(['A']);
   });
 
   it('a several-column sku is saved as its columns, and read back as one', () => {
