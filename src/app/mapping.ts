@@ -50,5 +50,9 @@ export function describeDates(values: readonly string[]): string | null {
   const monthOnly = dmy.some((r) => Number.isNaN(r.dayFirst) && !Number.isNaN(r.monthFirst));
   if (dayOnly && !monthOnly) return `dates read as day/month/year: ${of}`;
   if (monthOnly && !dayOnly) return `dates read as month/day/year: ${of}`;
-  return `dates such as ${values[0]?.trim() ?? ''} could be day/month or month/day: the whole file decides, and the summary will say which`;
+  // As the ingestion reads them when the file does not decide: dotted dates are day-first.
+  if (!monthOnly && values.every((v) => v.trim() === '' || v.includes('.'))) {
+    return `dates read as day.month.year, as dotted dates are written: ${of} (choose another under "Read dates")`;
+  }
+  return `dates such as ${values[0]?.trim() ?? ''} could be day/month or month/day: the whole file decides, and the summary will say which (or choose under "Read dates")`;
 }

@@ -26,8 +26,10 @@ import { INGEST_OPTIONS, INGEST_USAGE, ingestOptions, reportLines } from './week
 import { RUN_FLAGS, RUN_OPTIONS, RUN_USAGE, runOptions, skippedVerdict } from './run-options';
 import { EXIT_CODES_USAGE } from './exit-codes';
 import { SCHEMA_VERSION } from '../core/exports';
+import { PROFILE_OPTIONS, PROFILE_USAGE, profileRun, settleProfile } from './profile-option';
+import { namedCsv, NAMES_OPTIONS, NAMES_USAGE, namesNote, namesOption } from './names-option';
 
-const USAGE = `usage: skucast backtest FILE [--horizon H] [--windows N] [--step S] [--models a,b,...] [--format csv|json] [--summary rows|model|sku] [--map role=Column ...] [--sheet NAME|N] [--date-format DMY|MDY|YMD] [--measure units|amount] [--layout L]
+const USAGE = `usage: skucast backtest FILE [--horizon H] [--windows N] [--step S] [--models a,b,...] [--format csv|json] [--summary rows|model|sku] [--map role=Column ...] [--sheet NAME|N] [--date-format DMY|MDY|YMD] [--measure units|amount] [--layout L] [--profile FILE] [--save-profile FILE] [--names N]
 
 Backtests forecasting models on FILE's own history: from each of N forecast
 origins (cutoffs) S weeks apart, ending H weeks before the last complete week,
@@ -42,6 +44,8 @@ every model forecasts the next H weeks, which are then compared with what sold.
                       per model with _p10/_p50/_p90), model (scores per model),
                       sku (scores per sku and model)
 ${INGEST_USAGE}
+${PROFILE_USAGE}
+${NAMES_USAGE}
   --model-file PATH   TCN descriptor (default: models/tcn.json of the package)
 ${RUN_USAGE}
                       (--timings adds fit_ms per model to --summary model and
@@ -183,6 +187,8 @@ async function run(argv: string[], io: CliIo): Promise<number> {
       'summary',
       'model-file',
       ...INGEST_OPTIONS,
+      ...PROFILE_OPTIONS,
+      ...NAMES_OPTIONS,
       ...RUN_OPTIONS,
     ],
     USAGE,
@@ -196,8 +202,11 @@ async function run(argv: string[], io: CliIo): Promise<number> {
   const stepSize = intOption(args, 'step', 1, { min: 1, max: 520 });
   const format = pick(optionValue(args, 'format'), ['csv', 'json'] as const, 'format');
   const summary = pick<Summary>(optionValue(args, 'summary'), SUMMARIES, 'summary');
-  const ingest = ingestOptions(args);
-  if (typeof ingest === 'string') throw new UsageError(ingest);
+  const flags = ingestOptions(args);
+  if (typeof flags === 'string') throw new UsageError(flags);
+  const names = namesOption(args);
+  const profile = profileRun(args, flags);
+  const ingest = profile.ingest;
   const modelsText = optionValue(args, 'models');
   const wanted = modelsText === undefined ? undefined : parseModelList(modelsText, 'models');
   if (wanted?.includes('auto')) {
@@ -221,11 +230,13 @@ async function run(argv: string[], io: CliIo): Promise<number> {
     const file = args.positionals[0] as string;
     const progress = readProgress(basename(file), io);
     // Backtested on what the forecast runs on: units or money (report.measure).
-    const table = measuredTable(
-      await ingestFile(file, { ...ingest, onProgress: progress.onProgress }),
-    );
+    const ingested = await ingestFile(file, { ...ingest, onProgress: progress.onProgress });
     progress.done();
-    const notes = reportLines(table, true);
+    settleProfile(profile, ingested);
+    const table = measuredTable(ingested);
+    const notes = [...profile.notes, ...reportLines(table, true)];
+    const namesLine = namesNote(names, format);
+    if (namesLine !== null) notes.push(namesLine);
     if (table.series.length === 0) {
       io.err(notes.join('\n') + '\n');
       return 2;
@@ -283,7 +294,7 @@ async function run(argv: string[], io: CliIo): Promise<number> {
     } else if (summary === 'rows') {
       const columns = ['sku', 'cutoff', 'week_start', 'y'];
       for (const a of cv.aliases) columns.push(a, `${a}_p10`, `${a}_p50`, `${a}_p90`, `${a}_model`);
-      await writeChunks(io, toCsv(cvRecords(cv), columns, script.cell));
+      await writeChunks(io, namedCsv(toCsv(cvRecords(cv), columns, script.cell), names));
     } else if (summary === 'model') {
       await writeChunks(
         io,
@@ -296,10 +307,13 @@ async function run(argv: string[], io: CliIo): Promise<number> {
     } else {
       await writeChunks(
         io,
-        toCsv(
-          perSku.map((s) => ({ sku: s.sku, model: s.model, ...scoreRecord(s.scores) })),
-          ['sku', 'model', ...SCORE_COLUMNS],
-          script.cell,
+        namedCsv(
+          toCsv(
+            perSku.map((s) => ({ sku: s.sku, model: s.model, ...scoreRecord(s.scores) })),
+            ['sku', 'model', ...SCORE_COLUMNS],
+            script.cell,
+          ),
+          names,
         ),
       );
     }

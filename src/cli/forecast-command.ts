@@ -39,11 +39,13 @@ import { fileURLToPath } from 'node:url';
 import { RUN_FLAGS, RUN_OPTIONS, RUN_USAGE, runOptions, skippedVerdict } from './run-options';
 import { EXIT_CODES_USAGE } from './exit-codes';
 import { SEED_ID_MAX, SEED_ID_MIN } from '../core/exports';
+import { PROFILE_OPTIONS, PROFILE_USAGE, profileRun, settleProfile } from './profile-option';
+import { namedCsv, NAMES_OPTIONS, NAMES_USAGE, namesNote, namesOption } from './names-option';
 
 const FORMATS = ['csv', 'json', 'seed-json'] as const;
 export type Format = (typeof FORMATS)[number];
 
-const USAGE = `usage: skucast forecast FILE [--model auto|ALIAS] [--horizon N] [--format csv|json|seed-json] [--products 0,2,5] [--map role=Column ...] [--sheet NAME|N] [--date-format DMY|MDY|YMD] [--layout L]
+const USAGE = `usage: skucast forecast FILE [--model auto|ALIAS] [--horizon N] [--format csv|json|seed-json] [--products 0,2,5] [--map role=Column ...] [--sheet NAME|N] [--date-format DMY|MDY|YMD] [--layout L] [--profile FILE] [--save-profile FILE] [--names N]
 
 Forecasts weekly sales per sku (p10/p50/p90) for the weeks after the last
 complete week of FILE. Results go to stdout, issues and notes to stderr.
@@ -58,6 +60,8 @@ complete week of FILE. Results go to stdout, issues and notes to stderr.
   --products IDS      seed product ids 0-14, comma separated (seed-json only),
                       as the seed's metadata.product_id; default: all in FILE
 ${INGEST_USAGE}
+${PROFILE_USAGE}
+${NAMES_USAGE}
   --model-file PATH   TCN descriptor (default: models/tcn.json of the package)
 ${RUN_USAGE}
 
@@ -108,7 +112,17 @@ export function seedJsonProblem(skus: readonly { seed_id: number }[]): string | 
 async function run(argv: string[], io: CliIo): Promise<number> {
   const args = oneFileCommandLine(
     argv,
-    ['horizon', 'format', 'products', 'model', 'model-file', ...INGEST_OPTIONS, ...RUN_OPTIONS],
+    [
+      'horizon',
+      'format',
+      'products',
+      'model',
+      'model-file',
+      ...INGEST_OPTIONS,
+      ...PROFILE_OPTIONS,
+      ...NAMES_OPTIONS,
+      ...RUN_OPTIONS,
+    ],
     USAGE,
     io,
     RUN_FLAGS,
@@ -123,8 +137,11 @@ async function run(argv: string[], io: CliIo): Promise<number> {
     throw new UsageError('--products selects seed product ids and needs --format seed-json');
   }
   const products = productsText === undefined ? undefined : parseProductIds(productsText.join(','));
-  const ingest = ingestOptions(args);
-  if (typeof ingest === 'string') throw new UsageError(ingest);
+  const flags = ingestOptions(args);
+  if (typeof flags === 'string') throw new UsageError(flags);
+  const names = namesOption(args);
+  const profile = profileRun(args, flags);
+  const ingest = profile.ingest;
   const modelText = optionValue(args, 'model') ?? 'auto';
   const [requested = 'auto', ...more] = parseModelList(modelText, 'model');
   if (more.length > 0) throw new UsageError('--model takes one model (auto chooses among all)');
@@ -154,8 +171,11 @@ async function run(argv: string[], io: CliIo): Promise<number> {
     const progress = readProgress(basename(file), io);
     const table = await ingestFile(file, { ...ingest, onProgress: progress.onProgress });
     progress.done();
+    settleProfile(profile, table);
     const ingestMs = performance.now() - t0;
-    const notes = reportLines(table, true);
+    const notes = [...profile.notes, ...reportLines(table, true)];
+    const namesLine = namesNote(names, format);
+    if (namesLine !== null) notes.push(namesLine);
     if (table.series.length === 0) {
       io.err(notes.join('\n') + '\n');
       return 2;
@@ -180,7 +200,7 @@ async function run(argv: string[], io: CliIo): Promise<number> {
     const sel = result.metadata.selection;
     if (sel) notes.push(`model: ${selectionLine(sel)}`);
     const timings = { ingestMs, ...(loaded ? { modelLoadMs: loaded.loadMs } : {}) };
-    const output = render(
+    const rendered = render(
       result,
       format,
       products,
@@ -192,7 +212,7 @@ async function run(argv: string[], io: CliIo): Promise<number> {
       },
       script.cell,
     );
-    await writeChunks(io, output);
+    await writeChunks(io, format === 'csv' ? namedCsv(rendered, names) : rendered);
     notes.push(timingsLine(result, timings, performance.now() - t0));
     const verdict = skippedVerdict(table, script);
     if (verdict.line !== undefined) notes.push(verdict.line);

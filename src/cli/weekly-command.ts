@@ -21,6 +21,8 @@ import { readProgress } from './read-progress';
 import { basename } from 'node:path';
 import { RUN_FLAGS, RUN_OPTIONS, RUN_USAGE, runOptions, skippedVerdict } from './run-options';
 import { EXIT_CODES_USAGE } from './exit-codes';
+import { PROFILE_OPTIONS, PROFILE_USAGE, profileRun, settleProfile } from './profile-option';
+import { namedCsv, NAMES_OPTIONS, NAMES_USAGE, namesOption } from './names-option';
 
 /** The options of every command that reads a sales file. */
 export const INGEST_OPTIONS = ['map', 'sheet', 'date-format', 'measure', 'layout'];
@@ -50,13 +52,15 @@ export const INGEST_USAGE = `  --map role=Column   use Column for role (${ROLES.
                       date, ISO week 2024-W05 or month); default: detected
                       from the header row (stderr says which)`;
 
-const USAGE = `usage: skucast weekly FILE [--map role=Column ...] [--sheet NAME|N] [--date-format DMY|MDY|YMD] [--measure units|amount] [--layout L]
+const USAGE = `usage: skucast weekly FILE [--map role=Column ...] [--sheet NAME|N] [--date-format DMY|MDY|YMD] [--measure units|amount] [--layout L] [--profile FILE] [--save-profile FILE] [--names N]
 
 Reads a sales CSV (or an .xlsx workbook's sheet) and prints the weekly table
 (one row per sku and week) as CSV. Issues found in the file go to stderr, one
 per line, then a summary line.
 
 ${INGEST_USAGE}
+${PROFILE_USAGE}
+${NAMES_USAGE}
 ${RUN_USAGE}
 
 ${EXIT_CODES_USAGE}`;
@@ -145,19 +149,28 @@ export function reportLines(table: WeeklyTable, measure = false): string[] {
 }
 
 async function run(argv: string[], io: CliIo): Promise<number> {
-  const args = oneFileCommandLine(argv, [...INGEST_OPTIONS, ...RUN_OPTIONS], USAGE, io, RUN_FLAGS);
+  const args = oneFileCommandLine(
+    argv,
+    [...INGEST_OPTIONS, ...PROFILE_OPTIONS, ...NAMES_OPTIONS, ...RUN_OPTIONS],
+    USAGE,
+    io,
+    RUN_FLAGS,
+  );
   if (args === null) return 0;
   const opts = ingestOptions(args);
   if (typeof opts === 'string') throw new UsageError(opts, false);
   const script = runOptions(args);
+  const names = namesOption(args);
+  const profile = profileRun(args, opts);
   const file = args.positionals[0] as string;
   const progress = readProgress(basename(file), io);
-  const table = await ingestFile(file, { ...opts, onProgress: progress.onProgress });
+  const table = await ingestFile(file, { ...profile.ingest, onProgress: progress.onProgress });
   progress.done();
+  settleProfile(profile, table);
   if (table.series.length > 0) {
-    await writeChunks(io, weeklyCsvChunks(table, undefined, script.cell));
+    await writeChunks(io, namedCsv(weeklyCsvChunks(table, undefined, script.cell), names));
   }
-  const lines = reportLines(table);
+  const lines = [...profile.notes, ...reportLines(table)];
   if (table.series.length === 0) {
     io.err(lines.join('\n') + '\n');
     return 2;

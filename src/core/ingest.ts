@@ -72,6 +72,12 @@ export interface IngestOptions {
   measure?: Measure;
   /** Which way round the table is (ingest/layout.ts); detected from the header row when absent. */
   layout?: Layout;
+  /**
+   * False: only `mapping`'s columns are read, no other role is guessed (a
+   * saved profile pins a file's reading, so a column added tomorrow changes
+   * nothing). Default true.
+   */
+  detect?: boolean;
 }
 
 /** A CSV file pushed in chunks (bytes or text), then finish() for the table. */
@@ -97,6 +103,7 @@ export class Ingestor {
       opts.dateFormat,
       opts.layout,
       opts.measure,
+      opts.detect ?? true,
     );
     this.reader = new CsvReader(this.builder, this.log, opts.fastScan ?? true);
   }

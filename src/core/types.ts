@@ -90,6 +90,8 @@ export interface IngestReport {
   /** A wide table (see Layout; absent for a long one), and its shape in a line: "one row per item, one column per week: 45 items × 143 weeks". */
   layout?: Layout;
   layoutDescription?: string;
+  /** The header row the columns were chosen from, cells trimmed (absent when the file has none). */
+  header?: string[];
 }
 
 /** One row of the weekly table, columns in the order of ../shared/design/CONTRACT.md §2. */

@@ -65,9 +65,10 @@ describe('MappingForm', () => {
       target: { value: 'Belegdatum' },
     });
     expect(screen.getByRole('alert').textContent).toMatch(/amount/);
-    // The preview's dates, read as the ingestion reads them, stated in words.
+    // The preview's dates, read as the ingestion reads them, stated in words:
+    // dotted ones the values leave open are day-first.
     expect(screen.getByTestId(TEST_IDS.mappingDates).textContent).toMatch(
-      /could be day\/month or month\/day/,
+      /read as day\.month\.year, as dotted dates are written/,
     );
     await fireEvent.change(screen.getByLabelText('Amount (money per row)'), {
       target: { value: 'Umsatz' },

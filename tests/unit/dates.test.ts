@@ -129,7 +129,7 @@ describe('file-wide day/month order', () => {
         code: 'ambiguous-date-order',
         column: 'Date',
         message:
-          'Column "Date": every date reads both as day/month and as month/day; read month-first (MM/DD/YYYY), e.g. "01/02/2023". Fix the mapping if that is wrong',
+          'Column "Date": every date reads both as day/month and as month/day; read month-first (MM/DD/YYYY), e.g. "01/02/2023". If that is wrong, pin the order: --date-format DMY|MDY|YMD (in the page: "Read dates" when you map the columns)',
       },
     ]);
     expect(weeksOf('Date,Sales\n01/02/2023,5\n')).toEqual(['2023-01-02']);

@@ -63,4 +63,32 @@ describe('date format choice', () => {
   it('the worker passes the choice on', () => {
     expect(ingestOptions({ dateFormat: 'YMD' })).toEqual({ dateFormat: 'YMD' });
   });
+
+  it('dotted dates are day-first when the values do not decide: 02.01.2023 is 2 January', () => {
+    const t = ingestText('Datum,Menge\n02.01.2023,1\n09.01.2023,2\n03.02.2023,4\n');
+    expect(t.report.dateOrder).toBe('day-first');
+    expect([t.report.firstDate, t.report.lastDate]).toEqual(['2023-01-02', '2023-02-03']);
+    expect(t.weeks[0]).toBe('2023-01-02');
+    // Still undecided by the values: the warning says how it was read and how to pin it.
+    const warning = t.report.issues.find((i) => i.code === 'ambiguous-date-order');
+    expect(warning?.message).toContain('read day-first (DD.MM.YYYY)');
+    expect(warning?.message).toContain('--date-format DMY|MDY|YMD');
+    expect(warning?.message).toContain('"Read dates"');
+  });
+
+  it('dotted dates whose values say month-first, or a chosen order, still win', () => {
+    const monthFirst = ingestText('Date,Units\n01.02.2023,1\n01.25.2023,2\n');
+    expect(monthFirst.report.dateOrder).toBe('month-first');
+    expect(monthFirst.report.firstDate).toBe('2023-01-02');
+    const chosen = ingestText('Date,Units\n02.01.2023,1\n', { dateFormat: 'MDY' });
+    expect(chosen.report.firstDate).toBe('2023-02-01');
+  });
+
+  it('slashed dates the values do not decide stay month-first, with how to pin them', () => {
+    const t = ingestText(AMBIGUOUS);
+    expect(t.report.dateOrder).toBe('month-first');
+    expect(t.report.issues[0]?.message).toContain(
+      'If that is wrong, pin the order: --date-format DMY|MDY|YMD',
+    );
+  });
 });

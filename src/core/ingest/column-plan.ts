@@ -14,6 +14,7 @@ import {
 } from './columns';
 import { readDate } from './dates';
 import type { IssueLog } from './issues';
+import { STATSFORECAST_MEASURE_REASON, statsforecastValueAt } from './statsforecast';
 
 /** Column indices of each role in the file (-1 = not in the file). */
 export interface ColumnPlan {
@@ -46,6 +47,8 @@ export interface PlanRequest {
   measure?: Measure;
   /** The first data rows, when the reader has them: detection reads their values. */
   sample?: readonly (readonly string[])[];
+  /** False: no role is guessed, only `mapping`'s are read (IngestOptions.detect). */
+  detect?: boolean;
 }
 
 /**
@@ -56,7 +59,7 @@ export interface PlanRequest {
  */
 export function planColumns(
   rawHeaders: string[],
-  { mapping: requested, measure: chosen, sample = [] }: PlanRequest,
+  { mapping: requested, measure: chosen, sample = [], detect = true }: PlanRequest,
   log: IssueLog,
 ): { plan: ColumnPlan | null; mapping: ColumnMapping } {
   const headers = rawHeaders.map((h) => h.trim());
@@ -106,13 +109,24 @@ export function planColumns(
     mapping[role] = header;
     claimed.add(idx);
   }
-  const detected = detectColumns(
-    headers.map((h, i) => (claimed.has(i) ? '\u0000' : h)),
-    sample,
-  ).mapping;
+  const detected = detect
+    ? detectColumns(
+        headers.map((h, i) => (claimed.has(i) ? '\u0000' : h)),
+        sample,
+      ).mapping
+    : {};
   for (const role of ROLES) {
     if (mapping[role] === undefined && detected[role] !== undefined) mapping[role] = detected[role];
   }
+  // statsforecast's y, also when unique_id or ds was chosen (and so hidden from detection).
+  const y = statsforecastValueAt(headers.map(normalizeHeader));
+  const statsforecastY =
+    detect &&
+    y !== -1 &&
+    !claimed.has(y) &&
+    mapping.amount === undefined &&
+    mapping.quantity === undefined;
+  if (statsforecastY) mapping.quantity = headers[y] as string;
   // A detected store × item sku (no column of that name): its parts.
   const skuName = mapping.sku;
   if (skuParts === undefined && skuName?.includes('+') && findHeader(headers, skuName) === -1) {
@@ -153,7 +167,10 @@ export function planColumns(
   } else {
     const guess = defaultMeasure(has, isReferenceSchema(headers));
     plan.measure = guess.measure;
-    plan.measureReason = guess.reason;
+    plan.measureReason =
+      y !== -1 && mapping.quantity === headers[y] && guess.measure === 'units'
+        ? STATSFORECAST_MEASURE_REASON
+        : guess.reason;
   }
   return { plan, mapping };
 }

@@ -4,6 +4,7 @@
 import { SEED_HEADERS } from '../seed';
 import type { ColumnMapping, Role } from '../types';
 import { readDate } from './dates';
+import { statsforecastValueAt } from './statsforecast';
 
 export const ROLES: readonly Role[] = [
   'date',
@@ -511,6 +512,13 @@ export function detectColumns(
         used.add(i);
         break;
       }
+    }
+  }
+  if (mapping.amount === undefined && mapping.quantity === undefined) {
+    const y = statsforecastValueAt(normalized);
+    if (y !== -1 && !used.has(y)) {
+      mapping.quantity = (headers[y] ?? '').trim();
+      used.add(y);
     }
   }
   const parts = storeAndItem(mapping.sku, headers, normalized, find);

@@ -40,10 +40,11 @@ export class SkuReader {
     const raw = fields[plan.sku] as string;
     const si = this.byRaw.get(raw);
     if (si !== undefined) return si;
-    const name = raw.trim();
-    if (name === '')
+    // A name is kept as written (" A1" and "A1" are two skus); only a blank one is missing.
+    const name = raw;
+    if (isBlank(name))
       return { code: 'missing-sku', col: plan.sku, detail: 'empty; expected a product id' };
-    const category = plan.category >= 0 ? (fields[plan.category] as string).trim() : '';
+    const category = plan.category >= 0 ? nameCell(fields[plan.category] as string) : '';
     const bad = controlChar(name, plan.sku) ?? controlChar(category, plan.category);
     if (bad !== null) return bad;
     const id = this.skus.intern(name, category, NaN, -1);
@@ -56,8 +57,8 @@ export class SkuReader {
     const parts = this.plan.skuParts as number[];
     const values: string[] = [];
     for (const col of parts) {
-      const v = (fields[col] as string).trim();
-      if (v === '') {
+      const v = fields[col] as string;
+      if (isBlank(v)) {
         const names = parts.map((c) => this.ctx.issues.header(c)).join(' + ');
         return {
           code: 'missing-sku',
@@ -71,7 +72,7 @@ export class SkuReader {
     let id = this.byRaw.get(name);
     if (id === undefined) {
       const plan = this.plan;
-      const category = plan.category >= 0 ? (fields[plan.category] as string).trim() : '';
+      const category = plan.category >= 0 ? nameCell(fields[plan.category] as string) : '';
       id = this.skus.intern(name, category, NaN, -1);
       this.skus.setParts(id, values);
       if (this.byRaw.size < MAX_RAW) this.byRaw.set(name, id);
@@ -100,7 +101,7 @@ export class SkuReader {
     row: number,
   ): number | RowIssue {
     const plan = this.plan;
-    const category = rawCategory.trim();
+    const category = nameCell(rawCategory);
     if (plan.category >= 0 && category === '') {
       return {
         code: 'missing-category',
@@ -117,7 +118,8 @@ export class SkuReader {
     if (plan.category >= 0) parts.push(category);
     if (plan.price >= 0) parts.push(shortestNumber(price));
     const name = parts.length > 0 ? parts.join(' · ') : 'all';
-    const id = this.skus.intern(name, category, price, seedIdOf(category, price));
+    // The seed's categories are matched as words: " Beauty" is still the seed's Beauty.
+    const id = this.skus.intern(name, category, price, seedIdOf(category.trim(), price));
     let byPrice = this.byCategoryPrice.get(rawCategory);
     if (!byPrice) {
       byPrice = new Map();
@@ -139,6 +141,16 @@ export class SkuReader {
         'empty; expected a unit price (with no sku column, category and price name the product)',
     };
   }
+}
+
+/** A cell of nothing but spaces: no name at all. */
+function isBlank(text: string): boolean {
+  return text.trim() === '';
+}
+
+/** A name cell as written; a blank one is empty. */
+function nameCell(text: string): string {
+  return isBlank(text) ? '' : text;
 }
 
 /**

@@ -39,26 +39,31 @@ export class TableBuilder implements PreReadSink {
   private begun = false;
   private delimiter = ',';
   private mapping: ColumnMapping = {};
+  private header: string[] | null = null;
 
   /**
    * `requested`: explicit role → header choices; auto-detection does the rest.
    * `dateFormat`: how day/month dates are read; by default decided from the values.
    * `measure`: units or money; by default decided from the columns (defaultMeasure).
+   * `detect`: false reads only the requested columns (IngestOptions.detect).
    */
   constructor(
     private readonly log: IssueLog,
     private readonly requested: ColumnMapping,
     private readonly dateFormat?: DateFormat,
     private readonly measure?: Measure,
+    private readonly detect = true,
   ) {}
 
   /** `delimiter`: the source's, named in the report and in ragged-row messages. */
   begin(headers: string[], delimiter = ',', sample: readonly (readonly string[])[] = []): boolean {
     this.begun = true;
     this.delimiter = delimiter;
+    this.header = headers.map((h) => h.trim());
     const request = {
       mapping: this.requested,
       sample,
+      detect: this.detect,
       ...(this.measure !== undefined && { measure: this.measure }),
     };
     const { plan, mapping } = planColumns(headers, request, this.log);
@@ -148,6 +153,7 @@ export class TableBuilder implements PreReadSink {
       hasAge: (acc?.plan.age ?? -1) >= 0,
       hasGender: (acc?.plan.gender ?? -1) >= 0,
     };
+    if (this.header !== null) report.header = this.header;
     if (this.dateFormat) report.dateFormat = this.dateFormat;
     if (built) report.dateFormats = built.dateFormats;
     const parts = acc?.plan.skuParts;

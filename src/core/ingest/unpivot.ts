@@ -69,7 +69,8 @@ function periodsAcross(plan: PeriodsAcross, wide: string[], log: IssueLog): Resh
   const firstRow = new Map<string, number>();
   let warned = false;
   const noteRepeat = (cells: string[], row: number): void => {
-    const item = plan.sku.map((c) => (cells[c] ?? '').trim());
+    // Names as written, as the sku reader keeps them: " A" and "A" are two items.
+    const item = plan.sku.map((c) => cells[c] ?? '');
     const key = item.join('\u0001');
     const first = firstRow.get(key);
     if (first === undefined) return void firstRow.set(key, row);
@@ -156,6 +157,8 @@ export class LayoutSink implements PreReadSink {
   private reshape: Reshape | null = null;
   private width = 0;
   private noPre = new Float64Array(0);
+  /** The header row as begin() got it, for the report. */
+  private header: string[] | null = null;
 
   /** `layout`: the caller's choice; detected from the header row when absent. */
   constructor(
@@ -164,12 +167,14 @@ export class LayoutSink implements PreReadSink {
     private readonly dateFormat?: DateFormat,
     private readonly layout?: Layout,
     private readonly measure?: Measure,
+    detect = true,
   ) {
-    this.builder = new TableBuilder(log, requested, dateFormat, measure);
+    this.builder = new TableBuilder(log, requested, dateFormat, measure, detect);
   }
 
   /** `sample`: the first records, for the long reading's guesses from values (see TableBuilder). */
   begin(headers: string[], delimiter = ',', sample: readonly (readonly string[])[] = []): boolean {
+    this.header = headers.map((h) => h.trim());
     this.plan = planLayout(headers, this.requested, this.layout, this.dateFormat);
     if (this.plan.kind === 'long') return this.builder.begin(headers, delimiter, sample);
     const wide = headers.map((h) => h.trim());
@@ -240,6 +245,8 @@ export class LayoutSink implements PreReadSink {
 
   finish(): WeeklyTable {
     const table = this.builder.finish();
+    // A wide table's builder saw made-up columns: the report names the file's.
+    if (this.header !== null) table.report.header = this.header;
     // A long file's report stays as it was: no layout means long.
     if (this.plan.kind !== 'long') {
       table.report.layout = this.plan.kind;

@@ -95,17 +95,22 @@ function resolveDates(
   let hasDmy = false;
   let forcedDay = false;
   let forcedMonth = false;
-  for (const r of readings) {
+  let allDotted = true;
+  for (let i = 0; i < readings.length; i++) {
+    const r = readings[i]!;
     if (r.kind !== 'dmy') continue;
     hasDmy = true;
     const df = r.dayFirst === r.dayFirst;
     const mf = r.monthFirst === r.monthFirst;
     if (df && !mf) forcedDay = true;
     if (mf && !df) forcedMonth = true;
+    if (!isDotted(text[i] as string)) allDotted = false;
   }
   // A first field > 12 anywhere means day-first (the data contract,
-  // ../shared/design/CONTRACT.md §1.3), unless the caller chose.
-  const order: DateFormat = forced ?? (forcedDay ? 'DMY' : 'MDY');
+  // ../shared/design/CONTRACT.md §1.3), unless the caller chose. Undecided,
+  // dotted dates (02.01.2023) are day-first: nobody writes month-first with
+  // dots, the European exports that use them are day-first.
+  const order: DateFormat = forced ?? (forcedDay || (!forcedMonth && allDotted) ? 'DMY' : 'MDY');
   const dayOf = new Float64Array(readings.length);
   for (let i = 0; i < readings.length; i++) {
     const r = readings[i]!;
@@ -129,6 +134,26 @@ function resolveDates(
       ? 'iso'
       : 'n/a';
   return { dayOf, dateOrder, ambiguous, counts };
+}
+
+/** `02.01.2023`: a day/month date written with dots. */
+function isDotted(text: string): boolean {
+  return text.includes('.');
+}
+
+/**
+ * The warning for a file whose dates all read both ways: the order it was read
+ * in, and how to pin the other (on the command line and in the page).
+ */
+function ambiguousMessage(column: string, order: string, example: string): string {
+  const read =
+    order === 'day-first'
+      ? 'read day-first (DD.MM.YYYY), as dotted dates are written'
+      : 'read month-first (MM/DD/YYYY)';
+  return (
+    `Column "${column}": every date reads both as day/month and as month/day; ${read}, e.g. "${example}". ` +
+    `If that is wrong, pin the order: --date-format DMY|MDY|YMD (in the page: "Read dates" when you map the columns)`
+  );
 }
 
 /** How a date order is named in messages. */
@@ -188,7 +213,11 @@ export function buildWeeklyTable(
       severity: 'warning',
       code: 'ambiguous-date-order',
       column: dateColumn,
-      message: `Column "${dateColumn}": every date reads both as day/month and as month/day; read month-first (MM/DD/YYYY), e.g. "${text.find((_, i) => readings[i]?.kind === 'dmy') ?? ''}". Fix the mapping if that is wrong`,
+      message: ambiguousMessage(
+        dateColumn,
+        dateOrder,
+        text.find((_, i) => readings[i]?.kind === 'dmy') ?? '',
+      ),
     });
   }
 
