@@ -44,6 +44,12 @@ async function sampleOpen(
   await page.getByTestId(TEST_IDS.fileInput).setInputFiles(sampleCsv);
   await page.getByTestId(TEST_IDS.overview).waitFor({ timeout: 240_000 });
   await page.getByTestId(TEST_IDS.chart).first().waitFor();
+  // The results take focus (for keyboard users); a picture shows no focus ring.
+  await page.evaluate(() =>
+    (
+      globalThis as unknown as { document: { activeElement: { blur?: () => void } | null } }
+    ).document.activeElement?.blur?.(),
+  );
   return page;
 }
 
