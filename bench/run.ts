@@ -6,6 +6,7 @@ const BENCHES: { name: string; run: () => Promise<void> }[] = [
   { name: 'inference', run: () => import('./inference').then((m) => m.benchInference()) },
   { name: 'browser', run: () => import('./browser').then((m) => m.benchBrowser()) },
   { name: 'table', run: () => import('./table').then((m) => m.benchTable()) },
+  { name: 'size', run: () => import('./first-load').then((m) => m.benchFirstLoad()) },
   { name: 'auto', run: () => import('./auto').then((m) => m.benchAuto()) },
   { name: 'memory', run: () => import('./memory').then((m) => m.benchMemory()) },
   { name: 'serve', run: () => import('./serve').then((m) => m.benchServe()) },

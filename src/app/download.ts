@@ -3,6 +3,7 @@
 
 import { csvCell } from '../core/exports';
 import type { IngestIssue } from '../core/types';
+import { pageWording } from './page-wording';
 
 export function saveBlob(blob: Blob, name: string): void {
   const url = URL.createObjectURL(blob);
@@ -27,14 +28,18 @@ export function baseName(fileName: string | null): string {
   return dot > 0 ? name.slice(0, dot) : name;
 }
 
-/** The issues found while reading the file, one CSV row each (LF, as every CSV skucast writes). */
+/** The issues found while reading the file, one CSV row each (LF, as every CSV skucast writes), in the page's words. */
 export function issuesToCsv(issues: readonly IngestIssue[]): string {
   const lines = ['severity,code,row,column,message'];
   for (const i of issues) {
     lines.push(
-      [i.severity, csvCell(i.code), i.row ?? '', csvCell(i.column ?? ''), csvCell(i.message)].join(
-        ',',
-      ),
+      [
+        i.severity,
+        csvCell(i.code),
+        i.row ?? '',
+        csvCell(i.column ?? ''),
+        csvCell(pageWording(i.message)),
+      ].join(','),
     );
   }
   return lines.join('\n') + '\n';

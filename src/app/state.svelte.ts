@@ -16,6 +16,7 @@ import type {
 } from '../worker/protocol';
 import { DEFAULT_QUERY, type RowFlag, type SortKey, type TableQuery } from './results';
 import { CancelledError } from './cancelled';
+import { pageWording } from './page-wording';
 import {
   forgetMapping,
   recallMapping,
@@ -356,11 +357,13 @@ function fail(mine: number, err: unknown): void {
   page.status = 'error';
 }
 
-/** A message for the user: the error's own text, never its stack. */
+/** A message for the user: the error's own text in the page's words, never its stack. */
 export function readableMessage(err: unknown): string {
   const text = err instanceof Error ? err.message : typeof err === 'string' ? err : '';
   const firstLine = text.split('\n')[0]?.trim() ?? '';
-  return firstLine === '' ? 'Something went wrong while forecasting this file.' : firstLine;
+  return firstLine === ''
+    ? 'Something went wrong while forecasting this file.'
+    : pageWording(firstLine);
 }
 
 function update(values: Partial<PageState>): void {

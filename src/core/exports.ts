@@ -60,20 +60,32 @@ export function forecastCsvChunks(
   return chunked(forecastCsvLines(result, cell), chunkChars);
 }
 
+/**
+ * The file has the seed's products (the prototype's file, or one in its shape:
+ * no sku column, the seed's categories and unit prices): only then does a
+ * seed_id mean anything, and the seed JSON have something to answer.
+ */
+export function hasSeedProducts(result: ForecastResult): boolean {
+  return result.skus.some((s) => s.seed_id >= SEED_ID_MIN && s.seed_id <= SEED_ID_MAX);
+}
+
 function* forecastCsvLines(
   result: ForecastResult,
   cell: (value: string) => string,
 ): Generator<string> {
   // A sku made of several columns: one more column per part, after sku.
   const parts = partColumns(result);
+  // seed_id only for the seed's products: in any other file it is -1 on every row.
+  const seeds = hasSeedProducts(result);
+  const columns = seeds ? CSV_HEADER : CSV_HEADER.filter((c) => c !== 'seed_id');
   // Units: a last column says so on every row (money keeps the columns it always had).
   const units = result.metadata.measure === 'units';
-  const header = [CSV_HEADER[0], ...parts.map(cell), ...CSV_HEADER.slice(1)];
+  const header = [columns[0], ...parts.map(cell), ...columns.slice(1)];
   yield [...header, ...(units ? ['measure'] : [])].join(',') + '\n';
   const end = units ? ',units\n' : '\n';
   for (const s of result.skus) {
     const partCells = parts.map((_, i) => cell(s.parts?.[i] ?? '') + ',').join('');
-    const prefix = `${cell(s.sku)},${partCells}${cell(s.category)},${s.seed_id},`;
+    const prefix = `${cell(s.sku)},${partCells}${cell(s.category)},${seeds ? `${s.seed_id},` : ''}`;
     for (const w of s.weeks) {
       yield (
         prefix +

@@ -10,6 +10,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { gzipSync } from 'node:zlib';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { build } from 'vite';
 import { DEFAULT_HORIZON, type ForecastResult } from '../../src/core/forecast';
@@ -444,4 +445,42 @@ export async function measureTableScroll(
       over33Ms: times.filter((t) => t > 33.4).length,
     };
   });
+}
+
+/** Budget for the JS a first visit loads before any dynamic import, gzip bytes. */
+export const FIRST_LOAD_JS_BUDGET = 150 * 1024;
+
+/**
+ * The JS index.html loads before any dynamic import: its module scripts and
+ * modulepreloads, and every module they import statically (`import … from`),
+ * followed through the built files. Each file once, with its gzip size (level
+ * 9, as a static host's precompressed files; level 6 differs by about 1%).
+ */
+export function firstLoadJs(dist: string): {
+  files: { file: string; gzip: number }[];
+  gzip: number;
+} {
+  const html = readFileSync(path.join(dist, 'index.html'), 'utf8');
+  const start = [
+    ...html.matchAll(/<script[^>]*type="module"[^>]*src="([^"]+)"/g),
+    ...html.matchAll(/<link[^>]*rel="modulepreload"[^>]*href="([^"]+)"/g),
+  ].map((m) => path.resolve(dist, (m[1] as string).replace(/^\.?\//, '')));
+  const seen = new Set<string>();
+  const queue = [...start];
+  while (queue.length > 0) {
+    const file = queue.shift() as string;
+    if (seen.has(file)) continue;
+    seen.add(file);
+    const code = readFileSync(file, 'utf8');
+    // Static imports only: `import(` is a dynamic one, loaded later.
+    for (const m of code.matchAll(
+      /(?:^|[;\s}])import\s*(?:[\w$*{},\s]+?\s*from\s*)?["']([^"']+\.js)["']/g,
+    ))
+      queue.push(path.resolve(path.dirname(file), m[1] as string));
+  }
+  const files = [...seen].map((file) => ({
+    file: path.relative(dist, file),
+    gzip: gzipSync(readFileSync(file), { level: 9 }).length,
+  }));
+  return { files, gzip: files.reduce((s, f) => s + f.gzip, 0) };
 }

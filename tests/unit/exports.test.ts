@@ -86,6 +86,20 @@ describe('forecastToCsv', () => {
     expect(lines[10]).toBe(`"Quote ""me"", please",'@risk,-1,2024-01-01,1,0.50,1.00,2.33,tcn`);
   });
 
+  it("leaves seed_id out for a file without the seed's products, where it would be -1 on every row", () => {
+    const other: ForecastResult = {
+      ...result,
+      skus: result.skus.map((s) => ({ ...s, seed_id: -1 })),
+    };
+    const rows = forecastToCsv(other).split('\n');
+    expect(rows[0]).toBe('sku,category,week_start,horizon_week,p10,p50,p90,model');
+    expect(rows[1]).toBe('Beauty · 25,Beauty,2024-01-01,1,30.73,61.45,123.23,tcn');
+    expect(rows[7]).toBe(`"'=HYPERLINK(""http://x"")",'+cmd,2024-01-01,1,2.50,5.00,10.33,baseline`);
+    // The JSON keeps its key (its schema says so), and the seed JSON has nothing to answer.
+    expect(JSON.parse(forecastToJson(other)).forecasts[0].seed_id).toBe(-1);
+    expect(forecastToSeedJson(other)).toBe('{}\n');
+  });
+
   it('neutralises every formula trigger', () => {
     expect(csvCell('-2+3')).toBe("'-2+3");
     expect(csvCell('\tx')).toBe("'\tx");

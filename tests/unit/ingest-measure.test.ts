@@ -93,7 +93,7 @@ describe('the measure', () => {
     expect(mapped.code).toBe(0);
     expect(plain.out).toBe(mapped.out);
     const lines = plain.out.trimEnd().split('\n');
-    expect(lines[0]).toBe('sku,category,seed_id,week_start,horizon_week,p10,p50,p90,model,measure');
+    expect(lines[0]).toBe('sku,category,week_start,horizon_week,p10,p50,p90,model,measure');
     expect(lines[1]).toMatch(/,ses,units$/);
   });
 
@@ -118,9 +118,7 @@ describe('the measure', () => {
     expect(byDefault.err).toMatch(/measure: units: the file has a quantity column, and planners/);
     expect(money.err).not.toMatch(/measure:/);
     const csv = skucast('forecast', both, '--model', 'naive', '--measure', 'amount');
-    expect(csv.out.split('\n')[0]).toBe(
-      'sku,category,seed_id,week_start,horizon_week,p10,p50,p90,model',
-    );
+    expect(csv.out.split('\n')[0]).toBe('sku,category,week_start,horizon_week,p10,p50,p90,model');
   });
 
   it('the weekly table keeps both sums, whichever is forecast', () => {

@@ -87,10 +87,8 @@ describe('a sku of several columns', () => {
     const t = ingestText(STORE_ITEM, { mapping: { sku: 'store+item' } });
     const result = await forecastWithLibrary(t, { model: 'naive', horizon: 2 });
     const lines = forecastToCsv(result).split('\n');
-    expect(lines[0]).toBe(
-      'sku,store,item,category,seed_id,week_start,horizon_week,p10,p50,p90,model',
-    );
-    expect(lines[1]).toMatch(/^10 · 1,10,1,,-1,2023-01-16,1,/);
+    expect(lines[0]).toBe('sku,store,item,category,week_start,horizon_week,p10,p50,p90,model');
+    expect(lines[1]).toMatch(/^10 · 1,10,1,,2023-01-16,1,/);
     const doc = JSON.parse(forecastToJson(result, { report: t.report }));
     expect(doc.data).toMatchObject({
       sku_columns: ['store', 'item'],
@@ -107,7 +105,7 @@ describe('a sku of several columns', () => {
     });
     const result = await forecastWithLibrary(t, { model: 'naive', horizon: 1 });
     expect(forecastToCsv(result).split('\n')[0]).toBe(
-      'sku,sku_category,item,category,seed_id,week_start,horizon_week,p10,p50,p90,model',
+      'sku,sku_category,item,category,week_start,horizon_week,p10,p50,p90,model',
     );
   });
 });

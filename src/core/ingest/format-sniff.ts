@@ -43,9 +43,47 @@ export function notText(at: number): FormatProblem {
   };
 }
 
-/** A workbook, told by the file's first bytes; null for anything else. */
+const ascii = (text: string): number[] => [...text].map((c) => c.charCodeAt(0));
+
+/**
+ * Files people pick by mistake (a photo of the shelf, the PDF report, an
+ * archive), told by signatures long enough that no CSV starts with them: a
+ * file renamed .csv is named for what it is, not refused as "not UTF-8".
+ * `also` is a second signature further in (WebP's RIFF container).
+ */
+const NOT_TEXT: readonly {
+  what: string;
+  magic: number[];
+  also?: { at: number; magic: number[] };
+}[] = [
+  { what: 'an image (PNG)', magic: [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a] },
+  { what: 'an image (JPEG)', magic: [0xff, 0xd8, 0xff] },
+  { what: 'an image (GIF)', magic: ascii('GIF87a') },
+  { what: 'an image (GIF)', magic: ascii('GIF89a') },
+  { what: 'an image (WebP)', magic: ascii('RIFF'), also: { at: 8, magic: ascii('WEBP') } },
+  { what: 'an image (TIFF)', magic: [0x49, 0x49, 0x2a, 0x00] },
+  { what: 'an image (TIFF)', magic: [0x4d, 0x4d, 0x00, 0x2a] },
+  { what: 'a PDF document', magic: ascii('%PDF-') },
+  { what: 'an archive (RAR)', magic: [0x52, 0x61, 0x72, 0x21, 0x1a, 0x07] },
+  { what: 'an archive (7-Zip)', magic: [0x37, 0x7a, 0xbc, 0xaf, 0x27, 0x1c] },
+];
+
+/** A file that is something else than text, named by what its first bytes say it is. */
+export function lookAlike(what: string): FormatProblem {
+  return {
+    code: 'binary',
+    message: `This looks like ${what}, not CSV text: its first bytes say so, whatever its name ends in; expected the sales export itself, as a CSV file of delimited text or an .xlsx workbook`,
+  };
+}
+
+/** A workbook or a known non-text format, told by the file's first bytes; null for anything else. */
 export function sniffFirstBytes(first: Uint8Array): FormatProblem | null {
   if (startsWith(first, ZIP_MAGIC) || startsWith(first, OLE_MAGIC)) return WORKBOOK;
+  for (const f of NOT_TEXT) {
+    if (!startsWith(first, f.magic)) continue;
+    if (f.also && !startsWith(first.subarray(f.also.at), f.also.magic)) continue;
+    return lookAlike(f.what);
+  }
   return null;
 }
 
