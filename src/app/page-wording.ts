@@ -34,6 +34,13 @@ const HINTS: readonly [RegExp, (...groups: string[]) => string][] = [
   // A column the detection did not find: its list in the form.
   [/\(or choose one: ([^)]*--map [^)]*)\)/g, (inner) => `(or choose ${choices(inner)} in ${FORM})`],
   [/--map (\w+)=COLUMN/g, (role) => `the "${roleLabel(role)}" column in ${FORM}`],
+  // The date order: the form's Read dates list (the message names it already).
+  [
+    /pin the order: --date-format DMY\|MDY\|YMD(?: \(in the page: (?:"Read dates" when you map the columns\))?)?/g,
+    () => `choose the order under "Read dates" in ${FORM} (${AGAIN})`,
+  ],
+  // Reading profiles are the command line's; the page has none to choose.
+  [/written by --save-profile/g, () => 'saved by the command line (skucast)'],
   [/--measure amount/g, () => `Forecast: money (the amount) in ${FORM}`],
   [/--measure units/g, () => `Forecast: units sold in ${FORM}`],
 ];

@@ -75,11 +75,12 @@ describe("statsforecast's long format", () => {
       return (r.out.split('\n')[0] ?? '').split(',');
     };
     expect(heads(['weekly']).slice(0, 3)).toEqual(['unique_id', 'seed_id', 'ds']);
+    // The forecast CSV carries seed_id only for seed-shaped files; this one is not.
     expect(heads(['forecast', '--model', 'naive']).slice(0, 4)).toEqual([
       'unique_id',
       'category',
-      'seed_id',
       'ds',
+      'horizon_week',
     ]);
     const backtest = ['backtest', '--models', 'naive', '--windows', '2'];
     expect(heads(backtest).slice(0, 4)).toEqual(['unique_id', 'cutoff', 'ds', 'y']);
