@@ -72,6 +72,13 @@ export interface IngestOptions {
   measure?: Measure;
   /** Which way round the table is (ingest/layout.ts); detected from the header row when absent. */
   layout?: Layout;
+  /**
+   * The forecast origin: YYYY-MM-DD (rows after the Sunday of its week are
+   * excluded; before the file's first date is a file error), or 'latest'
+   * (every row kept). By default rows beyond the file's bulk are excluded
+   * (ingest/origin.ts); report.excluded says which.
+   */
+  asOf?: string;
 }
 
 /** A CSV file pushed in chunks (bytes or text), then finish() for the table. */
@@ -97,6 +104,7 @@ export class Ingestor {
       opts.dateFormat,
       opts.layout,
       opts.measure,
+      opts.asOf,
     );
     this.reader = new CsvReader(this.builder, this.log, opts.fastScan ?? true);
   }

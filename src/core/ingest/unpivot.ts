@@ -164,8 +164,9 @@ export class LayoutSink implements PreReadSink {
     private readonly dateFormat?: DateFormat,
     private readonly layout?: Layout,
     private readonly measure?: Measure,
+    private readonly asOf?: string,
   ) {
-    this.builder = new TableBuilder(log, requested, dateFormat, measure);
+    this.builder = new TableBuilder(log, requested, dateFormat, measure, asOf);
   }
 
   /** `sample`: the first records, for the long reading's guesses from values (see TableBuilder). */
@@ -178,7 +179,13 @@ export class LayoutSink implements PreReadSink {
         ? periodsAcross(this.plan, wide, this.log)
         : datesDown(this.plan, wide);
     // Every role of the made-up columns is explicit, so the builder detects nothing else.
-    this.builder = new TableBuilder(this.log, reshape.mapping, this.dateFormat, this.measure);
+    this.builder = new TableBuilder(
+      this.log,
+      reshape.mapping,
+      this.dateFormat,
+      this.measure,
+      this.asOf,
+    );
     if (!this.builder.begin(reshape.headers, delimiter)) return false;
     this.reshape = reshape;
     this.width = wide.length;
