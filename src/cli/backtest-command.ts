@@ -225,7 +225,7 @@ async function run(argv: string[], io: CliIo): Promise<number> {
       await ingestFile(file, { ...ingest, onProgress: progress.onProgress }),
     );
     progress.done();
-    const notes = reportLines(table, true);
+    const notes = reportLines(table);
     if (table.series.length === 0) {
       io.err(notes.join('\n') + '\n');
       return 2;

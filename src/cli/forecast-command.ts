@@ -39,6 +39,7 @@ import { fileURLToPath } from 'node:url';
 import { RUN_FLAGS, RUN_OPTIONS, RUN_USAGE, runOptions, skippedVerdict } from './run-options';
 import { EXIT_CODES_USAGE } from './exit-codes';
 import { SEED_ID_MAX, SEED_ID_MIN } from '../core/exports';
+import { decisionsOf } from '../core/decisions';
 
 const FORMATS = ['csv', 'json', 'seed-json'] as const;
 export type Format = (typeof FORMATS)[number];
@@ -155,7 +156,7 @@ async function run(argv: string[], io: CliIo): Promise<number> {
     const table = await ingestFile(file, { ...ingest, onProgress: progress.onProgress });
     progress.done();
     const ingestMs = performance.now() - t0;
-    const notes = reportLines(table, true);
+    const notes = reportLines(table);
     if (table.series.length === 0) {
       io.err(notes.join('\n') + '\n');
       return 2;
@@ -187,6 +188,7 @@ async function run(argv: string[], io: CliIo): Promise<number> {
       {
         ...(loaded ? { provider: loaded.provider } : {}),
         report: table.report,
+        decisions: decisionsOf(table),
         timings,
         leaveOutTimings: !script.timings,
       },
