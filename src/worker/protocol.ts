@@ -38,6 +38,12 @@ export interface RunOptions {
   measure?: Measure;
   /** Which way round the table is (long or wide); detected from the header row when absent. */
   layout?: Layout;
+  /**
+   * The forecast origin: YYYY-MM-DD (rows after its week's Sunday are
+   * excluded) or 'latest' (every row); by default rows beyond the file's bulk
+   * are excluded (report.excluded says which).
+   */
+  asOf?: string;
 }
 
 /** What may change when the last file's weekly table is forecast again (`reforecast`). */
