@@ -4,6 +4,7 @@
 import type { ForecastResult } from '../core/forecast';
 import type { ColumnMapping, DateFormat, IngestReport, Measure, WeeklyTable } from '../core/types';
 import type { Layout } from '../core/types';
+import type { Decision } from '../core/decisions';
 
 export type ProviderName = 'webgpu' | 'wasm';
 
@@ -140,6 +141,8 @@ export interface RunResult {
   model?: { name: string; version: string };
   /** Recent weekly sales per sku (absent on results from before it existed). */
   history?: SalesHistory;
+  /** Every decision made reading the file (core/decisions.ts), as the CLI prints them. */
+  decisions?: Decision[];
 }
 
 export function summarizeTable(table: WeeklyTable): TableSummary {
