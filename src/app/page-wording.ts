@@ -39,6 +39,11 @@ const HINTS: readonly [RegExp, (...groups: string[]) => string][] = [
     /pin the order: --date-format DMY\|MDY\|YMD(?: \(in the page: (?:"Read dates" when you map the columns\))?)?/g,
     () => `choose the order under "Read dates" in ${FORM} (${AGAIN})`,
   ],
+  // The origin: the data summary's "Use them anyway" button and "Forecast as of" date.
+  [
+    /read the file as of its latest date \(--as-of latest\) or choose the origin \(--as-of YYYY-MM-DD\)/g,
+    () => 'press "Use them anyway" or choose a date under "Forecast as of" in the data summary',
+  ],
   // Reading profiles are the command line's; the page has none to choose.
   [/written by --save-profile/g, () => 'saved by the command line (skucast)'],
   [/--measure amount/g, () => `Forecast: money (the amount) in ${FORM}`],

@@ -121,6 +121,10 @@ interface Pending {
   file: Blob | null;
   /** How to read `file` besides its columns: a workbook's sheet, a date reading, units or money, a layout. */
   reading: { sheet?: string; dateFormat?: DateFormat; measure?: Measure; layout?: Layout };
+  /** The mapping confirmed for `file` (none for the reference schema). */
+  mapping?: ColumnMapping;
+  /** The forecast origin the user chose (RunOptions.asOf); absent: the file's bulk decides. */
+  asOf?: string;
 }
 
 const unconfigured = (): never => {
@@ -236,9 +240,23 @@ export async function confirmMapping(
     ...(reading.measure === undefined ? {} : { measure: reading.measure }),
     ...(reading.layout === undefined ? {} : { layout: reading.layout }),
   };
+  pending.mapping = confirmed;
   if (page.peek) rememberMapping(store, page.peek.headers, confirmed);
   page.runs++;
   await runForecast(++generation, pending.file, confirmed);
+}
+
+/**
+ * Reads the file forecast again from another origin: a YYYY-MM-DD date (the
+ * week holding it is the last one read), 'latest' (every row, those beyond
+ * the file's bulk too), or null (the file's bulk decides again).
+ */
+export async function chooseOrigin(asOf: string | null): Promise<void> {
+  if (!pending.file || page.status !== 'done') return;
+  if (asOf === null) delete pending.asOf;
+  else pending.asOf = asOf;
+  page.runs++;
+  await runForecast(++generation, pending.file, pending.mapping);
 }
 
 /** Forgets the mapping remembered for the current file's headers. */
@@ -339,6 +357,7 @@ async function runForecast(
       horizon: page.horizon,
       ...(mapping ? { mapping: { ...mapping } } : {}),
       ...(mapping ? pending.reading : {}),
+      ...(pending.asOf === undefined ? {} : { asOf: pending.asOf }),
     };
     const next = await bridge.run(file, opts, (p) => {
       if (mine === generation) page.progress = p;

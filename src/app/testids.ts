@@ -15,6 +15,13 @@ export const TEST_IDS = {
   mappingMeasure: 'mapping-measure',
   mappingMeasureWhy: 'mapping-measure-why',
   summaryMeasure: 'summary-measure',
+  /** The data summary's "Starts from": rows left out, and the origin choices. */
+  summaryOrigin: 'summary-origin',
+  originUseAll: 'origin-use-all',
+  originAuto: 'origin-auto',
+  originDate: 'origin-date',
+  originApply: 'origin-apply',
+  decisions: 'decisions',
   mappingSubmit: 'mapping-submit',
   mappingPreview: 'mapping-preview',
   mappingDates: 'mapping-dates',

@@ -234,7 +234,7 @@ async function run(argv: string[], io: CliIo): Promise<number> {
     progress.done();
     settleProfile(profile, ingested);
     const table = measuredTable(ingested);
-    const notes = [...profile.notes, ...reportLines(table, true)];
+    const notes = [...profile.notes, ...reportLines(table)];
     const namesLine = namesNote(names, format);
     if (namesLine !== null) notes.push(namesLine);
     if (table.series.length === 0) {

@@ -41,6 +41,7 @@ import { EXIT_CODES_USAGE } from './exit-codes';
 import { SEED_ID_MAX, SEED_ID_MIN } from '../core/exports';
 import { PROFILE_OPTIONS, PROFILE_USAGE, profileRun, settleProfile } from './profile-option';
 import { namedCsv, NAMES_OPTIONS, NAMES_USAGE, namesNote, namesOption } from './names-option';
+import { decisionsOf } from '../core/decisions';
 
 const FORMATS = ['csv', 'json', 'seed-json'] as const;
 export type Format = (typeof FORMATS)[number];
@@ -173,7 +174,7 @@ async function run(argv: string[], io: CliIo): Promise<number> {
     progress.done();
     settleProfile(profile, table);
     const ingestMs = performance.now() - t0;
-    const notes = [...profile.notes, ...reportLines(table, true)];
+    const notes = [...profile.notes, ...reportLines(table)];
     const namesLine = namesNote(names, format);
     if (namesLine !== null) notes.push(namesLine);
     if (table.series.length === 0) {
@@ -207,6 +208,7 @@ async function run(argv: string[], io: CliIo): Promise<number> {
       {
         ...(loaded ? { provider: loaded.provider } : {}),
         report: table.report,
+        decisions: decisionsOf(table),
         timings,
         leaveOutTimings: !script.timings,
       },

@@ -12,6 +12,7 @@ import type {
 import { LAYOUTS } from '../core/ingest/layout';
 import { weeklyCsvChunks } from '../core/weekly-csv';
 import { ROLES } from '../core/ingest/columns';
+import { parseAsOf } from '../core/ingest/origin';
 import type { IngestOptions } from '../core/ingest';
 import { optionValue, type ParsedArgs } from '../node/args';
 import { oneFileCommandLine, UsageError, writeChunks, type CliIo, type Command } from './command';
@@ -23,9 +24,10 @@ import { RUN_FLAGS, RUN_OPTIONS, RUN_USAGE, runOptions, skippedVerdict } from '.
 import { EXIT_CODES_USAGE } from './exit-codes';
 import { PROFILE_OPTIONS, PROFILE_USAGE, profileRun, settleProfile } from './profile-option';
 import { namedCsv, NAMES_OPTIONS, NAMES_USAGE, namesOption } from './names-option';
+import { decisionsOf, type Decision, type DecisionKind } from '../core/decisions';
 
 /** The options of every command that reads a sales file. */
-export const INGEST_OPTIONS = ['map', 'sheet', 'date-format', 'measure', 'layout'];
+export const INGEST_OPTIONS = ['map', 'sheet', 'date-format', 'measure', 'layout', 'as-of'];
 
 const DATE_FORMATS: readonly DateFormat[] = ['DMY', 'MDY', 'YMD'];
 const MEASURES: readonly Measure[] = ['units', 'amount'];
@@ -50,13 +52,20 @@ export const INGEST_USAGE = `  --map role=Column   use Column for role (${ROLES.
                       column per item: DATE,QTY_A,QTY_B,PROMO_A,…) or
                       wide-periods-across (a row per item, a column per
                       date, ISO week 2024-W05 or month); default: detected
-                      from the header row (stderr says which)`;
+                      from the header row (stderr says which)
+  --as-of DATE        the forecast origin: the week holding DATE (YYYY-MM-DD)
+                      is the last one read, rows dated after its Sunday are
+                      excluded; latest keeps every row. Default: rows far
+                      beyond the file's bulk (after weeks with no rows, fewer
+                      than 1% of what those weeks would have held) are
+                      excluded; stderr's origin: line names them`;
 
-const USAGE = `usage: skucast weekly FILE [--map role=Column ...] [--sheet NAME|N] [--date-format DMY|MDY|YMD] [--measure units|amount] [--layout L] [--profile FILE] [--save-profile FILE] [--names N]
+const USAGE = `usage: skucast weekly FILE [--map role=Column ...] [--sheet NAME|N] [--date-format DMY|MDY|YMD] [--measure units|amount] [--layout L] [--profile FILE] [--save-profile FILE] [--names N] [--as-of DATE|latest]
 
 Reads a sales CSV (or an .xlsx workbook's sheet) and prints the weekly table
 (one row per sku and week) as CSV. Issues found in the file go to stderr, one
-per line, then a summary line.
+per line, then each decision made reading it (\`mapping: …\`, \`dates: …\`,
+\`origin: …\`), then a summary line.
 
 ${INGEST_USAGE}
 ${PROFILE_USAGE}
@@ -65,7 +74,7 @@ ${RUN_USAGE}
 
 ${EXIT_CODES_USAGE}`;
 
-/** The reading options of `args` (--map, --sheet, --date-format, --layout), or an error text. */
+/** The reading options of `args` (--map, --sheet, --date-format, --layout, --as-of), or an error text. */
 export function ingestOptions(args: ParsedArgs): IngestOptions | string {
   const mapping = parseMappings(args.options.get('map') ?? []);
   if (typeof mapping === 'string') return mapping;
@@ -85,8 +94,13 @@ export function ingestOptions(args: ParsedArgs): IngestOptions | string {
   if (layout !== undefined && !LAYOUTS.includes(layout)) {
     return `bad --layout "${optionValue(args, 'layout')}": expected ${LAYOUTS.join(', ')}`;
   }
+  const asOf = optionValue(args, 'as-of')?.trim();
+  if (asOf !== undefined && parseAsOf(asOf) === null) {
+    return `bad --as-of "${asOf}": expected a date YYYY-MM-DD (1900-2100) or latest`;
+  }
   return {
     mapping,
+    ...(asOf !== undefined && { asOf: asOf.toLowerCase() }),
     ...(sheet !== undefined && { sheet }),
     ...(dateFormat !== undefined && { dateFormat }),
     ...(measure !== undefined && { measure }),
@@ -109,12 +123,33 @@ export function parseMappings(values: readonly string[]): ColumnMapping | string
   return mapping;
 }
 
+/** What the CLI adds to a decision's line: the option that makes the other choice. */
+const CHOOSE_WITH: Partial<Record<DecisionKind, string>> = {
+  dates: '--date-format',
+  measure: '--measure units|amount',
+  layout: '--layout',
+  origin: '--as-of YYYY-MM-DD|latest',
+};
+
 /**
- * stderr lines for a report: each kept issue, a note on dropped ones, the
- * summary; for a forecast (`measure`), what it counts when that is units
- * (money, the default of old, goes unsaid).
+ * A decision as its stderr line: `kind: text`, greppable by its kind, with
+ * the option that chooses otherwise where there was a choice (ISO dates have
+ * one reading; a measure's reason may name its choice already).
  */
-export function reportLines(table: WeeklyTable, measure = false): string[] {
+export function decisionLine(d: Decision): string {
+  const option = CHOOSE_WITH[d.kind];
+  const choice =
+    option !== undefined &&
+    !d.text.includes('(choose') &&
+    !(d.kind === 'dates' && d.text.startsWith('ISO'));
+  return `${d.kind}: ${d.text}${choice ? ` (choose with ${option})` : ''}`;
+}
+
+/**
+ * stderr lines for a report: each kept issue, a note on dropped ones, every
+ * decision ingestion made (core/decisions.ts), the summary.
+ */
+export function reportLines(table: WeeklyTable): string[] {
   const r: IngestReport = table.report;
   const lines = r.issues.map((i) => `${i.severity} [${i.code}] ${i.message}`);
   if (r.issueCount > r.issues.length) {
@@ -125,24 +160,10 @@ export function reportLines(table: WeeklyTable, measure = false): string[] {
     .join(', ');
   const weeks = table.weeks.length;
   const span = r.firstDate ? `, ${r.firstDate}..${r.lastDate}` : '';
-  const f = r.dateFormats;
-  if (f !== undefined && r.dateOrder !== 'iso' && r.dateOrder !== 'n/a') {
-    const how = r.dateFormat ? `as chosen (${r.dateFormat})` : 'as detected';
-    lines.push(
-      `dates: read ${r.dateOrder} ${how}; rows each reading accepts: DMY ${f.DMY}, MDY ${f.MDY}, YMD ${f.YMD} (choose with --date-format)`,
-    );
-  }
-  if (measure && r.measure === 'units' && r.measureReason !== undefined) {
-    lines.push(`measure: ${r.measureReason} (choose with --measure units|amount)`);
-  }
-  if (r.layout !== undefined && r.layout !== 'long') {
-    lines.push(`layout: ${r.layout}, ${r.layoutDescription ?? ''} (choose with --layout)`);
-  }
-  if (r.sheets !== undefined && r.sheets.length > 1 && r.sheet !== undefined) {
-    lines.push(`sheet: read "${r.sheet}" of ${r.sheets.map((s) => `"${s}"`).join(', ')}`);
-  }
+  lines.push(...decisionsOf(table).map(decisionLine));
+  const excluded = r.excluded ? `, ${r.excluded.rows} excluded (${r.excluded.reason})` : '';
   lines.push(
-    `summary: ${r.rowsRead} rows read, ${r.rowsUsed} used, ${r.rowsSkipped} skipped${reasons ? ` (${reasons})` : ''}; ` +
+    `summary: ${r.rowsRead} rows read, ${r.rowsUsed} used, ${r.rowsSkipped} skipped${reasons ? ` (${reasons})` : ''}${excluded}; ` +
       `${table.series.length} skus × ${weeks} weeks${span}; ${r.granularity}, dates ${r.dateOrder}${r.dateOrderAmbiguous ? ' (ambiguous)' : ''}`,
   );
   return lines;

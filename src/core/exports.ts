@@ -3,6 +3,7 @@
 // app's download buttons: CSV, JSON with run metadata, and the seed API's
 // response shape for its product ids.
 
+import type { Decision } from './decisions';
 import type { ForecastResult, ForecastTimings, ForecastWeek, SelectionSummary } from './forecast';
 import { CHUNK_CHARS, chunked, jsonChunks } from './json-chunks';
 import type { IngestReport } from './types';
@@ -147,6 +148,8 @@ export interface ExportMeta {
   /** Stage timings the caller measured, ms. */
   timings?: { ingestMs?: number; modelLoadMs?: number };
   report?: IngestReport;
+  /** Every decision made reading the file (decisions.ts): the JSON's `decisions`. */
+  decisions?: readonly Decision[];
   /** ISO timestamp of the run; left out when not given, so output stays reproducible. */
   createdAt?: string;
   /** Leaves out what is timed (run.timings_ms, the candidates' fit_ms): reruns write the same bytes. */
@@ -209,6 +212,9 @@ function jsonDocument(result: ForecastResult, meta: ExportMeta): Record<string, 
     last_complete_week: md.lastCompleteWeek,
     first_forecast_week: md.firstForecastWeek,
     data: meta.report ? reportSummary(meta.report) : null,
+    ...(meta.decisions && {
+      decisions: meta.decisions.map((d) => ({ kind: d.kind, text: d.text })),
+    }),
     skus: {
       ...(md.skuColumns !== undefined && { sku_columns: md.skuColumns }),
       model: md.skusModel,
@@ -354,6 +360,18 @@ function reportSummary(r: IngestReport): Record<string, unknown> {
     ...(r.skuColumns !== undefined && { sku_columns: r.skuColumns }),
     ...(r.sheet !== undefined && { sheet: r.sheet, sheets: r.sheets ?? [r.sheet] }),
     ...(r.measureReason !== undefined && { measure_reason: r.measureReason }),
+    ...(r.asOf !== undefined && { as_of: r.asOf }),
+    ...(r.excluded !== undefined && {
+      excluded: {
+        reason: r.excluded.reason,
+        rows: r.excluded.rows,
+        date_count: r.excluded.dateCount,
+        dates: r.excluded.dates,
+        last_date: r.excluded.lastDate,
+        kept_until: r.excluded.keptUntil,
+        gap_weeks: r.excluded.gapWeeks,
+      },
+    }),
   };
 }
 

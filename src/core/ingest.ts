@@ -78,6 +78,13 @@ export interface IngestOptions {
    * nothing). Default true.
    */
   detect?: boolean;
+  /**
+   * The forecast origin: YYYY-MM-DD (rows after the Sunday of its week are
+   * excluded; before the file's first date is a file error), or 'latest'
+   * (every row kept). By default rows beyond the file's bulk are excluded
+   * (ingest/origin.ts); report.excluded says which.
+   */
+  asOf?: string;
 }
 
 /** A CSV file pushed in chunks (bytes or text), then finish() for the table. */
@@ -104,6 +111,7 @@ export class Ingestor {
       opts.layout,
       opts.measure,
       opts.detect ?? true,
+      opts.asOf,
     );
     this.reader = new CsvReader(this.builder, this.log, opts.fastScan ?? true);
   }

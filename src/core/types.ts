@@ -92,6 +92,30 @@ export interface IngestReport {
   layoutDescription?: string;
   /** The header row the columns were chosen from, cells trimmed (absent when the file has none). */
   header?: string[];
+  /**
+   * Rows left out of the table by where its weeks end (ingest/origin.ts):
+   * dated beyond the file's bulk, or after the week of the caller's as-of
+   * date. Not counted in rowsSkipped (they are good rows, set aside):
+   * rowsRead = rowsUsed + rowsSkipped + excluded.rows.
+   */
+  excluded?: ExcludedRows;
+  /** The as-of date the caller chose (IngestOptions.asOf), as given: YYYY-MM-DD or 'latest'. */
+  asOf?: string;
+}
+
+/** Rows set aside by the forecast origin (see IngestReport.excluded). */
+export interface ExcludedRows {
+  /** beyond-bulk: the guard's rule; as-of: after the week of the chosen date. */
+  reason: 'beyond-bulk' | 'as-of';
+  rows: number;
+  /** Distinct dates excluded, the first of them (YYYY-MM-DD, ascending, at most 10) and the last. */
+  dateCount: number;
+  dates: string[];
+  lastDate: string;
+  /** The last date kept. */
+  keptUntil: string;
+  /** Weeks with no rows between the last week kept and the first excluded. */
+  gapWeeks: number;
 }
 
 /** One row of the weekly table, columns in the order of ../shared/design/CONTRACT.md §2. */

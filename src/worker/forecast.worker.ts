@@ -6,6 +6,7 @@
 // model survives a cancel; only a worker too busy to stop within the bridge's
 // grace period is terminated (by the bridge, not here).
 
+import { decisionsOf } from '../core/decisions';
 import { expose } from 'comlink';
 import { Ingestor } from '../core/ingest';
 import { ingestOptions, peekFile } from './headers';
@@ -138,6 +139,7 @@ async function run(
     return {
       summary,
       report: table.report,
+      decisions: decisionsOf(table),
       forecast: null,
       problem,
       provider: null,
@@ -180,6 +182,7 @@ async function run(
     return {
       summary,
       report: table.report,
+      decisions: decisionsOf(table),
       forecast: null,
       problem: err.message,
       provider: null,
@@ -194,6 +197,7 @@ async function run(
   return {
     summary,
     report: table.report,
+    decisions: decisionsOf(table),
     forecast,
     provider: model.provider,
     ...(fallbackReason === undefined ? {} : { fallbackReason }),
@@ -264,7 +268,11 @@ async function reforecast(
   const { model, waitMs } = await loadModel(opts.preferred ?? 'webgpu');
   onProgress?.({ stage: 'forecast', bytesRead: 0, totalBytes: 0 });
   const t1 = performance.now();
-  const base = { summary: summarizeTable(table), report: table.report };
+  const base = {
+    summary: summarizeTable(table),
+    report: table.report,
+    decisions: decisionsOf(table),
+  };
   const timings = (end: number): StageTimings => ({
     read_parse_ms: 0,
     table_ms: 0,

@@ -29,6 +29,7 @@ export function ingestOptions(opts: RunOptions): IngestOptions {
     ...(opts.dateFormat !== undefined && { dateFormat: opts.dateFormat }),
     ...(opts.measure !== undefined && { measure: opts.measure }),
     ...(opts.layout !== undefined && { layout: opts.layout }),
+    ...(opts.asOf !== undefined && { asOf: opts.asOf }),
   };
 }
 

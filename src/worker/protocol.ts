@@ -4,6 +4,7 @@
 import type { ForecastResult } from '../core/forecast';
 import type { ColumnMapping, DateFormat, IngestReport, Measure, WeeklyTable } from '../core/types';
 import type { Layout } from '../core/types';
+import type { Decision } from '../core/decisions';
 
 export type ProviderName = 'webgpu' | 'wasm';
 
@@ -38,6 +39,12 @@ export interface RunOptions {
   measure?: Measure;
   /** Which way round the table is (long or wide); detected from the header row when absent. */
   layout?: Layout;
+  /**
+   * The forecast origin: YYYY-MM-DD (rows after its week's Sunday are
+   * excluded) or 'latest' (every row); by default rows beyond the file's bulk
+   * are excluded (report.excluded says which).
+   */
+  asOf?: string;
 }
 
 /** What may change when the last file's weekly table is forecast again (`reforecast`). */
@@ -134,6 +141,8 @@ export interface RunResult {
   model?: { name: string; version: string };
   /** Recent weekly sales per sku (absent on results from before it existed). */
   history?: SalesHistory;
+  /** Every decision made reading the file (core/decisions.ts), as the CLI prints them. */
+  decisions?: Decision[];
 }
 
 export function summarizeTable(table: WeeklyTable): TableSummary {

@@ -12,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TEST_IDS } from '../../src/app/testids';
 import { buildXlsx } from '../unit/xlsx-build';
 import {
+  axeViolations,
   BASE_FLAGS,
   buildApp,
   CHROMIUM,
@@ -36,33 +37,9 @@ import {
 
 const ready = chromiumAvailable() && modelAvailable();
 const artifacts = path.join(repoRoot, 'tests/browser/artifacts');
-const axeSource = readFileSync(path.join(repoRoot, 'node_modules/axe-core/axe.min.js'), 'utf8');
 
 type Scheme = 'light' | 'dark';
 const VIEWPORTS = { desktop: { width: 1280, height: 900 }, mobile: { width: 375, height: 812 } };
-
-/** axe-core's violations on the page as it is now (any impact). */
-async function axeViolations(page: Page): Promise<string[]> {
-  // Runtime.evaluate is not subject to the page's CSP (an injected <script> would be).
-  await page.evaluate(axeSource);
-  return page.evaluate(async () => {
-    type Axe = {
-      run(
-        ctx: unknown,
-        opts: unknown,
-      ): Promise<{
-        violations: { id: string; impact: string; nodes: { target: string[] }[] }[];
-      }>;
-    };
-    const axe = (globalThis as unknown as { axe: Axe }).axe;
-    const r = await axe.run((globalThis as unknown as { document: unknown }).document, {
-      resultTypes: ['violations'],
-    });
-    return r.violations.map(
-      (v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`,
-    );
-  });
-}
 
 /** axe and a screenshot in both schemes at both sizes; returns violations by variant. */
 async function checkEverywhere(page: Page, state: string): Promise<Record<string, string[]>> {

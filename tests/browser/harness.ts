@@ -484,3 +484,28 @@ export function firstLoadJs(dist: string): {
   }));
   return { files, gzip: files.reduce((s, f) => s + f.gzip, 0) };
 }
+
+const axeSource = readFileSync(path.join(repoRoot, 'node_modules/axe-core/axe.min.js'), 'utf8');
+
+/** axe-core's violations on the page as it is now (any impact). */
+export async function axeViolations(page: Page): Promise<string[]> {
+  // Runtime.evaluate is not subject to the page's CSP (an injected <script> would be).
+  await page.evaluate(axeSource);
+  return page.evaluate(async () => {
+    type Axe = {
+      run(
+        ctx: unknown,
+        opts: unknown,
+      ): Promise<{
+        violations: { id: string; impact: string; nodes: { target: string[] }[] }[];
+      }>;
+    };
+    const axe = (globalThis as unknown as { axe: Axe }).axe;
+    const r = await axe.run((globalThis as unknown as { document: unknown }).document, {
+      resultTypes: ['violations'],
+    });
+    return r.violations.map(
+      (v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`,
+    );
+  });
+}

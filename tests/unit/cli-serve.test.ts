@@ -10,6 +10,7 @@ import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mulberry32 } from '../../src/core/random';
 import { metadataProducts } from '../../src/cli/serve/form';
+import { weeksAfter } from '../../src/core/calendar';
 import { hasShared, repoRoot, salesCsv, seedCsvPath } from './forecast-helpers';
 import {
   heldForm,
@@ -264,11 +265,34 @@ describe('skucast serve', () => {
       'forecasts',
       'category_totals',
       'sku_accuracy',
+      'decisions',
     ]) {
       expect(doc[key], key).toEqual(expected[key]);
     }
     expect(new Set(doc.forecasts.map((r) => r.sku))).toEqual(
       new Set(['Beauty', 'Clothing', 'Electronics']),
+    );
+
+    // The origin as a field, before the file, as --as-of.
+    const asOf = weeksAfter(expected.last_complete_week as string, -3);
+    const earlier = await postForm(
+      port,
+      '/forecast',
+      [
+        ['model', 'naive'],
+        ['as-of', asOf],
+      ],
+      [csvPart(sales)],
+    );
+    expect(earlier.status, earlier.body).toBe(200);
+    const cut = JSON.parse(earlier.body) as Export;
+    expect(cut.last_complete_week).toBe(asOf);
+    expect(cut.decisions).toEqual(
+      (
+        JSON.parse(
+          cli('forecast', fixture, '--model', 'naive', '--as-of', asOf, '--format', 'json').out,
+        ) as Export
+      ).decisions,
     );
 
     const bad = await postForm(port, '/forecast', [['horizon', 'soon']], [csvPart(sales)]);

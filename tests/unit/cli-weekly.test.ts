@@ -42,10 +42,19 @@ describe('skucast weekly', () => {
         '',
       ].join('\n'),
     );
-    expect(r.stderr).toBe(
-      'error [bad-date] Row 8, column "Date": "not a date" is not a date; expected a date between 1900 and 2100 such as 2023-11-24, 24/11/2023 or 11/24/2023\n' +
-        'summary: 7 rows read, 6 used, 1 skipped (bad-date: 1); 3 skus × 3 weeks, 2023-03-06..2023-03-24; transactional, dates iso\n',
-    );
+    // Issues, then each decision made reading the file, then the summary.
+    expect(r.stderr.split('\n')).toEqual([
+      'error [bad-date] Row 8, column "Date": "not a date" is not a date; expected a date between 1900 and 2100 such as 2023-11-24, 24/11/2023 or 11/24/2023',
+      'layout: long, one row per sale or per sku and date (choose with --layout)',
+      'mapping: date=Date sku="Product Category"+"Price per Unit" category="Product Category" amount="Total Amount" quantity=Quantity price="Price per Unit" gender=Gender age=Age measure=money',
+      'measure: money: the reference schema forecasts its Total Amount (choose units to forecast Quantity)',
+      'dates: ISO (YYYY-MM-DD) or serial numbers: one reading, nothing to decide',
+      'granularity: transactional: rows summed per sku and week (Monday to Sunday)',
+      'gaps: 2 of 3 skus have weeks with no rows after their first (2 sku-weeks): counted as 0',
+      "origin: 2023-03-13, the last complete week (the data ends 2023-03-24, so the week of 2023-03-20 is partial); no row beyond the file's bulk (choose with --as-of YYYY-MM-DD|latest)",
+      'summary: 7 rows read, 6 used, 1 skipped (bad-date: 1); 3 skus × 3 weeks, 2023-03-06..2023-03-24; transactional, dates iso',
+      '',
+    ]);
   });
 
   it('takes --map for files with unknown headers', () => {

@@ -28,7 +28,9 @@ describe('aggregation keeps every transaction', () => {
             );
           }
           const bytes = new TextEncoder().encode(lines.join(nl) + nl);
-          const ing = new Ingestor();
+          // Every row kept: a few random rows years apart can look like strays
+          // beyond a bulk (the guard's own property is below).
+          const ing = new Ingestor({ asOf: 'latest' });
           for (let i = 0; i < bytes.length; i += chunk) ing.push(bytes.slice(i, i + chunk));
           const table = ing.finish();
 
@@ -95,7 +97,8 @@ describe('garbage never throws', () => {
             '\n' +
             rows.map((r) => r.join(d)).join('\n');
           const t = ingestText(text);
-          expect(t.report.rowsUsed + t.report.rowsSkipped).toBe(t.report.rowsRead);
+          const excluded = t.report.excluded?.rows ?? 0;
+          expect(t.report.rowsUsed + t.report.rowsSkipped + excluded).toBe(t.report.rowsRead);
         },
       ),
       { numRuns: 200 },

@@ -11,6 +11,7 @@ import { UsageError } from '../command';
 import { forecastTable, render, tcnHorizonProblem } from '../forecast-command';
 import { startTcn, type TcnHandle } from '../model-choice';
 import { reportLines } from '../weekly-command';
+import { decisionsOf } from '../../core/decisions';
 import { generateCsv } from '../gen';
 import { jobError } from './form';
 import { errorText } from '../../core/error-text';
@@ -110,6 +111,7 @@ export async function serveWorkerThread(): Promise<void> {
     const chunks = render(result, request.kind, seed ? request.products : undefined, {
       ...(loaded ? { provider: loaded.provider } : {}),
       report: table.report,
+      decisions: decisionsOf(table),
       timings: { ingestMs, ...(loaded ? { modelLoadMs: loaded.loadMs } : {}) },
     })[Symbol.iterator]();
     // The first chunk before the head: a refusal met while rendering (an unknown product id) is an error.

@@ -46,6 +46,7 @@ export class TableBuilder implements PreReadSink {
    * `dateFormat`: how day/month dates are read; by default decided from the values.
    * `measure`: units or money; by default decided from the columns (defaultMeasure).
    * `detect`: false reads only the requested columns (IngestOptions.detect).
+   * `asOf`: the forecast origin, YYYY-MM-DD or 'latest'; by default the file's bulk's end (origin.ts).
    */
   constructor(
     private readonly log: IssueLog,
@@ -53,6 +54,7 @@ export class TableBuilder implements PreReadSink {
     private readonly dateFormat?: DateFormat,
     private readonly measure?: Measure,
     private readonly detect = true,
+    private readonly asOf?: string,
   ) {}
 
   /** `delimiter`: the source's, named in the report and in ragged-row messages. */
@@ -114,7 +116,7 @@ export class TableBuilder implements PreReadSink {
           message: 'The file has a header row but no data rows; expected at least one row of sales',
         });
       } else if (acc !== null) {
-        built = buildWeeklyTable(acc, log, this.mapping.date ?? '', this.dateFormat);
+        built = buildWeeklyTable(acc, log, this.mapping.date ?? '', this.dateFormat, this.asOf);
         for (const n of acc.conventionNotes()) {
           log.note({
             severity: 'warning',
@@ -135,10 +137,11 @@ export class TableBuilder implements PreReadSink {
     }
     const rowsRead = acc?.rowsRead ?? 0;
     const rowsUsed = acc?.rowsUsed ?? 0;
+    const excluded = built?.excluded;
     const report: IngestReport = {
       rowsRead,
       rowsUsed,
-      rowsSkipped: rowsRead - rowsUsed,
+      rowsSkipped: rowsRead - rowsUsed - (excluded?.rows ?? 0),
       skippedByReason: { ...log.skippedByReason },
       issues: log.all(),
       issueCount: log.count,
@@ -155,6 +158,8 @@ export class TableBuilder implements PreReadSink {
     };
     if (this.header !== null) report.header = this.header;
     if (this.dateFormat) report.dateFormat = this.dateFormat;
+    if (excluded) report.excluded = excluded;
+    if (this.asOf !== undefined) report.asOf = this.asOf;
     if (built) report.dateFormats = built.dateFormats;
     const parts = acc?.plan.skuParts;
     if (parts !== undefined) report.skuColumns = parts.map((c) => acc?.plan.headers[c] ?? '');

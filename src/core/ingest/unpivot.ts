@@ -168,8 +168,9 @@ export class LayoutSink implements PreReadSink {
     private readonly layout?: Layout,
     private readonly measure?: Measure,
     detect = true,
+    private readonly asOf?: string,
   ) {
-    this.builder = new TableBuilder(log, requested, dateFormat, measure, detect);
+    this.builder = new TableBuilder(log, requested, dateFormat, measure, detect, asOf);
   }
 
   /** `sample`: the first records, for the long reading's guesses from values (see TableBuilder). */
@@ -183,7 +184,14 @@ export class LayoutSink implements PreReadSink {
         ? periodsAcross(this.plan, wide, this.log)
         : datesDown(this.plan, wide);
     // Every role of the made-up columns is explicit, so the builder detects nothing else.
-    this.builder = new TableBuilder(this.log, reshape.mapping, this.dateFormat, this.measure);
+    this.builder = new TableBuilder(
+      this.log,
+      reshape.mapping,
+      this.dateFormat,
+      this.measure,
+      true,
+      this.asOf,
+    );
     if (!this.builder.begin(reshape.headers, delimiter)) return false;
     this.reshape = reshape;
     this.width = wide.length;

@@ -26,6 +26,8 @@ import {
 import type { IssueLog } from './issues';
 import { cellMessage } from './row-issues';
 import { medianSorted } from '../stats/quantile';
+import { settleOrigin } from './origin';
+import type { ExcludedRows } from '../types';
 
 /** Rows of the weekly table beyond which the file is refused (memory of the page). */
 export const MAX_TABLE_ROWS = 5_000_000;
@@ -39,6 +41,7 @@ export interface BuiltTable {
   granularity: IngestReport['granularity'];
   firstDate: string | null;
   lastDate: string | null;
+  excluded?: ExcludedRows;
 }
 
 /** `YY/MM/DD` (any one separator, a 2-digit year first): its day number, else NaN. */
@@ -195,17 +198,22 @@ interface SlotSums {
   slotOfCell: Int32Array;
 }
 
-/** `dateFormat`: the caller's reading of day/month dates; by default decided from the values. */
+/**
+ * `dateFormat`: the caller's reading of day/month dates; by default decided
+ * from the values. `asOf`: the caller's forecast origin (ingest/origin.ts).
+ */
 export function buildWeeklyTable(
   acc: Accumulator,
   log: IssueLog,
   dateColumn: string,
   dateFormat?: DateFormat,
+  asOf?: string,
 ): BuiltTable {
   const cells = acc.cells();
   const resolved = resolveDates(acc.dates, cells, dateFormat);
   const { dayOf, dateOrder, ambiguous, counts: dateFormats } = resolved;
-  const span = dropUnreadDates(acc, cells, log, resolved, dateColumn, dateFormat);
+  const read = dropUnreadDates(acc, cells, log, resolved, dateColumn, dateFormat);
+  const span = read && settleOrigin(cells, dayOf, read, asOf, log, (rows) => acc.unuseRows(rows));
 
   if (ambiguous && !dateFormat) {
     const { readings, text } = acc.dates;
@@ -233,8 +241,8 @@ export function buildWeeklyTable(
     lastDate,
   });
 
-  if (span === null) return noTable(null, null);
-  const { minDay, maxDay } = span;
+  if (!span) return noTable(null, null);
+  const { minDay, maxDay, coveredUntil, excluded } = span;
   const weekly = isWeeklyFile(cells, dayOf);
   const firstMonday = mondayOf(minDay);
   const W = (mondayOf(maxDay) - firstMonday) / 7 + 1;
@@ -248,7 +256,8 @@ export function buildWeeklyTable(
     return noTable(formatDay(minDay), formatDay(maxDay));
   }
   // A transactional file's first and last weeks may hold only some of their days.
-  const partial = (monday: number): boolean => !weekly && (monday < minDay || monday + 6 > maxDay);
+  const partial = (monday: number): boolean =>
+    !weekly && (monday < minDay || monday + 6 > coveredUntil);
   const { weeks, calendar } = weekCalendar(firstMonday, W, partial);
   const sums = sumSlots(cells, dayOf, S, W, firstMonday);
   const medianAge = slotMedianAges(cells, sums.slotOfCell, S * W);
@@ -262,6 +271,7 @@ export function buildWeeklyTable(
     granularity: weekly ? 'weekly' : 'transactional',
     firstDate: formatDay(minDay),
     lastDate: formatDay(maxDay),
+    ...(excluded && { excluded }),
   };
 }
 
