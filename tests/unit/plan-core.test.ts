@@ -81,6 +81,17 @@ describe('the plan document', () => {
     delete noAudit['audit'];
     expect(schema(noAudit)).toBe(false);
     expect(validatePlan(noAudit)).toEqual(['plan.audit must be a list']);
+    const edited = overrideSku(plan, {
+      ...EDIT,
+      sku: 'A',
+      week: plan.run.first_forecast_week,
+      p50: 9,
+    });
+    const stray = JSON.parse(planToJson(edited)) as { overrides: { week_start: string }[] };
+    (stray.overrides[0] as { week_start: string }).week_start = '2099-01-05';
+    expect(validatePlan(stray)).toEqual([
+      "overrides[0].week_start 2099-01-05 is not one of the plan's weeks",
+    ]);
   });
 
   it('refuses a newer schema and a plan made from another file, saying so', async () => {

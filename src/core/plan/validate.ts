@@ -127,11 +127,15 @@ function checkShape(doc: Obj, out: string[]): void {
     date(run, 'first_forecast_week', 'run');
   }
   const known = new Set<string>();
+  const planWeeks = new Set<string>();
   list(doc, 'skus', 'plan').forEach((s, i) => {
     const at = `skus[${i}]`;
     if (!need(at, isObject(s), 'an object')) return;
     const sku = s as Obj;
     if (str(sku, 'sku', at)) known.add(sku['sku'] as string);
+    for (const w of Array.isArray(sku['weeks']) ? (sku['weeks'] as unknown[]) : []) {
+      if (isObject(w) && typeof w['week_start'] === 'string') planWeeks.add(w['week_start']);
+    }
     str(sku, 'category', at);
     str(sku, 'model', at);
     num(sku, 'naive', at);
@@ -148,7 +152,9 @@ function checkShape(doc: Obj, out: string[]): void {
     if (str(ov, 'sku', at) && !known.has(ov['sku'] as string)) {
       out.push(`${at}.sku "${String(ov['sku'])}" is not one of the plan's skus`);
     }
-    date(ov, 'week_start', at);
+    if (date(ov, 'week_start', at) && !planWeeks.has(ov['week_start'] as string)) {
+      out.push(`${at}.week_start ${String(ov['week_start'])} is not one of the plan's weeks`);
+    }
     band(ov, at);
     need(`${at}.locked`, typeof ov['locked'] === 'boolean', 'true or false');
     str(ov, 'reason', at);
