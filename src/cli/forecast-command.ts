@@ -45,13 +45,14 @@ import { decisionsOf } from '../core/decisions';
 import { planFromForecast, planInputs, planToJson } from '../core/plan/plan';
 import { STDIN_PATH } from '../node/read-file';
 import { statSync } from 'node:fs';
-import { planNow } from './plan-file';
+import { planNow, readPlanFile } from './plan-file';
+import { keepLocked } from '../core/plan/overrides';
 
 const FORMATS = ['csv', 'json', 'seed-json', 'plan'] as const;
 /** What `render` writes (a plan needs the table as well: written in `run`). */
 export type Format = Exclude<(typeof FORMATS)[number], 'plan'>;
 
-const USAGE = `usage: skucast forecast FILE [--model auto|ALIAS] [--horizon N] [--format csv|json|seed-json|plan] [--products 0,2,5] [--map role=Column ...] [--sheet NAME|N] [--date-format DMY|MDY|YMD] [--layout L] [--profile FILE] [--save-profile FILE] [--names N]
+const USAGE = `usage: skucast forecast FILE [--model auto|ALIAS] [--horizon N] [--format csv|json|seed-json|plan] [--keep-locked PLAN] [--products 0,2,5] [--map role=Column ...] [--sheet NAME|N] [--date-format DMY|MDY|YMD] [--layout L] [--profile FILE] [--save-profile FILE] [--names N]
 
 Forecasts weekly sales per sku (p10/p50/p90) for the weeks after the last
 complete week of FILE. Results go to stdout, issues and notes to stderr.
@@ -66,6 +67,8 @@ complete week of FILE. Results go to stdout, issues and notes to stderr.
                       plan (a skucast-plan/1 document, docs/plan.schema.json,
                       for skucast override and skucast fva; created_at from
                       SOURCE_DATE_EPOCH when set)
+  --keep-locked PLAN  with --format plan: a re-forecast that keeps PLAN's
+                      locked sku weeks still ahead, its events and its audit
   --products IDS      seed product ids 0-14, comma separated (seed-json only),
                       as the seed's metadata.product_id; default: all in FILE
 ${INGEST_USAGE}
@@ -125,6 +128,7 @@ async function run(argv: string[], io: CliIo): Promise<number> {
       'horizon',
       'format',
       'products',
+      'keep-locked',
       'model',
       'model-file',
       ...INGEST_OPTIONS,
@@ -146,6 +150,12 @@ async function run(argv: string[], io: CliIo): Promise<number> {
     throw new UsageError('--products selects seed product ids and needs --format seed-json');
   }
   const products = productsText === undefined ? undefined : parseProductIds(productsText.join(','));
+  const keepPath = optionValue(args, 'keep-locked');
+  if (keepPath !== undefined && format !== 'plan') {
+    throw new UsageError('--keep-locked re-forecasts a plan and needs --format plan');
+  }
+  // Read (and checked) before the long forecast: a bad PLAN fails fast.
+  const previous = keepPath === undefined ? undefined : readPlanFile(keepPath);
   const flags = ingestOptions(args);
   if (typeof flags === 'string') throw new UsageError(flags);
   const names = namesOption(args);
@@ -212,12 +222,15 @@ async function run(argv: string[], io: CliIo): Promise<number> {
     if (sel) notes.push(`model: ${selectionLine(sel)}`);
     const timings = { ingestMs, ...(loaded ? { modelLoadMs: loaded.loadMs } : {}) };
     if (planInput !== undefined) {
+      const createdAt = planNow();
       const plan = planFromForecast(result, planInput, {
         file: file === STDIN_PATH ? 'stdin' : basename(file),
         size: file === STDIN_PATH ? 0 : statSync(file).size,
-        createdAt: planNow(),
+        createdAt,
       });
-      io.out(planToJson(plan));
+      const kept =
+        previous && keepLocked(previous, plan, { reason: 're-forecast', when: createdAt });
+      io.out(planToJson(kept ?? plan));
     }
     const rendered =
       format === 'plan'

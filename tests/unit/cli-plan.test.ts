@@ -284,6 +284,54 @@ describe('skucast override and fva', () => {
     expect(csvOut.out.split('\n')[1]).toMatch(/^total,,/);
   });
 
+  it('--keep-locked: a re-forecast four weeks on keeps the locked weeks still ahead', () => {
+    const plan = JSON.parse(readFileSync(planPath, 'utf8')) as PlanJson;
+    const lastWeek = plan.skus[0]?.weeks.at(-1)?.week_start as string;
+    const locked = skucast([
+      'override',
+      join(dir, 'plan-2.json'),
+      '--sku',
+      'north-2',
+      '--week',
+      lastWeek,
+      '--p50',
+      '77',
+      '--reason',
+      'listing',
+      '--lock',
+    ]);
+    expect(locked.code, locked.err).toBe(0);
+    const lockedPath = join(dir, 'plan-3.json');
+    writeFileSync(lockedPath, locked.out);
+    const later = join(dir, 'later.csv');
+    writeFileSync(later, csv(rows.slice(0, (WEEKS - CUT + 4) * 7 * SKUS.length)));
+    const r = skucast([
+      'forecast',
+      later,
+      '--horizon',
+      '8',
+      '--format',
+      'plan',
+      '--keep-locked',
+      lockedPath,
+    ]);
+    expect(r.code, r.err).toBe(0);
+    const next = JSON.parse(r.out) as PlanJson;
+    // south-1's locked week is history now; north-2's is still ahead.
+    expect(next.overrides.map((o) => [o.sku, o.week_start, o.p50])).toEqual([
+      ['north-2', lastWeek, 77],
+    ]);
+    expect(next.audit.map((a) => a.reason)).toEqual([
+      'store event known',
+      'store event known',
+      'listing',
+      're-forecast',
+    ]);
+    const wrong = skucast(['forecast', later, '--keep-locked', lockedPath]);
+    expect(wrong.code).toBe(2);
+    expect(wrong.err).toMatch(/needs --format plan/);
+  });
+
   it('skucast help lists override and fva', () => {
     const r = skucast(['help']);
     expect(r.out).toMatch(/override/);

@@ -15,6 +15,7 @@ import {
   overrideCategory,
   overrideSku,
   PlanEditError,
+  keepLocked,
   spreadCents,
 } from '../../src/core/plan/overrides';
 import { completeActuals, FvaError, forecastValueAdded } from '../../src/core/plan/fva';
@@ -148,6 +149,27 @@ describe('overrides', () => {
     const next = overrideCategory(locked, { ...EDIT, category: 'toys', week: w, total: 100 });
     expect(finalBand(next, 'C', w)?.p50).toBe(30);
     expect(finalBand(next, 'D', w)?.p50).toBe(70);
+  });
+
+  it('a re-forecast keeps the locked weeks it still has, and the audit', async () => {
+    const w = plan.skus[0]?.weeks.map((x) => x.week_start) as string[];
+    let edited = overrideSku(plan, {
+      ...EDIT,
+      sku: 'A',
+      week: w[5] as string,
+      p50: 70,
+      lock: true,
+    });
+    edited = overrideSku(edited, { ...EDIT, sku: 'B', week: w[5] as string, p50: 7 });
+    edited = overrideSku(edited, { ...EDIT, sku: 'C', week: w[0] as string, p50: 9, lock: true });
+    // Four weeks later: w[0] is history now, w[5] still ahead.
+    const later = await planOf(salesText(44), 'later.csv');
+    const kept = keepLocked(edited, later, { ...EDIT, reason: 'weekly re-forecast' });
+    expect(kept.overrides.map((o) => [o.sku, o.week_start, o.p50])).toEqual([['A', w[5], 70]]);
+    expect(kept.skus).toEqual(later.skus);
+    expect(kept.audit).toHaveLength(4);
+    expect(kept.audit[3]).toMatchObject({ from: 2, to: 1, reason: 'weekly re-forecast' });
+    expect(validatePlan(JSON.parse(planToJson(kept)))).toEqual(kept);
   });
 
   it('spreads evenly over all-zero p50s, and the parts always sum to the total', () => {

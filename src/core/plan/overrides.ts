@@ -219,3 +219,28 @@ export function spreadCents(cents: number, weights: readonly number[]): number[]
   }
   return parts;
 }
+
+/**
+ * A re-forecast that keeps the planner's locked weeks: `next` (a fresh plan)
+ * with `previous`'s locked overrides of weeks and skus it still has, its
+ * events of those weeks and its audit, plus one entry saying how many locked
+ * weeks were kept (`from`: locked before, `to`: kept).
+ */
+export function keepLocked(previous: Plan, next: Plan, edit: EditBy): Plan {
+  const weeks = new Set(next.skus[0]?.weeks.map((w) => w.week_start) ?? []);
+  const skus = new Set(next.skus.map((s) => s.sku));
+  const locked = previous.overrides.filter((o) => o.locked);
+  const kept = locked.filter((o) => weeks.has(o.week_start) && skus.has(o.sku));
+  const entry = auditEntry(
+    { ...edit, lock: false },
+    `re-forecast from "${next.source.file}": locked sku weeks kept`,
+    locked.length,
+    kept.length,
+  );
+  return {
+    ...next,
+    overrides: kept,
+    events: previous.events.filter((e) => weeks.has(e.week_start)),
+    audit: [...previous.audit, entry],
+  };
+}
