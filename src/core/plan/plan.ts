@@ -120,33 +120,39 @@ export function planInputs(table: WeeklyTable): PlanInputs {
   const { origin } = forecastOrigin(table, 1);
   const hash = new TableHash();
   hash.add(table.report.measure ?? 'amount');
+  // Every sku shares the calendar: its weeks are hashed once, each sku's values as numbers.
+  hash.add(`\u0002${table.weeks.join(',')}`);
   const naive = new Map<string, number>();
   for (const s of table.series) {
     hash.add(`\u0000${s.sku}\u0001${s.category}`);
     const values = s.columns?.total_amount ?? s.rows.map((r) => r.total_amount);
-    const weeks = s.columns?.calendar.week_start ?? s.rows.map((r) => r.week_start);
-    for (let w = 0; w < values.length; w++) hash.add(`\u0002${weeks[w]}=${values[w]}`);
+    for (let w = 0; w < values.length; w++) hash.addNumber(values[w] as number);
     naive.set(s.sku, values[origin] ?? 0);
   }
   return { tableHash: hash.hex(), naive };
 }
 
 /**
- * cyrb53-style hash in two 32-bit lanes: the
- * fingerprint tells one file's table from another's, it is no security measure.
+ * cyrb53-style hash in two 32-bit lanes: the fingerprint tells one file's
+ * table from another's, it is no security measure.
  */
 class TableHash {
   private h1 = 0xdeadbeef;
   private h2 = 0x41c6ce57;
+  private readonly f64 = new Float64Array(1);
+  private readonly u32 = new Uint32Array(this.f64.buffer);
   add(text: string): void {
-    let { h1, h2 } = this;
-    for (let i = 0; i < text.length; i++) {
-      const c = text.charCodeAt(i);
-      h1 = Math.imul(h1 ^ c, 2654435761);
-      h2 = Math.imul(h2 ^ c, 1597334677);
-    }
-    this.h1 = h1;
-    this.h2 = h2;
+    for (let i = 0; i < text.length; i++) this.mix(text.charCodeAt(i));
+  }
+  /** A number by its 64 bits (no text made: the table has millions of them). */
+  addNumber(v: number): void {
+    this.f64[0] = v;
+    this.mix(this.u32[0] as number);
+    this.mix(this.u32[1] as number);
+  }
+  private mix(c: number): void {
+    this.h1 = Math.imul(this.h1 ^ c, 2654435761);
+    this.h2 = Math.imul(this.h2 ^ c, 1597334677);
   }
   hex(): string {
     let { h1, h2 } = this;
