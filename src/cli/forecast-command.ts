@@ -42,11 +42,17 @@ import { SEED_ID_MAX, SEED_ID_MIN } from '../core/exports';
 import { PROFILE_OPTIONS, PROFILE_USAGE, profileRun, settleProfile } from './profile-option';
 import { namedCsv, NAMES_OPTIONS, NAMES_USAGE, namesNote, namesOption } from './names-option';
 import { decisionsOf } from '../core/decisions';
+import { planFromForecast, planInputs, planToJson } from '../core/plan/plan';
+import { STDIN_PATH } from '../node/read-file';
+import { statSync } from 'node:fs';
+import { planNow, readPlanFile } from './plan-file';
+import { keepLocked } from '../core/plan/overrides';
 
-const FORMATS = ['csv', 'json', 'seed-json'] as const;
-export type Format = (typeof FORMATS)[number];
+const FORMATS = ['csv', 'json', 'seed-json', 'plan'] as const;
+/** What `render` writes (a plan needs the table as well: written in `run`). */
+export type Format = Exclude<(typeof FORMATS)[number], 'plan'>;
 
-const USAGE = `usage: skucast forecast FILE [--model auto|ALIAS] [--horizon N] [--format csv|json|seed-json] [--products 0,2,5] [--map role=Column ...] [--sheet NAME|N] [--date-format DMY|MDY|YMD] [--layout L] [--profile FILE] [--save-profile FILE] [--names N]
+const USAGE = `usage: skucast forecast FILE [--model auto|ALIAS] [--horizon N] [--format csv|json|seed-json|plan] [--keep-locked PLAN] [--products 0,2,5] [--map role=Column ...] [--sheet NAME|N] [--date-format DMY|MDY|YMD] [--layout L] [--profile FILE] [--save-profile FILE] [--names N]
 
 Forecasts weekly sales per sku (p10/p50/p90) for the weeks after the last
 complete week of FILE. Results go to stdout, issues and notes to stderr.
@@ -57,7 +63,12 @@ complete week of FILE. Results go to stdout, issues and notes to stderr.
   --horizon N         weeks to forecast, 1-${MAX_HORIZON} (default ${DEFAULT_HORIZON}; tcn: at most 26)
   --format F          csv (default: one row per sku and week), json (rows plus
                       run metadata, model choice and category totals), seed-json
-                      (the seed API's response: {"2": {"week_0": "61.45", ...}})
+                      (the seed API's response: {"2": {"week_0": "61.45", ...}}),
+                      plan (a skucast-plan/1 document, docs/plan.schema.json,
+                      for skucast override and skucast fva; created_at from
+                      SOURCE_DATE_EPOCH when set)
+  --keep-locked PLAN  with --format plan: a re-forecast that keeps PLAN's
+                      locked sku weeks still ahead, its events and its audit
   --products IDS      seed product ids 0-14, comma separated (seed-json only),
                       as the seed's metadata.product_id; default: all in FILE
 ${INGEST_USAGE}
@@ -77,12 +88,12 @@ export function horizonOption(args: ParsedArgs): number {
   return intOption(args, 'horizon', DEFAULT_HORIZON, { min: 1, max: MAX_HORIZON, unit: 'weeks' });
 }
 
-function parseFormat(values: string[] | undefined): Format {
+function parseFormat(values: string[] | undefined): Format | 'plan' {
   const text = values?.at(-1) ?? 'csv';
   if (!(FORMATS as readonly string[]).includes(text)) {
     throw new UsageError(`--format must be one of ${FORMATS.join(', ')}, got "${text}"`);
   }
-  return text as Format;
+  return text as Format | 'plan';
 }
 
 export function render(
@@ -117,6 +128,7 @@ async function run(argv: string[], io: CliIo): Promise<number> {
       'horizon',
       'format',
       'products',
+      'keep-locked',
       'model',
       'model-file',
       ...INGEST_OPTIONS,
@@ -138,6 +150,12 @@ async function run(argv: string[], io: CliIo): Promise<number> {
     throw new UsageError('--products selects seed product ids and needs --format seed-json');
   }
   const products = productsText === undefined ? undefined : parseProductIds(productsText.join(','));
+  const keepPath = optionValue(args, 'keep-locked');
+  if (keepPath !== undefined && format !== 'plan') {
+    throw new UsageError('--keep-locked re-forecasts a plan and needs --format plan');
+  }
+  // Read (and checked) before the long forecast: a bad PLAN fails fast.
+  const previous = keepPath === undefined ? undefined : readPlanFile(keepPath);
   const flags = ingestOptions(args);
   if (typeof flags === 'string') throw new UsageError(flags);
   const names = namesOption(args);
@@ -187,6 +205,8 @@ async function run(argv: string[], io: CliIo): Promise<number> {
       io.err(notes.join('\n') + '\n');
       throw new UsageError(seedProblem, false);
     }
+    // Read before the forecast, which releases the table's side columns.
+    const planInput = format === 'plan' ? planInputs(measuredTable(table)) : undefined;
     const { result, loaded } = await forecastTable(table, {
       model: requested,
       horizon: h,
@@ -201,19 +221,33 @@ async function run(argv: string[], io: CliIo): Promise<number> {
     const sel = result.metadata.selection;
     if (sel) notes.push(`model: ${selectionLine(sel)}`);
     const timings = { ingestMs, ...(loaded ? { modelLoadMs: loaded.loadMs } : {}) };
-    const rendered = render(
-      result,
-      format,
-      products,
-      {
-        ...(loaded ? { provider: loaded.provider } : {}),
-        report: table.report,
-        decisions: decisionsOf(table),
-        timings,
-        leaveOutTimings: !script.timings,
-      },
-      script.cell,
-    );
+    if (planInput !== undefined) {
+      const createdAt = planNow();
+      const plan = planFromForecast(result, planInput, {
+        file: file === STDIN_PATH ? 'stdin' : basename(file),
+        size: file === STDIN_PATH ? 0 : statSync(file).size,
+        createdAt,
+      });
+      const kept =
+        previous && keepLocked(previous, plan, { reason: 're-forecast', when: createdAt });
+      io.out(planToJson(kept ?? plan));
+    }
+    const rendered =
+      format === 'plan'
+        ? []
+        : render(
+            result,
+            format,
+            products,
+            {
+              ...(loaded ? { provider: loaded.provider } : {}),
+              report: table.report,
+              decisions: decisionsOf(table),
+              timings,
+              leaveOutTimings: !script.timings,
+            },
+            script.cell,
+          );
     await writeChunks(io, format === 'csv' ? namedCsv(rendered, names) : rendered);
     notes.push(timingsLine(result, timings, performance.now() - t0));
     const verdict = skippedVerdict(table, script);

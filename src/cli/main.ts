@@ -6,6 +6,8 @@ import { weeklyCommand } from './weekly-command';
 import { forecastCommand } from './forecast-command';
 import { backtestCommand } from './backtest-command';
 import { serveCommand } from './serve/serve-command';
+import { overrideCommand } from './override-command';
+import { fvaCommand } from './fva-command';
 import { EXIT_CODES_USAGE } from './exit-codes';
 import { packageVersion } from './package-version';
 
@@ -16,6 +18,8 @@ const COMMANDS: Record<string, Command> = {
   [forecastCommand.name]: forecastCommand,
   [backtestCommand.name]: backtestCommand,
   [serveCommand.name]: serveCommand,
+  [overrideCommand.name]: overrideCommand,
+  [fvaCommand.name]: fvaCommand,
 };
 
 function helpText(): string {

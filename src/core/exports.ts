@@ -268,7 +268,7 @@ function jsonDocument(result: ForecastResult, meta: ExportMeta): Record<string, 
 }
 
 /** How the run chose its model, with every candidate's validation score (lower is better). */
-function selectionJson(sel: SelectionSummary, timed: boolean): Record<string, unknown> {
+export function selectionJson(sel: SelectionSummary, timed: boolean): Record<string, unknown> {
   return {
     requested: sel.requested,
     rule: sel.rule,

@@ -1,0 +1,175 @@
+// A plan read back (an import in the page, a PLAN file in the CLI) is checked
+// before anything uses it: a newer schema, a plan made from another file or
+// a document that breaks docs/plan.schema.json is refused with messages a
+// planner can act on, never half-read.
+
+import { PLAN_SCHEMA, type Plan, type PlanSource } from './plan';
+
+const PREFIX = 'skucast-plan/';
+/** Past this many problems the list says how many more there are. */
+const MAX_MESSAGES = 10;
+
+export interface ValidateOptions {
+  /** The file loaded now: a plan made from another one is refused. */
+  source?: PlanSource;
+}
+
+/** The plan, or what is wrong with it (one sentence each). */
+export function validatePlan(json: unknown, opts: ValidateOptions = {}): Plan | string[] {
+  if (!isObject(json)) return [`a plan is a JSON object; this is ${describe(json)}`];
+  const schema = json['schema'];
+  if (typeof schema !== 'string' || !schema.startsWith(PREFIX)) {
+    return [`this is not a skucast plan: it has no "schema": "${PLAN_SCHEMA}"`];
+  }
+  if (schema !== PLAN_SCHEMA) {
+    const version = Number(schema.slice(PREFIX.length));
+    return [
+      Number.isInteger(version) && version > 1
+        ? `this plan is ${schema}, newer than this skucast reads (${PLAN_SCHEMA}): update skucast to open it`
+        : `unknown plan schema "${schema}" (this skucast reads ${PLAN_SCHEMA})`,
+    ];
+  }
+  const problems: string[] = [];
+  checkShape(json, problems);
+  if (problems.length > MAX_MESSAGES) {
+    const more = problems.length - MAX_MESSAGES;
+    return [...problems.slice(0, MAX_MESSAGES), `… and ${more} more`];
+  }
+  if (problems.length > 0) return problems;
+  const plan = json as unknown as Plan;
+  if (opts.source) {
+    const other = sourceProblem(plan.source, opts.source);
+    if (other !== null) return [other];
+  }
+  return plan;
+}
+
+/** Why a plan made from `made` does not belong to the file `loaded`, or null. */
+export function sourceProblem(made: PlanSource, loaded: PlanSource): string | null {
+  if (made.table_hash === loaded.table_hash) return null;
+  return (
+    `this plan was made from another file: "${made.file}" (${made.size} bytes, table ${made.table_hash}); ` +
+    `the file loaded is "${loaded.file}" (${loaded.size} bytes, table ${loaded.table_hash}). ` +
+    `Load the file the plan was made from to open it`
+  );
+}
+
+type Obj = Record<string, unknown>;
+
+function isObject(v: unknown): v is Obj {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+function describe(v: unknown): string {
+  if (v === null) return 'null';
+  if (Array.isArray(v)) return 'a list';
+  return `a ${typeof v}`;
+}
+
+const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
+
+/** Field checks, in docs/plan.schema.json's words: each problem names where it is. */
+function checkShape(doc: Obj, out: string[]): void {
+  const need = (where: string, ok: boolean, what: string): boolean => {
+    if (!ok) out.push(`${where} must be ${what}`);
+    return ok;
+  };
+  const str = (o: Obj, key: string, where: string): boolean =>
+    need(`${where}.${key}`, typeof o[key] === 'string', 'text');
+  const num = (o: Obj, key: string, where: string): boolean =>
+    need(`${where}.${key}`, typeof o[key] === 'number' && Number.isFinite(o[key]), 'a number');
+  const date = (o: Obj, key: string, where: string): boolean =>
+    need(
+      `${where}.${key}`,
+      typeof o[key] === 'string' && ISO_DATE.test(o[key]),
+      'a date YYYY-MM-DD',
+    );
+  const obj = (o: Obj, key: string, where: string): Obj | null =>
+    need(`${where}.${key}`, isObject(o[key]), 'an object') ? (o[key] as Obj) : null;
+  const list = (o: Obj, key: string, where: string): unknown[] =>
+    need(`${where}.${key}`, Array.isArray(o[key]), 'a list') ? (o[key] as unknown[]) : [];
+  const band = (o: Obj, where: string): void => {
+    if (![num(o, 'p10', where), num(o, 'p50', where), num(o, 'p90', where)].every(Boolean)) return;
+    const { p10, p50, p90 } = o as { p10: number; p50: number; p90: number };
+    need(
+      where,
+      p10 <= p50 && p50 <= p90,
+      `a band with p10 ≤ p50 ≤ p90 (it has ${p10}, ${p50}, ${p90})`,
+    );
+  };
+  const weeks = (o: Obj, where: string, withModel: boolean): void =>
+    list(o, 'weeks', where).forEach((w, i) => {
+      const at = `${where}.weeks[${i}]`;
+      if (!need(at, isObject(w), 'an object')) return;
+      const wk = w as Obj;
+      date(wk, 'week_start', at);
+      num(wk, 'horizon_week', at);
+      band(wk, at);
+      if (withModel) str(wk, 'model', at);
+    });
+
+  str(doc, 'created_at', 'plan');
+  const source = obj(doc, 'source', 'plan');
+  if (source) {
+    str(source, 'file', 'source');
+    num(source, 'size', 'source');
+    str(source, 'table_hash', 'source');
+  }
+  const run = obj(doc, 'run', 'plan');
+  if (run) {
+    need(
+      'run.measure',
+      run['measure'] === 'units' || run['measure'] === 'amount',
+      'units or amount',
+    );
+    num(run, 'horizon', 'run');
+    date(run, 'last_complete_week', 'run');
+    date(run, 'first_forecast_week', 'run');
+  }
+  const known = new Set<string>();
+  const planWeeks = new Set<string>();
+  list(doc, 'skus', 'plan').forEach((s, i) => {
+    const at = `skus[${i}]`;
+    if (!need(at, isObject(s), 'an object')) return;
+    const sku = s as Obj;
+    if (str(sku, 'sku', at)) known.add(sku['sku'] as string);
+    for (const w of Array.isArray(sku['weeks']) ? (sku['weeks'] as unknown[]) : []) {
+      if (isObject(w) && typeof w['week_start'] === 'string') planWeeks.add(w['week_start']);
+    }
+    str(sku, 'category', at);
+    str(sku, 'model', at);
+    num(sku, 'naive', at);
+    weeks(sku, at, true);
+  });
+  list(doc, 'category_totals', 'plan').forEach((c, i) => {
+    const at = `category_totals[${i}]`;
+    if (need(at, isObject(c), 'an object')) weeks(c as Obj, at, false);
+  });
+  list(doc, 'overrides', 'plan').forEach((o, i) => {
+    const at = `overrides[${i}]`;
+    if (!need(at, isObject(o), 'an object')) return;
+    const ov = o as Obj;
+    if (str(ov, 'sku', at) && !known.has(ov['sku'] as string)) {
+      out.push(`${at}.sku "${String(ov['sku'])}" is not one of the plan's skus`);
+    }
+    if (date(ov, 'week_start', at) && !planWeeks.has(ov['week_start'] as string)) {
+      out.push(`${at}.week_start ${String(ov['week_start'])} is not one of the plan's weeks`);
+    }
+    band(ov, at);
+    need(`${at}.locked`, typeof ov['locked'] === 'boolean', 'true or false');
+    str(ov, 'reason', at);
+  });
+  list(doc, 'events', 'plan');
+  list(doc, 'audit', 'plan').forEach((a, i) => {
+    const at = `audit[${i}]`;
+    if (!need(at, isObject(a), 'an object')) return;
+    const entry = a as Obj;
+    str(entry, 'what', at);
+    str(entry, 'when', at);
+    need(
+      `${at}.reason`,
+      typeof entry['reason'] === 'string' && entry['reason'].trim() !== '',
+      'a reason (text)',
+    );
+  });
+}
