@@ -2,29 +2,20 @@
 // unique_id, ds, y file forecasts with no --map; --names statsforecast writes
 // unique_id and ds in every CSV output; and sku names come out as written
 // (--raw-cells exactly, the default escaping only formulas).
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import Papa from 'papaparse';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { repoRoot } from './forecast-helpers';
+import { runSkucast, type CliRun } from './cli-helpers';
 
-const bin = resolve(repoRoot, 'bin/skucast.mjs');
 let dir: string;
 let longFile: string;
 let namesFile: string;
 
-interface Run {
-  code: number | null;
-  out: string;
-  err: string;
-}
-
-function skucast(args: string[]): Run {
-  const r = spawnSync(process.execPath, [bin, ...args], { cwd: repoRoot, encoding: 'utf8' });
-  return { code: r.status, out: r.stdout, err: r.stderr };
-}
+const skucast = (args: string[]): CliRun => runSkucast(args);
 
 /** 30 weeks of `skus`, one row per sku and week, in `header`'s three columns. */
 function weeklyRows(header: string, skus: readonly string[]): string {

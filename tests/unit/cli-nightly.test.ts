@@ -1,39 +1,26 @@
 // The CLI as a nightly script runs it (issue 24): stdin and gzip input, the
 // version, exit codes for skipped rows, byte-identical reruns, LF line ends,
 // cells kept as read, and JSON that matches its documented schema.
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import Ajv from 'ajv';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Ingestor } from '../../src/core/ingest';
 import { weeklyTableToCsv } from '../../src/core/weekly-csv';
 import { fileStream } from '../../src/worker/gunzip';
 import { peekFile } from '../../src/worker/headers';
 import { repoRoot, salesCsv } from './forecast-helpers';
+import { docSchema, runSkucast, type CliRun } from './cli-helpers';
 
-const bin = resolve(repoRoot, 'bin/skucast.mjs');
 let dir: string;
 /** 30 weeks of three skus, one of them named like a formula, and one row with a bad date. */
 let sales: string;
 let plain: string;
 
-interface Run {
-  code: number | null;
-  out: string;
-  err: string;
-}
-
-function skucast(args: string[], input?: string | Buffer): Run {
-  const r = spawnSync(process.execPath, [bin, ...args], {
-    cwd: repoRoot,
-    encoding: 'utf8',
-    ...(input !== undefined && { input }),
-  });
-  return { code: r.status, out: r.stdout, err: r.stderr };
-}
+const skucast = (args: string[], input?: string | Buffer): CliRun =>
+  runSkucast(args, input === undefined ? {} : { input });
 
 function salesText(): string {
   const lines = ['Date,SKU,Amount'];
@@ -218,16 +205,13 @@ describe('outputs a pipeline can rely on', () => {
   );
 
   it('JSON outputs carry schema_version and match docs/*.schema.json', () => {
-    const ajv = new Ajv({ allErrors: true, strict: false });
-    const schema = (name: string): object =>
-      JSON.parse(readFileSync(join(repoRoot, 'docs', name), 'utf8')) as object;
-    const forecast = ajv.compile(schema('forecast.schema.json'));
-    const backtest = ajv.compile(schema('backtest.schema.json'));
+    const forecast = docSchema('forecast.schema.json');
+    const backtest = docSchema('backtest.schema.json');
     for (const extra of [[], ['--timings']]) {
       const doc: unknown = JSON.parse(
         skucast(['forecast', '--format', 'json', '--horizon', '2', ...extra, plain]).out,
       );
-      expect(forecast(doc), ajv.errorsText(forecast.errors)).toBe(true);
+      expect(forecast.valid(doc), forecast.errors()).toBe(true);
       expect(doc).toMatchObject({ schema_version: 1 });
     }
     for (const summary of ['rows', 'model', 'sku']) {
@@ -235,11 +219,11 @@ describe('outputs a pipeline can rely on', () => {
         skucast([...(FAST.backtest as string[]), '--format', 'json', '--summary', summary, plain])
           .out,
       );
-      expect(backtest(doc), `${summary}: ${ajv.errorsText(backtest.errors)}`).toBe(true);
+      expect(backtest.valid(doc), `${summary}: ${backtest.errors()}`).toBe(true);
       expect(doc).toMatchObject({ schema_version: 1 });
     }
     // The schema holds something: a document without its version fails it.
-    expect(forecast({ forecasts: [] })).toBe(false);
+    expect(forecast.valid({ forecasts: [] })).toBe(false);
   });
 });
 

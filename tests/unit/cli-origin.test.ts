@@ -2,36 +2,22 @@
 // them: a stray 2099 row leaves the forecasts byte-identical and is named on
 // stderr; --as-of sets the origin; every decision is one greppable stderr line
 // and the same in the forecast JSON's `decisions`.
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import Ajv from 'ajv';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateCsv } from '../../src/cli/gen';
 import { hasShared, repoRoot, seedCsvPath } from './forecast-helpers';
+import { docSchema, runSkucast, type CliRun } from './cli-helpers';
 
-const bin = resolve(repoRoot, 'bin/skucast.mjs');
 const STRAY = '9999,2099-01-01,CUST9999,Male,40,Beauty,2,50,100\n';
 let dir: string;
 let sample: string;
 let strayed: string;
 
-interface Run {
-  code: number | null;
-  out: string;
-  err: string;
-}
-
-function skucast(...args: string[]): Run {
-  const r = spawnSync(process.execPath, [bin, ...args], {
-    cwd: repoRoot,
-    encoding: 'utf8',
-    // 78 years of weeks with --as-of latest: several MB of weekly table.
-    maxBuffer: 64 << 20,
-  });
-  return { code: r.status, out: r.stdout, err: r.stderr };
-}
+// 78 years of weeks with --as-of latest: several MB of weekly table.
+const skucast = (...args: string[]): CliRun => runSkucast(args, { maxBuffer: 64 << 20 });
 
 /** The stderr lines of a kind (`origin: …`). */
 const linesOf = (err: string, kind: string): string[] =>
@@ -224,13 +210,9 @@ describe('decisions', () => {
     expect(doc.decisions.map((d) => `${d.kind}: ${d.text}`)).toEqual(
       weekly.map((l) => l.replace(/ \(choose with [^)]*\)$/, '')),
     );
-    const ajv = new Ajv({ allErrors: true, strict: false });
-    const schema = JSON.parse(
-      readFileSync(join(repoRoot, 'docs/forecast.schema.json'), 'utf8'),
-    ) as object;
-    const valid = ajv.compile(schema);
-    expect(valid(doc), ajv.errorsText(valid.errors)).toBe(true);
+    const schema = docSchema('forecast.schema.json');
+    expect(schema.valid(doc), schema.errors()).toBe(true);
     // The schema holds the decisions to their shape.
-    expect(valid({ ...doc, decisions: [{ kind: 'guess', text: 'x' }] })).toBe(false);
+    expect(schema.valid({ ...doc, decisions: [{ kind: 'guess', text: 'x' }] })).toBe(false);
   });
 });

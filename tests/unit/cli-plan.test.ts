@@ -2,15 +2,14 @@
 // 12 weeks before its end as a plan, override two weeks with a reason, and
 // score the plan with fva against the full file; the total-level WAPEs are
 // recomputed here from the raw rows.
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import Ajv from 'ajv';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { repoRoot } from './forecast-helpers';
+import { docSchema, runSkucast, type CliRun } from './cli-helpers';
 
-const bin = resolve(repoRoot, 'bin/skucast.mjs');
 const EPOCH = '1700000000';
 let dir: string;
 let fullPath: string;
@@ -19,19 +18,11 @@ let planPath: string;
 /** Rows of the full file: [date, sku, category, amount]. */
 let rows: [string, string, string, number][];
 
-interface Run {
-  code: number | null;
-  out: string;
-  err: string;
-}
-
-function skucast(args: string[], env: Record<string, string> = { SOURCE_DATE_EPOCH: EPOCH }): Run {
-  const r = spawnSync(process.execPath, [bin, ...args], {
-    cwd: repoRoot,
-    encoding: 'utf8',
-    env: { ...process.env, SOURCE_DATE_EPOCH: '', ...env },
-  });
-  return { code: r.status, out: r.stdout, err: r.stderr };
+function skucast(
+  args: string[],
+  env: Record<string, string> = { SOURCE_DATE_EPOCH: EPOCH },
+): CliRun {
+  return runSkucast(args, { env: { ...process.env, SOURCE_DATE_EPOCH: '', ...env } });
 }
 
 const WEEKS = 100;
@@ -99,11 +90,8 @@ describe('skucast forecast --format plan', () => {
     expect(plan.schema).toBe('skucast-plan/1');
     expect(plan.skus).toHaveLength(SKUS.length);
     expect(plan.skus[0]?.weeks).toHaveLength(8);
-    const ajv = new Ajv({ allErrors: true, strict: false });
-    const validate = ajv.compile(
-      JSON.parse(readFileSync(join(repoRoot, 'docs', 'plan.schema.json'), 'utf8')) as object,
-    );
-    expect(validate(plan), ajv.errorsText(validate.errors)).toBe(true);
+    const schema = docSchema('plan.schema.json');
+    expect(schema.valid(plan), schema.errors()).toBe(true);
     expect(skucast(['forecast', cutPath, '--horizon', '8', '--format', 'plan']).out).toBe(text);
     // Without a fixed time only created_at differs.
     const now = JSON.parse(

@@ -2,27 +2,17 @@
 // as documented JSON, tomorrow's file read the same way by weekly, forecast
 // and backtest, a column gone missing an exit 2 naming it, command-line
 // options over the profile with a line on stderr.
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import Ajv from 'ajv';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { repoRoot } from './forecast-helpers';
+import { docSchema, runSkucast, type CliRun } from './cli-helpers';
 
-const bin = resolve(repoRoot, 'bin/skucast.mjs');
 let dir: string;
 
-interface Run {
-  code: number | null;
-  out: string;
-  err: string;
-}
-
-function skucast(args: string[]): Run {
-  const r = spawnSync(process.execPath, [bin, ...args], { cwd: repoRoot, encoding: 'utf8' });
-  return { code: r.status, out: r.stdout, err: r.stderr };
-}
+const skucast = (args: string[]): CliRun => runSkucast(args);
 
 /** 30 weeks of two articles, dates DD/MM/YYYY on the `days` given: all ≤ 12 leaves the order undecided. */
 function salesText(header: string, extra: (w: number) => string, days: number[]): string {
@@ -72,12 +62,8 @@ describe('--save-profile', () => {
     const r = skucast(['weekly', today, '--save-profile', profile]);
     expect(r.code, r.err).toBe(0);
     const saved: unknown = JSON.parse(readFileSync(profile, 'utf8'));
-    const ajv = new Ajv({ allErrors: true, strict: false });
-    const schema = JSON.parse(
-      readFileSync(join(repoRoot, 'docs', 'profile.schema.json'), 'utf8'),
-    ) as object;
-    const validate = ajv.compile(schema);
-    expect(validate(saved), ajv.errorsText(validate.errors)).toBe(true);
+    const schema = docSchema('profile.schema.json');
+    expect(schema.valid(saved), schema.errors()).toBe(true);
     expect(saved).toEqual({
       profile_version: 1,
       mapping: { date: 'Datum', sku: 'Artikel', quantity: 'Menge' },
@@ -87,8 +73,8 @@ describe('--save-profile', () => {
       header: ['Datum', 'Artikel', 'Menge'],
     });
     // The schema refuses what the reader refuses.
-    expect(validate({ ...(saved as object), extra: 1 })).toBe(false);
-    expect(validate({ ...(saved as object), layout: 'sideways' })).toBe(false);
+    expect(schema.valid({ ...(saved as object), extra: 1 })).toBe(false);
+    expect(schema.valid({ ...(saved as object), layout: 'sideways' })).toBe(false);
   });
 });
 

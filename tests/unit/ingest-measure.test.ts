@@ -2,22 +2,19 @@
 // file with both forecasts units unless `--measure amount` (the reference
 // schema keeps its Total Amount); the exports say which. Through the real
 // CLI, on generated files.
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ingestText } from '../../src/core/ingest';
 import { measuredTable } from '../../src/core/ingest/weekly-table';
 import { repoRoot, salesCsv } from './forecast-helpers';
+import { runSkucast, type CliRun } from './cli-helpers';
 
-const bin = resolve(repoRoot, 'bin/skucast.mjs');
 let dir: string;
 
-function skucast(...args: string[]): { code: number | null; out: string; err: string } {
-  const r = spawnSync(process.execPath, [bin, ...args], { cwd: repoRoot, encoding: 'utf8' });
-  return { code: r.status, out: r.stdout, err: r.stderr };
-}
+const skucast = (...args: string[]): CliRun => runSkucast(args);
 
 /** A planner's units export: 118 items of 7 brands, every third day for 30 weeks; no money. */
 function unitsCsv(): string {

@@ -1,22 +1,19 @@
 // Wide files through `skucast forecast` (the bundled bin, in a child process),
 // with no --map: each forecasts as its long twin does with an explicit --map.
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ingestOf } from '../../src/cli/serve/form';
 import { repoRoot } from './forecast-helpers';
+import { runSkucast, type CliRun } from './cli-helpers';
 import { datesDown, periodsAcross } from './wide-fixtures';
 import { buildXlsx } from './xlsx-build';
 
-const bin = resolve(repoRoot, 'bin/skucast.mjs');
 let dir: string;
 
-function skucast(...args: string[]): { code: number | null; out: string; err: string } {
-  const r = spawnSync(process.execPath, [bin, ...args], { cwd: repoRoot, encoding: 'utf8' });
-  return { code: r.status, out: r.stdout, err: r.stderr };
-}
+const skucast = (...args: string[]): CliRun => runSkucast(args);
 
 /** sku, week and p50 of each forecast row. */
 function p50s(csv: string): string[] {

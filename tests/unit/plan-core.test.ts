@@ -1,9 +1,6 @@
 // The plan document in core: made from a real forecast, written and read back
 // (checked by validatePlan and by docs/plan.schema.json), overrides with their
 // audit, a category total spread over its skus, and forecast value added.
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import Ajv from 'ajv';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ingestText } from '../../src/core/ingest';
 import { measuredTable } from '../../src/core/ingest/weekly-table';
@@ -19,7 +16,7 @@ import {
   spreadCents,
 } from '../../src/core/plan/overrides';
 import { completeActuals, FvaError, forecastValueAdded } from '../../src/core/plan/fva';
-import { repoRoot } from './forecast-helpers';
+import { docSchema } from './cli-helpers';
 
 /** `weeks` Mondays from 2023-01-02 of four skus in two categories; `shift` changes every value. */
 function salesText(weeks: number, shift = 0): string {
@@ -36,10 +33,7 @@ function salesText(weeks: number, shift = 0): string {
 
 const NOW = '2024-01-01T00:00:00.000Z';
 const EDIT = { reason: 'store event known', when: NOW };
-const ajv = new Ajv({ allErrors: true, strict: false });
-const schema = ajv.compile(
-  JSON.parse(readFileSync(join(repoRoot, 'docs', 'plan.schema.json'), 'utf8')) as object,
-);
+const schema = docSchema('plan.schema.json');
 
 async function planOf(text: string, file = 'sales.csv'): Promise<Plan> {
   const table = measuredTable(ingestText(text));
@@ -57,7 +51,7 @@ describe('the plan document', () => {
   it('round-trips: written, read back and checked, it is the same plan and matches its schema', () => {
     const back: unknown = JSON.parse(planToJson(plan));
     expect(validatePlan(back)).toEqual(plan);
-    expect(schema(back), ajv.errorsText(schema.errors)).toBe(true);
+    expect(schema.valid(back), schema.errors()).toBe(true);
     expect(plan.schema).toBe('skucast-plan/1');
     expect(plan.skus.map((s) => s.sku)).toEqual(['A', 'B', 'C', 'D']);
     expect(plan.skus[0]?.weeks).toHaveLength(6);
@@ -72,7 +66,7 @@ describe('the plan document', () => {
       ...(broken.skus[1]?.weeks[2] as object),
       p50: 'lots',
     };
-    expect(schema(broken)).toBe(false);
+    expect(schema.valid(broken)).toBe(false);
     const problems = validatePlan(broken);
     expect(problems).toEqual(['skus[1].weeks[2].p50 must be a number']);
     const noAudit: Record<string, unknown> = JSON.parse(planToJson(plan)) as Record<
@@ -80,7 +74,7 @@ describe('the plan document', () => {
       unknown
     >;
     delete noAudit['audit'];
-    expect(schema(noAudit)).toBe(false);
+    expect(schema.valid(noAudit)).toBe(false);
     expect(validatePlan(noAudit)).toEqual(['plan.audit must be a list']);
     const edited = overrideSku(plan, {
       ...EDIT,
@@ -122,7 +116,7 @@ describe('overrides', () => {
     expect(a?.p50).toBe(90);
     // The band scales with the p50 and stays ordered.
     expect(a && a.p10 <= a.p50 && a.p50 <= a.p90).toBe(true);
-    expect(schema(JSON.parse(planToJson(twice))), ajv.errorsText(schema.errors)).toBe(true);
+    expect(schema.valid(JSON.parse(planToJson(twice))), schema.errors()).toBe(true);
     expect(plan.audit).toEqual([]);
   });
 
