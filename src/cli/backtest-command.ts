@@ -15,18 +15,15 @@ import { ForecastError, MAX_HORIZON } from '../core/forecast';
 import { availableModels } from '../core/forecast-library';
 import type { Model, ModelAlias } from '../core/models/types';
 import { intOption, optionValue } from '../node/args';
-import { ingestFile } from '../node/read-file';
-import { readProgress } from './read-progress';
-import { basename } from 'node:path';
 import { oneFileCommandLine, UsageError, writeChunks, type CliIo, type Command } from './command';
 import { defaultDescriptorPath, parseModelList, startTcn, type TcnHandle } from './model-choice';
 import { userCommand } from './user-errors';
 import { measuredTable } from '../core/ingest/weekly-table';
-import { INGEST_OPTIONS, INGEST_USAGE, ingestOptions, reportLines } from './weekly-command';
+import { INGEST_OPTIONS, INGEST_USAGE, ingestOptions, readSalesFile } from './weekly-command';
 import { RUN_FLAGS, RUN_OPTIONS, RUN_USAGE, runOptions, skippedVerdict } from './run-options';
 import { EXIT_CODES_USAGE } from './exit-codes';
 import { SCHEMA_VERSION } from '../core/exports';
-import { PROFILE_OPTIONS, PROFILE_USAGE, profileRun, settleProfile } from './profile-option';
+import { PROFILE_OPTIONS, PROFILE_USAGE, profileRun } from './profile-option';
 import { namedCsv, NAMES_OPTIONS, NAMES_USAGE, namesNote, namesOption } from './names-option';
 
 const USAGE = `usage: skucast backtest FILE [--horizon H] [--windows N] [--step S] [--models a,b,...] [--format csv|json] [--summary rows|model|sku] [--map role=Column ...] [--sheet NAME|N] [--date-format DMY|MDY|YMD] [--measure units|amount] [--layout L] [--profile FILE] [--save-profile FILE] [--names N]
@@ -206,7 +203,6 @@ async function run(argv: string[], io: CliIo): Promise<number> {
   if (typeof flags === 'string') throw new UsageError(flags);
   const names = namesOption(args);
   const profile = profileRun(args, flags);
-  const ingest = profile.ingest;
   const modelsText = optionValue(args, 'models');
   const wanted = modelsText === undefined ? undefined : parseModelList(modelsText, 'models');
   if (wanted?.includes('auto')) {
@@ -228,13 +224,10 @@ async function run(argv: string[], io: CliIo): Promise<number> {
   }
   try {
     const file = args.positionals[0] as string;
-    const progress = readProgress(basename(file), io);
+    const read = await readSalesFile(file, profile, io);
     // Backtested on what the forecast runs on: units or money (report.measure).
-    const ingested = await ingestFile(file, { ...ingest, onProgress: progress.onProgress });
-    progress.done();
-    settleProfile(profile, ingested);
-    const table = measuredTable(ingested);
-    const notes = [...profile.notes, ...reportLines(table)];
+    const table = measuredTable(read.table);
+    const notes = read.notes;
     const namesLine = namesNote(names, format);
     if (namesLine !== null) notes.push(namesLine);
     if (table.series.length === 0) {

@@ -16,8 +16,6 @@ import { forecastWithLibrary, type LibraryForecastOptions } from '../core/foreca
 import type { WeeklyTable } from '../core/types';
 import type { Provider } from '../runtime/model-runner';
 import { intOption, optionValue, type ParsedArgs } from '../node/args';
-import { ingestFile } from '../node/read-file';
-import { readProgress } from './read-progress';
 import { basename } from 'node:path';
 import { oneFileCommandLine, UsageError, writeChunks, type CliIo, type Command } from './command';
 import {
@@ -29,7 +27,7 @@ import {
 } from './model-choice';
 import { isModelHostThread, serveModelHost } from './model-host';
 import { reportingUserErrors } from './user-errors';
-import { INGEST_OPTIONS, INGEST_USAGE, ingestOptions, reportLines } from './weekly-command';
+import { INGEST_OPTIONS, INGEST_USAGE, ingestOptions, readSalesFile } from './weekly-command';
 import { isShardHostThread, serveShardHost, startShardPool } from './shard-host';
 import { leanHeapFor } from './lean-heap';
 import { isSequenceInput } from '../core/features';
@@ -39,7 +37,7 @@ import { fileURLToPath } from 'node:url';
 import { RUN_FLAGS, RUN_OPTIONS, RUN_USAGE, runOptions, skippedVerdict } from './run-options';
 import { EXIT_CODES_USAGE } from './exit-codes';
 import { SEED_ID_MAX, SEED_ID_MIN } from '../core/exports';
-import { PROFILE_OPTIONS, PROFILE_USAGE, profileRun, settleProfile } from './profile-option';
+import { PROFILE_OPTIONS, PROFILE_USAGE, profileRun } from './profile-option';
 import { namedCsv, NAMES_OPTIONS, NAMES_USAGE, namesNote, namesOption } from './names-option';
 import { decisionsOf } from '../core/decisions';
 import { planFromForecast, planInputs, planToJson } from '../core/plan/plan';
@@ -160,7 +158,6 @@ async function run(argv: string[], io: CliIo): Promise<number> {
   if (typeof flags === 'string') throw new UsageError(flags);
   const names = namesOption(args);
   const profile = profileRun(args, flags);
-  const ingest = profile.ingest;
   const modelText = optionValue(args, 'model') ?? 'auto';
   const [requested = 'auto', ...more] = parseModelList(modelText, 'model');
   if (more.length > 0) throw new UsageError('--model takes one model (auto chooses among all)');
@@ -187,12 +184,8 @@ async function run(argv: string[], io: CliIo): Promise<number> {
   try {
     const file = args.positionals[0] as string;
     leanHeapFor(file);
-    const progress = readProgress(basename(file), io);
-    const table = await ingestFile(file, { ...ingest, onProgress: progress.onProgress });
-    progress.done();
-    settleProfile(profile, table);
+    const { table, notes } = await readSalesFile(file, profile, io);
     const ingestMs = performance.now() - t0;
-    const notes = [...profile.notes, ...reportLines(table)];
     const namesLine = namesNote(names, format);
     if (namesLine !== null) notes.push(namesLine);
     if (table.series.length === 0) {

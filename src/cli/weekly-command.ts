@@ -22,7 +22,13 @@ import { readProgress } from './read-progress';
 import { basename } from 'node:path';
 import { RUN_FLAGS, RUN_OPTIONS, RUN_USAGE, runOptions, skippedVerdict } from './run-options';
 import { EXIT_CODES_USAGE } from './exit-codes';
-import { PROFILE_OPTIONS, PROFILE_USAGE, profileRun, settleProfile } from './profile-option';
+import {
+  PROFILE_OPTIONS,
+  PROFILE_USAGE,
+  profileRun,
+  settleProfile,
+  type ProfileRun,
+} from './profile-option';
 import { namedCsv, NAMES_OPTIONS, NAMES_USAGE, namesOption } from './names-option';
 import { decisionsOf, type Decision, type DecisionKind } from '../core/decisions';
 
@@ -169,6 +175,24 @@ export function reportLines(table: WeeklyTable): string[] {
   return lines;
 }
 
+/**
+ * FILE read as the command line and its profile say, with progress on
+ * stderr: the table (held to the profile, which is saved when asked) and the
+ * stderr lines so far (the profile's, the file's issues and decisions, the
+ * summary). Every command that reads a sales file reads it so.
+ */
+export async function readSalesFile(
+  file: string,
+  profile: ProfileRun,
+  io: CliIo,
+): Promise<{ table: WeeklyTable; notes: string[] }> {
+  const progress = readProgress(basename(file), io);
+  const table = await ingestFile(file, { ...profile.ingest, onProgress: progress.onProgress });
+  progress.done();
+  settleProfile(profile, table);
+  return { table, notes: [...profile.notes, ...reportLines(table)] };
+}
+
 async function run(argv: string[], io: CliIo): Promise<number> {
   const args = oneFileCommandLine(
     argv,
@@ -183,15 +207,10 @@ async function run(argv: string[], io: CliIo): Promise<number> {
   const script = runOptions(args);
   const names = namesOption(args);
   const profile = profileRun(args, opts);
-  const file = args.positionals[0] as string;
-  const progress = readProgress(basename(file), io);
-  const table = await ingestFile(file, { ...profile.ingest, onProgress: progress.onProgress });
-  progress.done();
-  settleProfile(profile, table);
+  const { table, notes: lines } = await readSalesFile(args.positionals[0] as string, profile, io);
   if (table.series.length > 0) {
     await writeChunks(io, namedCsv(weeklyCsvChunks(table, undefined, script.cell), names));
   }
-  const lines = [...profile.notes, ...reportLines(table)];
   if (table.series.length === 0) {
     io.err(lines.join('\n') + '\n');
     return 2;
