@@ -278,7 +278,7 @@ export function selectionJson(sel: SelectionSummary, timed: boolean): Record<str
       rank: c.rank,
       score: finiteOrNull(c.score),
       wape: finiteOrNull(c.wape),
-      ...(timed && { fit_ms: round(c.millis) }),
+      ...(timed && { fit_ms: roundOutput(c.millis) }),
     })),
     excluded: sel.excluded.map((x) => ({ model: x.alias, reason: x.reason })),
     validation: {
@@ -311,16 +311,16 @@ function finiteOrNull(v: number | undefined): number | null {
 
 /** One forecast week of a sku or a category, money rounded to cents. */
 function bandJson(b: { p10: number; p50: number; p90: number }): Record<string, number> {
-  return { p10: round(b.p10), p50: round(b.p50), p90: round(b.p90) };
+  return { p10: roundOutput(b.p10), p50: roundOutput(b.p50), p90: roundOutput(b.p90) };
 }
 
 function weekJson(w: ForecastWeek): Record<string, string | number> {
   return {
     week_start: w.week_start,
     horizon_week: w.horizon_week,
-    p10: round(w.p10),
-    p50: round(w.p50),
-    p90: round(w.p90),
+    p10: roundOutput(w.p10),
+    p50: roundOutput(w.p50),
+    p90: roundOutput(w.p90),
   };
 }
 
@@ -375,7 +375,8 @@ function reportSummary(r: IngestReport): Record<string, unknown> {
   };
 }
 
-function round(v: number): number {
+/** A number as every output writes it (bands, plans, timings): to MONEY_DECIMALS places. */
+export function roundOutput(v: number): number {
   return Number(v.toFixed(MONEY_DECIMALS));
 }
 

@@ -4,7 +4,7 @@
 // never touched, so "statistical" and "final" stay side by side.
 
 import type { Plan, PlanAudit, PlanBand, PlanOverride } from './plan';
-import { roundMoney } from './plan';
+import { roundOutput } from '../exports';
 
 /** A change that cannot be made as asked (unknown sku or week, a band out of order); the message is for the planner. */
 export class PlanEditError extends Error {
@@ -79,9 +79,9 @@ export function scaledBand(old: PlanBand, p50: number): PlanBand {
   if (old.p50 > 0) {
     const r = p50 / old.p50;
     return {
-      p10: Math.min(roundMoney(old.p10 * r), p50),
+      p10: Math.min(roundOutput(old.p10 * r), p50),
       p50,
-      p90: Math.max(roundMoney(old.p90 * r), p50),
+      p90: Math.max(roundOutput(old.p90 * r), p50),
     };
   }
   // Nothing to scale from (a p50 of 0): the old band, widened to hold the new p50.
@@ -122,11 +122,11 @@ export function overrideSku(plan: Plan, edit: SkuEdit): Plan {
   finite('p10', edit.p10);
   finite('p90', edit.p90);
   const old = finalBand(plan, edit.sku, edit.week) as PlanBand;
-  const scaled = scaledBand(old, roundMoney(edit.p50));
+  const scaled = scaledBand(old, roundOutput(edit.p50));
   const band: PlanBand = {
-    p10: edit.p10 === undefined ? scaled.p10 : roundMoney(edit.p10),
+    p10: edit.p10 === undefined ? scaled.p10 : roundOutput(edit.p10),
     p50: scaled.p50,
-    p90: edit.p90 === undefined ? scaled.p90 : roundMoney(edit.p90),
+    p90: edit.p90 === undefined ? scaled.p90 : roundOutput(edit.p90),
   };
   if (!(band.p10 <= band.p50 && band.p50 <= band.p90)) {
     throw new PlanEditError(
@@ -179,7 +179,7 @@ export function overrideCategory(plan: Plan, edit: CategoryEdit): Plan {
   }
   if (cents < 0) {
     throw new PlanEditError(
-      `the locked skus of "${edit.category}" already sum to ${roundMoney(kept)} in week ${edit.week}, more than ${edit.total}`,
+      `the locked skus of "${edit.category}" already sum to ${roundOutput(kept)} in week ${edit.week}, more than ${edit.total}`,
     );
   }
   const weights = open.map((s) => Math.max(0, bands.get(key(s.sku, edit.week))?.p50 ?? 0));
@@ -199,7 +199,7 @@ export function overrideCategory(plan: Plan, edit: CategoryEdit): Plan {
   return withOverrides(
     plan,
     set,
-    auditEntry(edit, what, roundMoney(before), roundMoney(edit.total)),
+    auditEntry(edit, what, roundOutput(before), roundOutput(edit.total)),
   );
 }
 

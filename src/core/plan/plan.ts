@@ -8,7 +8,7 @@
 
 import type { ForecastResult, ForecastWeek } from '../forecast';
 import { forecastOrigin } from '../forecast';
-import { MONEY_DECIMALS, selectionJson } from '../exports';
+import { roundOutput, selectionJson } from '../exports';
 import type { Measure, WeeklyTable } from '../types';
 
 export const PLAN_SCHEMA = 'skucast-plan/1';
@@ -163,17 +163,13 @@ class TableHash {
   }
 }
 
-export function roundMoney(v: number): number {
-  return Number(v.toFixed(MONEY_DECIMALS));
-}
-
 function planWeek(w: ForecastWeek): PlanWeek {
   return {
     week_start: w.week_start,
     horizon_week: w.horizon_week,
-    p10: roundMoney(w.p10),
-    p50: roundMoney(w.p50),
-    p90: roundMoney(w.p90),
+    p10: roundOutput(w.p10),
+    p50: roundOutput(w.p50),
+    p90: roundOutput(w.p90),
   };
 }
 
@@ -200,7 +196,7 @@ export function planFromForecast(
       sku: s.sku,
       category: s.category,
       model: s.model,
-      naive: roundMoney(inputs.naive.get(s.sku) ?? 0),
+      naive: roundOutput(inputs.naive.get(s.sku) ?? 0),
       weeks: s.weeks.map((w) => ({ ...planWeek(w), model: w.model ?? s.model })),
     })),
     category_totals: result.categories.map((c) => ({
