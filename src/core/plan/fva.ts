@@ -63,7 +63,7 @@ export class FvaError extends Error {
 /** How many overrides each of `helped` and `hurt` lists. */
 const TOP_OVERRIDES = 5;
 
-/** Sums of one forecast against the actuals: kept as sums so any level adds them up. */
+/** One forecast's weeks against the actuals at one level (wape() scores them; bias from the same pairs). */
 class Pool {
   readonly actual: number[] = [];
   readonly forecast: number[] = [];
