@@ -562,6 +562,33 @@ describe.skipIf(!ready)('result views (chromium)', () => {
       .poll(() => table.locator('tbody tr[data-sku]').last().getAttribute('data-sku'))
       .toBe('P19999');
     await page.screenshot({ path: path.join(artifacts, 'many-skus-desktop-light.png') });
+    // On a phone, scrolled into the middle (spacer rows above and below), the sku
+    // column keeps its room: the hidden wide columns take none of it.
+    const viewport = page.viewportSize();
+    await page.setViewportSize({ width: 375, height: 800 });
+    await page.locator('.viewport').evaluate((el) => {
+      (el as unknown as { scrollTop: number }).scrollTop = 10_000 * 52;
+    });
+    await expect.poll(() => table.locator('tbody tr[data-sku]').count()).toBeGreaterThan(0);
+    const widths = await table.evaluate((t) => {
+      const box = (q: string): number =>
+        (
+          t as unknown as {
+            querySelector(s: string): { getBoundingClientRect(): { width: number } };
+          }
+        )
+          .querySelector(q)
+          .getBoundingClientRect().width;
+      return {
+        table: box('thead'),
+        sku: box('tbody tr[data-sku] th'),
+        total: box('tbody tr[data-sku] td.num'),
+      };
+    });
+    expect(widths.sku, JSON.stringify(widths)).toBeGreaterThan(widths.total);
+    expect(widths.sku + widths.total, JSON.stringify(widths)).toBeGreaterThan(widths.table * 0.6);
+    await page.screenshot({ path: path.join(artifacts, 'many-skus-phone-light.png') });
+    if (viewport) await page.setViewportSize(viewport);
     // A hang guard, not a time bar: forecasting 20,000 skus and 200 searches take
     // 60-100 s on a 2-core machine, close to the file's 120 s default.
   }, 300_000);
