@@ -4,16 +4,16 @@ import { csvCell } from '../core/exports';
 import { measuredTable } from '../core/ingest/weekly-table';
 import { completeActuals, FvaError, forecastValueAdded, fvaCsv } from '../core/plan/fva';
 import { optionValue } from '../node/args';
-import { ingestFile } from '../node/read-file';
 import { oneFileCommandLine, UsageError, type CliIo } from './command';
 import { EXIT_CODES_USAGE } from './exit-codes';
 import { readPlanFile } from './plan-file';
+import { PROFILE_OPTIONS, PROFILE_USAGE, profileRun } from './profile-option';
 import { userCommand } from './user-errors';
-import { INGEST_OPTIONS, INGEST_USAGE, ingestOptions, reportLines } from './weekly-command';
+import { INGEST_OPTIONS, INGEST_USAGE, ingestOptions, readSalesFile } from './weekly-command';
 
 const FORMATS = ['csv', 'json'];
 
-const USAGE = `usage: skucast fva --plan PLAN NEWFILE [--format csv|json] [--map role=Column ...] [--sheet NAME|N] [--date-format DMY|MDY|YMD]
+const USAGE = `usage: skucast fva --plan PLAN NEWFILE [--format csv|json] [--map role=Column ...] [--sheet NAME|N] [--date-format DMY|MDY|YMD] [--profile FILE] [--save-profile FILE]
 
 How the plan did (forecast value added): for the plan's weeks NEWFILE now has
 complete, the WAPE and bias of three forecasts at the total, category and sku
@@ -27,7 +27,9 @@ p10-p90 band held the actual; and the overrides that helped or hurt most.
                       or json (levels.total|category|sku with naive,
                       statistical and final, each with wape and bias)
 ${INGEST_USAGE}
-  The measure defaults to the plan's (units or amount).
+${PROFILE_USAGE}
+  The measure defaults to the plan's (units or amount), unless the profile or
+  --measure says otherwise.
 
 WAPE = sum |actual - forecast| / sum |actual|; bias = sum (forecast - actual) /
 sum |actual| (above 0: too high).
@@ -35,7 +37,12 @@ sum |actual| (above 0: too high).
 ${EXIT_CODES_USAGE}`;
 
 async function run(argv: string[], io: CliIo): Promise<number> {
-  const args = oneFileCommandLine(argv, ['plan', 'format', ...INGEST_OPTIONS], USAGE, io);
+  const args = oneFileCommandLine(
+    argv,
+    ['plan', 'format', ...INGEST_OPTIONS, ...PROFILE_OPTIONS],
+    USAGE,
+    io,
+  );
   if (args === null) return 0;
   const planPath = optionValue(args, 'plan');
   if (planPath === undefined) throw new UsageError('--plan PLAN is required');
@@ -46,11 +53,10 @@ async function run(argv: string[], io: CliIo): Promise<number> {
   const flags = ingestOptions(args);
   if (typeof flags === 'string') throw new UsageError(flags);
   const plan = readPlanFile(planPath);
-  const table = await ingestFile(args.positionals[0] as string, {
-    measure: plan.run.measure,
-    ...flags,
-  });
-  const notes = reportLines(table);
+  // The newer file is read as the plan's own file was: the nightly profile, if given.
+  const profile = profileRun(args, flags);
+  const read = { ...profile, ingest: { measure: plan.run.measure, ...profile.ingest } };
+  const { table, notes } = await readSalesFile(args.positionals[0] as string, read, io);
   if (table.series.length === 0) {
     io.err(notes.join('\n') + '\n');
     return 2;

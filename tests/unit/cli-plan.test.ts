@@ -272,6 +272,48 @@ describe('skucast override and fva', () => {
     expect(csvOut.out.split('\n')[1]).toMatch(/^total,,/);
   });
 
+  it('fva reads the newer file as a saved profile says, the same report as without it', () => {
+    const plan = join(dir, 'plan-2.json');
+    const profilePath = join(dir, 'nightly.profile.json');
+    const plain = skucast(['fva', '--plan', plan, fullPath, '--format', 'json']);
+    const saved = skucast([
+      'fva',
+      '--plan',
+      plan,
+      fullPath,
+      '--format',
+      'json',
+      '--save-profile',
+      profilePath,
+    ]);
+    expect(saved.code).toBe(0);
+    expect(JSON.parse(readFileSync(profilePath, 'utf8')).profile_version).toBe(1);
+    const held = skucast([
+      'fva',
+      '--plan',
+      plan,
+      fullPath,
+      '--format',
+      'json',
+      '--profile',
+      profilePath,
+    ]);
+    expect(held.code).toBe(0);
+    expect(held.out).toBe(plain.out);
+    // A profile naming a column this file lacks stops the run, naming it.
+    const other = join(dir, 'renamed.csv');
+    writeFileSync(
+      other,
+      readFileSync(fullPath, 'utf8').replace(
+        'Date,SKU,Category,Amount',
+        'Date,SKU,Category,Takings',
+      ),
+    );
+    const missing = skucast(['fva', '--plan', plan, other, '--profile', profilePath]);
+    expect(missing.code).toBe(2);
+    expect(missing.err).toMatch(/Amount/);
+  });
+
   it('--keep-locked: a re-forecast four weeks on keeps the locked weeks still ahead', () => {
     const plan = JSON.parse(readFileSync(planPath, 'utf8')) as PlanJson;
     const lastWeek = plan.skus[0]?.weeks.at(-1)?.week_start as string;
