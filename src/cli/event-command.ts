@@ -113,7 +113,9 @@ async function run(argv: string[], io: CliIo): Promise<number> {
       `suggested uplift: ${percent(event.suggestion.uplift)} (${event.suggestion.evidence}); ${done}`,
     );
   } else if (kind === 'promotion' && noSuggestion !== null) {
-    notes.push(`no suggested uplift: ${noSuggestion}; --uplift PCT sets one`);
+    notes.push(
+      `no suggested uplift: ${noSuggestion}${uplift === undefined ? '; --uplift PCT sets one' : ''}`,
+    );
   }
   if (uplift !== undefined) notes.push(`uplift: ${percent(uplift / 100)}, your figure`);
   if (lockedKept > 0) {
