@@ -11,6 +11,7 @@ const BENCHES: { name: string; run: () => Promise<void> }[] = [
   { name: 'memory', run: () => import('./memory').then((m) => m.benchMemory()) },
   { name: 'serve', run: () => import('./serve').then((m) => m.benchServe()) },
   { name: 'transfer', run: () => import('./pwa').then((m) => m.benchTransfer()) },
+  { name: 'promo', run: () => import('./promo').then((m) => m.benchPromo()) },
   { name: 'isolation', run: () => import('./pwa').then((m) => m.benchIsolation()) },
 ];
 

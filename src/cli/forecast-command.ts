@@ -63,7 +63,7 @@ complete week of FILE. Results go to stdout, issues and notes to stderr.
                       run metadata, model choice and category totals), seed-json
                       (the seed API's response: {"2": {"week_0": "61.45", ...}}),
                       plan (a skucast-plan/1 document, docs/plan.schema.json,
-                      for skucast override and skucast fva; created_at from
+                      for skucast override, event and fva; created_at from
                       SOURCE_DATE_EPOCH when set)
   --keep-locked PLAN  with --format plan: a re-forecast that keeps PLAN's
                       locked sku weeks still ahead, its events and its audit

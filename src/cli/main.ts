@@ -8,6 +8,7 @@ import { backtestCommand } from './backtest-command';
 import { serveCommand } from './serve/serve-command';
 import { overrideCommand } from './override-command';
 import { fvaCommand } from './fva-command';
+import { eventCommand } from './event-command';
 import { EXIT_CODES_USAGE } from './exit-codes';
 import { packageVersion } from './package-version';
 
@@ -19,6 +20,7 @@ const COMMANDS: Record<string, Command> = {
   [backtestCommand.name]: backtestCommand,
   [serveCommand.name]: serveCommand,
   [overrideCommand.name]: overrideCommand,
+  [eventCommand.name]: eventCommand,
   [fvaCommand.name]: fvaCommand,
 };
 

@@ -1,12 +1,12 @@
 // `skucast override PLAN --sku S --week W --p50 X [--p10 A --p90 B]
 // --reason TEXT [--who NAME] [--lock]`, or `--category C --week W --total X`:
 // the plan with the override set and one audit entry appended, on stdout.
-import { optionValue, type ParsedArgs } from '../node/args';
+import { optionValue } from '../node/args';
 import { overrideCategory, overrideSku, PlanEditError } from '../core/plan/overrides';
 import { planToJson } from '../core/plan/plan';
 import { oneFileCommandLine, UsageError, type CliIo } from './command';
 import { EXIT_CODES_USAGE } from './exit-codes';
-import { planNow, readPlanFile } from './plan-file';
+import { numberOption, planNow, readPlanFile, required } from './plan-file';
 import { userCommand } from './user-errors';
 
 const USAGE = `usage: skucast override PLAN --sku S --week YYYY-MM-DD --p50 X [--p10 A --p90 B] --reason TEXT [--who NAME] [--lock]
@@ -31,21 +31,6 @@ The time of the entry is now, or SOURCE_DATE_EPOCH (seconds) when set.
 ${EXIT_CODES_USAGE}`;
 
 const VALUED = ['sku', 'category', 'week', 'p50', 'p10', 'p90', 'total', 'reason', 'who'];
-
-/** A number option: absent is undefined, anything but a plain number is a usage error. */
-function numberOption(args: ParsedArgs, name: string): number | undefined {
-  const text = optionValue(args, name);
-  if (text === undefined) return undefined;
-  const n = /^\s*-?(\d+\.?\d*|\.\d+)\s*$/.test(text) ? Number(text) : NaN;
-  if (!Number.isFinite(n)) throw new UsageError(`--${name} must be a number, got "${text}"`);
-  return n;
-}
-
-function required(args: ParsedArgs, name: string): string {
-  const v = optionValue(args, name);
-  if (v === undefined || v.trim() === '') throw new UsageError(`--${name} is required`);
-  return v;
-}
 
 async function run(argv: string[], io: CliIo): Promise<number> {
   const args = oneFileCommandLine(argv, VALUED, USAGE, io, ['lock']);

@@ -1,9 +1,11 @@
 // What the plan commands share: reading a PLAN file (checked, refused with
-// the checker's messages) and the time an entry is stamped with.
+// the checker's messages), the time an entry is stamped with, and their
+// number and required options.
 import { readFileSync } from 'node:fs';
 import { errorText } from '../core/error-text';
 import type { Plan } from '../core/plan/plan';
 import { validatePlan } from '../core/plan/validate';
+import { optionValue, type ParsedArgs } from '../node/args';
 import { UsageError } from './command';
 
 /**
@@ -35,4 +37,19 @@ export function readPlanFile(path: string): Plan {
   const plan = validatePlan(json);
   if (Array.isArray(plan)) throw new UsageError(`${path}: ${plan.join('; ')}`, false);
   return plan;
+}
+
+/** A number option: absent is undefined, anything but a plain number is a usage error. */
+export function numberOption(args: ParsedArgs, name: string): number | undefined {
+  const text = optionValue(args, name);
+  if (text === undefined) return undefined;
+  const n = /^\s*-?(\d+\.?\d*|\.\d+)\s*$/.test(text) ? Number(text) : NaN;
+  if (!Number.isFinite(n)) throw new UsageError(`--${name} must be a number, got "${text}"`);
+  return n;
+}
+
+export function required(args: ParsedArgs, name: string): string {
+  const v = optionValue(args, name);
+  if (v === undefined || v.trim() === '') throw new UsageError(`--${name} is required`);
+  return v;
 }

@@ -62,6 +62,11 @@ export function bandKey(sku: string, week: string): string {
 function checkCommon(plan: Plan, edit: EditBy, week: string): void {
   if (edit.reason.trim() === '')
     throw new PlanEditError('a reason is needed: say why the forecast changes');
+  checkWeek(plan, week);
+}
+
+/** A week the plan has (a Monday of its horizon), else a PlanEditError naming it and the plan's range. */
+export function checkWeek(plan: Plan, week: string): void {
   const weeks = plan.skus[0]?.weeks.map((w) => w.week_start) ?? [];
   if (!weeks.includes(week)) {
     throw new PlanEditError(
@@ -88,7 +93,8 @@ export function scaledBand(old: PlanBand, p50: number): PlanBand {
   return { p10: Math.min(old.p10, p50), p50, p90: Math.max(old.p90, p50) };
 }
 
-function withOverrides(plan: Plan, set: PlanOverride[], audit: PlanAudit): Plan {
+/** `plan` with `set` in place of the overrides of the same sku weeks, and `audit` appended. */
+export function withOverrides(plan: Plan, set: PlanOverride[], audit: PlanAudit): Plan {
   const replaced = new Set(set.map((o) => key(o.sku, o.week_start)));
   return {
     ...plan,
@@ -97,7 +103,7 @@ function withOverrides(plan: Plan, set: PlanOverride[], audit: PlanAudit): Plan 
   };
 }
 
-function auditEntry(
+export function auditEntry(
   edit: EditBy,
   what: string,
   from: PlanAudit['from'],
@@ -240,7 +246,9 @@ export function keepLocked(previous: Plan, next: Plan, edit: EditBy): Plan {
   return {
     ...next,
     overrides: kept,
-    events: previous.events.filter((e) => weeks.has(e.week_start)),
+    events: previous.events
+      .map((e) => ({ ...e, weeks: e.weeks.filter((w) => weeks.has(w)) }))
+      .filter((e) => e.weeks.length > 0),
     audit: [...previous.audit, entry],
   };
 }

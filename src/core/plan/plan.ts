@@ -10,6 +10,7 @@ import type { ForecastResult, ForecastWeek } from '../forecast';
 import { forecastOrigin } from '../forecast';
 import { roundOutput, selectionJson } from '../exports';
 import type { Measure, WeeklyTable } from '../types';
+import { measurePromotions, type PlanPromotions } from './promo-uplift';
 
 export const PLAN_SCHEMA = 'skucast-plan/1';
 
@@ -57,13 +58,17 @@ export interface PlanOverride extends PlanBand {
   via: 'sku' | 'category';
 }
 
-/** A future week marked as a promotion or event (of a sku or a whole category). */
+/** Future weeks of a sku or a whole category marked as a promotion or another event. */
 export interface PlanEvent {
+  scope: 'sku' | 'category';
+  /** The sku or the category. */
+  id: string;
+  /** Mondays of plan weeks. */
+  weeks: string[];
   kind: 'promotion' | 'event';
-  week_start: string;
-  sku?: string;
-  category?: string;
   note?: string;
+  /** A promotion's uplift measured on the file's past promotions (absent without that evidence), in words too. */
+  suggestion?: { uplift: number; evidence: string };
 }
 
 /** One change, appended, never edited. */
@@ -75,6 +80,9 @@ export interface PlanAudit {
   /** ISO time of the change. */
   when: string;
   reason: string;
+  /** A promotion's uplift put on the statistical p50 (0.35: +35%), and where the figure came from. */
+  uplift?: number;
+  evidence?: string;
 }
 
 /** Which file a plan was made from: its name and size as the user had it, and a hash of its weekly table. */
@@ -100,6 +108,8 @@ export interface Plan {
   skus: PlanSku[];
   category_totals: PlanTotal[];
   total: PlanTotal | null;
+  /** Past promotions per sku and category (null: the file has no promotion column; absent in plans made before they were kept). */
+  promotions?: PlanPromotions | null;
   overrides: PlanOverride[];
   events: PlanEvent[];
   audit: PlanAudit[];
@@ -109,10 +119,11 @@ export interface Plan {
 export interface PlanInputs {
   tableHash: string;
   naive: Map<string, number>;
+  promotions: PlanPromotions | null;
 }
 
 /**
- * The table's hash and last-week sales, read before the forecast (which may
+ * The table's hash, last-week sales and past promotions, read before the forecast (which may
  * release the table's side columns). `table` is the measured table (units or
  * money, as the forecast counts).
  */
@@ -129,7 +140,7 @@ export function planInputs(table: WeeklyTable): PlanInputs {
     for (let w = 0; w < values.length; w++) hash.addNumber(values[w] as number);
     naive.set(s.sku, values[origin] ?? 0);
   }
-  return { tableHash: hash.hex(), naive };
+  return { tableHash: hash.hex(), naive, promotions: measurePromotions(table, origin) };
 }
 
 /**
@@ -207,6 +218,7 @@ export function planFromForecast(
     total: result.total
       ? { category: '', skus: result.total.skus, weeks: result.total.weeks.map(planWeek) }
       : null,
+    promotions: inputs.promotions,
     overrides: [],
     events: [],
     audit: [],

@@ -68,8 +68,8 @@ function describe(v: unknown): string {
 
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
 
-/** Field checks, in docs/plan.schema.json's words: each problem names where it is. */
-function checkShape(doc: Obj, out: string[]): void {
+/** The field checks, each pushing "where must be what" onto `out` when it fails. */
+function checkers(out: string[]) {
   const need = (where: string, ok: boolean, what: string): boolean => {
     if (!ok) out.push(`${where} must be ${what}`);
     return ok;
@@ -88,6 +88,12 @@ function checkShape(doc: Obj, out: string[]): void {
     need(`${where}.${key}`, isObject(o[key]), 'an object') ? (o[key] as Obj) : null;
   const list = (o: Obj, key: string, where: string): unknown[] =>
     need(`${where}.${key}`, Array.isArray(o[key]), 'a list') ? (o[key] as unknown[]) : [];
+  return { need, str, num, date, obj, list };
+}
+
+/** Field checks, in docs/plan.schema.json's words: each problem names where it is. */
+function checkShape(doc: Obj, out: string[]): void {
+  const { need, str, num, date, obj, list } = checkers(out);
   const band = (o: Obj, where: string): void => {
     if (![num(o, 'p10', where), num(o, 'p50', where), num(o, 'p90', where)].every(Boolean)) return;
     const { p10, p50, p90 } = o as { p10: number; p50: number; p90: number };
@@ -159,7 +165,8 @@ function checkShape(doc: Obj, out: string[]): void {
     need(`${at}.locked`, typeof ov['locked'] === 'boolean', 'true or false');
     str(ov, 'reason', at);
   });
-  list(doc, 'events', 'plan');
+  checkEvents(doc, known, planWeeks, out);
+  checkPromotions(doc['promotions'], need);
   list(doc, 'audit', 'plan').forEach((a, i) => {
     const at = `audit[${i}]`;
     if (!need(at, isObject(a), 'an object')) return;
@@ -171,5 +178,85 @@ function checkShape(doc: Obj, out: string[]): void {
       typeof entry['reason'] === 'string' && entry['reason'].trim() !== '',
       'a reason (text)',
     );
+  });
+}
+
+type Need = (where: string, ok: boolean, what: string) => boolean;
+
+/** The plan's promotion evidence: absent (an older plan), null (no promotion column) or its per-sku and per-category figures. */
+function checkPromotions(p: unknown, need: Need): void {
+  if (p === undefined || p === null) return;
+  if (!need('plan.promotions', isObject(p), 'an object or null')) return;
+  const promotions = p as Obj;
+  const figures = (key: string, name: string, withLevel: boolean): void => {
+    const items = promotions[key];
+    if (!need(`promotions.${key}`, Array.isArray(items), 'a list')) return;
+    (items as unknown[]).forEach((item, i) => {
+      const at = `promotions.${key}[${i}]`;
+      if (!need(at, isObject(item), 'an object')) return;
+      const o = item as Obj;
+      need(`${at}.${name}`, typeof o[name] === 'string', 'text');
+      const n = o['promoted_weeks'];
+      need(`${at}.promoted_weeks`, Number.isInteger(n) && (n as number) >= 0, 'a whole number ≥ 0');
+      const u = o['uplift'];
+      need(`${at}.uplift`, typeof u === 'number' && u >= -1 && Number.isFinite(u), 'a number ≥ -1');
+      if (withLevel) {
+        const l = o['level'];
+        need(
+          `${at}.level`,
+          typeof l === 'number' && l > 0 && Number.isFinite(l),
+          'a number above 0',
+        );
+      }
+    });
+  };
+  const lw = promotions['level_weeks'];
+  need('promotions.level_weeks', Number.isInteger(lw) && (lw as number) >= 1, 'a whole number ≥ 1');
+  figures('skus', 'sku', true);
+  figures('categories', 'category', false);
+}
+
+/** Each event: its scope and id one of the plan's skus or categories, its weeks the plan's. */
+function checkEvents(doc: Obj, known: Set<string>, planWeeks: Set<string>, out: string[]): void {
+  const { need, str, num, obj, list } = checkers(out);
+  const categories = new Set<string>();
+  for (const s of Array.isArray(doc['skus']) ? (doc['skus'] as unknown[]) : []) {
+    if (isObject(s) && typeof s['category'] === 'string') categories.add(s['category']);
+  }
+  list(doc, 'events', 'plan').forEach((e, i) => {
+    const at = `events[${i}]`;
+    if (!need(at, isObject(e), 'an object')) return;
+    const ev = e as Obj;
+    const scope = ev['scope'];
+    if (
+      need(`${at}.scope`, scope === 'sku' || scope === 'category', 'sku or category') &&
+      str(ev, 'id', at)
+    ) {
+      const id = ev['id'] as string;
+      if (!(scope === 'sku' ? known : categories).has(id)) {
+        out.push(
+          `${at}.id "${id}" is not one of the plan's ${scope === 'sku' ? 'skus' : 'categories'}`,
+        );
+      }
+    }
+    const evWeeks = list(ev, 'weeks', at);
+    need(`${at}.weeks`, !Array.isArray(ev['weeks']) || evWeeks.length > 0, 'at least one week');
+    evWeeks.forEach((w, j) => {
+      if (
+        !need(`${at}.weeks[${j}]`, typeof w === 'string' && ISO_DATE.test(w), 'a date YYYY-MM-DD')
+      )
+        return;
+      if (!planWeeks.has(w as string))
+        out.push(`${at}.weeks[${j}] ${String(w)} is not one of the plan's weeks`);
+    });
+    need(`${at}.kind`, ev['kind'] === 'promotion' || ev['kind'] === 'event', 'promotion or event');
+    if (ev['note'] !== undefined) str(ev, 'note', at);
+    if (ev['suggestion'] !== undefined) {
+      const sug = obj(ev, 'suggestion', at);
+      if (sug) {
+        num(sug, 'uplift', `${at}.suggestion`);
+        str(sug, 'evidence', `${at}.suggestion`);
+      }
+    }
   });
 }
