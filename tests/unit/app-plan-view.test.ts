@@ -1,7 +1,7 @@
 // The plan editor's view logic (src/app/plan/plan-view.ts) on a real plan:
 // a sku's weeks statistical and final side by side, the totals before and
 // after an override (a category total set is what its row then sums to),
-// the reason kept, the file name.
+// the reason kept, a plan's line in the Plans list.
 import { beforeAll, describe, expect, it } from 'vitest';
 import { forecastWithLibrary } from '../../src/core/forecast-library';
 import { ingestText } from '../../src/core/ingest';
@@ -10,7 +10,7 @@ import { overrideCategory, overrideSku } from '../../src/core/plan/overrides';
 import { planFromForecast, planInputs, type Plan } from '../../src/core/plan/plan';
 import {
   planCategories,
-  planFileName,
+  planLabel,
   planTotals,
   reasonText,
   skuMatches,
@@ -74,7 +74,7 @@ describe('plan view', () => {
     expect(after[0]!.weeks[1]).toEqual(before[0]!.weeks[1]);
   });
 
-  it('keeps the reason chosen with the words after it, finds skus, names the file', () => {
+  it('keeps the reason chosen with the words after it, finds skus, lists a plan in a line', () => {
     expect(reasonText('Promotion', ' flyer ')).toBe('Promotion: flyer');
     expect(reasonText('Promotion', '')).toBe('Promotion');
     expect(reasonText('', '')).toBe('');
@@ -82,6 +82,6 @@ describe('plan view', () => {
     expect(skuMatches(plan, 'C')).toEqual(['c3']);
     expect(skuMatches(plan, '', 2)).toHaveLength(2);
     expect(planCategories(plan)).toEqual(['food', 'toys']);
-    expect(planFileName(plan)).toBe('week 12-plan.json');
+    expect(planLabel(plan)).toBe('week 12.csv, made 2024-01-01 00:00 UTC, 3 weeks, 0 overrides');
   });
 });

@@ -17,7 +17,7 @@ import type { CategoryEdit, SkuEdit } from '../../core/plan/overrides';
 import { planFromForecast, planToJson, type Plan } from '../../core/plan/plan';
 import { validatePlans } from '../../core/plan/validate';
 import type { PlanScore } from '../../worker/protocol';
-import { saveText } from '../download';
+import { baseName, saveText } from '../download';
 import { browserStore } from '../mapping-memory';
 import { app, planWorker, readableMessage, shown } from '../state.svelte';
 import {
@@ -28,7 +28,7 @@ import {
   keptPlans,
   rememberKeepPlans,
 } from './plan-store';
-import { planFileName, planLabel } from './plan-view';
+import { planLabel } from './plan-view';
 
 export interface PlanPageState {
   /** "Keep plans on this device" is on. */
@@ -190,6 +190,11 @@ export async function importPlans(file: Blob, name: string): Promise<void> {
       ? ` (and ${rest.length} more${page.keep ? ', kept in Plans' : ' not kept: switch on "Keep plans on this device" to keep them'})`
       : '';
   say(`Opened the plan of ${first.source.file} from ${name}${also}.`);
+}
+
+/** "sales.csv" → "sales-plan.json". */
+function planFileName(plan: Plan): string {
+  return `${baseName(plan.source.file)}-plan.json`;
 }
 
 export function exportPlan(): void {

@@ -1,12 +1,11 @@
 // Pure view logic of the plan editor: a sku's weeks with the statistical and
 // the final forecast side by side, the category and grand totals before and
-// after the overrides, the reasons a planner picks from, file names. Tested
-// in Node (tests/unit/app-plan-view.test.ts).
+// after the overrides, the reasons a planner picks from, the Plans list's
+// lines. Tested in Node (tests/unit/app-plan-view.test.ts).
 
 import { roundOutput } from '../../core/exports';
 import { bandKey, finalBands } from '../../core/plan/overrides';
 import type { Plan, PlanBand, PlanOverride } from '../../core/plan/plan';
-import { baseName } from '../download';
 
 /** The short list a reason starts with; free text after it says more. */
 export const REASONS = [
@@ -113,11 +112,6 @@ export function skuMatches(plan: Plan, text: string, limit = 50): string[] {
 /** The plan's categories, sorted. */
 export function planCategories(plan: Plan): string[] {
   return [...new Set(plan.skus.map((s) => s.category))].sort();
-}
-
-/** "sales.csv" → "sales-plan.json". */
-export function planFileName(plan: Plan): string {
-  return `${baseName(plan.source.file)}-plan.json`;
 }
 
 /** A plan as a line in the Plans list: its file, when it was made, how many overrides. */
