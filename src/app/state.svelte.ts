@@ -7,8 +7,11 @@
 
 import { DEFAULT_HORIZON, MAX_HORIZON } from '../core/forecast';
 import type { ColumnMapping, DateFormat, Layout, Measure } from '../core/types';
+import type { Plan } from '../core/plan/plan';
 import type {
   HeaderPeek,
+  PlanScore,
+  PlanSourceInfo,
   Progress,
   ReforecastOptions,
   RunOptions,
@@ -34,6 +37,8 @@ export interface Bridge {
   peekHeaders(file: Blob, sheet?: string): Promise<HeaderPeek>;
   prepare(): void;
   cancel(): void;
+  planSource(): Promise<PlanSourceInfo>;
+  scorePlan(file: Blob, plan: Plan): Promise<PlanScore>;
 }
 
 /** The page's values except the forecast: small, changed in place by this module only. */
@@ -136,6 +141,8 @@ let bridge: Bridge = {
   peekHeaders: unconfigured,
   prepare: () => undefined,
   cancel: () => undefined,
+  planSource: unconfigured,
+  scorePlan: unconfigured,
 };
 let loadSample: StateDeps['loadSample'] = unconfigured;
 let onResult: StateDeps['onResult'];
@@ -294,6 +301,12 @@ export async function setHorizon(weeks: number): Promise<void> {
     fail(mine, err);
   }
 }
+
+/** The worker's part in planning (src/app/plan/): the shown file's fingerprint, a plan scored on a newer file. */
+export const planWorker = {
+  source: (): Promise<PlanSourceInfo> => bridge.planSource(),
+  score: (file: Blob, plan: Plan): Promise<PlanScore> => bridge.scorePlan(file, plan),
+};
 
 /** The user is heading for a file (hover, focus, drag): load the model meanwhile. */
 export function warmUp(): void {

@@ -60,4 +60,6 @@ export const TEST_IDS = {
   details: 'details',
   accuracy: 'accuracy',
   startOver: 'start-over',
+  /** The header's "Plan" button: opens the plan panel (src/app/plan/, its own chunk). */
+  planToggle: 'plan-toggle',
 } as const;

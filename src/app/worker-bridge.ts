@@ -9,7 +9,15 @@
 import { proxy, wrap, type Remote } from 'comlink';
 import type { WorkerApi } from '../worker/forecast.worker';
 import type { RunResult } from '../worker/protocol';
-import type { HeaderPeek, Progress, ReforecastOptions, RunOptions } from '../worker/protocol';
+import type {
+  HeaderPeek,
+  PlanScore,
+  PlanSourceInfo,
+  Progress,
+  ReforecastOptions,
+  RunOptions,
+} from '../worker/protocol';
+import type { Plan } from '../core/plan/plan';
 
 import { CancelledError } from './cancelled';
 
@@ -71,6 +79,17 @@ export class ForecastBridge {
 
   peekHeaders(file: Blob, sheet?: string): Promise<HeaderPeek> {
     return this.#call((api) => api.peekHeaders(file, sheet));
+  }
+
+  /** What a plan of the last file needs (its table's hash, last-week sales, size). */
+  planSource(): Promise<PlanSourceInfo> {
+    return this.#call((api) => api.planSource());
+  }
+
+  /** `plan` scored on a newer file (read, never forecast). */
+  scorePlan(file: Blob, plan: Plan): Promise<PlanScore> {
+    // comlink types a union answer as a union of promises.
+    return this.#call((api) => api.scorePlan(file, plan) as Promise<PlanScore>);
   }
 
   /**

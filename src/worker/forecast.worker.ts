@@ -18,11 +18,15 @@ import { tcnModel } from '../core/models/tcn';
 import { crossValidationSharded } from '../core/backtest/sharded';
 import { shardRunners, stopShards } from './backtest-pool';
 import type { WeeklyTable } from '../core/types';
+import { planInputs, type Plan, type PlanInputs } from '../core/plan/plan';
+import { completeActuals, FvaError, forecastValueAdded } from '../core/plan/fva';
 import { loadModel, type LoadedModel } from './model-cache';
 import {
   salesHistory,
   summarizeTable,
   type HeaderPeek,
+  type PlanScore,
+  type PlanSourceInfo,
   type Progress,
   type ProviderName,
   type ReforecastOptions,
@@ -106,31 +110,14 @@ async function run(
 
   report('read', 0);
   const ingestor = new Ingestor(ingestOptions(opts));
-  const reader = (await fileStream(file)).getReader();
-  let bytesRead = 0;
-  let lastSent = performance.now();
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    if (cancelRequested) {
-      await reader.cancel();
-      stopIfCancelled();
-    }
-    ingestor.push(value);
-    bytesRead += value.byteLength;
-    const now = performance.now();
-    if (now - lastSent >= PROGRESS_INTERVAL_MS) {
-      lastSent = now;
-      report('parse', bytesRead);
-    }
-  }
+  const bytesRead = await streamInto(ingestor, file, (n) => report('parse', n));
   const t1 = performance.now();
 
   report('table', bytesRead);
   // What the page charts and forecasts: units or money, as the report's measure says.
   const table = measuredTable(await ingestor.finishAsync());
   const t2 = performance.now();
-  last = { table, opts };
+  last = { table, opts, size: file.size, plan: null };
 
   const summary = summarizeTable(table);
   const problem = unusableReason(table);
@@ -208,6 +195,37 @@ async function run(
   };
 }
 
+/**
+ * The file pushed chunk by chunk into `ingestor` (never read whole), stopping
+ * at a cancel; `onBytes` hears the bytes read at most every
+ * PROGRESS_INTERVAL_MS. Returns the bytes read.
+ */
+async function streamInto(
+  ingestor: Ingestor,
+  file: Blob,
+  onBytes: (bytesRead: number) => void,
+): Promise<number> {
+  const reader = (await fileStream(file)).getReader();
+  let bytesRead = 0;
+  let lastSent = performance.now();
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    if (cancelRequested) {
+      await reader.cancel();
+      stopIfCancelled();
+    }
+    ingestor.push(value);
+    bytesRead += value.byteLength;
+    const now = performance.now();
+    if (now - lastSent >= PROGRESS_INTERVAL_MS) {
+      lastSent = now;
+      onBytes(bytesRead);
+    }
+  }
+  return bytesRead;
+}
+
 /** The one place forecasts are made, for a first run and a re-forecast alike. */
 function makeForecast(
   table: WeeklyTable,
@@ -248,8 +266,13 @@ function makeForecast(
   });
 }
 
-/** The last file's weekly table and options, so a new horizon needs no second read of the file. */
-let last: { table: WeeklyTable; opts: RunOptions } | null = null;
+/**
+ * The last file's weekly table, options and size, so a new horizon needs no
+ * second read of the file; `plan` is what a plan of it needs, made on first
+ * request (hashing the table takes a while at the table cap).
+ */
+let last: { table: WeeklyTable; opts: RunOptions; size: number; plan: PlanInputs | null } | null =
+  null;
 
 /**
  * Forecasts the last file's weekly table again with new options (the horizon):
@@ -260,9 +283,10 @@ async function reforecast(
   changes: ReforecastOptions,
   onProgress?: (p: Progress) => void,
 ): Promise<RunResult> {
-  if (!last) throw new Error('there is no file to forecast again: choose a file first');
-  const { table } = last;
-  const opts: RunOptions = { ...last.opts, horizon: changes.horizon };
+  const kept = last;
+  if (!kept) throw new Error('there is no file to forecast again: choose a file first');
+  const { table } = kept;
+  const opts: RunOptions = { ...kept.opts, horizon: changes.horizon };
   const t0 = performance.now();
   onProgress?.({ stage: 'model', bytesRead: 0, totalBytes: 0 });
   const { model, waitMs } = await loadModel(opts.preferred ?? 'webgpu');
@@ -293,7 +317,7 @@ async function reforecast(
   const t2 = performance.now();
   forecast.metadata.provider = model.provider;
   const fallbackReason = model.fallbackReason;
-  last = { table, opts };
+  last = { ...kept, opts };
   onProgress?.({ stage: 'done', bytesRead: 0, totalBytes: 0 });
   return {
     ...base,
@@ -305,6 +329,50 @@ async function reforecast(
     model: { name: model.descriptor.name, version: model.descriptor.version },
     history: salesHistory(table),
   };
+}
+
+/** What a plan of the last file needs: its table's hash, each sku's last complete week, the file's size. */
+async function planSource(): Promise<PlanSourceInfo> {
+  await current;
+  if (!last) throw new Error('there is no file to plan from: choose a file first');
+  last.plan ??= planInputs(last.table);
+  return { inputs: last.plan, size: last.size };
+}
+
+/**
+ * How `plan` did on a newer file (forecast value added): the file is read as
+ * the last one was (its column roles, sheet, date order, layout) in the plan's
+ * measure, and never forecast; the last file's table stays as it was.
+ */
+async function scorePlan(file: Blob, plan: Plan): Promise<PlanScore> {
+  const reading: RunOptions = last
+    ? {
+        ...(last.opts.mapping && { mapping: last.opts.mapping }),
+        ...(last.opts.sheet !== undefined && { sheet: last.opts.sheet }),
+        ...(last.opts.dateFormat && { dateFormat: last.opts.dateFormat }),
+        ...(last.opts.layout && { layout: last.opts.layout }),
+      }
+    : {};
+  const ingestor = new Ingestor(ingestOptions({ ...reading, measure: plan.run.measure }));
+  await streamInto(ingestor, file, () => undefined);
+  const table = measuredTable(await ingestor.finishAsync());
+  const unusable = unusableReason(table);
+  if (unusable !== null) return { problem: unusable };
+  const notes: string[] = [];
+  const measure = table.report.measure ?? 'amount';
+  if (measure !== plan.run.measure) {
+    notes.push(`The plan counts ${plan.run.measure}; this file is read as ${measure}.`);
+  }
+  try {
+    const report = forecastValueAdded(plan, completeActuals(table));
+    const n = report.skus_not_in_file.length;
+    if (n > 0)
+      notes.push(`${n} SKU${n === 1 ? '' : 's'} of the plan not in this file count as 0 sold.`);
+    return { report, notes };
+  } catch (e) {
+    if (e instanceof FvaError) return { problem: e.message };
+    throw e;
+  }
 }
 
 /** Why a table cannot be forecast at all, worded for the user; null when it can. */
@@ -335,6 +403,8 @@ const api = {
   peekHeaders,
   prepare,
   cancel,
+  planSource,
+  scorePlan: oneAtATime(scorePlan),
 };
 export type WorkerApi = typeof api;
 

@@ -5,6 +5,8 @@ import type { ForecastResult } from '../core/forecast';
 import type { ColumnMapping, DateFormat, IngestReport, Measure, WeeklyTable } from '../core/types';
 import type { Layout } from '../core/types';
 import type { Decision } from '../core/decisions';
+import type { PlanInputs } from '../core/plan/plan';
+import type { FvaReport } from '../core/plan/fva';
 
 export type ProviderName = 'webgpu' | 'wasm';
 
@@ -144,6 +146,15 @@ export interface RunResult {
   /** Every decision made reading the file (core/decisions.ts), as the CLI prints them. */
   decisions?: Decision[];
 }
+
+/** What a plan of the last file needs from its weekly table (`planSource`): the table's hash and last-week sales, and the file's size. */
+export interface PlanSourceInfo {
+  inputs: PlanInputs;
+  size: number;
+}
+
+/** A plan scored on a newer file (`scorePlan`), with notes for the planner; or why it could not be. */
+export type PlanScore = { report: FvaReport; notes: string[] } | { problem: string };
 
 export function summarizeTable(table: WeeklyTable): TableSummary {
   const first = table.series[0];

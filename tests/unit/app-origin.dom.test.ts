@@ -67,6 +67,12 @@ class ReadingBridge implements Bridge {
   }
   prepare(): void {}
   cancel(): void {}
+  planSource(): never {
+    throw new Error('not used');
+  }
+  scorePlan(): never {
+    throw new Error('not used');
+  }
 }
 
 let bridge: ReadingBridge;

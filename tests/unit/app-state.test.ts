@@ -21,7 +21,13 @@ import {
   type Bridge,
 } from '../../src/app/state.svelte';
 import { MAX_HORIZON, type ForecastResult } from '../../src/core/forecast';
-import type { HeaderPeek, RunOptions, RunResult } from '../../src/worker/protocol';
+import type {
+  HeaderPeek,
+  PlanScore,
+  PlanSourceInfo,
+  RunOptions,
+  RunResult,
+} from '../../src/worker/protocol';
 
 function fakeResult(horizon: number): RunResult {
   const forecast = {
@@ -72,6 +78,13 @@ class FakeBridge implements Bridge {
   }
   prepare(): void {}
   cancel(): void {}
+  // Planning is tested against the real worker in tests/browser/plan.test.ts.
+  planSource(): Promise<PlanSourceInfo> {
+    return Promise.reject(new Error('not used here'));
+  }
+  scorePlan(): Promise<PlanScore> {
+    return Promise.reject(new Error('not used here'));
+  }
 }
 
 const file = new Blob(['Date,Amount\n2024-01-01,3\n']);

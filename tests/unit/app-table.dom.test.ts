@@ -70,6 +70,8 @@ async function renderTable(n: number): Promise<{ forecast: ForecastResult; reren
         Promise.resolve({ headers: ['a', 'b'], detected: {}, unmatched: [], reference: true }),
       prepare() {},
       cancel() {},
+      planSource: never,
+      scorePlan: never,
     },
     loadSample: never,
   });

@@ -6,7 +6,7 @@ import { ingestText } from '../../src/core/ingest';
 import { measuredTable } from '../../src/core/ingest/weekly-table';
 import { forecastWithLibrary } from '../../src/core/forecast-library';
 import { planFromForecast, planInputs, planToJson, type Plan } from '../../src/core/plan/plan';
-import { validatePlan } from '../../src/core/plan/validate';
+import { validatePlan, validatePlans } from '../../src/core/plan/validate';
 import {
   finalBand,
   overrideCategory,
@@ -14,6 +14,7 @@ import {
   PlanEditError,
   keepLocked,
   spreadCents,
+  undoOverride,
 } from '../../src/core/plan/overrides';
 import { completeActuals, FvaError, forecastValueAdded } from '../../src/core/plan/fva';
 import { docSchema } from './cli-helpers';
@@ -99,6 +100,19 @@ describe('the plan document', () => {
     const refused = validatePlan(JSON.parse(planToJson(plan)), { source: other.source });
     expect(refused).toEqual([expect.stringMatching(/made from another file: "sales.csv"/)]);
   });
+
+  it('reads a list of plans (what the page\'s "Export all" writes) and refuses it whole for one bad plan', async () => {
+    const other = await planOf(salesText(40, 1), 'other.csv');
+    const both: unknown = JSON.parse(JSON.stringify([plan, other]));
+    expect(validatePlans(both)).toEqual({ plans: [plan, other] });
+    expect(validatePlans(JSON.parse(planToJson(plan)))).toEqual({ plans: [plan] });
+    const broken = validatePlans([plan, { ...other, schema: 'skucast-plan/3' }]);
+    expect(broken).toEqual({ problems: [expect.stringMatching(/^plan 2: .*newer than/)] });
+    expect(validatePlans([])).toEqual({ problems: [expect.stringMatching(/empty list/)] });
+    // With a file loaded, a list holding another file's plan is refused.
+    const mixed = validatePlans(both, { source: plan.source });
+    expect(mixed).toEqual({ problems: [expect.stringMatching(/^plan 2: .*another file/)] });
+  });
 });
 
 describe('overrides', () => {
@@ -118,6 +132,26 @@ describe('overrides', () => {
     expect(a && a.p10 <= a.p50 && a.p50 <= a.p90).toBe(true);
     expect(schema.valid(JSON.parse(planToJson(twice))), schema.errors()).toBe(true);
     expect(plan.audit).toEqual([]);
+  });
+
+  it('undo puts a sku week back to the statistical forecast and appends an "undo" entry, deleting none', () => {
+    const w = week(1);
+    const stat = finalBand(plan, 'A', w);
+    const edited = overrideSku(plan, { ...EDIT, sku: 'A', week: w, p50: 90, lock: true });
+    const undone = undoOverride(edited, 'A', w, { when: NOW, who: 'ana' });
+    expect(undone.overrides).toEqual([]);
+    expect(finalBand(undone, 'A', w)).toEqual(stat);
+    expect(undone.audit).toHaveLength(2);
+    expect(undone.audit[0]).toEqual(edited.audit[0]);
+    expect(undone.audit[1]).toMatchObject({
+      what: `undo sku "A" week ${w}`,
+      reason: 'undo',
+      who: 'ana',
+      from: finalBand(edited, 'A', w),
+      to: stat,
+    });
+    expect(schema.valid(JSON.parse(planToJson(undone))), schema.errors()).toBe(true);
+    expect(() => undoOverride(undone, 'A', w, { when: NOW })).toThrow(PlanEditError);
   });
 
   it("a category total spreads over its skus in proportion to their p50: the skus' p50s sum to it", () => {

@@ -209,6 +209,35 @@ export function overrideCategory(plan: Plan, edit: CategoryEdit): Plan {
   );
 }
 
+/**
+ * A sku week back to its statistical forecast: the override goes, and the
+ * audit (append-only) gains an entry "undo …" with reason "undo", from the
+ * override's band to the statistical one. A category total's spread is undone
+ * sku week by sku week.
+ */
+export function undoOverride(
+  plan: Plan,
+  sku: string,
+  week: string,
+  by: Pick<EditBy, 'when' | 'who'>,
+): Plan {
+  const o = plan.overrides.find((x) => x.sku === sku && x.week_start === week);
+  if (!o) throw new PlanEditError(`sku "${sku}" has no override in week ${week} to undo`);
+  const w = plan.skus.find((s) => s.sku === sku)?.weeks.find((x) => x.week_start === week);
+  const statistical: PlanBand = w ? { p10: w.p10, p50: w.p50, p90: w.p90 } : o;
+  const entry = auditEntry(
+    { reason: 'undo', when: by.when, ...(by.who !== undefined && { who: by.who }) },
+    `undo sku "${sku}" week ${week}`,
+    { p10: o.p10, p50: o.p50, p90: o.p90 },
+    statistical,
+  );
+  return {
+    ...plan,
+    overrides: plan.overrides.filter((x) => x !== o),
+    audit: [...plan.audit, entry],
+  };
+}
+
 /** `cents` split in proportion to `weights` (evenly when they sum to 0), largest remainders first: the parts sum to `cents`. */
 export function spreadCents(cents: number, weights: readonly number[]): number[] {
   const sum = weights.reduce((t, w) => t + w, 0);

@@ -44,6 +44,30 @@ export function validatePlan(json: unknown, opts: ValidateOptions = {}): Plan | 
   return plan;
 }
 
+/**
+ * A plan file as the page imports it: one plan, or a list of plans (what
+ * "Export all" writes). Every plan is checked; a list with a bad plan is
+ * refused whole, its messages prefixed with the plan's place ("plan 2: …").
+ */
+export function validatePlans(
+  json: unknown,
+  opts: ValidateOptions = {},
+): { plans: Plan[] } | { problems: string[] } {
+  if (!Array.isArray(json)) {
+    const one = validatePlan(json, opts);
+    return Array.isArray(one) ? { problems: one } : { plans: [one] };
+  }
+  if (json.length === 0) return { problems: ['this file holds an empty list: no plan to open'] };
+  const plans: Plan[] = [];
+  const problems: string[] = [];
+  json.forEach((item, i) => {
+    const one = validatePlan(item, opts);
+    if (Array.isArray(one)) problems.push(...one.map((m) => `plan ${i + 1}: ${m}`));
+    else plans.push(one);
+  });
+  return problems.length > 0 ? { problems: problems.slice(0, MAX_MESSAGES) } : { plans };
+}
+
 /** Why a plan made from `made` does not belong to the file `loaded`, or null. */
 export function sourceProblem(made: PlanSource, loaded: PlanSource): string | null {
   if (made.table_hash === loaded.table_hash) return null;

@@ -13,6 +13,7 @@
 import { mkdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { PLAN_IDS } from '../../../src/app/plan/plan-testids';
 import { TEST_IDS } from '../../../src/app/testids';
 import { BASE_FLAGS, buildApp, CHROMIUM, repoRoot, sampleCsv, serveDir } from '../harness';
 
@@ -53,6 +54,33 @@ async function sampleOpen(
   return page;
 }
 
+/**
+ * The plan panel as a planner leaves it: a plan of the sample, its first
+ * SKU's second week raised for a promotion (and locked), a category's first
+ * week total set for a known event.
+ */
+async function planShown(page: Page): Promise<void> {
+  await page.getByTestId(TEST_IDS.planToggle).click();
+  await page.getByTestId(PLAN_IDS.start).click();
+  await page.getByTestId(PLAN_IDS.editor).waitFor();
+  const weeks = await page
+    .getByTestId(PLAN_IDS.week)
+    .locator('option')
+    .evaluateAll((os) => os.map((o) => (o as unknown as { value: string }).value));
+  await page.getByTestId(PLAN_IDS.week).selectOption(weeks[1] as string);
+  const now = Number(await page.getByTestId(PLAN_IDS.p50).getAttribute('placeholder'));
+  await page.getByTestId(PLAN_IDS.p50).fill(String(Math.round(now * 1.6)));
+  await page.getByTestId(PLAN_IDS.reason).selectOption('Promotion');
+  await page.getByTestId(PLAN_IDS.details).fill('end-cap display');
+  await page.getByTestId(PLAN_IDS.lock).check();
+  await page.getByTestId(PLAN_IDS.applySku).click();
+  const total = Number(await page.getByTestId(PLAN_IDS.total).getAttribute('placeholder'));
+  await page.getByTestId(PLAN_IDS.total).fill(String(Math.round(total * 0.8)));
+  await page.getByTestId(PLAN_IDS.categoryReason).selectOption('Supply or stock limit');
+  await page.getByTestId(PLAN_IDS.applyCategory).click();
+  await page.waitForTimeout(300);
+}
+
 /** Opens the first SKU's detail and waits for its chart to be drawn. */
 async function openSku(page: Page): Promise<void> {
   await page.getByRole('tab', { name: /SKUs/ }).click();
@@ -84,6 +112,15 @@ async function main(): Promise<void> {
     if (!given) {
       const file = path.join(README_DIR, 'sku-detail-light.png');
       await desk.screenshot({ path: file });
+      written.push(file);
+    }
+    if (!given) {
+      await desk.reload();
+      await desk.getByTestId(TEST_IDS.fileInput).setInputFiles(sampleCsv);
+      await desk.getByTestId(TEST_IDS.overview).waitFor({ timeout: 240_000 });
+      await planShown(desk);
+      const file = path.join(README_DIR, 'plan-light.png');
+      await desk.getByTestId(PLAN_IDS.editor).screenshot({ path: file });
       written.push(file);
     }
     await desk.context().close();
