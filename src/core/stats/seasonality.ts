@@ -14,6 +14,9 @@
 // y/trend (or y - trend) averaged per phase, normalised to mean 1 (or 0).
 // Multiplicative unless the series has a non-positive value or an index below
 // 0.01, then additive, as AutoTheta does.
+//
+// Strength: how much of what the decomposition's trend leaves the pattern
+// explains (seasonalStrength), which ETS also asks of a pattern before using it.
 
 /** One-sided 95% normal quantile: norm.ppf(0.95), the test's critical value. */
 const Z95 = 1.6448536269514722;
