@@ -8,6 +8,7 @@ const BENCHES: { name: string; run: () => Promise<void> }[] = [
   { name: 'table', run: () => import('./table').then((m) => m.benchTable()) },
   { name: 'size', run: () => import('./first-load').then((m) => m.benchFirstLoad()) },
   { name: 'auto', run: () => import('./auto').then((m) => m.benchAuto()) },
+  { name: 'ets', run: () => import('./ets').then((m) => m.benchEts()) },
   { name: 'memory', run: () => import('./memory').then((m) => m.benchMemory()) },
   { name: 'serve', run: () => import('./serve').then((m) => m.benchServe()) },
   { name: 'transfer', run: () => import('./pwa').then((m) => m.benchTransfer()) },

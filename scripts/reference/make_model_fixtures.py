@@ -11,9 +11,12 @@ need Python):
     /usr/bin/python3 scripts/reference/make_model_fixtures.py
 
 Per series it records
-- the series itself (generated with a fixed numpy seed) and the seasonality
-  test / classical decomposition statsforecast's AutoTheta applies
-  (statsmodels acf and seasonal_decompose);
+- the series itself (generated with a fixed numpy seed, or an M4 weekly
+  series' training part) and the seasonality test / classical decomposition
+  statsforecast's AutoTheta applies (statsmodels acf and seasonal_decompose),
+  with the decomposition's strength of seasonality, which AutoETS requires to
+  be at least 0.3 before it adjusts (a weaker pattern is kept as
+  `weak_seasonal` and the forms are fitted on the series itself);
 - ses: statsmodels ETSModel(A,N,N) with the initial level known and equal to
   y[0] (statsforecast's SimpleExponentialSmoothingOptimized), alpha fitted
   within [0.01, 0.99] (maximum likelihood = least squares here), and the
@@ -40,6 +43,7 @@ warnings.simplefilter("ignore")
 
 H = 13
 M = 52
+MIN_SEASONAL_STRENGTH = 0.3
 OUT = os.path.join(os.path.dirname(__file__), "..", "..", "tests", "fixtures", "models")
 BOUNDS = {
     "smoothing_level": (1e-4, 0.9999),
@@ -62,7 +66,32 @@ def make_series():
         "low_counts": rng.poisson(1.2, 104).astype(float),
         "short": 20 + rng.normal(0, 2, 14),
     }
-    return {k: np.round(v, 3) for k, v in series.items()}
+    out = {k: np.round(v, 3) for k, v in series.items()}
+    out.update(m4_series())
+    return out
+
+
+# M4 weekly series (training part only: the test weeks are never read) on which
+# AutoETS's fit is checked against statsmodels: two of 80 weeks, a seasonal
+# one with a trend, and a trending one
+# whose autocorrelation passes the test with a weak pattern (strength 0.09).
+M4_IDS = ("W296", "W316", "W57", "W83")
+M4_TRAIN = os.path.join(
+    os.path.dirname(__file__), "..", "..", "..", "shared", "data", "m4_weekly", "Weekly-train.csv"
+)
+
+
+def m4_series():
+    if not os.path.exists(M4_TRAIN):
+        print("skipped the M4 series: ../shared not found")
+        return {}
+    out = {}
+    with open(M4_TRAIN) as f:
+        for line in f:
+            cells = [c.strip('"') for c in line.strip().split(",")]
+            if cells[0] in M4_IDS:
+                out["m4_" + cells[0]] = np.array([float(c) for c in cells[1:] if c != ""])
+    return out
 
 
 def seasonality(y, m):
@@ -75,11 +104,17 @@ def seasonality(y, m):
     if not np.abs(r[-1]) / stat > norm.ppf(0.95):
         return None
     kind = "multiplicative" if np.min(y) > 0 else "additive"
-    s = seasonal_decompose(y, model=kind, period=m).seasonal
-    if kind == "multiplicative" and np.any(s < 0.01):
+    dec = seasonal_decompose(y, model=kind, period=m)
+    if kind == "multiplicative" and np.any(dec.seasonal < 0.01):
         kind = "additive"
-        s = seasonal_decompose(y, model=kind, period=m).seasonal
-    return {"type": kind, "index": s[:m].tolist(), "component": s}
+        dec = seasonal_decompose(y, model=kind, period=m)
+    s = dec.seasonal
+    # Strength of seasonality (Wang, Smith & Hyndman 2006) of the same decomposition:
+    # 1 - Var(remainder) / Var(detrended), ratios for a multiplicative one.
+    ok = ~np.isnan(dec.trend)
+    detrended = y[ok] / dec.trend[ok] if kind == "multiplicative" else y[ok] - dec.trend[ok]
+    strength = max(0.0, 1 - np.var(dec.resid[ok]) / np.var(detrended))
+    return {"type": kind, "index": s[:m].tolist(), "strength": float(strength), "component": s}
 
 
 def ses(y):
@@ -156,6 +191,10 @@ def main():
             "y": y.tolist(),
             "seasonal": None,
         }
+        # AutoETS adjusts only for a pattern of strength >= 0.3 (src/core/models/ets.ts).
+        if season is not None and season["strength"] < MIN_SEASONAL_STRENGTH:
+            out["weak_seasonal"] = {k: v for k, v in season.items() if k != "component"}
+            season = None
         if season is not None:
             comp = season.pop("component")
             y_sa = y / comp if season["type"] == "multiplicative" else y - comp

@@ -14,6 +14,9 @@
 // y/trend (or y - trend) averaged per phase, normalised to mean 1 (or 0).
 // Multiplicative unless the series has a non-positive value or an index below
 // 0.01, then additive, as AutoTheta does.
+//
+// Strength: how much of what the decomposition's trend leaves the pattern
+// explains (seasonalStrength), which ETS also asks of a pattern before using it.
 
 /** One-sided 95% normal quantile: norm.ppf(0.95), the test's critical value. */
 const Z95 = 1.6448536269514722;
@@ -63,23 +66,12 @@ export function isSeasonal(y: ArrayLike<number>, m: number): boolean {
  */
 export function decompose(y: ArrayLike<number>, m: number, type: SeasonalType): Float64Array {
   const n = y.length;
-  // Filter: [0.5, 1, ..., 1, 0.5] / m for even m, ones(m) / m for odd m.
-  const len = m % 2 === 0 ? m + 1 : m;
-  const half = Math.floor(len / 2);
+  const half = trendHalfWidth(m);
   const sums = new Float64Array(m);
   const counts = new Float64Array(m);
   for (let t = half; t < n - half; t++) {
-    let trend = 0;
-    if (m % 2 === 0) {
-      trend = 0.5 * ((y[t - half] as number) + (y[t + half] as number));
-      for (let j = t - half + 1; j < t + half; j++) trend += y[j] as number;
-    } else {
-      for (let j = t - half; j <= t + half; j++) trend += y[j] as number;
-    }
-    trend /= m;
     const p = t % m;
-    const v = y[t] as number;
-    sums[p] = (sums[p] as number) + (type === 'multiplicative' ? v / trend : v - trend);
+    sums[p] = (sums[p] as number) + detrended(y, m, t, type);
     counts[p] = (counts[p] as number) + 1;
   }
   const index = new Float64Array(m);
@@ -94,6 +86,63 @@ export function decompose(y: ArrayLike<number>, m: number, type: SeasonalType): 
       type === 'multiplicative' ? (index[p] as number) / mean : (index[p] as number) - mean;
   }
   return index;
+}
+
+/** Half the width of the decomposition's moving average: values within it of either end have no trend. */
+function trendHalfWidth(m: number): number {
+  // Filter: [0.5, 1, ..., 1, 0.5] / m for even m, ones(m) / m for odd m.
+  return Math.floor((m % 2 === 0 ? m + 1 : m) / 2);
+}
+
+/** y[t] over (or minus) the centred moving average at t; t must lie a half width inside y. */
+function detrended(y: ArrayLike<number>, m: number, t: number, type: SeasonalType): number {
+  const half = trendHalfWidth(m);
+  let trend = 0;
+  if (m % 2 === 0) {
+    trend = 0.5 * ((y[t - half] as number) + (y[t + half] as number));
+    for (let j = t - half + 1; j < t + half; j++) trend += y[j] as number;
+  } else {
+    for (let j = t - half; j <= t + half; j++) trend += y[j] as number;
+  }
+  trend /= m;
+  const v = y[t] as number;
+  return type === 'multiplicative' ? v / trend : v - trend;
+}
+
+/**
+ * Strength of seasonality (Wang, Smith & Hyndman 2006; Hyndman & Athanasopoulos,
+ * FPP3 §4.3) of the pattern `s` fitted on y: 1 - Var(remainder) / Var(detrended),
+ * clipped to [0, 1], with the detrended series and the remainder of the same
+ * classical decomposition (ratios for a multiplicative pattern). Near 0 when the
+ * pattern explains little of what the trend leaves, as on a long trending series
+ * whose autocorrelation passes the test at every lag.
+ */
+export function seasonalStrength(y: ArrayLike<number>, s: Seasonal): number {
+  const m = s.index.length;
+  const half = trendHalfWidth(m);
+  const n = y.length;
+  const count = n - 2 * half;
+  if (count < 2) return 0;
+  const d = new Float64Array(count);
+  const r = new Float64Array(count);
+  for (let t = half; t < n - half; t++) {
+    const v = detrended(y, m, t, s.type);
+    const f = s.index[t % m] as number;
+    d[t - half] = v;
+    r[t - half] = s.type === 'multiplicative' ? v / f : v - f;
+  }
+  const ratio = variance(r) / variance(d);
+  // A flat detrended series (ratio NaN) has no seasonality to speak of.
+  return ratio >= 0 ? Math.max(0, 1 - ratio) : 0;
+}
+
+function variance(v: Float64Array): number {
+  let mean = 0;
+  for (let i = 0; i < v.length; i++) mean += v[i] as number;
+  mean /= v.length;
+  let ss = 0;
+  for (let i = 0; i < v.length; i++) ss += ((v[i] as number) - mean) ** 2;
+  return ss / v.length;
 }
 
 /**
