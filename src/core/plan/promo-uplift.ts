@@ -179,7 +179,7 @@ export function suggestForSku(
   category: string,
 ): SkuSuggestion | string {
   if (promotions === undefined) {
-    return 'this plan holds no promotion evidence (made before skucast kept it): make it again with skucast forecast FILE --format plan';
+    return 'this plan holds no promotion evidence (made before skucast kept it): make the plan again from its file';
   }
   if (promotions === null) {
     return "the plan's file has no promotion column (Promo, on_promotion, Aktion…), so there is no past promotion to measure an uplift from";
