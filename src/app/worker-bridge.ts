@@ -8,7 +8,6 @@
 
 import { proxy, wrap, type Remote } from 'comlink';
 import type { WorkerApi } from '../worker/forecast.worker';
-import type { RunResult } from '../worker/protocol';
 import type {
   HeaderPeek,
   PlanScore,
@@ -16,6 +15,7 @@ import type {
   Progress,
   ReforecastOptions,
   RunOptions,
+  RunResult,
 } from '../worker/protocol';
 import type { Plan } from '../core/plan/plan';
 

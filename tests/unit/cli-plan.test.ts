@@ -275,29 +275,13 @@ describe('skucast override and fva', () => {
   it('fva reads the newer file as a saved profile says, the same report as without it', () => {
     const plan = join(dir, 'plan-2.json');
     const profilePath = join(dir, 'nightly.profile.json');
-    const plain = skucast(['fva', '--plan', plan, fullPath, '--format', 'json']);
-    const saved = skucast([
-      'fva',
-      '--plan',
-      plan,
-      fullPath,
-      '--format',
-      'json',
-      '--save-profile',
-      profilePath,
-    ]);
+    const fvaJson = (...more: string[]): CliRun =>
+      skucast(['fva', '--plan', plan, fullPath, '--format', 'json', ...more]);
+    const plain = fvaJson();
+    const saved = fvaJson('--save-profile', profilePath);
     expect(saved.code).toBe(0);
     expect(JSON.parse(readFileSync(profilePath, 'utf8')).profile_version).toBe(1);
-    const held = skucast([
-      'fva',
-      '--plan',
-      plan,
-      fullPath,
-      '--format',
-      'json',
-      '--profile',
-      profilePath,
-    ]);
+    const held = fvaJson('--profile', profilePath);
     expect(held.code).toBe(0);
     expect(held.out).toBe(plain.out);
     // A profile naming a column this file lacks stops the run, naming it.
