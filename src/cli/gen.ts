@@ -117,9 +117,13 @@ async function cli(): Promise<void> {
   const args = parseArgs(process.argv.slice(2), ['rows', 'seed', 'from', 'to', 'skus', 'weeks']);
   let rows: number;
   let seed: number;
+  let skus: number | undefined;
+  let weeks: number;
   try {
     rows = intOption(args, 'rows', 1000, { min: 0 });
     seed = intOption(args, 'seed', 1);
+    skus = args.options.has('skus') ? intOption(args, 'skus', 1, { min: 1 }) : undefined;
+    weeks = intOption(args, 'weeks', 60, { min: 1 });
   } catch (e) {
     if (!(e instanceof OptionError)) throw e;
     process.stderr.write(
@@ -130,11 +134,10 @@ async function cli(): Promise<void> {
   }
   const from = optionValue(args, 'from');
   const to = optionValue(args, 'to');
-  const skus = args.options.has('skus') ? intOption(args, 'skus', 1, { min: 1 }) : undefined;
   const blocks =
     skus === undefined
       ? generateCsv({ rows, seed, from, to })
-      : generateSkuWeeksCsv({ skus, weeks: intOption(args, 'weeks', 60, { min: 1 }), seed });
+      : generateSkuWeeksCsv({ skus, weeks, seed });
   for (const block of blocks) {
     if (!process.stdout.write(block)) {
       await new Promise<void>((resolve) => process.stdout.once('drain', resolve));
