@@ -8,6 +8,7 @@ import { backtestCommand } from './backtest-command';
 import { serveCommand } from './serve/serve-command';
 import { overrideCommand } from './override-command';
 import { fvaCommand } from './fva-command';
+import { chooseCommand } from './choose-command';
 import { eventCommand } from './event-command';
 import { EXIT_CODES_USAGE } from './exit-codes';
 import { packageVersion } from './package-version';
@@ -18,6 +19,7 @@ const COMMANDS: Record<string, Command> = {
   [weeklyCommand.name]: weeklyCommand,
   [forecastCommand.name]: forecastCommand,
   [backtestCommand.name]: backtestCommand,
+  [chooseCommand.name]: chooseCommand,
   [serveCommand.name]: serveCommand,
   [overrideCommand.name]: overrideCommand,
   [eventCommand.name]: eventCommand,

@@ -30,6 +30,8 @@ import {
   type ProfileRun,
 } from './profile-option';
 import { namedCsv, NAMES_OPTIONS, NAMES_USAGE, namesOption } from './names-option';
+import { shardTable } from '../core/shards/shard-table';
+import { SHARD_OPTIONS, SHARD_USAGE, shardLine, shardOption } from './shard-option';
 import { decisionsOf, type Decision, type DecisionKind } from '../core/decisions';
 
 /** The options of every command that reads a sales file. */
@@ -76,6 +78,7 @@ per line, then each decision made reading it (\`mapping: …\`, \`dates: …\`,
 ${INGEST_USAGE}
 ${PROFILE_USAGE}
 ${NAMES_USAGE}
+${SHARD_USAGE}
 ${RUN_USAGE}
 
 ${EXIT_CODES_USAGE}`;
@@ -196,7 +199,7 @@ export async function readSalesFile(
 async function run(argv: string[], io: CliIo): Promise<number> {
   const args = oneFileCommandLine(
     argv,
-    [...INGEST_OPTIONS, ...PROFILE_OPTIONS, ...NAMES_OPTIONS, ...RUN_OPTIONS],
+    [...INGEST_OPTIONS, ...PROFILE_OPTIONS, ...NAMES_OPTIONS, ...SHARD_OPTIONS, ...RUN_OPTIONS],
     USAGE,
     io,
     RUN_FLAGS,
@@ -207,11 +210,16 @@ async function run(argv: string[], io: CliIo): Promise<number> {
   const script = runOptions(args);
   const names = namesOption(args);
   const profile = profileRun(args, opts);
-  const { table, notes: lines } = await readSalesFile(args.positionals[0] as string, profile, io);
+  const shard = shardOption(args);
+  const read = await readSalesFile(args.positionals[0] as string, profile, io);
+  const lines = read.notes;
+  const part = shard && read.table.series.length > 0 ? shardTable(read.table, shard) : undefined;
+  if (shard && part) lines.push(shardLine(shard, part.table.series.length, part.total));
+  const table = part?.table ?? read.table;
   if (table.series.length > 0) {
     await writeChunks(io, namedCsv(weeklyCsvChunks(table, undefined, script.cell), names));
   }
-  if (table.series.length === 0) {
+  if (read.table.series.length === 0) {
     io.err(lines.join('\n') + '\n');
     return 2;
   }
