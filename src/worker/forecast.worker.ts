@@ -11,6 +11,7 @@ import { expose } from 'comlink';
 import { Ingestor } from '../core/ingest';
 import { ingestOptions, peekFile } from './headers';
 import { fileStream } from './gunzip';
+import { blobSource, isParquetBlob } from './blob-source';
 import { DEFAULT_HORIZON, ForecastError, type ForecastResult } from '../core/forecast';
 import { forecastWithLibrary } from '../core/forecast-library';
 import { measuredTable } from '../core/ingest/weekly-table';
@@ -106,22 +107,35 @@ async function run(
 
   report('read', 0);
   const ingestor = new Ingestor(ingestOptions(opts));
-  const reader = (await fileStream(file)).getReader();
   let bytesRead = 0;
   let lastSent = performance.now();
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    if (cancelRequested) {
-      await reader.cancel();
-      stopIfCancelled();
-    }
-    ingestor.push(value);
-    bytesRead += value.byteLength;
-    const now = performance.now();
-    if (now - lastSent >= PROGRESS_INTERVAL_MS) {
-      lastSent = now;
-      report('parse', bytesRead);
+  const parquet = await isParquetBlob(file);
+  if (parquet) {
+    // Read at the offsets its footer names, a row group at a time: never held whole.
+    await ingestor.readParquet(blobSource(file), {
+      onRowGroup: (done) => {
+        bytesRead = done;
+        report('parse', done);
+      },
+      stop: () => cancelRequested,
+    });
+    stopIfCancelled();
+  } else {
+    const reader = (await fileStream(file)).getReader();
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      if (cancelRequested) {
+        await reader.cancel();
+        stopIfCancelled();
+      }
+      ingestor.push(value);
+      bytesRead += value.byteLength;
+      const now = performance.now();
+      if (now - lastSent >= PROGRESS_INTERVAL_MS) {
+        lastSent = now;
+        report('parse', bytesRead);
+      }
     }
   }
   const t1 = performance.now();
