@@ -9,6 +9,7 @@ const BENCHES: { name: string; run: () => Promise<void> }[] = [
   { name: 'size', run: () => import('./first-load').then((m) => m.benchFirstLoad()) },
   { name: 'auto', run: () => import('./auto').then((m) => m.benchAuto()) },
   { name: 'memory', run: () => import('./memory').then((m) => m.benchMemory()) },
+  { name: 'parquet', run: () => import('./parquet').then((m) => m.benchParquet()) },
   { name: 'serve', run: () => import('./serve').then((m) => m.benchServe()) },
   { name: 'transfer', run: () => import('./pwa').then((m) => m.benchTransfer()) },
   { name: 'isolation', run: () => import('./pwa').then((m) => m.benchIsolation()) },

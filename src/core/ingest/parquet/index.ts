@@ -70,6 +70,7 @@ async function readColumns(
       columns: names,
       rowStart: start,
       rowEnd: end,
+      useOffsetIndex: true,
       compressors,
       parsers: DAY_PARSERS,
       onChunk: ({ columnName, columnData, rowStart }) => {
@@ -85,6 +86,21 @@ async function readColumns(
     throw unreadable(e);
   }
   return out;
+}
+
+/**
+ * Rows read at once within a row group whose columns have page indexes
+ * (writers such as pyarrow and hyparquet-writer write them): a group of 1M
+ * rows decoded whole would hold several times the memory the CSV reader does.
+ */
+const SLICE_ROWS = 65_536;
+
+/** True when every column in `names` of row group `g` has an offset index (where each page starts). */
+function hasOffsetIndex(metadata: FileMetaData, g: number, names: string[]): boolean {
+  const chunks = metadata.row_groups[g]?.columns ?? [];
+  return names.every((n) =>
+    chunks.some((c) => c.meta_data?.path_in_schema[0] === n && c.offset_index_offset !== undefined),
+  );
 }
 
 function groupRows(metadata: FileMetaData): number[] {
@@ -120,27 +136,27 @@ export async function readParquetRows(
     let start = 0;
     let bytesDone = 0;
     const sizes = groupRows(o.metadata);
+    const names = used.map((c) => headers[c] as string);
     for (let g = 0; g < sizes.length; g++) {
       if (hooks.stop?.()) return;
-      const end = start + (sizes[g] as number);
-      const data = await readColumns(
-        source,
-        o.metadata,
-        used.map((c) => headers[c] as string),
-        start,
-        end,
-      );
-      const values = used.map((c) => data.get(headers[c] as string) as unknown[]);
-      for (let r = 0; r < end - start; r++) {
-        for (let u = 0; u < used.length; u++) {
-          const c = used[u] as number;
-          const v = (values[u] as unknown[])[r];
-          putCell(v, o.kinds[c] as ValueKind, wants[c] as PreKind, c, fields, pre);
+      const groupEnd = start + (sizes[g] as number);
+      // With page indexes, a slice of the group reads only its pages: memory stays at a slice.
+      const step = hasOffsetIndex(o.metadata, g, names) ? SLICE_ROWS : groupEnd - start;
+      for (let from = start; from < groupEnd; from += step) {
+        const to = Math.min(groupEnd, from + step);
+        const data = await readColumns(source, o.metadata, names, from, to);
+        const values = names.map((n) => data.get(n) as unknown[]);
+        for (let r = 0; r < to - from; r++) {
+          for (let u = 0; u < used.length; u++) {
+            const c = used[u] as number;
+            const v = (values[u] as unknown[])[r];
+            putCell(v, o.kinds[c] as ValueKind, wants[c] as PreKind, c, fields, pre);
+          }
+          // Numbered as the rows of the file's CSV export would be (header = row 1).
+          sink.addPreRead(fields, pre, from + r + 2);
         }
-        // Numbered as the rows of the file's CSV export would be (header = row 1).
-        sink.addPreRead(fields, pre, start + r + 2);
       }
-      start = end;
+      start = groupEnd;
       bytesDone += Number(o.metadata.row_groups[g]?.total_compressed_size ?? 0n);
       hooks.onRowGroup?.(bytesDone);
     }
