@@ -17,7 +17,16 @@ import type { WeeklyTable } from '../core/types';
 import type { Provider } from '../runtime/model-runner';
 import { intOption, optionValue, type ParsedArgs } from '../node/args';
 import { basename } from 'node:path';
-import { oneFileCommandLine, UsageError, writeChunks, type CliIo, type Command } from './command';
+import {
+  oneFileCommandLine,
+  UsageError,
+  writeByteChunks,
+  writeChunks,
+  type CliIo,
+  type Command,
+} from './command';
+import { forecastParquetChunks } from '../core/parquet-output';
+import { checkBinaryStdout, PARQUET_USAGE_NOTE } from './parquet-format';
 import {
   defaultDescriptorPath,
   MODEL_CHOICES,
@@ -51,11 +60,11 @@ import type { ModelAlias } from '../core/models/types';
 import { readChoiceFile } from './shard-files';
 import { SHARD_OPTIONS, SHARD_USAGE, shardLine, shardOption } from './shard-option';
 
-const FORMATS = ['csv', 'json', 'seed-json', 'plan'] as const;
-/** What `render` writes (a plan needs the table as well: written in `run`). */
-export type Format = Exclude<(typeof FORMATS)[number], 'plan'>;
+const FORMATS = ['csv', 'json', 'seed-json', 'plan', 'parquet'] as const;
+/** What `render` writes (a plan needs the table as well, Parquet is bytes: written in `run`). */
+export type Format = Exclude<(typeof FORMATS)[number], 'plan' | 'parquet'>;
 
-const USAGE = `usage: skucast forecast FILE [--model auto|ALIAS] [--horizon N] [--format csv|json|seed-json|plan] [--keep-locked PLAN] [--products 0,2,5] [--map role=Column ...] [--sheet NAME|N] [--date-format DMY|MDY|YMD] [--layout L] [--profile FILE] [--save-profile FILE] [--names N] [--shard K/N --choice FILE]
+const USAGE = `usage: skucast forecast FILE [--model auto|ALIAS] [--horizon N] [--format csv|json|seed-json|plan|parquet] [--keep-locked PLAN] [--products 0,2,5] [--map role=Column ...] [--sheet NAME|N] [--date-format DMY|MDY|YMD] [--layout L] [--profile FILE] [--save-profile FILE] [--names N] [--shard K/N --choice FILE]
 
 Forecasts weekly sales per sku (p10/p50/p90) for the weeks after the last
 complete week of FILE. Results go to stdout, issues and notes to stderr.
@@ -69,7 +78,7 @@ complete week of FILE. Results go to stdout, issues and notes to stderr.
                       (the seed API's response: {"2": {"week_0": "61.45", ...}}),
                       plan (a skucast-plan/1 document, docs/plan.schema.json,
                       for skucast override, event and fva; created_at from
-                      SOURCE_DATE_EPOCH when set)
+                      SOURCE_DATE_EPOCH when set), ${PARQUET_USAGE_NOTE}
   --keep-locked PLAN  with --format plan: a re-forecast that keeps PLAN's
                       locked sku weeks still ahead, its events and its audit
   --products IDS      seed product ids 0-14, comma separated (seed-json only),
@@ -96,12 +105,12 @@ export function horizonOption(args: ParsedArgs): number {
   return intOption(args, 'horizon', DEFAULT_HORIZON, { min: 1, max: MAX_HORIZON, unit: 'weeks' });
 }
 
-function parseFormat(values: string[] | undefined): Format | 'plan' {
+function parseFormat(values: string[] | undefined): (typeof FORMATS)[number] {
   const text = values?.at(-1) ?? 'csv';
   if (!(FORMATS as readonly string[]).includes(text)) {
     throw new UsageError(`--format must be one of ${FORMATS.join(', ')}, got "${text}"`);
   }
-  return text as Format | 'plan';
+  return text as (typeof FORMATS)[number];
 }
 
 export function render(
@@ -155,6 +164,7 @@ async function run(argv: string[], io: CliIo): Promise<number> {
   // Checked before the (long) read of the file: a typo should fail fast.
   const h = horizonOption(args);
   const format = parseFormat(args.options.get('format'));
+  if (format === 'parquet') checkBinaryStdout();
   const productsText = args.options.get('products');
   if (productsText !== undefined && format !== 'seed-json') {
     throw new UsageError('--products selects seed product ids and needs --format seed-json');
@@ -264,8 +274,9 @@ async function run(argv: string[], io: CliIo): Promise<number> {
         previous && keepLocked(previous, plan, { reason: 're-forecast', when: createdAt });
       io.out(planToJson(kept ?? plan));
     }
+    if (format === 'parquet') await writeByteChunks(io, forecastParquetChunks(result, names));
     const rendered =
-      format === 'plan'
+      format === 'plan' || format === 'parquet'
         ? []
         : render(
             result,

@@ -59,10 +59,12 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
 }
 
 let stdoutFull = false;
+const write = (data: string | Uint8Array): void => {
+  if (!process.stdout.write(data)) stdoutFull = true;
+};
 const io: CliIo = {
-  out: (text) => {
-    if (!process.stdout.write(text)) stdoutFull = true;
-  },
+  out: write,
+  outBytes: write,
   err: (text) => void process.stderr.write(text),
   drained: () => {
     if (!stdoutFull) return Promise.resolve();
