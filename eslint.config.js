@@ -17,9 +17,16 @@ const ORT_ONLY_IN_RUNTIME = {
 /** Per folder, on top of ORT_ONLY_IN_RUNTIME. Tests may reach any layer. */
 const LAYERS = {
   'src/core/': {
-    only: ['src/core/', 'papaparse', 'fflate'],
+    only: [
+      'src/core/',
+      'papaparse',
+      'fflate',
+      'hyparquet',
+      'hyparquet-compressors',
+      'hyparquet-writer',
+    ],
     message:
-      'src/core/ imports only src/core/ (and papaparse, fflate): it runs unchanged in the page, the worker and Node',
+      'src/core/ imports only src/core/ (and papaparse, fflate, the pure-JS hyparquet packages): it runs unchanged in the page, the worker and Node',
   },
   'src/runtime/': {
     not: ['src/worker/', 'src/app/', 'src/cli/', 'src/training/', 'src/node/', 'node:'],
@@ -93,7 +100,15 @@ const CORE_LAYERS = [
   {
     files: ['src/core/ingest/**', 'src/core/ingest.ts'],
     ignores: ['src/core/ingest/dates.ts'],
-    only: [CORE_STATS, ...CORE_FOUNDATION, 'src/core/ingest/', 'papaparse', 'fflate'],
+    only: [
+      CORE_STATS,
+      ...CORE_FOUNDATION,
+      'src/core/ingest/',
+      'papaparse',
+      'fflate',
+      'hyparquet',
+      'hyparquet-compressors',
+    ],
     message:
       'src/core/ingest/ turns bytes into the weekly table: it imports the foundation and src/core/stats/, never features, models/, backtest/ or the forecast pipeline',
   },

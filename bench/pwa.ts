@@ -12,6 +12,7 @@
 // `npm run bench -- isolation`: the 1M-row file and a 20,000-sku file
 // forecast in the page with and without COOP/COEP (threads: N vs 1).
 
+import { generateSkuWeeksCsv } from '../src/cli/gen';
 import { createWriteStream, existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { once } from 'node:events';
 import { readFile, stat } from 'node:fs/promises';
@@ -21,7 +22,6 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
-import { mulberry32 } from '../src/core/random';
 import {
   BASE_FLAGS,
   CHROMIUM,
@@ -249,31 +249,16 @@ export async function benchTransfer(): Promise<void> {
   }
 }
 
-const SKUS_20K = 20_000;
-const WEEKS_20K = 60;
+export const SKUS_20K = 20_000;
+export const WEEKS_20K = 60;
 
-/** SKU,Week,Sales for 20,000 skus × 60 weeks (1.2M rows); deterministic, written once. */
-async function skus20kCsv(): Promise<string> {
+/** SKU,Week,Sales for 20,000 skus × 60 weeks (1.2M rows; `npm run gen -- --skus 20000 --weeks 60 --seed 11`), written once. */
+export async function skus20kCsv(): Promise<string> {
   const file = path.join(repoRoot, '.cache', `skus-${SKUS_20K}x${WEEKS_20K}.csv`);
   if (existsSync(file)) return file;
-  const rand = mulberry32(11);
   const out = createWriteStream(file);
-  out.write('SKU,Week,Sales\n');
-  const monday = Date.UTC(2023, 0, 2);
-  const weeks = Array.from({ length: WEEKS_20K }, (_, w) =>
-    new Date(monday + w * 7 * 86_400_000).toISOString().slice(0, 10),
-  );
-  for (let s = 0; s < SKUS_20K; s++) {
-    const level = 20 + 500 * rand();
-    const lines: string[] = [];
-    for (let w = 0; w < WEEKS_20K; w++) {
-      const sales = Math.max(
-        0,
-        level * (1 + 0.2 * Math.sin((2 * Math.PI * w) / 52 + s)) * (0.7 + 0.6 * rand()),
-      );
-      lines.push(`S${String(s).padStart(5, '0')},${weeks[w]},${sales.toFixed(2)}`);
-    }
-    if (!out.write(lines.join('\n') + '\n')) await once(out, 'drain');
+  for (const block of generateSkuWeeksCsv({ skus: SKUS_20K, weeks: WEEKS_20K, seed: 11 })) {
+    if (!out.write(block)) await once(out, 'drain');
   }
   out.end();
   await once(out, 'finish');

@@ -10,6 +10,8 @@ const BENCHES: { name: string; run: () => Promise<void> }[] = [
   { name: 'auto', run: () => import('./auto').then((m) => m.benchAuto()) },
   { name: 'ets', run: () => import('./ets').then((m) => m.benchEts()) },
   { name: 'memory', run: () => import('./memory').then((m) => m.benchMemory()) },
+  { name: 'shards', run: () => import('./shards').then((m) => m.benchShards()) },
+  { name: 'parquet', run: () => import('./parquet').then((m) => m.benchParquet()) },
   { name: 'serve', run: () => import('./serve').then((m) => m.benchServe()) },
   { name: 'transfer', run: () => import('./pwa').then((m) => m.benchTransfer()) },
   { name: 'promo', run: () => import('./promo').then((m) => m.benchPromo()) },

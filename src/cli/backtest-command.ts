@@ -1,5 +1,5 @@
 // `skucast backtest FILE [--horizon H] [--windows N] [--step S] [--models a,b]
-// [--format csv|json] [--summary rows|model|sku] [--map role=Column ...]`:
+// [--format csv|json|scores] [--summary rows|model|sku] [--shard K/N] [--map role=Column ...]`:
 // how each model would have done on FILE's own recent weeks. Rows like
 // statsforecast's cross_validation (sku, cutoff, week_start, y, one column per
 // model), or scores per model or per sku. Same backtest as `auto` runs.
@@ -24,6 +24,9 @@ import { RUN_FLAGS, RUN_OPTIONS, RUN_USAGE, runOptions, skippedVerdict } from '.
 import { EXIT_CODES_USAGE } from './exit-codes';
 import { SCHEMA_VERSION } from '../core/exports';
 import { PROFILE_OPTIONS, PROFILE_USAGE, profileRun } from './profile-option';
+import { shardTable } from '../core/shards/shard-table';
+import { runScores } from './shard-scores';
+import { SHARD_OPTIONS, SHARD_USAGE, shardLine, shardOption } from './shard-option';
 import { namedCsv, NAMES_OPTIONS, NAMES_USAGE, namesNote, namesOption } from './names-option';
 
 const USAGE = `usage: skucast backtest FILE [--horizon H] [--windows N] [--step S] [--models a,b,...] [--format csv|json] [--summary rows|model|sku] [--map role=Column ...] [--sheet NAME|N] [--date-format DMY|MDY|YMD] [--measure units|amount] [--layout L] [--profile FILE] [--save-profile FILE] [--names N]
@@ -36,7 +39,9 @@ every model forecasts the next H weeks, which are then compared with what sold.
   --windows N         cutoffs per sku (default 8)
   --step S            weeks between cutoffs (default 1)
   --models a,b        models to compare (default: all classical models and tcn)
-  --format F          csv (default) or json
+  --format F          csv (default) or json; scores: for a batch job, this
+                      shard's backtest as forecast's auto runs it (--model,
+                      --horizon; lines of JSON for skucast choose)
   --summary W         rows (default: one row per sku, cutoff and week, a column
                       per model with _p10/_p50/_p90), model (scores per model),
                       sku (scores per sku and model)
@@ -44,6 +49,7 @@ ${INGEST_USAGE}
 ${PROFILE_USAGE}
 ${NAMES_USAGE}
   --model-file PATH   TCN descriptor (default: models/tcn.json of the package)
+${SHARD_USAGE}
 ${RUN_USAGE}
                       (--timings adds fit_ms per model to --summary model and
                       to the JSON's models)
@@ -183,6 +189,8 @@ async function run(argv: string[], io: CliIo): Promise<number> {
       'format',
       'summary',
       'model-file',
+      'model',
+      ...SHARD_OPTIONS,
       ...INGEST_OPTIONS,
       ...PROFILE_OPTIONS,
       ...NAMES_OPTIONS,
@@ -194,6 +202,12 @@ async function run(argv: string[], io: CliIo): Promise<number> {
   );
   if (args === null) return 0;
   const script = runOptions(args);
+  if (optionValue(args, 'format') === 'scores') return runScores(args, script, io);
+  if (args.options.has('model'))
+    throw new UsageError(
+      '--model goes with --format scores; to compare models, list them with --models',
+    );
+  const shard = shardOption(args);
   const h = intOption(args, 'horizon', 4, { min: 1, max: MAX_HORIZON });
   const nWindows = intOption(args, 'windows', 8, { min: 1, max: 520 });
   const stepSize = intOption(args, 'step', 1, { min: 1, max: 520 });
@@ -225,9 +239,11 @@ async function run(argv: string[], io: CliIo): Promise<number> {
   try {
     const file = args.positionals[0] as string;
     const read = await readSalesFile(file, profile, io);
-    // Backtested on what the forecast runs on: units or money (report.measure).
-    const table = measuredTable(read.table);
     const notes = read.notes;
+    const part = shard ? shardTable(read.table, shard) : undefined;
+    if (shard && part) notes.push(shardLine(shard, part.table.series.length, part.total));
+    // Backtested on what the forecast runs on: units or money (report.measure).
+    const table = measuredTable(part?.table ?? read.table);
     const namesLine = namesNote(names, format);
     if (namesLine !== null) notes.push(namesLine);
     if (table.series.length === 0) {

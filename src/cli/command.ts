@@ -4,6 +4,8 @@ import { oneFileProblem, parseArgs, wantsHelp, type ParsedArgs } from '../node/a
 /** Where a command writes: stdout for results, stderr for issues and notes. */
 export interface CliIo {
   out(text: string): void;
+  /** Binary results (a Parquet file's bytes) on stdout; absent where only text can go. */
+  outBytes?(bytes: Uint8Array): void;
   err(text: string): void;
   /** Resolves once stdout can take more (backpressure); absent: writes never wait. */
   drained?(): Promise<void>;
@@ -14,9 +16,24 @@ export interface CliIo {
  * a table too large for one string still prints, in bounded memory.
  */
 export async function writeChunks(io: CliIo, chunks: Iterable<string>): Promise<void> {
+  await drainEach(io, chunks, (c) => io.out(c));
+}
+
+/** writeChunks for binary output: a Parquet file, a row group at a time. */
+export async function writeByteChunks(io: CliIo, chunks: Iterable<Uint8Array>): Promise<void> {
+  const put = io.outBytes;
+  if (!put) throw new Error('this output takes text only');
+  await drainEach(io, chunks, put);
+}
+
+async function drainEach<T extends { length: number }>(
+  io: CliIo,
+  chunks: Iterable<T>,
+  put: (chunk: T) => void,
+): Promise<void> {
   for (const chunk of chunks) {
     if (chunk.length === 0) continue;
-    io.out(chunk);
+    put(chunk);
     if (io.drained) await io.drained();
   }
 }

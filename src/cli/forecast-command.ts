@@ -17,7 +17,16 @@ import type { WeeklyTable } from '../core/types';
 import type { Provider } from '../runtime/model-runner';
 import { intOption, optionValue, type ParsedArgs } from '../node/args';
 import { basename } from 'node:path';
-import { oneFileCommandLine, UsageError, writeChunks, type CliIo, type Command } from './command';
+import {
+  oneFileCommandLine,
+  UsageError,
+  writeByteChunks,
+  writeChunks,
+  type CliIo,
+  type Command,
+} from './command';
+import { forecastParquetChunks } from '../core/parquet-output';
+import { checkBinaryStdout, PARQUET_USAGE_NOTE } from './parquet-format';
 import {
   defaultDescriptorPath,
   MODEL_CHOICES,
@@ -45,12 +54,17 @@ import { STDIN_PATH } from '../node/read-file';
 import { statSync } from 'node:fs';
 import { planNow, readPlanFile } from './plan-file';
 import { keepLocked } from '../core/plan/overrides';
+import type { ChoiceDoc } from '../core/shards/choose';
+import { shardTable } from '../core/shards/shard-table';
+import type { ModelAlias } from '../core/models/types';
+import { readChoiceFile } from './shard-files';
+import { SHARD_OPTIONS, SHARD_USAGE, shardLine, shardOption } from './shard-option';
 
-const FORMATS = ['csv', 'json', 'seed-json', 'plan'] as const;
-/** What `render` writes (a plan needs the table as well: written in `run`). */
-export type Format = Exclude<(typeof FORMATS)[number], 'plan'>;
+const FORMATS = ['csv', 'json', 'seed-json', 'plan', 'parquet'] as const;
+/** What `render` writes (a plan needs the table as well, Parquet is bytes: written in `run`). */
+export type Format = Exclude<(typeof FORMATS)[number], 'plan' | 'parquet'>;
 
-const USAGE = `usage: skucast forecast FILE [--model auto|ALIAS] [--horizon N] [--format csv|json|seed-json|plan] [--keep-locked PLAN] [--products 0,2,5] [--map role=Column ...] [--sheet NAME|N] [--date-format DMY|MDY|YMD] [--layout L] [--profile FILE] [--save-profile FILE] [--names N]
+const USAGE = `usage: skucast forecast FILE [--model auto|ALIAS] [--horizon N] [--format csv|json|seed-json|plan|parquet] [--keep-locked PLAN] [--products 0,2,5] [--map role=Column ...] [--sheet NAME|N] [--date-format DMY|MDY|YMD] [--layout L] [--profile FILE] [--save-profile FILE] [--names N] [--shard K/N --choice FILE]
 
 Forecasts weekly sales per sku (p10/p50/p90) for the weeks after the last
 complete week of FILE. Results go to stdout, issues and notes to stderr.
@@ -64,7 +78,7 @@ complete week of FILE. Results go to stdout, issues and notes to stderr.
                       (the seed API's response: {"2": {"week_0": "61.45", ...}}),
                       plan (a skucast-plan/1 document, docs/plan.schema.json,
                       for skucast override, event and fva; created_at from
-                      SOURCE_DATE_EPOCH when set)
+                      SOURCE_DATE_EPOCH when set), ${PARQUET_USAGE_NOTE}
   --keep-locked PLAN  with --format plan: a re-forecast that keeps PLAN's
                       locked sku weeks still ahead, its events and its audit
   --products IDS      seed product ids 0-14, comma separated (seed-json only),
@@ -73,6 +87,11 @@ ${INGEST_USAGE}
 ${PROFILE_USAGE}
 ${NAMES_USAGE}
   --model-file PATH   TCN descriptor (default: models/tcn.json of the package)
+${SHARD_USAGE}
+  --choice FILE       with --shard: the choice skucast choose made from every
+                      shard's backtest --format scores; only its models run,
+                      and its band and totals are the whole file's (horizon
+                      and model from it)
 ${RUN_USAGE}
 
 The p10-p90 band comes from each forecast's own errors on the backtest weeks:
@@ -86,12 +105,12 @@ export function horizonOption(args: ParsedArgs): number {
   return intOption(args, 'horizon', DEFAULT_HORIZON, { min: 1, max: MAX_HORIZON, unit: 'weeks' });
 }
 
-function parseFormat(values: string[] | undefined): Format | 'plan' {
+function parseFormat(values: string[] | undefined): (typeof FORMATS)[number] {
   const text = values?.at(-1) ?? 'csv';
   if (!(FORMATS as readonly string[]).includes(text)) {
     throw new UsageError(`--format must be one of ${FORMATS.join(', ')}, got "${text}"`);
   }
-  return text as Format | 'plan';
+  return text as (typeof FORMATS)[number];
 }
 
 export function render(
@@ -129,6 +148,8 @@ async function run(argv: string[], io: CliIo): Promise<number> {
       'keep-locked',
       'model',
       'model-file',
+      ...SHARD_OPTIONS,
+      'choice',
       ...INGEST_OPTIONS,
       ...PROFILE_OPTIONS,
       ...NAMES_OPTIONS,
@@ -143,6 +164,7 @@ async function run(argv: string[], io: CliIo): Promise<number> {
   // Checked before the (long) read of the file: a typo should fail fast.
   const h = horizonOption(args);
   const format = parseFormat(args.options.get('format'));
+  if (format === 'parquet') checkBinaryStdout();
   const productsText = args.options.get('products');
   if (productsText !== undefined && format !== 'seed-json') {
     throw new UsageError('--products selects seed product ids and needs --format seed-json');
@@ -158,16 +180,30 @@ async function run(argv: string[], io: CliIo): Promise<number> {
   if (typeof flags === 'string') throw new UsageError(flags);
   const names = namesOption(args);
   const profile = profileRun(args, flags);
-  const modelText = optionValue(args, 'model') ?? 'auto';
+  const shard = shardOption(args);
+  const choicePath = optionValue(args, 'choice');
+  if (shard && choicePath === undefined) {
+    throw new UsageError(
+      "--shard needs --choice choice.json: the model choice and the band are pooled over every sku, so each shard forecasts with the choice skucast choose made from every shard's backtest --format scores",
+    );
+  }
+  if (choicePath !== undefined && format !== 'csv' && format !== 'json') {
+    throw new UsageError("--choice writes a shard's forecasts as csv or json");
+  }
+  // Read (and checked) before the long read of the file.
+  const choice = choicePath === undefined ? undefined : readChoiceFile(choicePath);
+  const modelText = optionValue(args, 'model') ?? choice?.run.model ?? 'auto';
   const [requested = 'auto', ...more] = parseModelList(modelText, 'model');
   if (more.length > 0) throw new UsageError('--model takes one model (auto chooses among all)');
+  if (choice) checkChoiceRun(choice, requested, args.options.has('horizon') ? h : undefined);
+  const horizon = choice?.run.horizon ?? h;
 
   // The TCN loads (in a worker thread) while the file is read and parsed, when the run can use it.
   const t0 = performance.now();
   let tcn: TcnHandle | undefined;
-  if (requested === 'tcn' || requested === 'auto') {
+  if ((requested === 'tcn' || requested === 'auto') && (!choice || choiceUses(choice, 'tcn'))) {
     tcn = await startTcn(optionValue(args, 'model-file') ?? defaultDescriptorPath());
-    const tooFar = tcnHorizonProblem(tcn, h);
+    const tooFar = tcnHorizonProblem(tcn, horizon);
     if (tooFar !== null) {
       await tcn.host.dispose();
       if (requested === 'tcn') throw new UsageError(tooFar);
@@ -200,9 +236,22 @@ async function run(argv: string[], io: CliIo): Promise<number> {
     }
     // Read before the forecast, which releases the table's side columns.
     const planInput = format === 'plan' ? planInputs(measuredTable(table)) : undefined;
-    const { result, loaded } = await forecastTable(table, {
+    if (choice && tableHashOf(table) !== choice.run.table_hash) {
+      throw new UsageError(
+        `${basename(file)} is not the file (or not read the way) the choice was made from: its weekly table differs`,
+        false,
+      );
+    }
+    const part = shard ? shardTable(table, shard) : undefined;
+    if (shard && part) notes.push(shardLine(shard, part.table.series.length, part.total));
+    if (part && part.table.series.length === 0) {
+      io.err(notes.join('\n') + '\n');
+      return 0;
+    }
+    const { result, loaded } = await forecastTable(part?.table ?? table, {
       model: requested,
-      horizon: h,
+      horizon,
+      ...(choice ? { shardChoice: choice.blocks } : {}),
       ...(tcn ? { tcn } : {}),
       crossValidate: (series, models, cvOpts) =>
         crossValidationSharded(series, models, cvOpts, pool.runners),
@@ -225,8 +274,9 @@ async function run(argv: string[], io: CliIo): Promise<number> {
         previous && keepLocked(previous, plan, { reason: 're-forecast', when: createdAt });
       io.out(planToJson(kept ?? plan));
     }
+    if (format === 'parquet') await writeByteChunks(io, forecastParquetChunks(result, names));
     const rendered =
-      format === 'plan'
+      format === 'plan' || format === 'parquet'
         ? []
         : render(
             result,
@@ -252,6 +302,26 @@ async function run(argv: string[], io: CliIo): Promise<number> {
   }
 }
 
+/** Refuses a --model or --horizon other than the choice's run. */
+function checkChoiceRun(choice: ChoiceDoc, model: string, horizon: number | undefined): void {
+  if (model !== choice.run.model)
+    throw new UsageError(`--model ${model}: the choice was made for --model ${choice.run.model}`);
+  if (horizon !== undefined && horizon !== choice.run.horizon)
+    throw new UsageError(
+      `--horizon ${horizon}: the choice was made for --horizon ${choice.run.horizon}`,
+    );
+}
+
+/** Whether any horizon block of the choice forecasts with the model. */
+function choiceUses(choice: ChoiceDoc, alias: string): boolean {
+  return choice.blocks.some((b) => b.evidence.chosen.includes(alias as ModelAlias));
+}
+
+/** The fingerprint every shard of a job and the choice agree on: the measured table's hash. */
+export function tableHashOf(ingested: WeeklyTable): string {
+  return planInputs(measuredTable(ingested)).tableHash;
+}
+
 /** Why the TCN cannot take a run of `h` weeks (the user's message for `--model tcn`), or null. */
 export function tcnHorizonProblem(tcn: TcnHandle, h: number): string | null {
   const most = tcn.desc.output.horizon;
@@ -271,6 +341,21 @@ export async function forecastTable(
   ingested: WeeklyTable,
   run: TableRun,
 ): Promise<{ result: ForecastResult; loaded?: { provider: Provider; loadMs: number } }> {
+  const { table, opts, loaded } = await libraryRun(ingested, run);
+  const result = await forecastWithLibrary(table, opts);
+  if (loaded) result.metadata.provider = loaded.provider;
+  return { result, ...(loaded ? { loaded } : {}) };
+}
+
+/** An ingested table made ready for the model library, and the library's options (the TCN loaded). */
+export async function libraryRun(
+  ingested: WeeklyTable,
+  run: TableRun,
+): Promise<{
+  table: WeeklyTable;
+  opts: LibraryForecastOptions;
+  loaded?: { provider: Provider; loadMs: number };
+}> {
   const { tcn, ...opts } = run;
   // Units or money, as the report's measure says.
   const table = measuredTable(ingested);
@@ -278,12 +363,11 @@ export async function forecastTable(
   // other columns go (at the table cap about 200 MB of the 1 GB budget).
   if (!tcn || isSequenceInput(tcn.desc)) releaseSideColumns(table);
   const loaded = tcn ? await tcn.host.ready : undefined;
-  const result = await forecastWithLibrary(table, {
-    ...opts,
-    ...(tcn ? { tcn: tcn.model(table) } : {}),
-  });
-  if (loaded) result.metadata.provider = loaded.provider;
-  return { result, ...(loaded ? { loaded } : {}) };
+  return {
+    table,
+    opts: { ...opts, ...(tcn ? { tcn: tcn.model(table) } : {}) },
+    ...(loaded ? { loaded } : {}),
+  };
 }
 
 /** One line for stderr: how long the stages took (kept out of the outputs unless --timings). */

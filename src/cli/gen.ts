@@ -84,24 +84,61 @@ export function* generateCsv(opts: GenOptions, blockChars = 1 << 20): Generator<
   if (block.length > 0) yield block;
 }
 
+/**
+ * A weekly long file `SKU,Week,Sales`: `skus` skus (S00000, S00001, …) ×
+ * `weeks` weeks from Monday 2023-01-02, each at its own level with a yearly
+ * wave and noise; one block per sku. `npm run gen -- --skus 20000 --weeks 60`
+ * is the 20,000-sku file of the shard and isolation benches (seed 11).
+ */
+export function* generateSkuWeeksCsv(opts: {
+  skus: number;
+  weeks: number;
+  seed: number;
+}): Generator<string> {
+  const rand = mulberry32(opts.seed);
+  const monday = daysFromCivil(2023, 1, 2);
+  const weeks = Array.from({ length: opts.weeks }, (_, w) => formatDay(monday + 7 * w));
+  yield 'SKU,Week,Sales\n';
+  for (let s = 0; s < opts.skus; s++) {
+    const level = 20 + 500 * rand();
+    const lines: string[] = [];
+    for (let w = 0; w < opts.weeks; w++) {
+      const sales = Math.max(
+        0,
+        level * (1 + 0.2 * Math.sin((2 * Math.PI * w) / 52 + s)) * (0.7 + 0.6 * rand()),
+      );
+      lines.push(`S${String(s).padStart(5, '0')},${weeks[w]},${sales.toFixed(2)}`);
+    }
+    yield lines.join('\n') + '\n';
+  }
+}
+
 async function cli(): Promise<void> {
-  const args = parseArgs(process.argv.slice(2), ['rows', 'seed', 'from', 'to']);
+  const args = parseArgs(process.argv.slice(2), ['rows', 'seed', 'from', 'to', 'skus', 'weeks']);
   let rows: number;
   let seed: number;
+  let skus: number | undefined;
+  let weeks: number;
   try {
     rows = intOption(args, 'rows', 1000, { min: 0 });
     seed = intOption(args, 'seed', 1);
+    skus = args.options.has('skus') ? intOption(args, 'skus', 1, { min: 1 }) : undefined;
+    weeks = intOption(args, 'weeks', 60, { min: 1 });
   } catch (e) {
     if (!(e instanceof OptionError)) throw e;
     process.stderr.write(
-      `${e.message}\nusage: npm run gen -- --rows N --seed S [--from YYYY-MM-DD --to YYYY-MM-DD]\n`,
+      `${e.message}\nusage: npm run gen -- --rows N --seed S [--from YYYY-MM-DD --to YYYY-MM-DD], or --skus N [--weeks W] --seed S\n`,
     );
     process.exitCode = 2;
     return;
   }
   const from = optionValue(args, 'from');
   const to = optionValue(args, 'to');
-  for (const block of generateCsv({ rows, seed, from, to })) {
+  const blocks =
+    skus === undefined
+      ? generateCsv({ rows, seed, from, to })
+      : generateSkuWeeksCsv({ skus, weeks, seed });
+  for (const block of blocks) {
     if (!process.stdout.write(block)) {
       await new Promise<void>((resolve) => process.stdout.once('drain', resolve));
     }

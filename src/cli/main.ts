@@ -8,6 +8,7 @@ import { backtestCommand } from './backtest-command';
 import { serveCommand } from './serve/serve-command';
 import { overrideCommand } from './override-command';
 import { fvaCommand } from './fva-command';
+import { chooseCommand } from './choose-command';
 import { eventCommand } from './event-command';
 import { EXIT_CODES_USAGE } from './exit-codes';
 import { packageVersion } from './package-version';
@@ -18,6 +19,7 @@ const COMMANDS: Record<string, Command> = {
   [weeklyCommand.name]: weeklyCommand,
   [forecastCommand.name]: forecastCommand,
   [backtestCommand.name]: backtestCommand,
+  [chooseCommand.name]: chooseCommand,
   [serveCommand.name]: serveCommand,
   [overrideCommand.name]: overrideCommand,
   [eventCommand.name]: eventCommand,
@@ -57,10 +59,12 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
 }
 
 let stdoutFull = false;
+const write = (data: string | Uint8Array): void => {
+  if (!process.stdout.write(data)) stdoutFull = true;
+};
 const io: CliIo = {
-  out: (text) => {
-    if (!process.stdout.write(text)) stdoutFull = true;
-  },
+  out: write,
+  outBytes: write,
   err: (text) => void process.stderr.write(text),
   drained: () => {
     if (!stdoutFull) return Promise.resolve();

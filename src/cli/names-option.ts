@@ -25,9 +25,9 @@ export function namedCsv(chunks: Iterable<string>, style: NameStyle): Iterable<s
   return style === 'skucast' ? chunks : withColumnNames(chunks, style);
 }
 
-/** The stderr note when --names cannot apply (a JSON output), else null. */
+/** The stderr note when --names cannot apply (a JSON output; Parquet's columns are renamed), else null. */
 export function namesNote(style: NameStyle, format: string): string | null {
-  return style !== 'skucast' && format !== 'csv'
+  return style !== 'skucast' && format !== 'csv' && format !== 'parquet'
     ? `note: --names ${style} renames the CSV's columns; the ${format} output keeps its documented keys (sku, week_start)`
     : null;
 }

@@ -8,6 +8,7 @@ import { OptionError } from '../node/args';
 import { ModelRunnerError } from '../runtime/model-runner';
 import { UsageError, type CliIo, type Command } from './command';
 import { ModelFileError } from './model-host';
+import { ShardError } from '../core/shards/choose';
 
 export async function reportingUserErrors(
   name: string,
@@ -27,7 +28,8 @@ export async function reportingUserErrors(
       e instanceof ForecastError ||
       e instanceof ExportError ||
       e instanceof ModelRunnerError ||
-      e instanceof ModelFileError
+      e instanceof ModelFileError ||
+      e instanceof ShardError
     ) {
       io.err(`skucast ${name}: ${e.message}\n`);
       return 2;

@@ -15,7 +15,16 @@ import { ROLES } from '../core/ingest/columns';
 import { parseAsOf } from '../core/ingest/origin';
 import type { IngestOptions } from '../core/ingest';
 import { optionValue, type ParsedArgs } from '../node/args';
-import { oneFileCommandLine, UsageError, writeChunks, type CliIo, type Command } from './command';
+import {
+  oneFileCommandLine,
+  UsageError,
+  writeByteChunks,
+  writeChunks,
+  type CliIo,
+  type Command,
+} from './command';
+import { weeklyParquetChunks } from '../core/parquet-output';
+import { checkBinaryStdout, PARQUET_USAGE_NOTE } from './parquet-format';
 import { userCommand } from './user-errors';
 import { ingestFile } from '../node/read-file';
 import { readProgress } from './read-progress';
@@ -30,6 +39,8 @@ import {
   type ProfileRun,
 } from './profile-option';
 import { namedCsv, NAMES_OPTIONS, NAMES_USAGE, namesOption } from './names-option';
+import { shardTable } from '../core/shards/shard-table';
+import { SHARD_OPTIONS, SHARD_USAGE, shardLine, shardOption } from './shard-option';
 import { decisionsOf, type Decision, type DecisionKind } from '../core/decisions';
 
 /** The options of every command that reads a sales file. */
@@ -66,16 +77,18 @@ export const INGEST_USAGE = `  --map role=Column   use Column for role (${ROLES.
                       than 1% of what those weeks would have held) are
                       excluded; stderr's origin: line names them`;
 
-const USAGE = `usage: skucast weekly FILE [--map role=Column ...] [--sheet NAME|N] [--date-format DMY|MDY|YMD] [--measure units|amount] [--layout L] [--profile FILE] [--save-profile FILE] [--names N] [--as-of DATE|latest]
+const USAGE = `usage: skucast weekly FILE [--format csv|parquet] [--map role=Column ...] [--sheet NAME|N] [--date-format DMY|MDY|YMD] [--measure units|amount] [--layout L] [--profile FILE] [--save-profile FILE] [--names N] [--as-of DATE|latest]
 
 Reads a sales CSV (or an .xlsx workbook's sheet) and prints the weekly table
 (one row per sku and week) as CSV. Issues found in the file go to stderr, one
 per line, then each decision made reading it (\`mapping: …\`, \`dates: …\`,
 \`origin: …\`), then a summary line.
 
+  --format F          csv (default) or ${PARQUET_USAGE_NOTE}
 ${INGEST_USAGE}
 ${PROFILE_USAGE}
 ${NAMES_USAGE}
+${SHARD_USAGE}
 ${RUN_USAGE}
 
 ${EXIT_CODES_USAGE}`;
@@ -196,7 +209,14 @@ export async function readSalesFile(
 async function run(argv: string[], io: CliIo): Promise<number> {
   const args = oneFileCommandLine(
     argv,
-    [...INGEST_OPTIONS, ...PROFILE_OPTIONS, ...NAMES_OPTIONS, ...RUN_OPTIONS],
+    [
+      'format',
+      ...INGEST_OPTIONS,
+      ...PROFILE_OPTIONS,
+      ...NAMES_OPTIONS,
+      ...SHARD_OPTIONS,
+      ...RUN_OPTIONS,
+    ],
     USAGE,
     io,
     RUN_FLAGS,
@@ -204,14 +224,26 @@ async function run(argv: string[], io: CliIo): Promise<number> {
   if (args === null) return 0;
   const opts = ingestOptions(args);
   if (typeof opts === 'string') throw new UsageError(opts, false);
+  const format = optionValue(args, 'format') ?? 'csv';
+  if (format !== 'csv' && format !== 'parquet') {
+    throw new UsageError(`--format must be csv or parquet, got "${format}"`);
+  }
+  if (format === 'parquet') checkBinaryStdout();
   const script = runOptions(args);
   const names = namesOption(args);
   const profile = profileRun(args, opts);
-  const { table, notes: lines } = await readSalesFile(args.positionals[0] as string, profile, io);
-  if (table.series.length > 0) {
+  const shard = shardOption(args);
+  const read = await readSalesFile(args.positionals[0] as string, profile, io);
+  const lines = read.notes;
+  const part = shard && read.table.series.length > 0 ? shardTable(read.table, shard) : undefined;
+  if (shard && part) lines.push(shardLine(shard, part.table.series.length, part.total));
+  const table = part?.table ?? read.table;
+  if (table.series.length > 0 && format === 'parquet') {
+    await writeByteChunks(io, weeklyParquetChunks(table, names));
+  } else if (table.series.length > 0) {
     await writeChunks(io, namedCsv(weeklyCsvChunks(table, undefined, script.cell), names));
   }
-  if (table.series.length === 0) {
+  if (read.table.series.length === 0) {
     io.err(lines.join('\n') + '\n');
     return 2;
   }

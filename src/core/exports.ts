@@ -74,13 +74,8 @@ function* forecastCsvLines(
   result: ForecastResult,
   cell: (value: string) => string,
 ): Generator<string> {
-  // A sku made of several columns: one more column per part, after sku.
-  const parts = partColumns(result);
-  // seed_id only for the seed's products: in any other file it is -1 on every row.
-  const seeds = hasSeedProducts(result);
+  const { parts, seeds, units } = forecastColumns(result);
   const columns = seeds ? CSV_HEADER : CSV_HEADER.filter((c) => c !== 'seed_id');
-  // Units: a last column says so on every row (money keeps the columns it always had).
-  const units = result.metadata.measure === 'units';
   const header = [columns[0], ...parts.map(cell), ...columns.slice(1)];
   yield [...header, ...(units ? ['measure'] : [])].join(',') + '\n';
   const end = units ? ',units\n' : '\n';
@@ -94,6 +89,22 @@ function* forecastCsvLines(
       );
     }
   }
+}
+
+/** Which of the forecast rows' optional columns a result has (the CSV's and Parquet's alike). */
+export function forecastColumns(result: ForecastResult): {
+  /** A sku made of several columns: one more column per part, after sku. */
+  parts: string[];
+  /** seed_id only for the seed's products: in any other file it is -1 on every row. */
+  seeds: boolean;
+  /** Units: a last column, `measure`, says so on every row (money keeps the columns it always had). */
+  units: boolean;
+} {
+  return {
+    parts: partColumns(result),
+    seeds: hasSeedProducts(result),
+    units: result.metadata.measure === 'units',
+  };
 }
 
 /**

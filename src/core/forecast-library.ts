@@ -5,7 +5,17 @@
 // forecast.ts, which the exports, the CLI and the page read.
 
 import { now } from './clock';
-import { auto, type AutoOptions, type AutoResult, type AutoSkuForecast } from './backtest/auto';
+import {
+  auto,
+  autoWithChoice,
+  backtestForShard,
+  type AutoEvidence,
+  type AutoOptions,
+  type AutoResult,
+  type AutoSkuForecast,
+  type ShardChoice,
+} from './backtest/auto';
+import type { SeriesBacktest } from './backtest/cross-validation';
 import type { AutoTotals } from './backtest/total-bands';
 import { seriesFromTable, type BacktestSeries } from './backtest/series';
 import { isEnsembleName } from './backtest/strategies';
@@ -47,6 +57,12 @@ export interface LibraryForecastOptions {
   crossValidate?: AutoOptions['crossValidate'];
   /** Awaited once no model runs any more (see AutoOptions.onBacktestsDone). */
   onBacktestsDone?: AutoOptions['onBacktestsDone'];
+  /**
+   * Per horizon block, the choice and band made over every shard of a batch
+   * job (`skucast choose`): the table is one shard's, and only the chosen
+   * members are backtested on it.
+   */
+  shardChoice?: readonly ShardChoice[];
 }
 
 /** The models a run may use: the classical library, plus the TCN when it is loaded. */
@@ -85,11 +101,8 @@ export function candidatesFor(requested: string, tcn?: GlobalModel): Model[] {
   return [m];
 }
 
-export async function forecastWithLibrary(
-  table: WeeklyTable,
-  opts: LibraryForecastOptions = {},
-): Promise<ForecastResult> {
-  const t0 = now();
+/** What every run of a table settles before its backtest. */
+function prepareRun(table: WeeklyTable, opts: LibraryForecastOptions) {
   const horizon = resolveHorizon(opts.horizon);
   const requested = opts.model ?? 'auto';
   const models = candidatesFor(requested, opts.tcn);
@@ -102,14 +115,25 @@ export async function forecastWithLibrary(
   const { lastCompleteWeek, horizonWeeks } = forecastOrigin(table, horizon);
   const series = seriesFromTable(table);
   checkMagnitudes(series);
-  const t1 = now();
-
-  const blocks = await autoByBlocks(series, models, horizon, {
+  const autoOpts: Omit<AutoOptions, 'h'> = {
     ...(requested === 'auto' ? {} : { strategy: 'pooled' as const }),
     ...(opts.onProgress ? { onProgress: opts.onProgress } : {}),
     ...(opts.crossValidate ? { crossValidate: opts.crossValidate } : {}),
     ...(opts.onBacktestsDone ? { onBacktestsDone: opts.onBacktestsDone } : {}),
-  });
+  };
+  return { horizon, requested, models, lastCompleteWeek, horizonWeeks, series, autoOpts };
+}
+
+export async function forecastWithLibrary(
+  table: WeeklyTable,
+  opts: LibraryForecastOptions = {},
+): Promise<ForecastResult> {
+  const t0 = now();
+  const { horizon, requested, models, lastCompleteWeek, horizonWeeks, series, autoOpts } =
+    prepareRun(table, opts);
+  const t1 = now();
+
+  const blocks = await autoByBlocks(series, models, horizon, autoOpts, opts.shardChoice);
   const result = (blocks[0] as HorizonBlock).result;
   const t2 = now();
 
@@ -211,28 +235,97 @@ export async function autoByBlocks(
   models: readonly Model[],
   horizon: number,
   opts: Omit<AutoOptions, 'h'>,
+  /** Per block, the choice made over every shard (autoWithChoice). */
+  shardChoice?: readonly ShardChoice[],
 ): Promise<HorizonBlock[]> {
-  const ends = HORIZON_BLOCKS.filter(
-    (_, b) => b === 0 || (HORIZON_BLOCKS[b - 1] as number) < horizon,
-  );
+  const ends = blockEnds(horizon);
+  if (shardChoice && shardChoice.length !== ends.length)
+    throw new Error('the shard choice has another number of horizon blocks');
   const out: HorizonBlock[] = [];
   let from = 1;
   for (const [b, end] of ends.entries()) {
-    const last = b === ends.length - 1;
-    const report = opts.onProgress;
-    const { onBacktestsDone, ...rest } = opts;
-    const result = await auto(series, models, {
-      ...rest,
-      h: end,
-      ...(report && {
-        onProgress: (done: number, total: number) => report(b * total + done, ends.length * total),
-      }),
-      ...(last && onBacktestsDone && { onBacktestsDone }),
-    });
+    const blockOpts = blockOptions(opts, b, ends.length, end);
+    const given = shardChoice?.[b];
+    const result = given
+      ? await autoWithChoice(series, models, blockOpts, given)
+      : await auto(series, models, blockOpts);
     out.push({ from, to: Math.min(end, horizon), result });
     from = end + 1;
   }
   return out;
+}
+
+/** The last week of each horizon block a horizon reaches. */
+function blockEnds(horizon: number): number[] {
+  return HORIZON_BLOCKS.filter((_, b) => b === 0 || (HORIZON_BLOCKS[b - 1] as number) < horizon);
+}
+
+/**
+ * auto's options for block b of n, h its last week: progress adds up over
+ * the blocks, and only the last block's end stops the model threads.
+ */
+function blockOptions(opts: Omit<AutoOptions, 'h'>, b: number, n: number, h: number): AutoOptions {
+  const report = opts.onProgress;
+  const { onBacktestsDone, ...rest } = opts;
+  return {
+    ...rest,
+    h,
+    ...(report && {
+      onProgress: (done: number, total: number) => report(b * total + done, n * total),
+    }),
+    ...(b === n - 1 && onBacktestsDone && { onBacktestsDone }),
+  };
+}
+
+/** One horizon block of a shard's backtest: every candidate on every series of the shard. */
+export interface ShardBlockBacktest {
+  from: number;
+  to: number;
+  h: number;
+  /** The candidates, in the order they are scored. */
+  aliases: ModelAlias[];
+  excluded: AutoEvidence['excluded'];
+  millis: Partial<Record<ModelAlias, number>>;
+  /** Every series with a window, in the table's order. */
+  bt: SeriesBacktest[];
+}
+
+/**
+ * Every candidate backtested on a shard's table, block by block, kept whole:
+ * what `skucast backtest --format scores` writes and `skucast choose` reduces
+ * (see shards/choose.ts).
+ */
+export async function backtestShard(
+  table: WeeklyTable,
+  opts: LibraryForecastOptions = {},
+): Promise<{
+  horizon: number;
+  requested: string;
+  lastCompleteWeek: string;
+  series: BacktestSeries[];
+  blocks: ShardBlockBacktest[];
+}> {
+  const { horizon, requested, models, lastCompleteWeek, series, autoOpts } = prepareRun(
+    table,
+    opts,
+  );
+  const ends = blockEnds(horizon);
+  const blocks: ShardBlockBacktest[] = [];
+  let from = 1;
+  for (const [b, end] of ends.entries()) {
+    const r = await backtestForShard(series, models, blockOptions(autoOpts, b, ends.length, end));
+    blocks.push({
+      from,
+      to: Math.min(end, horizon),
+      h: end,
+      aliases: r.candidates.map((m) => m.alias),
+      excluded: r.excluded,
+      millis: r.millis,
+      bt: r.bt,
+    });
+    from = end + 1;
+  }
+  return { horizon, requested, lastCompleteWeek, series, blocks };
 }
 
 /** Category and grand totals joined over the blocks (each block's bands from its own backtest of the totals). */

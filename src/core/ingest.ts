@@ -38,6 +38,16 @@ import { IssueLog } from './ingest/issues';
 import { LayoutSink } from './ingest/unpivot';
 import { TextFileDecoder } from './ingest/text-decoder';
 import { readWorkbook, sniffWorkbook, WorkbookBytes } from './ingest/workbook';
+import { HeldBytes } from './ingest/held-bytes';
+import {
+  bytesSource,
+  heldTooLargeMessage,
+  MAX_HELD_PARQUET_BYTES,
+  readParquet,
+  sniffParquet,
+  type ByteSource,
+  type ParquetReadHooks,
+} from './ingest/parquet-file';
 import type { SheetChoice } from './ingest/workbook-types';
 
 export { detectColumns } from './ingest/columns';
@@ -99,6 +109,8 @@ export class Ingestor {
   private sniffing = true;
   /** Set when the file is a workbook: its bytes, collected for finishAsync(). */
   private book: WorkbookBytes | null = null;
+  /** Set when pushed bytes are Parquet (stdin): held for finishAsync(). */
+  private parquet: HeldBytes | null = null;
   private readonly opts: IngestOptions;
 
   constructor(opts: IngestOptions = {}) {
@@ -118,7 +130,12 @@ export class Ingestor {
 
   /** Bytes pushed so far (UTF-16 code units for string chunks). */
   get bytesRead(): number {
-    return this.decoder.bytesRead + (this.head?.length ?? 0) + (this.book?.byteLength ?? 0);
+    return (
+      this.decoder.bytesRead +
+      (this.head?.length ?? 0) +
+      (this.book?.byteLength ?? 0) +
+      (this.parquet?.byteLength ?? 0)
+    );
   }
 
   /**
@@ -143,8 +160,9 @@ export class Ingestor {
 
   /** A workbook's chunks are collected (null); text goes on to the decoder. */
   private route(chunk: Uint8Array | string): Uint8Array | string | null {
-    if (this.book !== null) {
-      if (typeof chunk !== 'string') this.book.push(chunk);
+    const held = this.book ?? this.parquet;
+    if (held !== null) {
+      if (typeof chunk !== 'string') held.push(chunk);
       return null;
     }
     if (!this.sniffing || typeof chunk === 'string') {
@@ -153,20 +171,45 @@ export class Ingestor {
     }
     const bytes = this.head === null ? chunk : concatBytes(this.head, chunk);
     const kind = sniffWorkbook(bytes);
-    if (kind === '?') {
+    const parquet = sniffParquet(bytes);
+    if (kind === '?' || parquet === '?') {
       this.head = bytes.slice();
       return null;
     }
     this.sniffing = false;
     this.head = null;
+    if (parquet) {
+      this.parquet = new HeldBytes(MAX_HELD_PARQUET_BYTES);
+      this.parquet.push(bytes);
+      return null;
+    }
     if (kind === null) return bytes;
     this.book = new WorkbookBytes(kind, this.opts.maxWorkbookBytes);
     this.book.push(bytes);
     return null;
   }
 
-  /** The table of a CSV file or of a workbook's sheet (see IngestOptions.sheet). */
+  /**
+   * The table of a Parquet file read from `source` (any offset, any order),
+   * one row group at a time; nothing may have been pushed.
+   */
+  async readParquet(source: ByteSource, hooks: ParquetReadHooks = {}): Promise<WeeklyTable> {
+    if (this.finished) return this.finished;
+    try {
+      await readParquet(source, this.builder, this.log, hooks);
+    } catch (e) {
+      this.internalError(e);
+    }
+    return this.finishBinary();
+  }
+
+  /** The table of a CSV file, of a workbook's sheet (see IngestOptions.sheet) or of pushed Parquet. */
   async finishAsync(): Promise<WeeklyTable> {
+    if (this.parquet !== null && !this.finished && !this.stopped) {
+      const held = this.parquet;
+      if (held.tooLarge) this.log.fileError('file-too-large', heldTooLargeMessage(held.byteLength));
+      else return this.readParquet(bytesSource(held.bytes()));
+    }
     if (this.finished || this.book === null || this.stopped) return this.finish();
     let read: Awaited<ReturnType<typeof readWorkbook>> = { sheets: [], sheet: null };
     try {
@@ -182,11 +225,17 @@ export class Ingestor {
     } catch (e) {
       this.internalError(e);
     }
+    const table = this.finishBinary(read.sheets);
+    if (read.sheet !== null) table.report.sheet = read.sheet;
+    return table;
+  }
+
+  /** The table of a file that is not text (a workbook, Parquet): no delimiter. */
+  private finishBinary(sheets?: string[]): WeeklyTable {
     if (this.finished) return this.finished;
     const table = this.builder.finish();
     table.report.delimiter = '';
-    table.report.sheets = read.sheets;
-    if (read.sheet !== null) table.report.sheet = read.sheet;
+    if (sheets !== undefined) table.report.sheets = sheets;
     this.finished = table;
     return table;
   }
@@ -204,6 +253,7 @@ export class Ingestor {
 
   private finishUnsafe(): WeeklyTable {
     if (this.book !== null) this.refuse(WORKBOOK);
+    else if (this.parquet !== null) this.refuse(PARQUET_NEEDS_ASYNC);
     else if (this.opts.sheet !== undefined && this.opts.sheet !== '') {
       this.log.note({
         severity: 'warning',
@@ -255,6 +305,12 @@ export class Ingestor {
     this.builder.abandon();
   }
 }
+
+/** finish() cannot wait for a Parquet file's row groups: finishAsync() reads it. */
+const PARQUET_NEEDS_ASYNC: FormatProblem = {
+  code: 'binary',
+  message: 'The file is Parquet, which is read by finishAsync(), not finish()',
+};
 
 function concatBytes(a: Uint8Array, b: Uint8Array): Uint8Array {
   const out = new Uint8Array(a.length + b.length);

@@ -9,6 +9,11 @@ export type NameStyle = (typeof NAME_STYLES)[number];
 /** skucast's column → statsforecast's. */
 const STATSFORECAST: Readonly<Record<string, string>> = { sku: 'unique_id', week_start: 'ds' };
 
+/** One column name in `style` (a Parquet output's column). */
+export function renamedColumn(name: string, style: NameStyle): string {
+  return style === 'skucast' ? name : (STATSFORECAST[name] ?? name);
+}
+
 /** A CSV header line (ending in \n) with its column names in `style`. */
 export function renamedHeaderLine(line: string, style: NameStyle): string {
   if (style === 'skucast') return line;
@@ -25,7 +30,7 @@ export function renamedHeaderLine(line: string, style: NameStyle): string {
       start = i + 1;
     }
   }
-  const renamed = cells.map((cell) => STATSFORECAST[cell] ?? cell);
+  const renamed = cells.map((cell) => renamedColumn(cell, style));
   return renamed.join(',') + (line.endsWith('\n') ? '\n' : '');
 }
 

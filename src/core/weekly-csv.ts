@@ -3,7 +3,7 @@
 import { csvCell } from './exports';
 import { CHUNK_CHARS, chunked } from './json-chunks';
 import { weeklyRowAt } from './ingest/weekly-table';
-import { WEEKLY_COLUMNS, type WeeklyRow, type WeeklyTable } from './types';
+import { WEEKLY_COLUMNS, type SkuSeries, type WeeklyRow, type WeeklyTable } from './types';
 
 /** Columns pandas writes as floats; the rest are integers there. */
 const FLOAT_COLUMNS = new Set<keyof WeeklyRow>([
@@ -15,6 +15,34 @@ const FLOAT_COLUMNS = new Set<keyof WeeklyRow>([
   'window_mean_7',
   'discount',
 ]);
+
+/** The columns after sku and its parts; promotion and discount only for files that have them (the reference table is unchanged). */
+export function weeklyValueColumns(table: WeeklyTable): (keyof WeeklyRow)[] {
+  const report = table.report;
+  return [
+    ...WEEKLY_COLUMNS.slice(1),
+    ...(report.hasPromo ? (['promo_days'] as const) : []),
+    ...(report.hasDiscount ? (['discount'] as const) : []),
+  ];
+}
+
+/**
+ * A sku made of several columns (IngestReport.skuColumns): one more column
+ * per part, after sku, named as in the file (`sku_` before a name the table has).
+ */
+export function weeklyPartNames(table: WeeklyTable): string[] {
+  const taken = new Set<string>(WEEKLY_COLUMNS);
+  return (table.report.skuColumns ?? []).map((n) => (taken.has(n) ? `sku_${n}` : n));
+}
+
+/** A sku's weekly rows, from its typed columns when the rows were never made: no object per row is kept. */
+export function* weeklyRowsOf(series: SkuSeries): Generator<WeeklyRow> {
+  const cols = series.columns;
+  const n = cols ? cols.calendar.week_start.length : series.rows.length;
+  for (let w = 0; w < n; w++) {
+    yield cols ? weeklyRowAt(series.sku, series.seed_id, cols, w) : (series.rows[w] as WeeklyRow);
+  }
+}
 
 /** Python's `'%.10g' % x`. */
 export function formatG10(x: number): string {
@@ -64,34 +92,20 @@ function* weeklyCsvPieces(
   chunkChars: number,
   cell: (value: string) => string,
 ): Generator<string> {
-  // Promotion and discount: only for files that have them (the reference table is unchanged).
-  const report = table.report;
-  const columns: (keyof WeeklyRow)[] = [
-    ...WEEKLY_COLUMNS.slice(1),
-    ...(report.hasPromo ? (['promo_days'] as const) : []),
-    ...(report.hasDiscount ? (['discount'] as const) : []),
-  ];
+  const columns = weeklyValueColumns(table);
   const formatters = columns.map((col) => {
     if (col === 'week_start') return (row: WeeklyRow) => quote(String(row[col]));
     if (FLOAT_COLUMNS.has(col)) return (row: WeeklyRow) => formatG10((row[col] ?? 0) as number);
     return (row: WeeklyRow) => formatInt((row[col] ?? 0) as number);
   });
-  // A sku made of several columns (IngestReport.skuColumns): one more column per part, after sku.
   const parts = table.report.skuColumns ?? [];
-  const taken = new Set<string>(WEEKLY_COLUMNS);
-  const partNames = parts.map((n) => cell(taken.has(n) ? `sku_${n}` : n));
+  const partNames = weeklyPartNames(table).map(cell);
   yield [WEEKLY_COLUMNS[0], ...partNames, ...columns].join(',') + '\n';
   for (const series of table.series) {
     let sku = '';
     let skuCell = '';
     const partCells = parts.map((_, i) => ',' + cell(series.parts?.[i] ?? '')).join('');
-    // From the typed columns when the rows were never made: no object per row is kept.
-    const cols = series.columns;
-    const n = cols ? cols.calendar.week_start.length : series.rows.length;
-    for (let w = 0; w < n; w++) {
-      const row = cols
-        ? weeklyRowAt(series.sku, series.seed_id, cols, w)
-        : (series.rows[w] as WeeklyRow);
+    for (const row of weeklyRowsOf(series)) {
       if (row.sku !== sku || skuCell === '') {
         sku = row.sku;
         skuCell = cell(sku) + partCells;

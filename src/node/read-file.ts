@@ -1,11 +1,14 @@
 // Streams a file from disk (or stdin for `-`) into the Ingestor in big chunks,
 // gunzipping a gzip stream on the way, turning file system problems (missing,
-// unreadable, too large, a broken gzip) into report issues.
-import { createReadStream, statSync } from 'node:fs';
+// unreadable, too large, a broken gzip) into report issues. A Parquet file is
+// read at the offsets its footer names instead (one row group at a time).
+import { closeSync, createReadStream, openSync, readSync, statSync } from 'node:fs';
+import { open } from 'node:fs/promises';
 import { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import { isGzip } from '../core/ingest/gzip-magic';
 import { Ingestor, type IngestOptions } from '../core/ingest';
+import { PARQUET_MAGIC, sniffParquet, type ByteSource } from '../core/ingest/parquet-file';
 import type { IngestIssue, WeeklyTable } from '../core/types';
 
 /** Larger files are refused: the CLI is for sales exports, not arbitrary dumps. */
@@ -68,6 +71,7 @@ export async function ingestFile(
     const problem = fileProblem(path, opts);
     if (typeof problem !== 'number') return problem;
     size = problem;
+    if (startsAsParquet(path)) return ingestParquetFile(path, size, opts);
   }
   const maxBytes = opts?.maxBytes ?? MAX_FILE_BYTES;
   const ingestor = new Ingestor(opts);
@@ -102,6 +106,46 @@ export async function ingestFile(
     if (!fromStdin) source.destroy();
   }
   return ingestor.finishAsync();
+}
+
+/** True when the regular file at `path` starts with Parquet's magic bytes. */
+function startsAsParquet(path: string): boolean {
+  const head = new Uint8Array(PARQUET_MAGIC.length);
+  let fd: number | undefined;
+  try {
+    // A FIFO or device would block or never end: only regular files are read at offsets.
+    if (!statSync(path).isFile()) return false;
+    fd = openSync(path, 'r');
+    return readSync(fd, head, 0, head.length, 0) === head.length && sniffParquet(head) === true;
+  } catch {
+    return false;
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
+}
+
+/** A Parquet file read at the offsets hyparquet asks for: its footer, then each row group. */
+async function ingestParquetFile(
+  path: string,
+  size: number,
+  opts?: IngestOptions & ReadOptions,
+): Promise<WeeklyTable> {
+  const handle = await open(path, 'r');
+  const source: ByteSource = {
+    byteLength: size,
+    async slice(start, end = size) {
+      const bytes = new Uint8Array(Math.max(0, end - start));
+      const { bytesRead } = await handle.read(bytes, 0, bytes.length, start);
+      return bytes.buffer.slice(0, bytesRead);
+    },
+  };
+  try {
+    return await new Ingestor(opts).readParquet(source, {
+      onRowGroup: (done) => opts?.onProgress?.(done, size),
+    });
+  } finally {
+    await handle.close();
+  }
 }
 
 /** The size of the file at `path`, or the table that says why it cannot be read. */

@@ -11,6 +11,7 @@ import { expose } from 'comlink';
 import { Ingestor } from '../core/ingest';
 import { ingestOptions, peekFile } from './headers';
 import { fileStream } from './gunzip';
+import { blobSource, isParquetBlob } from './blob-source';
 import { DEFAULT_HORIZON, ForecastError, type ForecastResult } from '../core/forecast';
 import { forecastWithLibrary } from '../core/forecast-library';
 import { measuredTable } from '../core/ingest/weekly-table';
@@ -205,6 +206,19 @@ async function streamInto(
   file: Blob,
   onBytes: (bytesRead: number) => void,
 ): Promise<number> {
+  if (await isParquetBlob(file)) {
+    // Read at the offsets its footer names, a row group at a time: never held whole.
+    let done = 0;
+    await ingestor.readParquet(blobSource(file), {
+      onRowGroup: (n) => {
+        done = n;
+        onBytes(n);
+      },
+      stop: () => cancelRequested,
+    });
+    stopIfCancelled();
+    return done;
+  }
   const reader = (await fileStream(file)).getReader();
   let bytesRead = 0;
   let lastSent = performance.now();

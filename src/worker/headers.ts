@@ -17,6 +17,8 @@ import {
 } from '../core/ingest/workbook';
 import type { HeaderPeek, RunOptions } from './protocol';
 import { headOf } from './gunzip';
+import { peekParquet, sniffParquet } from '../core/ingest/parquet-file';
+import { blobSource } from './blob-source';
 
 /** Data rows shown under the headers in the mapping form. */
 const PREVIEW_ROWS = 5;
@@ -43,7 +45,8 @@ const none = (problem: string): HeaderPeek => ({
 
 /**
  * The header peek of a file: its first `peekBytes` for CSV; a workbook is read
- * whole (it is a zip), its sheet's header row found below any title rows.
+ * whole (it is a zip), its sheet's header row found below any title rows; a
+ * Parquet file's column names come from its footer.
  */
 export async function peekFile(
   file: Blob,
@@ -51,6 +54,11 @@ export async function peekFile(
   sheet?: string | number,
 ): Promise<HeaderPeek> {
   const head = await headOf(file, peekBytes);
+  if (sniffParquet(head) === true) {
+    // Parquet: its column names and first rows, from the footer and the first row group.
+    const peek = await peekParquet(blobSource(file), PREVIEW_ROWS);
+    return 'problem' in peek ? none(peek.problem) : peekOf(peek.headers, peek.preview);
+  }
   const kind = sniffWorkbook(head);
   if (kind !== 'zip' && kind !== 'ole') return readHeaderLine(head, file.size <= peekBytes);
   if (file.size > MAX_WORKBOOK_BYTES) return none(tooLargeMessage(file.size));

@@ -21,7 +21,12 @@ import {
   type ModelSettings,
 } from '../models/types';
 import { roundTo } from '../stats/round';
-import { backtestCandidates, type BacktestRecipe } from './candidates';
+import {
+  backtestCandidates,
+  backtestMembers,
+  type BacktestRecipe,
+  type Backtested,
+} from './candidates';
 import { bandAt, bandClass, planOnBacktest, type BandPlan, type ClassBand } from './bands';
 import {
   calibrateOnWindows,
@@ -40,6 +45,7 @@ import {
   EVIDENCE_DECIMALS,
   ruleText,
   STRATEGIES,
+  validationWindows,
   type CandidateEvidence,
   type Choice,
   type SelectionMetric,
@@ -147,6 +153,28 @@ export interface AutoResult {
   perSku: SkuChoice[];
   /** With keepAll: calibrated forecasts of every candidate and every strategy, in series order. */
   all?: Partial<Record<string, Forecast[]>>;
+  /** What a shard's forecast needs of the whole run: the candidates, how they ranked, the band. */
+  choice: AutoChoice;
+}
+
+/** The band a run ships: the calibration of all skus pooled and each demand class's. */
+export interface AutoBands {
+  calibration: Calibration;
+  plan: BandPlan;
+}
+
+/** The choice of a run over every sku: its candidates (in order), their ranking and the band. */
+export interface AutoChoice {
+  aliases: ModelAlias[];
+  choice: Choice;
+  bands: AutoBands;
+}
+
+/** What `skucast choose` hands each shard's forecast, per horizon block. */
+export interface ShardChoice {
+  choice: AutoChoice;
+  evidence: AutoEvidence;
+  totals: AutoTotals;
 }
 
 /** The options of a run with their defaults. */
@@ -175,12 +203,9 @@ interface Finished {
   pts: readonly Combined[];
 }
 
-export async function auto(
-  series: readonly BacktestSeries[],
-  models: readonly Model[],
-  opts: AutoOptions,
-): Promise<AutoResult> {
-  const recipe: Recipe = {
+/** A run's options with their defaults. */
+function recipeOf(opts: AutoOptions): Recipe {
+  return {
     h: opts.h,
     settings: opts.settings ?? DEFAULT_SETTINGS,
     nWindows: opts.nWindows ?? AUTO_DEFAULTS.nWindows,
@@ -191,7 +216,13 @@ export async function auto(
     refitFinal: opts.refitFinal ?? AUTO_DEFAULTS.refitFinal,
     conformal: opts.conformal ?? DEFAULT_CONFORMAL,
   };
-  const { h, strategy } = recipe;
+}
+
+/** The models that can forecast h weeks, and those left out with why. */
+export function autoCandidates(
+  models: readonly Model[],
+  h: number,
+): { candidates: Model[]; excluded: AutoEvidence['excluded'] } {
   const excluded = models
     .filter((m) => m.maxHorizon < h)
     .map((m) => ({
@@ -200,21 +231,62 @@ export async function auto(
     }));
   const candidates = models.filter((m) => m.maxHorizon >= h);
   if (candidates.length === 0) throw new Error('auto needs at least one candidate model');
+  return { candidates, excluded };
+}
 
-  const { bt, scoring, choice, millis } = await backtestCandidates(
-    series,
-    candidates,
-    recipe,
-    opts,
-  );
+export async function auto(
+  series: readonly BacktestSeries[],
+  models: readonly Model[],
+  opts: AutoOptions,
+): Promise<AutoResult> {
+  const recipe = recipeOf(opts);
+  const { candidates, excluded } = autoCandidates(models, recipe.h);
+  const backtested = await backtestCandidates(series, candidates, recipe, opts);
   await opts.onBacktestsDone?.();
+  const aliases = candidates.map((m) => m.alias);
+  return finishAuto(series, aliases, excluded, backtested, opts);
+}
+
+/**
+ * Every candidate's backtest of a shard's series, kept whole (as keepAll
+ * keeps it): what `skucast backtest --format scores` writes, so that
+ * finishAuto over every shard's backtests, laid out in one run's order, is
+ * that run.
+ */
+export async function backtestForShard(
+  series: readonly BacktestSeries[],
+  models: readonly Model[],
+  opts: AutoOptions,
+): Promise<Backtested & { candidates: Model[]; excluded: AutoEvidence['excluded'] }> {
+  const recipe = recipeOf(opts);
+  const { candidates, excluded } = autoCandidates(models, recipe.h);
+  const backtested = await backtestCandidates(series, candidates, recipe, {
+    ...opts,
+    keepAll: true,
+  });
+  await opts.onBacktestsDone?.();
+  return { ...backtested, candidates, excluded };
+}
+
+/**
+ * The rest of `auto` once the candidates are backtested and scored: combine,
+ * calibrate, forecast, total. `skucast choose` runs it on every shard's
+ * backtest; the choice and the bands it ends with are what each shard's
+ * forecast then uses (autoWithChoice).
+ */
+export function finishAuto(
+  series: readonly BacktestSeries[],
+  aliases: readonly ModelAlias[],
+  excluded: AutoEvidence['excluded'],
+  backtested: Backtested,
+  opts: AutoOptions,
+): AutoResult {
+  const recipe = recipeOf(opts);
+  const { h, strategy } = recipe;
+  const { bt, scoring, choice, millis } = backtested;
   // The scored series are the backtest's, in its order (per-sku scores are read by index).
   if (scoring.skuScores.length !== bt.length) throw new Error('auto: scored series differ');
-  const index = new Map(bt.map((sb, i) => [sb.series, i]));
-  const at = Int32Array.from(series, (s) => index.get(s) ?? -1);
-  const run: Run = { recipe, series, bt, at, valWindows: scoring.skuWindows };
-
-  const aliases = candidates.map((m) => m.alias);
+  const run = runOf(recipe, series, bt, scoring.skuWindows);
   const pool: Pool = {
     h,
     bt,
@@ -252,9 +324,77 @@ export async function auto(
       },
       accuracy: pooledAccuracy(main.accuracy),
     },
+    choice: {
+      aliases: [...aliases],
+      choice,
+      bands: { calibration: main.calibration, plan: main.plan },
+    },
   };
   if (opts.keepAll) result.all = everyForecast(run, pool, main);
   return result;
+}
+
+/**
+ * A run's forecasts by a choice made over every shard (`skucast choose`):
+ * only the chosen members are backtested, on this shard's series, and the
+ * band is the one calibrated on every shard's errors; the totals and the
+ * evidence are the whole run's. Each sku's forecast is then the one a single
+ * run over every sku gives it: its points depend on its own series alone.
+ */
+export async function autoWithChoice(
+  series: readonly BacktestSeries[],
+  models: readonly Model[],
+  opts: AutoOptions,
+  given: ShardChoice,
+): Promise<AutoResult> {
+  const recipe = recipeOf(opts);
+  const { strategy } = recipe;
+  if (strategy === 'per_sku' || opts.keepAll)
+    throw new Error('auto: a choice made over shards ships one pooled choice');
+  const { aliases, choice } = given.choice;
+  const chosen = strategy === 'pooled' ? [choice.order[0] as number] : choice.top;
+  const members = chosen.map((j) => {
+    const m = models.find((x) => x.alias === aliases[j]);
+    if (!m) throw new Error(`auto: the choice names ${aliases[j]}, which this run does not have`);
+    return m;
+  });
+  const bt = await backtestMembers(series, members, recipe, opts);
+  await opts.onBacktestsDone?.();
+  const run = runOf(recipe, series, bt, bt.map(validationWindows));
+  const pool: Pool = {
+    h: recipe.h,
+    bt,
+    aliases,
+    points: aliases.map((a) => bt.map((sb) => sb.points[a])),
+    choice,
+    skuScores: bt.map(() => []),
+    skuWindows: run.valWindows,
+  };
+  const main = finishAll(
+    run,
+    combine(strategy, pool),
+    (i, label) => forecastName(strategy, bt[i] as SeriesBacktest, label),
+    given.choice.bands,
+  );
+  const top = choice.top.map((j) => aliases[j] as ModelAlias);
+  return {
+    forecasts: main.forecasts,
+    totals: given.totals,
+    perSku: skuChoices(run, main, pool.skuScores, aliases, top),
+    evidence: given.evidence,
+    choice: given.choice,
+  };
+}
+
+function runOf(
+  recipe: Recipe,
+  series: readonly BacktestSeries[],
+  bt: readonly SeriesBacktest[],
+  valWindows: readonly number[],
+): Run {
+  const index = new Map(bt.map((sb, i) => [sb.series, i]));
+  const at = Int32Array.from(series, (s) => index.get(s) ?? -1);
+  return { recipe, series, bt, at, valWindows };
 }
 
 /** The models a strategy ships: the pooled best, the members, or every model some sku got. */
@@ -347,10 +487,14 @@ function finishAll(
   run: Run,
   pts: readonly Combined[],
   name: (i: number, label: string[]) => string,
+  /** The band calibrated elsewhere (over every shard); calibrated on `pts` when absent. */
+  given?: AutoBands,
 ): Finished {
   const { h, settings } = run.recipe;
-  const calibration = calibrateOnWindows(run.bt, pts, run.valWindows, h, run.recipe.conformal);
-  const { plan, demand } = planOnBacktest(run.bt, pts, run.valWindows, h, calibration);
+  const calibration =
+    given?.calibration ?? calibrateOnWindows(run.bt, pts, run.valWindows, h, run.recipe.conformal);
+  const demand = run.bt.map((sb) => bandClass(sb.series.y));
+  const plan = given?.plan ?? planOnBacktest(run.bt, pts, run.valWindows, h, calibration).plan;
   const forecasts = run.series.map((s, si) => {
     const i = run.at[si] as number;
     const sb = run.bt[i];

@@ -73,17 +73,7 @@ export async function backtestCandidates(
   opts: BacktestRunOptions,
 ): Promise<Backtested> {
   const crossValidate = opts.crossValidate ?? crossValidation;
-  const cvOpts: CrossValidationOptions = {
-    h: recipe.h,
-    nWindows: recipe.nWindows,
-    stepSize: recipe.stepSize,
-    refit: false,
-    settings: recipe.settings,
-    future: true,
-    refitFuture: recipe.refitFinal,
-    // Candidates are scored and calibrated on their point forecasts alone.
-    pointsOnly: true,
-  };
+  const cvOpts = cvOptionsOf(recipe);
   const locals = candidates.filter((m) => m.kind === 'local');
   const globals = candidates.filter((m) => m.kind === 'global');
   const streaming =
@@ -132,6 +122,50 @@ export async function backtestCandidates(
   if (kept !== globalCv) graft(kept.series, globalOf, members);
   progress.end();
   return { bt: kept.series, scoring, choice, millis };
+}
+
+/** The backtest every candidate of a run gets. */
+function cvOptionsOf(recipe: BacktestRecipe): CrossValidationOptions {
+  return {
+    h: recipe.h,
+    nWindows: recipe.nWindows,
+    stepSize: recipe.stepSize,
+    refit: false,
+    settings: recipe.settings,
+    future: true,
+    refitFuture: recipe.refitFinal,
+    // Candidates are scored and calibrated on their point forecasts alone.
+    pointsOnly: true,
+  };
+}
+
+/**
+ * The chosen members alone backtested on every series, as the streaming pass
+ * of backtestCandidates runs them again once chosen: the same points, for a
+ * shard whose choice was made over every shard.
+ */
+export async function backtestMembers(
+  series: readonly BacktestSeries[],
+  members: readonly Model[],
+  recipe: BacktestRecipe,
+  opts: BacktestRunOptions,
+): Promise<SeriesBacktest[]> {
+  const crossValidate = opts.crossValidate ?? crossValidation;
+  const progress = new Progress(series.length * members.length, opts.onProgress);
+  const run = async (ms: readonly Model[]) => {
+    const cv = await crossValidate(series, ms, { ...cvOptionsOf(recipe), ...progress.from() });
+    progress.add(series.length * ms.length);
+    return cv;
+  };
+  const globals = members.filter((m) => m.kind === 'global');
+  const locals = members.filter((m) => m.kind === 'local');
+  const globalCv = globals.length > 0 ? await run(globals) : undefined;
+  const kept = locals.length > 0 ? await run(locals) : globalCv;
+  if (!kept) throw new Error('auto: no backtest');
+  if (kept !== globalCv)
+    graft(kept.series, new Map(globalCv?.series.map((sb) => [sb.series, sb])), members);
+  progress.end();
+  return kept.series;
 }
 
 /** The global members' points (and fallbacks) of each series, from their own backtest, onto `bt`. */

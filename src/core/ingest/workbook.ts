@@ -3,6 +3,7 @@
 // bound), then read by the sheet reader (xlsx/), which is loaded only
 // here, through a dynamic import: the page and the CLI fetch and parse its
 // code (and fflate's) only when a workbook comes.
+import { HeldBytes } from './held-bytes';
 import type { IssueLog } from './issues';
 import type { PreReadSink } from './table-builder';
 import type { SheetChoice, WorkbookPeek } from './workbook-types';
@@ -35,44 +36,13 @@ export function tooLargeMessage(bytes: number, max = MAX_WORKBOOK_BYTES): string
 export const XLS_MESSAGE =
   'The file is an Excel 97-2003 workbook (.xls) or a password-protected one, which is not read here; expected an .xlsx workbook or a CSV file: in Excel, Save As "Excel Workbook (.xlsx)" or "CSV UTF-8"';
 
-/**
- * The bytes of a file that starts like a workbook, collected as they are
- * pushed; once past `max` they are only counted, for the message.
- */
-export class WorkbookBytes {
-  private chunks: Uint8Array[] = [];
-  private size = 0;
-
+/** The bytes of a file that starts like a workbook, collected as they are pushed. */
+export class WorkbookBytes extends HeldBytes {
   constructor(
     readonly kind: WorkbookKind,
-    private readonly max = MAX_WORKBOOK_BYTES,
-  ) {}
-
-  get byteLength(): number {
-    return this.size;
-  }
-
-  get tooLarge(): boolean {
-    return this.size > this.max;
-  }
-
-  push(chunk: Uint8Array): void {
-    this.size += chunk.byteLength;
-    if (this.tooLarge) this.chunks = [];
-    // Copied: a caller may reuse its buffer for the next chunk.
-    else this.chunks.push(chunk.slice());
-  }
-
-  bytes(): Uint8Array {
-    if (this.chunks.length === 1) return this.chunks[0] as Uint8Array;
-    const all = new Uint8Array(this.size);
-    let at = 0;
-    for (const c of this.chunks) {
-      all.set(c, at);
-      at += c.byteLength;
-    }
-    this.chunks = [all];
-    return all;
+    max = MAX_WORKBOOK_BYTES,
+  ) {
+    super(max);
   }
 }
 
