@@ -22,8 +22,9 @@ const errors = (t: WeeklyTable): string[] =>
 
 describe('one row per item, one column per week', () => {
   const wide = periodsAcross(45, 143);
+  // Whole numbers across the weeks read as units, so the long twin's column is a quantity.
   const longTable = ingestText(wide.long, {
-    mapping: { date: 'Date', sku: 'Store', amount: 'Sales' },
+    mapping: { date: 'Date', sku: 'Store', quantity: 'Sales' },
   });
 
   it('reads a CSV with dd.mm.yyyy headers as its long twin', () => {
@@ -58,18 +59,39 @@ describe('one row per item, one column per week', () => {
     const a = t.series.find((s) => s.sku === 'A');
     expect(a?.category).toBe('Fruit');
     // The empty cell is missing, not a sale of 0: no row was read for it.
-    expect(a?.rows.map((r) => r.total_amount)).toEqual([3, 4, 0, 6]);
+    expect(a?.rows.map((r) => r.quantity)).toEqual([3, 4, 0, 6]);
     expect(t.report.rowsRead).toBe(7);
   });
 
   it('puts a month column on its 1st day, and says so', () => {
     const t = ingestText('Artikel,Jan 2024,Feb 2024,Mär 2024\nA,10,20,30\n');
-    expect(t.series[0]?.rows.filter((r) => r.total_amount > 0).map((r) => r.week_start)).toEqual([
+    expect(t.series[0]?.rows.filter((r) => r.quantity > 0).map((r) => r.week_start)).toEqual([
       '2024-01-01',
       '2024-01-29',
       '2024-02-26',
     ]);
     expect(t.report.issues.map((i) => i.code)).toContain('monthly-periods');
+  });
+
+  it('reads whole numbers across the weeks as units, cents or a currency sign as money, and obeys a choice', () => {
+    const counts = 'Item,2024-W05,2024-W06,2024-W07\nA,3,0,2\nB,10,12,9\n';
+    const units = ingestText(counts);
+    expect(units.report.measure).toBe('units');
+    expect(units.report.measureReason).toMatch(/whole numbers/);
+    expect(units.series.find((s) => s.sku === 'B')?.rows.map((r) => r.quantity)).toEqual([
+      10, 12, 9,
+    ]);
+    for (const money of [counts.replace(',3,', ',3.50,'), counts.replace(',10,', ',€10,')]) {
+      expect(ingestText(money).report.measure).toBe('amount');
+    }
+    // A choice wins either way, and a sheet of money read as units is not refused for want of a quantity column.
+    expect(ingestText(counts, { measure: 'amount' }).report.measure).toBe('amount');
+    const chosen = ingestText(counts.replace(',3,', ',3.50,'), { measure: 'units' });
+    expect(errors(chosen)).toEqual([]);
+    expect(chosen.report.measure).toBe('units');
+    expect(chosen.series.find((s) => s.sku === 'A')?.rows.map((r) => r.quantity)).toEqual([
+      3.5, 0, 2,
+    ]);
   });
 
   it('names the cell of a bad value by its row and its column header', () => {

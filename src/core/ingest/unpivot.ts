@@ -9,6 +9,7 @@
 import type { ColumnMapping, DateFormat, Layout, Measure, WeeklyTable } from '../types';
 import { listColumns } from './column-list';
 import { civilFromDays, readDate } from './dates';
+import { lenientNumber } from './number-reader';
 import type { IssueLog } from './issues';
 import {
   describeLayout,
@@ -47,16 +48,54 @@ function label(name: string, headers: readonly string[]): string {
   return out;
 }
 
-function periodsAcross(plan: PeriodsAcross, wide: string[], log: IssueLog): Reshape {
+/**
+ * Whether a sheet of periods across holds counts: every filled period cell of
+ * the first rows a whole number written without a currency sign. A planner's
+ * weeks-across export is most often units; money has cents or a sign.
+ */
+function cellsAreCounts(plan: PeriodsAcross, sample: readonly (readonly string[])[]): boolean {
+  let seen = 0;
+  for (const cells of sample) {
+    for (const c of plan.periods) {
+      const text = (cells[c] ?? '').trim();
+      if (text === '') continue;
+      const v = /[$€£¥]/.test(text) ? null : lenientNumber(text);
+      if (v === null || v % 1 !== 0) return false;
+      seen++;
+    }
+  }
+  return seen > 0;
+}
+
+/** Units or money for a sheet of periods across: the user's choice, else what its first rows hold. */
+export function periodsAcrossMeasure(
+  plan: PeriodsAcross,
+  sample: readonly (readonly string[])[],
+  chosen?: Measure,
+): Measure {
+  return chosen ?? (cellsAreCounts(plan, sample) ? 'units' : 'amount');
+}
+
+/** Why a sheet of periods across is read as units or money, when the user did not say. */
+const COUNTS_REASON =
+  'units: the cells are whole numbers, as counts are (choose amount if they are money)';
+
+function periodsAcross(
+  plan: PeriodsAcross,
+  wide: string[],
+  log: IssueLog,
+  measure: Measure,
+): Reshape {
   const keyCols = plan.category === -1 ? plan.sku : [...plan.sku, plan.category];
   const dateAt = keyCols.length;
   const valueAt = dateAt + 1;
   const headers = keyCols.map((c) => wide[c] as string);
-  headers.push(label('date (the column headers)', wide), label('value (the cells)', wide));
+  const valueName = measure === 'units' ? 'units (the cells)' : 'value (the cells)';
+  headers.push(label('date (the column headers)', wide), label(valueName, wide));
   const mapping: ColumnMapping = {
     sku: plan.sku.map((c) => wide[c]).join('+'),
     date: headers[dateAt] as string,
-    amount: headers[valueAt] as string,
+    [measure === 'units' ? 'quantity' : 'amount']: headers[valueAt] as string,
     ...(plan.category !== -1 && { category: wide[plan.category] as string }),
   };
   const kinds = new Uint8Array(wide.length);
@@ -159,6 +198,8 @@ export class LayoutSink implements PreReadSink {
   private noPre = new Float64Array(0);
   /** The header row as begin() got it, for the report. */
   private header: string[] | null = null;
+  /** A sheet of periods across read as units because its cells are whole numbers. */
+  private countsGuessed = false;
 
   /** `layout`: the caller's choice; detected from the header row when absent. */
   constructor(
@@ -179,10 +220,14 @@ export class LayoutSink implements PreReadSink {
     this.plan = planLayout(headers, this.requested, this.layout, this.dateFormat);
     if (this.plan.kind === 'long') return this.builder.begin(headers, delimiter, sample);
     const wide = headers.map((h) => h.trim());
-    const reshape =
-      this.plan.kind === 'wide-periods-across'
-        ? periodsAcross(this.plan, wide, this.log)
-        : datesDown(this.plan, wide);
+    let counts = false;
+    let reshape: Reshape;
+    if (this.plan.kind === 'wide-periods-across') {
+      const measure = periodsAcrossMeasure(this.plan, sample, this.measure);
+      counts = this.measure === undefined && measure === 'units';
+      reshape = periodsAcross(this.plan, wide, this.log, measure);
+    } else reshape = datesDown(this.plan, wide);
+    this.countsGuessed = counts;
     // Every role of the made-up columns is explicit, so the builder detects nothing else.
     this.builder = new TableBuilder(
       this.log,
@@ -255,6 +300,7 @@ export class LayoutSink implements PreReadSink {
     const table = this.builder.finish();
     // A wide table's builder saw made-up columns: the report names the file's.
     if (this.header !== null) table.report.header = this.header;
+    if (this.countsGuessed) table.report.measureReason = COUNTS_REASON;
     // A long file's report stays as it was: no layout means long.
     if (this.plan.kind !== 'long') {
       table.report.layout = this.plan.kind;

@@ -86,7 +86,9 @@ export class SheetFeeder {
     // Trailing columns without a name are not part of the table.
     while (headers.length > 0 && (headers[headers.length - 1] as string).trim() === '')
       headers.pop();
-    if (!this.sink.begin(headers, ',')) {
+    // The rows after the header, as text: a sheet of weeks across tells counts from money by them.
+    const sample = held.slice(at + 1).map((h) => Array.from(h.cells, cellText));
+    if (!this.sink.begin(headers, ',', sample)) {
       this.open = false;
       this.kinds = new Uint8Array(0);
       return;
