@@ -203,11 +203,11 @@ async function run(argv: string[], io: CliIo): Promise<number> {
   let tcn: TcnHandle | undefined;
   if ((requested === 'tcn' || requested === 'auto') && (!choice || choiceUses(choice, 'tcn'))) {
     tcn = await startTcn(optionValue(args, 'model-file') ?? defaultDescriptorPath());
-    const tooFar = tcnHorizonProblem(tcn, horizon);
+    // auto keeps a TCN that cannot reach the last week: it still competes for the blocks it can (weeks 1–4 stay the same whatever the horizon).
+    const tooFar = requested === 'tcn' ? tcnHorizonProblem(tcn, horizon) : null;
     if (tooFar !== null) {
       await tcn.host.dispose();
-      if (requested === 'tcn') throw new UsageError(tooFar);
-      tcn = undefined;
+      throw new UsageError(tooFar);
     }
   }
   const pool = startShardPool(fileURLToPath(import.meta.url));
@@ -322,7 +322,10 @@ export function tableHashOf(ingested: WeeklyTable): string {
   return planInputs(measuredTable(ingested)).tableHash;
 }
 
-/** Why the TCN cannot take a run of `h` weeks (the user's message for `--model tcn`), or null. */
+/**
+ * Why the TCN cannot take a run of `h` weeks (the user's message for `--model tcn`), or null.
+ * auto needs no such check: each horizon block leaves out the models that cannot reach it.
+ */
 export function tcnHorizonProblem(tcn: TcnHandle, h: number): string | null {
   const most = tcn.desc.output.horizon;
   return h > most

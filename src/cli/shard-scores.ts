@@ -40,11 +40,11 @@ export async function runScores(args: ParsedArgs, script: RunOptions, io: CliIo)
   let tcn: TcnHandle | undefined;
   if (requested === 'tcn' || requested === 'auto') {
     tcn = await startTcn(optionValue(args, 'model-file') ?? defaultDescriptorPath());
-    const tooFar = tcnHorizonProblem(tcn, h);
+    // As forecast: auto keeps the TCN for the horizon blocks it can serve.
+    const tooFar = requested === 'tcn' ? tcnHorizonProblem(tcn, h) : null;
     if (tooFar !== null) {
       await tcn.host.dispose();
-      if (requested === 'tcn') throw new UsageError(tooFar);
-      tcn = undefined;
+      throw new UsageError(tooFar);
     }
   }
   const pool = startShardPool(fileURLToPath(import.meta.url));

@@ -248,20 +248,18 @@ function makeForecast(
   onProgress?: (p: Progress) => void,
 ): Promise<ForecastResult> {
   const horizon = opts.horizon ?? DEFAULT_HORIZON;
-  // The TCN joins the candidates for horizons it was trained for; auto goes on without it beyond.
-  const tcn =
-    horizon <= model.descriptor.output.horizon
-      ? tcnModel(model.descriptor, model.run, {
-          age: table.report.hasAge,
-          gender: table.report.hasGender,
-          quantity: table.report.hasQuantity,
-        })
-      : undefined;
+  // The TCN is a candidate of every run: each horizon block leaves it out where it cannot reach,
+  // so weeks 1–4 are the same whatever the horizon.
+  const tcn = tcnModel(model.descriptor, model.run, {
+    age: table.report.hasAge,
+    gender: table.report.hasGender,
+    quantity: table.report.hasQuantity,
+  });
   const runners = shardRunners();
   return forecastWithLibrary(table, {
     model: opts.model ?? 'auto',
     horizon,
-    ...(tcn ? { tcn } : {}),
+    tcn,
     crossValidate: (series, models, cvOpts) =>
       crossValidationSharded(series, models, { ...cvOpts, pause: pauseForMessages }, runners),
     ...(onProgress

@@ -77,6 +77,34 @@ describe('skucast forecast', () => {
     expect(auto27.out.trimEnd().split('\n')).toHaveLength(1 + 3 * 27);
   });
 
+  it('keeps weeks 1–4 the same at --horizon 4 and 52: auto keeps the TCN for the blocks it reaches', () => {
+    // Two years of 12 seasonal skus: long enough for every model, the TCN included.
+    const lines = ['date,sku,category,amount'];
+    for (let t = 0; t < 104; t++) {
+      const day = new Date(Date.UTC(2023, 0, 2 + 7 * t)).toISOString().slice(0, 10);
+      for (let k = 0; k < 12; k++) {
+        const v = 50 + 20 * Math.sin((2 * Math.PI * (t + k)) / 52) + ((t * 7 + k * 13) % 9);
+        lines.push(`${day},sku-${k},cat-${k % 2},${v.toFixed(2)}`);
+      }
+    }
+    const file = join(dir, 'two-years.csv');
+    writeFileSync(file, `${lines.join('\n')}\n`);
+    const firstFour = (out: string): string[] =>
+      out.split('\n').filter((l) => /,[1-4],[^,]*,[^,]*,[^,]*,[^,]*$/.test(l));
+    const short = skucast(file, '--horizon', '4');
+    const long = skucast(file, '--horizon', '52');
+    expect([short.code, long.code]).toEqual([0, 0]);
+    expect(firstFour(short.out)).toHaveLength(48);
+    expect(firstFour(long.out)).toEqual(firstFour(short.out));
+    const doc = JSON.parse(skucast(file, '--horizon', '52', '--format', 'json').out) as {
+      selection: { horizon_blocks: { excluded: { model: string }[] }[] };
+    };
+    const leftOut = doc.selection.horizon_blocks.map((b) =>
+      b.excluded.some((x) => x.model === 'tcn'),
+    );
+    expect(leftOut).toEqual([false, false, false, true]);
+  });
+
   it('writes JSON with run metadata and category totals', () => {
     const r = skucast(fixture, '--format', 'json', '--horizon', '6', '--timings');
     expect(r.code).toBe(0);

@@ -99,10 +99,10 @@ export async function serveWorkerThread(): Promise<void> {
     const seed = request.kind === 'seed-json';
     const model = seed ? 'auto' : request.model;
     const horizon = resolveHorizon(seed ? undefined : request.horizon);
-    // As the CLI: auto goes on without a TCN that cannot forecast this far; --model tcn is refused.
-    const tooFar = model === 'tcn' || model === 'auto' ? tcnHorizonProblem(tcn, horizon) : null;
-    if (tooFar !== null && model === 'tcn') throw new UsageError(tooFar);
-    const useTcn = (model === 'tcn' || model === 'auto') && tooFar === null;
+    // As the CLI: --model tcn beyond its horizon is refused; auto keeps it for the horizon blocks it can serve.
+    const tooFar = model === 'tcn' ? tcnHorizonProblem(tcn, horizon) : null;
+    if (tooFar !== null) throw new UsageError(tooFar);
+    const useTcn = model === 'tcn' || model === 'auto';
     const { result, loaded } = await forecastTable(table, {
       model,
       horizon,
