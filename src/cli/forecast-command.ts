@@ -200,16 +200,10 @@ async function run(argv: string[], io: CliIo): Promise<number> {
 
   // The TCN loads (in a worker thread) while the file is read and parsed, when the run can use it.
   const t0 = performance.now();
-  let tcn: TcnHandle | undefined;
-  if ((requested === 'tcn' || requested === 'auto') && (!choice || choiceUses(choice, 'tcn'))) {
-    tcn = await startTcn(optionValue(args, 'model-file') ?? defaultDescriptorPath());
-    // auto keeps a TCN that cannot reach the last week: it still competes for the blocks it can (weeks 1–4 stay the same whatever the horizon).
-    const tooFar = requested === 'tcn' ? tcnHorizonProblem(tcn, horizon) : null;
-    if (tooFar !== null) {
-      await tcn.host.dispose();
-      throw new UsageError(tooFar);
-    }
-  }
+  const tcn =
+    !choice || choiceUses(choice, 'tcn')
+      ? await startTcnFor(requested, horizon, optionValue(args, 'model-file'))
+      : undefined;
   const pool = startShardPool(fileURLToPath(import.meta.url));
   // Once, when the backtests are done or at the end: the threads (the TCN's
   // WASM heap, the shard worker's heap; about 120 MB at the table cap) are not
@@ -320,6 +314,27 @@ function choiceUses(choice: ChoiceDoc, alias: string): boolean {
 /** The fingerprint every shard of a job and the choice agree on: the measured table's hash. */
 export function tableHashOf(ingested: WeeklyTable): string {
   return planInputs(measuredTable(ingested)).tableHash;
+}
+
+/**
+ * The TCN in its worker thread when the run can use it (`--model tcn` or
+ * auto), else undefined. auto keeps a TCN that cannot reach the last week:
+ * it still competes for the horizon blocks it can, so weeks 1–4 stay the
+ * same whatever the horizon; `--model tcn` beyond its horizon is a usage error.
+ */
+export async function startTcnFor(
+  requested: string,
+  horizon: number,
+  modelFile: string | undefined,
+): Promise<TcnHandle | undefined> {
+  if (requested !== 'tcn' && requested !== 'auto') return undefined;
+  const tcn = await startTcn(modelFile ?? defaultDescriptorPath());
+  const tooFar = requested === 'tcn' ? tcnHorizonProblem(tcn, horizon) : null;
+  if (tooFar !== null) {
+    await tcn.host.dispose();
+    throw new UsageError(tooFar);
+  }
+  return tcn;
 }
 
 /**

@@ -9,8 +9,8 @@ import type { ShardScores } from '../core/shards/choose';
 import { shardTable } from '../core/shards/shard-table';
 import { optionValue, type ParsedArgs } from '../node/args';
 import { UsageError, writeChunks, type CliIo } from './command';
-import { horizonOption, libraryRun, tableHashOf, tcnHorizonProblem } from './forecast-command';
-import { defaultDescriptorPath, parseModelList, startTcn, type TcnHandle } from './model-choice';
+import { horizonOption, libraryRun, startTcnFor, tableHashOf } from './forecast-command';
+import { parseModelList } from './model-choice';
 import { profileRun } from './profile-option';
 import { skippedVerdict, type RunOptions } from './run-options';
 import { startShardPool } from './shard-host';
@@ -37,16 +37,7 @@ export async function runScores(args: ParsedArgs, script: RunOptions, io: CliIo)
     'model',
   );
   if (more.length > 0) throw new UsageError('--model takes one model (auto chooses among all)');
-  let tcn: TcnHandle | undefined;
-  if (requested === 'tcn' || requested === 'auto') {
-    tcn = await startTcn(optionValue(args, 'model-file') ?? defaultDescriptorPath());
-    // As forecast: auto keeps the TCN for the horizon blocks it can serve.
-    const tooFar = requested === 'tcn' ? tcnHorizonProblem(tcn, h) : null;
-    if (tooFar !== null) {
-      await tcn.host.dispose();
-      throw new UsageError(tooFar);
-    }
-  }
+  const tcn = await startTcnFor(requested, h, optionValue(args, 'model-file'));
   const pool = startShardPool(fileURLToPath(import.meta.url));
   let stopped: Promise<unknown> | undefined;
   const stopThreads = (): Promise<unknown> =>
