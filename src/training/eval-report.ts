@@ -3,7 +3,8 @@
 // hindsight and auto's rank; plus the markdown table of models/MODEL_CARD.md.
 
 import type { AutoOptions } from '../core/backtest/auto';
-import { STRATEGIES } from '../core/backtest/selection';
+import type { Breakdown, CellScores } from './eval-breakdown';
+import { claims, rankedSingles, type Claim } from './eval-claims';
 import type { DatasetResult, ModelScores } from './eval-library';
 
 /** The measure each dataset's ranking uses: p50 WAPE, M4's MASE. */
@@ -45,16 +46,7 @@ export interface DatasetSummary {
 
 export function summarise(r: DatasetResult): DatasetSummary {
   const metric = primaryMetric(r.name);
-  const combos = new Set<string>(['auto', ...STRATEGIES]);
-  // A model whose every forecast the fallback chain made (seasonal naive on a year of data) is not a contender.
-  const singles = Object.entries(r.scores).filter(
-    ([alias, s]) =>
-      s &&
-      !combos.has(alias) &&
-      Number.isFinite(s[metric]) &&
-      (r.fallbackShare[alias] ?? 0) < 0.999,
-  ) as [string, ModelScores][];
-  singles.sort((a, b) => a[1][metric] - b[1][metric]);
+  const singles = rankedSingles(r, metric);
   const best = singles[0] as [string, ModelScores];
   const auto = r.scores['auto'] as ModelScores;
   return {
@@ -62,6 +54,42 @@ export function summarise(r: DatasetResult): DatasetSummary {
     auto_rank: 1 + singles.filter(([, s]) => s[metric] < auto[metric]).length,
     auto_vs_best: r4(auto[metric] / best[1][metric] - 1),
     metric,
+  };
+}
+
+function roundedCells(cells: Record<string, CellScores | null>): Record<string, unknown> {
+  return Object.fromEntries(
+    Object.entries(cells).map(([k, c]) => [
+      k,
+      c && { wape: r4(c.wape), mase: r4(c.mase), coverage_p10_p90: r4(c.coverage_p10_p90) },
+    ]),
+  );
+}
+
+/** The breakdown by history length and demand class, rounded as the report is. */
+function roundedBreakdown(b: Breakdown): Record<string, unknown> {
+  return {
+    rule: b.rule,
+    series: b.series,
+    models: Object.fromEntries(
+      Object.entries(b.models).map(([alias, m]) => [
+        alias,
+        { history: roundedCells(m.history), demand_class: roundedCells(m.demand_class) },
+      ]),
+    ),
+  };
+}
+
+function roundedClaim(c: Claim): Record<string, unknown> {
+  const { estimate, lo, hi, ...how } = c.relative;
+  return {
+    model: c.model,
+    against: c.against,
+    metric: c.metric,
+    series: c.series,
+    relative: r4(estimate),
+    ci95: [r4(lo), r4(hi)],
+    bootstrap: how,
   };
 }
 
@@ -88,6 +116,8 @@ export function datasetReport(
     auto_strategies_not_shipped: strategies,
     auto_choices: Object.fromEntries(counts),
     ...summarise(r),
+    claims: claims(r, metric).map(roundedClaim),
+    by_history_and_demand_class: roundedBreakdown(r.breakdown),
     bands: r.bands,
   };
 }

@@ -221,8 +221,18 @@ async function libraryCommand(): Promise<void> {
   }
 }
 
+const ENDED_RULE =
+  'a series that sold before but not once in the 52 weeks before its first scored origin has ended (a discontinued item): it is left out of the scoring, its zeros say nothing about demand; judged on the history before that origin only';
+
 function protocolOf(r: DatasetResult, split: string): Record<string, unknown> {
-  const common = { split, series: r.series, windows: r.windows, data: r.source };
+  const common = {
+    split,
+    series: r.series,
+    windows: r.windows,
+    data: r.source,
+    ended_series_dropped: r.ended,
+    ended_rule: ENDED_RULE,
+  };
   if (r.name === 'm4_weekly')
     return {
       horizon: r.h,
