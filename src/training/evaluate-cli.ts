@@ -24,7 +24,13 @@ import { tcnModel } from '../core/models/tcn';
 import { optionValue, parseArgs, rejectUnknown } from '../node/args';
 import { createModelRunner } from '../runtime/model-runner';
 import { libraryEval, type DatasetResult } from './eval-library';
-import { datasetReport, markdownTable, summarise } from './eval-report';
+import {
+  breakdownMarkdown,
+  claimsMarkdown,
+  datasetReport,
+  markdownTable,
+  summarise,
+} from './eval-report';
 import { evaluateSeed, isEvalSplit, TCN8_REPORT_KEY } from './evaluate';
 
 const REPORT = 'models/eval-report.json';
@@ -185,7 +191,13 @@ async function libraryCommand(): Promise<void> {
       `### ${r.name} (${split}): ${r.series} series, ${r.windows} windows, h = ${r.h}\n\n` +
       `Best single model (hindsight, ${s.metric === 'mase' ? 'MASE' : 'p50 WAPE'}): ${s.best_single}; ` +
       `auto ranks ${s.auto_rank} among the single models, ${(100 * s.auto_vs_best).toFixed(1)}% from the best.\n\n` +
-      markdownTable(r);
+      markdownTable(r) +
+      '\n\n' +
+      breakdownMarkdown(r) +
+      (r.ended.length > 0
+        ? `\n\nLeft out, ended before the first scored origin: ${r.ended.join(', ')}.`
+        : '') +
+      (claimsMarkdown(r) ? `\n\n${claimsMarkdown(r)}` : '');
     tables.push(text);
     log(`\n${text}\n(${(r.seconds ?? 0).toFixed(1)} s)`);
   }
