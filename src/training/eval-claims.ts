@@ -11,7 +11,7 @@ import {
   pairedBootstrap,
   type PooledParts,
   type RelativeDifference,
-} from '../core/stats/bootstrap';
+} from '../core/backtest/bootstrap';
 import type { DatasetResult, ModelScores } from './eval-library';
 
 export interface Claim {

@@ -4,7 +4,7 @@
 
 import type { AutoOptions } from '../core/backtest/auto';
 import type { Breakdown, CellScores } from './eval-breakdown';
-import { DEFAULT_BOOTSTRAP } from '../core/stats/bootstrap';
+import { DEFAULT_BOOTSTRAP } from '../core/backtest/bootstrap';
 import { bestClassical, claims, rankedSingles, type Claim } from './eval-claims';
 import type { DatasetResult, ModelScores } from './eval-library';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { pairedBootstrap, type PooledParts } from '../../src/core/stats/bootstrap';
+import { pairedBootstrap, type PooledParts } from '../../src/core/backtest/bootstrap';
 import { mulberry32 } from '../../src/core/random';
 
 /** Per-series absolute errors and actuals of n series, drawn from a seeded stream. */

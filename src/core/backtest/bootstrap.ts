@@ -6,7 +6,7 @@
 // move the claim by.
 
 import { Rng } from '../random';
-import { quantileSorted } from './quantile';
+import { quantileSorted } from '../stats/quantile';
 
 /**
  * One model's per-series parts of a pooled ratio Σ num / Σ den: for a pooled
