@@ -42,18 +42,20 @@ function countBy<K extends string>(keys: readonly K[], of: readonly K[]): Record
 
 /**
  * The breakdown of one dataset. `items` holds each model's scored forecasts
- * by series index; `firstCutoff[i]` is series i's first scored origin. The
+ * by series index; `firstCutoff[i]` is series i's first scored origin, in
+ * periods (`periodsPerWeek` of them a week: 7 for a daily series). The
  * auto strategies that are not shipped are left out (auto is the shipped one).
  */
 export function breakdown(
   items: ReadonlyMap<string, ReadonlyMap<number, ScoreItem>>,
   firstCutoff: ReadonlyMap<number, number>,
   season: MaseSeason,
+  periodsPerWeek = 1,
 ): Breakdown {
   const history = new Map<number, HistoryBand>();
   const demand = new Map<number, DemandClass>();
   for (const [i, cutoff] of firstCutoff) {
-    history.set(i, historyBand(cutoff));
+    history.set(i, historyBand(cutoff / periodsPerWeek));
     const anyItem = [...items.values()].find((m) => m.has(i))?.get(i);
     if (anyItem) demand.set(i, demandClass(anyItem.series.y, cutoff));
   }

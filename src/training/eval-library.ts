@@ -21,7 +21,7 @@ import {
   type BacktestSeries,
 } from '../core/backtest/series';
 import { ingestText } from '../core/ingest';
-import { hasEnded } from '../core/stats/demand-class';
+import { ENDED_WEEKS, hasEnded } from '../core/stats/demand-class';
 import type { FeaturePresence } from '../core/features';
 import { LOCAL_MODELS } from '../core/models/registry';
 import { zeroForecast, type Forecast, type Model } from '../core/models/types';
@@ -44,6 +44,8 @@ export interface Dataset {
   origins: (s: BacktestSeries) => number[];
   season: MaseSeason;
   source: string;
+  /** Periods in a week (seed_days: 7), so "52 weeks" and history lengths mean weeks; default 1. */
+  periodsPerWeek?: number;
   /** Series left out because they had ended before their first scored origin (dropEnded). */
   ended: string[];
 }
@@ -105,7 +107,8 @@ export function dropEnded(ds: Omit<Dataset, 'ended'>): Dataset {
   const ended: string[] = [];
   const series = ds.series.filter((s) => {
     const first = ds.origins(s)[0];
-    const gone = first !== undefined && hasEnded(s.y, first);
+    const gone =
+      first !== undefined && hasEnded(s.y, first, ENDED_WEEKS * (ds.periodsPerWeek ?? 1));
     if (gone) ended.push(s.id);
     return !gone;
   });
@@ -140,21 +143,24 @@ export async function loadDatasets(
       source: '../shared/data/store_item_daily.csv (sku = store · item) via ingestText',
     });
   }
-  for (const [name, load, source] of [
+  for (const [name, load, source, periodsPerWeek] of [
     [
       'seed_lines',
       seedLinesSeries,
       '../shared/data/retail_sales_2023.csv, sku = product · gender · age band, by week',
+      1,
     ],
     [
       'seed_days',
       seedDaysSeries,
       '../shared/data/retail_sales_2023.csv, sku = product · gender · age band, one period a day',
+      7,
     ],
     [
       'store_item_thin',
       storeItemThinSeries,
       '../shared/data/store_item_daily.csv, sku = store · item, units thinned to 0.1–3 a week',
+      1,
     ],
   ] as const) {
     const built = load(repoRoot);
@@ -166,6 +172,7 @@ export async function loadDatasets(
       origins: weeklyOrigins(split),
       season: 'sales',
       source: `${source} (intermittent-data.ts)`,
+      periodsPerWeek,
     });
   }
   const m4 = path.join(shared, 'data/m4_weekly');
@@ -320,7 +327,7 @@ export async function evaluateDataset(
     ended: ds.ended,
     scores,
     perSeries,
-    breakdown: breakdown(items, firstCutoff, ds.season),
+    breakdown: breakdown(items, firstCutoff, ds.season, ds.periodsPerWeek ?? 1),
     bands: bandEval.report(),
     choices,
     fallbackShare: Object.fromEntries(

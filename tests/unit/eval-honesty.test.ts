@@ -55,6 +55,21 @@ describe('a series that ended', () => {
     expect(kept.ended).toEqual(['ended']);
   });
 
+  it('counts 52 weeks, not 52 periods, in a daily dataset', () => {
+    const daily = (y: number[]): Omit<Dataset, 'ended'> => ({
+      name: 'seed_days',
+      series: seriesFromArrays([{ id: 'slow', y }]),
+      h: 4,
+      origins: (s) => [s.y.length - 4],
+      season: 'sales',
+      source: 'test',
+      periodsPerWeek: 7,
+    });
+    // A slow mover silent for 100 days has not ended; one silent for a year and more has.
+    expect(dropEnded(daily([...sold(300, 1), ...zeros(100)])).ended).toEqual([]);
+    expect(dropEnded(daily([...sold(300, 1), ...zeros(370)])).ended).toEqual(['slow']);
+  });
+
   it("leaves store × item's discontinued series (3 · 9) out of both splits", async () => {
     if (!existsSync(path.resolve(__dirname, '../../../shared/data/store_item_daily.csv'))) {
       console.log('skipped: ../shared not found');
@@ -65,6 +80,9 @@ describe('a series that ended', () => {
       expect(storeItem.ended).toContain('3 · 9');
       expect(storeItem.series.map((s) => s.id)).not.toContain('3 · 9');
     }
+    // The sample's slow movers by day are slow, not ended.
+    const days = (await loadDatasets('holdout')).find((d) => d.name === 'seed_days');
+    if (days) expect(days.ended).toEqual([]);
   });
 });
 
