@@ -13,6 +13,7 @@ import path from 'node:path';
 import { seriesFromTable, type BacktestSeries } from '../core/backtest/series';
 import { daysFromCivil, isoWeekOf } from '../core/ingest/dates';
 import { Rng } from '../core/random';
+import { hasEnded } from '../core/stats/demand-class';
 import { loadSeedData, sharedDir } from './data';
 import { readM4, storeItemTable } from './eval-library';
 import { DEFAULT_SYNTHETIC, syntheticSeries } from './synthetic';
@@ -39,6 +40,13 @@ export interface CorpusOptions {
   syntheticMaxWeeks: number;
   /** Every n-th M4 and synthetic series is held out of training whole (validation on unseen series). */
   holdOutEvery: number;
+  /**
+   * Leave out the real series that had ended by the end of their training
+   * span (hasEnded: no sale in its last 52 weeks, sales before), so the
+   * network is not taught years of zeros after a discontinuation. Judged on
+   * the training weeks only.
+   */
+  dropEnded: boolean;
 }
 
 /** Weeks the evaluation holds out at the end of the store-item and seed series (eval-library). */
@@ -126,5 +134,6 @@ export async function loadCorpus(opts: CorpusOptions, repoRoot = process.cwd()):
     });
   }
   sources.synthetic = `src/training/synthetic.ts, ${opts.syntheticSeries} series of ${opts.syntheticMinWeeks}–${opts.syntheticMaxWeeks} weeks, rng seed ${opts.seed} * 7919 + 17`;
-  return { series, sources };
+  const kept = opts.dropEnded ? series.filter((s) => !hasEnded(s.y, s.trainEnd)) : series;
+  return { series: kept, sources };
 }

@@ -21,12 +21,14 @@ import {
   type BacktestSeries,
 } from '../core/backtest/series';
 import { ingestText } from '../core/ingest';
+import { ENDED_WEEKS, hasEnded } from '../core/stats/demand-class';
 import type { FeaturePresence } from '../core/features';
 import { LOCAL_MODELS } from '../core/models/registry';
 import { zeroForecast, type Forecast, type Model } from '../core/models/types';
 import type { WeeklyTable } from '../core/types';
 import { loadSeedData, sharedDir } from './data';
 import { BandEval, type BandReport } from './eval-bands';
+import { breakdown, type Breakdown } from './eval-breakdown';
 import { seedDaysSeries, seedLinesSeries, storeItemThinSeries } from './intermittent-data';
 
 export type DatasetName =
@@ -42,6 +44,10 @@ export interface Dataset {
   origins: (s: BacktestSeries) => number[];
   season: MaseSeason;
   source: string;
+  /** Periods in a week (seed_days: 7), so "52 weeks" and history lengths mean weeks; default 1. */
+  periodsPerWeek?: number;
+  /** Series left out because they had ended before their first scored origin (dropEnded). */
+  ended: string[];
 }
 
 const HOLDOUT_WEEKS = 12;
@@ -90,15 +96,34 @@ export function readM4(csv: string): { id: string; y: number[] }[] {
   return out;
 }
 
+/**
+ * The dataset without the series that had ended before their first scored
+ * origin (no sale in the 52 weeks before it, sales earlier: hasEnded). Judged
+ * on the history before that origin only, so the scored weeks choose nothing;
+ * their zeros would reward whichever model forecasts 0 and say nothing about
+ * demand.
+ */
+export function dropEnded(ds: Omit<Dataset, 'ended'>): Dataset {
+  const ended: string[] = [];
+  const series = ds.series.filter((s) => {
+    const first = ds.origins(s)[0];
+    const gone =
+      first !== undefined && hasEnded(s.y, first, ENDED_WEEKS * (ds.periodsPerWeek ?? 1));
+    if (gone) ended.push(s.id);
+    return !gone;
+  });
+  return { ...ds, series, ended };
+}
+
 export async function loadDatasets(
   split: EvalLibrarySplit,
   repoRoot: string = process.cwd(),
 ): Promise<Dataset[]> {
   const shared = sharedDir(repoRoot);
-  const out: Dataset[] = [];
+  const found: Omit<Dataset, 'ended'>[] = [];
   const seed = await loadSeedData(repoRoot);
   if (seed) {
-    out.push({
+    found.push({
       name: 'seed',
       series: seriesFromTable(seed.table),
       h: H_WEEKLY,
@@ -109,7 +134,7 @@ export async function loadDatasets(
   }
   const storeItem = path.join(shared, 'data/store_item_daily.csv');
   if (existsSync(storeItem)) {
-    out.push({
+    found.push({
       name: 'store_item',
       series: seriesFromTable(storeItemTable(readFileSync(storeItem, 'utf8'))),
       h: H_WEEKLY,
@@ -118,32 +143,36 @@ export async function loadDatasets(
       source: '../shared/data/store_item_daily.csv (sku = store · item) via ingestText',
     });
   }
-  for (const [name, load, source] of [
+  for (const [name, load, source, periodsPerWeek] of [
     [
       'seed_lines',
       seedLinesSeries,
       '../shared/data/retail_sales_2023.csv, sku = product · gender · age band, by week',
+      1,
     ],
     [
       'seed_days',
       seedDaysSeries,
       '../shared/data/retail_sales_2023.csv, sku = product · gender · age band, one period a day',
+      7,
     ],
     [
       'store_item_thin',
       storeItemThinSeries,
       '../shared/data/store_item_daily.csv, sku = store · item, units thinned to 0.1–3 a week',
+      1,
     ],
   ] as const) {
     const built = load(repoRoot);
     if (!built) continue;
-    out.push({
+    found.push({
       name,
       series: built,
       h: H_WEEKLY,
       origins: weeklyOrigins(split),
       season: 'sales',
       source: `${source} (intermittent-data.ts)`,
+      periodsPerWeek,
     });
   }
   const m4 = path.join(shared, 'data/m4_weekly');
@@ -154,7 +183,7 @@ export async function loadDatasets(
     );
     const full = train.map((r) => ({ id: r.id, y: [...r.y, ...(test.get(r.id) ?? [])] }));
     const trainLength = new Map(train.map((r) => [r.id, r.y.length]));
-    out.push({
+    found.push({
       name: 'm4_weekly',
       series: seriesFromArrays(full),
       h: H_M4,
@@ -166,7 +195,7 @@ export async function loadDatasets(
       source: '../shared/data/m4_weekly/Weekly-{train,test}.csv, synthetic Monday calendar',
     });
   }
-  return out;
+  return found.map(dropEnded);
 }
 
 export interface ModelScores extends Scores {
@@ -179,7 +208,13 @@ export interface DatasetResult {
   h: number;
   windows: number;
   series: number;
+  /** Series left out of the scoring because they had ended (dropEnded). */
+  ended: string[];
   scores: Partial<Record<string, ModelScores>>;
+  /** Each model's scores of each series, by the series' index: what the bootstrap resamples. */
+  perSeries: Partial<Record<string, ReadonlyMap<number, Scores>>>;
+  /** Scores by history length and demand class (eval-breakdown.ts). */
+  breakdown: Breakdown;
   /** auto's bands: scaled pinball beside a baseline, coverage by class, point bands, totals (eval-bands.ts). */
   bands: BandReport;
   /** auto's choice at each origin: its chosen models. */
@@ -258,23 +293,41 @@ export async function evaluateDataset(
   }
   const total = [...millis.values()].reduce((a, b) => a + b, 0);
   const scores: Partial<Record<string, ModelScores>> = {};
-  for (const [alias, perSeries] of bands) {
-    const items: ScoreItem[] = [...perSeries].map(([i, e]) => ({
-      series: ds.series[i] as BacktestSeries,
-      cutoffs: e.cutoffs,
-      actual: Float64Array.from(e.actual),
-      band: e.band,
-    }));
-    const s = scoreItems(items, ds.season).pooled;
+  const perSeries: DatasetResult['perSeries'] = {};
+  const items = new Map<string, Map<number, ScoreItem>>();
+  for (const [alias, bySeries] of bands) {
+    const mine = new Map<number, ScoreItem>();
+    for (const [i, e] of bySeries) {
+      mine.set(i, {
+        series: ds.series[i] as BacktestSeries,
+        cutoffs: e.cutoffs,
+        actual: Float64Array.from(e.actual),
+        band: e.band,
+      });
+    }
+    items.set(alias, mine);
+    const report = scoreItems([...mine.values()], ds.season);
+    const indices = [...mine.keys()];
+    perSeries[alias] = new Map(report.perSku.map((p, k) => [indices[k] as number, p.scores]));
     const isCombo = alias === 'auto' || (STRATEGIES as readonly string[]).includes(alias);
-    scores[alias] = { ...s, fit_seconds: (isCombo ? total : (millis.get(alias) ?? 0)) / 1000 };
+    scores[alias] = {
+      ...report.pooled,
+      fit_seconds: (isCombo ? total : (millis.get(alias) ?? 0)) / 1000,
+    };
   }
+  const firstCutoff = new Map<number, number>();
+  origins.forEach((o, i) => {
+    if (o.length > 0) firstCutoff.set(i, o[0] as number);
+  });
   return {
     name: ds.name,
     h,
     windows,
     series: ds.series.length,
+    ended: ds.ended,
     scores,
+    perSeries,
+    breakdown: breakdown(items, firstCutoff, ds.season, ds.periodsPerWeek ?? 1),
     bands: bandEval.report(),
     choices,
     fallbackShare: Object.fromEntries(

@@ -3,7 +3,9 @@
 // hindsight and auto's rank; plus the markdown table of models/MODEL_CARD.md.
 
 import type { AutoOptions } from '../core/backtest/auto';
-import { STRATEGIES } from '../core/backtest/selection';
+import type { Breakdown, CellScores } from './eval-breakdown';
+import { DEFAULT_BOOTSTRAP } from '../core/backtest/bootstrap';
+import { bestClassical, claims, rankedSingles, type Claim } from './eval-claims';
 import type { DatasetResult, ModelScores } from './eval-library';
 
 /** The measure each dataset's ranking uses: p50 WAPE, M4's MASE. */
@@ -45,16 +47,7 @@ export interface DatasetSummary {
 
 export function summarise(r: DatasetResult): DatasetSummary {
   const metric = primaryMetric(r.name);
-  const combos = new Set<string>(['auto', ...STRATEGIES]);
-  // A model whose every forecast the fallback chain made (seasonal naive on a year of data) is not a contender.
-  const singles = Object.entries(r.scores).filter(
-    ([alias, s]) =>
-      s &&
-      !combos.has(alias) &&
-      Number.isFinite(s[metric]) &&
-      (r.fallbackShare[alias] ?? 0) < 0.999,
-  ) as [string, ModelScores][];
-  singles.sort((a, b) => a[1][metric] - b[1][metric]);
+  const singles = rankedSingles(r, metric);
   const best = singles[0] as [string, ModelScores];
   const auto = r.scores['auto'] as ModelScores;
   return {
@@ -62,6 +55,42 @@ export function summarise(r: DatasetResult): DatasetSummary {
     auto_rank: 1 + singles.filter(([, s]) => s[metric] < auto[metric]).length,
     auto_vs_best: r4(auto[metric] / best[1][metric] - 1),
     metric,
+  };
+}
+
+function roundedCells(cells: Record<string, CellScores | null>): Record<string, unknown> {
+  return Object.fromEntries(
+    Object.entries(cells).map(([k, c]) => [
+      k,
+      c && { wape: r4(c.wape), mase: r4(c.mase), coverage_p10_p90: r4(c.coverage_p10_p90) },
+    ]),
+  );
+}
+
+/** The breakdown by history length and demand class, rounded as the report is. */
+function roundedBreakdown(b: Breakdown): Record<string, unknown> {
+  return {
+    rule: b.rule,
+    series: b.series,
+    models: Object.fromEntries(
+      Object.entries(b.models).map(([alias, m]) => [
+        alias,
+        { history: roundedCells(m.history), demand_class: roundedCells(m.demand_class) },
+      ]),
+    ),
+  };
+}
+
+function roundedClaim(c: Claim): Record<string, unknown> {
+  const { estimate, lo, hi, ...how } = c.relative;
+  return {
+    model: c.model,
+    against: c.against,
+    metric: c.metric,
+    series: c.series,
+    relative: r4(estimate),
+    ci95: [r4(lo), r4(hi)],
+    bootstrap: how,
   };
 }
 
@@ -88,6 +117,8 @@ export function datasetReport(
     auto_strategies_not_shipped: strategies,
     auto_choices: Object.fromEntries(counts),
     ...summarise(r),
+    claims: claims(r, metric).map(roundedClaim),
+    by_history_and_demand_class: roundedBreakdown(r.breakdown),
     bands: r.bands,
   };
 }
@@ -117,6 +148,63 @@ export function markdownTable(r: DatasetResult): string {
     }),
   ];
   return lines.join('\n');
+}
+
+const pct = (v: number): string =>
+  `${v > 0 ? '+' : v < 0 ? '−' : ''}${Math.abs(100 * v).toFixed(1)}%`;
+
+/** The claims as markdown lines: relative difference and its 95% interval. */
+export function claimsMarkdown(r: DatasetResult): string {
+  const metric = primaryMetric(r.name);
+  const name = metric === 'mase' ? 'MASE' : 'p50 WAPE';
+  const lines = claims(r, metric).map(
+    (c) =>
+      `- ${c.model} against ${c.against}: ${pct(c.relative.estimate)} ${name} (95% interval ${pct(c.relative.lo)} to ${pct(c.relative.hi)}, ${c.series} series)`,
+  );
+  return lines.length === 0
+    ? ''
+    : `Paired bootstrap over series (${DEFAULT_BOOTSTRAP.resamples} resamples, seed ${DEFAULT_BOOTSTRAP.seed}):\n\n${lines.join('\n')}`;
+}
+
+const CELL_LABELS: Record<string, string> = {
+  '<52': 'under 52 weeks of history',
+  '52-104': '52–104 weeks',
+  '>104': 'over 104 weeks',
+};
+
+/**
+ * The breakdown as a markdown table: a row per non-empty cell, a column per
+ * model (auto, the TCN, the best classical model, the naive ones), each
+ * "primary measure / coverage".
+ */
+export function breakdownMarkdown(r: DatasetResult): string {
+  const metric = primaryMetric(r.name);
+  const best = bestClassical(r, metric);
+  const shown = ['auto', 'tcn', best, 'seasonal_naive', 'naive'].filter(
+    (a, i, all): a is string => a !== undefined && all.indexOf(a) === i && a in r.breakdown.models,
+  );
+  const rows: string[] = [];
+  for (const split of ['history', 'demand_class'] as const) {
+    for (const [cell, n] of Object.entries(r.breakdown.series[split] as Record<string, number>)) {
+      if (n === 0) continue;
+      const cells = shown.map((a) => {
+        const c = (r.breakdown.models[a]?.[split] as Record<string, CellScores | null>)[cell];
+        const v = c?.[metric];
+        return c && v !== undefined && Number.isFinite(v)
+          ? `${v.toFixed(metric === 'mase' ? 3 : 4)} / ${c.coverage_p10_p90.toFixed(2)}`
+          : '–';
+      });
+      rows.push(`| ${CELL_LABELS[cell] ?? cell} (${n}) | ${cells.join(' | ')} |`);
+    }
+  }
+  const head = shown.map((a) => (a === best ? `${a} (best classical)` : a));
+  return [
+    `By history before the first scored origin and by demand class (${metric === 'mase' ? 'MASE' : 'p50 WAPE'} / p10–p90 coverage; series in brackets):`,
+    '',
+    `| series | ${head.join(' | ')} |`,
+    `|---|${shown.map(() => '---').join('|')}|`,
+    ...rows,
+  ].join('\n');
 }
 
 export function autoRecipe(opts: Partial<AutoOptions>): Record<string, unknown> {

@@ -24,7 +24,13 @@ import { tcnModel } from '../core/models/tcn';
 import { optionValue, parseArgs, rejectUnknown } from '../node/args';
 import { createModelRunner } from '../runtime/model-runner';
 import { libraryEval, type DatasetResult } from './eval-library';
-import { datasetReport, markdownTable, summarise } from './eval-report';
+import {
+  breakdownMarkdown,
+  claimsMarkdown,
+  datasetReport,
+  markdownTable,
+  summarise,
+} from './eval-report';
 import { evaluateSeed, isEvalSplit, TCN8_REPORT_KEY } from './evaluate';
 
 const REPORT = 'models/eval-report.json';
@@ -76,10 +82,20 @@ const CARD_END = '<!-- eval-library:end -->';
  * it gained on validation, and so prompted the search (on validation windows
  * only) that found the strength gate; 16: the holdout run with AutoETS's
  * seasonal adjustment gated by the strength of seasonality (>= 0.3), chosen
- * on M4's validation windows (models/MODEL_CARD.md). Raise it whenever you
- * look again.
+ * on M4's validation windows (models/MODEL_CARD.md); 17: the same recipe
+ * and models, run to add the breakdown by history length and demand class
+ * and the bootstrap intervals of the claims, and with the ended series left
+ * out of the scoring (store × item's 3 · 9); it made no choice, but showed
+ * the ended rule counting 52 periods, not weeks, on the daily slow movers
+ * (21 of seed_days' 90 series dropped as ended after 52 silent days); 18:
+ * the same run with the rule counting 52 weeks of days there (none ended),
+ * a fix of the evaluation, not of a model or recipe. Against look 16 no
+ * model's figure moved but on the datasets that lost 3 · 9: store × item's
+ * auto and TCN p50 WAPE 0.0525 → 0.0526 (coverage 0.79 either way, AutoETS
+ * 0.0617 unchanged), the thinned store × item's auto 0.6991 → 0.6995. Raise it
+ * whenever you look again.
  */
-const HOLDOUT_LOOKS = 16;
+const HOLDOUT_LOOKS = 18;
 
 const args = parseArgs(process.argv.slice(2), [
   'out',
@@ -185,7 +201,13 @@ async function libraryCommand(): Promise<void> {
       `### ${r.name} (${split}): ${r.series} series, ${r.windows} windows, h = ${r.h}\n\n` +
       `Best single model (hindsight, ${s.metric === 'mase' ? 'MASE' : 'p50 WAPE'}): ${s.best_single}; ` +
       `auto ranks ${s.auto_rank} among the single models, ${(100 * s.auto_vs_best).toFixed(1)}% from the best.\n\n` +
-      markdownTable(r);
+      markdownTable(r) +
+      '\n\n' +
+      breakdownMarkdown(r) +
+      (r.ended.length > 0
+        ? `\n\nLeft out, ended before the first scored origin: ${r.ended.join(', ')}.`
+        : '') +
+      (claimsMarkdown(r) ? `\n\n${claimsMarkdown(r)}` : '');
     tables.push(text);
     log(`\n${text}\n(${(r.seconds ?? 0).toFixed(1)} s)`);
   }
@@ -221,8 +243,18 @@ async function libraryCommand(): Promise<void> {
   }
 }
 
+const ENDED_RULE =
+  'a series that sold before but not once in the 52 weeks (364 days of a daily dataset) before its first scored origin has ended (a discontinued item): it is left out of the scoring, its zeros say nothing about demand; judged on the history before that origin only';
+
 function protocolOf(r: DatasetResult, split: string): Record<string, unknown> {
-  const common = { split, series: r.series, windows: r.windows, data: r.source };
+  const common = {
+    split,
+    series: r.series,
+    windows: r.windows,
+    data: r.source,
+    ended_series_dropped: r.ended,
+    ended_rule: ENDED_RULE,
+  };
   if (r.name === 'm4_weekly')
     return {
       horizon: r.h,

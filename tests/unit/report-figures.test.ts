@@ -15,8 +15,20 @@ interface Scores {
   smape: number;
   coverage_p10_p90: number;
 }
+interface Claim {
+  model: string;
+  against: string;
+  relative: number;
+  ci95: [number, number];
+}
+type Cells = Record<string, { wape: number; mase: number; coverage_p10_p90: number } | null>;
 interface Dataset {
   metric: 'wape' | 'mase';
+  claims: Claim[];
+  by_history_and_demand_class: {
+    series: { history: Record<string, number>; demand_class: Record<string, number> };
+    models: Record<string, { history: Cells; demand_class: Cells }>;
+  };
   models: Record<string, Scores>;
   auto_rank: number;
   auto_vs_best: number;
@@ -41,6 +53,33 @@ const score = (name: string, model: string): Scores => {
   if (!s) throw new Error(`eval-report.json: ${name} has no model ${model}`);
   return s;
 };
+
+const claim = (name: string, model: string, against: string): Claim => {
+  const c = data(name).claims.find((x) => x.model === model && x.against === against);
+  if (!c) throw new Error(`eval-report.json: ${name} has no claim ${model} against ${against}`);
+  return c;
+};
+
+/** `text` with its line breaks and indentation as single spaces (wrapped prose). */
+const flat = (text: string): string => text.replace(/\s+/g, ' ');
+
+/**
+ * The claim shown after `before`: its relative difference, then the first
+ * "lo% to hi%" after it, each a percentage as the report's fraction.
+ */
+function expectClaimShown(text: string, before: string, c: Claim): void {
+  const t = flat(text);
+  const at = t.indexOf(before);
+  if (at < 0) throw new Error(`"${before}" not in the text`);
+  const rest = t.slice(at + before.length);
+  const rel = /^[^\d−+-]*([−+-]?\d+(?:\.\d+)?)%/.exec(rest);
+  const ci = /([−+-]?\d+(?:\.\d+)?)% to ([−+-]?\d+(?:\.\d+)?)%/.exec(rest);
+  if (!rel || !ci) throw new Error(`no claim with an interval after "${before}"`);
+  const num = (v: string): string => v.replace('−', '-').replace('+', '');
+  expectShown(num(rel[1]!), c.relative, true);
+  expectShown(num(ci[1]!), c.ci95[0], true);
+  expectShown(num(ci[2]!), c.ci95[1], true);
+}
 
 /** The cells of the markdown table row whose first cell is `label` (spaces trimmed). */
 function row(text: string, label: string): string[] {
@@ -146,6 +185,63 @@ describe('README evaluation figures are the report', () => {
   });
 });
 
+describe('the claims carry their bootstrap intervals, and the breakdown is the report', () => {
+  it('README: every "better than" with its interval', () => {
+    expectClaimShown(readme, "store-item the TCN's p50 WAPE is", claim('store_item', 'tcn', 'ets'));
+    expectClaimShown(readme, 'lead over Theta is', claim('m4_weekly', 'tcn', 'theta'));
+    expectClaimShown(readme, 'against Holt (', claim('m4_weekly', 'tcn', 'holt'));
+    expectClaimShown(readme, ') and AutoETS (', claim('m4_weekly', 'tcn', 'ets'));
+    expectClaimShown(
+      readme,
+      'auto trails the history mean by',
+      claim('seed', 'auto', 'historic_average'),
+    );
+  });
+
+  it("the card's headline and strengths: the same claims", () => {
+    const m4 = row(card, "M4 weekly, 359 series, h = 13, M4's test set");
+    expectClaimShown(m4[4]!, 'yes (', claim('m4_weekly', 'tcn', 'ets'));
+    const store = row(card, 'store × item, 82 series, last 12 weeks, h = 4');
+    expectClaimShown(store[4]!, 'yes (', claim('store_item', 'tcn', 'ets'));
+    expectClaimShown(
+      card,
+      '**Strong** on long series with trends and level changes (M4:',
+      claim('m4_weekly', 'tcn', 'theta'),
+    );
+    expectClaimShown(
+      card,
+      'Theta, 95% interval over series −12.6% to −0.8%; against AutoETS',
+      claim('m4_weekly', 'tcn', 'ets'),
+    );
+    expectClaimShown(card, 'year-end weeks:', claim('store_item', 'tcn', 'ets'));
+  });
+
+  it('README: where each model is strong, by history length and demand class', () => {
+    const m4 = data('m4_weekly').by_history_and_demand_class;
+    const cell = (model: string, split: 'history' | 'demand_class', c: string): number =>
+      m4.models[model]![split][c]!.mase;
+    const strong =
+      /on the (\d+) series with over two years of history \(MASE ([\d.]+); Holt ([\d.]+), AutoETS ([\d.]+)\) but trails on the (\d+) with one to two years \(([\d.]+); SES ([\d.]+), AutoETS ([\d.]+), the last value ([\d.]+)\); Holt leads on the (\d+) erratic series \(([\d.]+) against ([\d.]+)\)/.exec(
+        flat(readme),
+      );
+    expect(strong).not.toBeNull();
+    const [, nLong, tcnLong, holtLong, etsLong, nShort, tcnShort, sesShort, etsShort, naiveShort] =
+      strong!;
+    expect(Number(nLong)).toBe(m4.series.history['>104']);
+    expectShown(tcnLong!, cell('tcn', 'history', '>104'));
+    expectShown(holtLong!, cell('holt', 'history', '>104'));
+    expectShown(etsLong!, cell('ets', 'history', '>104'));
+    expect(Number(nShort)).toBe(m4.series.history['52-104']);
+    expectShown(tcnShort!, cell('tcn', 'history', '52-104'));
+    expectShown(sesShort!, cell('ses', 'history', '52-104'));
+    expectShown(etsShort!, cell('ets', 'history', '52-104'));
+    expectShown(naiveShort!, cell('naive', 'history', '52-104'));
+    expect(Number(strong![10])).toBe(m4.series.demand_class['erratic']);
+    expectShown(strong![11]!, cell('holt', 'demand_class', 'erratic'));
+    expectShown(strong![12]!, cell('tcn', 'demand_class', 'erratic'));
+  });
+});
+
 describe("the model card's headline is the report", () => {
   it('the TCN and the classical models it is compared with', () => {
     const m4 = row(card, "M4 weekly, 359 series, h = 13, M4's test set");
@@ -155,7 +251,7 @@ describe("the model card's headline is the report", () => {
     expectShown(shownAfter(m4[2]!, 'Theta 2.480 / '), score('m4_weekly', 'theta').smape);
     expectShown(shownAfter(m4[2]!, 'AutoETS '), score('m4_weekly', 'ets').mase);
 
-    const store = row(card, 'store × item, 83 series, last 12 weeks, h = 4');
+    const store = row(card, 'store × item, 82 series, last 12 weeks, h = 4');
     expectShown(shownAfter(store[1]!, 'WAPE '), score('store_item', 'tcn').wape);
     expectShown(shownAfter(store[2]!, 'OTM '), score('store_item', 'otm').wape);
     expectShown(shownAfter(store[2]!, 'OTM '), score('store_item', 'ets').wape);

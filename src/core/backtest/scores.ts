@@ -27,6 +27,8 @@ export interface Scores {
   bias: number;
   /** Scored target weeks. */
   points: number;
+  /** Σ|y| of the scored weeks: this WAPE's weight when it is pooled with others. */
+  absActual: number;
   /**
    * The same measures of the model's point forecast before calibration (the
    * conformal median shift can move p50 off it): what other libraries report.
@@ -89,6 +91,7 @@ class Acc {
       coverage_p10_p90: this.n > 0 ? this.inside / this.n : NaN,
       bias: this.sumY !== 0 ? this.sumP / this.sumY : NaN,
       points: this.n,
+      absActual: this.absY,
     };
   }
 }

@@ -46,3 +46,16 @@ export function sellingShare(y: ArrayLike<number>, n: number, weeks: number): nu
   for (let t = from; t < n; t++) if ((y[t] as number) !== 0) sales++;
   return n > from ? sales / (n - from) : 0;
 }
+
+/** Weeks without a sale after which a series that sold before counts as ended. */
+export const ENDED_WEEKS = 52;
+
+/**
+ * Whether the first `n` values are a series that ended: it sold before its
+ * last `weeks` weeks and not once in them (a discontinued item, a closed
+ * store). Its zeros after that say nothing about demand, so an evaluation
+ * scoring them, or a training teaching them, measures the wrong thing.
+ */
+export function hasEnded(y: ArrayLike<number>, n: number, weeks: number = ENDED_WEEKS): boolean {
+  return n > weeks && sellingShare(y, n, weeks) === 0 && adiOf(y, n - weeks) !== Infinity;
+}

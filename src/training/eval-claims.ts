@@ -1,0 +1,96 @@
+// The "better than" claims the README and the model card make, each with a
+// paired bootstrap interval over series (issue 28): auto against the best
+// classical model, and the TCN against the best classical model, AutoETS and
+// Theta, on every dataset, measured by the dataset's primary measure (p50
+// WAPE pooled over series, or M4's MASE averaged over series).
+
+import type { Scores } from '../core/backtest/scores';
+import { STRATEGIES } from '../core/backtest/selection';
+import {
+  DEFAULT_BOOTSTRAP,
+  pairedBootstrap,
+  type PooledParts,
+  type RelativeDifference,
+} from '../core/backtest/bootstrap';
+import type { DatasetResult, ModelScores } from './eval-library';
+
+export interface Claim {
+  model: string;
+  against: string;
+  metric: 'wape' | 'mase';
+  /** The claim's series: both models scored (M4: both with a finite MASE). */
+  series: number;
+  relative: RelativeDifference;
+}
+
+/**
+ * Single models ranked by the primary measure, best first: not auto or its
+ * strategies, and not a model whose every forecast the fallback chain made
+ * (seasonal naive on a year of data), which is no contender.
+ */
+export function rankedSingles(r: DatasetResult, metric: 'wape' | 'mase'): [string, ModelScores][] {
+  const combos = new Set<string>(['auto', ...STRATEGIES]);
+  const singles = Object.entries(r.scores).filter(
+    ([alias, s]) =>
+      s &&
+      !combos.has(alias) &&
+      Number.isFinite(s[metric]) &&
+      (r.fallbackShare[alias] ?? 0) < 0.999,
+  ) as [string, ModelScores][];
+  return singles.sort((a, b) => a[1][metric] - b[1][metric]);
+}
+
+/** The best single model that is not the network. */
+export function bestClassical(r: DatasetResult, metric: 'wape' | 'mase'): string | undefined {
+  return rankedSingles(r, metric).find(([alias]) => alias !== 'tcn')?.[0];
+}
+
+/** The per-series parts of both models' pooled measure, on the series both have. */
+function parts(
+  a: ReadonlyMap<number, Scores>,
+  b: ReadonlyMap<number, Scores>,
+  metric: 'wape' | 'mase',
+): [PooledParts, PooledParts] {
+  const both = [...a.keys()].filter(
+    (i) =>
+      b.has(i) && (metric === 'wape' || (isFinite(a.get(i)!.mase) && isFinite(b.get(i)!.mase))),
+  );
+  const of = (m: ReadonlyMap<number, Scores>): PooledParts => {
+    const s = both.map((i) => m.get(i) as Scores);
+    return metric === 'mase'
+      ? { num: s.map((x) => x.mase), den: s.map(() => 1) }
+      : {
+          num: s.map((x) => (x.absActual > 0 ? x.wape * x.absActual : 0)),
+          den: s.map((x) => x.absActual),
+        };
+  };
+  return [of(a), of(b)];
+}
+
+export function claims(r: DatasetResult, metric: 'wape' | 'mase'): Claim[] {
+  const best = bestClassical(r, metric);
+  const pairs: [string, string | undefined][] = [
+    ['auto', best],
+    ['tcn', best],
+    ['tcn', 'ets'],
+    ['tcn', 'theta'],
+  ];
+  const out: Claim[] = [];
+  const seen = new Set<string>();
+  for (const [model, against] of pairs) {
+    const a = r.perSeries[model];
+    const b = against === undefined ? undefined : r.perSeries[against];
+    const key = `${model}|${against}`;
+    if (!a || !b || seen.has(key)) continue;
+    seen.add(key);
+    const [pa, pb] = parts(a, b, metric);
+    out.push({
+      model,
+      against: against as string,
+      metric,
+      series: pa.num.length,
+      relative: pairedBootstrap(pa, pb, DEFAULT_BOOTSTRAP),
+    });
+  }
+  return out;
+}
