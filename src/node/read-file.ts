@@ -136,7 +136,8 @@ async function ingestParquetFile(
     async slice(start, end = size) {
       const bytes = new Uint8Array(Math.max(0, end - start));
       const { bytesRead } = await handle.read(bytes, 0, bytes.length, start);
-      return bytes.buffer.slice(0, bytesRead);
+      // Copied only when the file ended early (hyparquet then reports it cut short).
+      return bytesRead === bytes.length ? bytes.buffer : bytes.buffer.slice(0, bytesRead);
     },
   };
   try {
