@@ -8,6 +8,7 @@
 // pages (plain numbers: typed arrays already; delta encodings) are left to
 // readPage.
 import type { parquetHeader, readPage } from 'hyparquet/src/column.js';
+import { snappyUncompress } from 'hyparquet';
 import { decompressPage } from 'hyparquet/src/datapage.js';
 import { readRleBitPackedHybrid } from 'hyparquet/src/encoding.js';
 
@@ -25,6 +26,7 @@ export class IndexBuffers {
   private values = new Int32Array(0);
   private rows = new Int32Array(0);
   private levels = new Uint8Array(0);
+  private page = new Uint8Array(0);
 
   /** Room for `n` indices of non-null values. */
   valuesOf(n: number): Int32Array {
@@ -36,6 +38,12 @@ export class IndexBuffers {
   rowsOf(n: number): Int32Array {
     if (this.rows.length < n) this.rows = new Int32Array(n);
     return this.rows.subarray(0, n);
+  }
+
+  /** Room for a page of `n` bytes, decompressed. */
+  pageOf(n: number): Uint8Array {
+    if (this.page.length < n) this.page = new Uint8Array(n);
+    return this.page.subarray(0, n);
   }
 
   /** Room for `n` rows' definition levels. */
@@ -58,9 +66,32 @@ interface Body {
   rows: number;
 }
 
+/** Rows with a value, by their definition levels. */
+function ones(defined: Uint8Array): number {
+  let n = 0;
+  for (let r = 0; r < defined.length; r++) n += defined[r] as number;
+  return n;
+}
+
 /**
- * The values part of a data page (`bytes`: the page after its header), or
- * null for a page of another kind. `optional`: the column may hold nulls
+ * A page's bytes decompressed; snappy (most files' codec) into the column's
+ * reused buffer, the other codecs by hyparquet-compressors.
+ */
+function decompress(
+  bytes: Uint8Array,
+  size: number,
+  { codec, compressors }: Decoder,
+  buffers: IndexBuffers,
+): Uint8Array {
+  if (codec !== 'SNAPPY') return decompressPage(bytes, size, codec, compressors);
+  const out = buffers.pageOf(size);
+  snappyUncompress(bytes, out);
+  return out;
+}
+
+/**
+ * The values part of a data page (`bytes`: the page after its header), its
+ * first `limit` rows, or null for a page of another kind. `optional`: the column may hold nulls
  * (definition levels of one bit; repeated columns are not read here).
  */
 function openBody(
@@ -68,29 +99,28 @@ function openBody(
   header: PageHeader,
   decoder: Decoder,
   optional: boolean,
+  limit: number,
   buffers: IndexBuffers,
 ): Body | null {
-  const { codec, compressors } = decoder;
   const v1 = header.data_page_header;
   if (header.type === 'DATA_PAGE' && v1 !== undefined) {
-    const page = decompressPage(bytes, header.uncompressed_page_size, codec, compressors);
+    const page = decompress(bytes, header.uncompressed_page_size, decoder, buffers);
     const view = new DataView(page.buffer, page.byteOffset, page.byteLength);
-    const rows = v1.num_values;
+    const rows = Math.min(v1.num_values, limit);
     if (!optional) return { encoding: v1.encoding, view, at: 0, count: rows, defined: null, rows };
     const reader = { view, offset: 0 };
     const defined = buffers.levelsOf(rows);
     // Version 1 pages give the levels' byte length first (read by the decoder).
     readRleBitPackedHybrid(reader, 1, defined);
-    let count = 0;
-    for (let r = 0; r < rows; r++) count += defined[r] as number;
-    return { encoding: v1.encoding, view, at: reader.offset, count, defined, rows };
+    return { encoding: v1.encoding, view, at: reader.offset, count: ones(defined), defined, rows };
   }
   const v2 = header.data_page_header_v2;
   if (header.type === 'DATA_PAGE_V2' && v2 !== undefined) {
     const levels = v2.repetition_levels_byte_length + v2.definition_levels_byte_length;
+    const rows = Math.min(v2.num_values, limit);
     let defined: Uint8Array | null = null;
     if (optional && v2.num_nulls > 0) {
-      defined = buffers.levelsOf(v2.num_values);
+      defined = buffers.levelsOf(rows);
       const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
       const reader = { view, offset: v2.repetition_levels_byte_length };
       readRleBitPackedHybrid(reader, 1, defined, v2.definition_levels_byte_length);
@@ -99,10 +129,10 @@ function openBody(
     const page =
       v2.is_compressed === false
         ? body
-        : decompressPage(body, header.uncompressed_page_size - levels, codec, compressors);
+        : decompress(body, header.uncompressed_page_size - levels, decoder, buffers);
     const view = new DataView(page.buffer, page.byteOffset, page.byteLength);
-    const count = v2.num_values - v2.num_nulls;
-    return { encoding: v2.encoding, view, at: 0, count, defined, rows: v2.num_values };
+    const count = defined === null ? rows : ones(defined);
+    return { encoding: v2.encoding, view, at: 0, count, defined, rows };
   }
   return null;
 }
@@ -125,11 +155,11 @@ function dictionaryIndices(body: Body, buffers: IndexBuffers): Int32Array {
 
 const utf8 = new TextDecoder();
 
-/** The first `limit` rows' strings (undefined for a null) of a plain BYTE_ARRAY page. */
-function plainTexts(body: Body, limit: number): (string | undefined)[] {
+/** The rows' strings (undefined for a null) of a plain BYTE_ARRAY page. */
+function plainTexts(body: Body): (string | undefined)[] {
   const { view, defined } = body;
   const bytes = new Uint8Array(view.buffer, view.byteOffset, view.byteLength);
-  const n = Math.min(body.rows, limit);
+  const n = body.rows;
   const out = new Array<string | undefined>(n);
   let at = body.at;
   for (let r = 0; r < n; r++) {
@@ -147,8 +177,8 @@ export type DecodedPage =
 
 /**
  * The page's rows when it is dictionary-encoded or plain text (of a column
- * of strings, `texts`), else null (for readPage). `limit`: rows wanted from
- * a text page (the sample's first rows).
+ * of strings, `texts`), else null (for readPage). `limit`: the rows wanted
+ * from the page, when fewer than it holds (the sample's first rows).
  */
 export function decodeDataPage(
   bytes: Uint8Array,
@@ -160,9 +190,9 @@ export function decodeDataPage(
   const dictionary = encoding === 'RLE_DICTIONARY' || encoding === 'PLAIN_DICTIONARY';
   const text = opts.texts && decoder.type === 'BYTE_ARRAY' && encoding === 'PLAIN';
   if (!dictionary && !text) return null;
-  const body = openBody(bytes, header, decoder, opts.optional, opts.buffers);
+  const body = openBody(bytes, header, decoder, opts.optional, opts.limit, opts.buffers);
   if (body === null) return null;
   return dictionary
     ? { kind: 'indices', rows: dictionaryIndices(body, opts.buffers) }
-    : { kind: 'texts', rows: plainTexts(body, opts.limit) };
+    : { kind: 'texts', rows: plainTexts(body) };
 }
