@@ -20,13 +20,15 @@ export const NULL_INDEX = -1;
 
 /**
  * One column's buffers, grown to its largest page and reused for the next:
- * a page's indices are views of them, valid until the column's next page.
+ * a page's bytes and indices are views of them, valid until the column's
+ * next page.
  */
 export class IndexBuffers {
   private values = new Int32Array(0);
   private rows = new Int32Array(0);
   private levels = new Uint8Array(0);
   private page = new Uint8Array(0);
+  private file = new Uint8Array(0);
 
   /** Room for `n` indices of non-null values. */
   valuesOf(n: number): Int32Array {
@@ -38,6 +40,12 @@ export class IndexBuffers {
   rowsOf(n: number): Int32Array {
     if (this.rows.length < n) this.rows = new Int32Array(n);
     return this.rows.subarray(0, n);
+  }
+
+  /** Room for `n` bytes read from the file (a page, or a chunk). */
+  fileOf(n: number): Uint8Array {
+    if (this.file.length < n) this.file = new Uint8Array(n);
+    return this.file.subarray(0, n);
   }
 
   /** Room for a page of `n` bytes, decompressed. */

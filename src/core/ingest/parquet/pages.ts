@@ -63,6 +63,22 @@ async function pageRanges(
 }
 
 /**
+ * The bytes of a page (or a chunk): into the column's reused buffer when the
+ * source can fill one, so a page's values (views of it, for plain numbers)
+ * are valid until the column's next read, as its indices are.
+ */
+async function readRange(
+  source: ByteSource,
+  [start, end]: [number, number],
+  buffers: IndexBuffers,
+): Promise<Uint8Array> {
+  if (source.readInto === undefined) return new Uint8Array(await source.slice(start, end));
+  const into = buffers.fileOf(end - start);
+  // A file cut short gives fewer bytes: hyparquet reports it.
+  return into.subarray(0, await source.readInto(start, into));
+}
+
+/**
  * The rows of one column chunk, page after page. The bytes are read a page
  * at a time when the file has an offset index (pyarrow with
  * write_page_index, hyparquet-writer), else the compressed chunk whole.
@@ -107,12 +123,15 @@ export async function* columnPages(
     if (data !== undefined) dictionary = convert(data, decoder);
   }
   for (const range of pages) {
-    const bytes = await source.slice(...range);
-    const reader = { view: new DataView(bytes), offset: 0 };
+    const bytes = await readRange(source, range, buffers);
+    const reader = {
+      view: new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength),
+      offset: 0,
+    };
     // A range is one page (offset index) or the whole chunk: its pages in turn.
     while (reader.offset < bytes.byteLength - 1) {
       const header = parquetHeader(reader);
-      const body = new Uint8Array(bytes, reader.offset, header.compressed_page_size);
+      const body = bytes.subarray(reader.offset, reader.offset + header.compressed_page_size);
       const page = decodeDataPage(body, header, decoder, { optional, texts, limit, buffers });
       if (page !== null) {
         reader.offset += header.compressed_page_size;
