@@ -10,6 +10,7 @@ import { isGzip } from '../core/ingest/gzip-magic';
 import { Ingestor, type IngestOptions } from '../core/ingest';
 import { PARQUET_MAGIC, sniffParquet, type ByteSource } from '../core/ingest/parquet-file';
 import type { IngestIssue, WeeklyTable } from '../core/types';
+import { collectGarbage } from './full-collection';
 
 /** Larger files are refused: the CLI is for sales exports, not arbitrary dumps. */
 export const MAX_FILE_BYTES = 4 * 1024 ** 3;
@@ -136,12 +137,19 @@ async function ingestParquetFile(
     async slice(start, end = size) {
       const bytes = new Uint8Array(Math.max(0, end - start));
       const { bytesRead } = await handle.read(bytes, 0, bytes.length, start);
-      return bytes.buffer.slice(0, bytesRead);
+      // Copied only when the file ended early (hyparquet then reports it cut short).
+      return bytesRead === bytes.length ? bytes.buffer : bytes.buffer.slice(0, bytesRead);
+    },
+    async readInto(start, into) {
+      return (await handle.read(into, 0, into.length, start)).bytesRead;
     },
   };
   try {
     return await new Ingestor(opts).readParquet(source, {
-      onRowGroup: (done) => opts?.onProgress?.(done, size),
+      onRowGroup: (done) => {
+        collectGarbage();
+        opts?.onProgress?.(done, size);
+      },
     });
   } finally {
     await handle.close();

@@ -23,6 +23,12 @@ export function sniffParquet(first: Uint8Array): boolean | '?' {
 export interface ByteSource {
   byteLength: number;
   slice(start: number, end?: number): ArrayBuffer | Promise<ArrayBuffer>;
+  /**
+   * Bytes [start, start + into.length) into `into`, when the source can fill
+   * a buffer it is given (a file handle): the reader then reuses one buffer
+   * per column instead of a new one per page. Resolves to the bytes read.
+   */
+  readInto?(start: number, into: Uint8Array): Promise<number>;
 }
 
 /** Bytes already in memory as a ByteSource. */

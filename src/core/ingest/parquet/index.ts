@@ -5,22 +5,16 @@
 // Loaded lazily (parquet-file.ts imports it on demand), with hyparquet and
 // its decompressors (snappy, gzip, zstd, brotli, lz4).
 //
-// Memory: the footer and one row group's used columns at a time; the row
-// group's decoded values are let go before the next is read.
-import {
-  parquetMetadataAsync,
-  parquetRead,
-  parquetSchema,
-  type FileMetaData,
-  type SchemaTree,
-} from 'hyparquet';
+// Memory: the footer, and a page of each used column at a time (pages.ts).
+import { parquetMetadataAsync, parquetSchema, type FileMetaData, type SchemaTree } from 'hyparquet';
 import { compressors } from 'hyparquet-compressors';
 import { errorText } from '../../error-text';
 import type { IssueLog } from '../issues';
 import type { ByteSource, ParquetReadHooks } from '../parquet-file';
 import { PreKind } from '../scan-cells';
 import type { PreReadSink } from '../table-builder';
-import { cellText, DAY_PARSERS, putCell, valueKind, type ValueKind } from './cells';
+import { cellText, ColumnCells, valueKind, type ValueKind } from './cells';
+import { columnPages, isFlat, NestedColumn, valueAt, type Page } from './pages';
 
 /** Rows of the first row group read as text before the header is begun with, for guesses that read values. */
 const SAMPLE_ROWS = 20;
@@ -35,6 +29,7 @@ function unreadable(e: unknown): ParquetProblem {
 
 interface Opened {
   metadata: FileMetaData;
+  root: SchemaTree;
   columns: SchemaTree[];
   kinds: ValueKind[];
 }
@@ -46,76 +41,107 @@ async function open(source: ByteSource): Promise<Opened> {
   } catch (e) {
     throw unreadable(e);
   }
-  const columns = parquetSchema(metadata).children;
+  const root = parquetSchema(metadata);
+  const columns = root.children;
   if (columns.length === 0)
     throw new ParquetProblem(
       'The Parquet file has no columns; expected a date column and rows of sales',
     );
-  return { metadata, columns, kinds: columns.map((c) => valueKind(c.element)) };
-}
-
-/** Rows [start, end) of `names`, column by column (hyparquet hands them over in pieces). */
-async function readColumns(
-  source: ByteSource,
-  metadata: FileMetaData,
-  names: string[],
-  start: number,
-  end: number,
-): Promise<Map<string, unknown[]>> {
-  const out = new Map<string, unknown[]>(names.map((n) => [n, new Array<unknown>(end - start)]));
-  try {
-    await parquetRead({
-      file: source,
-      metadata,
-      columns: names,
-      rowStart: start,
-      rowEnd: end,
-      useOffsetIndex: true,
-      compressors,
-      parsers: DAY_PARSERS,
-      onChunk: ({ columnName, columnData, rowStart }) => {
-        const values = out.get(columnName);
-        if (values === undefined) return;
-        // A piece may hold rows outside [start, end): only those inside are kept.
-        const from = Math.max(start, rowStart);
-        const to = Math.min(end, rowStart + columnData.length);
-        for (let r = from; r < to; r++) values[r - start] = columnData[r - rowStart];
-      },
-    });
-  } catch (e) {
-    throw unreadable(e);
-  }
-  return out;
-}
-
-/**
- * Rows read at once within a row group whose columns have page indexes
- * (writers such as pyarrow and hyparquet-writer write them): a group of 1M
- * rows decoded whole would hold several times the memory the CSV reader does.
- */
-const SLICE_ROWS = 65_536;
-
-/** True when every column in `names` of row group `g` has an offset index (where each page starts). */
-function hasOffsetIndex(metadata: FileMetaData, g: number, names: string[]): boolean {
-  const chunks = metadata.row_groups[g]?.columns ?? [];
-  return names.every((n) =>
-    chunks.some((c) => c.meta_data?.path_in_schema[0] === n && c.offset_index_offset !== undefined),
-  );
+  return { metadata, root, columns, kinds: columns.map((c) => valueKind(c.element)) };
 }
 
 function groupRows(metadata: FileMetaData): number[] {
   return metadata.row_groups.map((g) => Number(g.num_rows));
 }
 
-/** The first rows of every column as text. */
+/** The pages of columns `cols` (indexes into o.columns) in row group `g`. */
+function groupColumns(
+  source: ByteSource,
+  o: Opened,
+  g: number,
+  cols: number[],
+  limit = Infinity,
+): AsyncGenerator<Page>[] {
+  const group = o.metadata.row_groups[g];
+  return cols.map((c) => {
+    const column = o.columns[c] as SchemaTree;
+    const name = column.element.name;
+    const chunk = group?.columns.find((k) => k.meta_data?.path_in_schema[0] === name);
+    if (chunk === undefined) throw unreadable(`row group ${g + 1} has no column "${name}"`);
+    return columnPages(source, chunk, column, o.root, compressors, limit);
+  });
+}
+
+/**
+ * The first rows of every column as text, from the first row group. A column
+ * of lists or structs is shown empty: no role reads one (see nextPage).
+ */
 async function sampleRows(source: ByteSource, o: Opened, rows: number): Promise<string[][]> {
-  const n = Math.min(rows, Number(o.metadata.num_rows));
-  if (n <= 0) return [];
-  const names = o.columns.map((c) => c.element.name);
-  const data = await readColumns(source, o.metadata, names, 0, n);
-  return Array.from({ length: n }, (_, r) =>
-    names.map((name, c) => cellText(data.get(name)?.[r], o.kinds[c] as ValueKind)),
-  );
+  const n = Math.min(rows, groupRows(o.metadata)[0] ?? 0);
+  const out = Array.from({ length: n }, () => o.columns.map(() => ''));
+  const flat = o.columns.map((_, c) => c).filter((c) => isFlat(o.root, o.columns[c] as SchemaTree));
+  const names = flat.map((c) => (o.columns[c] as SchemaTree).element.name);
+  await forEachRow(groupColumns(source, o, 0, flat, n), names, n, (pages, at, r) => {
+    for (let u = 0; u < flat.length; u++) {
+      const c = flat[u] as number;
+      const v = valueAt(pages[u] as Page, (at[u] as number) + r);
+      (out[r] as string[])[c] = cellText(v, o.kinds[c] as ValueKind);
+    }
+  });
+  return out;
+}
+
+/** A column's next page; a page that cannot be decoded is the file's problem, with its reason. */
+async function nextPage(column: AsyncGenerator<Page>): Promise<IteratorResult<Page, void>> {
+  try {
+    return await column.next();
+  } catch (e) {
+    if (e instanceof NestedColumn)
+      throw new ParquetProblem(
+        `The Parquet column "${e.message}" holds lists, maps or structs; expected one plain value (a date, a number, a text) per row in the columns read`,
+      );
+    throw unreadable(e);
+  }
+}
+
+/**
+ * Walks a row group's columns in step, page by page (their pages need not
+ * start at the same rows): `emit(pages, at, r)` for the group's rows, where
+ * column u's value of the row is pages[u][at[u] + r]; `r` counts from the
+ * group's first row.
+ */
+async function forEachRow(
+  columns: AsyncGenerator<Page>[],
+  names: string[],
+  rows: number,
+  emit: (pages: Page[], at: number[], r: number) => void,
+): Promise<void> {
+  const pages: Page[] = columns.map(() => ({ dictionary: null, rows: [] }));
+  const at = columns.map(() => 0);
+  let done = 0;
+  try {
+    while (done < rows) {
+      let n = rows - done;
+      for (let u = 0; u < columns.length; u++) {
+        if ((at[u] as number) >= (pages[u] as Page).rows.length) {
+          const next = await nextPage(columns[u] as AsyncGenerator<Page>);
+          if (next.done === true)
+            throw unreadable(`column "${names[u]}" ends before its row group's ${rows} rows`);
+          pages[u] = next.value;
+          at[u] = 0;
+        }
+        n = Math.min(n, (pages[u] as Page).rows.length - (at[u] as number));
+      }
+      // Offsets shift so that pages[u][at[u] + r] is row `r` of the group.
+      for (let u = 0; u < columns.length; u++) at[u] = (at[u] as number) - done;
+      for (let r = done; r < done + n; r++) emit(pages, at, r);
+      for (let u = 0; u < columns.length; u++) at[u] = (at[u] as number) + done + n;
+      done += n;
+    }
+  } finally {
+    // Pages past the group's rows (a writer's error) are not read.
+    await Promise.all(columns.map((c) => c.return(undefined)));
+  }
 }
 
 /** See parquet-file.ts readParquet. */
@@ -133,30 +159,21 @@ export async function readParquetRows(
     const used = headers.map((_, c) => c).filter((c) => wants[c] !== PreKind.Skip);
     const fields = new Array<string>(headers.length).fill('');
     const pre = new Float64Array(headers.length).fill(NaN);
+    const names = used.map((c) => headers[c] as string);
+    const cells = used.map((c) => new ColumnCells(o.kinds[c] as ValueKind, wants[c] as PreKind, c));
+    const sizes = groupRows(o.metadata);
     let start = 0;
     let bytesDone = 0;
-    const sizes = groupRows(o.metadata);
-    const names = used.map((c) => headers[c] as string);
     for (let g = 0; g < sizes.length; g++) {
       if (hooks.stop?.()) return;
-      const groupEnd = start + (sizes[g] as number);
-      // With page indexes, a slice of the group reads only its pages: memory stays at a slice.
-      const step = hasOffsetIndex(o.metadata, g, names) ? SLICE_ROWS : groupEnd - start;
-      for (let from = start; from < groupEnd; from += step) {
-        const to = Math.min(groupEnd, from + step);
-        const data = await readColumns(source, o.metadata, names, from, to);
-        const values = names.map((n) => data.get(n) as unknown[]);
-        for (let r = 0; r < to - from; r++) {
-          for (let u = 0; u < used.length; u++) {
-            const c = used[u] as number;
-            const v = (values[u] as unknown[])[r];
-            putCell(v, o.kinds[c] as ValueKind, wants[c] as PreKind, c, fields, pre);
-          }
-          // Numbered as the rows of the file's CSV export would be (header = row 1).
-          sink.addPreRead(fields, pre, from + r + 2);
-        }
-      }
-      start = groupEnd;
+      const columns = groupColumns(source, o, g, used);
+      await forEachRow(columns, names, sizes[g] as number, (pages, at, r) => {
+        for (let u = 0; u < used.length; u++)
+          (cells[u] as ColumnCells).put(pages[u] as Page, (at[u] as number) + r, fields, pre);
+        // Numbered as the rows of the file's CSV export would be (header = row 1).
+        sink.addPreRead(fields, pre, start + r + 2);
+      });
+      start += sizes[g] as number;
       bytesDone += Number(o.metadata.row_groups[g]?.total_compressed_size ?? 0n);
       hooks.onRowGroup?.(bytesDone);
     }
