@@ -1,8 +1,10 @@
 // Chromium's own trace around a bench step (`SKUCAST_BENCH_TRACE=DIR`), to
 // tell where long frames go: the page's main-thread tasks over 16.7 ms with
-// what they spent it on (script, style, layout, paint, GC). A frame that is
-// late with no long task on the page's main thread was lost elsewhere (the
-// compositor, the GPU process, or a machine busy with other work).
+// what they spent it on (script, style, layout, paint, GC), and how much of
+// their length the thread was on a core. A long task with little CPU time is
+// the machine busy with other work, not the page; a frame that is late with
+// no long task on the page's main thread was lost elsewhere (the compositor,
+// the GPU process).
 
 import { writeFileSync } from 'node:fs';
 import type { Page } from 'playwright-core';
@@ -12,6 +14,8 @@ interface TraceEvent {
   ph: string;
   ts: number;
   dur?: number;
+  /** Thread CPU time: below `dur` when the thread waited for a core. */
+  tdur?: number;
   pid: number;
   tid: number;
   args?: { name?: string };
@@ -61,8 +65,14 @@ function longTasks(events: TraceEvent[]): string[] {
       .sort((a, b) => b[1] - a[1])
       .slice(0, 6)
       .map(([name, us]) => `${name} ${(us / 1000).toFixed(1)}`);
-    lines.push(`task ${((task.dur as number) / 1000).toFixed(1)} ms: ${top.join(', ')}`);
+    const cpu = `${((task.tdur ?? 0) / 1000).toFixed(1)} ms CPU`;
+    lines.push(`task ${((task.dur as number) / 1000).toFixed(1)} ms (${cpu}): ${top.join(', ')}`);
   }
+  const tasks = own.filter((e) => e.name === 'RunTask');
+  const cpuMs = tasks.map((e) => (e.tdur ?? 0) / 1000);
+  lines.push(
+    `longest task on a core ${Math.max(0, ...cpuMs).toFixed(1)} ms CPU; tasks over 16.7 ms of CPU: ${cpuMs.filter((ms) => ms > 16.7).length} of ${tasks.length}`,
+  );
   const gc = own.filter((e) => /GC|Scavenge|MarkCompact/i.test(e.name));
   const gcMs = gc.reduce((s, e) => s + (e.dur as number), 0) / 1000;
   lines.push(
