@@ -2,7 +2,8 @@
 // production build: a weekly file of 50,000 skus × 10 weeks forecast in the
 // page, then sort and filter response (input to painted frame) and 120 frames
 // of scrolling, three times over rows not drawn before (a frame over 25 ms is
-// late: at least one vsync missed). Numbers, not a test.
+// late: at least one vsync missed). Numbers, not a test. With
+// SKUCAST_BENCH_TRACE=DIR each fling is traced (bench/trace.ts) into DIR.
 
 import { rmSync, writeFileSync } from 'node:fs';
 import { TEST_IDS } from '../src/app/testids';
@@ -20,6 +21,7 @@ import {
   repoRoot,
   serveDir,
 } from '../tests/browser/harness';
+import { traced } from './trace';
 
 const SKUS = 50_000;
 const WEEKS = 10;
@@ -61,7 +63,14 @@ export async function benchTable(): Promise<void> {
         if (box) box.scrollTop = top;
       }, startRow * 52);
       await page.waitForTimeout(300);
-      scrolls.push(await measureTableScroll(page));
+      const trace = process.env['SKUCAST_BENCH_TRACE'];
+      scrolls.push(
+        trace
+          ? await traced(page, path.join(trace, `table-scroll-${startRow}.json`), () =>
+              measureTableScroll(page),
+            )
+          : await measureTableScroll(page),
+      );
     }
     console.log(
       `table: ${rows} skus in the page (load average ${loadavg()[0]!.toFixed(1)}), ms from input to painted frame`,

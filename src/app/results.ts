@@ -486,12 +486,15 @@ function capitalise(s: string): string {
 export const SPARK_W = 96;
 export const SPARK_H = 26;
 
+/** Complete weeks of history a sparkline shows before the forecast. */
+export const SPARK_WEEKS = 26;
+
 /** Sparkline points: recent actuals then the p50 forecast, scaled to a w×h box. */
 export function sparkPoints(
   series: WeeklySeries,
   w: number,
   h: number,
-  recent = 26,
+  recent = SPARK_WEEKS,
 ): { history: string; forecast: string } {
   const from = Math.max(0, series.origin + 1 - recent);
   const values: number[] = [];
@@ -509,4 +512,25 @@ export function sparkPoints(
     if (i >= series.origin) fc.push(`${x(k)},${y(series.p50[i] ?? v)}`);
   });
   return { history: hist.join(' '), forecast: fc.join(' ') };
+}
+
+/**
+ * A sku's sparkline, the same as sparkPoints of its skuSeries, from only the
+ * weeks it shows: the table makes one for each row scrolled into view, and a
+ * three-year file would otherwise join 150 weeks to draw 26.
+ */
+export function skuSpark(
+  result: ForecastResult,
+  history: SalesHistory | undefined,
+  index: number,
+): { history: string; forecast: string } {
+  const s = result.skus[index];
+  if (!s || !history) return sparkPoints(skuSeries(result, history, index), SPARK_W, SPARK_H);
+  const n = history.weeks.length;
+  // Trailing part weeks are never the origin, so they come on top of the complete weeks shown.
+  let keep = SPARK_WEEKS;
+  for (let i = n - 1; i >= 0 && history.partial[i]; i--) keep++;
+  const amounts = history.amounts.subarray(index * n, index * n + n);
+  const series = joinSeries(history.weeks, history.partial, amounts, s.weeks, keep);
+  return sparkPoints(series, SPARK_W, SPARK_H);
 }

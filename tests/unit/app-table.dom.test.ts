@@ -146,3 +146,56 @@ describe('SkuTable', () => {
     expect(app.view).toBe('skus');
   });
 });
+
+describe('SkuTable scrolling', () => {
+  /** Scrolls the table's viewport to `top` px (jsdom has no layout: the scroll event carries it). */
+  async function scrollTo(top: number): Promise<void> {
+    const viewport = screen.getByTestId(TEST_IDS.skuTable).closest('.viewport')!;
+    Object.defineProperty(viewport, 'scrollTop', { value: top, configurable: true });
+    await fireEvent.scroll(viewport);
+    flushSync();
+  }
+  /** The skus in the default order (largest total first, ties in table order). */
+  const byTotal = (n: number): string[] =>
+    Array.from({ length: n }, (_, i) => i)
+      .sort((a, b) => ((b * 37) % 1000) - ((a * 37) % 1000) || a - b)
+      .map((i) => `P${String(i).padStart(5, '0')}`);
+
+  it('shows the rows scrolled to in their elements, making none new', async () => {
+    await renderTable(2_000);
+    const want = byTotal(2_000);
+    const before = new Set(bodyRows());
+    for (const top of [52 * 100, 52 * 105, 52 * 1_200, 52 * 1_999]) {
+      await scrollTo(top);
+      const shown = bodyRows();
+      const firstAt = Number(shown[0]!.getAttribute('aria-rowindex')) - 2;
+      expect(shown.map((r) => r.getAttribute('data-sku'))).toEqual(
+        want.slice(firstAt, firstAt + shown.length),
+      );
+      expect(shown.map((r) => Number(r.getAttribute('aria-rowindex')) - 2)).toEqual(
+        shown.map((_, k) => firstAt + k),
+      );
+      // The window is around what is in view, and the last row can be reached.
+      expect(firstAt).toBeLessThanOrEqual(top / 52);
+      expect(firstAt + shown.length).toBeGreaterThan(Math.min(top / 52 + 5, 2_000 - 1));
+      expect(shown.every((r) => before.has(r))).toBe(true);
+    }
+    expect(bodyRows().at(-1)!.getAttribute('data-sku')).toBe(want.at(-1));
+  });
+
+  it('does not leave focus on a row whose element now shows another sku', async () => {
+    await renderTable(2_000);
+    const button = bodyRows()[3]!.querySelector('button')!;
+    const sku = button.textContent!.trim();
+    button.focus();
+    await scrollTo(52 * 2);
+    // Still in the window: focus stays on the same sku.
+    expect(button.ownerDocument.activeElement).toBe(button);
+    expect(button.textContent!.trim()).toBe(sku);
+    await scrollTo(52 * 500);
+    // Scrolled out: the viewport has focus, not a button that would open another sku.
+    expect(button.ownerDocument.activeElement).toBe(
+      screen.getByTestId(TEST_IDS.skuTable).closest('.viewport'),
+    );
+  });
+});

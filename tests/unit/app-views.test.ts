@@ -30,6 +30,10 @@ import {
   queryRows,
   runYardstick,
   skuSeries,
+  skuSpark,
+  SPARK_H,
+  SPARK_W,
+  sparkPoints,
   viewSeries,
 } from '../../src/app/results';
 import type { ForecastResult, SkuAccuracy, SkuForecast } from '../../src/core/forecast';
@@ -180,6 +184,28 @@ describe('series', () => {
     expect(s.actual).toEqual([0, 0, 5, null, null]);
     expect(s.origin).toBe(2);
     expect(s.p50).toEqual([null, null, 5, 4, 4]);
+  });
+
+  it("draws a table row's sparkline from the same weeks as the sku's own chart", () => {
+    // 40 weeks up to 2024-10-28, the first and the last one partial (the last is forecast too).
+    const weeks = Array.from({ length: 40 }, (_, i) =>
+      new Date(Date.UTC(2024, 0, 29) + i * 7 * 86_400_000).toISOString().slice(0, 10),
+    );
+    const long: SalesHistory = {
+      weeks,
+      partial: weeks.map((_, i) => i === 0 || i === 39),
+      amounts: Float32Array.from({ length: 3 * 40 }, (_, i) => (i * 7919) % 23),
+    };
+    const r = result([sku('A', 'x', 10), sku('B', 'x', 4), sku('C', 'y', 30)]);
+    for (const h of [long, history, undefined])
+      for (const i of [0, 1, 2]) {
+        const spark = skuSpark(r, h, i);
+        expect(spark).toEqual(sparkPoints(skuSeries(r, h, i), SPARK_W, SPARK_H));
+        expect(spark.forecast).not.toBe('');
+      }
+    // 26 complete weeks, then the partial one beside its forecast and the next week.
+    expect(skuSpark(r, long, 2).history.split(' ')).toHaveLength(26);
+    expect(skuSpark(r, long, 2).forecast.split(' ')).toHaveLength(3);
   });
 
   it('shows a partial last week beside its forecast', () => {
