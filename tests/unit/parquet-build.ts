@@ -24,6 +24,8 @@ export function sampleParquet(
     codec?: CompressionCodec;
     rowGroupSize?: number;
     dateName?: string;
+    /** Target page size in bytes (hyparquet-writer's default: 1 MB). */
+    pageSize?: number;
   } = {},
 ): Uint8Array {
   const dateAs = opts.dateAs ?? 'DATE';
@@ -83,6 +85,7 @@ export function sampleParquet(
       ZSTD: zstd,
     },
     rowGroupSize: opts.rowGroupSize ?? 100_000,
+    ...(opts.pageSize !== undefined && { pageSize: opts.pageSize }),
   });
   return new Uint8Array(buffer);
 }

@@ -83,6 +83,20 @@ describe('reading Parquet', () => {
     expect(weeklyTableToCsv(await ingestPushed(bytes))).toBe(weeklyTableToCsv(csvTable));
   });
 
+  it('pages that start at different rows in each column, several per row group, in several row groups, read alike', async () => {
+    const bytes = sampleParquet({ rowGroupSize: 300, pageSize: 512 });
+    const meta = parquetMetadata(bytes.buffer as ArrayBuffer);
+    expect(meta.row_groups.length).toBe(4);
+    // Several pages per chunk: the chunk is larger than a page.
+    const chunk = meta.row_groups[0]?.columns.find(
+      (c) => c.meta_data?.path_in_schema[0] === 'Customer ID',
+    );
+    expect(Number(chunk?.meta_data?.total_uncompressed_size)).toBeGreaterThan(2 * 512);
+    const t = await ingestParquet(bytes);
+    expect(weeklyTableToCsv(t)).toBe(weeklyTableToCsv(csvTable));
+    expect(t.report.rowsRead).toBe(1000);
+  });
+
   it('maps columns by name as a CSV header: --map, and a date column found by its values', async () => {
     const bytes = sampleParquet({ dateName: 'Buchung' });
     const guessed = await ingestParquet(bytes);

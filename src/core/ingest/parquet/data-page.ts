@@ -1,6 +1,6 @@
 // The two page encodings sales files are made of, decoded here rather than by
 // hyparquet's readPage, for memory: dictionary-encoded pages (repeated values:
-// SKUs, stores, dates, prices) to their indices in an Int32Array the column
+// SKUs, stores, dates, prices) to their indices in a typed array the column
 // reuses page after page, and plain text pages to their strings only.
 // readPage makes a new JS array of the values for every page, and for text a
 // byte view per value besides its string; pages of 250,000 rows across the
@@ -15,6 +15,9 @@ import { readRleBitPackedHybrid } from 'hyparquet/src/encoding.js';
 type Decoder = Parameters<typeof readPage>[2];
 type PageHeader = ReturnType<typeof parquetHeader>;
 
+/** Indices into a dictionary. */
+export type Indices = Uint8Array | Uint16Array | Int32Array;
+
 /** The index of a row whose value is null. */
 export const NULL_INDEX = -1;
 
@@ -24,15 +27,19 @@ export const NULL_INDEX = -1;
  * next page.
  */
 export class IndexBuffers {
-  private values = new Int32Array(0);
+  private values: Indices = new Uint8Array(0);
   private rows = new Int32Array(0);
   private levels = new Uint8Array(0);
   private page = new Uint8Array(0);
   private file = new Uint8Array(0);
 
-  /** Room for `n` indices of non-null values. */
-  valuesOf(n: number): Int32Array {
-    if (this.values.length < n) this.values = new Int32Array(n);
+  /**
+   * Room for `n` indices of non-null values of `width` bits, in the narrowest
+   * array that holds them (most dictionaries have fewer than 256 entries).
+   */
+  valuesOf(n: number, width: number): Indices {
+    const Kind = width <= 8 ? Uint8Array : width <= 16 ? Uint16Array : Int32Array;
+    if (this.values.length < n || !(this.values instanceof Kind)) this.values = new Kind(n);
     return this.values.subarray(0, n);
   }
 
@@ -146,13 +153,14 @@ function openBody(
 }
 
 /** Indices into the dictionary, one per row, NULL_INDEX for a null. */
-function dictionaryIndices(body: Body, buffers: IndexBuffers): Int32Array {
+function dictionaryIndices(body: Body, buffers: IndexBuffers): Indices {
   const { view, count, defined } = body;
   const reader = { view, offset: body.at };
   const width = view.getUint8(reader.offset++);
-  const values = buffers.valuesOf(count);
+  const values = buffers.valuesOf(count, width);
   // A width of 0 is a dictionary of one value: every index is 0.
-  if (width > 0) readRleBitPackedHybrid(reader, width, values, view.byteLength - reader.offset);
+  if (width > 0)
+    readRleBitPackedHybrid(reader, width, values as Int32Array, view.byteLength - reader.offset);
   else values.fill(0);
   if (defined === null) return values;
   const out = buffers.rowsOf(defined.length);
@@ -181,7 +189,7 @@ function plainTexts(body: Body): (string | undefined)[] {
 
 /** A page decoded here: see pages.ts Page. */
 export type DecodedPage =
-  { kind: 'indices'; rows: Int32Array } | { kind: 'texts'; rows: (string | undefined)[] };
+  { kind: 'indices'; rows: Indices } | { kind: 'texts'; rows: (string | undefined)[] };
 
 /**
  * The page's rows when it is dictionary-encoded or plain text (of a column

@@ -13,7 +13,7 @@ import { readOffsetIndex } from 'hyparquet/src/indexes.js';
 import { isFlatColumn } from 'hyparquet/src/schema.js';
 import type { ByteSource } from '../parquet-file';
 import { DAY_PARSERS } from './cells';
-import { decodeDataPage, IndexBuffers, NULL_INDEX } from './data-page';
+import { decodeDataPage, IndexBuffers, NULL_INDEX, type Indices } from './data-page';
 
 /**
  * A page's rows: indices into the chunk's dictionary (NULL_INDEX for a null)
@@ -21,7 +21,7 @@ import { decodeDataPage, IndexBuffers, NULL_INDEX } from './data-page';
  * read: the buffer is reused), else the values (nulls as undefined).
  */
 export type Page =
-  { dictionary: DecodedArray; rows: Int32Array } | { dictionary: null; rows: DecodedArray };
+  { dictionary: DecodedArray; rows: Indices } | { dictionary: null; rows: DecodedArray };
 
 /** A column whose cells are lists, maps or structs: not one value per row. */
 export class NestedColumn extends Error {}
