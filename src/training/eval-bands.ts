@@ -47,6 +47,13 @@ class SkuTally {
   private sellingWeeks = 0;
   private pointBands = 0;
   private zeroP90 = 0;
+  /**
+   * Quantile hits: weeks strictly below and at-or-below p10 and p90. A
+   * calibrated τ-quantile of whole-number sales has P(y < q) ≤ τ ≤ P(y ≤ q),
+   * so on slow movers a calibrated band covers more than 80%: the weeks that
+   * land exactly on an edge (mostly 0 = p10) count inside.
+   */
+  private readonly hits = { belowP10: 0, atOrBelowP10: 0, belowP90: 0, atOrBelowP90: 0 };
 
   add(y: Float64Array, c: number, f: Forecast, h: number): void {
     const scale = m5Scale(y, c);
@@ -61,6 +68,10 @@ class SkuTally {
       loss += pin(v, lo, 0.1) + pin(v, f.p50[k] as number, 0.5) + pin(v, hi, 0.9);
       m++;
       const ok = v >= lo && v <= hi ? 1 : 0;
+      if (v < lo) this.hits.belowP10++;
+      if (v <= lo) this.hits.atOrBelowP10++;
+      if (v < hi) this.hits.belowP90++;
+      if (v <= hi) this.hits.atOrBelowP90++;
       this.inside += ok;
       this.weeks++;
       if (intermittent) {
@@ -83,7 +94,10 @@ class SkuTally {
     return this.splSkus > 0 ? this.spl / this.splSkus : NaN;
   }
 
-  summary(): Omit<BandReport, 'scaled_pinball_empirical52' | 'totals'> {
+  summary(): Omit<
+    BandReport,
+    'scaled_pinball_empirical52' | 'quantile_hits_empirical52' | 'totals'
+  > {
     return {
       scaled_pinball: r4(this.scaledPinball),
       coverage: r4(this.inside / this.weeks),
@@ -92,8 +106,30 @@ class SkuTally {
       point_band_share_selling: r4(this.pointBands / Math.max(1, this.sellingWeeks)),
       zero_p90_share_selling: r4(this.zeroP90 / Math.max(1, this.sellingWeeks)),
       selling_weeks: this.sellingWeeks,
+      quantile_hits: quantileHits(this.hits, this.weeks),
     };
   }
+}
+
+/** Shares of scored weeks below / at-or-below each band edge. */
+export interface QuantileHits {
+  below_p10: number;
+  at_or_below_p10: number;
+  below_p90: number;
+  at_or_below_p90: number;
+}
+
+function quantileHits(
+  hits: { belowP10: number; atOrBelowP10: number; belowP90: number; atOrBelowP90: number },
+  weeks: number,
+): QuantileHits {
+  const share = (n: number): number => r4(n / Math.max(1, weeks));
+  return {
+    below_p10: share(hits.belowP10),
+    at_or_below_p10: share(hits.atOrBelowP10),
+    below_p90: share(hits.belowP90),
+    at_or_below_p90: share(hits.atOrBelowP90),
+  };
 }
 
 const pinballOf = (y: number, q: number, tau: number): number =>
@@ -110,6 +146,10 @@ export interface BandReport {
   point_band_share_selling: number;
   zero_p90_share_selling: number;
   selling_weeks: number;
+  /** Calibration of each edge on whole-number sales: below ≤ τ ≤ at-or-below when calibrated. */
+  quantile_hits: QuantileHits;
+  /** The same for the 52-week quantiles. */
+  quantile_hits_empirical52: QuantileHits;
   totals: {
     /** p10–p90 coverage of every category and grand total week. */
     coverage: number;
@@ -188,6 +228,7 @@ export class BandEval {
     return {
       ...this.shipped.summary(),
       scaled_pinball_empirical52: r4(this.baseline.scaledPinball),
+      quantile_hits_empirical52: this.baseline.summary().quantile_hits,
       totals: {
         coverage: r4(inside / weeks),
         coverage_over_horizon: r4(overInside / over),

@@ -37,6 +37,12 @@ interface Dataset {
     scaled_pinball_empirical52: number;
     coverage: number;
     point_band_share_selling: number;
+    quantile_hits: {
+      below_p10: number;
+      at_or_below_p10: number;
+      below_p90: number;
+      at_or_below_p90: number;
+    };
     totals: { coverage: number };
   };
 }
@@ -158,6 +164,30 @@ describe('README evaluation figures are the report', () => {
       expectShown(cells[3]!, b.point_band_share_selling);
       expectShown(shownAfter(cells[4]!, ''), b.totals.coverage);
     }
+  });
+
+  it("each band edge's hit rates: weeks below it / at or below it", () => {
+    const rows: [string, string][] = [
+      ['seed sample', 'seed'],
+      ['store × item', 'store_item'],
+      ['order lines by week (90)', 'seed_lines'],
+      ['order lines by day (90)', 'seed_days'],
+      ['thinned store × item (82)', 'store_item_thin'],
+      ['M4 weekly', 'm4_weekly'],
+    ];
+    // The edges' table follows the first mention of the report's field.
+    const edges = readme.slice(readme.indexOf('`quantile_hits`'));
+    for (const [label, name] of rows) {
+      const cells = row(edges, label);
+      const q = data(name).bands.quantile_hits;
+      expectShown(shownAfter(cells[1]!, ''), q.below_p10, true);
+      expectShown(shownAfter(cells[1]!, '/ '), q.at_or_below_p10, true);
+      expectShown(shownAfter(cells[2]!, ''), q.below_p90, true);
+      expectShown(shownAfter(cells[2]!, '/ '), q.at_or_below_p90, true);
+    }
+    const m4 = /(\d+(?:\.\d+)?)% of its\s+weeks fell below p10/.exec(readme);
+    expect(m4).not.toBeNull();
+    expectShown(m4![1]!, data('m4_weekly').bands.quantile_hits.below_p10, true);
   });
 
   it('the limits quote the same figures', () => {
