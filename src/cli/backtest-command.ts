@@ -15,19 +15,21 @@ import { ForecastError, MAX_HORIZON } from '../core/forecast';
 import { availableModels } from '../core/forecast-library';
 import type { Model, ModelAlias } from '../core/models/types';
 import { intOption, optionValue } from '../node/args';
-import { oneFileCommandLine, UsageError, writeChunks, type CliIo, type Command } from './command';
+import { UsageError, writeChunks, type CliIo, type Command } from './command';
 import { defaultDescriptorPath, parseModelList, startTcn, type TcnHandle } from './model-choice';
 import { userCommand } from './user-errors';
 import { measuredTable } from '../core/ingest/weekly-table';
-import { INGEST_OPTIONS, INGEST_USAGE, ingestOptions, readSalesFile } from './weekly-command';
-import { RUN_FLAGS, RUN_OPTIONS, RUN_USAGE, runOptions, skippedVerdict } from './run-options';
+import { INGEST_USAGE } from './ingest-option';
+import { readSalesFile } from './weekly-command';
+import { endWithoutSkus, readingProfile, tableCommandLine } from './table-command';
+import { RUN_USAGE, runOptions, skippedVerdict } from './run-options';
 import { EXIT_CODES_USAGE } from './exit-codes';
 import { SCHEMA_VERSION } from '../core/exports';
-import { PROFILE_OPTIONS, PROFILE_USAGE, profileRun } from './profile-option';
+import { PROFILE_USAGE } from './profile-option';
 import { shardTable } from '../core/shards/shard-table';
 import { runScores } from './shard-scores';
-import { SHARD_OPTIONS, SHARD_USAGE, shardLine, shardOption } from './shard-option';
-import { namedCsv, NAMES_OPTIONS, NAMES_USAGE, namesNote, namesOption } from './names-option';
+import { SHARD_USAGE, shardLine, shardOption } from './shard-option';
+import { namedCsv, NAMES_USAGE, namesNote, namesOption } from './names-option';
 
 const USAGE = `usage: skucast backtest FILE [--horizon H] [--windows N] [--step S] [--models a,b,...] [--format csv|json] [--summary rows|model|sku] [--map role=Column ...] [--sheet NAME|N] [--date-format DMY|MDY|YMD] [--measure units|amount] [--layout L] [--profile FILE] [--save-profile FILE] [--names N]
 
@@ -179,26 +181,11 @@ function jsonSafe(v: number): number | null {
 }
 
 async function run(argv: string[], io: CliIo): Promise<number> {
-  const args = oneFileCommandLine(
+  const args = tableCommandLine(
     argv,
-    [
-      'horizon',
-      'windows',
-      'step',
-      'models',
-      'format',
-      'summary',
-      'model-file',
-      'model',
-      ...SHARD_OPTIONS,
-      ...INGEST_OPTIONS,
-      ...PROFILE_OPTIONS,
-      ...NAMES_OPTIONS,
-      ...RUN_OPTIONS,
-    ],
+    ['horizon', 'windows', 'step', 'models', 'format', 'summary', 'model-file', 'model'],
     USAGE,
     io,
-    RUN_FLAGS,
   );
   if (args === null) return 0;
   const script = runOptions(args);
@@ -213,10 +200,8 @@ async function run(argv: string[], io: CliIo): Promise<number> {
   const stepSize = intOption(args, 'step', 1, { min: 1, max: 520 });
   const format = pick(optionValue(args, 'format'), ['csv', 'json'] as const, 'format');
   const summary = pick<Summary>(optionValue(args, 'summary'), SUMMARIES, 'summary');
-  const flags = ingestOptions(args);
-  if (typeof flags === 'string') throw new UsageError(flags);
   const names = namesOption(args);
-  const profile = profileRun(args, flags);
+  const profile = readingProfile(args);
   const modelsText = optionValue(args, 'models');
   const wanted = modelsText === undefined ? undefined : parseModelList(modelsText, 'models');
   if (wanted?.includes('auto')) {
@@ -246,10 +231,7 @@ async function run(argv: string[], io: CliIo): Promise<number> {
     const table = measuredTable(part?.table ?? read.table);
     const namesLine = namesNote(names, format);
     if (namesLine !== null) notes.push(namesLine);
-    if (table.series.length === 0) {
-      io.err(notes.join('\n') + '\n');
-      return 2;
-    }
+    if (table.series.length === 0) return endWithoutSkus(notes, io);
     let models: Model[] = availableModels(
       tcn && h <= tcn.desc.output.horizon ? (await tcn.host.ready, tcn.model(table)) : undefined,
     );

@@ -17,14 +17,7 @@ import type { WeeklyTable } from '../core/types';
 import type { Provider } from '../runtime/model-runner';
 import { intOption, optionValue, type ParsedArgs } from '../node/args';
 import { basename } from 'node:path';
-import {
-  oneFileCommandLine,
-  UsageError,
-  writeByteChunks,
-  writeChunks,
-  type CliIo,
-  type Command,
-} from './command';
+import { UsageError, writeByteChunks, writeChunks, type CliIo, type Command } from './command';
 import { forecastParquetChunks } from '../core/parquet-output';
 import { checkBinaryStdout, PARQUET_USAGE_NOTE } from './parquet-format';
 import {
@@ -36,18 +29,20 @@ import {
 } from './model-choice';
 import { isModelHostThread, serveModelHost } from './model-host';
 import { reportingUserErrors } from './user-errors';
-import { INGEST_OPTIONS, INGEST_USAGE, ingestOptions, readSalesFile } from './weekly-command';
+import { INGEST_USAGE } from './ingest-option';
+import { readSalesFile } from './weekly-command';
+import { endWithoutSkus, readingProfile, tableCommandLine } from './table-command';
 import { isShardHostThread, serveShardHost, startShardPool } from './shard-host';
 import { leanHeapFor } from './lean-heap';
 import { isSequenceInput } from '../core/features';
 import { measuredTable, releaseSideColumns } from '../core/ingest/weekly-table';
 import { crossValidationSharded } from '../core/backtest/sharded';
 import { fileURLToPath } from 'node:url';
-import { RUN_FLAGS, RUN_OPTIONS, RUN_USAGE, runOptions, skippedVerdict } from './run-options';
+import { RUN_USAGE, runOptions, skippedVerdict } from './run-options';
 import { EXIT_CODES_USAGE } from './exit-codes';
 import { SEED_ID_MAX, SEED_ID_MIN } from '../core/exports';
-import { PROFILE_OPTIONS, PROFILE_USAGE, profileRun } from './profile-option';
-import { namedCsv, NAMES_OPTIONS, NAMES_USAGE, namesNote, namesOption } from './names-option';
+import { PROFILE_USAGE } from './profile-option';
+import { namedCsv, NAMES_USAGE, namesNote, namesOption } from './names-option';
 import { decisionsOf } from '../core/decisions';
 import { planFromForecast, planInputs, planToJson } from '../core/plan/plan';
 import { STDIN_PATH } from '../node/read-file';
@@ -58,7 +53,7 @@ import type { ChoiceDoc } from '../core/shards/choose';
 import { shardTable } from '../core/shards/shard-table';
 import type { ModelAlias } from '../core/models/types';
 import { readChoiceFile } from './shard-files';
-import { SHARD_OPTIONS, SHARD_USAGE, shardLine, shardOption } from './shard-option';
+import { SHARD_USAGE, shardLine, shardOption } from './shard-option';
 
 const FORMATS = ['csv', 'json', 'seed-json', 'plan', 'parquet'] as const;
 /** What `render` writes (a plan needs the table as well, Parquet is bytes: written in `run`). */
@@ -139,25 +134,11 @@ export function seedJsonProblem(skus: readonly { seed_id: number }[]): string | 
 }
 
 async function run(argv: string[], io: CliIo): Promise<number> {
-  const args = oneFileCommandLine(
+  const args = tableCommandLine(
     argv,
-    [
-      'horizon',
-      'format',
-      'products',
-      'keep-locked',
-      'model',
-      'model-file',
-      ...SHARD_OPTIONS,
-      'choice',
-      ...INGEST_OPTIONS,
-      ...PROFILE_OPTIONS,
-      ...NAMES_OPTIONS,
-      ...RUN_OPTIONS,
-    ],
+    ['horizon', 'format', 'products', 'keep-locked', 'model', 'model-file', 'choice'],
     USAGE,
     io,
-    RUN_FLAGS,
   );
   if (args === null) return 0;
   const script = runOptions(args);
@@ -176,10 +157,8 @@ async function run(argv: string[], io: CliIo): Promise<number> {
   }
   // Read (and checked) before the long forecast: a bad PLAN fails fast.
   const previous = keepPath === undefined ? undefined : readPlanFile(keepPath);
-  const flags = ingestOptions(args);
-  if (typeof flags === 'string') throw new UsageError(flags);
   const names = namesOption(args);
-  const profile = profileRun(args, flags);
+  const profile = readingProfile(args);
   const shard = shardOption(args);
   const choicePath = optionValue(args, 'choice');
   if (shard && choicePath === undefined) {
@@ -218,10 +197,7 @@ async function run(argv: string[], io: CliIo): Promise<number> {
     const ingestMs = performance.now() - t0;
     const namesLine = namesNote(names, format);
     if (namesLine !== null) notes.push(namesLine);
-    if (table.series.length === 0) {
-      io.err(notes.join('\n') + '\n');
-      return 2;
-    }
+    if (table.series.length === 0) return endWithoutSkus(notes, io);
     // Before the (long) forecast: the answer would be an empty {}.
     const seedProblem = format === 'seed-json' ? seedJsonProblem(table.series) : null;
     if (seedProblem !== null) {

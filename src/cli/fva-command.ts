@@ -9,7 +9,9 @@ import { EXIT_CODES_USAGE } from './exit-codes';
 import { readPlanFile } from './plan-file';
 import { PROFILE_OPTIONS, PROFILE_USAGE, profileRun } from './profile-option';
 import { userCommand } from './user-errors';
-import { INGEST_OPTIONS, INGEST_USAGE, ingestOptions, readSalesFile } from './weekly-command';
+import { INGEST_OPTIONS, INGEST_USAGE, ingestOptions } from './ingest-option';
+import { readSalesFile } from './weekly-command';
+import { endWithoutSkus } from './table-command';
 
 const FORMATS = ['csv', 'json'];
 
@@ -57,10 +59,7 @@ async function run(argv: string[], io: CliIo): Promise<number> {
   const profile = profileRun(args, flags);
   const read = { ...profile, ingest: { measure: plan.run.measure, ...profile.ingest } };
   const { table, notes } = await readSalesFile(args.positionals[0] as string, read, io);
-  if (table.series.length === 0) {
-    io.err(notes.join('\n') + '\n');
-    return 2;
-  }
+  if (table.series.length === 0) return endWithoutSkus(notes, io);
   if ((table.report.measure ?? 'amount') !== plan.run.measure) {
     notes.push(
       `note: the plan counts ${plan.run.measure}, this file is read as ${table.report.measure ?? 'amount'}`,

@@ -11,11 +11,11 @@ import { optionValue, type ParsedArgs } from '../node/args';
 import { UsageError, writeChunks, type CliIo } from './command';
 import { horizonOption, libraryRun, startTcnFor, tableHashOf } from './forecast-command';
 import { parseModelList } from './model-choice';
-import { profileRun } from './profile-option';
 import { skippedVerdict, type RunOptions } from './run-options';
 import { startShardPool } from './shard-host';
 import { shardLine, shardOption } from './shard-option';
-import { ingestOptions, readSalesFile } from './weekly-command';
+import { readSalesFile } from './weekly-command';
+import { endWithoutSkus, readingProfile } from './table-command';
 import { scoresLines } from './shard-files';
 
 /** backtest's options that --format scores does not take: it backtests as forecast's auto does. */
@@ -29,9 +29,7 @@ export async function runScores(args: ParsedArgs, script: RunOptions, io: CliIo)
     );
   const shard = shardOption(args) ?? { index: 0, count: 1 };
   const h = horizonOption(args);
-  const flags = ingestOptions(args);
-  if (typeof flags === 'string') throw new UsageError(flags);
-  const profile = profileRun(args, flags);
+  const profile = readingProfile(args);
   const [requested = 'auto', ...more] = parseModelList(
     optionValue(args, 'model') ?? 'auto',
     'model',
@@ -44,10 +42,7 @@ export async function runScores(args: ParsedArgs, script: RunOptions, io: CliIo)
     (stopped ??= Promise.all([tcn?.host.dispose(), pool.dispose()]));
   try {
     const { table, notes } = await readSalesFile(args.positionals[0] as string, profile, io);
-    if (table.series.length === 0) {
-      io.err(notes.join('\n') + '\n');
-      return 2;
-    }
+    if (table.series.length === 0) return endWithoutSkus(notes, io);
     const tableHash = tableHashOf(table);
     const part = shardTable(table, shard);
     notes.push(shardLine(shard, part.table.series.length, part.total));

@@ -1,9 +1,11 @@
-// The page's pure view logic (src/app/results.ts, format.ts, chart-config.ts):
-// table rows, search/sort/filter, the weekly series behind charts and the
-// Chart.js configuration, all without a DOM.
+// The page's pure view logic (src/app/results.ts, format.ts, chart-config.ts,
+// recent-cache.ts): table rows, search/sort/filter, the weekly series behind
+// charts, the Chart.js configuration and the table's bounded sparkline cache,
+// all without a DOM.
 
 import { describe, expect, it } from 'vitest';
 import { describeDates } from '../../src/app/mapping';
+import { RecentCache } from '../../src/app/recent-cache';
 import {
   DATASET,
   forecastChartConfig,
@@ -427,5 +429,30 @@ describe('dates in words, for the mapping form', () => {
     expect(describeDates(['02.01.2023', '03.01.2023'])).toMatch(/^dates read as day\.month\.year/);
     expect(describeDates(['abc'])).toMatch(/do not read as dates/);
     expect(describeDates([])).toBeNull();
+  });
+});
+
+describe("the sku table's sparkline cache", () => {
+  it('keeps only the entries used last, each made once while kept', () => {
+    const made: number[] = [];
+    const cache = new RecentCache<number, string>(3);
+    const get = (k: number): string =>
+      cache.get(k, () => {
+        made.push(k);
+        return `spark ${k}`;
+      });
+    for (const k of [1, 2, 3]) get(k);
+    // 1 used again: 2 is now the one left longest unused, and 4 pushes it out.
+    expect(get(1)).toBe('spark 1');
+    get(4);
+    expect(cache.size).toBe(3);
+    expect(made).toEqual([1, 2, 3, 4]);
+    for (const k of [1, 3, 4]) get(k);
+    expect(made).toEqual([1, 2, 3, 4]);
+    expect(get(2)).toBe('spark 2');
+    expect(made).toEqual([1, 2, 3, 4, 2]);
+    // Scrolling through many more than it keeps leaves it at its limit.
+    for (let k = 0; k < 1000; k++) get(k);
+    expect(cache.size).toBe(3);
   });
 });

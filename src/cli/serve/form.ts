@@ -13,7 +13,7 @@ import { UsageError } from '../command';
 import { horizonOption } from '../forecast-command';
 import { parseModelList } from '../model-choice';
 import { ModelFileError } from '../model-host';
-import { INGEST_OPTIONS, ingestOptions } from '../weekly-command';
+import { INGEST_OPTIONS, ingestOptions } from '../ingest-option';
 import type { JobError, RunRequest } from './protocol';
 
 /** Fields and query parameters of POST /forecast: `skucast forecast`'s options. */
