@@ -1,9 +1,14 @@
 // `npm run bench [-- name ...]`: runs the benchmark modules in order (or only
 // the named ones). Each prints its own small table. One line per module.
+// SKUCAST_BENCH_MODEL=DIR/tcn.json: inference times that model (another seed,
+// an ensemble from `npm run ensemble`) instead of models/tcn.json.
 const BENCHES: { name: string; run: () => Promise<void> }[] = [
   { name: 'ingest', run: () => import('./ingest').then((m) => m.benchIngest()) },
   { name: 'forecast', run: () => import('./forecast').then((m) => m.benchForecast()) },
-  { name: 'inference', run: () => import('./inference').then((m) => m.benchInference()) },
+  {
+    name: 'inference',
+    run: () => import('./inference').then((m) => m.benchInference(process.env.SKUCAST_BENCH_MODEL)),
+  },
   { name: 'browser', run: () => import('./browser').then((m) => m.benchBrowser()) },
   { name: 'table', run: () => import('./table').then((m) => m.benchTable()) },
   { name: 'size', run: () => import('./first-load').then((m) => m.benchFirstLoad()) },

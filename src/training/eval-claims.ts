@@ -83,14 +83,25 @@ export function claims(r: DatasetResult, metric: 'wape' | 'mase'): Claim[] {
     const key = `${model}|${against}`;
     if (!a || !b || seen.has(key)) continue;
     seen.add(key);
-    const [pa, pb] = parts(a, b, metric);
-    out.push({
-      model,
-      against: against as string,
-      metric,
-      series: pa.num.length,
-      relative: pairedBootstrap(pa, pb, DEFAULT_BOOTSTRAP),
-    });
+    out.push(pairedClaim(model, a, against as string, b, metric));
   }
   return out;
+}
+
+/** `model` against `against` from their per-series scores (the same series, maybe from two runs). */
+export function pairedClaim(
+  model: string,
+  a: ReadonlyMap<number, Scores>,
+  against: string,
+  b: ReadonlyMap<number, Scores>,
+  metric: 'wape' | 'mase',
+): Claim {
+  const [pa, pb] = parts(a, b, metric);
+  return {
+    model,
+    against,
+    metric,
+    series: pa.num.length,
+    relative: pairedBootstrap(pa, pb, DEFAULT_BOOTSTRAP),
+  };
 }

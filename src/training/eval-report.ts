@@ -157,13 +157,15 @@ const pct = (v: number): string =>
 export function claimsMarkdown(r: DatasetResult): string {
   const metric = primaryMetric(r.name);
   const name = metric === 'mase' ? 'MASE' : 'p50 WAPE';
-  const lines = claims(r, metric).map(
-    (c) =>
-      `- ${c.model} against ${c.against}: ${pct(c.relative.estimate)} ${name} (95% interval ${pct(c.relative.lo)} to ${pct(c.relative.hi)}, ${c.series} series)`,
-  );
-  return lines.length === 0
-    ? ''
-    : `Paired bootstrap over series (${DEFAULT_BOOTSTRAP.resamples} resamples, seed ${DEFAULT_BOOTSTRAP.seed}):\n\n${lines.join('\n')}`;
+  const lines = claims(r, metric).map((c) => `- ${claimLine(c, name)}`);
+  return lines.length === 0 ? '' : `${BOOTSTRAP_INTRO}\n\n${lines.join('\n')}`;
+}
+
+export const BOOTSTRAP_INTRO = `Paired bootstrap over series (${DEFAULT_BOOTSTRAP.resamples} resamples, seed ${DEFAULT_BOOTSTRAP.seed}):`;
+
+/** One claim: the relative difference and its 95% interval. */
+export function claimLine(c: Claim, measure: string): string {
+  return `${c.model} against ${c.against}: ${pct(c.relative.estimate)} ${measure} (95% interval ${pct(c.relative.lo)} to ${pct(c.relative.hi)}, ${c.series} series)`;
 }
 
 const CELL_LABELS: Record<string, string> = {

@@ -1,11 +1,14 @@
 // `npm run eval -- [--split holdout|validation] [--datasets seed,store_item,m4_weekly]
 //   [--models a,b] [--strategy S] [--windows N] [--step S] [--metric wape|scaled_mae]
 //   [--top-k K] [--conformal scale=naive_mae,shiftMedian=auto,...] [--refit-final]
-//   [--no-tcn] [--out FILE]`
+//   [--no-tcn] [--model-dir DIR] [--against-dir DIR] [--out FILE]`
 // The model library and auto on the three datasets (eval-library.ts): the
 // holdout run writes models/eval-report.json (keeping the tcn8 retraining
 // block below) and the table in models/MODEL_CARD.md; a validation run, or
 // any run with options that change the recipe, only prints (or writes --out).
+// --against-dir: the TCN of --model-dir against the one in DIR (another seed,
+// an ensemble), each run alone on the same windows, as paired bootstrap
+// intervals over series; only prints.
 // Without ../shared it says so and exits 0.
 //
 // `npm run eval -- --tcn [--out FILE] [--seeds 1,2,3] [--split holdout|validation|rolling]
@@ -24,11 +27,15 @@ import { tcnModel } from '../core/models/tcn';
 import { optionValue, parseArgs, rejectUnknown } from '../node/args';
 import { createModelRunner } from '../runtime/model-runner';
 import { libraryEval, type DatasetResult } from './eval-library';
+import { pairedClaim } from './eval-claims';
 import {
+  BOOTSTRAP_INTRO,
   breakdownMarkdown,
+  claimLine,
   claimsMarkdown,
   datasetReport,
   markdownTable,
+  primaryMetric,
   summarise,
 } from './eval-report';
 import { evaluateSeed, isEvalSplit, TCN8_REPORT_KEY } from './evaluate';
@@ -113,6 +120,7 @@ const args = parseArgs(process.argv.slice(2), [
   'top-k',
   'conformal',
   'model-dir',
+  'against-dir',
 ]);
 rejectUnknown(args, ['shrink-grid', 'tcn', 'no-tcn', 'refit-final']);
 const log = (m: string): void => console.error(m);
@@ -173,16 +181,16 @@ async function libraryCommand(): Promise<void> {
     !args.flags.has('refit-final') &&
     !args.flags.has('no-tcn');
 
-  let tcn: Parameters<typeof libraryEval>[0]['tcn'];
   // --model-dir: another training's tcn.onnx + tcn.json (npm run train -- --out DIR).
   const dir = optionValue(args, 'model-dir') ?? 'models';
-  if (!args.flags.has('no-tcn') && existsSync(`${dir}/tcn.onnx`)) {
-    const desc = JSON.parse(readFileSync(`${dir}/tcn.json`, 'utf8')) as ModelDescriptor;
-    const runner = await createModelRunner(readFileSync(`${dir}/tcn.onnx`), desc, {
-      preferred: 'wasm',
-      numThreads: 1,
-    });
-    tcn = (presence) => tcnModel(desc, (x, b) => runner.run(x, b), presence);
+  const tcn = args.flags.has('no-tcn') ? undefined : await tcnFrom(dir);
+  const against = optionValue(args, 'against-dir');
+  if (against !== undefined) {
+    // A holdout comparison would be an uncounted look at the scored weeks.
+    if (split !== 'validation')
+      throw new Error('--against-dir compares on --split validation only');
+    await compareTcns(split, dir, tcn, against);
+    return;
   }
   const results = await libraryEval({
     split,
@@ -243,6 +251,42 @@ async function libraryCommand(): Promise<void> {
     await writeCard(tables.join('\n\n'));
     log(`wrote ${REPORT} and the library section of ${CARD}`);
   }
+}
+
+type TcnFactory = Parameters<typeof libraryEval>[0]['tcn'];
+
+async function tcnFrom(dir: string): Promise<TcnFactory> {
+  if (!existsSync(`${dir}/tcn.onnx`)) return undefined;
+  const desc = JSON.parse(readFileSync(`${dir}/tcn.json`, 'utf8')) as ModelDescriptor;
+  const runner = await createModelRunner(readFileSync(`${dir}/tcn.onnx`), desc, {
+    preferred: 'wasm',
+    numThreads: 1,
+  });
+  return (presence) => tcnModel(desc, (x, b) => runner.run(x, b), presence);
+}
+
+/** The TCN of `dir` against the one of `otherDir`, alone on the same windows of each dataset. */
+async function compareTcns(
+  split: 'holdout' | 'validation',
+  dir: string,
+  tcn: TcnFactory,
+  otherDir: string,
+): Promise<void> {
+  const other = await tcnFrom(otherDir);
+  if (!tcn || !other) throw new Error(`--against-dir needs tcn.onnx in ${dir} and ${otherDir}`);
+  const datasets = optionValue(args, 'datasets')?.split(',');
+  const run = (t: TcnFactory): Promise<DatasetResult[]> =>
+    libraryEval({ split, datasets, models: ['tcn'], tcn: t, log });
+  const [mine, theirs] = [await run(tcn), await run(other)];
+  const lines = mine.flatMap((r) => {
+    const a = r.perSeries.tcn;
+    const b = theirs.find((t) => t.name === r.name)?.perSeries.tcn;
+    if (!a || !b) return [];
+    const metric = primaryMetric(r.name);
+    const c = pairedClaim(dir, a, otherDir, b, metric);
+    return [`- ${r.name} (${split}): ${claimLine(c, metric === 'mase' ? 'MASE' : 'p50 WAPE')}`];
+  });
+  console.log(`${BOOTSTRAP_INTRO}\n${lines.join('\n')}`);
 }
 
 const ENDED_RULE =

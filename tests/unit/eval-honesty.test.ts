@@ -10,7 +10,7 @@ import { mulberry32 } from '../../src/core/random';
 import { hasEnded } from '../../src/core/stats/demand-class';
 import { LOCAL_MODELS } from '../../src/core/models/registry';
 import { loadCorpus } from '../../src/training/corpus';
-import { claims } from '../../src/training/eval-claims';
+import { claims, pairedClaim } from '../../src/training/eval-claims';
 import {
   dropEnded,
   evaluateDataset,
@@ -150,5 +150,34 @@ describe('accuracy by history length and demand class', () => {
     expect(c!.series).toBe(4);
     expect(c!.relative.estimate).toBeCloseTo(r.scores['auto']!.wape / r.scores[best!]!.wape - 1, 9);
     expect(c!.relative.lo).toBeLessThanOrEqual(c!.relative.hi);
+  });
+
+  it('compares two separate runs series by series (eval --against-dir: two trainings)', async () => {
+    // Each run scores one model alone, as --against-dir runs each TCN alone.
+    const one = (alias: string) =>
+      evaluateDataset(
+        ds,
+        models.filter((m) => m.alias === alias),
+      );
+    const [a, b] = [await one('naive'), await one('historic_average')];
+    for (const metric of ['wape', 'mase'] as const) {
+      const c = pairedClaim(
+        'naive',
+        a.perSeries.naive!,
+        'mean',
+        b.perSeries.historic_average!,
+        metric,
+      );
+      expect(c.series).toBe(4);
+      expect(c.relative.estimate).toBeCloseTo(
+        a.scores.naive![metric] / b.scores.historic_average![metric] - 1,
+        9,
+      );
+      expect(c.relative.lo).toBeLessThanOrEqual(c.relative.estimate);
+      expect(c.relative.hi).toBeGreaterThanOrEqual(c.relative.estimate);
+    }
+    // A run against itself: no difference, no width.
+    const same = pairedClaim('naive', a.perSeries.naive!, 'naive', a.perSeries.naive!, 'wape');
+    expect([same.relative.estimate, same.relative.lo, same.relative.hi]).toEqual([0, 0, 0]);
   });
 });
