@@ -2,7 +2,10 @@
 // production build: a weekly file of 50,000 skus × 10 weeks forecast in the
 // page, then sort and filter response (input to painted frame) and 120 frames
 // of scrolling, three times over rows not drawn before (a frame over 25 ms is
-// late: at least one vsync missed). Numbers, not a test. With
+// late: at least one vsync missed), set by script each frame; then three
+// scrolls at the same speed as a wheel sends them, through Chromium's input
+// pipeline, with the frames Chromium itself counts janky or dropped
+// (bench/wheel-scroll.ts). Numbers, not a test. With
 // SKUCAST_BENCH_TRACE=DIR each fling is traced (bench/trace.ts) into DIR.
 
 import { rmSync, writeFileSync } from 'node:fs';
@@ -22,6 +25,7 @@ import {
   serveDir,
 } from '../tests/browser/harness';
 import { traced } from './trace';
+import { measureWheelScroll } from './wheel-scroll';
 
 const SKUS = 50_000;
 const WEEKS = 10;
@@ -72,6 +76,21 @@ export async function benchTable(): Promise<void> {
           : await measureTableScroll(page),
       );
     }
+    // The same speed (400 px a frame) through Chromium's input pipeline, as a
+    // wheel scrolls, over rows none of the flings above drew.
+    const wheels = [];
+    for (const startRow of [5_000, 20_000, 40_000]) {
+      await page.evaluate((top) => {
+        const box = (
+          globalThis as unknown as {
+            document: { querySelector(s: string): { scrollTop: number } | null };
+          }
+        ).document.querySelector('.viewport');
+        if (box) box.scrollTop = top;
+      }, startRow * 52);
+      await page.waitForTimeout(300);
+      wheels.push(await measureWheelScroll(page, '.viewport', 40_000, 24_000));
+    }
     console.log(
       `table: ${rows} skus in the page (load average ${loadavg()[0]!.toFixed(1)}), ms from input to painted frame`,
     );
@@ -79,6 +98,10 @@ export async function benchTable(): Promise<void> {
     for (const scroll of scrolls)
       console.log(
         `  scroll: ${scroll.frames} frames, median ${scroll.medianMs.toFixed(1)} ms, p95 ${scroll.p95Ms.toFixed(1)} ms, ${scroll.over25Ms} late (over 25 ms), ${scroll.over33Ms} over 33 ms`,
+      );
+    for (const w of wheels)
+      console.log(
+        `  wheel scroll: ${w.frames} frames, ${w.pixels} px (median ${w.medianPixels} a frame), ${w.janky} janky (Chromium's scroll-jank metric), ${w.dropped} dropped, ${w.partial} presented without the main thread's update, ${w.missingContent} with content missing, most vsyncs between frames ${w.maxVsyncs}`,
       );
   } finally {
     await session.close();
