@@ -96,7 +96,7 @@ class SkuTally {
 
   summary(): Omit<
     BandReport,
-    'scaled_pinball_empirical52' | 'quantile_hits_empirical52' | 'totals'
+    'scaled_pinball_empirical52' | 'quantile_hits_empirical52' | 'totals' | 'shown_in_sample'
   > {
     return {
       scaled_pinball: r4(this.scaledPinball),
@@ -150,6 +150,13 @@ export interface BandReport {
   quantile_hits: QuantileHits;
   /** The same for the 52-week quantiles. */
   quantile_hits_empirical52: QuantileHits;
+  /**
+   * What the page shows beside each run (auto's pooled WAPE and coverage on
+   * the backtest windows that also chose the models and set the band),
+   * averaged over the origin groups: set beside `coverage` and the auto
+   * row's WAPE on the scored weeks, the optimism of that in-sample figure.
+   */
+  shown_in_sample: { wape: number; coverage: number };
   totals: {
     /** p10–p90 coverage of every category and grand total week. */
     coverage: number;
@@ -179,12 +186,19 @@ export class BandEval {
     volume: 0,
     below: 0,
   };
+  private readonly shown = { wape: 0, coverage: 0, runs: 0 };
 
   constructor(private readonly h: number) {}
 
   /** One origin group: the full series, each one's cutoff, and auto's result on the histories. */
   add(series: readonly BacktestSeries[], cutoffs: readonly number[], res: AutoResult): void {
     const { h } = this;
+    const acc = res.evidence.accuracy;
+    if (Number.isFinite(acc.wape) && Number.isFinite(acc.coverage)) {
+      this.shown.wape += acc.wape;
+      this.shown.coverage += acc.coverage;
+      this.shown.runs++;
+    }
     const t = res.totals;
     const actual = t.forecasts.map(() => new Float64Array(h));
     const index = new Map(t.categories.map((c, j) => [c, j]));
@@ -229,6 +243,10 @@ export class BandEval {
       ...this.shipped.summary(),
       scaled_pinball_empirical52: r4(this.baseline.scaledPinball),
       quantile_hits_empirical52: this.baseline.summary().quantile_hits,
+      shown_in_sample: {
+        wape: r4(this.shown.wape / Math.max(1, this.shown.runs)),
+        coverage: r4(this.shown.coverage / Math.max(1, this.shown.runs)),
+      },
       totals: {
         coverage: r4(inside / weeks),
         coverage_over_horizon: r4(overInside / over),

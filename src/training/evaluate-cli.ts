@@ -1,6 +1,7 @@
 // `npm run eval -- [--split holdout|validation] [--datasets seed,store_item,m4_weekly]
 //   [--models a,b] [--strategy S] [--windows N] [--step S] [--metric wape|scaled_mae]
-//   [--top-k K] [--conformal scale=naive_mae,shiftMedian=auto,...] [--refit-final]
+//   [--top-k K] [--conformal scale=naive_mae,shiftMedian=auto,crossfit=late,edges=widen,...]
+//   [--calibration-windows N] [--refit-final]
 //   [--no-tcn] [--model-dir DIR] [--against-dir DIR] [--out FILE]`
 // The model library and auto on the three datasets (eval-library.ts): the
 // holdout run writes models/eval-report.json (keeping the tcn8 retraining
@@ -119,6 +120,7 @@ const args = parseArgs(process.argv.slice(2), [
   'metric',
   'top-k',
   'conformal',
+  'calibration-windows',
   'model-dir',
   'against-dir',
 ]);
@@ -152,7 +154,7 @@ async function libraryCommand(): Promise<void> {
   for (const pair of optionValue(args, 'conformal')?.split(',') ?? []) {
     const [k, v] = pair.split('=') as [keyof ConformalOptions, string];
     (conformal as unknown as Record<string, unknown>)[k] =
-      k === 'scale' || k === 'drift'
+      k === 'scale' || k === 'drift' || k === 'crossfit' || k === 'edges'
         ? v
         : k === 'shiftMedian'
           ? v === 'auto'
@@ -172,12 +174,22 @@ async function libraryCommand(): Promise<void> {
   if (num('windows') !== undefined) autoOptions.nWindows = num('windows') as number;
   if (num('step') !== undefined) autoOptions.stepSize = num('step') as number;
   if (num('top-k') !== undefined) autoOptions.topK = num('top-k') as number;
+  if (num('calibration-windows') !== undefined)
+    autoOptions.calibrationWindows = num('calibration-windows') as number;
   if (args.flags.has('refit-final')) autoOptions.refitFinal = true;
   const shipped =
     split === 'holdout' &&
-    !['datasets', 'models', 'strategy', 'windows', 'step', 'metric', 'top-k', 'conformal'].some(
-      (k) => optionValue(args, k) !== undefined,
-    ) &&
+    ![
+      'datasets',
+      'models',
+      'strategy',
+      'windows',
+      'step',
+      'metric',
+      'top-k',
+      'conformal',
+      'calibration-windows',
+    ].some((k) => optionValue(args, k) !== undefined) &&
     !args.flags.has('refit-final') &&
     !args.flags.has('no-tcn');
 

@@ -20,9 +20,14 @@ function series(id: string, y: number[]): BacktestSeries {
   return { id, category: '', y: Float64Array.from(y), weeks: y.map((_, i) => `w${i}`) };
 }
 
-/** One origin group of auto's result: the skus' forecasts and their one total. */
-function result(forecasts: Forecast[], total: Forecast): AutoResult {
+/** One origin group of auto's result: the skus' forecasts, their one total and the accuracy it showed. */
+function result(
+  forecasts: Forecast[],
+  total: Forecast,
+  shown = { wape: NaN, coverage: NaN, windows: 0 },
+): AutoResult {
   return {
+    evidence: { accuracy: shown },
     forecasts: forecasts.map((forecast, i) => ({ id: `s${i}`, model: 'x', forecast })),
     totals: {
       categories: [''],
@@ -64,5 +69,19 @@ describe('band edges on whole-number sales', () => {
     expect(r.quantile_hits.at_or_below_p90).toBe(1);
     // The last 52 weeks' 10th percentile of 5, 6, 5, 6 is 5: both weeks below it.
     expect(r.quantile_hits_empirical52.below_p10).toBe(1);
+  });
+
+  it('averages the in-sample accuracy each run showed, beside the scored weeks', () => {
+    const b = series('b', [5, 6, 5, 6, 2, 1]);
+    const f = band([4, 4], [5, 5], [7, 7]);
+    const ev = new BandEval(2);
+    ev.add([b], [4], result([f], f, { wape: 0.2, coverage: 0.9, windows: 12 }));
+    ev.add([b], [4], result([f], f, { wape: 0.4, coverage: 0.7, windows: 12 }));
+    // A run with no backtest shows nothing and counts for nothing.
+    ev.add([b], [4], result([f], f));
+    const r = ev.report();
+    expect(r.shown_in_sample).toEqual({ wape: 0.3, coverage: 0.8 });
+    // Both scored weeks fell below the band the runs said held 80%.
+    expect(r.coverage).toBe(0);
   });
 });

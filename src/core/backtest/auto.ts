@@ -44,6 +44,7 @@ import {
 import {
   EVIDENCE_DECIMALS,
   ruleText,
+  Scoring,
   STRATEGIES,
   validationWindows,
   type CandidateEvidence,
@@ -71,6 +72,14 @@ export interface AutoOptions {
   keepAll?: boolean;
   /** Fit the candidates afresh on the whole history for the forecast (default: roll the validation fit forward). */
   refitFinal?: boolean;
+  /**
+   * Origins the band and the totals' bands are calibrated on, when more than
+   * nWindows: the chosen forecast is backtested again over that many, so its
+   * errors span more of the series' past moves; the choice, p50 and each
+   * class's method stay those of the nWindows origins. Off by default
+   * (models/MODEL_CARD.md, issue 22: measured, not shipped).
+   */
+  calibrationWindows?: number;
   onProgress?: (done: number, total: number) => void;
   /** The backtest itself; a thread pool passes crossValidationSharded here. Default: one thread. */
   crossValidate?: typeof crossValidation;
@@ -241,10 +250,28 @@ export async function auto(
 ): Promise<AutoResult> {
   const recipe = recipeOf(opts);
   const { candidates, excluded } = autoCandidates(models, recipe.h);
-  const backtested = await backtestCandidates(series, candidates, recipe, opts);
+  // The choice on the earlier windows may name candidates a streaming pass would drop.
+  const keep = recipe.conformal.crossfit !== 'off' ? { ...opts, keepAll: true } : opts;
+  const backtested = await backtestCandidates(series, candidates, recipe, keep);
+  const long = await calibrationBacktest(series, candidates, recipe, backtested.choice, opts);
   await opts.onBacktestsDone?.();
   const aliases = candidates.map((m) => m.alias);
-  return finishAuto(series, aliases, excluded, backtested, opts);
+  return finishAuto(series, aliases, excluded, backtested, opts, long);
+}
+
+/** The chosen members backtested over calibrationWindows origins (undefined when not asked for). */
+async function calibrationBacktest(
+  series: readonly BacktestSeries[],
+  candidates: readonly Model[],
+  recipe: Recipe,
+  choice: Choice,
+  opts: AutoOptions,
+): Promise<SeriesBacktest[] | undefined> {
+  const n = opts.calibrationWindows ?? 0;
+  if (n <= recipe.nWindows || recipe.strategy === 'per_sku') return undefined;
+  const chosen = recipe.strategy === 'pooled' ? [choice.order[0] as number] : choice.top;
+  const members = chosen.map((j) => candidates[j] as Model);
+  return backtestMembers(series, members, { ...recipe, nWindows: n }, opts);
 }
 
 /**
@@ -280,6 +307,8 @@ export function finishAuto(
   excluded: AutoEvidence['excluded'],
   backtested: Backtested,
   opts: AutoOptions,
+  /** The chosen members over calibrationWindows origins (calibrationBacktest). */
+  long?: readonly SeriesBacktest[],
 ): AutoResult {
   const recipe = recipeOf(opts);
   const { h, strategy } = recipe;
@@ -296,15 +325,33 @@ export function finishAuto(
     skuScores: scoring.skuScores,
     skuWindows: scoring.skuWindows,
   };
+  // The choice the earlier windows alone make, before the unchosen candidates' points go.
+  const early = recipe.conformal.crossfit !== 'off' ? earlyPool(pool, recipe) : undefined;
+  const honest = early && combine(strategy, early);
   if (!opts.keepAll && strategy !== 'per_sku') forgetUnchosen(pool, strategy);
 
-  const main = finishAll(run, combine(strategy, pool), (i, label) =>
-    forecastName(strategy, bt[i] as SeriesBacktest, label),
+  const pts = combine(strategy, pool);
+  const longer = long && longerBands(run, pts, long, pool);
+  const main = finishAll(
+    run,
+    pts,
+    (i, label) => forecastName(strategy, bt[i] as SeriesBacktest, label),
+    longer?.bands,
+    honest,
   );
   const top = choice.top.map((j) => aliases[j] as ModelAlias);
+  const totalsOn = longer ?? { run, pts: main.pts };
   const result: AutoResult = {
     forecasts: main.forecasts,
-    totals: totalsFromBacktest(series, run.at, bt, run.valWindows, main.pts, main.forecasts, h),
+    totals: totalsFromBacktest(
+      series,
+      totalsOn.run.at,
+      totalsOn.run.bt,
+      totalsOn.run.valWindows,
+      totalsOn.pts,
+      main.forecasts,
+      h,
+    ),
     perSku: skuChoices(run, main, scoring.skuScores, aliases, top),
     evidence: {
       rule: ruleText(recipe, top.length),
@@ -330,7 +377,7 @@ export function finishAuto(
       bands: { calibration: main.calibration, plan: main.plan },
     },
   };
-  if (opts.keepAll) result.all = everyForecast(run, pool, main);
+  if (opts.keepAll) result.all = everyForecast(run, pool, main, early);
   return result;
 }
 
@@ -424,15 +471,24 @@ function forgetUnchosen(pool: Pool, strategy: Strategy): void {
 }
 
 /** Every strategy's and every candidate's calibrated forecasts (keepAll), in series order. */
-function everyForecast(run: Run, pool: Pool, main: Finished): Partial<Record<string, Forecast[]>> {
+function everyForecast(
+  run: Run,
+  pool: Pool,
+  main: Finished,
+  early: Pool | undefined,
+): Partial<Record<string, Forecast[]>> {
   const all: Partial<Record<string, Forecast[]>> = {};
   const strategy = run.recipe.strategy;
   for (const s of STRATEGIES) {
     const done =
       s === strategy
         ? main
-        : finishAll(run, combine(s, pool), (i, label) =>
-            forecastName(s, run.bt[i] as SeriesBacktest, label),
+        : finishAll(
+            run,
+            combine(s, pool),
+            (i, label) => forecastName(s, run.bt[i] as SeriesBacktest, label),
+            undefined,
+            early && combine(s, early),
           );
     all[s] = done.forecasts.map((f) => f.forecast);
   }
@@ -443,6 +499,111 @@ function everyForecast(run: Run, pool: Pool, main: Finished): Partial<Record<str
     );
   });
   return all;
+}
+
+/**
+ * The pool as the candidates stand when they are chosen on the earlier half
+ * of each series' validation windows only (the same scoring and rule):
+ * what the strategy would have shipped at the later windows' origins, so
+ * its errors there are errors of a choice they did not make. The earlier
+ * windows' targets overlap the later ones' first weeks (origins a week
+ * apart, h weeks ahead): the choice is out of sample, the weeks not wholly.
+ */
+function earlyPool(pool: Pool, recipe: Recipe): Pool {
+  const scoring = new Scoring(recipe.metric, recipe.h, pool.aliases.length);
+  pool.bt.forEach((sb, i) => {
+    const half = (pool.skuWindows[i] as number) >> 1;
+    scoring.add(
+      { ...sb, cutoffs: sb.cutoffs.slice(0, half) },
+      pool.points.map((p) => p[i]),
+      [],
+    );
+  });
+  return {
+    ...pool,
+    choice: scoring.choose(recipe.topK),
+    skuScores: scoring.skuScores,
+    skuWindows: scoring.skuWindows,
+  };
+}
+
+/**
+ * The plan with each conformal class's band read from the later windows'
+ * errors of the choice made on the earlier ones; each class keeps the
+ * method all windows chose for it, so p50 stays where it was.
+ */
+function crossFitPlan(
+  run: Run,
+  plan: BandPlan,
+  honest: readonly Combined[],
+  pooled: Calibration,
+): BandPlan {
+  const { h } = run.recipe;
+  const half = (i: number): number => (run.valWindows[i] as number) >> 1;
+  const bt = run.bt.map((sb, i) => ({
+    ...sb,
+    cutoffs: sb.cutoffs.slice(half(i)),
+    actual: sb.actual.subarray(half(i) * h),
+  }));
+  const pts = honest.map((p, i) => ({ point: p.point.subarray(half(i) * h) }));
+  const windows = run.valWindows.map((w) => w - (w >> 1));
+  const late = planOnBacktest(bt, pts, windows, h, pooled).plan;
+  return withWidths(plan, late, pooled);
+}
+
+/**
+ * The bands calibrated on the chosen forecast's errors over the longer
+ * backtest, with p50 (the median shift) and each class's method as the
+ * run's own windows set them, so only the bands' widths move.
+ */
+function longerBands(
+  run: Run,
+  pts: readonly Combined[],
+  long: readonly SeriesBacktest[],
+  pool: Pool,
+): { bands: AutoBands; run: Run; pts: Combined[] } {
+  const { h, conformal, strategy } = run.recipe;
+  const longRun = runOf(run.recipe, run.series, long, long.map(validationWindows));
+  const longPts = combine(strategy, {
+    ...pool,
+    bt: long,
+    points: pool.aliases.map((a) => long.map((sb) => sb.points[a])),
+    skuScores: long.map(() => []),
+    skuWindows: longRun.valWindows,
+  });
+  const own = calibrateOnWindows(run.bt, pts, run.valWindows, h, conformal);
+  const wide = calibrateOnWindows(long, longPts, longRun.valWindows, h, {
+    ...conformal,
+    shiftMedian: own.options.shiftMedian,
+  });
+  const calibration: Calibration = {
+    ...wide,
+    steps: wide.steps.map((q, k) => ({ ...q, q50: (own.steps[k] as { q50: number }).q50 })),
+  };
+  const plan = planOnBacktest(run.bt, pts, run.valWindows, h, own).plan;
+  const longPlan = planOnBacktest(long, longPts, longRun.valWindows, h, calibration).plan;
+  return {
+    bands: { calibration, plan: withWidths(plan, longPlan, calibration) },
+    run: longRun,
+    pts: longPts,
+  };
+}
+
+/**
+ * `plan` (its methods, so p50 stays) with each conformal class's band read
+ * from `widths`, and `pooled` for the classes that borrow.
+ */
+function withWidths(plan: BandPlan, widths: BandPlan, pooled: Calibration): BandPlan {
+  const byClass = new Map(plan.byClass);
+  for (const [demand, c] of byClass) {
+    const own = widths.byClass.get(demand);
+    byClass.set(demand, { ...c, calibration: own?.calibration ?? pooled });
+  }
+  const evidence = plan.evidence.map((e) => ({
+    ...e,
+    calibration: widths.evidence.find((x) => x.demand === e.demand)?.calibration ?? e.calibration,
+  }));
+  return { ...plan, pooled, byClass, evidence };
 }
 
 /** Each sku's choice: what made its forecast, every candidate's score and the shipped forecast's accuracy. */
@@ -489,12 +650,17 @@ function finishAll(
   name: (i: number, label: string[]) => string,
   /** The band calibrated elsewhere (over every shard); calibrated on `pts` when absent. */
   given?: AutoBands,
+  /** With crossfit 'late': the points of the choice made on the earlier windows (earlyPool). */
+  honest?: readonly Combined[],
 ): Finished {
   const { h, settings } = run.recipe;
   const calibration =
-    given?.calibration ?? calibrateOnWindows(run.bt, pts, run.valWindows, h, run.recipe.conformal);
+    given?.calibration ??
+    calibrateOnWindows(run.bt, pts, run.valWindows, h, run.recipe.conformal, honest);
   const demand = run.bt.map((sb) => bandClass(sb.series.y));
-  const plan = given?.plan ?? planOnBacktest(run.bt, pts, run.valWindows, h, calibration).plan;
+  let plan = given?.plan ?? planOnBacktest(run.bt, pts, run.valWindows, h, calibration).plan;
+  if (!given && honest && run.recipe.conformal.crossfit === 'late')
+    plan = crossFitPlan(run, plan, honest, calibration);
   const forecasts = run.series.map((s, si) => {
     const i = run.at[si] as number;
     const sb = run.bt[i];

@@ -19,6 +19,7 @@ import {
   scaleOfFirst,
   type Calibration,
   type ConformalOptions,
+  type EdgeLevels,
   type ResidualItem,
 } from './conformal';
 import type { SeriesBacktest } from './cross-validation';
@@ -89,6 +90,7 @@ function compareOnLateWindows(
   items: readonly BandItem[],
   h: number,
   options: ConformalOptions,
+  levels: EdgeLevels,
 ): { conformal: number; mixture: number } {
   const early = calibrate(
     windowsOf(
@@ -98,6 +100,7 @@ function compareOnLateWindows(
     ),
     h,
     options,
+    levels,
   );
   let conformal = 0;
   let mixture = 0;
@@ -159,7 +162,9 @@ export function planBands(items: readonly BandItem[], h: number, pooled: Calibra
     if (members.length === 0) continue;
     const own = validation(members);
     const enough = residualCount(own, h, options) >= MIN_CLASS_RESIDUALS;
-    const calibration = enough ? ownSpread(calibrate(own, h, options), pooled) : pooled;
+    const calibration = enough
+      ? ownSpread(calibrate(own, h, options, pooled.levels), pooled)
+      : pooled;
     const entry: ClassBand = {
       demand,
       skus: members.length,
@@ -168,7 +173,7 @@ export function planBands(items: readonly BandItem[], h: number, pooled: Calibra
     };
     // Classes that do not sell every week may take their own distribution instead.
     if (demand === 'intermittent' || demand === 'lumpy') {
-      const score = compareOnLateWindows(members, h, options);
+      const score = compareOnLateWindows(members, h, options, pooled.levels);
       if (score.mixture < score.conformal) entry.method = 'mixture';
       entry.pinball = score;
     }

@@ -41,6 +41,26 @@ export interface ConformalOptions {
    * factor, narrowing too.
    */
   drift: 'off' | 'widen' | 'adapt';
+  /**
+   * Which errors the band is read from. 'off': the shipped forecast's on every
+   * validation window, the windows that also chose its models (in-sample).
+   * 'late': cross-fitted, the errors on the later half of the windows of the
+   * forecast the same strategy makes when it chooses on the earlier half
+   * only; p50 stays as 'off' places it. 'optimism': the band of every
+   * window, widened (never narrowed) by how much larger that choice's errors
+   * are on the later windows than those of the choice made on all of them:
+   * the optimism of choosing on the windows that score. Decided by `auto`,
+   * which alone knows the choice; calibrate reads it as 'off'.
+   */
+  crossfit: 'off' | 'late' | 'optimism';
+  /**
+   * Each edge's level, read from the backtest rather than assumed: 'adapt'
+   * sets the levels at which the band of the earlier half of the windows
+   * holds 10% of the later half's errors below p10 and 10% above p90, and
+   * reads the band of all windows at those levels; 'widen' moves an edge
+   * outward only (decided by `auto`; calibrate reads the levels it is given).
+   */
+  edges: 'off' | 'adapt' | 'widen';
 }
 
 /**
@@ -56,10 +76,26 @@ export const DEFAULT_CONFORMAL: ConformalOptions = {
   shiftMedian: 'auto',
   perSkuPrior: 0,
   drift: 'off',
+  crossfit: 'off',
+  edges: 'off',
 };
 
 /** The share of weeks the p10–p90 band is meant to hold. */
 export const NOMINAL_COVERAGE = 0.8;
+
+/** The levels of p10 and p90 a band is read at unless the backtest says otherwise. */
+export interface EdgeLevels {
+  lo: number;
+  hi: number;
+}
+
+export const NOMINAL_LEVELS: EdgeLevels = { lo: 0.1, hi: 0.9 };
+
+/**
+ * Bounds of an adapted edge's level: a few hundred errors per step cannot
+ * place a quantile further out than this.
+ */
+export const MIN_EDGE_LEVEL = 0.02;
 
 /** The widest a drift factor may make the band: beyond it the backtest is no guide. */
 export const MAX_DRIFT_FACTOR = 3;
@@ -129,13 +165,15 @@ export interface Calibration {
   counts: number[];
   /** Distance of p10 and p90 from the median residual is multiplied by this (driftFactor). */
   widen: number;
+  /** The levels p10 and p90 were read at (NOMINAL_LEVELS unless `edges` adapted them). */
+  levels: EdgeLevels;
 }
 
-function triple(sorted: Float64Array): Triple {
+function triple(sorted: Float64Array, levels: EdgeLevels): Triple {
   return {
-    q10: quantileSorted(sorted, 0.1),
+    q10: quantileSorted(sorted, levels.lo),
     q50: quantileSorted(sorted, 0.5),
-    q90: quantileSorted(sorted, 0.9),
+    q90: quantileSorted(sorted, levels.hi),
   };
 }
 
@@ -202,6 +240,7 @@ export function calibrate(
   items: Iterable<ResidualItem>,
   h: number,
   options: ConformalOptions = DEFAULT_CONFORMAL,
+  levels: EdgeLevels = NOMINAL_LEVELS,
 ): Calibration {
   const byStep = Array.from({ length: h }, () => new Residuals());
   const own = new Map<string, number[]>();
@@ -227,7 +266,7 @@ export function calibrate(
   for (let k = 0; k < h; k++) {
     const rs = byStep[k] as Residuals;
     counts.push(rs.length);
-    if (rs.length > 0) prev = triple(rs.toArray().sort());
+    if (rs.length > 0) prev = triple(rs.toArray().sort(), levels);
     steps.push(prev);
   }
   const skus = new Map<string, { ratio: Triple; weight: number }>();
@@ -239,9 +278,9 @@ export function calibrate(
       at += rs.length;
     }
     all.sort();
-    const pooled = triple(all);
+    const pooled = triple(all, levels);
     for (const [id, rs] of own) {
-      const t = triple(Float64Array.from(rs).sort());
+      const t = triple(Float64Array.from(rs).sort(), levels);
       skus.set(id, {
         ratio: {
           q10: pooled.q10 < 0 ? Math.min(0, t.q10) / pooled.q10 : 1,
@@ -252,7 +291,7 @@ export function calibrate(
       });
     }
   }
-  return { h, options, steps, skus, counts, widen: 1 };
+  return { h, options, steps, skus, counts, widen: 1, levels };
 }
 
 /**
@@ -275,6 +314,66 @@ export function driftFactor(early: Calibration, late: Iterable<ResidualItem>, h:
   });
   if (need.length === 0) return 1;
   return Math.min(quantileSorted(need.toArray().sort(), NOMINAL_COVERAGE), MAX_DRIFT_FACTOR);
+}
+
+/**
+ * The levels at which the band of the `early` errors must be read so that
+ * NOMINAL_LEVELS of the `late` errors fall outside each edge: each late
+ * error's mid-rank among the early errors of its step (its PIT), and the
+ * 10th and 90th percentiles of those ranks. Adaptive conformal's update of
+ * each edge's level (Gibbs & Candès 2021) taken once, over the later windows
+ * pooled; each edge on its own, because shift moves one edge more than the
+ * other (M4's lower edge). Nominal when there is nothing to compare.
+ */
+export function edgeLevels(
+  early: Iterable<ResidualItem>,
+  late: Iterable<ResidualItem>,
+  h: number,
+  options: ConformalOptions,
+): EdgeLevels {
+  const byStep = Array.from({ length: h }, () => new Residuals());
+  forEachResidual(early, h, options, (_, k, y, p, scale) =>
+    (byStep[k] as Residuals).push((y - p) / scale),
+  );
+  const sorted = byStep.map((r) => r.toArray().sort());
+  const ranks = new Residuals();
+  forEachResidual(late, h, options, (_, k, y, p, scale) => {
+    const e = sorted[k] as Float64Array;
+    if (e.length === 0) return;
+    const r = (y - p) / scale;
+    ranks.push((lowerBound(e, r) + upperBound(e, r)) / (2 * e.length));
+  });
+  if (ranks.length === 0) return NOMINAL_LEVELS;
+  const u = ranks.toArray().sort();
+  const clamp = (v: number, a: number, b: number): number => Math.min(b, Math.max(a, v));
+  return {
+    lo: clamp(quantileSorted(u, NOMINAL_LEVELS.lo), MIN_EDGE_LEVEL, 0.5),
+    hi: clamp(quantileSorted(u, NOMINAL_LEVELS.hi), 0.5, 1 - MIN_EDGE_LEVEL),
+  };
+}
+
+/** Values of sorted `a` below v. */
+function lowerBound(a: Float64Array, v: number): number {
+  let lo = 0;
+  let hi = a.length;
+  while (lo < hi) {
+    const m = (lo + hi) >> 1;
+    if ((a[m] as number) < v) lo = m + 1;
+    else hi = m;
+  }
+  return lo;
+}
+
+/** Values of sorted `a` at or below v. */
+function upperBound(a: Float64Array, v: number): number {
+  let lo = 0;
+  let hi = a.length;
+  while (lo < hi) {
+    const m = (lo + hi) >> 1;
+    if ((a[m] as number) <= v) lo = m + 1;
+    else hi = m;
+  }
+  return lo;
 }
 
 /** A calibrated forecast from a point forecast and the history it was made from. */
@@ -319,10 +418,14 @@ export function calibratedForecast(
 /**
  * The band's calibration on the validation windows of a backtest: the first
  * `windows[i]` windows of series i, whose point forecasts are `pts[i].point`
- * (laid out as the backtest's). Whether to shift the median ('auto'), and how
- * far to widen for drift, are decided on the earlier half of the windows
- * calibrated and the later half scored: what the calibration of all of them
- * will meet in the future, as far as the backtest can tell.
+ * (laid out as the backtest's). Whether to shift the median ('auto'), how
+ * far to widen for drift and where to read each edge are decided on the
+ * earlier half of the windows calibrated and the later half scored: what the
+ * calibration of all of them will meet in the future, as far as the
+ * backtest can tell. With `crossfit` 'late', `honest[i].point` are the points
+ * the strategy makes when it chooses on the earlier half only: the band's
+ * edges come from their errors on the later half, windows that chose
+ * nothing, and p50 sits where the calibration of all windows puts it.
  */
 export function calibrateOnWindows(
   bt: readonly SeriesBacktest[],
@@ -330,14 +433,15 @@ export function calibrateOnWindows(
   windows: readonly number[],
   h: number,
   conformal: ConformalOptions,
+  honest: readonly { point: Float64Array }[] = pts,
 ): Calibration {
   const valid = (i: number): number => windows[i] as number;
+  const half = (i: number): number => valid(i) >> 1;
   const items = (from: (i: number) => number, to: (i: number) => number) =>
     residualItems(bt, pts, h, from, to);
   let shiftMedian = conformal.shiftMedian === true;
   let widen = 1;
   if (conformal.shiftMedian === 'auto' || conformal.drift !== 'off') {
-    const half = (i: number): number => valid(i) >> 1;
     const early = calibrate(
       items(() => 0, half),
       h,
@@ -350,14 +454,70 @@ export function calibrateOnWindows(
       widen = conformal.drift === 'widen' ? Math.max(1, f) : f;
     }
   }
-  return {
+  let levels = NOMINAL_LEVELS;
+  if (conformal.edges !== 'off') {
+    // Shift shows only between errors whose target weeks do not overlap: the
+    // earlier windows end h origins before the later ones start where there
+    // are windows enough (a calibration over more origins), else halves.
+    const gap = (i: number): number => (valid(i) - h >= 2 ? (valid(i) - h) >> 1 : half(i));
+    const after = (i: number): number => (valid(i) - h >= 2 ? gap(i) + h : half(i));
+    const l = edgeLevels(
+      residualItems(bt, honest, h, () => 0, gap),
+      residualItems(bt, honest, h, after, valid),
+      h,
+      conformal,
+    );
+    levels =
+      conformal.edges === 'widen'
+        ? { lo: Math.min(l.lo, NOMINAL_LEVELS.lo), hi: Math.max(l.hi, NOMINAL_LEVELS.hi) }
+        : l;
+  }
+  if (conformal.crossfit === 'optimism' && honest !== pts)
+    widen *= choiceOptimism(
+      items(half, valid),
+      residualItems(bt, honest, h, half, valid),
+      h,
+      conformal,
+    );
+  const options = { ...conformal, shiftMedian };
+  const all = {
     ...calibrate(
       items(() => 0, valid),
       h,
-      { ...conformal, shiftMedian },
+      options,
+      levels,
     ),
     widen,
   };
+  if (conformal.crossfit !== 'late') return all;
+  const late = calibrate(residualItems(bt, honest, h, half, valid), h, options, levels);
+  return {
+    ...late,
+    steps: late.steps.map((q, k) => ({ ...q, q50: (all.steps[k] as Triple).q50 })),
+    widen,
+  };
+}
+
+/**
+ * Σ scaled |error| of `honest` over that of `shipped` on the same windows
+ * (the same targets, in the same order), at least 1 and at most
+ * MAX_DRIFT_FACTOR: how much worse the forecast chosen without these
+ * windows did on them than the one chosen on them.
+ */
+export function choiceOptimism(
+  shipped: Iterable<ResidualItem>,
+  honest: Iterable<ResidualItem>,
+  h: number,
+  options: ConformalOptions,
+): number {
+  const sum = (items: Iterable<ResidualItem>): number => {
+    let s = 0;
+    forEachResidual(items, h, options, (_, __, y, p, scale) => (s += Math.abs(y - p) / scale));
+    return s;
+  };
+  const a = sum(shipped);
+  const b = sum(honest);
+  return a > 0 ? Math.min(MAX_DRIFT_FACTOR, Math.max(1, b / a)) : 1;
 }
 
 /**
