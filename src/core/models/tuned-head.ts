@@ -1,0 +1,276 @@
+// The TCN's output head refitted on the user's own file (issue 28), with no
+// gradient library: the network's body stays frozen, and a correction to its
+// median is fitted in closed form on the body's features over windows taken
+// from the file's own histories. In the network's scaled units, per horizon
+// step k:
+//
+//   y[t + k] / scale − p50_k(frozen) ≈ β_k · [1, hidden, p50_k(frozen)]
+//
+// by ridge regression (or least absolute deviations, by reweighted ridge),
+// shrinking β toward 0, so a file that says little leaves the shipped network
+// as it is. The strength is chosen by leaving the last training origin out
+// (never by looking past a history's end); "frozen" is one of the choices.
+// Pure arithmetic: the model that runs the network is tcn-tuned.ts.
+
+/** The ONNX output holding the head's input features (the last block at the last step). */
+export const HIDDEN_OUTPUT = 'hidden';
+
+export interface TunedHeadOptions {
+  /** Weeks between a series' training origins. */
+  stride: number;
+  /** Training origins per series, at most (stride × this = the weeks of history used). */
+  maxOrigins: number;
+  /** Training windows over the whole batch, at most: the cost stays flat in the file's size. */
+  budget: number;
+  /** Ridge strengths tried (relative to the features' mean squares); Infinity = the frozen head. */
+  lambdas: readonly number[];
+  /** 'l2': ridge on squared error; 'l1': the median correction (reweighted ridge). */
+  loss: 'l2' | 'l1';
+  /** Scaled targets are clipped here, as in training (recipe maxTarget). */
+  maxTarget: number;
+}
+
+export const TUNED_HEAD_DEFAULTS: TunedHeadOptions = {
+  stride: 4,
+  maxOrigins: 26,
+  budget: 10_000,
+  lambdas: [Infinity, 100, 10, 1, 0.1, 0.01],
+  loss: 'l2',
+  maxTarget: 20,
+};
+
+/** Training windows: series index, history length at the origin, and its origin offset (0 = the latest). */
+export interface TrainingOrigins {
+  series: Int32Array;
+  end: Int32Array;
+  offset: Int32Array;
+}
+
+/**
+ * Origins t (history lengths) for training windows whose h target weeks
+ * y[t], …, y[t + h − 1] lie inside each history of length lengths[i]:
+ * t = n − h − j·stride for offsets j, t ≥ minHistory. Offsets are counted
+ * from the end, so series whose histories end on the same week share each
+ * offset's calendar week. Over budget, each series keeps fewer offsets spread
+ * over the same span, and beyond one window per series, every k-th series.
+ */
+export function trainingOrigins(
+  lengths: readonly number[],
+  h: number,
+  minHistory: number,
+  opts: Pick<TunedHeadOptions, 'stride' | 'maxOrigins' | 'budget'>,
+): TrainingOrigins {
+  const n = lengths.length;
+  const perSeries = Math.max(
+    1,
+    Math.min(opts.maxOrigins, Math.floor(opts.budget / Math.max(1, n))),
+  );
+  const every = Math.max(1, Math.ceil(n / Math.max(1, opts.budget)));
+  // Offsets 0, step, 2·step, … spread over maxOrigins slots.
+  const step = Math.max(1, Math.floor(opts.maxOrigins / perSeries));
+  const series: number[] = [];
+  const end: number[] = [];
+  const offset: number[] = [];
+  for (let i = 0; i < n; i += every) {
+    const len = lengths[i] as number;
+    for (let j = 0; j < perSeries; j++) {
+      const t = len - h - j * step * opts.stride;
+      if (t < Math.max(1, minHistory)) break;
+      series.push(i);
+      end.push(t);
+      offset.push(j);
+    }
+  }
+  return {
+    series: Int32Array.from(series),
+    end: Int32Array.from(end),
+    offset: Int32Array.from(offset),
+  };
+}
+
+/**
+ * The regression's data: n windows, per window d common features
+ * (phi, row-major) and per step one more (own, [n, h]: the frozen p50), and
+ * the residual to fit (r, [n, h]). group marks the windows held out to
+ * choose the strength (the latest origin).
+ */
+export interface HeadData {
+  n: number;
+  d: number;
+  h: number;
+  phi: Float64Array;
+  own: Float64Array;
+  r: Float64Array;
+  heldOut: Uint8Array;
+}
+
+/** Coefficients [h, d + 1] (the last column multiplies the step's own feature); zeros = frozen. */
+export type Correction = Float64Array;
+
+/** The correction for step k of a window with common features phi (at phiAt) and own feature. */
+export function correctionAt(
+  beta: Correction,
+  d: number,
+  k: number,
+  phi: ArrayLike<number>,
+  phiAt: number,
+  own: number,
+): number {
+  const b = k * (d + 1);
+  let s = (beta[b + d] as number) * own;
+  for (let j = 0; j < d; j++) s += (beta[b + j] as number) * (phi[phiAt + j] as number);
+  return s;
+}
+
+/**
+ * β per step minimising Σ w_i (r_ik − x_ik·β_k)² + λ·Σw·Σ_j m_j β_kj², x_ik =
+ * [phi_i, own_ik], m_j the (weighted) mean square of feature j, over the
+ * windows `use` selects; 'l1' reweights by 1 / |residual| (a few rounds), so
+ * it fits the median correction. λ = Infinity gives zeros: the frozen head.
+ */
+export function fitCorrection(
+  data: HeadData,
+  lambda: number,
+  loss: TunedHeadOptions['loss'],
+  use?: (i: number) => boolean,
+): Correction {
+  const { n, d, h, phi, own, r } = data;
+  const D = d + 1;
+  const beta = new Float64Array(h * D);
+  if (!(lambda < Infinity)) return beta;
+  const rows: number[] = [];
+  for (let i = 0; i < n; i++) if (!use || use(i)) rows.push(i);
+  if (rows.length === 0) return beta;
+  const x = new Float64Array(D);
+  const w = new Float64Array(rows.length).fill(1);
+  const A = new Float64Array(D * D);
+  const b = new Float64Array(D);
+  const rounds = loss === 'l1' ? 6 : 1;
+  for (let k = 0; k < h; k++) {
+    w.fill(1);
+    for (let round = 0; round < rounds; round++) {
+      A.fill(0);
+      b.fill(0);
+      let wsum = 0;
+      for (let ri = 0; ri < rows.length; ri++) {
+        const i = rows[ri] as number;
+        const wi = w[ri] as number;
+        for (let j = 0; j < d; j++) x[j] = phi[i * d + j] as number;
+        x[d] = own[i * h + k] as number;
+        const y = r[i * h + k] as number;
+        wsum += wi;
+        for (let p = 0; p < D; p++) {
+          const wx = wi * (x[p] as number);
+          b[p] = (b[p] as number) + wx * y;
+          for (let q = 0; q <= p; q++)
+            A[p * D + q] = (A[p * D + q] as number) + wx * (x[q] as number);
+        }
+      }
+      for (let p = 0; p < D; p++) {
+        // The penalty in each feature's own units: the weighted mean square, floored.
+        const ms = Math.max((A[p * D + p] as number) / wsum, 1e-6);
+        A[p * D + p] = (A[p * D + p] as number) + lambda * wsum * ms;
+        for (let q = 0; q < p; q++) A[q * D + p] = A[p * D + q] as number;
+      }
+      const sol = solveSpd(A, b, D);
+      if (!sol) break;
+      beta.set(sol, k * D);
+      if (round === rounds - 1) break;
+      for (let ri = 0; ri < rows.length; ri++) {
+        const i = rows[ri] as number;
+        const e =
+          (r[i * h + k] as number) - correctionAt(beta, d, k, phi, i * d, own[i * h + k] as number);
+        // δ keeps a window fitted exactly from taking all the weight.
+        w[ri] = 1 / Math.max(Math.abs(e), 0.05);
+      }
+    }
+  }
+  return beta;
+}
+
+/** Mean absolute error of the corrected median on the windows `use` selects. */
+export function heldOutError(
+  data: HeadData,
+  beta: Correction,
+  use: (i: number) => boolean,
+): number {
+  const { n, d, h, phi, own, r } = data;
+  let s = 0;
+  let m = 0;
+  for (let i = 0; i < n; i++) {
+    if (!use(i)) continue;
+    for (let k = 0; k < h; k++) {
+      s += Math.abs(
+        (r[i * h + k] as number) - correctionAt(beta, d, k, phi, i * d, own[i * h + k] as number),
+      );
+      m++;
+    }
+  }
+  return m > 0 ? s / m : 0;
+}
+
+export interface TunedFit {
+  beta: Correction;
+  lambda: number;
+  /** Held-out error (scaled absolute) of each strength tried, in opts.lambdas order. */
+  errors: number[];
+}
+
+/**
+ * The strength with the lowest error on the held-out (latest) windows when
+ * fitted on the others, then the fit on every window with it. Without
+ * held-out windows or earlier ones, the frozen head.
+ */
+export function fitTunedHead(
+  data: HeadData,
+  opts: Pick<TunedHeadOptions, 'lambdas' | 'loss'>,
+): TunedFit {
+  const D = data.d + 1;
+  let held = 0;
+  for (let i = 0; i < data.n; i++) held += data.heldOut[i] as number;
+  if (held === 0 || held === data.n) {
+    return { beta: new Float64Array(data.h * D), lambda: Infinity, errors: [] };
+  }
+  const inFit = (i: number): boolean => data.heldOut[i] === 0;
+  const inTest = (i: number): boolean => data.heldOut[i] === 1;
+  let best = Infinity;
+  let lambda = Infinity;
+  const errors = opts.lambdas.map((l) => {
+    const e = heldOutError(data, fitCorrection(data, l, opts.loss, inFit), inTest);
+    // Ties go to the stronger shrinkage (the earlier, in the grid's order).
+    if (e < best - 1e-12) {
+      best = e;
+      lambda = l;
+    }
+    return e;
+  });
+  return { beta: fitCorrection(data, lambda, opts.loss), lambda, errors };
+}
+
+/** Solves A x = b for a symmetric positive definite A (n × n, row-major) by Cholesky; null if not SPD. */
+export function solveSpd(A: Float64Array, b: Float64Array, n: number): Float64Array | null {
+  const L = new Float64Array(n * n);
+  for (let i = 0; i < n; i++) {
+    for (let j = 0; j <= i; j++) {
+      let s = A[i * n + j] as number;
+      for (let k = 0; k < j; k++) s -= (L[i * n + k] as number) * (L[j * n + k] as number);
+      if (i === j) {
+        if (!(s > 0)) return null;
+        L[i * n + i] = Math.sqrt(s);
+      } else L[i * n + j] = s / (L[j * n + j] as number);
+    }
+  }
+  const y = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    let s = b[i] as number;
+    for (let k = 0; k < i; k++) s -= (L[i * n + k] as number) * (y[k] as number);
+    y[i] = s / (L[i * n + i] as number);
+  }
+  const x = new Float64Array(n);
+  for (let i = n - 1; i >= 0; i--) {
+    let s = y[i] as number;
+    for (let k = i + 1; k < n; k++) s -= (L[k * n + i] as number) * (x[k] as number);
+    x[i] = s / (L[i * n + i] as number);
+  }
+  return x;
+}
