@@ -123,10 +123,83 @@ export function correctionAt(
 }
 
 /**
- * β per step minimising Σ w_i (r_ik − x_ik·β_k)² + λ·Σw·Σ_j m_j β_kj², x_ik =
- * [phi_i, own_ik], m_j the (weighted) mean square of feature j, over the
- * windows `use` selects; 'l1' reweights by 1 / |residual| (a few rounds), so
- * it fits the median correction. λ = Infinity gives zeros: the frozen head.
+ * Per step k, the normal equations' sums over the windows `use` selects:
+ * A_k = Σ x x^T (row-major [D, D]) and b_k = Σ x r_k, x = [phi, own_k]. The
+ * common block Σ phi phi^T is summed once for every step.
+ */
+interface Sums {
+  A: Float64Array;
+  b: Float64Array;
+  count: number;
+}
+
+function sumsOf(data: HeadData, use?: (i: number) => boolean): Sums {
+  const { n, d, h, phi, own, r } = data;
+  const D = d + 1;
+  const G = new Float64Array(d * d);
+  const A = new Float64Array(h * D * D);
+  const b = new Float64Array(h * D);
+  let count = 0;
+  for (let i = 0; i < n; i++) {
+    if (use && !use(i)) continue;
+    count++;
+    const p0 = i * d;
+    for (let p = 0; p < d; p++) {
+      const xp = phi[p0 + p] as number;
+      if (xp === 0) continue;
+      for (let q = 0; q <= p; q++)
+        G[p * d + q] = (G[p * d + q] as number) + xp * (phi[p0 + q] as number);
+    }
+    for (let k = 0; k < h; k++) {
+      const o = own[i * h + k] as number;
+      const y = r[i * h + k] as number;
+      const Ak = k * D * D;
+      const bk = k * D;
+      for (let p = 0; p < d; p++) {
+        const xp = phi[p0 + p] as number;
+        A[Ak + d * D + p] = (A[Ak + d * D + p] as number) + o * xp;
+        b[bk + p] = (b[bk + p] as number) + xp * y;
+      }
+      A[Ak + d * D + d] = (A[Ak + d * D + d] as number) + o * o;
+      b[bk + d] = (b[bk + d] as number) + o * y;
+    }
+  }
+  for (let k = 0; k < h; k++) {
+    const Ak = k * D * D;
+    for (let p = 0; p < D; p++)
+      for (let q = 0; q <= p; q++) {
+        const v = p < d ? (G[p * d + q] as number) : (A[Ak + p * D + q] as number);
+        A[Ak + p * D + q] = v;
+        A[Ak + q * D + p] = v;
+      }
+  }
+  return { A, b, count };
+}
+
+/** β from the sums: (A_k + λ·count·diag(m)) β_k = b_k, m the features' mean squares. */
+function solveSums(s: Sums, d: number, h: number, lambda: number): Correction {
+  const D = d + 1;
+  const beta = new Float64Array(h * D);
+  if (!(lambda < Infinity) || s.count === 0) return beta;
+  const A = new Float64Array(D * D);
+  for (let k = 0; k < h; k++) {
+    A.set(s.A.subarray(k * D * D, (k + 1) * D * D));
+    for (let p = 0; p < D; p++) {
+      // The penalty in each feature's own units: its mean square, floored.
+      const ms = Math.max((A[p * D + p] as number) / s.count, 1e-6);
+      A[p * D + p] = (A[p * D + p] as number) + lambda * s.count * ms;
+    }
+    const sol = solveSpd(A, s.b.subarray(k * D, (k + 1) * D), D);
+    if (sol) beta.set(sol, k * D);
+  }
+  return beta;
+}
+
+/**
+ * β per step minimising Σ (r_ik − x_ik·β_k)² + λ·n·Σ_j m_j β_kj², x_ik =
+ * [phi_i, own_ik], m_j the mean square of feature j, over the windows `use`
+ * selects; 'l1' reweights by 1 / |residual| (a few rounds), so it fits the
+ * median correction. λ = Infinity gives zeros: the frozen head.
  */
 export function fitCorrection(
   data: HeadData,
@@ -134,30 +207,33 @@ export function fitCorrection(
   loss: TunedHeadOptions['loss'],
   use?: (i: number) => boolean,
 ): Correction {
+  if (loss === 'l2') return solveSums(sumsOf(data, use), data.d, data.h, lambda);
+  return fitL1(data, lambda, use);
+}
+
+/** The median correction by iteratively reweighted ridge, from the ridge fit. */
+function fitL1(data: HeadData, lambda: number, use?: (i: number) => boolean): Correction {
   const { n, d, h, phi, own, r } = data;
   const D = d + 1;
-  const beta = new Float64Array(h * D);
+  let beta = solveSums(sumsOf(data, use), d, h, lambda);
   if (!(lambda < Infinity)) return beta;
   const rows: number[] = [];
   for (let i = 0; i < n; i++) if (!use || use(i)) rows.push(i);
-  if (rows.length === 0) return beta;
   const x = new Float64Array(D);
-  const w = new Float64Array(rows.length).fill(1);
   const A = new Float64Array(D * D);
   const b = new Float64Array(D);
-  const rounds = loss === 'l1' ? 6 : 1;
   for (let k = 0; k < h; k++) {
-    w.fill(1);
-    for (let round = 0; round < rounds; round++) {
+    for (let round = 0; round < 5; round++) {
       A.fill(0);
       b.fill(0);
       let wsum = 0;
-      for (let ri = 0; ri < rows.length; ri++) {
-        const i = rows[ri] as number;
-        const wi = w[ri] as number;
+      for (const i of rows) {
         for (let j = 0; j < d; j++) x[j] = phi[i * d + j] as number;
         x[d] = own[i * h + k] as number;
         const y = r[i * h + k] as number;
+        const e = y - correctionAt(beta, d, k, phi, i * d, x[d] as number);
+        // δ keeps a window fitted exactly from taking all the weight.
+        const wi = 1 / Math.max(Math.abs(e), 0.05);
         wsum += wi;
         for (let p = 0; p < D; p++) {
           const wx = wi * (x[p] as number);
@@ -167,22 +243,14 @@ export function fitCorrection(
         }
       }
       for (let p = 0; p < D; p++) {
-        // The penalty in each feature's own units: the weighted mean square, floored.
         const ms = Math.max((A[p * D + p] as number) / wsum, 1e-6);
         A[p * D + p] = (A[p * D + p] as number) + lambda * wsum * ms;
         for (let q = 0; q < p; q++) A[q * D + p] = A[p * D + q] as number;
       }
       const sol = solveSpd(A, b, D);
       if (!sol) break;
+      beta = beta.slice();
       beta.set(sol, k * D);
-      if (round === rounds - 1) break;
-      for (let ri = 0; ri < rows.length; ri++) {
-        const i = rows[ri] as number;
-        const e =
-          (r[i * h + k] as number) - correctionAt(beta, d, k, phi, i * d, own[i * h + k] as number);
-        // δ keeps a window fitted exactly from taking all the weight.
-        w[ri] = 1 / Math.max(Math.abs(e), 0.05);
-      }
     }
   }
   return beta;
@@ -235,8 +303,12 @@ export function fitTunedHead(
   const inTest = (i: number): boolean => data.heldOut[i] === 1;
   let best = Infinity;
   let lambda = Infinity;
+  const fitSums = opts.loss === 'l2' ? sumsOf(data, inFit) : undefined;
   const errors = opts.lambdas.map((l) => {
-    const e = heldOutError(data, fitCorrection(data, l, opts.loss, inFit), inTest);
+    const beta = fitSums
+      ? solveSums(fitSums, data.d, data.h, l)
+      : fitCorrection(data, l, opts.loss, inFit);
+    const e = heldOutError(data, beta, inTest);
     // Ties go to the stronger shrinkage (the earlier, in the grid's order).
     if (e < best - 1e-12) {
       best = e;
