@@ -292,7 +292,9 @@ async function tunedFrom(dir: string): Promise<() => Model> {
   const lambdas = new Map<number, number>();
   options.onFit = (fit) => lambdas.set(fit.lambda, (lambdas.get(fit.lambda) ?? 0) + 1);
   process.on('exit', () =>
-    log(`tcn_tuned: strength chosen per fit ${JSON.stringify([...lambdas].map(([l, n]) => `${l}: ${n}`))}`),
+    log(
+      `tcn_tuned: strength chosen per fit ${JSON.stringify([...lambdas].map(([l, n]) => `${l}: ${n}`))}`,
+    ),
   );
   return () => tcnTunedModel(desc, (x, b) => runner.runHidden(x, b), runner.hiddenWidth, options);
 }

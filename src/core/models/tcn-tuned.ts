@@ -62,28 +62,7 @@ export function tcnTunedModel(
   const minHistory = desc.input.minHistory ?? window;
   const C = hiddenWidth;
   const d = 1 + C;
-
-  /** The network over `count` windows made by `fill`; their scales, quantiles and hidden features. */
-  const runWindows = async (
-    count: number,
-    fill: (i: number, x: Float32Array, offset: number) => number,
-  ): Promise<{ scales: Float64Array; quantiles: Float32Array; hidden: Float32Array }> => {
-    const scales = new Float64Array(count);
-    const quantiles = new Float32Array(count * horizon * Q);
-    const hidden = new Float32Array(count * C);
-    const x = new Float32Array(Math.min(CHUNK, Math.max(1, count)) * stride);
-    for (let from = 0; from < count; from += CHUNK) {
-      const n = Math.min(CHUNK, count - from);
-      for (let i = 0; i < n; i++) scales[from + i] = fill(from + i, x, i * stride);
-      const out = await run(x.subarray(0, n * stride), n);
-      if (out.quantiles.length !== n * horizon * Q || out.hidden.length !== n * C) {
-        throw new Error(`model returned ${out.quantiles.length} values for ${n} windows`);
-      }
-      quantiles.set(out.quantiles, from * horizon * Q);
-      hidden.set(out.hidden, from * C);
-    }
-    return { scales, quantiles, hidden };
-  };
+  const shape: NetShape = { run, stride, horizon, Q, C };
 
   return {
     kind: 'global',
@@ -101,7 +80,7 @@ export function tcnTunedModel(
         opts,
       );
       const N = origins.series.length;
-      const train = await runWindows(N, (i, x, off) => {
+      const train = await runWindows(shape, N, (i, x, off) => {
         const s = batch[origins.series[i] as number] as SeriesInput;
         // Built at the origin: reads s.y before it only (its targets are never inputs).
         return buildSequenceWindow(
@@ -142,7 +121,7 @@ export function tcnTunedModel(
       const fit = fitTunedHead(data, opts);
       options.onFit?.(fit, N, batch.length);
 
-      const now = await runWindows(batch.length, (b, x, off) => {
+      const now = await runWindows(shape, batch.length, (b, x, off) => {
         const s = batch[b] as SeriesInput;
         return buildSequenceWindow(s.y, weeks[b] ?? null, s.y.length, desc, x, off);
       });
@@ -170,4 +149,38 @@ export function tcnTunedModel(
       });
     },
   };
+}
+
+interface NetShape {
+  run: RunHidden;
+  /** Values per input window. */
+  stride: number;
+  horizon: number;
+  Q: number;
+  /** Hidden features per window. */
+  C: number;
+}
+
+/** The network over `count` windows made by `fill`, CHUNK at a time; their scales, quantiles and hidden features. */
+async function runWindows(
+  net: NetShape,
+  count: number,
+  fill: (i: number, x: Float32Array, offset: number) => number,
+): Promise<{ scales: Float64Array; quantiles: Float32Array; hidden: Float32Array }> {
+  const { stride, horizon, Q, C } = net;
+  const scales = new Float64Array(count);
+  const quantiles = new Float32Array(count * horizon * Q);
+  const hidden = new Float32Array(count * C);
+  const x = new Float32Array(Math.min(CHUNK, Math.max(1, count)) * stride);
+  for (let from = 0; from < count; from += CHUNK) {
+    const n = Math.min(CHUNK, count - from);
+    for (let i = 0; i < n; i++) scales[from + i] = fill(from + i, x, i * stride);
+    const out = await net.run(x.subarray(0, n * stride), n);
+    if (out.quantiles.length !== n * horizon * Q || out.hidden.length !== n * C) {
+      throw new Error(`model returned ${out.quantiles.length} values for ${n} windows`);
+    }
+    quantiles.set(out.quantiles, from * horizon * Q);
+    hidden.set(out.hidden, from * C);
+  }
+  return { scales, quantiles, hidden };
 }
