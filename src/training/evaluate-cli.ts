@@ -284,8 +284,15 @@ async function tunedFrom(dir: string): Promise<() => Model> {
   for (const pair of optionValue(args, 'tuned-set')?.split(',') ?? []) {
     const [k, v = ''] = pair.split('=');
     if (k === 'loss') options.loss = v === 'l1' ? 'l1' : 'l2';
+    else if (k === 'anchored') options.anchored = v !== '0';
     else if (k === 'lambdas') options.lambdas = v.split('/').map(Number);
-    else if (k === 'stride' || k === 'maxOrigins' || k === 'budget' || k === 'maxTarget')
+    else if (
+      k === 'stride' ||
+      k === 'maxOrigins' ||
+      k === 'budget' ||
+      k === 'maxTarget' ||
+      k === 'rounds'
+    )
       options[k] = Number(v);
     else throw new Error(`--tuned-set: unknown option ${k}`);
   }

@@ -106,14 +106,21 @@ describe('the tuned head arithmetic', () => {
     }
     // 9 weeks: no window with 8 weeks of history and 4 targets.
     expect(Array.from(o.series).includes(3)).toBe(false);
-    // Over budget: fewer origins per series, every series still in.
+    // Over budget: fewer origins per series, down to 4, then every k-th series.
+    const some = trainingOrigins(Array(100).fill(200), 4, 8, {
+      stride: 4,
+      maxOrigins: 26,
+      budget: 1000,
+    });
+    expect(some.series.length).toBe(1000);
+    expect(new Set(some.series).size).toBe(100);
     const many = trainingOrigins(Array(500).fill(200), 4, 8, {
       stride: 4,
       maxOrigins: 26,
       budget: 1000,
     });
     expect(many.series.length).toBeLessThanOrEqual(1000);
-    expect(new Set(many.series).size).toBe(500);
+    expect(new Set(many.series).size).toBe(250);
   });
 });
 

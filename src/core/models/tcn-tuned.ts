@@ -15,6 +15,7 @@ import {
   trainingOrigins,
   TUNED_HEAD_DEFAULTS,
   type HeadData,
+  type TrainingOrigins,
   type TunedFit,
   type TunedHeadOptions,
 } from './tuned-head';
@@ -63,6 +64,7 @@ export function tcnTunedModel(
   const C = hiddenWidth;
   const d = 1 + C;
   const shape: NetShape = { run, stride, horizon, Q, C };
+  const cache = new WindowCache();
 
   return {
     kind: 'global',
@@ -78,9 +80,22 @@ export function tcnTunedModel(
         h,
         minHistory,
         opts,
+        batch.map((s) => s.end ?? s.y.length),
       );
       const N = origins.series.length;
-      const train = await runWindows(shape, N, (i, x, off) => {
+      // Windows an earlier call (the backtest's previous origin) ran already are not run again.
+      const entries = new Array<CachedWindow>(N);
+      const missing: number[] = [];
+      for (let i = 0; i < N; i++) {
+        const hit = cache.get(
+          (batch[origins.series[i] as number] as SeriesInput).y,
+          origins.end[i] as number,
+        );
+        if (hit) entries[i] = hit;
+        else missing.push(i);
+      }
+      const ran = await runWindows(shape, missing.length, (m, x, off) => {
+        const i = missing[m] as number;
         const s = batch[origins.series[i] as number] as SeriesInput;
         // Built at the origin: reads s.y before it only (its targets are never inputs).
         return buildSequenceWindow(
@@ -92,32 +107,23 @@ export function tcnTunedModel(
           off,
         );
       });
-      const data: HeadData = {
-        n: N,
-        d,
-        h,
-        phi: new Float64Array(N * d),
-        own: new Float64Array(N * h),
-        r: new Float64Array(N * h),
-        heldOut: new Uint8Array(N),
-      };
-      for (let i = 0; i < N; i++) {
-        const s = batch[origins.series[i] as number] as SeriesInput;
-        const t = origins.end[i] as number;
-        const scale = train.scales[i] as number;
-        data.phi[i * d] = 1;
-        for (let c = 0; c < C; c++) data.phi[i * d + 1 + c] = train.hidden[i * C + c] as number;
-        data.heldOut[i] = origins.offset[i] === 0 ? 1 : 0;
-        for (let k = 0; k < h; k++) {
-          const p50 = train.quantiles[(i * horizon + k) * Q + i50] as number;
-          const y = Math.max(
-            -opts.maxTarget,
-            Math.min(opts.maxTarget, (s.y[t + k] as number) / scale),
-          );
-          data.own[i * h + k] = p50;
-          data.r[i * h + k] = y - p50;
-        }
-      }
+      missing.forEach((i, m) => {
+        const p50 = new Float32Array(horizon);
+        for (let k = 0; k < horizon; k++)
+          p50[k] = ran.quantiles[(m * horizon + k) * Q + i50] as number;
+        const entry: CachedWindow = {
+          scale: ran.scales[m] as number,
+          p50,
+          hidden: ran.hidden.slice(m * C, (m + 1) * C),
+        };
+        cache.set(
+          (batch[origins.series[i] as number] as SeriesInput).y,
+          origins.end[i] as number,
+          entry,
+        );
+        entries[i] = entry;
+      });
+      const data = headData(batch, origins, entries, h, C, opts.maxTarget);
       const fit = fitTunedHead(data, opts);
       options.onFit?.(fit, N, batch.length);
 
@@ -183,4 +189,79 @@ async function runWindows(
     hidden.set(out.hidden, from * C);
   }
   return { scales, quantiles, hidden };
+}
+
+/** What a training window gives the fit: its scale, the frozen p50 per horizon week, the hidden features. */
+interface CachedWindow {
+  scale: number;
+  p50: Float32Array;
+  hidden: Float32Array;
+}
+
+/**
+ * Training windows already run, by series and origin: a window is a function
+ * of its series' values before its origin only, the same at every later
+ * backtest origin. A series is known by its values' buffer and offset (a
+ * backtest's histories are views of one array), so the cache lives as long
+ * as the model: one run, over which the values do not change.
+ */
+class WindowCache {
+  private readonly bySeries = new WeakMap<
+    ArrayBufferLike,
+    Map<number, Map<number, CachedWindow>>
+  >();
+
+  private of(y: Float64Array): Map<number, CachedWindow> {
+    let byOffset = this.bySeries.get(y.buffer);
+    if (!byOffset) this.bySeries.set(y.buffer, (byOffset = new Map()));
+    let byOrigin = byOffset.get(y.byteOffset);
+    if (!byOrigin) byOffset.set(y.byteOffset, (byOrigin = new Map()));
+    return byOrigin;
+  }
+
+  get(y: Float64Array, t: number): CachedWindow | undefined {
+    return this.of(y).get(t);
+  }
+
+  set(y: Float64Array, t: number, w: CachedWindow): void {
+    this.of(y).set(t, w);
+  }
+}
+
+/** The regression's data from the training windows: features [1, hidden], the frozen p50, the residual to fit. */
+function headData(
+  batch: readonly SeriesInput[],
+  origins: TrainingOrigins,
+  entries: readonly CachedWindow[],
+  h: number,
+  C: number,
+  maxTarget: number,
+): HeadData {
+  const N = origins.series.length;
+  const d = 1 + C;
+  const data: HeadData = {
+    n: N,
+    d,
+    h,
+    phi: new Float64Array(N * d),
+    own: new Float64Array(N * h),
+    r: new Float64Array(N * h),
+    heldOut: new Uint8Array(N),
+  };
+  for (let i = 0; i < N; i++) {
+    const s = batch[origins.series[i] as number] as SeriesInput;
+    const t = origins.end[i] as number;
+    const e = entries[i] as CachedWindow;
+    data.phi[i * d] = 1;
+    for (let c = 0; c < C; c++) data.phi[i * d + 1 + c] = e.hidden[c] as number;
+    data.heldOut[i] = origins.offset[i] === 0 ? 1 : 0;
+    for (let k = 0; k < h; k++) {
+      const p50 = e.p50[k] as number;
+      // Scaled and clipped as the network's training targets were.
+      const y = Math.max(-maxTarget, Math.min(maxTarget, (s.y[t + k] as number) / e.scale));
+      data.own[i * h + k] = p50;
+      data.r[i * h + k] = y - p50;
+    }
+  }
+  return data;
 }

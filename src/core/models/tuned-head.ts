@@ -26,6 +26,14 @@ export interface TunedHeadOptions {
   lambdas: readonly number[];
   /** 'l2': ridge on squared error; 'l1': the median correction (reweighted ridge). */
   loss: 'l2' | 'l1';
+  /**
+   * Older windows on a grid fixed in the calendar (reused from one backtest
+   * origin to the next: cheaper), or every window counted back from the
+   * history's end (the latest weeks always in).
+   */
+  anchored: boolean;
+  /** 'l1': reweighting rounds after the ridge start. */
+  rounds: number;
   /** Scaled targets are clipped here, as in training (recipe maxTarget). */
   maxTarget: number;
 }
@@ -33,9 +41,15 @@ export interface TunedHeadOptions {
 export const TUNED_HEAD_DEFAULTS: TunedHeadOptions = {
   stride: 4,
   maxOrigins: 26,
-  budget: 10_000,
-  lambdas: [Infinity, 100, 10, 1, 0.1, 0.01],
-  loss: 'l2',
+  // 5,000 skus: 1,000 of them, 4 windows each (figures: models/MODEL_CARD.md).
+  budget: 4_000,
+  lambdas: [Infinity, 10, 1, 0.1],
+  // Chosen on validation windows (models/MODEL_CARD.md, "Tuned head"): the
+  // median correction beat ridge on the seed, store-item and M4.
+  loss: 'l1',
+  // Measured on validation windows: the latest weeks matter more than reuse.
+  anchored: false,
+  rounds: 3,
   maxTarget: 20,
 };
 
@@ -49,23 +63,34 @@ export interface TrainingOrigins {
 /**
  * Origins t (history lengths) for training windows whose h target weeks
  * y[t], …, y[t + h − 1] lie inside each history of length lengths[i]:
- * t = n − h − j·stride for offsets j, t ≥ minHistory. Offsets are counted
- * from the end, so series whose histories end on the same week share each
- * offset's calendar week. Over budget, each series keeps fewer offsets spread
- * over the same span, and beyond one window per series, every k-th series.
+ * t ≤ n − h, t ≥ minHistory. Offset 0 is the latest, t = n − h; the
+ * others sit on a grid of `stride` weeks fixed in the series' own calendar
+ * (anchors[i]: the absolute index just after the history's last week;
+ * default n), so a backtest's next origin finds them again (tcn-tuned.ts
+ * caches their network outputs) and series of one calendar share each
+ * offset's weeks. Over
+ * budget, each series keeps fewer offsets spread over the same span, down
+ * to MIN_ORIGINS, and beyond that every k-th series is taken.
  */
+/** Training origins per series taken, at least (when its history has room). */
+const MIN_ORIGINS = 4;
+
 export function trainingOrigins(
   lengths: readonly number[],
   h: number,
   minHistory: number,
-  opts: Pick<TunedHeadOptions, 'stride' | 'maxOrigins' | 'budget'>,
+  opts: Pick<TunedHeadOptions, 'stride' | 'maxOrigins' | 'budget'> &
+    Partial<Pick<TunedHeadOptions, 'anchored'>>,
+  anchors?: readonly number[],
 ): TrainingOrigins {
   const n = lengths.length;
-  const perSeries = Math.max(
-    1,
-    Math.min(opts.maxOrigins, Math.floor(opts.budget / Math.max(1, n))),
+  // At least MIN_ORIGINS per series taken: the latest is held out to choose
+  // the strength, the others fit; over budget, every k-th series is taken.
+  const perSeries = Math.min(
+    opts.maxOrigins,
+    Math.max(MIN_ORIGINS, Math.floor(opts.budget / Math.max(1, n))),
   );
-  const every = Math.max(1, Math.ceil(n / Math.max(1, opts.budget)));
+  const every = Math.max(1, Math.ceil((n * perSeries) / Math.max(1, opts.budget)));
   // Offsets 0, step, 2·step, … spread over maxOrigins slots.
   const step = Math.max(1, Math.floor(opts.maxOrigins / perSeries));
   const series: number[] = [];
@@ -73,8 +98,14 @@ export function trainingOrigins(
   const offset: number[] = [];
   for (let i = 0; i < n; i += every) {
     const len = lengths[i] as number;
+    const a = anchors?.[i] ?? len;
+    const phase =
+      opts.anchored === false ? 0 : (((a - h) % opts.stride) + opts.stride) % opts.stride;
     for (let j = 0; j < perSeries; j++) {
-      const t = len - h - j * step * opts.stride;
+      // The latest window ends at the history's end (its recent weeks say
+      // most: held out to choose the strength, then fitted on); the others
+      // sit on the grid.
+      const t = j === 0 ? len - h : len - h - phase - j * step * opts.stride;
       if (t < Math.max(1, minHistory)) break;
       series.push(i);
       end.push(t);
@@ -206,13 +237,19 @@ export function fitCorrection(
   lambda: number,
   loss: TunedHeadOptions['loss'],
   use?: (i: number) => boolean,
+  rounds = TUNED_HEAD_DEFAULTS.rounds,
 ): Correction {
   if (loss === 'l2') return solveSums(sumsOf(data, use), data.d, data.h, lambda);
-  return fitL1(data, lambda, use);
+  return fitL1(data, lambda, rounds, use);
 }
 
 /** The median correction by iteratively reweighted ridge, from the ridge fit. */
-function fitL1(data: HeadData, lambda: number, use?: (i: number) => boolean): Correction {
+function fitL1(
+  data: HeadData,
+  lambda: number,
+  rounds: number,
+  use?: (i: number) => boolean,
+): Correction {
   const { n, d, h, phi, own, r } = data;
   const D = d + 1;
   let beta = solveSums(sumsOf(data, use), d, h, lambda);
@@ -223,7 +260,7 @@ function fitL1(data: HeadData, lambda: number, use?: (i: number) => boolean): Co
   const A = new Float64Array(D * D);
   const b = new Float64Array(D);
   for (let k = 0; k < h; k++) {
-    for (let round = 0; round < 5; round++) {
+    for (let round = 0; round < rounds; round++) {
       A.fill(0);
       b.fill(0);
       let wsum = 0;
@@ -291,7 +328,7 @@ export interface TunedFit {
  */
 export function fitTunedHead(
   data: HeadData,
-  opts: Pick<TunedHeadOptions, 'lambdas' | 'loss'>,
+  opts: Pick<TunedHeadOptions, 'lambdas' | 'loss'> & Partial<Pick<TunedHeadOptions, 'rounds'>>,
 ): TunedFit {
   const D = data.d + 1;
   let held = 0;
@@ -307,7 +344,7 @@ export function fitTunedHead(
   const errors = opts.lambdas.map((l) => {
     const beta = fitSums
       ? solveSums(fitSums, data.d, data.h, l)
-      : fitCorrection(data, l, opts.loss, inFit);
+      : fitCorrection(data, l, opts.loss, inFit, opts.rounds);
     const e = heldOutError(data, beta, inTest);
     // Ties go to the stronger shrinkage (the earlier, in the grid's order).
     if (e < best - 1e-12) {
@@ -316,7 +353,7 @@ export function fitTunedHead(
     }
     return e;
   });
-  return { beta: fitCorrection(data, lambda, opts.loss), lambda, errors };
+  return { beta: fitCorrection(data, lambda, opts.loss, undefined, opts.rounds), lambda, errors };
 }
 
 /** Solves A x = b for a symmetric positive definite A (n × n, row-major) by Cholesky; null if not SPD. */
