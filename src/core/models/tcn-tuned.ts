@@ -124,6 +124,7 @@ export function tcnTunedModel(
         entries[i] = entry;
       });
       const data = headData(batch, origins, entries, h, C, opts.maxTarget);
+      if (opts.select === 'money') data.weight = Float64Array.from(entries, (e) => e.scale);
       const fit = fitTunedHead(data, opts);
       options.onFit?.(fit, N, batch.length);
 

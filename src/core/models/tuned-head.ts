@@ -32,6 +32,8 @@ export interface TunedHeadOptions {
    * history's end (the latest weeks always in).
    */
   anchored: boolean;
+  /** The strength's held-out error: in scaled units (every window alike) or in money (WAPE's weighting). */
+  select: 'scaled' | 'money';
   /** 'l1': reweighting rounds after the ridge start. */
   rounds: number;
   /** Scaled targets are clipped here, as in training (recipe maxTarget). */
@@ -50,6 +52,7 @@ export const TUNED_HEAD_DEFAULTS: TunedHeadOptions = {
   // Measured on validation windows: the latest weeks matter more than reuse.
   anchored: false,
   rounds: 3,
+  select: 'scaled',
   maxTarget: 20,
 };
 
@@ -133,6 +136,8 @@ export interface HeadData {
   own: Float64Array;
   r: Float64Array;
   heldOut: Uint8Array;
+  /** Each window's weight in the held-out error (its scale: errors in money, as WAPE pools them); 1 when absent. */
+  weight?: Float64Array;
 }
 
 /** Coefficients [h, d + 1] (the last column multiplies the step's own feature); zeros = frozen. */
@@ -299,16 +304,19 @@ export function heldOutError(
   beta: Correction,
   use: (i: number) => boolean,
 ): number {
-  const { n, d, h, phi, own, r } = data;
+  const { n, d, h, phi, own, r, weight } = data;
   let s = 0;
   let m = 0;
   for (let i = 0; i < n; i++) {
     if (!use(i)) continue;
+    const w = weight ? (weight[i] as number) : 1;
     for (let k = 0; k < h; k++) {
-      s += Math.abs(
-        (r[i * h + k] as number) - correctionAt(beta, d, k, phi, i * d, own[i * h + k] as number),
-      );
-      m++;
+      s +=
+        w *
+        Math.abs(
+          (r[i * h + k] as number) - correctionAt(beta, d, k, phi, i * d, own[i * h + k] as number),
+        );
+      m += w;
     }
   }
   return m > 0 ? s / m : 0;
