@@ -98,6 +98,7 @@ const MODEL_WORDS: Record<string, string> = {
   adida: 'ADIDA (for slow movers)',
   imapa: 'IMAPA (for slow movers)',
   tcn: 'the neural network',
+  tcn_tuned: 'the neural network, its last layer refitted on this file',
   baseline: 'too little history: the average of all weeks',
 };
 

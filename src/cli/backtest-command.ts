@@ -210,11 +210,12 @@ async function run(argv: string[], io: CliIo): Promise<number> {
     );
   }
 
-  const useTcn = wanted === undefined || wanted.includes('tcn');
+  // tcn_tuned only when named: it refits a head at every cutoff (issue 28).
+  const useTcn = wanted === undefined || wanted.includes('tcn') || wanted.includes('tcn_tuned');
   let tcn: TcnHandle | undefined;
   if (useTcn) {
     tcn = await startTcn(optionValue(args, 'model-file') ?? defaultDescriptorPath());
-    if (h > tcn.desc.output.horizon && wanted?.includes('tcn')) {
+    if (h > tcn.desc.output.horizon && (wanted?.includes('tcn') || wanted?.includes('tcn_tuned'))) {
       await tcn.host.dispose();
       throw new UsageError(
         `tcn forecasts at most ${tcn.desc.output.horizon} weeks; asked for ${h}`,
@@ -232,9 +233,11 @@ async function run(argv: string[], io: CliIo): Promise<number> {
     const namesLine = namesNote(names, format);
     if (namesLine !== null) notes.push(namesLine);
     if (table.series.length === 0) return endWithoutSkus(notes, io);
-    let models: Model[] = availableModels(
-      tcn && h <= tcn.desc.output.horizon ? (await tcn.host.ready, tcn.model(table)) : undefined,
-    );
+    const ready = tcn && h <= tcn.desc.output.horizon ? await tcn.host.ready : undefined;
+    let models: Model[] = availableModels(tcn && ready ? tcn.model(table) : undefined);
+    const tuned =
+      wanted?.includes('tcn_tuned') && ready ? tcn?.tuned(ready.hiddenWidth) : undefined;
+    if (tuned) models.push(tuned);
     if (wanted) models = models.filter((m) => wanted.includes(m.alias));
     const series = seriesFromTable(table);
     const cv = await crossValidation(series, models, { h, nWindows, stepSize, refit: true });

@@ -303,9 +303,9 @@ export async function startTcnFor(
   horizon: number,
   modelFile: string | undefined,
 ): Promise<TcnHandle | undefined> {
-  if (requested !== 'tcn' && requested !== 'auto') return undefined;
+  if (requested !== 'tcn' && requested !== 'tcn_tuned' && requested !== 'auto') return undefined;
   const tcn = await startTcn(modelFile ?? defaultDescriptorPath());
-  const tooFar = requested === 'tcn' ? tcnHorizonProblem(tcn, horizon) : null;
+  const tooFar = requested !== 'auto' ? tcnHorizonProblem(tcn, horizon) : null;
   if (tooFar !== null) {
     await tcn.host.dispose();
     throw new UsageError(tooFar);
@@ -356,10 +356,22 @@ export async function libraryRun(
   // Nothing below makes row objects unless a TCN of row features runs: the
   // other columns go (at the table cap about 200 MB of the 1 GB budget).
   if (!tcn || isSequenceInput(tcn.desc)) releaseSideColumns(table);
-  const loaded = tcn ? await tcn.host.ready : undefined;
+  const ready = tcn ? await tcn.host.ready : undefined;
+  const tuned = tcn && ready ? tcn.tuned(ready.hiddenWidth) : undefined;
+  if (opts.model === 'tcn_tuned' && !tuned)
+    throw new UsageError(
+      'tcn_tuned needs a model file with hidden features (models/tcn.onnx of issue 28 or later)',
+    );
+  const loaded = ready ? { provider: ready.provider, loadMs: ready.loadMs } : undefined;
   return {
     table,
-    opts: { ...opts, ...(tcn ? { tcn: tcn.model(table) } : {}) },
+    opts: {
+      ...opts,
+      ...(tcn ? { tcn: tcn.model(table) } : {}),
+      ...(tuned ? { tuned } : {}),
+      // An evaluation-only switch (issue 28): tcn_tuned among auto's candidates.
+      ...(process.env.SKUCAST_AUTO_TUNED === '1' ? { autoWithTuned: true } : {}),
+    },
     ...(loaded ? { loaded } : {}),
   };
 }

@@ -6,10 +6,11 @@ import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { errorText } from '../core/error-text';
-import type { FeaturePresence } from '../core/features';
+import { isSequenceInput, type FeaturePresence } from '../core/features';
 import { modelChoices } from '../core/forecast-library';
 import { parseModelDescriptor, type ModelDescriptor } from '../core/model-descriptor';
 import { tcnModel } from '../core/models/tcn';
+import { tcnTunedModel } from '../core/models/tcn-tuned';
 import type { GlobalModel } from '../core/models/types';
 import type { WeeklyTable } from '../core/types';
 import { UsageError } from './command';
@@ -39,7 +40,7 @@ export async function readDescriptor(descriptorPath: string): Promise<ModelDescr
 }
 
 /** Every alias `--model` accepts, TCN included (it is loaded only when the run needs it). */
-export const MODEL_CHOICES: readonly string[] = [...modelChoices(), 'tcn'];
+export const MODEL_CHOICES: readonly string[] = [...modelChoices(), 'tcn', 'tcn_tuned'];
 
 /** Checks a `--model` value (one alias, or with `list` several comma-separated). */
 export function parseModelList(text: string, option: string): string[] {
@@ -64,6 +65,8 @@ export interface TcnHandle {
   host: ModelHost;
   /** The TCN as a library model, for the table's optional columns. */
   model(table: WeeklyTable): GlobalModel;
+  /** tcn_tuned on the same runner, once loaded, when the file outputs hidden features (else undefined). */
+  tuned(hiddenWidth: number): GlobalModel | undefined;
 }
 
 /**
@@ -88,6 +91,10 @@ export async function startTcn(descriptorPath: string, inThisThread = false): Pr
         quantity: table.report.hasQuantity,
       };
       return tcnModel(desc, (x, batch) => host.run(x, batch), presence);
+    },
+    tuned(hiddenWidth: number): GlobalModel | undefined {
+      if (hiddenWidth <= 0 || !isSequenceInput(desc)) return undefined;
+      return tcnTunedModel(desc, (x, batch) => host.runHidden(x, batch), hiddenWidth);
     },
   };
 }

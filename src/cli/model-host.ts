@@ -10,6 +10,7 @@ import { setFlagsFromString } from 'node:v8';
 import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
 import { errorText } from '../core/error-text';
 import type { ModelDescriptor } from '../core/model-descriptor';
+import type { HiddenRun } from '../core/models/tcn-tuned';
 import { createModelRunner, ModelRunnerError, type Provider } from '../runtime/model-runner';
 
 export const MODEL_HOST_FLAG = '--model-host';
@@ -23,16 +24,19 @@ interface HostData {
   desc: ModelDescriptor;
 }
 
-type ToHost = { type: 'run'; id: number; x: Float32Array; batch: number } | { type: 'close' };
+type ToHost =
+  { type: 'run'; id: number; x: Float32Array; batch: number; hidden?: boolean } | { type: 'close' };
 type FromHost =
-  | { type: 'ready'; provider: Provider; loadMs: number }
-  | { type: 'result'; id: number; y: Float32Array }
+  | { type: 'ready'; provider: Provider; loadMs: number; hiddenWidth: number }
+  | { type: 'result'; id: number; y: Float32Array; hidden?: Float32Array }
   | { type: 'error'; id?: number; kind: 'file' | 'model'; message: string };
 
 export interface ModelHost {
   /** Resolves once the model is loaded; rejects with ModelFileError or ModelRunnerError. */
-  ready: Promise<{ provider: Provider; loadMs: number }>;
+  ready: Promise<{ provider: Provider; loadMs: number; hiddenWidth: number }>;
   run(x: Float32Array, batch: number): Promise<Float32Array>;
+  /** run with the hidden output too (tcn_tuned); rejects for a file without one. */
+  runHidden(x: Float32Array, batch: number): Promise<HiddenRun>;
   dispose(): Promise<void>;
 }
 
@@ -90,7 +94,12 @@ export async function serveModelHost(): Promise<void> {
     });
     return;
   }
-  post({ type: 'ready', provider: loaded.runner.provider, loadMs: loaded.loadMs });
+  post({
+    type: 'ready',
+    provider: loaded.runner.provider,
+    loadMs: loaded.loadMs,
+    hiddenWidth: loaded.runner.hiddenWidth,
+  });
   await new Promise<void>((done) => {
     port.on('message', (m: ToHost) => {
       if (m.type === 'close') {
@@ -98,8 +107,17 @@ export async function serveModelHost(): Promise<void> {
         done();
         return;
       }
-      loaded.runner.run(m.x, m.batch).then(
-        (y) => post({ type: 'result', id: m.id, y }, [y.buffer as ArrayBuffer]),
+      (m.hidden
+        ? loaded.runner.runHidden(m.x, m.batch)
+        : loaded.runner.run(m.x, m.batch).then((y) => ({ quantiles: y, hidden: undefined }))
+      ).then(
+        ({ quantiles: y, hidden }) =>
+          post(
+            { type: 'result', id: m.id, y, ...(hidden ? { hidden } : {}) },
+            hidden
+              ? [y.buffer as ArrayBuffer, hidden.buffer as ArrayBuffer]
+              : [y.buffer as ArrayBuffer],
+          ),
         (e: unknown) => post({ type: 'error', id: m.id, kind: 'model', message: errorText(e) }),
       );
     });
@@ -125,17 +143,19 @@ export function startModelHost(
   const worker = new Worker(bundle, { argv: ['forecast', MODEL_HOST_FLAG], workerData: data });
   const pending = new Map<
     number,
-    { resolve: (y: Float32Array) => void; reject: (e: Error) => void }
+    { resolve: (r: { y: Float32Array; hidden?: Float32Array }) => void; reject: (e: Error) => void }
   >();
   let nextId = 1;
   let loaded = false;
   let settleReady: {
-    resolve: (v: { provider: Provider; loadMs: number }) => void;
+    resolve: (v: { provider: Provider; loadMs: number; hiddenWidth: number }) => void;
     reject: (e: Error) => void;
   };
-  const ready = new Promise<{ provider: Provider; loadMs: number }>((resolve, reject) => {
-    settleReady = { resolve, reject };
-  });
+  const ready = new Promise<{ provider: Provider; loadMs: number; hiddenWidth: number }>(
+    (resolve, reject) => {
+      settleReady = { resolve, reject };
+    },
+  );
   ready.catch(() => undefined);
   const failAll = (e: Error): void => {
     settleReady.reject(e);
@@ -145,9 +165,9 @@ export function startModelHost(
   worker.on('message', (m: FromHost) => {
     if (m.type === 'ready') {
       loaded = true;
-      settleReady.resolve({ provider: m.provider, loadMs: m.loadMs });
+      settleReady.resolve({ provider: m.provider, loadMs: m.loadMs, hiddenWidth: m.hiddenWidth });
     } else if (m.type === 'result') {
-      pending.get(m.id)?.resolve(m.y);
+      pending.get(m.id)?.resolve(m);
       pending.delete(m.id);
     } else if (m.id === undefined) failAll(hostError(m));
     else {
@@ -155,18 +175,32 @@ export function startModelHost(
       pending.delete(m.id);
     }
   });
+  const send = (
+    x: Float32Array,
+    batch: number,
+    hidden: boolean,
+  ): Promise<{ y: Float32Array; hidden?: Float32Array }> =>
+    new Promise((resolve, reject) => {
+      const id = nextId++;
+      pending.set(id, { resolve, reject });
+      // Copy, then hand the copy over without a second copy.
+      const copy = x.slice();
+      worker.postMessage({ type: 'run', id, x: copy, batch, hidden } satisfies ToHost, [
+        copy.buffer,
+      ]);
+    });
   worker.on('error', (e) => failAll(new ModelRunnerError(`model thread failed: ${errorText(e)}`)));
   worker.on('exit', () => failAll(new ModelRunnerError('model thread stopped')));
   return {
     ready,
     run(x, batch) {
-      return new Promise<Float32Array>((resolve, reject) => {
-        const id = nextId++;
-        pending.set(id, { resolve, reject });
-        // Copy, then hand the copy over without a second copy.
-        const copy = x.slice();
-        worker.postMessage({ type: 'run', id, x: copy, batch } satisfies ToHost, [copy.buffer]);
-      });
+      return send(x, batch, false).then((r) => r.y);
+    },
+    runHidden(x, batch) {
+      return send(x, batch, true).then((r) => ({
+        quantiles: r.y,
+        hidden: r.hidden ?? new Float32Array(0),
+      }));
     },
     async dispose() {
       // Still loading (an ingest error ended the run early): no need to wait for it.
@@ -185,8 +219,13 @@ function inProcessHost(onnxPath: string, desc: ModelDescriptor): ModelHost {
   const loading = load(onnxPath, desc, false);
   loading.catch(() => undefined);
   return {
-    ready: loading.then((l) => ({ provider: l.runner.provider, loadMs: l.loadMs })),
+    ready: loading.then((l) => ({
+      provider: l.runner.provider,
+      loadMs: l.loadMs,
+      hiddenWidth: l.runner.hiddenWidth,
+    })),
     run: (x, batch) => loading.then((l) => l.runner.run(x, batch)),
+    runHidden: (x, batch) => loading.then((l) => l.runner.runHidden(x, batch)),
     dispose: () => loading.then((l) => l.runner.dispose()).catch(() => undefined),
   };
 }

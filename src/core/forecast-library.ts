@@ -49,6 +49,13 @@ export interface LibraryForecastOptions {
   horizon?: number;
   /** The TCN, when its runner is available (app and CLI); without it auto chooses among the rest. */
   tcn?: GlobalModel;
+  /**
+   * tcn_tuned (the TCN with a head refitted on this file), when its runner
+   * gives hidden features: run when asked for by name, and among auto's
+   * candidates only with `autoWithTuned` (a recipe switch to measure it).
+   */
+  tuned?: GlobalModel;
+  autoWithTuned?: boolean;
   /** Simulated draws for category intervals (see category-totals.ts). */
   categoryDraws?: number;
   /** Backtest progress: candidate models (or shards) done of total. */
@@ -105,7 +112,13 @@ export function candidatesFor(requested: string, tcn?: GlobalModel): Model[] {
 function prepareRun(table: WeeklyTable, opts: LibraryForecastOptions) {
   const horizon = resolveHorizon(opts.horizon);
   const requested = opts.model ?? 'auto';
-  const models = candidatesFor(requested, opts.tcn);
+  const models =
+    requested === 'tcn_tuned' && opts.tuned
+      ? [opts.tuned]
+      : [
+          ...candidatesFor(requested, opts.tcn),
+          ...(requested === 'auto' && opts.autoWithTuned && opts.tuned ? [opts.tuned] : []),
+        ];
   if (requested !== 'auto' && (models[0] as Model).maxHorizon < horizon) {
     throw new ForecastError(
       'bad-horizon',

@@ -24,6 +24,8 @@ import type * as OrtModule from 'onnxruntime-web';
 import type { InferenceSession } from 'onnxruntime-web';
 import { errorText } from '../core/error-text';
 import type { ModelDescriptor } from '../core/model-descriptor';
+import type { HiddenRun } from '../core/models/tcn-tuned';
+import { HIDDEN_OUTPUT } from '../core/models/tuned-head';
 
 type Ort = typeof OrtModule;
 
@@ -68,6 +70,13 @@ export interface ModelRunner {
   readonly numThreads: number;
   /** [batch, window, features] float32 -> [batch, horizon, quantiles] float32, in scaled units. Calls run one at a time. */
   run(x: Float32Array, batch: number): Promise<Float32Array>;
+  /**
+   * Width of the model's hidden output (the head's input, HIDDEN_OUTPUT), 0
+   * when the file has none: what tcn_tuned refits its head on.
+   */
+  readonly hiddenWidth: number;
+  /** run, and also the hidden output [batch, hiddenWidth]; rejects when hiddenWidth is 0. */
+  runHidden(x: Float32Array, batch: number): Promise<HiddenRun>;
   dispose(): Promise<void>;
 }
 
@@ -245,19 +254,27 @@ export async function createModelRunner(
   const numThreads = (ort.env.wasm.numThreads as number | undefined) ?? 1;
   checkSession(session, desc);
 
+  const hiddenWidth = hiddenWidthOf(session);
   const runChunk = async (
     s: InferenceSession,
     x: Float32Array,
     batch: number,
-  ): Promise<Float32Array> => {
+    withHidden: boolean,
+  ): Promise<{ y: Float32Array; hidden?: Float32Array }> => {
     const input = new ort.Tensor('float32', x, [batch, window, features]);
-    const outputs = await s.run({ [desc.input.name]: input });
+    // Only the outputs asked for are copied out of the session.
+    const fetches = withHidden ? [desc.output.name, HIDDEN_OUTPUT] : [desc.output.name];
+    const outputs = await s.run({ [desc.input.name]: input }, fetches);
     const out = outputs[desc.output.name];
     if (!out) throw new ModelRunnerError(`the model produced no output "${desc.output.name}"`);
     try {
       if (out.type !== 'float32')
         throw new ModelRunnerError(`model output is ${out.type}, expected float32`);
-      return out.data as Float32Array;
+      if (!withHidden) return { y: out.data as Float32Array };
+      const hidden = outputs[HIDDEN_OUTPUT];
+      if (!hidden || hidden.type !== 'float32' || hidden.data.length !== batch * hiddenWidth)
+        throw new ModelRunnerError(`the model produced no float32 output "${HIDDEN_OUTPUT}"`);
+      return { y: out.data as Float32Array, hidden: hidden.data as Float32Array };
     } finally {
       // GPU-located outputs would need getData(); on both providers used here
       // data is on the CPU already, and dispose frees ORT's copy.
@@ -265,47 +282,59 @@ export async function createModelRunner(
     }
   };
 
-  const runAll = async (x: Float32Array, batch: number): Promise<Float32Array> => {
+  const runAll = async (
+    x: Float32Array,
+    batch: number,
+    withHidden: boolean,
+  ): Promise<HiddenRun> => {
     if (!Number.isInteger(batch) || batch < 0 || x.length !== batch * window * features) {
       throw new ModelRunnerError(
         `input has ${x.length} values for ${batch} windows, expected ${batch} x ${window} weeks x ${features} features`,
       );
     }
     const y = new Float32Array(batch * outPerWindow);
+    const hidden = new Float32Array(withHidden ? batch * hiddenWidth : 0);
     for (let start = 0; start < batch; start += chunkSize) {
       const n = Math.min(chunkSize, batch - start);
       const xs = x.subarray(start * window * features, (start + n) * window * features);
-      let part: Float32Array;
+      let part: { y: Float32Array; hidden?: Float32Array };
       const s = session as InferenceSession;
       if (provider === 'webgpu') {
         try {
-          part = await runChunk(s, xs, n);
+          part = await runChunk(s, xs, n, withHidden);
         } catch (e) {
           // Device lost, unsupported op at run time...: switch to WASM and redo this chunk.
           fallBack(`WebGPU run failed: ${errorText(e)}`);
           await s.release().catch(() => undefined);
           session = await createSession(ort, bytes, 'wasm');
           checkSession(session, desc);
-          part = await runChunk(session, xs, n);
+          part = await runChunk(session, xs, n, withHidden);
         }
       } else {
-        part = await runChunk(s, xs, n);
+        part = await runChunk(s, xs, n, withHidden);
       }
-      if (part.length !== n * outPerWindow) {
+      if (part.y.length !== n * outPerWindow) {
         throw new ModelRunnerError(
-          `model output has ${part.length} values for ${n} windows, expected ${n} x ${desc.output.horizon} x ${desc.output.quantiles.length}`,
+          `model output has ${part.y.length} values for ${n} windows, expected ${n} x ${desc.output.horizon} x ${desc.output.quantiles.length}`,
         );
       }
-      y.set(part, start * outPerWindow);
+      y.set(part.y, start * outPerWindow);
+      if (part.hidden) hidden.set(part.hidden, start * hiddenWidth);
     }
-    return y;
+    return { quantiles: y, hidden };
   };
 
-  if (opts.warmUp) await runAll(new Float32Array(window * features), 1);
+  if (opts.warmUp) await runAll(new Float32Array(window * features), 1, false);
 
   // Serialise runs: an ORT session must not run concurrently with itself.
   let queue: Promise<unknown> = Promise.resolve();
   let disposed = false;
+  const queued = (x: Float32Array, batch: number, withHidden: boolean): Promise<HiddenRun> => {
+    if (disposed) return Promise.reject(new ModelRunnerError('the model runner was disposed'));
+    const result = queue.then(() => runAll(x, batch, withHidden));
+    queue = result.catch(() => undefined);
+    return result;
+  };
 
   return {
     get provider() {
@@ -315,11 +344,16 @@ export async function createModelRunner(
       return fallbackReason;
     },
     numThreads,
+    hiddenWidth,
     run(x: Float32Array, batch: number): Promise<Float32Array> {
-      if (disposed) return Promise.reject(new ModelRunnerError('the model runner was disposed'));
-      const result = queue.then(() => runAll(x, batch));
-      queue = result.catch(() => undefined);
-      return result;
+      return queued(x, batch, false).then((r) => r.quantiles);
+    },
+    runHidden(x: Float32Array, batch: number): Promise<HiddenRun> {
+      if (hiddenWidth === 0)
+        return Promise.reject(
+          new ModelRunnerError(`the model has no output "${HIDDEN_OUTPUT}" (an older model file)`),
+        );
+      return queued(x, batch, true);
     },
     async dispose(): Promise<void> {
       if (disposed) return;
@@ -329,4 +363,13 @@ export async function createModelRunner(
       session = undefined;
     },
   };
+}
+
+/** Width of the hidden output, from its declared shape [batch, width]: 0 when the model has none. */
+function hiddenWidthOf(session: InferenceSession): number {
+  if (!session.outputNames.includes(HIDDEN_OUTPUT)) return 0;
+  const meta = session.outputMetadata.find((m) => m.name === HIDDEN_OUTPUT);
+  const width = meta?.isTensor ? meta.shape[1] : undefined;
+  if (typeof width === 'number' && width > 0) return width;
+  throw new ModelRunnerError(`the model's "${HIDDEN_OUTPUT}" output has no fixed width`);
 }

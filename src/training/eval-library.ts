@@ -366,6 +366,12 @@ export interface LibraryEvalOptions {
    * the seed and store-item series unseen).
    */
   tcn?: ((presence: FeaturePresence) => Model) | undefined;
+  /**
+   * tcn_tuned (the TCN with a head refitted on each origin's histories): a
+   * candidate only when given, and then only if `models` names it or is unset
+   * (evaluate-cli's --tuned): measured, not a default of auto.
+   */
+  tcnTuned?: (() => Model) | undefined;
   log?: (m: string) => void;
 }
 
@@ -380,6 +386,9 @@ export async function libraryEval(opts: LibraryEvalOptions): Promise<DatasetResu
     );
     if (opts.tcn && (!opts.models || opts.models.includes('tcn'))) {
       models.push(opts.tcn({ age: false, gender: false, quantity: false }));
+    }
+    if (opts.tcnTuned && (!opts.models || opts.models.includes('tcn_tuned'))) {
+      models.push(opts.tcnTuned());
     }
     const t0 = performance.now();
     const r = await evaluateDataset(ds, models, opts.autoOptions ?? {}, log);

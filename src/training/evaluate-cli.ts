@@ -24,7 +24,9 @@ import { AUTO_DEFAULTS, type AutoOptions } from '../core/backtest/auto';
 import { DEFAULT_CONFORMAL, type ConformalOptions } from '../core/backtest/conformal';
 import type { SelectionMetric, Strategy } from '../core/backtest/selection';
 import type { ModelDescriptor } from '../core/model-descriptor';
+import type { Model } from '../core/models/types';
 import { tcnModel } from '../core/models/tcn';
+import { tcnTunedModel, type TunedModelOptions } from '../core/models/tcn-tuned';
 import { optionValue, parseArgs, rejectUnknown } from '../node/args';
 import { createModelRunner } from '../runtime/model-runner';
 import { libraryEval, type DatasetResult } from './eval-library';
@@ -123,8 +125,9 @@ const args = parseArgs(process.argv.slice(2), [
   'calibration-windows',
   'model-dir',
   'against-dir',
+  'tuned-set',
 ]);
-rejectUnknown(args, ['shrink-grid', 'tcn', 'no-tcn', 'refit-final']);
+rejectUnknown(args, ['shrink-grid', 'tcn', 'no-tcn', 'refit-final', 'tuned']);
 const log = (m: string): void => console.error(m);
 const out = optionValue(args, 'out');
 
@@ -204,12 +207,18 @@ async function libraryCommand(): Promise<void> {
     await compareTcns(split, dir, tcn, against);
     return;
   }
+  // --tuned: tcn_tuned joins the candidates (with --models, only if named);
+  // --tuned-set k=v,…: its head's options (tuned-head.ts TunedHeadOptions).
+  if (args.flags.has('tuned') && split !== 'validation')
+    throw new Error('--tuned is measured on --split validation only (issue 28)');
+  const tcnTuned = args.flags.has('tuned') ? await tunedFrom(dir) : undefined;
   const results = await libraryEval({
     split,
     datasets: optionValue(args, 'datasets')?.split(','),
     models: optionValue(args, 'models')?.split(','),
     autoOptions,
     tcn,
+    tcnTuned,
     log,
   });
   if (results.length === 0) {
@@ -275,6 +284,39 @@ async function tcnFrom(dir: string): Promise<TcnFactory> {
     numThreads: 1,
   });
   return (presence) => tcnModel(desc, (x, b) => runner.run(x, b), presence);
+}
+
+async function tunedFrom(dir: string): Promise<() => Model> {
+  const desc = JSON.parse(readFileSync(`${dir}/tcn.json`, 'utf8')) as ModelDescriptor;
+  const runner = await createModelRunner(readFileSync(`${dir}/tcn.onnx`), desc, {
+    preferred: 'wasm',
+    numThreads: 1,
+  });
+  const options: TunedModelOptions = {};
+  for (const pair of optionValue(args, 'tuned-set')?.split(',') ?? []) {
+    const [k, v = ''] = pair.split('=');
+    if (k === 'loss') options.loss = v === 'l1' ? 'l1' : 'l2';
+    else if (k === 'anchored') options.anchored = v !== '0';
+    else if (k === 'select') options.select = v === 'money' ? 'money' : 'scaled';
+    else if (k === 'lambdas') options.lambdas = v.split('/').map(Number);
+    else if (
+      k === 'stride' ||
+      k === 'maxOrigins' ||
+      k === 'budget' ||
+      k === 'maxTarget' ||
+      k === 'rounds'
+    )
+      options[k] = Number(v);
+    else throw new Error(`--tuned-set: unknown option ${k}`);
+  }
+  const lambdas = new Map<number, number>();
+  options.onFit = (fit) => lambdas.set(fit.lambda, (lambdas.get(fit.lambda) ?? 0) + 1);
+  process.on('exit', () =>
+    log(
+      `tcn_tuned: strength chosen per fit ${JSON.stringify([...lambdas].map(([l, n]) => `${l}: ${n}`))}`,
+    ),
+  );
+  return () => tcnTunedModel(desc, (x, b) => runner.runHidden(x, b), runner.hiddenWidth, options);
 }
 
 /** The TCN of `dir` against the one of `otherDir`, alone on the same windows of each dataset. */

@@ -77,7 +77,8 @@ export function averageOnnx(members: readonly Uint8Array[], docString = ''): Uin
       node: nodes,
       initializer,
       input: first.graph?.input ?? [],
-      output: first.graph?.output ?? [],
+      // The averaged quantiles only: a member's other outputs (its hidden features) stay its own.
+      output: (first.graph?.output ?? []).filter((o) => o.name === OUTPUT_NAME),
     },
     metadataProps: [
       {

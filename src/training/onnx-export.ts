@@ -3,6 +3,7 @@
 // parity test checks the file the app loads, not a copy kept elsewhere.
 
 import onnxProto from 'onnx-proto';
+import { HIDDEN_OUTPUT } from '../core/models/tuned-head';
 import type { TcnConfig, TcnWeights } from './tcn';
 import { blockCin, headGroups, paramShapes, planSteps, seasonTaps } from './tcn';
 
@@ -11,6 +12,7 @@ const { onnx } = onnxProto;
 export const ONNX_OPSET = 13;
 export const INPUT_NAME = 'input';
 export const OUTPUT_NAME = 'quantiles';
+export { HIDDEN_OUTPUT } from '../core/models/tuned-head';
 const CONFIG_KEY = 'skucast.tcn_config';
 
 const FLOAT = 1;
@@ -90,7 +92,21 @@ function onnxShape(cfg: TcnConfig, name: string, shape: number[]): number[] {
   return [cfg.channels, cin, m[2] === 'residual' ? 1 : cfg.kernel];
 }
 
-export function exportOnnx(cfg: TcnConfig, weights: TcnWeights, docString = ''): Uint8Array {
+export interface ExportOptions {
+  /**
+   * Also output the head's input from the network's body (HIDDEN_OUTPUT:
+   * [batch, channels], the last block at the last step), for a head refitted
+   * on the user's file (tcn_tuned). Off for tcn8, whose shipped file predates it.
+   */
+  hidden?: boolean;
+}
+
+export function exportOnnx(
+  cfg: TcnConfig,
+  weights: TcnWeights,
+  docString = '',
+  opts: ExportOptions = {},
+): Uint8Array {
   const initializer: onnxProto.onnx.ITensorProto[] = [];
   for (const [name, shape] of paramShapes(cfg)) {
     const w = weights[name];
@@ -266,7 +282,7 @@ export function exportOnnx(cfg: TcnConfig, weights: TcnWeights, docString = ''):
   });
   if (have.length !== 1 || have[0] !== L - 1) throw new Error('the head needs the last step only');
   initializer.push(int64Tensor('last.shape', [-1, C]));
-  const last = node('Reshape', [h, 'last.shape'], ['last']);
+  const last = node('Reshape', [h, 'last.shape'], [opts.hidden ? HIDDEN_OUTPUT : 'last']);
   let z = node('Gemm', [last, 'head.weight', 'head.bias'], ['head.out']);
   // cfg.season: the head's direct read of the input, as in tcn.forward.
   const taps = seasonTaps(cfg);
@@ -351,7 +367,10 @@ export function exportOnnx(cfg: TcnConfig, weights: TcnWeights, docString = ''):
       node: nodes,
       initializer,
       input: [valueInfo(INPUT_NAME, ['batch', L, cfg.features])],
-      output: [valueInfo(OUTPUT_NAME, ['batch', H, cfg.quantiles.length])],
+      output: [
+        valueInfo(OUTPUT_NAME, ['batch', H, cfg.quantiles.length]),
+        ...(opts.hidden ? [valueInfo(HIDDEN_OUTPUT, ['batch', C])] : []),
+      ],
     },
     metadataProps: [{ key: CONFIG_KEY, value: JSON.stringify(cfg) }],
   });

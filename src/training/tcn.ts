@@ -321,6 +321,49 @@ export function forward(
   x: tf.Tensor3D,
   dropout?: DropoutSource,
 ): tf.Tensor3D {
+  const [B] = x.shape;
+  const last = body(cfg, p, x, dropout);
+  let z = tf.add(tf.matMul(last, get(p, 'head.weight') as tf.Tensor2D), get(p, 'head.bias'));
+  const taps = seasonTaps(cfg);
+  if (taps.length > 0) {
+    const read = taps.map(
+      ({ start, length, channel, channels }) =>
+        tf.reshape(tf.slice(x, [0, start, channel], [B, length, channels]), [
+          B,
+          length * channels,
+        ]) as tf.Tensor2D,
+    );
+    const seen = read.length === 1 ? (read[0] as tf.Tensor2D) : tf.concat(read, 1);
+    z = tf.add(z, tf.matMul(seen, get(p, 'head.season.weight') as tf.Tensor2D));
+  }
+  const H = cfg.horizon;
+  const { below, above } = headGroups(cfg);
+  const group = (g: number): tf.Tensor2D => tf.slice(z, [0, g * H], [B, H]) as tf.Tensor2D;
+  const m = group(0);
+  const lower: tf.Tensor[] = [];
+  let run: tf.Tensor = m;
+  for (let g = 1; g <= below; g++) lower.push((run = tf.sub(run, tf.softplus(group(g)))));
+  const upper: tf.Tensor[] = [];
+  run = m;
+  for (let g = 1; g <= above; g++) upper.push((run = tf.add(run, tf.softplus(group(below + g)))));
+  const lo = lower[below - 1] ?? m;
+  const hi = upper[above - 1] ?? m;
+  const k = cfg.levelShrink ?? 0;
+  const mid = k > 0 ? tf.minimum(tf.maximum(tf.add(tf.mul(m, 1 - k), k), lo), hi) : m;
+  return tf.stack([...lower.reverse(), mid, ...upper], 2) as tf.Tensor3D;
+}
+
+/**
+ * The network's body: the last block at the last step, [B, channels], the
+ * dense head's input (the ONNX file's HIDDEN_OUTPUT, what tcn_tuned refits a
+ * head on).
+ */
+export function body(
+  cfg: TcnConfig,
+  p: TensorMap,
+  x: tf.Tensor3D,
+  dropout?: DropoutSource,
+): tf.Tensor2D {
   const [B, L] = x.shape;
   const plan = planSteps(cfg);
   // Time-major [steps, B, C] inside the network (see gatherSteps).
@@ -366,35 +409,7 @@ export function forward(
     h = tf.relu(tf.add(c, res)) as tf.Tensor3D;
     have = step.output;
   });
-  const last = tf.reshape(h, [B, cfg.channels]);
-  let z = tf.add(tf.matMul(last, get(p, 'head.weight') as tf.Tensor2D), get(p, 'head.bias'));
-  const taps = seasonTaps(cfg);
-  if (taps.length > 0) {
-    const read = taps.map(
-      ({ start, length, channel, channels }) =>
-        tf.reshape(tf.slice(x, [0, start, channel], [B, length, channels]), [
-          B,
-          length * channels,
-        ]) as tf.Tensor2D,
-    );
-    const seen = read.length === 1 ? (read[0] as tf.Tensor2D) : tf.concat(read, 1);
-    z = tf.add(z, tf.matMul(seen, get(p, 'head.season.weight') as tf.Tensor2D));
-  }
-  const H = cfg.horizon;
-  const { below, above } = headGroups(cfg);
-  const group = (g: number): tf.Tensor2D => tf.slice(z, [0, g * H], [B, H]) as tf.Tensor2D;
-  const m = group(0);
-  const lower: tf.Tensor[] = [];
-  let run: tf.Tensor = m;
-  for (let g = 1; g <= below; g++) lower.push((run = tf.sub(run, tf.softplus(group(g)))));
-  const upper: tf.Tensor[] = [];
-  run = m;
-  for (let g = 1; g <= above; g++) upper.push((run = tf.add(run, tf.softplus(group(below + g)))));
-  const lo = lower[below - 1] ?? m;
-  const hi = upper[above - 1] ?? m;
-  const k = cfg.levelShrink ?? 0;
-  const mid = k > 0 ? tf.minimum(tf.maximum(tf.add(tf.mul(m, 1 - k), k), lo), hi) : m;
-  return tf.stack([...lower.reverse(), mid, ...upper], 2) as tf.Tensor3D;
+  return tf.reshape(h, [B, cfg.channels]);
 }
 
 /** Masked pinball loss; y, mask: [B, horizon]; out: [B, horizon, 3]. */
@@ -431,5 +446,18 @@ export function predict(
   return tf.tidy(() => {
     const xt = tf.tensor3d(x, [n, cfg.window, cfg.features]);
     return forward(cfg, weights, xt).dataSync() as Float32Array;
+  });
+}
+
+/** The body's output for a batch with fixed weights: x row-major [n, L, F] -> [n, channels]. */
+export function predictHidden(
+  cfg: TcnConfig,
+  weights: TensorMap,
+  x: Float32Array,
+  n: number,
+): Float32Array {
+  return tf.tidy(() => {
+    const xt = tf.tensor3d(x, [n, cfg.window, cfg.features]);
+    return body(cfg, weights, xt).dataSync() as Float32Array;
   });
 }

@@ -194,7 +194,7 @@ async function main(): Promise<void> {
   );
   const final = validate(cfg, res.weights, valid);
   log(`averaged weights: ${JSON.stringify(final)}`);
-  const bytes = exportOnnx(cfg, res.weights, `skucast TCN v2, seed ${seed}`);
+  const bytes = exportOnnx(cfg, res.weights, `skucast TCN v2, seed ${seed}`, { hidden: true });
   mkdirSync(outDir, { recursive: true });
   writeFileSync(path.join(outDir, 'tcn.onnx'), bytes);
   const desc = describeSequence(recipe, 'tcn.onnx', ONNX_OPSET, OUTPUT_NAME, {

@@ -16,6 +16,7 @@ import { DEFAULT_HORIZON, ForecastError, type ForecastResult } from '../core/for
 import { forecastWithLibrary } from '../core/forecast-library';
 import { measuredTable } from '../core/ingest/weekly-table';
 import { tcnModel } from '../core/models/tcn';
+import { tcnTunedModel } from '../core/models/tcn-tuned';
 import { crossValidationSharded } from '../core/backtest/sharded';
 import { shardRunners, stopShards } from './backtest-pool';
 import type { WeeklyTable } from '../core/types';
@@ -255,11 +256,17 @@ function makeForecast(
     gender: table.report.hasGender,
     quantity: table.report.hasQuantity,
   });
+  // tcn_tuned (its head refitted on this file) runs when asked for by name; auto leaves it out.
+  const tuned =
+    opts.model === 'tcn_tuned' && model.hiddenWidth > 0
+      ? tcnTunedModel(model.descriptor, model.runHidden, model.hiddenWidth)
+      : undefined;
   const runners = shardRunners();
   return forecastWithLibrary(table, {
     model: opts.model ?? 'auto',
     horizon,
     tcn,
+    ...(tuned ? { tuned } : {}),
     crossValidate: (series, models, cvOpts) =>
       crossValidationSharded(series, models, { ...cvOpts, pause: pauseForMessages }, runners),
     ...(onProgress

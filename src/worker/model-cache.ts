@@ -2,6 +2,7 @@
 // bytes and onnxruntime's WASM binaries are served from the app's own origin
 // (Vite copies them into dist/assets with hashed names), never from a CDN.
 
+import type { RunHidden } from '../core/models/tcn-tuned';
 import { createModelRunner } from '../runtime/model-runner';
 import { parseModelDescriptor, type ModelDescriptor } from '../core/model-descriptor';
 import type { RunModel } from '../core/forecast';
@@ -23,6 +24,9 @@ export interface LoadedModel {
   /** WASM threads onnxruntime uses: 1 unless the page is cross-origin isolated. */
   threads: number;
   run: RunModel;
+  /** Width of the model's hidden output (0: an older file), and a run that returns it too: tcn_tuned's. */
+  hiddenWidth: number;
+  runHidden: RunHidden;
   /** How long fetching the model files and creating the session took, ms, whenever it happened. */
   sessionMs: number;
 }
@@ -83,6 +87,8 @@ async function createLoaded(preferred: ProviderName): Promise<LoadedModel> {
     },
     threads: runner.numThreads,
     run: (x, batch) => runner.run(x, batch),
+    hiddenWidth: runner.hiddenWidth,
+    runHidden: (x, batch) => runner.runHidden(x, batch),
     sessionMs: performance.now() - t0,
   };
 }

@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { forecastWithLibrary } from '../../src/core/forecast-library';
 import { ingestText } from '../../src/core/ingest';
 import { tcnModel } from '../../src/core/models/tcn';
+import { tcnTunedModel } from '../../src/core/models/tcn-tuned';
 import { createModelRunner } from '../../src/runtime/model-runner';
 import { hasShared, loadModelFiles, repoRoot, salesCsv, seedCsvPath } from './forecast-helpers';
 
@@ -170,6 +171,31 @@ describe('skucast forecast', () => {
         ],
       );
       expect(got).toEqual(expected);
+    } finally {
+      await runner.dispose();
+    }
+  });
+
+  it('--model tcn_tuned (model thread, hidden output) gives the in-process tcn_tuned numbers', async () => {
+    const r = skucast(fixture, '--model', 'tcn_tuned', '--format', 'json');
+    expect(r.code).toBe(0);
+    const { desc, bytes } = loadModelFiles();
+    const runner = await createModelRunner(bytes, desc);
+    try {
+      const tuned = tcnTunedModel(desc, (x, b) => runner.runHidden(x, b), runner.hiddenWidth);
+      const result = await forecastWithLibrary(ingestText(salesCsv(20, 2)), {
+        model: 'tcn_tuned',
+        tuned,
+      });
+      const rows = (skus: typeof result.skus) =>
+        skus.flatMap((s) => s.weeks.map((w) => [s.sku, s.model, w.p50.toFixed(2)]));
+      const doc = JSON.parse(r.out) as {
+        forecasts: { sku: string; model: string; p50: number }[];
+      };
+      expect(doc.forecasts.map((f) => [f.sku, f.model, f.p50.toFixed(2)])).toEqual(
+        rows(result.skus),
+      );
+      expect(result.skus.some((s) => s.model === 'tcn_tuned')).toBe(true);
     } finally {
       await runner.dispose();
     }

@@ -40,6 +40,23 @@ describe('createModelRunner (Node, WASM)', () => {
     expect(y.every((v) => Number.isFinite(v))).toBe(true);
   });
 
+  it('runHidden gives the same quantiles as run, and the body output [batch, 24], in chunks', async () => {
+    const x = windows(20, 6);
+    const y = await runner.run(x, 20);
+    const both = await runner.runHidden(x, 20);
+    expect(Array.from(both.quantiles)).toEqual(Array.from(y));
+    expect(runner.hiddenWidth).toBe(24);
+    expect(both.hidden).toHaveLength(20 * 24);
+    // ReLU outputs, not all zero; window i's features depend on window i only.
+    expect(both.hidden.every((v) => v >= 0)).toBe(true);
+    expect(both.hidden.some((v) => v > 0)).toBe(true);
+    const one = await runner.runHidden(
+      x.subarray(0, desc.input.window * desc.input.features.length),
+      1,
+    );
+    expect(Array.from(one.hidden)).toEqual(Array.from(both.hidden.subarray(0, 24)));
+  });
+
   it('gives the same numbers in chunks as in one batch, and for concurrent calls', async () => {
     const whole = await createModelRunner(bytes, desc, { chunkSize: 10_000 });
     try {

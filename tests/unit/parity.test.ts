@@ -15,6 +15,7 @@ import { parseModelDescriptor } from '../../src/core/model-descriptor';
 import {
   exportOnnx,
   INPUT_NAME as INPUT,
+  HIDDEN_OUTPUT,
   OUTPUT_NAME as OUTPUT,
   readOnnxModel,
 } from '../../src/training/onnx-export';
@@ -22,6 +23,7 @@ import { Rng } from '../../src/core/random';
 import {
   initWeights,
   predict,
+  predictHidden,
   toTensors,
   type TcnConfig,
   type TcnWeights,
@@ -30,12 +32,18 @@ import { initTf } from '../../src/training/tf-backend';
 
 const N = 1000;
 
+// tcn also outputs its body's last step (the head's input), for tcn_tuned.
 const SHIPPED = [
-  { file: 'tcn', features: SEQUENCE_TESTED_SEASON_FEATURE_NAMES, maxBytes: 2 * 1024 * 1024 },
-  { file: 'tcn8', features: FEATURE_NAMES, maxBytes: 500 * 1024 },
+  {
+    file: 'tcn',
+    features: SEQUENCE_TESTED_SEASON_FEATURE_NAMES,
+    maxBytes: 2 * 1024 * 1024,
+    hidden: true,
+  },
+  { file: 'tcn8', features: FEATURE_NAMES, maxBytes: 500 * 1024, hidden: false },
 ] as const;
 
-describe.each(SHIPPED)('models/$file.onnx', ({ file, features, maxBytes }) => {
+describe.each(SHIPPED)('models/$file.onnx', ({ file, features, maxBytes, hidden }) => {
   const onnxPath = path.resolve(`models/${file}.onnx`);
   const desc = parseModelDescriptor(
     JSON.parse(readFileSync(path.resolve(`models/${file}.json`), 'utf8')),
@@ -61,7 +69,9 @@ describe.each(SHIPPED)('models/$file.onnx', ({ file, features, maxBytes }) => {
 
   it('matches the descriptor: names, window, features, horizon, quantiles', () => {
     expect(session.inputNames).toEqual([desc.input.name]);
-    expect(session.outputNames).toEqual([desc.output.name]);
+    expect(session.outputNames).toEqual(
+      hidden ? [desc.output.name, HIDDEN_OUTPUT] : [desc.output.name],
+    );
     expect(cfg.window).toBe(desc.input.window);
     expect(cfg.features).toBe(desc.input.features.length);
     expect(desc.input.features).toEqual([...features]);
@@ -102,6 +112,31 @@ describe.each(SHIPPED)('models/$file.onnx', ({ file, features, maxBytes }) => {
     for (let i = 0; i < first.length; i++)
       expect(Math.abs((first[i] as number) - (expected[i] as number))).toBeLessThanOrEqual(1e-4);
   });
+
+  it.runIf(hidden)(
+    'outputs the body of the tfjs network (the head input) on 1,000 inputs to 1e-4',
+    async () => {
+      const tensors = toTensors(weights);
+      const expected = predictHidden(cfg, tensors, x, N);
+      Object.values(tensors).forEach((t) => t.dispose());
+      const out = (
+        await session.run({
+          [desc.input.name]: new ort.Tensor('float32', x, [N, cfg.window, cfg.features]),
+        })
+      )[HIDDEN_OUTPUT];
+      expect(out?.dims).toEqual([N, cfg.channels]);
+      const got = out?.data as Float32Array;
+      let maxDiff = 0;
+      let nonZero = 0;
+      for (let i = 0; i < got.length; i++) {
+        maxDiff = Math.max(maxDiff, Math.abs((got[i] as number) - (expected[i] as number)));
+        if ((got[i] as number) > 0) nonZero++;
+      }
+      expect(maxDiff).toBeLessThanOrEqual(1e-4);
+      // A body of dead ReLUs would match trivially.
+      expect(nonZero).toBeGreaterThan(got.length / 10);
+    },
+  );
 
   it('keeps its quantiles in order for every input', async () => {
     const out = await session.run({
@@ -154,12 +189,19 @@ describe('the pruned graphs', () => {
       const reference = plainTcn(other, w, xo, n);
       const tensors = toTensors(w);
       const viaTfjs = predict(other, tensors, xo, n);
+      const hiddenTfjs = predictHidden(other, tensors, xo, n);
       Object.values(tensors).forEach((t) => t.dispose());
-      const s = await ort.InferenceSession.create(exportOnnx(other, w));
+      const s = await ort.InferenceSession.create(exportOnnx(other, w, '', { hidden: true }));
       const out = await s.run({
         [INPUT]: new ort.Tensor('float32', xo, [n, other.window, other.features]),
       });
       const viaOnnx = out[OUTPUT]?.data as Float32Array;
+      const hiddenOnnx = out[HIDDEN_OUTPUT]?.data as Float32Array;
+      expect(hiddenOnnx).toHaveLength(n * other.channels);
+      for (let i = 0; i < hiddenTfjs.length; i++)
+        expect(Math.abs((hiddenOnnx[i] as number) - (hiddenTfjs[i] as number))).toBeLessThanOrEqual(
+          1e-4,
+        );
       expect(viaOnnx).toHaveLength(reference.length);
       expect(viaTfjs).toHaveLength(reference.length);
       for (let i = 0; i < reference.length; i++) {

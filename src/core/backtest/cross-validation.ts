@@ -373,6 +373,11 @@ async function backtestGlobal(
     await previous;
     await plan.pause?.();
   };
+  if (model.pooled) {
+    await backtestPooled(model, layout, sink, plan, (job) => jobs.push(job), flush);
+    await inflight;
+    return;
+  }
   for (let k = 0; k < layout.out.length; k++) {
     const sb = layout.out[k] as SeriesBacktest;
     // Rows (if a model reads them) made for this series' windows and gone
@@ -388,6 +393,45 @@ async function backtestGlobal(
   }
   await flush();
   await inflight;
+}
+
+/**
+ * A pooled global model (its forecasts depend on the batch: tcn_tuned) gets
+ * one batch per cutoff, counted in weeks before each series' end, so a batch
+ * never mixes one series' origins (or, for series ending on the same week,
+ * two calendar origins): each fit sees only weeks before its origin.
+ */
+async function backtestPooled(
+  model: GlobalModel,
+  layout: Layout,
+  sink: ModelSink,
+  plan: Plan,
+  push: (job: { k: number; w: number; input: SeriesInput }) => void,
+  flush: () => Promise<void>,
+): Promise<void> {
+  const { h, settings, chain } = plan;
+  const into = zeroForecast(h);
+  const byGap = new Map<number, { k: number; w: number }[]>();
+  layout.out.forEach((sb, k) => {
+    const n = sb.series.y.length;
+    sb.cutoffs.forEach((c, w) => {
+      const gap = n - c;
+      let list = byGap.get(gap);
+      if (!list) byGap.set(gap, (list = []));
+      list.push({ k, w });
+    });
+  });
+  // Earliest origins first, as the series-major order would finish them.
+  const gaps = [...byGap.keys()].sort((a, b) => b - a);
+  for (const gap of gaps) {
+    for (const { k, w } of byGap.get(gap) as { k: number; w: number }[]) {
+      const sb = layout.out[k] as SeriesBacktest;
+      const input = batchInputs(sb.series)(sb.cutoffs[w] as number);
+      if (accepts(model, input.y, h)) push({ k, w, input });
+      else sink.put(k, w, forecastOne(model, input.y, h, { settings, chain, into }));
+    }
+    await flush();
+  }
 }
 
 /** Adds per-model counts (milliseconds, failures) of one backtest to another's. */

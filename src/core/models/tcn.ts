@@ -89,7 +89,7 @@ export function tcnModel(
  * y.length complete rows before `end`. Null for a bare series (no calendar)
  * or rows that do not line up.
  */
-function isoWeeksOf(s: SeriesInput): ArrayLike<number> | null {
+export function isoWeeksOf(s: SeriesInput): ArrayLike<number> | null {
   if (s.isoWeeks && s.isoWeeks.length === s.y.length) return s.isoWeeks;
   const rows = s.rows;
   if (!rows) return null;

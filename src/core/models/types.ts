@@ -23,6 +23,7 @@ export type ModelAlias =
   | 'adida'
   | 'imapa'
   | 'tcn'
+  | 'tcn_tuned'
   | 'ensemble_mean'
   | 'ensemble_median'
   | 'auto';
@@ -101,6 +102,13 @@ export interface LocalModel<P = unknown> extends ModelInfo {
 /** A model run once over a whole batch (the TCN: one batched inference). */
 export interface GlobalModel extends ModelInfo {
   readonly kind: 'global';
+  /**
+   * Its forecasts depend on the whole batch (tcn_tuned fits on it), so every
+   * series of a batch must share one origin: a backtest then gives it all
+   * series at one cutoff at once, never a mix of cutoffs, where a later
+   * cutoff's history would hold an earlier one's targets.
+   */
+  readonly pooled?: boolean;
   predictBatch(
     batch: readonly SeriesInput[],
     h: number,

@@ -1,0 +1,268 @@
+// tcn_tuned (issue 28): the shipped TCN with its body frozen and its median
+// corrected by a head refitted on the batch's own histories (tuned-head.ts).
+// Everything it fits on lies inside each series' given history: training
+// windows end at least h weeks before it, so in a backtest (the histories end
+// at the origin) it is refitted at every origin on the weeks before it. Its
+// forecasts depend on the whole batch, so it is `pooled`: a backtest gives it
+// every series at one origin at once (cross-validation.ts).
+
+import { buildSequenceWindow, isSequenceInput } from '../features';
+import type { ModelDescriptor } from '../model-descriptor';
+import { isoWeeksOf } from './tcn';
+import {
+  correctionAt,
+  fitTunedHead,
+  trainingOrigins,
+  TUNED_HEAD_DEFAULTS,
+  type HeadData,
+  type TrainingOrigins,
+  type TunedFit,
+  type TunedHeadOptions,
+} from './tuned-head';
+import type { GlobalModel, ModelOutput, SeriesInput } from './types';
+
+/** The network's two outputs for a batch: [batch, horizon, quantiles] and [batch, hidden]. */
+export interface HiddenRun {
+  quantiles: Float32Array;
+  hidden: Float32Array;
+}
+
+/** Runs the network on `batch` windows laid out [batch, window, features], both outputs. */
+export type RunHidden = (x: Float32Array, batch: number) => Promise<HiddenRun>;
+
+/** Windows built and run at a time: bounded memory at any batch size. */
+const CHUNK = 2048;
+
+export interface TunedModelOptions extends Partial<TunedHeadOptions> {
+  /** Told each fit (strength chosen, held-out errors, windows): for reports and logs. */
+  onFit?: (fit: TunedFit, windows: number, series: number) => void;
+}
+
+export function tcnTunedModel(
+  desc: ModelDescriptor,
+  run: RunHidden,
+  hiddenWidth: number,
+  options: TunedModelOptions = {},
+): GlobalModel {
+  if (!isSequenceInput(desc)) throw new Error('tcn_tuned needs a sequence model (TCN v2)');
+  if (!(hiddenWidth > 0))
+    throw new Error('tcn_tuned needs the model file to output its hidden features');
+  const opts: TunedHeadOptions = { ...TUNED_HEAD_DEFAULTS, ...options };
+  const window = desc.input.window;
+  const F = desc.input.features.length;
+  const stride = window * F;
+  const horizon = desc.output.horizon;
+  const q = desc.output.quantiles;
+  const Q = q.length;
+  const index = (p: number): number => {
+    const i = q.findIndex((v) => Math.abs(v - p) < 1e-9);
+    if (i < 0) throw new Error(`the model descriptor has no ${p} quantile`);
+    return i;
+  };
+  const [i10, i50, i90] = [index(0.1), index(0.5), index(0.9)];
+  const minHistory = desc.input.minHistory ?? window;
+  const C = hiddenWidth;
+  const d = 1 + C;
+  const shape: NetShape = { run, stride, horizon, Q, C };
+  const cache = new WindowCache();
+
+  return {
+    kind: 'global',
+    alias: 'tcn_tuned',
+    pooled: true,
+    reference: `${desc.name} ${desc.version} with its body frozen and its median corrected by a head refitted on the file's own history (closed-form ridge over the last hidden layer; models/MODEL_CARD.md, "Tuned head").`,
+    minHistory,
+    maxHorizon: horizon,
+    async predictBatch(batch: readonly SeriesInput[], h: number): Promise<ModelOutput[]> {
+      const weeks = batch.map((s) => (desc.input.readsCalendar === false ? null : isoWeeksOf(s)));
+      const origins = trainingOrigins(
+        batch.map((s) => s.y.length),
+        h,
+        minHistory,
+        opts,
+        batch.map((s) => s.end ?? s.y.length),
+      );
+      const N = origins.series.length;
+      // Windows an earlier call (the backtest's previous origin) ran already are not run again.
+      const entries = new Array<CachedWindow>(N);
+      const missing: number[] = [];
+      for (let i = 0; i < N; i++) {
+        const hit = cache.get(
+          (batch[origins.series[i] as number] as SeriesInput).y,
+          origins.end[i] as number,
+        );
+        if (hit) entries[i] = hit;
+        else missing.push(i);
+      }
+      const ran = await runWindows(shape, missing.length, (m, x, off) => {
+        const i = missing[m] as number;
+        const s = batch[origins.series[i] as number] as SeriesInput;
+        // Built at the origin: reads s.y before it only (its targets are never inputs).
+        return buildSequenceWindow(
+          s.y,
+          weeks[origins.series[i] as number] ?? null,
+          origins.end[i] as number,
+          desc,
+          x,
+          off,
+        );
+      });
+      missing.forEach((i, m) => {
+        const p50 = new Float32Array(horizon);
+        for (let k = 0; k < horizon; k++)
+          p50[k] = ran.quantiles[(m * horizon + k) * Q + i50] as number;
+        const entry: CachedWindow = {
+          scale: ran.scales[m] as number,
+          p50,
+          hidden: ran.hidden.slice(m * C, (m + 1) * C),
+        };
+        cache.set(
+          (batch[origins.series[i] as number] as SeriesInput).y,
+          origins.end[i] as number,
+          entry,
+        );
+        entries[i] = entry;
+      });
+      const data = headData(batch, origins, entries, h, C, opts.maxTarget);
+      if (opts.select === 'money') data.weight = Float64Array.from(entries, (e) => e.scale);
+      const fit = fitTunedHead(data, opts);
+      options.onFit?.(fit, N, batch.length);
+
+      const now = await runWindows(shape, batch.length, (b, x, off) => {
+        const s = batch[b] as SeriesInput;
+        return buildSequenceWindow(s.y, weeks[b] ?? null, s.y.length, desc, x, off);
+      });
+      const phi = new Float64Array(d);
+      phi[0] = 1;
+      return batch.map((_, b) => {
+        const scale = now.scales[b] as number;
+        for (let c = 0; c < C; c++) phi[1 + c] = now.hidden[b * C + c] as number;
+        const shift = new Float64Array(h);
+        for (let k = 0; k < h; k++) {
+          const p50 = now.quantiles[(b * horizon + k) * Q + i50] as number;
+          shift[k] = correctionAt(fit.beta, d, k, phi, 0, p50);
+        }
+        // Every quantile moves with the median: the band keeps its width and order.
+        const pick = (qi: number): Float64Array => {
+          const out = new Float64Array(h);
+          for (let k = 0; k < h; k++)
+            out[k] =
+              ((now.quantiles[(b * horizon + k) * Q + qi] as number) + (shift[k] as number)) *
+              scale;
+          return out;
+        };
+        const p50 = pick(i50);
+        return { point: p50, quantiles: { p10: pick(i10), p50, p90: pick(i90) } };
+      });
+    },
+  };
+}
+
+interface NetShape {
+  run: RunHidden;
+  /** Values per input window. */
+  stride: number;
+  horizon: number;
+  Q: number;
+  /** Hidden features per window. */
+  C: number;
+}
+
+/** The network over `count` windows made by `fill`, CHUNK at a time; their scales, quantiles and hidden features. */
+async function runWindows(
+  net: NetShape,
+  count: number,
+  fill: (i: number, x: Float32Array, offset: number) => number,
+): Promise<{ scales: Float64Array; quantiles: Float32Array; hidden: Float32Array }> {
+  const { stride, horizon, Q, C } = net;
+  const scales = new Float64Array(count);
+  const quantiles = new Float32Array(count * horizon * Q);
+  const hidden = new Float32Array(count * C);
+  const x = new Float32Array(Math.min(CHUNK, Math.max(1, count)) * stride);
+  for (let from = 0; from < count; from += CHUNK) {
+    const n = Math.min(CHUNK, count - from);
+    for (let i = 0; i < n; i++) scales[from + i] = fill(from + i, x, i * stride);
+    const out = await net.run(x.subarray(0, n * stride), n);
+    if (out.quantiles.length !== n * horizon * Q || out.hidden.length !== n * C) {
+      throw new Error(`model returned ${out.quantiles.length} values for ${n} windows`);
+    }
+    quantiles.set(out.quantiles, from * horizon * Q);
+    hidden.set(out.hidden, from * C);
+  }
+  return { scales, quantiles, hidden };
+}
+
+/** What a training window gives the fit: its scale, the frozen p50 per horizon week, the hidden features. */
+interface CachedWindow {
+  scale: number;
+  p50: Float32Array;
+  hidden: Float32Array;
+}
+
+/**
+ * Training windows already run, by series and origin: a window is a function
+ * of its series' values before its origin only, the same at every later
+ * backtest origin. A series is known by its values' buffer and offset (a
+ * backtest's histories are views of one array), so the cache lives as long
+ * as the model: one run, over which the values do not change.
+ */
+class WindowCache {
+  private readonly bySeries = new WeakMap<
+    ArrayBufferLike,
+    Map<number, Map<number, CachedWindow>>
+  >();
+
+  private of(y: Float64Array): Map<number, CachedWindow> {
+    let byOffset = this.bySeries.get(y.buffer);
+    if (!byOffset) this.bySeries.set(y.buffer, (byOffset = new Map()));
+    let byOrigin = byOffset.get(y.byteOffset);
+    if (!byOrigin) byOffset.set(y.byteOffset, (byOrigin = new Map()));
+    return byOrigin;
+  }
+
+  get(y: Float64Array, t: number): CachedWindow | undefined {
+    return this.of(y).get(t);
+  }
+
+  set(y: Float64Array, t: number, w: CachedWindow): void {
+    this.of(y).set(t, w);
+  }
+}
+
+/** The regression's data from the training windows: features [1, hidden], the frozen p50, the residual to fit. */
+function headData(
+  batch: readonly SeriesInput[],
+  origins: TrainingOrigins,
+  entries: readonly CachedWindow[],
+  h: number,
+  C: number,
+  maxTarget: number,
+): HeadData {
+  const N = origins.series.length;
+  const d = 1 + C;
+  const data: HeadData = {
+    n: N,
+    d,
+    h,
+    phi: new Float64Array(N * d),
+    own: new Float64Array(N * h),
+    r: new Float64Array(N * h),
+    heldOut: new Uint8Array(N),
+  };
+  for (let i = 0; i < N; i++) {
+    const s = batch[origins.series[i] as number] as SeriesInput;
+    const t = origins.end[i] as number;
+    const e = entries[i] as CachedWindow;
+    data.phi[i * d] = 1;
+    for (let c = 0; c < C; c++) data.phi[i * d + 1 + c] = e.hidden[c] as number;
+    data.heldOut[i] = origins.offset[i] === 0 ? 1 : 0;
+    for (let k = 0; k < h; k++) {
+      const p50 = e.p50[k] as number;
+      // Scaled and clipped as the network's training targets were.
+      const y = Math.max(-maxTarget, Math.min(maxTarget, (s.y[t + k] as number) / e.scale));
+      data.own[i * h + k] = p50;
+      data.r[i * h + k] = y - p50;
+    }
+  }
+  return data;
+}
