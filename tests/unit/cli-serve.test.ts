@@ -231,6 +231,12 @@ describe('skucast serve', () => {
     expect(csv.status).toBe(200);
     expect(csv.headers['content-type']).toBe('text/csv; charset=utf-8');
     expect(csv.body).toBe(cli('forecast', fixture, '--horizon', '6', '--model', 'ses').out);
+    // The network with its head refitted on the uploaded file, as the CLI refits it.
+    const tuned = await postForm(port, '/forecast', [['model', 'tcn_tuned']], [csvPart(sales)], {
+      Accept: 'text/csv',
+    });
+    expect(tuned.status, tuned.body).toBe(200);
+    expect(tuned.body).toBe(cli('forecast', fixture, '--model', 'tcn_tuned').out);
 
     const json = await postForm(
       port,

@@ -99,10 +99,11 @@ export async function serveWorkerThread(): Promise<void> {
     const seed = request.kind === 'seed-json';
     const model = seed ? 'auto' : request.model;
     const horizon = resolveHorizon(seed ? undefined : request.horizon);
-    // As the CLI: --model tcn beyond its horizon is refused; auto keeps it for the horizon blocks it can serve.
-    const tooFar = model === 'tcn' ? tcnHorizonProblem(tcn, horizon) : null;
+    // As the CLI: the network beyond its horizon is refused; auto keeps it for the horizon blocks it can serve.
+    const network = model === 'tcn' || model === 'tcn_tuned';
+    const tooFar = network ? tcnHorizonProblem(tcn, horizon) : null;
     if (tooFar !== null) throw new UsageError(tooFar);
-    const useTcn = model === 'tcn' || model === 'auto';
+    const useTcn = network || model === 'auto';
     const { result, loaded } = await forecastTable(table, {
       model,
       horizon,
