@@ -109,11 +109,8 @@ const CARD_END = '<!-- eval-library:end -->';
  */
 const HOLDOUT_LOOKS = 19;
 
-const args = parseArgs(process.argv.slice(2), [
-  'out',
-  'seeds',
-  'split',
-  'set',
+/** Options that change what is evaluated: a holdout run with any of them is not the shipped report. */
+const RECIPE_OPTIONS = [
   'datasets',
   'models',
   'strategy',
@@ -123,6 +120,14 @@ const args = parseArgs(process.argv.slice(2), [
   'top-k',
   'conformal',
   'calibration-windows',
+];
+
+const args = parseArgs(process.argv.slice(2), [
+  'out',
+  'seeds',
+  'split',
+  'set',
+  ...RECIPE_OPTIONS,
   'model-dir',
   'against-dir',
   'tuned-set',
@@ -182,17 +187,7 @@ async function libraryCommand(): Promise<void> {
   if (args.flags.has('refit-final')) autoOptions.refitFinal = true;
   const shipped =
     split === 'holdout' &&
-    ![
-      'datasets',
-      'models',
-      'strategy',
-      'windows',
-      'step',
-      'metric',
-      'top-k',
-      'conformal',
-      'calibration-windows',
-    ].some((k) => optionValue(args, k) !== undefined) &&
+    !RECIPE_OPTIONS.some((k) => optionValue(args, k) !== undefined) &&
     !args.flags.has('refit-final') &&
     !args.flags.has('no-tcn');
 

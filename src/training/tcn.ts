@@ -436,6 +436,18 @@ export function toTensors(w: TcnWeights): TensorMap {
   return out;
 }
 
+/** A graph of the network run on a batch with fixed weights: x row-major [n, L, F]. */
+function runFixed(
+  cfg: TcnConfig,
+  x: Float32Array,
+  n: number,
+  graph: (xt: tf.Tensor3D) => tf.Tensor,
+): Float32Array {
+  return tf.tidy(
+    () => graph(tf.tensor3d(x, [n, cfg.window, cfg.features])).dataSync() as Float32Array,
+  );
+}
+
 /** Forecast a batch with fixed weights: x row-major [n, L, F] -> [n, H, 3]. */
 export function predict(
   cfg: TcnConfig,
@@ -443,10 +455,7 @@ export function predict(
   x: Float32Array,
   n: number,
 ): Float32Array {
-  return tf.tidy(() => {
-    const xt = tf.tensor3d(x, [n, cfg.window, cfg.features]);
-    return forward(cfg, weights, xt).dataSync() as Float32Array;
-  });
+  return runFixed(cfg, x, n, (xt) => forward(cfg, weights, xt));
 }
 
 /** The body's output for a batch with fixed weights: x row-major [n, L, F] -> [n, channels]. */
@@ -456,8 +465,5 @@ export function predictHidden(
   x: Float32Array,
   n: number,
 ): Float32Array {
-  return tf.tidy(() => {
-    const xt = tf.tensor3d(x, [n, cfg.window, cfg.features]);
-    return body(cfg, weights, xt).dataSync() as Float32Array;
-  });
+  return runFixed(cfg, x, n, (xt) => body(cfg, weights, xt));
 }
