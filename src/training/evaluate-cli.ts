@@ -292,6 +292,7 @@ async function tunedFrom(dir: string): Promise<() => Model> {
     const [k, v = ''] = pair.split('=');
     if (k === 'loss') options.loss = v === 'l1' ? 'l1' : 'l2';
     else if (k === 'anchored') options.anchored = v !== '0';
+    else if (k === 'frequentOnly') options.frequentOnly = v !== '0';
     else if (k === 'select') options.select = v === 'money' ? 'money' : 'scaled';
     else if (k === 'lambdas') options.lambdas = v.split('/').map(Number);
     else if (

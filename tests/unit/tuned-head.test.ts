@@ -15,7 +15,7 @@ import {
   trainingOrigins,
   type HeadData,
 } from '../../src/core/models/tuned-head';
-import { DEFAULT_SETTINGS } from '../../src/core/models/types';
+import { DEFAULT_SETTINGS, type ModelOutput } from '../../src/core/models/types';
 import { Rng } from '../../src/core/random';
 import { createModelRunner, type ModelRunner } from '../../src/runtime/model-runner';
 import { loadModelFiles } from './forecast-helpers';
@@ -180,6 +180,31 @@ describe('tcn_tuned on the shipped network', () => {
           Math.abs((moved[i]!.point[k] as number) - (frozen[i]!.point[k] as number)),
         );
     expect(diff).toBeGreaterThan(0.1);
+  });
+
+  it('with frequentOnly, leaves a mostly-zero series to the frozen network and tunes the rest', async () => {
+    const rng = new Rng(5);
+    const sparse = Float64Array.from({ length: 120 }, () => (rng.uniform(0, 1) < 0.2 ? 3 : 0));
+    const batch = [...histories().map((y) => ({ y })), { y: sparse }];
+    const frozen = await tcnModel(desc, (x, b) => runner.run(x, b), {
+      age: false,
+      gender: false,
+      quantity: false,
+    }).predictBatch(batch, 4, DEFAULT_SETTINGS);
+    const run = async (frequentOnly: boolean): Promise<ModelOutput[]> =>
+      tcnTunedModel(desc, (x, b) => runner.runHidden(x, b), runner.hiddenWidth, {
+        lambdas: [0.01],
+        frequentOnly,
+      }).predictBatch(batch, 4, DEFAULT_SETTINGS);
+    const [gated, open] = [await run(true), await run(false)];
+    const last = batch.length - 1;
+    const gap = (a: ModelOutput, b: ModelOutput): number =>
+      Math.max(...Array.from(a.point, (v, k) => Math.abs(v - (b.point[k] as number))));
+    // The sparse series: the frozen forecast when gated, moved when not (the test can fail).
+    expect(gap(gated[last]!, frozen[last]!)).toBeLessThan(1e-9);
+    expect(gap(open[last]!, frozen[last]!)).toBeGreaterThan(1e-6);
+    // The series that sell every week are still tuned.
+    expect(gap(gated[0]!, frozen[0]!)).toBeGreaterThan(0.1);
   });
 
   it('never reads a week at or after the end of a history: a future spike changes nothing before it', async () => {

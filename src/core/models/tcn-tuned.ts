@@ -8,6 +8,7 @@
 
 import { buildSequenceWindow, isSequenceInput } from '../features';
 import type { ModelDescriptor } from '../model-descriptor';
+import { adiOf, INTERMITTENT_ADI } from '../stats/demand-class';
 import { isoWeeksOf } from './tcn';
 import {
   correctionAt,
@@ -75,8 +76,10 @@ export function tcnTunedModel(
     maxHorizon: horizon,
     async predictBatch(batch: readonly SeriesInput[], h: number): Promise<ModelOutput[]> {
       const weeks = batch.map((s) => (desc.input.readsCalendar === false ? null : isoWeeksOf(s)));
+      const tuned = batch.map((s) => !opts.frequentOnly || adiOf(s.y) <= INTERMITTENT_ADI);
       const origins = trainingOrigins(
-        batch.map((s) => s.y.length),
+        // A series left frozen offers no training window (a length of 0 has none).
+        batch.map((s, b) => (tuned[b] ? s.y.length : 0)),
         h,
         minHistory,
         opts,
@@ -138,7 +141,7 @@ export function tcnTunedModel(
         const scale = now.scales[b] as number;
         for (let c = 0; c < C; c++) phi[1 + c] = now.hidden[b * C + c] as number;
         const shift = new Float64Array(h);
-        for (let k = 0; k < h; k++) {
+        for (let k = 0; k < h && tuned[b]; k++) {
           const p50 = now.quantiles[(b * horizon + k) * Q + i50] as number;
           shift[k] = correctionAt(fit.beta, d, k, phi, 0, p50);
         }
