@@ -9,7 +9,7 @@
 import { buildSequenceWindow, isSequenceInput } from '../features';
 import type { ModelDescriptor } from '../model-descriptor';
 import { adiOf, INTERMITTENT_ADI } from '../stats/demand-class';
-import { isoWeeksOf } from './tcn';
+import { bandIndices, isoWeeksOf } from './tcn';
 import {
   correctionAt,
   fitTunedHead,
@@ -53,14 +53,8 @@ export function tcnTunedModel(
   const F = desc.input.features.length;
   const stride = window * F;
   const horizon = desc.output.horizon;
-  const q = desc.output.quantiles;
-  const Q = q.length;
-  const index = (p: number): number => {
-    const i = q.findIndex((v) => Math.abs(v - p) < 1e-9);
-    if (i < 0) throw new Error(`the model descriptor has no ${p} quantile`);
-    return i;
-  };
-  const [i10, i50, i90] = [index(0.1), index(0.5), index(0.9)];
+  const Q = desc.output.quantiles.length;
+  const [i10, i50, i90] = bandIndices(desc);
   const minHistory = desc.input.minHistory ?? window;
   const C = hiddenWidth;
   const d = 1 + C;

@@ -20,6 +20,16 @@ export type RunModel = (x: Float32Array, batch: number) => Promise<Float32Array>
 /** Monday the synthetic calendar of a bare series (no dates, e.g. M4) ends on: any fixed Monday will do. */
 const BARE_SERIES_LAST_MONDAY = daysFromCivil(2024, 12, 30);
 
+/** Where p10, p50 and p90 sit among the network's quantile outputs. */
+export function bandIndices(desc: ModelDescriptor): [number, number, number] {
+  const index = (p: number): number => {
+    const i = desc.output.quantiles.findIndex((v) => Math.abs(v - p) < 1e-9);
+    if (i < 0) throw new Error(`the model descriptor has no ${p} quantile`);
+    return i;
+  };
+  return [index(0.1), index(0.5), index(0.9)];
+}
+
 export function tcnModel(
   desc: ModelDescriptor,
   run: RunModel,
@@ -28,12 +38,7 @@ export function tcnModel(
   const window = desc.input.window;
   const horizon = desc.output.horizon;
   const q = desc.output.quantiles;
-  const index = (p: number): number => {
-    const i = q.findIndex((v) => Math.abs(v - p) < 1e-9);
-    if (i < 0) throw new Error(`the model descriptor has no ${p} quantile`);
-    return i;
-  };
-  const [i10, i50, i90] = [index(0.1), index(0.5), index(0.9)];
+  const [i10, i50, i90] = bandIndices(desc);
   const sequence = isSequenceInput(desc);
   return {
     kind: 'global',
