@@ -252,22 +252,24 @@ export function fitCorrection(
   loss: TunedHeadOptions['loss'],
   use?: (i: number) => boolean,
   rounds = TUNED_HEAD_DEFAULTS.rounds,
+  /** sumsOf(data, use), when the caller has them (one set serves every strength). */
+  sums: Sums = sumsOf(data, use),
 ): Correction {
-  if (loss === 'l2') return solveSums(sumsOf(data, use), data.d, data.h, lambda);
-  return fitL1(data, lambda, rounds, use);
+  const ridge = solveSums(sums, data.d, data.h, lambda);
+  if (loss === 'l2' || !(lambda < Infinity)) return ridge;
+  return refineL1(data, ridge, lambda, rounds, use);
 }
 
-/** The median correction by iteratively reweighted ridge, from the ridge fit. */
-function fitL1(
+/** The median correction by iteratively reweighted ridge, from the ridge fit `beta` (refined in place). */
+function refineL1(
   data: HeadData,
+  beta: Correction,
   lambda: number,
   rounds: number,
   use?: (i: number) => boolean,
 ): Correction {
   const { n, d, h, phi, own, r } = data;
   const D = d + 1;
-  let beta = solveSums(sumsOf(data, use), d, h, lambda);
-  if (!(lambda < Infinity)) return beta;
   const rows: number[] = [];
   for (let i = 0; i < n; i++) if (!use || use(i)) rows.push(i);
   const x = new Float64Array(D);
@@ -300,7 +302,7 @@ function fitL1(
       }
       const sol = solveSpd(A, b, D);
       if (!sol) break;
-      beta = beta.slice();
+      // Row k only: the other steps' rows are not read while fitting this one.
       beta.set(sol, k * D);
     }
   }
@@ -357,11 +359,9 @@ export function fitTunedHead(
   const inTest = (i: number): boolean => data.heldOut[i] === 1;
   let best = Infinity;
   let lambda = Infinity;
-  const fitSums = opts.loss === 'l2' ? sumsOf(data, inFit) : undefined;
+  const fitSums = sumsOf(data, inFit);
   const errors = opts.lambdas.map((l) => {
-    const beta = fitSums
-      ? solveSums(fitSums, data.d, data.h, l)
-      : fitCorrection(data, l, opts.loss, inFit, opts.rounds);
+    const beta = fitCorrection(data, l, opts.loss, inFit, opts.rounds, fitSums);
     const e = heldOutError(data, beta, inTest);
     // Ties go to the stronger shrinkage (the earlier, in the grid's order).
     if (e < best - 1e-12) {
