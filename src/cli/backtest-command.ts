@@ -16,7 +16,13 @@ import { availableModels } from '../core/forecast-library';
 import type { Model, ModelAlias } from '../core/models/types';
 import { intOption, optionValue } from '../node/args';
 import { UsageError, writeChunks, type CliIo, type Command } from './command';
-import { defaultDescriptorPath, parseModelList, startTcn, type TcnHandle } from './model-choice';
+import {
+  defaultDescriptorPath,
+  isNetwork,
+  parseModelList,
+  startTcn,
+  type TcnHandle,
+} from './model-choice';
 import { userCommand } from './user-errors';
 import { measuredTable } from '../core/ingest/weekly-table';
 import { INGEST_USAGE } from './ingest-option';
@@ -211,11 +217,11 @@ async function run(argv: string[], io: CliIo): Promise<number> {
   }
 
   // tcn_tuned only when named: it refits a head at every cutoff (issue 28).
-  const useTcn = wanted === undefined || wanted.includes('tcn') || wanted.includes('tcn_tuned');
+  const namesNetwork = wanted?.some(isNetwork) ?? false;
   let tcn: TcnHandle | undefined;
-  if (useTcn) {
+  if (wanted === undefined || namesNetwork) {
     tcn = await startTcn(optionValue(args, 'model-file') ?? defaultDescriptorPath());
-    if (h > tcn.desc.output.horizon && (wanted?.includes('tcn') || wanted?.includes('tcn_tuned'))) {
+    if (h > tcn.desc.output.horizon && namesNetwork) {
       await tcn.host.dispose();
       throw new UsageError(
         `tcn forecasts at most ${tcn.desc.output.horizon} weeks; asked for ${h}`,

@@ -22,6 +22,7 @@ import { forecastParquetChunks } from '../core/parquet-output';
 import { checkBinaryStdout, PARQUET_USAGE_NOTE } from './parquet-format';
 import {
   defaultDescriptorPath,
+  isNetwork,
   MODEL_CHOICES,
   parseModelList,
   startTcn,
@@ -303,7 +304,7 @@ export async function startTcnFor(
   horizon: number,
   modelFile: string | undefined,
 ): Promise<TcnHandle | undefined> {
-  if (requested !== 'tcn' && requested !== 'tcn_tuned' && requested !== 'auto') return undefined;
+  if (!isNetwork(requested) && requested !== 'auto') return undefined;
   const tcn = await startTcn(modelFile ?? defaultDescriptorPath());
   const tooFar = requested !== 'auto' ? tcnHorizonProblem(tcn, horizon) : null;
   if (tooFar !== null) {

@@ -42,6 +42,11 @@ export async function readDescriptor(descriptorPath: string): Promise<ModelDescr
 /** Every alias `--model` accepts, TCN included (it is loaded only when the run needs it). */
 export const MODEL_CHOICES: readonly string[] = [...modelChoices(), 'tcn', 'tcn_tuned'];
 
+/** A model that is the network (plain or with its head refitted): it needs the model file loaded. */
+export function isNetwork(alias: string): boolean {
+  return alias === 'tcn' || alias === 'tcn_tuned';
+}
+
 /** Checks a `--model` value (one alias, or with `list` several comma-separated). */
 export function parseModelList(text: string, option: string): string[] {
   const names = text

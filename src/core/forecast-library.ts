@@ -78,8 +78,8 @@ export function availableModels(tcn?: GlobalModel): Model[] {
 }
 
 /** Aliases `--model` accepts. */
-export function modelChoices(tcn?: GlobalModel): string[] {
-  return ['auto', ...availableModels(tcn).map((m) => m.alias)];
+export function modelChoices(models: readonly Model[] = availableModels()): string[] {
+  return ['auto', ...models.map((m) => m.alias)];
 }
 
 /** Checks a requested horizon; returns it or throws ForecastError. */
@@ -94,15 +94,23 @@ export function resolveHorizon(requested: number | undefined): number {
   return horizon;
 }
 
-/** The candidates for a request: every available model for auto, else the one named. */
-export function candidatesFor(requested: string, tcn?: GlobalModel): Model[] {
-  const models = availableModels(tcn);
-  if (requested === 'auto') return models;
-  const m = models.find((x) => x.alias === (requested as ModelAlias));
+/**
+ * The candidates for a request: every available model for auto, else the one
+ * named. tcn_tuned can be named whenever it is given, but is one of auto's
+ * only with `autoWithTuned` (it refits a head at every backtest origin).
+ */
+export function candidatesFor(
+  requested: string,
+  nets: Pick<LibraryForecastOptions, 'tcn' | 'tuned' | 'autoWithTuned'> = {},
+): Model[] {
+  const models = availableModels(nets.tcn);
+  const named = nets.tuned ? [...models, nets.tuned] : models;
+  if (requested === 'auto') return nets.autoWithTuned ? named : models;
+  const m = named.find((x) => x.alias === (requested as ModelAlias));
   if (!m) {
     throw new ForecastError(
       'bad-model',
-      `unknown model "${requested}": choose one of ${modelChoices(tcn).join(', ')}`,
+      `unknown model "${requested}": choose one of ${modelChoices(named).join(', ')}`,
     );
   }
   return [m];
@@ -112,13 +120,7 @@ export function candidatesFor(requested: string, tcn?: GlobalModel): Model[] {
 function prepareRun(table: WeeklyTable, opts: LibraryForecastOptions) {
   const horizon = resolveHorizon(opts.horizon);
   const requested = opts.model ?? 'auto';
-  const models =
-    requested === 'tcn_tuned' && opts.tuned
-      ? [opts.tuned]
-      : [
-          ...candidatesFor(requested, opts.tcn),
-          ...(requested === 'auto' && opts.autoWithTuned && opts.tuned ? [opts.tuned] : []),
-        ];
+  const models = candidatesFor(requested, opts);
   if (requested !== 'auto' && (models[0] as Model).maxHorizon < horizon) {
     throw new ForecastError(
       'bad-horizon',

@@ -9,7 +9,7 @@ import { Ingestor } from '../../core/ingest';
 import type { WeeklyTable } from '../../core/types';
 import { UsageError } from '../command';
 import { forecastTable, render, tcnHorizonProblem } from '../forecast-command';
-import { startTcn, type TcnHandle } from '../model-choice';
+import { isNetwork, startTcn, type TcnHandle } from '../model-choice';
 import { reportLines } from '../weekly-command';
 import { decisionsOf } from '../../core/decisions';
 import { generateCsv } from '../gen';
@@ -100,10 +100,9 @@ export async function serveWorkerThread(): Promise<void> {
     const model = seed ? 'auto' : request.model;
     const horizon = resolveHorizon(seed ? undefined : request.horizon);
     // As the CLI: the network beyond its horizon is refused; auto keeps it for the horizon blocks it can serve.
-    const network = model === 'tcn' || model === 'tcn_tuned';
-    const tooFar = network ? tcnHorizonProblem(tcn, horizon) : null;
+    const tooFar = isNetwork(model) ? tcnHorizonProblem(tcn, horizon) : null;
     if (tooFar !== null) throw new UsageError(tooFar);
-    const useTcn = network || model === 'auto';
+    const useTcn = isNetwork(model) || model === 'auto';
     const { result, loaded } = await forecastTable(table, {
       model,
       horizon,
