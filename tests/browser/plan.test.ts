@@ -400,6 +400,9 @@ describe.skipIf(!ready)(`planning in the page (${ready ? 'chromium' : skipReason
     expect(outcome.status).toBe('done');
     if ((await panel().count()) === 0) await openPanel();
     await id(PLAN_IDS.start).click();
+    // The new plan comes from the worker and resets the form to its first sku:
+    // typing before it lands would be overwritten (the earlier test's plan is still shown).
+    await expect.poll(() => id(PLAN_IDS.message).innerText()).toContain('Plan started from');
     await setSku(SECRET, weeks[0]!, '42', 'Promotion');
     await id(PLAN_IDS.applySku).click();
     await expect.poll(() => weekRow(weeks[0]!).getAttribute('data-final')).toBe('42');
