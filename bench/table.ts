@@ -100,7 +100,7 @@ export async function benchTable(): Promise<void> {
       );
     for (const w of wheels)
       console.log(
-        `  wheel scroll: ${w.frames} frames, ${w.pixels} px (median ${w.medianPixels} a frame), ${w.janky} janky (Chromium's scroll-jank metric), ${w.dropped} dropped, ${w.partial} presented without the main thread's update, ${w.missingContent} with content missing, most vsyncs between frames ${w.maxVsyncs}`,
+        `  wheel scroll: ${w.frames} frames, ${w.pixels} px (median ${w.medianPixels} a frame), ${w.janky} janky (Chromium's scroll-jank metric), ${w.dropped} dropped${w.dropped ? ` (${w.dropReasons.join(', ')})` : ''} (and ${w.droppedIdle} while nothing moved), ${w.partial} presented without the main thread's update, ${w.missingContent} with content missing, most vsyncs between frames ${w.maxVsyncs}`,
       );
   } finally {
     await session.close();

@@ -20,7 +20,13 @@ interface TraceEvent {
       vsyncs_since_previous_frame?: number;
       updates?: { real?: { abs_total_raw_delta_pixels?: number } };
     };
-    frame_reporter?: { state?: string; has_missing_content?: boolean };
+    frame_reporter?: {
+      state?: string;
+      has_missing_content?: boolean;
+      reason?: string;
+      scroll_state?: string;
+      affects_smoothness?: boolean;
+    };
   };
 }
 
@@ -31,8 +37,12 @@ export interface WheelScroll {
   janky: number;
   /** Most vsyncs between two frames of the scroll (1: none missed). */
   maxVsyncs: number;
-  /** Frames the pipeline dropped. */
+  /** Frames the pipeline dropped while something moved (Chromium's dropped-frame metric). */
   dropped: number;
+  /** Frames dropped while nothing moved: nothing on screen changed. */
+  droppedIdle: number;
+  /** Why, as Chromium says (main thread, compositor, display compositor), for each frame in `dropped`. */
+  dropReasons: string[];
   /** Frames presented with the compositor's update but not the main thread's (its work came late). */
   partial: number;
   /** Frames presented with part of the content not yet drawn (checkerboard). */
@@ -86,11 +96,20 @@ export async function measureWheelScroll(
   const reports = events
     .filter((e) => e.name === 'PipelineReporter' && e.ph === 'b')
     .map((e) => e.args?.frame_reporter ?? {});
+  const dropped = reports.filter((r) => r.state === 'STATE_DROPPED');
   return {
     frames: frames.length,
     janky: frames.filter((f) => f.is_janky === true).length,
     maxVsyncs: Math.max(1, ...frames.map((f) => f.vsyncs_since_previous_frame ?? 1)),
-    dropped: reports.filter((r) => r.state === 'STATE_DROPPED').length,
+    // Chromium's dropped-frame metric counts a dropped frame only when it
+    // affects smoothness (something was moving: a scroll, an animation); a
+    // dropped frame with nothing moving (seen: a forked frame, scroll_state
+    // none) changes nothing on screen, so it is counted apart.
+    dropped: dropped.filter((r) => r.affects_smoothness !== false).length,
+    droppedIdle: dropped.filter((r) => r.affects_smoothness === false).length,
+    dropReasons: dropped
+      .filter((r) => r.affects_smoothness !== false)
+      .map((r) => `${r.reason ?? 'no reason given'} (${r.scroll_state ?? 'scroll state unknown'})`),
     partial: reports.filter((r) => r.state === 'STATE_PRESENTED_PARTIAL').length,
     missingContent: reports.filter((r) => r.has_missing_content === true).length,
     pixels: deltas.reduce((s, d) => s + d, 0),
