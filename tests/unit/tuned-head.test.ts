@@ -257,4 +257,77 @@ describe('tcn_tuned on the shipped network', () => {
     // The spike does reach the cutoffs after it (the test can fail).
     expect(after).toBeGreaterThan(0);
   });
+
+  it('gives tcn, backtested beside it, the forecasts tcn makes alone, without running the network for it', async () => {
+    const series = seriesFromArrays(histories().map((y, i) => ({ id: `s${i}`, y })));
+    let frozenWindows = 0;
+    const tcn = tcnModel(
+      desc,
+      (x, b) => {
+        frozenWindows += b;
+        return runner.run(x, b);
+      },
+      { age: false, gender: false, quantity: false },
+    );
+    const tuned = tcnTunedModel(desc, (x, b) => runner.runHidden(x, b), runner.hiddenWidth);
+    const opts = { h: 4, nWindows: 5, future: true };
+    const alone = await crossValidation(series, [tcn], opts);
+    const ranAlone = frozenWindows;
+    frozenWindows = 0;
+    const both = await crossValidation(series, [tcn, tuned], opts);
+    expect(ranAlone).toBe(series.length * 6);
+    expect(frozenWindows).toBe(0);
+    expect(both.aliases).toEqual(['tcn', 'tcn_tuned']);
+    both.series.forEach((sb, i) => {
+      const a = alone.series[i]!.forecasts.tcn!;
+      const b = sb.forecasts.tcn!;
+      for (const q of ['point', 'p10', 'p50', 'p90'] as const)
+        expect(Array.from(b[q])).toEqual(Array.from(a[q]));
+    });
+    // tcn_tuned is still its own forecast (the test can fail): it moved off the frozen one somewhere.
+    const moved = both.series.some((sb) =>
+      Array.from(sb.points.tcn_tuned!).some((v, k) => v !== sb.points.tcn![k]),
+    );
+    expect(moved).toBe(true);
+  });
+
+  it('in a backtest, keeps a fit for the origins of the next weeks and fits afresh for the forecast it ships', async () => {
+    const series = seriesFromArrays(histories().map((y, i) => ({ id: `s${i}`, y })));
+    const run = async (
+      pooledFitWeeks: number,
+    ): Promise<{ fits: number; cv: Awaited<ReturnType<typeof crossValidation>> }> => {
+      let fits = 0;
+      const tuned = tcnTunedModel(desc, (x, b) => runner.runHidden(x, b), runner.hiddenWidth, {
+        onFit: () => fits++,
+      });
+      const cv = await crossValidation(series, [tuned], {
+        h: 4,
+        nWindows: 8,
+        future: true,
+        pooledFitWeeks,
+      });
+      return { fits, cv };
+    };
+    const every = await run(1);
+    const kept = await run(4);
+    // Origins 11..4 weeks before each end, and the end: 9 fits, or 3 (11, 7 and the end).
+    expect(every.fits).toBe(9);
+    expect(kept.fits).toBe(3);
+    let same = 0;
+    let differ = 0;
+    kept.cv.series.forEach((sb, i) => {
+      const n = sb.series.y.length;
+      sb.cutoffs.forEach((c, w) => {
+        const a = Array.from(sb.points.tcn_tuned!.subarray(w * 4, w * 4 + 4));
+        const b = Array.from(every.cv.series[i]!.points.tcn_tuned!.subarray(w * 4, w * 4 + 4));
+        if ([11, 7, 0].includes(n - c)) {
+          expect(a).toEqual(b);
+          same++;
+        } else if (a.some((v, k) => v !== b[k])) differ++;
+      });
+    });
+    expect(same).toBe(series.length * 3);
+    // A kept fit is an older one, so some forecasts move (the test can fail).
+    expect(differ).toBeGreaterThan(0);
+  });
 });

@@ -23,11 +23,13 @@ import { FALLBACK_CHAIN } from '../models/registry';
 import { accepts, forecastOne, type Fitted, type OneForecast } from '../models/run-model';
 import {
   DEFAULT_SETTINGS,
+  type BatchFit,
   type Forecast,
   type GlobalModel,
   type LocalModel,
   type Model,
   type ModelAlias,
+  type ModelOutput,
   type ModelSettings,
   type SeriesInput,
   zeroForecast,
@@ -47,6 +49,14 @@ const PROGRESS_EVERY = 250;
  * at the table cap.
  */
 export const GLOBAL_BATCH = 256;
+
+/**
+ * tcn_tuned refitted every 4 weeks of a backtest instead of every week: a
+ * third of the fits and of the network runs they need (auto on 5,000 skus),
+ * and its backtest forecasts at most 3 weeks staler than the forecast it
+ * ships (models/MODEL_CARD.md, "Tuned head").
+ */
+export const POOLED_FIT_WEEKS = 4;
 
 export interface CrossValidationOptions {
   /** Weeks forecast from each cutoff. */
@@ -71,6 +81,14 @@ export interface CrossValidationOptions {
    * empty): a quarter of the memory, and all `auto` needs.
    */
   pointsOnly?: boolean;
+  /**
+   * Weeks a pooled model's fit (GlobalModel.fitBatch) serves in a backtest:
+   * fitted at one origin, it also forecasts from the origins less than this
+   * many weeks after it (it has seen only weeks before them); the forecast
+   * from the end of the series is always fitted afresh. Default
+   * POOLED_FIT_WEEKS; 1 refits at every origin.
+   */
+  pooledFitWeeks?: number;
   /**
    * Progress in sku-model backtests: `done` of `total` (= series with a window ×
    * models), reported every few hundred series and after each model.
@@ -153,20 +171,56 @@ export async function crossValidation(
   const failures: Partial<Record<ModelAlias, number>> = {};
   let done = 0;
   const total = out.length * models.length;
+  const riders = ridersOf(models);
+  const carried = new Set<Model>(riders.values());
+  const sinkOf = (alias: ModelAlias): ModelSink =>
+    new ModelSink(layout, alias, plan.h, opts.pointsOnly === true);
   for (const model of models) {
+    if (carried.has(model)) continue;
     const t0 = now();
-    const sink = new ModelSink(layout, model.alias, plan.h, opts.pointsOnly === true);
-    if (model.kind === 'global') await backtestGlobal(model, layout, sink, plan);
+    const sink = sinkOf(model.alias);
+    const carriedModel = riders.get(model);
+    const rider = carriedModel && { model: carriedModel, sink: sinkOf(carriedModel.alias) };
+    if (model.kind === 'global') await backtestGlobal(model, layout, sink, plan, rider);
     else {
       await backtestLocal(model, layout, sink, plan, (k) => opts.onProgress?.(done + k, total));
     }
     millis[model.alias] = (millis[model.alias] ?? 0) + (now() - t0);
     if (sink.failed > 0) failures[model.alias] = sink.failed;
     done += out.length;
+    if (rider) {
+      // Its time is in its carrier's.
+      millis[rider.model.alias] ??= 0;
+      if (rider.sink.failed > 0) failures[rider.model.alias] = rider.sink.failed;
+      done += out.length;
+    }
     opts.onProgress?.(done, total);
   }
   const aliases = models.map((m) => m.alias);
   return { h: plan.h, aliases, series: out, skipped: layout.skipped, millis, failures };
+}
+
+/**
+ * The models another of the run carries (GlobalModel.carries), by their
+ * carrier: only a global model whose forecasts do not depend on the batch and
+ * that takes exactly the series its carrier takes (so a window either both
+ * forecast or both leave to the fallback chain).
+ */
+function ridersOf(models: readonly Model[]): Map<Model, GlobalModel> {
+  const riders = new Map<Model, GlobalModel>();
+  for (const carrier of models) {
+    if (carrier.kind !== 'global' || !carrier.carries) continue;
+    const rider = models.find((m) => m.alias === carrier.carries);
+    if (
+      rider?.kind === 'global' &&
+      !rider.pooled &&
+      rider.minHistory === carrier.minHistory &&
+      rider.maxHorizon === carrier.maxHorizon &&
+      ![...riders.values()].includes(rider)
+    )
+      riders.set(carrier, rider);
+  }
+  return riders;
 }
 
 /** The options of a run, checked, with their defaults. */
@@ -179,6 +233,7 @@ interface Plan {
   refitFuture: boolean;
   settings: ModelSettings;
   chain: readonly LocalModel[];
+  pooledFitWeeks: number;
   pause?: () => Promise<void>;
 }
 
@@ -190,6 +245,9 @@ function planOf(opts: CrossValidationOptions): Plan {
     throw new Error(`nWindows must be a whole number, got ${nWindows}`);
   if (!Number.isInteger(stepSize) || stepSize < 1)
     throw new Error(`stepSize must be a positive whole number, got ${stepSize}`);
+  const fitWeeks = opts.pooledFitWeeks ?? POOLED_FIT_WEEKS;
+  if (!Number.isInteger(fitWeeks) || fitWeeks < 1)
+    throw new Error(`pooledFitWeeks must be a positive whole number, got ${fitWeeks}`);
   return {
     h,
     nWindows,
@@ -199,6 +257,7 @@ function planOf(opts: CrossValidationOptions): Plan {
     refitFuture: opts.refitFuture === true,
     settings: opts.settings ?? DEFAULT_SETTINGS,
     chain: opts.chain ?? FALLBACK_CHAIN,
+    pooledFitWeeks: fitWeeks,
     ...(opts.pause ? { pause: opts.pause } : {}),
   };
 }
@@ -302,6 +361,12 @@ class ModelSink {
   }
 }
 
+/** A model carried by the global model being backtested, and where its forecasts go. */
+interface Rider {
+  model: GlobalModel;
+  sink: ModelSink;
+}
+
 /**
  * A local model over every window of every series, fitted at every cutoff
  * (refit) or once and rolled forward; `progress(k)` every few hundred series.
@@ -350,21 +415,27 @@ async function backtestGlobal(
   layout: Layout,
   sink: ModelSink,
   plan: Plan,
+  rider?: Rider,
 ): Promise<void> {
   const { h, settings, chain } = plan;
   const into = zeroForecast(h);
+  /** Window w of series k from the model's output (and its rider's from the carried one); none: the fallback chain. */
+  const put = (k: number, w: number, y: Float64Array, output?: ModelOutput): void => {
+    const o = output ? { output } : {};
+    sink.put(k, w, forecastOne(model, y, h, { settings, chain, into, ...o }));
+    if (!rider) return;
+    const c = output?.carried ? { output: output.carried } : {};
+    rider.sink.put(k, w, forecastOne(rider.model, y, h, { settings, chain, into, ...c }));
+  };
   let jobs: { k: number; w: number; input: SeriesInput }[] = [];
   let inflight: Promise<void> = Promise.resolve();
-  const flush = async (): Promise<void> => {
+  const flush = async (fit?: BatchFit): Promise<void> => {
     if (jobs.length === 0) return;
     const batch = jobs;
     jobs = [];
     const inputs = batch.map((j) => j.input);
-    const finished = model.predictBatch(inputs, h, settings).then((outputs) => {
-      batch.forEach((j, i) => {
-        const output = outputs[i];
-        sink.put(j.k, j.w, forecastOne(model, j.input.y, h, { settings, chain, into, output }));
-      });
+    const finished = model.predictBatch(inputs, h, settings, fit).then((outputs) => {
+      batch.forEach((j, i) => put(j.k, j.w, j.input.y, outputs[i]));
     });
     // Awaited below (as the previous batch, or at the end): not an unhandled rejection meanwhile.
     finished.catch(() => undefined);
@@ -374,7 +445,7 @@ async function backtestGlobal(
     await plan.pause?.();
   };
   if (model.pooled) {
-    await backtestPooled(model, layout, sink, plan, (job) => jobs.push(job), flush);
+    await backtestPooled(model, layout, plan, (job) => jobs.push(job), put, flush);
     await inflight;
     return;
   }
@@ -388,7 +459,7 @@ async function backtestGlobal(
       if (accepts(model, input.y, h)) {
         jobs.push({ k, w, input });
         if (jobs.length >= GLOBAL_BATCH) await flush();
-      } else sink.put(k, w, forecastOne(model, input.y, h, { settings, chain, into }));
+      } else put(k, w, input.y);
     }
   }
   await flush();
@@ -399,18 +470,21 @@ async function backtestGlobal(
  * A pooled global model (its forecasts depend on the batch: tcn_tuned) gets
  * one batch per cutoff, counted in weeks before each series' end, so a batch
  * never mixes one series' origins (or, for series ending on the same week,
- * two calendar origins): each fit sees only weeks before its origin.
+ * two calendar origins): each fit sees only weeks before its origin. A model
+ * that can keep its fit (fitBatch) is fitted every plan.pooledFitWeeks weeks
+ * of origins, and afresh for the forecast from the series' end.
  */
 async function backtestPooled(
   model: GlobalModel,
   layout: Layout,
-  sink: ModelSink,
   plan: Plan,
   push: (job: { k: number; w: number; input: SeriesInput }) => void,
-  flush: () => Promise<void>,
+  put: (k: number, w: number, y: Float64Array) => void,
+  flush: (fit?: BatchFit) => Promise<void>,
 ): Promise<void> {
-  const { h, settings, chain } = plan;
-  const into = zeroForecast(h);
+  const { h, settings } = plan;
+  let fit: BatchFit | undefined;
+  let fittedAt = Infinity;
   const byGap = new Map<number, { k: number; w: number }[]>();
   layout.out.forEach((sb, k) => {
     const n = sb.series.y.length;
@@ -424,13 +498,24 @@ async function backtestPooled(
   // Earliest origins first, as the series-major order would finish them.
   const gaps = [...byGap.keys()].sort((a, b) => b - a);
   for (const gap of gaps) {
+    const inputs: SeriesInput[] = [];
     for (const { k, w } of byGap.get(gap) as { k: number; w: number }[]) {
       const sb = layout.out[k] as SeriesBacktest;
       const input = batchInputs(sb.series)(sb.cutoffs[w] as number);
-      if (accepts(model, input.y, h)) push({ k, w, input });
-      else sink.put(k, w, forecastOne(model, input.y, h, { settings, chain, into }));
+      if (accepts(model, input.y, h)) {
+        push({ k, w, input });
+        inputs.push(input);
+      } else put(k, w, input.y);
     }
-    await flush();
+    if (gap === 0 || !model.fitBatch || inputs.length === 0) {
+      await flush();
+      continue;
+    }
+    if (fittedAt - gap >= plan.pooledFitWeeks) {
+      fit = await model.fitBatch(inputs, h, settings);
+      fittedAt = gap;
+    }
+    await flush(fit);
   }
 }
 

@@ -20,7 +20,7 @@ import {
   type TunedFit,
   type TunedHeadOptions,
 } from './tuned-head';
-import type { GlobalModel, ModelOutput, SeriesInput } from './types';
+import type { BatchFit, GlobalModel, ModelOutput, SeriesInput } from './types';
 
 /** The network's two outputs for a batch: [batch, horizon, quantiles] and [batch, hidden]. */
 export interface HiddenRun {
@@ -61,76 +61,86 @@ export function tcnTunedModel(
   const shape: NetShape = { run, stride, horizon, Q, C };
   const cache = new WindowCache();
 
+  /** The head fitted on the batch's own histories (every series at one origin). */
+  async function fitOn(batch: readonly SeriesInput[], h: number): Promise<TunedBatchFit> {
+    const weeks = batch.map((s) => (desc.input.readsCalendar === false ? null : isoWeeksOf(s)));
+    const tuned = batch.map((s) => !opts.frequentOnly || adiOf(s.y) <= INTERMITTENT_ADI);
+    const origins = trainingOrigins(
+      // A series left frozen offers no training window (a length of 0 has none).
+      batch.map((s, b) => (tuned[b] ? s.y.length : 0)),
+      h,
+      minHistory,
+      opts,
+      batch.map((s) => s.end ?? s.y.length),
+    );
+    const N = origins.series.length;
+    // Windows an earlier call (the backtest's previous origin) ran already are not run again.
+    const entries = new Array<CachedWindow>(N);
+    const missing: number[] = [];
+    for (let i = 0; i < N; i++) {
+      const hit = cache.get(
+        (batch[origins.series[i] as number] as SeriesInput).y,
+        origins.end[i] as number,
+      );
+      if (hit) entries[i] = hit;
+      else missing.push(i);
+    }
+    const ran = await runWindows(shape, missing.length, (m, x, off) => {
+      const i = missing[m] as number;
+      const s = batch[origins.series[i] as number] as SeriesInput;
+      // Built at the origin: reads s.y before it only (its targets are never inputs).
+      return buildSequenceWindow(
+        s.y,
+        weeks[origins.series[i] as number] ?? null,
+        origins.end[i] as number,
+        desc,
+        x,
+        off,
+      );
+    });
+    missing.forEach((i, m) => {
+      const p50 = new Float32Array(horizon);
+      for (let k = 0; k < horizon; k++)
+        p50[k] = ran.quantiles[(m * horizon + k) * Q + i50] as number;
+      const entry: CachedWindow = {
+        scale: ran.scales[m] as number,
+        p50,
+        hidden: ran.hidden.slice(m * C, (m + 1) * C),
+      };
+      cache.set(
+        (batch[origins.series[i] as number] as SeriesInput).y,
+        origins.end[i] as number,
+        entry,
+      );
+      entries[i] = entry;
+    });
+    const data = headData(batch, origins, entries, h, C, opts.maxTarget);
+    if (opts.select === 'money') data.weight = Float64Array.from(entries, (e) => e.scale);
+    const fit = fitTunedHead(data, opts);
+    options.onFit?.(fit, N, batch.length);
+    return { alias: 'tcn_tuned', ...fit };
+  }
+
   return {
     kind: 'global',
     alias: 'tcn_tuned',
     pooled: true,
+    carries: 'tcn',
     reference: `${desc.name} ${desc.version} with its body frozen and its median corrected by a head refitted on the file's own history (closed-form ridge over the last hidden layer; models/MODEL_CARD.md, "Tuned head").`,
     minHistory,
     maxHorizon: horizon,
-    async predictBatch(batch: readonly SeriesInput[], h: number): Promise<ModelOutput[]> {
+    fitBatch: (batch, h) => fitOn(batch, h),
+    async predictBatch(batch, h, _settings, given): Promise<ModelOutput[]> {
+      const fit = isTunedFit(given) ? given : await fitOn(batch, h);
       const weeks = batch.map((s) => (desc.input.readsCalendar === false ? null : isoWeeksOf(s)));
       const tuned = batch.map((s) => !opts.frequentOnly || adiOf(s.y) <= INTERMITTENT_ADI);
-      const origins = trainingOrigins(
-        // A series left frozen offers no training window (a length of 0 has none).
-        batch.map((s, b) => (tuned[b] ? s.y.length : 0)),
-        h,
-        minHistory,
-        opts,
-        batch.map((s) => s.end ?? s.y.length),
-      );
-      const N = origins.series.length;
-      // Windows an earlier call (the backtest's previous origin) ran already are not run again.
-      const entries = new Array<CachedWindow>(N);
-      const missing: number[] = [];
-      for (let i = 0; i < N; i++) {
-        const hit = cache.get(
-          (batch[origins.series[i] as number] as SeriesInput).y,
-          origins.end[i] as number,
-        );
-        if (hit) entries[i] = hit;
-        else missing.push(i);
-      }
-      const ran = await runWindows(shape, missing.length, (m, x, off) => {
-        const i = missing[m] as number;
-        const s = batch[origins.series[i] as number] as SeriesInput;
-        // Built at the origin: reads s.y before it only (its targets are never inputs).
-        return buildSequenceWindow(
-          s.y,
-          weeks[origins.series[i] as number] ?? null,
-          origins.end[i] as number,
-          desc,
-          x,
-          off,
-        );
-      });
-      missing.forEach((i, m) => {
-        const p50 = new Float32Array(horizon);
-        for (let k = 0; k < horizon; k++)
-          p50[k] = ran.quantiles[(m * horizon + k) * Q + i50] as number;
-        const entry: CachedWindow = {
-          scale: ran.scales[m] as number,
-          p50,
-          hidden: ran.hidden.slice(m * C, (m + 1) * C),
-        };
-        cache.set(
-          (batch[origins.series[i] as number] as SeriesInput).y,
-          origins.end[i] as number,
-          entry,
-        );
-        entries[i] = entry;
-      });
-      const data = headData(batch, origins, entries, h, C, opts.maxTarget);
-      if (opts.select === 'money') data.weight = Float64Array.from(entries, (e) => e.scale);
-      const fit = fitTunedHead(data, opts);
-      options.onFit?.(fit, N, batch.length);
-
       const now = await runWindows(shape, batch.length, (b, x, off) => {
         const s = batch[b] as SeriesInput;
         return buildSequenceWindow(s.y, weeks[b] ?? null, s.y.length, desc, x, off);
       });
       const phi = new Float64Array(d);
       phi[0] = 1;
+      const noShift = new Float64Array(h);
       return batch.map((_, b) => {
         const scale = now.scales[b] as number;
         for (let c = 0; c < C; c++) phi[1 + c] = now.hidden[b * C + c] as number;
@@ -140,19 +150,31 @@ export function tcnTunedModel(
           shift[k] = correctionAt(fit.beta, d, k, phi, 0, p50);
         }
         // Every quantile moves with the median: the band keeps its width and order.
-        const pick = (qi: number): Float64Array => {
+        const pick = (qi: number, by: Float64Array): Float64Array => {
           const out = new Float64Array(h);
           for (let k = 0; k < h; k++)
             out[k] =
-              ((now.quantiles[(b * horizon + k) * Q + qi] as number) + (shift[k] as number)) *
-              scale;
+              ((now.quantiles[(b * horizon + k) * Q + qi] as number) + (by[k] as number)) * scale;
           return out;
         };
-        const p50 = pick(i50);
-        return { point: p50, quantiles: { p10: pick(i10), p50, p90: pick(i90) } };
+        const output = (by: Float64Array): ModelOutput => {
+          const p50 = pick(i50, by);
+          return { point: p50, quantiles: { p10: pick(i10, by), p50, p90: pick(i90, by) } };
+        };
+        // The frozen network's forecast of the same window is tcn's, bit for bit (x + 0 = x).
+        return { ...output(shift), carried: output(noShift) };
       });
     },
   };
+}
+
+/** tcn_tuned's BatchFit: the head and how it was chosen. */
+interface TunedBatchFit extends TunedFit {
+  readonly alias: 'tcn_tuned';
+}
+
+function isTunedFit(fit: BatchFit | undefined): fit is TunedBatchFit {
+  return fit?.alias === 'tcn_tuned';
 }
 
 interface NetShape {

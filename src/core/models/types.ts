@@ -76,6 +76,8 @@ export function zeroForecast(h: number): Forecast {
 export interface ModelOutput {
   point: Float64Array;
   quantiles?: { p10: Float64Array; p50: Float64Array; p90: Float64Array };
+  /** The forecast of the model its GlobalModel names in `carries`, from the same window. */
+  carried?: ModelOutput;
 }
 
 interface ModelInfo {
@@ -99,6 +101,11 @@ export interface LocalModel<P = unknown> extends ModelInfo {
   predict(params: P, y: Float64Array, h: number, settings: ModelSettings): ModelOutput;
 }
 
+/** What a pooled model learned from one batch (GlobalModel.fitBatch); only that model reads it. */
+export interface BatchFit {
+  readonly alias: ModelAlias;
+}
+
 /** A model run once over a whole batch (the TCN: one batched inference). */
 export interface GlobalModel extends ModelInfo {
   readonly kind: 'global';
@@ -109,10 +116,25 @@ export interface GlobalModel extends ModelInfo {
    * cutoff's history would hold an earlier one's targets.
    */
   readonly pooled?: boolean;
+  /**
+   * A model this one computes on its way, whose forecast each output carries
+   * (ModelOutput.carried): tcn_tuned runs the frozen network, tcn, at every
+   * window it forecasts. A backtest of both takes that model's forecasts from
+   * this one's run instead of running the network twice over every window.
+   */
+  readonly carries?: ModelAlias;
+  /**
+   * A pooled model's fit on a batch (every series at one origin), which
+   * predictBatch then uses instead of fitting on its own batch: a backtest
+   * keeps a fit for the next few origins (cross-validation.ts), where it has
+   * seen only weeks before each of them.
+   */
+  fitBatch?(batch: readonly SeriesInput[], h: number, settings: ModelSettings): Promise<BatchFit>;
   predictBatch(
     batch: readonly SeriesInput[],
     h: number,
     settings: ModelSettings,
+    fit?: BatchFit,
   ): Promise<ModelOutput[]>;
 }
 
