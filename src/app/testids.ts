@@ -29,6 +29,8 @@ export const TEST_IDS = {
   mappingLayoutLine: 'mapping-layout-line',
   forgetMapping: 'forget-mapping',
   error: 'error',
+  /** A neutral word on the start page, e.g. that a run was cancelled (not an error). */
+  notice: 'notice',
   summary: 'summary',
   problem: 'problem',
   issues: 'issues',
