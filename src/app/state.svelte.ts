@@ -50,6 +50,8 @@ export interface PageState {
   /** The mapping confirmed before for files with these headers, if any. */
   savedMapping: ColumnMapping | null;
   error: string | null;
+  /** A neutral word on the start page (a run was cancelled): not an error; gone when the next file starts. */
+  notice: string | null;
   horizon: number;
   /** Runs started (files chosen, mappings confirmed, horizons changed): tests wait for it to grow. */
   runs: number;
@@ -74,6 +76,7 @@ function startValues(): Omit<PageState, 'runs' | 'fileReads'> {
     peek: null,
     savedMapping: null,
     error: null,
+    notice: null,
     horizon: DEFAULT_HORIZON,
     updating: false,
     ...startViews(),
@@ -175,6 +178,7 @@ export async function chooseFile(file: Blob, name: string): Promise<void> {
     ...startViews(),
     fileName: name,
     error: null,
+    notice: null,
     peek: null,
     savedMapping: null,
     progress: null,
@@ -208,6 +212,8 @@ export async function chooseFile(file: Blob, name: string): Promise<void> {
 /** The "try the sample" button: the seed data, fetched from the app's own origin. */
 export async function chooseSample(): Promise<void> {
   const mine = ++generation;
+  // Gone as soon as the button is pressed, not once the sample has arrived.
+  page.notice = null;
   let sample: { blob: Blob; name: string };
   try {
     sample = await loadSample();
@@ -313,10 +319,22 @@ export function warmUp(): void {
   bridge.prepare();
 }
 
+/**
+ * The planner stopped the run: nothing went wrong, so the page goes back to
+ * its start with a notice saying what was stopped, not to an error.
+ */
 export function cancel(): void {
-  generation++;
   bridge.cancel();
-  update({ progress: null, updating: false, error: 'Cancelled.', status: 'error' });
+  backToStart();
+}
+
+/** Back at the start, saying which file's run stopped and what to do next. */
+function backToStart(): void {
+  const name = page.fileName ?? 'your file';
+  const stage = page.progress?.stage;
+  const what = stage === 'read' || stage === 'parse' ? 'Reading' : 'Forecast';
+  reset();
+  page.notice = `${what} of ${name} cancelled. Choose a file or try the sample to start again.`;
 }
 
 export function showView(v: View): void {
@@ -384,7 +402,11 @@ async function runForecast(
 }
 
 function fail(mine: number, err: unknown): void {
-  if (mine !== generation || err instanceof CancelledError) return;
+  if (mine !== generation) return;
+  // The page's own Cancel has moved on already (generation); a cancel it did not
+  // ask for (the bridge ended the worker) must not leave it waiting on a run that
+  // will never answer.
+  if (err instanceof CancelledError) return backToStart();
   page.error = readableMessage(err);
   page.status = 'error';
 }

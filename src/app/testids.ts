@@ -27,8 +27,13 @@ export const TEST_IDS = {
   mappingDates: 'mapping-dates',
   mappingLayout: 'mapping-layout',
   mappingLayoutLine: 'mapping-layout-line',
+  /** A wide layout's preview: what each column is read as (one per column), and that in a line. */
+  mappingUses: 'mapping-uses',
+  mappingUsesNote: 'mapping-uses-note',
   forgetMapping: 'forget-mapping',
   error: 'error',
+  /** A neutral word on the start page, e.g. that a run was cancelled (not an error). */
+  notice: 'notice',
   summary: 'summary',
   problem: 'problem',
   issues: 'issues',

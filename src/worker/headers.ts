@@ -7,7 +7,7 @@ import { detectColumns, isReferenceSchema } from '../core/ingest/columns';
 import { detectDelimiter } from '../core/ingest/csv-sniff';
 import type { IngestOptions } from '../core/ingest';
 import { EMPTY_FILE } from '../core/ingest/format-sniff';
-import { describeLayout, layoutColumns, planLayout } from '../core/ingest/layout';
+import { columnUses, describeLayout, layoutColumns, planLayout } from '../core/ingest/layout';
 import { TextFileDecoder } from '../core/ingest/text-decoder';
 import {
   MAX_WORKBOOK_BYTES,
@@ -108,10 +108,13 @@ function peekOf(headers: string[], rows: string[][]): HeaderPeek {
   // A wide table says so (no layout means long, as in the report).
   const layout = planLayout(headers);
   if (layout.kind === 'long') return peek;
+  const { uses, note } = columnUses(layout, headers.length);
   return {
     ...peek,
     layout: layout.kind,
     layoutDescription: describeLayout(layout),
     layoutColumns: layoutColumns(layout, headers),
+    uses,
+    usesNote: note,
   };
 }

@@ -120,6 +120,14 @@ export interface HeaderPeek {
   layout?: Layout;
   layoutDescription?: string;
   layoutColumns?: string;
+  /**
+   * A wide layout: what it reads each header's column as (core's `columnUses`:
+   * "sku", "sales by week"; null for a column it leaves out, such as a trailing
+   * Total), and that in a line for the preview. Absent for a long file, whose
+   * columns are what the planner maps them to.
+   */
+  uses?: (string | null)[];
+  usesNote?: string;
 }
 
 export interface RunResult {

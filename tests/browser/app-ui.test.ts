@@ -15,6 +15,7 @@ import {
   axeViolations,
   BASE_FLAGS,
   buildApp,
+  cancelInPage,
   CHROMIUM,
   chromiumAvailable,
   confirmMappingInPage,
@@ -347,23 +348,14 @@ describe.skipIf(!ready)('result views (chromium)', () => {
     const stillRunning = (await page.getByTestId(TEST_IDS.progress).count()) > 0;
     Object.assign(a11y, progress);
     expect(stillRunning, 'the progress view lasted through the checks').toBe(true);
-    // The run may have finished while axe looked: cancel it only if it is still going.
-    const cancel = page.getByTestId(TEST_IDS.cancelButton);
-    if ((await cancel.count()) > 0) {
-      await cancel.click({ timeout: 2000 }).catch(() => undefined);
-    }
-    await page.waitForFunction(
-      (sel) => {
-        const d = (
-          globalThis as unknown as {
-            document: { querySelector(s: string): { dataset: Record<string, string> } | null };
-          }
-        ).document.querySelector(sel)?.dataset;
-        return d?.['status'] === 'error' || d?.['status'] === 'done';
-      },
-      `[data-testid="${TEST_IDS.app}"]`,
-      { timeout: 120_000 },
+    // Cancelled: back at the start with a polite notice naming the file, never an error.
+    const cancelled = await cancelInPage(page);
+    expect(cancelled).toMatchObject({ status: 'idle', error: null, focused: 'Choose a file…' });
+    expect(cancelled.notice).toMatch(
+      /^(Reading|Forecast) of long\.csv cancelled\. Choose a file or try the sample to start again\.$/,
     );
+    expect(await page.getByTestId(TEST_IDS.notice).getAttribute('role')).toBe('status');
+    Object.assign(a11y, await checkEverywhere(page, 'cancelled'));
 
     const bad = path.join(dir, 'photo.csv');
     writeFileSync(

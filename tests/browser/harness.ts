@@ -308,6 +308,45 @@ export async function forecastSampleInPage(page: Page): Promise<PageOutcome> {
   return waitForOutcome(page, before);
 }
 
+/** Where Cancel left the page: its status, the notice, any error shown, and the focused control's text. */
+export interface CancelOutcome {
+  status: string;
+  notice: string | null;
+  error: string | null;
+  focused: string;
+}
+
+/**
+ * As a user: presses Cancel on the run in progress and waits until the page is
+ * back at its start with its notice, and focus has moved (App.svelte's toStart
+ * moves it once the drop zone is drawn).
+ */
+export async function cancelInPage(page: Page): Promise<CancelOutcome> {
+  await page.getByTestId(TEST_IDS.cancelButton).click();
+  await page.getByTestId(TEST_IDS.dropZone).waitFor();
+  const notice = page.getByTestId(TEST_IDS.notice);
+  await notice.waitFor();
+  // The focused control's text; '' while focus is on the page's body (the Cancel button is gone).
+  const focusedText = (): string => {
+    type El = { textContent: string | null };
+    const doc = (globalThis as unknown as { document: { activeElement: El | null; body: El } })
+      .document;
+    const el = doc.activeElement;
+    return el === null || el === doc.body ? '' : (el.textContent?.trim() ?? '');
+  };
+  // A page whose focus never moves is told by the returned text, not by a timeout here.
+  await page
+    .waitForFunction(focusedText, undefined, { timeout: 5000, polling: 100 })
+    .catch(() => undefined);
+  const errorBox = page.getByTestId(TEST_IDS.error);
+  return {
+    status: (await pageState(page)).status,
+    notice: (await notice.innerText()).trim(),
+    error: (await errorBox.count()) > 0 ? (await errorBox.first().innerText()).trim() : null,
+    focused: await page.evaluate(focusedText),
+  };
+}
+
 /** As a user: confirms the column roles the page proposes and waits for the outcome. */
 export async function confirmMappingInPage(page: Page, timeoutMs?: number): Promise<PageOutcome> {
   const before = await runsSoFar(page);

@@ -1,6 +1,7 @@
 // The page's state module (src/app/state.svelte.ts) with a fake worker bridge:
 // values change only through its functions, a new horizon re-forecasts
-// without reading the file again, late answers from cancelled runs are dropped.
+// without reading the file again, late answers from cancelled runs are dropped,
+// a cancel goes back to the start with a notice (never an error).
 
 import { beforeEach, describe, expect, it } from 'vitest';
 import {
@@ -20,11 +21,13 @@ import {
   configure,
   type Bridge,
 } from '../../src/app/state.svelte';
+import { CancelledError } from '../../src/app/cancelled';
 import { MAX_HORIZON, type ForecastResult } from '../../src/core/forecast';
 import type {
   HeaderPeek,
   PlanScore,
   PlanSourceInfo,
+  Progress,
   RunOptions,
   RunResult,
 } from '../../src/worker/protocol';
@@ -64,9 +67,15 @@ class FakeBridge implements Bridge {
   reforecasts: number[] = [];
   peek: HeaderPeek = { headers: ['Date', 'Amount'], detected: {}, unmatched: [], reference: true };
   hold: Promise<void> | null = null;
-  async run(_file: Blob, opts: RunOptions): Promise<RunResult> {
+  /** Reported before the run waits on `hold`: where a run is when it is cancelled. */
+  stage: Progress['stage'] | null = null;
+  /** What the run rejects with, instead of answering. */
+  failWith: Error | null = null;
+  async run(_file: Blob, opts: RunOptions, onProgress: (p: Progress) => void): Promise<RunResult> {
     this.runs.push(opts);
+    if (this.stage) onProgress({ stage: this.stage, bytesRead: 1, totalBytes: 1 });
     if (this.hold) await this.hold;
+    if (this.failWith) throw this.failWith;
     return fakeResult(opts.horizon ?? 4);
   }
   async reforecast(opts: { horizon: number }): Promise<RunResult> {
@@ -170,7 +179,7 @@ describe('app state', () => {
     expect(bridge.reforecasts).toEqual([8]);
   });
 
-  it('drops the answer of a cancelled run', async () => {
+  it('drops the answer of a cancelled run, and is back at the start with a notice', async () => {
     let release: () => void = () => undefined;
     bridge.hold = new Promise((r) => (release = r));
     const pending = chooseFile(file, 'slow.csv');
@@ -179,9 +188,36 @@ describe('app state', () => {
     cancel();
     release();
     await pending;
-    expect(app.status).toBe('error');
-    expect(app.error).toBe('Cancelled.');
+    // Back at the start with a word on what stopped, not an error.
+    expect(app).toMatchObject({ status: 'idle', error: null, fileName: null, progress: null });
+    expect(app.notice).toBe(
+      'Reading of slow.csv cancelled. Choose a file or try the sample to start again.',
+    );
     expect(shown.result).toBeNull();
+    // The next file starts clean and forecasts.
+    bridge.hold = null;
+    await chooseFile(file, 'a.csv');
+    expect(app.notice).toBeNull();
+    expect(app.status).toBe('done');
+  });
+
+  it('says "forecast" once the file is read, and goes back to the start when the bridge cancels on its own', async () => {
+    let release: () => void = () => undefined;
+    bridge.hold = new Promise((r) => (release = r));
+    bridge.stage = 'forecast';
+    const pending = chooseFile(file, 'slow.csv');
+    await new Promise((r) => setTimeout(r, 0));
+    cancel();
+    release();
+    await pending;
+    expect(app.notice).toMatch(/^Forecast of slow\.csv cancelled\./);
+
+    // A CancelledError the page did not ask for (the worker ended): the start, never a page left running.
+    bridge.hold = null;
+    bridge.failWith = new CancelledError();
+    await chooseFile(file, 'b.csv');
+    expect(app).toMatchObject({ status: 'idle', error: null });
+    expect(app.notice).toMatch(/^Forecast of b\.csv cancelled\./);
   });
 
   it('keeps the table query and the selection', async () => {

@@ -4,7 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { Ingestor, ingestText, type IngestOptions } from '../../src/core/ingest';
 import { readDate, formatDay } from '../../src/core/ingest/dates';
-import { planLayout, describeLayout } from '../../src/core/ingest/layout';
+import { columnUses, planLayout, describeLayout } from '../../src/core/ingest/layout';
 import { weeklyTableToCsv } from '../../src/core/weekly-csv';
 import type { WeeklyTable } from '../../src/core/types';
 import { datesDown, periodsAcross } from './wide-fixtures';
@@ -165,6 +165,38 @@ describe('one row per date, one column per item', () => {
     expect(planLayout(['Date', 'Sales', 'Store']).kind).toBe('long');
     expect(planLayout(['Date', '10001', '10002', '10003']).kind).toBe('wide-dates-down');
     expect(describeLayout({ kind: 'long' })).toMatch(/one row per sale/);
+  });
+});
+
+describe('what a wide layout reads each column as', () => {
+  const usesOf = (headers: string[]) => {
+    const plan = planLayout(headers);
+    if (plan.kind === 'long') throw new Error(`${headers.join(',')} read as long`);
+    return columnUses(plan, headers.length);
+  };
+
+  it('periods are sales by their unit; the item columns say so; a Total is left out', () => {
+    const months = usesOf(['Store', 'Item', 'Jan 2024', 'Feb 2024', 'Mar 2024', 'Apr 2024', 'Sum']);
+    // No category column: both leading columns name the item.
+    expect(months.uses).toEqual(['sku', 'sku', ...Array<string>(4).fill('sales by month'), null]);
+    expect(months.note).toMatch(
+      /one month's sales; skucast counts each in the week of the month's 1st/,
+    );
+    const days = usesOf(['SKU', '2024-01-01', '2024-01-02', '2024-01-03', '2024-01-04']);
+    expect(days.uses).toEqual(['sku', ...Array<string>(4).fill('sales by day')]);
+    expect(days.note).toMatch(/one day's sales; skucast adds them up/);
+  });
+
+  it("a row per date: the date, each item's roles; a promotion flag is left out", () => {
+    const { uses, note } = usesOf([
+      'Date',
+      'Apfel_units',
+      'Apfel_price',
+      'Birne_units',
+      'Promo_Apfel',
+    ]);
+    expect(uses).toEqual(['date', 'quantity', 'unit price', 'quantity', null]);
+    expect(note).toMatch(/^Each item's columns hold its sales on the row's date/);
   });
 });
 

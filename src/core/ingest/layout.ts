@@ -320,3 +320,44 @@ export function layoutColumns(plan: LayoutPlan, rawHeaders: string[]): string {
     }
   }
 }
+
+/** How a sheet of periods across becomes weekly history (see unpivot.ts for days and months). */
+const PERIOD_NOTES: Record<PeriodUnit, string> = {
+  week: "Each dated column is one week's sales; skucast reads them as the weekly history.",
+  day: "Each dated column is one day's sales; skucast adds them up into the weekly history.",
+  month:
+    "Each dated column is one month's sales; skucast counts each in the week of the month's 1st.",
+};
+
+/**
+ * What a wide layout reads each of the `columns` columns as, in the mapping
+ * form's words ("sku", "sales by week"), with a line on what the sales columns
+ * hold; null for a column it leaves out (a trailing "Total", a promotion flag),
+ * which the form says is not used. A long file's columns are what the planner
+ * maps them to, so only a wide plan has these.
+ */
+export function columnUses(
+  plan: PeriodsAcross | DatesDown,
+  columns: number,
+): { uses: (string | null)[]; note: string } {
+  const uses = new Array<string | null>(columns).fill(null);
+  const set = (col: number, use: string): void => {
+    if (col >= 0 && col < columns) uses[col] = use;
+  };
+  if (plan.kind === 'wide-periods-across') {
+    for (const c of plan.sku) set(c, 'sku');
+    set(plan.category, 'category');
+    for (const c of plan.periods) set(c, `sales by ${plan.unit}`);
+    return { uses, note: PERIOD_NOTES[plan.unit] };
+  }
+  set(plan.date, 'date');
+  for (const c of plan.items) {
+    set(c.amount, 'amount');
+    set(c.quantity, 'quantity');
+    set(c.price, 'unit price');
+  }
+  return {
+    uses,
+    note: "Each item's columns hold its sales on the row's date; skucast adds them up into each item's weekly history.",
+  };
+}
