@@ -374,6 +374,17 @@ export function sequenceScale(
   return minScale;
 }
 
+/** The calendar features of ISO weeks 1–53, as buildSequenceWindow computes them (a window reads one per week). */
+const WEEK_SIN = Float32Array.from({ length: 54 }, (_, w) => Math.sin((TWO_PI * (w - 1)) / 52));
+const WEEK_COS = Float32Array.from({ length: 54 }, (_, w) => Math.cos((TWO_PI * (w - 1)) / 52));
+
+/** values[0, end) without a copy where values is a typed array. */
+function historyTo(values: ArrayLike<number>, end: number): ArrayLike<number> {
+  return values instanceof Float64Array || values instanceof Float32Array
+    ? values.subarray(0, end)
+    : Array.prototype.slice.call(values, 0, end);
+}
+
 /**
  * The sequence model's input for one series at one origin, written into `out`
  * at `offset` ([window, features] row-major); returns the scale. `values` are
@@ -404,9 +415,9 @@ export function buildSequenceWindow(
     out[o] = ratio(values[i] as number, s);
     out[o + 1] = 1;
     if (weeks) {
-      const angle = (TWO_PI * ((weeks[i] as number) - 1)) / 52;
-      out[o + 2] = Math.sin(angle);
-      out[o + 3] = Math.cos(angle);
+      const w = weeks[i] as number;
+      out[o + 2] = WEEK_SIN[w] ?? Math.sin((TWO_PI * (w - 1)) / 52);
+      out[o + 3] = WEEK_COS[w] ?? Math.cos((TWO_PI * (w - 1)) / 52);
     }
     out[o + 4] = known;
     out[o + 5] = length;
@@ -414,8 +425,7 @@ export function buildSequenceWindow(
   const seasonFeature = desc.input.features[SEQUENCE_FEATURE_NAMES.length];
   if (
     seasonFeature === 'season_index' ||
-    (seasonFeature === 'season_index_tested' &&
-      isSeasonal(Array.prototype.slice.call(values, 0, end) as number[], SEASON_WEEKS))
+    (seasonFeature === 'season_index_tested' && isSeasonal(historyTo(values, end), SEASON_WEEKS))
   ) {
     const from = end - window;
     const first = Math.max(0, from);

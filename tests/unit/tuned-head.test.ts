@@ -330,4 +330,42 @@ describe('tcn_tuned on the shipped network', () => {
     // A kept fit is an older one, so some forecasts move (the test can fail).
     expect(differ).toBeGreaterThan(0);
   });
+
+  it('runs a window once in a backtest, kept from the origin it was forecast at: the same forecasts as a fresh fit', async () => {
+    const ys = histories();
+    const series = seriesFromArrays(ys.map((y, i) => ({ id: `s${i}`, y })));
+    let ran = 0;
+    let trainingWindows = 0;
+    const model = tcnTunedModel(
+      desc,
+      (x, b) => {
+        ran += b;
+        return runner.runHidden(x, b);
+      },
+      runner.hiddenWidth,
+      // 60 windows a fit: every other series, at 0, 24, 48 and 72 weeks before its origin's latest,
+      // so no two origins 4 to 11 weeks before the end share an older window.
+      { budget: 60, onFit: (_fit, windows) => (trainingWindows += windows) },
+    );
+    const cv = await crossValidation(series, [model], { h: 4, nWindows: 8 });
+    const forecastWindows = series.length * 8;
+    // The latest training window of the origins 4 to 7 weeks before the end, for
+    // each of the 15 series the fits draw from, is the window forecast 4 weeks earlier.
+    expect(ran).toBe(forecastWindows + trainingWindows - 15 * 4);
+    // The last origin, fitted afresh by a model that has run nothing before.
+    const gap = 4;
+    const fresh = await tcnTunedModel(desc, (x, b) => runner.runHidden(x, b), runner.hiddenWidth, {
+      budget: 60,
+    }).predictBatch(
+      ys.map((y) => ({ y: y.subarray(0, y.length - gap) })),
+      4,
+      DEFAULT_SETTINGS,
+    );
+    cv.series.forEach((sb, i) => {
+      const w = sb.cutoffs.indexOf(sb.series.y.length - gap);
+      expect(Array.from(sb.points.tcn_tuned!.subarray(w * 4, w * 4 + 4))).toEqual(
+        Array.from(fresh[i]!.point),
+      );
+    });
+  });
 });

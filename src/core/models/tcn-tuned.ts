@@ -63,6 +63,14 @@ export function tcnTunedModel(
 
   /** The head fitted on the batch's own histories (every series at one origin). */
   async function fitOn(batch: readonly SeriesInput[], h: number): Promise<TunedBatchFit> {
+    return (await fitWithOrigins(batch, h)).fit;
+  }
+
+  /** fitOn, and the series it took training windows from. */
+  async function fitWithOrigins(
+    batch: readonly SeriesInput[],
+    h: number,
+  ): Promise<{ fit: TunedBatchFit; origins: TrainingOrigins }> {
     const weeks = batch.map((s) => (desc.input.readsCalendar === false ? null : isoWeeksOf(s)));
     const tuned = batch.map((s) => !opts.frequentOnly || adiOf(s.y) <= INTERMITTENT_ADI);
     const origins = trainingOrigins(
@@ -99,14 +107,7 @@ export function tcnTunedModel(
       );
     });
     missing.forEach((i, m) => {
-      const p50 = new Float32Array(horizon);
-      for (let k = 0; k < horizon; k++)
-        p50[k] = ran.quantiles[(m * horizon + k) * Q + i50] as number;
-      const entry: CachedWindow = {
-        scale: ran.scales[m] as number,
-        p50,
-        hidden: ran.hidden.slice(m * C, (m + 1) * C),
-      };
+      const entry = cachedAt(ran, m, horizon, Q, i50, C);
       cache.set(
         (batch[origins.series[i] as number] as SeriesInput).y,
         origins.end[i] as number,
@@ -118,7 +119,7 @@ export function tcnTunedModel(
     if (opts.select === 'money') data.weight = Float64Array.from(entries, (e) => e.scale);
     const fit = fitTunedHead(data, opts);
     options.onFit?.(fit, N, batch.length);
-    return { alias: 'tcn_tuned', ...fit };
+    return { fit: { alias: 'tcn_tuned', ...fit }, origins };
   }
 
   return {
@@ -131,13 +132,25 @@ export function tcnTunedModel(
     maxHorizon: horizon,
     fitBatch: (batch, h) => fitOn(batch, h),
     async predictBatch(batch, h, _settings, given): Promise<ModelOutput[]> {
-      const fit = isTunedFit(given) ? given : await fitOn(batch, h);
+      const own = isTunedFit(given) ? undefined : await fitWithOrigins(batch, h);
+      const fit = own?.fit ?? (given as TunedBatchFit);
       const weeks = batch.map((s) => (desc.input.readsCalendar === false ? null : isoWeeksOf(s)));
       const tuned = batch.map((s) => !opts.frequentOnly || adiOf(s.y) <= INTERMITTENT_ADI);
       const now = await runWindows(shape, batch.length, (b, x, off) => {
         const s = batch[b] as SeriesInput;
         return buildSequenceWindow(s.y, weeks[b] ?? null, s.y.length, desc, x, off);
       });
+      // This origin's window of a series the fit drew from is a training window
+      // of the backtest's origin h weeks later (its latest): kept, not run again.
+      if (own) {
+        let last = -1;
+        for (const b of own.origins.series) {
+          if (b === last) continue;
+          last = b;
+          const s = batch[b] as SeriesInput;
+          cache.set(s.y, s.y.length, cachedAt(now, b, horizon, Q, i50, C));
+        }
+      }
       const phi = new Float64Array(d);
       phi[0] = 1;
       const noShift = new Float64Array(h);
@@ -209,6 +222,20 @@ async function runWindows(
     hidden.set(out.hidden, from * C);
   }
   return { scales, quantiles, hidden };
+}
+
+/** Window m of a run, as the cache keeps it. */
+function cachedAt(
+  ran: { scales: Float64Array; quantiles: Float32Array; hidden: Float32Array },
+  m: number,
+  horizon: number,
+  Q: number,
+  i50: number,
+  C: number,
+): CachedWindow {
+  const p50 = new Float32Array(horizon);
+  for (let k = 0; k < horizon; k++) p50[k] = ran.quantiles[(m * horizon + k) * Q + i50] as number;
+  return { scale: ran.scales[m] as number, p50, hidden: ran.hidden.slice(m * C, (m + 1) * C) };
 }
 
 /** What a training window gives the fit: its scale, the frozen p50 per horizon week, the hidden features. */
