@@ -57,7 +57,6 @@ export function tcnTunedModel(
   const [i10, i50, i90] = bandIndices(desc);
   const minHistory = desc.input.minHistory ?? window;
   const C = hiddenWidth;
-  const d = 1 + C;
   const shape: NetShape = { run, stride, horizon, Q, C };
   const cache = new WindowCache();
 
@@ -151,34 +150,48 @@ export function tcnTunedModel(
           cache.set(s.y, s.y.length, cachedAt(now, b, horizon, Q, i50, C));
         }
       }
-      const phi = new Float64Array(d);
-      phi[0] = 1;
-      const noShift = new Float64Array(h);
-      return batch.map((_, b) => {
-        const scale = now.scales[b] as number;
-        for (let c = 0; c < C; c++) phi[1 + c] = now.hidden[b * C + c] as number;
-        const shift = new Float64Array(h);
-        for (let k = 0; k < h && tuned[b]; k++) {
-          const p50 = now.quantiles[(b * horizon + k) * Q + i50] as number;
-          shift[k] = correctionAt(fit.beta, d, k, phi, 0, p50);
-        }
-        // Every quantile moves with the median: the band keeps its width and order.
-        const pick = (qi: number, by: Float64Array): Float64Array => {
-          const out = new Float64Array(h);
-          for (let k = 0; k < h; k++)
-            out[k] =
-              ((now.quantiles[(b * horizon + k) * Q + qi] as number) + (by[k] as number)) * scale;
-          return out;
-        };
-        const output = (by: Float64Array): ModelOutput => {
-          const p50 = pick(i50, by);
-          return { point: p50, quantiles: { p10: pick(i10, by), p50, p90: pick(i90, by) } };
-        };
-        // The frozen network's forecast of the same window is tcn's, bit for bit (x + 0 = x).
-        return { ...output(shift), carried: output(noShift) };
-      });
+      return tunedOutputs(now, fit.beta, tuned, h, { horizon, Q, C, bands: [i10, i50, i90] });
     },
   };
+}
+
+/** Each series' forecast from its "now" window: the frozen network's quantiles shifted by the head, and tcn's unshifted. */
+function tunedOutputs(
+  now: { scales: Float64Array; quantiles: Float32Array; hidden: Float32Array },
+  beta: TunedFit['beta'],
+  tuned: readonly boolean[],
+  h: number,
+  net: { horizon: number; Q: number; C: number; bands: readonly [number, number, number] },
+): ModelOutput[] {
+  const { horizon, Q, C } = net;
+  const [i10, i50, i90] = net.bands;
+  const d = 1 + C;
+  const phi = new Float64Array(d);
+  phi[0] = 1;
+  const noShift = new Float64Array(h);
+  return tuned.map((isTuned, b) => {
+    const scale = now.scales[b] as number;
+    for (let c = 0; c < C; c++) phi[1 + c] = now.hidden[b * C + c] as number;
+    const shift = new Float64Array(h);
+    for (let k = 0; k < h && isTuned; k++) {
+      const p50 = now.quantiles[(b * horizon + k) * Q + i50] as number;
+      shift[k] = correctionAt(beta, d, k, phi, 0, p50);
+    }
+    // Every quantile moves with the median: the band keeps its width and order.
+    const pick = (qi: number, by: Float64Array): Float64Array => {
+      const out = new Float64Array(h);
+      for (let k = 0; k < h; k++)
+        out[k] =
+          ((now.quantiles[(b * horizon + k) * Q + qi] as number) + (by[k] as number)) * scale;
+      return out;
+    };
+    const output = (by: Float64Array): ModelOutput => {
+      const p50 = pick(i50, by);
+      return { point: p50, quantiles: { p10: pick(i10, by), p50, p90: pick(i90, by) } };
+    };
+    // The frozen network's forecast of the same window is tcn's, bit for bit (x + 0 = x).
+    return { ...output(shift), carried: output(noShift) };
+  });
 }
 
 /** tcn_tuned's BatchFit: the head and how it was chosen. */
