@@ -181,7 +181,7 @@ async function run(argv: string[], io: CliIo): Promise<number> {
   // The TCN loads (in a worker thread) while the file is read and parsed, when the run can use it.
   const t0 = performance.now();
   const tcn =
-    !choice || choiceUses(choice, 'tcn')
+    !choice || choiceUses(choice, 'tcn') || choiceUses(choice, 'tcn_tuned')
       ? await startTcnFor(requested, horizon, optionValue(args, 'model-file'))
       : undefined;
   const pool = startShardPool(fileURLToPath(import.meta.url));
@@ -222,6 +222,7 @@ async function run(argv: string[], io: CliIo): Promise<number> {
     const { result, loaded } = await forecastTable(part?.table ?? table, {
       model: requested,
       horizon,
+      ...(part ? { population: table } : {}),
       ...(choice ? { shardChoice: choice.blocks } : {}),
       ...(tcn ? { tcn } : {}),
       crossValidate: (series, models, cvOpts) =>
@@ -351,14 +352,20 @@ export async function libraryRun(
   opts: LibraryForecastOptions;
   loaded?: { provider: Provider; loadMs: number };
 }> {
-  const { tcn, ...opts } = run;
+  const { tcn, population, ...opts } = run;
   // Units or money, as the report's measure says.
   const table = measuredTable(ingested);
+  const whole = population ? measuredTable(population) : undefined;
   // Nothing below makes row objects unless a TCN of row features runs: the
   // other columns go (at the table cap about 200 MB of the 1 GB budget).
-  if (!tcn || isSequenceInput(tcn.desc)) releaseSideColumns(table);
+  if (!tcn || isSequenceInput(tcn.desc)) {
+    releaseSideColumns(table);
+    if (whole) releaseSideColumns(whole);
+  }
   const ready = tcn ? await tcn.host.ready : undefined;
-  const tuned = tcn && ready ? tcn.tuned(ready.hiddenWidth) : undefined;
+  // SKUCAST_AUTO_TUNED=0: auto without tcn_tuned, as before issue 28 (to measure what it adds).
+  const withTuned = (opts.model ?? 'auto') !== 'auto' || process.env.SKUCAST_AUTO_TUNED !== '0';
+  const tuned = tcn && ready && withTuned ? tcn.tuned(ready.hiddenWidth) : undefined;
   if (opts.model === 'tcn_tuned' && !tuned)
     throw new UsageError(
       'tcn_tuned needs a model file with hidden features (models/tcn.onnx of issue 28 or later)',
@@ -370,8 +377,7 @@ export async function libraryRun(
       ...opts,
       ...(tcn ? { tcn: tcn.model(table) } : {}),
       ...(tuned ? { tuned } : {}),
-      // An evaluation-only switch (issue 28): tcn_tuned among auto's candidates.
-      ...(process.env.SKUCAST_AUTO_TUNED === '1' ? { autoWithTuned: true } : {}),
+      ...(whole ? { population: whole } : {}),
     },
     ...(loaded ? { loaded } : {}),
   };

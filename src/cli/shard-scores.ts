@@ -49,6 +49,7 @@ export async function runScores(args: ParsedArgs, script: RunOptions, io: CliIo)
     const { table: ready, opts } = await libraryRun(part.table, {
       model: requested,
       horizon: h,
+      population: table,
       ...(tcn ? { tcn } : {}),
       crossValidate: (series, models, cvOpts) =>
         crossValidationSharded(series, models, cvOpts, pool.runners),

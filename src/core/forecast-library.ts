@@ -15,7 +15,12 @@ import {
   type AutoSkuForecast,
   type ShardChoice,
 } from './backtest/auto';
-import type { SeriesBacktest } from './backtest/cross-validation';
+import {
+  crossValidation,
+  type CrossValidationOptions,
+  type CrossValidationResult,
+  type SeriesBacktest,
+} from './backtest/cross-validation';
 import type { AutoTotals } from './backtest/total-bands';
 import { seriesFromTable, type BacktestSeries } from './backtest/series';
 import { isEnsembleName } from './backtest/strategies';
@@ -51,11 +56,16 @@ export interface LibraryForecastOptions {
   tcn?: GlobalModel;
   /**
    * tcn_tuned (the TCN with a head refitted on this file), when its runner
-   * gives hidden features: run when asked for by name, and among auto's
-   * candidates only with `autoWithTuned` (a recipe switch to measure it).
+   * gives hidden features: one of auto's candidates, and run when asked for
+   * by name. Left out, auto chooses among the rest.
    */
   tuned?: GlobalModel;
-  autoWithTuned?: boolean;
+  /**
+   * The whole table, when `table` is a shard of it (`--shard`): tcn_tuned's
+   * head is fitted on every sku of it, so each shard forecasts as one process
+   * of the whole file does.
+   */
+  population?: WeeklyTable;
   /** Simulated draws for category intervals (see category-totals.ts). */
   categoryDraws?: number;
   /** Backtest progress: candidate models (or shards) done of total. */
@@ -96,16 +106,15 @@ export function resolveHorizon(requested: number | undefined): number {
 
 /**
  * The candidates for a request: every available model for auto, else the one
- * named. tcn_tuned can be named whenever it is given, but is one of auto's
- * only with `autoWithTuned` (it refits a head at every backtest origin).
+ * named. tcn_tuned is among them whenever it is given.
  */
 export function candidatesFor(
   requested: string,
-  nets: Pick<LibraryForecastOptions, 'tcn' | 'tuned' | 'autoWithTuned'> = {},
+  nets: Pick<LibraryForecastOptions, 'tcn' | 'tuned'> = {},
 ): Model[] {
   const models = availableModels(nets.tcn);
   const named = nets.tuned ? [...models, nets.tuned] : models;
-  if (requested === 'auto') return nets.autoWithTuned ? named : models;
+  if (requested === 'auto') return named;
   const m = named.find((x) => x.alias === (requested as ModelAlias));
   if (!m) {
     throw new ForecastError(
@@ -130,10 +139,19 @@ function prepareRun(table: WeeklyTable, opts: LibraryForecastOptions) {
   const { lastCompleteWeek, horizonWeeks } = forecastOrigin(table, horizon);
   const series = seriesFromTable(table);
   checkMagnitudes(series);
+  const population = opts.population ? seriesFromTable(opts.population) : undefined;
+  const crossValidate = population
+    ? (
+        part: readonly BacktestSeries[],
+        ms: readonly Model[],
+        cv: CrossValidationOptions,
+      ): Promise<CrossValidationResult> =>
+        (opts.crossValidate ?? crossValidation)(part, ms, { ...cv, population })
+    : opts.crossValidate;
   const autoOpts: Omit<AutoOptions, 'h'> = {
     ...(requested === 'auto' ? {} : { strategy: 'pooled' as const }),
     ...(opts.onProgress ? { onProgress: opts.onProgress } : {}),
-    ...(opts.crossValidate ? { crossValidate: opts.crossValidate } : {}),
+    ...(crossValidate ? { crossValidate } : {}),
     ...(opts.onBacktestsDone ? { onBacktestsDone: opts.onBacktestsDone } : {}),
   };
   return { horizon, requested, models, lastCompleteWeek, horizonWeeks, series, autoOpts };

@@ -368,8 +368,8 @@ export interface LibraryEvalOptions {
   tcn?: ((presence: FeaturePresence) => Model) | undefined;
   /**
    * tcn_tuned (the TCN with a head refitted on each origin's histories): a
-   * candidate only when given, and then only if `models` names it or is unset
-   * (evaluate-cli's --tuned): measured, not a default of auto.
+   * candidate when given (evaluate-cli gives it with the TCN unless
+   * --no-tuned), and then only if `models` names it or is unset.
    */
   tcnTuned?: (() => Model) | undefined;
   log?: (m: string) => void;

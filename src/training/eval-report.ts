@@ -176,13 +176,13 @@ const CELL_LABELS: Record<string, string> = {
 
 /**
  * The breakdown as a markdown table: a row per non-empty cell, a column per
- * model (auto, the TCN, the best classical model, the naive ones), each
+ * model (auto, the TCN tuned or not, the best classical model, the naive ones), each
  * "primary measure / coverage".
  */
 export function breakdownMarkdown(r: DatasetResult): string {
   const metric = primaryMetric(r.name);
   const best = bestClassical(r, metric);
-  const shown = ['auto', 'tcn', best, 'seasonal_naive', 'naive'].filter(
+  const shown = ['auto', 'tcn', 'tcn_tuned', best, 'seasonal_naive', 'naive'].filter(
     (a, i, all): a is string => a !== undefined && all.indexOf(a) === i && a in r.breakdown.models,
   );
   const rows: string[] = [];

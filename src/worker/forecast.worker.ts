@@ -256,9 +256,10 @@ function makeForecast(
     gender: table.report.hasGender,
     quantity: table.report.hasQuantity,
   });
-  // tcn_tuned (its head refitted on this file) runs when asked for by name; auto leaves it out.
+  // tcn_tuned (its head refitted on this file): one of auto's candidates, or asked for by name.
   const tuned =
-    opts.model === 'tcn_tuned' && model.hiddenWidth > 0
+    (opts.model === undefined || opts.model === 'auto' || opts.model === 'tcn_tuned') &&
+    model.hiddenWidth > 0
       ? tcnTunedModel(model.descriptor, model.runHidden, model.hiddenWidth)
       : undefined;
   const runners = shardRunners();

@@ -16,6 +16,8 @@ import { build } from 'vite';
 import { DEFAULT_HORIZON, type ForecastResult } from '../../src/core/forecast';
 import { forecastWithLibrary } from '../../src/core/forecast-library';
 import { tcnModel } from '../../src/core/models/tcn';
+import { tcnTunedModel } from '../../src/core/models/tcn-tuned';
+import type { GlobalModel } from '../../src/core/models/types';
 import { ingestText } from '../../src/core/ingest';
 import { parseModelDescriptor, type ModelDescriptor } from '../../src/core/model-descriptor';
 import type { ColumnMapping, WeeklyTable } from '../../src/core/types';
@@ -362,6 +364,7 @@ export interface NodeReference {
 let nodeRunner: Promise<{
   desc: ModelDescriptor;
   run: (x: Float32Array, b: number) => Promise<Float32Array>;
+  tuned: () => GlobalModel;
 }> | null = null;
 
 /** The same pipeline in Node: ingest, weekly table, model in onnxruntime-web's WASM backend. */
@@ -376,9 +379,14 @@ export async function nodeForecast(
     );
     const bytes = new Uint8Array(readFileSync(path.join(modelDir, 'tcn.onnx')));
     const runner = await createModelRunner(bytes, desc, { preferred: 'wasm' });
-    return { desc, run: (x: Float32Array, b: number) => runner.run(x, b) };
+    return {
+      desc,
+      run: (x: Float32Array, b: number) => runner.run(x, b),
+      // auto's tcn_tuned candidate, as the page's worker makes it.
+      tuned: () => tcnTunedModel(desc, (x, b) => runner.runHidden(x, b), runner.hiddenWidth),
+    };
   })();
-  const { desc, run } = await nodeRunner;
+  const { desc, run, tuned } = await nodeRunner;
   const table = ingestText(readFileSync(csvPath, 'utf8'), mapping ? { mapping } : {});
   const h = horizon ?? DEFAULT_HORIZON;
   const presence = {
@@ -388,7 +396,7 @@ export async function nodeForecast(
   };
   const forecast = await forecastWithLibrary(table, {
     horizon: h,
-    ...(h <= desc.output.horizon ? { tcn: tcnModel(desc, run, presence) } : {}),
+    ...(h <= desc.output.horizon ? { tcn: tcnModel(desc, run, presence), tuned: tuned() } : {}),
   });
   return { table, forecast };
 }

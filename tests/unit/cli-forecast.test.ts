@@ -151,7 +151,9 @@ describe('skucast forecast', () => {
         gender: true,
         quantity: true,
       });
-      const result = await forecastWithLibrary(table, { tcn });
+      // auto's candidates: the library, the network, and the network tuned to this file.
+      const tuned = tcnTunedModel(desc, (x, b) => runner.runHidden(x, b), runner.hiddenWidth);
+      const result = await forecastWithLibrary(table, { tcn, tuned });
       const expected = result.skus.flatMap((s) =>
         s.weeks.map((w) => [
           s.sku,

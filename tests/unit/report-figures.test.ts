@@ -141,6 +141,7 @@ describe('README evaluation figures are the report', () => {
     const m4 = row(readme, 'M4 weekly (359 series), h = 13');
     expectShown(shownAfter(m4[1]!, 'MASE '), score('m4_weekly', 'auto').mase);
     expectShown(shownAfter(m4[1]!, 'sMAPE '), score('m4_weekly', 'auto').smape);
+    expectShown(shownAfter(m4[2]!, 'tcn_tuned '), score('m4_weekly', 'tcn_tuned').mase);
     expectShown(shownAfter(m4[2]!, 'tcn '), score('m4_weekly', 'tcn').mase);
     expectShown(shownAfter(m4[2]!, '(theta '), score('m4_weekly', 'theta').mase);
     expectShown(shownAfter(m4[3]!, ''), data('m4_weekly').auto_rank);
@@ -207,7 +208,9 @@ describe('README evaluation figures are the report', () => {
     expect(shift).not.toBeNull();
     const m4 = data('m4_weekly').models;
     const classical = Object.entries(m4)
-      .filter(([k]) => !['auto', 'tcn', 'ensemble_mean', 'ensemble_median'].includes(k))
+      .filter(
+        ([k]) => !['auto', 'tcn', 'tcn_tuned', 'ensemble_mean', 'ensemble_median'].includes(k),
+      )
       .map(([, s]) => s.coverage_p10_p90);
     expectShown(shift![1]!, score('m4_weekly', 'auto').coverage_p10_p90, true);
     expectShown(shift![2]!, Math.min(...classical), true);
@@ -226,6 +229,18 @@ describe('the claims carry their bootstrap intervals, and the breakdown is the r
       'auto trails the history mean by',
       claim('seed', 'auto', 'historic_average'),
     );
+    expectClaimShown(
+      readme,
+      'shipped, on these scored weeks: store × item',
+      claim('store_item', 'tcn_tuned', 'tcn'),
+    );
+    expectClaimShown(
+      readme,
+      'the thinned store × item',
+      claim('store_item_thin', 'tcn_tuned', 'tcn'),
+    );
+    expectClaimShown(readme, '(+0.2% to +1.8%), the sample', claim('seed', 'tcn_tuned', 'tcn'));
+    expectClaimShown(readme, '(−1.0% to +0.9%), M4', claim('m4_weekly', 'tcn_tuned', 'tcn'));
   });
 
   it("the card's headline and strengths: the same claims", () => {

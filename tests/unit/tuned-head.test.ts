@@ -368,4 +368,23 @@ describe('tcn_tuned on the shipped network', () => {
       );
     });
   });
+
+  it('a shard fitted on the whole population forecasts as the whole run does', async () => {
+    const series = seriesFromArrays(histories().map((y, i) => ({ id: `s${i}`, y })));
+    const shard = series.filter((_, i) => i % 3 === 1);
+    const model = () => tcnTunedModel(desc, (x, b) => runner.runHidden(x, b), runner.hiddenWidth);
+    const opts = { h: 4, nWindows: 6, future: true };
+    const whole = await crossValidation(series, [model()], opts);
+    const alone = await crossValidation(shard, [model()], opts);
+    const withPopulation = await crossValidation(shard, [model()], {
+      ...opts,
+      population: series,
+    });
+    const points = (cv: Awaited<ReturnType<typeof crossValidation>>, ids: Set<string>) =>
+      cv.series.filter((sb) => ids.has(sb.series.id)).map((sb) => Array.from(sb.points.tcn_tuned!));
+    const ids = new Set(shard.map((s) => s.id));
+    expect(points(withPopulation, ids)).toEqual(points(whole, ids));
+    // Fitted on its own third, the head differs (the test can fail).
+    expect(points(alone, ids)).not.toEqual(points(whole, ids));
+  });
 });

@@ -90,6 +90,12 @@ export interface CrossValidationOptions {
    */
   pooledFitWeeks?: number;
   /**
+   * The series a pooled model fits on (default: the series backtested). A
+   * shard of a batch job gives the whole table's, so its fit at each origin
+   * is the fit one process makes of every sku (GlobalModel.fitBatch).
+   */
+  population?: readonly BacktestSeries[];
+  /**
    * Progress in sku-model backtests: `done` of `total` (= series with a window ×
    * models), reported every few hundred series and after each model.
    */
@@ -234,6 +240,7 @@ interface Plan {
   settings: ModelSettings;
   chain: readonly LocalModel[];
   pooledFitWeeks: number;
+  population?: readonly BacktestSeries[];
   pause?: () => Promise<void>;
 }
 
@@ -258,6 +265,7 @@ function planOf(opts: CrossValidationOptions): Plan {
     settings: opts.settings ?? DEFAULT_SETTINGS,
     chain: opts.chain ?? FALLBACK_CHAIN,
     pooledFitWeeks: fitWeeks,
+    ...(opts.population ? { population: opts.population } : {}),
     ...(opts.pause ? { pause: opts.pause } : {}),
   };
 }
@@ -471,8 +479,10 @@ async function backtestGlobal(
  * one batch per cutoff, counted in weeks before each series' end, so a batch
  * never mixes one series' origins (or, for series ending on the same week,
  * two calendar origins): each fit sees only weeks before its origin. A model
- * that can keep its fit (fitBatch) is fitted every plan.pooledFitWeeks weeks
- * of origins, and afresh for the forecast from the series' end.
+ * with fitBatch is fitted on the population's series cut at the same cutoff
+ * (the backtested series themselves unless a shard gives the whole table's),
+ * every plan.pooledFitWeeks weeks of origins and afresh for the forecast
+ * from the series' end; one without fits on its batch.
  */
 async function backtestPooled(
   model: GlobalModel,
@@ -497,6 +507,7 @@ async function backtestPooled(
   });
   // Earliest origins first, as the series-major order would finish them.
   const gaps = [...byGap.keys()].sort((a, b) => b - a);
+  const population = plan.population ?? layout.out.map((sb) => sb.series);
   for (const gap of gaps) {
     const inputs: SeriesInput[] = [];
     for (const { k, w } of byGap.get(gap) as { k: number; w: number }[]) {
@@ -507,16 +518,36 @@ async function backtestPooled(
         inputs.push(input);
       } else put(k, w, input.y);
     }
-    if (gap === 0 || !model.fitBatch || plan.pooledFitWeeks === 1 || inputs.length === 0) {
+    if (!model.fitBatch || inputs.length === 0) {
       await flush();
       continue;
     }
-    if (fittedAt - gap >= plan.pooledFitWeeks) {
-      fit = await model.fitBatch(inputs, h, settings);
+    if (gap === 0 || fittedAt - gap >= plan.pooledFitWeeks) {
+      fit = await model.fitBatch(cutAt(population, gap, model, h), h, settings);
       fittedAt = gap;
     }
     await flush(fit);
   }
+}
+
+/**
+ * The series with a window `gap` weeks before their end that `model` takes,
+ * as inputs cut there: the batch a backtest of these series would give it.
+ */
+function cutAt(
+  series: readonly BacktestSeries[],
+  gap: number,
+  model: GlobalModel,
+  h: number,
+): SeriesInput[] {
+  const out: SeriesInput[] = [];
+  for (const s of series) {
+    const length = s.y.length - gap;
+    if (length < 1) continue;
+    const input = batchInputs(s)(length);
+    if (accepts(model, input.y, h)) out.push(input);
+  }
+  return out;
 }
 
 /** Adds per-model counts (milliseconds, failures) of one backtest to another's. */

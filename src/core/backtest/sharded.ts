@@ -123,6 +123,8 @@ export async function crossValidationSharded(
   const plain = { ...here };
   delete plain.chain;
   delete plain.pause;
+  // Only a pooled (global) model fits on it, and those run here.
+  delete plain.population;
   const size = Math.ceil(series.length / shards);
   const slices = Array.from({ length: shards }, (_, k) =>
     series.slice(k * size, Math.min(series.length, (k + 1) * size)),

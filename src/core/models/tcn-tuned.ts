@@ -62,14 +62,6 @@ export function tcnTunedModel(
 
   /** The head fitted on the batch's own histories (every series at one origin). */
   async function fitOn(batch: readonly SeriesInput[], h: number): Promise<TunedBatchFit> {
-    return (await fitWithOrigins(batch, h)).fit;
-  }
-
-  /** fitOn, and the series it took training windows from. */
-  async function fitWithOrigins(
-    batch: readonly SeriesInput[],
-    h: number,
-  ): Promise<{ fit: TunedBatchFit; origins: TrainingOrigins }> {
     const weeks = batch.map((s) => (desc.input.readsCalendar === false ? null : isoWeeksOf(s)));
     const tuned = batch.map((s) => !opts.frequentOnly || adiOf(s.y) <= INTERMITTENT_ADI);
     const origins = trainingOrigins(
@@ -118,7 +110,9 @@ export function tcnTunedModel(
     if (opts.select === 'money') data.weight = Float64Array.from(entries, (e) => e.scale);
     const fit = fitTunedHead(data, opts);
     options.onFit?.(fit, N, batch.length);
-    return { fit: { alias: 'tcn_tuned', ...fit }, origins };
+    const trained = new SeriesKeys();
+    for (const b of origins.series) trained.add((batch[b] as SeriesInput).y);
+    return { alias: 'tcn_tuned', ...fit, trained };
   }
 
   return {
@@ -131,8 +125,7 @@ export function tcnTunedModel(
     maxHorizon: horizon,
     fitBatch: (batch, h) => fitOn(batch, h),
     async predictBatch(batch, h, _settings, given): Promise<ModelOutput[]> {
-      const own = isTunedFit(given) ? undefined : await fitWithOrigins(batch, h);
-      const fit = own?.fit ?? (given as TunedBatchFit);
+      const fit = isTunedFit(given) ? given : await fitOn(batch, h);
       const weeks = batch.map((s) => (desc.input.readsCalendar === false ? null : isoWeeksOf(s)));
       const tuned = batch.map((s) => !opts.frequentOnly || adiOf(s.y) <= INTERMITTENT_ADI);
       const now = await runWindows(shape, batch.length, (b, x, off) => {
@@ -141,15 +134,9 @@ export function tcnTunedModel(
       });
       // This origin's window of a series the fit drew from is a training window
       // of the backtest's origin h weeks later (its latest): kept, not run again.
-      if (own) {
-        let last = -1;
-        for (const b of own.origins.series) {
-          if (b === last) continue;
-          last = b;
-          const s = batch[b] as SeriesInput;
-          cache.set(s.y, s.y.length, cachedAt(now, b, horizon, Q, i50, C));
-        }
-      }
+      batch.forEach((s, b) => {
+        if (fit.trained.has(s.y)) cache.set(s.y, s.y.length, cachedAt(now, b, horizon, Q, i50, C));
+      });
       return tunedOutputs(now, fit.beta, tuned, h, { horizon, Q, C, bands: [i10, i50, i90] });
     },
   };
@@ -194,9 +181,10 @@ function tunedOutputs(
   });
 }
 
-/** tcn_tuned's BatchFit: the head and how it was chosen. */
+/** tcn_tuned's BatchFit: the head, how it was chosen, and the series it drew windows from. */
 interface TunedBatchFit extends TunedFit {
   readonly alias: 'tcn_tuned';
+  readonly trained: SeriesKeys;
 }
 
 function isTunedFit(fit: BatchFit | undefined): fit is TunedBatchFit {
@@ -256,6 +244,24 @@ interface CachedWindow {
   scale: number;
   p50: Float32Array;
   hidden: Float32Array;
+}
+
+/**
+ * A set of series known by their values' buffer and offset (as WindowCache
+ * knows them): a fit's series and a later origin's views of them match.
+ */
+class SeriesKeys {
+  private readonly offsets = new WeakMap<ArrayBufferLike, Set<number>>();
+
+  add(y: Float64Array): void {
+    let set = this.offsets.get(y.buffer);
+    if (!set) this.offsets.set(y.buffer, (set = new Set()));
+    set.add(y.byteOffset);
+  }
+
+  has(y: Float64Array): boolean {
+    return this.offsets.get(y.buffer)?.has(y.byteOffset) === true;
+  }
 }
 
 /**
