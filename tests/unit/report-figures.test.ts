@@ -259,6 +259,18 @@ describe('the claims carry their bootstrap intervals, and the breakdown is the r
       claim('m4_weekly', 'tcn', 'ets'),
     );
     expectClaimShown(card, 'year-end weeks:', claim('store_item', 'tcn', 'ets'));
+    // The tuned head against the network it corrects ("Tuned head", holdout).
+    for (const [before, name] of [
+      ['store-item 0.0530 against 0.0526,', 'store_item'],
+      ['thinned 0.7071 against 0.7006,', 'store_item_thin'],
+      ['seed 0.7844 against 0.7834,', 'seed'],
+      ['M4 2.302 against 2.311,', 'm4_weekly'],
+    ] as const) {
+      expectClaimShown(card, before, claim(name, 'tcn_tuned', 'tcn'));
+      const [model, against] = before.split(' against ').map((t) => /\d+\.\d+/.exec(t)![0]);
+      expectShown(model!, score(name, 'tcn_tuned')[name === 'm4_weekly' ? 'mase' : 'wape']);
+      expectShown(against!, score(name, 'tcn')[name === 'm4_weekly' ? 'mase' : 'wape']);
+    }
   });
 
   it('README: where each model is strong, by history length and demand class', () => {
