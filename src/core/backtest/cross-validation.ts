@@ -509,24 +509,28 @@ async function backtestPooled(
   const gaps = [...byGap.keys()].sort((a, b) => b - a);
   const population = plan.population ?? layout.out.map((sb) => sb.series);
   for (const gap of gaps) {
-    const inputs: SeriesInput[] = [];
+    // Fitted apart from its batch (fitBatch), a model forecasts in batches of
+    // any size, GLOBAL_BATCH at a time as the others; without, it gets the cutoff whole.
+    const apart = model.fitBatch !== undefined;
+    if (model.fitBatch && (gap === 0 || fittedAt - gap >= plan.pooledFitWeeks)) {
+      const fitOn = cutAt(population, gap, model, h);
+      if (fitOn.length > 0) {
+        fit = await model.fitBatch(fitOn, h, settings);
+        fittedAt = gap;
+      }
+    }
+    let queued = 0;
     for (const { k, w } of byGap.get(gap) as { k: number; w: number }[]) {
       const sb = layout.out[k] as SeriesBacktest;
       const input = batchInputs(sb.series)(sb.cutoffs[w] as number);
-      if (accepts(model, input.y, h)) {
-        push({ k, w, input });
-        inputs.push(input);
-      } else put(k, w, input.y);
+      if (!accepts(model, input.y, h)) {
+        put(k, w, input.y);
+        continue;
+      }
+      push({ k, w, input });
+      if (apart && ++queued % GLOBAL_BATCH === 0) await flush(fit);
     }
-    if (!model.fitBatch || inputs.length === 0) {
-      await flush();
-      continue;
-    }
-    if (gap === 0 || fittedAt - gap >= plan.pooledFitWeeks) {
-      fit = await model.fitBatch(cutAt(population, gap, model, h), h, settings);
-      fittedAt = gap;
-    }
-    await flush(fit);
+    await flush(apart ? fit : undefined);
   }
 }
 
