@@ -1,8 +1,9 @@
 // The "better than" claims the README and the model card make, each with a
 // paired bootstrap interval over series (issue 28): auto against the best
 // classical model, the TCN against the best classical model, AutoETS and
-// Theta, and the tuned head against the TCN it corrects, on every dataset, measured by the dataset's primary measure (p50
-// WAPE pooled over series, or M4's MASE averaged over series).
+// Theta, and the tuned head against the TCN it corrects, on every dataset,
+// measured by the dataset's primary measure (p50 WAPE pooled over series, or
+// M4's MASE averaged over series).
 
 import type { Scores } from '../core/backtest/scores';
 import { STRATEGIES } from '../core/backtest/selection';

@@ -176,8 +176,8 @@ const CELL_LABELS: Record<string, string> = {
 
 /**
  * The breakdown as a markdown table: a row per non-empty cell, a column per
- * model (auto, the TCN tuned or not, the best classical model, the naive ones), each
- * "primary measure / coverage".
+ * model (auto, the TCN tuned or not, the best classical model, the naive
+ * ones), each "primary measure / coverage".
  */
 export function breakdownMarkdown(r: DatasetResult): string {
   const metric = primaryMetric(r.name);

@@ -256,9 +256,9 @@ function makeForecast(
     gender: table.report.hasGender,
     quantity: table.report.hasQuantity,
   });
-  // tcn_tuned (its head refitted on this file): one of auto's candidates, or asked for by name.
+  // tcn_tuned (its head refitted on this file): one of auto's candidates, or asked for by name
+  // (candidatesFor takes only the model named).
   const tuned =
-    (opts.model === undefined || opts.model === 'auto' || opts.model === 'tcn_tuned') &&
     model.hiddenWidth > 0
       ? tcnTunedModel(model.descriptor, model.runHidden, model.hiddenWidth)
       : undefined;

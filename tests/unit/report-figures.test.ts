@@ -220,27 +220,19 @@ describe('README evaluation figures are the report', () => {
 
 describe('the claims carry their bootstrap intervals, and the breakdown is the report', () => {
   it('README: every "better than" with its interval', () => {
-    expectClaimShown(readme, "store-item the TCN's p50 WAPE is", claim('store_item', 'tcn', 'ets'));
-    expectClaimShown(readme, 'lead over Theta is', claim('m4_weekly', 'tcn', 'theta'));
-    expectClaimShown(readme, 'against Holt (', claim('m4_weekly', 'tcn', 'holt'));
-    expectClaimShown(readme, ') and AutoETS (', claim('m4_weekly', 'tcn', 'ets'));
-    expectClaimShown(
-      readme,
-      'auto trails the history mean by',
-      claim('seed', 'auto', 'historic_average'),
-    );
-    expectClaimShown(
-      readme,
-      'shipped, on these scored weeks: store × item',
-      claim('store_item', 'tcn_tuned', 'tcn'),
-    );
-    expectClaimShown(
-      readme,
-      'the thinned store × item',
-      claim('store_item_thin', 'tcn_tuned', 'tcn'),
-    );
-    expectClaimShown(readme, '(+0.2% to +1.8%), the sample', claim('seed', 'tcn_tuned', 'tcn'));
-    expectClaimShown(readme, '(−1.0% to +0.9%), M4', claim('m4_weekly', 'tcn_tuned', 'tcn'));
+    // Each claim: the words just before it in the README, and the report's dataset and pair.
+    for (const [before, name, model, against] of [
+      ["store-item the TCN's p50 WAPE is", 'store_item', 'tcn', 'ets'],
+      ['lead over Theta is', 'm4_weekly', 'tcn', 'theta'],
+      ['against Holt (', 'm4_weekly', 'tcn', 'holt'],
+      [') and AutoETS (', 'm4_weekly', 'tcn', 'ets'],
+      ['auto trails the history mean by', 'seed', 'auto', 'historic_average'],
+      ['shipped, on these scored weeks: store × item', 'store_item', 'tcn_tuned', 'tcn'],
+      ['the thinned store × item', 'store_item_thin', 'tcn_tuned', 'tcn'],
+      ['(+0.2% to +1.8%), the sample', 'seed', 'tcn_tuned', 'tcn'],
+      ['(−1.0% to +0.9%), M4', 'm4_weekly', 'tcn_tuned', 'tcn'],
+    ] as const)
+      expectClaimShown(readme, before, claim(name, model, against));
   });
 
   it("the card's headline and strengths: the same claims", () => {

@@ -508,10 +508,10 @@ async function backtestPooled(
   // Earliest origins first, as the series-major order would finish them.
   const gaps = [...byGap.keys()].sort((a, b) => b - a);
   const population = plan.population ?? layout.out.map((sb) => sb.series);
+  // Fitted apart from its batch (fitBatch), a model forecasts in batches of
+  // any size, GLOBAL_BATCH at a time as the others; without, it gets the cutoff whole.
+  const apart = model.fitBatch !== undefined;
   for (const gap of gaps) {
-    // Fitted apart from its batch (fitBatch), a model forecasts in batches of
-    // any size, GLOBAL_BATCH at a time as the others; without, it gets the cutoff whole.
-    const apart = model.fitBatch !== undefined;
     if (model.fitBatch && (gap === 0 || fittedAt - gap >= plan.pooledFitWeeks)) {
       const fitOn = cutAt(population, gap, model, h);
       if (fitOn.length > 0) {

@@ -59,11 +59,17 @@ export function tcnTunedModel(
   const C = hiddenWidth;
   const shape: NetShape = { run, stride, horizon, Q, C };
   const cache = new WindowCache();
+  /** Each series' ISO weeks, when the network reads the calendar. */
+  const weeksOf = (batch: readonly SeriesInput[]) =>
+    batch.map((s) => (desc.input.readsCalendar === false ? null : isoWeeksOf(s)));
+  /** Whether the head corrects (and fits on) each series: all, or those that sell in most weeks. */
+  const correctsOf = (batch: readonly SeriesInput[]) =>
+    batch.map((s) => !opts.frequentOnly || adiOf(s.y) <= INTERMITTENT_ADI);
 
-  /** The head fitted on the batch's own histories (every series at one origin). */
+  /** The head fitted on the histories given (every series of the population at one origin). */
   async function fitOn(batch: readonly SeriesInput[], h: number): Promise<TunedBatchFit> {
-    const weeks = batch.map((s) => (desc.input.readsCalendar === false ? null : isoWeeksOf(s)));
-    const tuned = batch.map((s) => !opts.frequentOnly || adiOf(s.y) <= INTERMITTENT_ADI);
+    const weeks = weeksOf(batch);
+    const tuned = correctsOf(batch);
     const origins = trainingOrigins(
       // A series left frozen offers no training window (a length of 0 has none).
       batch.map((s, b) => (tuned[b] ? s.y.length : 0)),
@@ -110,8 +116,8 @@ export function tcnTunedModel(
     if (opts.select === 'money') data.weight = Float64Array.from(entries, (e) => e.scale);
     const fit = fitTunedHead(data, opts);
     options.onFit?.(fit, N, batch.length);
-    const trained = new SeriesKeys();
-    for (const b of origins.series) trained.add((batch[b] as SeriesInput).y);
+    const trained = new BySeries<true>();
+    for (const b of origins.series) trained.set((batch[b] as SeriesInput).y, true);
     return { alias: 'tcn_tuned', ...fit, trained };
   }
 
@@ -126,8 +132,7 @@ export function tcnTunedModel(
     fitBatch: (batch, h) => fitOn(batch, h),
     async predictBatch(batch, h, _settings, given): Promise<ModelOutput[]> {
       const fit = isTunedFit(given) ? given : await fitOn(batch, h);
-      const weeks = batch.map((s) => (desc.input.readsCalendar === false ? null : isoWeeksOf(s)));
-      const tuned = batch.map((s) => !opts.frequentOnly || adiOf(s.y) <= INTERMITTENT_ADI);
+      const weeks = weeksOf(batch);
       const now = await runWindows(shape, batch.length, (b, x, off) => {
         const s = batch[b] as SeriesInput;
         return buildSequenceWindow(s.y, weeks[b] ?? null, s.y.length, desc, x, off);
@@ -135,23 +140,23 @@ export function tcnTunedModel(
       // This origin's window of a series the fit drew from is a training window
       // of the backtest's origin h weeks later (its latest): kept, not run again.
       batch.forEach((s, b) => {
-        if (fit.trained.has(s.y)) cache.set(s.y, s.y.length, cachedAt(now, b, horizon, Q, i50, C));
+        if (fit.trained.get(s.y)) cache.set(s.y, s.y.length, cachedAt(now, b, horizon, Q, i50, C));
       });
-      return tunedOutputs(now, fit.beta, tuned, h, { horizon, Q, C, bands: [i10, i50, i90] });
+      return tunedOutputs(now, fit.beta, correctsOf(batch), h, shape, [i10, i50, i90]);
     },
   };
 }
 
 /** Each series' forecast from its "now" window: the frozen network's quantiles shifted by the head, and tcn's unshifted. */
 function tunedOutputs(
-  now: { scales: Float64Array; quantiles: Float32Array; hidden: Float32Array },
+  now: NetRun,
   beta: TunedFit['beta'],
   tuned: readonly boolean[],
   h: number,
-  net: { horizon: number; Q: number; C: number; bands: readonly [number, number, number] },
+  net: NetShape,
+  [i10, i50, i90]: readonly [number, number, number],
 ): ModelOutput[] {
   const { horizon, Q, C } = net;
-  const [i10, i50, i90] = net.bands;
   const d = 1 + C;
   const phi = new Float64Array(d);
   phi[0] = 1;
@@ -184,7 +189,8 @@ function tunedOutputs(
 /** tcn_tuned's BatchFit: the head, how it was chosen, and the series it drew windows from. */
 interface TunedBatchFit extends TunedFit {
   readonly alias: 'tcn_tuned';
-  readonly trained: SeriesKeys;
+  /** The series it drew training windows from. */
+  readonly trained: BySeries<true>;
 }
 
 function isTunedFit(fit: BatchFit | undefined): fit is TunedBatchFit {
@@ -201,12 +207,19 @@ interface NetShape {
   C: number;
 }
 
+/** The network's answer for a run of windows: each window's scale, its quantiles [window, horizon, Q] and hidden features [window, C]. */
+interface NetRun {
+  scales: Float64Array;
+  quantiles: Float32Array;
+  hidden: Float32Array;
+}
+
 /** The network over `count` windows made by `fill`, CHUNK at a time; their scales, quantiles and hidden features. */
 async function runWindows(
   net: NetShape,
   count: number,
   fill: (i: number, x: Float32Array, offset: number) => number,
-): Promise<{ scales: Float64Array; quantiles: Float32Array; hidden: Float32Array }> {
+): Promise<NetRun> {
   const { stride, horizon, Q, C } = net;
   const scales = new Float64Array(count);
   const quantiles = new Float32Array(count * horizon * Q);
@@ -227,7 +240,7 @@ async function runWindows(
 
 /** Window m of a run, as the cache keeps it. */
 function cachedAt(
-  ran: { scales: Float64Array; quantiles: Float32Array; hidden: Float32Array },
+  ran: NetRun,
   m: number,
   horizon: number,
   Q: number,
@@ -247,50 +260,41 @@ interface CachedWindow {
 }
 
 /**
- * A set of series known by their values' buffer and offset (as WindowCache
- * knows them): a fit's series and a later origin's views of them match.
+ * Values by series, a series known by its values' buffer and offset: a
+ * backtest's histories are views of one array, so a series' view at one
+ * origin and at a later one are the same key. Lives as long as the model:
+ * one run, over which the values do not change.
  */
-class SeriesKeys {
-  private readonly offsets = new WeakMap<ArrayBufferLike, Set<number>>();
+class BySeries<T> {
+  private readonly byBuffer = new WeakMap<ArrayBufferLike, Map<number, T>>();
 
-  add(y: Float64Array): void {
-    let set = this.offsets.get(y.buffer);
-    if (!set) this.offsets.set(y.buffer, (set = new Set()));
-    set.add(y.byteOffset);
+  get(y: Float64Array): T | undefined {
+    return this.byBuffer.get(y.buffer)?.get(y.byteOffset);
   }
 
-  has(y: Float64Array): boolean {
-    return this.offsets.get(y.buffer)?.has(y.byteOffset) === true;
+  set(y: Float64Array, value: T): void {
+    let byOffset = this.byBuffer.get(y.buffer);
+    if (!byOffset) this.byBuffer.set(y.buffer, (byOffset = new Map()));
+    byOffset.set(y.byteOffset, value);
   }
 }
 
 /**
  * Training windows already run, by series and origin: a window is a function
  * of its series' values before its origin only, the same at every later
- * backtest origin. A series is known by its values' buffer and offset (a
- * backtest's histories are views of one array), so the cache lives as long
- * as the model: one run, over which the values do not change.
+ * backtest origin.
  */
 class WindowCache {
-  private readonly bySeries = new WeakMap<
-    ArrayBufferLike,
-    Map<number, Map<number, CachedWindow>>
-  >();
-
-  private of(y: Float64Array): Map<number, CachedWindow> {
-    let byOffset = this.bySeries.get(y.buffer);
-    if (!byOffset) this.bySeries.set(y.buffer, (byOffset = new Map()));
-    let byOrigin = byOffset.get(y.byteOffset);
-    if (!byOrigin) byOffset.set(y.byteOffset, (byOrigin = new Map()));
-    return byOrigin;
-  }
+  private readonly bySeries = new BySeries<Map<number, CachedWindow>>();
 
   get(y: Float64Array, t: number): CachedWindow | undefined {
-    return this.of(y).get(t);
+    return this.bySeries.get(y)?.get(t);
   }
 
   set(y: Float64Array, t: number, w: CachedWindow): void {
-    this.of(y).set(t, w);
+    let byOrigin = this.bySeries.get(y);
+    if (!byOrigin) this.bySeries.set(y, (byOrigin = new Map()));
+    byOrigin.set(t, w);
   }
 }
 
