@@ -98,7 +98,8 @@ const MODEL_WORDS: Record<string, string> = {
   adida: 'ADIDA (for slow movers)',
   imapa: 'IMAPA (for slow movers)',
   tcn: 'the neural network',
-  tcn_tuned: 'the neural network, its last layer refitted on this file',
+  // No comma: it is listed beside other members ("mean of A, B and C").
+  tcn_tuned: 'the neural network tuned to this file',
   baseline: 'too little history: the average of all weeks',
 };
 

@@ -408,6 +408,10 @@ describe('what made a forecast, in words', () => {
     expect(modelInWords('mean(tcn+croston+ses)')).toBe(
       'mean of the neural network, Croston (for slow movers) and smoothed recent sales',
     );
+    // auto's usual pick on long, steady files since tcn_tuned joined its candidates.
+    expect(modelInWords('mean(tcn_tuned+tcn)')).toBe(
+      'mean of the neural network tuned to this file and the neural network',
+    );
     expect(modelInWords('historic_average')).toBe('the average of all weeks');
     expect(modelInWords('something_new')).toBe('something_new');
   });
