@@ -37,7 +37,6 @@ import { isShardHostThread, serveShardHost, startShardPool } from './shard-host'
 import { leanHeapFor } from './lean-heap';
 import { isSequenceInput } from '../core/features';
 import { measuredTable, releaseSideColumns } from '../core/ingest/weekly-table';
-import { crossValidationSharded } from '../core/backtest/sharded';
 import { fileURLToPath } from 'node:url';
 import { RUN_USAGE, runOptions, skippedVerdict } from './run-options';
 import { EXIT_CODES_USAGE } from './exit-codes';
@@ -225,8 +224,7 @@ async function run(argv: string[], io: CliIo): Promise<number> {
       ...(part ? { population: table } : {}),
       ...(choice ? { shardChoice: choice.blocks } : {}),
       ...(tcn ? { tcn } : {}),
-      crossValidate: (series, models, cvOpts) =>
-        crossValidationSharded(series, models, cvOpts, pool.runners),
+      crossValidate: pool.crossValidate,
       onBacktestsDone: async () => void (await stopThreads()),
     });
     for (const s of result.skus) {

@@ -7,6 +7,8 @@
 import { availableParallelism } from 'node:os';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 import { errorText } from '../core/error-text';
+import type { AutoOptions } from '../core/backtest/auto';
+import { crossValidationSharded } from '../core/backtest/sharded';
 import {
   runShard,
   shardBuffers,
@@ -43,14 +45,40 @@ export async function serveShardHost(): Promise<void> {
 
 export interface ShardPool {
   runners: ShardRunner[];
+  /** auto's backtest over this pool (AutoOptions.crossValidate). */
+  crossValidate: NonNullable<AutoOptions['crossValidate']>;
   dispose(): Promise<void>;
+}
+
+/**
+ * The pause of this thread's part of a backtest: a macrotask, so that while
+ * its classical models run, the network's batches (answered by the model
+ * host's thread, backtested at the same time) are read and the next sent.
+ */
+async function yieldToEvents(): Promise<void> {
+  const now = performance.now();
+  if (now - lastYield < YIELD_EVERY_MS) return;
+  await new Promise((resolve) => setImmediate(resolve));
+  lastYield = performance.now();
+}
+/** A network batch waits at most about this long for this thread once it is back. */
+const YIELD_EVERY_MS = 5;
+let lastYield = 0;
+
+function poolOf(runners: ShardRunner[], dispose: () => Promise<void>): ShardPool {
+  return {
+    runners,
+    crossValidate: (series, models, opts) =>
+      crossValidationSharded(series, models, { pause: yieldToEvents, ...opts }, runners),
+    dispose,
+  };
 }
 
 /** Runners for `availableParallelism() − 1` threads, started on first use; none without a bundle. */
 export function startShardPool(bundle?: string): ShardPool {
   const size = Math.max(0, availableParallelism() - 1);
   if (!bundle || !/\.m?js$/.test(bundle) || size === 0) {
-    return { runners: [], dispose: async () => undefined };
+    return poolOf([], async () => undefined);
   }
   const workers: (Worker | undefined)[] = new Array(size);
   const pending = new Map<
@@ -76,18 +104,16 @@ export function startShardPool(bundle?: string): ShardPool {
     workers[i] = w;
     return w;
   };
-  return {
-    runners: Array.from(
-      { length: size },
-      (_, i) => (req: ShardRequest) =>
-        new Promise<ShardResult>((resolve, reject) => {
-          const id = nextId++;
-          pending.set(id, { resolve, reject });
-          start(i).postMessage({ id, req } satisfies ToHost, shardBuffers(req));
-        }),
-    ),
-    async dispose() {
-      await Promise.all(workers.map((w) => w?.terminate()));
-    },
-  };
+  const runners = Array.from(
+    { length: size },
+    (_, i) => (req: ShardRequest) =>
+      new Promise<ShardResult>((resolve, reject) => {
+        const id = nextId++;
+        pending.set(id, { resolve, reject });
+        start(i).postMessage({ id, req } satisfies ToHost, shardBuffers(req));
+      }),
+  );
+  return poolOf(runners, async () => {
+    await Promise.all(workers.map((w) => w?.terminate()));
+  });
 }

@@ -3,7 +3,6 @@
 // with the run it belongs to, as lines of JSON on stdout for `skucast
 // choose` (src/core/shards/choose.ts says why points and not sums).
 import { fileURLToPath } from 'node:url';
-import { crossValidationSharded } from '../core/backtest/sharded';
 import { backtestShard } from '../core/forecast-library';
 import type { ShardScores } from '../core/shards/choose';
 import { shardTable } from '../core/shards/shard-table';
@@ -51,8 +50,7 @@ export async function runScores(args: ParsedArgs, script: RunOptions, io: CliIo)
       horizon: h,
       population: table,
       ...(tcn ? { tcn } : {}),
-      crossValidate: (series, models, cvOpts) =>
-        crossValidationSharded(series, models, cvOpts, pool.runners),
+      crossValidate: pool.crossValidate,
       onBacktestsDone: async () => void (await stopThreads()),
     });
     const shardRun = await backtestShard(ready, opts);

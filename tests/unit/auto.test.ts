@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { auto, type AutoResult } from '../../src/core/backtest/auto';
+import { crossValidation } from '../../src/core/backtest/cross-validation';
 import {
   calibrate,
   calibratedForecast,
@@ -286,5 +287,32 @@ describe('auto scored in a streaming pass', () => {
         }
       }
     }
+  });
+
+  it('runs no candidate twice on a file small enough to keep, and the network beside the first block', async () => {
+    const series = mixed();
+    const models: Model[] = [...LOCAL_MODELS, globalModel];
+    const runs: string[][] = [];
+    let running = 0;
+    let overlapped = false;
+    const res = await auto(series, models, {
+      h: 4,
+      nWindows: 6,
+      crossValidate: async (part, ms, cv) => {
+        runs.push(ms.map((m) => m.alias));
+        running++;
+        if (running > 1) overlapped = true;
+        // Let the other backtest start before this one ends.
+        await new Promise((resolve) => setTimeout(resolve, 5));
+        const out = await crossValidation(part, ms, cv);
+        running--;
+        return out;
+      },
+    });
+    expect(runs.length).toBe(2);
+    expect(runs.flat().sort()).toEqual(models.map((m) => m.alias).sort());
+    expect(overlapped).toBe(true);
+    const kept = await auto(series, models, { h: 4, nWindows: 6, keepAll: true });
+    expect(plain(res)).toBe(plain(kept));
   });
 });

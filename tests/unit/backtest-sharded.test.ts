@@ -70,7 +70,7 @@ describe('crossValidationSharded', () => {
     });
   });
 
-  it('pauses between blocks of series without changing a forecast, and stops where a pause throws', async () => {
+  it('pauses between series without changing a forecast, and stops where a pause throws', async () => {
     const all = series(3 * MIN_SERIES_PER_SHARD + 17);
     const models = LOCAL_MODELS.filter((m) => ['naive', 'ses'].includes(m.alias));
     const opts = { h: 4, nWindows: 3 };
@@ -83,8 +83,9 @@ describe('crossValidationSharded', () => {
         return Promise.resolve();
       },
     });
-    // Every 250 series of each local model: the page's worker reads a cancel there.
-    expect(pauses).toBe(models.length * Math.floor((plain.series.length - 1) / 250));
+    // After each series but the first of each local model: the page's worker
+    // reads a cancel there, the CLI lets the network's batches through.
+    expect(pauses).toBe(models.length * (plain.series.length - 1));
     expect(paused.series.map((sb) => Array.from(sb.forecasts['ses']!.p50))).toEqual(
       plain.series.map((sb) => Array.from(sb.forecasts['ses']!.p50)),
     );
@@ -105,5 +106,51 @@ describe('crossValidationSharded', () => {
     };
     await crossValidationSharded(few, LOCAL_MODELS.slice(0, 2), { h: 2, nWindows: 2 }, [counting]);
     expect(calls).toBe(0);
+  });
+
+  it('shares chunks between a slow thread and this one, and gives what one thread gives', async () => {
+    const all = series(6 * MIN_SERIES_PER_SHARD + 5);
+    const models = LOCAL_MODELS.filter((m) => ['naive', 'ses'].includes(m.alias));
+    const opts = { h: 4, nWindows: 3 };
+    const one = await crossValidation(all, models, opts);
+    const taken: number[] = [];
+    // A thread that answers late: this thread takes the chunks it has not.
+    const slow: ShardRunner = async (req) => {
+      taken.push(req.series.length);
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      return cloningRunner(req);
+    };
+    const sharded = await crossValidationSharded(all, models, opts, [slow]);
+    expect(taken.length).toBeGreaterThan(0);
+    expect(taken.reduce((a, b) => a + b, 0)).toBeLessThan(all.length / 2);
+    expect(sharded.skipped).toEqual(one.skipped);
+    expect(sharded.series.map((sb) => sb.series)).toEqual(one.series.map((sb) => sb.series));
+    sharded.series.forEach((sb, i) => {
+      expect(Array.from(sb.forecasts['ses']!.p50)).toEqual(
+        Array.from(one.series[i]!.forecasts['ses']!.p50),
+      );
+    });
+  });
+
+  it('gives the other threads no more chunks once this thread is cancelled', async () => {
+    const all = series(6 * MIN_SERIES_PER_SHARD + 5);
+    const models = LOCAL_MODELS.filter((m) => m.alias === 'naive');
+    let sent = 0;
+    const slow: ShardRunner = async (req) => {
+      sent++;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      return cloningRunner(req);
+    };
+    const stop = new Error('cancelled');
+    await expect(
+      crossValidationSharded(
+        all,
+        models,
+        { h: 4, nWindows: 3, pause: () => Promise.reject(stop) },
+        [slow],
+      ),
+    ).rejects.toBe(stop);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(sent).toBe(1);
   });
 });

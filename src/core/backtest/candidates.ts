@@ -1,7 +1,8 @@
 // The candidates' backtest of `auto`, by one path: every candidate on every
 // series at its validation windows and the future one, scored series by
 // series (selection.ts) as the backtests come, then ranked. A strategy that
-// ships at most topK candidates streams: the local candidates are backtested
+// ships at most topK candidates, on a file whose candidates' backtests would
+// not fit in KEEP_POINTS_BYTES, streams: the local candidates are backtested
 // block by block and each block dropped once scored, then only the chosen
 // members run again; otherwise there is one block, every series, and it is
 // kept.
@@ -24,6 +25,15 @@ import type { BacktestSeries } from './series';
  * (45,000 skus) keeping every candidate's points was about 300 MB.
  */
 export const SCORE_BLOCK = 4096;
+
+/**
+ * Below this many bytes of the local candidates' backtest points (series ×
+ * candidates × windows × h), auto keeps every candidate's backtest and scores
+ * it in one block instead of streaming: the streaming pass runs the chosen
+ * members again, about a fifth of the local backtest, to save memory a file
+ * of a few thousand skus does not need (5,000 skus at h = 4: 29 MB).
+ */
+export const KEEP_POINTS_BYTES = 96 * 2 ** 20;
 
 /** What the backtest of a run follows (auto's options with their defaults). */
 export interface BacktestRecipe {
@@ -77,19 +87,33 @@ export async function backtestCandidates(
   const locals = candidates.filter((m) => m.kind === 'local');
   const globals = candidates.filter((m) => m.kind === 'global');
   const streaming =
-    !opts.keepAll && recipe.strategy !== 'per_sku' && candidates.length > 1 && locals.length > 0;
+    !opts.keepAll &&
+    recipe.strategy !== 'per_sku' &&
+    candidates.length > 1 &&
+    locals.length > 0 &&
+    (opts.scoreBlock !== undefined
+      ? series.length > opts.scoreBlock
+      : series.length * locals.length * (recipe.nWindows + 1) * recipe.h * 8 > KEEP_POINTS_BYTES);
   const block = Math.max(1, streaming ? (opts.scoreBlock ?? SCORE_BLOCK) : series.length);
   const again = streaming
     ? Math.min(locals.length, recipe.strategy === 'pooled' ? 1 : Math.max(1, recipe.topK))
     : 0;
   const progress = new Progress(series.length * (candidates.length + again), opts.onProgress);
   const run = async (part: readonly BacktestSeries[], ms: readonly Model[]) => {
-    const cv = await crossValidate(part, ms, { ...cvOpts, ...progress.from() });
-    progress.add(part.length * ms.length);
+    const lane = progress.lane();
+    const cv = await crossValidate(part, ms, { ...cvOpts, ...lane.options });
+    lane.end(part.length * ms.length);
     return cv;
   };
 
-  const globalCv = globals.length > 0 ? await run(series, globals) : undefined;
+  // The global models and the first block of local ones run at once: the
+  // network's inference waits on its own thread (the CLI's model host, a GPU)
+  // while the classical models keep every core busy; scoring waits for both.
+  const first = locals.length > 0 ? run(series.slice(0, block), locals) : undefined;
+  const [globalCv] = await Promise.all([
+    globals.length > 0 ? run(series, globals) : undefined,
+    first,
+  ]);
   const globalOf = new Map(globalCv?.series.map((sb) => [sb.series, sb]));
   const millis = { ...globalCv?.millis };
   const scoring = new Scoring(recipe.metric, recipe.h, candidates.length);
@@ -97,7 +121,10 @@ export async function backtestCandidates(
   // At least one block, so that a run without series still has a backtest.
   for (let from = 0; from < Math.max(1, series.length); from += block) {
     // Without local candidates there is one block, and the globals' backtest is it.
-    const part = locals.length > 0 ? await run(series.slice(from, from + block), locals) : globalCv;
+    const part =
+      locals.length > 0
+        ? await (from === 0 ? first : run(series.slice(from, from + block), locals))
+        : globalCv;
     if (!part) throw new Error('auto: no backtest');
     if (part !== globalCv) addCounts(millis, part.millis);
     for (const sb of part.series) {
@@ -153,14 +180,19 @@ export async function backtestMembers(
   const crossValidate = opts.crossValidate ?? crossValidation;
   const progress = new Progress(series.length * members.length, opts.onProgress);
   const run = async (ms: readonly Model[]) => {
-    const cv = await crossValidate(series, ms, { ...cvOptionsOf(recipe), ...progress.from() });
-    progress.add(series.length * ms.length);
+    const lane = progress.lane();
+    const cv = await crossValidate(series, ms, { ...cvOptionsOf(recipe), ...lane.options });
+    lane.end(series.length * ms.length);
     return cv;
   };
   const globals = members.filter((m) => m.kind === 'global');
   const locals = members.filter((m) => m.kind === 'local');
-  const globalCv = globals.length > 0 ? await run(globals) : undefined;
-  const kept = locals.length > 0 ? await run(locals) : globalCv;
+  // At once, as in backtestCandidates.
+  const [globalCv, localCv] = await Promise.all([
+    globals.length > 0 ? run(globals) : undefined,
+    locals.length > 0 ? run(locals) : undefined,
+  ]);
+  const kept = localCv ?? globalCv;
   if (!kept) throw new Error('auto: no backtest');
   if (kept !== globalCv)
     graft(kept.series, new Map(globalCv?.series.map((sb) => [sb.series, sb])), members);
@@ -187,23 +219,46 @@ function graft(
   }
 }
 
-/** Progress over a run's backtests: each one's own count, offset by the ones before it. */
+/**
+ * Progress over a run's backtests, some of them at once: each backtest counts
+ * in a lane of its own, and the report is the finished ones' units plus every
+ * running lane's count, never going back.
+ */
 class Progress {
   private done = 0;
+  private shown = 0;
+  private readonly running = new Set<{ d: number }>();
 
   constructor(
     private readonly total: number,
     private readonly report: ((done: number, total: number) => void) | undefined,
   ) {}
 
-  /** The onProgress option of the next backtest. */
-  from(): Pick<CrossValidationOptions, 'onProgress'> {
-    const { report, total, done } = this;
-    return report ? { onProgress: (d) => report(Math.min(total, done + d), total) } : {};
+  /** The onProgress option of a backtest starting now, and its end (with its units). */
+  lane(): { options: Pick<CrossValidationOptions, 'onProgress'>; end: (units: number) => void } {
+    const own = { d: 0 };
+    this.running.add(own);
+    return {
+      options: this.report
+        ? {
+            onProgress: (d) => {
+              own.d = d;
+              this.show();
+            },
+          }
+        : {},
+      end: (units) => {
+        this.running.delete(own);
+        this.done += units;
+      },
+    };
   }
 
-  add(units: number): void {
-    this.done += units;
+  private show(): void {
+    let now = this.done;
+    for (const l of this.running) now += l.d;
+    this.shown = Math.max(this.shown, Math.min(this.total, now));
+    this.report?.(this.shown, this.total);
   }
 
   end(): void {

@@ -101,9 +101,9 @@ export interface CrossValidationOptions {
    */
   onProgress?: (done: number, total: number) => void;
   /**
-   * Awaited every PROGRESS_EVERY series of a local model and after each batch
-   * of a global one: a worker may yield there to read its messages (a
-   * cancel), and throw to stop the backtest.
+   * Awaited after each series of a local model and each batch of a global
+   * one: a worker may yield there (best every few milliseconds, by its own
+   * clock) to read its messages (a cancel), and throw to stop the backtest.
    */
   pause?: () => Promise<void>;
 }
@@ -391,10 +391,11 @@ async function backtestLocal(
   const into = zeroForecast(h);
   for (let k = 0; k < layout.out.length; k++) {
     const sb = layout.out[k] as SeriesBacktest;
-    if (k > 0 && k % PROGRESS_EVERY === 0) {
-      progress(k);
-      await plan.pause?.();
-    }
+    if (k > 0 && k % PROGRESS_EVERY === 0) progress(k);
+    // Every series: a pause that yields when enough time has passed (its own
+    // clock) lets a global model backtested at the same time, on this thread,
+    // send its next batch soon after the last one comes back.
+    if (k > 0 && plan.pause) await plan.pause();
     const y = sb.series.y;
     let fitted: Fitted | undefined;
     sb.cutoffs.forEach((c, w) => {

@@ -79,6 +79,9 @@ export function shardBuffers(msg: ShardRequest | ShardResult): ArrayBuffer[] {
 /** Below this many series a pool costs more (start-up, copies) than it saves. */
 export const MIN_SERIES_PER_SHARD = 250;
 
+/** Chunks of the series per thread, at most (and none below MIN_SERIES_PER_SHARD). */
+const CHUNKS_PER_THREAD = 8;
+
 /** The worker side: crossValidation of the named library models on one shard. */
 export async function runShard(req: ShardRequest): Promise<ShardResult> {
   const models = req.aliases.map((a) => {
@@ -125,53 +128,74 @@ export async function crossValidationSharded(
   delete plain.pause;
   // Only a pooled (global) model fits on it, and those run here.
   delete plain.population;
-  const size = Math.ceil(series.length / shards);
-  const slices = Array.from({ length: shards }, (_, k) =>
+  // More chunks than threads, taken in turn by whichever thread is free: this
+  // thread also feeds the network (backtested at the same time) and the
+  // chunks' costs differ, so equal shares would leave a thread idle at the end.
+  const chunks = Math.min(
+    shards * CHUNKS_PER_THREAD,
+    Math.max(shards, Math.floor(series.length / MIN_SERIES_PER_SHARD)),
+  );
+  const size = Math.ceil(series.length / chunks);
+  const slices = Array.from({ length: chunks }, (_, k) =>
     series.slice(k * size, Math.min(series.length, (k + 1) * size)),
   );
   const aliases = locals.map((m) => m.alias);
-  // Progress in sku-model backtests, as crossValidation counts it: remote shards
-  // count when they answer, this thread's shard and the global models as they go.
+  // Progress in sku-model backtests, as crossValidation counts it: remote chunks
+  // count when they answer, this thread's chunks and the global models as they go.
   const total = series.length * models.length;
   let finished = 0;
-  let ownDone = 0;
-  const report = (): void => onProgress?.(finished + ownDone, total);
-  const tick = <T>(p: Promise<T>, units: number): Promise<T> =>
-    p.then((v) => {
-      finished += units;
+  let ownNow = 0;
+  let globalNow = 0;
+  const report = (): void => onProgress?.(finished + ownNow + globalNow, total);
+  const parts: (ShardResult | CrossValidationResult)[] = new Array(chunks);
+  let next = 0;
+  // Set when this thread's part stops (a cancel): remote threads take no more chunks.
+  let stopped = false;
+  const remoteLoop = async (runner: ShardRunner): Promise<void> => {
+    for (let k = next++; k < chunks && !stopped; k = next++) {
+      const slice = slices[k] as BacktestSeries[];
+      parts[k] = await runner({ series: packed(slice), aliases, opts: plain });
+      finished += slice.length * locals.length;
       report();
-      return v;
-    });
-  // Remote shards first, so they work while this thread runs its own.
-  const remote = slices
-    .slice(0, -1)
-    .map((slice, k) =>
-      tick(
-        (runners[k] as ShardRunner)({ series: packed(slice), aliases, opts: plain }),
-        slice.length * locals.length,
-      ),
-    );
+    }
+  };
+  const ownLoop = async (): Promise<void> => {
+    for (let k = next++; k < chunks; k = next++) {
+      const slice = slices[k] as BacktestSeries[];
+      parts[k] = await crossValidation(slice, locals, {
+        ...here,
+        onProgress: (d) => {
+          ownNow = d;
+          report();
+        },
+      });
+      ownNow = 0;
+      finished += slice.length * locals.length;
+      report();
+    }
+  };
+  // Remote loops first, so they work while this thread runs its own chunks.
+  const remote = runners.slice(0, shards - 1).map(remoteLoop);
   // Awaited below; if this thread's part stops first (a cancelled run), no rejection goes unhandled.
   for (const p of remote) p.catch(() => undefined);
-  const ownSlice = slices[shards - 1] as BacktestSeries[];
-  const own = await crossValidation(ownSlice, locals, {
-    ...here,
-    onProgress: (d) => {
-      ownDone = d;
-      report();
-    },
-  });
-  const global =
-    globals.length > 0
-      ? await crossValidation(series, globals, {
-          ...here,
-          onProgress: (d) => {
-            ownDone = ownSlice.length * locals.length + d;
-            report();
-          },
-        })
-      : undefined;
-  const parts = await Promise.all(remote);
+  let global: CrossValidationResult | undefined;
+  try {
+    await ownLoop();
+    global =
+      globals.length > 0
+        ? await crossValidation(series, globals, {
+            ...here,
+            onProgress: (d) => {
+              globalNow = d;
+              report();
+            },
+          })
+        : undefined;
+  } catch (e) {
+    stopped = true;
+    throw e;
+  }
+  await Promise.all(remote);
   // Series too short for any window count nothing above; the end is the end.
   onProgress?.(total, total);
 
@@ -182,19 +206,17 @@ export async function crossValidationSharded(
   const failures: CrossValidationResult['failures'] = {};
   parts.forEach((part, k) => {
     const slice = slices[k] as BacktestSeries[];
-    for (const { index, ...rest } of part.series) {
-      const s = slice[index] as BacktestSeries;
-      bySeries.set(s, { ...rest, series: s });
+    for (const sb of part.series) {
+      if ('index' in sb) {
+        const { index, ...rest } = sb;
+        const s = slice[index] as BacktestSeries;
+        bySeries.set(s, { ...rest, series: s });
+      } else bySeries.set(sb.series, sb);
     }
     skipped.push(...part.skipped);
     addCounts(millis, part.millis);
     addCounts(failures, part.failures);
   });
-  for (const sb of own.series) bySeries.set(sb.series, sb);
-  skipped.push(...own.skipped);
-
-  addCounts(millis, own.millis);
-  addCounts(failures, own.failures);
   if (global) {
     for (const sb of global.series) {
       const target = bySeries.get(sb.series);
@@ -213,7 +235,7 @@ export async function crossValidationSharded(
       const sb = bySeries.get(s);
       return sb ? [sb] : [];
     }),
-    // Shards are contiguous and in order, so their skipped lists are too.
+    // Chunks are contiguous and merged in order, so their skipped lists are too.
     skipped,
     millis,
     failures,
