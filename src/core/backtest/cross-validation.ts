@@ -242,6 +242,8 @@ interface Plan {
   pooledFitWeeks: number;
   population?: readonly BacktestSeries[];
   pause?: () => Promise<void>;
+  /** The sinks keep points alone (pointsOnly): no band is made. */
+  pointOnly: boolean;
 }
 
 function planOf(opts: CrossValidationOptions): Plan {
@@ -265,6 +267,7 @@ function planOf(opts: CrossValidationOptions): Plan {
     settings: opts.settings ?? DEFAULT_SETTINGS,
     chain: opts.chain ?? FALLBACK_CHAIN,
     pooledFitWeeks: fitWeeks,
+    pointOnly: opts.pointsOnly === true,
     ...(opts.population ? { population: opts.population } : {}),
     ...(opts.pause ? { pause: opts.pause } : {}),
   };
@@ -386,7 +389,7 @@ async function backtestLocal(
   plan: Plan,
   progress: (k: number) => void,
 ): Promise<void> {
-  const { h, settings, chain } = plan;
+  const { h, settings, chain, pointOnly } = plan;
   // Forecasts are made into it, and put() copies them into the model's buffers.
   const into = zeroForecast(h);
   for (let k = 0; k < layout.out.length; k++) {
@@ -405,6 +408,7 @@ async function backtestLocal(
         settings,
         chain,
         into,
+        pointOnly,
         fitted: fitNow ? undefined : fitted,
       });
       fitted = f.fitted ?? fitted;
@@ -426,15 +430,19 @@ async function backtestGlobal(
   plan: Plan,
   rider?: Rider,
 ): Promise<void> {
-  const { h, settings, chain } = plan;
+  const { h, settings, chain, pointOnly } = plan;
   const into = zeroForecast(h);
   /** Window w of series k from the model's output (and its rider's from the carried one); none: the fallback chain. */
   const put = (k: number, w: number, y: Float64Array, output?: ModelOutput): void => {
     const o = output ? { output } : {};
-    sink.put(k, w, forecastOne(model, y, h, { settings, chain, into, ...o }));
+    sink.put(k, w, forecastOne(model, y, h, { settings, chain, into, pointOnly, ...o }));
     if (!rider) return;
     const c = output?.carried ? { output: output.carried } : {};
-    rider.sink.put(k, w, forecastOne(rider.model, y, h, { settings, chain, into, ...c }));
+    rider.sink.put(
+      k,
+      w,
+      forecastOne(rider.model, y, h, { settings, chain, into, pointOnly, ...c }),
+    );
   };
   let jobs: { k: number; w: number; input: SeriesInput }[] = [];
   let inflight: Promise<void> = Promise.resolve();

@@ -50,6 +50,12 @@ export interface ForecastOneOptions {
   output?: ModelOutput | undefined;
   /** Written into when given (a backtest copies each forecast into its buffers: no garbage per window). */
   into?: Forecast | undefined;
+  /**
+   * The caller keeps the point alone (a backtest with pointsOnly): a model
+   * without quantiles gets p10 = p50 = point instead of the history's ± z90 sd,
+   * which a backtest of 5,000 skus computed a million times to throw away.
+   */
+  pointOnly?: boolean | undefined;
 }
 
 export interface OneForecast extends SeriesForecast {
@@ -72,22 +78,24 @@ export function forecastOne(
   opts: ForecastOneOptions,
 ): OneForecast {
   const { settings, chain = FALLBACK_CHAIN, into } = opts;
-  if (!accepts(model, y, h)) return { ...fallback(y, h, settings, chain, into), failed: false };
+  const band = opts.pointOnly !== true;
+  if (!accepts(model, y, h))
+    return { ...fallback(y, h, settings, chain, into, band), failed: false };
   let fitted = opts.fitted;
   let f: Forecast | undefined;
   if (model.kind === 'global') {
-    f = opts.output ? finish(opts.output, y, h, into) : undefined;
+    f = opts.output ? finish(opts.output, y, h, into, band) : undefined;
   } else {
     try {
       fitted ??= { params: model.fit(y, settings) };
-      f = finish(model.predict(fitted.params, y, h, settings), y, h, into);
+      f = finish(model.predict(fitted.params, y, h, settings), y, h, into, band);
     } catch {
       f = undefined;
     }
   }
   const out: OneForecast = f
     ? { forecast: f, alias: model.alias, failed: false }
-    : { ...fallback(y, h, settings, chain, into), failed: true };
+    : { ...fallback(y, h, settings, chain, into, band), failed: true };
   if (fitted) out.fitted = fitted;
   return out;
 }
@@ -133,10 +141,11 @@ export function fallback(
   settings: ModelSettings,
   chain: readonly LocalModel[] = FALLBACK_CHAIN,
   into?: Forecast,
+  band = true,
 ): SeriesForecast {
   for (const m of chain) {
     if (!accepts(m, y, h)) continue;
-    const f = finish(m.predict(m.fit(y, settings), y, h, settings), y, h, into);
+    const f = finish(m.predict(m.fit(y, settings), y, h, settings), y, h, into, band);
     if (f) return { forecast: f, alias: m.alias };
   }
   const zeros = into ?? zeroForecast(h);
@@ -155,9 +164,12 @@ export function finish(
   h: number,
   /** Written into when given. */
   into?: Forecast,
+  /** False: no band where the model has none (p10 = p50 = p90 = point; see ForecastOneOptions.pointOnly). */
+  band = true,
 ): Forecast | undefined {
   if (out.point.length !== h) return undefined;
-  const spread = Z90 * standardDeviation(y);
+  // Finite for a finite history, so whether a forecast is finite does not depend on it.
+  const spread = band && !out.quantiles ? Z90 * standardDeviation(y) : 0;
   const f = into ?? zeroForecast(h);
   for (let k = 0; k < h; k++) {
     const point = out.point[k] as number;
