@@ -315,4 +315,43 @@ describe('auto scored in a streaming pass', () => {
     const kept = await auto(series, models, { h: 4, nWindows: 6, keepAll: true });
     expect(plain(res)).toBe(plain(kept));
   });
+
+  it('leaves no backtest running once a cancelled run has stopped', async () => {
+    const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+    let batches = 0;
+    const slowGlobal: GlobalModel = {
+      ...globalModel,
+      predictBatch: async (batch, h, settings) => {
+        batches++;
+        await sleep(30);
+        return globalModel.predictBatch(batch, h, settings);
+      },
+    };
+    // As the page's worker: a pause throws while a cancel is asked for, and
+    // the flag is cleared when the next run starts.
+    let cancelRequested = false;
+    // Enough windows for a dozen of the network's batches.
+    const many = Array.from({ length: 8 }, (_, k) =>
+      mixed().map((sr) => ({ ...sr, id: `${sr.id}-${k}` })),
+    ).flat();
+    const run = auto(many, [...LOCAL_MODELS, slowGlobal], {
+      h: 4,
+      nWindows: 6,
+      crossValidate: (part, ms, cv) =>
+        crossValidation(part, ms, {
+          ...cv,
+          pause: async () => {
+            await sleep(0);
+            if (cancelRequested) throw new Error('cancelled');
+          },
+        }),
+    });
+    setTimeout(() => (cancelRequested = true), 5);
+    await expect(run).rejects.toThrow('cancelled');
+    cancelRequested = false;
+    const atStop = batches;
+    await sleep(300);
+    expect(batches).toBe(atStop);
+    expect(atStop).toBeLessThan(5);
+  });
 });

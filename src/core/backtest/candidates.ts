@@ -110,10 +110,10 @@ export async function backtestCandidates(
   // network's inference waits on its own thread (the CLI's model host, a GPU)
   // while the classical models keep every core busy; scoring waits for both.
   const first = locals.length > 0 ? run(series.slice(0, block), locals) : undefined;
-  const [globalCv] = await Promise.all([
+  const [globalCv] = await settledBoth(
     globals.length > 0 ? run(series, globals) : undefined,
     first,
-  ]);
+  );
   const globalOf = new Map(globalCv?.series.map((sb) => [sb.series, sb]));
   const millis = { ...globalCv?.millis };
   const scoring = new Scoring(recipe.metric, recipe.h, candidates.length);
@@ -149,6 +149,19 @@ export async function backtestCandidates(
   if (kept !== globalCv) graft(kept.series, globalOf, members);
   progress.end();
   return { bt: kept.series, scoring, choice, millis };
+}
+
+/**
+ * Both results once both have ended, or the first failure once both have
+ * ended: a cancelled run must not leave the other backtest running on (the
+ * page's worker starts the next run as soon as this one has stopped, and the
+ * other would then find no cancel at its next pause).
+ */
+async function settledBoth<A, B>(a: Promise<A> | A, b: Promise<B> | B): Promise<[A, B]> {
+  const [ra, rb] = await Promise.allSettled([a, b]);
+  if (ra.status === 'rejected') throw ra.reason;
+  if (rb.status === 'rejected') throw rb.reason;
+  return [ra.value, rb.value];
 }
 
 /** The backtest every candidate of a run gets. */
@@ -188,10 +201,10 @@ export async function backtestMembers(
   const globals = members.filter((m) => m.kind === 'global');
   const locals = members.filter((m) => m.kind === 'local');
   // At once, as in backtestCandidates.
-  const [globalCv, localCv] = await Promise.all([
+  const [globalCv, localCv] = await settledBoth(
     globals.length > 0 ? run(globals) : undefined,
     locals.length > 0 ? run(locals) : undefined,
-  ]);
+  );
   const kept = localCv ?? globalCv;
   if (!kept) throw new Error('auto: no backtest');
   if (kept !== globalCv)
