@@ -87,9 +87,10 @@ const PAUSE_EVERY_MS = 50;
 let lastPause = 0;
 
 /**
- * The backtest's pause (every few hundred series): once PAUSE_EVERY_MS of work
- * has passed, a macrotask, so this worker reads its messages (a cancel); then
- * the run stops there if it was asked to. More often would cost the run time.
+ * The backtest's pause (after every series and network batch): once
+ * PAUSE_EVERY_MS of work has passed, a macrotask, so this worker reads its
+ * messages (a cancel); then the run stops there if it was asked to. More often
+ * would cost the run time.
  */
 async function pauseForMessages(): Promise<void> {
   if (performance.now() - lastPause >= PAUSE_EVERY_MS) {

@@ -180,7 +180,7 @@ export async function crossValidation(
   const riders = ridersOf(models);
   const carried = new Set<Model>(riders.values());
   const sinkOf = (alias: ModelAlias): ModelSink =>
-    new ModelSink(layout, alias, plan.h, opts.pointsOnly === true);
+    new ModelSink(layout, alias, plan.h, plan.pointsOnly);
   for (const model of models) {
     if (carried.has(model)) continue;
     const t0 = now();
@@ -242,8 +242,8 @@ interface Plan {
   pooledFitWeeks: number;
   population?: readonly BacktestSeries[];
   pause?: () => Promise<void>;
-  /** The sinks keep points alone (pointsOnly): no band is made. */
-  pointOnly: boolean;
+  /** The sinks keep points alone: no band is made (CrossValidationOptions.pointsOnly). */
+  pointsOnly: boolean;
 }
 
 function planOf(opts: CrossValidationOptions): Plan {
@@ -267,7 +267,7 @@ function planOf(opts: CrossValidationOptions): Plan {
     settings: opts.settings ?? DEFAULT_SETTINGS,
     chain: opts.chain ?? FALLBACK_CHAIN,
     pooledFitWeeks: fitWeeks,
-    pointOnly: opts.pointsOnly === true,
+    pointsOnly: opts.pointsOnly === true,
     ...(opts.population ? { population: opts.population } : {}),
     ...(opts.pause ? { pause: opts.pause } : {}),
   };
@@ -389,7 +389,7 @@ async function backtestLocal(
   plan: Plan,
   progress: (k: number) => void,
 ): Promise<void> {
-  const { h, settings, chain, pointOnly } = plan;
+  const { h, settings, chain, pointsOnly } = plan;
   // Forecasts are made into it, and put() copies them into the model's buffers.
   const into = zeroForecast(h);
   for (let k = 0; k < layout.out.length; k++) {
@@ -408,7 +408,7 @@ async function backtestLocal(
         settings,
         chain,
         into,
-        pointOnly,
+        pointsOnly,
         fitted: fitNow ? undefined : fitted,
       });
       fitted = f.fitted ?? fitted;
@@ -430,18 +430,18 @@ async function backtestGlobal(
   plan: Plan,
   rider?: Rider,
 ): Promise<void> {
-  const { h, settings, chain, pointOnly } = plan;
+  const { h, settings, chain, pointsOnly } = plan;
   const into = zeroForecast(h);
   /** Window w of series k from the model's output (and its rider's from the carried one); none: the fallback chain. */
   const put = (k: number, w: number, y: Float64Array, output?: ModelOutput): void => {
     const o = output ? { output } : {};
-    sink.put(k, w, forecastOne(model, y, h, { settings, chain, into, pointOnly, ...o }));
+    sink.put(k, w, forecastOne(model, y, h, { settings, chain, into, pointsOnly, ...o }));
     if (!rider) return;
     const c = output?.carried ? { output: output.carried } : {};
     rider.sink.put(
       k,
       w,
-      forecastOne(rider.model, y, h, { settings, chain, into, pointOnly, ...c }),
+      forecastOne(rider.model, y, h, { settings, chain, into, pointsOnly, ...c }),
     );
   };
   let jobs: { k: number; w: number; input: SeriesInput }[] = [];

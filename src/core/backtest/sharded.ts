@@ -151,36 +151,40 @@ export async function crossValidationSharded(
   let next = 0;
   // Set when this thread's part stops (a cancel): remote threads take no more chunks.
   let stopped = false;
-  const remoteLoop = async (runner: ShardRunner): Promise<void> => {
+  /** Takes chunks in turn until none is left (or this thread's part has stopped). */
+  const takeChunks = async (
+    runChunk: (slice: BacktestSeries[]) => Promise<ShardResult | CrossValidationResult>,
+  ): Promise<void> => {
     for (let k = next++; k < chunks && !stopped; k = next++) {
       const slice = slices[k] as BacktestSeries[];
-      parts[k] = await runner({ series: packed(slice), aliases, opts: plain });
+      parts[k] = await runChunk(slice);
       finished += slice.length * locals.length;
       report();
     }
   };
-  const ownLoop = async (): Promise<void> => {
-    for (let k = next++; k < chunks; k = next++) {
-      const slice = slices[k] as BacktestSeries[];
-      parts[k] = await crossValidation(slice, locals, {
-        ...here,
-        onProgress: (d) => {
-          ownNow = d;
-          report();
-        },
-      });
-      ownNow = 0;
-      finished += slice.length * locals.length;
-      report();
-    }
+  const ownChunk = async (slice: BacktestSeries[]): Promise<CrossValidationResult> => {
+    const cv = await crossValidation(slice, locals, {
+      ...here,
+      onProgress: (d) => {
+        ownNow = d;
+        report();
+      },
+    });
+    // Counted in `finished` from here on.
+    ownNow = 0;
+    return cv;
   };
   // Remote loops first, so they work while this thread runs its own chunks.
-  const remote = runners.slice(0, shards - 1).map(remoteLoop);
+  const remote = runners
+    .slice(0, shards - 1)
+    .map((runner) =>
+      takeChunks((slice) => runner({ series: packed(slice), aliases, opts: plain })),
+    );
   // Awaited below; if this thread's part stops first (a cancelled run), no rejection goes unhandled.
   for (const p of remote) p.catch(() => undefined);
   let global: CrossValidationResult | undefined;
   try {
-    await ownLoop();
+    await takeChunks(ownChunk);
     global =
       globals.length > 0
         ? await crossValidation(series, globals, {

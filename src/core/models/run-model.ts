@@ -55,7 +55,7 @@ export interface ForecastOneOptions {
    * without quantiles gets p10 = p50 = point instead of the history's ± z90 sd,
    * which a backtest of 5,000 skus computed a million times to throw away.
    */
-  pointOnly?: boolean | undefined;
+  pointsOnly?: boolean | undefined;
 }
 
 export interface OneForecast extends SeriesForecast {
@@ -78,7 +78,7 @@ export function forecastOne(
   opts: ForecastOneOptions,
 ): OneForecast {
   const { settings, chain = FALLBACK_CHAIN, into } = opts;
-  const band = opts.pointOnly !== true;
+  const band = opts.pointsOnly !== true;
   if (!accepts(model, y, h))
     return { ...fallback(y, h, settings, chain, into, band), failed: false };
   let fitted = opts.fitted;
@@ -164,7 +164,7 @@ export function finish(
   h: number,
   /** Written into when given. */
   into?: Forecast,
-  /** False: no band where the model has none (p10 = p50 = p90 = point; see ForecastOneOptions.pointOnly). */
+  /** False: no band where the model has none (p10 = p50 = p90 = point; see ForecastOneOptions.pointsOnly). */
   band = true,
 ): Forecast | undefined {
   if (out.point.length !== h) return undefined;
