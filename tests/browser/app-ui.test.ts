@@ -205,6 +205,17 @@ describe.skipIf(!ready)('result views (chromium)', () => {
     await expect
       .poll(() => page.getByTestId(TEST_IDS.skuDetail).getAttribute('data-sku'))
       .not.toBe(firstSku);
+    // A click anywhere on a row (here its forecast figure) opens that sku, as its hover promises.
+    const shown = await page.getByTestId(TEST_IDS.skuDetail).getAttribute('data-sku');
+    const other = page
+      .getByTestId(TEST_IDS.skuTable)
+      .locator(`tbody tr[data-sku]:not([data-sku="${shown}"])`)
+      .nth(1);
+    const otherSku = await other.getAttribute('data-sku');
+    await other.locator('td.num').first().click();
+    await expect
+      .poll(() => page.getByTestId(TEST_IDS.skuDetail).getAttribute('data-sku'))
+      .toBe(otherSku);
     Object.assign(a11y, await checkEverywhere(page, 'results-sku'));
     // Every fold open: the numbers by week, the data summary, "How this was computed".
     expect(await openFolds(page)).toBeGreaterThanOrEqual(3);
