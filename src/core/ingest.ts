@@ -125,7 +125,12 @@ export class Ingestor {
       opts.detect ?? true,
       opts.asOf,
     );
-    this.reader = new CsvReader(this.builder, this.log, opts.fastScan ?? true);
+    this.reader = new CsvReader(
+      this.builder,
+      this.log,
+      opts.fastScan ?? true,
+      requestedNames(opts.mapping),
+    );
   }
 
   /** Bytes pushed so far (UTF-16 code units for string chunks). */
@@ -213,14 +218,10 @@ export class Ingestor {
     if (this.finished || this.book === null || this.stopped) return this.finish();
     let read: Awaited<ReturnType<typeof readWorkbook>> = { sheets: [], sheet: null };
     try {
-      // A sku of several columns (`Store+Item`) is looked for as its parts.
-      const requested = Object.values(this.opts.mapping ?? {})
-        .flatMap((n) => (n.includes('+') ? n.split('+').map((p) => p.trim()) : [n]))
-        .filter((n) => n !== '');
       read = await readWorkbook(this.book, this.builder, this.log, {
         ...(this.opts.sheet !== undefined && { sheet: this.opts.sheet }),
         ...(this.opts.maxWorkbookBytes !== undefined && { max: this.opts.maxWorkbookBytes }),
-        requested,
+        requested: requestedNames(this.opts.mapping),
       });
     } catch (e) {
       this.internalError(e);
@@ -317,6 +318,13 @@ function concatBytes(a: Uint8Array, b: Uint8Array): Uint8Array {
   out.set(a);
   out.set(b, a.length);
   return out;
+}
+
+/** The column names of an explicit mapping; a sku of several columns (`Store+Item`) as its parts. */
+function requestedNames(mapping: ColumnMapping | undefined): string[] {
+  return Object.values(mapping ?? {})
+    .flatMap((n) => (n.includes('+') ? n.split('+').map((p) => p.trim()) : [n]))
+    .filter((n) => n !== '');
 }
 
 export function ingestText(text: string, opts?: IngestOptions): WeeklyTable {

@@ -7,6 +7,7 @@ import { detectColumns, isReferenceSchema } from '../core/ingest/columns';
 import { detectDelimiter } from '../core/ingest/csv-sniff';
 import type { IngestOptions } from '../core/ingest';
 import { EMPTY_FILE } from '../core/ingest/format-sniff';
+import { HEADER_SEARCH_ROWS, headerRowIndex } from '../core/ingest/header-row';
 import { columnUses, describeLayout, layoutColumns, planLayout } from '../core/ingest/layout';
 import { TextFileDecoder } from '../core/ingest/text-decoder';
 import {
@@ -75,10 +76,12 @@ export function readHeaderLine(head: Uint8Array, whole = false): HeaderPeek {
   const text = new TextFileDecoder().pushHead(head);
   if (typeof text !== 'string') return none(text.message);
   if (text.trim() === '') return none(EMPTY_FILE.message);
-  const parsed = Papa.parse<string[]>(text, {
-    delimiter: detectDelimiter(text),
-    preview: 1 + PREVIEW_ROWS,
-  });
+  const delimiter = detectDelimiter(text);
+  const first = Papa.parse<string[]>(text, { delimiter, preview: HEADER_SEARCH_ROWS }).data;
+  // Title rows of a report export above the column names: skipped, as reading the file does.
+  const title = headerRowIndex(first.length < HEADER_SEARCH_ROWS ? first.slice(0, -1) : first);
+  const parsed = Papa.parse<string[]>(text, { delimiter, preview: title + 1 + PREVIEW_ROWS });
+  parsed.data.splice(0, title);
   const headers = (parsed.data[0] ?? []).map((h) => h.trim()).filter((h) => h !== '');
   if (headers.length < 2) {
     return none(
@@ -91,8 +94,8 @@ export function readHeaderLine(head: Uint8Array, whole = false): HeaderPeek {
   const peek = peekOf(headers, rows);
   if (whole && peek.layout === 'wide-periods-across') {
     // One row per item: the form can say how many (`45 items × 143 weeks`).
-    const all = Papa.parse<string[]>(text, { delimiter: detectDelimiter(text) }).data;
-    const items = all.slice(1).filter((r) => r.some((c) => c.trim() !== '')).length;
+    const all = Papa.parse<string[]>(text, { delimiter }).data;
+    const items = all.slice(title + 1).filter((r) => r.some((c) => c.trim() !== '')).length;
     peek.layoutDescription = describeLayout(planLayout(headers), items);
   }
   return peek;

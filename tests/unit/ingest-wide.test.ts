@@ -50,6 +50,13 @@ describe('one row per item, one column per week', () => {
     expect(weeklyTableToCsv(t)).toBe(weeklyTableToCsv(longTable));
   });
 
+  it('reads a German export with KW columns (Kalenderwoche) as weeks', () => {
+    const t = ingestText('Artikel;KW 01/2025;KW 02/2025;KW 03/2025\nA;3;4;5\nB;1;0;2\n');
+    expect(errors(t)).toEqual([]);
+    expect(t.weeks).toEqual(['2024-12-30', '2025-01-06', '2025-01-13']);
+    expect(t.series.find((s) => s.sku === 'A')?.rows.map((r) => r.quantity)).toEqual([3, 4, 5]);
+  });
+
   it('reads ISO-week headers as the Monday of each week', () => {
     const t = ingestText(
       'Item,Category,2024-W05,2024-W06,2024W07,W08 2024\nA,Fruit,3,4,,6\nB,Veg,1,2,3,4\n',
@@ -63,14 +70,21 @@ describe('one row per item, one column per week', () => {
     expect(t.report.rowsRead).toBe(7);
   });
 
-  it('puts a month column on its 1st day, and says so', () => {
-    const t = ingestText('Artikel,Jan 2024,Feb 2024,Mär 2024\nA,10,20,30\n');
-    expect(t.series[0]?.rows.filter((r) => r.quantity > 0).map((r) => r.week_start)).toEqual([
-      '2024-01-01',
-      '2024-01-29',
-      '2024-02-26',
-    ]);
-    expect(t.report.issues.map((i) => i.code)).toContain('monthly-periods');
+  it("spreads a month column over the month's days, leaves out the part-covered weeks at the ends, and says so", () => {
+    // One unit a day in each month: every week the months cover whole holds 7.
+    const t = ingestText('Artikel,Jan 2024,Feb 2024,Mär 2024\nA,31,29,31\n');
+    const rows = t.series[0]?.rows ?? [];
+    // 2024-01-01 is a Monday; the week of 2024-03-25 ends on the 31st; no week of April.
+    expect(rows.map((r) => r.week_start)).toEqual(
+      Array.from({ length: 13 }, (_, i) => formatDay(readDate('2024-01-01').days + 7 * i)),
+    );
+    for (const r of rows) expect(r.quantity).toBeCloseTo(7, 9);
+    // A week across two months takes its days' share of each: 2 days of 31 and 5 of 28.
+    const straddle = ingestText('Item,Jan 2023,Feb 2023,Mar 2023\nA,31,56,31\n').series[0]?.rows;
+    expect(straddle?.find((r) => r.week_start === '2023-01-30')?.quantity).toBeCloseTo(2 + 10, 9);
+    expect(t.report.issues.find((i) => i.code === 'monthly-periods')?.message).toMatch(
+      /spread evenly over its days/,
+    );
   });
 
   it('reads whole numbers across the weeks as units, cents or a currency sign as money, and obeys a choice', () => {
@@ -180,7 +194,7 @@ describe('what a wide layout reads each column as', () => {
     // No category column: both leading columns name the item.
     expect(months.uses).toEqual(['sku', 'sku', ...Array<string>(4).fill('sales by month'), null]);
     expect(months.note).toMatch(
-      /one month's sales; skucast counts each in the week of the month's 1st/,
+      /one month's sales; skucast spreads each evenly over the month's days/,
     );
     const days = usesOf(['SKU', '2024-01-01', '2024-01-02', '2024-01-03', '2024-01-04']);
     expect(days.uses).toEqual(['sku', ...Array<string>(4).fill('sales by day')]);
@@ -220,6 +234,15 @@ describe('ISO weeks as dates', () => {
     expect(day('2025W01')).toBe('2024-12-30');
     expect(day('W05 2024')).toBe('2024-01-29');
     expect(readDate('2023-W53').kind).toBe('bad');
+    // The words of planners' exports, in several languages, and a two-digit year.
+    for (const label of ['KW 05/2024', 'KW05/24', 'Wk 5 2024', 'Week 05-2024', 'CW 5 2024']) {
+      expect(day(label), label).toBe('2024-01-29');
+    }
+    for (const label of ['2024 KW 05', '2024/Week 5', 'Sem. 05 2024', 'Woche 5/2024', 'v.5 2024']) {
+      expect(day(label), label).toBe('2024-01-29');
+    }
+    expect(readDate('Week 5').kind).toBe('bad');
+    expect(readDate('KW 54/2024').kind).toBe('bad');
     const t = ingestText('Woche,Artikel,Umsatz\n2024-W05,A,3\n2024-W06,A,4\n');
     expect(t.weeks).toEqual(['2024-01-29', '2024-02-05']);
   });

@@ -6,6 +6,7 @@
 // papaparse's syntax.
 import Papa from 'papaparse';
 import { detectDelimiter, detectNewline } from './csv-sniff';
+import { HEADER_SEARCH_ROWS, headerRowIndex } from './header-row';
 import type { IssueLog } from './issues';
 import { LineScanner } from './line-scanner';
 import type { PreReadSink } from './table-builder';
@@ -68,15 +69,21 @@ export class CsvReader {
   private sample: string[][] = [];
   /** Spreadsheet row of the next record (header = 1). */
   private nextRow = 1;
+  /** Where the header record starts, once found: after any title rows. */
+  private headerAt = -1;
+  /** Title rows above the header, not read as data. */
+  private titleRows = 0;
 
   /**
    * `fastScan` false sends every record through papaparse: slower, the same
-   * table; tests compare the two.
+   * table; tests compare the two. `requested`: the column names of an
+   * explicit mapping, which mark the header row below a title.
    */
   constructor(
     private readonly sink: PreReadSink,
     private readonly log: IssueLog,
     private readonly fastScan: boolean,
+    private readonly requested: readonly string[] = [],
   ) {}
 
   /** The sniffed delimiter (',' until there was text to sniff). */
@@ -152,10 +159,13 @@ export class CsvReader {
     const len = input.length;
     let pos = 0;
     if (!this.headerSeen) {
+      if (this.headerAt === -1) this.headerAt = this.findHeader(input, final);
+      const from = this.headerAt;
       // The header alone (papaparse splits it), so data rows all take the same path.
-      const at = recordEnd(input, 0, this.newline);
+      const at = recordEnd(input, from, this.newline);
       if (at === -1 && !final) return;
-      const headerText = at === -1 ? input : input.slice(0, at - this.newline.length);
+      const headerText =
+        at === -1 ? input.slice(from) : input.slice(from, at - this.newline.length);
       if (at !== -1) this.sample = this.sampleRows(input.slice(at, at + SNIFF_CHARS), final);
       this.handleRecords(parser.parse(headerText, 0, false), false);
       pos = at === -1 ? len : at;
@@ -195,6 +205,31 @@ export class CsvReader {
     this.pending = final ? '' : input.substring(pos);
   }
 
+  /**
+   * Offset of the header record: 0, or past the title rows of a report export
+   * (rows above the first that names the columns; header-row.ts), said in a note.
+   */
+  private findHeader(input: string, final: boolean): number {
+    const text = input.slice(0, SNIFF_CHARS);
+    const rows = Papa.parse<string[]>(text, {
+      delimiter: this.delim,
+      newline: this.newline,
+      preview: HEADER_SEARCH_ROWS,
+    }).data;
+    const cut = !(final && text.length === input.length) && rows.length < HEADER_SEARCH_ROWS;
+    const k = headerRowIndex(cut ? rows.slice(0, -1) : rows, this.requested);
+    let at = 0;
+    for (let i = 0; i < k && at !== -1; i++) at = recordEnd(input, at, this.newline);
+    if (k === 0 || at === -1) return 0;
+    this.titleRows = k;
+    this.log.note({
+      severity: 'warning',
+      code: 'title-rows',
+      message: `${k === 1 ? 'Row 1 is' : `Rows 1–${k} are`} above the header (a title or notes, not sales) and ${k === 1 ? 'was' : 'were'} not read; the column names are in row ${k + 1}`,
+    });
+    return at;
+  }
+
   /** The records of `text` (the first data lines), less a last one the text may cut. */
   private sampleRows(text: string, final: boolean): string[][] {
     const rows = Papa.parse<string[]>(text, {
@@ -212,7 +247,7 @@ export class CsvReader {
     if (!this.headerSeen) {
       if (data.length === 0) return;
       this.headerSeen = true;
-      this.nextRow = 2;
+      this.nextRow = this.titleRows + 2;
       i = 1;
       const sample = this.sample;
       this.sample = [];

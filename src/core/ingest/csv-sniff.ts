@@ -32,29 +32,45 @@ function countOutsideQuotes(line: string, delimiter: string): number {
   return n;
 }
 
-/**
- * Picks the delimiter whose count is non-zero in the header and equal on the
- * most following lines; ties go to the larger header count, then to comma.
- */
-export function detectDelimiter(sample: string): Delimiter {
-  const lines = firstLines(sample, 20);
-  const header = lines[0] ?? '';
-  let best: Delimiter = ',';
-  let bestScore = -1;
+/** Lines of a title (report name, date range, blank) looked past for the header. */
+const TITLE_LINES = 10;
+
+/** The delimiter whose count is non-zero on line `h` and equal on the most lines after it, and its score. */
+function bestFrom(
+  lines: string[],
+  h: number,
+): { delimiter: Delimiter; consistent: number; score: number } {
+  const header = lines[h] ?? '';
+  let best = { delimiter: ',' as Delimiter, consistent: 0, score: -1 };
   for (const d of CANDIDATES) {
     const n = countOutsideQuotes(header, d);
     if (n === 0) continue;
     let consistent = 0;
-    for (let i = 1; i < lines.length; i++) {
+    for (let i = h + 1; i < lines.length; i++) {
       if (countOutsideQuotes(lines[i] ?? '', d) === n) consistent++;
     }
     const score = consistent * 1000 + n;
-    if (score > bestScore) {
-      bestScore = score;
-      best = d;
-    }
+    if (score > best.score) best = { delimiter: d, consistent, score };
   }
   return best;
+}
+
+/**
+ * Picks the delimiter whose count is non-zero in the header and equal on the
+ * most following lines; ties go to the larger header count, then to comma.
+ * The header is the first line unless fewer than half the lines agree with it
+ * (a title above the column names, with no delimiter or another count): then
+ * the first lines are each tried as the header, the earliest winning ties.
+ */
+export function detectDelimiter(sample: string): Delimiter {
+  const lines = firstLines(sample, 20);
+  let best = bestFrom(lines, 0);
+  if (best.consistent * 2 >= lines.length - 1 && best.score >= 0) return best.delimiter;
+  for (let h = 1; h < Math.min(lines.length, TITLE_LINES + 1); h++) {
+    const next = bestFrom(lines, h);
+    if (next.score > best.score) best = next;
+  }
+  return best.delimiter;
 }
 
 /** The line break of the first line: `\r\n`, `\n` or `\r`. */

@@ -132,8 +132,11 @@ const COMPACT = /^(1[89]\d\d|2\d\d\d)(\d\d)(\d\d)$/;
 const EXCEL_EPOCH = 25569;
 
 // ISO weeks, as planners label them: 2024-W05, 2024W05, 2024-W5, W05 2024, W05/2024.
-const ISO_WEEK = /^(\d{4})-?[Ww](\d{1,2})$/;
-const WEEK_YEAR = /^[Ww](\d{1,2})[\s/-]+(\d{4})$/;
+// Also the words planners' exports use: Wk 5 2024, Week 05/2024, KW 05/24 (German), CW 5-2024,
+// 2024 KW 05, Sem 05 2024 (French, Spanish), Woche, Settimana, Vecka, Uge, Uke; a two-digit year is 20xx.
+const WEEK_WORD = String.raw`(?:w|wk|week|kw|cw|wo|woche|sem|semaine|semana|settimana|vecka|v|uge|uke)\.?`;
+const ISO_WEEK = new RegExp(String.raw`^(\d{4})[\s/.-]*${WEEK_WORD}\s*(\d{1,2})$`, 'i');
+const WEEK_YEAR = new RegExp(String.raw`^${WEEK_WORD}\s*(\d{1,2})[\s/.,'-]+(\d{4}|\d{2})$`, 'i');
 
 /** Day number of the Monday of ISO week `week` of `isoYear`, or NaN when that week does not exist. */
 export function isoWeekMonday(isoYear: number, week: number): number {
@@ -148,7 +151,9 @@ export function readIsoWeek(s: string): number {
   const a = ISO_WEEK.exec(s);
   if (a) return isoWeekMonday(Number(a[1]), Number(a[2]));
   const b = WEEK_YEAR.exec(s);
-  return b ? isoWeekMonday(Number(b[2]), Number(b[1])) : NaN;
+  if (!b) return NaN;
+  const year = b[2] as string;
+  return isoWeekMonday(year.length === 2 ? 2000 + Number(year) : Number(year), Number(b[1]));
 }
 
 /** Reads one date string (already without its time) in every way it can be read. */
@@ -187,5 +192,7 @@ export function readDate(raw: string): DateReading {
     const days = checkedDays(Number(c[1]), Number(c[2]), Number(c[3]));
     return Number.isNaN(days) ? BAD : { kind: 'iso', days, dayFirst: NaN, monthFirst: NaN };
   }
-  return BAD;
+  // A year-first week label longer than the short ones tried above (2024 KW 05).
+  const week = readIsoWeek(s);
+  return week === week ? { kind: 'iso', days: week, dayFirst: NaN, monthFirst: NaN } : BAD;
 }

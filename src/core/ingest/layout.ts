@@ -326,7 +326,7 @@ const PERIOD_NOTES: Record<PeriodUnit, string> = {
   week: "Each dated column is one week's sales; skucast reads them as the weekly history.",
   day: "Each dated column is one day's sales; skucast adds them up into the weekly history.",
   month:
-    "Each dated column is one month's sales; skucast counts each in the week of the month's 1st.",
+    "Each dated column is one month's sales; skucast spreads each evenly over the month's days and adds them up by week.",
 };
 
 /**

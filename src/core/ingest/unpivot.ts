@@ -8,7 +8,7 @@
 // empty before an item was listed or after it was dropped.
 import type { ColumnMapping, DateFormat, Layout, Measure, WeeklyTable } from '../types';
 import { listColumns } from './column-list';
-import { civilFromDays, readDate } from './dates';
+import { civilFromDays, daysFromCivil, mondayOf, readDate } from './dates';
 import { lenientNumber } from './number-reader';
 import type { IssueLog } from './issues';
 import {
@@ -80,6 +80,44 @@ export function periodsAcrossMeasure(
 const COUNTS_REASON =
   'units: the cells are whole numbers, as counts are (choose amount if they are money)';
 
+/**
+ * One week's part of a period column: the key of its last day (so a sheet's
+ * last week, full, does not read as a partial week), and its share of the value.
+ */
+interface Piece {
+  key: number;
+  share: number;
+}
+
+/**
+ * How each period column's value falls into weeks. A day or a week is one
+ * piece. A month is spread evenly over its days, each week taking its days'
+ * share, so a week that straddles two months gets a part of each; the weeks
+ * at the ends of the sheet's months that the months cover only in part are
+ * left out, since their sales are not all in the file.
+ */
+function periodPieces(plan: PeriodsAcross): Piece[][] {
+  if (plan.unit !== 'month') return plan.days.map((d) => [{ key: isoKey(d), share: 1 }]);
+  const ends = plan.days.map((d) => {
+    const { year, month } = civilFromDays(d);
+    return month === 12 ? daysFromCivil(year + 1, 1, 1) : daysFromCivil(year, month + 1, 1);
+  });
+  const first = Math.min(...plan.days);
+  const last = Math.max(...ends);
+  return plan.days.map((start, j) => {
+    const end = ends[j] as number;
+    const pieces: Piece[] = [];
+    for (let a = start; a < end;) {
+      const monday = mondayOf(a);
+      const b = Math.min(monday + 7, end);
+      if (monday >= first && monday + 7 <= last)
+        pieces.push({ key: isoKey(b - 1), share: (b - a) / (end - start) });
+      a = b;
+    }
+    return pieces;
+  });
+}
+
 function periodsAcross(
   plan: PeriodsAcross,
   wide: string[],
@@ -101,7 +139,7 @@ function periodsAcross(
   const kinds = new Uint8Array(wide.length);
   for (const c of keyCols) kinds[c] = PreKind.Text;
   for (const c of plan.periods) kinds[c] = PreKind.Number;
-  const keys = plan.days.map(isoKey);
+  const pieces = periodPieces(plan);
   const fields = new Array<string>(valueAt + 1).fill('');
   const out = new Float64Array(valueAt + 1).fill(NaN);
   // A row per item: an item named again is added up, and said once (Store, Dept: both may name it).
@@ -136,11 +174,15 @@ function periodsAcross(
       const col = plan.periods[j] as number;
       if (isEmpty(cells, pre, col)) continue;
       const v = pre[col] as number;
-      out[valueAt] = v;
       fields[valueAt] = v === v ? '' : (cells[col] as string);
-      out[dateAt] = keys[j] as number;
       names[dateAt] = names[valueAt] = wide[col] as string;
-      to.addPreRead(fields, out, row);
+      for (const piece of pieces[j] as Piece[]) {
+        out[valueAt] = v * piece.share;
+        out[dateAt] = piece.key;
+        to.addPreRead(fields, out, row);
+        // A cell that is no number is reported once, not once per week.
+        if (v !== v) break;
+      }
     }
   };
   return { headers, mapping, kinds, emit };
@@ -258,7 +300,7 @@ export class LayoutSink implements PreReadSink {
       this.log.note({
         severity: 'warning',
         code: 'monthly-periods',
-        message: `The columns are months (${wide[plan.periods[0] as number]} …): each month's value is counted as sales on its 1st day, so weekly forecasts show monthly totals in the month's first week`,
+        message: `The columns are months (${wide[plan.periods[0] as number]} …): each month's value is spread evenly over its days and summed per week, so the forecasts are weekly (a month is about 4.3 of them); the part-covered weeks at the ends of the months are left out`,
       });
     }
   }

@@ -2,35 +2,17 @@
 // rows (title rows above it skipped), then each data row as numbers, dates
 // and text, the cells the builder can take as numbers handed over as numbers.
 import { civilFromDays } from '../dates';
-import { detectColumns, findHeader } from '../columns';
-import { planLayout } from '../layout';
+import { headerRowIndex, HEADER_SEARCH_ROWS } from '../header-row';
 import { PreKind } from '../scan-cells';
 import type { PreReadSink } from '../table-builder';
 import { cellText, EMPTY, isBlank, serialDay, type Cell } from './sheet';
 
-/** Rows looked at for the header row before the first non-empty row is taken. */
-export const HEADER_SEARCH_ROWS = 30;
-
-/**
- * Index of the header row among `rows`: the first naming a date and an amount
- * or quantity (or holding every column of an explicit mapping), else the first
- * naming a date, else the first whose cells after the first few are periods
- * (a wide sheet), else 0.
- */
+/** Index of the header row among a sheet's first rows (title rows above it skipped). */
 export function headerIndex(rows: Cell[][], requested?: string[]): number {
-  const texts = rows.map((r) => Array.from(r, cellText));
-  if (requested && requested.length > 0) {
-    const i = texts.findIndex((h) => requested.every((name) => findHeader(h, name) !== -1));
-    if (i !== -1) return i;
-  }
-  const mappings = texts.map((h) => detectColumns(h).mapping);
-  const full = mappings.findIndex((m) => m.date !== undefined && (m.amount ?? m.quantity));
-  if (full !== -1) return full;
-  const dated = mappings.findIndex((m) => m.date !== undefined);
-  if (dated !== -1) return dated;
-  // A sheet of one row per item and one column per week, below a title.
-  const wide = texts.findIndex((h) => planLayout(h).kind === 'wide-periods-across');
-  return wide === -1 ? 0 : wide;
+  return headerRowIndex(
+    rows.map((r) => Array.from(r, cellText)),
+    requested,
+  );
 }
 
 /** Rows to the sink: the header row found first, then each data row as numbers, dates and text. */

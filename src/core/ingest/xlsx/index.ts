@@ -15,7 +15,8 @@ import type { IssueLog } from '../issues';
 import type { PreReadSink } from '../table-builder';
 import type { SheetChoice, WorkbookPeek } from '../workbook-types';
 import { chooseSheet, openBook, type SheetRef } from './book';
-import { headerIndex, HEADER_SEARCH_ROWS, SheetFeeder } from './feeder';
+import { HEADER_SEARCH_ROWS } from '../header-row';
+import { headerIndex, SheetFeeder } from './feeder';
 import { cellText, isBlank, readSheet, type Cell } from './sheet';
 import { WorkbookError } from './workbook-error';
 

@@ -1,0 +1,29 @@
+// Which of a file's first rows is its header. Report exports (a sheet or a
+// CSV saved from one) put a title, a date range or a blank line above the
+// column names; those rows are not data and must not be read as the header.
+import { detectColumns, findHeader } from './columns';
+import { planLayout } from './layout';
+
+/** Rows looked at for the header row. */
+export const HEADER_SEARCH_ROWS = 30;
+
+/**
+ * Index of the header row among the first rows' texts: the first holding every
+ * column of an explicit mapping, else the first naming a date and an amount or
+ * quantity, else the first naming a date, else the first whose cells after the
+ * first few are periods (a wide sheet), else 0.
+ */
+export function headerRowIndex(texts: readonly string[][], requested?: readonly string[]): number {
+  if (requested && requested.length > 0) {
+    const i = texts.findIndex((h) => requested.every((name) => findHeader(h, name) !== -1));
+    if (i !== -1) return i;
+  }
+  const mappings = texts.map((h) => detectColumns(h).mapping);
+  const full = mappings.findIndex((m) => m.date !== undefined && (m.amount ?? m.quantity));
+  if (full !== -1) return full;
+  const dated = mappings.findIndex((m) => m.date !== undefined);
+  if (dated !== -1) return dated;
+  // A sheet of one row per item and one column per week, below a title.
+  const wide = texts.findIndex((h) => planLayout(h).kind === 'wide-periods-across');
+  return wide === -1 ? 0 : wide;
+}

@@ -1,0 +1,80 @@
+// Report exports put a title, a date range or a blank line above the column
+// names. Those rows are skipped, said in a note, and every later row keeps its
+// line number in messages; the page's header peek finds the same header.
+import { describe, expect, it } from 'vitest';
+import { Ingestor, ingestText } from '../../src/core/ingest';
+import { detectDelimiter } from '../../src/core/ingest/csv-sniff';
+import { readHeaderLine } from '../../src/worker/headers';
+import type { WeeklyTable } from '../../src/core/types';
+
+const DATA = Array.from(
+  { length: 40 },
+  (_, i) =>
+    `2024-0${1 + (i % 3)}-${String(1 + (i % 28)).padStart(2, '0')},SKU-${i % 4},${1 + (i % 5)}`,
+);
+const plain = ingestText(['Date,Sku,Qty', ...DATA].join('\n'));
+
+const codes = (t: WeeklyTable): string[] => t.report.issues.map((i) => i.code);
+
+/** The text in chunks of `size` characters, as the page and the CLI push it. */
+function chunked(text: string, size: number, mapping?: Record<string, string>): WeeklyTable {
+  const ing = new Ingestor(mapping ? { mapping } : {});
+  for (let i = 0; i < text.length; i += size) ing.push(text.slice(i, i + size));
+  return ing.finish();
+}
+
+describe('title rows above the header of a CSV file', () => {
+  it('a plain file has none, and no note', () => {
+    expect(plain.report.rowsUsed).toBe(40);
+    expect(codes(plain)).not.toContain('title-rows');
+  });
+
+  it('skips a title padded with delimiters (a sheet saved as CSV) and a blank row', () => {
+    const text = ['Sales report 2024 Q1,,', ',,', 'Date,Sku,Qty', ...DATA].join('\r\n');
+    for (const size of [7, 64 * 1024]) {
+      const t = chunked(text, size);
+      expect(t.series).toEqual(plain.series);
+      expect(t.report.rowsUsed).toBe(40);
+      const note = t.report.issues.find((i) => i.code === 'title-rows');
+      expect(note?.message).toMatch(/Rows 1–2 are above the header.*in row 3/);
+    }
+  });
+
+  it('finds the delimiter below a title without one, or with another', () => {
+    const semi = ['Date;Sku;Qty', ...DATA.map((l) => l.replaceAll(',', ';'))];
+    expect(detectDelimiter(['Umsatzbericht', '', ...semi].join('\n'))).toBe(';');
+    expect(detectDelimiter(['Report, all stores', ...semi].join('\n'))).toBe(';');
+    // A decimal comma in every data row does not outvote the header's semicolons.
+    expect(
+      detectDelimiter(
+        ['Datum;Artikel;Umsatz', '02.01.2024;A;3,50', '03.01.2024;B;1,25'].join('\n'),
+      ),
+    ).toBe(';');
+    const t = ingestText(['Report, all stores', 'Exported 2024-04-02', ...semi].join('\n'));
+    expect(t.series).toEqual(plain.series);
+  });
+
+  it('numbers a bad row by its line in the file, title rows counted', () => {
+    const t = ingestText(['Sales report', '', 'Date,Sku,Qty', ...DATA, 'Total,,120'].join('\n'));
+    const bad = t.report.issues.find((i) => i.code === 'bad-date');
+    expect(bad?.row).toBe(3 + DATA.length + 1);
+    expect(bad?.message).toMatch(/"Total" is not a date/);
+    expect(t.report.rowsUsed).toBe(40);
+  });
+
+  it('takes the row holding the columns of an explicit mapping as the header', () => {
+    // No column name the detector knows: only the mapping says which row names the columns.
+    const text = ['Weekly export', 'Tag,Ding,Stück', ...DATA].join('\n');
+    const t = chunked(text, 64 * 1024, { date: 'Tag', sku: 'Ding', quantity: 'Stück' });
+    expect(t.series.map((s) => s.rows)).toEqual(plain.series.map((s) => s.rows));
+    expect(codes(t)).toContain('title-rows');
+  });
+
+  it("the mapping form's peek shows the header and the rows below the title", () => {
+    const text = ['Sales report 2024 Q1', '', 'Date,Sku,Qty', ...DATA].join('\n');
+    const peek = readHeaderLine(new TextEncoder().encode(text), true);
+    expect(peek.problem).toBeUndefined();
+    expect(peek.headers).toEqual(['Date', 'Sku', 'Qty']);
+    expect(peek.preview?.[0]).toEqual(DATA[0]?.split(','));
+  });
+});
