@@ -61,6 +61,31 @@ describe('numbers too large (issue 12, item 3)', () => {
   });
 });
 
+describe("numbers as planners' exports write them", () => {
+  it.each([
+    ['a French no-break space', '1\u00a0234', 1234],
+    ['a narrow no-break space with a decimal comma', '1\u202f234,5', 1234.5],
+    ['a Swiss apostrophe', "1'234.50", 1234.5],
+    ['a typographic apostrophe', '12\u2019345', 12345],
+    ["an accountant's negative", '(12)', -12],
+    ["an accountant's negative in money", '($1,234.50)', -1234.5],
+    ["SAP's trailing minus", '12-', -12],
+    ["SAP's trailing minus with a decimal comma", '1.234,50-', -1234.5],
+  ])('reads %s', (_what, text, value) => {
+    expect(readNumberSlow(text).value).toBe(value);
+  });
+
+  it.each(['(-12)', '12--', '()', '-', '(abc)', '-12-'])('refuses %s', (text) => {
+    expect(readNumberSlow(text).kind).toMatch(/bad|empty/);
+  });
+
+  it('keeps a row with a trailing minus as a return', () => {
+    const t = ingestText('Datum;Artikel;Menge\n02.01.2024;A;12-\n09.01.2024;A;3\n');
+    expect(t.series[0]?.rows.map((r) => r.quantity)).toEqual([-12, 3]);
+    expect(t.report.issues.map((i) => i.code)).toContain('negative-quantity');
+  });
+});
+
 describe('the forecast pipeline on huge but finite totals (issue 12, item 3)', () => {
   function table(scale: number): WeeklyTable {
     const lines = ['Date,SKU,Total Amount'];

@@ -28,7 +28,13 @@ const COMMA_GROUPS_MANY = /^\d{1,3}(,\d{3}){2,}$/;
 const COMMA_GROUP_ONE = /^\d{1,3},\d{3}$/;
 const DOT_GROUPS_COMMA_DECIMAL = /^\d{1,3}(\.\d{3})+,\d+$/;
 const DOT_GROUPS_MANY = /^\d{1,3}(\.\d{3}){2,}$/;
-const SPACE_GROUPS = /^\d{1,3}([  ]\d{3})+([.,]\d+)?$/;
+// Groups of three split by a space, a no-break space (French exports), a narrow one, or an
+// apostrophe (Swiss: 1'234.50).
+const SPACE_GROUPS = /^\d{1,3}([ \u00a0\u202f'\u2019]\d{3})+([.,]\d+)?$/;
+const GROUP_MARKS = /[ \u00a0\u202f'\u2019]/g;
+// An accountant's negative, (12), and SAP's trailing minus, 12-.
+const PARENTHESISED = /^\((.*)\)$/;
+const TRAILING_MINUS = /^([^-]*\d[^-]*)-$/;
 
 /**
  * Largest magnitude a number cell may have. No sales export holds more (it is
@@ -71,6 +77,14 @@ export function readNumberSlow(text: string): NumberRead {
 function readNumberUnbounded(text: string): NumberRead {
   const trimmed = text.trim();
   if (trimmed === '') return { kind: 'empty', value: NaN };
+  const negated = PARENTHESISED.exec(trimmed) ?? TRAILING_MINUS.exec(trimmed);
+  if (negated) {
+    const inner = readNumberUnbounded(negated[1] as string);
+    // (−12) and 12-- are not numbers; a negated empty or bad cell stays what it was.
+    if (inner.kind === 'empty' || inner.kind === 'bad' || /^\s*-|-\s*$/.test(negated[1] as string))
+      return { kind: 'bad', value: NaN };
+    return { ...inner, value: -inner.value };
+  }
   const m = CURRENCY.exec(trimmed);
   const sign = m?.[1] === '-' ? -1 : 1;
   const body = m?.[2] ?? trimmed;
@@ -86,7 +100,10 @@ function readNumberUnbounded(text: string): NumberRead {
     return { kind: 'thousands', value: sign * Number(body.replace(/\./g, '').replace(',', '.')) };
   }
   if (SPACE_GROUPS.test(body)) {
-    return { kind: 'thousands', value: sign * Number(body.replace(/[  ]/g, '').replace(',', '.')) };
+    return {
+      kind: 'thousands',
+      value: sign * Number(body.replace(GROUP_MARKS, '').replace(',', '.')),
+    };
   }
   if (/^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i.test(trimmed)) {
     // `1e309` is a number, just not a finite one: too large, not "not a number".
