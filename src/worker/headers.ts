@@ -23,6 +23,8 @@ import { blobSource } from './blob-source';
 
 /** Data rows shown under the headers in the mapping form. */
 const PREVIEW_ROWS = 5;
+/** Data rows the columns are guessed from (an item column empty on some rows), as reading the file does. */
+const DETECT_ROWS = 100;
 
 /** What the Ingestor is told of a run's options. */
 export function ingestOptions(opts: RunOptions): IngestOptions {
@@ -63,7 +65,7 @@ export async function peekFile(
   const kind = sniffWorkbook(head);
   if (kind !== 'zip' && kind !== 'ole') return readHeaderLine(head, file.size <= peekBytes);
   if (file.size > MAX_WORKBOOK_BYTES) return none(tooLargeMessage(file.size));
-  const peek = await peekWorkbook(new Uint8Array(await file.arrayBuffer()), sheet, PREVIEW_ROWS);
+  const peek = await peekWorkbook(new Uint8Array(await file.arrayBuffer()), sheet, DETECT_ROWS);
   if ('problem' in peek) return none(peek.problem);
   const headers = peek.headers.map((h) => h.trim()).filter((h) => h !== '');
   return { ...peekOf(headers, peek.preview), sheets: peek.sheets, sheet: peek.sheet };
@@ -80,7 +82,7 @@ export function readHeaderLine(head: Uint8Array, whole = false): HeaderPeek {
   const first = Papa.parse<string[]>(text, { delimiter, preview: HEADER_SEARCH_ROWS }).data;
   // Title rows of a report export above the column names: skipped, as reading the file does.
   const title = headerRowIndex(first.length < HEADER_SEARCH_ROWS ? first.slice(0, -1) : first);
-  const parsed = Papa.parse<string[]>(text, { delimiter, preview: title + 1 + PREVIEW_ROWS });
+  const parsed = Papa.parse<string[]>(text, { delimiter, preview: title + 1 + DETECT_ROWS });
   parsed.data.splice(0, title);
   const headers = (parsed.data[0] ?? []).map((h) => h.trim()).filter((h) => h !== '');
   if (headers.length < 2) {
@@ -89,7 +91,7 @@ export function readHeaderLine(head: Uint8Array, whole = false): HeaderPeek {
     );
   }
   // The first data rows, for the mapping form's preview (a last line cut by the 64 KB head is left out).
-  const cut = parsed.data.length < 1 + PREVIEW_ROWS && !/\r?\n\s*$/.test(text);
+  const cut = parsed.data.length < 1 + DETECT_ROWS && !/\r?\n\s*$/.test(text);
   const rows = parsed.data.slice(1, cut ? -1 : undefined);
   const peek = peekOf(headers, rows);
   if (whole && peek.layout === 'wide-periods-across') {

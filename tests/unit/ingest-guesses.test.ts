@@ -86,3 +86,60 @@ describe('a date column found by its values', () => {
     expect(detectColumns(['Tagx'], mixed).mapping.date).toBeUndefined();
   });
 });
+
+describe("shop and ERP exports' column names", () => {
+  it("Shopify's order export: line items' date, quantity and name; the order's number is no sku", () => {
+    const headers = [
+      'Name',
+      'Total',
+      'Discount Amount',
+      'Created at',
+      'Lineitem quantity',
+      'Lineitem name',
+      'Lineitem price',
+      'Lineitem sku',
+    ];
+    const rows = [
+      ['#1001', '30.00', '0', '2024-01-05 10:23:45 -0500', '2', 'Blue Mug', '12.00', 'MUG-B'],
+      ['#1002', '18.00', '0', '2024-01-06 11:00:00 -0500', '1', 'Poster A2', '12.00', ''],
+    ];
+    const { mapping } = detectColumns(headers, rows);
+    expect(mapping).toMatchObject({
+      date: 'Created at',
+      quantity: 'Lineitem quantity',
+      price: 'Lineitem price',
+    });
+    // The sku is empty for an item without one: the always-filled name keys every sale.
+    expect(mapping.sku).toBe('Lineitem name');
+    const csv = [headers, ...rows].map((r) => r.join(',')).join('\n');
+    const t = ingestText(csv);
+    expect(t.report.rowsUsed).toBe(2);
+    expect(t.series.map((s) => s.sku).sort()).toEqual(['Blue Mug', 'Poster A2']);
+  });
+
+  it('an item code filled on every row stays the sku beside its name', () => {
+    const rows = [['2024-01-05', 'A-1', 'Blue Mug', '2']];
+    expect(detectColumns(['Date', 'SKU', 'Item name', 'Qty'], rows).mapping.sku).toBe('SKU');
+  });
+
+  it("an ERP's order lines: Ordered Quantity, Net Value, Material before its description", () => {
+    const { mapping } = detectColumns([
+      'Order Number',
+      'Order Date',
+      'Ship Date',
+      'Material Description',
+      'Material',
+      'Ordered Quantity',
+      'Net Value',
+    ]);
+    expect(mapping).toMatchObject({
+      date: 'Order Date',
+      sku: 'Material',
+      quantity: 'Ordered Quantity',
+      amount: 'Net Value',
+    });
+    expect(detectColumns(['Belegdatum', 'Artikel', 'Auftragsmenge']).mapping.quantity).toBe(
+      'Auftragsmenge',
+    );
+  });
+});

@@ -55,6 +55,12 @@ const SYNONYMS: Record<Role, readonly string[]> = {
     'period',
     'postingdate',
     'documentdate',
+    'createdat',
+    'orderedat',
+    'ordercreatedat',
+    'shipdate',
+    'deliverydate',
+    'billingdate',
     // de
     'datum',
     'belegdatum',
@@ -140,10 +146,25 @@ const SYNONYMS: Record<Role, readonly string[]> = {
     'itemno',
     'articlenumber',
     'productnumber',
+    'lineitemsku',
+    'variantsku',
+    'itemsku',
+    'sellersku',
+    'merchantsku',
+    'materialnumber',
+    'partnumber',
+    'partno',
+    'stylenumber',
+    'ean',
+    'gtin',
+    'upc',
+    'barcode',
+    'asin',
     // a name identifies the article as well as a number (ERP exports often carry only the name)
     'productname',
     'itemname',
     'articlename',
+    'lineitemname',
     // de, nl
     'artikel',
     'artikelnummer',
@@ -191,6 +212,11 @@ const SYNONYMS: Record<Role, readonly string[]> = {
     'idprodotto',
     'riferimento',
     'codice',
+    // descriptions after every code and name: an ERP line carries both
+    'description',
+    'itemdescription',
+    'productdescription',
+    'materialdescription',
     // stores last: an article column, when there is one, is the better key
     ...STORES_ABROAD,
   ],
@@ -263,6 +289,19 @@ const SYNONYMS: Record<Role, readonly string[]> = {
     'salesamount',
     'netsales',
     'turnover',
+    'netvalue',
+    'netamount',
+    'grossamount',
+    'grosssales',
+    'salesvalue',
+    'netrevenue',
+    'grossrevenue',
+    'salesrevenue',
+    'linetotal',
+    'lineamount',
+    'extendedprice',
+    'extendedamount',
+    'itemtotal',
     // de
     'umsatz',
     'nettoumsatz',
@@ -325,6 +364,29 @@ const SYNONYMS: Record<Role, readonly string[]> = {
     'units',
     'unitssold',
     'quantitysold',
+    'lineitemquantity',
+    'orderedquantity',
+    'orderquantity',
+    'quantityordered',
+    'qtyordered',
+    'qtysold',
+    'soldqty',
+    'salesqty',
+    'salesquantity',
+    'salesunits',
+    'netquantity',
+    'netqty',
+    'netunits',
+    'billedquantity',
+    'invoicedquantity',
+    'shippedquantity',
+    'quantityshipped',
+    'qtyshipped',
+    'unitsshipped',
+    'unitsordered',
+    'deliveredquantity',
+    'pieces',
+    'pcs',
     // de
     'menge',
     'anzahl',
@@ -333,18 +395,30 @@ const SYNONYMS: Record<Role, readonly string[]> = {
     'stuckzahl',
     'verkaufsmenge',
     'absatz',
+    'auftragsmenge',
+    'bestellmenge',
+    'liefermenge',
+    'fakturiertemenge',
+    'absatzmenge',
+    'verkaufteeinheiten',
     // fr
     'quantite',
     'quantitevendue',
     'qte',
     'nombre',
     'unites',
+    'quantitecommandee',
+    'qtecommandee',
+    'quantitefacturee',
+    'quantitelivree',
     // es
     'cantidad',
     'cantidadvendida',
     'cant',
     'unidades',
     'uds',
+    'cantidadpedida',
+    'cantidadfacturada',
     // it
     'quantita',
     'quantitavenduta',
@@ -366,6 +440,10 @@ const SYNONYMS: Record<Role, readonly string[]> = {
     'unitprice',
     'price',
     'priceeach',
+    'lineitemprice',
+    'itemprice',
+    'sellingprice',
+    'netprice',
     // de
     'einzelpreis',
     'stuckpreis',
@@ -521,6 +599,12 @@ export function detectColumns(
       used.add(y);
     }
   }
+  const filled = filledItemColumn(mapping.sku, headers, normalized, sample, find);
+  if (filled !== -1) {
+    used.delete(headers.findIndex((h) => h.trim() === mapping.sku));
+    used.add(filled);
+    mapping.sku = (headers[filled] ?? '').trim();
+  }
   const parts = storeAndItem(mapping.sku, headers, normalized, find);
   if (parts !== null) {
     mapping.sku = parts.map((i) => (headers[i] ?? '').trim()).join('+');
@@ -535,6 +619,32 @@ export function detectColumns(
   }
   const unmatched = headers.filter((_, i) => !used.has(i)).map((h) => h.trim());
   return { mapping, unmatched };
+}
+
+/**
+ * Another article column, filled on every sample row, when the sku column found
+ * is empty on some (a shop's export leaves the SKU of an item without one
+ * empty, while its name is always there); else -1. Rows without a sku are
+ * lost, so the column that names every sale is the better key.
+ */
+function filledItemColumn(
+  sku: string | undefined,
+  headers: readonly string[],
+  normalized: readonly string[],
+  sample: readonly (readonly string[])[],
+  find: (synonym: string) => number,
+): number {
+  if (sku === undefined || sample.length === 0) return -1;
+  const at = headers.findIndex((h) => h.trim() === sku);
+  const rows = sample.filter((r) => r.some((c) => c.trim() !== ''));
+  const filledAt = (col: number): boolean => rows.every((r) => (r[col] ?? '').trim() !== '');
+  if (STORE_WORDS.has(normalized[at] ?? '') || filledAt(at)) return -1;
+  for (const synonym of SYNONYMS.sku) {
+    if (STORE_WORDS.has(synonym)) continue;
+    const other = find(synonym);
+    if (other !== -1 && other !== at && filledAt(other)) return other;
+  }
+  return -1;
 }
 
 /** Sku synonyms that name a store, not an article: with an item column, the pair is the series. */
