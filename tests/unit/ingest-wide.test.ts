@@ -292,3 +292,40 @@ describe('the worker', () => {
     expect(ingestOptions({ layout: 'wide-dates-down' })).toEqual({ layout: 'wide-dates-down' });
   });
 });
+
+describe("a pivot table's totals", () => {
+  it('leaves out a Grand Total row and column below a pivot title, with a note', () => {
+    const t = ingestText(
+      [
+        'Sum of Qty,Column Labels,,,',
+        'Row Labels,2024-01-01,2024-01-08,2024-01-15,Grand Total',
+        'A,1,2,3,6',
+        'B,,4,5,9',
+        'Grand Total,1,6,8,15',
+      ].join('\n'),
+    );
+    expect(errors(t)).toEqual([]);
+    expect(t.series.map((s) => s.sku)).toEqual(['A', 'B']);
+    const note = t.report.issues.find((i) => i.code === 'wide-total-row');
+    expect(note?.row).toBe(5);
+    expect(note?.message).toMatch(/"Grand Total"\) is a total of the items/);
+    // In German Excel, too.
+    const de = ingestText(
+      'Artikel;KW 01/2025;KW 02/2025;KW 03/2025\nA;1;2;3\nGesamtergebnis;1;2;3\n',
+    );
+    expect(de.series.map((s) => s.sku)).toEqual(['A']);
+  });
+
+  it('leaves a Total column out of a row per date, and reads whole numbers as units', () => {
+    const t = ingestText('Date,Apple,Pear,Total\n2024-01-01,3,4,7\n2024-01-08,1,2,3\n');
+    expect(t.report.layout).toBe('wide-dates-down');
+    expect(t.series.map((s) => s.sku)).toEqual(['Apple', 'Pear']);
+    expect(t.report.measure).toBe('units');
+    expect(t.series[0]?.rows.map((r) => r.quantity)).toEqual([3, 1]);
+    expect(t.report.issues.find((i) => i.code === 'wide-columns-ignored')?.message).toMatch(
+      /\("Total"\): totals/,
+    );
+    // Cents are money.
+    expect(ingestText('Date,Apple,Pear\n2024-01-01,3.50,4\n').report.measure).toBe('amount');
+  });
+});

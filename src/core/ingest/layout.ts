@@ -143,7 +143,8 @@ function periodsAcross(
   if (first < 1) return null;
   const periods: number[] = [];
   for (let i = first; i < headers.length; i++) if (isPeriod(headers[i] as string)) periods.push(i);
-  const after = headers.slice(first).filter((h) => h.trim() !== '').length;
+  // A pivot's Grand Total column after the periods is no period, and no reason to doubt them.
+  const after = headers.slice(first).filter((h) => h.trim() !== '' && !isTotalName(h)).length;
   if (periods.length < MIN_PERIODS || periods.length < PERIOD_SHARE * after) return null;
   const read = readPeriods(
     periods.map((i) => headers[i] as string),
@@ -188,6 +189,35 @@ const PROMO_WORDS = new Set([
   'promozione',
 ]);
 
+/**
+ * A total's name, as a pivot table or a report writes its last row or column
+ * (`Grand Total`, `Gesamtergebnis`, `Total général`): the sum of the items
+ * beside it, not one more item.
+ */
+const TOTAL_WORDS = new Set([
+  'total',
+  'grandtotal',
+  'subtotal',
+  'sum',
+  'gesamt',
+  'gesamtergebnis',
+  'gesamtsumme',
+  'summe',
+  'ergebnis',
+  'totalgeneral',
+  'somme',
+  'suma',
+  'totale',
+  'totalecomplessivo',
+  'totaal',
+  'eindtotaal',
+  'totalgeral',
+]);
+
+export function isTotalName(name: string): boolean {
+  return TOTAL_WORDS.has(normalizeHeader(name));
+}
+
 type ValueRole = 'amount' | 'quantity' | 'price' | 'promo';
 
 /** A role word at the start or end of a header (`QTY_B1_1`, `B1_units`, `Menge Apfel`), and the item it leaves. */
@@ -215,7 +245,8 @@ function splitRole(header: string): { role: ValueRole | null; item: string } {
 
 /** One row per date, one column per item (several by role: QTY_x and PROMO_x). */
 function datesDown(headers: string[], requested: ColumnMapping): DatesDown | null {
-  const found = detectColumns(headers).mapping;
+  // A Total column beside the items is their sum: left out, not read as the file's one amount.
+  const found = detectColumns(headers.map((h) => (isTotalName(h) ? '' : h))).mapping;
   const dateName = requested.date ?? found.date;
   const date = dateName === undefined ? -1 : headers.findIndex((h) => h.trim() === dateName);
   if (
@@ -229,6 +260,7 @@ function datesDown(headers: string[], requested: ColumnMapping): DatesDown | nul
   const ignored: number[] = [];
   headers.forEach((h, col) => {
     if (col === date || h.trim() === '') return;
+    if (isTotalName(h)) return void ignored.push(col);
     const { role, item } = splitRole(h);
     if (role === 'promo') return void ignored.push(col);
     let cols = byItem.get(item);

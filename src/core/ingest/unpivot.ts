@@ -13,6 +13,7 @@ import { lenientNumber } from './number-reader';
 import type { IssueLog } from './issues';
 import {
   describeLayout,
+  isTotalName,
   planLayout,
   type DatesDown,
   type LayoutPlan,
@@ -53,10 +54,13 @@ function label(name: string, headers: readonly string[]): string {
  * the first rows a whole number written without a currency sign. A planner's
  * weeks-across export is most often units; money has cents or a sign.
  */
-function cellsAreCounts(plan: PeriodsAcross, sample: readonly (readonly string[])[]): boolean {
+function cellsAreCounts(
+  columns: readonly number[],
+  sample: readonly (readonly string[])[],
+): boolean {
   let seen = 0;
   for (const cells of sample) {
-    for (const c of plan.periods) {
+    for (const c of columns) {
       const text = (cells[c] ?? '').trim();
       if (text === '') continue;
       const v = /[$€£¥]/.test(text) ? null : lenientNumber(text);
@@ -73,7 +77,30 @@ export function periodsAcrossMeasure(
   sample: readonly (readonly string[])[],
   chosen?: Measure,
 ): Measure {
-  return chosen ?? (cellsAreCounts(plan, sample) ? 'units' : 'amount');
+  return chosen ?? (cellsAreCounts(plan.periods, sample) ? 'units' : 'amount');
+}
+
+/**
+ * A sheet of one column per item whose headers name the items alone (no
+ * `QTY_` or `_price`) holds units when its first rows are whole numbers, as a
+ * sheet of periods across does: its items' columns become quantities.
+ */
+function datesDownAsCounts(
+  plan: DatesDown,
+  sample: readonly (readonly string[])[],
+  chosen?: Measure,
+): DatesDown | null {
+  if (chosen !== undefined) return null;
+  const bare = plan.items.every((c) => c.amount !== -1 && c.quantity === -1 && c.price === -1);
+  if (
+    !bare ||
+    !cellsAreCounts(
+      plan.items.map((c) => c.amount),
+      sample,
+    )
+  )
+    return null;
+  return { ...plan, items: plan.items.map((c) => ({ ...c, quantity: c.amount, amount: -1 })) };
 }
 
 /** Why a sheet of periods across is read as units or money, when the user did not say. */
@@ -166,7 +193,21 @@ function periodsAcross(
       message: `Rows ${first} and ${row} both name the item ${listColumns(item)}: a row per item is expected, so the values of such rows are added up${hint}`,
     });
   };
+  let totalRow = -1;
   const emit = (to: TableBuilder, cells: string[], pre: Float64Array, row: number): void => {
+    const name = plan.sku.map((c) => cells[c] ?? '').join(' ');
+    if (isTotalName(name)) {
+      if (totalRow === -1) {
+        totalRow = row;
+        log.note({
+          severity: 'warning',
+          code: 'wide-total-row',
+          row,
+          message: `Row ${row} ("${name.trim()}") is a total of the items, not an item: left out, with any other such row`,
+        });
+      }
+      return;
+    }
     keyCols.forEach((c, i) => (fields[i] = cells[c] ?? ''));
     noteRepeat(cells, row);
     const names = to.columnNames();
@@ -268,7 +309,12 @@ export class LayoutSink implements PreReadSink {
       const measure = periodsAcrossMeasure(this.plan, sample, this.measure);
       counts = this.measure === undefined && measure === 'units';
       reshape = periodsAcross(this.plan, wide, this.log, measure);
-    } else reshape = datesDown(this.plan, wide);
+    } else {
+      const asCounts = datesDownAsCounts(this.plan, sample, this.measure);
+      counts = asCounts !== null;
+      if (asCounts !== null) this.plan = asCounts;
+      reshape = datesDown(this.plan, wide);
+    }
     this.countsGuessed = counts;
     // Every role of the made-up columns is explicit, so the builder detects nothing else.
     this.builder = new TableBuilder(
@@ -293,7 +339,7 @@ export class LayoutSink implements PreReadSink {
       this.log.note({
         severity: 'warning',
         code: 'wide-columns-ignored',
-        message: `${plan.ignored.length} column${plan.ignored.length === 1 ? ' was' : 's were'} left out of the sales (${listColumns(plan.ignored.map((c) => wide[c] as string))}): promotion flags, or columns repeating an item's role; only each item's amount, quantity and price are read`,
+        message: `${plan.ignored.length} column${plan.ignored.length === 1 ? ' was' : 's were'} left out of the sales (${listColumns(plan.ignored.map((c) => wide[c] as string))}): totals, promotion flags, or columns repeating an item's role; only each item's amount, quantity and price are read`,
       });
     }
     if (plan.kind === 'wide-periods-across' && plan.unit === 'month') {
