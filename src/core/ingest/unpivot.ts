@@ -303,7 +303,7 @@ export class LayoutSink implements PreReadSink {
     this.plan = planLayout(headers, this.requested, this.layout, this.dateFormat);
     if (this.plan.kind === 'long') return this.builder.begin(headers, delimiter, sample);
     const wide = headers.map((h) => h.trim());
-    let counts = false;
+    let counts: boolean;
     let reshape: Reshape;
     if (this.plan.kind === 'wide-periods-across') {
       const measure = periodsAcrossMeasure(this.plan, sample, this.measure);
