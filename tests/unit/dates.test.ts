@@ -84,6 +84,37 @@ describe('readDate', () => {
     expect(iso('45254.75')).toBe('2023-11-24');
   });
 
+  it("reads the month's name as Excel and shop reports write it, in seven languages", () => {
+    for (const s of [
+      '05-Jan-24',
+      '5-Jan-2024',
+      '05 Jan 2024',
+      '05/Jan/2024',
+      '2024-Jan-05',
+      'Jan 5, 2024',
+      'January 5th, 2024',
+      '5. Januar 2024',
+      '5 janv. 2024',
+      '5 ene 2024',
+      '5 gen 2024',
+      '5 Jan 2024 10:00',
+      'Jan 5, 2024 10:00 AM',
+      'Friday, January 5, 2024',
+    ])
+      expect(iso(s), s).toBe('2024-01-05');
+    expect(iso('1 Mai 2024')).toBe('2024-05-01');
+    expect(iso('3. März 2024')).toBe('2024-03-03');
+    expect(iso('31-Dez-24')).toBe('2024-12-31');
+  });
+
+  it('reads a weekday before a date, and a range as its first day', () => {
+    expect(both('Mon 01/02/2024')).toEqual(['2024-02-01', '2024-01-02']);
+    expect(both('Mo., 01.02.2024')).toEqual(['2024-02-01', '2024-01-02']);
+    expect(iso('2024-01-01 - 2024-01-07')).toBe('2024-01-01');
+    expect(iso('2024-01-01 to 2024-01-07')).toBe('2024-01-01');
+    expect(both('01/08/2024 – 01/14/2024')).toEqual([null, '2024-01-08']);
+  });
+
   it('rejects what is not a calendar date', () => {
     for (const s of [
       '',
@@ -95,6 +126,12 @@ describe('readDate', () => {
       '1/2',
       '2023-11-24x',
       'Nov 24',
+      '31-Feb-24',
+      'Foo 5, 2024',
+      'Total',
+      'Mon',
+      '2024-01-01 - later',
+      'Jan 2024',
     ])
       expect(readDate(s).kind, s).toBe('bad');
   });

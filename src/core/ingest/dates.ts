@@ -2,6 +2,7 @@
 // happens on these integers, never through `Date` objects built from strings,
 // so a date is the same calendar day in every time zone (the data contract,
 // ../shared/design/CONTRACT.md §1.3).
+import { isWeekdayName, monthOfName } from './month-names';
 
 /** Day number of a proleptic Gregorian date (Howard Hinnant's days_from_civil). */
 export function daysFromCivil(year: number, month: number, day: number): number {
@@ -160,11 +161,11 @@ export function readIsoWeek(s: string): number {
 export function readDate(raw: string): DateReading {
   const s = datePart(raw);
   if (s.length < 5) return BAD;
-  if (!isDigit(s.charCodeAt(0)) || s.length <= 8) {
+  if (!isDigit(s.charCodeAt(0))) return readWritten(s);
+  if (s.length <= 8) {
     // An ISO week reads as its Monday, so a weekly file labelled by week lines up with dated ones.
     const week = readIsoWeek(s);
     if (week === week) return { kind: 'iso', days: week, dayFirst: NaN, monthFirst: NaN };
-    if (!isDigit(s.charCodeAt(0))) return BAD;
   }
   const m = SEPARATED.exec(s);
   if (m) {
@@ -192,7 +193,59 @@ export function readDate(raw: string): DateReading {
     const days = checkedDays(Number(c[1]), Number(c[2]), Number(c[3]));
     return Number.isNaN(days) ? BAD : { kind: 'iso', days, dayFirst: NaN, monthFirst: NaN };
   }
-  // A year-first week label longer than the short ones tried above (2024 KW 05).
+  return readWritten(s);
+}
+
+// Dates with the month's name: 05-Jan-24, 5 Jan 2024, 5. Januar 2024, 05/Jan/2024.
+const DAY_NAMED_YEAR = /^(\d{1,2})\.?[\s/-]*(\p{L}+)\.?[\s/,-]+(\d{4}|\d{2})$/u;
+// Jan 5, 2024, January 5th 2024.
+const NAMED_DAY_YEAR = /^(\p{L}+)\.?\s*(\d{1,2})(?:st|nd|rd|th)?,?\s+(\d{4})$/u;
+// 2024-Jan-05.
+const YEAR_NAMED_DAY = /^(\d{4})[\s/-]+(\p{L}+)\.?[\s/-]+(\d{1,2})$/u;
+// A weekday before a date: Mon 01/01/2024, Monday, January 1, 2024, Mo., 01.01.2024.
+const WEEKDAY_FIRST = /^(\p{L}+)\.?,?\s+(.+)$/u;
+// A range, read as its first day: 2024-01-01 - 2024-01-07, 01/01/2024 to 01/07/2024.
+const RANGE = /^(.+?)\s*(?:\s[-–]\s|–|\sto\s|\sbis\s|\sau\s|\sal\s)\s*(.+)$/;
+// A time after a written date: 5 Jan 2024 10:00.
+const TRAILING_TIME = /^(.*?)[\sT,]+(\d{1,2}:\d{2}.*)$/;
+
+function namedDate(year: string, month: string, day: string): DateReading {
+  const m = monthOfName(month);
+  const days = m === undefined ? NaN : checkedDays(expandYear(year), m, Number(day));
+  return Number.isNaN(days) ? BAD : { kind: 'iso', days, dayFirst: NaN, monthFirst: NaN };
+}
+
+/**
+ * What numbers alone do not say: a week label (2024 KW 05), a month's name, a
+ * weekday before the date, a range. Tried only after every numeric form, so
+ * the common dates cost nothing more.
+ */
+function readWritten(s: string, depth = 0): DateReading {
   const week = readIsoWeek(s);
-  return week === week ? { kind: 'iso', days: week, dayFirst: NaN, monthFirst: NaN } : BAD;
+  if (week === week) return { kind: 'iso', days: week, dayFirst: NaN, monthFirst: NaN };
+  let m = DAY_NAMED_YEAR.exec(s);
+  if (m) return namedDate(m[3] as string, m[2] as string, m[1] as string);
+  m = NAMED_DAY_YEAR.exec(s);
+  if (m) return namedDate(m[3] as string, m[1] as string, m[2] as string);
+  m = YEAR_NAMED_DAY.exec(s);
+  if (m) return namedDate(m[1] as string, m[2] as string, m[3] as string);
+  if (depth > 0) return BAD;
+  m = TRAILING_TIME.exec(s);
+  if (m && TIME.test(m[2] as string)) return readWritten(m[1] as string, 1);
+  m = WEEKDAY_FIRST.exec(s);
+  if (m && isWeekdayName(m[1] as string)) return readDate(m[2] as string);
+  m = RANGE.exec(s);
+  if (m) {
+    const from = readDate(m[1] as string);
+    const to = readDate(m[2] as string);
+    if (from.kind === 'bad' || to.kind === 'bad') return BAD;
+    if (from.kind !== 'dmy' || to.kind !== 'dmy') return from;
+    // Each reading of the first day holds only if the last day reads the same way.
+    const dayFirst = to.dayFirst === to.dayFirst ? from.dayFirst : NaN;
+    const monthFirst = to.monthFirst === to.monthFirst ? from.monthFirst : NaN;
+    return dayFirst === dayFirst || monthFirst === monthFirst
+      ? { kind: 'dmy', days: NaN, dayFirst, monthFirst }
+      : BAD;
+  }
+  return BAD;
 }

@@ -7,6 +7,7 @@ import type { ColumnMapping, DateFormat, Layout } from '../types';
 import { listColumns } from './column-list';
 import { detectColumns, normalizeHeader } from './columns';
 import { daysFromCivil, readDate, readIsoWeek } from './dates';
+import { monthOfName } from './month-names';
 
 export const LAYOUTS: readonly Layout[] = ['long', 'wide-dates-down', 'wide-periods-across'];
 
@@ -48,34 +49,6 @@ export interface DatesDown {
 
 export type LayoutPlan = { kind: 'long' } | PeriodsAcross | DatesDown;
 
-const MONTHS = [
-  ['jan', 'januar', 'janvier', 'enero', 'gennaio', 'janeiro', 'januari'],
-  ['feb', 'februar', 'fevrier', 'febrero', 'febbraio', 'fevereiro', 'februari'],
-  ['mar', 'marz', 'mars', 'marzo', 'marco', 'maart'],
-  ['apr', 'april', 'avril', 'abril', 'aprile'],
-  ['may', 'mai', 'mayo', 'maggio', 'maio', 'mei'],
-  ['jun', 'juni', 'juin', 'junio', 'giugno', 'junho'],
-  ['jul', 'juli', 'juillet', 'julio', 'luglio', 'julho'],
-  ['aug', 'august', 'aout', 'agosto', 'augustus'],
-  ['sep', 'sept', 'september', 'septembre', 'septiembre', 'settembre', 'setembro'],
-  ['oct', 'okt', 'october', 'oktober', 'octobre', 'octubre', 'ottobre', 'outubro'],
-  ['nov', 'november', 'novembre', 'noviembre', 'novembro'],
-  ['dec', 'dez', 'december', 'dezember', 'decembre', 'diciembre', 'dicembre', 'dezembro'],
-];
-const MONTH_OF = new Map(MONTHS.flatMap((names, i) => names.map((n) => [n, i + 1] as const)));
-// English full names too (normalizeHeader drops accents: `März` → `marz`).
-for (const [i, n] of [
-  'january',
-  'february',
-  'march',
-  'april',
-  'may',
-  'june',
-  'july',
-  'august',
-].entries())
-  MONTH_OF.set(n, i + 1);
-
 /** `Jan 2024`, `January 2024`, `Jan-24`, `2024-01`, `2024/01`: the month's first day, else NaN. */
 export function readMonth(text: string): number {
   const s = text.trim();
@@ -86,7 +59,7 @@ export function readMonth(text: string): number {
   }
   const named = /^(\p{L}+)\.?[\s\-/']*(\d{2}|\d{4})$/u.exec(s);
   if (!named) return NaN;
-  const month = MONTH_OF.get(normalizeHeader(named[1] as string));
+  const month = monthOfName(named[1] as string);
   if (month === undefined) return NaN;
   const y = named[2] as string;
   return daysFromCivil(y.length === 2 ? 2000 + Number(y) : Number(y), month, 1);
