@@ -11,6 +11,7 @@ export const TEST_IDS = {
   mappingForm: 'mapping-form',
   mappingSheet: 'mapping-sheet',
   mappingSkuPart: 'mapping-sku-part',
+  mappingDatePart: 'mapping-date-part',
   mappingDateFormat: 'mapping-date-format',
   mappingMeasure: 'mapping-measure',
   mappingMeasureWhy: 'mapping-measure-why',

@@ -610,6 +610,13 @@ export function detectColumns(
     mapping.sku = parts.map((i) => (headers[i] ?? '').trim()).join('+');
     for (const i of parts) used.add(i);
   }
+  const yearWeek = yearAndWeek(headers, normalized, sample, mapping.date);
+  if (yearWeek !== null) {
+    if (mapping.date !== undefined)
+      used.delete(headers.findIndex((h) => h.trim() === mapping.date));
+    mapping.date = yearWeek.map((i) => (headers[i] ?? '').trim()).join('+');
+    for (const i of yearWeek) used.add(i);
+  }
   if (mapping.date === undefined) {
     const i = dateColumnByValues(headers, sample, used);
     if (i !== -1) {
@@ -645,6 +652,67 @@ function filledItemColumn(
     if (other !== -1 && other !== at && filledAt(other)) return other;
   }
   return -1;
+}
+
+const YEAR_WORDS = new Set([
+  'year',
+  'yr',
+  'isoyear',
+  'calendaryear',
+  'fiscalyear',
+  'jahr',
+  'kalenderjahr',
+  'geschaftsjahr',
+  'annee',
+  'ano',
+  'anno',
+  'jaar',
+]);
+const WEEK_WORDS = new Set([
+  'week',
+  'wk',
+  'weeknumber',
+  'weekno',
+  'weeknr',
+  'isoweek',
+  'calendarweek',
+  'fiscalweek',
+  'kw',
+  'woche',
+  'kalenderwoche',
+  'wochennummer',
+  'semaine',
+  'numerodesemaine',
+  'semana',
+  'settimana',
+  'weeknummer',
+]);
+
+/**
+ * A year column and a week-number column that together date each row
+ * (`Jahr;KW;Artikel;Menge`, a BI export's `Year, Week`), when no other column
+ * is a date: their indices, year first; else null. Most sample cells must be
+ * years and week numbers.
+ */
+function yearAndWeek(
+  headers: readonly string[],
+  normalized: readonly string[],
+  sample: readonly (readonly string[])[],
+  date: string | undefined,
+): [number, number] | null {
+  const year = normalized.findIndex((h) => YEAR_WORDS.has(h));
+  const week = normalized.findIndex((h) => WEEK_WORDS.has(h));
+  // Only from values: a header alone does not say the week column holds numbers, not dates.
+  if (year === -1 || week === -1 || sample.length === 0) return null;
+  // A real date column found by name stays the date (a week column named Week is no date).
+  if (date !== undefined && headers.findIndex((h) => h.trim() === date) !== week) return null;
+  const fits = (col: number, cell: RegExp): boolean => {
+    const cells = sample.map((r) => (r[col] ?? '').trim()).filter((c) => c !== '');
+    return cells.length > 0 && cells.filter((c) => cell.test(c)).length >= 0.8 * cells.length;
+  };
+  return fits(year, /^(19|20)\d\d$/) && fits(week, /^(0?[1-9]|[1-4]\d|5[0-3])$/)
+    ? [year, week]
+    : null;
 }
 
 /** Sku synonyms that name a store, not an article: with an item column, the pair is the series. */

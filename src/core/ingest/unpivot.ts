@@ -8,6 +8,7 @@
 // empty before an item was listed or after it was dropped.
 import type { ColumnMapping, DateFormat, Layout, Measure, WeeklyTable } from '../types';
 import { listColumns } from './column-list';
+import { detectColumns, findHeader } from './columns';
 import { civilFromDays, daysFromCivil, mondayOf, readDate } from './dates';
 import { lenientNumber } from './number-reader';
 import type { IssueLog } from './issues';
@@ -283,6 +284,8 @@ export class LayoutSink implements PreReadSink {
   private header: string[] | null = null;
   /** A sheet of periods across read as units because its cells are whole numbers. */
   private countsGuessed = false;
+  /** `Year+Week` when a year and a week column date the rows (the report's date mapping). */
+  private yearWeekName: string | null = null;
 
   /** `layout`: the caller's choice; detected from the header row when absent. */
   constructor(
@@ -291,17 +294,75 @@ export class LayoutSink implements PreReadSink {
     private readonly dateFormat?: DateFormat,
     private readonly layout?: Layout,
     private readonly measure?: Measure,
-    detect = true,
+    private readonly detect = true,
     private readonly asOf?: string,
   ) {
     this.builder = new TableBuilder(log, requested, dateFormat, measure, detect, asOf);
+  }
+
+  /**
+   * The year and week-number columns that date a long file's rows together
+   * (`--map date=Jahr+KW`, or detected so from the first rows), or null.
+   */
+  private yearWeek(
+    headers: string[],
+    sample: readonly (readonly string[])[],
+  ): [number, number] | null {
+    const name =
+      this.requested.date ??
+      (this.detect ? detectColumns(headers, sample).mapping.date : undefined);
+    if (name === undefined || !name.includes('+') || findHeader(headers, name) !== -1) return null;
+    const parts = name.split('+').map((p) => findHeader(headers, p.trim()));
+    return parts.length === 2 && parts.every((i) => i !== -1) ? (parts as [number, number]) : null;
+  }
+
+  /** A long file dated by a year and a week column: each row gets the ISO week they name (2024-W05). */
+  private beginYearWeek(
+    headers: string[],
+    [year, week]: [number, number],
+    delimiter: string,
+    sample: readonly (readonly string[])[],
+  ): boolean {
+    const width = headers.length;
+    const names = headers.map((h) => h.trim());
+    const dateName = label(`date (${names[year]} + ${names[week]})`, names);
+    const longRow = (cells: readonly string[]): string[] => {
+      const row = Array.from({ length: width }, (_, i) => cells[i] ?? '');
+      const w = (cells[week] ?? '').trim();
+      row.push(`${(cells[year] ?? '').trim()}-W${w.length === 1 ? `0${w}` : w}`);
+      return row;
+    };
+    this.builder = new TableBuilder(
+      this.log,
+      { ...this.requested, date: dateName },
+      this.dateFormat,
+      this.measure,
+      this.detect,
+      this.asOf,
+    );
+    if (!this.builder.begin([...headers, dateName], delimiter, sample.map(longRow))) return false;
+    this.yearWeekName = `${names[year]}+${names[week]}`;
+    this.reshape = {
+      headers: [...names, dateName],
+      mapping: {},
+      kinds: new Uint8Array(width).fill(PreKind.Text),
+      emit: (to, cells, _pre, row) => to.addRow(longRow(cells), row),
+    };
+    this.width = width;
+    this.noPre = new Float64Array(width).fill(NaN);
+    return true;
   }
 
   /** `sample`: the first records, for the long reading's guesses from values (see TableBuilder). */
   begin(headers: string[], delimiter = ',', sample: readonly (readonly string[])[] = []): boolean {
     this.header = headers.map((h) => h.trim());
     this.plan = planLayout(headers, this.requested, this.layout, this.dateFormat);
-    if (this.plan.kind === 'long') return this.builder.begin(headers, delimiter, sample);
+    if (this.plan.kind === 'long') {
+      const yearWeek = this.yearWeek(headers, sample);
+      return yearWeek === null
+        ? this.builder.begin(headers, delimiter, sample)
+        : this.beginYearWeek(headers, yearWeek, delimiter, sample);
+    }
     const wide = headers.map((h) => h.trim());
     let counts: boolean;
     let reshape: Reshape;
@@ -389,6 +450,7 @@ export class LayoutSink implements PreReadSink {
     // A wide table's builder saw made-up columns: the report names the file's.
     if (this.header !== null) table.report.header = this.header;
     if (this.countsGuessed) table.report.measureReason = COUNTS_REASON;
+    if (this.yearWeekName !== null) table.report.mapping.date = this.yearWeekName;
     // A long file's report stays as it was: no layout means long.
     if (this.plan.kind !== 'long') {
       table.report.layout = this.plan.kind;

@@ -1,0 +1,51 @@
+// A long file dated by a year column and a week-number column together
+// (`Jahr;KW;Artikel;Menge`, a BI export's `Year, Week, Item, Units`): each row is
+// the ISO week they name, detected from the first rows or chosen with
+// `--map date=Year+Week`, and the mapping form shows the pair.
+import { describe, expect, it } from 'vitest';
+import { ingestText } from '../../src/core/ingest';
+import { detectColumns } from '../../src/core/ingest/columns';
+
+function yearWeekCsv(header: string, sep = ';'): string {
+  const lines = [header];
+  for (const [y, w] of [
+    [2024, 51],
+    [2024, 52],
+    [2025, 1],
+    [2025, 2],
+  ] as const)
+    for (const item of ['A', 'B']) lines.push([y, w, item, w + (item === 'A' ? 0 : 100)].join(sep));
+  return lines.join('\n') + '\n';
+}
+
+describe('a year and a week column as the date', () => {
+  it('dates each row by its ISO week, detected from the first rows', () => {
+    const t = ingestText(yearWeekCsv('Jahr;KW;Artikel;Menge'));
+    expect(t.report.issues.filter((i) => i.severity === 'error')).toEqual([]);
+    expect(t.report.mapping.date).toBe('Jahr+KW');
+    expect(t.weeks).toEqual(['2024-12-16', '2024-12-23', '2024-12-30', '2025-01-06']);
+    expect(t.series.find((s) => s.sku === 'B')?.rows.map((r) => r.quantity)).toEqual([
+      151, 152, 101, 102,
+    ]);
+  });
+
+  it('is chosen with --map date=Year+Week, and a bad week is a bad date of that row', () => {
+    const csv = yearWeekCsv('Year,Week,Item,Units', ',') + '2025,54,A,9\n';
+    const t = ingestText(csv, { mapping: { date: 'Year+Week' } });
+    expect(t.report.rowsUsed).toBe(8);
+    const bad = t.report.issues.find((i) => i.code === 'bad-date');
+    expect(bad?.row).toBe(10);
+    expect(bad?.message).toMatch(/"2025-W54" is not a date/);
+  });
+
+  it('leaves a Week column of dates the date, beside a Year column', () => {
+    const rows = [['2024', '2024-01-01', 'A', '3']];
+    expect(detectColumns(['Year', 'Week', 'Item', 'Units'], rows).mapping.date).toBe('Week');
+    expect(
+      detectColumns(
+        ['Year', 'Date', 'Week', 'Item', 'Units'],
+        [['2024', '2024-01-01', '1', 'A', '3']],
+      ).mapping.date,
+    ).toBe('Date');
+  });
+});
