@@ -75,7 +75,16 @@ describe("numbers as planners' exports write them", () => {
     expect(readNumberSlow(text).value).toBe(value);
   });
 
-  it.each(['(-12)', '12--', '()', '-', '(abc)', '-12-'])('refuses %s', (text) => {
+  it('reads a megabyte cell of digits, spaces or brackets as one bad number, as any other', () => {
+    for (const text of [
+      `1${' '.repeat(400_000)}2`,
+      `${'9'.repeat(400_000)}-`.replace('9', '9-'),
+      `${'('.repeat(200_000)}1${')'.repeat(200_000)}`,
+    ])
+      expect(readNumberSlow(text).kind).toBe('bad');
+  });
+
+  it.each(['(-12)', '12--', '()', '-', '(abc)', '-12-', '((12))'])('refuses %s', (text) => {
     expect(readNumberSlow(text).kind).toMatch(/bad|empty/);
   });
 

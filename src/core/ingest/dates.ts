@@ -206,6 +206,8 @@ const YEAR_NAMED_DAY = /^(\d{4})[\s/-]+(\p{L}+)\.?[\s/-]+(\d{1,2})$/u;
 const WEEKDAY_FIRST = /^(\p{L}+)\.?,?\s+(.+)$/u;
 // A range, read as its first day: 2024-01-01 - 2024-01-07, 01/01/2024 to 01/07/2024.
 const RANGE = /^(.+?)\s*(?:\s[-–]\s|–|\sto\s|\sbis\s|\sau\s|\sal\s)\s*(.+)$/;
+/** Longest written date read: `Wednesday, September 25th, 2024 10:00:00 AM` is 44 characters. */
+const MAX_WRITTEN_DATE = 64;
 // A time after a written date: 5 Jan 2024 10:00.
 const TRAILING_TIME = /^(.*?)[\sT,]+(\d{1,2}:\d{2}.*)$/;
 
@@ -221,6 +223,8 @@ function namedDate(year: string, month: string, day: string): DateReading {
  * the common dates cost nothing more.
  */
 function readWritten(s: string, depth = 0): DateReading {
+  // No written date is this long; a cell that is may be megabytes the patterns must not scan.
+  if (s.length > MAX_WRITTEN_DATE) return BAD;
   const week = readIsoWeek(s);
   if (week === week) return { kind: 'iso', days: week, dayFirst: NaN, monthFirst: NaN };
   let m = DAY_NAMED_YEAR.exec(s);

@@ -20,7 +20,8 @@ export interface NumberRead {
   value: number;
 }
 
-const CURRENCY = /^[\s$€£¥]*([+-]?)[\s$€£¥]*(.*?)[\s$€£¥%]*$/;
+/** Currency signs and spaces around a number (and a trailing %); see currencyParts. */
+const CURRENCY_MARK = /[\s$€£¥]/;
 const PLAIN = /^\d+(\.\d+)?$|^\.\d+$/;
 const DECIMAL_COMMA = /^\d*,\d+$/;
 const COMMA_GROUPS_DOT_DECIMAL = /^\d{1,3}(,\d{3})+\.\d+$/;
@@ -32,9 +33,8 @@ const DOT_GROUPS_MANY = /^\d{1,3}(\.\d{3}){2,}$/;
 // apostrophe (Swiss: 1'234.50).
 const SPACE_GROUPS = /^\d{1,3}([ \u00a0\u202f'\u2019]\d{3})+([.,]\d+)?$/;
 const GROUP_MARKS = /[ \u00a0\u202f'\u2019]/g;
-// An accountant's negative, (12), and SAP's trailing minus, 12-.
+// An accountant's negative, (12); SAP's trailing minus, 12-, is read by negatedBody.
 const PARENTHESISED = /^\((.*)\)$/;
-const TRAILING_MINUS = /^([^-]*\d[^-]*)-$/;
 
 /**
  * Largest magnitude a number cell may have. No sales export holds more (it is
@@ -74,20 +74,46 @@ export function readNumberSlow(text: string): NumberRead {
   return r;
 }
 
+/**
+ * The number inside currency signs and spaces (`€ -1.234,50`, `12 %`), and its
+ * sign. A loop, not a pattern: a lazy pattern took quadratic time on a cell of
+ * a digit, megabytes of spaces and a digit.
+ */
+function currencyParts(text: string): { negative: boolean; body: string } {
+  let i = 0;
+  while (i < text.length && CURRENCY_MARK.test(text.charAt(i))) i++;
+  const signChar = text.charAt(i);
+  const negative = signChar === '-';
+  if (negative || signChar === '+') i++;
+  while (i < text.length && CURRENCY_MARK.test(text.charAt(i))) i++;
+  let j = text.length;
+  while (j > i && (CURRENCY_MARK.test(text.charAt(j - 1)) || text.charAt(j - 1) === '%')) j--;
+  return { negative, body: text.slice(i, j) };
+}
+
+/** What an accountant's (12) or SAP's 12- negates, else null; linear, as a cell may be megabytes. */
+function negatedBody(text: string): string | null {
+  const p = PARENTHESISED.exec(text);
+  if (p) return p[1] as string;
+  const last = text.length - 1;
+  return last > 0 && text.charCodeAt(last) === 45 && text.indexOf('-') === last
+    ? text.slice(0, last)
+    : null;
+}
+
 function readNumberUnbounded(text: string): NumberRead {
   const trimmed = text.trim();
   if (trimmed === '') return { kind: 'empty', value: NaN };
-  const negated = PARENTHESISED.exec(trimmed) ?? TRAILING_MINUS.exec(trimmed);
-  if (negated) {
-    const inner = readNumberUnbounded(negated[1] as string);
-    // (−12) and 12-- are not numbers; a negated empty or bad cell stays what it was.
-    if (inner.kind === 'empty' || inner.kind === 'bad' || /^\s*-|-\s*$/.test(negated[1] as string))
-      return { kind: 'bad', value: NaN };
+  const negated = negatedBody(trimmed);
+  if (negated !== null) {
+    // (−12), ((12)) and 12-- are not numbers (and are not read twice over).
+    if (/^\s*[-(]|-\s*$/.test(negated)) return { kind: 'bad', value: NaN };
+    const inner = readNumberUnbounded(negated);
+    if (inner.kind === 'empty' || inner.kind === 'bad') return { kind: 'bad', value: NaN };
     return { ...inner, value: -inner.value };
   }
-  const m = CURRENCY.exec(trimmed);
-  const sign = m?.[1] === '-' ? -1 : 1;
-  const body = m?.[2] ?? trimmed;
+  const { negative, body } = currencyParts(trimmed);
+  const sign = negative ? -1 : 1;
   if (PLAIN.test(body)) return { kind: 'ok', value: sign * Number(body) };
   if (COMMA_GROUP_ONE.test(body)) return { kind: 'ambiguous-thousands', value: NaN };
   if (DECIMAL_COMMA.test(body)) {
