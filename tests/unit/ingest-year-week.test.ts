@@ -1,10 +1,11 @@
-// A long file dated by a year column and a week-number column together
-// (`Jahr;KW;Artikel;Menge`, a BI export's `Year, Week, Item, Units`): each row is
-// the ISO week they name, detected from the first rows or chosen with
-// `--map date=Year+Week`, and the mapping form shows the pair.
+// A long file dated by a year column and a week-number or month column
+// together (`Jahr;KW;Artikel;Menge`, a BI export's `Year, Month, Item, Units`):
+// each row is the ISO week they name, or its month spread over the month's
+// days; detected from the first rows or chosen with `--map date=Year+Week`.
 import { describe, expect, it } from 'vitest';
 import { ingestText } from '../../src/core/ingest';
 import { detectColumns } from '../../src/core/ingest/columns';
+import { formatDay, readDate } from '../../src/core/ingest/dates';
 
 function yearWeekCsv(header: string, sep = ';'): string {
   const lines = [header];
@@ -47,5 +48,26 @@ describe('a year and a week column as the date', () => {
         [['2024', '2024-01-01', '1', 'A', '3']],
       ).mapping.date,
     ).toBe('Date');
+  });
+
+  it("spreads a month's sales over its days, by a month's number or name", () => {
+    // One unit a day: every week the months cover whole holds 7, in either spelling.
+    for (const [jan, feb, mar] of [
+      ['1', '2', '3'],
+      ['Jan', 'Feb', 'Mär'],
+    ]) {
+      const t = ingestText(
+        `Year,Month,Item,Units\n2024,${jan},A,31\n2024,${feb},A,29\n2024,${mar},A,31\n`,
+      );
+      expect(t.report.mapping.date).toBe('Year+Month');
+      const rows = t.series[0]?.rows ?? [];
+      expect(rows.map((r) => r.week_start)).toEqual(
+        Array.from({ length: 13 }, (_, i) => formatDay(readDate('2024-01-01').days + 7 * i)),
+      );
+      for (const r of rows) expect(r.quantity).toBeCloseTo(7, 9);
+      expect(t.report.issues.find((i) => i.code === 'monthly-periods')?.message).toMatch(
+        /\(Year\+Month\): each month's sales are spread evenly/,
+      );
+    }
   });
 });

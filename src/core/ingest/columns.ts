@@ -4,6 +4,7 @@
 import { SEED_HEADERS } from '../seed';
 import type { ColumnMapping, Role } from '../types';
 import { readDate } from './dates';
+import { monthOfName } from './month-names';
 import { statsforecastValueAt } from './statsforecast';
 
 export const ROLES: readonly Role[] = [
@@ -610,7 +611,7 @@ export function detectColumns(
     mapping.sku = parts.map((i) => (headers[i] ?? '').trim()).join('+');
     for (const i of parts) used.add(i);
   }
-  const yearWeek = yearAndWeek(headers, normalized, sample, mapping.date);
+  const yearWeek = yearAndPeriod(headers, normalized, sample, mapping.date);
   if (yearWeek !== null) {
     if (mapping.date !== undefined)
       used.delete(headers.findIndex((h) => h.trim() === mapping.date));
@@ -688,13 +689,35 @@ const WEEK_WORDS = new Set([
   'weeknummer',
 ]);
 
+const MONTH_WORDS = new Set([
+  'month',
+  'mth',
+  'monthnumber',
+  'fiscalmonth',
+  'calendarmonth',
+  'monat',
+  'mois',
+  'mes',
+  'mese',
+  'maand',
+]);
+
+/** Whether a column named `header` holds week numbers or months (beside a year column), by its name. */
+export function periodOfName(header: string): 'week' | 'month' | null {
+  const h = normalizeHeader(header);
+  return WEEK_WORDS.has(h) ? 'week' : MONTH_WORDS.has(h) ? 'month' : null;
+}
+
+const WEEK_CELL = /^(0?[1-9]|[1-4]\d|5[0-3])$/;
+const MONTH_CELL = /^(0?[1-9]|1[0-2])$/;
+
 /**
- * A year column and a week-number column that together date each row
- * (`Jahr;KW;Artikel;Menge`, a BI export's `Year, Week`), when no other column
- * is a date: their indices, year first; else null. Most sample cells must be
- * years and week numbers.
+ * A year column and a week-number or month column that together date each
+ * row (`Jahr;KW;Artikel;Menge`, a BI export's `Year, Month`), when no other
+ * column is a date: their indices, year first; else null. Most sample cells
+ * must be years, and week numbers or months (a number or a name).
  */
-function yearAndWeek(
+function yearAndPeriod(
   headers: readonly string[],
   normalized: readonly string[],
   sample: readonly (readonly string[])[],
@@ -702,16 +725,21 @@ function yearAndWeek(
 ): [number, number] | null {
   const year = normalized.findIndex((h) => YEAR_WORDS.has(h));
   const week = normalized.findIndex((h) => WEEK_WORDS.has(h));
+  const period = week !== -1 ? week : normalized.findIndex((h) => MONTH_WORDS.has(h));
   // Only from values: a header alone does not say the week column holds numbers, not dates.
-  if (year === -1 || week === -1 || sample.length === 0) return null;
+  if (year === -1 || period === -1 || sample.length === 0) return null;
   // A real date column found by name stays the date (a week column named Week is no date).
-  if (date !== undefined && headers.findIndex((h) => h.trim() === date) !== week) return null;
-  const fits = (col: number, cell: RegExp): boolean => {
+  if (date !== undefined && headers.findIndex((h) => h.trim() === date) !== period) return null;
+  const fits = (col: number, cell: (c: string) => boolean): boolean => {
     const cells = sample.map((r) => (r[col] ?? '').trim()).filter((c) => c !== '');
-    return cells.length > 0 && cells.filter((c) => cell.test(c)).length >= 0.8 * cells.length;
+    return cells.length > 0 && cells.filter(cell).length >= 0.8 * cells.length;
   };
-  return fits(year, /^(19|20)\d\d$/) && fits(week, /^(0?[1-9]|[1-4]\d|5[0-3])$/)
-    ? [year, week]
+  const isPeriod =
+    period === week
+      ? (c: string) => WEEK_CELL.test(c)
+      : (c: string) => MONTH_CELL.test(c) || monthOfName(c) !== undefined;
+  return fits(year, (c) => /^(19|20)\d\d$/.test(c)) && fits(period, isPeriod)
+    ? [year, period]
     : null;
 }
 

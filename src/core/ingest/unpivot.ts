@@ -8,7 +8,7 @@
 // empty before an item was listed or after it was dropped.
 import type { ColumnMapping, DateFormat, Layout, Measure, WeeklyTable } from '../types';
 import { listColumns } from './column-list';
-import { detectColumns, findHeader } from './columns';
+import { detectColumns, findHeader, periodOfName } from './columns';
 import { civilFromDays, daysFromCivil, mondayOf, readDate } from './dates';
 import { lenientNumber } from './number-reader';
 import type { IssueLog } from './issues';
@@ -22,6 +22,7 @@ import {
 } from './layout';
 import { PreKind } from './scan-cells';
 import { TableBuilder, type PreReadSink } from './table-builder';
+import { yearPeriodRows } from './year-period';
 
 /** How one wide row becomes long rows for the builder. */
 interface Reshape {
@@ -284,8 +285,8 @@ export class LayoutSink implements PreReadSink {
   private header: string[] | null = null;
   /** A sheet of periods across read as units because its cells are whole numbers. */
   private countsGuessed = false;
-  /** `Year+Week` when a year and a week column date the rows (the report's date mapping). */
-  private yearWeekName: string | null = null;
+  /** `Year+Week` when a year and a week (or month) column date the rows (the report's date mapping). */
+  private yearPeriodName: string | null = null;
 
   /** `layout`: the caller's choice; detected from the header row when absent. */
   constructor(
@@ -301,10 +302,10 @@ export class LayoutSink implements PreReadSink {
   }
 
   /**
-   * The year and week-number columns that date a long file's rows together
-   * (`--map date=Jahr+KW`, or detected so from the first rows), or null.
+   * The year and week-number (or month) columns that date a long file's rows
+   * together (`--map date=Jahr+KW`, or detected so from the first rows), or null.
    */
-  private yearWeek(
+  private yearPeriod(
     headers: string[],
     sample: readonly (readonly string[])[],
   ): [number, number] | null {
@@ -316,22 +317,25 @@ export class LayoutSink implements PreReadSink {
     return parts.length === 2 && parts.every((i) => i !== -1) ? (parts as [number, number]) : null;
   }
 
-  /** A long file dated by a year and a week column: each row gets the ISO week they name (2024-W05). */
-  private beginYearWeek(
+  /** A long file dated by a year and a week or month column: see year-period.ts. */
+  private beginYearPeriod(
     headers: string[],
-    [year, week]: [number, number],
+    cols: [number, number],
     delimiter: string,
     sample: readonly (readonly string[])[],
   ): boolean {
     const width = headers.length;
     const names = headers.map((h) => h.trim());
-    const dateName = label(`date (${names[year]} + ${names[week]})`, names);
-    const longRow = (cells: readonly string[]): string[] => {
-      const row = Array.from({ length: width }, (_, i) => cells[i] ?? '');
-      const w = (cells[week] ?? '').trim();
-      row.push(`${(cells[year] ?? '').trim()}-W${w.length === 1 ? `0${w}` : w}`);
-      return row;
-    };
+    const unit = periodOfName(names[cols[1]] as string) ?? 'week';
+    const found = this.detect ? detectColumns(headers, sample).mapping : {};
+    const measures = [
+      this.requested.amount ?? found.amount,
+      this.requested.quantity ?? found.quantity,
+    ]
+      .map((n) => (n === undefined ? -1 : findHeader(headers, n)))
+      .filter((i) => i !== -1);
+    const rowsOf = yearPeriodRows(width, cols, unit, unit === 'month' ? measures : []);
+    const dateName = label(`date (${names[cols[0]]} + ${names[cols[1]]})`, names);
     this.builder = new TableBuilder(
       this.log,
       { ...this.requested, date: dateName },
@@ -340,16 +344,26 @@ export class LayoutSink implements PreReadSink {
       this.detect,
       this.asOf,
     );
-    if (!this.builder.begin([...headers, dateName], delimiter, sample.map(longRow))) return false;
-    this.yearWeekName = `${names[year]}+${names[week]}`;
+    const longSample = sample.map((r) => rowsOf(r)[0] as string[]);
+    if (!this.builder.begin([...headers, dateName], delimiter, longSample)) return false;
+    this.yearPeriodName = `${names[cols[0]]}+${names[cols[1]]}`;
     this.reshape = {
       headers: [...names, dateName],
       mapping: {},
       kinds: new Uint8Array(width).fill(PreKind.Text),
-      emit: (to, cells, _pre, row) => to.addRow(longRow(cells), row),
+      emit: (to, cells, _pre, row) => {
+        for (const long of rowsOf(cells)) to.addRow(long, row);
+      },
     };
     this.width = width;
     this.noPre = new Float64Array(width).fill(NaN);
+    if (unit === 'month') {
+      this.log.note({
+        severity: 'warning',
+        code: 'monthly-periods',
+        message: `The rows are months (${this.yearPeriodName}): each month's sales are spread evenly over its days and summed per week, so the forecasts are weekly (a month is about 4.3 of them)`,
+      });
+    }
     return true;
   }
 
@@ -358,10 +372,10 @@ export class LayoutSink implements PreReadSink {
     this.header = headers.map((h) => h.trim());
     this.plan = planLayout(headers, this.requested, this.layout, this.dateFormat);
     if (this.plan.kind === 'long') {
-      const yearWeek = this.yearWeek(headers, sample);
-      return yearWeek === null
+      const yearPeriod = this.yearPeriod(headers, sample);
+      return yearPeriod === null
         ? this.builder.begin(headers, delimiter, sample)
-        : this.beginYearWeek(headers, yearWeek, delimiter, sample);
+        : this.beginYearPeriod(headers, yearPeriod, delimiter, sample);
     }
     const wide = headers.map((h) => h.trim());
     let counts: boolean;
@@ -450,7 +464,7 @@ export class LayoutSink implements PreReadSink {
     // A wide table's builder saw made-up columns: the report names the file's.
     if (this.header !== null) table.report.header = this.header;
     if (this.countsGuessed) table.report.measureReason = COUNTS_REASON;
-    if (this.yearWeekName !== null) table.report.mapping.date = this.yearWeekName;
+    if (this.yearPeriodName !== null) table.report.mapping.date = this.yearPeriodName;
     // A long file's report stays as it was: no layout means long.
     if (this.plan.kind !== 'long') {
       table.report.layout = this.plan.kind;

@@ -1,0 +1,50 @@
+// A long file dated by a year column and a week-number or month column
+// together (`Jahr;KW;Artikel;Menge`, a BI export's `Year, Month, Item, Units`):
+// each row becomes the long rows the table builder takes, with a date column
+// added. A week is its ISO week; a month is spread evenly over its days, each
+// week taking its days' share of the sales, as a sheet of months across is.
+import { daysFromCivil, formatDay, mondayOf } from './dates';
+import { monthOfName } from './month-names';
+import { lenientNumber } from './number-reader';
+
+export type YearPeriodUnit = 'week' | 'month';
+
+const MONTH_NUMBER = /^(0?[1-9]|1[0-2])$/;
+
+/**
+ * How one row of `width` cells becomes long rows: its cells and a date (an
+ * ISO week label, or the last day of a month's part in a week), the
+ * `measures` columns (amount, quantity) scaled by that part's share of the
+ * month. A year or period that is none gives one row whose date names it, for
+ * the builder to report; so does a measure cell that is no number.
+ */
+export function yearPeriodRows(
+  width: number,
+  [year, period]: readonly [number, number],
+  unit: YearPeriodUnit,
+  measures: readonly number[],
+): (cells: readonly string[]) => string[][] {
+  return (cells) => {
+    const row = Array.from({ length: width }, (_, i) => cells[i] ?? '');
+    const y = (row[year] as string).trim();
+    const p = (row[period] as string).trim();
+    if (unit === 'week') return [[...row, `${y}-W${p.padStart(2, '0')}`]];
+    const month = MONTH_NUMBER.test(p) ? Number(p) : monthOfName(p);
+    if (!/^\d{4}$/.test(y) || month === undefined) return [[...row, `${y}-${p}`]];
+    const start = daysFromCivil(Number(y), month, 1);
+    const end =
+      month === 12 ? daysFromCivil(Number(y) + 1, 1, 1) : daysFromCivil(Number(y), month + 1, 1);
+    const values = measures.map((c) => lenientNumber(row[c] as string));
+    if (values.some((v) => v === null)) return [[...row, formatDay(start)]];
+    const out: string[][] = [];
+    for (let a = start; a < end;) {
+      const b = Math.min(mondayOf(a) + 7, end);
+      const share = (b - a) / (end - start);
+      const part = [...row, formatDay(b - 1)];
+      measures.forEach((c, k) => (part[c] = String((values[k] as number) * share)));
+      out.push(part);
+      a = b;
+    }
+    return out;
+  };
+}
