@@ -9,7 +9,7 @@
 import type { ColumnMapping, DateFormat, Layout, Measure, WeeklyTable } from '../types';
 import { listColumns } from './column-list';
 import { detectColumns, findHeader, periodOfName } from './columns';
-import { civilFromDays, daysFromCivil, mondayOf, readDate } from './dates';
+import { civilFromDays, readDate } from './dates';
 import { lenientNumber } from './number-reader';
 import type { IssueLog } from './issues';
 import {
@@ -22,7 +22,7 @@ import {
 } from './layout';
 import { PreKind } from './scan-cells';
 import { TableBuilder, type PreReadSink } from './table-builder';
-import { yearPeriodRows } from './year-period';
+import { monthParts, yearPeriodRows, type MonthPart } from './year-period';
 
 /** How one wide row becomes long rows for the builder. */
 interface Reshape {
@@ -127,24 +127,14 @@ interface Piece {
  */
 function periodPieces(plan: PeriodsAcross): Piece[][] {
   if (plan.unit !== 'month') return plan.days.map((d) => [{ key: isoKey(d), share: 1 }]);
-  const ends = plan.days.map((d) => {
-    const { year, month } = civilFromDays(d);
-    return month === 12 ? daysFromCivil(year + 1, 1, 1) : daysFromCivil(year, month + 1, 1);
-  });
+  const months = plan.days.map(monthParts);
   const first = Math.min(...plan.days);
-  const last = Math.max(...ends);
-  return plan.days.map((start, j) => {
-    const end = ends[j] as number;
-    const pieces: Piece[] = [];
-    for (let a = start; a < end;) {
-      const monday = mondayOf(a);
-      const b = Math.min(monday + 7, end);
-      if (monday >= first && monday + 7 <= last)
-        pieces.push({ key: isoKey(b - 1), share: (b - a) / (end - start) });
-      a = b;
-    }
-    return pieces;
-  });
+  const last = Math.max(...months.map((parts) => (parts[parts.length - 1] as MonthPart).lastDay));
+  return months.map((parts) =>
+    parts
+      .filter((p) => p.monday >= first && p.monday + 6 <= last)
+      .map((p) => ({ key: isoKey(p.lastDay), share: p.share })),
+  );
 }
 
 function periodsAcross(

@@ -3,7 +3,7 @@
 // each row becomes the long rows the table builder takes, with a date column
 // added. A week is its ISO week; a month is spread evenly over its days, each
 // week taking its days' share of the sales, as a sheet of months across is.
-import { daysFromCivil, formatDay, mondayOf } from './dates';
+import { civilFromDays, daysFromCivil, formatDay, mondayOf } from './dates';
 import { monthOfName } from './month-names';
 import { lenientNumber } from './number-reader';
 
@@ -32,19 +32,36 @@ export function yearPeriodRows(
     const month = MONTH_NUMBER.test(p) ? Number(p) : monthOfName(p);
     if (!/^\d{4}$/.test(y) || month === undefined) return [[...row, `${y}-${p}`]];
     const start = daysFromCivil(Number(y), month, 1);
-    const end =
-      month === 12 ? daysFromCivil(Number(y) + 1, 1, 1) : daysFromCivil(Number(y), month + 1, 1);
     const values = measures.map((c) => lenientNumber(row[c] as string));
     if (values.some((v) => v === null)) return [[...row, formatDay(start)]];
-    const out: string[][] = [];
-    for (let a = start; a < end;) {
-      const b = Math.min(mondayOf(a) + 7, end);
-      const share = (b - a) / (end - start);
-      const part = [...row, formatDay(b - 1)];
+    return monthParts(start).map(({ lastDay, share }) => {
+      const part = [...row, formatDay(lastDay)];
       measures.forEach((c, k) => (part[c] = String((values[k] as number) * share)));
-      out.push(part);
-      a = b;
-    }
-    return out;
+      return part;
+    });
   };
+}
+
+/** A month's days in one ISO week: that week's Monday, the part's last day, its share of the month. */
+export interface MonthPart {
+  monday: number;
+  lastDay: number;
+  share: number;
+}
+
+/**
+ * The month starting on day `monthStart`, cut at Mondays: the weeks a month's
+ * sales, spread evenly over its days, fall into.
+ */
+export function monthParts(monthStart: number): MonthPart[] {
+  const { year, month } = civilFromDays(monthStart);
+  const end = month === 12 ? daysFromCivil(year + 1, 1, 1) : daysFromCivil(year, month + 1, 1);
+  const parts: MonthPart[] = [];
+  for (let a = monthStart; a < end;) {
+    const monday = mondayOf(a);
+    const b = Math.min(monday + 7, end);
+    parts.push({ monday, lastDay: b - 1, share: (b - a) / (end - monthStart) });
+    a = b;
+  }
+  return parts;
 }
