@@ -185,12 +185,12 @@ function periodsAcross(
       message: `Rows ${first} and ${row} both name the item ${listColumns(item)}: a row per item is expected, so the values of such rows are added up${hint}`,
     });
   };
-  let totalRow = -1;
+  let totalNoted = false;
   const emit = (to: TableBuilder, cells: string[], pre: Float64Array, row: number): void => {
     const name = plan.sku.map((c) => cells[c] ?? '').join(' ');
     if (isTotalName(name)) {
-      if (totalRow === -1) {
-        totalRow = row;
+      if (!totalNoted) {
+        totalNoted = true;
         log.note({
           severity: 'warning',
           code: 'wide-total-row',
@@ -295,13 +295,8 @@ export class LayoutSink implements PreReadSink {
    * The year and week-number (or month) columns that date a long file's rows
    * together (`--map date=Jahr+KW`, or detected so from the first rows), or null.
    */
-  private yearPeriod(
-    headers: string[],
-    sample: readonly (readonly string[])[],
-  ): [number, number] | null {
-    const name =
-      this.requested.date ??
-      (this.detect ? detectColumns(headers, sample).mapping.date : undefined);
+  private yearPeriod(headers: string[], found: ColumnMapping): [number, number] | null {
+    const name = this.requested.date ?? found.date;
     if (name === undefined || !name.includes('+') || findHeader(headers, name) !== -1) return null;
     const parts = name.split('+').map((p) => findHeader(headers, p.trim()));
     return parts.length === 2 && parts.every((i) => i !== -1) ? (parts as [number, number]) : null;
@@ -311,13 +306,13 @@ export class LayoutSink implements PreReadSink {
   private beginYearPeriod(
     headers: string[],
     cols: [number, number],
+    found: ColumnMapping,
     delimiter: string,
     sample: readonly (readonly string[])[],
   ): boolean {
     const width = headers.length;
     const names = headers.map((h) => h.trim());
     const unit = periodOfName(names[cols[1]] as string) ?? 'week';
-    const found = this.detect ? detectColumns(headers, sample).mapping : {};
     const measures = [
       this.requested.amount ?? found.amount,
       this.requested.quantity ?? found.quantity,
@@ -362,10 +357,12 @@ export class LayoutSink implements PreReadSink {
     this.header = headers.map((h) => h.trim());
     this.plan = planLayout(headers, this.requested, this.layout, this.dateFormat);
     if (this.plan.kind === 'long') {
-      const yearPeriod = this.yearPeriod(headers, sample);
+      // Detected once here for both the pair and its month's measure columns.
+      const found = this.detect ? detectColumns(headers, sample).mapping : {};
+      const yearPeriod = this.yearPeriod(headers, found);
       return yearPeriod === null
         ? this.builder.begin(headers, delimiter, sample)
-        : this.beginYearPeriod(headers, yearPeriod, delimiter, sample);
+        : this.beginYearPeriod(headers, yearPeriod, found, delimiter, sample);
     }
     const wide = headers.map((h) => h.trim());
     let counts: boolean;
