@@ -7,7 +7,7 @@ import { detectColumns, isReferenceSchema } from '../core/ingest/columns';
 import { detectDelimiter } from '../core/ingest/csv-sniff';
 import type { IngestOptions } from '../core/ingest';
 import { EMPTY_FILE } from '../core/ingest/format-sniff';
-import { HEADER_SEARCH_ROWS, headerRowIndex } from '../core/ingest/header-row';
+import { headerRowOfText } from '../core/ingest/header-row';
 import { columnUses, describeLayout, layoutColumns, planLayout } from '../core/ingest/layout';
 import { TextFileDecoder } from '../core/ingest/text-decoder';
 import {
@@ -79,9 +79,8 @@ export function readHeaderLine(head: Uint8Array, whole = false): HeaderPeek {
   if (typeof text !== 'string') return none(text.message);
   if (text.trim() === '') return none(EMPTY_FILE.message);
   const delimiter = detectDelimiter(text);
-  const first = Papa.parse<string[]>(text, { delimiter, preview: HEADER_SEARCH_ROWS }).data;
   // Title rows of a report export above the column names: skipped, as reading the file does.
-  const title = headerRowIndex(first.length < HEADER_SEARCH_ROWS ? first.slice(0, -1) : first);
+  const title = headerRowOfText(text, delimiter, whole);
   const parsed = Papa.parse<string[]>(text, { delimiter, preview: title + 1 + DETECT_ROWS });
   parsed.data.splice(0, title);
   const headers = (parsed.data[0] ?? []).map((h) => h.trim()).filter((h) => h !== '');

@@ -243,6 +243,8 @@ describe('ISO weeks as dates', () => {
     }
     expect(readDate('Week 5').kind).toBe('bad');
     expect(readDate('KW 54/2024').kind).toBe('bad');
+    // A two-digit year as a date's: 69–99 are 19xx.
+    expect(day('Wk 5 99')).toBe('1999-02-01');
     const t = ingestText('Woche,Artikel,Umsatz\n2024-W05,A,3\n2024-W06,A,4\n');
     expect(t.weeks).toEqual(['2024-01-29', '2024-02-05']);
   });

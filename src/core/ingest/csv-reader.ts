@@ -6,7 +6,7 @@
 // papaparse's syntax.
 import Papa from 'papaparse';
 import { detectDelimiter, detectNewline } from './csv-sniff';
-import { HEADER_SEARCH_ROWS, headerRowIndex } from './header-row';
+import { headerRowOfText } from './header-row';
 import type { IssueLog } from './issues';
 import { LineScanner } from './line-scanner';
 import type { PreReadSink } from './table-builder';
@@ -211,13 +211,8 @@ export class CsvReader {
    */
   private findHeader(input: string, final: boolean): number {
     const text = input.slice(0, SNIFF_CHARS);
-    const rows = Papa.parse<string[]>(text, {
-      delimiter: this.delim,
-      newline: this.newline,
-      preview: HEADER_SEARCH_ROWS,
-    }).data;
-    const cut = !(final && text.length === input.length) && rows.length < HEADER_SEARCH_ROWS;
-    const k = headerRowIndex(cut ? rows.slice(0, -1) : rows, this.requested);
+    const whole = final && text.length === input.length;
+    const k = headerRowOfText(text, this.delim, whole, this.requested, this.newline);
     let at = 0;
     for (let i = 0; i < k && at !== -1; i++) at = recordEnd(input, at, this.newline);
     if (k === 0 || at === -1) return 0;

@@ -134,7 +134,8 @@ const EXCEL_EPOCH = 25569;
 
 // ISO weeks, as planners label them: 2024-W05, 2024W05, 2024-W5, W05 2024, W05/2024.
 // Also the words planners' exports use: Wk 5 2024, Week 05/2024, KW 05/24 (German), CW 5-2024,
-// 2024 KW 05, Sem 05 2024 (French, Spanish), Woche, Settimana, Vecka, Uge, Uke; a two-digit year is 20xx.
+// 2024 KW 05, Sem 05 2024 (French, Spanish), Woche, Settimana, Vecka, Uge, Uke; a two-digit year as in
+// dates (expandYear).
 const WEEK_WORD = String.raw`(?:w|wk|week|kw|cw|wo|woche|sem|semaine|semana|settimana|vecka|v|uge|uke)\.?`;
 const ISO_WEEK = new RegExp(String.raw`^(\d{4})[\s/.-]*${WEEK_WORD}\s*(\d{1,2})$`, 'i');
 const WEEK_YEAR = new RegExp(String.raw`^${WEEK_WORD}\s*(\d{1,2})[\s/.,'-]+(\d{4}|\d{2})$`, 'i');
@@ -154,7 +155,7 @@ export function readIsoWeek(s: string): number {
   const b = WEEK_YEAR.exec(s);
   if (!b) return NaN;
   const year = b[2] as string;
-  return isoWeekMonday(year.length === 2 ? 2000 + Number(year) : Number(year), Number(b[1]));
+  return isoWeekMonday(expandYear(year), Number(b[1]));
 }
 
 /** Reads one date string (already without its time) in every way it can be read. */

@@ -1,6 +1,7 @@
 // Which of a file's first rows is its header. Report exports (a sheet or a
 // CSV saved from one) put a title, a date range or a blank line above the
 // column names; those rows are not data and must not be read as the header.
+import Papa from 'papaparse';
 import { detectColumns, findHeader } from './columns';
 import { planLayout } from './layout';
 
@@ -26,4 +27,26 @@ export function headerRowIndex(texts: readonly string[][], requested?: readonly 
   // A sheet of one row per item and one column per week, below a title.
   const wide = texts.findIndex((h) => planLayout(h).kind === 'wide-periods-across');
   return wide === -1 ? 0 : wide;
+}
+
+/**
+ * Index of the header row among the first rows of delimited text: the file
+ * reader and the page's header peek both ask this, so they skip the same
+ * title rows. `whole`: the text is the whole file, so its last row is not a
+ * line the text may have cut (a cut row is left out of the search).
+ */
+export function headerRowOfText(
+  text: string,
+  delimiter: string,
+  whole: boolean,
+  requested?: readonly string[],
+  newline?: '\r\n' | '\n' | '\r',
+): number {
+  const rows = Papa.parse<string[]>(text, {
+    delimiter,
+    preview: HEADER_SEARCH_ROWS,
+    ...(newline === undefined ? {} : { newline }),
+  }).data;
+  const cut = !whole && rows.length < HEADER_SEARCH_ROWS;
+  return headerRowIndex(cut ? rows.slice(0, -1) : rows, requested);
 }
