@@ -55,6 +55,72 @@ describe('a store × item sku', () => {
   it.runIf(!existsSync(storeItem))('skipped: ../shared not found', () => undefined);
 });
 
+describe("Favorita's grocery export and a store × department file", () => {
+  /** Favorita's train.csv: numbers abbreviated nbr, units as unit_sales, promotions True/False. */
+  function favoritaCsv(): string {
+    const lines = ['id,date,store_nbr,item_nbr,unit_sales,onpromotion'];
+    let id = 0;
+    for (let d = 0; d < 28; d++) {
+      const day = new Date(Date.UTC(2017, 0, 2 + d)).toISOString().slice(0, 10);
+      for (const item of [103520, 103665])
+        lines.push(
+          `${id++},${day},25,${item},${d % 7 === 5 ? '7.0' : '2.0'},${d % 7 === 5 ? 'True' : 'False'}`,
+        );
+    }
+    return lines.join('\n') + '\n';
+  }
+
+  it('reads every row of Favorita: store and item make the sku, unit_sales are units, True is a promotion', () => {
+    const t = ingestText(favoritaCsv());
+    expect(t.report.mapping).toMatchObject({
+      date: 'date',
+      sku: 'store_nbr+item_nbr',
+      quantity: 'unit_sales',
+      promo: 'onpromotion',
+    });
+    expect(t.report.rowsUsed).toBe(56);
+    expect(t.report.issues.filter((i) => i.severity === 'error')).toEqual([]);
+    expect(t.series.map((s) => s.sku)).toEqual(['25 · 103520', '25 · 103665']);
+    // One promoted day a week, in each of the four weeks.
+    expect(t.series[0]!.rows.map((r) => r.promo_days)).toEqual([1, 1, 1, 1]);
+  });
+
+  /** Walmart's Store, Dept file: every store has rows under every department. */
+  function storeDeptCsv(recategorised = false): string {
+    const lines = ['Store,Dept,Date,Weekly_Sales'];
+    for (let w = 0; w < 6; w++) {
+      const day = new Date(Date.UTC(2012, 0, 6 + 7 * w)).toISOString().slice(0, 10);
+      for (const store of [1, 2, 3, 4])
+        for (const dept of recategorised ? [String(store)] : ['1', '2'])
+          lines.push(`${store},${recategorised && store === 4 && w > 2 ? '9' : dept},${day},100`);
+    }
+    return lines.join('\n') + '\n';
+  }
+
+  it('a store keyed alone across its departments gets no department for a category, and is told how to key both', () => {
+    const t = ingestText(storeDeptCsv());
+    expect(t.report.mapping.sku).toBe('Store');
+    expect(new Set(t.series.map((s) => s.category))).toEqual(new Set(['']));
+    const note = t.report.issues.find((i) => i.code === 'mixed-category');
+    expect(note?.severity).toBe('warning');
+    expect(note?.message).toContain('4 of 4 skus have rows under more than one Dept');
+    expect(note?.message).toContain('map sku=Store+Dept');
+    // The mapping it names reads each department in each store, under its department.
+    const both = ingestText(storeDeptCsv(), { mapping: { sku: 'Store+Dept' } });
+    expect(both.series).toHaveLength(8);
+    expect(new Set(both.series.map((s) => s.category))).toEqual(new Set(['1', '2']));
+    expect(both.report.issues.some((i) => i.code === 'mixed-category')).toBe(false);
+  });
+
+  it('one sku moved to another category keeps its first, with a warning, and the others keep theirs', () => {
+    const t = ingestText(storeDeptCsv(true));
+    expect(t.series.map((s) => s.category)).toEqual(['1', '2', '3', '4']);
+    const note = t.report.issues.find((i) => i.code === 'mixed-category');
+    expect(note?.message).toContain('1 of 4 skus have rows under more than one Dept');
+    expect(note?.message).toContain('counted under the first');
+  });
+});
+
 describe('a date column found by its values', () => {
   const kw = [
     'Kalenderwoche;Artikel;Menge',

@@ -118,6 +118,14 @@ export function planColumns(
   for (const role of ROLES) {
     if (mapping[role] === undefined && detected[role] !== undefined) mapping[role] = detected[role];
   }
+  if (detect && mapping.category === undefined && skuParts !== undefined) {
+    // A part of the sku may be its category too: Store+Dept is each department
+    // in each store, totalled by department.
+    const parts = skuParts;
+    const own = headers.map((h, i) => (parts.includes(i) ? h : '\u0000'));
+    const category = detectColumns(own).mapping.category;
+    if (category !== undefined) mapping.category = category;
+  }
   // statsforecast's y, also when unique_id or ds was chosen (and so hidden from detection).
   const y = statsforecastValueAt(headers.map(normalizeHeader));
   const statsforecastY =

@@ -21,6 +21,17 @@ export const ROLES: readonly Role[] = [
 ];
 
 /** Store in the other six languages (de, fr, es, it, nl, pt). */
+/** A store's number as exports abbreviate it (Favorita's store_nbr, Store No., Store #). */
+const STORE_NUMBERS = [
+  'storenbr',
+  'storenumber',
+  'storeno',
+  'storenum',
+  'storecode',
+  'shopid',
+  'branchid',
+];
+
 const STORES_ABROAD = [
   'filiale',
   'filialnummer',
@@ -144,6 +155,14 @@ const SYNONYMS: Record<Role, readonly string[]> = {
     'article',
     'uniqueid',
     'itemnumber',
+    // nbr/num: Favorita's item_nbr, ERP and BI abbreviations
+    'itemnbr',
+    'itemnum',
+    'productnbr',
+    'productno',
+    'skunumber',
+    'skuno',
+    'skucode',
     'itemno',
     'articlenumber',
     'productnumber',
@@ -220,6 +239,7 @@ const SYNONYMS: Record<Role, readonly string[]> = {
     'materialdescription',
     // stores last: an article column, when there is one, is the better key
     ...STORES_ABROAD,
+    ...STORE_NUMBERS,
   ],
   category: [
     'productcategory',
@@ -364,6 +384,8 @@ const SYNONYMS: Record<Role, readonly string[]> = {
     'qty',
     'units',
     'unitssold',
+    'unitsales',
+    'itemssold',
     'quantitysold',
     'lineitemquantity',
     'orderedquantity',
@@ -747,8 +769,7 @@ function yearAndPeriod(
 const STORE_WORDS = new Set([
   'store',
   'storeid',
-  'storenumber',
-  'storeno',
+  ...STORE_NUMBERS,
   'shop',
   'shopid',
   'branch',

@@ -12,6 +12,16 @@ export interface SkuView {
   readonly seeds: readonly number[];
   /** The values of a sku made of several columns (ColumnPlan.skuParts), by sku index. */
   readonly partValues: readonly (string[] | undefined)[];
+  /** Skus whose rows name more than one category (a store keyed alone across its departments). */
+  readonly mixed: ReadonlySet<number>;
+  /** The first such sku and two of its categories, for the warning. */
+  readonly mixedExample: MixedCategory | null;
+}
+
+export interface MixedCategory {
+  sku: string;
+  first: string;
+  other: string;
 }
 
 export class SkuInterner implements SkuView {
@@ -20,9 +30,11 @@ export class SkuInterner implements SkuView {
   readonly prices: number[] = [];
   readonly seeds: number[] = [];
   readonly partValues: (string[] | undefined)[] = [];
+  readonly mixed = new Set<number>();
+  mixedExample: MixedCategory | null = null;
   private readonly byName = new Map<string, number>();
 
-  /** The index of sku `name`; a category seen later fills an empty one. */
+  /** The index of sku `name`; a category seen later fills an empty one (see noteCategory). */
   intern(name: string, category: string, price: number, seed: number): number {
     let id = this.byName.get(name);
     if (id === undefined) {
@@ -32,10 +44,22 @@ export class SkuInterner implements SkuView {
       this.prices.push(price);
       this.seeds.push(seed);
       this.byName.set(name, id);
-    } else if (this.categories[id] === '' && category !== '') {
-      this.categories[id] = category;
+    } else {
+      this.noteCategory(id, category);
     }
     return id;
+  }
+
+  /** A row of sku `id` under `category`: fills an empty one, or marks the sku mixed when it differs. */
+  noteCategory(id: number, category: string): void {
+    const first = this.categories[id] as string;
+    if (category === '' || category === first || this.mixed.has(id)) return;
+    if (first === '') {
+      this.categories[id] = category;
+      return;
+    }
+    this.mixed.add(id);
+    this.mixedExample ??= { sku: this.names[id] as string, first, other: category };
   }
 
   /** Records the column values of a sku made of several columns. */

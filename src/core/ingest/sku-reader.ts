@@ -19,6 +19,8 @@ export class SkuReader {
   private readonly byRaw = new Map<string, number>();
   /** Sku index by raw category, then by price (its number when pre-read, else its text). */
   private readonly byCategoryPrice = new Map<string, Map<string | number, number>>();
+  /** The category cell last read for each sku (by index), so a row under another is noticed. */
+  private readonly lastCategory: string[] = [];
 
   private readonly plan: ColumnPlan;
 
@@ -39,7 +41,7 @@ export class SkuReader {
     const plan = this.plan;
     const raw = fields[plan.sku] as string;
     const si = this.byRaw.get(raw);
-    if (si !== undefined) return si;
+    if (si !== undefined) return this.checkCategory(si, fields);
     // A name is kept as written (" A1" and "A1" are two skus); only a blank one is missing.
     const name = raw;
     if (isBlank(name))
@@ -76,6 +78,23 @@ export class SkuReader {
       id = this.skus.intern(name, category, NaN, -1);
       this.skus.setParts(id, values);
       if (this.byRaw.size < MAX_RAW) this.byRaw.set(name, id);
+      return id;
+    }
+    return this.checkCategory(id, fields);
+  }
+
+  /**
+   * Sku `id` again: its category cell, when it differs from the last one
+   * read for it, goes to the interner (a sku under two categories is told
+   * of when the table is built). Returns `id`.
+   */
+  private checkCategory(id: number, fields: string[]): number {
+    const col = this.plan.category;
+    if (col < 0) return id;
+    const raw = fields[col] as string;
+    if (raw !== this.lastCategory[id]) {
+      this.lastCategory[id] = raw;
+      if (controlChar(raw, col) === null) this.skus.noteCategory(id, nameCell(raw));
     }
     return id;
   }

@@ -264,7 +264,7 @@ export function buildWeeklyTable(
   const features = slotFeatures(acc.featureCells(), sums.slotOfCell, S * W);
   return {
     weeks,
-    series: skuSeries(acc, sums, medianAge, calendar, features),
+    series: skuSeries(acc, sums, medianAge, calendar, features, settleCategories(acc, log)),
     dateOrder,
     dateOrderAmbiguous: ambiguous,
     dateFormats,
@@ -483,12 +483,43 @@ function slotMedianAges(
 }
 
 /** The skus with rows, by name, each with its columns: views into the slot sums, no copies. */
+/**
+ * Whether the skus keep their categories. A sku whose rows name several
+ * categories is said so: when at least half the skus do (a file of stores
+ * and departments keyed by the store alone), the column is no category of
+ * theirs and is left out, else each is totalled under its first.
+ */
+function settleCategories(acc: Accumulator, log: IssueLog): boolean {
+  const { mixed, mixedExample: ex, names } = acc.skus;
+  if (mixed.size === 0 || ex === null) return true;
+  const plan = acc.plan;
+  const column = plan.headers[plan.category] ?? 'category';
+  const key =
+    plan.skuParts && plan.skuParts.length > 1
+      ? plan.skuParts.map((c) => plan.headers[c]).join('+')
+      : (plan.headers[plan.sku] ?? 'sku');
+  const shown = (t: string): string => `"${t.length > 40 ? `${t.slice(0, 39)}…` : t}"`;
+  const example = `sku ${shown(ex.sku)} has rows under ${shown(ex.first)} and ${shown(ex.other)}`;
+  const drop = mixed.size * 2 >= names.length;
+  const n = `${mixed.size.toLocaleString('en')} of ${names.length.toLocaleString('en')} skus`;
+  log.note({
+    severity: 'warning',
+    code: 'mixed-category',
+    column,
+    message: drop
+      ? `${n} have rows under more than one ${column} (${example}): each sku is a ${key}, which spans several, so ${column} is not used as a category and only the grand total is given; to forecast each ${column} in each ${key}, map sku=${key}+${column}`
+      : `${n} have rows under more than one ${column} (${example}); each is counted under the first it appears with in the category totals`,
+  });
+  return !drop;
+}
+
 function skuSeries(
   acc: Accumulator,
   sums: SlotSums,
   medianAge: (slot: number) => number,
   calendar: WeeklyCalendar,
   features: SlotFeatures,
+  keepCategories: boolean,
 ): SkuSeries[] {
   const skus = acc.skus;
   const S = skus.names.length;
@@ -533,7 +564,7 @@ function skuSeries(
     return withColumns(
       {
         sku: skus.names[s] as string,
-        category: skus.categories[s] as string,
+        category: keepCategories ? (skus.categories[s] as string) : '',
         seed_id: skus.seeds[s] as number,
         ...(parts && { parts }),
         rows: [],
