@@ -85,6 +85,22 @@ describe("Favorita's grocery export and a store × department file", () => {
     expect(t.series[0]!.rows.map((r) => r.promo_days)).toEqual([1, 1, 1, 1]);
   });
 
+  it('knows the quantity columns of other public retail files (a coffee chain, liquor sales)', () => {
+    const coffee =
+      'transaction_id,transaction_date,transaction_time,transaction_qty,store_id,store_location,product_id,unit_price,product_category';
+    expect(detectColumns(coffee.split(',')).mapping).toMatchObject({
+      date: 'transaction_date',
+      sku: 'store_id+product_id',
+      quantity: 'transaction_qty',
+      price: 'unit_price',
+    });
+    const liquor = 'Date,Store Number,Category,Item Number,Item Description,Bottles Sold';
+    expect(detectColumns(liquor.split(',')).mapping).toMatchObject({
+      sku: 'Store Number+Item Number',
+      quantity: 'Bottles Sold',
+    });
+  });
+
   /** Walmart's Store, Dept file: every store has rows under every department. */
   function storeDeptCsv(recategorised = false): string {
     const lines = ['Store,Dept,Date,Weekly_Sales'];

@@ -179,6 +179,13 @@ describe('one row per date, one column per item', () => {
     expect(planLayout(['Date', 'Sales', 'Store']).kind).toBe('long');
     expect(planLayout(['Date', '10001', '10002', '10003']).kind).toBe('wide-dates-down');
     expect(describeLayout({ kind: 'long' })).toMatch(/one row per sale/);
+    // A row's id and a promotion flag beside the items are neither items nor their sales.
+    const ids = planLayout(['id', 'Date', 'Apfel', 'Birne', 'onpromotion']);
+    expect(ids.kind === 'wide-dates-down' && ids.items.map((i) => i.item)).toEqual([
+      'Apfel',
+      'Birne',
+    ]);
+    expect(ids.kind === 'wide-dates-down' && ids.ignored).toEqual([0, 4]);
   });
 });
 

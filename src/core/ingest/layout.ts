@@ -162,6 +162,9 @@ const PROMO_WORDS = new Set([
   'promozione',
 ]);
 
+/** A row's number or id in an export: no item's sales. */
+const ROW_ID_WORDS = new Set(['id', 'rowid', 'row', 'index', 'no', 'nr', 'lineno', 'linenumber']);
+
 /**
  * A total's name, as a pivot table or a report writes its last row or column
  * (`Grand Total`, `Gesamtergebnis`, `Total général`): the sum of the items
@@ -197,7 +200,8 @@ type ValueRole = 'amount' | 'quantity' | 'price' | 'promo';
 function splitRole(header: string): { role: ValueRole | null; item: string } {
   const h = header.trim();
   const parts = h.split(/[\s_\-.:|/]+/).filter((p) => p !== '');
-  if (parts.length < 2) return { role: null, item: h };
+  if (parts.length < 2)
+    return { role: PROMO_WORDS.has(normalizeHeader(h)) ? 'promo' : null, item: h };
   const roleOf = (word: string): ValueRole | null => {
     if (PROMO_WORDS.has(normalizeHeader(word))) return 'promo';
     const m = detectColumns([word]).mapping;
@@ -233,7 +237,7 @@ function datesDown(headers: string[], requested: ColumnMapping): DatesDown | nul
   const ignored: number[] = [];
   headers.forEach((h, col) => {
     if (col === date || h.trim() === '') return;
-    if (isTotalName(h)) return void ignored.push(col);
+    if (isTotalName(h) || ROW_ID_WORDS.has(normalizeHeader(h))) return void ignored.push(col);
     const { role, item } = splitRole(h);
     if (role === 'promo') return void ignored.push(col);
     let cols = byItem.get(item);
