@@ -590,6 +590,17 @@ export function findHeader(headers: readonly string[], name: string): number {
   return headers.findIndex((h) => normalizeHeader(h) === wanted);
 }
 
+/** The columns of each name, in order. */
+function columnsByName(names: readonly string[]): Map<string, number[]> {
+  const byName = new Map<string, number[]>();
+  names.forEach((name, j) => {
+    const cols = byName.get(name);
+    if (cols) cols.push(j);
+    else byName.set(name, [j]);
+  });
+  return byName;
+}
+
 /**
  * Guesses a role for each header. The first header (left to right) that names a
  * role wins it; each header takes at most one role. Headers that take no role
@@ -606,9 +617,13 @@ export function detectColumns(
   const used = new Set<number>();
   const normalized = headers.map(normalizeHeader);
   const bare = normalized.map((h) => h.replace(UNIT_SUFFIX, ''));
+  // By name, so a header of a million columns costs one pass, not one per synonym.
+  const named = columnsByName(normalized);
+  const bareNamed = columnsByName(bare);
+  const free = (cols: number[] | undefined): number => cols?.find((j) => !used.has(j)) ?? -1;
   const find = (synonym: string): number => {
-    const i = normalized.findIndex((h, j) => h === synonym && !used.has(j));
-    return i !== -1 ? i : bare.findIndex((h, j) => h === synonym && !used.has(j));
+    const i = free(named.get(synonym));
+    return i !== -1 ? i : free(bareNamed.get(synonym));
   };
   for (const role of ROLES) {
     // Synonym order is priority order (`Total Amount` before `Total`).
