@@ -86,6 +86,18 @@ describe('bands a planner can order from', () => {
     expect(demandClass(y)).toBe('intermittent');
   });
 
+  it('asks no safety stock of a sku that sold nothing for a year, and still does half a year in', () => {
+    // 3 a week for 80 weeks, then silent: 50 weeks in, the two years before
+    // still say it sells; 60 weeks in (a year without a sale) it has ended.
+    const after = (silent: number): Float64Array => {
+      const y = new Float64Array(80 + silent);
+      y.fill(3, 0, 80);
+      return mixtureForecast(y, y.length, 4).p90;
+    };
+    expect(after(50)[0]).toBe(3);
+    expect(Array.from(after(60))).toEqual([0, 0, 0, 0]);
+  });
+
   it("widens a total's band when its skus move together", () => {
     // The same sku noise, with and without a shock every sku shares each week.
     const members = (shared: number): TotalMember[] => {
