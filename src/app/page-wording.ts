@@ -31,6 +31,12 @@ const HINTS: readonly [RegExp, (...groups: string[]) => string][] = [
     () =>
       'make it part of the item column in the file (the page reads the item of a wide sheet from one column)',
   ],
+  // A sku of two columns: the form's second SKU list.
+  [
+    /key the skus by both \(--map sku=([^)+]+)\+([^)]*)\)/g,
+    (first, second) =>
+      `choose "${second}" under "SKU: joined with another column" beside "${first}" in ${FORM} (${AGAIN})`,
+  ],
   // A column the detection did not find: its list in the form.
   [/\(or choose one: ([^)]*--map [^)]*)\)/g, (inner) => `(or choose ${choices(inner)} in ${FORM})`],
   [/--map (\w+)=COLUMN/g, (role) => `the "${roleLabel(role)}" column in ${FORM}`],

@@ -44,3 +44,40 @@ describe('the data summary of a Windows-1252 file', () => {
     expect(issues.querySelector('li.warning')?.textContent).toMatch(/^Read as Windows-1252/);
   });
 });
+
+describe('the data summary of a file read with a decision made for the planner', () => {
+  it('counts its warnings in the summary line and opens them: a store keyed alone across its departments', () => {
+    const lines = ['Store,Dept,Date,Weekly_Sales'];
+    for (let w = 0; w < 8; w++) {
+      const day = new Date(Date.UTC(2012, 0, 6 + 7 * w)).toISOString().slice(0, 10);
+      for (const store of [1, 2])
+        for (const dept of [1, 2]) lines.push(`${store},${dept},${day},100`);
+    }
+    const ingestor = new Ingestor();
+    ingestor.push(new TextEncoder().encode(lines.join('\n') + '\n'));
+    const table = ingestor.finish();
+    const result = {
+      summary: {
+        skus: table.series.length,
+        weeks: 8,
+        firstWeek: null,
+        lastWeek: null,
+        partialWeeks: 0,
+      },
+      report: table.report,
+      // A forecast was made: the summary stays closed, its line says what to read.
+      forecast: {},
+      provider: null,
+    } as unknown as RunResult;
+    render(DataSummary, { result });
+    const summary = screen.getByTestId(TEST_IDS.summary);
+    expect(summary.querySelector('summary')?.textContent).toMatch(
+      /32 of 32 rows used; 1 warning to read/,
+    );
+    const issues = screen.getByTestId(TEST_IDS.issues);
+    expect(issues.hasAttribute('open')).toBe(true);
+    expect(issues.querySelector('li.warning')?.textContent).toContain(
+      'choose "Dept" under "SKU: joined with another column" beside "Store" in the column form',
+    );
+  });
+});

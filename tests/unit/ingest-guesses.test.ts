@@ -120,7 +120,7 @@ describe("Favorita's grocery export and a store × department file", () => {
     const note = t.report.issues.find((i) => i.code === 'mixed-category');
     expect(note?.severity).toBe('warning');
     expect(note?.message).toContain('4 of 4 skus have rows under more than one Dept');
-    expect(note?.message).toContain('map sku=Store+Dept');
+    expect(note?.message).toContain('(--map sku=Store+Dept)');
     // The mapping it names reads each department in each store, under its department.
     const both = ingestText(storeDeptCsv(), { mapping: { sku: 'Store+Dept' } });
     expect(both.series).toHaveLength(8);

@@ -507,7 +507,7 @@ function settleCategories(acc: Accumulator, log: IssueLog): boolean {
     code: 'mixed-category',
     column,
     message: drop
-      ? `${n} have rows under more than one ${column} (${example}): each sku is a ${key}, which spans several, so ${column} is not used as a category and only the grand total is given; to forecast each ${column} in each ${key}, map sku=${key}+${column}`
+      ? `${n} have rows under more than one ${column} (${example}): each sku is a ${key}, which spans several, so ${column} is not used as a category and only the grand total is given; to forecast each ${column} in each ${key}, key the skus by both (--map sku=${key}+${column})`
       : `${n} have rows under more than one ${column} (${example}); each is counted under the first it appears with in the category totals`,
   });
   return !drop;
