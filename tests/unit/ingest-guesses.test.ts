@@ -199,6 +199,30 @@ describe("shop and ERP exports' column names", () => {
     expect(t.series.map((s) => s.sku).sort()).toEqual(['Blue Mug', 'Poster A2']);
   });
 
+  it("marketplace, shop and ERP reports' own names: the sku, the units and the line's money", () => {
+    const cases: [string, Record<string, string>][] = [
+      [
+        'Date,(Parent) ASIN,(Child) ASIN,Title,Units Ordered,Ordered Product Sales',
+        { sku: '(Child) ASIN', quantity: 'Units Ordered', amount: 'Ordered Product Sales' },
+      ],
+      [
+        'Date,Transaction Type,Num,Customer,Product/Service,Qty,Sales Price,Amount,Balance',
+        { sku: 'Product/Service', quantity: 'Qty', price: 'Sales Price', amount: 'Amount' },
+      ],
+      [
+        'Order Date,Product SKU,Product Name,Product Qty,Product Total Price',
+        { sku: 'Product SKU', quantity: 'Product Qty', amount: 'Product Total Price' },
+      ],
+      [
+        'Purchase Date,SKU,Product Name,Qty Ordered,Row Total',
+        { date: 'Purchase Date', sku: 'SKU', quantity: 'Qty Ordered', amount: 'Row Total' },
+      ],
+      ['Order Date,Menu Item,Menu Group,Qty', { sku: 'Menu Item', quantity: 'Qty' }],
+    ];
+    for (const [header, expected] of cases)
+      expect(detectColumns(header.split(',')).mapping, header).toMatchObject(expected);
+  });
+
   it('an item code filled on every row stays the sku beside its name', () => {
     const rows = [['2024-01-05', 'A-1', 'Blue Mug', '2']];
     expect(detectColumns(['Date', 'SKU', 'Item name', 'Qty'], rows).mapping.sku).toBe('SKU');

@@ -73,6 +73,7 @@ const SYNONYMS: Record<Role, readonly string[]> = {
     'shipdate',
     'deliverydate',
     'billingdate',
+    'purchasedate',
     // de
     'datum',
     'belegdatum',
@@ -180,6 +181,12 @@ const SYNONYMS: Record<Role, readonly string[]> = {
     'upc',
     'barcode',
     'asin',
+    'childasin',
+    'parentasin',
+    'productsku',
+    'productservice',
+    'menuitem',
+    'customlabel',
     // a name identifies the article as well as a number (ERP exports often carry only the name)
     'productname',
     'itemname',
@@ -323,6 +330,10 @@ const SYNONYMS: Record<Role, readonly string[]> = {
     'extendedprice',
     'extendedamount',
     'itemtotal',
+    'rowtotal',
+    'orderedproductsales',
+    'totalprice',
+    'producttotalprice',
     // de
     'umsatz',
     'nettoumsatz',
@@ -392,6 +403,8 @@ const SYNONYMS: Record<Role, readonly string[]> = {
     'linequantity',
     'bottlessold',
     'casessold',
+    'productqty',
+    'productquantity',
     'quantitysold',
     'lineitemquantity',
     'orderedquantity',
@@ -472,6 +485,7 @@ const SYNONYMS: Record<Role, readonly string[]> = {
     'lineitemprice',
     'itemprice',
     'sellingprice',
+    'salesprice',
     'netprice',
     // de
     'einzelpreis',
