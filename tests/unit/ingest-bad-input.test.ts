@@ -189,6 +189,19 @@ const rowCases: IssueCase[] = [
     },
   },
   {
+    name: "a return's money is shown as a planner reads it, not as binary floating point",
+    text: 'Date,StockCode,Quantity,Price\n2023-01-02,A,3,6.95\n2023-01-03,A,-13,6.95\n',
+    issues: [
+      rowIssue(
+        'warning',
+        'negative-quantity',
+        3,
+        'Quantity',
+        'Row 3, column "Quantity": -13 is a return; kept and counted as negative sales (-90.35)',
+      ),
+    ],
+  },
+  {
     name: 'negative quantity is a return: kept, negative sales, warned',
     text: 'Date,Product Category,Quantity,Price per Unit,Total Amount\n2023-01-02,Beauty,3,25,75\n2023-01-03,Beauty,-2,25,50\n',
     issues: [

@@ -142,3 +142,11 @@ function readNumberUnbounded(text: string): NumberRead {
 export function shortestNumber(n: number): string {
   return String(n);
 }
+
+/**
+ * A computed number as a message shows it: a product such as 13 × 6.95 is
+ * 90.35000000000001 in binary floating point, and a planner reads 90.35.
+ */
+export function shownProduct(n: number): string {
+  return Number.isFinite(n) ? String(Number(n.toPrecision(12))) : String(n);
+}

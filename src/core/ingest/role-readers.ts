@@ -6,7 +6,7 @@ import { FEMALE, MALE } from './cell-store';
 import { isoKeyText, type DateInterner } from './date-interner';
 import { shownCell } from './issues';
 import { lenientNumber, type NumberReader } from './number-reader';
-import { MAX_MAGNITUDE, shortestNumber } from './numbers';
+import { MAX_MAGNITUDE, shortestNumber, shownProduct } from './numbers';
 import type { RowIssue, RowIssues } from './row-issues';
 import type { SkuView } from './sku-interner';
 
@@ -182,7 +182,7 @@ export class AmountReader {
       col: this.plan.quantity,
       detail: this.noMoney
         ? `${shortestNumber(quantity)} is a return; kept and counted as negative units`
-        : `${shortestNumber(quantity)} is a return; kept and counted as negative sales (${shortestNumber(negative)})`,
+        : `${shortestNumber(quantity)} is a return; kept and counted as negative sales (${shownProduct(negative)})`,
     });
     return negative;
   }
