@@ -14,12 +14,13 @@ export interface Band {
 }
 
 /** Flags a planner filters by. */
-export type RowFlag = 'short history' | 'intermittent' | 'baseline' | 'fallback';
+export type RowFlag = 'short history' | 'intermittent' | 'baseline' | 'fallback' | 'ended';
 export const ROW_FLAGS: readonly RowFlag[] = [
   'short history',
   'intermittent',
   'baseline',
   'fallback',
+  'ended',
 ];
 
 export interface SkuRow {

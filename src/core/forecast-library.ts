@@ -36,6 +36,7 @@ import {
   type SkuForecast,
 } from './forecast';
 import { FALLBACK_CHAIN, LOCAL_MODELS } from './models/registry';
+import { ENDED_WEEKS, hasEnded } from './stats/demand-class';
 import type { Forecast, GlobalModel, Model, ModelAlias } from './models/types';
 import type { WeeklyTable } from './types';
 
@@ -202,6 +203,8 @@ export async function forecastWithLibrary(
     if (flags.includes('fallback')) {
       out.reason = 'short history';
       out.note = `${bs.y.length} complete week${bs.y.length === 1 ? '' : 's'} since the first sale: too few for ${requested === 'auto' ? 'the chosen models' : requested}; forecast by ${made.model}`;
+    } else if (flags.includes('ended')) {
+      out.note = `No sale in the last ${ENDED_WEEKS} weeks: read as ended (a discontinued item), so its forecast and band are 0`;
     }
     const acc = choice?.accuracy;
     if (acc) out.accuracy = acc;
@@ -474,7 +477,7 @@ function selectionSummary(
   };
 }
 
-/** Flags a planner filters by: too little history, sporadic demand, a fallback made the forecast. */
+/** Flags a planner filters by: too little history, sporadic demand, a fallback made the forecast, no sale in a year. */
 export function skuFlags(y: Float64Array, fellBack: boolean): SkuFlag[] {
   const flags: SkuFlag[] = [];
   if (y.length < SHORT_HISTORY_WEEKS) flags.push('short history');
@@ -483,5 +486,6 @@ export function skuFlags(y: Float64Array, fellBack: boolean): SkuFlag[] {
   if (y.length > 0 && (sales === 0 || y.length / sales > INTERMITTENT_ADI))
     flags.push('intermittent');
   if (fellBack) flags.push('fallback');
+  if (hasEnded(y, y.length)) flags.push('ended');
   return flags;
 }

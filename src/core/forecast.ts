@@ -49,7 +49,8 @@ export interface SkuForecast {
 }
 
 /** Why a sku needs a second look. */
-export type SkuFlag = 'short history' | 'intermittent' | 'fallback';
+/** `ended`: no sale in the last year (ENDED_WEEKS), so its forecast and band are 0. */
+export type SkuFlag = 'short history' | 'intermittent' | 'fallback' | 'ended';
 
 /** The model choice of a run: how auto chose, and every candidate's validation score. */
 export interface SelectionSummary {

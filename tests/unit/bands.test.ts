@@ -98,6 +98,25 @@ describe('bands a planner can order from', () => {
     expect(Array.from(after(60))).toEqual([0, 0, 0, 0]);
   });
 
+  it('forecasts 0 for a sku that sold nothing for a year, whichever model it got, and flags it ended', async () => {
+    // Twenty smooth skus (they choose the models), one silent for its last 60
+    // weeks, one silent for its last 40 (not ended: it sold within the year).
+    const r = await forecast(
+      weeklyFile(22, (s, t, rng) => {
+        if (s === 20) return t < WEEKS - 60 ? 20 + 5 * rng.normal() : 0;
+        if (s === 21) return t < WEEKS - 40 ? 20 + 5 * rng.normal() : 0;
+        return 50 + 8 * rng.normal();
+      }),
+    );
+    const ended = r.skus.find((s) => s.sku === 'sku-20')!;
+    expect(ended.flags).toContain('ended');
+    expect(ended.note).toMatch(/^No sale in the last 52 weeks/);
+    for (const w of ended.weeks) expect([w.p10, w.p50, w.p90]).toEqual([0, 0, 0]);
+    const quiet = r.skus.find((s) => s.sku === 'sku-21')!;
+    expect(quiet.flags ?? []).not.toContain('ended');
+    expect(Math.max(...quiet.weeks.map((w) => w.p90))).toBeGreaterThan(0);
+  });
+
   it("widens a total's band when its skus move together", () => {
     // The same sku noise, with and without a shock every sku shares each week.
     const members = (shared: number): TotalMember[] => {

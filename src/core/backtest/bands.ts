@@ -10,7 +10,7 @@
 // before them. A class with too few errors of its own borrows the
 // calibration of all skus pooled.
 
-import { demandClass, DEMAND_CLASSES, type DemandClass } from '../stats/demand-class';
+import { demandClass, DEMAND_CLASSES, hasEnded, type DemandClass } from '../stats/demand-class';
 import { zeroForecast, type Forecast } from '../models/types';
 import {
   calibrate,
@@ -199,6 +199,12 @@ function ownSpread(own: Calibration, pooled: Calibration): Calibration {
   };
 }
 
+/** An ended series' forecast: 0 every week, its band a point at 0. */
+function endedForecast(h: number, into: Forecast = zeroForecast(h)): Forecast {
+  for (const a of [into.point, into.p10, into.p50, into.p90]) a.fill(0, 0, h);
+  return into;
+}
+
 /** The shipped band of a series from its history and point forecast at a cutoff. */
 export function bandAt(
   plan: BandPlan,
@@ -211,6 +217,9 @@ export function bandAt(
   /** Keep p50 on the point: the class's median shift is of other models' errors (a fallback's band). */
   keepMedian = false,
 ): Forecast {
+  // A series with no sale in a year has ended (a discontinued item): whatever
+  // its model says, a band above 0 would ask safety stock of it (mixture-band.ts).
+  if (hasEnded(y, cutoff)) return endedForecast(point.length, into);
   const cls = plan.byClass.get(demand);
   if (cls?.method === 'mixture') return mixtureForecast(y, cutoff, point.length, into);
   const cal = cls?.calibration ?? plan.pooled;
