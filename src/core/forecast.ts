@@ -48,8 +48,7 @@ export interface SkuForecast {
   weeks: ForecastWeek[];
 }
 
-/** Why a sku needs a second look. */
-/** `ended`: no sale in the last year (ENDED_WEEKS), so its forecast and band are 0. */
+/** Why a sku needs a second look; `ended`: no sale in the last year (ENDED_WEEKS), so its forecast and band are 0. */
 export type SkuFlag = 'short history' | 'intermittent' | 'fallback' | 'ended';
 
 /** The model choice of a run: how auto chose, and every candidate's validation score. */

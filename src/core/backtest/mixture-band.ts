@@ -8,10 +8,11 @@
 // π is the share of weeks with a sale over the last 26 weeks, or, when the
 // sku sold more often over the last two years, the mean of the two shares: a
 // sku that sold in more than 10% of its recent weeks always gets a p90 above
-// zero; one that sold nothing for a year (ENDED_WEEKS) gets 0. Chosen on validation windows of the intermittent datasets
-// (models/MODEL_CARD.md) against 52-week, 104-week and TSB-smoothed shares.
+// zero, and one that has ended (no sale in a year) gets 0. Chosen on
+// validation windows of the intermittent datasets (models/MODEL_CARD.md)
+// against 52-week, 104-week and TSB-smoothed shares.
 
-import { ENDED_WEEKS, sellingShare } from '../stats/demand-class';
+import { hasEnded, sellingShare } from '../stats/demand-class';
 import { quantileSorted } from '../stats/quantile';
 import { zeroForecast, type Forecast } from '../models/types';
 
@@ -24,7 +25,7 @@ export function saleProbability(y: ArrayLike<number>, n: number): number {
   // A sku with no sale in a year has ended (a discontinued item): the years
   // before say nothing of its next weeks, and a band above zero would ask
   // for safety stock of it.
-  if (n >= ENDED_WEEKS && sellingShare(y, n, ENDED_WEEKS) === 0) return 0;
+  if (hasEnded(y, n)) return 0;
   const recent = sellingShare(y, n, RECENT_WEEKS);
   const long = sellingShare(y, n, LONG_WEEKS);
   return Math.max(recent, (recent + long) / 2);

@@ -20,7 +20,6 @@ export const ROLES: readonly Role[] = [
   'discount',
 ];
 
-/** Store in the other six languages (de, fr, es, it, nl, pt). */
 /** A store's number as exports abbreviate it (Favorita's store_nbr, Store No., Store #). */
 const STORE_NUMBERS = [
   'storenbr',
@@ -32,6 +31,7 @@ const STORE_NUMBERS = [
   'branchid',
 ];
 
+/** Store in the other six languages (de, fr, es, it, nl, pt). */
 const STORES_ABROAD = [
   'filiale',
   'filialnummer',
@@ -806,7 +806,6 @@ const STORE_WORDS = new Set([
   'storeid',
   ...STORE_NUMBERS,
   'shop',
-  'shopid',
   'branch',
   'outlet',
   'location',

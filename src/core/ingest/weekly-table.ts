@@ -23,7 +23,7 @@ import {
   mondayOf,
   weekdayOf,
 } from './dates';
-import type { IssueLog } from './issues';
+import { shownCell, type IssueLog } from './issues';
 import { cellMessage } from './row-issues';
 import { medianSorted } from '../stats/quantile';
 import { settleOrigin } from './origin';
@@ -482,7 +482,6 @@ function slotMedianAges(
   };
 }
 
-/** The skus with rows, by name, each with its columns: views into the slot sums, no copies. */
 /**
  * Whether the skus keep their categories. A sku whose rows name several
  * categories is said so: when at least half the skus do (a file of stores
@@ -498,7 +497,7 @@ function settleCategories(acc: Accumulator, log: IssueLog): boolean {
     plan.skuParts && plan.skuParts.length > 1
       ? plan.skuParts.map((c) => plan.headers[c]).join('+')
       : (plan.headers[plan.sku] ?? 'sku');
-  const shown = (t: string): string => `"${t.length > 40 ? `${t.slice(0, 39)}…` : t}"`;
+  const shown = (t: string): string => `"${shownCell(t)}"`;
   const example = `sku ${shown(ex.sku)} has rows under ${shown(ex.first)} and ${shown(ex.other)}`;
   const drop = mixed.size * 2 >= names.length;
   const n = `${mixed.size.toLocaleString('en')} of ${names.length.toLocaleString('en')} skus`;
@@ -513,6 +512,7 @@ function settleCategories(acc: Accumulator, log: IssueLog): boolean {
   return !drop;
 }
 
+/** The skus with rows, by name, each with its columns: views into the slot sums, no copies. */
 function skuSeries(
   acc: Accumulator,
   sums: SlotSums,
