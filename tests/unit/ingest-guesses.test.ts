@@ -218,6 +218,31 @@ describe("shop and ERP exports' column names", () => {
         { date: 'Purchase Date', sku: 'SKU', quantity: 'Qty Ordered', amount: 'Row Total' },
       ],
       ['Order Date,Menu Item,Menu Group,Qty', { sku: 'Menu Item', quantity: 'Qty' }],
+      [
+        'Day,Product title,Product vendor,Product type,Net quantity,Gross sales,Net sales',
+        { date: 'Day', sku: 'Product title', quantity: 'Net quantity', amount: 'Net sales' },
+      ],
+      [
+        'Day,Product title,Product variant SKU,Net items sold,Net sales',
+        { sku: 'Product variant SKU', quantity: 'Net items sold' },
+      ],
+      [
+        'Date,Item name,Item ID,Items purchased,Item revenue',
+        { sku: 'Item ID', quantity: 'Items purchased', amount: 'Item revenue' },
+      ],
+      [
+        'Calendar Day,Material,Material Description,Billing Quantity,Net Value',
+        {
+          date: 'Calendar Day',
+          sku: 'Material',
+          quantity: 'Billing Quantity',
+          amount: 'Net Value',
+        },
+      ],
+      [
+        'Transaction creation date,Custom label (SKU),Item title,Quantity,Item subtotal',
+        { date: 'Transaction creation date', sku: 'Custom label (SKU)', amount: 'Item subtotal' },
+      ],
     ];
     for (const [header, expected] of cases)
       expect(detectColumns(header.split(',')).mapping, header).toMatchObject(expected);

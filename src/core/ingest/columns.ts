@@ -74,6 +74,8 @@ const SYNONYMS: Record<Role, readonly string[]> = {
     'deliverydate',
     'billingdate',
     'purchasedate',
+    'calendarday',
+    'transactioncreationdate',
     // de
     'datum',
     'belegdatum',
@@ -187,11 +189,14 @@ const SYNONYMS: Record<Role, readonly string[]> = {
     'productservice',
     'menuitem',
     'customlabel',
+    'productvariantsku',
     // a name identifies the article as well as a number (ERP exports often carry only the name)
     'productname',
     'itemname',
     'articlename',
     'lineitemname',
+    'producttitle',
+    'itemtitle',
     // de, nl
     'artikel',
     'artikelnummer',
@@ -334,6 +339,9 @@ const SYNONYMS: Record<Role, readonly string[]> = {
     'orderedproductsales',
     'totalprice',
     'producttotalprice',
+    'itemrevenue',
+    'nrevenue',
+    'itemsubtotal',
     // de
     'umsatz',
     'nettoumsatz',
@@ -405,6 +413,9 @@ const SYNONYMS: Record<Role, readonly string[]> = {
     'casessold',
     'productqty',
     'productquantity',
+    'netitemssold',
+    'itemspurchased',
+    'billingquantity',
     'quantitysold',
     'lineitemquantity',
     'orderedquantity',
