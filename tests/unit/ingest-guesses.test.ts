@@ -220,7 +220,13 @@ describe("shop and ERP exports' column names", () => {
       ['Order Date,Menu Item,Menu Group,Qty', { sku: 'Menu Item', quantity: 'Qty' }],
       [
         'Day,Product title,Product vendor,Product type,Net quantity,Gross sales,Net sales',
-        { date: 'Day', sku: 'Product title', quantity: 'Net quantity', amount: 'Net sales' },
+        {
+          date: 'Day',
+          sku: 'Product title',
+          category: 'Product type',
+          quantity: 'Net quantity',
+          amount: 'Net sales',
+        },
       ],
       [
         'Day,Product title,Product variant SKU,Net items sold,Net sales',

@@ -262,6 +262,7 @@ const SYNONYMS: Record<Role, readonly string[]> = {
     'family',
     'productgroup',
     'itemgroup',
+    'producttype',
     // de
     'warengruppe',
     'kategorie',
