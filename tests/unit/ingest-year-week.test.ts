@@ -71,3 +71,45 @@ describe('a year and a week column as the date', () => {
     }
   });
 });
+
+describe("a year, a month and a day column (a BI export's date hierarchy)", () => {
+  /** Power BI's `Year, Quarter, Month, Day`: 10 a weekday, 30 on a weekend, two products. */
+  function hierarchyCsv(days: number): string {
+    const names = ['January', 'February', 'March'];
+    const lines = ['Year,Quarter,Month,Day,Product,Sales'];
+    for (let d = 0; d < days; d++) {
+      const date = new Date(Date.UTC(2024, 0, 1 + d));
+      const weekend = date.getUTCDay() === 0 || date.getUTCDay() === 6;
+      for (const p of ['A', 'B'])
+        lines.push(
+          `2024,Qtr 1,${names[date.getUTCMonth()]},${date.getUTCDate()},${p},${weekend ? 30 : 10}`,
+        );
+    }
+    return lines.join('\n') + '\n';
+  }
+
+  it('dates each row by its day, not spread over its month, and says Year+Month+Day', () => {
+    const t = ingestText(hierarchyCsv(70));
+    expect(t.report.issues.filter((i) => i.severity === 'error')).toEqual([]);
+    expect(t.report.mapping.date).toBe('Year+Month+Day');
+    expect(t.report.rowsUsed).toBe(140);
+    // Every whole week: five weekdays at 10 and a weekend at 30 each.
+    expect(new Set(t.series[0]!.rows.filter((r) => !r.partial).map((r) => r.total_amount))).toEqual(
+      new Set([110]),
+    );
+    expect(t.report.issues.some((i) => i.code === 'monthly-periods')).toBe(false);
+  });
+
+  it('keeps a Day column of dates the date, and a day that does not exist is a bad date of its row', () => {
+    expect(
+      detectColumns(
+        ['Year', 'Month', 'Day', 'Item', 'Units'],
+        [['2024', '1', '2024-01-05', 'A', '3']],
+      ).mapping.date,
+    ).toBe('Day');
+    const t = ingestText(hierarchyCsv(14) + '2024,Qtr 1,February,30,A,5\n');
+    const bad = t.report.issues.find((i) => i.code === 'bad-date');
+    expect(bad?.row).toBe(30);
+    expect(bad?.message).toMatch(/"2024-02-30" is not a date/);
+  });
+});

@@ -39,3 +39,27 @@ describe('MappingForm with a year and a week column', () => {
     expect(confirmed[0]).toMatchObject({ date: 'Jahr+KW', sku: 'Artikel', quantity: 'Menge' });
   });
 });
+
+describe('MappingForm with a year, a month and a day column', () => {
+  it('offers Month + Day as the date part beside Year, and confirms Year+Month+Day', async () => {
+    const text =
+      'Year,Quarter,Month,Day,Product,Sales\n2024,Qtr 1,January,1,A,10\n2024,Qtr 1,January,2,A,10\n2024,Qtr 1,January,3,A,10\n';
+    const peek = readHeaderLine(new TextEncoder().encode(text), true);
+    expect(peek.detected.date).toBe('Year+Month+Day');
+    const confirmed: ColumnMapping[] = [];
+    render(MappingForm, {
+      peek,
+      fileName: 'bi-export.csv',
+      saved: null,
+      onconfirm: (mapping: ColumnMapping) => confirmed.push(mapping),
+      onforget: () => undefined,
+      oncancel: () => undefined,
+    });
+    const date = screen.getByLabelText('Date (required)') as unknown as { value: string };
+    const part = screen.getByTestId(TEST_IDS.mappingDatePart) as unknown as { value: string };
+    expect(date.value).toBe('Year');
+    expect(part.value).toBe('Month+Day');
+    await fireEvent.click(screen.getByTestId(TEST_IDS.mappingSubmit));
+    expect(confirmed[0]).toMatchObject({ date: 'Year+Month+Day', sku: 'Product', amount: 'Sales' });
+  });
+});

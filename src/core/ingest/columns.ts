@@ -780,36 +780,46 @@ export function periodOfName(header: string): 'week' | 'month' | null {
 const WEEK_CELL = /^(0?[1-9]|[1-4]\d|5[0-3])$/;
 const MONTH_CELL = /^(0?[1-9]|1[0-2])$/;
 
+/** Names of a day-of-month column beside a year and a month (a BI export's date hierarchy). */
+const DAY_WORDS = new Set(['day', 'dayofmonth', 'tag', 'jour', 'dia', 'giorno', 'dag']);
+const DAY_CELL = /^(0?[1-9]|[12]\d|3[01])$/;
+
 /**
  * A year column and a week-number or month column that together date each
  * row (`Jahr;KW;Artikel;Menge`, a BI export's `Year, Month`), when no other
  * column is a date: their indices, year first; else null. Most sample cells
- * must be years, and week numbers or months (a number or a name).
+ * must be years, and week numbers or months (a number or a name). Beside a
+ * year and a month, a day-of-month column (Power BI's `Year, Quarter, Month,
+ * Day`) makes the three a date.
  */
 function yearAndPeriod(
   headers: readonly string[],
   normalized: readonly string[],
   sample: readonly (readonly string[])[],
   date: string | undefined,
-): [number, number] | null {
+): number[] | null {
   const year = normalized.findIndex((h) => YEAR_WORDS.has(h));
   const week = normalized.findIndex((h) => WEEK_WORDS.has(h));
   const period = week !== -1 ? week : normalized.findIndex((h) => MONTH_WORDS.has(h));
   // Only from values: a header alone does not say the week column holds numbers, not dates.
   if (year === -1 || period === -1 || sample.length === 0) return null;
-  // A real date column found by name stays the date (a week column named Week is no date).
-  if (date !== undefined && headers.findIndex((h) => h.trim() === date) !== period) return null;
   const fits = (col: number, cell: (c: string) => boolean): boolean => {
     const cells = sample.map((r) => (r[col] ?? '').trim()).filter((c) => c !== '');
     return cells.length > 0 && cells.filter(cell).length >= 0.8 * cells.length;
   };
+  const day =
+    period === week
+      ? -1
+      : normalized.findIndex((h, i) => DAY_WORDS.has(h) && fits(i, (c) => DAY_CELL.test(c)));
+  // A real date column found by name stays the date (a week column named Week is no date).
+  const dateAt = date === undefined ? -1 : headers.findIndex((h) => h.trim() === date);
+  if (date !== undefined && dateAt !== period && dateAt !== day) return null;
   const isPeriod =
     period === week
       ? (c: string) => WEEK_CELL.test(c)
       : (c: string) => MONTH_CELL.test(c) || monthOfName(c) !== undefined;
-  return fits(year, (c) => /^(19|20)\d\d$/.test(c)) && fits(period, isPeriod)
-    ? [year, period]
-    : null;
+  if (!fits(year, (c) => /^(19|20)\d\d$/.test(c)) || !fits(period, isPeriod)) return null;
+  return day === -1 ? [year, period] : [year, period, day];
 }
 
 /** Sku synonyms that name a store, not an article: with an item column, the pair is the series. */

@@ -295,24 +295,27 @@ export class LayoutSink implements PreReadSink {
    * The year and week-number (or month) columns that date a long file's rows
    * together (`--map date=Jahr+KW`, or detected so from the first rows), or null.
    */
-  private yearPeriod(headers: string[], found: ColumnMapping): [number, number] | null {
+  private yearPeriod(headers: string[], found: ColumnMapping): number[] | null {
     const name = this.requested.date ?? found.date;
     if (name === undefined || !name.includes('+') || findHeader(headers, name) !== -1) return null;
     const parts = name.split('+').map((p) => findHeader(headers, p.trim()));
-    return parts.length === 2 && parts.every((i) => i !== -1) ? (parts as [number, number]) : null;
+    return (parts.length === 2 || parts.length === 3) && parts.every((i) => i !== -1)
+      ? parts
+      : null;
   }
 
   /** A long file dated by a year and a week or month column: see year-period.ts. */
   private beginYearPeriod(
     headers: string[],
-    cols: [number, number],
+    cols: number[],
     found: ColumnMapping,
     delimiter: string,
     sample: readonly (readonly string[])[],
   ): boolean {
     const width = headers.length;
     const names = headers.map((h) => h.trim());
-    const unit = periodOfName(names[cols[1]] as string) ?? 'week';
+    const unit =
+      cols.length === 3 ? 'day' : (periodOfName(names[cols[1] as number] as string) ?? 'week');
     const measures = [
       this.requested.amount ?? found.amount,
       this.requested.quantity ?? found.quantity,
@@ -320,7 +323,8 @@ export class LayoutSink implements PreReadSink {
       .map((n) => (n === undefined ? -1 : findHeader(headers, n)))
       .filter((i) => i !== -1);
     const rowsOf = yearPeriodRows(width, cols, unit, unit === 'month' ? measures : []);
-    const dateName = label(`date (${names[cols[0]]} + ${names[cols[1]]})`, names);
+    const parts = cols.map((c) => names[c] as string);
+    const dateName = label(`date (${parts.join(' + ')})`, names);
     this.builder = new TableBuilder(
       this.log,
       { ...this.requested, date: dateName },
@@ -331,7 +335,7 @@ export class LayoutSink implements PreReadSink {
     );
     const longSample = sample.map((r) => rowsOf(r)[0] as string[]);
     if (!this.builder.begin([...headers, dateName], delimiter, longSample)) return false;
-    this.yearPeriodName = `${names[cols[0]]}+${names[cols[1]]}`;
+    this.yearPeriodName = parts.join('+');
     this.reshape = {
       headers: [...names, dateName],
       mapping: {},

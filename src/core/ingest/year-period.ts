@@ -2,12 +2,13 @@
 // together (`Jahr;KW;Artikel;Menge`, a BI export's `Year, Month, Item, Units`):
 // each row becomes the long rows the table builder takes, with a date column
 // added. A week is its ISO week; a month is spread evenly over its days, each
-// week taking its days' share of the sales, as a sheet of months across is.
+// week taking its days' share of the sales, as a sheet of months across is;
+// a year, a month and a day (`Year, Quarter, Month, Day`) are that day.
 import { civilFromDays, daysFromCivil, formatDay, mondayOf } from './dates';
 import { monthOfName } from './month-names';
 import { lenientNumber } from './number-reader';
 
-export type YearPeriodUnit = 'week' | 'month';
+export type YearPeriodUnit = 'week' | 'month' | 'day';
 
 const MONTH_NUMBER = /^(0?[1-9]|1[0-2])$/;
 
@@ -20,16 +21,21 @@ const MONTH_NUMBER = /^(0?[1-9]|1[0-2])$/;
  */
 export function yearPeriodRows(
   width: number,
-  [year, period]: readonly [number, number],
+  [year, period, day]: readonly number[],
   unit: YearPeriodUnit,
   measures: readonly number[],
 ): (cells: readonly string[]) => string[][] {
   return (cells) => {
     const row = Array.from({ length: width }, (_, i) => cells[i] ?? '');
-    const y = (row[year] as string).trim();
-    const p = (row[period] as string).trim();
+    const y = (row[year as number] as string).trim();
+    const p = (row[period as number] as string).trim();
     if (unit === 'week') return [[...row, `${y}-W${p.padStart(2, '0')}`]];
     const month = MONTH_NUMBER.test(p) ? Number(p) : monthOfName(p);
+    if (unit === 'day') {
+      const d = (row[day as number] as string).trim();
+      const mm = month === undefined ? p : String(month).padStart(2, '0');
+      return [[...row, `${y}-${mm}-${d.padStart(2, '0')}`]];
+    }
     if (!/^\d{4}$/.test(y) || month === undefined) return [[...row, `${y}-${p}`]];
     const start = daysFromCivil(Number(y), month, 1);
     const values = measures.map((c) => lenientNumber(row[c] as string));
