@@ -113,3 +113,28 @@ describe("a year, a month and a day column (a BI export's date hierarchy)", () =
     expect(bad?.message).toMatch(/"2024-02-30" is not a date/);
   });
 });
+
+describe('a month column as the date of a long file', () => {
+  it('reads 2024-01, Jan-24 and January 2024 as months, spread over their days', () => {
+    for (const [jan, feb, mar] of [
+      ['2024-01', '2024-02', '2024-03'],
+      ['Jan-24', 'Feb-24', 'Mar-24'],
+      ['January 2024', 'February 2024', 'March 2024'],
+    ]) {
+      const t = ingestText(`Month,Item,Units\n${jan},A,31\n${feb},A,29\n${mar},A,31\n`);
+      expect(t.report.mapping.date, jan).toBe('Month');
+      expect(t.report.issues.filter((i) => i.severity === 'error')).toEqual([]);
+      expect(t.report.issues.some((i) => i.code === 'monthly-periods')).toBe(true);
+      // One unit a day: every whole week holds 7, and the three months 91 in all.
+      const rows = t.series[0]!.rows;
+      expect(new Set(rows.filter((r) => !r.partial).map((r) => r.quantity))).toEqual(new Set([7]));
+      expect(rows.reduce((a, r) => a + r.quantity, 0)).toBeCloseTo(91, 9);
+    }
+  });
+
+  it('keeps a column of days a column of days', () => {
+    const t = ingestText('Month,Item,Units\n2024-01-05,A,3\n2024-02-09,A,2\n2024-03-01,A,3\n');
+    expect(t.report.issues.some((i) => i.code === 'monthly-periods')).toBe(false);
+    expect(t.series[0]!.rows.reduce((a, r) => a + r.quantity, 0)).toBe(8);
+  });
+});

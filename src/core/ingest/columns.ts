@@ -3,7 +3,7 @@
 // punctuation, against a list of synonyms per role in seven languages.
 import { SEED_HEADERS } from '../seed';
 import type { ColumnMapping, Role } from '../types';
-import { readDate } from './dates';
+import { readDate, readMonth } from './dates';
 import { monthOfName } from './month-names';
 import { statsforecastValueAt } from './statsforecast';
 
@@ -871,9 +871,10 @@ function dateColumnByValues(
     // A header that is a date itself is a row of data, or a period across (not a date column).
     if (used.has(col) || readDate(header.trim()).kind !== 'bad') return false;
     const cells = sample.map((r) => (r[col] ?? '').trim()).filter((c) => c !== '');
+    // A month (`2024-01`, `Jan 2024`) dates a monthly row too (spread over its days: unpivot.ts).
     const dates = cells.filter((c) => {
       const kind = readDate(c).kind;
-      return kind !== 'bad' && kind !== 'serial';
+      return (kind !== 'bad' && kind !== 'serial') || readMonth(c) === readMonth(c);
     }).length;
     return cells.length > 0 && dates >= 0.8 * cells.length;
   });

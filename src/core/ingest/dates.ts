@@ -254,3 +254,19 @@ function readWritten(s: string, depth = 0): DateReading {
   }
   return BAD;
 }
+
+/** `Jan 2024`, `January 2024`, `Jan-24`, `2024-01`, `2024/01`: the month's first day, else NaN. */
+export function readMonth(text: string): number {
+  const s = text.trim();
+  const ym = /^(\d{4})[-/.](\d{1,2})$/.exec(s);
+  if (ym) {
+    const m = Number(ym[2]);
+    return m >= 1 && m <= 12 ? daysFromCivil(Number(ym[1]), m, 1) : NaN;
+  }
+  const named = /^(\p{L}+)\.?[\s\-/']*(\d{2}|\d{4})$/u.exec(s);
+  if (!named) return NaN;
+  const month = monthOfName(named[1] as string);
+  if (month === undefined) return NaN;
+  const y = named[2] as string;
+  return daysFromCivil(expandYear(y), month, 1);
+}

@@ -6,8 +6,7 @@
 import type { ColumnMapping, DateFormat, Layout } from '../types';
 import { listColumns } from './column-list';
 import { detectColumns, normalizeHeader } from './columns';
-import { daysFromCivil, readDate, readIsoWeek } from './dates';
-import { monthOfName } from './month-names';
+import { readDate, readIsoWeek, readMonth } from './dates';
 
 export const LAYOUTS: readonly Layout[] = ['long', 'wide-dates-down', 'wide-periods-across'];
 
@@ -48,22 +47,6 @@ export interface DatesDown {
 }
 
 export type LayoutPlan = { kind: 'long' } | PeriodsAcross | DatesDown;
-
-/** `Jan 2024`, `January 2024`, `Jan-24`, `2024-01`, `2024/01`: the month's first day, else NaN. */
-export function readMonth(text: string): number {
-  const s = text.trim();
-  const ym = /^(\d{4})[-/.](\d{1,2})$/.exec(s);
-  if (ym) {
-    const m = Number(ym[2]);
-    return m >= 1 && m <= 12 ? daysFromCivil(Number(ym[1]), m, 1) : NaN;
-  }
-  const named = /^(\p{L}+)\.?[\s\-/']*(\d{2}|\d{4})$/u.exec(s);
-  if (!named) return NaN;
-  const month = monthOfName(named[1] as string);
-  if (month === undefined) return NaN;
-  const y = named[2] as string;
-  return daysFromCivil(y.length === 2 ? 2000 + Number(y) : Number(y), month, 1);
-}
 
 /** Ambiguous day/month headers: the reading every header accepts, preferring steps of equal length. */
 function chooseDayFirst(headers: string[], dateFormat?: DateFormat): boolean {

@@ -9,7 +9,7 @@
 import type { ColumnMapping, DateFormat, Layout, Measure, WeeklyTable } from '../types';
 import { listColumns } from './column-list';
 import { detectColumns, findHeader, periodOfName } from './columns';
-import { civilFromDays, readDate } from './dates';
+import { civilFromDays, readDate, readMonth } from './dates';
 import { lenientNumber } from './number-reader';
 import type { IssueLog } from './issues';
 import {
@@ -304,6 +304,26 @@ export class LayoutSink implements PreReadSink {
       : null;
   }
 
+  /**
+   * The date column of a long file of months (`2024-01`, `Jan 2024`: most of
+   * the first rows months, few of them days), as a one-column year-period.
+   */
+  private monthColumn(
+    headers: string[],
+    found: ColumnMapping,
+    sample: readonly (readonly string[])[],
+  ): number[] | null {
+    const name = this.requested.date ?? found.date;
+    const col = name === undefined ? -1 : findHeader(headers, name);
+    if (col === -1) return null;
+    const cells = sample.map((r) => (r[col] ?? '').trim()).filter((c) => c !== '');
+    const months = cells.filter((c) => readMonth(c) === readMonth(c)).length;
+    const days = cells.filter((c) => readDate(c).kind !== 'bad').length;
+    return cells.length > 0 && months >= 0.8 * cells.length && days < 0.2 * cells.length
+      ? [col]
+      : null;
+  }
+
   /** A long file dated by a year and a week or month column: see year-period.ts. */
   private beginYearPeriod(
     headers: string[],
@@ -315,7 +335,11 @@ export class LayoutSink implements PreReadSink {
     const width = headers.length;
     const names = headers.map((h) => h.trim());
     const unit =
-      cols.length === 3 ? 'day' : (periodOfName(names[cols[1] as number] as string) ?? 'week');
+      cols.length === 3
+        ? 'day'
+        : cols.length === 1
+          ? 'month'
+          : (periodOfName(names[cols[1] as number] as string) ?? 'week');
     const measures = [
       this.requested.amount ?? found.amount,
       this.requested.quantity ?? found.quantity,
@@ -363,7 +387,8 @@ export class LayoutSink implements PreReadSink {
     if (this.plan.kind === 'long') {
       // Detected once here for both the pair and its month's measure columns.
       const found = this.detect ? detectColumns(headers, sample).mapping : {};
-      const yearPeriod = this.yearPeriod(headers, found);
+      const yearPeriod =
+        this.yearPeriod(headers, found) ?? this.monthColumn(headers, found, sample);
       return yearPeriod === null
         ? this.builder.begin(headers, delimiter, sample)
         : this.beginYearPeriod(headers, yearPeriod, found, delimiter, sample);

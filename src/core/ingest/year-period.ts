@@ -4,7 +4,7 @@
 // added. A week is its ISO week; a month is spread evenly over its days, each
 // week taking its days' share of the sales, as a sheet of months across is;
 // a year, a month and a day (`Year, Quarter, Month, Day`) are that day.
-import { civilFromDays, daysFromCivil, formatDay, mondayOf } from './dates';
+import { civilFromDays, daysFromCivil, formatDay, mondayOf, readMonth } from './dates';
 import { monthOfName } from './month-names';
 import { lenientNumber } from './number-reader';
 
@@ -14,7 +14,8 @@ const MONTH_NUMBER = /^(0?[1-9]|1[0-2])$/;
 
 /**
  * How one row of `width` cells becomes long rows: its cells and a date (an
- * ISO week label, or the last day of a month's part in a week), the
+ * ISO week label, a day, or the last day of a month's part in a week; one
+ * column alone is a month label, `2024-01` or `Jan 2024`), the
  * `measures` columns (amount, quantity) scaled by that part's share of the
  * month. A year or period that is none gives one row whose date names it, for
  * the builder to report; so does a measure cell that is no number.
@@ -28,7 +29,8 @@ export function yearPeriodRows(
   return (cells) => {
     const row = Array.from({ length: width }, (_, i) => cells[i] ?? '');
     const y = (row[year as number] as string).trim();
-    const p = (row[period as number] as string).trim();
+    if (period === undefined) return monthRows(row, readMonth(y), y, measures);
+    const p = (row[period] as string).trim();
     if (unit === 'week') return [[...row, `${y}-W${p.padStart(2, '0')}`]];
     const month = MONTH_NUMBER.test(p) ? Number(p) : monthOfName(p);
     if (unit === 'day') {
@@ -36,16 +38,31 @@ export function yearPeriodRows(
       const mm = month === undefined ? p : String(month).padStart(2, '0');
       return [[...row, `${y}-${mm}-${d.padStart(2, '0')}`]];
     }
-    if (!/^\d{4}$/.test(y) || month === undefined) return [[...row, `${y}-${p}`]];
-    const start = daysFromCivil(Number(y), month, 1);
-    const values = measures.map((c) => lenientNumber(row[c] as string));
-    if (values.some((v) => v === null)) return [[...row, formatDay(start)]];
-    return monthParts(start).map(({ lastDay, share }) => {
-      const part = [...row, formatDay(lastDay)];
-      measures.forEach((c, k) => (part[c] = String((values[k] as number) * share)));
-      return part;
-    });
+    const valid = /^\d{4}$/.test(y) && month !== undefined;
+    return monthRows(row, valid ? daysFromCivil(Number(y), month, 1) : NaN, `${y}-${p}`, measures);
   };
+}
+
+/**
+ * A month's row as its parts by week (monthParts), each measure scaled by
+ * the part's share; a month that is none (NaN), or a measure that is no
+ * number, gives the row once, dated `text` or the month's 1st, for the
+ * builder to report.
+ */
+function monthRows(
+  row: string[],
+  start: number,
+  text: string,
+  measures: readonly number[],
+): string[][] {
+  if (start !== start) return [[...row, text]];
+  const values = measures.map((c) => lenientNumber(row[c] as string));
+  if (values.some((v) => v === null)) return [[...row, formatDay(start)]];
+  return monthParts(start).map(({ lastDay, share }) => {
+    const part = [...row, formatDay(lastDay)];
+    measures.forEach((c, k) => (part[c] = String((values[k] as number) * share)));
+    return part;
+  });
 }
 
 /** A month's days in one ISO week: that week's Monday, the part's last day, its share of the month. */
