@@ -1,7 +1,7 @@
 // The mapping form's words for the column roles and for what is still missing
 // (the rule itself is src/core/required-roles.ts, shared with the ingestion).
 
-import { readDate } from '../core/ingest/dates';
+import { readDate, readMonth } from '../core/ingest/dates';
 import { missingRequiredRole } from '../core/required-roles';
 import type { ColumnMapping, Measure, Role } from '../core/types';
 
@@ -39,7 +39,13 @@ export function describeDates(values: readonly string[]): string | null {
   const bad = readings.filter((r) => r.kind === 'bad').length;
   const dmy = readings.filter((r) => r.kind === 'dmy');
   const of = `${readings.length - bad} of ${readings.length} preview rows`;
-  if (bad === readings.length) return `these values do not read as dates (${of})`;
+  if (bad === readings.length) {
+    // A monthly report's month column (2024-01, Jan-24): read as months (core's unpivot.ts).
+    const months = values.filter((v) => v.trim() !== '' && readMonth(v) === readMonth(v)).length;
+    return months >= 0.8 * readings.length
+      ? `months, each spread evenly over its days by week: ${months} of ${readings.length} preview rows`
+      : `these values do not read as dates (${of})`;
+  }
   if (dmy.length === 0) {
     const kinds = new Set(readings.filter((r) => r.kind !== 'bad').map((r) => r.kind));
     return kinds.has('serial') && !kinds.has('iso')

@@ -432,6 +432,10 @@ describe('dates in words, for the mapping form', () => {
     // Undecided dotted dates are day-first, as the ingestion reads them.
     expect(describeDates(['02.01.2023', '03.01.2023'])).toMatch(/^dates read as day\.month\.year/);
     expect(describeDates(['abc'])).toMatch(/do not read as dates/);
+    // A monthly report's month column is read as months, not refused.
+    expect(describeDates(['2024-01', 'Feb-24', 'March 2024'])).toBe(
+      'months, each spread evenly over its days by week: 3 of 3 preview rows',
+    );
     expect(describeDates([])).toBeNull();
   });
 });
