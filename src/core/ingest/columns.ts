@@ -4,7 +4,7 @@
 import { SEED_HEADERS } from '../seed';
 import type { ColumnMapping, Role } from '../types';
 import { readDate, readMonth } from './dates';
-import { monthOfName } from './month-names';
+import { monthOfCell } from './month-names';
 import { statsforecastValueAt } from './statsforecast';
 
 export const ROLES: readonly Role[] = [
@@ -778,7 +778,6 @@ export function periodOfName(header: string): 'week' | 'month' | null {
 }
 
 const WEEK_CELL = /^(0?[1-9]|[1-4]\d|5[0-3])$/;
-const MONTH_CELL = /^(0?[1-9]|1[0-2])$/;
 
 /** Names of a day-of-month column beside a year and a month (a BI export's date hierarchy). */
 const DAY_WORDS = new Set(['day', 'dayofmonth', 'tag', 'jour', 'dia', 'giorno', 'dag']);
@@ -817,7 +816,7 @@ function yearAndPeriod(
   const isPeriod =
     period === week
       ? (c: string) => WEEK_CELL.test(c)
-      : (c: string) => MONTH_CELL.test(c) || monthOfName(c) !== undefined;
+      : (c: string) => monthOfCell(c) !== undefined;
   if (!fits(year, (c) => /^(19|20)\d\d$/.test(c)) || !fits(period, isPeriod)) return null;
   return day === -1 ? [year, period] : [year, period, day];
 }

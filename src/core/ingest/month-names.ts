@@ -65,6 +65,13 @@ export function monthOfName(word: string): number | undefined {
   return MONTH_OF.get(plainWord(word));
 }
 
+const MONTH_NUMBER = /^(0?[1-9]|1[0-2])$/;
+
+/** A month column's cell as its month (1–12): a number (`3`, `03`) or a name (`Mär`); else undefined. */
+export function monthOfCell(cell: string): number | undefined {
+  return MONTH_NUMBER.test(cell) ? Number(cell) : monthOfName(cell);
+}
+
 export function isWeekdayName(word: string): boolean {
   return WEEKDAYS.has(plainWord(word));
 }

@@ -275,7 +275,7 @@ export class LayoutSink implements PreReadSink {
   private header: string[] | null = null;
   /** A sheet of periods across read as units because its cells are whole numbers. */
   private countsGuessed = false;
-  /** `Year+Week` when a year and a week (or month) column date the rows (the report's date mapping). */
+  /** The columns that date the rows together (`Year+Week`, `Year+Month+Day`, a lone month column): the report's date mapping. */
   private yearPeriodName: string | null = null;
 
   /** `layout`: the caller's choice; detected from the header row when absent. */
@@ -292,8 +292,9 @@ export class LayoutSink implements PreReadSink {
   }
 
   /**
-   * The year and week-number (or month) columns that date a long file's rows
-   * together (`--map date=Jahr+KW`, or detected so from the first rows), or null.
+   * The year and week-number or month columns (and a day column) that date a
+   * long file's rows together (`--map date=Jahr+KW`, `Year+Month+Day`, or
+   * detected so from the first rows), or null.
    */
   private yearPeriod(headers: string[], found: ColumnMapping): number[] | null {
     const name = this.requested.date ?? found.date;
@@ -324,7 +325,7 @@ export class LayoutSink implements PreReadSink {
       : null;
   }
 
-  /** A long file dated by a year and a week or month column: see year-period.ts. */
+  /** A long file dated by a year-period's columns (`cols`, year first): see year-period.ts. */
   private beginYearPeriod(
     headers: string[],
     cols: number[],

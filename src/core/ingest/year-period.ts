@@ -5,12 +5,10 @@
 // week taking its days' share of the sales, as a sheet of months across is;
 // a year, a month and a day (`Year, Quarter, Month, Day`) are that day.
 import { civilFromDays, daysFromCivil, formatDay, mondayOf, readMonth } from './dates';
-import { monthOfName } from './month-names';
+import { monthOfCell } from './month-names';
 import { lenientNumber } from './number-reader';
 
 export type YearPeriodUnit = 'week' | 'month' | 'day';
-
-const MONTH_NUMBER = /^(0?[1-9]|1[0-2])$/;
 
 /**
  * How one row of `width` cells becomes long rows: its cells and a date (an
@@ -22,19 +20,22 @@ const MONTH_NUMBER = /^(0?[1-9]|1[0-2])$/;
  */
 export function yearPeriodRows(
   width: number,
-  [year, period, day]: readonly number[],
+  cols: readonly number[],
   unit: YearPeriodUnit,
   measures: readonly number[],
 ): (cells: readonly string[]) => string[][] {
+  const [year, period, day] = cols as [number, number?, number?];
   return (cells) => {
     const row = Array.from({ length: width }, (_, i) => cells[i] ?? '');
-    const y = (row[year as number] as string).trim();
-    if (period === undefined) return monthRows(row, readMonth(y), y, measures);
-    const p = (row[period] as string).trim();
+    const at = (col: number | undefined): string => (row[col as number] as string).trim();
+    // One column alone is a month's label.
+    if (period === undefined) return monthRows(row, readMonth(at(year)), at(year), measures);
+    const y = at(year);
+    const p = at(period);
     if (unit === 'week') return [[...row, `${y}-W${p.padStart(2, '0')}`]];
-    const month = MONTH_NUMBER.test(p) ? Number(p) : monthOfName(p);
+    const month = monthOfCell(p);
     if (unit === 'day') {
-      const d = (row[day as number] as string).trim();
+      const d = at(day);
       const mm = month === undefined ? p : String(month).padStart(2, '0');
       return [[...row, `${y}-${mm}-${d.padStart(2, '0')}`]];
     }
