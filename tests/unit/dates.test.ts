@@ -84,6 +84,17 @@ describe('readDate', () => {
     expect(iso('45254.75')).toBe('2023-11-24');
   });
 
+  it('reads Unix time in seconds or milliseconds as its UTC day, as databases export it', () => {
+    expect(iso('1700784000')).toBe('2023-11-24');
+    expect(iso('1700870399')).toBe('2023-11-24');
+    expect(iso('1700784000000')).toBe('2023-11-24');
+    expect(iso('1700870399999')).toBe('2023-11-24');
+    expect(iso('1700784000.5')).toBe('2023-11-24');
+    // Beyond 2100 (an order number, not a time) stays no date.
+    expect(iso('9999999999')).toBeNull();
+    expect(iso('9999999999999')).toBeNull();
+  });
+
   it("reads the month's name as Excel and shop reports write it, in seven languages", () => {
     for (const s of [
       '05-Jan-24',

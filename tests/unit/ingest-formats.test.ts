@@ -15,6 +15,7 @@ describe('delimiters, BOM, CRLF, quotes', () => {
   it.each([
     ['semicolon', 'Date;Sales\n2023-01-02;5\n2023-01-04;6\n', ';'],
     ['tab', 'Date\tSales\n2023-01-02\t5\n2023-01-04\t6\n', '\t'],
+    ['pipe (POS and ERP extracts)', 'Date|Sales\n2023-01-02|5\n2023-01-04|6\n', '|'],
     ['BOM + CRLF', '\uFEFFDate,Sales\r\n2023-01-02,5\r\n2023-01-04,6\r\n', ','],
     ['quoted fields', '"Date","Sales"\n"2023-01-02","5"\n"2023-01-04","6"\n', ','],
     ['no final line break', 'Date,Sales\n2023-01-02,5\n2023-01-04,6', ','],
@@ -26,6 +27,13 @@ describe('delimiters, BOM, CRLF, quotes', () => {
     expect(t.series).toEqual(expected.series);
     expect(t.report.issues).toEqual([]);
     expect(t.report.rowsRead).toBe(2);
+  });
+
+  it('a date column of Unix time (a database export) reads as days', () => {
+    const t = ingestText('created_at|sku|qty\n1700784000|A|5\n1701043200000|A|6\n');
+    expect(t.report.issues).toEqual([]);
+    expect(t.series.map((s) => s.sku)).toEqual(['A']);
+    expect(t.report.rowsUsed).toBe(2);
   });
 
   it('a quoted value holding the delimiter, quotes and a line break', () => {

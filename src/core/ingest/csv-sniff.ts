@@ -1,7 +1,7 @@
 // Delimiter and line-break detection from the start of the file.
 
-export type Delimiter = ',' | ';' | '\t';
-const CANDIDATES: readonly Delimiter[] = [',', ';', '\t'];
+export type Delimiter = ',' | ';' | '\t' | '|';
+const CANDIDATES: readonly Delimiter[] = [',', ';', '\t', '|'];
 
 /** Splits the first lines of `sample` (quotes respected), at most `maxLines`. */
 function firstLines(sample: string, maxLines: number): string[] {

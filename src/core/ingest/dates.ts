@@ -126,6 +126,10 @@ export function datePart(text: string): string {
 const SEPARATED = /^(\d{1,4})([-/.])(\d{1,2})\2(\d{1,4})$/;
 // Excel serial day numbers (5 digits: 1927–2173), optionally with a time fraction.
 const SERIAL = /^\d{5}(\.\d+)?$/;
+// Unix time as databases and web shops export it: seconds (10 digits, from
+// September 2001) or milliseconds (13 digits), read as the UTC day.
+const UNIX_TIME = /^(\d{10}|\d{13})(\.\d+)?$/;
+const SECONDS_PER_DAY = 86400;
 // Compact ISO 20231124.
 const COMPACT = /^(1[89]\d\d|2\d\d\d)(\d\d)(\d\d)$/;
 
@@ -186,6 +190,13 @@ export function readDate(raw: string): DateReading {
   }
   if (SERIAL.test(s)) {
     const days = Math.floor(Number(s)) - EXCEL_EPOCH;
+    if (civilFromDays(days).year > MAX_YEAR) return BAD;
+    return { kind: 'serial', days, dayFirst: NaN, monthFirst: NaN };
+  }
+  const u = UNIX_TIME.exec(s);
+  if (u) {
+    const seconds = (u[1] as string).length === 13 ? Number(s) / 1000 : Number(s);
+    const days = Math.floor(seconds / SECONDS_PER_DAY);
     if (civilFromDays(days).year > MAX_YEAR) return BAD;
     return { kind: 'serial', days, dayFirst: NaN, monthFirst: NaN };
   }
