@@ -454,3 +454,39 @@ describe('sizes the page cannot hold', () => {
     ]);
   });
 });
+
+describe("a report's total rows", () => {
+  const sales = ['Date,SKU,Qty', '2024-01-01,A,3', '2024-01-01,B,4', '2024-01-08,A,5'];
+
+  it('a footer total is left out with a warning, not an error, and the rows above are used', () => {
+    const t = ingestText([...sales, 'Grand Total,,12', ',Total,12'].join('\n'));
+    const totalRow = (row: number, label: string): IngestIssue => ({
+      severity: 'warning',
+      code: 'total-row',
+      row,
+      message: `Row ${row} is a total ("${label}"), the sum of rows above it, not a sale: left out`,
+    });
+    expect(t.report.issues).toEqual([totalRow(5, 'Grand Total'), totalRow(6, 'Total')]);
+    expect(t.report.rowsUsed).toBe(3);
+    expect(t.report.skippedByReason).toEqual({ 'total-row': 2 });
+  });
+
+  it('a dated subtotal under the sku column is not one more sku: the grand total is not doubled', () => {
+    const t = ingestText(
+      [...sales, '2024-01-01,Total,7', '2024-01-08,Total,5', '2024-01-08,Subtotal,5'].join('\n'),
+    );
+    expect(t.series.map((s) => s.sku)).toEqual(['A', 'B']);
+    expect(t.report.skippedByReason).toEqual({ 'total-row': 3 });
+  });
+
+  it("Excel's Subtotal rows (`A Total` beside an empty date) are left out as totals", () => {
+    const t = ingestText([...sales, ',A Total,8', ',B Ergebnis,4'].join('\n'));
+    expect(t.report.skippedByReason).toEqual({ 'total-row': 2 });
+    expect(t.report.issues.every((i) => i.severity === 'warning')).toBe(true);
+  });
+
+  it('a sku whose name merely holds the word is a sku', () => {
+    const t = ingestText([...sales, '2024-01-08,Total Care Toothpaste,2'].join('\n'));
+    expect(t.series.map((s) => s.sku)).toEqual(['A', 'B', 'Total Care Toothpaste']);
+  });
+});

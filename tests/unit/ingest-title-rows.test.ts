@@ -56,9 +56,9 @@ describe('title rows above the header of a CSV file', () => {
 
   it('numbers a bad row by its line in the file, title rows counted', () => {
     const t = ingestText(['Sales report', '', 'Date,Sku,Qty', ...DATA, 'Total,,120'].join('\n'));
-    const bad = t.report.issues.find((i) => i.code === 'bad-date');
+    const bad = t.report.issues.find((i) => i.code === 'total-row');
     expect(bad?.row).toBe(3 + DATA.length + 1);
-    expect(bad?.message).toMatch(/"Total" is not a date/);
+    expect(bad?.message).toMatch(/is a total \("Total"\)/);
     expect(t.report.rowsUsed).toBe(40);
   });
 

@@ -177,6 +177,31 @@ export function isTotalName(name: string): boolean {
   return TOTAL_WORDS.has(normalizeHeader(name));
 }
 
+/**
+ * A sku cell that is a total's name as a report writes it (`Total`,
+ * `Grand Total`, `GESAMTERGEBNIS`): only letters, spaces and accents may
+ * differ, so `@SUM(A1)` or `Sum-1` stays a sku.
+ */
+export function isTotalSku(cell: string): boolean {
+  const s = cell.trim();
+  return /^[\p{L} ]+$/u.test(s) && isTotalName(s);
+}
+
+/**
+ * A subtotal's label as Excel's Subtotal writes it beside its group
+ * (`A Total`, `2024-01-05 Total`, `A Ergebnis`, `Total B`) or a total's own
+ * name: a total word first or last in a short cell.
+ */
+export function isTotalLabel(cell: string): boolean {
+  const words = cell.trim().split(/\s+/);
+  if (words.length > 4) return false;
+  return (
+    isTotalName(cell) ||
+    isTotalName(words[0] as string) ||
+    isTotalName(words[words.length - 1] as string)
+  );
+}
+
 type ValueRole = 'amount' | 'quantity' | 'price' | 'promo';
 
 /** A role word at the start or end of a header (`QTY_B1_1`, `B1_units`, `Menge Apfel`), and the item it leaves. */

@@ -5,9 +5,10 @@ import type { ColumnPlan } from './column-plan';
 import { FEMALE, MALE } from './cell-store';
 import { isoKeyText, type DateInterner } from './date-interner';
 import { shownCell } from './issues';
+import { isTotalLabel } from './layout';
 import { lenientNumber, type NumberReader } from './number-reader';
 import { MAX_MAGNITUDE, shortestNumber, shownProduct } from './numbers';
-import type { RowIssue, RowIssues } from './row-issues';
+import { TOTAL_ROW, type RowIssue, type RowIssues } from './row-issues';
 import type { SkuView } from './sku-interner';
 
 /** One record as the readers see it; the accumulator reuses one object from row to row. */
@@ -34,6 +35,11 @@ export interface ReadContext {
 // few bytes of code so V8 inlines it into the row loop; a cell as text, and
 // anything that logs, goes through a separate method.
 
+/** Why a total row is left out. */
+export function totalRowDetail(label: string): string {
+  return `is a total ("${shownCell(label)}"), the sum of rows above it, not a sale: left out`;
+}
+
 /** A row's date: the index of its reading in the DateInterner. */
 export class DateReader {
   constructor(
@@ -52,6 +58,15 @@ export class DateReader {
 
   private noDate({ fields }: RecordCells, isoKey: number): RowIssue {
     const col = this.col;
+    // A report's footer (`Grand Total,,4000`) or a subtotal (`A Total,,120`):
+    // the sum of the rows above, which kept as a sale would count them twice.
+    const total = fields.find((f) => f !== undefined && f.length <= 40 && isTotalLabel(f));
+    if (total !== undefined)
+      return {
+        code: TOTAL_ROW,
+        col: -1,
+        detail: totalRowDetail(total),
+      };
     const text = isoKey === isoKey ? isoKeyText(isoKey) : shownCell(fields[col] as string);
     return text === ''
       ? { code: 'missing-date', col, detail: 'empty; expected a date such as 2023-11-24' }

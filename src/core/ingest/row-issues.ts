@@ -12,6 +12,9 @@ export interface RowIssue {
   detail: string;
 }
 
+/** A row skipped as a report's total: the sum of rows above it. */
+export const TOTAL_ROW = 'total-row';
+
 /** A row issue's message: `Row 3, column "Date": ` then the detail. */
 export function cellMessage(row: number, column: string, detail: string): string {
   return `Row ${row}, column "${column}": ${detail}`;
@@ -29,11 +32,11 @@ export class RowIssues {
     return this.headers[col] ?? '';
   }
 
-  /** The row is skipped: an error, counted under its code. */
+  /** The row is skipped: an error (a report's total row, expected, a warning), counted under its code. */
   rowError(row: number, issue: RowIssue): void {
     const { code, col, detail } = issue;
     this.log.add({
-      severity: 'error',
+      severity: code === TOTAL_ROW ? 'warning' : 'error',
       code,
       row,
       ...(col >= 0 && { column: this.header(col) }),

@@ -5,14 +5,24 @@ import { seedIdOf } from '../seed';
 import type { ColumnPlan } from './column-plan';
 import { hasControlChar, shownCell } from './issues';
 import { shortestNumber } from './numbers';
-import type { ReadContext, RecordCells } from './role-readers';
-import type { RowIssue } from './row-issues';
+import { isTotalSku } from './layout';
+import { totalRowDetail, type ReadContext, type RecordCells } from './role-readers';
+import { TOTAL_ROW, type RowIssue } from './row-issues';
 import type { SkuInterner } from './sku-interner';
 
 /** Raw cell texts remembered per sku lookup: memory stays flat on files with a new one per row. */
 const MAX_RAW = 100_000;
 /** Prices remembered per raw category. */
 const MAX_PRICES = 10_000;
+
+/**
+ * A row whose sku is a total's name (`Total`, `Grand Total`, `Gesamtergebnis`):
+ * a report's total of the skus beside it, which as one more sku would count
+ * their sales twice in every category total.
+ */
+function totalRow(name: string): RowIssue {
+  return { code: TOTAL_ROW, col: -1, detail: totalRowDetail(name) };
+}
 
 export class SkuReader {
   /** Sku index by the raw sku cell (or the joined values of several). */
@@ -46,6 +56,7 @@ export class SkuReader {
     const name = raw;
     if (isBlank(name))
       return { code: 'missing-sku', col: plan.sku, detail: 'empty; expected a product id' };
+    if (isTotalSku(name)) return totalRow(name);
     const category = plan.category >= 0 ? nameCell(fields[plan.category] as string) : '';
     const bad = controlChar(name, plan.sku) ?? controlChar(category, plan.category);
     if (bad !== null) return bad;
@@ -68,6 +79,7 @@ export class SkuReader {
           detail: `empty; expected a value (the sku is ${names})`,
         };
       }
+      if (isTotalSku(v)) return totalRow(v);
       values.push(v);
     }
     const name = values.join(' · ');
