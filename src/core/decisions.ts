@@ -48,6 +48,7 @@ const NOTE_KINDS: Record<string, DecisionKind> = {
   'encoding-utf-16': 'encoding',
   'decimal-comma': 'numbers',
   'thousands-separator': 'numbers',
+  'unit-word': 'numbers',
 };
 const ENCODING_NAMES: Record<string, string> = {
   'encoding-windows-1252': 'windows-1252',

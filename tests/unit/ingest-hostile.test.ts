@@ -88,6 +88,28 @@ describe("numbers as planners' exports write them", () => {
     expect(readNumberSlow(text).kind).toMatch(/bad|empty/);
   });
 
+  it('reads a unit or currency word beside a mapped number, and names mixed units', () => {
+    const t = ingestText(
+      'Date,Item,Quantity,Amount\n2024-01-01,A,5 EA,EUR 1.234,50\n2024-01-02,A,2 CS,19.99 USD\n2024-01-03,A,3 Stk.,€ 7\n'.replace(
+        /EUR 1.234,50/,
+        '"EUR 1.234,50"',
+      ),
+    );
+    expect(t.report.rowsUsed).toBe(3);
+    expect(t.series[0]?.rows[0]?.quantity).toBe(10);
+    expect(t.series[0]?.rows[0]?.total_amount).toBeCloseTo(1234.5 + 19.99 + 7, 6);
+    const note = t.report.issues.find((i) => i.code === 'unit-word' && i.column === 'Quantity');
+    expect(note?.severity).toBe('warning');
+    expect(note?.message).toContain('"5 EA" read as 5');
+    expect(note?.message).toContain('3 different units (EA, CS, Stk.)');
+  });
+
+  it('never reads a word beside a number where a column is found by its values', () => {
+    expect(readNumberSlow('Pack 6').kind).toBe('bad');
+    expect(readNumberSlow('5 EA').kind).toBe('bad');
+    expect(ingestText('Date,Item,Quantity\n2024-01-01,A,five EA\n').report.rowsUsed).toBe(0);
+  });
+
   it('keeps a row with a trailing minus as a return', () => {
     const t = ingestText('Datum;Artikel;Menge\n02.01.2024;A;12-\n09.01.2024;A;3\n');
     expect(t.series[0]?.rows.map((r) => r.quantity)).toEqual([-12, 3]);

@@ -2,17 +2,29 @@
 // them. Thousands separators and decimal commas are read and remembered, one
 // note per column and convention for the report.
 import { shownCell } from './issues';
-import { fastNumber, MAX_MAGNITUDE, readNumberSlow, shortestNumber } from './numbers';
+import type { NumberRead } from './numbers';
+import {
+  fastNumber,
+  MAX_MAGNITUDE,
+  numberBesideWord,
+  readNumberSlow,
+  shortestNumber,
+} from './numbers';
 import type { RowIssue } from './row-issues';
 
 interface ConventionSeen {
-  code: 'decimal-comma' | 'thousands-separator';
+  code: 'decimal-comma' | 'thousands-separator' | 'unit-word';
   column: string;
   firstRow: number;
   example: string;
   value: number;
   rows: number;
+  /** unit-word: the words seen (the first few). */
+  words?: string[];
 }
+
+/** Distinct unit words named in a column's warning. */
+const MAX_WORDS = 5;
 
 /** One file-wide warning about a number convention (see NumberReader.conventionNotes). */
 export interface ConventionNote {
@@ -35,6 +47,18 @@ export class NumberReader {
     const fast = fastNumber(text);
     if (fast === fast) return fast;
     const r = readNumberSlow(text);
+    if (r.kind === 'bad') {
+      const beside = numberBesideWord(text);
+      if (beside !== null) {
+        const v = this.cell(beside.read, text, col, row);
+        if (typeof v === 'number') this.seeWord(beside.word, col, row, text, v);
+        return v;
+      }
+    }
+    return this.cell(r, text, col, row);
+  }
+
+  private cell(r: NumberRead, text: string, col: number, row: number): NumberCell {
     switch (r.kind) {
       case 'ok':
         return r.value;
@@ -75,6 +99,13 @@ export class NumberReader {
     }
   }
 
+  private seeWord(word: string, col: number, row: number, example: string, value: number): void {
+    this.seeConvention('unit-word', col, row, example, value);
+    const seen = this.conventions.get(`unit-word\u0000${col}`) as ConventionSeen;
+    const words = (seen.words ??= []);
+    if (words.length < MAX_WORDS && !words.includes(word)) words.push(word);
+  }
+
   private seeConvention(
     code: ConventionSeen['code'],
     col: number,
@@ -99,6 +130,7 @@ export class NumberReader {
   /** One warning per column and convention, for the report's notes. */
   conventionNotes(): ConventionNote[] {
     return [...this.conventions.values()].map((c) => {
+      if (c.code === 'unit-word') return unitWordNote(c);
       const what = c.code === 'decimal-comma' ? 'a decimal comma' : 'thousands separators';
       return {
         code: c.code,
@@ -108,6 +140,26 @@ export class NumberReader {
       };
     });
   }
+}
+
+/**
+ * A column whose numbers carry a unit or currency word: read as the numbers,
+ * and the words named, since two units in one column (`EA` and `CS`, a case
+ * of 12) cannot be added as they stand.
+ */
+function unitWordNote(c: ConventionSeen): ConventionNote {
+  const words = c.words ?? [];
+  const rows = `${c.rows} row${c.rows === 1 ? '' : 's'}`;
+  const mixed =
+    words.length > 1
+      ? `; it names ${words.length === MAX_WORDS ? 'at least ' : ''}${words.length} different units (${words.join(', ')}), which are summed as they stand: convert them to one unit before forecasting`
+      : '';
+  return {
+    code: c.code,
+    column: c.column,
+    firstRow: c.firstRow,
+    message: `Column "${c.column}" has a word beside its numbers (${rows}, first at row ${c.firstRow}: "${c.example}" read as ${shortestNumber(c.value)}); values were read as the numbers${mixed}`,
+  };
 }
 
 /**

@@ -138,6 +138,32 @@ function readNumberUnbounded(text: string): NumberRead {
   return { kind: 'bad', value: NaN };
 }
 
+/**
+ * A unit or currency word beside a number, as ERP and hand-kept sheets write
+ * them (`5 EA`, `12 pcs`, `3 Stk.`, `EUR 1.234,50`, `19.99 USD`): the word
+ * (up to 8 letters, a dot after it) on one side, a space between. Only a
+ * mapped number column reads it (NumberReader): value detection never does,
+ * so a name such as `Pack 6` is not a number there.
+ */
+const WORD_BEFORE = /^(\p{L}{1,8}\.?)\s+(\S.*)$/u;
+const WORD_AFTER = /^(.*\S)\s+(\p{L}{1,8}\.?)$/u;
+
+/** The number beside a unit or currency word, with the word; null when the cell is not one. */
+export function numberBesideWord(text: string): { read: NumberRead; word: string } | null {
+  const t = text.trim();
+  // A cell may be megabytes: no pattern runs over what no such cell is.
+  if (t.length > 40) return null;
+  const m = WORD_AFTER.exec(t) ?? WORD_BEFORE.exec(t);
+  if (!m) return null;
+  const after = WORD_AFTER.test(t);
+  const word = (after ? m[2] : m[1]) as string;
+  const rest = (after ? m[1] : m[2]) as string;
+  const read = readNumberSlow(rest);
+  if (read.kind === 'empty' || read.kind === 'bad' || read.kind === 'ambiguous-thousands')
+    return null;
+  return { read, word };
+}
+
 /** Shortest decimal for a number (`25`, `2.5`), as the sku label prints a price. */
 export function shortestNumber(n: number): string {
   return String(n);
