@@ -59,6 +59,16 @@ export function decisionLine(d: Decision): string {
 }
 
 /**
+ * What was read: rows, or values and the rows they came from when each row
+ * held several (a wide sheet, months spread over weeks).
+ */
+function readWords(r: IngestReport): string {
+  return r.fileRows !== undefined && r.fileRows !== r.rowsRead
+    ? `${r.rowsRead} values read from ${r.fileRows} rows`
+    : `${r.rowsRead} rows read`;
+}
+
+/**
  * stderr lines for a report: each kept issue, a note on dropped ones, every
  * decision ingestion made (core/decisions.ts), the summary.
  */
@@ -76,7 +86,7 @@ export function reportLines(table: WeeklyTable): string[] {
   lines.push(...decisionsOf(table).map(decisionLine));
   const excluded = r.excluded ? `, ${r.excluded.rows} excluded (${r.excluded.reason})` : '';
   lines.push(
-    `summary: ${r.rowsRead} rows read, ${r.rowsUsed} used, ${r.rowsSkipped} skipped${reasons ? ` (${reasons})` : ''}${excluded}; ` +
+    `summary: ${readWords(r)}, ${r.rowsUsed} used, ${r.rowsSkipped} skipped${reasons ? ` (${reasons})` : ''}${excluded}; ` +
       `${table.series.length} skus × ${weeks} weeks${span}; ${r.granularity}, dates ${r.dateOrder}${r.dateOrderAmbiguous ? ' (ambiguous)' : ''}`,
   );
   return lines;

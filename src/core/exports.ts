@@ -355,6 +355,7 @@ function reportSummary(r: IngestReport): Record<string, unknown> {
     rows_read: r.rowsRead,
     rows_used: r.rowsUsed,
     rows_skipped: r.rowsSkipped,
+    ...(r.fileRows !== undefined && { file_rows: r.fileRows }),
     skipped_by_reason: r.skippedByReason,
     issue_count: r.issueCount,
     delimiter: r.delimiter,

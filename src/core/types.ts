@@ -50,6 +50,12 @@ export interface IngestReport {
   /** Rows that made it into the weekly table. */
   rowsUsed: number;
   rowsSkipped: number;
+  /**
+   * The file's own data rows, where each was read as several (a wide sheet:
+   * one per item and period; a month spread over its weeks): rowsRead,
+   * rowsUsed and rowsSkipped then count those values. Absent for a long file.
+   */
+  fileRows?: number;
   /** code -> count of skipped rows. */
   skippedByReason: Record<string, number>;
   /** The first issues found (capped, so a broken 1M-row file stays small); counts stay exact. */

@@ -90,6 +90,19 @@ describe('skucast weekly', () => {
     );
   });
 
+  it("counts a wide sheet's values and the rows they came from, not values as rows", () => {
+    const dir = mkdtempSync(join(tmpdir(), 'skucast-'));
+    const weeks = Array.from({ length: 10 }, (_, i) => `KW ${String(i + 1).padStart(2, '0')}/2024`);
+    const lines = [`Artikel;${weeks.join(';')}`];
+    for (let s = 0; s < 3; s++) lines.push(`A${s};${weeks.map((_, w) => (w + s) % 4).join(';')}`);
+    writeFileSync(join(dir, 'wide.csv'), lines.join('\n'));
+    const r = skucast('weekly', join(dir, 'wide.csv'));
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain(
+      'summary: 30 values read from 3 rows, 30 used, 0 skipped; 3 skus × 10 weeks',
+    );
+  });
+
   it('recognises German headers without --map', () => {
     const r = skucast('weekly', fixture('dst-day-first.csv'));
     expect(r.code).toBe(0);

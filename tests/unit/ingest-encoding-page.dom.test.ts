@@ -81,3 +81,23 @@ describe('the data summary of a file read with a decision made for the planner',
     );
   });
 });
+
+describe('the data summary of a wide sheet', () => {
+  it("counts its values and the rows they came from: 3 items' rows are not 30 rows", () => {
+    const weeks = Array.from({ length: 10 }, (_, i) => `KW ${String(i + 1).padStart(2, '0')}/2024`);
+    const lines = [`Artikel;${weeks.join(';')}`];
+    for (let s = 0; s < 3; s++) lines.push(`A${s};${weeks.map((_, w) => (w + s) % 4).join(';')}`);
+    const ingestor = new Ingestor();
+    ingestor.push(new TextEncoder().encode(lines.join('\n') + '\n'));
+    const table = ingestor.finish();
+    const result = {
+      summary: { skus: 3, weeks: 10, firstWeek: null, lastWeek: null, partialWeeks: 0 },
+      report: table.report,
+      forecast: {},
+      provider: null,
+    } as unknown as RunResult;
+    render(DataSummary, { result });
+    const line = screen.getByTestId(TEST_IDS.summary).querySelector('summary')?.textContent ?? '';
+    expect(line.replace(/\s+/g, ' ')).toMatch(/30 of 30 values used \(from 3 rows\)/);
+  });
+});

@@ -271,6 +271,8 @@ export class LayoutSink implements PreReadSink {
   private reshape: Reshape | null = null;
   private width = 0;
   private noPre = new Float64Array(0);
+  /** Data rows of the file given to the reshape (each emits several values). */
+  private fileRows = 0;
   /** The header row as begin() got it, for the report. */
   private header: string[] | null = null;
   /** A sheet of periods across read as units because its cells are whole numbers. */
@@ -459,6 +461,7 @@ export class LayoutSink implements PreReadSink {
 
   private addWide(cells: string[], pre: Float64Array, row: number): void {
     if (cells.length === 1 && (cells[0] as string).trim() === '') return; // blank line
+    this.fileRows++;
     if (cells.length > this.width && cells.slice(this.width).some((c) => c.trim() !== '')) {
       this.log.add({
         severity: 'error',
@@ -482,6 +485,7 @@ export class LayoutSink implements PreReadSink {
     if (this.header !== null) table.report.header = this.header;
     if (this.countsGuessed) table.report.measureReason = COUNTS_REASON;
     if (this.yearPeriodName !== null) table.report.mapping.date = this.yearPeriodName;
+    if (this.reshape !== null) table.report.fileRows = this.fileRows;
     // A long file's report stays as it was: no layout means long.
     if (this.plan.kind !== 'long') {
       table.report.layout = this.plan.kind;
