@@ -1,7 +1,7 @@
 // The mapping form's words for the column roles and for what is still missing
 // (the rule itself is src/core/required-roles.ts, shared with the ingestion).
 
-import { readDate, readMonth } from '../core/ingest/dates';
+import { isUnixTime, readDate, readMonth } from '../core/ingest/dates';
 import { missingRequiredRole } from '../core/required-roles';
 import type { ColumnMapping, Measure, Role } from '../core/types';
 
@@ -48,9 +48,11 @@ export function describeDates(values: readonly string[]): string | null {
   }
   if (dmy.length === 0) {
     const kinds = new Set(readings.filter((r) => r.kind !== 'bad').map((r) => r.kind));
-    return kinds.has('serial') && !kinds.has('iso')
-      ? `dates read as spreadsheet day numbers: ${of}`
-      : `dates read as year-month-day: ${of}`;
+    if (kinds.has('serial') && !kinds.has('iso'))
+      return values.some(isUnixTime)
+        ? `dates read as Unix time (seconds or milliseconds since 1970, each its UTC day): ${of}`
+        : `dates read as spreadsheet day numbers: ${of}`;
+    return `dates read as year-month-day: ${of}`;
   }
   const dayOnly = dmy.some((r) => Number.isNaN(r.monthFirst) && !Number.isNaN(r.dayFirst));
   const monthOnly = dmy.some((r) => Number.isNaN(r.dayFirst) && !Number.isNaN(r.monthFirst));

@@ -436,6 +436,12 @@ describe('dates in words, for the mapping form', () => {
     expect(describeDates(['2024-01', 'Feb-24', 'March 2024'])).toBe(
       'months, each spread evenly over its days by week: 3 of 3 preview rows',
     );
+    expect(describeDates(['45254', '45255'])).toBe(
+      'dates read as spreadsheet day numbers: 2 of 2 preview rows',
+    );
+    expect(describeDates(['1700784000', '1700870400000'])).toBe(
+      'dates read as Unix time (seconds or milliseconds since 1970, each its UTC day): 2 of 2 preview rows',
+    );
     expect(describeDates([])).toBeNull();
   });
 });

@@ -130,6 +130,11 @@ const SERIAL = /^\d{5}(\.\d+)?$/;
 // September 2001) or milliseconds (13 digits), read as the UTC day.
 const UNIX_TIME = /^(\d{10}|\d{13})(\.\d+)?$/;
 const SECONDS_PER_DAY = 86400;
+
+/** A cell in Unix time's form (what readDate reads as seconds or milliseconds since 1970). */
+export function isUnixTime(text: string): boolean {
+  return UNIX_TIME.test(text.trim());
+}
 // Compact ISO 20231124.
 const COMPACT = /^(1[89]\d\d|2\d\d\d)(\d\d)(\d\d)$/;
 
