@@ -486,7 +486,9 @@ describe("a report's total rows", () => {
   });
 
   it('a sku whose name merely holds the word is a sku', () => {
-    const t = ingestText([...sales, '2024-01-08,Total Care Toothpaste,2'].join('\n'));
+    const t = ingestText([...sales, '2024-01-08,Total Care Toothpaste,2', ',Dim Sum,1'].join('\n'));
     expect(t.series.map((s) => s.sku)).toEqual(['A', 'B', 'Total Care Toothpaste']);
+    // Without a date it is a sale with no date, not a total.
+    expect(t.report.skippedByReason).toEqual({ 'missing-date': 1 });
   });
 });

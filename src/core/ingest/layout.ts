@@ -195,12 +195,14 @@ export function isTotalSku(cell: string): boolean {
 export function isTotalLabel(cell: string): boolean {
   const words = cell.trim().split(/\s+/);
   if (words.length > 4) return false;
+  const subtotal = (w: string): boolean => SUBTOTAL_WORDS.has(normalizeHeader(w));
   return (
-    isTotalName(cell) ||
-    isTotalName(words[0] as string) ||
-    isTotalName(words[words.length - 1] as string)
+    isTotalName(cell) || subtotal(words[0] as string) || subtotal(words[words.length - 1] as string)
   );
 }
+
+/** The word Excel's Subtotal puts beside a group's name, by language (not `Sum`: `Dim Sum` is food). */
+const SUBTOTAL_WORDS = new Set(['total', 'subtotal', 'ergebnis', 'totale', 'totaal']);
 
 type ValueRole = 'amount' | 'quantity' | 'price' | 'promo';
 
