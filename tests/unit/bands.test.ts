@@ -76,6 +76,26 @@ describe('bands a planner can order from', () => {
     expect(points / weeks).toBeLessThanOrEqual(0.01);
   });
 
+  it("scales a sku that sold the same every week by its peers' noise, not by its level", async () => {
+    // Sku 0 sold 40 every week; the others about 100 ± a noise of `spread`.
+    const bandOfConstant = async (spread: number): Promise<number> => {
+      const r = await forecast(
+        weeklyFile(20, (s, _, rng) =>
+          s === 0 ? 40 : Math.max(0, 100 + spread * (rng.next() - 0.5)),
+        ),
+      );
+      const w = r.skus.find((x) => x.sku === 'sku-0')!.weeks[0]!;
+      expect(w.p50).toBeGreaterThan(w.p10);
+      expect(w.p90).toBeGreaterThan(w.p50);
+      return w.p90 - w.p10;
+    };
+    const calm = await bandOfConstant(10);
+    const noisy = await bandOfConstant(60);
+    // Its level (40) as its scale gave a band of about 0–80, whatever its peers did.
+    expect(calm).toBeLessThan(10);
+    expect(noisy).toBeGreaterThan(3 * calm);
+  });
+
   it('reads a sku that sold in no recent weeks as able to sell, not as a point at its old mean', () => {
     const y = new Float64Array(80);
     for (let t = 0; t < 20; t++) y[t] = t % 3 === 0 ? 5 : 0;

@@ -9,7 +9,7 @@
 // zero and sorted (p10 ≤ p50 ≤ p90).
 
 import { zeroForecast, type Forecast } from '../models/types';
-import { quantileSorted } from '../stats/quantile';
+import { medianOf, quantileSorted } from '../stats/quantile';
 import type { SeriesBacktest } from './cross-validation';
 
 export interface ConformalOptions {
@@ -61,6 +61,15 @@ export interface ConformalOptions {
    * outward only (decided by `auto`; calibrate reads the levels it is given).
    */
   edges: 'off' | 'adapt' | 'widen';
+  /**
+   * The noise of a history that never changed, as a share of its level (with
+   * `naive_mae`): the median over the run's other skus of their noise over
+   * their level, set by calibrateOnWindows (levelShareOf). A sku that sold 7
+   * every week has no week-to-week change to scale by, and its level is in
+   * another unit than the changes the calibration's residuals are scaled by:
+   * at share 1 its band was 0–10.5. Absent: 1.
+   */
+  levelShare?: number;
 }
 
 /**
@@ -110,7 +119,7 @@ export function seriesScale(hist: ArrayLike<number>, opts: ConformalOptions): nu
  * no view made. The week-to-week noise of the last `levelWeeks`; when those
  * were flat (a slow mover with no sale in a year), that of the whole history,
  * so a sku that ever sold never gets a band of zero width; a history that
- * never changed falls back to its level.
+ * never changed (a standing order) takes its level times `levelShare`.
  */
 export function scaleOfFirst(y: ArrayLike<number>, n: number, opts: ConformalOptions): number {
   const from = Math.max(0, n - opts.levelWeeks);
@@ -120,6 +129,12 @@ export function scaleOfFirst(y: ArrayLike<number>, n: number, opts: ConformalOpt
     const all = meanAbsChange(y, 0, n);
     if (all > 0) return all;
   }
+  const level = levelOf(y, from, n);
+  return opts.scale === 'naive_mae' ? level * (opts.levelShare ?? 1) : level;
+}
+
+/** Mean |y| of y[from..n). */
+function levelOf(y: ArrayLike<number>, from: number, n: number): number {
   let s = 0;
   let c = 0;
   for (let t = from; t < n; t++) {
@@ -127,6 +142,27 @@ export function scaleOfFirst(y: ArrayLike<number>, n: number, opts: ConformalOpt
     c++;
   }
   return c > 0 ? s / c : 0;
+}
+
+/**
+ * The median over `histories` (each a series and the length of its history)
+ * of its week-to-week noise over its level, among those that changed: the
+ * share of its level a history that never changed is scaled by. 1 when none
+ * changed.
+ */
+export function levelShareOf(
+  histories: Iterable<{ y: ArrayLike<number>; n: number }>,
+  opts: ConformalOptions,
+): number {
+  const ratios: number[] = [];
+  for (const { y, n } of histories) {
+    const from = Math.max(0, n - opts.levelWeeks);
+    const level = levelOf(y, from, n);
+    if (!(level > 0)) continue;
+    const noise = meanAbsChange(y, from, n) || meanAbsChange(y, 0, n);
+    if (noise > 0) ratios.push(noise / level);
+  }
+  return ratios.length > 0 ? medianOf(ratios) : 1;
 }
 
 function meanAbsChange(y: ArrayLike<number>, from: number, n: number): number {
@@ -437,6 +473,15 @@ export function calibrateOnWindows(
 ): Calibration {
   const valid = (i: number): number => windows[i] as number;
   const half = (i: number): number => valid(i) >> 1;
+  // Each history as at its first backtest origin: no window's own weeks set it.
+  if (conformal.scale === 'naive_mae' && conformal.levelShare === undefined)
+    conformal = {
+      ...conformal,
+      levelShare: levelShareOf(
+        bt.map((sb) => ({ y: sb.series.y, n: sb.cutoffs[0] ?? sb.series.y.length })),
+        conformal,
+      ),
+    };
   const items = (from: (i: number) => number, to: (i: number) => number) =>
     residualItems(bt, pts, h, from, to);
   let shiftMedian = conformal.shiftMedian === true;
