@@ -82,6 +82,25 @@ describe('column detection', () => {
     });
   });
 
+  it.each([
+    ['Swedish', ['Datum', 'Artikelnummer', 'Antal', 'Belopp']],
+    ['Danish', ['Dato', 'Varenummer', 'Antal', 'Omsætning']],
+    ['Norwegian', ['Dato', 'Varenr', 'Antall', 'Beløp']],
+    ['Polish', ['Data sprzedaży', 'Indeks', 'Ilość', 'Wartość netto']],
+    ['Turkish', ['Tarih', 'Ürün Kodu', 'Miktar', 'Tutar']],
+    ['Finnish', ['Päivämäärä', 'Tuotekoodi', 'Määrä', 'Myynti']],
+    ['Czech', ['Datum prodeje', 'Kód zboží', 'Množství', 'Tržby']],
+    ['Portuguese', ['Data', 'Código do produto', 'Quantidade', 'Valor']],
+    ["an apparel retailer's", ['Date', 'Style', 'Units', 'Net Sales']],
+  ])('knows the %s column names', (_language, [date, sku, quantity, amount]) => {
+    expect(detectColumns([date!, sku!, quantity!, amount!]).mapping).toEqual({
+      date,
+      sku,
+      quantity,
+      amount,
+    });
+  });
+
   it('an explicit mapping overrides detection, role by role', () => {
     const t = ingestText('Date,Sales,Net\n2023-01-02,5,4\n', { mapping: { amount: 'net' } });
     expect(t.report.mapping).toEqual({ date: 'Date', amount: 'Net' });
