@@ -44,6 +44,7 @@ const ROLE_ORDER: readonly Role[] = [
 /** Issue codes that record a reading of the whole file, by the decision they are. */
 const NOTE_KINDS: Record<string, DecisionKind> = {
   'encoding-windows-1252': 'encoding',
+  'encoding-windows-1250': 'encoding',
   'encoding-mixed': 'encoding',
   'encoding-utf-16': 'encoding',
   'decimal-comma': 'numbers',
@@ -52,6 +53,7 @@ const NOTE_KINDS: Record<string, DecisionKind> = {
 };
 const ENCODING_NAMES: Record<string, string> = {
   'encoding-windows-1252': 'windows-1252',
+  'encoding-windows-1250': 'windows-1250',
   'encoding-mixed': 'utf-8 with windows-1252 bytes',
   'encoding-utf-16': 'utf-16',
 };

@@ -21,6 +21,7 @@ const CP1252: Record<string, number> = {
   é: 0xe9,
   ö: 0xf6,
   ü: 0xfc,
+  '³': 0xb3,
 };
 
 export function cp1252(text: string): Uint8Array {
@@ -29,6 +30,38 @@ export function cp1252(text: string): Uint8Array {
     if (code < 0x80) return code;
     const b = CP1252[c];
     if (b === undefined) throw new Error(`no Windows-1252 byte for ${c} in this test's table`);
+    return b;
+  });
+}
+
+/** Windows-1250 bytes of Polish letters, from the code page's own table (as CP1252). */
+const CP1250: Record<string, number> = {
+  ą: 0xb9,
+  ć: 0xe6,
+  ę: 0xea,
+  ł: 0xb3,
+  ń: 0xf1,
+  ó: 0xf3,
+  ś: 0x9c,
+  ź: 0x9f,
+  ż: 0xbf,
+  Ą: 0xa5,
+  Ć: 0xc6,
+  Ę: 0xca,
+  Ł: 0xa3,
+  Ń: 0xd1,
+  Ó: 0xd3,
+  Ś: 0x8c,
+  Ź: 0x8f,
+  Ż: 0xaf,
+};
+
+export function windows1250(text: string): Uint8Array {
+  return Uint8Array.from(text, (c) => {
+    const code = c.charCodeAt(0);
+    if (code < 0x80) return code;
+    const b = CP1250[c];
+    if (b === undefined) throw new Error(`no Windows-1250 byte for ${c} in this test's table`);
     return b;
   });
 }

@@ -12,7 +12,7 @@ import { mulberry32 } from '../../src/core/random';
 import type { WeeklyTable } from '../../src/core/types';
 import { ingestFile } from '../../src/node/read-file';
 import { readHeaderLine } from '../../src/worker/headers';
-import { cp1252, germanExport, HEADER, utf16, utf8 } from './encoding-files';
+import { cp1252, germanExport, HEADER, utf16, utf8, windows1250 } from './encoding-files';
 
 const MAPPING: IngestOptions = { mapping: { sku: 'Artikelbezeichnung' } };
 
@@ -100,6 +100,44 @@ describe('Windows-1252 (German Excel "CSV")', () => {
     expect(readHeaderLine(bytes).headers).toEqual(['Datum', 'Größe', 'Umsatz']);
     const t = ingestChunks(bytes, 64 * 1024, {});
     expect(t.report.rowsUsed).toBe(1);
+    expect(encodingCodes(t)).toEqual(['encoding-windows-1252']);
+  });
+});
+
+describe('Windows-1250 (Polish Excel "CSV")', () => {
+  const text = [
+    'Data sprzedaży;Nazwa towaru;Kategoria;Ilość;Wartość netto',
+    ...Array.from({ length: 60 }, (_, i) => {
+      const day = `${String((i % 28) + 1).padStart(2, '0')}.0${(i % 3) + 1}.2024`;
+      const name = ['Jabłka łąckie', 'Żurek śląski', 'Pączek z różą', 'Masło ekstra'][i % 4];
+      return `${day};${name};Spożywcze;${(i % 5) + 1};${(i % 5) * 3},50`;
+    }),
+  ].join('\r\n');
+  const bytes = windows1250(text);
+  const twin = ingestChunks(utf8(text), 64 * 1024, {});
+
+  it('gives the weekly table of its UTF-8 twin, with a note saying how it was read', () => {
+    const t = ingestChunks(bytes, 64 * 1024, {});
+    expect(t.series).toEqual(twin.series);
+    expect(t.report.mapping).toEqual(twin.report.mapping);
+    expect(t.report.mapping.quantity).toBe('Ilość');
+    expect(t.series.map((s) => s.sku)).toContain('Jabłka łąckie');
+    expect(encodingCodes(t)).toEqual(['encoding-windows-1250']);
+  });
+
+  it('is read the same in chunks of any size, one byte at a time too, and in the header peek', () => {
+    expect(ingestChunks(bytes, 1, {}).series).toEqual(twin.series);
+    expect(ingestChunks(bytes, 7, {}).series).toEqual(twin.series);
+    expect(readHeaderLine(bytes).headers).toEqual(text.split('\r\n')[0]!.split(';'));
+  });
+
+  it('a German file with a cubic metre in its names stays Windows-1252', () => {
+    const t = ingestChunks(
+      cp1252('Datum;Artikel;Menge\n02.01.2024;Beton 2m³;5\n03.01.2024;Kies 1m³;2\n'),
+      64 * 1024,
+      {},
+    );
+    expect(t.series.map((s) => s.sku).sort()).toEqual(['Beton 2m³', 'Kies 1m³']);
     expect(encodingCodes(t)).toEqual(['encoding-windows-1252']);
   });
 });

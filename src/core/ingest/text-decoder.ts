@@ -8,6 +8,8 @@
 // - Windows-1252, when a byte is not UTF-8 and every byte before it was ASCII:
 //   the two readings agree on ASCII, so switching there reads the whole file
 //   as Windows-1252, exactly (German Excel's "CSV"). A warning says so.
+//   Windows-1250 instead (Polish Excel's "CSV") when the next 64 KB show
+//   letters only it has inside words (windows-1250.ts).
 //   ISO-8859-1 is read the same (it differs only in control codes no CSV has);
 //   ISO-8859-15 differs in 8 bytes (€ at 0xA4) with no reliable cue, so it is
 //   read as 1252 too.
@@ -30,11 +32,12 @@ import {
 } from './format-sniff';
 import { shownCell } from './issues';
 import { cutSequenceStart, hasNonAscii, validUtf8End } from './utf8-bytes';
+import { decodeWindows1250, readsAsWindows1250 } from './windows-1250';
 import { decodeWindows1252, windows1252Char } from './windows-1252';
 
 /** A warning about how the file's bytes were read; `code` is the report issue's code. */
 export interface EncodingNote {
-  code: 'encoding-windows-1252' | 'encoding-mixed' | 'encoding-utf-16';
+  code: 'encoding-windows-1252' | 'encoding-windows-1250' | 'encoding-mixed' | 'encoding-utf-16';
   message: string;
 }
 
@@ -43,7 +46,22 @@ interface Decoder {
   decode(input?: Uint8Array, options?: { stream?: boolean }): string;
 }
 
-type Mode = 'start' | 'utf-8' | 'utf-16le' | 'utf-16be' | 'windows-1252' | 'mixed';
+type Mode =
+  | 'start'
+  | 'utf-8'
+  | 'utf-16le'
+  | 'utf-16be'
+  | 'legacy'
+  | 'windows-1252'
+  | 'windows-1250'
+  | 'mixed';
+
+/**
+ * Bytes gathered once a file is found not to be UTF-8 before Windows-1252 or
+ * 1250 is chosen (the whole file when shorter): the same choice whatever
+ * the chunks, since a chunk may be one byte.
+ */
+const LEGACY_SNIFF_BYTES = 64 * 1024;
 
 /** Bytes held at the start before the encoding is chosen: enough to see UTF-16's NULs. */
 const DETECT_BYTES = 1024;
@@ -113,6 +131,8 @@ export class TextFileDecoder {
   private controls = 0;
   /** Away from UTF-8: characters sampled since, the controls and non-UTF-8 ones among them, and where the first bad byte was. */
   private legacy: { sampled: number; controls: number; foreign: number; at: number } | null = null;
+  /** Legacy: the bytes gathered before its code page is chosen. */
+  private pending: Uint8Array = EMPTY;
   /** Warnings about how the bytes are read, for the caller to take into its report. */
   readonly notes: EncodingNote[] = [];
 
@@ -147,10 +167,22 @@ export class TextFileDecoder {
    */
   pushHead(head: Uint8Array): string | FormatProblem {
     const text = this.push(head);
-    if (this.mode !== 'start' || typeof text !== 'string') return text;
+    if (typeof text !== 'string') return text;
+    if (this.mode === 'legacy') return this.andCodePage(text);
+    if (this.mode !== 'start') return text;
     const start = this.startBytes;
     this.startBytes = EMPTY;
-    return this.begin(start);
+    const first = this.begin(start);
+    // begin() may have left UTF-8 (TypeScript cannot see the mode move).
+    return (this.mode as Mode) === 'legacy' && typeof first === 'string'
+      ? this.andCodePage(first)
+      : first;
+  }
+
+  /** `text`, then the gathered bytes' once their code page is chosen. */
+  private andCodePage(text: string): string | FormatProblem {
+    const more = this.chooseCodePage();
+    return typeof more === 'string' ? text + more : more;
   }
 
   /** The text held back at the end (read as Windows-1252 when the file ends inside a UTF-8 character). */
@@ -204,8 +236,13 @@ export class TextFileDecoder {
         }
         return this.checked(text);
       }
+      case 'legacy':
+        this.pending = concat(this.pending, chunk);
+        return this.pending.length >= LEGACY_SNIFF_BYTES ? this.chooseCodePage() : '';
       case 'windows-1252':
         return this.checked(decodeWindows1252(chunk));
+      case 'windows-1250':
+        return this.checked(decodeWindows1250(chunk));
       case 'mixed':
         return this.checked(this.mixed(chunk, false));
       default:
@@ -231,12 +268,9 @@ export class TextFileDecoder {
     const at = offset + bad + 1;
     this.legacy = { sampled: 0, controls: 0, foreign: 0, at };
     if (!this.nonAscii && !hasNonAscii(b, 0, bad)) {
-      this.mode = 'windows-1252';
-      this.notes.push({
-        code: 'encoding-windows-1252',
-        message: `Read as Windows-1252 (Western European) text: the file is not UTF-8 (byte ${at} is not UTF-8). Umlauts, accents and € are read as that encoding shows them; if they look wrong, save the file as "CSV UTF-8"`,
-      });
-      return this.checked(decodeWindows1252(b));
+      this.mode = 'legacy';
+      this.pending = b.slice();
+      return final || this.pending.length >= LEGACY_SNIFF_BYTES ? this.chooseCodePage() : '';
     }
     this.mode = 'mixed';
     const text = this.mixed(b, final);
@@ -245,6 +279,32 @@ export class TextFileDecoder {
       message: `The file is UTF-8 text, but byte ${at} (in "${lineAround(text, Math.max(0, this.firstForeign))}") and any others like it are not UTF-8: each was read as Windows-1252 (ü, é, €), the rest as UTF-8; check the names there, or save the file as "CSV UTF-8"`,
     });
     return this.checked(text);
+  }
+
+  /**
+   * The gathered bytes of a file that is not UTF-8 (and was ASCII before):
+   * Windows-1250 where Polish or Slovak letters show (readsAsWindows1250),
+   * else Windows-1252; their text, and every later chunk's, read so.
+   */
+  private chooseCodePage(): string | FormatProblem {
+    const b = this.pending;
+    this.pending = EMPTY;
+    const at = this.legacy?.at ?? 0;
+    const tail = `the file is not UTF-8 (byte ${at} is not UTF-8)`;
+    if (readsAsWindows1250(b)) {
+      this.mode = 'windows-1250';
+      this.notes.push({
+        code: 'encoding-windows-1250',
+        message: `Read as Windows-1250 (Central European) text: ${tail}, and its letters read as Polish or Slovak ones there (ą, ł, ż). If they look wrong, save the file as "CSV UTF-8"`,
+      });
+      return this.checked(decodeWindows1250(b));
+    }
+    this.mode = 'windows-1252';
+    this.notes.push({
+      code: 'encoding-windows-1252',
+      message: `Read as Windows-1252 (Western European) text: ${tail}. Umlauts, accents and € are read as that encoding shows them; if they look wrong, save the file as "CSV UTF-8"`,
+    });
+    return this.checked(decodeWindows1252(b));
   }
 
   /** Mixed mode: valid UTF-8 sequences as UTF-8, every other byte as Windows-1252. */
@@ -283,6 +343,8 @@ export class TextFileDecoder {
         }
       case 'mixed':
         return this.checked(this.mixed(EMPTY, true));
+      case 'legacy':
+        return this.chooseCodePage();
       case 'utf-16le':
       case 'utf-16be':
         return this.checked((this.utf16 as Decoder).decode());
