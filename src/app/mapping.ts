@@ -1,7 +1,8 @@
 // The mapping form's words for the column roles and for what is still missing
 // (the rule itself is src/core/required-roles.ts, shared with the ingestion).
 
-import { isUnixTime, readDate, readMonth } from '../core/ingest/dates';
+import { isYearWeekColumn } from '../core/ingest/columns';
+import { isUnixTime, readDate, readMonth, readYearWeek } from '../core/ingest/dates';
 import { missingRequiredRole } from '../core/required-roles';
 import type { ColumnMapping, Measure, Role } from '../core/types';
 
@@ -31,11 +32,16 @@ export function missingRoles(m: ColumnMapping, measure?: Measure): string | null
  * How the preview's dates read, in words, for the mapping form: the order
  * when the rows settle it, else that the whole file will decide (the same
  * rule as the ingestion: §1.3 of the data contract, ../shared/design/CONTRACT.md
- * outside the repo). null when there is nothing to say.
+ * outside the repo). `header`: the column's name, which alone tells a week
+ * (`2024-05` under `Week`) from a month. null when there is nothing to say.
  */
-export function describeDates(values: readonly string[]): string | null {
+export function describeDates(values: readonly string[], header = ''): string | null {
   const readings = values.filter((v) => v.trim() !== '').map((v) => readDate(v));
   if (readings.length === 0) return null;
+  if (isYearWeekColumn(header, values)) {
+    const weeks = values.filter((v) => readYearWeek(v) === readYearWeek(v)).length;
+    return `ISO weeks, a year and a week number (2024-05 is week 5 of 2024): ${weeks} of ${readings.length} preview rows`;
+  }
   const bad = readings.filter((r) => r.kind === 'bad').length;
   const dmy = readings.filter((r) => r.kind === 'dmy');
   const of = `${readings.length - bad} of ${readings.length} preview rows`;

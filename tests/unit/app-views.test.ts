@@ -442,6 +442,10 @@ describe('dates in words, for the mapping form', () => {
     expect(describeDates(['1700784000', '1700870400000'])).toBe(
       'dates read as Unix time (seconds or milliseconds since 1970, each its UTC day): 2 of 2 preview rows',
     );
+    // Under a week's name, 2024-05 is a week, not May.
+    expect(describeDates(['2024-05', '2024-06', '2024-52'], 'Week')).toBe(
+      'ISO weeks, a year and a week number (2024-05 is week 5 of 2024): 3 of 3 preview rows',
+    );
     expect(describeDates([])).toBeNull();
   });
 });

@@ -138,3 +138,29 @@ describe('a month column as the date of a long file', () => {
     expect(t.series[0]!.rows.reduce((a, r) => a + r.quantity, 0)).toBe(8);
   });
 });
+
+describe('one column of a year and a week number as the date', () => {
+  it('reads 2024-05, 202405 and 05/2024 under a week name as ISO weeks, not months', () => {
+    for (const [header, w1, w5, w52] of [
+      ['Week', '2024-01', '2024-05', '2024-52'],
+      ['YearWeek', '202401', '202405', '202452'],
+      ['Kalenderwoche', '01/2024', '05/2024', '52/2024'],
+    ]) {
+      const t = ingestText(`${header},Item,Units\n${w1},A,3\n${w5},A,5\n${w52},A,52\n`);
+      expect(t.report.mapping.date, header).toBe(header);
+      expect(t.report.issues.filter((i) => i.severity === 'error')).toEqual([]);
+      expect(t.report.issues.some((i) => i.code === 'monthly-periods')).toBe(false);
+      const weeks = t.series[0]!.rows.filter((r) => r.quantity > 0).map((r) => r.week_start);
+      expect(weeks).toEqual(['2024-01-01', '2024-01-29', '2024-12-23']);
+    }
+  });
+
+  it('is found by its name and values when no column is a date, and shown so in the column form', () => {
+    expect(detectColumns(['YearWeek', 'Item', 'Units'], [['202405', 'A', '3']]).mapping.date).toBe(
+      'YearWeek',
+    );
+    // Under a month's name it stays a month.
+    const t = ingestText('Month,Item,Units\n2024-01,A,31\n2024-02,A,29\n');
+    expect(t.report.issues.some((i) => i.code === 'monthly-periods')).toBe(true);
+  });
+});

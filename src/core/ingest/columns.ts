@@ -3,7 +3,7 @@
 // punctuation, against a list of synonyms per role in seven languages.
 import { SEED_HEADERS } from '../seed';
 import type { ColumnMapping, Role } from '../types';
-import { readDate, readMonth } from './dates';
+import { readDate, readMonth, readYearWeek } from './dates';
 import { monthOfCell } from './month-names';
 import { statsforecastValueAt } from './statsforecast';
 
@@ -753,6 +753,15 @@ export function detectColumns(
     mapping.date = yearWeek.map((i) => (headers[i] ?? '').trim()).join('+');
     for (const i of yearWeek) used.add(i);
   }
+  if (yearWeek === null) {
+    const i = yearWeekColumn(headers, sample, mapping.date, used);
+    if (i !== -1) {
+      if (mapping.date !== undefined)
+        used.delete(headers.findIndex((h) => h.trim() === mapping.date));
+      mapping.date = (headers[i] ?? '').trim();
+      used.add(i);
+    }
+  }
   if (mapping.date === undefined) {
     const i = dateColumnByValues(headers, sample, used);
     if (i !== -1) {
@@ -844,6 +853,57 @@ export function periodOfName(header: string): 'week' | 'month' | null {
 }
 
 const WEEK_CELL = /^(0?[1-9]|[1-4]\d|5[0-3])$/;
+
+/** Names of one column holding a year and a week (`YearWeek`: 202405). */
+const YEAR_WEEK_WORDS = new Set([
+  'yearweek',
+  'weekyear',
+  'isoyearweek',
+  'calendaryearweek',
+  'yearwk',
+  'yrwk',
+  'jahrwoche',
+  'jahrkw',
+  'kwjahr',
+  'anneesemaine',
+  'anosemana',
+  'annosettimana',
+]);
+
+/**
+ * A column named for weeks whose cells are a year and a week number
+ * (`2024-05`, `202405`, `05/2024`: most of the sample): each cell its ISO
+ * week. By its name only, since `2024-05` alone reads as May.
+ */
+export function isYearWeekColumn(header: string, cells: readonly string[]): boolean {
+  const h = normalizeHeader(header);
+  if (!WEEK_WORDS.has(h) && !YEAR_WEEK_WORDS.has(h)) return false;
+  const filled = cells.map((c) => c.trim()).filter((c) => c !== '');
+  const weeks = filled.filter((c) => readYearWeek(c) === readYearWeek(c)).length;
+  return filled.length > 0 && weeks >= 0.8 * filled.length;
+}
+
+/** The date column found, else the first free one, that isYearWeekColumn; -1 when none. */
+function yearWeekColumn(
+  headers: readonly string[],
+  sample: readonly (readonly string[])[],
+  date: string | undefined,
+  used: ReadonlySet<number>,
+): number {
+  if (sample.length === 0) return -1;
+  const at = date === undefined ? -1 : headers.findIndex((h) => h.trim() === date);
+  const order = [at, ...headers.map((_, i) => i).filter((i) => i !== at && !used.has(i))];
+  return (
+    order.find(
+      (i) =>
+        i !== -1 &&
+        isYearWeekColumn(
+          headers[i] ?? '',
+          sample.map((r) => r[i] ?? ''),
+        ),
+    ) ?? -1
+  );
+}
 
 /** Names of a day-of-month column beside a year and a month (a BI export's date hierarchy). */
 const DAY_WORDS = new Set(['day', 'dayofmonth', 'tag', 'jour', 'dia', 'giorno', 'dag']);

@@ -157,6 +157,21 @@ export function isoWeekMonday(isoYear: number, week: number): number {
   return isoWeekOf(monday).isoYear === isoYear ? monday : NaN;
 }
 
+// A year and a week number alone, as BI and ERP exports write a week column
+// (`2024-05`, `202405`, `2024.05`, `05/2024`): read so only in a column named
+// for weeks (columns.ts isYearWeekColumn), since `2024-05` is also May.
+const YEAR_NUMBER_WEEK = /^(\d{4})\s*[-/._]?\s*(\d{1,2})$/;
+const NUMBER_WEEK_YEAR = /^(\d{1,2})\s*[-/._]\s*(\d{4})$/;
+
+/** A year-and-week cell (`2024-05`, `202405`, `05/2024`) as the day number of its Monday; NaN when it is none. */
+export function readYearWeek(text: string): number {
+  const s = text.trim();
+  const a = YEAR_NUMBER_WEEK.exec(s);
+  if (a) return isoWeekMonday(Number(a[1]), Number(a[2]));
+  const b = NUMBER_WEEK_YEAR.exec(s);
+  return b ? isoWeekMonday(Number(b[2]), Number(b[1])) : NaN;
+}
+
 /** An ISO-week label (`2024-W05`) as the day number of its Monday; NaN when it is none. */
 export function readIsoWeek(s: string): number {
   const a = ISO_WEEK.exec(s);

@@ -8,7 +8,7 @@
 // empty before an item was listed or after it was dropped.
 import type { ColumnMapping, DateFormat, Layout, Measure, WeeklyTable } from '../types';
 import { listColumns } from './column-list';
-import { detectColumns, findHeader, periodOfName } from './columns';
+import { detectColumns, findHeader, isYearWeekColumn, periodOfName } from './columns';
 import { civilFromDays, readDate, readMonth } from './dates';
 import { lenientNumber } from './number-reader';
 import type { IssueLog } from './issues';
@@ -307,6 +307,23 @@ export class LayoutSink implements PreReadSink {
       : null;
   }
 
+  /** The date column of a long file of year-and-week labels (`Week`: 2024-05), as a one-column year-period. */
+  private weekColumn(
+    headers: string[],
+    found: ColumnMapping,
+    sample: readonly (readonly string[])[],
+  ): number[] | null {
+    const name = this.requested.date ?? found.date;
+    const col = name === undefined ? -1 : findHeader(headers, name);
+    if (col === -1) return null;
+    return isYearWeekColumn(
+      headers[col] as string,
+      sample.map((r) => r[col] ?? ''),
+    )
+      ? [col]
+      : null;
+  }
+
   /**
    * The date column of a long file of months (`2024-01`, `Jan 2024`: most of
    * the first rows months, few of them days), as a one-column year-period.
@@ -334,6 +351,8 @@ export class LayoutSink implements PreReadSink {
     found: ColumnMapping,
     delimiter: string,
     sample: readonly (readonly string[])[],
+    /** A lone column's: 'month' unless said. */
+    lone: 'week' | 'month' = 'month',
   ): boolean {
     const width = headers.length;
     const names = headers.map((h) => h.trim());
@@ -341,7 +360,7 @@ export class LayoutSink implements PreReadSink {
       cols.length === 3
         ? 'day'
         : cols.length === 1
-          ? 'month'
+          ? lone
           : (periodOfName(names[cols[1] as number] as string) ?? 'week');
     const measures = [
       this.requested.amount ?? found.amount,
@@ -390,6 +409,9 @@ export class LayoutSink implements PreReadSink {
     if (this.plan.kind === 'long') {
       // Detected once here for both the pair and its month's measure columns.
       const found = this.detect ? detectColumns(headers, sample).mapping : {};
+      const week = this.weekColumn(headers, found, sample);
+      if (week !== null)
+        return this.beginYearPeriod(headers, week, found, delimiter, sample, 'week');
       const yearPeriod =
         this.yearPeriod(headers, found) ?? this.monthColumn(headers, found, sample);
       return yearPeriod === null

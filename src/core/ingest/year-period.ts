@@ -4,7 +4,14 @@
 // added. A week is its ISO week; a month is spread evenly over its days, each
 // week taking its days' share of the sales, as a sheet of months across is;
 // a year, a month and a day (`Year, Quarter, Month, Day`) are that day.
-import { civilFromDays, daysFromCivil, formatDay, mondayOf, readMonth } from './dates';
+import {
+  civilFromDays,
+  daysFromCivil,
+  formatDay,
+  mondayOf,
+  readMonth,
+  readYearWeek,
+} from './dates';
 import { monthOfCell } from './month-names';
 import { lenientNumber } from './number-reader';
 
@@ -28,8 +35,12 @@ export function yearPeriodRows(
   return (cells) => {
     const row = Array.from({ length: width }, (_, i) => cells[i] ?? '');
     const at = (col: number | undefined): string => (row[col as number] as string).trim();
-    // One column alone is a month's label.
-    if (period === undefined) return monthRows(row, readMonth(at(year)), at(year), measures);
+    // One column alone is a week's label (`2024-05` under `Week`) or a month's.
+    if (period === undefined) {
+      if (unit !== 'week') return monthRows(row, readMonth(at(year)), at(year), measures);
+      const monday = readYearWeek(at(year));
+      return [[...row, monday === monday ? formatDay(monday) : at(year)]];
+    }
     const y = at(year);
     const p = at(period);
     if (unit === 'week') return [[...row, `${y}-W${p.padStart(2, '0')}`]];
