@@ -159,6 +159,11 @@ describe('one column of a year and a week number as the date', () => {
     expect(detectColumns(['YearWeek', 'Item', 'Units'], [['202405', 'A', '3']]).mapping.date).toBe(
       'YearWeek',
     );
+    // Beside a date column it is not the date.
+    expect(
+      detectColumns(['Date', 'Week', 'Item', 'Units'], [['2024-01-31', '2024-05', 'A', '3']])
+        .mapping.date,
+    ).toBe('Date');
     // Under a month's name it stays a month.
     const t = ingestText('Month,Item,Units\n2024-01,A,31\n2024-02,A,29\n');
     expect(t.report.issues.some((i) => i.code === 'monthly-periods')).toBe(true);

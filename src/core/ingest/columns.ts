@@ -883,7 +883,11 @@ export function isYearWeekColumn(header: string, cells: readonly string[]): bool
   return filled.length > 0 && weeks >= 0.8 * filled.length;
 }
 
-/** The date column found, else the first free one, that isYearWeekColumn; -1 when none. */
+/**
+ * The date column found when it isYearWeekColumn; with none found, the first
+ * free column that is; -1 when none. A date column beside a week column
+ * stays the date (its days say more).
+ */
 function yearWeekColumn(
   headers: readonly string[],
   sample: readonly (readonly string[])[],
@@ -892,7 +896,7 @@ function yearWeekColumn(
 ): number {
   if (sample.length === 0) return -1;
   const at = date === undefined ? -1 : headers.findIndex((h) => h.trim() === date);
-  const order = [at, ...headers.map((_, i) => i).filter((i) => i !== at && !used.has(i))];
+  const order = date !== undefined ? [at] : headers.map((_, i) => i).filter((i) => !used.has(i));
   return (
     order.find(
       (i) =>

@@ -187,6 +187,9 @@ export function isTotalSku(cell: string): boolean {
   return /^[\p{L} ]+$/u.test(s) && isTotalName(s);
 }
 
+/** The word Excel's Subtotal puts beside a group's name, by language (not `Sum`: `Dim Sum` is food). */
+const SUBTOTAL_WORDS = new Set(['total', 'subtotal', 'ergebnis', 'totale', 'totaal']);
+
 /**
  * A subtotal's label as Excel's Subtotal writes it beside its group
  * (`A Total`, `2024-01-05 Total`, `A Ergebnis`, `Total B`) or a total's own
@@ -200,9 +203,6 @@ export function isTotalLabel(cell: string): boolean {
     isTotalName(cell) || subtotal(words[0] as string) || subtotal(words[words.length - 1] as string)
   );
 }
-
-/** The word Excel's Subtotal puts beside a group's name, by language (not `Sum`: `Dim Sum` is food). */
-const SUBTOTAL_WORDS = new Set(['total', 'subtotal', 'ergebnis', 'totale', 'totaal']);
 
 type ValueRole = 'amount' | 'quantity' | 'price' | 'promo';
 

@@ -153,11 +153,11 @@ export function numberBesideWord(text: string): { read: NumberRead; word: string
   const t = text.trim();
   // A cell may be megabytes: no pattern runs over what no such cell is.
   if (t.length > 40) return null;
-  const m = WORD_AFTER.exec(t) ?? WORD_BEFORE.exec(t);
-  if (!m) return null;
-  const after = WORD_AFTER.test(t);
-  const word = (after ? m[2] : m[1]) as string;
-  const rest = (after ? m[1] : m[2]) as string;
+  const after = WORD_AFTER.exec(t);
+  const before = after === null ? WORD_BEFORE.exec(t) : null;
+  const word = after?.[2] ?? before?.[1];
+  const rest = after?.[1] ?? before?.[2];
+  if (word === undefined || rest === undefined) return null;
   const read = readNumberSlow(rest);
   if (read.kind === 'empty' || read.kind === 'bad' || read.kind === 'ambiguous-thousands')
     return null;
