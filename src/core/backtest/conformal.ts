@@ -67,7 +67,8 @@ export interface ConformalOptions {
    * their level, set by calibrateOnWindows (levelShareOf). A sku that sold 7
    * every week has no week-to-week change to scale by, and its level is in
    * another unit than the changes the calibration's residuals are scaled by:
-   * at share 1 its band was 0–10.5. Absent: 1.
+   * at share 1, among peers that vary by a fifth, its band was 0–14.3 (now
+   * 5.6–8.4). Absent: 1.
    */
   levelShare?: number;
 }
