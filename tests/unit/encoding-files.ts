@@ -24,14 +24,19 @@ const CP1252: Record<string, number> = {
   '³': 0xb3,
 };
 
-export function cp1252(text: string): Uint8Array {
+/** The bytes of `text` in a single-byte code page: ASCII as it is, the rest from `table`. */
+function singleByte(text: string, table: Record<string, number>, name: string): Uint8Array {
   return Uint8Array.from(text, (c) => {
     const code = c.charCodeAt(0);
     if (code < 0x80) return code;
-    const b = CP1252[c];
-    if (b === undefined) throw new Error(`no Windows-1252 byte for ${c} in this test's table`);
+    const b = table[c];
+    if (b === undefined) throw new Error(`no ${name} byte for ${c} in this test's table`);
     return b;
   });
+}
+
+export function cp1252(text: string): Uint8Array {
+  return singleByte(text, CP1252, 'Windows-1252');
 }
 
 /** Windows-1250 bytes of Polish letters, from the code page's own table (as CP1252). */
@@ -57,13 +62,7 @@ const CP1250: Record<string, number> = {
 };
 
 export function windows1250(text: string): Uint8Array {
-  return Uint8Array.from(text, (c) => {
-    const code = c.charCodeAt(0);
-    if (code < 0x80) return code;
-    const b = CP1250[c];
-    if (b === undefined) throw new Error(`no Windows-1250 byte for ${c} in this test's table`);
-    return b;
-  });
+  return singleByte(text, CP1250, 'Windows-1250');
 }
 
 export function utf16(text: string, order: 'le' | 'be', bom = true): Uint8Array {

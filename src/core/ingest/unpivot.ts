@@ -307,40 +307,27 @@ export class LayoutSink implements PreReadSink {
       : null;
   }
 
-  /** The date column of a long file of year-and-week labels (`Week`: 2024-05), as a one-column year-period. */
-  private weekColumn(
-    headers: string[],
-    found: ColumnMapping,
-    sample: readonly (readonly string[])[],
-  ): number[] | null {
-    const name = this.requested.date ?? found.date;
-    const col = name === undefined ? -1 : findHeader(headers, name);
-    if (col === -1) return null;
-    return isYearWeekColumn(
-      headers[col] as string,
-      sample.map((r) => r[col] ?? ''),
-    )
-      ? [col]
-      : null;
-  }
-
   /**
-   * The date column of a long file of months (`2024-01`, `Jan 2024`: most of
-   * the first rows months, few of them days), as a one-column year-period.
+   * The date column of a long file as a one-column year-period: year-and-week
+   * labels under a week's name (`Week`: 2024-05, each its ISO week), or months
+   * (`2024-01`, `Jan 2024`: most of the first rows months, few of them days,
+   * each spread over its days); null for a column of dates.
    */
-  private monthColumn(
+  private loneDateColumn(
     headers: string[],
     found: ColumnMapping,
     sample: readonly (readonly string[])[],
-  ): number[] | null {
+  ): { col: number; unit: 'week' | 'month' } | null {
     const name = this.requested.date ?? found.date;
     const col = name === undefined ? -1 : findHeader(headers, name);
     if (col === -1) return null;
-    const cells = sample.map((r) => (r[col] ?? '').trim()).filter((c) => c !== '');
+    const raw = sample.map((r) => r[col] ?? '');
+    if (isYearWeekColumn(headers[col] as string, raw)) return { col, unit: 'week' };
+    const cells = raw.map((c) => c.trim()).filter((c) => c !== '');
     const months = cells.filter((c) => readMonth(c) === readMonth(c)).length;
     const days = cells.filter((c) => readDate(c).kind !== 'bad').length;
     return cells.length > 0 && months >= 0.8 * cells.length && days < 0.2 * cells.length
-      ? [col]
+      ? { col, unit: 'month' }
       : null;
   }
 
@@ -409,14 +396,12 @@ export class LayoutSink implements PreReadSink {
     if (this.plan.kind === 'long') {
       // Detected once here for both the pair and its month's measure columns.
       const found = this.detect ? detectColumns(headers, sample).mapping : {};
-      const week = this.weekColumn(headers, found, sample);
-      if (week !== null)
-        return this.beginYearPeriod(headers, week, found, delimiter, sample, 'week');
-      const yearPeriod =
-        this.yearPeriod(headers, found) ?? this.monthColumn(headers, found, sample);
-      return yearPeriod === null
+      const pair = this.yearPeriod(headers, found);
+      if (pair !== null) return this.beginYearPeriod(headers, pair, found, delimiter, sample);
+      const lone = this.loneDateColumn(headers, found, sample);
+      return lone === null
         ? this.builder.begin(headers, delimiter, sample)
-        : this.beginYearPeriod(headers, yearPeriod, found, delimiter, sample);
+        : this.beginYearPeriod(headers, [lone.col], found, delimiter, sample, lone.unit);
     }
     const wide = headers.map((h) => h.trim());
     let counts: boolean;
