@@ -460,13 +460,15 @@ describe("a report's total rows", () => {
 
   it('a footer total is left out with a warning, not an error, and the rows above are used', () => {
     const t = ingestText([...sales, 'Grand Total,,12', ',Total,12'].join('\n'));
-    const totalRow = (row: number, label: string): IngestIssue => ({
-      severity: 'warning',
-      code: 'total-row',
-      row,
-      message: `Row ${row} is a total ("${label}"), the sum of rows above it, not a sale: left out`,
-    });
-    expect(t.report.issues).toEqual([totalRow(5, 'Grand Total'), totalRow(6, 'Total')]);
+    expect(t.report.issues).toEqual([
+      {
+        severity: 'warning',
+        code: 'total-row',
+        row: 5,
+        message:
+          '2 rows are a report\'s totals (the sum of the rows above them), not sales, and were left out: row 5 ("Grand Total"), row 6 ("Total")',
+      },
+    ]);
     expect(t.report.rowsUsed).toBe(3);
     expect(t.report.skippedByReason).toEqual({ 'total-row': 2 });
   });
@@ -483,6 +485,26 @@ describe("a report's total rows", () => {
     const t = ingestText([...sales, ',A Total,8', ',B Ergebnis,4'].join('\n'));
     expect(t.report.skippedByReason).toEqual({ 'total-row': 2 });
     expect(t.report.issues.every((i) => i.severity === 'warning')).toBe(true);
+  });
+
+  it('tells of a total a day in one warning, not one per row', () => {
+    const lines = ['Date,SKU,Qty'];
+    for (let d = 1; d <= 28; d++) {
+      const day = `2024-02-${String(d).padStart(2, '0')}`;
+      lines.push(`${day},A,1`, `${day},B,2`, `${day},Total,3`);
+    }
+    const t = ingestText(lines.join('\n'));
+    expect(t.report.skippedByReason).toEqual({ 'total-row': 28 });
+    expect(t.report.issues.map((i) => i.message)).toEqual([
+      '28 rows are a report\'s totals (the sum of the rows above them), not sales, and were left out: row 4 ("Total"), row 7 ("Total"), row 10 ("Total") and 25 more',
+    ]);
+  });
+
+  it('a lone total row is said as one', () => {
+    const t = ingestText([...sales, 'Grand Total,,12'].join('\n'));
+    expect(t.report.issues.map((i) => i.message)).toEqual([
+      'Row 5 is a report\'s total ("Grand Total"): the sum of the rows above it, not a sale; left out',
+    ]);
   });
 
   it('a sku whose name merely holds the word is a sku', () => {

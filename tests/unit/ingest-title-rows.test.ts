@@ -58,7 +58,7 @@ describe('title rows above the header of a CSV file', () => {
     const t = ingestText(['Sales report', '', 'Date,Sku,Qty', ...DATA, 'Total,,120'].join('\n'));
     const bad = t.report.issues.find((i) => i.code === 'total-row');
     expect(bad?.row).toBe(3 + DATA.length + 1);
-    expect(bad?.message).toMatch(/is a total \("Total"\)/);
+    expect(bad?.message).toMatch(/is a report's total \("Total"\)/);
     expect(t.report.rowsUsed).toBe(40);
   });
 

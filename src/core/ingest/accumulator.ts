@@ -176,8 +176,9 @@ export class Accumulator {
     };
   }
 
-  /** One warning per column and number convention, for the report's notes. */
+  /** File-wide warnings for the report: one per column and number convention, one for the total rows left out. */
   conventionNotes(): ConventionNote[] {
-    return this.numbers.conventionNotes();
+    const totals = this.issues.totalRowsNote();
+    return [...this.numbers.conventionNotes(), ...(totals === null ? [] : [totals])];
   }
 }

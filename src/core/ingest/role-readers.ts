@@ -35,11 +35,6 @@ export interface ReadContext {
 // few bytes of code so V8 inlines it into the row loop; a cell as text, and
 // anything that logs, goes through a separate method.
 
-/** Why a total row is left out. */
-export function totalRowDetail(label: string): string {
-  return `is a total ("${shownCell(label)}"), the sum of rows above it, not a sale: left out`;
-}
-
 /** A row's date: the index of its reading in the DateInterner. */
 export class DateReader {
   constructor(
@@ -65,7 +60,7 @@ export class DateReader {
       return {
         code: TOTAL_ROW,
         col: -1,
-        detail: totalRowDetail(total),
+        detail: total,
       };
     const text = isoKey === isoKey ? isoKeyText(isoKey) : shownCell(fields[col] as string);
     return text === ''

@@ -6,7 +6,7 @@ import type { ColumnPlan } from './column-plan';
 import { hasControlChar, shownCell } from './issues';
 import { shortestNumber } from './numbers';
 import { isTotalSku } from './layout';
-import { totalRowDetail, type ReadContext, type RecordCells } from './role-readers';
+import type { ReadContext, RecordCells } from './role-readers';
 import { TOTAL_ROW, type RowIssue } from './row-issues';
 import type { SkuInterner } from './sku-interner';
 
@@ -21,7 +21,7 @@ const MAX_PRICES = 10_000;
  * their sales twice in every category total.
  */
 function totalRow(name: string): RowIssue {
-  return { code: TOTAL_ROW, col: -1, detail: totalRowDetail(name) };
+  return { code: TOTAL_ROW, col: -1, detail: name };
 }
 
 export class SkuReader {

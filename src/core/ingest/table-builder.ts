@@ -122,7 +122,7 @@ export class TableBuilder implements PreReadSink {
             severity: 'warning',
             code: n.code,
             row: n.firstRow,
-            column: n.column,
+            ...(n.column !== '' && { column: n.column }),
             message: n.message,
           });
         }
