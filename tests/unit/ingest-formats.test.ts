@@ -91,6 +91,8 @@ describe('column detection', () => {
     ['Finnish', ['Päivämäärä', 'Tuotekoodi', 'Määrä', 'Myynti']],
     ['Czech', ['Datum prodeje', 'Kód zboží', 'Množství', 'Tržby']],
     ['Portuguese', ['Data', 'Código do produto', 'Quantidade', 'Valor']],
+    ['Hungarian', ['Dátum', 'Cikkszám', 'Mennyiség', 'Összeg']],
+    ['Romanian', ['Data', 'Cod produs', 'Cantitate', 'Valoare']],
     ["an apparel retailer's", ['Date', 'Style', 'Units', 'Net Sales']],
   ])('knows the %s column names', (_language, [date, sku, quantity, amount]) => {
     expect(detectColumns([date!, sku!, quantity!, amount!]).mapping).toEqual({

@@ -130,7 +130,9 @@ const SYNONYMS: Record<Role, readonly string[]> = {
     'datadopedido',
     'dataemissao',
     'datadeemissao',
-    // sv, da, no, pl, tr, fi, cs
+    // sv, da, no, pl, tr, fi, cs, hu, ro
+    'eladasdatuma',
+    'datavanzarii',
     'dato',
     'salgsdato',
     'fakturadato',
@@ -260,7 +262,13 @@ const SYNONYMS: Record<Role, readonly string[]> = {
     'idprodotto',
     'riferimento',
     'codice',
-    // sv, da, no, pl, tr, fi, cs
+    // sv, da, no, pl, tr, fi, cs, hu, ro
+    'cikkszam',
+    'termekkod',
+    'termek',
+    'codprodus',
+    'produs',
+    'denumire',
     'varenummer',
     'varenr',
     'vare',
@@ -437,7 +445,12 @@ const SYNONYMS: Record<Role, readonly string[]> = {
     'faturacao',
     'montante',
     'valor',
-    // sv, da, no, pl, tr, fi, cs
+    // sv, da, no, pl, tr, fi, cs, hu, ro
+    'osszeg',
+    'nettoertek',
+    'ertek',
+    'forgalom',
+    'valoare',
     'belopp',
     'forsaljning',
     'beløb',
@@ -543,7 +556,9 @@ const SYNONYMS: Record<Role, readonly string[]> = {
     'quantidadevendida',
     'qtd',
     'qtde',
-    // sv, da, no, pl, tr, fi, cs
+    // sv, da, no, pl, tr, fi, cs, hu, ro
+    'mennyiseg',
+    'cantitate',
     'antal',
     'antalsalda',
     'antall',
