@@ -17,6 +17,7 @@ import { namedCsv, NAMES_USAGE, namesOption } from './names-option';
 import { shardTable } from '../core/shards/shard-table';
 import { SHARD_USAGE, shardLine, shardOption } from './shard-option';
 import { decisionsOf, type Decision, type DecisionKind } from '../core/decisions';
+import { rowsBehindValues } from '../core/report-counts';
 import { INGEST_USAGE, ingestOptions } from './ingest-option';
 import { endWithoutSkus, tableCommandLine } from './table-command';
 
@@ -63,9 +64,10 @@ export function decisionLine(d: Decision): string {
  * held several (a wide sheet, months spread over weeks).
  */
 function readWords(r: IngestReport): string {
-  return r.fileRows !== undefined && r.fileRows !== r.rowsRead
-    ? `${r.rowsRead} values read from ${r.fileRows} rows`
-    : `${r.rowsRead} rows read`;
+  const rows = rowsBehindValues(r);
+  return rows === undefined
+    ? `${r.rowsRead} rows read`
+    : `${r.rowsRead} values read from ${rows} rows`;
 }
 
 /**

@@ -100,8 +100,7 @@ export class NumberReader {
   }
 
   private seeWord(word: string, col: number, row: number, example: string, value: number): void {
-    this.seeConvention('unit-word', col, row, example, value);
-    const seen = this.conventions.get(`unit-word\u0000${col}`) as ConventionSeen;
+    const seen = this.seeConvention('unit-word', col, row, example, value);
     const words = (seen.words ??= []);
     if (words.length < MAX_WORDS && !words.includes(word)) words.push(word);
   }
@@ -112,19 +111,23 @@ export class NumberReader {
     row: number,
     example: string,
     value: number,
-  ): void {
+  ): ConventionSeen {
     const key = `${code}\u0000${col}`;
     const seen = this.conventions.get(key);
-    if (seen) seen.rows++;
-    else
-      this.conventions.set(key, {
-        code,
-        column: this.headers[col] ?? '',
-        firstRow: row,
-        example: example.trim(),
-        value,
-        rows: 1,
-      });
+    if (seen) {
+      seen.rows++;
+      return seen;
+    }
+    const first: ConventionSeen = {
+      code,
+      column: this.headers[col] ?? '',
+      firstRow: row,
+      example: example.trim(),
+      value,
+      rows: 1,
+    };
+    this.conventions.set(key, first);
+    return first;
   }
 
   /** One warning per column and convention, for the report's notes. */

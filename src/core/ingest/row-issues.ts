@@ -2,6 +2,7 @@
 // `Row N ` for the row as a whole), built here once, so a reader only says
 // what was wrong with the cell (the data contract, ../shared/design/CONTRACT.md §5).
 import { shownCell, type IssueLog } from './issues';
+import type { ConventionNote } from './number-reader';
 
 /** What is wrong with a cell (or with a whole row, when `col` is -1). */
 export interface RowIssue {
@@ -29,6 +30,10 @@ export function cellMessage(row: number, column: string, detail: string): string
 
 /** Row issues into the log, columns named by the header row. */
 export class RowIssues {
+  /** Total rows left out (TOTAL_ROW), and the first few, for their one warning. */
+  private totalRows = 0;
+  private readonly namedTotals: { row: number; label: string }[] = [];
+
   constructor(
     private readonly log: IssueLog,
     private readonly headers: readonly string[],
@@ -38,9 +43,6 @@ export class RowIssues {
   header(col: number): string {
     return this.headers[col] ?? '';
   }
-
-  private totalRows = 0;
-  private readonly namedTotals: { row: number; label: string }[] = [];
 
   /** The row is skipped: an error, counted under its code (a report's total: see TOTAL_ROW). */
   rowError(row: number, issue: RowIssue): void {
@@ -62,7 +64,7 @@ export class RowIssues {
   }
 
   /** One warning for the total rows left out, or null when there were none. */
-  totalRowsNote(): { code: string; column: string; firstRow: number; message: string } | null {
+  totalRowsNote(): ConventionNote | null {
     const first = this.namedTotals[0];
     if (first === undefined) return null;
     const named = this.namedTotals.map((t) => `row ${t.row} ("${shownCell(t.label)}")`);
