@@ -507,6 +507,32 @@ describe("a report's total rows", () => {
     ]);
   });
 
+  it("tells of an order-line file's returns in one warning, each kept as negative units", () => {
+    const lines = ['Date,SKU,Qty'];
+    for (let d = 1; d <= 28; d++) {
+      const day = `2024-02-${String(d).padStart(2, '0')}`;
+      lines.push(`${day},A,5`, `${day},B,${d % 4 === 0 ? -1 : 2}`);
+    }
+    lines.push('2024-02-29,A,oops');
+    const t = ingestText(lines.join('\n'));
+    // One warning for the 7 returns, and the one bad cell is still its own message, not drowned.
+    expect(t.report.issues.map((i) => [i.code, i.row, i.message])).toEqual([
+      [
+        'negative-quantity',
+        9,
+        '7 rows are returns (a negative "Qty"), kept and counted as negative units: row 9 (-1), row 17 (-1), row 25 (-1) and 4 more',
+      ],
+      [
+        'bad-number',
+        58,
+        'Row 58, column "Qty": "oops" is not a number; expected a number such as 3 or 12.5',
+      ],
+    ]);
+    const b = t.series.find((s) => s.sku === 'B')!;
+    expect(b.rows.reduce((sum, w) => sum + w.quantity, 0)).toBe(21 * 2 - 7);
+    expect(t.report.rowsUsed).toBe(56);
+  });
+
   it('a sku whose name merely holds the word is a sku', () => {
     const t = ingestText([...sales, '2024-01-08,Total Care Toothpaste,2', ',Dim Sum,1'].join('\n'));
     expect(t.series.map((s) => s.sku)).toEqual(['A', 'B', 'Total Care Toothpaste']);

@@ -176,9 +176,9 @@ export class Accumulator {
     };
   }
 
-  /** File-wide warnings for the report: one per column and number convention, one for the total rows left out. */
+  /** File-wide warnings for the report: one per column and number convention, one for the total rows left out, one for the returns. */
   conventionNotes(): ConventionNote[] {
-    const totals = this.issues.totalRowsNote();
-    return [...this.numbers.conventionNotes(), ...(totals === null ? [] : [totals])];
+    const grouped = [this.issues.totalRowsNote(), this.issues.returnsNote()];
+    return [...this.numbers.conventionNotes(), ...grouped.filter((n) => n !== null)];
   }
 }

@@ -8,7 +8,7 @@ import { shownCell } from './issues';
 import { isTotalLabel } from './layout';
 import { lenientNumber, type NumberReader } from './number-reader';
 import { MAX_MAGNITUDE, shortestNumber, shownProduct } from './numbers';
-import { TOTAL_ROW, type RowIssue, type RowIssues } from './row-issues';
+import { RETURN_ROW, TOTAL_ROW, type RowIssue, type RowIssues } from './row-issues';
 import type { SkuView } from './sku-interner';
 
 /** One record as the readers see it; the accumulator reuses one object from row to row. */
@@ -184,16 +184,24 @@ export class AmountReader {
     };
   }
 
-  /** A return: negative sales, warned. */
+  /** A return: negative sales, told of in the file's one returns warning. */
   private returned(row: number, quantity: number, amount: number): number {
     const negative = amount > 0 ? -amount : amount;
-    this.ctx.issues.rowWarning(row, {
-      code: 'negative-quantity',
-      col: this.plan.quantity,
-      detail: this.noMoney
-        ? `${shortestNumber(quantity)} is a return; kept and counted as negative units`
-        : `${shortestNumber(quantity)} is a return; kept and counted as negative sales (${shownProduct(negative)})`,
-    });
+    const q = shortestNumber(quantity);
+    const col = this.plan.quantity;
+    if (this.noMoney) {
+      const detail = `${q} is a return; kept and counted as negative units`;
+      this.ctx.issues.returnRow(row, { code: RETURN_ROW, col, detail }, q, 'units');
+    } else {
+      const sales = shownProduct(negative);
+      const detail = `${q} is a return; kept and counted as negative sales (${sales})`;
+      this.ctx.issues.returnRow(
+        row,
+        { code: RETURN_ROW, col, detail },
+        `${q}, sales ${sales}`,
+        'sales',
+      );
+    }
     return negative;
   }
 

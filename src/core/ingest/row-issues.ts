@@ -20,8 +20,34 @@ export interface RowIssue {
  */
 export const TOTAL_ROW = 'total-row';
 
-/** Total rows named one by one in their warning. */
-const TOTAL_ROWS_NAMED = 3;
+/**
+ * A return: a negative quantity, kept as negative sales. A file of order
+ * lines may have thousands; they are told of in one warning per file
+ * (returnsNote), not one each, so the warnings a planner should read are not
+ * drowned by them.
+ */
+export const RETURN_ROW = 'negative-quantity';
+
+/** Rows named one by one in a warning that tells of many. */
+const ROWS_NAMED = 3;
+
+/** Rows told of in one warning: how many, and the first few. */
+class RowTally {
+  count = 0;
+  readonly named: { row: number; label: string }[] = [];
+
+  add(row: number, label: string): void {
+    this.count++;
+    if (this.named.length < ROWS_NAMED) this.named.push({ row, label });
+  }
+
+  /** `row 5 (…), row 9 (…), row 13 (…) and 55 more`, each label as `show` puts it. */
+  list(show: (label: string) => string): string {
+    const named = this.named.map((t) => `row ${t.row} (${show(t.label)})`);
+    const more = this.count - named.length;
+    return `${named.join(', ')}${more > 0 ? ` and ${more} more` : ''}`;
+  }
+}
 
 /** A row issue's message: `Row 3, column "Date": ` then the detail. */
 export function cellMessage(row: number, column: string, detail: string): string {
@@ -30,9 +56,12 @@ export function cellMessage(row: number, column: string, detail: string): string
 
 /** Row issues into the log, columns named by the header row. */
 export class RowIssues {
-  /** Total rows left out (TOTAL_ROW), and the first few, for their one warning. */
-  private totalRows = 0;
-  private readonly namedTotals: { row: number; label: string }[] = [];
+  /** Total rows left out (TOTAL_ROW), for their one warning. */
+  private readonly totals = new RowTally();
+  /** Returns kept (RETURN_ROW), for their one warning. */
+  private readonly returns = new RowTally();
+  /** The first return's column, whole detail (its warning were it alone) and unit. */
+  private firstReturn = { col: -1, detail: '', countedAs: '' };
 
   constructor(
     private readonly log: IssueLog,
@@ -48,8 +77,7 @@ export class RowIssues {
   rowError(row: number, issue: RowIssue): void {
     const { code, col, detail } = issue;
     if (code === TOTAL_ROW) {
-      this.totalRows++;
-      if (this.namedTotals.length < TOTAL_ROWS_NAMED) this.namedTotals.push({ row, label: detail });
+      this.totals.add(row, detail);
       this.log.skipped(code);
       return;
     }
@@ -65,15 +93,39 @@ export class RowIssues {
 
   /** One warning for the total rows left out, or null when there were none. */
   totalRowsNote(): ConventionNote | null {
-    const first = this.namedTotals[0];
+    const totals = this.totals;
+    const first = totals.named[0];
     if (first === undefined) return null;
-    const named = this.namedTotals.map((t) => `row ${t.row} ("${shownCell(t.label)}")`);
-    const more = this.totalRows - named.length;
     const message =
-      this.totalRows === 1
+      totals.count === 1
         ? `Row ${first.row} is a report's total ("${shownCell(first.label)}"): the sum of the rows above it, not a sale; left out`
-        : `${this.totalRows} rows are a report's totals (the sum of the rows above them), not sales, and were left out: ${named.join(', ')}${more > 0 ? ` and ${more} more` : ''}`;
+        : `${totals.count} rows are a report's totals (the sum of the rows above them), not sales, and were left out: ${totals.list((label) => `"${shownCell(label)}"`)}`;
     return { code: TOTAL_ROW, column: '', firstRow: first.row, message };
+  }
+
+  /**
+   * A return kept: `shown` is its quantity (and its sales, when money is
+   * forecast), `detail` its warning were it the file's only one, `countedAs`
+   * what it is counted as (`units`, `sales`).
+   */
+  returnRow(row: number, issue: RowIssue, shown: string, countedAs: string): void {
+    if (this.returns.count === 0)
+      this.firstReturn = { col: issue.col, detail: issue.detail, countedAs };
+    this.returns.add(row, shown);
+  }
+
+  /** One warning for the returns kept, or null when there were none. */
+  returnsNote(): ConventionNote | null {
+    const returns = this.returns;
+    const first = returns.named[0];
+    if (first === undefined) return null;
+    const { col, detail, countedAs } = this.firstReturn;
+    const column = this.header(col);
+    const message =
+      returns.count === 1
+        ? cellMessage(first.row, column, detail)
+        : `${returns.count} rows are returns (a negative "${column}"), kept and counted as negative ${countedAs}: ${returns.list((label) => label)}`;
+    return { code: RETURN_ROW, column, firstRow: first.row, message };
   }
 
   /** The row is kept: a warning about one of its cells. */
