@@ -95,6 +95,16 @@ describe('readDate', () => {
     expect(iso('9999999999999')).toBeNull();
   });
 
+  it('reads an ISO week date (a week and its weekday) as that day', () => {
+    expect(iso('2023-W01-1')).toBe('2023-01-02');
+    expect(iso('2024-W05-3')).toBe('2024-01-31');
+    expect(iso('2024W057')).toBe('2024-02-04');
+    expect(iso('2020-W53-5')).toBe('2021-01-01');
+    // 2023 has no week 53; weekday 8 is none.
+    expect(iso('2023-W53-1')).toBeNull();
+    expect(iso('2024-W05-8')).toBeNull();
+  });
+
   it("reads the month's name as Excel and shop reports write it, in seven languages", () => {
     for (const s of [
       '05-Jan-24',

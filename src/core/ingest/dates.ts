@@ -182,11 +182,21 @@ export function readIsoWeek(s: string): number {
   return isoWeekMonday(expandYear(year), Number(b[1]));
 }
 
+// An ISO week date, a week and its weekday (1 = Monday), as data warehouses
+// write a day: 2024-W05-3, 2024W053.
+const ISO_WEEK_DATE = /^(\d{4})-?W(\d{2})-?([1-7])$/i;
+
 /** Reads one date string (already without its time) in every way it can be read. */
 export function readDate(raw: string): DateReading {
   const s = datePart(raw);
   if (s.length < 5) return BAD;
   if (!isDigit(s.charCodeAt(0))) return readWritten(s);
+  const weekDate = ISO_WEEK_DATE.exec(s);
+  if (weekDate) {
+    const monday = isoWeekMonday(Number(weekDate[1]), Number(weekDate[2]));
+    if (monday !== monday) return BAD;
+    return { kind: 'iso', days: monday + Number(weekDate[3]) - 1, dayFirst: NaN, monthFirst: NaN };
+  }
   if (s.length <= 8) {
     // An ISO week reads as its Monday, so a weekly file labelled by week lines up with dated ones.
     const week = readIsoWeek(s);
