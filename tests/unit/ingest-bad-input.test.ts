@@ -335,6 +335,37 @@ describe('row-level problems skip the row (errors) or keep it (warnings)', () =>
     ]);
   });
 
+  it("a semicolon file's weights with three decimals (8,116 kg) are decimal commas, not thousands", () => {
+    const t = ingestText(
+      'Datum;Artikel;Menge (kg)\n02.01.2023;A;8,116\n09.01.2023;A;19,283\n16.01.2023;A;12,5\n',
+    );
+    expect(t.series[0]?.rows.map((r) => r.quantity)).toEqual([8.116, 19.283, 12.5]);
+    expect(only(t).map((i) => [i.code, i.message])).toEqual([
+      [
+        'decimal-comma',
+        'Column "Menge (kg)" uses a decimal comma (3 rows, first at row 2: "8,116" read as 8.116); values were read that way; 2 of them could also be read the other way ("8,116" as 8116): check that the commas are decimal marks',
+      ],
+    ]);
+  });
+
+  it("a column's commas are what its cells have shown them to be", () => {
+    // Tab-separated (Excel's Unicode text): 0,070 shows the commas are decimal marks, so 1,250 is 1.25.
+    const decimal = ingestText('Date\tSKU\tQty\n2023-01-02\tA\t0,070\n2023-01-09\tA\t1,250\n');
+    expect(decimal.series[0]?.rows.map((r) => r.quantity)).toEqual([0.07, 1.25]);
+    // A column that has shown 2,500.75 has thousands separators: "1,200" is 1200.
+    const thousands = ingestText('Date,Sales\n2023-01-02,"2,500.75"\n2023-01-09,"1,200"\n');
+    expect(thousands.series[0]?.rows.map((r) => r.total_amount)).toEqual([2500.75, 1200]);
+    expect(thousands.report.rowsSkipped).toBe(0);
+    // Learnt row by row (the same in any chunking): a cell above the first that shows it stays a question.
+    const above = ingestText('Date,Sales\n2023-01-02,"1,200"\n2023-01-09,"2,500.75"\n');
+    expect(above.report.skippedByReason).toEqual({ 'thousands-separator': 1 });
+    // Both kinds in one column: "1,200" stays a question, not a guess.
+    const both = ingestText(
+      'Date;Sales\n2023-01-02;"12,5"\n2023-01-09;"2,500.75"\n2023-01-16;"1,200"\n',
+    );
+    expect(both.report.skippedByReason).toEqual({ 'thousands-separator': 1 });
+  });
+
   it('text where a number belongs', () => {
     const t = ingestText(
       'Date,Sales,Quantity\n2023-01-02,abc,1\n2023-01-03,5,two\n2023-01-04,5,1\n',

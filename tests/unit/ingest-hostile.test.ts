@@ -54,7 +54,11 @@ describe('numbers too large (issue 12, item 3)', () => {
   it('reads numbers up to the bound as before', () => {
     expect(fastNumber('1e15')).toBe(1e15);
     expect(fastNumber('-1e15')).toBe(-1e15);
-    expect(readNumberSlow('$1,000,000,000,000,000.00')).toEqual({ kind: 'thousands', value: 1e15 });
+    expect(readNumberSlow('$1,000,000,000,000,000.00')).toEqual({
+      kind: 'thousands',
+      value: 1e15,
+      comma: 'thousands',
+    });
     expect(readNumberSlow('1e309').kind).toBe('too-large');
     expect(readNumberSlow('9'.repeat(400)).kind).toBe('too-large');
     expect(readNumberSlow('Infinity').kind).toBe('bad');

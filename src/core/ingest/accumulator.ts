@@ -58,7 +58,8 @@ export class Accumulator {
   ) {
     const headers = plan.headers;
     this.issues = new RowIssues(log, headers);
-    this.numbers = new NumberReader(headers);
+    // Excel writes `;` between cells where the comma is the decimal mark.
+    this.numbers = new NumberReader(headers, delimiter === ';' ? 'decimal' : null);
     const ctx: ReadContext = { plan, numbers: this.numbers, issues: this.issues };
     this.date = new DateReader(plan.date, this.dateIndex);
     this.sku = new SkuReader(ctx, this.skuIndex);

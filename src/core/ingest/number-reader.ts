@@ -2,7 +2,7 @@
 // them. Thousands separators and decimal commas are read and remembered, one
 // note per column and convention for the report.
 import { shownCell } from './issues';
-import type { NumberRead } from './numbers';
+import type { CommaRole, NumberRead } from './numbers';
 import {
   fastNumber,
   MAX_MAGNITUDE,
@@ -21,6 +21,8 @@ interface ConventionSeen {
   rows: number;
   /** unit-word: the words seen (the first few). */
   words?: string[];
+  /** Cells such as `8,116` that could read either way, read as the column's convention: the first. */
+  either?: { example: string; other: number; rows: number };
 }
 
 /** Distinct unit words named in a column's warning. */
@@ -39,8 +41,36 @@ export type NumberCell = number | null | RowIssue;
 
 export class NumberReader {
   private readonly conventions = new Map<string, ConventionSeen>();
+  /** What each column's commas have shown themselves to be; `null` when they showed both. */
+  private readonly commas = new Map<number, CommaRole | null>();
 
-  constructor(private readonly headers: readonly string[]) {}
+  /**
+   * `commaDefault`: what a comma is in a column whose cells have not shown it:
+   * a decimal mark in a `;`-separated file, as Excel writes one where the
+   * comma is the decimal mark.
+   */
+  constructor(
+    private readonly headers: readonly string[],
+    private readonly commaDefault: CommaRole | null = null,
+  ) {}
+
+  /**
+   * A column's cell showed what its commas are. Learnt forward only, row by
+   * row, so a file reads the same whatever the chunks it comes in: cells
+   * above the first that shows it stay questions.
+   */
+  private learnComma(col: number, comma: CommaRole | undefined): void {
+    if (comma === undefined) return;
+    const known = this.commas.get(col);
+    if (known === undefined) this.commas.set(col, comma);
+    else if (known !== comma) this.commas.set(col, null);
+  }
+
+  /** What `1,234` is in column `col`: what its cells showed, else the file's default. */
+  private commaOf(col: number): CommaRole | null {
+    const known = this.commas.get(col);
+    return known === undefined ? this.commaDefault : known;
+  }
 
   /** The cell `text` of column `col`, in row `row` (the row a convention is first seen in). */
   read(text: string, col: number, row: number): NumberCell {
@@ -66,6 +96,7 @@ export class NumberReader {
         return null;
       case 'decimal-comma':
       case 'thousands':
+        this.learnComma(col, r.comma);
         this.seeConvention(
           r.kind === 'thousands' ? 'thousands-separator' : 'decimal-comma',
           col,
@@ -76,8 +107,19 @@ export class NumberReader {
         return r.value;
       case 'ambiguous-thousands': {
         const t = text.trim();
-        const asThousands = shortestNumber(Number(t.replace(',', '')));
-        const asDecimal = shortestNumber(Number(t.replace(',', '.')));
+        const thousands = Math.round(r.value * 1000);
+        const comma = this.commaOf(col);
+        if (comma !== null) {
+          const value = comma === 'decimal' ? r.value : thousands;
+          const other = comma === 'decimal' ? thousands : r.value;
+          const code = comma === 'decimal' ? 'decimal-comma' : 'thousands-separator';
+          const seen = this.seeConvention(code, col, row, text, value);
+          if (seen.either) seen.either.rows++;
+          else seen.either = { example: t, other, rows: 1 };
+          return value;
+        }
+        const asThousands = shortestNumber(thousands);
+        const asDecimal = shortestNumber(r.value);
         return {
           code: 'thousands-separator',
           col,
@@ -135,11 +177,16 @@ export class NumberReader {
     return [...this.conventions.values()].map((c) => {
       if (c.code === 'unit-word') return unitWordNote(c);
       const what = c.code === 'decimal-comma' ? 'a decimal comma' : 'thousands separators';
+      const either = c.either;
+      const alike =
+        either === undefined
+          ? ''
+          : `; ${either.rows === c.rows ? 'each' : `${either.rows} of them`} could also be read the other way ("${either.example}" as ${shortestNumber(either.other)}): check that the ${c.code === 'decimal-comma' ? 'commas are decimal marks' : 'commas separate thousands'}`;
       return {
         code: c.code,
         column: c.column,
         firstRow: c.firstRow,
-        message: `Column "${c.column}" uses ${what} (${c.rows} row${c.rows === 1 ? '' : 's'}, first at row ${c.firstRow}: "${c.example}" read as ${shortestNumber(c.value)}); values were read that way`,
+        message: `Column "${c.column}" uses ${what} (${c.rows} row${c.rows === 1 ? '' : 's'}, first at row ${c.firstRow}: "${c.example}" read as ${shortestNumber(c.value)}); values were read that way${alike}`,
       };
     });
   }

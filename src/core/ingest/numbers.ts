@@ -8,7 +8,10 @@ export type NumberKind =
   | 'decimal-comma'
   /** Unambiguous thousands separators (`1,234.50`, `1.234,50`, `1,234,567`): accepted with a warning. */
   | 'thousands'
-  /** `1,200`: could be 1200 or 1.2, rejected. */
+  /**
+   * `1,200`: could be 1200 or 1.2; `value` is its decimal-comma reading (1.2).
+   * Rejected unless the column shows what its commas are (NumberReader).
+   */
   | 'ambiguous-thousands'
   | 'empty'
   /** Readable, but beyond ±MAX_MAGNITUDE (or not finite at all, `1e309`): refused. */
@@ -18,7 +21,12 @@ export type NumberKind =
 export interface NumberRead {
   kind: NumberKind;
   value: number;
+  /** What the cell's comma is, where the cell shows it unambiguously (`12,5`, `1,234.50`). */
+  comma?: CommaRole;
 }
+
+/** A comma as decimal mark (`12,5`, German, French) or as thousands separator (`1,234.50`). */
+export type CommaRole = 'decimal' | 'thousands';
 
 /** Currency signs and spaces around a number (and a trailing %); see currencyParts. */
 const CURRENCY_MARK = /[\s$€£¥]/;
@@ -115,21 +123,28 @@ function readNumberUnbounded(text: string): NumberRead {
   const { negative, body } = currencyParts(trimmed);
   const sign = negative ? -1 : 1;
   if (PLAIN.test(body)) return { kind: 'ok', value: sign * Number(body) };
-  if (COMMA_GROUP_ONE.test(body)) return { kind: 'ambiguous-thousands', value: NaN };
+  // `0,070` is a decimal comma: no thousands group follows a lone 0.
+  if (COMMA_GROUP_ONE.test(body) && body.charCodeAt(0) !== 48) {
+    return { kind: 'ambiguous-thousands', value: sign * Number(body.replace(',', '.')) };
+  }
   if (DECIMAL_COMMA.test(body)) {
-    return { kind: 'decimal-comma', value: sign * Number(body.replace(',', '.')) };
+    return {
+      kind: 'decimal-comma',
+      value: sign * Number(body.replace(',', '.')),
+      comma: 'decimal',
+    };
   }
   if (COMMA_GROUPS_DOT_DECIMAL.test(body) || COMMA_GROUPS_MANY.test(body)) {
-    return { kind: 'thousands', value: sign * Number(body.replace(/,/g, '')) };
+    return { kind: 'thousands', value: sign * Number(body.replace(/,/g, '')), comma: 'thousands' };
   }
+  const comma: CommaRole | undefined = body.includes(',') ? 'decimal' : undefined;
   if (DOT_GROUPS_COMMA_DECIMAL.test(body) || DOT_GROUPS_MANY.test(body)) {
-    return { kind: 'thousands', value: sign * Number(body.replace(/\./g, '').replace(',', '.')) };
+    const value = sign * Number(body.replace(/\./g, '').replace(',', '.'));
+    return { kind: 'thousands', value, ...(comma && { comma }) };
   }
   if (SPACE_GROUPS.test(body)) {
-    return {
-      kind: 'thousands',
-      value: sign * Number(body.replace(GROUP_MARKS, '').replace(',', '.')),
-    };
+    const value = sign * Number(body.replace(GROUP_MARKS, '').replace(',', '.'));
+    return { kind: 'thousands', value, ...(comma && { comma }) };
   }
   if (/^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i.test(trimmed)) {
     // `1e309` is a number, just not a finite one: too large, not "not a number".
