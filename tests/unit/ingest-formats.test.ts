@@ -103,6 +103,20 @@ describe('column detection', () => {
     });
   });
 
+  it("knows a demand planning tool's quantity, and a sales quantity by its words", () => {
+    const quantity = (headers: string[]): string | undefined =>
+      detectColumns(headers).mapping.quantity;
+    expect(quantity(['Period', 'Material', 'Demand'])).toBe('Demand');
+    expect(quantity(['Date', 'SKU', 'Actual', 'Forecast'])).toBe('Actual');
+    expect(quantity(['Ship Week', 'Part Number', 'Shipped Qty'])).toBe('Shipped Qty');
+    expect(quantity(['Date', 'Item', 'QtyInvoiced'])).toBe('QtyInvoiced');
+    // Stock, pack sizes and plans are quantities too, not of sales.
+    expect(quantity(['Date', 'SKU', 'Qty on Hand', 'Case Qty', 'Net Units'])).toBe('Net Units');
+    expect(quantity(['Date', 'SKU', 'Qty on Hand', 'Case Qty', 'Forecast Qty'])).toBeUndefined();
+    // A known name still wins over a column named by words before it.
+    expect(quantity(['Date', 'SKU', 'Shipped Qty', 'Quantity'])).toBe('Quantity');
+  });
+
   it('an explicit mapping overrides detection, role by role', () => {
     const t = ingestText('Date,Sales,Net\n2023-01-02,5,4\n', { mapping: { amount: 'net' } });
     expect(t.report.mapping).toEqual({ date: 'Date', amount: 'Net' });

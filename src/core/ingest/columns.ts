@@ -569,6 +569,24 @@ const SYNONYMS: Record<Role, readonly string[]> = {
     'maara',
     'kpl',
     'mnozstvi',
+    // demand planning tools' key figures: units by their nature
+    'demand',
+    'actualdemand',
+    'demandqty',
+    'demandquantity',
+    'demandunits',
+    'shipments',
+    'shipmentqty',
+    'shippedqty',
+    'shippedunits',
+    'shipqty',
+    'volume',
+    'salesvolume',
+    'actuals',
+    'actual',
+    'actualqty',
+    'actualquantity',
+    'actualunits',
   ],
   price: [
     'priceperunit',
@@ -745,9 +763,10 @@ export function detectColumns(
   }
   if (mapping.amount === undefined && mapping.quantity === undefined) {
     const y = statsforecastValueAt(normalized);
-    if (y !== -1 && !used.has(y)) {
-      mapping.quantity = (headers[y] ?? '').trim();
-      used.add(y);
+    const i = y !== -1 && !used.has(y) ? y : quantityByWords(headers, used);
+    if (i !== -1) {
+      mapping.quantity = (headers[i] ?? '').trim();
+      used.add(i);
     }
   }
   const filled = filledItemColumn(mapping.sku, headers, normalized, sample, find);
@@ -786,6 +805,100 @@ export function detectColumns(
   }
   const unmatched = headers.filter((_, i) => !used.has(i)).map((h) => h.trim());
   return { mapping, unmatched };
+}
+
+// A header's words that make it a quantity of sales (`Shipped Qty`,
+// `QtyInvoiced`, `Net Units`), and words that make it some other quantity
+// (stock, a plan, a pack size, a return).
+const QUANTITY_WORDS = new Set([
+  'qty',
+  'quantity',
+  'units',
+  'pcs',
+  'pieces',
+  'demand',
+  'shipments',
+  'volume',
+  'menge',
+  'cantidad',
+  'quantite',
+  'quantita',
+  'quantidade',
+  'aantal',
+  'antal',
+  'ilosc',
+]);
+const OTHER_QUANTITY_WORDS = new Set([
+  'stock',
+  'inventory',
+  'onhand',
+  'hand',
+  'available',
+  'avail',
+  'forecast',
+  'forecasted',
+  'fcst',
+  'plan',
+  'planned',
+  'target',
+  'budget',
+  'return',
+  'returned',
+  'returns',
+  'open',
+  'backorder',
+  'backordered',
+  'safety',
+  'reorder',
+  'min',
+  'max',
+  'minimum',
+  'maximum',
+  'capacity',
+  'lead',
+  'price',
+  'cost',
+  'pack',
+  'case',
+  'per',
+  'moq',
+  'lot',
+  'size',
+  'bestand',
+  'lager',
+  'prognose',
+]);
+
+/** A header's words: `Shipped Qty (EA)`, `QtyShipped`, `shipped_qty` → shipped, qty. */
+function headerWords(header: string): string[] {
+  return header
+    .replace(/([a-z])([A-Z])/g, '$1 $2')
+    .toLowerCase()
+    .normalize('NFD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .split(/[^\p{L}]+/u)
+    .filter((w) => w !== '');
+}
+
+/**
+ * When no header is a known name for an amount or a quantity: the one free
+ * column whose name holds a quantity's word and no other kind of quantity's
+ * (`Shipped Qty`, not `Qty on Hand` or `Case Qty`); -1 when none does, or
+ * several do (a wide sheet's `QTY_<item>` columns are its items, not a role).
+ */
+function quantityByWords(headers: readonly string[], used: ReadonlySet<number>): number {
+  let found = -1;
+  for (let i = 0; i < headers.length; i++) {
+    const header = headers[i] ?? '';
+    // Every quantity word has 3 letters or more: a wide sheet's empty headers cost nothing.
+    if (used.has(i) || header.length < 3) continue;
+    const words = headerWords(header);
+    if (!words.some((w) => QUANTITY_WORDS.has(w)) || words.some((w) => OTHER_QUANTITY_WORDS.has(w)))
+      continue;
+    if (found !== -1) return -1;
+    found = i;
+  }
+  return found;
 }
 
 /**
