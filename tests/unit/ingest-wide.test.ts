@@ -257,6 +257,28 @@ describe('ISO weeks as dates', () => {
   });
 });
 
+describe("a retailer's week-ending headers", () => {
+  it('reads `Wk Ending 01/07/2023`, `Week of …`, `W/E …` as the week of their date', () => {
+    for (const label of ['Wk Ending', 'Week of', 'W/E', 'Week beginning']) {
+      const weeks = ['01/07/2023', '01/14/2023', '01/21/2023', '01/28/2023', '02/04/2023'];
+      const header = ['Item #', 'Item Description', ...weeks.map((d) => `${label} ${d}`)].join(',');
+      const t = ingestText(`${header}\nA100,Widget,1,2,3,4,5\nB200,Gadget,5,4,3,2,1\n`);
+      expect(
+        t.series.map((x) => x.sku),
+        label,
+      ).toEqual(['A100', 'B200']);
+      expect(t.weeks, label).toEqual([
+        '2023-01-02',
+        '2023-01-09',
+        '2023-01-16',
+        '2023-01-23',
+        '2023-01-30',
+      ]);
+      expect(t.series[0]?.rows.map((r) => r.quantity)).toEqual([1, 2, 3, 4, 5]);
+    }
+  });
+});
+
 describe('a workbook sheet per week', () => {
   it('reads serial headers without a date format as dates', async () => {
     const rows: CellSpec[][] = [

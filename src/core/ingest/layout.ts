@@ -61,11 +61,23 @@ function chooseDayFirst(headers: string[], dateFormat?: DateFormat): boolean {
   return even(dmy) && !even(mdy);
 }
 
+// Words before a week's date in a retailer's report header: `Wk Ending
+// 01/07/2023`, `Week of 1/2/2023`, `W/E 01/07/23`, `Week beginning 02.01.2023`.
+const WEEK_DATE_WORDS =
+  /^(?:(?:week|wk)\.?\s*(?:ending|ended|end|of|beginning|beg|starting|start|commencing)|w\/e|w\/c|we)\s*[:.]?\s+(?=\d)/i;
+
+/** A period header without the words before its week's date. */
+function periodText(h: string): string {
+  const s = h.trim();
+  return s.replace(WEEK_DATE_WORDS, '');
+}
+
 /** The day each period header stands for, and their unit; null when they are not all periods of one kind. */
 export function readPeriods(
-  headers: string[],
+  rawHeaders: string[],
   dateFormat?: DateFormat,
 ): { days: number[]; unit: PeriodUnit } | null {
+  const headers = rawHeaders.map(periodText);
   const weeks = headers.map(readIsoWeek);
   if (weeks.every((d) => d === d)) return { days: weeks, unit: 'week' };
   const months = headers.map(readMonth);
@@ -82,7 +94,7 @@ export function readPeriods(
 }
 
 function isPeriod(h: string): boolean {
-  const s = h.trim();
+  const s = periodText(h);
   if (s === '') return false;
   return (
     readIsoWeek(s) === readIsoWeek(s) || readMonth(s) === readMonth(s) || readDate(s).kind !== 'bad'
