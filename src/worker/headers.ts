@@ -8,6 +8,7 @@ import { detectDelimiter } from '../core/ingest/csv-sniff';
 import type { IngestOptions } from '../core/ingest';
 import { EMPTY_FILE } from '../core/ingest/format-sniff';
 import { headerRowOfText } from '../core/ingest/header-row';
+import { headerOfRows } from '../core/ingest/year-header';
 import { columnUses, describeLayout, layoutColumns, planLayout } from '../core/ingest/layout';
 import { TextFileDecoder } from '../core/ingest/text-decoder';
 import {
@@ -82,8 +83,10 @@ export function readHeaderLine(head: Uint8Array, whole = false): HeaderPeek {
   // Title rows of a report export above the column names: skipped, as reading the file does.
   const title = headerRowOfText(text, delimiter, whole);
   const parsed = Papa.parse<string[]>(text, { delimiter, preview: title + 1 + DETECT_ROWS });
+  // A pivot's years above its week headers are joined to them, as reading the file does.
+  const header = headerOfRows(parsed.data, title);
   parsed.data.splice(0, title);
-  const headers = (parsed.data[0] ?? []).map((h) => h.trim()).filter((h) => h !== '');
+  const headers = header.map((h) => h.trim()).filter((h) => h !== '');
   if (headers.length < 2) {
     return none(
       'row 1 should be a header naming the columns (at least a date and an amount), separated by commas, semicolons or tabs',

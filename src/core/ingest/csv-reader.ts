@@ -7,6 +7,7 @@
 import Papa from 'papaparse';
 import { detectDelimiter, detectNewline } from './csv-sniff';
 import { headerRowOfText } from './header-row';
+import { withYearsAbove, yearsJoined } from './year-header';
 import type { IssueLog } from './issues';
 import { LineScanner } from './line-scanner';
 import type { PreReadSink } from './table-builder';
@@ -67,6 +68,8 @@ export class CsvReader {
   private headerSeen = false;
   /** The data rows after the header in the first text, for the sink's guesses (begin). */
   private sample: string[][] = [];
+  /** The row above the header, when title rows were skipped: a pivot's years may be in it. */
+  private rowAbove: string[] | undefined;
   /** Spreadsheet row of the next record (header = 1). */
   private nextRow = 1;
   /** Where the header record starts, once found: after any title rows. */
@@ -217,11 +220,22 @@ export class CsvReader {
     for (let i = 0; i < k && at !== -1; i++) at = recordEnd(input, at, this.newline);
     if (k === 0 || at === -1) return 0;
     this.titleRows = k;
-    this.log.note({
-      severity: 'warning',
-      code: 'title-rows',
-      message: `${k === 1 ? 'Row 1 is' : `Rows 1–${k} are`} above the header (a title or notes, not sales) and ${k === 1 ? 'was' : 'were'} not read; the column names are in row ${k + 1}`,
-    });
+    const rows = Papa.parse<string[]>(text, {
+      delimiter: this.delim,
+      newline: this.newline,
+      preview: k + 1,
+    }).data;
+    this.rowAbove = rows[k - 1];
+    // A pivot's years in the row above the header are told of apart (yearsJoined).
+    const joined = withYearsAbove(this.rowAbove, rows[k] ?? []) !== rows[k];
+    const t = joined ? k - 1 : k;
+    if (t > 0) {
+      this.log.note({
+        severity: 'warning',
+        code: 'title-rows',
+        message: `${t === 1 ? 'Row 1 is' : `Rows 1–${t} are`} above the header (a title or notes, not sales) and ${t === 1 ? 'was' : 'were'} not read; the column names are in row ${k + 1}`,
+      });
+    }
     return at;
   }
 
@@ -246,7 +260,8 @@ export class CsvReader {
       i = 1;
       const sample = this.sample;
       this.sample = [];
-      if (!this.sink.begin(data[0] ?? [], this.delim, sample)) return;
+      const header = yearsJoined(this.rowAbove, data[0] ?? [], this.titleRows, this.log);
+      if (!this.sink.begin(header, this.delim, sample)) return;
       if (this.fastScan)
         this.scanner = new LineScanner(
           this.delim,

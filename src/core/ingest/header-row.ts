@@ -4,6 +4,7 @@
 import Papa from 'papaparse';
 import { detectColumns, findHeader } from './columns';
 import { planLayout } from './layout';
+import { headerOfRows } from './year-header';
 
 /** Rows looked at for the header row. */
 export const HEADER_SEARCH_ROWS = 30;
@@ -24,8 +25,10 @@ export function headerRowIndex(texts: readonly string[][], requested?: readonly 
   if (full !== -1) return full;
   const dated = mappings.findIndex((m) => m.date !== undefined);
   if (dated !== -1) return dated;
-  // A sheet of one row per item and one column per week, below a title.
-  const wide = texts.findIndex((h) => planLayout(h).kind === 'wide-periods-across');
+  // A sheet of one row per item and one column per week, below a title (and a pivot's years).
+  const wide = texts.findIndex(
+    (_, i) => planLayout(headerOfRows(texts, i)).kind === 'wide-periods-across',
+  );
   return wide === -1 ? 0 : wide;
 }
 

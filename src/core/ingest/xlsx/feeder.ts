@@ -4,6 +4,7 @@
 import { civilFromDays } from '../dates';
 import { headerRowIndex, HEADER_SEARCH_ROWS } from '../header-row';
 import { PreKind } from '../scan-cells';
+import { headerOfRows } from '../year-header';
 import type { PreReadSink } from '../table-builder';
 import { cellText, EMPTY, isBlank, serialDay, type Cell } from './sheet';
 
@@ -63,8 +64,8 @@ export class SheetFeeder {
       held.map((h) => h.cells),
       this.requested,
     );
-    const header = held[at] as { row: number; cells: Cell[] };
-    const headers = Array.from(header.cells, cellText);
+    const texts = held.slice(Math.max(0, at - 1), at + 1).map((h) => Array.from(h.cells, cellText));
+    const headers = headerOfRows(texts, texts.length - 1);
     // Trailing columns without a name are not part of the table.
     while (headers.length > 0 && (headers[headers.length - 1] as string).trim() === '')
       headers.pop();

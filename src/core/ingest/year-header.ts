@@ -1,0 +1,86 @@
+// A pivot table's two header rows. Excel puts a pivot's Year and Week (or
+// Month) column fields in two rows: the years above, each over the first
+// column of its group, and the weeks below without their year:
+//
+//   ;;2023;;;…;2024;;
+//   Artikel;Bezeichnung;KW 1;KW 2;…;1;2;…
+//
+// The row below is the header; each period cell takes the year above it, so
+// it reads as any week or month header does (`2023-W01`, `Jan 2023`).
+import { shownCell, type IssueLog } from './issues';
+import { monthOfName } from './month-names';
+
+const YEAR = /^(19|20)\d\d$/;
+// A week number without its year, as pivots and planners write it: `KW 5`, `Wk 05`, `W5`, `5`.
+const WEEK_NUMBER =
+  /^(?:(?:kw|wk|week|w|cw|woche|sem|semaine|semana|settimana|vecka|uge|uke)\.?\s*)?(\d{1,2})$/i;
+const BARE_NUMBER = /^\d{1,2}$/;
+/** Period cells that must take a year before the two rows are read as one header. */
+const MIN_PERIODS = 4;
+
+/**
+ * `row` with the years of `above` carried into its period cells; `row` as
+ * it is when `above` holds no years over at least a few periods. Bare
+ * numbers that never pass 12 could be months or weeks: not guessed.
+ */
+export function withYearsAbove(
+  above: readonly string[] | undefined,
+  row: readonly string[],
+): readonly string[] {
+  if (above === undefined || !above.some((c) => YEAR.test(c.trim()))) return row;
+  let year = '';
+  let periods = 0;
+  let bare = 0;
+  let largest = 0;
+  const out = row.map((cell, j) => {
+    const over = (above[j] ?? '').trim();
+    // A merged year spans the empty cells after it; other text (`2023 Ergebnis`) ends it.
+    if (YEAR.test(over)) year = over;
+    else if (over !== '') year = '';
+    const c = cell.trim();
+    if (year === '') return cell;
+    const week = WEEK_NUMBER.exec(c);
+    if (week) {
+      const n = Number(week[1]);
+      if (n < 1 || n > 53) return cell;
+      periods++;
+      if (BARE_NUMBER.test(c)) bare++;
+      largest = Math.max(largest, n);
+      return `${year}-W${String(n).padStart(2, '0')}`;
+    }
+    if (monthOfName(c) !== undefined) {
+      periods++;
+      return `${c} ${year}`;
+    }
+    return cell;
+  });
+  if (periods < MIN_PERIODS) return row;
+  if (bare === periods && largest <= 12) return row;
+  return out;
+}
+
+/** The header of rows whose header row is `at`: that row, with the years of the row above it. */
+export function headerOfRows(rows: readonly (readonly string[])[], at: number): string[] {
+  return [...withYearsAbove(rows[at - 1], rows[at] ?? [])];
+}
+
+/**
+ * The header row `row` (row `titleRows + 1` of the file) with the years of
+ * the row above carried in, said in a note when they were.
+ */
+export function yearsJoined(
+  above: readonly string[] | undefined,
+  row: string[],
+  titleRows: number,
+  log: IssueLog,
+): string[] {
+  const joined = withYearsAbove(above, row);
+  if (joined === row) return row;
+  const j = joined.findIndex((h, i) => h !== row[i]);
+  log.note({
+    severity: 'warning',
+    code: 'year-header-row',
+    message: `Row ${titleRows} holds the years over the periods of row ${titleRows + 1} (a pivot table's two header rows): each period took the year above it ("${shownCell((row[j] ?? '').trim())}" is ${joined[j]})`,
+  });
+  return [...joined];
+}

@@ -1,0 +1,104 @@
+// A pivot table's two header rows: the years above, the weeks (or months)
+// below without their year. The weeks take the year above them in a CSV, a
+// workbook and the page's header peek alike.
+import { describe, expect, it } from 'vitest';
+import { Ingestor, ingestText } from '../../src/core/ingest';
+import { withYearsAbove } from '../../src/core/ingest/year-header';
+import type { WeeklyTable } from '../../src/core/types';
+import { readHeaderLine } from '../../src/worker/headers';
+import { buildXlsx, type CellSpec } from './xlsx-build';
+
+/** An Excel pivot of weeks 50–52 of 2023 and 1–3 of 2024, with its year subtotals and grand total. */
+function pivotRows(): string[][] {
+  const years = [
+    '',
+    '2023',
+    '',
+    '',
+    '2023 Ergebnis',
+    '2024',
+    '',
+    '',
+    '2024 Ergebnis',
+    'Gesamtergebnis',
+  ];
+  const weeks = ['Zeilenbeschriftungen', '50', '51', '52', '', '1', '2', '3', '', ''];
+  const a = ['A100', '1', '2', '3', '6', '4', '5', '6', '15', '21'];
+  const b = ['B200', '10', '20', '30', '60', '40', '50', '60', '150', '210'];
+  const total = ['Gesamtergebnis', '11', '22', '33', '66', '44', '55', '66', '165', '231'];
+  return [['Summe von Menge', 'Spaltenbeschriftungen'], years, weeks, a, b, total];
+}
+
+const csv = (rows: string[][]): string => rows.map((r) => r.join(';')).join('\n') + '\n';
+
+function expectPivotRead(t: WeeklyTable): void {
+  expect(t.series.map((s) => s.sku)).toEqual(['A100', 'B200']);
+  expect(t.weeks).toEqual([
+    '2023-12-11',
+    '2023-12-18',
+    '2023-12-25',
+    '2024-01-01',
+    '2024-01-08',
+    '2024-01-15',
+  ]);
+  // The year subtotals and the grand total are not weeks: each item's weeks alone.
+  expect(t.series[0]?.rows.map((r) => r.quantity)).toEqual([1, 2, 3, 4, 5, 6]);
+  expect(t.series[1]?.rows.map((r) => r.quantity)).toEqual([10, 20, 30, 40, 50, 60]);
+}
+
+describe("a pivot table's years above its weeks", () => {
+  it('each week takes the year above it, in a CSV', () => {
+    const t = ingestText(csv(pivotRows()));
+    expectPivotRead(t);
+    expect(
+      t.report.issues.filter((i) => i.code === 'year-header-row').map((i) => i.message),
+    ).toEqual([
+      'Row 2 holds the years over the periods of row 3 (a pivot table\'s two header rows): each period took the year above it ("50" is 2023-W50)',
+    ]);
+    expect(t.report.issues.some((i) => i.severity === 'error')).toBe(false);
+  });
+
+  it('and in a workbook', async () => {
+    const rows: CellSpec[][] = pivotRows().map((r) =>
+      r.map((c) => (/^\d+$/.test(c) ? Number(c) : c === '' ? null : c)),
+    );
+    const ing = new Ingestor();
+    ing.push(buildXlsx([{ name: 'Pivot', rows }]));
+    expectPivotRead(await ing.finishAsync());
+  });
+
+  it("and in the page's header peek", () => {
+    const peek = readHeaderLine(new TextEncoder().encode(csv(pivotRows())), true);
+    expect(peek.layout).toBe('wide-periods-across');
+    expect(peek.headers.slice(0, 4)).toEqual([
+      'Zeilenbeschriftungen',
+      '2023-W50',
+      '2023-W51',
+      '2023-W52',
+    ]);
+  });
+
+  it('reads week labels and month names, and leaves bare numbers up to 12 alone', () => {
+    const above = ['', '2024', '', '', ''];
+    expect(withYearsAbove(above, ['Item', 'KW 1', 'KW 2', 'KW 3', 'KW 4'])).toEqual([
+      'Item',
+      '2024-W01',
+      '2024-W02',
+      '2024-W03',
+      '2024-W04',
+    ]);
+    expect(withYearsAbove(above, ['Item', 'Jan', 'Feb', 'Mar', 'Apr'])).toEqual([
+      'Item',
+      'Jan 2024',
+      'Feb 2024',
+      'Mar 2024',
+      'Apr 2024',
+    ]);
+    // 1–4 could be months or weeks: not guessed.
+    const bare = ['Item', '1', '2', '3', '4'];
+    expect(withYearsAbove(above, bare)).toBe(bare);
+    // No year above: the row as it is.
+    const plain = ['Item', 'KW 1', 'KW 2', 'KW 3', 'KW 4'];
+    expect(withYearsAbove(['Sales report', '', '', '', ''], plain)).toBe(plain);
+  });
+});
