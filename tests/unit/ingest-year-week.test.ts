@@ -169,3 +169,27 @@ describe('one column of a year and a week number as the date', () => {
     expect(t.report.issues.some((i) => i.code === 'monthly-periods')).toBe(true);
   });
 });
+
+describe('a year and a month in six digits under a month or period name', () => {
+  it('reads `Period` 202401 as January 2024, spread over its weeks as a month is', () => {
+    const months = ['202401', '202402', '202403', '202404'];
+    const t = ingestText(
+      ['Period,Material,Quantity', ...months.map((m) => `${m},A,310`)].join('\n'),
+    );
+    expect(t.report.issues.some((i) => i.severity === 'error')).toBe(false);
+    expect(t.report.issues.map((i) => i.code)).toContain('monthly-periods');
+    // The months' 4 × 310 units, less the part-covered weeks at the two ends.
+    expect(t.weeks[0]).toBe('2024-01-01');
+    const total = t.series[0]!.rows.reduce((sum, r) => sum + r.quantity, 0);
+    expect(total).toBeGreaterThan(1000);
+    expect(total).toBeLessThanOrEqual(4 * 310);
+  });
+
+  it('leaves a week number past 12, or a fiscal period, unread as a month', () => {
+    // 202452 is no month: the column is not months, so its cells are reported, not guessed.
+    const weeks = ingestText('Period,SKU,Qty\n202451,A,5\n202452,A,6\n202501,A,3\n');
+    expect(weeks.report.skippedByReason['bad-date']).toBe(3);
+    const fiscal = ingestText('Fiscal Period,SKU,Qty\n202401,A,5\n202402,A,6\n');
+    expect(fiscal.series).toEqual([]);
+  });
+});

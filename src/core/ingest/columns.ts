@@ -3,7 +3,7 @@
 // punctuation, against a list of synonyms per role in seven languages.
 import { SEED_HEADERS } from '../seed';
 import type { ColumnMapping, Role } from '../types';
-import { readDate, readMonth, readYearWeek } from './dates';
+import { isYearMonthDigits, readDate, readMonth, readYearWeek } from './dates';
 import { monthOfCell } from './month-names';
 import { statsforecastValueAt } from './statsforecast';
 
@@ -973,6 +973,35 @@ const MONTH_WORDS = new Set([
   'mese',
   'maand',
 ]);
+
+/** Names of one column holding a year and a month (`Period`, `YearMonth`: 202405). */
+const YEAR_MONTH_WORDS = new Set([
+  'period',
+  'periode',
+  'periodo',
+  'yearmonth',
+  'monthyear',
+  'calendaryearmonth',
+  'calmonth',
+  'jahrmonat',
+  'anneemois',
+  'anomes',
+  'annomese',
+  'yyyymm',
+]);
+
+/**
+ * A column named for months or periods whose every filled cell is a year and
+ * a month in six digits (`202405`): each cell its month. By its name and
+ * every cell, since `202405` alone could be a week (`202452` is one) or a
+ * number. Fiscal periods are not calendar months, and are not read so.
+ */
+export function isYearMonthColumn(header: string, cells: readonly string[]): boolean {
+  const h = normalizeHeader(header);
+  if (!MONTH_WORDS.has(h) && !YEAR_MONTH_WORDS.has(h)) return false;
+  const filled = cells.map((c) => c.trim()).filter((c) => c !== '');
+  return filled.length > 0 && filled.every(isYearMonthDigits);
+}
 
 /** Whether a column named `header` holds week numbers or months (beside a year column), by its name. */
 export function periodOfName(header: string): 'week' | 'month' | null {

@@ -297,6 +297,24 @@ function readWritten(s: string, depth = 0): DateReading {
 }
 
 /** `Jan 2024`, `January 2024`, `Jan-24`, `2024-01`, `2024/01`: the month's first day, else NaN. */
+// A year and a month as ERP and BI exports write a month column: 202405.
+const YEAR_MONTH_DIGITS = /^((?:19|20)\d\d)(0[1-9]|1[0-2])$/;
+
+/**
+ * A month cell of a column known to hold months: a label (`2024-05`, `May
+ * 2024`) or a year and month in six digits (`202405`), which alone could be
+ * a week or an order number; NaN when it is none.
+ */
+export function readMonthCell(text: string): number {
+  const m = YEAR_MONTH_DIGITS.exec(text.trim());
+  return m ? daysFromCivil(Number(m[1]), Number(m[2]), 1) : readMonth(text);
+}
+
+/** Whether a cell is a year and a month in six digits (`202405`). */
+export function isYearMonthDigits(text: string): boolean {
+  return YEAR_MONTH_DIGITS.test(text.trim());
+}
+
 export function readMonth(text: string): number {
   const s = text.trim();
   const ym = /^(\d{4})[-/.](\d{1,2})$/.exec(s);

@@ -8,7 +8,13 @@
 // empty before an item was listed or after it was dropped.
 import type { ColumnMapping, DateFormat, Layout, Measure, WeeklyTable } from '../types';
 import { listColumns } from './column-list';
-import { detectColumns, findHeader, isYearWeekColumn, periodOfName } from './columns';
+import {
+  detectColumns,
+  findHeader,
+  isYearMonthColumn,
+  isYearWeekColumn,
+  periodOfName,
+} from './columns';
 import { civilFromDays, readDate, readMonth } from './dates';
 import { lenientNumber } from './number-reader';
 import type { IssueLog } from './issues';
@@ -323,6 +329,7 @@ export class LayoutSink implements PreReadSink {
     if (col === -1) return null;
     const raw = sample.map((r) => r[col] ?? '');
     if (isYearWeekColumn(headers[col] as string, raw)) return { col, unit: 'week' };
+    if (isYearMonthColumn(headers[col] as string, raw)) return { col, unit: 'month' };
     const cells = raw.map((c) => c.trim()).filter((c) => c !== '');
     const months = cells.filter((c) => readMonth(c) === readMonth(c)).length;
     const days = cells.filter((c) => readDate(c).kind !== 'bad').length;

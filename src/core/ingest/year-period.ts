@@ -9,7 +9,7 @@ import {
   daysFromCivil,
   formatDay,
   mondayOf,
-  readMonth,
+  readMonthCell,
   readYearWeek,
 } from './dates';
 import { monthOfCell } from './month-names';
@@ -37,7 +37,7 @@ export function yearPeriodRows(
     const at = (col: number | undefined): string => (row[col as number] as string).trim();
     // One column alone is a week's label (`2024-05` under `Week`) or a month's.
     if (period === undefined) {
-      if (unit !== 'week') return monthRows(row, readMonth(at(year)), at(year), measures);
+      if (unit !== 'week') return monthRows(row, readMonthCell(at(year)), at(year), measures);
       const monday = readYearWeek(at(year));
       return [[...row, monday === monday ? formatDay(monday) : at(year)]];
     }
