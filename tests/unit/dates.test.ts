@@ -95,6 +95,13 @@ describe('readDate', () => {
     expect(iso('9999999999999')).toBeNull();
   });
 
+  it("reads a compact date's compact time as the date, as SAP extracts write it", () => {
+    expect(iso('20231124 120000')).toBe('2023-11-24');
+    expect(iso('20231124 0930')).toBe('2023-11-24');
+    // Not after another date's form: 2023-11-24 1200 is no date.
+    expect(iso('2023-11-24 1200')).toBeNull();
+  });
+
   it('reads an ISO week date (a week and its weekday) as that day', () => {
     expect(iso('2023-W01-1')).toBe('2023-01-02');
     expect(iso('2024-W05-3')).toBe('2024-01-31');

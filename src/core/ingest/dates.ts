@@ -109,6 +109,9 @@ function isDigit(c: number): boolean {
 /** A time after a date: `10:00`, `10:00:05.123`, `10:00 AM`, `10:00:00Z`, `10:00+01:00`. */
 const TIME = /^\d{1,2}(:\d{2}){1,2}([.,]\d+)?\s*([AaPp]\.?[Mm]\.?)?\s*(Z|[+-]\d{2}(:?\d{2})?)?$/;
 
+/** A time without colons: `120000`, `1200`. */
+const COMPACT_TIME = /^(\d{6}|\d{4})$/;
+
 /**
  * Cuts a trailing time (`2023-11-24 10:00`, `2023-11-24T10:00Z`) off a date.
  * Anything else after the date (`2023-11-24 garbage`) is kept, so the value
@@ -119,7 +122,10 @@ export function datePart(text: string): string {
   let cut = s.indexOf(' ');
   if (cut <= 0) cut = s.indexOf('T');
   if (cut <= 0) return s;
-  return TIME.test(s.slice(cut + 1).trimStart()) ? s.slice(0, cut) : s;
+  const time = s.slice(cut + 1).trimStart();
+  if (TIME.test(time)) return s.slice(0, cut);
+  // A compact date's compact time, as SAP and mainframe extracts write it: 20231124 120000.
+  return COMPACT_TIME.test(time) && /^\d{8}$/.test(s.slice(0, cut)) ? s.slice(0, cut) : s;
 }
 
 // Numbers split by one separator kind: 2023-11-24, 24/11/2023, 24.11.23.
