@@ -366,6 +366,15 @@ describe('row-level problems skip the row (errors) or keep it (warnings)', () =>
     expect(both.report.skippedByReason).toEqual({ 'thousands-separator': 1 });
   });
 
+  it("a template's weeks counted from 1 with no year are told they need one", () => {
+    const header = ['SKU', ...Array.from({ length: 6 }, (_, i) => `Week ${i + 1}`)].join(',');
+    const t = ingestText(`${header}\nA,1,2,3,4,5,6\n`);
+    expect(t.report.issues.map((i) => i.code)).toEqual(['no-date-column']);
+    expect(t.report.issues[0]?.message).toContain(
+      'the columns "Week 1" to "Week 6" count periods but say no year, so no week can be dated; expected a date or a week with its year in each column\'s name (2024-W01 or 01/01/2024',
+    );
+  });
+
   it('text where a number belongs', () => {
     const t = ingestText(
       'Date,Sales,Quantity\n2023-01-02,abc,1\n2023-01-03,5,two\n2023-01-04,5,1\n',

@@ -198,9 +198,12 @@ function refuseMissing(
         `Row 1 looks like data (${list}), not a header; expected a first row naming the columns, such as Date, Product Category, Total Amount`,
       );
     } else {
+      const unnumbered = periodsWithoutYear(headers);
       log.fileError(
         'no-date-column',
-        `No date column found among ${list}; expected a column named like Date (or choose one: --map date=COLUMN)`,
+        unnumbered === null
+          ? `No date column found among ${list}; expected a column named like Date (or choose one: --map date=COLUMN)`
+          : `No date column found among ${list}: the columns "${unnumbered.first}" to "${unnumbered.last}" count periods but say no year, so no week can be dated; expected a date or a week with its year in each column's name (2024-W01 or 01/01/2024, one column per period), or a column named like Date`,
       );
     }
   } else if (missing === 'amount') {
@@ -247,4 +250,17 @@ function reportDuplicateHeaders(headers: string[], log: IssueLog): void {
 /** A header row whose cells read as dates or numbers is probably data. */
 function looksLikeData(cells: readonly string[]): boolean {
   return cells.some((c) => c !== '' && (readDate(c).kind !== 'bad' || Number.isFinite(Number(c))));
+}
+
+// A planning template's period columns counted from 1, with no year: `Week 1`, `Wk 2`, `P3`, `Month 4`.
+const COUNTED_PERIOD =
+  /^(?:week|wk|kw|w|period|per|p|month|m|woche|semaine|semana|mes|monat)\.?\s*\d{1,3}$/i;
+/** Counted periods a header must have before it is told they need a year. */
+const MIN_COUNTED = 4;
+
+/** The first and last of the header's counted periods without a year, when it has several; else null. */
+function periodsWithoutYear(headers: readonly string[]): { first: string; last: string } | null {
+  const counted = headers.map((h) => h.trim()).filter((h) => COUNTED_PERIOD.test(h));
+  if (counted.length < MIN_COUNTED) return null;
+  return { first: counted[0] as string, last: counted[counted.length - 1] as string };
 }
