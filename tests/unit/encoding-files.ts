@@ -35,8 +35,13 @@ function singleByte(text: string, table: Record<string, number>, name: string): 
   });
 }
 
+/** Windows-1252's bytes 0xA0–0xFF are the characters U+00A0–U+00FF (Latin-1), as the code page defines them. */
+const LATIN1: Record<string, number> = Object.fromEntries(
+  Array.from({ length: 0x60 }, (_, i) => [String.fromCharCode(0xa0 + i), 0xa0 + i]),
+);
+
 export function cp1252(text: string): Uint8Array {
-  return singleByte(text, CP1252, 'Windows-1252');
+  return singleByte(text, { ...LATIN1, ...CP1252 }, 'Windows-1252');
 }
 
 /** Windows-1250 bytes of Polish letters, from the code page's own table (as CP1252). */
@@ -59,6 +64,30 @@ const CP1250: Record<string, number> = {
   Ś: 0x8c,
   Ź: 0x8f,
   Ż: 0xaf,
+  // Czech and Hungarian
+  á: 0xe1,
+  é: 0xe9,
+  í: 0xed,
+  ú: 0xfa,
+  ý: 0xfd,
+  č: 0xe8,
+  Č: 0xc8,
+  ď: 0xef,
+  ě: 0xec,
+  ň: 0xf2,
+  ř: 0xf8,
+  š: 0x9a,
+  Š: 0x8a,
+  ť: 0x9d,
+  ů: 0xf9,
+  ž: 0x9e,
+  Ž: 0x8e,
+  ö: 0xf6,
+  ő: 0xf5,
+  Ő: 0xd5,
+  ü: 0xfc,
+  ű: 0xfb,
+  Ö: 0xd6,
 };
 
 export function windows1250(text: string): Uint8Array {

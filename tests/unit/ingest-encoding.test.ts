@@ -131,6 +131,46 @@ describe('Windows-1250 (Polish Excel "CSV")', () => {
     expect(readHeaderLine(bytes).headers).toEqual(text.split('\r\n')[0]!.split(';'));
   });
 
+  it.each([
+    [
+      'Czech',
+      'Datum;Název;Množství',
+      ['Čokoláda hořká', 'Rohlík tukový', 'Máslo čerstvé', 'Květák', 'Šunka vepřová'],
+    ],
+    [
+      'Hungarian',
+      'Dátum;Megnevezés;Mennyiség',
+      ['Sütőtök', 'Tejföl', 'Kenyér fehér', 'Őszibarack', 'Kávé őrölt'],
+    ],
+  ])('%s text in Windows-1250 reads as its UTF-8 twin', (_language, header, names) => {
+    // Three weeks of sales of each.
+    const lines = [
+      header,
+      ...names.flatMap((n, i) => [1, 2, 3].map((w) => `0${w}.0${i + 1}.2024;${n};${i + w}`)),
+    ];
+    const text = lines.join('\n');
+    const t = ingestChunks(windows1250(text), 64 * 1024, {
+      mapping: { sku: header.split(';')[1] },
+    });
+    expect(t.series.map((s) => s.sku).sort()).toEqual([...names].sort());
+    expect(encodingCodes(t)).toEqual(['encoding-windows-1250']);
+  });
+
+  it.each([
+    ['Danish', ['Smørrebrød', 'Rødgrød med fløde', 'Æblekage', 'Crème fraîche', 'Blåbær']],
+    ['Italian', ['Caffè', 'Più gusto', 'Tiramisù', 'Lunedì pasta', 'Perché no']],
+    ['Portuguese', ['Limões', 'Promoções', 'Pão de açúcar', 'Feijão', 'Maçã']],
+    ['German and French', ['Crème brûlée', 'Müsli Nuss', 'Brûlée Törtchen', 'Käse', 'Grüner Tee']],
+  ])('%s text in Windows-1252 stays Windows-1252', (_language, names) => {
+    const lines = [
+      'Datum;Artikel;Menge',
+      ...names.map((n, i) => `0${i + 1}.01.2024;${n};${i + 1}`),
+    ];
+    const t = ingestChunks(cp1252(lines.join('\n')), 64 * 1024, {});
+    expect(t.series.map((s) => s.sku).sort()).toEqual([...names].sort());
+    expect(encodingCodes(t)).toEqual(['encoding-windows-1252']);
+  });
+
   it('a German file with a cubic metre in its names stays Windows-1252', () => {
     const t = ingestChunks(
       cp1252('Datum;Artikel;Menge\n02.01.2024;Beton 2m³;5\n03.01.2024;Kies 1m³;2\n'),

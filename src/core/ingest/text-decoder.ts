@@ -283,7 +283,7 @@ export class TextFileDecoder {
 
   /**
    * The gathered bytes of a file that is not UTF-8 (and was ASCII before):
-   * Windows-1250 where Polish or Slovak letters show (readsAsWindows1250),
+   * Windows-1250 where Polish, Slovak, Czech or Hungarian letters show (readsAsWindows1250),
    * else Windows-1252; their text, and every later chunk's, read so.
    */
   private chooseCodePage(): string | FormatProblem {
@@ -295,7 +295,7 @@ export class TextFileDecoder {
       this.mode = 'windows-1250';
       this.notes.push({
         code: 'encoding-windows-1250',
-        message: `Read as Windows-1250 (Central European) text: ${tail}, and its letters read as Polish or Slovak ones there (ą, ł, ż). If they look wrong, save the file as "CSV UTF-8"`,
+        message: `Read as Windows-1250 (Central European) text: ${tail}, and its letters read as Central European ones there (Polish ą ł ż, Czech ě ř ů, Hungarian ő ű). If they look wrong, save the file as "CSV UTF-8"`,
       });
       return this.checked(decodeWindows1250(b));
     }

@@ -50,25 +50,65 @@ function inWord(b: number | undefined): boolean {
   return (b >= 0x41 && b <= 0x5a) || (b >= 0x61 && b <= 0x7a) || b >= 0xc0;
 }
 
+// Czech and Hungarian letters are letters in both code pages, but ones no
+// Western European language writes where these do. Czech ě and ů inside a
+// word read in 1252 as ì and ù inside it (mìsíc, rùže), which Italian and
+// French write only at a word's end (lunedì, où); with ř or č beside them
+// (ø, è) and no å or æ, which Danish and Norwegian write with ø.
+const CZECH_INSIDE = new Set([0xec, 0xf9, 0xcc, 0xd9]);
+const CZECH_ALSO = new Set([0xf8, 0xd8, 0xe8, 0xc8]);
+const NORDIC = new Set([0xe5, 0xe6, 0xc5, 0xc6]);
+// Hungarian ő and ű read in 1252 as õ and û inside words (sütõtök), beside ö
+// or ü; Portuguese writes õ with ã and ç, Estonian with ä, Hungarian neither.
+const HUNGARIAN_O = new Set([0xf5, 0xd5]);
+const HUNGARIAN_U = new Set([0xfb, 0xdb]);
+const UMLAUT_OU = new Set([0xf6, 0xfc, 0xd6, 0xdc]);
+const NOT_HUNGARIAN = new Set([0xe3, 0xe7, 0xe4, 0xc3, 0xc7, 0xc4]);
+/** Letters inside words before Czech or Hungarian is told from a Western language. */
+const MIN_INSIDE = 2;
+
 /**
  * Whether bytes that are not UTF-8 read as Windows-1250 rather than 1252:
  * at least two different letters only 1250 has (ł and ą, say) next to a
- * letter, and more such bytes than of letters only 1252 has. A German or
- * French file never has them inside words; a "m³" here and there is one.
- * Czech and Hungarian text reads as letters in both (č as è, ő as õ) and is
- * read as 1252: no cue in the bytes tells them apart.
+ * letter, and more such bytes than of letters only 1252 has; or Czech or
+ * Hungarian letters where no Western European language has them (above). A
+ * German or French file never has them inside words; a "m³" here and there
+ * is one.
  */
 export function readsAsWindows1250(bytes: Uint8Array): boolean {
   const seen = new Set<number>();
   let central = 0;
   let western = 0;
+  const count = new Uint32Array(256);
+  const inside = new Uint32Array(256);
   for (let i = 0; i < bytes.length; i++) {
     const b = bytes[i] as number;
-    if (b < 0x80 || !(inWord(bytes[i - 1]) || inWord(bytes[i + 1]))) continue;
+    if (b < 0x80) continue;
+    count[b] = (count[b] as number) + 1;
+    const before = inWord(bytes[i - 1]);
+    const after = inWord(bytes[i + 1]);
+    if (before && after) inside[b] = (inside[b] as number) + 1;
+    if (!(before || after)) continue;
     if (CENTRAL_ONLY.has(b)) {
       central++;
       seen.add(b);
     } else if (WESTERN_ONLY.has(b)) western++;
   }
-  return seen.size >= MIN_CENTRAL_LETTERS && central > western;
+  if (seen.size >= MIN_CENTRAL_LETTERS && central > western) return true;
+  const sum = (table: Uint32Array, set: ReadonlySet<number>): number => {
+    let n = 0;
+    for (const b of set) n += table[b] as number;
+    return n;
+  };
+  const czech =
+    sum(inside, CZECH_INSIDE) >= MIN_INSIDE &&
+    sum(count, CZECH_ALSO) > 0 &&
+    sum(count, NORDIC) === 0;
+  const oInside = sum(inside, HUNGARIAN_O);
+  const hungarian =
+    oInside > 0 &&
+    oInside + sum(inside, HUNGARIAN_U) >= MIN_INSIDE &&
+    sum(count, UMLAUT_OU) > 0 &&
+    sum(count, NOT_HUNGARIAN) === 0;
+  return (czech || hungarian) && western === 0;
 }
