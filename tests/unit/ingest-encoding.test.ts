@@ -150,7 +150,7 @@ describe('Windows-1250 (Polish Excel "CSV")', () => {
     ];
     const text = lines.join('\n');
     const t = ingestChunks(windows1250(text), 64 * 1024, {
-      mapping: { sku: header.split(';')[1] },
+      mapping: { sku: header.split(';')[1]! },
     });
     expect(t.series.map((s) => s.sku).sort()).toEqual([...names].sort());
     expect(encodingCodes(t)).toEqual(['encoding-windows-1250']);
