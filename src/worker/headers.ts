@@ -9,7 +9,13 @@ import type { IngestOptions } from '../core/ingest';
 import { EMPTY_FILE } from '../core/ingest/format-sniff';
 import { headerRowOfText } from '../core/ingest/header-row';
 import { headerOfRows } from '../core/ingest/year-header';
-import { columnUses, describeLayout, layoutColumns, planLayout } from '../core/ingest/layout';
+import {
+  columnUses,
+  describeLayout,
+  isTotalName,
+  layoutColumns,
+  planLayout,
+} from '../core/ingest/layout';
 import { TextFileDecoder } from '../core/ingest/text-decoder';
 import {
   MAX_WORKBOOK_BYTES,
@@ -99,8 +105,13 @@ export function readHeaderLine(head: Uint8Array, whole = false): HeaderPeek {
   if (whole && peek.layout === 'wide-periods-across') {
     // One row per item: the form can say how many (`45 items × 143 weeks`).
     const all = Papa.parse<string[]>(text, { delimiter }).data;
-    const items = all.slice(title + 1).filter((r) => r.some((c) => c.trim() !== '')).length;
-    peek.layoutDescription = describeLayout(planLayout(headers), items);
+    const plan = planLayout(headers);
+    const skuCols = plan.kind === 'wide-periods-across' ? plan.sku : [];
+    // A pivot's Grand Total row is left out when the file is read: not counted here either.
+    const isItem = (r: string[]): boolean =>
+      r.some((c) => c.trim() !== '') && !isTotalName(skuCols.map((c) => r[c] ?? '').join(' '));
+    const items = all.slice(title + 1).filter(isItem).length;
+    peek.layoutDescription = describeLayout(plan, items);
   }
   return peek;
 }

@@ -70,6 +70,8 @@ describe("a pivot table's years above its weeks", () => {
   it("and in the page's header peek", () => {
     const peek = readHeaderLine(new TextEncoder().encode(csv(pivotRows())), true);
     expect(peek.layout).toBe('wide-periods-across');
+    // Its Grand Total row is no item: 2 items, as the run reads them.
+    expect(peek.layoutDescription).toContain('2 items × 6 weeks');
     expect(peek.headers.slice(0, 4)).toEqual([
       'Zeilenbeschriftungen',
       '2023-W50',
