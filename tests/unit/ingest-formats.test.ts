@@ -29,6 +29,16 @@ describe('delimiters, BOM, CRLF, quotes', () => {
     expect(t.report.rowsRead).toBe(2);
   });
 
+  it("Excel's separator line (sep=;) names the delimiter and is no header nor title", () => {
+    const t = ingestText('sep=,\nDate,SKU,Qty\n2024-01-01,A,"1,5"\n2024-01-08,A,2\n');
+    expect(t.report.delimiter).toBe(',');
+    expect(t.series[0]?.rows.map((r) => r.quantity)).toEqual([1.5, 2]);
+    expect(t.report.issues.map((i) => i.code)).toEqual(['decimal-comma']);
+    // Row numbers stay the file's: the bad cell is in row 3.
+    const bad = ingestText('sep=;\nDatum;Artikel;Menge\n2024-01-02;A;x\n2024-01-09;A;2\n');
+    expect(bad.report.issues.map((i) => i.row)).toEqual([3]);
+  });
+
   it('a date column of Unix time (a database export) reads as days', () => {
     const t = ingestText('created_at|sku|qty\n1700784000|A|5\n1701043200000|A|6\n');
     expect(t.report.issues).toEqual([]);

@@ -5,7 +5,7 @@
 // breaks, doubled quotes) through papaparse again, so every line is read with
 // papaparse's syntax.
 import Papa from 'papaparse';
-import { detectDelimiter, detectNewline } from './csv-sniff';
+import { detectDelimiter, detectNewline, separatorLine } from './csv-sniff';
 import { headerRowOfText } from './header-row';
 import { withYearsAbove, yearsJoined } from './year-header';
 import type { IssueLog } from './issues';
@@ -229,7 +229,9 @@ export class CsvReader {
     // A pivot's years in the row above the header are told of apart (yearsJoined).
     const joined = withYearsAbove(this.rowAbove, rows[k] ?? []) !== rows[k];
     const t = joined ? k - 1 : k;
-    if (t > 0) {
+    // Excel's separator line (`sep=;`) is no title: nothing in it is left unread.
+    const separatorOnly = t === 1 && separatorLine(text) !== null;
+    if (t > 0 && !separatorOnly) {
       this.log.note({
         severity: 'warning',
         code: 'title-rows',

@@ -62,7 +62,18 @@ function bestFrom(
  * (a title above the column names, with no delimiter or another count): then
  * the first lines are each tried as the header, the earliest winning ties.
  */
+// Excel's separator line, written first by exports meant for Excel: `sep=;`.
+const SEP_LINE = /^"?sep=([,;\t|])"?\s*(?:\r\n|\n|\r|$)/i;
+
+/** The delimiter Excel's separator line names (`sep=;` as the first line), or null. */
+export function separatorLine(sample: string): Delimiter | null {
+  const m = SEP_LINE.exec(sample);
+  return m ? (m[1] as Delimiter) : null;
+}
+
 export function detectDelimiter(sample: string): Delimiter {
+  const named = separatorLine(sample);
+  if (named !== null) return named;
   const lines = firstLines(sample, 20);
   let best = bestFrom(lines, 0);
   if (best.consistent * 2 >= lines.length - 1 && best.score >= 0) return best.delimiter;

@@ -3,6 +3,7 @@
 // column names; those rows are not data and must not be read as the header.
 import Papa from 'papaparse';
 import { detectColumns, findHeader } from './columns';
+import { separatorLine } from './csv-sniff';
 import { planLayout } from './layout';
 import { headerOfRows } from './year-header';
 
@@ -51,5 +52,7 @@ export function headerRowOfText(
     ...(newline === undefined ? {} : { newline }),
   }).data;
   const cut = !whole && rows.length < HEADER_SEARCH_ROWS;
-  return headerRowIndex(cut ? rows.slice(0, -1) : rows, requested);
+  // Excel's separator line (`sep=;`) is never the header, whatever follows it.
+  const skip = separatorLine(text) === null ? 0 : 1;
+  return skip + headerRowIndex((cut ? rows.slice(0, -1) : rows).slice(skip), requested);
 }
