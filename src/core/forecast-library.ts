@@ -388,8 +388,11 @@ function totalsOf(
   const last = (blocks[blocks.length - 1] as HorizonBlock).result.totals as AutoTotals;
   const overHorizon = (j: number) =>
     last.overWeeks[j]?.[horizonWeeks.length - 1] as CategoryForecast['overHorizon'] & object;
+  const measured = blocks.every((b) =>
+    (b.result.totals as AutoTotals).residualsPerStep.some((c) => c > 0),
+  );
   return {
-    method: TOTALS_METHOD,
+    method: measured ? TOTALS_METHOD : TOTALS_METHOD_UNMEASURED,
     categories: first.categories.map((category, j) => ({
       category,
       skus: first.skus[j] as number,
@@ -407,6 +410,10 @@ function totalsOf(
 
 export const TOTALS_METHOD =
   'each total is forecast as the sum of its skus’ point forecasts; its p10–p90 band comes from the errors of that sum on the backtest weeks (split conformal on the totals themselves, by weeks ahead, scaled by the total’s week-to-week change), so skus that move together widen it; the p50 is the total’s median, which need not equal the sum of the skus’ p50s';
+
+/** The totals' method when the history held no backtest week (a file of a few weeks). */
+export const TOTALS_METHOD_UNMEASURED =
+  'each total is forecast as the sum of its skus’ point forecasts; the history is too short to hold back a week, so its p10–p90 band is a prediction interval from the spread of the total’s own weeks (Student’s t), not measured on a backtest';
 
 /**
  * Weekly totals up to this size forecast to finite numbers in every model

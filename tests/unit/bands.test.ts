@@ -96,6 +96,32 @@ describe('bands a planner can order from', () => {
     expect(noisy).toBeGreaterThan(3 * calm);
   });
 
+  it('gives a file of a few weeks, too short for any backtest, bands from its own weeks', async () => {
+    // Two skus, three weeks: A sold 22, 20, 21; B sold 100, 140, 120.
+    const weeks = [
+      [22, 100],
+      [20, 140],
+      [21, 120],
+    ];
+    const lines = ['date,sku,category,amount'];
+    weeks.forEach(([a, b], t) => lines.push(`${monday(t)},A,c,${a}`, `${monday(t)},B,c,${b}`));
+    const r = await forecast(lines.join('\n'));
+    const first = (sku: string) => r.skus.find((x) => x.sku === sku)!.weeks[0]!;
+    const a = first('A');
+    const b = first('B');
+    // A band, not a point; the noisier sku's is the wider; every week sold inside it.
+    expect(a.p90 - a.p10).toBeGreaterThan(0);
+    expect(b.p90 - b.p10).toBeGreaterThan(5 * (a.p90 - a.p10));
+    expect(b.p10).toBeLessThanOrEqual(100);
+    expect(b.p90).toBeGreaterThanOrEqual(140);
+    // The total is the sum of its skus' points, with a band of its own weeks' spread.
+    const total = r.total!.weeks[0]!;
+    expect(total.p50).toBeCloseTo(a.p50 + b.p50, 6);
+    expect(total.p10).toBeLessThan(total.p50);
+    expect(total.p90).toBeGreaterThan(total.p50);
+    expect(r.metadata.categoryMethod).toContain('not measured on a backtest');
+  });
+
   it('reads a sku that sold in no recent weeks as able to sell, not as a point at its old mean', () => {
     const y = new Float64Array(80);
     for (let t = 0; t < 20; t++) y[t] = t % 3 === 0 ? 5 : 0;

@@ -9,6 +9,7 @@
 // zero and sorted (p10 ≤ p50 ≤ p90).
 
 import { zeroForecast, type Forecast } from '../models/types';
+import { t90 } from '../stats/normal';
 import { medianOf, quantileSorted } from '../stats/quantile';
 import type { SeriesBacktest } from './cross-validation';
 
@@ -423,6 +424,7 @@ export function calibratedForecast(
   into?: Forecast,
 ): Forecast {
   const h = point.length;
+  if (cal.counts.every((c) => c === 0)) return ownSpreadForecast(hist, point, into);
   const scale = seriesScale(hist, cal.options);
   const sku = cal.skus.get(id);
   const f = into ?? zeroForecast(h);
@@ -448,6 +450,52 @@ export function calibratedForecast(
     f.p10[k] = Math.max(0, lo);
     f.p50[k] = Math.max(0, mid);
     f.p90[k] = Math.max(0, hi);
+  }
+  return f;
+}
+
+/** Weeks of a history whose spread makes a band no backtest could calibrate. */
+const OWN_SPREAD_WEEKS = 52;
+
+/**
+ * Half the p10–p90 width of the sum of the next `m` weeks, from the spread of
+ * a history's last weeks alone, for a run with no backtest error at all to
+ * calibrate on (a file of a few weeks, every sku too short to hold one
+ * back): a prediction interval as if the weeks were draws around a level,
+ * with Student's t for a spread estimated from so few. A single week says
+ * nothing of its spread: 0.
+ */
+export function ownSpreadHalfWidth(hist: ArrayLike<number>, m = 1): number {
+  const from = Math.max(0, hist.length - OWN_SPREAD_WEEKS);
+  const n = hist.length - from;
+  if (n < 2) return 0;
+  let sum = 0;
+  for (let t = from; t < hist.length; t++) sum += hist[t] as number;
+  const mean = sum / n;
+  let ss = 0;
+  for (let t = from; t < hist.length; t++) ss += ((hist[t] as number) - mean) ** 2;
+  // The sum of m new weeks less m times an estimated level: variance (m + m² / n) σ².
+  return t90(n - 1) * Math.sqrt(ss / (n - 1)) * Math.sqrt(m + (m * m) / n);
+}
+
+/**
+ * A band with no backtest behind it (ownSpreadHalfWidth): a sku selling 100
+ * and 140 gets 120 with p10–p90 about 13–227, not 120–120.
+ */
+function ownSpreadForecast(
+  hist: ArrayLike<number>,
+  point: ArrayLike<number>,
+  into?: Forecast,
+): Forecast {
+  const h = point.length;
+  const half = ownSpreadHalfWidth(hist);
+  const f = into ?? zeroForecast(h);
+  for (let k = 0; k < h; k++) {
+    const p = Math.max(0, point[k] as number);
+    f.point[k] = p;
+    f.p10[k] = Math.max(0, p - half);
+    f.p50[k] = p;
+    f.p90[k] = p + half;
   }
   return f;
 }

@@ -16,6 +16,7 @@
 // the total's actual and point alike.
 
 import { quantileSorted } from '../stats/quantile';
+import { ownSpreadHalfWidth } from './conformal';
 import { zeroForecast, type Forecast } from '../models/types';
 import type { SeriesBacktest } from './cross-validation';
 import type { BacktestSeries } from './series';
@@ -153,6 +154,10 @@ export function totalOverWeeks(
   const q = cal.sums[Math.min(m, cal.sums.length) - 1]!;
   let p = 0;
   for (let k = 0; k < m; k++) p += Math.max(0, point[k] as number);
+  if (uncalibrated(cal)) {
+    const half = ownSpreadHalfWidth(history, m);
+    return { p10: Math.max(0, p - half), p50: p, p90: p + half };
+  }
   return {
     p10: Math.max(0, p + q.q10 * scale),
     p50: Math.max(0, p + q.q50 * scale),
@@ -168,16 +173,28 @@ export function totalForecast(
 ): Forecast {
   const h = point.length;
   const scale = totalScale(history, history.length);
+  const half = uncalibrated(cal) ? ownSpreadHalfWidth(history) : NaN;
   const f = zeroForecast(h);
   for (let k = 0; k < h; k++) {
     const q = cal.steps[Math.min(k, cal.steps.length - 1)]!;
     const p = point[k] as number;
     f.point[k] = Math.max(0, p);
+    if (half === half) {
+      f.p10[k] = Math.max(0, p - half);
+      f.p50[k] = Math.max(0, p);
+      f.p90[k] = Math.max(0, p) + half;
+      continue;
+    }
     f.p10[k] = Math.max(0, p + q.q10 * scale);
     f.p50[k] = Math.max(0, p + q.q50 * scale);
     f.p90[k] = Math.max(0, p + q.q90 * scale);
   }
   return f;
+}
+
+/** No backtest error of any total to calibrate on: the totals' bands come from their own weeks' spread. */
+function uncalibrated(cal: TotalCalibration): boolean {
+  return cal.counts.every((c) => c === 0);
 }
 
 /** Bands of each category's total and of the grand total. */
@@ -226,8 +243,9 @@ export function totalsFromBacktest(
     const sb = bt[i];
     const w = i < 0 ? -1 : (valWindows[i] as number);
     // The model's point, as in the backtest (a mixture band's mean is not it).
+    // A sku with no validation window was forecast by the fallback chain (auto.ts finishAll): its point.
     const fp =
-      sb && sb.cutoffs.length > w
+      sb && w > 0 && sb.cutoffs.length > w
         ? (points[i] as { point: Float64Array }).point.subarray(w * h, (w + 1) * h)
         : (forecasts[si] as { forecast: Forecast }).forecast.point;
     for (const j of ids) for (let k = 0; k < h; k++) future[j]![k]! += Math.max(0, fp[k] as number);

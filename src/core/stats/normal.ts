@@ -71,3 +71,20 @@ export function normalQuantile(p: number): number {
     (((((b0 * r + b1) * r + b2) * r + b3) * r + b4) * r + 1)
   );
 }
+
+/** Student's t quantile at 0.9 for 1–30 degrees of freedom (scipy's t.ppf(0.9, df)). */
+const T90 = [
+  3.0777, 1.8856, 1.6377, 1.5332, 1.4759, 1.4398, 1.4149, 1.3968, 1.383, 1.3722, 1.3634, 1.3562,
+  1.3502, 1.345, 1.3406, 1.3368, 1.3334, 1.3304, 1.3277, 1.3253, 1.3232, 1.3212, 1.3195, 1.3178,
+  1.3163, 1.315, 1.3137, 1.3125, 1.3114, 1.3104,
+];
+
+/**
+ * Student's t quantile at 0.9 with `df` degrees of freedom: the p90 of a new
+ * value from a normal sample of df + 1 whose mean and spread are estimated;
+ * past 30, within 0.001 of it (Z90 + 0.85 / df).
+ */
+export function t90(df: number): number {
+  if (df < 1) return NaN;
+  return df <= T90.length ? (T90[df - 1] as number) : Z90 + 0.85 / df;
+}
