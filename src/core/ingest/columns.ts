@@ -997,10 +997,21 @@ const YEAR_MONTH_WORDS = new Set([
  * number. Fiscal periods are not calendar months, and are not read so.
  */
 export function isYearMonthColumn(header: string, cells: readonly string[]): boolean {
+  return periodColumn(header, cells, [MONTH_WORDS, YEAR_MONTH_WORDS], isYearMonthDigits, 1);
+}
+
+/** Whether `header` is one of `names` and at least `share` of its filled `cells` are what `isCell` reads. */
+function periodColumn(
+  header: string,
+  cells: readonly string[],
+  names: readonly ReadonlySet<string>[],
+  isCell: (cell: string) => boolean,
+  share: number,
+): boolean {
   const h = normalizeHeader(header);
-  if (!MONTH_WORDS.has(h) && !YEAR_MONTH_WORDS.has(h)) return false;
+  if (!names.some((n) => n.has(h))) return false;
   const filled = cells.map((c) => c.trim()).filter((c) => c !== '');
-  return filled.length > 0 && filled.every(isYearMonthDigits);
+  return filled.length > 0 && filled.filter(isCell).length >= share * filled.length;
 }
 
 /** Whether a column named `header` holds week numbers or months (beside a year column), by its name. */
@@ -1033,11 +1044,8 @@ const YEAR_WEEK_WORDS = new Set([
  * week. By its name only, since `2024-05` alone reads as May.
  */
 export function isYearWeekColumn(header: string, cells: readonly string[]): boolean {
-  const h = normalizeHeader(header);
-  if (!WEEK_WORDS.has(h) && !YEAR_WEEK_WORDS.has(h)) return false;
-  const filled = cells.map((c) => c.trim()).filter((c) => c !== '');
-  const weeks = filled.filter((c) => readYearWeek(c) === readYearWeek(c)).length;
-  return filled.length > 0 && weeks >= 0.8 * filled.length;
+  const isWeek = (c: string): boolean => readYearWeek(c) === readYearWeek(c);
+  return periodColumn(header, cells, [WEEK_WORDS, YEAR_WEEK_WORDS], isWeek, 0.8);
 }
 
 /**
