@@ -92,7 +92,9 @@ export function readHeaderLine(head: Uint8Array, whole = false): HeaderPeek {
   // A pivot's years above its week headers are joined to them, as reading the file does.
   const header = headerOfRows(parsed.data, title);
   parsed.data.splice(0, title);
-  const headers = header.map((h) => h.trim()).filter((h) => h !== '');
+  // Columns without a name are no column to map: left out of the rows too, so cells stay under their header.
+  const named = header.flatMap((h, i) => (h.trim() === '' ? [] : [i]));
+  const headers = named.map((i) => (header[i] as string).trim());
   if (headers.length < 2) {
     return none(
       'row 1 should be a header naming the columns (at least a date and an amount), separated by commas, semicolons or tabs',
@@ -100,7 +102,7 @@ export function readHeaderLine(head: Uint8Array, whole = false): HeaderPeek {
   }
   // The first data rows, for the mapping form's preview (a last line cut by the 64 KB head is left out).
   const cut = parsed.data.length < 1 + DETECT_ROWS && !/\r?\n\s*$/.test(text);
-  const rows = parsed.data.slice(1, cut ? -1 : undefined);
+  const rows = parsed.data.slice(1, cut ? -1 : undefined).map((r) => named.map((i) => r[i] ?? ''));
   const peek = peekOf(headers, rows);
   if (whole && peek.layout === 'wide-periods-across') {
     // One row per item: the form can say how many (`45 items × 143 weeks`).
@@ -110,7 +112,10 @@ export function readHeaderLine(head: Uint8Array, whole = false): HeaderPeek {
     // A pivot's Grand Total row is left out when the file is read: not counted here either.
     const isItem = (r: string[]): boolean =>
       r.some((c) => c.trim() !== '') && !isTotalName(skuCols.map((c) => r[c] ?? '').join(' '));
-    const items = all.slice(title + 1).filter(isItem).length;
+    const items = all
+      .slice(title + 1)
+      .map((r) => named.map((i) => r[i] ?? ''))
+      .filter(isItem).length;
     peek.layoutDescription = describeLayout(plan, items);
   }
   return peek;
