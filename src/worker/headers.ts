@@ -74,8 +74,25 @@ export async function peekFile(
   if (file.size > MAX_WORKBOOK_BYTES) return none(tooLargeMessage(file.size));
   const peek = await peekWorkbook(new Uint8Array(await file.arrayBuffer()), sheet, DETECT_ROWS);
   if ('problem' in peek) return none(peek.problem);
-  const headers = peek.headers.map((h) => h.trim()).filter((h) => h !== '');
-  return { ...peekOf(headers, peek.preview), sheets: peek.sheets, sheet: peek.sheet };
+  const { headers, rows } = namedColumns(peek.headers, peek.preview);
+  return { ...peekOf(headers, rows), sheets: peek.sheets, sheet: peek.sheet };
+}
+
+/**
+ * The columns that have a name, with their cells: a column without one is
+ * no column to map, and is left out of the rows too, so each cell stays
+ * under its header. `named`: the kept columns' places in the file.
+ */
+function namedColumns(
+  header: readonly string[],
+  rows: readonly (readonly string[])[],
+): { headers: string[]; rows: string[][]; named: number[] } {
+  const named = header.flatMap((h, i) => (h.trim() === '' ? [] : [i]));
+  return {
+    headers: named.map((i) => (header[i] as string).trim()),
+    rows: rows.map((r) => named.map((i) => r[i] ?? '')),
+    named,
+  };
 }
 
 /** `whole`: the head is the whole file, so a wide one's items can be counted. */
@@ -92,17 +109,15 @@ export function readHeaderLine(head: Uint8Array, whole = false): HeaderPeek {
   // A pivot's years above its week headers are joined to them, as reading the file does.
   const header = headerOfRows(parsed.data, title);
   parsed.data.splice(0, title);
-  // Columns without a name are no column to map: left out of the rows too, so cells stay under their header.
-  const named = header.flatMap((h, i) => (h.trim() === '' ? [] : [i]));
-  const headers = named.map((i) => (header[i] as string).trim());
+  // The first data rows, for the mapping form's preview (a last line cut by the 64 KB head is left out).
+  const cut = parsed.data.length < 1 + DETECT_ROWS && !/\r?\n\s*$/.test(text);
+  const first = parsed.data.slice(1, cut ? -1 : undefined);
+  const { headers, rows, named } = namedColumns(header, first);
   if (headers.length < 2) {
     return none(
       'row 1 should be a header naming the columns (at least a date and an amount), separated by commas, semicolons or tabs',
     );
   }
-  // The first data rows, for the mapping form's preview (a last line cut by the 64 KB head is left out).
-  const cut = parsed.data.length < 1 + DETECT_ROWS && !/\r?\n\s*$/.test(text);
-  const rows = parsed.data.slice(1, cut ? -1 : undefined).map((r) => named.map((i) => r[i] ?? ''));
   const peek = peekOf(headers, rows);
   if (whole && peek.layout === 'wide-periods-across') {
     // One row per item: the form can say how many (`45 items × 143 weeks`).
