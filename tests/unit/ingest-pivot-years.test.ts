@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { Ingestor, ingestText } from '../../src/core/ingest';
 import { withYearsAbove } from '../../src/core/ingest/year-header';
 import type { WeeklyTable } from '../../src/core/types';
-import { readHeaderLine } from '../../src/worker/headers';
+import { peekFile, readHeaderLine } from '../../src/worker/headers';
 import { buildXlsx, type CellSpec } from './xlsx-build';
 
 /** An Excel pivot of weeks 50–52 of 2023 and 1–3 of 2024, with its year subtotals and grand total. */
@@ -80,6 +80,15 @@ describe("a pivot table's years above its weeks", () => {
     ]);
     // The year subtotal's unnamed column is left out of the preview's rows too: 2024's weeks keep their cells.
     expect(peek.headers[4]).toBe('2024-W01');
+    expect(peek.preview?.[0]?.slice(0, 5)).toEqual(['A100', '1', '2', '3', '4']);
+  });
+
+  it("and in a workbook's column form, each cell under its own header", async () => {
+    const rows: CellSpec[][] = pivotRows().map((r) =>
+      r.map((c) => (/^\d+$/.test(c) ? Number(c) : c === '' ? null : c)),
+    );
+    const peek = await peekFile(new Blob([buildXlsx([{ name: 'Pivot', rows }])]), 64 * 1024);
+    expect(peek.headers.slice(3, 5)).toEqual(['2023-W52', '2024-W01']);
     expect(peek.preview?.[0]?.slice(0, 5)).toEqual(['A100', '1', '2', '3', '4']);
   });
 

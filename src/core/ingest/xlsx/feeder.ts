@@ -16,6 +16,12 @@ export function headerIndex(rows: Cell[][], requested?: string[]): number {
   );
 }
 
+/** The header row `at` of a sheet's first rows as text, a pivot's years above it joined to its weeks. */
+export function headerTexts(rows: readonly Cell[][], at: number): string[] {
+  const texts = rows.slice(Math.max(0, at - 1), at + 1).map((r) => Array.from(r, cellText));
+  return headerOfRows(texts, texts.length - 1);
+}
+
 /** Rows to the sink: the header row found first, then each data row as numbers, dates and text. */
 export class SheetFeeder {
   private held: { row: number; cells: Cell[] }[] = [];
@@ -64,8 +70,10 @@ export class SheetFeeder {
       held.map((h) => h.cells),
       this.requested,
     );
-    const texts = held.slice(Math.max(0, at - 1), at + 1).map((h) => Array.from(h.cells, cellText));
-    const headers = headerOfRows(texts, texts.length - 1);
+    const headers = headerTexts(
+      held.map((h) => h.cells),
+      at,
+    );
     // Trailing columns without a name are not part of the table.
     while (headers.length > 0 && (headers[headers.length - 1] as string).trim() === '')
       headers.pop();

@@ -16,7 +16,7 @@ import type { PreReadSink } from '../table-builder';
 import type { SheetChoice, WorkbookPeek } from '../workbook-types';
 import { chooseSheet, openBook, type SheetRef } from './book';
 import { HEADER_SEARCH_ROWS } from '../header-row';
-import { headerIndex, SheetFeeder } from './feeder';
+import { headerIndex, headerTexts, SheetFeeder } from './feeder';
 import { cellText, isBlank, readSheet, type Cell } from './sheet';
 import { WorkbookError } from './workbook-error';
 
@@ -81,7 +81,7 @@ export function peekXlsx(
     });
     if (found.length === 0) throw emptySheet(sheet);
     if (header === -1) header = headerIndex(found);
-    const headers = Array.from(found[header] as Cell[], cellText);
+    const headers = headerTexts(found, header);
     while (headers.length > 0 && (headers[headers.length - 1] as string).trim() === '')
       headers.pop();
     const preview = found
