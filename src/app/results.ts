@@ -5,6 +5,7 @@
 
 import { categoryTotals } from '../core/category-totals';
 import type { ForecastResult, SkuForecast } from '../core/forecast';
+import { TOTALS_METHOD_UNMEASURED } from '../core/totals-method';
 import type { SalesHistory } from '../worker/protocol';
 
 export interface Band {
@@ -534,4 +535,11 @@ export function skuSpark(
   const amounts = history.amounts.subarray(index * n, index * n + n);
   const series = joinSeries(history.weeks, history.partial, amounts, s.weeks, keep);
   return sparkPoints(series, SPARK_W, SPARK_H);
+}
+
+/** What the category table's bands rest on, in a line under its title. */
+export function categoryBandNote(forecast: ForecastResult): string {
+  return forecast.metadata.categoryMethod === TOTALS_METHOD_UNMEASURED
+    ? "Sum of the skus' forecasts; the history is too short to test a forecast on, so the band is only the spread of each category's own weeks, not measured"
+    : "Sum of the skus' forecasts; the band is how far each category's own total strayed on backtest weeks, so skus that rise and fall together widen it";
 }

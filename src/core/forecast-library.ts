@@ -4,6 +4,7 @@
 // sku and horizon week, plus category totals: the ForecastResult of
 // forecast.ts, which the exports, the CLI and the page read.
 
+import { TOTALS_METHOD, TOTALS_METHOD_UNMEASURED } from './totals-method';
 import { now } from './clock';
 import {
   auto,
@@ -407,13 +408,6 @@ function totalsOf(
     },
   };
 }
-
-export const TOTALS_METHOD =
-  'each total is forecast as the sum of its skus’ point forecasts; its p10–p90 band comes from the errors of that sum on the backtest weeks (split conformal on the totals themselves, by weeks ahead, scaled by the total’s week-to-week change), so skus that move together widen it; the p50 is the total’s median, which need not equal the sum of the skus’ p50s';
-
-/** The totals' method when the history held no backtest week (a file of a few weeks). */
-export const TOTALS_METHOD_UNMEASURED =
-  'each total is forecast as the sum of its skus’ point forecasts; the history is too short to hold back a week, so its p10–p90 band is a prediction interval from the spread of the total’s own weeks (Student’s t), not measured on a backtest';
 
 /**
  * Weekly totals up to this size forecast to finite numbers in every model

@@ -35,9 +35,12 @@ import {
   skuSpark,
   SPARK_H,
   SPARK_W,
+  categoryBandNote,
   sparkPoints,
   viewSeries,
 } from '../../src/app/results';
+import { forecastWithLibrary } from '../../src/core/forecast-library';
+import { ingestText } from '../../src/core/ingest';
 import type { ForecastResult, SkuAccuracy, SkuForecast } from '../../src/core/forecast';
 import type { SalesHistory } from '../../src/worker/protocol';
 
@@ -472,5 +475,30 @@ describe("the sku table's sparkline cache", () => {
     // Scrolling through many more than it keeps leaves it at its limit.
     for (let k = 0; k < 1000; k++) get(k);
     expect(cache.size).toBe(3);
+  });
+});
+
+describe("the category table's line on its bands", () => {
+  /** `weeks` weeks of two skus in one category, sold on Mondays, through the real library. */
+  async function forecastOf(weeks: number): Promise<ForecastResult> {
+    const lines = ['date,sku,category,amount'];
+    for (let t = 0; t < weeks; t++) {
+      const day = new Date(Date.UTC(2023, 0, 2 + 7 * t)).toISOString().slice(0, 10);
+      lines.push(`${day},A,c,${20 + (t % 3)}`, `${day},B,c,${100 + 20 * (t % 3)}`);
+    }
+    const table = ingestText(lines.join('\n'), {
+      mapping: { date: 'date', sku: 'sku', category: 'category', amount: 'amount' },
+    });
+    return forecastWithLibrary(table, { horizon: 4 });
+  }
+
+  it('says the bands were measured on backtest weeks when the history holds some', async () => {
+    expect(categoryBandNote(await forecastOf(60))).toContain('strayed on backtest weeks');
+  });
+
+  it('says they were not measured when the file is too short to test a forecast on', async () => {
+    expect(categoryBandNote(await forecastOf(3))).toContain(
+      "only the spread of each category's own weeks, not measured",
+    );
   });
 });
