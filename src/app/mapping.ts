@@ -68,5 +68,7 @@ export function describeDates(values: readonly string[], header = ''): string | 
   if (!monthOnly && values.every((v) => v.trim() === '' || v.includes('.'))) {
     return `dates read as day.month.year, as dotted dates are written: ${of} (choose another under "Read dates")`;
   }
-  return `dates such as ${values[0]?.trim() ?? ''} could be day/month or month/day: the whole file decides, and the summary will say which (or choose under "Read dates")`;
+  // A grouped report's heading rows leave the date blank: show a row that has one.
+  const example = values.find((v) => v.trim() !== '')?.trim() ?? '';
+  return `dates such as ${example} could be day/month or month/day: the whole file decides, and the summary will say which (or choose under "Read dates")`;
 }

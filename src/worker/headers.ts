@@ -4,6 +4,7 @@
 
 import Papa from 'papaparse';
 import { detectColumns, isReferenceSchema } from '../core/ingest/columns';
+import { nameGroupLabelColumns } from '../core/ingest/fill-down';
 import { detectDelimiter } from '../core/ingest/csv-sniff';
 import type { IngestOptions } from '../core/ingest';
 import { EMPTY_FILE } from '../core/ingest/format-sniff';
@@ -74,8 +75,10 @@ export async function peekFile(
   if (file.size > MAX_WORKBOOK_BYTES) return none(tooLargeMessage(file.size));
   const peek = await peekWorkbook(new Uint8Array(await file.arrayBuffer()), sheet, DETECT_ROWS);
   if ('problem' in peek) return none(peek.problem);
-  const { headers, rows } = namedColumns(peek.headers, peek.preview);
-  return { ...peekOf(headers, rows), sheets: peek.sheets, sheet: peek.sheet };
+  const labelled = nameGroupLabelColumns(peek.headers, peek.preview);
+  const { headers, rows } = namedColumns(labelled.headers, peek.preview);
+  const peeked = peekOf(headers, rows, labelNames(labelled));
+  return { ...peeked, sheets: peek.sheets, sheet: peek.sheet };
 }
 
 /**
@@ -112,13 +115,15 @@ export function readHeaderLine(head: Uint8Array, whole = false): HeaderPeek {
   // The first data rows, for the mapping form's preview (a last line cut by the 64 KB head is left out).
   const cut = parsed.data.length < 1 + DETECT_ROWS && !/\r?\n\s*$/.test(text);
   const first = parsed.data.slice(1, cut ? -1 : undefined);
-  const { headers, rows, named } = namedColumns(header, first);
+  // A grouped report's unnamed product column is named by its letter, as reading the file does.
+  const labelled = nameGroupLabelColumns(header, first);
+  const { headers, rows, named } = namedColumns(labelled.headers, first);
   if (headers.length < 2) {
     return none(
       'row 1 should be a header naming the columns (at least a date and an amount), separated by commas, semicolons or tabs',
     );
   }
-  const peek = peekOf(headers, rows);
+  const peek = peekOf(headers, rows, labelNames(labelled));
   if (whole && peek.layout === 'wide-periods-across') {
     // One row per item: the form can say how many (`45 items × 143 weeks`).
     const all = Papa.parse<string[]>(text, { delimiter }).data;
@@ -136,9 +141,25 @@ export function readHeaderLine(head: Uint8Array, whole = false): HeaderPeek {
   return peek;
 }
 
-/** Roles recognised in `headers`, and the first non-blank rows for the preview. */
-function peekOf(headers: string[], rows: string[][]): HeaderPeek {
-  const { mapping, unmatched } = detectColumns(headers, rows);
+/** The names nameGroupLabelColumns gave. */
+function labelNames({ headers, labels }: { headers: string[]; labels: number[] }): string[] {
+  return labels.map((c) => headers[c] as string);
+}
+
+/**
+ * Roles recognised in `headers`, and the first non-blank rows for the
+ * preview. `labels`: a grouped report's unnamed product columns, the sku
+ * when no column is named as one (as planColumns reads the file).
+ */
+function peekOf(headers: string[], rows: string[][], labels: string[] = []): HeaderPeek {
+  const detected = detectColumns(headers, rows);
+  const mapping = detected.mapping;
+  let unmatched = detected.unmatched;
+  const label = labels.find((l) => !Object.values(mapping).includes(l));
+  if (mapping.sku === undefined && label !== undefined) {
+    mapping.sku = label;
+    unmatched = unmatched.filter((u) => u !== label);
+  }
   // The seed's export (§1.1 of the data contract) is known exactly: it needs no confirmation.
   const reference = isReferenceSchema(headers);
   const preview = rows.filter((r) => r.some((c) => c.trim() !== '')).slice(0, PREVIEW_ROWS);

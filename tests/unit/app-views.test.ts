@@ -432,6 +432,8 @@ describe('dates in words, for the mapping form', () => {
       'dates read as year-month-day: 1 of 2 preview rows',
     );
     expect(describeDates(['01/02/2024'])).toMatch(/could be day\/month or month\/day/);
+    // A grouped report's heading row has no date: the example is the first date there is.
+    expect(describeDates(['', '01/02/2024'])).toMatch(/^dates such as 01\/02\/2024 could be/);
     // Undecided dotted dates are day-first, as the ingestion reads them.
     expect(describeDates(['02.01.2023', '03.01.2023'])).toMatch(/^dates read as day\.month\.year/);
     expect(describeDates(['abc'])).toMatch(/do not read as dates/);

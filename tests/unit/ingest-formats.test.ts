@@ -120,6 +120,10 @@ describe('column detection', () => {
     expect(quantity(['Date', 'SKU', 'Actual', 'Forecast'])).toBe('Actual');
     expect(quantity(['Ship Week', 'Part Number', 'Shipped Qty'])).toBe('Shipped Qty');
     expect(quantity(['Date', 'Item', 'QtyInvoiced'])).toBe('QtyInvoiced');
+    // A shop's daily report: units under `Sold`, and `Verkauft` in German.
+    expect(quantity(['Date', 'Product', 'Sold'])).toBe('Sold');
+    expect(quantity(['Datum', 'Artikel', 'Verkauft'])).toBe('Verkauft');
+    expect(quantity(['Date', 'Sold To', 'Item', 'Qty'])).toBe('Qty');
     // Stock, pack sizes and plans are quantities too, not of sales.
     expect(quantity(['Date', 'SKU', 'Qty on Hand', 'Case Qty', 'Net Units'])).toBe('Net Units');
     expect(quantity(['Date', 'SKU', 'Qty on Hand', 'Case Qty', 'Forecast Qty'])).toBeUndefined();

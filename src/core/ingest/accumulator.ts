@@ -7,6 +7,7 @@ import { CellStore, type CellView } from './cell-store';
 import type { ColumnPlan } from './column-plan';
 import { DateInterner, type DateView } from './date-interner';
 import { FeatureCells, type FeatureView } from './feature-cells';
+import { LabelCarrier } from './fill-down';
 import type { IssueLog } from './issues';
 import { NumberReader, type ConventionNote } from './number-reader';
 import {
@@ -21,6 +22,7 @@ import {
   type RecordCells,
 } from './role-readers';
 import { RowIssues, type RowIssue } from './row-issues';
+import { preReadKinds } from './scan-cells';
 import { SkuInterner, type SkuView } from './sku-interner';
 import { SkuReader } from './sku-reader';
 
@@ -50,6 +52,10 @@ export class Accumulator {
   private readonly noPre: Float64Array;
   /** The record being read, handed to each reader. */
   private readonly record: RecordCells;
+  /** A grouped report's labels carried down into blank key cells; null for other files. */
+  private readonly carrier: LabelCarrier | null;
+  /** `pre` for a row of text whose labels the carrier fills. */
+  private readonly carriedPre: Float64Array;
 
   constructor(
     readonly plan: ColumnPlan,
@@ -75,6 +81,8 @@ export class Accumulator {
     this.delimiterName = delimiter === '\t' ? 'tab' : `'${delimiter}'`;
     this.noPre = new Float64Array(headers.length).fill(NaN);
     this.record = { fields: [], pre: this.noPre, row: 0 };
+    this.carrier = plan.fillDown ? carrierOf(plan, plan.fillDown) : null;
+    this.carriedPre = new Float64Array(headers.length);
   }
 
   /** Records read, blank lines excepted. */
@@ -123,8 +131,14 @@ export class Accumulator {
   addScanned(fields: string[], pre: Float64Array, row: number): void {
     const n = fields.length;
     if (n === 1 && (fields[0] as string).trim() === '') return; // blank line
-    this.nRead++;
     const ragged = n === this.fieldCount ? null : this.raggedIssue(fields);
+    // A grouped report's heading row (a label alone) is no sale, as a blank line is not.
+    if (ragged === null && this.carrier !== null) {
+      // The carrier writes into `pre`: never into the all-NaN one rows of text share.
+      if (pre === this.noPre) pre = this.carriedPre.fill(NaN);
+      if (!this.carrier.carry(fields, pre, row)) return;
+    }
+    this.nRead++;
     if (ragged !== null) return this.skip(row, ragged);
     const r = this.record;
     r.fields = fields;
@@ -180,6 +194,20 @@ export class Accumulator {
   /** File-wide warnings for the report: one per column and number convention, one for the total rows left out, one for the returns. */
   conventionNotes(): ConventionNote[] {
     const grouped = [this.issues.totalRowsNote(), this.issues.returnsNote()];
-    return [...this.numbers.conventionNotes(), ...grouped.filter((n) => n !== null)];
+    return [
+      ...(this.carrier?.notes() ?? []),
+      ...this.numbers.conventionNotes(),
+      ...grouped.filter((n) => n !== null),
+    ];
   }
+}
+
+/** The carrier of `cols`, told which columns the plan reads (the rest may hold stale text). */
+function carrierOf(plan: ColumnPlan, cols: number[]): LabelCarrier {
+  const kinds = preReadKinds(plan);
+  const read: number[] = [];
+  kinds.forEach((k, col) => {
+    if (k !== 0) read.push(col);
+  });
+  return new LabelCarrier(cols, read, plan.headers);
 }

@@ -1,6 +1,7 @@
 // From a header row to the column of each role: the user's explicit choices
 // first, auto-detection for the rest, then the file is refused (a file error
 // in the log) when the roles found cannot make a weekly table.
+import { groupedLabelColumns, nameGroupLabelColumns } from './fill-down';
 import { defaultMeasure, missingRequiredRole } from '../required-roles';
 import type { ColumnMapping, Measure, Role } from '../types';
 import { listColumns } from './column-list';
@@ -34,6 +35,12 @@ export interface ColumnPlan {
    * the order given; `sku` is the first. Absent for a sku of one column.
    */
   skuParts?: number[];
+  /**
+   * Key columns of a grouped report, each label printed once above its
+   * rows: their blank cells read as the label above (fill-down.ts). Absent
+   * when none is.
+   */
+  fillDown?: number[];
   /** What the forecast runs on, and why (the user's choice, or defaultMeasure's reason). */
   measure: Measure;
   measureReason: string;
@@ -62,7 +69,8 @@ export function planColumns(
   { mapping: requested, measure: chosen, sample = [], detect = true }: PlanRequest,
   log: IssueLog,
 ): { plan: ColumnPlan | null; mapping: ColumnMapping } {
-  const headers = rawHeaders.map((h) => h.trim());
+  // A grouped report's unnamed product column goes by its letter (`Column A`).
+  const { headers, labels } = nameGroupLabelColumns(rawHeaders, sample);
   if (headers.length === 1 && headers[0] === '') {
     log.fileError('no-header', 'Row 1 is empty; expected a header row naming the columns');
     return { plan: null, mapping: {} };
@@ -141,6 +149,10 @@ export function planColumns(
     skuParts = skuColumns(headers, skuName.split('+'));
   }
 
+  // A grouped report's unnamed product column is the sku when no column is named as one.
+  const label = detect && skuParts === undefined ? labels.find((c) => !claimed.has(c)) : undefined;
+  if (mapping.sku === undefined && label !== undefined) mapping.sku = headers[label] as string;
+
   const index = (role: Role): number => {
     const name = mapping[role];
     return name === undefined ? -1 : findHeader(headers, name);
@@ -162,6 +174,8 @@ export function planColumns(
     measureReason: '',
   };
   if (skuParts) plan.sku = skuParts[0] as number;
+  const grouped = groupedLabelColumns(plan, sample);
+  if (grouped.length > 0) plan.fillDown = grouped;
 
   const has = (role: Role): boolean => plan[role] !== -1;
   const missing = missingRequiredRole(has, chosen);

@@ -509,6 +509,8 @@ const SYNONYMS: Record<Role, readonly string[]> = {
     'deliveredquantity',
     'pieces',
     'pcs',
+    'sold',
+    'unitsold',
     // de
     'menge',
     'anzahl',
@@ -523,6 +525,7 @@ const SYNONYMS: Record<Role, readonly string[]> = {
     'fakturiertemenge',
     'absatzmenge',
     'verkaufteeinheiten',
+    'verkauft',
     // fr
     'quantite',
     'quantitevendue',

@@ -209,8 +209,11 @@ const SUBTOTAL_WORDS = new Set(['total', 'subtotal', 'ergebnis', 'totale', 'tota
  */
 export function isTotalLabel(cell: string): boolean {
   const words = cell.trim().split(/\s+/);
-  if (words.length > 4) return false;
   const subtotal = (w: string): boolean => SUBTOTAL_WORDS.has(normalizeHeader(w));
+  // QuickBooks' `Total for Large Blue Ceramic Mug`: any length.
+  if (words.length > 2 && subtotal(words[0] as string) && /^(for|of)$/i.test(words[1] as string))
+    return true;
+  if (words.length > 4) return false;
   return (
     isTotalName(cell) || subtotal(words[0] as string) || subtotal(words[words.length - 1] as string)
   );
