@@ -6,6 +6,7 @@ import { Ingestor, ingestText } from '../../src/core/ingest';
 import { detectDelimiter } from '../../src/core/ingest/csv-sniff';
 import { readHeaderLine } from '../../src/worker/headers';
 import type { WeeklyTable } from '../../src/core/types';
+import { buildXlsx } from './xlsx-build';
 
 const DATA = Array.from(
   { length: 40 },
@@ -76,5 +77,57 @@ describe('title rows above the header of a CSV file', () => {
     expect(peek.problem).toBeUndefined();
     expect(peek.headers).toEqual(['Date', 'Sku', 'Qty']);
     expect(peek.preview?.[0]).toEqual(DATA[0]?.split(','));
+  });
+});
+
+describe("a report's footer below the data", () => {
+  it('lines of words after the last row are told of once, and no row is skipped', () => {
+    const text = [
+      'Date,Sku,Qty',
+      ...DATA,
+      '',
+      'Report generated on 2024-04-02 10:22 by jsmith',
+      'Page 1 of 1,,',
+    ].join('\n');
+    for (const size of [9, 64 * 1024]) {
+      const t = chunked(text, size);
+      expect(t.series).toEqual(plain.series);
+      expect(t.report.rowsRead).toBe(40);
+      expect(t.report.rowsSkipped).toBe(0);
+      const notes = t.report.issues.filter((i) => i.code === 'footer-rows');
+      expect(notes.map((n) => n.message)).toEqual([
+        `Rows 43–44 below the data are a report's footer ("Report generated on 2024-04-02 10:22 by jsmith", …), not sales, and were not read`,
+      ]);
+    }
+  });
+
+  it('a workbook footer too', async () => {
+    const rows = [
+      ['Date', 'Sku', 'Qty'],
+      ...DATA.map((l) => l.split(',')),
+      [],
+      ['Source: ERP export, all stores'],
+    ];
+    const ing = new Ingestor();
+    ing.push(buildXlsx([{ name: 'Sales', rows }]));
+    const t = await ing.finishAsync();
+    expect(t.series).toEqual(plain.series);
+    expect(t.report.rowsSkipped).toBe(0);
+    expect(codes(t)).toContain('footer-rows');
+  });
+
+  it('a line of words between rows is still a row, and said to be broken', () => {
+    const text = ['Date,Sku,Qty', ...DATA.slice(0, 20), 'Page 1 of 2', ...DATA.slice(20)];
+    const t = ingestText(text.join('\n'));
+    expect(t.report.skippedByReason).toEqual({ 'ragged-row': 1 });
+    expect(t.report.issues.find((i) => i.code === 'ragged-row')?.row).toBe(22);
+    expect(codes(t)).not.toContain('footer-rows');
+    expect(t.report.rowsUsed).toBe(40);
+  });
+
+  it('a last row of data is never taken for a footer', () => {
+    const t = ingestText(['Date,Sku,Qty', ...DATA, '2024-03-30,Blue Mug,2'].join('\n'));
+    expect(t.report.rowsUsed).toBe(41);
+    expect(codes(t)).not.toContain('footer-rows');
   });
 });

@@ -23,6 +23,7 @@ import {
 } from './role-readers';
 import { RowIssues, type RowIssue } from './row-issues';
 import { preReadKinds } from './scan-cells';
+import { TrailingNotes } from './trailing-notes';
 import { SkuInterner, type SkuView } from './sku-interner';
 import { SkuReader } from './sku-reader';
 
@@ -54,6 +55,10 @@ export class Accumulator {
   private readonly record: RecordCells;
   /** A grouped report's labels carried down into blank key cells; null for other files. */
   private readonly carrier: LabelCarrier | null;
+  /** The columns the plan reads (the scanner leaves the others' cells stale). */
+  private readonly readCols: number[];
+  /** Lines of words held until the next row: the file's footer if none follows. */
+  private readonly footer = new TrailingNotes();
   /** `pre` for a row of text whose labels the carrier fills. */
   private readonly carriedPre: Float64Array;
 
@@ -81,7 +86,8 @@ export class Accumulator {
     this.delimiterName = delimiter === '\t' ? 'tab' : `'${delimiter}'`;
     this.noPre = new Float64Array(headers.length).fill(NaN);
     this.record = { fields: [], pre: this.noPre, row: 0 };
-    this.carrier = plan.fillDown ? carrierOf(plan, plan.fillDown) : null;
+    this.readCols = readColumns(plan);
+    this.carrier = plan.fillDown ? new LabelCarrier(plan.fillDown, this.readCols, headers) : null;
     this.carriedPre = new Float64Array(headers.length);
   }
 
@@ -132,6 +138,34 @@ export class Accumulator {
     const n = fields.length;
     if (n === 1 && (fields[0] as string).trim() === '') return; // blank line
     const ragged = n === this.fieldCount ? null : this.raggedIssue(fields);
+    // A line of words that may be the report's footer: read only if data follows it.
+    if (this.mayBeFooter(fields, pre, row, ragged)) return;
+    if (this.footer.holding) {
+      for (const h of this.footer.release()) this.readRow(h.fields, h.pre, h.row);
+    }
+    this.readRow(fields, pre, row, ragged);
+  }
+
+  /** Holds the row (true) when it is one phrase: a footer line, or a row cut short. */
+  private mayBeFooter(
+    fields: string[],
+    pre: Float64Array,
+    row: number,
+    ragged: RowIssue | null,
+  ): boolean {
+    if (ragged !== null) return this.footer.hold(fields, pre, row, null);
+    // A row whose date the scanner read is data: the common case, decided here at once.
+    const date = this.plan.date;
+    if (pre[date] === pre[date]) return false;
+    return this.footer.hold(fields, pre, row, this.readCols);
+  }
+
+  private readRow(
+    fields: string[],
+    pre: Float64Array,
+    row: number,
+    ragged = fields.length === this.fieldCount ? null : this.raggedIssue(fields),
+  ): void {
     // A grouped report's heading row (a label alone) is no sale, as a blank line is not.
     if (ragged === null && this.carrier !== null) {
       // The carrier writes into `pre`: never into the all-NaN one rows of text share.
@@ -194,7 +228,9 @@ export class Accumulator {
   /** File-wide warnings for the report: one per column and number convention, one for the total rows left out, one for the returns. */
   conventionNotes(): ConventionNote[] {
     const grouped = [this.issues.totalRowsNote(), this.issues.returnsNote()];
+    const footer = this.footer.note();
     return [
+      ...(footer !== null ? [footer] : []),
       ...(this.carrier?.notes() ?? []),
       ...this.numbers.conventionNotes(),
       ...grouped.filter((n) => n !== null),
@@ -202,12 +238,11 @@ export class Accumulator {
   }
 }
 
-/** The carrier of `cols`, told which columns the plan reads (the rest may hold stale text). */
-function carrierOf(plan: ColumnPlan, cols: number[]): LabelCarrier {
-  const kinds = preReadKinds(plan);
+/** The columns `plan` reads (preReadKinds' non-Skip ones). */
+function readColumns(plan: ColumnPlan): number[] {
   const read: number[] = [];
-  kinds.forEach((k, col) => {
+  preReadKinds(plan).forEach((k, col) => {
     if (k !== 0) read.push(col);
   });
-  return new LabelCarrier(cols, read, plan.headers);
+  return read;
 }
