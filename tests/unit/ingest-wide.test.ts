@@ -248,6 +248,11 @@ describe('ISO weeks as dates', () => {
     for (const label of ['2024 KW 05', '2024/Week 5', 'Sem. 05 2024', 'Woche 5/2024', 'v.5 2024']) {
       expect(day(label), label).toBe('2024-01-29');
     }
+    // French retail's semaine: S05-2024, 2024 S05; S1 2024 is a half-year, not a week.
+    for (const label of ['S05-2024', 's05/2024', '2024 S05', '2024-S05']) {
+      expect(day(label), label).toBe('2024-01-29');
+    }
+    expect(readDate('S1 2024').kind).toBe('bad');
     expect(readDate('Week 5').kind).toBe('bad');
     expect(readDate('KW 54/2024').kind).toBe('bad');
     // A two-digit year as a date's: 69–99 are 19xx.

@@ -154,6 +154,9 @@ const EXCEL_EPOCH = 25569;
 const WEEK_WORD = String.raw`(?:w|wk|week|kw|cw|wo|woche|sem|semaine|semana|settimana|vecka|v|uge|uke)\.?`;
 const ISO_WEEK = new RegExp(String.raw`^(\d{4})[\s/.-]*${WEEK_WORD}\s*(\d{1,2})$`, 'i');
 const WEEK_YEAR = new RegExp(String.raw`^${WEEK_WORD}\s*(\d{1,2})[\s/.,'-]+(\d{4}|\d{2})$`, 'i');
+// French retail's `S01-2024` (semaine), `2024 S05`: two digits only, as `S1 2024` is a half-year.
+const S_WEEK_YEAR = /^S(\d{2})[\s/.-]+(\d{4})$/i;
+const YEAR_S_WEEK = /^(\d{4})[\s/.-]*S(\d{2})$/i;
 
 /** Day number of the Monday of ISO week `week` of `isoYear`, or NaN when that week does not exist. */
 export function isoWeekMonday(isoYear: number, week: number): number {
@@ -180,8 +183,10 @@ export function readYearWeek(text: string): number {
 
 /** An ISO-week label (`2024-W05`) as the day number of its Monday; NaN when it is none. */
 export function readIsoWeek(s: string): number {
-  const a = ISO_WEEK.exec(s);
+  const a = ISO_WEEK.exec(s) ?? YEAR_S_WEEK.exec(s);
   if (a) return isoWeekMonday(Number(a[1]), Number(a[2]));
+  const french = S_WEEK_YEAR.exec(s);
+  if (french) return isoWeekMonday(Number(french[2]), Number(french[1]));
   const b = WEEK_YEAR.exec(s);
   if (!b) return NaN;
   const year = b[2] as string;
