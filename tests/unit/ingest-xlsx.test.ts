@@ -69,6 +69,33 @@ describe('xlsx workbooks', () => {
     }
   });
 
+  it("passes over a cover sheet and a pivot of totals to the first sheet of sales, as the page's peek does", async () => {
+    const data = seedSheetRows(csvRows(SMALL_CSV));
+    const sheets: SheetSpec[] = [
+      { name: 'Cover', rows: [['Weekly sales report'], ['Prepared by: J Smith']] },
+      {
+        name: 'Pivot',
+        rows: [
+          ['Row Labels', 'Sum of Total Amount'],
+          ['Beauty', 400],
+          ['Grand Total', 400],
+        ],
+      },
+      { name: 'Data', rows: data },
+    ];
+    const book = buildXlsx(sheets);
+    const t = await ingestBook(book);
+    expect(t.series).toEqual(ingestText(SMALL_CSV).series);
+    expect(t.report.sheet).toBe('Data');
+    expect(t.report.issues[0]?.message).toMatch(
+      /read "Data", the first whose columns name a date \(or weeks\)/,
+    );
+    expect(await peekWorkbook(book)).toMatchObject({ sheet: 'Data', headers: data[0] });
+    // A sheet chosen is read, cover or not.
+    const cover = await ingestBook(book, { sheet: 'Cover' });
+    expect(cover.report.issues.map((i) => i.code)).toContain('no-date-column');
+  });
+
   it('merged header cells: a name spread over two columns leaves the second one unnamed', async () => {
     const rows: CellSpec[][] = [
       ['Store sales'],

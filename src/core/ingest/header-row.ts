@@ -17,6 +17,11 @@ export const HEADER_SEARCH_ROWS = 30;
  * first few are periods (a wide sheet), else 0.
  */
 export function headerRowIndex(texts: readonly string[][], requested?: readonly string[]): number {
+  return Math.max(0, salesHeaderRow(texts, requested));
+}
+
+/** headerRowIndex's row, or -1 when no row is such a header (a cover sheet, a pivot of totals). */
+export function salesHeaderRow(texts: readonly string[][], requested?: readonly string[]): number {
   if (requested && requested.length > 0) {
     const i = texts.findIndex((h) => requested.every((name) => findHeader(h, name) !== -1));
     if (i !== -1) return i;
@@ -30,7 +35,7 @@ export function headerRowIndex(texts: readonly string[][], requested?: readonly 
   const wide = texts.findIndex(
     (_, i) => planLayout(headerOfRows(texts, i)).kind === 'wide-periods-across',
   );
-  return wide === -1 ? 0 : wide;
+  return wide;
 }
 
 /**

@@ -145,6 +145,8 @@ export interface Book {
   zip: Map<string, ZipEntry>;
   sheets: SheetRef[];
   date1904: boolean;
+  /** The shared strings and date styles, read once for every sheet read (readSheet). */
+  parts?: { strings: string[]; dates: boolean[] };
 }
 
 export function openBook(bytes: Uint8Array): Book {

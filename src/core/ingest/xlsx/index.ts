@@ -14,8 +14,8 @@
 import type { IssueLog } from '../issues';
 import type { PreReadSink } from '../table-builder';
 import type { SheetChoice, WorkbookPeek } from '../workbook-types';
-import { chooseSheet, openBook, type SheetRef } from './book';
-import { HEADER_SEARCH_ROWS } from '../header-row';
+import { chooseSheet, openBook, type Book, type SheetRef } from './book';
+import { HEADER_SEARCH_ROWS, salesHeaderRow } from '../header-row';
 import { headerIndex, headerTexts, SheetFeeder } from './feeder';
 import { cellText, isBlank, readSheet, type Cell } from './sheet';
 import { WorkbookError } from './workbook-error';
@@ -25,6 +25,32 @@ function emptySheet(sheet: SheetRef): WorkbookError {
     'empty-file',
     `Sheet "${sheet.name}" of the workbook is empty; expected a header row and rows of sales`,
   );
+}
+
+/**
+ * The sheet `choice` names; with none, the first visible sheet whose first
+ * rows hold a header of sales (a date column, or weeks across), so a cover
+ * sheet or a pivot of totals before the data is passed over; the first
+ * visible sheet when none does (its file error then says why).
+ */
+function sheetOf(book: Book, choice: SheetChoice | undefined, requested?: string[]): SheetRef {
+  if (choice !== undefined && choice !== '') return chooseSheet(book, choice);
+  const visible = book.sheets.filter((s) => !s.hidden);
+  if (visible.length > 1) {
+    const found = visible.find((s) => holdsSales(book, s, requested));
+    if (found !== undefined) return found;
+  }
+  return chooseSheet(book, choice);
+}
+
+/** Whether a sheet's first rows hold a header of sales (salesHeaderRow). */
+function holdsSales(book: Book, sheet: SheetRef, requested?: string[]): boolean {
+  const texts: string[][] = [];
+  readSheet(book, sheet, (_row, cells) => {
+    if (!isBlank(cells)) texts.push(Array.from(cells, cellText));
+    return texts.length < HEADER_SEARCH_ROWS;
+  });
+  return salesHeaderRow(texts, requested) !== -1;
 }
 
 /**
@@ -42,12 +68,13 @@ export function readXlsx(
   try {
     const book = openBook(bytes);
     sheets = book.sheets.map((s) => s.name);
-    const sheet = chooseSheet(book, choice);
+    const sheet = sheetOf(book, choice, requested);
     if (sheets.length > 1 && (choice === undefined || choice === '')) {
+      const passed = sheet !== chooseSheet(book, choice);
       log.note({
         severity: 'warning',
         code: 'several-sheets',
-        message: `The workbook has ${sheets.length} sheets (${sheets.map((s) => `"${s}"`).join(', ')}); read "${sheet.name}"; another can be chosen by name or number (skucast --sheet NAME)`,
+        message: `The workbook has ${sheets.length} sheets (${sheets.map((s) => `"${s}"`).join(', ')}); read "${sheet.name}"${passed ? ', the first whose columns name a date (or weeks)' : ''}; another can be chosen by name or number (skucast --sheet NAME)`,
       });
     }
     const feeder = new SheetFeeder(sink, book.date1904, requested);
@@ -70,7 +97,7 @@ export function peekXlsx(
 ): WorkbookPeek | { problem: string } {
   try {
     const book = openBook(bytes);
-    const sheet = chooseSheet(book, choice);
+    const sheet = sheetOf(book, choice);
     const found: Cell[][] = [];
     let header = -1;
     readSheet(book, sheet, (_row, cells) => {

@@ -232,11 +232,8 @@ class SheetParser {
 }
 
 /** Streams a sheet's rows to `onRow` (false from it stops the read). */
-export function readSheet(
-  book: Book,
-  sheet: SheetRef,
-  onRow: (row: number, cells: Cell[]) => boolean,
-): void {
+/** A workbook's shared strings and date styles, which every sheet's cells refer to. */
+function partsOf(book: Book): { strings: string[]; dates: boolean[] } {
   const { bytes, zip } = book;
   const rels = relsOf(bytes, zip, book.path);
   let stylesPath = 'xl/styles.xml';
@@ -247,7 +244,16 @@ export function readSheet(
   }
   const styles = zip.get(stylesPath);
   const dates = styles ? dateStyles(entryText(bytes, styles)) : [];
-  const strings = sharedStrings(bytes, zip.get(stringsPath));
+  return { strings: sharedStrings(bytes, zip.get(stringsPath)), dates };
+}
+
+export function readSheet(
+  book: Book,
+  sheet: SheetRef,
+  onRow: (row: number, cells: Cell[]) => boolean,
+): void {
+  const { bytes, zip } = book;
+  const { strings, dates } = (book.parts ??= partsOf(book));
   const parser = new SheetParser(strings, dates, book.date1904, onRow);
   let pending = '';
   streamText(bytes, zip.get(sheet.path) as ZipEntry, (text) => {
