@@ -573,6 +573,33 @@ describe("a report's total rows", () => {
     expect(t.report.rowsUsed).toBe(56);
   });
 
+  it("an item ledger's sales, written as negative quantities, are read as its positive twin's", () => {
+    const sales = ['Posting Date;Item No.;Invoiced Quantity;Sales Amount (Actual)'];
+    const ledger = [...sales];
+    for (let d = 1; d <= 28; d++) {
+      const day = `2024-02-${String(d).padStart(2, '0')}`;
+      const q = 1 + (d % 5);
+      sales.push(`${day};A;${q};${q * 3},50`);
+      ledger.push(`${day};A;-${q};${q * 3},50`);
+    }
+    // One credit memo: goods back in, a positive quantity and a negative amount.
+    sales.push('2024-02-20;A;-2;-7,00');
+    ledger.push('2024-02-20;A;2;-7,00');
+    const t = ingestText(ledger.join('\n'));
+    const twin = ingestText(sales.join('\n'));
+    expect(t.series).toEqual(twin.series);
+    const note = t.report.issues.find((i) => i.code === 'sales-negative');
+    expect(note?.message).toBe(
+      'Column "Invoiced Quantity" writes sales as negative numbers (28 of 29 rows with a quantity, as an item ledger records goods going out): each was read as a sale of that many units; the one row with a positive quantity was read as a return',
+    );
+    expect(t.report.issues.map((i) => i.code)).not.toContain('negative-quantity');
+    // SAP writes the minus after the number: the same.
+    const sap = ledger.map((l) => l.replace(/;-(\d+);/, ';$1-;'));
+    expect(ingestText(sap.join('\n')).series).toEqual(twin.series);
+    // A shop with a few returns among its sales keeps them as returns.
+    expect(twin.report.issues.map((i) => i.code)).toContain('negative-quantity');
+  });
+
   it('a sku whose name merely holds the word is a sku', () => {
     const t = ingestText([...sales, '2024-01-08,Total Care Toothpaste,2', ',Dim Sum,1'].join('\n'));
     expect(t.series.map((s) => s.sku)).toEqual(['A', 'B', 'Total Care Toothpaste']);

@@ -27,10 +27,17 @@ import { TrailingNotes } from './trailing-notes';
 import { SkuInterner, type SkuView } from './sku-interner';
 import { SkuReader } from './sku-reader';
 
+/** The warning code of a file that writes sales as negative quantities. */
+export const SALES_NEGATIVE = 'sales-negative';
+
 export class Accumulator {
   // Private, so the report's counts move only with rows: addScanned and unuseRows.
   private nRead = 0;
   private nUsed = 0;
+  /** In a file that writes sales negative: rows read as sales and as returns, and the first sale's row. */
+  private nSales = 0;
+  private nReturns = 0;
+  private firstSale = 0;
 
   private readonly store = new CellStore();
   private readonly dateIndex = new DateInterner();
@@ -185,6 +192,7 @@ export class Accumulator {
     if (typeof si !== 'number') return this.skip(row, si);
     const quantity = this.quantity.read(r);
     if (typeof quantity !== 'number') return this.skip(row, quantity);
+    if (this.plan.salesNegative === true) this.countSign(quantity, row);
     const amount = this.amount.read(r, quantity, si);
     if (typeof amount !== 'number') return this.skip(row, amount);
     const age = this.age.read(r);
@@ -193,6 +201,12 @@ export class Accumulator {
     if (age !== null) this.store.addAge(cell, age);
     if (this.features !== null) this.addFeatures(r, cell);
     this.nUsed++;
+  }
+
+  private countSign(quantity: number, row: number): void {
+    if (quantity > 0) {
+      if (this.nSales++ === 0) this.firstSale = row;
+    } else if (quantity < 0) this.nReturns++;
   }
 
   private addFeatures(r: RecordCells, cell: number): void {
@@ -225,9 +239,30 @@ export class Accumulator {
     };
   }
 
+  /** The warning of a file that writes sales as negative quantities (plan.salesNegative). */
+  private salesNegativeNote(): ConventionNote {
+    const column = this.plan.headers[this.plan.quantity] ?? '';
+    const sales = this.nSales;
+    const back = this.nReturns;
+    const returns =
+      back === 0
+        ? ''
+        : `; the ${back === 1 ? 'one row' : `${back} rows`} with a positive quantity ${back === 1 ? 'was' : 'were'} read as ${back === 1 ? 'a return' : 'returns'}`;
+    return {
+      code: SALES_NEGATIVE,
+      column,
+      firstRow: this.firstSale,
+      message: `Column "${column}" writes sales as negative numbers (${sales} of ${sales + back} rows with a quantity, as an item ledger records goods going out): each was read as a sale of that many units${returns}`,
+    };
+  }
+
   /** File-wide warnings for the report: one per column and number convention, one for the total rows left out, one for the returns. */
   conventionNotes(): ConventionNote[] {
-    const grouped = [this.issues.totalRowsNote(), this.issues.returnsNote()];
+    const returns =
+      this.plan.salesNegative === true && this.nSales > 0
+        ? this.salesNegativeNote()
+        : this.issues.returnsNote();
+    const grouped = [this.issues.totalRowsNote(), returns];
     const footer = this.footer.note();
     return [
       ...(footer !== null ? [footer] : []),

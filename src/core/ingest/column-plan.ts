@@ -2,6 +2,7 @@
 // first, auto-detection for the rest, then the file is refused (a file error
 // in the log) when the roles found cannot make a weekly table.
 import { groupedLabelColumns, nameGroupLabelColumns } from './fill-down';
+import { salesWrittenNegative } from './outflow-sign';
 import { defaultMeasure, missingRequiredRole } from '../required-roles';
 import type { ColumnMapping, Measure, Role } from '../types';
 import { listColumns } from './column-list';
@@ -41,6 +42,11 @@ export interface ColumnPlan {
    * when none is.
    */
   fillDown?: number[];
+  /**
+   * The quantity column writes sales as negative numbers (an item ledger),
+   * as its first rows show (salesWrittenNegative): read with the other sign.
+   */
+  salesNegative?: boolean;
   /** What the forecast runs on, and why (the user's choice, or defaultMeasure's reason). */
   measure: Measure;
   measureReason: string;
@@ -174,8 +180,7 @@ export function planColumns(
     measureReason: '',
   };
   if (skuParts) plan.sku = skuParts[0] as number;
-  const grouped = groupedLabelColumns(plan, sample);
-  if (grouped.length > 0) plan.fillDown = grouped;
+  readAsSampleShows(plan, sample);
 
   const has = (role: Role): boolean => plan[role] !== -1;
   const missing = missingRequiredRole(has, chosen);
@@ -195,6 +200,13 @@ export function planColumns(
         : guess.reason;
   }
   return { plan, mapping };
+}
+
+/** What the first rows show about reading every row: grouped labels, sales written negative. */
+function readAsSampleShows(plan: ColumnPlan, sample: readonly (readonly string[])[]): void {
+  const grouped = groupedLabelColumns(plan, sample);
+  if (grouped.length > 0) plan.fillDown = grouped;
+  if (salesWrittenNegative(plan.quantity, sample)) plan.salesNegative = true;
 }
 
 /** The file error for a role the run cannot do without (missingRequiredRole's answer). */

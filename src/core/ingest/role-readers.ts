@@ -79,21 +79,25 @@ export class QuantityReader {
   /** The amount is quantity × price: an empty quantity skips the row. */
   private readonly amountNeedsIt: boolean;
 
+  /** -1 in a file that writes sales as negative quantities (ColumnPlan.salesNegative). */
+  private readonly sign: number;
+
   constructor(private readonly ctx: ReadContext) {
     this.col = ctx.plan.quantity;
     this.amountNeedsIt = ctx.plan.amount === -1 && ctx.plan.price !== -1;
+    this.sign = ctx.plan.salesNegative === true ? -1 : 1;
   }
 
   read(r: RecordCells): number | RowIssue {
     const col = this.col;
     if (col < 0) return 0;
     const q = r.pre[col] as number;
-    return q === q ? q : this.readText(r, col);
+    return q === q ? q * this.sign : this.readText(r, col);
   }
 
   private readText({ fields, row }: RecordCells, col: number): number | RowIssue {
     const v = this.ctx.numbers.read(fields[col] as string, col, row);
-    if (typeof v === 'number') return v;
+    if (typeof v === 'number') return v * this.sign;
     if (v !== null) return v;
     if (this.amountNeedsIt) {
       return {
