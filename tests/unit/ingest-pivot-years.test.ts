@@ -116,3 +116,60 @@ describe("a pivot table's years above its weeks", () => {
     expect(withYearsAbove(['Sales report', '', '', '', ''], plain)).toBe(plain);
   });
 });
+
+describe('a title that names the year above months or weeks that do not', () => {
+  const MONTHS = [
+    'Jan',
+    'Feb',
+    'Mar',
+    'Apr',
+    'May',
+    'Jun',
+    'Jul',
+    'Aug',
+    'Sep',
+    'Oct',
+    'Nov',
+    'Dec',
+  ];
+  const body = [
+    ['SKU', ...MONTHS],
+    ['A100', ...MONTHS.map((_, i) => String(60 + i))],
+    ['B200', ...MONTHS.map((_, i) => String(90 - i))],
+  ];
+  const withYears = ingestText(csv([['SKU', ...MONTHS.map((m) => `${m} 2023`)], ...body.slice(1)]));
+
+  it('gives each period that year, with a blank row between or not, in the file and the peek', () => {
+    for (const title of [[['Sales 2023 (units)']], [['Sales 2023 (units)'], ['']]]) {
+      const text = csv([...title, ...body]);
+      const t = ingestText(text);
+      expect(t.series).toEqual(withYears.series);
+      const codes = t.report.issues.map((i) => i.code);
+      expect(codes).toContain('title-rows');
+      const note = t.report.issues.find((i) => i.code === 'year-header-row');
+      expect(note?.message).toMatch(
+        /^Row 1, a title \("Sales 2023 \(units\)"\), names one year.*"Jan" is Jan 2023/,
+      );
+      const peek = readHeaderLine(new TextEncoder().encode(text), true);
+      expect(peek.headers?.[1]).toBe('Jan 2023');
+    }
+  });
+
+  it('a workbook too', async () => {
+    const ing = new Ingestor();
+    ing.push(buildXlsx([{ name: 'Plan', rows: [['Sales 2023 (units)'], [], ...body] }]));
+    const t = await ing.finishAsync();
+    const quantities = (w: WeeklyTable): number[][] =>
+      w.series.map((s) => s.rows.map((r) => r.quantity));
+    expect(t.weeks).toEqual(withYears.weeks);
+    expect(quantities(t)).toEqual(quantities(withYears));
+  });
+
+  it('two years, or a fiscal year, are not guessed between', () => {
+    for (const title of ['Sales 2022 vs 2023', 'Sales FY2023']) {
+      const t = ingestText(csv([[title], ...body]));
+      expect(t.series, title).toEqual([]);
+      expect(t.report.issues.map((i) => i.code)).toContain('no-date-column');
+    }
+  });
+});

@@ -87,6 +87,19 @@ describe('one row per item, one column per week', () => {
     );
   });
 
+  it('spreads a month written as text as it spreads a number: a decimal comma, a quoted cell, a bad one', () => {
+    const plain = ingestText('Artikel;Jan 2024;Feb 2024;Mär 2024\nA;31.5;29;31\n').series;
+    for (const text of [
+      'Artikel;Jan 2024;Feb 2024;Mär 2024\nA;31,5;29;31\n',
+      'Artikel,Jan 2024,Feb 2024,Mär 2024\nA,"31.5","29",31\n',
+    ]) {
+      expect(ingestText(text).series, text).toEqual(plain);
+    }
+    // A cell that is no number is one issue, not one per week.
+    const bad = ingestText('Artikel;Jan 2024;Feb 2024;Mär 2024\nA;31;n/a;31\n');
+    expect(bad.report.skippedByReason).toEqual({ 'bad-number': 1 });
+  });
+
   it('reads whole numbers across the weeks as units, cents or a currency sign as money, and obeys a choice', () => {
     const counts = 'Item,2024-W05,2024-W06,2024-W07\nA,3,0,2\nB,10,12,9\n';
     const units = ingestText(counts);

@@ -203,6 +203,12 @@ export class Accumulator {
     this.nUsed++;
   }
 
+  /** A cell's text as a number, as the readers read one (see TableBuilder.numberOf); NaN when none. */
+  readNumber(text: string, col: number, row: number): number {
+    const v = this.numbers.read(text, col, row);
+    return typeof v === 'number' ? v : NaN;
+  }
+
   private countSign(quantity: number, row: number): void {
     if (quantity > 0) {
       if (this.nSales++ === 0) this.firstSale = row;

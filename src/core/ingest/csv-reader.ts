@@ -7,7 +7,7 @@
 import Papa from 'papaparse';
 import { detectDelimiter, detectNewline, separatorLine } from './csv-sniff';
 import { headerRowOfText } from './header-row';
-import { withYearsAbove, yearsJoined } from './year-header';
+import { isYearTitle, rowAboveOf, withYearsAbove, yearsJoined } from './year-header';
 import type { IssueLog } from './issues';
 import { LineScanner } from './line-scanner';
 import type { PreReadSink } from './table-builder';
@@ -70,6 +70,8 @@ export class CsvReader {
   private sample: string[][] = [];
   /** The row above the header, when title rows were skipped: a pivot's years may be in it. */
   private rowAbove: string[] | undefined;
+  /** The 1-based row of `rowAbove`. */
+  private aboveRow = 0;
   /** Spreadsheet row of the next record (header = 1). */
   private nextRow = 1;
   /** Where the header record starts, once found: after any title rows. */
@@ -225,10 +227,13 @@ export class CsvReader {
       newline: this.newline,
       preview: k + 1,
     }).data;
-    this.rowAbove = rows[k - 1];
-    // A pivot's years in the row above the header are told of apart (yearsJoined).
+    const above = rowAboveOf(rows, k);
+    this.rowAbove = rows[above];
+    this.aboveRow = above + 1;
+    // A pivot's years in the row above the header are told of apart (yearsJoined);
+    // a title that names the year stays a title.
     const joined = withYearsAbove(this.rowAbove, rows[k] ?? []) !== rows[k];
-    const t = joined ? k - 1 : k;
+    const t = joined && !isYearTitle(this.rowAbove) ? above : k;
     // Excel's separator line (`sep=;`) is no title: nothing in it is left unread.
     const separatorOnly = t === 1 && separatorLine(text) !== null;
     if (t > 0 && !separatorOnly) {
@@ -262,7 +267,8 @@ export class CsvReader {
       i = 1;
       const sample = this.sample;
       this.sample = [];
-      const header = yearsJoined(this.rowAbove, data[0] ?? [], this.titleRows, this.log);
+      const rows = { aboveRow: this.aboveRow, headerRow: this.titleRows + 1 };
+      const header = yearsJoined(this.rowAbove, data[0] ?? [], rows, this.log);
       if (!this.sink.begin(header, this.delim, sample)) return;
       if (this.fastScan)
         this.scanner = new LineScanner(

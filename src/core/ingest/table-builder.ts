@@ -88,6 +88,15 @@ export class TableBuilder implements PreReadSink {
   }
 
   /**
+   * The number the text of column `col`'s cell reads as, read (and its
+   * conventions noted) as the rows' cells are; NaN when it reads as none,
+   * for the row to say why when it is added.
+   */
+  numberOf(text: string, col: number, row: number): number {
+    return this.acc?.readNumber(text, col, row) ?? NaN;
+  }
+
+  /**
    * The header names row issues cite, by column: a sink that reshapes rows
    * (unpivot.ts) renames a column before each row it sends, so a message
    * names the file's own column. Empty before begin() succeeded.

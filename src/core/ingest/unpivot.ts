@@ -212,10 +212,14 @@ function periodsAcross(
     for (let j = 0; j < plan.periods.length; j++) {
       const col = plan.periods[j] as number;
       if (isEmpty(cells, pre, col)) continue;
-      const v = pre[col] as number;
-      fields[valueAt] = v === v ? '' : (cells[col] as string);
       names[dateAt] = names[valueAt] = wide[col] as string;
-      for (const piece of pieces[j] as Piece[]) {
+      const parts = pieces[j] as Piece[];
+      let v = pre[col] as number;
+      // A month's text cell (`1.234,5`, a workbook's number stored as text) is
+      // read here, once, so it is spread over its weeks as a number cell is.
+      if (v !== v && parts.length > 1) v = to.numberOf(cells[col] as string, valueAt, row);
+      fields[valueAt] = v === v ? '' : (cells[col] as string);
+      for (const piece of parts) {
         out[valueAt] = v * piece.share;
         out[dateAt] = piece.key;
         to.addPreRead(fields, out, row);

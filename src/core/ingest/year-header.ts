@@ -27,13 +27,15 @@ export function withYearsAbove(
   above: readonly string[] | undefined,
   row: readonly string[],
 ): readonly string[] {
-  if (above === undefined || !above.some((c) => YEAR.test(c.trim()))) return row;
-  let year = '';
+  if (above === undefined) return row;
+  const titled = yearOfTitle(above);
+  if (titled === null && !above.some((c) => YEAR.test(c.trim()))) return row;
+  let year = titled ?? '';
   let periods = 0;
   let bare = 0;
   let largest = 0;
   const out = row.map((cell, j) => {
-    const over = (above[j] ?? '').trim();
+    const over = titled === null ? (above[j] ?? '').trim() : '';
     // A merged year spans the empty cells after it; other text (`2023 Ergebnis`) ends it.
     if (YEAR.test(over)) year = over;
     else if (over !== '') year = '';
@@ -59,28 +61,57 @@ export function withYearsAbove(
   return out;
 }
 
+/**
+ * The one year a title row names (`Sales 2023 (units)` above `Jan … Dec`):
+ * a row of one cell, words with a single year among them; null otherwise
+ * (`2022 vs 2023` names two, `FY2023` a fiscal year, not a calendar one).
+ */
+function yearOfTitle(above: readonly string[]): string | null {
+  const cells = above.map((c) => c.trim()).filter((c) => c !== '');
+  const title = cells[0];
+  if (cells.length !== 1 || title === undefined || !/\p{L}/u.test(title)) return null;
+  const years = new Set(title.match(/(?<![\p{L}\d])(19|20)\d\d(?![\p{L}\d])/gu) ?? []);
+  return years.size === 1 ? ([...years][0] as string) : null;
+}
+
+/** Index of the nearest row above `at` with anything in it (a blank line may part a title from the header); -1 when none. */
+export function rowAboveOf(rows: readonly (readonly string[])[], at: number): number {
+  for (let i = at - 1; i >= 0; i--) if ((rows[i] ?? []).some((c) => c.trim() !== '')) return i;
+  return -1;
+}
+
 /** The header of rows whose header row is `at`: that row, with the years of the row above it. */
 export function headerOfRows(rows: readonly (readonly string[])[], at: number): string[] {
-  return [...withYearsAbove(rows[at - 1], rows[at] ?? [])];
+  return [...withYearsAbove(rows[rowAboveOf(rows, at)], rows[at] ?? [])];
+}
+
+/** Whether the years `withYearsAbove` carries come from a title (one year in words), not a pivot's year cells. */
+export function isYearTitle(above: readonly string[] | undefined): boolean {
+  return above !== undefined && yearOfTitle(above) !== null;
 }
 
 /**
- * The header row `row` (row `titleRows + 1` of the file) with the years of
- * the row above carried in, said in a note when they were.
+ * The header row `row` (row `headerRow` of the file) with the years of the
+ * row above (row `aboveRow`) carried in, said in a note when they were.
  */
 export function yearsJoined(
   above: readonly string[] | undefined,
   row: string[],
-  titleRows: number,
+  { aboveRow, headerRow }: { aboveRow: number; headerRow: number },
   log: IssueLog,
 ): string[] {
   const joined = withYearsAbove(above, row);
   if (joined === row) return row;
   const j = joined.findIndex((h, i) => h !== row[i]);
+  const period = `"${shownCell((row[j] ?? '').trim())}" is ${joined[j]}`;
+  const title = isYearTitle(above) ? (above?.find((c) => c.trim() !== '') ?? '') : null;
   log.note({
     severity: 'warning',
     code: 'year-header-row',
-    message: `Row ${titleRows} holds the years over the periods of row ${titleRows + 1} (a pivot table's two header rows): each period took the year above it ("${shownCell((row[j] ?? '').trim())}" is ${joined[j]})`,
+    message:
+      title !== null
+        ? `Row ${aboveRow}, a title ("${shownCell(title.trim())}"), names one year, and the periods of row ${headerRow} name none: each took that year (${period})`
+        : `Row ${aboveRow} holds the years over the periods of row ${headerRow} (a pivot table's two header rows): each period took the year above it (${period})`,
   });
   return [...joined];
 }
