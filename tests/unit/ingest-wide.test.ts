@@ -9,7 +9,7 @@ import { weeklyTableToCsv } from '../../src/core/weekly-csv';
 import type { WeeklyTable } from '../../src/core/types';
 import { datesDown, periodsAcross } from './wide-fixtures';
 import { buildXlsx, type CellSpec } from './xlsx-build';
-import { ingestOptions } from '../../src/worker/headers';
+import { ingestOptions, readHeaderLine } from '../../src/worker/headers';
 
 async function ingestBook(bytes: Uint8Array, opts?: IngestOptions): Promise<WeeklyTable> {
   const ing = new Ingestor(opts);
@@ -98,6 +98,29 @@ describe('one row per item, one column per week', () => {
     // A cell that is no number is one issue, not one per week.
     const bad = ingestText('Artikel;Jan 2024;Feb 2024;Mär 2024\nA;31;n/a;31\n');
     expect(bad.report.skippedByReason).toEqual({ 'bad-number': 1 });
+  });
+
+  it('a measure beside each period (`Units 2024-W05`, `Sales 2024-W05`): units by default, sales on request', () => {
+    const weeks = ['2024-W05', '2024-W06', '2024-W07', '2024-W08'];
+    const units = [3, 0, 2, 5];
+    const sales = [7.5, 0, 5, 12.5];
+    const row = units.flatMap((u, i) => [String(u), String(sales[i])]);
+    const head = weeks.flatMap((w) => [`Units ${w}`, `Sales ${w}`]);
+    const both = `Item,${head.join(',')}\nA,${row.join(',')}\n`;
+    const t = ingestText(both);
+    const alone = ingestText(`Item,${weeks.join(',')}\nA,${units.join(',')}\n`);
+    expect(t.series).toEqual(alone.series);
+    expect(t.report.measure).toBe('units');
+    expect(t.report.issues.find((i) => i.code === 'wide-columns-ignored')?.message).toMatch(
+      /units were read from "Units 2024-W05" and its like; 4 columns of another measure were left out \("Sales 2024-W05"/,
+    );
+    const money = ingestText(both, { measure: 'amount' });
+    expect(money.series[0]?.rows.map((r) => r.total_amount)).toEqual(sales);
+    // The measure after the period reads the same.
+    const after = both.replace(/(Units|Sales) (2024-W\d\d)/g, '$2 $1');
+    expect(ingestText(after).series).toEqual(alone.series);
+    const peek = readHeaderLine(new TextEncoder().encode(both), true);
+    expect(peek.layout).toBe('wide-periods-across');
   });
 
   it('reads whole numbers across the weeks as units, cents or a currency sign as money, and obeys a choice', () => {

@@ -3,7 +3,7 @@
 // with one column per period (wide-periods-across). Decided from the header
 // row alone, so the page can say it before the file is read; unpivot.ts turns
 // a wide row into the long rows the table builder takes.
-import type { ColumnMapping, DateFormat, Layout } from '../types';
+import type { ColumnMapping, DateFormat, Layout, Measure } from '../types';
 import { listColumns } from './column-list';
 import { detectColumns, normalizeHeader } from './columns';
 import { readDate, readIsoWeek, readMonth } from './dates';
@@ -27,6 +27,13 @@ export interface PeriodsAcross {
   periods: number[];
   days: number[];
   unit: PeriodUnit;
+  /**
+   * A sheet with a measure in each period's header (`Units 2024-W01`,
+   * `Sales 2024-W01`): the measure `periods` hold, and the period columns of
+   * the other measures, left out. Absent when the headers are periods alone.
+   */
+  role?: 'quantity' | 'amount';
+  otherMeasures?: number[];
 }
 
 /** What one item's columns hold in a file with one column per item. */
@@ -101,21 +108,61 @@ function isPeriod(h: string): boolean {
   );
 }
 
+/** A period header's period, and the measure named beside it (`Units 2024-W01`); null when it is no period. */
+function periodOf(h: string): { period: string; role: ValueRole | null } | null {
+  if (isPeriod(h)) return { period: h, role: null };
+  const { role, item } = splitRole(h);
+  return role !== null && role !== 'promo' && isPeriod(item) ? { period: item, role } : null;
+}
+
+/**
+ * The period columns to read: every one, or, when their headers name
+ * measures, those of one measure: the chosen one, else units when there are
+ * any (planners forecast units), else money.
+ */
+function periodColumns(
+  cols: number[],
+  found: ({ period: string; role: ValueRole | null } | null)[],
+  measure?: Measure,
+): { periods: number[]; role?: 'quantity' | 'amount'; others: number[] } {
+  const roleAt = (c: number): ValueRole | null => found[c]?.role ?? null;
+  if (cols.every((c) => roleAt(c) === null)) return { periods: cols, others: [] };
+  const has = (r: ValueRole): boolean => cols.some((c) => roleAt(c) === r);
+  const role =
+    measure === 'amount' && has('amount')
+      ? 'amount'
+      : has('quantity')
+        ? 'quantity'
+        : has('amount')
+          ? 'amount'
+          : null;
+  if (role === null) return { periods: [], others: cols };
+  return {
+    periods: cols.filter((c) => roleAt(c) === role),
+    role,
+    others: cols.filter((c) => roleAt(c) !== role),
+  };
+}
+
 /** One row per item, one column per period: the periods, and the item columns before them. */
 function periodsAcross(
   headers: string[],
   requested: ColumnMapping,
   dateFormat?: DateFormat,
+  measure?: Measure,
 ): PeriodsAcross | null {
-  const first = headers.findIndex(isPeriod);
+  const labels = headers.map(periodOf);
+  const first = labels.findIndex((f) => f !== null);
   if (first < 1) return null;
-  const periods: number[] = [];
-  for (let i = first; i < headers.length; i++) if (isPeriod(headers[i] as string)) periods.push(i);
+  const all: number[] = [];
+  for (let i = first; i < headers.length; i++) if (labels[i] !== null) all.push(i);
   // A pivot's Grand Total column after the periods is no period, and no reason to doubt them.
   const after = headers.slice(first).filter((h) => h.trim() !== '' && !isTotalName(h)).length;
-  if (periods.length < MIN_PERIODS || periods.length < PERIOD_SHARE * after) return null;
+  if (all.length < MIN_PERIODS || all.length < PERIOD_SHARE * after) return null;
+  const { periods, role, others } = periodColumns(all, labels, measure);
+  if (periods.length < MIN_PERIODS) return null;
   const read = readPeriods(
-    periods.map((i) => headers[i] as string),
+    periods.map((i) => labels[i]?.period ?? ''),
     dateFormat,
   );
   if (read === null) return null;
@@ -143,6 +190,7 @@ function periodsAcross(
     periods,
     days: read.days,
     unit: read.unit,
+    ...(role !== undefined && { role, otherMeasures: others }),
   };
 }
 
@@ -293,13 +341,14 @@ export function planLayout(
   requested: ColumnMapping = {},
   forced?: Layout,
   dateFormat?: DateFormat,
+  measure?: Measure,
 ): LayoutPlan {
   const headers = rawHeaders.map((h) => h.trim());
   if (forced === 'long') return { kind: 'long' };
   if (forced === undefined && (requested.amount !== undefined || requested.quantity !== undefined))
     return { kind: 'long' };
   if (forced !== 'wide-dates-down') {
-    const across = periodsAcross(headers, requested, dateFormat);
+    const across = periodsAcross(headers, requested, dateFormat, measure);
     if (across !== null) return across;
   }
   if (forced !== 'wide-periods-across') {

@@ -85,7 +85,10 @@ export function periodsAcrossMeasure(
   sample: readonly (readonly string[])[],
   chosen?: Measure,
 ): Measure {
-  return chosen ?? (cellsAreCounts(plan.periods, sample) ? 'units' : 'amount');
+  if (chosen !== undefined) return chosen;
+  // The headers name the measure (`Units 2024-W01`): no need to guess it from the cells.
+  if (plan.role !== undefined) return plan.role === 'quantity' ? 'units' : 'amount';
+  return cellsAreCounts(plan.periods, sample) ? 'units' : 'amount';
 }
 
 /**
@@ -403,7 +406,7 @@ export class LayoutSink implements PreReadSink {
   /** `sample`: the first records, for the long reading's guesses from values (see TableBuilder). */
   begin(headers: string[], delimiter = ',', sample: readonly (readonly string[])[] = []): boolean {
     this.header = headers.map((h) => h.trim());
-    this.plan = planLayout(headers, this.requested, this.layout, this.dateFormat);
+    this.plan = planLayout(headers, this.requested, this.layout, this.dateFormat, this.measure);
     if (this.plan.kind === 'long') {
       // Detected once here for both the pair and its month's measure columns.
       const found = this.detect ? detectColumns(headers, sample).mapping : {};
@@ -419,7 +422,7 @@ export class LayoutSink implements PreReadSink {
     let reshape: Reshape;
     if (this.plan.kind === 'wide-periods-across') {
       const measure = periodsAcrossMeasure(this.plan, sample, this.measure);
-      counts = this.measure === undefined && measure === 'units';
+      counts = this.measure === undefined && measure === 'units' && this.plan.role === undefined;
       reshape = periodsAcross(this.plan, wide, this.log, measure);
     } else {
       const asCounts = datesDownAsCounts(this.plan, sample, this.measure);
@@ -452,6 +455,18 @@ export class LayoutSink implements PreReadSink {
         severity: 'warning',
         code: 'wide-columns-ignored',
         message: `${plan.ignored.length} column${plan.ignored.length === 1 ? ' was' : 's were'} left out of the sales (${listColumns(plan.ignored.map((c) => wide[c] as string))}): totals, promotion flags, or columns repeating an item's role; only each item's amount, quantity and price are read`,
+      });
+    }
+    const others = plan.kind === 'wide-periods-across' ? (plan.otherMeasures ?? []) : [];
+    if (plan.kind === 'wide-periods-across' && others.length > 0) {
+      const read = plan.role === 'quantity' ? 'units' : 'sales';
+      this.log.note({
+        severity: 'warning',
+        code: 'wide-columns-ignored',
+        message: `The sheet names a measure beside each period: ${read} were read from ${listColumns([wide[plan.periods[0] as number] as string])} and its like; ${others.length} column${others.length === 1 ? '' : 's'} of another measure ${others.length === 1 ? 'was' : 'were'} left out (${listColumns(
+          others.map((c) => wide[c] as string),
+          3,
+        )})${plan.role === 'quantity' ? ' (choose amount to forecast the sales instead)' : ''}`,
       });
     }
     if (plan.kind === 'wide-periods-across' && plan.unit === 'month') {
