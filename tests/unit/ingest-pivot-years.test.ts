@@ -173,3 +173,47 @@ describe('a title that names the year above months or weeks that do not', () => 
     }
   });
 });
+
+describe('a BI matrix of two values: each week over its measures', () => {
+  const weeks = ['2024-W05', '2024-W06', '2024-W07', '2024-W08', '2024-W09'];
+  const units = [
+    [3, 0, 2, 5, 1],
+    [7, 8, 6, 9, 4],
+  ];
+  const top = ['', ...weeks.flatMap((w) => [w, ''])];
+  const sub = ['SKU', ...weeks.flatMap(() => ['Sum of Units', 'Sum of Sales'])];
+  const body = ['A', 'B'].map((s, i) => [
+    s,
+    ...(units[i] as number[]).flatMap((u) => [String(u), String(u * 2.5)]),
+  ]);
+  const alone = ingestText(
+    csv([
+      ['SKU', ...weeks],
+      ...['A', 'B'].map((s, i) => [s, ...(units[i] as number[]).map(String)]),
+    ]),
+  );
+
+  it('each measure takes the week above it; the units are read, in the file, the workbook and the peek', async () => {
+    const text = csv([top, sub, ...body]);
+    const t = ingestText(text);
+    expect(t.series).toEqual(alone.series);
+    const notes = t.report.issues.map((i) => i.code);
+    expect(notes).toContain('year-header-row');
+    expect(notes).not.toContain('title-rows');
+    expect(t.report.issues.find((i) => i.code === 'year-header-row')?.message).toMatch(
+      /Row 1 holds the periods over the measures of row 2.*"Sum of Units" is Units 2024-W05/,
+    );
+    const peek = readHeaderLine(new TextEncoder().encode(text), true);
+    expect(peek.layout).toBe('wide-periods-across');
+    const ing = new Ingestor();
+    const merges = weeks.map((_, i) => {
+      const a = String.fromCharCode(66 + 2 * i);
+      return `${a}1:${String.fromCharCode(67 + 2 * i)}1`;
+    });
+    ing.push(buildXlsx([{ name: 'Matrix', rows: [top, sub, ...body], merges }]));
+    const book = await ing.finishAsync();
+    expect(book.series.map((s) => s.rows.map((r) => r.quantity))).toEqual(
+      alone.series.map((s) => s.rows.map((r) => r.quantity)),
+    );
+  });
+});

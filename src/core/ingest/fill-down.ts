@@ -25,7 +25,16 @@ function isBlank(cell: string | undefined): boolean {
  * date, whose skus recur, the last.
  */
 export function isGroupedLabelColumn(col: number, sample: readonly (readonly string[])[]): boolean {
-  const rows = sample.filter((r) => r.some((c) => !isBlank(c)));
+  return groupedIn(col, filledRows(sample));
+}
+
+/** The rows with anything in them. */
+function filledRows(sample: readonly (readonly string[])[]): readonly (readonly string[])[] {
+  return sample.filter((r) => r.some((c) => !isBlank(c)));
+}
+
+/** isGroupedLabelColumn on rows with anything in them (filledRows). */
+function groupedIn(col: number, rows: readonly (readonly string[])[]): boolean {
   if (rows.length === 0 || isBlank(rows[0]?.[col])) return false;
   const ended = new Set<string>();
   let current = '';
@@ -80,8 +89,9 @@ export function nameGroupLabelColumns(
 ): { headers: string[]; labels: number[] } {
   const named = headers.map((h) => h.trim());
   const labels: number[] = [];
+  const rows = filledRows(sample);
   named.forEach((h, col) => {
-    if (h !== '' || !isGroupedLabelColumn(col, sample)) return;
+    if (h !== '' || !groupedIn(col, rows)) return;
     if (!sample.every((r) => isBlank(r[col]) || !/^[\d\s.,/:-]+$/.test(r[col] as string))) return;
     const name = unnamedColumnName(col);
     if (named.includes(name)) return;

@@ -100,7 +100,8 @@ export function readPeriods(
   return { days, unit: step === 7 ? 'week' : 'day' };
 }
 
-function isPeriod(h: string): boolean {
+/** A header that is a period: a date, an ISO week or a month (after a week-ending's words). */
+export function isPeriod(h: string): boolean {
   const s = periodText(h);
   if (s === '') return false;
   return (
@@ -110,6 +111,7 @@ function isPeriod(h: string): boolean {
 
 /** A period header's period, and the measure named beside it (`Units 2024-W01`); null when it is no period. */
 function periodOf(h: string): { period: string; role: ValueRole | null } | null {
+  if (h.trim() === '') return null;
   if (isPeriod(h)) return { period: h, role: null };
   const { role, item } = splitRole(h);
   return role !== null && role !== 'promo' && isPeriod(item) ? { period: item, role } : null;

@@ -7,7 +7,9 @@
 //
 // The row below is the header; each period cell takes the year above it, so
 // it reads as any week or month header does (`2023-W01`, `Jan 2023`).
+import { detectColumns } from './columns';
 import { shownCell, type IssueLog } from './issues';
+import { isPeriod } from './layout';
 import { monthOfName } from './month-names';
 
 const YEAR = /^(19|20)\d\d$/;
@@ -28,6 +30,8 @@ export function withYearsAbove(
   row: readonly string[],
 ): readonly string[] {
   if (above === undefined) return row;
+  const measures = withPeriodsAbove(above, row);
+  if (measures !== row) return measures;
   const titled = yearOfTitle(above);
   if (titled === null && !above.some((c) => YEAR.test(c.trim()))) return row;
   let year = titled ?? '';
@@ -59,6 +63,42 @@ export function withYearsAbove(
   if (periods < MIN_PERIODS) return row;
   if (bare === periods && largest <= 12) return row;
   return out;
+}
+
+/** A pivot's value name without its aggregate (`Sum of Units`, `Summe von Umsatz`). */
+const AGGREGATE = /^(?:sum of|summe von|somme de|suma de|somma di|som van|total)\s+/i;
+
+/** A measure's name (`Units`, `Sum of Sales`) as the role word it holds; null when it names none. */
+function measureName(cell: string): string | null {
+  const name = cell.trim().replace(AGGREGATE, '');
+  if (name === '') return null;
+  const m = detectColumns([name]).mapping;
+  return m.quantity !== undefined || m.amount !== undefined || m.price !== undefined ? name : null;
+}
+
+/**
+ * A BI matrix of several values: each period over its measures, merged
+ * across them, and the measures below (`2024-W01` over `Units`, `Sales`).
+ * Each measure cell becomes `Units 2024-W01`, which the layout reads as a
+ * period with its measure; `row` as it is when fewer than a few join.
+ */
+function withPeriodsAbove(above: readonly string[], row: readonly string[]): readonly string[] {
+  let period = '';
+  let joined = 0;
+  const out = row.map((cell, j) => {
+    const over = (above[j] ?? '').trim();
+    if (over !== '') period = isPeriod(over) ? over : '';
+    const name = period === '' ? null : measureName(cell);
+    if (name === null) return cell;
+    joined++;
+    return `${name} ${period}`;
+  });
+  return joined < MIN_PERIODS ? row : out;
+}
+
+/** Whether the row above holds periods over measures (withPeriodsAbove), not years. */
+function isPeriodsOverMeasures(above: readonly string[], row: readonly string[]): boolean {
+  return withPeriodsAbove(above, row) !== row;
 }
 
 /**
@@ -105,11 +145,13 @@ export function yearsJoined(
   const j = joined.findIndex((h, i) => h !== row[i]);
   const period = `"${shownCell((row[j] ?? '').trim())}" is ${joined[j]}`;
   const title = isYearTitle(above) ? (above?.find((c) => c.trim() !== '') ?? '') : null;
+  const matrix = above !== undefined && isPeriodsOverMeasures(above, row);
   log.note({
     severity: 'warning',
     code: 'year-header-row',
-    message:
-      title !== null
+    message: matrix
+      ? `Row ${aboveRow} holds the periods over the measures of row ${headerRow} (a matrix of several values): each measure took the period above it (${period})`
+      : title !== null
         ? `Row ${aboveRow}, a title ("${shownCell(title.trim())}"), names one year, and the periods of row ${headerRow} name none: each took that year (${period})`
         : `Row ${aboveRow} holds the years over the periods of row ${headerRow} (a pivot table's two header rows): each period took the year above it (${period})`,
   });
