@@ -102,6 +102,13 @@ describe('readDate', () => {
     expect(iso('2023-11-24 1200')).toBeNull();
   });
 
+  it('reads a Japanese, Chinese or Korean date, year first, with a time or not', () => {
+    expect(iso('2023年11月24日')).toBe('2023-11-24');
+    expect(iso('2023年1月2日 10:30')).toBe('2023-01-02');
+    expect(iso('2023년 1월 2일')).toBe('2023-01-02');
+    expect(iso('2023年2月30日')).toBeNull();
+  });
+
   it('reads an ISO week date (a week and its weekday) as that day', () => {
     expect(iso('2023-W01-1')).toBe('2023-01-02');
     expect(iso('2024-W05-3')).toBe('2024-01-31');

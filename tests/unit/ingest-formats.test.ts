@@ -103,6 +103,11 @@ describe('column detection', () => {
     ['Portuguese', ['Data', 'Código do produto', 'Quantidade', 'Valor']],
     ['Hungarian', ['Dátum', 'Cikkszám', 'Mennyiség', 'Összeg']],
     ['Romanian', ['Data', 'Cod produs', 'Cantitate', 'Valoare']],
+    ['Russian', ['Дата', 'Артикул', 'Кол-во', 'Сумма']],
+    ['Ukrainian', ['Дата', 'Артикул', 'Кількість', 'Сума']],
+    ['Japanese', ['日付', '商品コード', '数量', '売上金額']],
+    ['Chinese', ['日期', '商品编码', '销量', '销售额']],
+    ['Korean', ['날짜', '상품코드', '수량', '매출액']],
     ["an apparel retailer's", ['Date', 'Style', 'Units', 'Net Sales']],
   ])('knows the %s column names', (_language, [date, sku, quantity, amount]) => {
     expect(detectColumns([date!, sku!, quantity!, amount!]).mapping).toEqual({

@@ -45,10 +45,21 @@ const STORES_ABROAD = [
   'loja',
 ];
 
+/**
+ * The lists as normalizeHeader leaves their names: written plainly, a
+ * Korean or Japanese name differs from its normal form (NFD splits 수량 into
+ * its letters, ド into ト and a mark).
+ */
+function normalizedLists(lists: Record<Role, readonly string[]>): Record<Role, readonly string[]> {
+  const out = {} as Record<Role, readonly string[]>;
+  for (const role of Object.keys(lists) as Role[]) out[role] = lists[role].map(normalizeHeader);
+  return out;
+}
+
 // Per role, synonyms in priority order: English first (the reference schema),
 // then German, French, Spanish, Italian, Dutch and Portuguese sales exports,
 // written as normalizeHeader leaves them (`Qté` → `qte`, `Stück` → `stuck`).
-const SYNONYMS: Record<Role, readonly string[]> = {
+const SYNONYMS: Record<Role, readonly string[]> = normalizedLists({
   date: [
     'date',
     'transactiondate',
@@ -157,6 +168,27 @@ const SYNONYMS: Record<Role, readonly string[]> = {
     'dag',
     'periode',
     'periodo',
+    // ru, uk, ja, zh, ko (kept as normalizeHeader leaves them: see SYNONYMS)
+    'дата',
+    'датапродажи',
+    'датадокумента',
+    'периодпродаж',
+    'неделя',
+    'тиждень',
+    '日付',
+    '売上日',
+    '年月日',
+    '日時',
+    '週',
+    '期間',
+    '日期',
+    '销售日期',
+    '时间',
+    '周',
+    '날짜',
+    '일자',
+    '판매일',
+    '주차',
   ],
   sku: [
     'sku',
@@ -299,6 +331,26 @@ const SYNONYMS: Record<Role, readonly string[]> = {
     // stores last: an article column, when there is one, is the better key
     ...STORES_ABROAD,
     ...STORE_NUMBERS,
+    // ru, uk, ja, zh, ko (kept as normalizeHeader leaves them: see SYNONYMS)
+    'артикул',
+    'кодтовара',
+    'номенклатура',
+    'товар',
+    'код',
+    '商品コード',
+    '品番',
+    '商品',
+    '商品名',
+    '商品编码',
+    '产品编码',
+    '货号',
+    '产品',
+    '商品名称',
+    '상품코드',
+    '품번',
+    '상품',
+    '품목',
+    '상품명',
   ],
   category: [
     'productcategory',
@@ -359,6 +411,21 @@ const SYNONYMS: Record<Role, readonly string[]> = {
     'marque',
     'marca',
     'merk',
+    // ru, uk, ja, zh, ko (kept as normalizeHeader leaves them: see SYNONYMS)
+    'категория',
+    'группатоваров',
+    'группа',
+    'категорія',
+    'カテゴリ',
+    'カテゴリー',
+    '分類',
+    '部門',
+    '类别',
+    '品类',
+    '类目',
+    '分类',
+    '카테고리',
+    '분류',
   ],
   amount: [
     'totalamount',
@@ -466,6 +533,25 @@ const SYNONYMS: Record<Role, readonly string[]> = {
     'myynti',
     'castka',
     'trzby',
+    // ru, uk, ja, zh, ko (kept as normalizeHeader leaves them: see SYNONYMS)
+    'сумма',
+    'выручка',
+    'стоимость',
+    'продажи',
+    'сума',
+    'виручка',
+    '売上金額',
+    '売上高',
+    '売上',
+    '金額',
+    '销售额',
+    '销售金额',
+    '营业额',
+    '金额',
+    '매출액',
+    '매출',
+    '판매금액',
+    '금액',
   ],
   quantity: [
     'quantity',
@@ -590,6 +676,23 @@ const SYNONYMS: Record<Role, readonly string[]> = {
     'actualqty',
     'actualquantity',
     'actualunits',
+    // ru, uk, ja, zh, ko (kept as normalizeHeader leaves them: see SYNONYMS)
+    'количество',
+    'колво',
+    'кол',
+    'штук',
+    'продано',
+    'кількість',
+    '数量',
+    '販売数',
+    '売上数',
+    '個数',
+    '销量',
+    '销售数量',
+    '件数',
+    '수량',
+    '판매수량',
+    '판매량',
   ],
   price: [
     'priceperunit',
@@ -637,6 +740,16 @@ const SYNONYMS: Record<Role, readonly string[]> = {
     'valorunitario',
     'precodevenda',
     'preco',
+    // ru, uk, ja, zh, ko (kept as normalizeHeader leaves them: see SYNONYMS)
+    'цена',
+    'ценазаединицу',
+    'ціна',
+    '単価',
+    '価格',
+    '单价',
+    '价格',
+    '단가',
+    '가격',
   ],
   gender: ['gender', 'sex', 'geschlecht', 'sexe', 'sexo', 'sesso', 'geslacht', 'genero'],
   age: ['age', 'customerage', 'alter', 'edad', 'eta', 'leeftijd', 'idade'],
@@ -677,7 +790,7 @@ const SYNONYMS: Record<Role, readonly string[]> = {
     'korting',
     'desconto',
   ],
-};
+});
 
 /** Currency and unit words a header may end in (`Umsatz EUR`, `Menge Stk`). */
 const UNIT_SUFFIX = /(eur|euro|euros|usd|gbp|chf|stk)$/;

@@ -128,6 +128,9 @@ export function datePart(text: string): string {
   return COMPACT_TIME.test(time) && /^\d{8}$/.test(s.slice(0, cut)) ? s.slice(0, cut) : s;
 }
 
+// A date in Japanese, Chinese or Korean: 2023年11月24日, 2023년 11월 24일 (year first).
+const CJK_DATE = /^(\d{4})\s*[年년]\s*(\d{1,2})\s*[月월]\s*(\d{1,2})\s*[日일号]$/;
+
 // Numbers split by one separator kind: 2023-11-24, 24/11/2023, 24.11.23.
 const SEPARATED = /^(\d{1,4})([-/.])(\d{1,2})\2(\d{1,4})$/;
 // Excel serial day numbers (5 digits: 1927–2173), optionally with a time fraction.
@@ -212,6 +215,11 @@ export function readDate(raw: string): DateReading {
     // An ISO week reads as its Monday, so a weekly file labelled by week lines up with dated ones.
     const week = readIsoWeek(s);
     if (week === week) return { kind: 'iso', days: week, dayFirst: NaN, monthFirst: NaN };
+  }
+  const cjk = CJK_DATE.exec(s);
+  if (cjk) {
+    const days = checkedDays(Number(cjk[1]), Number(cjk[2]), Number(cjk[3]));
+    return Number.isNaN(days) ? BAD : { kind: 'iso', days, dayFirst: NaN, monthFirst: NaN };
   }
   const m = SEPARATED.exec(s);
   if (m) {
