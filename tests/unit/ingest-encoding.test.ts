@@ -328,3 +328,85 @@ describe('binary data is still refused', () => {
     expect(refusal(new Uint8Array([0x41, 0, 0x42, 0, 0x0a, 0, 7])).code).toBe('binary');
   });
 });
+
+describe("Excel's CSV in the code page of another script", () => {
+  const hex = (h: string): Uint8Array =>
+    Uint8Array.from(h.match(/../g) ?? [], (b) => parseInt(b, 16));
+  const bytesOf = (parts: (Uint8Array | string)[]): Uint8Array => {
+    const bytes = parts.map((p) => (typeof p === 'string' ? new TextEncoder().encode(p) : p));
+    const out = new Uint8Array(bytes.reduce((n, b) => n + b.length, 0));
+    let at = 0;
+    for (const b of bytes) {
+      out.set(b, at);
+      at += b.length;
+    }
+    return out;
+  };
+  // Header and two product names as Python's codecs write them in each code page.
+  const files = [
+    {
+      page: 'Shift_JIS (Japanese)',
+      header: ['日付,商品コード,数量', '93fa95742c8fa495698352815b83682c909497ca'],
+      skus: [
+        ['青いマグ', '90c282a2837d834f'],
+        ['赤い皿', '90d482a28e4d'],
+      ],
+      sep: ',',
+    },
+    {
+      page: 'GBK (Chinese)',
+      header: ['日期,商品编码,销量', 'c8d5c6da2cc9ccc6b7b1e0c2eb2ccffac1bf'],
+      skus: [
+        ['蓝色杯子', 'c0b6c9abb1add7d3'],
+        ['红盘子', 'baecc5ccd7d3'],
+      ],
+      sep: ',',
+    },
+    {
+      page: 'EUC-KR (Korean)',
+      header: ['날짜,상품코드,수량', 'b3afc2a52cbbf3c7b0c4dab5e52cbcf6b7ae'],
+      skus: [
+        ['파란컵', 'c6c4b6f5c4c5'],
+        ['빨간접시', 'bba1b0a3c1a2bdc3'],
+      ],
+      sep: ',',
+    },
+    {
+      page: 'Windows-1251 (Cyrillic)',
+      header: ['Дата;Артикул;Количество', 'c4e0f2e03bc0f0f2e8eaf3eb3bcaeeebe8f7e5f1f2e2ee'],
+      skus: [
+        ['Синяя кружка', 'd1e8edffff20eaf0f3e6eae0'],
+        ['Красная тарелка', 'caf0e0f1ede0ff20f2e0f0e5ebeae0'],
+      ],
+      sep: ';',
+    },
+  ];
+
+  it.each(files)('reads $page as its UTF-8 twin, in any chunking, and says so', (f) => {
+    const rows = Array.from({ length: 40 }, (_, i) => {
+      const day = new Date(Date.UTC(2024, 0, 1 + i * 3)).toISOString().slice(0, 10);
+      return { day, sku: i % 2, qty: 1 + ((i * 7) % 5) };
+    });
+    const line = (r: (typeof rows)[number], name: Uint8Array | string): (Uint8Array | string)[] => [
+      `${r.day}${f.sep}`,
+      name,
+      `${f.sep}${r.qty}\n`,
+    ];
+    const twin = bytesOf([`${f.header[0]}\n`, ...rows.flatMap((r) => line(r, f.skus[r.sku]![0]!))]);
+    const legacy = bytesOf([
+      hex(f.header[1]!),
+      '\n',
+      ...rows.flatMap((r) => line(r, hex(f.skus[r.sku]![1]!))),
+    ]);
+    const expected = ingestChunks(twin, 64 * 1024, {});
+    expect(expected.series).toHaveLength(2);
+    for (const size of [3, 64 * 1024]) {
+      const t = ingestChunks(legacy, size, {});
+      expect(t.series).toEqual(expected.series);
+      expect(encodingCodes(t)).toEqual(['encoding-code-page']);
+      expect(t.report.issues[0]?.message).toContain(`Read as ${f.page} text`);
+    }
+    const peek = readHeaderLine(legacy, true);
+    expect(peek.headers).toEqual(f.header[0]!.split(f.sep));
+  });
+});

@@ -32,12 +32,18 @@ import {
 } from './format-sniff';
 import { shownCell } from './issues';
 import { cutSequenceStart, hasNonAscii, validUtf8End } from './utf8-bytes';
+import { codePageOfHeader } from './header-code-page';
 import { decodeWindows1250, readsAsWindows1250 } from './windows-1250';
 import { decodeWindows1252, windows1252Char } from './windows-1252';
 
 /** A warning about how the file's bytes were read; `code` is the report issue's code. */
 export interface EncodingNote {
-  code: 'encoding-windows-1252' | 'encoding-windows-1250' | 'encoding-mixed' | 'encoding-utf-16';
+  code:
+    | 'encoding-windows-1252'
+    | 'encoding-windows-1250'
+    | 'encoding-code-page'
+    | 'encoding-mixed'
+    | 'encoding-utf-16';
   message: string;
 }
 
@@ -54,6 +60,7 @@ type Mode =
   | 'legacy'
   | 'windows-1252'
   | 'windows-1250'
+  | 'code-page'
   | 'mixed';
 
 /**
@@ -114,6 +121,8 @@ export class TextFileDecoder {
   /** Whole pieces of valid UTF-8 in mixed mode (a BOM there is a character, not a mark). */
   private readonly utf8Piece = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
   private utf16: Decoder | null = null;
+  /** Code-page mode: the decoder of the code page the header named (header-code-page.ts). */
+  private codePage: Decoder | null = null;
   /** UTF-8: a character above U+007F (or a BOM) was read, so an invalid byte means mixed, not 1252. */
   private nonAscii = false;
   /** UTF-8: the bytes of a character cut by the last chunk's end, which the decoder holds. */
@@ -243,6 +252,8 @@ export class TextFileDecoder {
         return this.checked(decodeWindows1252(chunk));
       case 'windows-1250':
         return this.checked(decodeWindows1250(chunk));
+      case 'code-page':
+        return this.checked((this.codePage as Decoder).decode(chunk, { stream: true }));
       case 'mixed':
         return this.checked(this.mixed(chunk, false));
       default:
@@ -291,6 +302,16 @@ export class TextFileDecoder {
     this.pending = EMPTY;
     const at = this.legacy?.at ?? 0;
     const tail = `the file is not UTF-8 (byte ${at} is not UTF-8)`;
+    const page = codePageOfHeader(b);
+    if (page !== null) {
+      this.mode = 'code-page';
+      this.codePage = new TextDecoder(page.label);
+      this.notes.push({
+        code: 'encoding-code-page',
+        message: `Read as ${page.name} text: ${tail}, and its column names read as names in that code page. If names look wrong, save the file as "CSV UTF-8"`,
+      });
+      return this.checked(this.codePage.decode(b, { stream: true }));
+    }
     if (readsAsWindows1250(b)) {
       this.mode = 'windows-1250';
       this.notes.push({
@@ -348,6 +369,8 @@ export class TextFileDecoder {
       case 'utf-16le':
       case 'utf-16be':
         return this.checked((this.utf16 as Decoder).decode());
+      case 'code-page':
+        return this.checked((this.codePage as Decoder).decode());
       default:
         return '';
     }
@@ -369,7 +392,14 @@ export class TextFileDecoder {
     if (legacy !== null && legacy.sampled < SNIFF_TEXT_CHARS && text.length > 0) {
       legacy.sampled += text.length;
       legacy.controls += countLegacyControlChars(text);
-      legacy.foreign += this.mode === 'mixed' ? this.foreignInPiece : countNonAscii(text);
+      // A code page of another script is chosen from its header's names: its
+      // text is mostly not ASCII by nature, no sign of binary data.
+      legacy.foreign +=
+        this.mode === 'mixed'
+          ? this.foreignInPiece
+          : this.mode === 'code-page'
+            ? 0
+            : countNonAscii(text);
       return sniffLegacyText(legacy.controls, legacy.foreign, legacy.sampled, legacy.at) ?? text;
     }
     return text;
