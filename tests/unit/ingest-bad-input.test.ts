@@ -590,7 +590,7 @@ describe("a report's total rows", () => {
     expect(t.series).toEqual(twin.series);
     const note = t.report.issues.find((i) => i.code === 'sales-negative');
     expect(note?.message).toBe(
-      'Column "Invoiced Quantity" writes sales as negative numbers (28 of 29 rows with a quantity, as an item ledger records goods going out): each was read as a sale of that many units; the one row with a positive quantity was read as a return',
+      'Column "Invoiced Quantity" writes sales as negative numbers (28 of 29 rows with a quantity, as an item ledger records goods going out): each was read as a sale, its quantity with the other sign; the one row with a positive quantity was read as a return',
     );
     expect(t.report.issues.map((i) => i.code)).not.toContain('negative-quantity');
     // SAP writes the minus after the number: the same.

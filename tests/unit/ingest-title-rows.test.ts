@@ -117,12 +117,51 @@ describe("a report's footer below the data", () => {
   });
 
   it('a line of words between rows is still a row, and said to be broken', () => {
-    const text = ['Date,Sku,Qty', ...DATA.slice(0, 20), 'Page 1 of 2', ...DATA.slice(20)];
+    const text = ['Date,Sku,Qty', ...DATA.slice(0, 20), 'Continued below', ...DATA.slice(20)];
     const t = ingestText(text.join('\n'));
     expect(t.report.skippedByReason).toEqual({ 'ragged-row': 1 });
     expect(t.report.issues.find((i) => i.code === 'ragged-row')?.row).toBe(22);
     expect(codes(t)).not.toContain('footer-rows');
     expect(t.report.rowsUsed).toBe(40);
+  });
+
+  it('files joined one after another, and page numbers between pages, lose no row and skip none', () => {
+    const pages = [DATA.slice(0, 15), DATA.slice(15, 30), DATA.slice(30)];
+    const joined = pages.flatMap((p) => ['Date,Sku,Qty', ...p]);
+    const printed = [
+      'Date,Sku,Qty',
+      ...pages.flatMap((p, i) => [...p, '', `Page ${i + 1} of 3`, '']),
+    ];
+    for (const text of [joined.join('\n'), printed.join('\r\n')]) {
+      for (const size of [11, 64 * 1024]) {
+        const t = chunked(text, size);
+        expect(t.series).toEqual(plain.series);
+        expect(t.report.rowsSkipped).toBe(0);
+      }
+    }
+    const t = ingestText(joined.join('\n'));
+    expect(t.report.issues.map((i) => i.message)).toEqual([
+      "2 rows repeat the header (files joined one after another, or a report's pages), from row 17: not sales, not read",
+    ]);
+    const p = ingestText(printed.join('\n'));
+    // The last page's number is the file's footer; the two before it sat between pages.
+    expect(p.report.issues.map((i) => i.code)).toEqual(['page-lines', 'footer-rows']);
+    // A line of other words between rows is still a broken row.
+    const broken = ingestText(
+      ['Date,Sku,Qty', ...DATA.slice(0, 20), 'Page two', ...DATA.slice(20)].join('\n'),
+    );
+    expect(broken.report.skippedByReason).toEqual({ 'ragged-row': 1 });
+  });
+
+  it("an ERP's units row under the header is told of, not skipped; a first row with no date still is", () => {
+    const t = ingestText(['Date,Sku,Qty', ',,PCS', ...DATA].join('\n'));
+    expect(t.series).toEqual(plain.series);
+    expect(t.report.rowsSkipped).toBe(0);
+    expect(t.report.issues.map((i) => i.message)).toEqual([
+      `Row 2 gives the columns' units ("PCS"), not a sale: not read`,
+    ]);
+    const undated = ingestText(['Date,Sku,Qty', ',A,5', ...DATA].join('\n'));
+    expect(undated.report.skippedByReason).toEqual({ 'missing-date': 1 });
   });
 
   it('a last row of data is never taken for a footer', () => {

@@ -22,6 +22,7 @@ import {
   type RecordCells,
 } from './role-readers';
 import { RowIssues, type RowIssue } from './row-issues';
+import { ReportRows } from './report-rows';
 import { preReadKinds } from './scan-cells';
 import { TrailingNotes } from './trailing-notes';
 import { SkuInterner, type SkuView } from './sku-interner';
@@ -66,6 +67,8 @@ export class Accumulator {
   private readonly readCols: number[];
   /** Lines of words held until the next row: the file's footer if none follows. */
   private readonly footer = new TrailingNotes();
+  /** Rows a report adds around its data: the header again, page numbers, a units row. */
+  private readonly reportRows: ReportRows;
   /** `pre` for a row of text whose labels the carrier fills. */
   private readonly carriedPre: Float64Array;
 
@@ -94,6 +97,8 @@ export class Accumulator {
     this.noPre = new Float64Array(headers.length).fill(NaN);
     this.record = { fields: [], pre: this.noPre, row: 0 };
     this.readCols = readColumns(plan);
+    const numeric = [plan.quantity, plan.amount, plan.price].filter((c) => c >= 0);
+    this.reportRows = new ReportRows(headers, this.readCols, numeric, plan.date);
     this.carrier = plan.fillDown ? new LabelCarrier(plan.fillDown, this.readCols, headers) : null;
     this.carriedPre = new Float64Array(headers.length);
   }
@@ -148,7 +153,10 @@ export class Accumulator {
     // A line of words that may be the report's footer: read only if data follows it.
     if (this.mayBeFooter(fields, pre, row, ragged)) return;
     if (this.footer.holding) {
-      for (const h of this.footer.release()) this.readRow(h.fields, h.pre, h.row);
+      for (const h of this.footer.release()) {
+        // Data follows: a page number was between pages; any other line was a row.
+        if (!this.reportRows.isPageLine(h.fields, h.row)) this.readRow(h.fields, h.pre, h.row);
+      }
     }
     this.readRow(fields, pre, row, ragged);
   }
@@ -173,6 +181,13 @@ export class Accumulator {
     row: number,
     ragged = fields.length === this.fieldCount ? null : this.raggedIssue(fields),
   ): void {
+    // The header again (files joined): its date cell is text, so the scanner's date test comes first.
+    const date = this.plan.date;
+    if (ragged === null && pre[date] !== pre[date]) {
+      if (this.reportRows.isHeader(fields, row)) return;
+      // The columns' units, under the header of an ERP export.
+      if (this.nRead === 0 && this.reportRows.isUnitsRow(fields, row)) return;
+    }
     // A grouped report's heading row (a label alone) is no sale, as a blank line is not.
     if (ragged === null && this.carrier !== null) {
       // The carrier writes into `pre`: never into the all-NaN one rows of text share.
@@ -258,7 +273,7 @@ export class Accumulator {
       code: SALES_NEGATIVE,
       column,
       firstRow: this.firstSale,
-      message: `Column "${column}" writes sales as negative numbers (${sales} of ${sales + back} rows with a quantity, as an item ledger records goods going out): each was read as a sale of that many units${returns}`,
+      message: `Column "${column}" writes sales as negative numbers (${sales} of ${sales + back} rows with a quantity, as an item ledger records goods going out): each was read as a sale, its quantity with the other sign${returns}`,
     };
   }
 
@@ -271,6 +286,7 @@ export class Accumulator {
     const grouped = [this.issues.totalRowsNote(), returns];
     const footer = this.footer.note();
     return [
+      ...this.reportRows.notes(),
       ...(footer !== null ? [footer] : []),
       ...(this.carrier?.notes() ?? []),
       ...this.numbers.conventionNotes(),
