@@ -18,8 +18,10 @@ export interface HeldRow {
 
 /** Words, not a value: a letter and a space (`Page 1 of 1`, not `A100` or `2024-03-01`). */
 function isPhrase(text: string): boolean {
+  // Asked of every row whose date is text: a cell without a space is done at once.
+  if (text.indexOf(' ') === -1) return false;
   const t = text.trim();
-  return /\p{L}/u.test(t) && /\s/.test(t);
+  return t.indexOf(' ') !== -1 && /\p{L}/u.test(t);
 }
 
 export const FOOTER_ROWS = 'footer-rows';
