@@ -75,26 +75,29 @@ export async function peekFile(
   if (file.size > MAX_WORKBOOK_BYTES) return none(tooLargeMessage(file.size));
   const peek = await peekWorkbook(new Uint8Array(await file.arrayBuffer()), sheet, DETECT_ROWS);
   if ('problem' in peek) return none(peek.problem);
-  const labelled = nameGroupLabelColumns(peek.headers, peek.preview);
-  const { headers, rows } = namedColumns(labelled.headers, peek.preview);
-  const peeked = peekOf(headers, rows, labelNames(labelled));
+  const { headers, rows, labels } = namedColumns(peek.headers, peek.preview);
+  const peeked = peekOf(headers, rows, labels);
   return { ...peeked, sheets: peek.sheets, sheet: peek.sheet };
 }
 
 /**
  * The columns that have a name, with their cells: a column without one is
  * no column to map, and is left out of the rows too, so each cell stays
- * under its header. `named`: the kept columns' places in the file.
+ * under its header; a grouped report's unnamed product column is named by
+ * its letter first, as reading the file does (nameGroupLabelColumns).
+ * `named`: the kept columns' places in the file; `labels`: the names given.
  */
 function namedColumns(
-  header: readonly string[],
+  raw: readonly string[],
   rows: readonly (readonly string[])[],
-): { headers: string[]; rows: string[][]; named: number[] } {
-  const named = header.flatMap((h, i) => (h.trim() === '' ? [] : [i]));
+): { headers: string[]; rows: string[][]; named: number[]; labels: string[] } {
+  const { headers: header, labels } = nameGroupLabelColumns(raw, rows);
+  const named = header.flatMap((h, i) => (h === '' ? [] : [i]));
   return {
-    headers: named.map((i) => (header[i] as string).trim()),
+    headers: named.map((i) => header[i] as string),
     rows: rows.map((r) => named.map((i) => r[i] ?? '')),
     named,
+    labels: labels.map((c) => header[c] as string),
   };
 }
 
@@ -115,15 +118,13 @@ export function readHeaderLine(head: Uint8Array, whole = false): HeaderPeek {
   // The first data rows, for the mapping form's preview (a last line cut by the 64 KB head is left out).
   const cut = parsed.data.length < 1 + DETECT_ROWS && !/\r?\n\s*$/.test(text);
   const first = parsed.data.slice(1, cut ? -1 : undefined);
-  // A grouped report's unnamed product column is named by its letter, as reading the file does.
-  const labelled = nameGroupLabelColumns(header, first);
-  const { headers, rows, named } = namedColumns(labelled.headers, first);
+  const { headers, rows, named, labels } = namedColumns(header, first);
   if (headers.length < 2) {
     return none(
       'row 1 should be a header naming the columns (at least a date and an amount), separated by commas, semicolons or tabs',
     );
   }
-  const peek = peekOf(headers, rows, labelNames(labelled));
+  const peek = peekOf(headers, rows, labels);
   if (whole && peek.layout === 'wide-periods-across') {
     // One row per item: the form can say how many (`45 items × 143 weeks`).
     const all = Papa.parse<string[]>(text, { delimiter }).data;
@@ -139,11 +140,6 @@ export function readHeaderLine(head: Uint8Array, whole = false): HeaderPeek {
     peek.layoutDescription = describeLayout(plan, items);
   }
   return peek;
-}
-
-/** The names nameGroupLabelColumns gave. */
-function labelNames({ headers, labels }: { headers: string[]; labels: number[] }): string[] {
-  return labels.map((c) => headers[c] as string);
 }
 
 /**
