@@ -4,6 +4,7 @@
 // is a letter in each), but a sales file's header can: the code page whose
 // reading of the first lines names the columns (日付, 数量; Дата, Количество)
 // is the file's. Asked only once a file is found not to be UTF-8.
+import Papa from 'papaparse';
 import { detectColumns } from './columns';
 import { detectDelimiter } from './csv-sniff';
 import { decodeWindows1252 } from './windows-1252';
@@ -24,13 +25,12 @@ const HEAD_BYTES = 8 * 1024;
 
 /** The most roles any of `text`'s first lines names (date, sku, quantity…). */
 function rolesNamed(text: string): number {
-  const lines = text.split(/\r\n|\n|\r/).slice(0, HEAD_LINES);
-  const delimiter = detectDelimiter(lines.join('\n'));
+  const rows = Papa.parse<string[]>(text, {
+    delimiter: detectDelimiter(text),
+    preview: HEAD_LINES,
+  }).data;
   let best = 0;
-  for (const line of lines) {
-    const cells = line.split(delimiter).map((c) => c.replace(/^"|"$/g, ''));
-    best = Math.max(best, Object.keys(detectColumns(cells).mapping).length);
-  }
+  for (const cells of rows) best = Math.max(best, Object.keys(detectColumns(cells).mapping).length);
   return best;
 }
 
