@@ -5,6 +5,7 @@
 // sale, nor a broken row: each kind is told of in one note, not skipped row
 // by row (which would fail a nightly job that allows no skipped row).
 import type { ConventionNote } from './number-reader';
+import { RowTally } from './row-issues';
 
 /** A unit or currency as a units row writes it: `PCS`, `EA`, `kg`, `EUR`, `€`, `(USD)`. */
 const UNIT_CELL = /^[([]?[\p{L}$€£¥%]{1,5}[)\]]?$/u;
@@ -13,14 +14,9 @@ const UNIT_CELL = /^[([]?[\p{L}$€£¥%]{1,5}[)\]]?$/u;
 const PAGE_LINE =
   /^(?:page|seite|pagina|página|pag\.?|pág\.?|side|sida|strona|strana|oldal|sivu|blad)\s*\d+(?:\s*(?:of|von|de|di|sur|av|af|z|ze|van|\/)\s*\d+)?$/i;
 
-interface Seen {
-  count: number;
-  first: number;
-}
-
 export class ReportRows {
-  private readonly headers: Seen = { count: 0, first: 0 };
-  private readonly pages: Seen = { count: 0, first: 0 };
+  private readonly headers = new RowTally();
+  private readonly pages = new RowTally();
   private units: { row: number; cells: string[] } | null = null;
 
   /**
@@ -56,7 +52,7 @@ export class ReportRows {
   /** Whether the row repeats the header in every column the plan reads (counted when it does). */
   isHeader(fields: readonly string[], row: number): boolean {
     for (const c of this.cols) if ((fields[c] ?? '').trim() !== this.header[c]) return false;
-    see(this.headers, row);
+    this.headers.add(row, '');
     return true;
   }
 
@@ -64,7 +60,7 @@ export class ReportRows {
   isPageLine(fields: readonly string[], row: number): boolean {
     const cells = fields.filter((f) => f.trim() !== '');
     if (cells.length !== 1 || !PAGE_LINE.test((cells[0] as string).trim())) return false;
-    see(this.pages, row);
+    this.pages.add(row, '');
     return true;
   }
 
@@ -79,26 +75,24 @@ export class ReportRows {
         message: `Row ${units.row} gives the columns' units (${units.cells.map((c) => `"${c}"`).join(', ')}), not a sale: not read`,
       });
     }
+    const h = headers.named[0]?.row ?? 0;
     if (headers.count > 0) {
       out.push({
         code: 'repeated-header',
         column: '',
-        firstRow: headers.first,
-        message: `${headers.count === 1 ? `Row ${headers.first} repeats` : `${headers.count} rows repeat`} the header (files joined one after another, or a report's pages), from row ${headers.first}: not sales, not read`,
+        firstRow: h,
+        message: `${headers.count === 1 ? `Row ${h} repeats` : `${headers.count} rows repeat`} the header (files joined one after another, or a report's pages), from row ${h}: not sales, not read`,
       });
     }
+    const p = pages.named[0]?.row ?? 0;
     if (pages.count > 0) {
       out.push({
         code: 'page-lines',
         column: '',
-        firstRow: pages.first,
-        message: `${pages.count === 1 ? `Row ${pages.first} is a page number` : `${pages.count} rows are page numbers`} between rows of data (a printed report's pages), from row ${pages.first}: not read`,
+        firstRow: p,
+        message: `${pages.count === 1 ? `Row ${p} is a page number` : `${pages.count} rows are page numbers`} between rows of data (a printed report's pages), from row ${p}: not read`,
       });
     }
     return out;
   }
-}
-
-function see(seen: Seen, row: number): void {
-  if (seen.count++ === 0) seen.first = row;
 }

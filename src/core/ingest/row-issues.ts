@@ -32,7 +32,7 @@ export const RETURN_ROW = 'negative-quantity';
 const ROWS_NAMED = 3;
 
 /** Rows told of in one warning: how many, and the first few. */
-class RowTally {
+export class RowTally {
   count = 0;
   readonly named: { row: number; label: string }[] = [];
 
