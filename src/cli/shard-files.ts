@@ -24,7 +24,7 @@ interface ScoresHeader {
   schema: typeof SCORES_SCHEMA;
   run: ShardRun;
   shard: ShardSpec;
-  blocks: Omit<ShardBlockBacktest, 'bt'>[];
+  blocks: Omit<ShardBlockBacktest, 'bt' | 'early'>[];
 }
 
 interface SkuLine {
@@ -36,6 +36,8 @@ interface SkuLine {
 
 interface BacktestLine {
   block: number;
+  /** A backtest at the earlier origins (ShardBlockBacktest.early). */
+  early?: true;
   sku: number;
   cutoffs: number[];
   actual: Float64Array;
@@ -49,7 +51,7 @@ export function* scoresLines(scores: ShardScores): Generator<string> {
     schema: SCORES_SCHEMA,
     run: scores.run,
     shard: scores.shard,
-    blocks: scores.blocks.map(({ bt: _bt, ...block }) => block),
+    blocks: scores.blocks.map(({ bt: _bt, early: _early, ...block }) => block),
   };
   yield stringifyExact(header) + '\n';
   const place = new Map<BacktestSeries, number>();
@@ -59,9 +61,14 @@ export function* scoresLines(scores: ShardScores): Generator<string> {
     yield stringifyExact(line) + '\n';
   }
   for (const [b, block] of scores.blocks.entries()) {
-    for (const sb of block.bt) {
+    const lines = [
+      ...block.bt.map((sb) => ({ sb, early: false })),
+      ...block.early.map((sb) => ({ sb, early: true })),
+    ];
+    for (const { sb, early } of lines) {
       const line: BacktestLine = {
         block: b,
+        ...(early ? { early } : {}),
         sku: place.get(sb.series) as number,
         cutoffs: sb.cutoffs,
         actual: sb.actual,
@@ -91,7 +98,7 @@ export async function readScoresFile(path: string): Promise<ShardScores> {
       if (!header) {
         if (doc.schema !== SCORES_SCHEMA) throw new Error(`not ${SCORES_SCHEMA} scores`);
         header = doc as unknown as ScoresHeader;
-        blocks = header.blocks.map((b) => ({ ...b, bt: [] }));
+        blocks = header.blocks.map((b) => ({ ...b, bt: [], early: [] }));
       } else if ('block' in doc) {
         const line = doc as unknown as BacktestLine;
         const series = byIndex.get(line.sku);
@@ -107,7 +114,7 @@ export async function readScoresFile(path: string): Promise<ShardScores> {
             Object.entries(line.used).map(([a, u]) => [a, u?.map((x) => x ?? undefined)]),
           ),
         };
-        block.bt.push(sb);
+        (line.early ? block.early : block.bt).push(sb);
       } else {
         const line = doc as unknown as SkuLine;
         const series: BacktestSeries = {

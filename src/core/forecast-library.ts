@@ -325,6 +325,8 @@ export interface ShardBlockBacktest {
   millis: Partial<Record<ModelAlias, number>>;
   /** Every series with a window, in the table's order. */
   bt: SeriesBacktest[];
+  /** Every candidate at the origins before bt's (auto's calibrationEarlier), in the table's order. */
+  early: SeriesBacktest[];
 }
 
 /**
@@ -359,6 +361,7 @@ export async function backtestShard(
       excluded: r.excluded,
       millis: r.millis,
       bt: r.bt,
+      early: r.early,
     });
     from = end + 1;
   }

@@ -293,13 +293,15 @@ describe('auto scored in a streaming pass', () => {
     const series = mixed();
     const models: Model[] = [...LOCAL_MODELS, globalModel];
     const runs: string[][] = [];
+    const earlier: string[][] = [];
     let running = 0;
     let overlapped = false;
     const res = await auto(series, models, {
       h: 4,
       nWindows: 6,
       crossValidate: async (part, ms, cv) => {
-        runs.push(ms.map((m) => m.alias));
+        if (cv.earlier) earlier.push(ms.map((m) => m.alias));
+        else runs.push(ms.map((m) => m.alias));
         running++;
         if (running > 1) overlapped = true;
         // Let the other backtest start before this one ends.
@@ -312,6 +314,8 @@ describe('auto scored in a streaming pass', () => {
     expect(runs.length).toBe(2);
     expect(runs.flat().sort()).toEqual(models.map((m) => m.alias).sort());
     expect(overlapped).toBe(true);
+    // The band's earlier origins: the chosen members alone.
+    expect(earlier.flat().sort()).toEqual([...res.evidence.chosen].sort());
     const kept = await auto(series, models, { h: 4, nWindows: 6, keepAll: true });
     expect(plain(res)).toBe(plain(kept));
   });

@@ -18,7 +18,10 @@ const dir = mkdtempSync(join(tmpdir(), 'skucast-shards-'));
 const file = join(dir, 'sales.csv');
 const path = (name: string): string => join(dir, name);
 
-/** 300 skus × 70 weeks in four categories; every fifth sku sells in about a third of its weeks. */
+/**
+ * 300 skus × 120 weeks in four categories; every fifth sku sells in about a
+ * third of its weeks: long enough for auto's earlier calibration origins.
+ */
 function salesCsv(): string {
   const rand = mulberry32(27);
   const lines = ['SKU,Category,Week,Units'];
@@ -27,7 +30,7 @@ function salesCsv(): string {
     const level = 5 + 200 * rand();
     const slow = s % 5 === 0;
     const start = s % 7 === 0 ? Math.floor(rand() * 50) : 0;
-    for (let w = start; w < 70; w++) {
+    for (let w = start; w < 120; w++) {
       const week = new Date(monday + w * 7 * 86_400_000).toISOString().slice(0, 10);
       const units = slow
         ? rand() < 0.35
@@ -81,6 +84,8 @@ describe('skucast shards', () => {
       );
       expect(r.code, r.err).toBe(0);
       expect(r.err).toMatch(new RegExp(`shard: ${k}/3: \\d+ of 300 skus`));
+      // Every candidate at the earlier origins too: the band rests on them.
+      expect(r.out).toContain('"early":true');
       writeFileSync(path(`scores-${k}.ndjson`), r.out);
       return path(`scores-${k}.ndjson`);
     });

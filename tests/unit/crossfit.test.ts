@@ -12,7 +12,7 @@ import {
   NOMINAL_LEVELS,
   type ResidualItem,
 } from '../../src/core/backtest/conformal';
-import type { SeriesBacktest } from '../../src/core/backtest/cross-validation';
+import { earlierCutoffs, type SeriesBacktest } from '../../src/core/backtest/cross-validation';
 import { seriesFromArrays } from '../../src/core/backtest/series';
 import { historicAverage, naive, windowAverage } from '../../src/core/models/simple';
 import { Rng } from '../../src/core/random';
@@ -166,7 +166,13 @@ describe('auto with the switches', () => {
 
   it('calibrates on more origins with calibrationWindows and keeps p50', async () => {
     const series = mixed(40, 11);
-    const opts = { h: 4, strategy: 'ensemble_mean' as const, topK: 2, nWindows: 8 };
+    const opts = {
+      h: 4,
+      strategy: 'ensemble_mean' as const,
+      topK: 2,
+      nWindows: 8,
+      calibrationEarlier: null,
+    };
     const off = await auto(series, models, opts);
     const more = await auto(series, models, { ...opts, calibrationWindows: 24 });
     expect(more.evidence.conformal.residualsPerStep[0]).toBe(
@@ -176,5 +182,43 @@ describe('auto with the switches', () => {
     more.forecasts.forEach((f, i) =>
       expect(f.forecast.p50).toEqual(off.forecasts[i]!.forecast.p50),
     );
+  });
+});
+
+describe('calibration on earlier origins (issue 22)', () => {
+  const models3 = [naive, historicAverage, windowAverage];
+  it('places origins every step weeks back over a year, each with enough history', () => {
+    const e = { weeks: 52, step: 4, minHistory: 52 };
+    // Regular origins 100..111: earlier ones at 96, 92, …, 52 (≥ max(52, 100 − 52)).
+    const regular = Array.from({ length: 12 }, (_, i) => 100 + i);
+    expect(earlierCutoffs(regular, e)).toEqual([52, 56, 60, 64, 68, 72, 76, 80, 84, 88, 92, 96]);
+    // A history too short for a year before the origin: none.
+    expect(earlierCutoffs([40, 41, 42], e)).toEqual([]);
+    expect(earlierCutoffs([], e)).toEqual([]);
+  });
+
+  it("widens the band with last year's swings, keeps the choice and p50", async () => {
+    // 30 series of 120 weeks: calm for the last 40 weeks, swinging before.
+    const rng = new Rng(5);
+    const series = seriesFromArrays(
+      Array.from({ length: 30 }, (_, i) => ({
+        id: `s${i}`,
+        y: Array.from({ length: 120 }, (_, t) => 100 + (t < 80 ? 30 : 3) * rng.normal()),
+      })),
+    );
+    const opts = { h: 4, strategy: 'ensemble_mean' as const, topK: 2, nWindows: 12 };
+    const recent = await auto(series, models3, { ...opts, calibrationEarlier: null });
+    const both = await auto(series, models3, opts);
+    expect(both.evidence.chosen).toEqual(recent.evidence.chosen);
+    expect(both.evidence.conformal.residualsPerStep[0]).toBeGreaterThan(
+      recent.evidence.conformal.residualsPerStep[0]!,
+    );
+    both.forecasts.forEach((f, i) => {
+      const r = recent.forecasts[i]!.forecast;
+      expect(f.forecast.p50).toEqual(r.p50);
+      expect(f.forecast.p90[0]! - f.forecast.p10[0]!).toBeGreaterThan(
+        1.5 * (r.p90[0]! - r.p10[0]!),
+      );
+    });
   });
 });

@@ -23,6 +23,7 @@ import {
 import { roundTo } from '../stats/round';
 import {
   backtestCandidates,
+  backtestEarlier,
   backtestMembers,
   type BacktestRecipe,
   type Backtested,
@@ -34,7 +35,12 @@ import {
   type Calibration,
   type ConformalOptions,
 } from './conformal';
-import type { crossValidation, SeriesBacktest } from './cross-validation';
+import {
+  joinBacktests,
+  type crossValidation,
+  type EarlierOrigins,
+  type SeriesBacktest,
+} from './cross-validation';
 import {
   pooledAccuracy,
   validationAccuracy,
@@ -80,6 +86,12 @@ export interface AutoOptions {
    * (models/MODEL_CARD.md, issue 22: measured, not shipped).
    */
   calibrationWindows?: number;
+  /**
+   * Origins before the nWindows ones the band and the totals' bands are also
+   * calibrated on (cross-validation.ts EarlierOrigins); null: none. Default
+   * CALIBRATION_EARLIER.
+   */
+  calibrationEarlier?: EarlierOrigins | null;
   onProgress?: (done: number, total: number) => void;
   /** The backtest itself; a thread pool passes crossValidationSharded here. Default: one thread. */
   crossValidate?: typeof crossValidation;
@@ -102,6 +114,16 @@ export interface AutoOptions {
  * Refitting on the whole history for the forecast beat rolling the validation
  * fit forward on M4 (MASE 2.51 against 2.55 for the same ensemble).
  */
+/**
+ * The band's and the totals' calibration also rests on the chosen forecast's
+ * errors at origins every 4 weeks over the year before the choice's 12, each
+ * with a year of history before it (models/MODEL_CARD.md, issue 22: chosen
+ * on validation windows): a dozen origins a week apart see one stretch of
+ * weather, and a category's skus share its shocks, so totals' bands were too
+ * narrow.
+ */
+export const CALIBRATION_EARLIER: EarlierOrigins = { weeks: 52, step: 4, minHistory: 52 };
+
 export const AUTO_DEFAULTS = {
   nWindows: 12,
   stepSize: 1,
@@ -253,25 +275,74 @@ export async function auto(
   // The choice on the earlier windows may name candidates a streaming pass would drop.
   const keep = recipe.conformal.crossfit !== 'off' ? { ...opts, keepAll: true } : opts;
   const backtested = await backtestCandidates(series, candidates, recipe, keep);
-  const long = await calibrationBacktest(series, candidates, recipe, backtested.choice, opts);
+  const long = await calibrationBacktest(series, candidates, recipe, backtested, opts);
   await opts.onBacktestsDone?.();
   const aliases = candidates.map((m) => m.alias);
   return finishAuto(series, aliases, excluded, backtested, opts, long);
 }
 
-/** The chosen members backtested over calibrationWindows origins (undefined when not asked for). */
+/**
+ * The chosen members' backtest the band is calibrated on when it is to rest
+ * on more origins than the choice (undefined when not asked for): over
+ * calibrationWindows weekly origins, or the choice's own windows joined after
+ * the calibrationEarlier ones.
+ */
 async function calibrationBacktest(
   series: readonly BacktestSeries[],
   candidates: readonly Model[],
   recipe: Recipe,
-  choice: Choice,
+  backtested: Backtested,
   opts: AutoOptions,
 ): Promise<SeriesBacktest[] | undefined> {
   const n = opts.calibrationWindows ?? 0;
-  if (n <= recipe.nWindows || recipe.strategy === 'per_sku') return undefined;
-  const chosen = recipe.strategy === 'pooled' ? [choice.order[0] as number] : choice.top;
-  const members = chosen.map((j) => candidates[j] as Model);
-  return backtestMembers(series, members, { ...recipe, nWindows: n }, opts);
+  const earlier = earlierOf(opts);
+  if ((n <= recipe.nWindows && !earlier) || recipe.strategy === 'per_sku') return undefined;
+  const { choice, bt } = backtested;
+  const members = chosenIndices(recipe.strategy, choice).map((j) => candidates[j] as Model);
+  if (n > recipe.nWindows)
+    return backtestMembers(series, members, { ...recipe, nWindows: n }, opts);
+  const early = await backtestEarlier(series, members, recipe, earlier as EarlierOrigins, opts);
+  return withEarlier(
+    early,
+    bt,
+    members.map((m) => m.alias),
+  );
+}
+
+/** What the band also rested on, in words, when a calibration backtest was run (calibrationBacktest). */
+function alsoCalibratedOn(opts: AutoOptions, recipe: Recipe): string {
+  const n = opts.calibrationWindows ?? 0;
+  const e = earlierOf(opts);
+  if (n > recipe.nWindows)
+    return `; the bands (the skus’ and the totals’) rest on the chosen models’ errors over the last ${n} origins`;
+  if (!e) return '';
+  return (
+    `; the bands (the skus’ and the totals’) also rest on the chosen models’ errors at origins every ${e.step} weeks ` +
+    `over the ${e.weeks} weeks before those, where a sku had ${e.minHistory} weeks of history`
+  );
+}
+
+/** The earlier origins a run calibrates on (null: none). */
+function earlierOf(opts: AutoOptions): EarlierOrigins | null {
+  return opts.calibrationEarlier === undefined ? CALIBRATION_EARLIER : opts.calibrationEarlier;
+}
+
+/** The candidates a strategy forecasts with (per_sku: none in particular). */
+export function chosenIndices(strategy: Strategy, choice: Choice): number[] {
+  return strategy === 'pooled' ? [choice.order[0] as number] : choice.top;
+}
+
+/**
+ * The choice's backtest `bt` with the chosen aliases' windows at the earlier
+ * origins before it: the backtest the band is calibrated on, or undefined
+ * when no series has an earlier window.
+ */
+export function withEarlier(
+  early: readonly SeriesBacktest[],
+  bt: readonly SeriesBacktest[],
+  aliases: readonly ModelAlias[],
+): SeriesBacktest[] | undefined {
+  return early.length === 0 ? undefined : joinBacktests(early, bt, aliases);
 }
 
 /**
@@ -284,15 +355,29 @@ export async function backtestForShard(
   series: readonly BacktestSeries[],
   models: readonly Model[],
   opts: AutoOptions,
-): Promise<Backtested & { candidates: Model[]; excluded: AutoEvidence['excluded'] }> {
+): Promise<
+  Backtested & {
+    candidates: Model[];
+    excluded: AutoEvidence['excluded'];
+    /** Every candidate at the earlier origins (calibrationEarlier), or none. */
+    early: SeriesBacktest[];
+  }
+> {
   const recipe = recipeOf(opts);
   const { candidates, excluded } = autoCandidates(models, recipe.h);
   const backtested = await backtestCandidates(series, candidates, recipe, {
     ...opts,
     keepAll: true,
   });
+  // The members are known once every shard is in: every candidate's
+  // windows at the earlier origins, for `choose` to calibrate the band on.
+  const earlier = earlierOf(opts);
+  const early =
+    earlier && recipe.strategy !== 'per_sku'
+      ? await backtestEarlier(series, candidates, recipe, earlier, opts)
+      : [];
   await opts.onBacktestsDone?.();
-  return { ...backtested, candidates, excluded };
+  return { ...backtested, candidates, excluded, early };
 }
 
 /**
@@ -354,7 +439,7 @@ export function finishAuto(
     ),
     perSku: skuChoices(run, main, scoring.skuScores, aliases, top),
     evidence: {
-      rule: ruleText(recipe, top.length),
+      rule: ruleText(recipe, top.length) + (long ? alsoCalibratedOn(opts, recipe) : ''),
       strategy,
       metric: recipe.metric,
       windows: recipe.nWindows,
@@ -399,7 +484,7 @@ export async function autoWithChoice(
   if (strategy === 'per_sku' || opts.keepAll)
     throw new Error('auto: a choice made over shards ships one pooled choice');
   const { aliases, choice } = given.choice;
-  const chosen = strategy === 'pooled' ? [choice.order[0] as number] : choice.top;
+  const chosen = chosenIndices(strategy, choice);
   const members = chosen.map((j) => {
     const m = models.find((x) => x.alias === aliases[j]);
     if (!m) throw new Error(`auto: the choice names ${aliases[j]}, which this run does not have`);

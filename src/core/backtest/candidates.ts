@@ -12,6 +12,7 @@ import {
   addCounts,
   crossValidation,
   type CrossValidationOptions,
+  type EarlierOrigins,
   type SeriesBacktest,
 } from './cross-validation';
 import { Scoring, type Choice, type SelectionMetric, type Strategy } from './selection';
@@ -189,12 +190,18 @@ export async function backtestMembers(
   members: readonly Model[],
   recipe: BacktestRecipe,
   opts: BacktestRunOptions,
+  /** Options of the backtest beyond the recipe's (backtestEarlier's origins). */
+  more: Partial<CrossValidationOptions> = {},
 ): Promise<SeriesBacktest[]> {
   const crossValidate = opts.crossValidate ?? crossValidation;
   const progress = new Progress(series.length * members.length, opts.onProgress);
   const run = async (ms: readonly Model[]) => {
     const lane = progress.lane();
-    const cv = await crossValidate(series, ms, { ...cvOptionsOf(recipe), ...lane.options });
+    const cv = await crossValidate(series, ms, {
+      ...cvOptionsOf(recipe),
+      ...more,
+      ...lane.options,
+    });
     lane.end(series.length * ms.length);
     return cv;
   };
@@ -211,6 +218,23 @@ export async function backtestMembers(
     graft(kept.series, new Map(globalCv?.series.map((sb) => [sb.series, sb])), members);
   progress.end();
   return kept.series;
+}
+
+/**
+ * The members at the origins before the recipe's (EarlierOrigins), for
+ * calibration alone: no forecast from the series' end.
+ */
+export function backtestEarlier(
+  series: readonly BacktestSeries[],
+  members: readonly Model[],
+  recipe: BacktestRecipe,
+  earlier: EarlierOrigins,
+  opts: BacktestRunOptions,
+): Promise<SeriesBacktest[]> {
+  return backtestMembers(series, members, recipe, opts, {
+    future: false,
+    earlier,
+  });
 }
 
 /** The global members' points (and fallbacks) of each series, from their own backtest, onto `bt`. */

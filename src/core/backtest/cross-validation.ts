@@ -65,6 +65,8 @@ export interface CrossValidationOptions {
   nWindows: number;
   /** Weeks between consecutive cutoffs (default 1). */
   stepSize?: number;
+  /** Backtest at the origins before the nWindows ones instead (earlierCutoffs). */
+  earlier?: EarlierOrigins;
   /** Fit at every cutoff (default) or once on the first window and roll forward. */
   refit?: boolean;
   settings?: ModelSettings;
@@ -156,6 +158,73 @@ export interface CvRow {
 }
 
 /** Cutoffs (history lengths) of a series of n values; those with no history are dropped. */
+/**
+ * Origins before a backtest's nWindows ones, `step` weeks apart over `weeks`
+ * more weeks, each with at least `minHistory` weeks before it: errors from
+ * more of the series' past moves (a season, say) at a fraction of weekly
+ * origins' cost, and none from a history too short to be like today's.
+ */
+export interface EarlierOrigins {
+  weeks: number;
+  step: number;
+  minHistory: number;
+}
+
+/** The origins (ascending) before a series' regular ones (`regular`, ascending; none without). */
+export function earlierCutoffs(regular: readonly number[], e: EarlierOrigins): number[] {
+  const first = regular[0];
+  if (first === undefined) return [];
+  const out: number[] = [];
+  const floor = Math.max(1, e.minHistory, first - e.weeks);
+  for (let c = first - e.step; c >= floor; c -= e.step) out.push(c);
+  return out.reverse();
+}
+
+/**
+ * Each series' `early` windows (of these aliases' points) before its windows
+ * in `bt`, in bt's order: one backtest over both sets of origins. A series
+ * with no early window is bt's as it is, with only these aliases' points.
+ */
+export function joinBacktests(
+  early: readonly SeriesBacktest[],
+  bt: readonly SeriesBacktest[],
+  aliases: readonly ModelAlias[],
+): SeriesBacktest[] {
+  const before = new Map(early.map((sb) => [sb.series, sb]));
+  return bt.map((sb) => {
+    const e = before.get(sb.series);
+    const we = e ? e.cutoffs.length : 0;
+    const w = sb.cutoffs.length;
+    const join = (a: Float64Array | undefined, b: Float64Array): Float64Array => {
+      if (!a || we === 0) return b;
+      const out = new Float64Array(a.length + b.length);
+      out.set(a);
+      out.set(b, a.length);
+      return out;
+    };
+    const points: SeriesBacktest['points'] = {};
+    const used: SeriesBacktest['used'] = {};
+    for (const alias of aliases) {
+      const p = sb.points[alias];
+      if (!p) continue;
+      points[alias] = join(e?.points[alias], p);
+      const u = e?.used[alias] ?? new Array<ModelAlias | undefined>(we);
+      used[alias] = [
+        ...u.slice(0, we),
+        ...(sb.used[alias] ?? new Array<ModelAlias | undefined>(w)),
+      ];
+    }
+    return {
+      series: sb.series,
+      cutoffs: [...(e?.cutoffs ?? []), ...sb.cutoffs],
+      actual: join(e?.actual, sb.actual),
+      forecasts: {},
+      points,
+      used,
+    };
+  });
+}
+
 export function windowCutoffs(n: number, h: number, nWindows: number, stepSize: number): number[] {
   const out: number[] = [];
   for (let i = 0; i < nWindows; i++) {
@@ -240,6 +309,7 @@ interface Plan {
   settings: ModelSettings;
   chain: readonly LocalModel[];
   pooledFitWeeks: number;
+  earlier?: EarlierOrigins;
   population?: readonly BacktestSeries[];
   pause?: () => Promise<void>;
   /** The sinks keep points alone: no band is made (CrossValidationOptions.pointsOnly). */
@@ -268,6 +338,7 @@ function planOf(opts: CrossValidationOptions): Plan {
     chain: opts.chain ?? FALLBACK_CHAIN,
     pooledFitWeeks: fitWeeks,
     pointsOnly: opts.pointsOnly === true,
+    ...(opts.earlier ? { earlier: opts.earlier } : {}),
     ...(opts.population ? { population: opts.population } : {}),
     ...(opts.pause ? { pause: opts.pause } : {}),
   };
@@ -290,7 +361,8 @@ function layOut(series: readonly BacktestSeries[], plan: Plan): Layout {
   let values = 0;
   for (const s of series) {
     const n = s.y.length;
-    const cutoffs = windowCutoffs(n, h, nWindows, stepSize);
+    const regular = windowCutoffs(n, h, nWindows, stepSize);
+    const cutoffs = plan.earlier ? earlierCutoffs(regular, plan.earlier) : regular;
     if (plan.future && n >= 1) cutoffs.push(n);
     if (cutoffs.length === 0) {
       skipped.push({
@@ -520,8 +592,20 @@ async function backtestPooled(
   // Fitted apart from its batch (fitBatch), a model forecasts in batches of
   // any size, GLOBAL_BATCH at a time as the others; without, it gets the cutoff whole.
   const apart = model.fitBatch !== undefined;
+  // At earlier origins (calibration alone), fitted once where the earliest
+  // can be: before every one of them, and the same fit whatever the batch
+  // holds (a shard's, or one run's); a fit per origin would cost a
+  // backtest's worth each.
+  let once = false;
+  if (model.fitBatch && plan.earlier) {
+    const fitOn = cutAt(population, earliestGap(plan, plan.earlier), model, h);
+    if (fitOn.length > 0) {
+      fit = await model.fitBatch(fitOn, h, settings);
+      once = true;
+    }
+  }
   for (const gap of gaps) {
-    if (model.fitBatch && (gap === 0 || fittedAt - gap >= plan.pooledFitWeeks)) {
+    if (model.fitBatch && !once && (gap === 0 || fittedAt - gap >= plan.pooledFitWeeks)) {
       const fitOn = cutAt(population, gap, model, h);
       if (fitOn.length > 0) {
         fit = await model.fitBatch(fitOn, h, settings);
@@ -541,6 +625,11 @@ async function backtestPooled(
     }
     await flush(apart ? fit : undefined);
   }
+}
+
+/** Weeks before the end of the earliest origin earlierCutoffs can give. */
+function earliestGap(plan: Plan, e: EarlierOrigins): number {
+  return plan.h + (plan.nWindows - 1) * plan.stepSize + Math.floor(e.weeks / e.step) * e.step;
 }
 
 /**

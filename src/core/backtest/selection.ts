@@ -304,7 +304,9 @@ export function ruleText(
       ? 'the one model with the best score forecasts every sku'
       : strategy === 'per_sku'
         ? "each sku gets the model with the best score on that sku's own windows"
-        : `every sku gets the ${strategy === 'ensemble_mean' ? 'mean' : 'median'} of the ${k} models with the best scores`;
+        : k === 1
+          ? 'every sku gets the forecast of the model with the best score'
+          : `every sku gets the ${strategy === 'ensemble_mean' ? 'mean' : 'median'} of the ${k} models with the best scores`;
   return (
     `every candidate is backtested on ${windows} and scored by ${how}; ${pick}; ` +
     'the p10–p90 band comes from the same backtest errors, by demand class (conformal, by horizon week, scaled by each sku’s week-to-week change; a class of slow movers may instead take each sku’s own sale frequency × sale sizes, whichever scored better on the later windows)'

@@ -9,7 +9,9 @@
 //   median shift, then all windows), each demand class's own quantiles and
 //   its choice of method on the later windows;
 // - the totals: per category and origin, the summed actuals and points of
-//   the chosen forecast, and the quantiles of the totals' errors.
+//   the chosen forecast, and the quantiles of the totals' errors;
+// - both also over the earlier origins auto calibrates on, for which a shard
+//   backtests every candidate (it cannot know the members).
 //
 // The quantiles need the residuals themselves, and the residuals are those of
 // the chosen forecast (the mean of the members), which no shard knows until
@@ -21,7 +23,14 @@
 // choice and band to the last bit. Sums of floating-point numbers depend on
 // their order, which is why no partial sum crosses a shard.
 
-import { AUTO_DEFAULTS, finishAuto, type AutoEvidence, type ShardChoice } from '../backtest/auto';
+import {
+  AUTO_DEFAULTS,
+  chosenIndices,
+  finishAuto,
+  withEarlier,
+  type AutoEvidence,
+  type ShardChoice,
+} from '../backtest/auto';
 import { addCounts, type SeriesBacktest } from '../backtest/cross-validation';
 import { Scoring } from '../backtest/selection';
 import type { BacktestSeries } from '../backtest/series';
@@ -141,9 +150,10 @@ export function chooseOverShards(shards: readonly ShardScores[]): ChoiceDoc {
         throw new ShardError(`the shards backtested other models or weeks in block ${b + 1}`);
       addCounts(millis, p.millis);
     }
-    const bt: SeriesBacktest[] = parts
-      .flatMap((p) => p.bt)
-      .sort((x, y) => (place.get(x.series) as number) - (place.get(y.series) as number));
+    const inOrder = (list: SeriesBacktest[]): SeriesBacktest[] =>
+      list.sort((x, y) => (place.get(x.series) as number) - (place.get(y.series) as number));
+    const bt = inOrder(parts.flatMap((p) => p.bt));
+    const early = inOrder(parts.flatMap((p) => p.early));
     // Scored as backtestCandidates scores: one series at a time, in the table's order.
     const scoring = new Scoring(AUTO_DEFAULTS.metric, first.h, aliases.length);
     for (const sb of bt) {
@@ -155,12 +165,14 @@ export function chooseOverShards(shards: readonly ShardScores[]): ChoiceDoc {
     }
     const choice = scoring.choose(AUTO_DEFAULTS.topK);
     const excluded: AutoEvidence['excluded'] = first.excluded;
+    const chosen = chosenIndices(strategy, choice).map((j) => aliases[j] as ModelAlias);
     const result = finishAuto(
       series,
       aliases,
       excluded,
       { bt, scoring, choice, millis },
       { h: first.h, strategy },
+      withEarlier(early, bt, chosen),
     );
     return {
       from: first.from,
