@@ -12,7 +12,11 @@ import {
   NOMINAL_LEVELS,
   type ResidualItem,
 } from '../../src/core/backtest/conformal';
-import { earlierCutoffs, type SeriesBacktest } from '../../src/core/backtest/cross-validation';
+import {
+  earlierCutoffs,
+  joinBacktests,
+  type SeriesBacktest,
+} from '../../src/core/backtest/cross-validation';
 import { seriesFromArrays } from '../../src/core/backtest/series';
 import { historicAverage, naive, windowAverage } from '../../src/core/models/simple';
 import { Rng } from '../../src/core/random';
@@ -195,6 +199,28 @@ describe('calibration on earlier origins (issue 22)', () => {
     // A history too short for a year before the origin: none.
     expect(earlierCutoffs([40, 41, 42], e)).toEqual([]);
     expect(earlierCutoffs([], e)).toEqual([]);
+  });
+
+  it("joins the earlier windows before the choice's only where every alias has them", () => {
+    const [series] = seriesFromArrays([{ id: 'a', y: Array.from({ length: 30 }, (_, t) => t) }]);
+    const sb = (cutoffs: number[], aliases: string[]): SeriesBacktest => ({
+      series: series!,
+      cutoffs,
+      actual: Float64Array.from(cutoffs, (c) => c),
+      forecasts: {},
+      points: Object.fromEntries(aliases.map((a) => [a, Float64Array.from(cutoffs, (c) => c + 1)])),
+      used: {},
+    });
+    const bt = [sb([20, 21], ['naive', 'historic_average'])];
+    const joined = joinBacktests([sb([12, 16], ['naive', 'historic_average'])], bt, ['naive']);
+    expect(joined[0]!.cutoffs).toEqual([12, 16, 20, 21]);
+    expect(Array.from(joined[0]!.points.naive!)).toEqual([13, 17, 21, 22]);
+    expect(Array.from(joined[0]!.actual)).toEqual([12, 16, 20, 21]);
+    expect(joined[0]!.points.historic_average).toBeUndefined();
+    // An alias the earlier backtest lacks: the series keeps the choice's windows alone.
+    const apart = joinBacktests([sb([12, 16], ['naive'])], bt, ['naive', 'historic_average']);
+    expect(apart[0]!.cutoffs).toEqual([20, 21]);
+    expect(Array.from(apart[0]!.points.historic_average!)).toEqual([21, 22]);
   });
 
   it("widens the band with last year's swings, keeps the choice and p50", async () => {

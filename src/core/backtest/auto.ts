@@ -105,16 +105,6 @@ export interface AutoOptions {
   onBacktestsDone?: () => Promise<void> | void;
 }
 /**
- * The shipped recipe, chosen on validation windows (before every scored
- * window) of the seed, store-item and M4 weekly data (`npm run eval -- --split
- * validation`; models/MODEL_CARD.md): the mean of the best (up to 3, within 5%
- * of the best, near-duplicates skipped) by pooled WAPE over 12 weekly origins
- * was within 1.4% of the best single model in hindsight on all three, where
- * per-sku selection was 3–17% worse and the single pooled best up to 2% worse.
- * Refitting on the whole history for the forecast beat rolling the validation
- * fit forward on M4 (MASE 2.51 against 2.55 for the same ensemble).
- */
-/**
  * The band's and the totals' calibration also rests on the chosen forecast's
  * errors at origins every 4 weeks over the year before the choice's 12, each
  * with a year of history before it (models/MODEL_CARD.md, issue 22: chosen
@@ -124,6 +114,16 @@ export interface AutoOptions {
  */
 export const CALIBRATION_EARLIER: EarlierOrigins = { weeks: 52, step: 4, minHistory: 52 };
 
+/**
+ * The shipped recipe, chosen on validation windows (before every scored
+ * window) of the seed, store-item and M4 weekly data (`npm run eval -- --split
+ * validation`; models/MODEL_CARD.md): the mean of the best (up to 3, within 5%
+ * of the best, near-duplicates skipped) by pooled WAPE over 12 weekly origins
+ * was within 1.4% of the best single model in hindsight on all three, where
+ * per-sku selection was 3–17% worse and the single pooled best up to 2% worse.
+ * Refitting on the whole history for the forecast beat rolling the validation
+ * fit forward on M4 (MASE 2.51 against 2.55 for the same ensemble).
+ */
 export const AUTO_DEFAULTS = {
   nWindows: 12,
   stepSize: 1,

@@ -157,7 +157,6 @@ export interface CvRow {
   forecasts: Partial<Record<ModelAlias, CvValue>>;
 }
 
-/** Cutoffs (history lengths) of a series of n values; those with no history are dropped. */
 /**
  * Origins before a backtest's nWindows ones, `step` weeks apart over `weeks`
  * more weeks, each with at least `minHistory` weeks before it: errors from
@@ -192,7 +191,9 @@ export function joinBacktests(
 ): SeriesBacktest[] {
   const before = new Map(early.map((sb) => [sb.series, sb]));
   return bt.map((sb) => {
-    const e = before.get(sb.series);
+    // Joined only where every alias bt has was backtested there too: windows and points stay aligned.
+    const found = before.get(sb.series);
+    const e = aliases.every((a) => !sb.points[a] || found?.points[a]) ? found : undefined;
     const we = e ? e.cutoffs.length : 0;
     const w = sb.cutoffs.length;
     const join = (a: Float64Array | undefined, b: Float64Array): Float64Array => {
@@ -225,6 +226,7 @@ export function joinBacktests(
   });
 }
 
+/** Cutoffs (history lengths) of a series of n values; those with no history are dropped. */
 export function windowCutoffs(n: number, h: number, nWindows: number, stepSize: number): number[] {
   const out: number[] = [];
   for (let i = 0; i < nWindows; i++) {
