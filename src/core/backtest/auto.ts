@@ -536,9 +536,8 @@ function chosenAliases(
   aliases: readonly ModelAlias[],
   forecasts: readonly AutoSkuForecast[],
 ): ModelAlias[] {
-  if (strategy === 'pooled') return [aliases[choice.order[0] as number] as ModelAlias];
   if (strategy === 'per_sku') return [...new Set(forecasts.map((c) => c.model as ModelAlias))];
-  return choice.top.map((j) => aliases[j] as ModelAlias);
+  return chosenIndices(strategy, choice).map((j) => aliases[j] as ModelAlias);
 }
 
 /**
@@ -546,7 +545,7 @@ function chosenAliases(
  * by per_sku and keepAll): the others' go, a backtest's worth each.
  */
 function forgetUnchosen(pool: Pool, strategy: Strategy): void {
-  const keep = new Set(strategy === 'pooled' ? [pool.choice.order[0]] : pool.choice.top);
+  const keep = new Set(chosenIndices(strategy, pool.choice));
   const points = pool.points as (readonly (Float64Array | undefined)[])[];
   pool.aliases.forEach((a, j) => {
     if (keep.has(j)) return;
