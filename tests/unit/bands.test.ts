@@ -9,7 +9,10 @@ import {
   totalForecast,
   type TotalMember,
 } from '../../src/core/backtest/total-bands';
+import { auto } from '../../src/core/backtest/auto';
 import { mixtureForecast, saleProbability } from '../../src/core/backtest/mixture-band';
+import { seriesFromArrays } from '../../src/core/backtest/series';
+import { historicAverage, naive, windowAverage } from '../../src/core/models/simple';
 import type { ForecastResult } from '../../src/core/forecast';
 import { forecastWithLibrary } from '../../src/core/forecast-library';
 import { ingestText } from '../../src/core/ingest';
@@ -130,6 +133,41 @@ describe('bands a planner can order from', () => {
     expect(f.p10[0]).toBe(0);
     expect(f.p50[0]).toBe(0);
     expect(demandClass(y)).toBe('intermittent');
+  });
+
+  it("leans a slow mover's chance of a sale on its class, never below the planner's rule", () => {
+    // Sold in 3 of its last 26 weeks (and 6 of 104): its own π is about 0.12.
+    const y = new Float64Array(104);
+    for (const t of [20, 40, 60, 80, 90, 100]) y[t] = 2;
+    const own = saleProbability(y, y.length);
+    const rare = saleProbability(y, y.length, { share: 0.02, weeks: 26 });
+    const often = saleProbability(y, y.length, { share: 0.5, weeks: 26 });
+    expect(often).toBeCloseTo((own + 0.5) / 2, 10);
+    expect(often).toBeGreaterThan(own);
+    // Pulled toward a class that rarely sells, yet it sold in more than 10% of
+    // its recent weeks: its p90 stays above zero.
+    expect(rare).toBeLessThan(own);
+    expect(rare).toBeGreaterThan(0.1);
+    expect(mixtureForecast(y, y.length, 4, undefined, { share: 0.02, weeks: 26 }).p90[0]).toBe(2);
+    expect(saleProbability(y, y.length, { share: 0.5, weeks: 0 })).toBe(own);
+  });
+
+  it('leans on the class where every sku sells alike, as the later backtest windows show', async () => {
+    // 150 skus with the same 15% chance of a sale a week: a sku's own 26 weeks
+    // (4 sales, give or take 2) say less than the class's.
+    const rng = new Rng(21);
+    const series = seriesFromArrays(
+      Array.from({ length: 150 }, (_, i) => ({
+        id: `s${i}`,
+        y: Array.from({ length: 104 }, () =>
+          rng.next() < 0.15 ? 1 + Math.floor(rng.next() * 3) : 0,
+        ),
+      })),
+    );
+    const r = await auto(series, [naive, historicAverage, windowAverage], { h: 4 });
+    const classes = r.evidence.conformal.classes.filter((c) => c.method === 'mixture');
+    expect(classes.length).toBeGreaterThan(0);
+    for (const c of classes) expect(c.sharePriorWeeks).toBeGreaterThan(0);
   });
 
   it('asks no safety stock of a sku that sold nothing for a year, and still does half a year in', () => {

@@ -7,8 +7,9 @@
 // week (ADI > 1.32) may instead take the sku's own occurrence × size
 // distribution (mixture-band.ts): whichever has the lower scaled pinball loss
 // on the later backtest windows, each calibrated or estimated from what came
-// before them. A class with too few errors of its own borrows the
-// calibration of all skus pooled.
+// before them (the mixture at each SHARE_PRIOR_WEEKS, the best of them). A
+// class with too few errors of its own borrows the calibration of all skus
+// pooled.
 
 import { demandClass, DEMAND_CLASSES, hasEnded, type DemandClass } from '../stats/demand-class';
 import { zeroForecast, type Forecast } from '../models/types';
@@ -23,7 +24,7 @@ import {
   type ResidualItem,
 } from './conformal';
 import type { SeriesBacktest } from './cross-validation';
-import { mixtureForecast } from './mixture-band';
+import { classShare, mixtureForecast, SHARE_PRIOR_WEEKS, type SharePrior } from './mixture-band';
 
 /** One series' backtest of the shipped points: validation windows first, then the future one. */
 export interface BandItem extends ResidualItem {
@@ -40,14 +41,23 @@ export interface ClassBand {
   method: BandMethod;
   /** Scaled pinball loss of each method on the later windows (absent when not compared). */
   pinball?: { conformal: number; mixture: number };
+  /** Weeks of its class's selling share a sku's π leans on in the mixture (SharePrior; absent when not compared). */
+  sharePriorWeeks?: number;
   /** Whether the calibration is the class's own or borrowed from all skus. */
   calibration: 'own' | 'pooled';
+}
+
+/** How a class's skus get their band: conformal on its calibration, or their mixture leaning on `prior`. */
+export interface ClassMethod {
+  calibration: Calibration;
+  method: BandMethod;
+  prior?: SharePrior;
 }
 
 export interface BandPlan {
   h: number;
   pooled: Calibration;
-  byClass: Map<DemandClass, { calibration: Calibration; method: BandMethod }>;
+  byClass: Map<DemandClass, ClassMethod>;
   evidence: ClassBand[];
 }
 
@@ -84,14 +94,16 @@ const pin = (y: number, q: number, tau: number): number =>
 /**
  * Scaled pinball loss (p10, p50, p90) on the later half of each series'
  * windows of the conformal band calibrated on the earlier half, and of the
- * mixture estimated at each of those cutoffs.
+ * mixture estimated at each of those cutoffs at each SHARE_PRIOR_WEEKS (the
+ * class's share read where the later windows begin): the best of those, and
+ * its weeks.
  */
 function compareOnLateWindows(
   items: readonly BandItem[],
   h: number,
   options: ConformalOptions,
   levels: EdgeLevels,
-): { conformal: number; mixture: number } {
+): { conformal: number; mixture: number; sharePriorWeeks: number } {
   const early = calibrate(
     windowsOf(
       items,
@@ -102,10 +114,17 @@ function compareOnLateWindows(
     options,
     levels,
   );
+  const share = classShare(
+    items.map((it) => it.y),
+    (i) => (items[i] as BandItem).cutoffs[(items[i] as BandItem).windows >> 1] ?? 0,
+  );
+  const priors = SHARE_PRIOR_WEEKS.map((weeks) => ({ share, weeks }));
   let conformal = 0;
-  let mixture = 0;
+  const mixture = priors.map(() => 0);
   const fc = zeroForecast(h);
   const fm = zeroForecast(h);
+  const loss = (f: Forecast, k: number, y: number): number =>
+    pin(y, f.p10[k]!, 0.1) + pin(y, f.p50[k]!, 0.5) + pin(y, f.p90[k]!, 0.9);
   for (const it of items) {
     for (let w = it.windows >> 1; w < it.windows; w++) {
       const c = it.cutoffs[w] as number;
@@ -118,18 +137,29 @@ function compareOnLateWindows(
         it.point.subarray(w * h, (w + 1) * h),
         fc,
       );
-      mixtureForecast(it.y, c, h, fm);
       for (let k = 0; k < h; k++) {
         const y = it.actual[w * h + k] as number;
-        if (Number.isNaN(y)) continue;
-        conformal +=
-          (pin(y, fc.p10[k]!, 0.1) + pin(y, fc.p50[k]!, 0.5) + pin(y, fc.p90[k]!, 0.9)) / scale;
-        mixture +=
-          (pin(y, fm.p10[k]!, 0.1) + pin(y, fm.p50[k]!, 0.5) + pin(y, fm.p90[k]!, 0.9)) / scale;
+        if (!Number.isNaN(y)) conformal += loss(fc, k, y) / scale;
       }
+      priors.forEach((prior, g) => {
+        mixtureForecast(it.y, c, h, fm, prior);
+        for (let k = 0; k < h; k++) {
+          const y = it.actual[w * h + k] as number;
+          if (!Number.isNaN(y)) mixture[g] = (mixture[g] as number) + loss(fm, k, y) / scale;
+        }
+      });
     }
   }
-  return { conformal, mixture };
+  // The fewest weeks among equals: a class's share is leaned on only where it helps.
+  let best = 0;
+  mixture.forEach((m, g) => {
+    if (m < (mixture[best] as number)) best = g;
+  });
+  return {
+    conformal,
+    mixture: mixture[best] as number,
+    sharePriorWeeks: SHARE_PRIOR_WEEKS[best] as number,
+  };
 }
 
 function residualCount(
@@ -155,7 +185,7 @@ export function planBands(items: readonly BandItem[], h: number, pooled: Calibra
       () => 0,
       (it) => it.windows,
     );
-  const byClass = new Map<DemandClass, { calibration: Calibration; method: BandMethod }>();
+  const byClass = new Map<DemandClass, ClassMethod>();
   const evidence: ClassBand[] = [];
   for (const demand of DEMAND_CLASSES) {
     const members = items.filter((it) => it.demand === demand);
@@ -171,13 +201,29 @@ export function planBands(items: readonly BandItem[], h: number, pooled: Calibra
       method: 'conformal',
       calibration: enough ? 'own' : 'pooled',
     };
+    let prior: SharePrior | undefined;
     // Classes that do not sell every week may take their own distribution instead.
     if (demand === 'intermittent' || demand === 'lumpy') {
-      const score = compareOnLateWindows(members, h, options, pooled.levels);
+      const { sharePriorWeeks, ...score } = compareOnLateWindows(
+        members,
+        h,
+        options,
+        pooled.levels,
+      );
       if (score.mixture < score.conformal) entry.method = 'mixture';
       entry.pinball = score;
+      entry.sharePriorWeeks = sharePriorWeeks;
+      // The class's share now: each member's history up to the forecast's origin.
+      if (sharePriorWeeks > 0)
+        prior = {
+          share: classShare(
+            members.map((it) => it.y),
+            (i) => (members[i] as BandItem).y.length,
+          ),
+          weeks: sharePriorWeeks,
+        };
     }
-    byClass.set(demand, { calibration, method: entry.method });
+    byClass.set(demand, { calibration, method: entry.method, ...(prior && { prior }) });
     evidence.push(entry);
   }
   return { h, pooled, byClass, evidence };
@@ -221,7 +267,7 @@ export function bandAt(
   // its model says, a band above 0 would ask safety stock of it (mixture-band.ts).
   if (hasEnded(y, cutoff)) return endedForecast(point.length, into);
   const cls = plan.byClass.get(demand);
-  if (cls?.method === 'mixture') return mixtureForecast(y, cutoff, point.length, into);
+  if (cls?.method === 'mixture') return mixtureForecast(y, cutoff, point.length, into, cls.prior);
   const cal = cls?.calibration ?? plan.pooled;
   return calibratedForecast(
     keepMedian ? { ...cal, options: { ...cal.options, shiftMedian: false } } : cal,

@@ -11,6 +11,13 @@
 // zero, and one that has ended (no sale in a year) gets 0. Chosen on
 // validation windows of the intermittent datasets (models/MODEL_CARD.md)
 // against 52-week, 104-week and TSB-smoothed shares.
+//
+// 26 weeks of a slow mover are few draws: one more sale moves π by 0.04. So π
+// may lean on what the sku's class shares (SharePrior): the class's mean π
+// counted as so many weeks more of evidence, as a beta prior would. How many
+// (SHARE_PRIOR_WEEKS) each class chooses on its later backtest windows
+// (bands.ts): order lines sold by few customers gain, skus of steady but thin
+// sales keep their own.
 
 import { hasEnded, sellingShare } from '../stats/demand-class';
 import { quantileSorted } from '../stats/quantile';
@@ -20,28 +27,54 @@ import { zeroForecast, type Forecast } from '../models/types';
 export const RECENT_WEEKS = 26;
 export const LONG_WEEKS = 104;
 
-/** Probability of a sale in a week after the first `n` values of y. */
-export function saleProbability(y: ArrayLike<number>, n: number): number {
+/** The weeks of a class's share a sku's π may lean on: each class chooses one (bands.ts). */
+export const SHARE_PRIOR_WEEKS: readonly number[] = [0, 8, 26];
+
+/** What a sku's class says of its π: the class's mean π, worth `weeks` weeks of the sku's own. */
+export interface SharePrior {
+  share: number;
+  weeks: number;
+}
+
+/** Share of recent weeks with a sale above which a sku gets a p90 above zero (the rule a planner states). */
+const SELLING_SHARE = 0.1;
+
+/** Probability of a sale in a week after the first `n` values of y (leaning on `prior` when given). */
+export function saleProbability(y: ArrayLike<number>, n: number, prior?: SharePrior): number {
   // A sku with no sale in a year has ended (a discontinued item): the years
   // before say nothing of its next weeks, and a band above zero would ask
   // for safety stock of it.
   if (hasEnded(y, n)) return 0;
   const recent = sellingShare(y, n, RECENT_WEEKS);
   const long = sellingShare(y, n, LONG_WEEKS);
-  return Math.max(recent, (recent + long) / 2);
+  const own = Math.max(recent, (recent + long) / 2);
+  if (!prior || !(prior.weeks > 0) || own === 0) return own;
+  const shrunk = (RECENT_WEEKS * own + prior.weeks * prior.share) / (RECENT_WEEKS + prior.weeks);
+  // Leaning on its class never takes the p90 of a sku that sells in more than
+  // 10% of its recent weeks to zero (τ = 0.9 needs π above 0.1).
+  return recent > SELLING_SHARE ? Math.max(shrunk, SELLING_SHARE + 1e-4) : shrunk;
+}
+
+/** The class's mean π, each sku's read from its first `cut(i)` values. */
+export function classShare(ys: readonly ArrayLike<number>[], cut: (i: number) => number): number {
+  let sum = 0;
+  ys.forEach((y, i) => (sum += saleProbability(y, cut(i))));
+  return ys.length > 0 ? sum / ys.length : 0;
 }
 
 /**
  * Quantiles (p10, p50, p90) and mean of one week after the first `n` values of
- * y, the same for every week of the horizon (written into `into`, h weeks).
+ * y, the same for every week of the horizon (written into `into`, h weeks);
+ * π leans on `prior` when given.
  */
 export function mixtureForecast(
   y: ArrayLike<number>,
   n: number,
   h: number,
   into: Forecast = zeroForecast(h),
+  prior?: SharePrior,
 ): Forecast {
-  const pi = saleProbability(y, n);
+  const pi = saleProbability(y, n, prior);
   let count = 0;
   for (let t = 0; t < n; t++) if ((y[t] as number) > 0) count++;
   const sizes = new Float64Array(count);
