@@ -114,9 +114,12 @@ function compareOnLateWindows(
     options,
     levels,
   );
+  // Read where each series' later windows begin; a series without a
+  // validation window would lend the class its weeks up to the origin.
+  const scored = items.filter((it) => it.windows > 0);
   const share = classShare(
-    items.map((it) => it.y),
-    (i) => (items[i] as BandItem).cutoffs[(items[i] as BandItem).windows >> 1] ?? 0,
+    scored.map((it) => it.y),
+    (i) => (scored[i] as BandItem).cutoffs[(scored[i] as BandItem).windows >> 1] as number,
   );
   const priors = SHARE_PRIOR_WEEKS.map((weeks) => ({ share, weeks }));
   let conformal = 0;
