@@ -116,10 +116,10 @@ function compareOnLateWindows(
   );
   // Read where each series' later windows begin; a series without a
   // validation window would lend the class its weeks up to the origin.
-  const scored = items.filter((it) => it.windows > 0);
   const share = classShare(
-    scored.map((it) => it.y),
-    (i) => (scored[i] as BandItem).cutoffs[(scored[i] as BandItem).windows >> 1] as number,
+    items
+      .filter((it) => it.windows > 0)
+      .map((it) => ({ y: it.y, n: it.cutoffs[it.windows >> 1] as number })),
   );
   const priors = SHARE_PRIOR_WEEKS.map((weeks) => ({ share, weeks }));
   let conformal = 0;
@@ -219,10 +219,7 @@ export function planBands(items: readonly BandItem[], h: number, pooled: Calibra
       // The class's share now: each member's history up to the forecast's origin.
       if (sharePriorWeeks > 0)
         prior = {
-          share: classShare(
-            members.map((it) => it.y),
-            (i) => (members[i] as BandItem).y.length,
-          ),
+          share: classShare(members.map((it) => ({ y: it.y, n: it.y.length }))),
           weeks: sharePriorWeeks,
         };
     }

@@ -55,11 +55,11 @@ export function saleProbability(y: ArrayLike<number>, n: number, prior?: SharePr
   return recent > SELLING_SHARE ? Math.max(shrunk, SELLING_SHARE + 1e-4) : shrunk;
 }
 
-/** The class's mean π, each sku's read from its first `cut(i)` values. */
-export function classShare(ys: readonly ArrayLike<number>[], cut: (i: number) => number): number {
+/** The class's mean π, each sku's read from the first `n` values of its `y`. */
+export function classShare(histories: readonly { y: ArrayLike<number>; n: number }[]): number {
   let sum = 0;
-  ys.forEach((y, i) => (sum += saleProbability(y, cut(i))));
-  return ys.length > 0 ? sum / ys.length : 0;
+  for (const { y, n } of histories) sum += saleProbability(y, n);
+  return histories.length > 0 ? sum / histories.length : 0;
 }
 
 /**
