@@ -54,9 +54,12 @@ const HOLDOUT_WEEKS = 12;
 const H_WEEKLY = 4;
 const H_M4 = 13;
 
-/** Origins inside the last 12 complete weeks (or the 12 before them), every week, h = 4. */
-function weeklyOrigins(split: EvalLibrarySplit) {
-  const shift = split === 'validation' ? HOLDOUT_WEEKS : 0;
+/**
+ * Origins inside the last 12 complete weeks (or the 12 before them, moved
+ * `earlier` weeks further back: more validation folds), every week, h = 4.
+ */
+function weeklyOrigins(split: EvalLibrarySplit, earlier = 0) {
+  const shift = split === 'validation' ? HOLDOUT_WEEKS + earlier : 0;
   return (s: BacktestSeries): number[] =>
     windowCutoffs(s.y.length - shift, H_WEEKLY, HOLDOUT_WEEKS - H_WEEKLY + 1, 1);
 }
@@ -118,7 +121,10 @@ export function dropEnded(ds: Omit<Dataset, 'ended'>): Dataset {
 export async function loadDatasets(
   split: EvalLibrarySplit,
   repoRoot: string = process.cwd(),
+  /** Validation only: every origin this many weeks earlier (a further fold before the holdout). */
+  earlier = 0,
 ): Promise<Dataset[]> {
+  if (split !== 'validation' && earlier !== 0) throw new Error('earlier folds are validation only');
   const shared = sharedDir(repoRoot);
   const found: Omit<Dataset, 'ended'>[] = [];
   const seed = await loadSeedData(repoRoot);
@@ -127,7 +133,7 @@ export async function loadDatasets(
       name: 'seed',
       series: seriesFromTable(seed.table),
       h: H_WEEKLY,
-      origins: weeklyOrigins(split),
+      origins: weeklyOrigins(split, earlier),
       season: 'sales',
       source: seed.source,
     });
@@ -138,7 +144,7 @@ export async function loadDatasets(
       name: 'store_item',
       series: seriesFromTable(storeItemTable(readFileSync(storeItem, 'utf8'))),
       h: H_WEEKLY,
-      origins: weeklyOrigins(split),
+      origins: weeklyOrigins(split, earlier),
       season: 'sales',
       source: '../shared/data/store_item_daily.csv (sku = store · item) via ingestText',
     });
@@ -169,7 +175,7 @@ export async function loadDatasets(
       name,
       series: built,
       h: H_WEEKLY,
-      origins: weeklyOrigins(split),
+      origins: weeklyOrigins(split, earlier),
       season: 'sales',
       source: `${source} (intermittent-data.ts)`,
       periodsPerWeek,
@@ -189,7 +195,7 @@ export async function loadDatasets(
       h: H_M4,
       origins: (s) => {
         const n = trainLength.get(s.id) as number;
-        return split === 'validation' ? [n - H_M4] : [n];
+        return split === 'validation' ? [n - H_M4 - earlier] : [n];
       },
       season: 1,
       source: '../shared/data/m4_weekly/Weekly-{train,test}.csv, synthetic Monday calendar',
@@ -355,6 +361,8 @@ export type { Strategy };
 
 export interface LibraryEvalOptions {
   split: EvalLibrarySplit;
+  /** Validation only: origins this many weeks before the usual validation windows (loadDatasets). */
+  earlier?: number;
   /** Only these datasets (default all found). */
   datasets?: readonly string[] | undefined;
   /** Only these aliases (default every registered model, and the TCN when given). */
@@ -379,7 +387,7 @@ export interface LibraryEvalOptions {
 export async function libraryEval(opts: LibraryEvalOptions): Promise<DatasetResult[]> {
   const log = opts.log ?? ((): void => {});
   const out: DatasetResult[] = [];
-  for (const ds of await loadDatasets(opts.split)) {
+  for (const ds of await loadDatasets(opts.split, process.cwd(), opts.earlier ?? 0)) {
     if (opts.datasets && !opts.datasets.includes(ds.name)) continue;
     const models: Model[] = LOCAL_MODELS.filter(
       (m) => !opts.models || opts.models.includes(m.alias),

@@ -1,12 +1,14 @@
 // `npm run eval -- [--split holdout|validation] [--datasets seed,store_item,m4_weekly]
 //   [--models a,b] [--strategy S] [--windows N] [--step S] [--metric wape|scaled_mae]
 //   [--top-k K] [--conformal scale=naive_mae,shiftMedian=auto,crossfit=late,edges=widen,...]
-//   [--calibration-windows N] [--refit-final]
+//   [--calibration-windows N] [--refit-final] [--earlier WEEKS]
 //   [--no-tcn] [--model-dir DIR] [--against-dir DIR] [--out FILE]`
 // The model library and auto on the three datasets (eval-library.ts): the
 // holdout run writes models/eval-report.json (keeping the tcn8 retraining
 // block below) and the table in models/MODEL_CARD.md; a validation run, or
 // any run with options that change the recipe, only prints (or writes --out).
+// --earlier WEEKS (validation only): every origin that many weeks further
+// back, one more fold before the holdout.
 // --against-dir: the TCN of --model-dir against the one in DIR (another seed,
 // an ensemble), each run alone on the same windows, as paired bootstrap
 // intervals over series; only prints.
@@ -136,6 +138,7 @@ const RECIPE_OPTIONS = [
   'calibration-windows',
   'calibration-earlier',
   'tuned-set',
+  'earlier',
 ];
 
 const args = parseArgs(process.argv.slice(2), [
@@ -233,8 +236,11 @@ async function libraryCommand(): Promise<void> {
   // named); --no-tuned leaves it out, auto as before issue 28; --tuned-set
   // k=v,…: its head's options (tuned-head.ts TunedHeadOptions).
   const tcnTuned = tcn && !args.flags.has('no-tuned') ? await tunedFrom(dir) : undefined;
+  const fold = Number(optionValue(args, 'earlier') ?? 0);
+  if (!(Number.isInteger(fold) && fold >= 0)) throw new Error('--earlier takes whole weeks');
   const results = await libraryEval({
     split,
+    earlier: fold,
     datasets: optionValue(args, 'datasets')?.split(','),
     models: optionValue(args, 'models')?.split(','),
     autoOptions,

@@ -84,6 +84,22 @@ describe('a series that ended', () => {
     const days = (await loadDatasets('holdout')).find((d) => d.name === 'seed_days');
     if (days) expect(days.ended).toEqual([]);
   });
+
+  it('moves a further validation fold back whole weeks, never into the holdout', async () => {
+    if (!existsSync(path.resolve(__dirname, '../../../shared/data/store_item_daily.csv'))) {
+      console.log('skipped: ../shared not found');
+      return;
+    }
+    const originsOf = async (earlier: number) => {
+      const ds = (await loadDatasets('validation', process.cwd(), earlier)).find(
+        (d) => d.name === 'store_item',
+      )!;
+      return ds.series.map((s) => ds.origins(s));
+    };
+    const [now, before] = [await originsOf(0), await originsOf(24)];
+    expect(before).toEqual(now.map((o) => o.map((c) => c - 24)));
+    await expect(loadDatasets('holdout', process.cwd(), 12)).rejects.toThrow(/validation only/);
+  });
 });
 
 describe('the training corpus', () => {
