@@ -5,8 +5,9 @@
 // `decisions`, the page lists them: one wording everywhere, from the report
 // and the table (nothing here decides anything again).
 import { lastCompleteOfCalendar } from './history';
+import { ROLES } from './ingest/columns';
 import { excludedDatesText } from './ingest/origin';
-import type { IngestIssue, IngestReport, Role, SkuSeries, WeeklyTable } from './types';
+import type { IngestIssue, IngestReport, SkuSeries, WeeklyTable } from './types';
 
 /** What a decision is about; the CLI's line starts with it (`mapping: …`). */
 export type DecisionKind =
@@ -26,20 +27,6 @@ export interface Decision {
   kind: DecisionKind;
   text: string;
 }
-
-/** The mapping line's roles, in the order a reader looks for them. */
-const ROLE_ORDER: readonly Role[] = [
-  'date',
-  'sku',
-  'category',
-  'amount',
-  'quantity',
-  'price',
-  'gender',
-  'age',
-  'promo',
-  'discount',
-];
 
 /** Issue codes that record a reading of the whole file, by the decision they are. */
 const NOTE_KINDS: Record<string, DecisionKind> = {
@@ -126,7 +113,7 @@ function columnName(name: string): string {
 function mappingText(r: IngestReport): string {
   const m = r.mapping;
   const parts: string[] = [];
-  for (const role of ROLE_ORDER) {
+  for (const role of ROLES) {
     const column = m[role];
     if (role === 'sku') {
       const columns =

@@ -7,6 +7,7 @@ import { isYearMonthDigits, readDate, readMonth, readYearWeek } from './dates';
 import { monthOfCell } from './month-names';
 import { statsforecastValueAt } from './statsforecast';
 
+/** Every role, in the order a reader looks for them (the mapping line lists them so). */
 export const ROLES: readonly Role[] = [
   'date',
   'sku',
