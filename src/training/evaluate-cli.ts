@@ -8,7 +8,9 @@
 // block below) and the table in models/MODEL_CARD.md; a validation run, or
 // any run with options that change the recipe, only prints (or writes --out).
 // --earlier WEEKS (validation only): every origin that many weeks further
-// back, one more fold before the holdout.
+// back, one more fold before the holdout (the network was trained on the
+// weeks before the validation windows, so there its forecasts are in-sample;
+// every classical fit and calibration is not).
 // --against-dir: the TCN of --model-dir against the one in DIR (another seed,
 // an ensemble), each run alone on the same windows, as paired bootstrap
 // intervals over series; only prints.
