@@ -36,7 +36,8 @@ export function empiricalQuantiles(y: Float64Array, n: number, h: number): Forec
 }
 
 class SkuTally {
-  private spl = 0;
+  /** Per level (p10, p50, p90): each sku's mean pinball over its scale, summed over skus. */
+  private readonly splByLevel = [0, 0, 0];
   private splSkus = 0;
   /** Weeks inside the band and weeks scored: all, intermittent skus'. */
   private inside = 0;
@@ -59,13 +60,15 @@ class SkuTally {
     const scale = m5Scale(y, c);
     const intermittent = adiOf(y, c) > INTERMITTENT_ADI;
     const selling = sellingShare(y, c, 26) >= 0.1;
-    let loss = 0;
+    const loss = [0, 0, 0];
     let m = 0;
     for (let k = 0; k < h && c + k < y.length; k++) {
       const v = y[c + k] as number;
       const lo = f.p10[k] as number;
       const hi = f.p90[k] as number;
-      loss += pin(v, lo, 0.1) + pin(v, f.p50[k] as number, 0.5) + pin(v, hi, 0.9);
+      loss[0]! += pin(v, lo, 0.1);
+      loss[1]! += pin(v, f.p50[k] as number, 0.5);
+      loss[2]! += pin(v, hi, 0.9);
       m++;
       const ok = v >= lo && v <= hi ? 1 : 0;
       if (v < lo) this.hits.belowP10++;
@@ -85,21 +88,32 @@ class SkuTally {
       }
     }
     if (scale > 0 && m > 0) {
-      this.spl += loss / (3 * m * scale);
+      loss.forEach((l, j) => (this.splByLevel[j]! += l / (m * scale)));
       this.splSkus++;
     }
   }
 
   get scaledPinball(): number {
-    return this.splSkus > 0 ? this.spl / this.splSkus : NaN;
+    return this.splSkus > 0 ? this.splByLevel.reduce((a, b) => a + b, 0) / (3 * this.splSkus) : NaN;
+  }
+
+  /** The scaled pinball of p10, p50 and p90 apart (their mean is scaledPinball). */
+  get scaledPinballByLevel(): PinballByLevel {
+    const of = (j: number): number => r4((this.splByLevel[j] as number) / this.splSkus);
+    return { p10: of(0), p50: of(1), p90: of(2) };
   }
 
   summary(): Omit<
     BandReport,
-    'scaled_pinball_empirical52' | 'quantile_hits_empirical52' | 'totals' | 'shown_in_sample'
+    | 'scaled_pinball_empirical52'
+    | 'scaled_pinball_by_level_empirical52'
+    | 'quantile_hits_empirical52'
+    | 'totals'
+    | 'shown_in_sample'
   > {
     return {
       scaled_pinball: r4(this.scaledPinball),
+      scaled_pinball_by_level: this.scaledPinballByLevel,
       coverage: r4(this.inside / this.weeks),
       coverage_intermittent: this.weeksInt > 0 ? r4(this.insideInt / this.weeksInt) : null,
       intermittent_weeks: this.weeksInt,
@@ -132,14 +146,21 @@ function quantileHits(
   };
 }
 
-const pinballOf = (y: number, q: number, tau: number): number =>
-  y >= q ? tau * (y - q) : (1 - tau) * (q - y);
-
 const r4 = (v: number): number => Math.round(v * 10000) / 10000;
+
+/** A band's scaled pinball at each of its levels. */
+export interface PinballByLevel {
+  p10: number;
+  p50: number;
+  p90: number;
+}
 
 export interface BandReport {
   scaled_pinball: number;
+  /** Where the loss is: each level's own (scaled_pinball is their mean). */
+  scaled_pinball_by_level: PinballByLevel;
   scaled_pinball_empirical52: number;
+  scaled_pinball_by_level_empirical52: PinballByLevel;
   coverage: number;
   coverage_intermittent: number | null;
   intermittent_weeks: number;
@@ -223,7 +244,7 @@ export class BandEval {
         const mid = f.p50[k] as number;
         const hi = f.p90[k] as number;
         this.totals.weeks++;
-        this.totals.loss += pinballOf(y, lo, 0.1) + pinballOf(y, mid, 0.5) + pinballOf(y, hi, 0.9);
+        this.totals.loss += pin(y, lo, 0.1) + pin(y, mid, 0.5) + pin(y, hi, 0.9);
         this.totals.volume += Math.abs(y);
         if (y < lo) this.totals.below++;
         if (y >= lo && y <= hi) this.totals.inside++;
@@ -242,6 +263,7 @@ export class BandEval {
     return {
       ...this.shipped.summary(),
       scaled_pinball_empirical52: r4(this.baseline.scaledPinball),
+      scaled_pinball_by_level_empirical52: this.baseline.scaledPinballByLevel,
       quantile_hits_empirical52: this.baseline.summary().quantile_hits,
       shown_in_sample: {
         wape: r4(this.shown.wape / Math.max(1, this.shown.runs)),

@@ -58,6 +58,25 @@ describe('band edges on whole-number sales', () => {
     expect(ev.report().coverage).toBe(0.75);
   });
 
+  it('splits the scaled pinball by level, the levels averaging to the whole', () => {
+    // Scale: the 8 history weeks' mean absolute change, 8/7. Scored weeks 0, 0, 1, 3.
+    const a = series('a', [0, 1, 0, 0, 2, 0, 1, 0, 0, 0, 1, 3]);
+    const ev = new BandEval(4);
+    const f = band([0, 0, 0, 0], [0, 0, 0, 0], [1, 1, 1, 1]);
+    ev.add([a], [8], result([f], f));
+    const r = ev.report();
+    const scale = 8 / 7;
+    // p10 = p50 = 0: τ·y over the weeks; p90 = 1: 0.1 short on two weeks, 0.9·2 over on one.
+    const mean = (sum: number) => Math.round((sum / 4 / scale) * 10000) / 10000;
+    expect(r.scaled_pinball_by_level).toEqual({
+      p10: mean(0.1 * 4),
+      p50: mean(0.5 * 4),
+      p90: mean(0.1 * 2 + 0.9 * 2),
+    });
+    const { p10, p50, p90 } = r.scaled_pinball_by_level;
+    expect(r.scaled_pinball).toBeCloseTo((p10 + p50 + p90) / 3, 3);
+  });
+
   it('a band that misses low shows it below p10, and the 52-week baseline is counted too', () => {
     const h = 2;
     const b = series('b', [5, 6, 5, 6, 2, 1]);
