@@ -389,6 +389,11 @@ export async function libraryEval(opts: LibraryEvalOptions): Promise<DatasetResu
   const out: DatasetResult[] = [];
   for (const ds of await loadDatasets(opts.split, process.cwd(), opts.earlier ?? 0)) {
     if (opts.datasets && !opts.datasets.includes(ds.name)) continue;
+    if (ds.series.every((s) => ds.origins(s).length === 0)) {
+      // A fold further back than a short dataset's history (the sample's one year).
+      log(`${ds.name}: no series has a window there (history too short); left out`);
+      continue;
+    }
     const models: Model[] = LOCAL_MODELS.filter(
       (m) => !opts.models || opts.models.includes(m.alias),
     );

@@ -251,7 +251,11 @@ async function libraryCommand(): Promise<void> {
     log,
   });
   if (results.length === 0) {
-    log('no evaluation data (../shared/data is absent): nothing to evaluate');
+    log(
+      fold > 0
+        ? 'no dataset has a window that far back: nothing to evaluate'
+        : 'no evaluation data (../shared/data is absent): nothing to evaluate',
+    );
     return;
   }
   const tables: string[] = [];

@@ -14,6 +14,7 @@ import { claims, pairedClaim } from '../../src/training/eval-claims';
 import {
   dropEnded,
   evaluateDataset,
+  libraryEval,
   loadDatasets,
   type Dataset,
 } from '../../src/training/eval-library';
@@ -99,6 +100,17 @@ describe('a series that ended', () => {
     const [now, before] = [await originsOf(0), await originsOf(24)];
     expect(before).toEqual(now.map((o) => o.map((c) => c - 24)));
     await expect(loadDatasets('holdout', process.cwd(), 12)).rejects.toThrow(/validation only/);
+    // The sample's one year holds no window 36 weeks further back: left out, said, not a crash.
+    const said: string[] = [];
+    const far = await libraryEval({
+      split: 'validation',
+      earlier: 36,
+      datasets: ['seed'],
+      models: ['naive'],
+      log: (m) => said.push(m),
+    });
+    expect(far).toEqual([]);
+    expect(said.join('\n')).toMatch(/seed: no series has a window there/);
   });
 });
 
