@@ -41,6 +41,10 @@ export function coverage(
   return inside / actual.length;
 }
 
+/** Pinball (quantile) loss of one value y against its quantile-tau prediction q. */
+export const pinballAt = (y: number, q: number, tau: number): number =>
+  y >= q ? tau * (y - q) : (1 - tau) * (q - y);
+
 /** Mean pinball (quantile) loss of predictions at quantile q. */
 export function pinball(
   actual: ArrayLike<number>,

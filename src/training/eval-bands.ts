@@ -13,9 +13,7 @@ import type { BacktestSeries } from '../core/backtest/series';
 import { zeroForecast, type Forecast } from '../core/models/types';
 import { adiOf, INTERMITTENT_ADI, sellingShare } from '../core/stats/demand-class';
 import { quantileSorted } from '../core/stats/quantile';
-
-const pin = (y: number, q: number, tau: number): number =>
-  y >= q ? tau * (y - q) : (1 - tau) * (q - y);
+import { pinballAt as pin } from '../core/metrics';
 
 /** In-sample mean absolute week-to-week change of the first n values (M5's scale). */
 function m5Scale(y: Float64Array, n: number): number {

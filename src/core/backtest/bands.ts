@@ -25,6 +25,7 @@ import {
 } from './conformal';
 import type { SeriesBacktest } from './cross-validation';
 import { classShare, mixtureForecast, SHARE_PRIOR_WEEKS, type SharePrior } from './mixture-band';
+import { pinballAt as pin } from '../metrics';
 
 /** One series' backtest of the shipped points: validation windows first, then the future one. */
 export interface BandItem extends ResidualItem {
@@ -87,9 +88,6 @@ function windowsOf(
     };
   });
 }
-
-const pin = (y: number, q: number, tau: number): number =>
-  y >= q ? tau * (y - q) : (1 - tau) * (q - y);
 
 /**
  * Scaled pinball loss (p10, p50, p90) on the later half of each series'
