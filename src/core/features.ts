@@ -12,7 +12,7 @@
 //   without them gets the input the model was trained to handle.
 
 import type { ModelDescriptor } from './model-descriptor';
-import { isSeasonal } from './stats/seasonality';
+import { detectStrongSeasonality, isSeasonal, MIN_SEASONAL_STRENGTH } from './stats/seasonality';
 import type { WeeklyRow } from './types';
 
 /** Feature order of the input tensor (descriptor.input.features must equal this). */
@@ -253,6 +253,17 @@ export const SEQUENCE_TESTED_SEASON_FEATURE_NAMES = [
   'season_index_tested',
 ] as const;
 
+/**
+ * As SEQUENCE_TESTED_SEASON_FEATURE_NAMES, the index also set to 0 when the
+ * pattern that passed the test is weak (stats/seasonality.ts
+ * detectStrongSeasonality, the gate the library's ETS uses): the test fires on
+ * any long trending series, whose index is then mostly noise.
+ */
+export const SEQUENCE_STRONG_SEASON_FEATURE_NAMES = [
+  ...SEQUENCE_FEATURE_NAMES,
+  'season_index_strong',
+] as const;
+
 /** Season length of the season_index channel, in weeks. */
 export const SEASON_WEEKS = 52;
 
@@ -279,11 +290,18 @@ export const SEASON_TEST_RULE =
   'season_index_tested: season_index where the history before the origin passes the seasonality test at lag 52 ' +
   '(AutoTheta: |acf(52)| > 1.645 * sqrt((1 + 2 * sum acf(1..51)^2) / n), n >= 104), else 0';
 
+/** Appended after SEASON_INDEX_RULE for season_index_strong. */
+export const SEASON_STRENGTH_RULE =
+  'season_index_strong: season_index_tested, and 0 unless the multiplicative (additive when a week is <= 0 or an ' +
+  'index < 0.01) classical decomposition at lag 52 of the history before the origin has strength ' +
+  `1 - var(remainder) / var(detrended) >= ${MIN_SEASONAL_STRENGTH}`;
+
 /** The feature lists the sequence model's input may have, in tensor order. */
 const SEQUENCE_INPUTS: readonly (readonly string[])[] = [
   SEQUENCE_FEATURE_NAMES,
   SEQUENCE_SEASON_FEATURE_NAMES,
   SEQUENCE_TESTED_SEASON_FEATURE_NAMES,
+  SEQUENCE_STRONG_SEASON_FEATURE_NAMES,
 ];
 
 /** True when the descriptor asks for the sequence input (TCN v2) rather than the seed's feature table. */
@@ -425,7 +443,9 @@ export function buildSequenceWindow(
   const seasonFeature = desc.input.features[SEQUENCE_FEATURE_NAMES.length];
   if (
     seasonFeature === 'season_index' ||
-    (seasonFeature === 'season_index_tested' && isSeasonal(historyTo(values, end), SEASON_WEEKS))
+    (seasonFeature === 'season_index_tested' && isSeasonal(historyTo(values, end), SEASON_WEEKS)) ||
+    (seasonFeature === 'season_index_strong' &&
+      detectStrongSeasonality(historyTo(values, end), SEASON_WEEKS) !== undefined)
   ) {
     const from = end - window;
     const first = Math.max(0, from);

@@ -226,20 +226,20 @@ async function libraryCommand(): Promise<void> {
   // --model-dir: another training's tcn.onnx + tcn.json (npm run train -- --out DIR).
   const dir = optionValue(args, 'model-dir') ?? 'models';
   const tcn = args.flags.has('no-tcn') ? undefined : await tcnFrom(dir);
+  const fold = Number(optionValue(args, 'earlier') ?? 0);
+  if (!(Number.isInteger(fold) && fold >= 0)) throw new Error('--earlier takes whole weeks');
   const against = optionValue(args, 'against-dir');
   if (against !== undefined) {
     // A holdout comparison would be an uncounted look at the scored weeks.
     if (split !== 'validation')
       throw new Error('--against-dir compares on --split validation only');
-    await compareTcns(split, dir, tcn, against);
+    await compareTcns(split, fold, dir, tcn, against);
     return;
   }
   // tcn_tuned is among the candidates with the TCN (with --models, only if
   // named); --no-tuned leaves it out, auto as before issue 28; --tuned-set
   // k=v,…: its head's options (tuned-head.ts TunedHeadOptions).
   const tcnTuned = tcn && !args.flags.has('no-tuned') ? await tunedFrom(dir) : undefined;
-  const fold = Number(optionValue(args, 'earlier') ?? 0);
-  if (!(Number.isInteger(fold) && fold >= 0)) throw new Error('--earlier takes whole weeks');
   const results = await libraryEval({
     split,
     earlier: fold,
@@ -357,6 +357,7 @@ async function tunedFrom(dir: string): Promise<() => Model> {
 /** The TCN of `dir` against the one of `otherDir`, alone on the same windows of each dataset. */
 async function compareTcns(
   split: 'holdout' | 'validation',
+  earlier: number,
   dir: string,
   tcn: TcnFactory,
   otherDir: string,
@@ -365,7 +366,7 @@ async function compareTcns(
   if (!tcn || !other) throw new Error(`--against-dir needs tcn.onnx in ${dir} and ${otherDir}`);
   const datasets = optionValue(args, 'datasets')?.split(',');
   const run = (t: TcnFactory): Promise<DatasetResult[]> =>
-    libraryEval({ split, datasets, models: ['tcn'], tcn: t, log });
+    libraryEval({ split, earlier, datasets, models: ['tcn'], tcn: t, log });
   const [mine, theirs] = [await run(tcn), await run(other)];
   const lines = mine.flatMap((r) => {
     const a = r.perSeries.tcn;

@@ -21,7 +21,7 @@ import {
   samplerOptions,
   SEQUENCE_RECIPE,
   sequenceConfig,
-  sequenceSpec,
+  trainingSpec,
   trainOptions,
   type SequenceRecipe,
 } from './sequence-recipe';
@@ -126,7 +126,7 @@ async function main(): Promise<void> {
   }
   await initTf();
   const cfg = sequenceConfig(recipe);
-  const spec = sequenceSpec(recipe);
+  const spec = trainingSpec(recipe);
   const counts: Partial<Record<CorpusSource, number>> = {};
   for (const s of corpus.series) counts[s.source] = (counts[s.source] ?? 0) + 1;
   const valid = validationSet(corpus.series, spec, recipe.horizon, recipe.minHistory);

@@ -12,6 +12,7 @@ import {
   SEQUENCE_FEATURE_NAMES,
   SEQUENCE_SCALING_RULE,
   SEQUENCE_SEASON_FEATURE_NAMES,
+  SEQUENCE_STRONG_SEASON_FEATURE_NAMES,
   SEQUENCE_TESTED_SEASON_FEATURE_NAMES,
   completeWeekIndices,
   FEATURE_NAMES,
@@ -22,6 +23,7 @@ import {
 } from '../../src/core/features';
 import { parseModelDescriptor, type ModelDescriptor } from '../../src/core/model-descriptor';
 import { mulberry32 } from '../../src/core/random';
+import { isSeasonal } from '../../src/core/stats/seasonality';
 import type { WeeklyRow } from '../../src/core/types';
 
 const F = FEATURE_NAMES.length;
@@ -161,7 +163,7 @@ describe('shipped descriptors', () => {
 
   it('tcn lists exactly the sequence features this build produces, p10…p90', () => {
     const desc = read('tcn.json');
-    expect(desc.input.features).toEqual([...SEQUENCE_TESTED_SEASON_FEATURE_NAMES]);
+    expect(desc.input.features).toEqual([...SEQUENCE_STRONG_SEASON_FEATURE_NAMES]);
     expect(isSequenceInput(desc)).toBe(true);
     expect(desc.output.quantiles).toEqual(expect.arrayContaining([0.1, 0.5, 0.9]));
   });
@@ -327,5 +329,34 @@ describe('season_index (the whole history’s seasonal index, a seventh sequence
     const noise = Array.from({ length: n }, () => 100 + 20 * (u() - 0.5));
     expect(channel(noise, SEQUENCE_SEASON_FEATURE_NAMES).some((v) => v !== 0)).toBe(true);
     expect(channel(noise, SEQUENCE_TESTED_SEASON_FEATURE_NAMES).every((v) => v === 0)).toBe(true);
+  });
+
+  it('season_index_strong keeps a strong season and zeroes a trend the test mistakes for one', () => {
+    const input = (features: readonly string[]) => ({
+      input: { name: 'input', window: 104, features: [...features] },
+      scaling: { rule: SEQUENCE_SCALING_RULE, scaledFeatures: ['sales'], minScale: 1e-6 },
+    });
+    const F = SEQUENCE_STRONG_SEASON_FEATURE_NAMES.length;
+    const channel = (values: number[], features: readonly string[]): number[] => {
+      const x = new Float32Array(104 * F);
+      buildSequenceWindow(values, null, values.length, input(features), x);
+      return Array.from({ length: 104 }, (_, t) => x[t * F + 6] as number);
+    };
+    expect(isSequenceInput(input(SEQUENCE_STRONG_SEASON_FEATURE_NAMES))).toBe(true);
+    // A clear yearly season: both gates keep the same index.
+    expect(channel(y, SEQUENCE_STRONG_SEASON_FEATURE_NAMES)).toEqual(
+      channel(y, SEQUENCE_TESTED_SEASON_FEATURE_NAMES),
+    );
+    expect(channel(y, SEQUENCE_STRONG_SEASON_FEATURE_NAMES).some((v) => v !== 0)).toBe(true);
+    // A random walk with drift over ten years, like M4's long series: its
+    // autocorrelation at lag 52 passes the test, but no week of the year
+    // differs from another.
+    const u = mulberry32(7);
+    const walk: number[] = [];
+    let level = 1000;
+    for (let t = 0; t < 10 * 52; t++) walk.push((level += 1 + 10 * (u() - 0.5)));
+    expect(isSeasonal(walk, 52)).toBe(true);
+    expect(channel(walk, SEQUENCE_TESTED_SEASON_FEATURE_NAMES).some((v) => v !== 0)).toBe(true);
+    expect(channel(walk, SEQUENCE_STRONG_SEASON_FEATURE_NAMES).every((v) => v === 0)).toBe(true);
   });
 });

@@ -10,7 +10,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import * as ort from 'onnxruntime-web';
-import { FEATURE_NAMES, SEQUENCE_TESTED_SEASON_FEATURE_NAMES } from '../../src/core/features';
+import { FEATURE_NAMES, SEQUENCE_STRONG_SEASON_FEATURE_NAMES } from '../../src/core/features';
 import { parseModelDescriptor } from '../../src/core/model-descriptor';
 import {
   exportOnnx,
@@ -36,7 +36,7 @@ const N = 1000;
 const SHIPPED = [
   {
     file: 'tcn',
-    features: SEQUENCE_TESTED_SEASON_FEATURE_NAMES,
+    features: SEQUENCE_STRONG_SEASON_FEATURE_NAMES,
     maxBytes: 2 * 1024 * 1024,
     hidden: true,
   },

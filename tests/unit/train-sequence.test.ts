@@ -16,7 +16,7 @@ import {
   validationSet,
   type SamplerOptions,
 } from '../../src/training/sequence-batches';
-import { sequenceConfig, sequenceSpec, SEQUENCE_RECIPE } from '../../src/training/sequence-recipe';
+import { sequenceConfig, trainingSpec, SEQUENCE_RECIPE } from '../../src/training/sequence-recipe';
 import { initTf } from '../../src/training/tf-backend';
 import { trainLoop, type TrainOptions, type TrainState } from '../../src/training/trainer';
 
@@ -34,7 +34,7 @@ const recipe = {
   averageFrom: 0.5,
 };
 const cfg = sequenceConfig(recipe);
-const spec = sequenceSpec(recipe);
+const spec = trainingSpec(recipe);
 
 function corpus(): CorpusSeries[] {
   const rng = new Rng(3);

@@ -35,9 +35,9 @@
 import { etsForecast, fitEts, type EtsFit, type EtsParams, type TrendType } from './exp-smoothing';
 import {
   deseasonalize,
-  detectSeasonality,
+  detectStrongSeasonality,
+  MIN_SEASONAL_STRENGTH,
   reseasonalize,
-  seasonalStrength,
   type Seasonal,
 } from '../stats/seasonality';
 import type { LocalModel } from './types';
@@ -51,8 +51,7 @@ export interface AutoEtsParams extends EtsParams {
 
 const TRENDS: readonly TrendType[] = ['N', 'A', 'Ad'];
 
-/** The strength of seasonality below which a pattern that passed the test is left in (see above). */
-export const MIN_SEASONAL_STRENGTH = 0.3;
+export { MIN_SEASONAL_STRENGTH };
 
 /** The form with the smallest AICc among those the series allows. */
 export function selectEts(y: Float64Array): EtsFit | undefined {
@@ -95,9 +94,7 @@ export const ets: LocalModel<AutoEtsParams> = {
       aicc: Infinity,
     };
     if (isConstant(y)) return flat;
-    const tested = detectSeasonality(y, settings.seasonLength);
-    const seasonal =
-      tested && seasonalStrength(y, tested) >= MIN_SEASONAL_STRENGTH ? tested : undefined;
+    const seasonal = detectStrongSeasonality(y, settings.seasonLength);
     const ys = seasonal ? deseasonalize(y, seasonal) : y;
     const best = selectEts(ys);
     // No form fits (cannot happen for n >= minHistory): alpha = 0.9999 follows the last week.

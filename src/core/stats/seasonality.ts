@@ -171,6 +171,20 @@ export function detectSeasonality(y: ArrayLike<number>, m: number): Seasonal | u
   return isSeasonal(y, m) ? seasonalPattern(y, m) : undefined;
 }
 
+/**
+ * The strength below which a pattern that passed the test is taken for noise.
+ * The test reads the autocorrelation of the levels, so a trending series
+ * passes it whatever its weeks do: 246 of M4's 359 weekly series do, at a
+ * median strength of 0.15.
+ */
+export const MIN_SEASONAL_STRENGTH = 0.3;
+
+/** detectSeasonality, kept only when the pattern explains at least MIN_SEASONAL_STRENGTH of the detrended series. */
+export function detectStrongSeasonality(y: ArrayLike<number>, m: number): Seasonal | undefined {
+  const tested = detectSeasonality(y, m);
+  return tested && seasonalStrength(y, tested) >= MIN_SEASONAL_STRENGTH ? tested : undefined;
+}
+
 /** y with the pattern removed (divided out or subtracted), phase counted from y[0]. */
 export function deseasonalize(y: ArrayLike<number>, s: Seasonal): Float64Array {
   const m = s.index.length;
