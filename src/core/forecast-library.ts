@@ -38,7 +38,13 @@ import {
 } from './forecast';
 import { FALLBACK_CHAIN, LOCAL_MODELS } from './models/registry';
 import { ENDED_WEEKS, hasEnded } from './stats/demand-class';
-import type { Forecast, GlobalModel, Model, ModelAlias } from './models/types';
+import {
+  zeroForecast,
+  type Forecast,
+  type GlobalModel,
+  type Model,
+  type ModelAlias,
+} from './models/types';
 import type { WeeklyTable } from './types';
 
 /** Bumped when a model, auto's recipe or the band changes what a forecast gives. */
@@ -189,13 +195,14 @@ export async function forecastWithLibrary(
       weeks: horizonWeeks.map((week_start, h) => {
         const b = blockOf(blocks, h);
         const bf = b === blocks[0] ? made : (b.result.forecasts[i] as AutoSkuForecast);
-        const k = h - (b.from - 1);
+        // Each block's auto ran from the same origin over weeks 1..b.to, so
+        // horizon week h + 1 is index h of its forecast, whichever block.
         return {
           week_start,
           horizon_week: h + 1,
-          p10: bf.forecast.p10[k] as number,
-          p50: bf.forecast.p50[k] as number,
-          p90: bf.forecast.p90[k] as number,
+          p10: bf.forecast.p10[h] as number,
+          p50: bf.forecast.p50[h] as number,
+          p90: bf.forecast.p90[h] as number,
           ...(bf.model !== made.model ? { model: bf.model } : {}),
         };
       }),
@@ -292,6 +299,62 @@ export async function autoByBlocks(
   return out;
 }
 
+/**
+ * The blocks as one run over weeks 1..h, for scoring what a forecast ships:
+ * week k of every forecast (each sku's, each total's, each candidate's with
+ * keepAll) from the block that serves it, as forecastWithLibrary joins them;
+ * the evidence, choice and per-sku records are the first block's, with the
+ * candidates' time summed over the blocks.
+ */
+export function joinBlocks(blocks: readonly HorizonBlock[], h: number): AutoResult {
+  const first = (blocks[0] as HorizonBlock).result;
+  if (blocks.length === 1) return first;
+  const join = (pick: (r: AutoResult) => Forecast | undefined): Forecast | undefined => {
+    const out = zeroForecast(h);
+    for (let k = 0; k < h; k++) {
+      const f = pick(blockOf(blocks, k).result);
+      if (!f) return undefined;
+      out.point[k] = f.point[k] as number;
+      out.p10[k] = f.p10[k] as number;
+      out.p50[k] = f.p50[k] as number;
+      out.p90[k] = f.p90[k] as number;
+    }
+    return out;
+  };
+  const joined = (pick: (r: AutoResult) => Forecast | undefined): Forecast =>
+    join(pick) as Forecast;
+  const all: Partial<Record<string, Forecast[]>> = {};
+  for (const alias of Object.keys(first.all ?? {})) {
+    const rows = first.all?.[alias]?.map((_, i) => join((r) => r.all?.[alias]?.[i]));
+    if (rows?.every((f) => f !== undefined)) all[alias] = rows as Forecast[];
+  }
+  const last = (blocks[blocks.length - 1] as HorizonBlock).result;
+  const millis = new Map<string, number>();
+  for (const b of blocks)
+    for (const c of b.result.evidence.candidates)
+      millis.set(c.alias, (millis.get(c.alias) ?? 0) + c.millis);
+  return {
+    ...first,
+    forecasts: first.forecasts.map((f, i) => ({
+      ...f,
+      forecast: joined((r) => r.forecasts[i]?.forecast),
+    })),
+    totals: {
+      ...first.totals,
+      forecasts: first.totals.forecasts.map((_, j) => joined((r) => r.totals.forecasts[j])),
+      overWeeks: last.totals.overWeeks,
+    },
+    evidence: {
+      ...first.evidence,
+      candidates: first.evidence.candidates.map((c) => ({
+        ...c,
+        millis: millis.get(c.alias) ?? c.millis,
+      })),
+    },
+    ...(first.all && { all }),
+  };
+}
+
 /** The last week of each horizon block a horizon reaches. */
 function blockEnds(horizon: number): number[] {
   return HORIZON_BLOCKS.filter((_, b) => b === 0 || (HORIZON_BLOCKS[b - 1] as number) < horizon);
@@ -377,13 +440,13 @@ function totalsOf(
   const week = (j: number, h: number): ForecastWeek => {
     const b = blockOf(blocks, h);
     const f = (b.result.totals as AutoTotals).forecasts[j] as Forecast;
-    const k = h - (b.from - 1);
+    // Index h from the origin, as the skus' weeks (forecastWithLibrary).
     return {
       week_start: horizonWeeks[h] as string,
       horizon_week: h + 1,
-      p10: f.p10[k] as number,
-      p50: f.p50[k] as number,
-      p90: f.p90[k] as number,
+      p10: f.p10[h] as number,
+      p50: f.p50[h] as number,
+      p90: f.p90[h] as number,
     };
   };
   const weeks = (j: number): ForecastWeek[] => horizonWeeks.map((_, h) => week(j, h));

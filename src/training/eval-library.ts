@@ -10,7 +10,8 @@
 
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { auto, type AutoOptions } from '../core/backtest/auto';
+import type { AutoOptions } from '../core/backtest/auto';
+import { autoByBlocks, joinBlocks } from '../core/forecast-library';
 import { windowCutoffs } from '../core/backtest/cross-validation';
 import { scoreItems, type MaseSeason, type ScoreItem, type Scores } from '../core/backtest/scores';
 import { STRATEGIES, type Strategy } from '../core/backtest/selection';
@@ -265,13 +266,17 @@ export async function evaluateDataset(
       const o = origins[i] as number[];
       return truncate(ds.series[i] as BacktestSeries, o[o.length - groups + g] as number);
     });
-    const res = await auto(hist, models, { ...autoOptions, h, keepAll: true });
+    // As a forecast of h weeks runs (forecastWithLibrary): one auto per
+    // horizon block, joined; a single block (h <= 4) is that block's run.
+    const blocks = await autoByBlocks(hist, models, h, { ...autoOptions, keepAll: true });
+    const res = joinBlocks(blocks, h);
     bandEval.add(
       members.map((i) => ds.series[i] as BacktestSeries),
       hist.map((s) => s.y.length),
       res,
     );
-    choices.push(res.evidence.chosen);
+    // One entry per block (weeks 1–4 | 5–13 …), each its members.
+    choices.push([blocks.map((b) => b.result.evidence.chosen.join('+')).join(' | ')]);
     for (const c of res.evidence.candidates) {
       millis.set(c.alias, (millis.get(c.alias) ?? 0) + c.millis);
       fallbacks.set(c.alias, (fallbacks.get(c.alias) ?? 0) + c.fallbackShare / groups);
@@ -294,7 +299,7 @@ export async function evaluateDataset(
       }
     });
     log(
-      `${ds.name}: origin group ${g + 1}/${groups}, ${members.length} series, auto chose ${res.evidence.chosen.join('+')}`,
+      `${ds.name}: origin group ${g + 1}/${groups}, ${members.length} series, auto chose ${blocks.map((b) => `${b.result.evidence.chosen.join('+')}${blocks.length > 1 ? ` (weeks ${b.from}–${b.to})` : ''}`).join(', ')}`,
     );
   }
   const total = [...millis.values()].reduce((a, b) => a + b, 0);

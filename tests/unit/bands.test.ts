@@ -250,6 +250,29 @@ describe('bands a planner can order from', () => {
     ]);
   });
 
+  it('gives week k of every block the forecast k weeks ahead, for skus and totals', async () => {
+    // Straight lines: drift forecasts week k at the last week plus k steps,
+    // and the backtest's errors are 0, so calibration moves nothing. A block
+    // joined at the wrong offset shows week 5 one step ahead.
+    const csv = weeklyFile(4, (s, t) => 100 * (s + 1) + (s + 1) * t);
+    const table = ingestText(csv, {
+      mapping: { date: 'date', sku: 'sku', category: 'category', amount: 'amount' },
+    });
+    const r = await forecastWithLibrary(table, { model: 'drift', horizon: 52 });
+    expect(r.metadata.selection!.blocks!.map((b) => b.to)).toEqual([4, 13, 26, 52]);
+    const last = (s: number) => 100 * (s + 1) + (s + 1) * (WEEKS - 1);
+    for (const sku of r.skus) {
+      const s = Number(sku.sku.slice('sku-'.length));
+      sku.weeks.forEach((w, h) => expect(w.p50).toBeCloseTo(last(s) + (s + 1) * (h + 1), 6));
+    }
+    r.total!.weeks.forEach((w, h) =>
+      expect(w.p50).toBeCloseTo(
+        [0, 1, 2, 3].reduce((a, s) => a + last(s) + (s + 1) * (h + 1), 0),
+        6,
+      ),
+    );
+  });
+
   it('puts every p50 inside its band at every level, with no clamping to an edge', async () => {
     const r = await forecast(
       weeklyFile(20, (s, _, rng) =>
