@@ -309,45 +309,39 @@ describe('season_index (the whole history’s seasonal index, a seventh sequence
     }
   });
 
+  // A 7-channel sequence input of 104 weeks, and its seventh channel for `values`.
+  const seasonInput = (features: readonly string[]) => ({
+    input: { name: 'input', window: 104, features: [...features] },
+    scaling: { rule: SEQUENCE_SCALING_RULE, scaledFeatures: ['sales'], minScale: 1e-6 },
+  });
+  const seasonChannel = (values: number[], features: readonly string[]): number[] => {
+    const F = features.length;
+    const x = new Float32Array(104 * F);
+    buildSequenceWindow(values, null, values.length, seasonInput(features), x);
+    return Array.from({ length: 104 }, (_, t) => x[t * F + 6] as number);
+  };
+
   it('season_index_tested keeps the index of a seasonal history and zeroes one without a season', () => {
-    const input = (features: readonly string[]) => ({
-      input: { name: 'input', window: 104, features: [...features] },
-      scaling: { rule: SEQUENCE_SCALING_RULE, scaledFeatures: ['sales'], minScale: 1e-6 },
-    });
-    const F = SEQUENCE_TESTED_SEASON_FEATURE_NAMES.length;
-    const channel = (values: number[], features: readonly string[]): number[] => {
-      const x = new Float32Array(104 * F);
-      buildSequenceWindow(values, null, values.length, input(features), x);
-      return Array.from({ length: 104 }, (_, t) => x[t * F + 6] as number);
-    };
-    expect(isSequenceInput(input(SEQUENCE_TESTED_SEASON_FEATURE_NAMES))).toBe(true);
-    expect(channel(y, SEQUENCE_TESTED_SEASON_FEATURE_NAMES)).toEqual(
-      channel(y, SEQUENCE_SEASON_FEATURE_NAMES),
+    expect(isSequenceInput(seasonInput(SEQUENCE_TESTED_SEASON_FEATURE_NAMES))).toBe(true);
+    expect(seasonChannel(y, SEQUENCE_TESTED_SEASON_FEATURE_NAMES)).toEqual(
+      seasonChannel(y, SEQUENCE_SEASON_FEATURE_NAMES),
     );
     // White noise around 100: the ungated index is noise, the tested one is 0.
     const u = mulberry32(1);
     const noise = Array.from({ length: n }, () => 100 + 20 * (u() - 0.5));
-    expect(channel(noise, SEQUENCE_SEASON_FEATURE_NAMES).some((v) => v !== 0)).toBe(true);
-    expect(channel(noise, SEQUENCE_TESTED_SEASON_FEATURE_NAMES).every((v) => v === 0)).toBe(true);
+    expect(seasonChannel(noise, SEQUENCE_SEASON_FEATURE_NAMES).some((v) => v !== 0)).toBe(true);
+    expect(seasonChannel(noise, SEQUENCE_TESTED_SEASON_FEATURE_NAMES).every((v) => v === 0)).toBe(
+      true,
+    );
   });
 
   it('season_index_strong keeps a strong season and zeroes a trend the test mistakes for one', () => {
-    const input = (features: readonly string[]) => ({
-      input: { name: 'input', window: 104, features: [...features] },
-      scaling: { rule: SEQUENCE_SCALING_RULE, scaledFeatures: ['sales'], minScale: 1e-6 },
-    });
-    const F = SEQUENCE_STRONG_SEASON_FEATURE_NAMES.length;
-    const channel = (values: number[], features: readonly string[]): number[] => {
-      const x = new Float32Array(104 * F);
-      buildSequenceWindow(values, null, values.length, input(features), x);
-      return Array.from({ length: 104 }, (_, t) => x[t * F + 6] as number);
-    };
-    expect(isSequenceInput(input(SEQUENCE_STRONG_SEASON_FEATURE_NAMES))).toBe(true);
+    expect(isSequenceInput(seasonInput(SEQUENCE_STRONG_SEASON_FEATURE_NAMES))).toBe(true);
     // A clear yearly season: both gates keep the same index.
-    expect(channel(y, SEQUENCE_STRONG_SEASON_FEATURE_NAMES)).toEqual(
-      channel(y, SEQUENCE_TESTED_SEASON_FEATURE_NAMES),
+    expect(seasonChannel(y, SEQUENCE_STRONG_SEASON_FEATURE_NAMES)).toEqual(
+      seasonChannel(y, SEQUENCE_TESTED_SEASON_FEATURE_NAMES),
     );
-    expect(channel(y, SEQUENCE_STRONG_SEASON_FEATURE_NAMES).some((v) => v !== 0)).toBe(true);
+    expect(seasonChannel(y, SEQUENCE_STRONG_SEASON_FEATURE_NAMES).some((v) => v !== 0)).toBe(true);
     // A random walk with drift over ten years, like M4's long series: its
     // autocorrelation at lag 52 passes the test, but no week of the year
     // differs from another.
@@ -356,7 +350,11 @@ describe('season_index (the whole history’s seasonal index, a seventh sequence
     let level = 1000;
     for (let t = 0; t < 10 * 52; t++) walk.push((level += 1 + 10 * (u() - 0.5)));
     expect(isSeasonal(walk, 52)).toBe(true);
-    expect(channel(walk, SEQUENCE_TESTED_SEASON_FEATURE_NAMES).some((v) => v !== 0)).toBe(true);
-    expect(channel(walk, SEQUENCE_STRONG_SEASON_FEATURE_NAMES).every((v) => v === 0)).toBe(true);
+    expect(seasonChannel(walk, SEQUENCE_TESTED_SEASON_FEATURE_NAMES).some((v) => v !== 0)).toBe(
+      true,
+    );
+    expect(seasonChannel(walk, SEQUENCE_STRONG_SEASON_FEATURE_NAMES).every((v) => v === 0)).toBe(
+      true,
+    );
   });
 });
