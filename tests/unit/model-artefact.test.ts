@@ -11,11 +11,16 @@ import path from 'node:path';
 import { readOnnxModel } from '../../src/training/onnx-export';
 import { TCN8_REPORT_KEY } from '../../src/training/evaluate';
 import { RECIPE, tcnConfig } from '../../src/training/recipe';
-import { SEQUENCE_RECIPE, sequenceConfig, sequenceSpec } from '../../src/training/sequence-recipe';
+import {
+  SEQUENCE_RECIPE,
+  sequenceConfig,
+  sequenceSpec,
+  trainingSpec,
+} from '../../src/training/sequence-recipe';
 
 const dir = path.resolve('models');
 const sequence = JSON.parse(readFileSync(path.join(dir, 'tcn.json'), 'utf8')) as {
-  input: unknown;
+  input: { features: string[] };
   scaling: unknown;
   output: { horizon: number; quantiles: number[] };
   training: {
@@ -55,6 +60,16 @@ describe('committed model artefacts', () => {
     const curve = sequence.training.validation.curve;
     expect(curve.at(-1)?.step).toBe(SEQUENCE_RECIPE.steps);
     for (const point of curve) expect(point.validation['store_item']?.wape).toBeGreaterThan(0);
+  });
+
+  it('tcn was trained on the tested season index and is served the strong one', () => {
+    // The weights predate the strength gate: training must keep building the
+    // input they were trained on, or `npm run train` would not rebuild them.
+    expect(trainingSpec(SEQUENCE_RECIPE).input.features.at(-1)).toBe('season_index_tested');
+    expect(sequence.input.features.at(-1)).toBe('season_index_strong');
+    expect(trainingSpec(SEQUENCE_RECIPE).input.features.length).toBe(
+      sequence.input.features.length,
+    );
   });
 
   it('tcn.onnx was built from the sequence recipe', () => {
