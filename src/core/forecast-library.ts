@@ -176,6 +176,7 @@ export async function forecastWithLibrary(
 
   const blocks = await autoByBlocks(series, models, horizon, autoOpts, opts.shardChoice);
   const result = (blocks[0] as HorizonBlock).result;
+  const run = joinBlocks(blocks, horizon);
   const t2 = now();
 
   // What the run chose (its models, or an ensemble of them); a sku forecast by anything else was too short for it.
@@ -185,6 +186,7 @@ export async function forecastWithLibrary(
     const made = result.forecasts[i] as AutoResult['forecasts'][number];
     const choice = result.perSku[i];
     const flags = skuFlags(bs.y, !chosen.has(made.model) && !isEnsembleName(made.model));
+    const f = (run.forecasts[i] as AutoSkuForecast).forecast;
     const out: SkuForecast = {
       sku: s.sku,
       category: s.category,
@@ -193,17 +195,14 @@ export async function forecastWithLibrary(
       model: made.model,
       historyWeeks: bs.y.length,
       weeks: horizonWeeks.map((week_start, h) => {
-        const b = blockOf(blocks, h);
-        const bf = b === blocks[0] ? made : (b.result.forecasts[i] as AutoSkuForecast);
-        // Each block's auto ran from the same origin over weeks 1..b.to, so
-        // horizon week h + 1 is index h of its forecast, whichever block.
+        const model = (blockOf(blocks, h).result.forecasts[i] as AutoSkuForecast).model;
         return {
           week_start,
           horizon_week: h + 1,
-          p10: bf.forecast.p10[h] as number,
-          p50: bf.forecast.p50[h] as number,
-          p90: bf.forecast.p90[h] as number,
-          ...(bf.model !== made.model ? { model: bf.model } : {}),
+          p10: f.p10[h] as number,
+          p50: f.p50[h] as number,
+          p90: f.p90[h] as number,
+          ...(model !== made.model ? { model } : {}),
         };
       }),
     };
@@ -221,7 +220,7 @@ export async function forecastWithLibrary(
     return out;
   });
 
-  const totals = totalsOf(blocks, horizonWeeks);
+  const totals = totalsOf(run.totals, blocks, horizonWeeks);
   checkFinite(skus, totals.categories);
   const t3 = now();
   const fallbacks = skus.filter((s) => s.flags?.includes('fallback')).length;
@@ -309,11 +308,12 @@ export async function autoByBlocks(
 export function joinBlocks(blocks: readonly HorizonBlock[], h: number): AutoResult {
   const first = (blocks[0] as HorizonBlock).result;
   if (blocks.length === 1) return first;
-  const join = (pick: (r: AutoResult) => Forecast | undefined): Forecast | undefined => {
+  // Each block's auto ran from the same origin over weeks 1..its end, so
+  // horizon week k + 1 is index k of its forecast, whichever block serves it.
+  const join = (pick: (r: AutoResult) => Forecast): Forecast => {
     const out = zeroForecast(h);
     for (let k = 0; k < h; k++) {
       const f = pick(blockOf(blocks, k).result);
-      if (!f) return undefined;
       out.point[k] = f.point[k] as number;
       out.p10[k] = f.p10[k] as number;
       out.p50[k] = f.p50[k] as number;
@@ -321,12 +321,11 @@ export function joinBlocks(blocks: readonly HorizonBlock[], h: number): AutoResu
     }
     return out;
   };
-  const joined = (pick: (r: AutoResult) => Forecast | undefined): Forecast =>
-    join(pick) as Forecast;
+  // A candidate some block did not run (the TCN past 26 weeks) has no joined row.
   const all: Partial<Record<string, Forecast[]>> = {};
-  for (const alias of Object.keys(first.all ?? {})) {
-    const rows = first.all?.[alias]?.map((_, i) => join((r) => r.all?.[alias]?.[i]));
-    if (rows?.every((f) => f !== undefined)) all[alias] = rows as Forecast[];
+  for (const [alias, rows] of Object.entries(first.all ?? {})) {
+    if (rows && blocks.every((b) => b.result.all?.[alias]))
+      all[alias] = rows.map((_, i) => join((r) => r.all?.[alias]?.[i] as Forecast));
   }
   const last = (blocks[blocks.length - 1] as HorizonBlock).result;
   const millis = new Map<string, number>();
@@ -337,11 +336,13 @@ export function joinBlocks(blocks: readonly HorizonBlock[], h: number): AutoResu
     ...first,
     forecasts: first.forecasts.map((f, i) => ({
       ...f,
-      forecast: joined((r) => r.forecasts[i]?.forecast),
+      forecast: join((r) => (r.forecasts[i] as AutoSkuForecast).forecast),
     })),
     totals: {
       ...first.totals,
-      forecasts: first.totals.forecasts.map((_, j) => joined((r) => r.totals.forecasts[j])),
+      forecasts: first.totals.forecasts.map((_, j) =>
+        join((r) => r.totals.forecasts[j] as Forecast),
+      ),
       overWeeks: last.totals.overWeeks,
     },
     evidence: {
@@ -431,16 +432,14 @@ export async function backtestShard(
   return { horizon, requested, lastCompleteWeek, series, blocks };
 }
 
-/** Category and grand totals joined over the blocks (each block's bands from its own backtest of the totals). */
+/** Category and grand totals, joined over the blocks (each block's bands from its own backtest of the totals). */
 function totalsOf(
+  joined: AutoTotals,
   blocks: readonly HorizonBlock[],
   horizonWeeks: readonly string[],
 ): { method: string; categories: CategoryForecast[]; total: CategoryForecast } {
-  const first = (blocks[0] as HorizonBlock).result.totals as AutoTotals;
   const week = (j: number, h: number): ForecastWeek => {
-    const b = blockOf(blocks, h);
-    const f = (b.result.totals as AutoTotals).forecasts[j] as Forecast;
-    // Index h from the origin, as the skus' weeks (forecastWithLibrary).
+    const f = joined.forecasts[j] as Forecast;
     return {
       week_start: horizonWeeks[h] as string,
       horizon_week: h + 1,
@@ -450,25 +449,24 @@ function totalsOf(
     };
   };
   const weeks = (j: number): ForecastWeek[] => horizonWeeks.map((_, h) => week(j, h));
-  const grand = first.forecasts.length - 1;
-  // The whole horizon's sum from the block that reaches its last week.
-  const last = (blocks[blocks.length - 1] as HorizonBlock).result.totals as AutoTotals;
+  const grand = joined.forecasts.length - 1;
+  // The whole horizon's sum: joinBlocks keeps the last block's, which reaches its last week.
   const overHorizon = (j: number) =>
-    last.overWeeks[j]?.[horizonWeeks.length - 1] as CategoryForecast['overHorizon'] & object;
+    joined.overWeeks[j]?.[horizonWeeks.length - 1] as CategoryForecast['overHorizon'] & object;
   const measured = blocks.every((b) =>
     (b.result.totals as AutoTotals).residualsPerStep.some((c) => c > 0),
   );
   return {
     method: measured ? TOTALS_METHOD : TOTALS_METHOD_UNMEASURED,
-    categories: first.categories.map((category, j) => ({
+    categories: joined.categories.map((category, j) => ({
       category,
-      skus: first.skus[j] as number,
+      skus: joined.skus[j] as number,
       weeks: weeks(j),
       overHorizon: overHorizon(j),
     })),
     total: {
       category: '',
-      skus: first.skus.reduce((a, b) => a + b, 0),
+      skus: joined.skus.reduce((a, b) => a + b, 0),
       weeks: weeks(grand),
       overHorizon: overHorizon(grand),
     },

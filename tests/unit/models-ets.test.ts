@@ -4,12 +4,13 @@
 // (src/core/models/ets.ts). Agreement with statsmodels' fits on fixed series,
 // M4's among them, is models-smoothing.test.ts.
 import { describe, expect, it } from 'vitest';
-import { ets, MIN_SEASONAL_STRENGTH } from '../../src/core/models/ets';
+import { ets } from '../../src/core/models/ets';
 import { fitEts } from '../../src/core/models/exp-smoothing';
 import { DEFAULT_SETTINGS } from '../../src/core/models/types';
 import { Rng } from '../../src/core/random';
 import {
   detectSeasonality,
+  MIN_SEASONAL_STRENGTH,
   seasonalPattern,
   seasonalStrength,
 } from '../../src/core/stats/seasonality';

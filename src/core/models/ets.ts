@@ -36,7 +36,6 @@ import { etsForecast, fitEts, type EtsFit, type EtsParams, type TrendType } from
 import {
   deseasonalize,
   detectStrongSeasonality,
-  MIN_SEASONAL_STRENGTH,
   reseasonalize,
   type Seasonal,
 } from '../stats/seasonality';
@@ -50,8 +49,6 @@ export interface AutoEtsParams extends EtsParams {
 }
 
 const TRENDS: readonly TrendType[] = ['N', 'A', 'Ad'];
-
-export { MIN_SEASONAL_STRENGTH };
 
 /** The form with the smallest AICc among those the series allows. */
 export function selectEts(y: Float64Array): EtsFit | undefined {
