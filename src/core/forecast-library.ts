@@ -36,6 +36,7 @@ import {
   type SkuFlag,
   type SkuForecast,
 } from './forecast';
+import { categoryProfile } from './models/category-profile';
 import { FALLBACK_CHAIN, LOCAL_MODELS } from './models/registry';
 import { ENDED_WEEKS, hasEnded } from './stats/demand-class';
 import {
@@ -92,7 +93,8 @@ export interface LibraryForecastOptions {
 
 /** The models a run may use: the classical library, plus the TCN when it is loaded. */
 export function availableModels(tcn?: GlobalModel): Model[] {
-  return tcn ? [...LOCAL_MODELS, tcn] : [...LOCAL_MODELS];
+  const classical: Model[] = [...LOCAL_MODELS, categoryProfile];
+  return tcn ? [...classical, tcn] : classical;
 }
 
 /** Aliases `--model` accepts. */

@@ -24,6 +24,7 @@ import {
 import { ingestText } from '../core/ingest';
 import { ENDED_WEEKS, hasEnded } from '../core/stats/demand-class';
 import type { FeaturePresence } from '../core/features';
+import { categoryProfile } from '../core/models/category-profile';
 import { LOCAL_MODELS } from '../core/models/registry';
 import { zeroForecast, type Forecast, type Model } from '../core/models/types';
 import type { WeeklyTable } from '../core/types';
@@ -399,7 +400,7 @@ export async function libraryEval(opts: LibraryEvalOptions): Promise<DatasetResu
       log(`${ds.name}: no series has a window there (history too short); left out`);
       continue;
     }
-    const models: Model[] = LOCAL_MODELS.filter(
+    const models: Model[] = [...LOCAL_MODELS, categoryProfile].filter(
       (m) => !opts.models || opts.models.includes(m.alias),
     );
     if (opts.tcn && (!opts.models || opts.models.includes('tcn'))) {

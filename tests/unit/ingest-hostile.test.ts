@@ -152,6 +152,7 @@ describe('the forecast pipeline on huge but finite totals (issue 12, item 3)', (
       'tsb',
       'adida',
       'imapa',
+      'category_profile',
     ]) {
       const result = await forecastWithLibrary(table(2e299), { model, horizon: 4 });
       const values = result.skus.flatMap((s) => s.weeks.flatMap((w) => [w.p10, w.p50, w.p90]));

@@ -599,7 +599,7 @@ async function backtestPooled(
   // holds (a shard's, or one run's); a fit per origin would cost a
   // backtest's worth each.
   let once = false;
-  if (model.fitBatch && plan.earlier) {
+  if (model.fitBatch && plan.earlier && !model.alignedFit) {
     const fitOn = cutAt(population, earliestGap(plan, plan.earlier), model, h);
     if (fitOn.length > 0) {
       fit = await model.fitBatch(fitOn, h, settings);
@@ -607,7 +607,8 @@ async function backtestPooled(
     }
   }
   for (const gap of gaps) {
-    if (model.fitBatch && !once && (gap === 0 || fittedAt - gap >= plan.pooledFitWeeks)) {
+    const stale = model.alignedFit ? fittedAt !== gap : fittedAt - gap >= plan.pooledFitWeeks;
+    if (model.fitBatch && !once && (gap === 0 || stale)) {
       const fitOn = cutAt(population, gap, model, h);
       if (fitOn.length > 0) {
         fit = await model.fitBatch(fitOn, h, settings);

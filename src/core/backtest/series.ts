@@ -125,19 +125,20 @@ const fromColumns = new WeakMap<
  * a GB of garbage).
  */
 export function batchInputs(s: BacktestSeries): (length: number) => SeriesInput {
-  if (!hasRows(s)) return (length) => ({ y: s.y.subarray(0, length) });
+  const category = s.category;
+  if (!hasRows(s)) return (length) => ({ y: s.y.subarray(0, length), category });
   const cols = fromColumns.get(s);
   let rows: readonly WeeklyRow[] | undefined;
   const rowsOf = (): readonly WeeklyRow[] => (rows ??= batchRows(s) ?? []);
   const weeks = cols?.isoWeeks();
   return (length) => {
     const y = s.y.subarray(0, length);
-    if (length === 0) return { y };
+    if (length === 0) return { y, category };
     let end: number;
     if (cols) end = cols.rowAt(length - 1) + 1;
     else if (s.rowIndex) end = (s.rowIndex[length - 1] as number) + 1;
-    else return { y };
-    return new BatchInput(y, end, weeks?.subarray(0, length), rowsOf);
+    else return { y, category };
+    return new BatchInput(y, end, weeks?.subarray(0, length), category, rowsOf);
   };
 }
 
@@ -151,6 +152,7 @@ class BatchInput implements SeriesInput {
     readonly y: Float64Array,
     readonly end: number,
     readonly isoWeeks: Int32Array | undefined,
+    readonly category: string,
     private readonly rowsOf: () => readonly WeeklyRow[],
   ) {}
 

@@ -24,6 +24,7 @@ export type ModelAlias =
   | 'imapa'
   | 'tcn'
   | 'tcn_tuned'
+  | 'category_profile'
   | 'ensemble_mean'
   | 'ensemble_median'
   | 'auto';
@@ -43,6 +44,8 @@ export interface SeriesInput {
    * the table's typed columns): the same weeks `rows` would give.
    */
   isoWeeks?: ArrayLike<number> | undefined;
+  /** The sku's category, for models that pool over it (category_profile); absent for bare series. */
+  category?: string | undefined;
 }
 
 /** Settings every model receives; the same for a whole run. */
@@ -116,6 +119,12 @@ export interface GlobalModel extends ModelInfo {
    * cutoff's history would hold an earlier one's targets.
    */
   readonly pooled?: boolean;
+  /**
+   * Its fit serves only the origin it was made at (category_profile reads
+   * its profile by weeks before that origin): a backtest refits it at every
+   * origin, earlier calibration origins included.
+   */
+  readonly alignedFit?: boolean;
   /**
    * A model this one computes on its way, whose forecast each output carries
    * (ModelOutput.carried): tcn_tuned runs the frozen network, tcn, at every
