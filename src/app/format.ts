@@ -97,6 +97,8 @@ const MODEL_WORDS: Record<string, string> = {
   tsb: 'TSB (for slow movers)',
   adida: 'ADIDA (for slow movers)',
   imapa: 'IMAPA (for slow movers)',
+  // No comma either: the sku's own level, its category's season.
+  category_profile: "recent sales with the category's season",
   tcn: 'the neural network',
   // No comma: it is listed beside other members ("mean of A, B and C").
   tcn_tuned: 'the neural network tuned to this file',

@@ -415,6 +415,10 @@ describe('what made a forecast, in words', () => {
     expect(modelInWords('mean(tcn_tuned+tcn)')).toBe(
       'mean of the neural network tuned to this file and the neural network',
     );
+    // Store × item's pick since category_profile joined.
+    expect(modelInWords('mean(category_profile+tcn+tcn_tuned)')).toBe(
+      "mean of recent sales with the category's season, the neural network and the neural network tuned to this file",
+    );
     expect(modelInWords('historic_average')).toBe('the average of all weeks');
     expect(modelInWords('something_new')).toBe('something_new');
   });
