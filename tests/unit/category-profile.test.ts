@@ -135,6 +135,62 @@ describe('category_profile', () => {
     });
   });
 
+  it("lends a category of two slow movers the file's season", async () => {
+    const rng = new Rng(7);
+    const big = Array.from({ length: 20 }, (_, i) => ({
+      id: `b${i}`,
+      category: 'big',
+      y: seasonal(rng, 20, 26),
+    }));
+    // About one sale in three weeks: its own total says little about its season.
+    const slow = Array.from({ length: 2 }, (_, i) => ({
+      id: `s${i}`,
+      category: 'slow',
+      y: seasonal(rng, 0.3, 26),
+    }));
+    const series = [...big, ...slow].map((it) => ({
+      ...seriesFromArrays([it])[0]!,
+      category: it.category,
+    }));
+    const out = await categoryProfile.predictBatch(
+      series.map((s) => inputOf(s)),
+      27,
+      DEFAULT_SETTINGS,
+    );
+    for (const f of out.slice(-2)) expect(f.point[26]! / f.point[0]!).toBeGreaterThan(2);
+  });
+
+  it('gives finite, non-negative forecasts for silent, young and one-sku categories', async () => {
+    const rng = new Rng(6);
+    const items = [
+      // A category that never sold, one of a single sku, and skus of every age in a third.
+      ...Array.from({ length: 3 }, (_, i) => ({
+        id: `z${i}`,
+        category: 'silent',
+        y: new Array(150).fill(0),
+      })),
+      { id: 'solo', category: 'solo', y: seasonal(rng, 2, 10) },
+      ...[8, 20, 60, 104, 105, 156].map((n, i) => ({
+        id: `a${i}`,
+        category: 'ages',
+        y: seasonal(rng, 3, 40, n),
+      })),
+    ];
+    const series = items.map((it) => ({ ...seriesFromArrays([it])[0]!, category: it.category }));
+    const out = await categoryProfile.predictBatch(
+      series.map((s) => inputOf(s)),
+      52,
+      DEFAULT_SETTINGS,
+    );
+    out.forEach((f, i) => {
+      for (const v of f.point) {
+        expect(Number.isFinite(v)).toBe(true);
+        expect(v).toBeGreaterThanOrEqual(0);
+      }
+      if (items[i]!.category === 'silent') expect(Math.max(...f.point)).toBe(0);
+    });
+  });
+
   it('never reads a week after the origin in a backtest', async () => {
     const rng = new Rng(5);
     const all = twoCategories(rng, 8);
