@@ -11,7 +11,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { AutoOptions } from '../core/backtest/auto';
-import { autoByBlocks, joinBlocks } from '../core/forecast-library';
+import { autoByBlocks, availableModels, joinBlocks } from '../core/forecast-library';
 import { windowCutoffs } from '../core/backtest/cross-validation';
 import { scoreItems, type MaseSeason, type ScoreItem, type Scores } from '../core/backtest/scores';
 import { STRATEGIES, type Strategy } from '../core/backtest/selection';
@@ -24,8 +24,6 @@ import {
 import { ingestText } from '../core/ingest';
 import { ENDED_WEEKS, hasEnded } from '../core/stats/demand-class';
 import type { FeaturePresence } from '../core/features';
-import { categoryProfile } from '../core/models/category-profile';
-import { LOCAL_MODELS } from '../core/models/registry';
 import { zeroForecast, type Forecast, type Model } from '../core/models/types';
 import type { WeeklyTable } from '../core/types';
 import { loadSeedData, sharedDir } from './data';
@@ -400,7 +398,8 @@ export async function libraryEval(opts: LibraryEvalOptions): Promise<DatasetResu
       log(`${ds.name}: no series has a window there (history too short); left out`);
       continue;
     }
-    const models: Model[] = [...LOCAL_MODELS, categoryProfile].filter(
+    // The models a forecast has without the network, which joins below as the options give it.
+    const models: Model[] = availableModels().filter(
       (m) => !opts.models || opts.models.includes(m.alias),
     );
     if (opts.tcn && (!opts.models || opts.models.includes('tcn'))) {
